@@ -1,0 +1,120 @@
+"""Build the python-telegram-bot Application: every handler is registered here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers.resident import ResidentHandlers
+from bot.processor import PerResidentUpdateProcessor
+from bot.services import Services
+from flows.texts import COMMANDS, language_of, t
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW = filters.UpdateType.MESSAGE
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+def build_application(services: Services) -> Application:  # type: ignore[type-arg]
+    """The bot, pointed at TELEGRAM_API_URL, with all handlers and the error handler."""
+    settings = services.settings
+    api = settings.telegram_api_url
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .concurrent_updates(PerResidentUpdateProcessor(settings.max_concurrent_updates))
+        .connection_pool_size(64)
+    )
+    if settings.rate_limit_per_second > 0:
+        limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    application = builder.build()
+    application.bot_data["services"] = services
+
+    resident = ResidentHandlers(services)
+    add = application.add_handler
+    add(CommandHandler("start", resident.start, filters=PRIVATE & NEW))
+    add(
+        CommandHandler(
+            ["vragenlijsten", "questionnaires"], resident.questionnaires, filters=PRIVATE & NEW
+        )
+    )
+    add(CommandHandler("help", resident.help, filters=PRIVATE & NEW))
+    add(CommandHandler("privacy", resident.privacy, filters=PRIVATE & NEW))
+    add(CommandHandler(["taal", "language"], resident.language, filters=PRIVATE & NEW))
+    add(CommandHandler("stop", resident.stop, filters=PRIVATE & NEW))
+    add(MessageHandler(PRIVATE & NEW & filters.COMMAND, resident.unknown_command))
+    add(MessageHandler(PRIVATE & NEW & filters.TEXT, resident.text))
+    add(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, resident.edited))
+    add(MessageHandler(PRIVATE & NEW, resident.unsupported))
+    add(CallbackQueryHandler(resident.button))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command menu in Dutch (the default) and English."""
+    bot = application.bot
+    dutch = [BotCommand(name, text) for name, text in COMMANDS["nl"]]
+    english = [BotCommand(name, text) for name, text in COMMANDS["en"]]
+    await bot.set_my_commands(dutch)
+    await bot.set_my_commands(dutch, language_code="nl")
+    await bot.set_my_commands(english, language_code="en")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the update id (never the message text) and apologise to the resident."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    user = update.effective_user
+    language = language_of(user.language_code if user else None)
+    # A pressed button was already answered by the button handler's ``finally``.
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, t(language, "error"), parse_mode=ParseMode.HTML
+        )
+    except TelegramError:
+        log.warning("could not apologise for update %s", update_id)
+
+
+async def run_polling(services: Services, stop: asyncio.Event) -> None:
+    """Run the bot with long polling until ``stop`` is set, then shut down cleanly.
+
+    The Application lives in the caller's event loop (with the database engine), so tests
+    and ``samenspraak run`` start the bot the same way. In-flight updates finish before
+    the Application stops.
+    """
+    application = build_application(services)
+    async with application:  # initialize() ... shutdown()
+        await register_commands(application)
+        assert application.updater is not None
+        await application.start()
+        await application.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
+        )
+        log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
+        await stop.wait()
+        log.info("stopping: finishing updates in progress")
+        await application.updater.stop()
+        await application.stop()

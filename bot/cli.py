@@ -1,0 +1,235 @@
+"""The ``samenspraak`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from flows.loader import QuestionnaireError, load_file, questionnaire_files
+from storage.repo import ChangedVersionError
+
+log = logging.getLogger("samenspraak")
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"samenspraak: {message}", file=sys.stderr)
+    return status
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import run_polling
+    from bot.services import build_services
+
+    services = await build_services(settings)
+    log.info("%d questionnaire(s) loaded", len(services.catalog))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await run_polling(services, stop)
+    finally:
+        await services.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    settings.token  # noqa: B018 - fail early, with the BotFather hint, when it is missing
+    setup_logging(settings.log_level)
+    try:
+        asyncio.run(_run(settings))
+    except QuestionnaireError as exc:
+        return _fail("a questionnaire is not valid; the bot does not start.\n" + str(exc))
+    except ChangedVersionError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+# --- questionnaire ----------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = 0
+    files: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(questionnaire_files(path))
+        else:
+            files.append(path)
+    if not files:
+        return _fail("no questionnaire files found", 1)
+    for path in files:
+        try:
+            questionnaire = load_file(path)
+        except QuestionnaireError as exc:
+            problems += len(exc.problems)
+            for problem in exc.problems:
+                print(problem)
+            continue
+        print(
+            f"ok  {path}: {questionnaire.id} version {questionnaire.version}, "
+            f"{len(questionnaire.questions)} questions"
+        )
+    if problems:
+        print(f"{problems} problem(s) found", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _list(settings: Settings) -> None:
+    from bot.services import build_services
+    from storage import repo
+
+    services = await build_services(settings)
+    try:
+        now = services.clock()
+        async with services.sessions() as db:
+            print(f"{'id':<24} {'version':>7} {'status':<8} {'now':<8} {'responses':>9}  title")
+            for flow in services.catalog.currents():
+                q = flow.questionnaire
+                counts = await repo.count_sessions(db, q.id)
+                is_open = services.catalog.is_open(q.id, now, settings.zone)
+                status = services.catalog.status(q.id) or "?"
+                done = counts.get(repo.COMPLETED, 0)
+                print(
+                    f"{q.id:<24} {q.version:>7} {status:<8} "
+                    f"{'open' if is_open else 'closed':<8} {done:>9}  {q.title.nl}"
+                )
+    finally:
+        await services.close()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    try:
+        asyncio.run(_list(settings))
+    except (QuestionnaireError, ChangedVersionError) as exc:
+        return _fail(str(exc))
+    return 0
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+async def _export(settings: Settings, questionnaire_id: str, out: TextIO) -> int:
+    from bot.export import write_csv
+    from bot.services import build_services
+
+    services = await build_services(settings, seed=False)
+    try:
+        return await write_csv(services, questionnaire_id, out)
+    finally:
+        await services.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    if args.format != "csv":
+        return _fail(f"format {args.format!r} is not supported; use csv")
+    try:
+        if args.output:
+            with open(args.output, "w", newline="", encoding="utf-8") as handle:
+                count = asyncio.run(_export(settings, args.questionnaire, handle))
+            print(f"{count} response(s) written to {args.output}", file=sys.stderr)
+        else:
+            asyncio.run(_export(settings, args.questionnaire, sys.stdout))
+    except LookupError as exc:
+        return _fail(str(exc.args[0]), 1)
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc.strerror}", 1)
+    return 0
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+async def _db(settings: Settings, action: str, revision: str) -> None:
+    from storage import migrate
+    from storage.db import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        if action == "upgrade":
+            await migrate.upgrade(engine, revision or "head")
+        elif action == "downgrade":
+            await migrate.downgrade(engine, revision or "-1")
+        current = await migrate.current(engine)
+        print(f"database at revision {current or '(empty)'}; newest is {migrate.head()}")
+    finally:
+        await engine.dispose()
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    asyncio.run(_db(settings, args.action, args.revision))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="samenspraak",
+        description="Samenspraak: residents answer a municipality's questionnaires on Telegram.",
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the bot (long polling)")
+    run.set_defaults(func=cmd_run)
+
+    questionnaire = commands.add_parser("questionnaire", help="check or list questionnaires")
+    q_commands = questionnaire.add_subparsers(dest="action", required=True, metavar="ACTION")
+    validate = q_commands.add_parser("validate", help="check questionnaire files")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
+    validate.set_defaults(func=cmd_validate)
+    listing = q_commands.add_parser("list", help="show the questionnaires the bot loads")
+    listing.set_defaults(func=cmd_list)
+
+    export = commands.add_parser("export", help="export responses (pseudonymous)")
+    export.add_argument("--questionnaire", "-q", required=True, metavar="ID")
+    export.add_argument("--format", "-f", default="csv", choices=["csv"])
+    export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+    export.set_defaults(func=cmd_export)
+
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current", "downgrade"])
+    db.add_argument("revision", nargs="?", default="", help="default: head / one step down")
+    db.set_defaults(func=cmd_db)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Configuration from environment variables and ``.env`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samenspraak.db"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+BOTFATHER_HINT = (
+    "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot and "
+    "follow the steps; then put the token it gives you in .env as TELEGRAM_BOT_TOKEN=..."
+)
+
+
+class ConfigError(Exception):
+    """A setting that is missing or malformed: one line naming the variable and the fix."""
+
+
+def parse_duration(value: object) -> timedelta:
+    """``3d``, ``72h``, ``90m``, ``3600`` (seconds) or an ISO 8601 duration such as ``P3D``."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    text = str(value)
+    match = _DURATION.match(text)
+    if match:
+        return timedelta(seconds=float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()])
+    iso = re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text.strip())
+    if iso and any(iso.groups()):
+        days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    raise ValueError("use a duration such as 3d, 72h, 90m or a number of seconds")
+
+
+class Settings(BaseSettings):
+    """Every setting, read once at start-up and passed down."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    questionnaires_dir: Path = Path("questionnaires")
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    digest_chat_id: int | None = None
+    pseudonym_secret: SecretStr | None = None
+    timezone: str = "Europe/Amsterdam"
+    session_timeout: timedelta = timedelta(days=3)
+    log_level: str = "INFO"
+    municipality_name: str = "de gemeente"
+    privacy_contact: str = "privacy@gemeente.example"
+    retention_days: int = Field(default=90, ge=1)
+    max_concurrent_updates: int = Field(default=256, ge=1)
+    rate_limit_per_second: float = Field(default=30, ge=0)
+
+    @field_validator("telegram_bot_token", "pseudonym_secret", "digest_chat_id", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError(
+                "does not look like a bot token (digits, a colon, then letters and digits); "
+                "copy it again from @BotFather"
+            )
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) address such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be Telegram user ids separated by commas, e.g. 1234,5678")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone, e.g. Europe/Amsterdam") from None
+        return value
+
+    @field_validator("session_timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str:
+        if self.telegram_bot_token is None:
+            raise ConfigError(BOTFATHER_HINT)
+        return self.telegram_bot_token.get_secret_value().strip()
+
+    def secret(self) -> bytes:
+        """The pseudonym key. Without PSEUDONYM_SECRET one is made once and kept beside the
+        SQLite database, so pseudonyms stay stable across restarts."""
+        if self.pseudonym_secret is not None:
+            return self.pseudonym_secret.get_secret_value().encode()
+        path = Path("data") / "pseudonym.secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment; a problem becomes one :class:`ConfigError` line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        given = error.get("input")
+        shown = "" if "secret" in name.lower() or "token" in name.lower() else f" (got {given!r})"
+        raise ConfigError(f"{name}: {message}{shown if isinstance(given, str) else ''}") from None

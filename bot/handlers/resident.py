@@ -1,0 +1,541 @@
+"""Residents in a private chat: a thin adapter from Telegram updates to the flow engine.
+
+Each handler runs one unit of work: read the resident's state, apply the input, commit,
+and only then talk to Telegram. So an answer confirmed to a resident is always stored,
+and a crash before the commit loses nothing that was confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, CallbackQuery, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.render import Keyboard
+from bot.services import Services
+from flows import engine
+from flows.engine import Input
+from flows.machine import Flow
+from flows.schema import SLUG
+from flows.texts import Html, Language, language_of, t
+from storage import repo
+from storage.repo import ResidentInfo, SessionInfo
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    text: Html
+    keyboard: Keyboard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Change the message a button was pressed on (text and/or buttons)."""
+
+    text: Html | None
+    keyboard: Keyboard | None = None
+
+
+@dataclass
+class Reply:
+    """What to tell the resident once the unit of work is committed."""
+
+    messages: list[Send]
+    edit: Edit | None = None
+    notice: str | None = None  # short text on the pressed button (answerCallbackQuery)
+
+    def then(self, *messages: Send) -> Reply:
+        self.messages.extend(messages)
+        return self
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ResidentHandlers:
+    """Every callback for residents. Registered in :func:`bot.app.build_application`."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.catalog = services.catalog
+        self.settings = services.settings
+
+    # --- commands -----------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """/start, optionally with a deep link to one questionnaire (t.me/<bot>?start=<id>)."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        wanted = context.args[0].lower() if context.args else None
+        if wanted is not None and not SLUG.match(wanted):
+            wanted = None
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            if resident is None or not resident.consented:
+                reply = self._welcome(user, wanted)
+            elif wanted:
+                reply = await self._open(db, resident, wanted)
+            else:
+                reply = await self._pick(db, resident)
+        await self._deliver(context.bot, message.chat_id, reply)
+
+    async def questionnaires(self, update: Update, context: Context) -> None:
+        """/vragenlijsten (/questionnaires): the open questionnaires as buttons."""
+        await self._simple(update, context, lambda db, resident: self._pick(db, resident))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """/help: how it works and the commands."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions() as db:
+            resident = await self._resident(db, user)
+        await self._deliver(
+            context.bot, message.chat_id, Reply([Send(t(self._lang(resident, user), "help"))])
+        )
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """/privacy: what is stored, why, for how long, who sees it. Works without consent."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions() as db:
+            resident = await self._resident(db, user)
+        text = t(
+            self._lang(resident, user),
+            "privacy",
+            retention=self.settings.retention_days,
+            contact=self.settings.privacy_contact,
+        )
+        await self._deliver(context.bot, message.chat_id, Reply([Send(text)]))
+
+    async def language(self, update: Update, context: Context) -> None:
+        """/taal (/language): choose Dutch or English."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions() as db:
+            resident = await self._resident(db, user)
+        text = t(self._lang(resident, user), "language.pick")
+        await self._deliver(
+            context.bot, message.chat_id, Reply([Send(text, render.language_keyboard())])
+        )
+
+    async def stop(self, update: Update, context: Context) -> None:
+        """/stop: pause the questionnaire; the answers so far are kept."""
+
+        async def action(db: AsyncSession, resident: ResidentInfo) -> Reply:
+            session = await repo.active_session(db, resident.id)
+            if session is None:
+                return Reply([Send(t(resident.language, "stop.nothing"))])
+            await repo.set_status(db, session.id, repo.PAUSED)
+            log.info("resident %s paused %s", resident.pseudonym[:12], session.questionnaire_id)
+            return Reply([Send(t(resident.language, "stopped"))])
+
+        await self._simple(update, context, action)
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command the bot does not know: explain, then the current question again."""
+        await self._with_session(update, context, None)
+
+    # --- messages -----------------------------------------------------------------------------
+
+    async def text(self, update: Update, context: Context) -> None:
+        """A typed answer."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        await self._with_session(update, context, engine.Typed(message.text))
+
+    async def unsupported(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice, locations...: a friendly hint and the question again."""
+        await self._with_session(update, context, None)
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited message is not a new answer; « Vorige changes an answer."""
+        await self._with_session(update, context, None)
+
+    # --- buttons ------------------------------------------------------------------------------
+
+    async def button(self, update: Update, context: Context) -> None:
+        """Every inline button. The callback query is always answered."""
+        query = update.callback_query
+        if query is None:
+            return
+        answered = False
+        try:
+            reply = await self._button(query)
+            answered = True
+            await self._deliver(
+                context.bot,
+                query.message.chat.id if query.message else query.from_user.id,
+                reply,
+                query=query,
+            )
+        finally:
+            if not answered:
+                await query.answer()
+
+    async def _button(self, query: CallbackQuery) -> Reply:
+        data = query.data or ""
+        kind, _, rest = data.partition(":")
+        user = query.from_user
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            if kind == "c":
+                return await self._consent(db, user, query, rest)
+            if kind == "l":
+                return await self._set_language(db, resident, user, rest)
+            if resident is None or not resident.consented:
+                return self._welcome(user, None)
+            if kind == "p":
+                return await self._open(db, resident, rest)
+            if kind == "r":
+                return await self._revise(db, resident, rest)
+            if kind in {"a", "t", "d", "s", "b"}:
+                return await self._answer_button(db, resident, query, kind, rest)
+        return Reply([], notice=t(resident.language, "stale.short"))
+
+    async def _consent(
+        self, db: AsyncSession, user: User, query: CallbackQuery, rest: str
+    ) -> Reply:
+        language = language_of(user.language_code)
+        existing = await self._resident(db, user)
+        if existing is not None:
+            language = existing.language
+        answer, _, then = rest.partition(":")
+        edit = Edit(None, None)  # take the consent buttons away
+        if answer == "n":
+            await repo.register_resident(
+                db, self._pseudonym(user), language=language, consent="refused", chat_id=None
+            )
+            return Reply([Send(t(language, "consent.refused"))], edit=edit)
+        if answer != "y":
+            return Reply([], notice=t(language, "stale.short"))
+        resident = await repo.register_resident(
+            db,
+            self._pseudonym(user),
+            language=language,
+            consent="given",
+            chat_id=query.message.chat.id if query.message else user.id,
+        )
+        log.info("resident %s gave consent", resident.pseudonym[:12])
+        reply = Reply([Send(t(language, "consent.given"))], edit=edit)
+        if then and SLUG.match(then):
+            follow = await self._open(db, resident, then)
+        else:
+            follow = await self._pick(db, resident)
+        return reply.then(*follow.messages)
+
+    async def _set_language(
+        self, db: AsyncSession, resident: ResidentInfo | None, user: User, code: str
+    ) -> Reply:
+        if code not in {"nl", "en"}:
+            return Reply([], notice=t(self._lang(resident, user), "stale.short"))
+        if resident is not None and resident.consented:
+            await repo.set_language(db, resident.id, code)
+        reply = Reply([Send(t(code, "language.set"))], edit=Edit(None, None))
+        if resident is not None and resident.consented:
+            resident = ResidentInfo(resident.id, resident.pseudonym, code, resident.consent)
+            session = await self._active(db, resident, reply)
+            if session is not None:
+                flow = self._flow(session)
+                if flow is not None:
+                    reply.then(self._question(flow, session, code))
+        return reply
+
+    async def _revise(self, db: AsyncSession, resident: ResidentInfo, rest: str) -> Reply:
+        questionnaire_id, _, answer = rest.partition(":")
+        language = resident.language
+        flow = self.catalog.current(questionnaire_id)
+        if answer == "n":
+            return Reply([Send(t(language, "revise.kept"))], edit=Edit(None, None))
+        if flow is None or answer != "y":
+            return Reply([], notice=t(language, "stale.short"))
+        if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
+            return Reply([Send(t(language, "closed"))], edit=Edit(None, None))
+        reply = await self._begin(db, resident, flow)
+        reply.edit = Edit(None, None)
+        return reply
+
+    async def _answer_button(
+        self, db: AsyncSession, resident: ResidentInfo, query: CallbackQuery, kind: str, rest: str
+    ) -> Reply:
+        language = resident.language
+        token, _, value = rest.partition(":")
+        reply = Reply([])
+        session = await self._active(db, resident, reply)
+        flow = self._flow(session) if session else None
+        if session is None or flow is None:
+            reply.notice = t(language, "stale.short")
+            return reply.then(*(await self._pick(db, resident)).messages)
+        tokens = self.services.pseudonyms
+        if token != tokens.button_token(session.id, session.state.current):
+            if any(token == tokens.button_token(session.id, q) for q in session.state.path):
+                return Reply([], notice=t(language, "already_saved"))
+            return Reply(
+                [Send(t(language, "stale")), self._question(flow, session, language)],
+                notice=t(language, "stale.short"),
+            )
+        given: Input
+        match kind:
+            case "a":
+                given = engine.Pick(value)
+            case "t":
+                given = engine.Toggle(value)
+            case "d":
+                given = engine.Confirm()
+            case "s":
+                given = engine.Skip()
+            case _:
+                given = engine.Back()
+        return await self._step(db, resident, session, flow, given, pressed=True)
+
+    # --- the conversation step ----------------------------------------------------------------
+
+    async def _with_session(self, update: Update, context: Context, given: Input | None) -> None:
+        """Typed text (``given``) or something unusable (``None``) in a private chat."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            if resident is None or not resident.consented:
+                reply = self._welcome(user, None, again=True)
+            else:
+                reply = Reply([])
+                session = await self._active(db, resident, reply)
+                flow = self._flow(session) if session else None
+                language = resident.language
+                if session is None or flow is None:
+                    if given is None:
+                        reply.then(Send(t(language, "unsupported")))
+                    reply.then(*(await self._pick(db, resident)).messages)
+                elif given is None:
+                    reply.then(
+                        Send(t(language, "unsupported")), self._question(flow, session, language)
+                    )
+                else:
+                    reply = await self._step(db, resident, session, flow, given, pressed=False)
+        await self._deliver(context.bot, message.chat_id, reply)
+
+    async def _step(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        session: SessionInfo,
+        flow: Flow,
+        given: Input,
+        *,
+        pressed: bool,
+    ) -> Reply:
+        language = resident.language
+        before = engine.prompt(flow, session.state)
+        outcome = engine.apply(flow, session.state, given, language)
+        if outcome.problem is not None:
+            if pressed:
+                return Reply([], notice=render.plain(outcome.problem))
+            return Reply([Send(outcome.problem), self._question(flow, session, language)])
+        if outcome.changed:
+            await repo.save_outcome(db, session, outcome)
+        updated = SessionInfo(
+            session.id,
+            session.resident_id,
+            session.questionnaire_id,
+            session.version,
+            session.status,
+            outcome.state,
+            session.started_at,
+            session.updated_at,
+            session.completed_at,
+            session.is_test,
+        )
+        reply = Reply([])
+        if isinstance(given, engine.Toggle):
+            token = self.services.pseudonyms.button_token(session.id, session.state.current)
+            keyboard = render.question_keyboard(
+                engine.prompt(flow, outcome.state), token, language
+            )
+            reply.edit = Edit(None, keyboard)
+            return reply
+        if pressed:
+            if outcome.accepted is not None:
+                reply.edit = Edit(render.answered_text(before, outcome.accepted[1], language))
+            else:  # back: the question stays readable, its buttons go
+                reply.edit = Edit(render.question_text(before, language))
+        if outcome.accepted is not None:
+            log.info(
+                "resident %s answered %s/%s",
+                resident.pseudonym[:12],
+                session.questionnaire_id,
+                outcome.accepted[0],
+            )
+        if outcome.finished:
+            rows = engine.summary(flow, outcome.state, language)
+            return reply.then(
+                Send(render.finished_text(flow, rows, language)),
+                Send(t(language, "finished.more")),
+            )
+        return reply.then(self._question(flow, updated, language))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _pseudonym(self, user: User) -> str:
+        return self.services.pseudonyms.of(user.id)
+
+    async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
+        return await repo.find_resident(db, self._pseudonym(user))
+
+    @staticmethod
+    def _lang(resident: ResidentInfo | None, user: User) -> Language:
+        if resident is not None and resident.consented:
+            return resident.language
+        return language_of(user.language_code)
+
+    def _flow(self, session: SessionInfo | None) -> Flow | None:
+        if session is None:
+            return None
+        return self.catalog.get(session.questionnaire_id, session.version)
+
+    def _timed_out(self, session: SessionInfo) -> bool:
+        idle = self.services.clock() - aware(session.updated_at)
+        return idle > self.settings.session_timeout
+
+    async def _active(
+        self, db: AsyncSession, resident: ResidentInfo, reply: Reply
+    ) -> SessionInfo | None:
+        """The questionnaire in progress; an idle one expires and the resident is told."""
+        session = await repo.active_session(db, resident.id)
+        if session is not None and (self._timed_out(session) or self._flow(session) is None):
+            await repo.set_status(db, session.id, repo.EXPIRED)
+            reply.then(Send(t(resident.language, "expired")))
+            return None
+        return session
+
+    def _question(self, flow: Flow, session: SessionInfo, language: Language) -> Send:
+        prompt = engine.prompt(flow, session.state)
+        token = self.services.pseudonyms.button_token(session.id, session.state.current)
+        return Send(
+            render.question_text(prompt, language),
+            render.question_keyboard(prompt, token, language),
+        )
+
+    def _welcome(self, user: User, then: str | None, *, again: bool = False) -> Reply:
+        language = language_of(user.language_code)
+        if then is not None and self.catalog.current(then) is None:
+            then = None
+        if again:
+            return Reply([Send(t(language, "consent.needed"), render.consent_keyboard(language))])
+        text = t(
+            language,
+            "welcome",
+            municipality=self.settings.municipality_name,
+            retention=self.settings.retention_days,
+        )
+        return Reply([Send(text, render.consent_keyboard(language, then))])
+
+    async def _pick(self, db: AsyncSession, resident: ResidentInfo) -> Reply:
+        language = resident.language
+        flows = self.catalog.open_flows(self.services.clock(), self.settings.zone)
+        if not flows:
+            return Reply([Send(t(language, "pick.none"))])
+        done = await repo.completed_questionnaires(db, resident.id)
+        return Reply([Send(t(language, "pick"), render.pick_keyboard(flows, done, language))])
+
+    async def _open(
+        self, db: AsyncSession, resident: ResidentInfo, questionnaire_id: str
+    ) -> Reply:
+        """Start, resume or offer to revise one questionnaire."""
+        language = resident.language
+        flow = self.catalog.current(questionnaire_id)
+        if flow is None:
+            pick = await self._pick(db, resident)
+            return Reply([Send(t(language, "unknown_questionnaire")), *pick.messages])
+        if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
+            return Reply([Send(t(language, "closed"))])
+        reply = Reply([])
+        latest = await repo.latest_session(db, resident.id, questionnaire_id)
+        if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):
+            old_flow = self._flow(latest)
+            if self._timed_out(latest) or old_flow is None:
+                await repo.set_status(db, latest.id, repo.EXPIRED)
+                reply.then(Send(t(language, "expired")))
+            else:
+                session = await repo.resume_session(db, latest)
+                return reply.then(
+                    Send(t(language, "resume")), self._question(old_flow, session, language)
+                )
+        elif latest is not None and latest.status == repo.COMPLETED:
+            return reply.then(
+                Send(t(language, "revise"), render.revise_keyboard(questionnaire_id, language))
+            )
+        begun = await self._begin(db, resident, flow)
+        return reply.then(*begun.messages)
+
+    async def _begin(self, db: AsyncSession, resident: ResidentInfo, flow: Flow) -> Reply:
+        language = resident.language
+        questionnaire = flow.questionnaire
+        session = await repo.start_session(
+            db, resident.id, questionnaire.id, questionnaire.version, engine.start(flow)
+        )
+        log.info("resident %s started %s", resident.pseudonym[:12], questionnaire.key)
+        return Reply(
+            [Send(render.intro_text(flow, language)), self._question(flow, session, language)]
+        )
+
+    async def _simple(
+        self,
+        update: Update,
+        context: Context,
+        action: Callable[[AsyncSession, ResidentInfo], Awaitable[Reply]],
+    ) -> None:
+        """Run ``action(db, resident)`` for a consented resident, else ask for consent."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            if resident is None or not resident.consented:
+                reply = self._welcome(user, None, again=True)
+            else:
+                reply = await action(db, resident)
+        await self._deliver(context.bot, message.chat_id, reply)
+
+    @staticmethod
+    async def _deliver(
+        bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
+    ) -> None:
+        """Talk to Telegram after the commit: button answer and edit first, then messages."""
+        first: list[Awaitable[object]] = []
+        if query is not None:
+            first.append(query.answer(text=reply.notice))
+        if query is not None and reply.edit is not None and isinstance(query.message, Message):
+            edit = reply.edit
+            if edit.text is not None:
+                first.append(
+                    query.message.edit_text(
+                        edit.text, parse_mode=ParseMode.HTML, reply_markup=edit.keyboard
+                    )
+                )
+            elif query.message.reply_markup is not None or edit.keyboard is not None:
+                first.append(query.message.edit_reply_markup(reply_markup=edit.keyboard))
+        if first:
+            await asyncio.gather(*first)
+        for send in reply.messages:
+            await bot.send_message(
+                chat_id, send.text, parse_mode=ParseMode.HTML, reply_markup=send.keyboard
+            )

@@ -1,0 +1,207 @@
+"""Flow steps to Telegram HTML and inline keyboards. Presentation only.
+
+Button data (at most 64 bytes, see ``flows.schema.CALLBACK_OVERHEAD_BYTES``):
+
+=================  ===================================================
+``c:y[:<qid>]``    consent yes (optionally then start a questionnaire)
+``c:n``            consent no
+``l:<lang>``       language
+``p:<qid>``        pick a questionnaire
+``r:<qid>:y|n``    revise an earlier complete response, or not
+``a:<tok>:<val>``  answer a closed question
+``t:<tok>:<opt>``  toggle an option of a multi question
+``d:<tok>``        done with a multi question
+``s:<tok>``        skip
+``b:<tok>``        back
+=================  ===================================================
+
+``<tok>`` binds the button to one session and question (see ``Pseudonyms.button_token``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.engine import Prompt, answer_label, hint
+from flows.machine import Flow
+from flows.schema import (
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    MultiQuestion,
+    ScaleQuestion,
+    YesNoQuestion,
+)
+from flows.texts import Html, Language, escape, raw, t
+
+Keyboard = InlineKeyboardMarkup
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
+def question_text(prompt: Prompt, language: Language) -> Html:
+    """Progress, the question, end labels of a scale, and how to answer."""
+    question = prompt.question
+    lines = [
+        f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
+        f"<b>{escape(question.text.get(language))}</b>",
+    ]
+    if isinstance(question, ScaleQuestion) and question.labels:
+        lines.append(
+            f"{question.min} = {escape(question.labels.min.get(language))}\n"
+            f"{question.max} = {escape(question.labels.max.get(language))}"
+        )
+    if prompt.previous is not None and not isinstance(question, MultiQuestion):
+        lines.append(
+            t(
+                language,
+                "previous_answer",
+                answer=answer_label(question, prompt.previous, language),
+            )
+        )
+    lines.append(f"<i>{hint(question, language)}</i>")
+    return Html("\n\n".join(lines))
+
+
+def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
+    """The question message after it was answered: no hint, the answer, no buttons."""
+    question = prompt.question
+    label = answer_label(question, value, language)
+    return Html(
+        f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
+        f"<b>{escape(question.text.get(language))}</b>\n\n"
+        f"✅ {t(language, 'chosen', answer=label)}"
+    )
+
+
+def question_keyboard(prompt: Prompt, token: str, language: Language) -> Keyboard | None:
+    question = prompt.question
+    rows = _answer_rows(question, prompt, token, language)
+    footer = []
+    if prompt.can_back:
+        footer.append(_button(raw(language, "button.back"), f"b:{token}"))
+    if question.optional:
+        footer.append(_button(raw(language, "button.skip"), f"s:{token}"))
+    if footer:
+        rows.append(footer)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _answer_rows(
+    question: AnyQuestion, prompt: Prompt, token: str, language: Language
+) -> list[list[InlineKeyboardButton]]:
+    match question:
+        case ChoiceQuestion():
+            return [
+                [_button(f"{i}. {o.label.get(language)}", f"a:{token}:{o.id}")]
+                for i, o in enumerate(question.options, 1)
+            ]
+        case MultiQuestion():
+            rows = [
+                [
+                    _button(
+                        ("✅ " if o.id in prompt.selected else "▫️ ") + o.label.get(language),
+                        f"t:{token}:{o.id}",
+                    )
+                ]
+                for o in question.options
+            ]
+            rows.append([_button(raw(language, "button.done"), f"d:{token}")])
+            return rows
+        case ScaleQuestion():
+            numbers = [
+                _button(str(n), f"a:{token}:{n}") for n in range(question.min, question.max + 1)
+            ]
+            return _rows(numbers, 6 if len(numbers) > 6 else len(numbers))
+        case YesNoQuestion():
+            return [
+                [
+                    _button(raw(language, "button.yes"), f"a:{token}:yes"),
+                    _button(raw(language, "button.no"), f"a:{token}:no"),
+                ]
+            ]
+        case AreaQuestion():
+            return _rows(
+                [_button(a.label.get(language), f"a:{token}:{a.id}") for a in question.areas], 2
+            )
+    return []
+
+
+def intro_text(flow: Flow, language: Language) -> Html:
+    questionnaire = flow.questionnaire
+    return t(
+        language,
+        "intro",
+        title=questionnaire.title.get(language),
+        intro=questionnaire.intro.get(language),
+        count=flow.remaining(flow.first, {}),
+    )
+
+
+def finished_text(flow: Flow, rows: list[tuple[str, str]], language: Language) -> Html:
+    summary = "\n".join(f"• {escape(q)}\n  <i>{escape(a)}</i>" for q, a in rows)
+    outro = flow.questionnaire.outro
+    closing = escape(outro.get(language)) if outro else t(language, "finished.default_outro")
+    text = t(language, "finished", summary=Html(summary), outro=Html(closing))
+    if len(text) > 4000:  # a very long summary: keep the thanks, shorten the list
+        text = t(language, "finished", summary=Html(escape("…")), outro=Html(closing))
+    return text
+
+
+def consent_keyboard(language: Language, then: str | None = None) -> Keyboard:
+    suffix = f":{then}" if then else ""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(raw(language, "consent.yes"), f"c:y{suffix}"),
+                _button(raw(language, "consent.no"), "c:n"),
+            ]
+        ]
+    )
+
+
+def pick_keyboard(flows: Sequence[Flow], done: set[str], language: Language) -> Keyboard:
+    mark = raw(language, "pick.done_mark")
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    (mark if f.questionnaire.id in done else "")
+                    + f.questionnaire.title.get(language),
+                    f"p:{f.questionnaire.id}",
+                )
+            ]
+            for f in flows
+        ]
+    )
+
+
+def revise_keyboard(questionnaire_id: str, language: Language) -> Keyboard:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(raw(language, "revise.yes"), f"r:{questionnaire_id}:y"),
+                _button(raw(language, "revise.no"), f"r:{questionnaire_id}:n"),
+            ]
+        ]
+    )
+
+
+def language_keyboard() -> Keyboard:
+    return InlineKeyboardMarkup([[_button("Nederlands", "l:nl"), _button("English", "l:en")]])
+
+
+def plain(text: str) -> str:
+    """Telegram HTML to plain text, for callback answers (which take no markup)."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]

@@ -1,0 +1,102 @@
+"""Compile a questionnaire version into one shared ``transitions`` state machine.
+
+The machine is built once per questionnaire version with ``model=None`` and
+``auto_transitions=False``, so its graph is exactly the YAML: one state per question
+plus ``end``, a ``next`` transition per rule (conditions in the order written, the
+default last) and a ``back`` transition along every edge. A resident's session is a
+two-field cursor that is moved over the shared machine and thrown away: no machine
+per resident (pytransitions #146, #434).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from transitions import EventData, Machine
+
+from flows.loader import successors
+from flows.schema import END, AnyQuestion, Condition, Questionnaire
+
+
+@dataclass(slots=True)
+class Cursor:
+    """What the machine needs of a session: where it is and what was answered."""
+
+    state: str
+    answers: Mapping[str, Any]
+    previous: str | None = None
+
+
+def _when(condition: Condition) -> Callable[[EventData], bool]:
+    def check(event: EventData) -> bool:
+        cursor = cast(Cursor, event.model)
+        return condition.matches(cursor.answers.get(condition.question))
+
+    return check
+
+
+def _came_from(source: str) -> Callable[[EventData], bool]:
+    def check(event: EventData) -> bool:
+        return cast(Cursor, event.model).previous == source
+
+    return check
+
+
+class Flow:
+    """One questionnaire version, compiled: the questions by id and the state machine."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.questionnaire = questionnaire
+        self.questions: dict[str, AnyQuestion] = {q.id: q for q in questionnaire.questions}
+        self.order = [q.id for q in questionnaire.questions]
+        self.first = self.order[0]
+        self.machine = Machine(
+            model=None,
+            states=[*self.order, END],
+            initial=self.first,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=True,
+        )
+        for index, question in enumerate(questionnaire.questions):
+            rules = question.rules()
+            targets = successors(questionnaire, index)
+            if not rules:
+                self.machine.add_transition("next", question.id, targets[0])
+            for rule in rules:
+                conditions: list[str | Callable[..., bool | None]] | None = (
+                    [_when(rule.when)] if rule.when else None
+                )
+                self.machine.add_transition("next", question.id, rule.goto, conditions=conditions)
+            for target in dict.fromkeys(targets):
+                if target != END:
+                    self.machine.add_transition(
+                        "back", target, question.id, conditions=[_came_from(question.id)]
+                    )
+
+    @property
+    def key(self) -> str:
+        return self.questionnaire.key
+
+    def next_of(self, question_id: str, answers: Mapping[str, Any]) -> str:
+        """Where the questionnaire goes after ``question_id``, given the answers so far."""
+        cursor = Cursor(state=question_id, answers=answers)
+        self.machine.events["next"].trigger(cursor)
+        return cursor.state
+
+    def back_of(self, question_id: str, previous: str) -> str:
+        """Step back from ``question_id`` to ``previous`` if the graph has that edge."""
+        cursor = Cursor(state=question_id, answers={}, previous=previous)
+        self.machine.events["back"].trigger(cursor)
+        return cursor.state
+
+    def remaining(self, question_id: str, answers: Mapping[str, Any]) -> int:
+        """Questions still to come from ``question_id`` on (itself included) on this branch."""
+        count = 0
+        current = question_id
+        while current != END and count <= len(self.order):
+            count += 1
+            current = self.next_of(current, answers)
+        return count

@@ -1,0 +1,373 @@
+"""The questionnaire format: pydantic models of the YAML files in ``questionnaires/``.
+
+A questionnaire is data, not code. These models check everything that can be checked
+on one field at a time; whole-graph checks (unknown targets, unreachable questions,
+loops) live in :mod:`flows.loader`, which also maps every problem to a file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+
+# Telegram limits the questionnaire must respect (https://core.telegram.org/bots/api).
+MAX_MESSAGE_CHARS = 4096
+MAX_CALLBACK_DATA_BYTES = 64
+# Room in a message for the progress line, the end labels of a scale and the
+# confirmation added after an answer; a question text longer than this cannot be sent.
+MAX_QUESTION_CHARS = 3500
+MAX_INTRO_CHARS = 3000
+MAX_BUTTON_LABEL_CHARS = 64
+# Buttons carry "<kind>:<8-char token>:<option id>", so option ids get what is left of 64 bytes.
+CALLBACK_OVERHEAD_BYTES = 11
+MAX_OPTION_ID_BYTES = MAX_CALLBACK_DATA_BYTES - CALLBACK_OVERHEAD_BYTES
+# "p:<questionnaire id>" starts a questionnaire from a button; deep links allow 64 characters.
+MAX_QUESTIONNAIRE_ID_CHARS = 40
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+END = "end"
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit"
+        )
+    return value
+
+
+def _option_id(value: str) -> str:
+    _slug(value)
+    size = len(value.encode())
+    if size > MAX_OPTION_ID_BYTES:
+        raise ValueError(
+            f"is {size} bytes; Telegram's button data allows at most "
+            f"{MAX_OPTION_ID_BYTES} bytes for an option id"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+OptionId = Annotated[str, AfterValidator(_option_id)]
+
+
+class Dimension(StrEnum):
+    """The three qualities that add up to public value (Samensturing)."""
+
+    DIENSTVERLENING = "dienstverlening"
+    ORGANISATIE = "organisatie"
+    BESTUUR = "bestuur"
+
+
+class QuestionType(StrEnum):
+    CHOICE = "choice"
+    MULTI = "multi"
+    SCALE = "scale"
+    YESNO = "yesno"
+    TEXT = "text"
+    NUMBER = "number"
+    AREA = "area"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(Strict):
+    """A text in every supported language."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.nl
+
+
+def _limit(limit: int) -> AfterValidator:
+    def check(text: Text) -> Text:
+        for lang in LANGUAGES:
+            size = len(text.get(lang))
+            if size > limit:
+                raise ValueError(f"the '{lang}' text has {size} characters; at most {limit}")
+        return text
+
+    return AfterValidator(check)
+
+
+QuestionText = Annotated[Text, _limit(MAX_QUESTION_CHARS)]
+IntroText = Annotated[Text, _limit(MAX_INTRO_CHARS)]
+Label = Annotated[Text, _limit(MAX_BUTTON_LABEL_CHARS)]
+
+
+class Option(Strict):
+    id: OptionId
+    label: Label
+
+
+def _postcode_text(value: object) -> object:
+    # ``postcodes: [6811, 6812]`` without quotes reaches us as numbers.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _postcode(item: str) -> str:
+    if not re.fullmatch(r"\d{4}(-\d{4})?", item):
+        raise ValueError(f"postcode '{item}' is not 4 digits or a range like 1011-1018")
+    low, _, high = item.partition("-")
+    if high and low > high:
+        raise ValueError(f"postcode range '{item}' runs backwards")
+    return item
+
+
+Postcode = Annotated[str, BeforeValidator(_postcode_text), AfterValidator(_postcode)]
+
+
+class Area(Strict):
+    """A neighbourhood (wijk), optionally with the 4-digit postcodes that belong to it."""
+
+    id: OptionId
+    label: Label
+    postcodes: list[Postcode] = Field(default_factory=list)
+
+    def covers(self, postcode: str) -> bool:
+        for item in self.postcodes:
+            low, _, high = item.partition("-")
+            if low <= postcode <= (high or low):
+                return True
+        return False
+
+
+class Condition(Strict):
+    """When an earlier answer decides where the questionnaire goes next."""
+
+    question: Slug
+    equals: str | int | None = None
+    one_of: list[str | int] | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [self.equals, self.one_of, self.at_least, self.at_most]
+        if sum(t is not None for t in tests) == 0:
+            raise ValueError("give one of: equals, one_of, at_least, at_most")
+        if (self.equals is not None or self.one_of is not None) and (
+            self.at_least is not None or self.at_most is not None
+        ):
+            raise ValueError("combine at_least/at_most, or use equals/one_of, not both")
+        if self.equals is not None and self.one_of is not None:
+            raise ValueError("use equals or one_of, not both")
+        return self
+
+    def matches(self, answer: object) -> bool:
+        """Whether a stored answer value satisfies this condition (a skipped answer never does)."""
+        if answer is None:
+            return False
+        values = [str(v) for v in answer] if isinstance(answer, list) else [str(answer)]
+        number = not isinstance(answer, bool) and isinstance(answer, int | float)
+        if self.equals is not None and number:
+            # A number question stores 3.0 where the file says ``equals: 3``.
+            return _as_number(self.equals) == answer
+        if self.equals is not None:
+            return str(self.equals) in values
+        if self.one_of is not None:
+            wanted = {str(v) for v in self.one_of}
+            return any(v in wanted for v in values)
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            return False
+        if self.at_least is not None and answer < self.at_least:
+            return False
+        return not (self.at_most is not None and answer > self.at_most)
+
+
+def _as_number(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+class Rule(Strict):
+    """One case of a question's ``next``: go to ``goto`` when ``when`` holds (or always)."""
+
+    when: Condition | None = None
+    goto: Slug
+
+
+class QuestionBase(Strict):
+    id: OptionId
+    text: QuestionText
+    optional: bool = False
+    dimension: Dimension | None = None
+    # ``next: other-question`` is short for one rule without a condition.
+    next: list[Rule] | None = None
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _short_next(cls, value: object) -> object:
+        return [{"goto": value}] if isinstance(value, str) else value
+
+    def rules(self) -> list[Rule]:
+        """``next`` as an ordered list of rules; empty means "the question below"."""
+        return list(self.next or [])
+
+
+class ChoiceQuestion(QuestionBase):
+    type: Literal[QuestionType.CHOICE]
+    options: list[Option] = Field(min_length=2, max_length=12)
+
+
+class MultiQuestion(QuestionBase):
+    type: Literal[QuestionType.MULTI]
+    options: list[Option] = Field(min_length=2, max_length=12)
+    min_choices: int = Field(default=1, ge=1)
+    max_choices: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> MultiQuestion:
+        top = self.max_choices or len(self.options)
+        if self.min_choices > top or top > len(self.options):
+            raise ValueError(
+                f"min_choices/max_choices must lie between 1 and {len(self.options)} options"
+            )
+        return self
+
+
+class ScaleLabels(Strict):
+    min: Label
+    max: Label
+
+
+class ScaleQuestion(QuestionBase):
+    type: Literal[QuestionType.SCALE]
+    min: int = Field(default=1, ge=0, le=1)
+    max: int = Field(default=5, ge=2, le=10)
+    labels: ScaleLabels | None = None
+
+
+class YesNoQuestion(QuestionBase):
+    type: Literal[QuestionType.YESNO]
+
+
+class TextQuestion(QuestionBase):
+    type: Literal[QuestionType.TEXT]
+    min_length: int = Field(default=2, ge=1)
+    max_length: int = Field(default=1000, ge=1, le=MAX_QUESTION_CHARS)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> TextQuestion:
+        if self.min_length > self.max_length:
+            raise ValueError("min_length is larger than max_length")
+        return self
+
+
+class NumberQuestion(QuestionBase):
+    type: Literal[QuestionType.NUMBER]
+    min: float = 0
+    max: float
+    integer: bool = True
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> NumberQuestion:
+        if self.min >= self.max:
+            raise ValueError("min must be smaller than max")
+        return self
+
+
+class AreaQuestion(QuestionBase):
+    type: Literal[QuestionType.AREA]
+    areas: list[Area] = Field(min_length=2, max_length=30)
+
+    def area_for_postcode(self, postcode: str) -> Area | None:
+        return next((a for a in self.areas if a.covers(postcode)), None)
+
+
+Question = Annotated[
+    ChoiceQuestion
+    | MultiQuestion
+    | ScaleQuestion
+    | YesNoQuestion
+    | TextQuestion
+    | NumberQuestion
+    | AreaQuestion,
+    Field(discriminator="type"),
+]
+
+
+class Questionnaire(Strict):
+    """One version of a questionnaire, as written in YAML."""
+
+    schema_version: Literal[1]
+    id: Annotated[Slug, Field(max_length=MAX_QUESTIONNAIRE_ID_CHARS)]
+    version: int = Field(ge=1)
+    theme: Label
+    title: Label
+    intro: IntroText
+    outro: IntroText | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    questions: list[Question] = Field(min_length=1, max_length=60)
+
+    @field_validator("closes_at")
+    @classmethod
+    def _dates(cls, closes_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        opens_at = info.data.get("opens_at")
+        if opens_at and closes_at:
+            # One of the two may lack a time zone; read it in the other's zone to compare.
+            zone = opens_at.tzinfo or closes_at.tzinfo
+            opens, closes = (
+                d if d.tzinfo else d.replace(tzinfo=zone) for d in (opens_at, closes_at)
+            )
+            if opens >= closes:
+                raise ValueError("closes_at must come after opens_at")
+        return closes_at
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def question(self, question_id: str) -> AnyQuestion:
+        return self._index()[question_id]
+
+    def _index(self) -> dict[str, AnyQuestion]:
+        return {q.id: q for q in self.questions}
+
+    @property
+    def dimensions(self) -> set[Dimension]:
+        return {q.dimension for q in self.questions if q.dimension}
+
+
+AnyQuestion = (
+    ChoiceQuestion
+    | MultiQuestion
+    | ScaleQuestion
+    | YesNoQuestion
+    | TextQuestion
+    | NumberQuestion
+    | AreaQuestion
+)
+CLOSED_TYPES = frozenset(
+    {
+        QuestionType.CHOICE,
+        QuestionType.MULTI,
+        QuestionType.SCALE,
+        QuestionType.YESNO,
+        QuestionType.AREA,
+    }
+)

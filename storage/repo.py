@@ -1,0 +1,418 @@
+"""Async repositories: an ``AsyncSession`` in, plain frozen data out.
+
+The caller owns the unit of work (``async with factory.begin() as db``); nothing here
+commits, so one update's changes are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.engine import Outcome, SessionState
+from storage.models import (
+    Answer,
+    Contact,
+    QuestionnaireRecord,
+    QuestionnaireVersion,
+    Resident,
+    Session,
+    utcnow,
+)
+
+ACTIVE = "active"
+PAUSED = "paused"
+COMPLETED = "completed"
+EXPIRED = "expired"
+REPLACED = "replaced"
+INCOMPLETE = (ACTIVE, PAUSED, EXPIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentInfo:
+    id: int
+    pseudonym: str
+    language: str
+    consent: str
+
+    @property
+    def consented(self) -> bool:
+        return self.consent == "given"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: int
+    resident_id: int | None
+    questionnaire_id: str
+    version: int
+    status: str
+    state: SessionState
+    started_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    is_test: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    questionnaire_id: str
+    version: int
+    source: str
+    status: str
+    current: bool
+
+
+class ChangedVersionError(Exception):
+    """A published (id, version) whose content changed: it needs a new version number."""
+
+
+def checksum(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+# --- Residents --------------------------------------------------------------------------------
+
+
+def _resident(row: Resident) -> ResidentInfo:
+    return ResidentInfo(row.id, row.pseudonym, row.language, row.consent)
+
+
+async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None:
+    row = await db.scalar(select(Resident).where(Resident.pseudonym == pseudonym))
+    return _resident(row) if row else None
+
+
+async def register_resident(
+    db: AsyncSession, pseudonym: str, *, language: str, consent: str, chat_id: int | None
+) -> ResidentInfo:
+    """Record a consent answer. With consent the chat id is kept (apart) to reply later."""
+    row = await db.scalar(select(Resident).where(Resident.pseudonym == pseudonym))
+    now = utcnow()
+    if row is None:
+        row = Resident(
+            pseudonym=pseudonym, language=language, consent=consent, consent_at=now, created_at=now
+        )
+        db.add(row)
+        await db.flush()
+    else:
+        row.consent, row.consent_at, row.language = consent, now, language
+    if consent == "given" and chat_id is not None:
+        await db.merge(Contact(resident_id=row.id, chat_id=chat_id))
+    else:
+        await db.execute(delete(Contact).where(Contact.resident_id == row.id))
+    return _resident(row)
+
+
+async def set_language(db: AsyncSession, resident_id: int, language: str) -> None:
+    await db.execute(update(Resident).where(Resident.id == resident_id).values(language=language))
+
+
+async def chat_id_of(db: AsyncSession, resident_id: int) -> int | None:
+    return await db.scalar(select(Contact.chat_id).where(Contact.resident_id == resident_id))
+
+
+# --- Questionnaires ---------------------------------------------------------------------------
+
+
+async def sync_questionnaire(
+    db: AsyncSession, questionnaire_id: str, version: int, source: str
+) -> bool:
+    """Store a version read from a file; True when it is new.
+
+    The same (id, version) with other content is refused: residents may have answered the
+    old text, so a change must get a new version number.
+    """
+    digest = checksum(source)
+    stored = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    if stored is not None:
+        if stored.checksum != digest:
+            raise ChangedVersionError(
+                f"questionnaire {questionnaire_id} version {version} differs from the version "
+                f"already in the database; raise 'version' to publish the change"
+            )
+        return False
+    record = await db.get(QuestionnaireRecord, questionnaire_id)
+    if record is None:
+        db.add(QuestionnaireRecord(id=questionnaire_id, current_version=version, status="open"))
+        await db.flush()
+    elif version > record.current_version:
+        record.current_version = version
+    db.add(
+        QuestionnaireVersion(
+            questionnaire_id=questionnaire_id, version=version, source=source, checksum=digest
+        )
+    )
+    await db.flush()
+    return True
+
+
+async def stored_versions(db: AsyncSession) -> list[StoredVersion]:
+    rows = await db.execute(
+        select(QuestionnaireVersion, QuestionnaireRecord)
+        .join(QuestionnaireRecord, QuestionnaireRecord.id == QuestionnaireVersion.questionnaire_id)
+        .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version)
+    )
+    return [
+        StoredVersion(
+            v.questionnaire_id, v.version, v.source, q.status, v.version == q.current_version
+        )
+        for v, q in rows.tuples()
+    ]
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+async def _info(db: AsyncSession, row: Session) -> SessionInfo:
+    answers = await db.execute(
+        select(Answer.question_id, Answer.value).where(Answer.session_id == row.id)
+    )
+    state = SessionState(
+        current=row.current,
+        path=tuple(row.path),
+        answers={qid: value for qid, value in answers.tuples()},
+        draft=tuple(row.draft),
+    )
+    return SessionInfo(
+        row.id,
+        row.resident_id,
+        row.questionnaire_id,
+        row.questionnaire_version,
+        row.status,
+        state,
+        row.started_at,
+        row.updated_at,
+        row.completed_at,
+        row.is_test,
+    )
+
+
+async def active_session(db: AsyncSession, resident_id: int) -> SessionInfo | None:
+    row = await db.scalar(
+        select(Session).where(Session.resident_id == resident_id, Session.status == ACTIVE)
+    )
+    return await _info(db, row) if row else None
+
+
+async def get_session(db: AsyncSession, session_id: int) -> SessionInfo | None:
+    row = await db.get(Session, session_id)
+    return await _info(db, row) if row else None
+
+
+async def latest_session(
+    db: AsyncSession, resident_id: int, questionnaire_id: str
+) -> SessionInfo | None:
+    """The resident's most recent response to a questionnaire that still counts."""
+    row = await db.scalar(
+        select(Session)
+        .where(
+            Session.resident_id == resident_id,
+            Session.questionnaire_id == questionnaire_id,
+            Session.status != REPLACED,
+        )
+        .order_by(Session.started_at.desc(), Session.id.desc())
+        .limit(1)
+    )
+    return await _info(db, row) if row else None
+
+
+async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:
+    found = await db.scalar(
+        select(Session.id)
+        .where(
+            Session.resident_id == resident_id,
+            Session.questionnaire_id == questionnaire_id,
+            Session.status == COMPLETED,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def completed_questionnaires(db: AsyncSession, resident_id: int) -> set[str]:
+    rows = await db.scalars(
+        select(Session.questionnaire_id).where(
+            Session.resident_id == resident_id, Session.status == COMPLETED
+        )
+    )
+    return set(rows)
+
+
+async def _pause_active(db: AsyncSession, resident_id: int) -> None:
+    await db.execute(
+        update(Session)
+        .where(Session.resident_id == resident_id, Session.status == ACTIVE)
+        .values(status=PAUSED)
+    )
+
+
+async def start_session(
+    db: AsyncSession,
+    resident_id: int,
+    questionnaire_id: str,
+    version: int,
+    state: SessionState,
+    *,
+    is_test: bool = False,
+) -> SessionInfo:
+    """Begin a new response; a questionnaire in progress is paused, not lost."""
+    await _pause_active(db, resident_id)
+    now = utcnow()
+    row = Session(
+        resident_id=resident_id,
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=version,
+        status=ACTIVE,
+        current=state.current,
+        path=list(state.path),
+        draft=list(state.draft),
+        is_test=is_test,
+        started_at=now,
+        updated_at=now,
+    )
+    db.add(row)
+    await db.flush()
+    return await _info(db, row)
+
+
+async def resume_session(db: AsyncSession, session: SessionInfo) -> SessionInfo:
+    """Make a paused response the one in progress again."""
+    if session.resident_id is not None:
+        await _pause_active(db, session.resident_id)
+    await db.execute(
+        update(Session).where(Session.id == session.id).values(status=ACTIVE, updated_at=utcnow())
+    )
+    resumed = await get_session(db, session.id)
+    assert resumed is not None
+    return resumed
+
+
+async def set_status(db: AsyncSession, session_id: int, status: str) -> None:
+    await db.execute(
+        update(Session).where(Session.id == session_id).values(status=status, updated_at=utcnow())
+    )
+
+
+def _upsert(db: AsyncSession) -> Any:
+    return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def save_outcome(db: AsyncSession, session: SessionInfo, outcome: Outcome) -> None:
+    """Store what one input did: the answer, the new position and, at the end, completion."""
+    now = utcnow()
+    if outcome.accepted is not None:
+        question_id, value = outcome.accepted
+        insert = _upsert(db)(Answer).values(
+            session_id=session.id, question_id=question_id, value=value, answered_at=now
+        )
+        await db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[Answer.session_id, Answer.question_id],
+                set_={"value": insert.excluded.value, "answered_at": now},
+            )
+        )
+    if outcome.discard:
+        await db.execute(
+            delete(Answer).where(
+                Answer.session_id == session.id, Answer.question_id.in_(outcome.discard)
+            )
+        )
+    state = outcome.state
+    values: dict[str, Any] = {
+        "current": state.current,
+        "path": list(state.path),
+        "draft": list(state.draft),
+        "updated_at": now,
+    }
+    if state.finished:
+        values.update(status=COMPLETED, completed_at=now)
+        if session.resident_id is not None:
+            # A revision replaces the earlier complete response.
+            await db.execute(
+                update(Session)
+                .where(
+                    Session.resident_id == session.resident_id,
+                    Session.questionnaire_id == session.questionnaire_id,
+                    Session.status == COMPLETED,
+                    Session.is_test == session.is_test,
+                    Session.id != session.id,
+                )
+                .values(status=REPLACED)
+            )
+    await db.execute(update(Session).where(Session.id == session.id).values(**values))
+
+
+async def expire_sessions(db: AsyncSession, idle_since: datetime) -> int:
+    """Close responses in progress that nobody touched since ``idle_since``."""
+    result = await db.execute(
+        update(Session)
+        .where(Session.status.in_((ACTIVE, PAUSED)), Session.updated_at < idle_since)
+        .values(status=EXPIRED)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def count_sessions(db: AsyncSession, questionnaire_id: str | None = None) -> dict[str, int]:
+    query = select(Session.status, func.count()).group_by(Session.status)
+    if questionnaire_id:
+        query = query.where(Session.questionnaire_id == questionnaire_id)
+    return {status: count for status, count in (await db.execute(query)).tuples()}
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    pseudonym: str | None
+    version: int
+    status: str
+    started_at: datetime
+    completed_at: datetime | None
+    answers: dict[str, Any]
+
+
+async def export_rows(
+    db: AsyncSession, questionnaire_id: str, *, include_test: bool = False
+) -> Sequence[ExportRow]:
+    """One row per response that counts (replaced revisions and test runs left out)."""
+    query = (
+        select(Session, Resident.pseudonym)
+        .outerjoin(Resident, Resident.id == Session.resident_id)
+        .where(Session.questionnaire_id == questionnaire_id, Session.status != REPLACED)
+        .order_by(Session.started_at, Session.id)
+    )
+    if not include_test:
+        query = query.where(Session.is_test.is_(False))
+    sessions = (await db.execute(query)).tuples().all()
+    ids = [s.id for s, _ in sessions]
+    answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await db.execute(
+            select(Answer.session_id, Answer.question_id, Answer.value).where(
+                Answer.session_id.in_(chunk)
+            )
+        )
+        for session_id, question_id, value in rows.tuples():
+            answers[session_id][question_id] = value
+    return [
+        ExportRow(
+            pseudonym,
+            s.questionnaire_version,
+            s.status,
+            s.started_at,
+            s.completed_at,
+            answers[s.id],
+        )
+        for s, pseudonym in sessions
+    ]
