@@ -268,7 +268,8 @@ def _advance(flow: Flow, state: SessionState, value: Any) -> Outcome:
 
 def _remaining(flow: Flow, state: SessionState) -> int:
     """Questions to come from the current one, assuming earlier answers are given again."""
-    known = {k: v for k, v in state.answers.items() if k in set(state.path)}
+    on_path = set(state.path)
+    known = {k: v for k, v in state.answers.items() if k in on_path}
     count, current = 0, state.current
     while current != END and count <= len(flow.order):
         count += 1
@@ -344,7 +345,7 @@ def _pick(question: AnyQuestion, value: str) -> Any:
     return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _YES = {"ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"}
 _NO = {"nee", "n", "no", "nope", "neen"}
 _BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}

@@ -236,6 +236,8 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     lines = _Lines()
     found: Found = []
     data = _build(root, (), lines, found)
+    if data is None:  # only "---" or "~"
+        raise QuestionnaireError([Problem(source, None, "", "the file is empty")])
     if not isinstance(data, dict):
         raise QuestionnaireError(
             [Problem(source, 1, "", "a questionnaire is a mapping of fields (id, title, ...)")]

@@ -156,6 +156,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen.",
         "en": "Sorry, I can't use that. I only understand text and buttons.",
     },
+    "edited": {
+        "nl": "Een aangepast bericht kan ik niet gebruiken. Wil je een antwoord veranderen? "
+        "Tik dan op « Vorige.",
+        "en": "I can't use an edited message. Want to change an answer? Tap « Back.",
+    },
+    "unknown_command": {
+        "nl": "Dat commando ken ik niet. Stuur /help voor uitleg.",
+        "en": "I don't know that command. Send /help for an explanation.",
+    },
     "too_long": {
         "nl": "Dat bericht is te lang voor deze vraag.",
         "en": "That message is too long for this question.",

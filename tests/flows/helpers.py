@@ -1,0 +1,58 @@
+"""Small builders for questionnaire YAML in tests: line numbers stay easy to find."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flows.loader import Problem, QuestionnaireError, parse
+from flows.machine import Flow
+from flows.schema import Questionnaire
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.yaml"
+
+HEADER = """\
+schema_version: 1
+id: proef
+version: 1
+theme: {nl: Afval, en: Waste}
+title: {nl: Proef, en: Trial}
+intro: {nl: Een korte lijst., en: A short list.}
+"""
+
+
+def document(questions: str, header: str = HEADER) -> str:
+    """A questionnaire file: ``header`` then ``questions:`` with the (dedented) block."""
+    body = textwrap.indent(textwrap.dedent(questions).strip("\n"), "  ")
+    return f"{header}questions:\n{body}\n"
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """The 1-based line of the ``nth`` line of ``text`` that contains ``needle``."""
+    hits = [number for number, line in enumerate(text.splitlines(), 1) if needle in line]
+    assert len(hits) >= nth, f"{needle!r} occurs {len(hits)} times"
+    return hits[nth - 1]
+
+
+def problems(text: str, source: str = "x.yaml") -> list[Problem]:
+    """The problems ``parse`` reports; fails the test when the text is accepted."""
+    with pytest.raises(QuestionnaireError) as caught:
+        parse(text, source)
+    return caught.value.problems
+
+
+def only_problem(text: str, source: str = "x.yaml") -> Problem:
+    found = problems(text, source)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def load(questions: str) -> Questionnaire:
+    return parse(document(questions), "x.yaml")
+
+
+def flow_of(questions: str) -> Flow:
+    return Flow(load(questions))
