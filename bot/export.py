@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime, tzinfo
 from typing import Any, TextIO
 
 from bot.services import Services
 from flows.engine import answer_label
 from flows.machine import Flow
+from flows.schema import MultiQuestion
 from storage import repo
 
 STATUS = {repo.COMPLETED: "complete"}
+PSEUDONYM_CHARS = 16  # enough to tell responses apart; shorter than the stored key
 
 
 def header_and_rows(
-    flows: dict[int, Flow], rows: list[repo.ExportRow]
+    flows: dict[int, Flow], rows: list[repo.ExportRow], zone: tzinfo = UTC
 ) -> tuple[list[str], list[list[str]]]:
-    """Question ids of every version in order of appearance; labels in Dutch."""
+    """Question ids of every version (newest first) as columns; answers as Dutch labels.
+
+    Dates are coarsened to the day in the municipality's time zone.
+    """
     question_ids: list[str] = []
     for version in sorted(flows, reverse=True):
         for qid in flows[version].order:
@@ -27,44 +33,48 @@ def header_and_rows(
     for row in rows:
         flow = flows.get(row.version)
         cells = [
-            (row.pseudonym or "(erased)")[:16],
+            (row.pseudonym or "(erased)")[:PSEUDONYM_CHARS],
             str(row.version),
-            row.started_at.date().isoformat(),
-            row.completed_at.date().isoformat() if row.completed_at else "",
+            _day(row.started_at, zone),
+            _day(row.completed_at, zone),
             STATUS.get(row.status, "incomplete"),
         ]
-        for qid in question_ids:
-            cells.append(_cell(flow, qid, row.answers))
+        cells.extend(_cell(flow, qid, row.answers) for qid in question_ids)
         table.append(cells)
     return header, table
 
 
+def _day(moment: datetime | None, zone: tzinfo) -> str:
+    return moment.astimezone(zone).date().isoformat() if moment else ""
+
+
 def _cell(flow: Flow | None, qid: str, answers: dict[str, Any]) -> str:
+    """Empty when the question was not reached; "(overgeslagen)" when skipped."""
     if qid not in answers:
         return ""
     value = answers[qid]
-    if flow is None or qid not in flow.questions:
+    question = flow.questions.get(qid) if flow else None
+    if question is None:
         return "" if value is None else str(value)
-    return (
-        answer_label(flow.questions[qid], value, "nl").replace(", ", "; ")
-        if isinstance(value, list)
-        else answer_label(flow.questions[qid], value, "nl")
-    )
+    if isinstance(question, MultiQuestion) and isinstance(value, list):
+        return "; ".join(answer_label(question, [v], "nl") for v in value)
+    return answer_label(question, value, "nl")
 
 
 async def write_csv(services: Services, questionnaire_id: str, out: TextIO) -> int:
     """Write the export; raises LookupError for an unknown questionnaire."""
     catalog = services.catalog
-    if catalog.current(questionnaire_id) is None:
+    current = catalog.current(questionnaire_id)
+    if current is None:
         known = ", ".join(f.questionnaire.id for f in catalog.currents()) or "none"
         raise LookupError(
             f"no questionnaire {questionnaire_id!r} in the database (known: {known})"
         )
     async with services.sessions() as db:
         rows = list(await repo.export_rows(db, questionnaire_id))
-    versions = {row.version for row in rows} | {catalog.current(questionnaire_id).version}  # type: ignore[union-attr]
+    versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
-    header, table = header_and_rows(flows, rows)
+    header, table = header_and_rows(flows, rows, services.settings.zone)
     writer = csv.writer(out)
     writer.writerow(header)
     writer.writerows(table)

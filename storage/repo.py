@@ -165,7 +165,7 @@ async def stored_versions(db: AsyncSession) -> list[StoredVersion]:
         StoredVersion(
             v.questionnaire_id, v.version, v.source, q.status, v.version == q.current_version
         )
-        for v, q in rows.tuples()
+        for v, q in rows
     ]
 
 
@@ -179,7 +179,7 @@ async def _info(db: AsyncSession, row: Session) -> SessionInfo:
     state = SessionState(
         current=row.current,
         path=tuple(row.path),
-        answers={qid: value for qid, value in answers.tuples()},
+        answers={qid: value for qid, value in answers},
         draft=tuple(row.draft),
     )
     return SessionInfo(
@@ -365,7 +365,7 @@ async def count_sessions(db: AsyncSession, questionnaire_id: str | None = None) 
     query = select(Session.status, func.count()).group_by(Session.status)
     if questionnaire_id:
         query = query.where(Session.questionnaire_id == questionnaire_id)
-    return {status: count for status, count in (await db.execute(query)).tuples()}
+    return {status: count for status, count in await db.execute(query)}
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -393,7 +393,7 @@ async def export_rows(
     )
     if not include_test:
         query = query.where(Session.is_test.is_(False))
-    sessions = (await db.execute(query)).tuples().all()
+    sessions = (await db.execute(query)).all()
     ids = [s.id for s, _ in sessions]
     answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
@@ -403,7 +403,7 @@ async def export_rows(
                 Answer.session_id.in_(chunk)
             )
         )
-        for session_id, question_id, value in rows.tuples():
+        for session_id, question_id, value in rows:
             answers[session_id][question_id] = value
     return [
         ExportRow(

@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, CallbackQuery, Message, Update, User
@@ -58,11 +57,6 @@ class Reply:
     def then(self, *messages: Send) -> Reply:
         self.messages.extend(messages)
         return self
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ResidentHandlers:
@@ -150,7 +144,7 @@ class ResidentHandlers:
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command the bot does not know: explain, then the current question again."""
-        await self._with_session(update, context, None)
+        await self._with_session(update, context, None, "unknown_command")
 
     # --- messages -----------------------------------------------------------------------------
 
@@ -167,7 +161,7 @@ class ResidentHandlers:
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edited message is not a new answer; « Vorige changes an answer."""
-        await self._with_session(update, context, None)
+        await self._with_session(update, context, None, "edited")
 
     # --- buttons ------------------------------------------------------------------------------
 
@@ -307,8 +301,10 @@ class ResidentHandlers:
 
     # --- the conversation step ----------------------------------------------------------------
 
-    async def _with_session(self, update: Update, context: Context, given: Input | None) -> None:
-        """Typed text (``given``) or something unusable (``None``) in a private chat."""
+    async def _with_session(
+        self, update: Update, context: Context, given: Input | None, why: str = "unsupported"
+    ) -> None:
+        """Typed text (``given``), or something unusable (``None``, explained by ``why``)."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
@@ -323,7 +319,7 @@ class ResidentHandlers:
                 language = resident.language
                 if session is None or flow is None:
                     if given is None:
-                        reply.then(Send(t(language, "unsupported")))
+                        reply.then(Send(t(language, why)))
                     reply.then(*(await self._pick(db, resident)).messages)
                 elif given is None:
                     reply.then(
@@ -412,7 +408,7 @@ class ResidentHandlers:
         return self.catalog.get(session.questionnaire_id, session.version)
 
     def _timed_out(self, session: SessionInfo) -> bool:
-        idle = self.services.clock() - aware(session.updated_at)
+        idle = self.services.clock() - session.updated_at
         return idle > self.settings.session_timeout
 
     async def _active(
@@ -479,7 +475,7 @@ class ResidentHandlers:
                 return reply.then(
                     Send(t(language, "resume")), self._question(old_flow, session, language)
                 )
-        elif latest is not None and latest.status == repo.COMPLETED:
+        if await repo.has_completed(db, resident.id, questionnaire_id):
             return reply.then(
                 Send(t(language, "revise"), render.revise_keyboard(questionnaire_id, language))
             )

@@ -1,0 +1,149 @@
+"""storage.repo.export_rows: one row per response that counts, on each database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.schema import END
+from storage import repo
+from storage.models import Answer, Resident, Session
+from tests.storage.helpers import (
+    MINI_ANSWERS,
+    complete,
+    register,
+    reload,
+    run,
+    start,
+    sync,
+    variant,
+)
+
+Sessions = async_sessionmaker[AsyncSession]
+
+ALL_ANSWERS = {
+    "tevreden": 2,
+    "waarom": "De bakken zitten altijd vol",
+    "bakken": ["gft", "pmd"],
+    "wijk": "noord",
+}
+
+
+def row(pseudonym: str | None, session: repo.SessionInfo) -> repo.ExportRow:
+    return repo.ExportRow(
+        pseudonym,
+        session.version,
+        session.status,
+        session.started_at,
+        session.completed_at,
+        session.state.answers,
+    )
+
+
+async def export(sessions: Sessions, questionnaire_id: str = "mini", **kwargs: Any) -> list[Any]:
+    async with sessions.begin() as db:
+        return list(await repo.export_rows(db, questionnaire_id, **kwargs))
+
+
+async def test_export_rows(sessions: Sessions, mini: str) -> None:
+    await sync(sessions, "mini", 2, variant(mini, version=2))
+    await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
+    ann, bob, cas, dirk, eva = [
+        await register(sessions, name) for name in ("ann", "bob", "cas", "dirk", "eva")
+    ]
+
+    ann_done = await complete(sessions, ann.id)
+    bob_first = await complete(sessions, bob.id)
+    bob_revised = await start(sessions, bob.id, version=2)
+    bob_revised = await run(
+        sessions, bob_revised, [("tevreden", 5, "bakken"), ("bakken", ["papier"], "wijk")]
+    )
+    bob_revised = await run(sessions, bob_revised, [("wijk", "centrum", END)])
+    cas_partial = await run(sessions, await start(sessions, cas.id), MINI_ANSWERS[:1])
+    dirk_trial = await complete(sessions, dirk.id, is_test=True)
+    eva_done = await complete(sessions, eva.id, version=2)
+    ann_afval = await complete(sessions, ann.id, questionnaire_id="afval")
+
+    assert (await reload(sessions, bob_first.id)).status == repo.REPLACED
+    assert await export(sessions) == [
+        row("ann", ann_done),
+        row("bob", bob_revised),
+        row("cas", cas_partial),
+        row("eva", eva_done),
+    ]
+    assert await export(sessions, include_test=True) == [
+        row("ann", ann_done),
+        row("bob", bob_revised),
+        row("cas", cas_partial),
+        row("dirk", dirk_trial),
+        row("eva", eva_done),
+    ]
+    # Spot checks on what the rows hold.
+    ann_row, bob_row, cas_row, eva_row = await export(sessions)
+    assert ann_row.answers == ALL_ANSWERS
+    assert (ann_row.version, ann_row.status) == (1, repo.COMPLETED)
+    assert bob_row.answers == {"tevreden": 5, "bakken": ["papier"], "wijk": "centrum"}
+    assert (bob_row.version, bob_row.status) == (2, repo.COMPLETED)
+    assert cas_row == repo.ExportRow(
+        "cas", 1, repo.ACTIVE, cas_partial.started_at, None, {"tevreden": 2}
+    )
+    assert eva_row.completed_at is not None
+    assert eva_row.started_at.utcoffset() == eva_row.completed_at.utcoffset() == timedelta(0)
+    # Each questionnaire exports its own responses only.
+    assert await export(sessions, "afval") == [row("ann", ann_afval)]
+
+
+async def test_an_erased_resident_leaves_an_anonymous_row(sessions: Sessions, mini: str) -> None:
+    ann, bob = await register(sessions, "ann"), await register(sessions, "bob")
+    ann_done = await complete(sessions, ann.id)
+    bob_done = await complete(sessions, bob.id)
+
+    async with sessions.begin() as db:
+        await db.execute(delete(Resident).where(Resident.id == ann.id))
+
+    erased = await reload(sessions, ann_done.id)
+    assert erased.resident_id is None
+    assert erased.state == ann_done.state  # the answers stay, without a person
+    assert await export(sessions) == [row(None, ann_done), row("bob", bob_done)]
+
+
+async def test_export_of_nothing(sessions: Sessions, mini: str) -> None:
+    assert await export(sessions) == []
+    assert await export(sessions, "onbekend", include_test=True) == []
+
+
+async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str) -> None:
+    """Answers are fetched 500 sessions at a time; the 501st keeps its answers."""
+    count = 501
+    async with sessions.begin() as db:
+        await db.execute(
+            insert(Session),
+            [
+                {
+                    "id": n,
+                    "resident_id": None,
+                    "questionnaire_id": "mini",
+                    "questionnaire_version": 1,
+                    "status": repo.COMPLETED,
+                    "current": END,
+                }
+                for n in range(1, count + 1)
+            ],
+        )
+        await db.execute(
+            insert(Answer),
+            [
+                {"session_id": n, "question_id": "tevreden", "value": n % 5 + 1}
+                for n in range(1, count + 1)
+            ]
+            + [{"session_id": n, "question_id": "wijk", "value": "noord"} for n in (1, 500, 501)],
+        )
+
+    rows = await export(sessions)
+    assert len(rows) == count
+    assert [r.answers["tevreden"] for r in rows] == [n % 5 + 1 for n in range(1, count + 1)]
+    assert [n for n, r in enumerate(rows, 1) if "wijk" in r.answers] == [1, 500, 501]
+    assert {r.pseudonym for r in rows} == {None}
