@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from storage import migrate
 from storage.db import create_engine, session_factory
@@ -35,7 +40,9 @@ async def _admin(sql: str) -> None:
 def postgres_database() -> Iterator[str]:
     """A database of its own for this test run, dropped at the end."""
     if not os.environ.get(PG_ENV):
-        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)")
+        pytest.skip(
+            f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+        )
     name = f"samenspraak_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
