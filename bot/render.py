@@ -3,8 +3,9 @@
 Button data (at most 64 bytes, see ``flows.schema.CALLBACK_OVERHEAD_BYTES``):
 
 =================  ===================================================
-``c:y[:<qid>]``    consent yes (optionally then start a questionnaire)
-``c:n``            consent no
+``c:y[:<qid>[:<lang>]]``  consent yes (optionally then start a questionnaire; in the
+                   language chosen with /taal before consenting)
+``c:n[::<lang>]``  consent no
 ``l:<lang>``       language
 ``p:<qid>``        pick a questionnaire
 ``r:<qid>:y|n``    revise an earlier complete response, or not
@@ -71,6 +72,16 @@ def question_text(prompt: Prompt, language: Language) -> Html:
     return Html("\n\n".join(lines))
 
 
+def went_back_text(prompt: Prompt, language: Language) -> Html:
+    """The question message after « Vorige: still readable, no hint, no buttons."""
+    question = prompt.question
+    return Html(
+        f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
+        f"<b>{escape(question.text.get(language))}</b>\n\n"
+        f"<i>{t(language, 'went_back')}</i>"
+    )
+
+
 def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
     """The question message after it was answered: no hint, the answer, no buttons."""
     question = prompt.question
@@ -105,14 +116,16 @@ def _answer_rows(
                 for i, o in enumerate(question.options, 1)
             ]
         case MultiQuestion():
+            # Numbered like a choice question's buttons: the hint says "1, 3" may be typed.
             rows = [
                 [
                     _button(
-                        ("✅ " if o.id in prompt.selected else "▫️ ") + o.label.get(language),
+                        ("✅ " if o.id in prompt.selected else "▫️ ")
+                        + f"{i}. {o.label.get(language)}",
                         f"t:{token}:{o.id}",
                     )
                 ]
-                for o in question.options
+                for i, o in enumerate(question.options, 1)
             ]
             rows.append([_button(raw(language, "button.done"), f"d:{token}")])
             return rows
@@ -156,13 +169,17 @@ def finished_text(flow: Flow, rows: list[tuple[str, str]], language: Language) -
     return text
 
 
-def consent_keyboard(language: Language, then: str | None = None) -> Keyboard:
-    suffix = f":{then}" if then else ""
+def consent_keyboard(
+    language: Language, then: str | None = None, *, chosen: bool = False
+) -> Keyboard:
+    """Yes/no to taking part. ``chosen``: the resident picked ``language`` with /taal
+    before consenting; the buttons carry it, as nothing is stored before consent."""
+    suffix = f":{language}" if chosen else ""
     return InlineKeyboardMarkup(
         [
             [
-                _button(raw(language, "consent.yes"), f"c:y{suffix}"),
-                _button(raw(language, "consent.no"), "c:n"),
+                _button(raw(language, "consent.yes"), f"c:y:{then or ''}{suffix}".rstrip(":")),
+                _button(raw(language, "consent.no"), f"c:n:{suffix}".rstrip(":")),
             ]
         ]
     )

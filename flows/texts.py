@@ -18,8 +18,9 @@ CATALOG: dict[str, dict[str, str]] = {
             "gemeente wat jij vindt van plannen en regels in je buurt. Jouw mening telt: "
             "jij merkt als inwoner het beste of beleid werkt.\n\n"
             "<b>Wat we bewaren</b>\n"
-            "We bewaren je antwoorden zonder je naam of telefoonnummer. Je gesprek met mij "
-            "wordt na {retention} dagen gewist; meer lees je met /privacy.\n\n"
+            "We bewaren je antwoorden zonder je naam of telefoonnummer. Je chatnummer en de "
+            "teksten die je zelf typt, wissen we {retention} dagen nadat een vragenlijst is "
+            "gesloten. Meer lees je met /privacy.\n\n"
             "Doe je mee?"
         ),
         "en": (
@@ -27,8 +28,9 @@ CATALOG: dict[str, dict[str, str]] = {
             "municipality hears what you think of plans and rules in your neighbourhood. Your "
             "opinion counts: as a resident you know best whether a policy works.\n\n"
             "<b>What we store</b>\n"
-            "We keep your answers without your name or phone number. Your chat details are "
-            "deleted after {retention} days; read more with /privacy.\n\n"
+            "We keep your answers without your name or phone number. Your chat number and "
+            "written answers are deleted {retention} days after a questionnaire closes. "
+            "Read more with /privacy.\n\n"
             "Will you take part?"
         ),
     },
@@ -72,8 +74,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Tap a button, or type the number of your choice.",
     },
     "hint.multi": {
-        "nl": "Kies een of meer antwoorden en tik dan op Klaar. Typen mag ook, bijvoorbeeld: 1, 3",
-        "en": "Choose one or more answers, then tap Done. You may also type, for example: 1, 3",
+        "nl": (
+            "Kies één of meer antwoorden en tik dan op Klaar. Je kunt ook de nummers typen, "
+            "bijvoorbeeld: 1, 3"
+        ),
+        "en": (
+            "Choose one or more answers, then tap Done. You can also type the numbers, "
+            "for example: 1, 3"
+        ),
     },
     "hint.scale": {
         "nl": "Tik op een cijfer, of typ een getal van {min} tot en met {max}.",
@@ -182,6 +190,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Your answer has already been saved.",
     },
     "chosen": {"nl": "Je antwoord: {answer}", "en": "Your answer: {answer}"},
+    "went_back": {
+        "nl": "« Je ging terug naar de vorige vraag.",
+        "en": "« You went back to the previous question.",
+    },
     "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
     "button.skip": {"nl": "Sla over", "en": "Skip"},
     "button.back": {"nl": "« Vorige", "en": "« Back"},

@@ -355,13 +355,25 @@ class FakeBotApi:
 
     # ================================================================== lifecycle
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Start serving on ``host``:``port`` (port 0: a free port); sets :attr:`url`."""
-        if self._runner is not None:
-            raise RuntimeError("FakeBotApi is already running")
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def add_routes(self, app: web.Application) -> None:
+        """Serve this fake's Bot API (``/bot<token>/<method>``) and its file downloads
+        (``/file/bot<token>/<path>``) from ``app``, e.g. next to a web view of the chats."""
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
+
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, app: web.Application | None = None
+    ) -> None:
+        """Start serving on ``host``:``port`` (port 0: a free port); sets :attr:`url`.
+
+        ``app``: serve from this application (the fake's routes are added to it, see
+        :meth:`add_routes`) instead of a new one; it is cleaned up by :meth:`stop`.
+        """
+        if self._runner is not None:
+            raise RuntimeError("FakeBotApi is already running")
+        if app is None:
+            app = web.Application(client_max_size=64 * 1024 * 1024)
+        self.add_routes(app)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -496,6 +508,46 @@ class FakeBotApi:
     def chat(self, chat_id: int) -> ChatState:
         """The state of a chat (``KeyError`` if unknown)."""
         return self._chats[chat_id]
+
+    def file(self, file_id: str) -> StoredFile:
+        """A file the fake knows, by ``file_id`` (``KeyError`` if unknown)."""
+        return self._files[file_id]
+
+    def file_url(self, stored: StoredFile) -> str:
+        """The path (without host) the file is downloaded from, as the bot would."""
+        return f"/file/bot{self.token}/{stored.file_path}"
+
+    def reset(self) -> None:
+        """Forget every user, chat, message, file, update, callback query and call.
+
+        The server keeps running and subscribers stay subscribed; update identifiers keep
+        counting up, so a bot that polls again after the reset gets only new updates.
+        Meant for a stopped bot (e.g. the sandbox's "start again").
+        """
+        self.calls.clear()
+        self.rejected.clear()
+        self.webhook_failures.clear()
+        self._users.clear()
+        self._fake_users.clear()
+        self._chats.clear()
+        self._groups.clear()
+        self._next_user_id = 1_000_001
+        self._next_group_id = 1_000_001
+        self._updates.clear()
+        self._allowed_updates = frozenset()
+        self._webhook = None
+        self._queries.clear()
+        self._files.clear()
+        self._files_by_path.clear()
+        self._commands.clear()
+        self._default_menu_button = {"type": "default"}
+        self._faults.clear()
+        self._blocked.clear()
+        self._global_bucket = None
+        self._chat_rate = None
+        self._chat_buckets.clear()
+        self._updates_signal.fire()
+        self._touch()
 
     def commands(
         self,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -167,3 +168,30 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Digest(Base):
+    """A digest sent to the civil servants' group, with the figures it showed.
+
+    ``questionnaire_id`` is NULL for the scheduled digest of all questionnaires. ``figures``
+    holds, per questionnaire id, the numbers the next digest compares against (scale means,
+    dimension scores, response counts): ``{"<questionnaire id>": {...}}``. No resident data.
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (
+        CheckConstraint("kind IN ('scheduled', 'on_demand', 'final')", name="kind"),
+        Index("ix_digests_kind_sent", "kind", "sent_at"),
+        Index("ix_digests_questionnaire_sent", "questionnaire_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str | None] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # scheduled, on_demand, final
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

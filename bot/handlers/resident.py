@@ -23,7 +23,7 @@ from bot.services import Services
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
-from flows.schema import SLUG
+from flows.schema import LANGUAGES, SLUG
 from flows.texts import Html, Language, language_of, t
 from storage import repo
 from storage.repo import ResidentInfo, SessionInfo
@@ -211,12 +211,17 @@ class ResidentHandlers:
         existing = await self._resident(db, user)
         if existing is not None:
             language = existing.language
-        answer, _, then = rest.partition(":")
+        answer, _, rest = rest.partition(":")
+        then, _, chosen = rest.partition(":")
+        if chosen in LANGUAGES:  # picked with /taal before consenting
+            language = chosen
         edit = Edit(None, None)  # take the consent buttons away
         if answer == "n":
-            await repo.register_resident(
-                db, self._pseudonym(user), language=language, consent="refused", chat_id=None
-            )
+            if existing is not None:  # consent withdrawn: forget how to reach them
+                await repo.register_resident(
+                    db, self._pseudonym(user), language=language, consent="refused", chat_id=None
+                )
+            # Someone new who says no leaves no trace, as the reply promises.
             return Reply([Send(t(language, "consent.refused"))], edit=edit)
         if answer != "y":
             return Reply([], notice=t(language, "stale.short"))
@@ -238,18 +243,18 @@ class ResidentHandlers:
     async def _set_language(
         self, db: AsyncSession, resident: ResidentInfo | None, user: User, code: str
     ) -> Reply:
-        if code not in {"nl", "en"}:
+        if code not in LANGUAGES:
             return Reply([], notice=t(self._lang(resident, user), "stale.short"))
-        if resident is not None and resident.consented:
-            await repo.set_language(db, resident.id, code)
         reply = Reply([Send(t(code, "language.set"))], edit=Edit(None, None))
-        if resident is not None and resident.consented:
-            resident = ResidentInfo(resident.id, resident.pseudonym, code, resident.consent)
-            session = await self._active(db, resident, reply)
-            if session is not None:
-                flow = self._flow(session)
-                if flow is not None:
-                    reply.then(self._question(flow, session, code))
+        if resident is None or not resident.consented:
+            # Nothing is stored before consent: the consent buttons carry the language.
+            return reply.then(*self._welcome(user, None, language=code).messages)
+        await repo.set_language(db, resident.id, code)
+        resident = ResidentInfo(resident.id, resident.pseudonym, code, resident.consent)
+        session = await self._active(db, resident, reply)
+        flow = self._flow(session)
+        if session is not None and flow is not None:
+            reply.then(self._question(flow, session, code))
         return reply
 
     async def _revise(self, db: AsyncSession, resident: ResidentInfo, rest: str) -> Reply:
@@ -262,7 +267,22 @@ class ResidentHandlers:
             return Reply([], notice=t(language, "stale.short"))
         if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
             return Reply([Send(t(language, "closed"))], edit=Edit(None, None))
-        reply = await self._begin(db, resident, flow)
+        latest = await repo.latest_session(db, resident.id, questionnaire_id)
+        old_flow = self._flow(latest)
+        if (
+            latest is not None
+            and old_flow is not None
+            and latest.status in (repo.ACTIVE, repo.PAUSED)
+            and not self._timed_out(latest)
+        ):
+            # "Ja, aanpassen" pressed twice (or on an older offer): go on with the revision
+            # under way instead of starting another one.
+            session = await repo.resume_session(db, latest)
+            reply = Reply(
+                [Send(t(language, "resume")), self._question(old_flow, session, language)]
+            )
+        else:
+            reply = await self._begin(db, resident, flow)
         reply.edit = Edit(None, None)
         return reply
 
@@ -322,9 +342,7 @@ class ResidentHandlers:
                         reply.then(Send(t(language, why)))
                     reply.then(*(await self._pick(db, resident)).messages)
                 elif given is None:
-                    reply.then(
-                        Send(t(language, "unsupported")), self._question(flow, session, language)
-                    )
+                    reply.then(Send(t(language, why)), self._question(flow, session, language))
                 else:
                     reply = await self._step(db, resident, session, flow, given, pressed=False)
         await self._deliver(context.bot, message.chat_id, reply)
@@ -371,8 +389,8 @@ class ResidentHandlers:
         if pressed:
             if outcome.accepted is not None:
                 reply.edit = Edit(render.answered_text(before, outcome.accepted[1], language))
-            else:  # back: the question stays readable, its buttons go
-                reply.edit = Edit(render.question_text(before, language))
+            else:  # back: the question stays readable, its buttons and hint go
+                reply.edit = Edit(render.went_back_text(before, language))
         if outcome.accepted is not None:
             log.info(
                 "resident %s answered %s/%s",
@@ -430,19 +448,29 @@ class ResidentHandlers:
             render.question_keyboard(prompt, token, language),
         )
 
-    def _welcome(self, user: User, then: str | None, *, again: bool = False) -> Reply:
-        language = language_of(user.language_code)
+    def _welcome(
+        self,
+        user: User,
+        then: str | None,
+        *,
+        again: bool = False,
+        language: Language | None = None,
+    ) -> Reply:
+        """The consent question; ``language`` when the resident chose one with /taal."""
+        chosen = language is not None
+        language = language or language_of(user.language_code)
         if then is not None and self.catalog.current(then) is None:
             then = None
         if again:
-            return Reply([Send(t(language, "consent.needed"), render.consent_keyboard(language))])
+            keyboard = render.consent_keyboard(language, chosen=chosen)
+            return Reply([Send(t(language, "consent.needed"), keyboard)])
         text = t(
             language,
             "welcome",
             municipality=self.settings.municipality_name,
             retention=self.settings.retention_days,
         )
-        return Reply([Send(text, render.consent_keyboard(language, then))])
+        return Reply([Send(text, render.consent_keyboard(language, then, chosen=chosen))])
 
     async def _pick(self, db: AsyncSession, resident: ResidentInfo) -> Reply:
         language = resident.language
@@ -462,7 +490,8 @@ class ResidentHandlers:
             pick = await self._pick(db, resident)
             return Reply([Send(t(language, "unknown_questionnaire")), *pick.messages])
         if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
-            return Reply([Send(t(language, "closed"))])
+            pick = await self._pick(db, resident)
+            return Reply([Send(t(language, "closed")), *pick.messages])
         reply = Reply([])
         latest = await repo.latest_session(db, resident.id, questionnaire_id)
         if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):

@@ -1,0 +1,532 @@
+"""Digest figures straight from SQL, and the record of digests sent.
+
+Everything is counted in the database (GROUP BY, COUNT, AVG); only per-option counts come
+back, never every answer. The one exception is free text: the most recent text answers of
+the period (at most :data:`flows.digest.MAX_TEXTS` per question) are read to find top words
+and quotes. Test runs and replaced revisions never count.
+
+Answers are counted in the period they were given (``answered_at`` in [since, until)), so a
+response that runs over two periods adds to both and every answer shows up in exactly one
+scheduled digest. Answers are read with the JSON functions of each database:
+``json_extract``/``json_each`` on SQLite, ``#>>``/``json_array_elements_text`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    SQLColumnExpression,
+    Text,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.digest import (
+    KINDS,
+    MAX_TEXTS,
+    MIN_CELL,
+    QUOTES,
+    TOP_WORDS,
+    Distribution,
+    DropOff,
+    NumberStats,
+    PreviousFigures,
+    QuestionnaireDigest,
+    ResponseStats,
+    TextStats,
+    clamp_min_cell,
+    mean_from_counts,
+    median_from_counts,
+    pick_quotes,
+    scorecard,
+    scrub,
+    suppress_small_cells,
+    top_words,
+)
+from flows.schema import (
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Questionnaire,
+    ScaleQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from storage.models import Answer, Digest, Session, utcnow
+from storage.repo import COMPLETED, INCOMPLETE, REPLACED
+
+# --- JSON per database ------------------------------------------------------------------------
+
+
+class JsonSql:
+    """The few JSON expressions the digest needs, for one SQL dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        if dialect not in {"sqlite", "postgresql"}:
+            raise ValueError(f"digests support SQLite and PostgreSQL, not {dialect}")
+        self.postgres = dialect == "postgresql"
+
+    @classmethod
+    def of(cls, db: AsyncSession) -> JsonSql:
+        return cls(db.get_bind().dialect.name)
+
+    def scalar(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """A JSON scalar as SQL: text for strings; on SQLite numbers stay numbers."""
+        if self.postgres:
+            return column.op("#>>", return_type=Text)(literal_column("'{}'"))
+        return func.json_extract(column, "$")
+
+    def is_number(self, column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+        if self.postgres:
+            return func.json_typeof(column) == "number"
+        return func.json_type(column).in_(("integer", "real"))
+
+    def number(self, column: SQLColumnExpression[Any]) -> ColumnElement[float]:
+        return cast(self.scalar(column), Float)
+
+    def elements(self, column: SQLColumnExpression[Any]) -> Any:
+        """A table of the text elements of a JSON array (one column: ``value``), to join."""
+        if self.postgres:
+            array = case(
+                (func.json_typeof(column) == "array", column),
+                else_=literal_column("'[]'::json"),
+            )
+            function = func.json_array_elements_text(array)
+        else:
+            function = func.json_each(column)
+        return function.table_valued("value", joins_implicitly=True).alias("element")
+
+
+# --- Aggregation ------------------------------------------------------------------------------
+
+
+MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a sorted median
+
+
+def _counting(questionnaire_id: str) -> list[ColumnElement[bool]]:
+    """Responses that count: not a test, not replaced by a revision."""
+    return [
+        Session.questionnaire_id == questionnaire_id,
+        Session.is_test.is_(False),
+        Session.status != REPLACED,
+    ]
+
+
+def _answers(
+    questionnaire_id: str, since: datetime, until: datetime, question_ids: Collection[str]
+) -> list[ColumnElement[bool]]:
+    return [
+        *_counting(questionnaire_id),
+        Answer.answered_at >= since,
+        Answer.answered_at < until,
+        Answer.question_id.in_(list(question_ids)),
+    ]
+
+
+def _joined(*columns: Any) -> Select[Any]:
+    return select(*columns).select_from(Answer).join(Session, Session.id == Answer.session_id)
+
+
+async def response_stats(
+    db: AsyncSession, questionnaire_id: str, since: datetime, until: datetime
+) -> ResponseStats:
+    done = (Session.status == COMPLETED) & (Session.completed_at < until)
+    row = (
+        await db.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((Session.started_at >= since, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((done & (Session.completed_at >= since), 1), else_=0)), 0
+                ),
+            ).where(*_counting(questionnaire_id), Session.started_at < until)
+        )
+    ).one()
+    total, new, completed, completed_in_period = (int(v) for v in row)
+    count = func.count().label("n")
+    top = (
+        await db.execute(
+            select(Session.current, count)
+            .where(
+                *_counting(questionnaire_id),
+                Session.started_at < until,
+                Session.status.in_(INCOMPLETE),
+            )
+            .group_by(Session.current)
+            .order_by(count.desc(), Session.current)
+            .limit(1)
+        )
+    ).first()
+    drop_off = DropOff(str(top[0]), int(top[1])) if top else None
+    return ResponseStats(new, completed_in_period, total, completed, drop_off)
+
+
+def _key(value: object) -> str:
+    """A grouped JSON scalar as a distribution key: 3 and "3" alike, 3.0 as "3"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _float(key: str) -> float | None:
+    try:
+        return float(key)
+    except ValueError:
+        return None
+
+
+def _grouped(question: AnyQuestion) -> bool:
+    """Whether answers are counted per value: closed single-value questions, and whole-number
+    questions with at most :data:`MAX_NUMBER_VALUES` possible values."""
+    if isinstance(question, NumberQuestion):
+        return question.integer and question.max - question.min <= MAX_NUMBER_VALUES
+    return isinstance(question, ChoiceQuestion | YesNoQuestion | ScaleQuestion | AreaQuestion)
+
+
+def _ordered(known: list[str], found: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Every known key in order (zeros included), then keys only older versions had."""
+    extra = sorted(k for k in found if k not in set(known))
+    return tuple((k, found.get(k, 0)) for k in [*known, *extra])
+
+
+def _keys(question: AnyQuestion) -> list[str]:
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        return [o.id for o in question.options]
+    if isinstance(question, AreaQuestion):
+        return [a.id for a in question.areas]
+    if isinstance(question, YesNoQuestion):
+        return ["yes", "no"]
+    if isinstance(question, ScaleQuestion):
+        return [str(v) for v in range(question.min, question.max + 1)]
+    return []
+
+
+async def aggregate(
+    db: AsyncSession,
+    questionnaire: Questionnaire,
+    since: datetime,
+    until: datetime,
+    *,
+    min_cell: int = MIN_CELL,
+    exclude_answer_ids: Collection[int] = (),
+    max_texts: int = MAX_TEXTS,
+    top: int = TOP_WORDS,
+    quotes: int = QUOTES,
+) -> QuestionnaireDigest:
+    """Everything a digest shows for one questionnaire and the period [since, until).
+
+    ``questionnaire`` (normally the current version) gives question types, options and
+    scale ranges. ``exclude_answer_ids``: text answers never to quote or mine for words
+    (rejected by moderation); they still count.
+    """
+    if since >= until:
+        raise ValueError("since must come before until")
+    min_cell = clamp_min_cell(min_cell)
+    json = JsonSql.of(db)
+    qid = questionnaire.id
+    questions = {q.id: q for q in questionnaire.questions}
+
+    # One pass over the period's answers: answered and skipped per question, and counts per
+    # value for single-value questions (their JSON scalar; other types group as one value).
+    single = [q.id for q in questionnaire.questions if _grouped(q)]
+    skipped_flag = Answer.value.is_(None).label("skipped")
+    key = case((Answer.question_id.in_(single), json.scalar(Answer.value)), else_=None).label("v")
+    rows = await db.execute(
+        _joined(Answer.question_id, skipped_flag, key, func.count())
+        .where(*_answers(qid, since, until, questions))
+        .group_by(Answer.question_id, skipped_flag, key)
+    )
+    given_count: Counter[str] = Counter()
+    skipped_count: Counter[str] = Counter()
+    found: dict[str, dict[str, int]] = {}
+    for question_id, skipped, value, count in rows:
+        name = str(question_id)
+        if skipped:
+            skipped_count[name] += int(count)
+            continue
+        given_count[name] += int(count)
+        if value is not None:
+            counts = found.setdefault(name, {})
+            counts[_key(value)] = counts.get(_key(value), 0) + int(count)
+    answered = {name: (given_count[name], skipped_count[name]) for name in questions}
+
+    multi = [q.id for q in questionnaire.questions if isinstance(q, MultiQuestion)]
+    if multi:
+        element = json.elements(Answer.value)
+        rows = await db.execute(
+            _joined(Answer.question_id, element.c.value, func.count())
+            .join(element, true())
+            .where(*_answers(qid, since, until, multi), Answer.value.is_not(None))
+            .group_by(Answer.question_id, element.c.value)
+        )
+        for question_id, key, count in rows:
+            counts = found.setdefault(str(question_id), {})
+            counts[_key(key)] = counts.get(_key(key), 0) + int(count)
+
+    distributions: list[Distribution] = []
+    for question in questionnaire.questions:
+        if isinstance(question, NumberQuestion) or (
+            question.id not in single and question.id not in multi
+        ):
+            continue
+        given, skipped = answered.get(question.id, (0, 0))
+        ordered = _ordered(_keys(question), found.get(question.id, {}))
+        if isinstance(question, AreaQuestion):
+            cells, merged = suppress_small_cells(ordered, min_cell)
+            distributions.append(
+                Distribution(question.id, question.type, given, skipped, cells, merged=merged)
+            )
+            continue
+        mean = median = None
+        if isinstance(question, ScaleQuestion):
+            # Within the current range only, as the scorecard (older versions may differ).
+            span = range(question.min, question.max + 1)
+            values = [(float(k), c) for k, c in ordered if k in {str(v) for v in span}]
+            mean, median = mean_from_counts(values), median_from_counts(values)
+        distributions.append(
+            Distribution(question.id, question.type, given, skipped, ordered, mean, median)
+        )
+
+    numbers: list[NumberStats] = []
+    for question in questionnaire.questions:
+        if not isinstance(question, NumberQuestion):
+            continue
+        if question.id in single:  # counted per value above
+            values = [
+                (number, c)
+                for k, c in found.get(question.id, {}).items()
+                if (number := _float(k)) is not None
+            ]
+            given, skipped = answered[question.id]
+            numbers.append(
+                NumberStats(
+                    question.id,
+                    given,
+                    skipped,
+                    mean_from_counts(values),
+                    median_from_counts(values),
+                )
+            )
+        else:
+            numbers.append(
+                await _number_stats(
+                    db, json, qid, since, until, question.id, answered[question.id]
+                )
+            )
+    texts = []
+    for question in questionnaire.questions:
+        if isinstance(question, TextQuestion):
+            stats = await _text_stats(
+                db,
+                json,
+                qid,
+                since,
+                until,
+                question.id,
+                answered.get(question.id, (0, 0))[0],
+                exclude=exclude_answer_ids,
+                max_texts=max_texts,
+                top=top,
+                quotes=quotes,
+            )
+            texts.append(stats)
+    return QuestionnaireDigest(
+        questionnaire_id=qid,
+        since=since,
+        until=until,
+        responses=await response_stats(db, qid, since, until),
+        distributions=tuple(distributions),
+        numbers=tuple(numbers),
+        texts=tuple(texts),
+        scorecard=scorecard(questionnaire, distributions),
+        min_cell=min_cell,
+    )
+
+
+async def _number_stats(
+    db: AsyncSession,
+    json: JsonSql,
+    questionnaire_id: str,
+    since: datetime,
+    until: datetime,
+    question_id: str,
+    answered: tuple[int, int],
+) -> NumberStats:
+    where = [
+        *_answers(questionnaire_id, since, until, [question_id]),
+        Answer.value.is_not(None),
+        json.is_number(Answer.value),
+    ]
+    amount = json.number(Answer.value)
+    row = (await db.execute(_joined(func.count(), func.avg(amount)).where(*where))).one()
+    count, mean = int(row[0]), (float(row[1]) if row[1] is not None else None)
+    median = None
+    if count:
+        # The middle one or two values, found by the database.
+        middle = await db.scalars(
+            _joined(amount)
+            .where(*where)
+            .order_by(amount)
+            .offset((count - 1) // 2)
+            .limit(2 - count % 2)
+        )
+        values = [float(v) for v in middle]
+        median = sum(values) / len(values) if values else None
+    return NumberStats(question_id, answered[0], answered[1], mean, median)
+
+
+async def _text_stats(
+    db: AsyncSession,
+    json: JsonSql,
+    questionnaire_id: str,
+    since: datetime,
+    until: datetime,
+    question_id: str,
+    count: int,
+    *,
+    exclude: Collection[int],
+    max_texts: int,
+    top: int,
+    quotes: int,
+) -> TextStats:
+    query = (
+        _joined(Answer.id, json.scalar(Answer.value))
+        .where(*_answers(questionnaire_id, since, until, [question_id]), Answer.value.is_not(None))
+        .order_by(Answer.answered_at.desc(), Answer.id.desc())
+        .limit(max_texts)
+    )
+    if exclude:
+        query = query.where(Answer.id.not_in(list(exclude)))
+    rows = [(int(i), str(text)) for i, text in await db.execute(query) if text is not None]
+    return TextStats(
+        question_id,
+        count,
+        top_words((scrub(text) for _, text in rows), top),
+        pick_quotes(rows, question_id, quotes),
+    )
+
+
+async def active_questionnaires(db: AsyncSession, since: datetime, until: datetime) -> list[str]:
+    """Questionnaires with answers (that count) given in [since, until), sorted."""
+    rows = await db.scalars(
+        _joined(Session.questionnaire_id)
+        .where(
+            Session.is_test.is_(False),
+            Session.status != REPLACED,
+            Answer.answered_at >= since,
+            Answer.answered_at < until,
+        )
+        .group_by(Session.questionnaire_id)
+        .order_by(Session.questionnaire_id)
+    )
+    return [str(r) for r in rows]
+
+
+# --- Digests sent -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    id: int
+    questionnaire_id: str | None
+    kind: str
+    period_start: datetime
+    period_end: datetime
+    sent_at: datetime
+    chat_id: int
+    figures: Mapping[str, Any]
+
+
+def _record(row: Digest) -> DigestRecord:
+    return DigestRecord(
+        row.id,
+        row.questionnaire_id,
+        row.kind,
+        row.period_start,
+        row.period_end,
+        row.sent_at,
+        row.chat_id,
+        dict(row.figures or {}),
+    )
+
+
+async def record_digest(
+    db: AsyncSession,
+    *,
+    kind: str,
+    chat_id: int,
+    period_start: datetime,
+    period_end: datetime,
+    figures: Mapping[str, Mapping[str, Any]],
+    questionnaire_id: str | None = None,
+    sent_at: datetime | None = None,
+) -> DigestRecord:
+    """Note a digest as sent. ``figures``: per questionnaire id, :func:`figures_of` of its
+    digest; ``questionnaire_id`` None for the scheduled digest of all questionnaires."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    row = Digest(
+        questionnaire_id=questionnaire_id,
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        sent_at=sent_at or utcnow(),
+        chat_id=chat_id,
+        figures={str(k): dict(v) for k, v in figures.items()},
+    )
+    db.add(row)
+    await db.flush()
+    return _record(row)
+
+
+async def last_scheduled(db: AsyncSession, chat_id: int | None = None) -> DigestRecord | None:
+    """The latest scheduled digest (to this chat); the next period starts at its end."""
+    query = select(Digest).where(Digest.kind == "scheduled")
+    if chat_id is not None:
+        query = query.where(Digest.chat_id == chat_id)
+    row = await db.scalar(query.order_by(Digest.period_end.desc(), Digest.id.desc()).limit(1))
+    return _record(row) if row else None
+
+
+async def previous_figures(
+    db: AsyncSession,
+    questionnaire_id: str,
+    *,
+    chat_id: int | None = None,
+    before: datetime | None = None,
+    kinds: Collection[str] = KINDS,
+    scan: int = 50,
+) -> PreviousFigures | None:
+    """The figures for a questionnaire in the latest digest that had them: one of its own,
+    or a scheduled digest of all questionnaires (the latest ``scan`` digests are looked at)."""
+    query = select(Digest.sent_at, Digest.figures).where(
+        or_(Digest.questionnaire_id == questionnaire_id, Digest.questionnaire_id.is_(None)),
+        Digest.kind.in_(list(kinds)),
+    )
+    if chat_id is not None:
+        query = query.where(Digest.chat_id == chat_id)
+    if before is not None:
+        query = query.where(Digest.sent_at < before)
+    rows = await db.execute(query.order_by(Digest.sent_at.desc(), Digest.id.desc()).limit(scan))
+    for sent_at, figures in rows:
+        mine = figures.get(questionnaire_id) if isinstance(figures, dict) else None
+        if isinstance(mine, dict):
+            return PreviousFigures.from_figures(sent_at, mine)
+    return None

@@ -1,0 +1,239 @@
+"""Builders for digest tests: responses inserted directly, with the timestamps a test needs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.engine import Confirm as Done
+from flows.engine import Pick, Skip, Toggle, Typed, apply, start
+from flows.loader import load_file
+from flows.machine import Flow
+from flows.schema import (
+    END,
+    AreaQuestion,
+    ChoiceQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Questionnaire,
+    ScaleQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from storage import repo
+from storage.models import Answer, Session
+
+Sessions = async_sessionmaker[AsyncSession]
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+PROEF = DATA / "digest.yaml"
+
+SINCE = datetime(2026, 11, 2, tzinfo=UTC)
+UNTIL = datetime(2026, 11, 9, tzinfo=UTC)
+IN = datetime(2026, 11, 3, 10, tzinfo=UTC)
+BEFORE = datetime(2026, 10, 20, 9, tzinfo=UTC)
+AFTER = datetime(2026, 11, 10, 9, tzinfo=UTC)
+
+
+def _read(path: Path) -> tuple[Questionnaire, str]:
+    return load_file(path), path.read_text(encoding="utf-8")
+
+
+async def store(sessions: Sessions, path: Path) -> Questionnaire:
+    """Load a questionnaire file and store it, as the bot does at start-up."""
+    questionnaire, source = _read(path)
+    async with sessions.begin() as db:
+        await repo.sync_questionnaire(db, questionnaire.id, questionnaire.version, source)
+    return questionnaire
+
+
+@dataclass
+class Response:
+    """One response to insert: its answers, and when things happened."""
+
+    answers: Mapping[str, Any]
+    status: str = "completed"
+    started: datetime = IN
+    completed: datetime | None = None  # defaults to ``answered`` for completed responses
+    answered: datetime = IN
+    when: Mapping[str, datetime] = field(default_factory=dict)  # per question, else answered
+    current: str | None = None  # defaults to "end" when completed, else the next question
+    is_test: bool = False
+
+
+async def add(
+    db: AsyncSession, questionnaire_id: str, response: Response, version: int = 1
+) -> dict[str, int]:
+    """Insert a response; the ids of its answers by question."""
+    completed = response.completed
+    if response.status in ("completed", "replaced") and completed is None:
+        completed = max([response.answered, *response.when.values()])
+    row = Session(
+        resident_id=None,
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=version,
+        status=response.status,
+        current=response.current or ("end" if response.status == "completed" else "x"),
+        path=list(response.answers),
+        draft=[],
+        is_test=response.is_test,
+        started_at=response.started,
+        updated_at=completed or response.answered,
+        completed_at=completed,
+    )
+    db.add(row)
+    await db.flush()
+    ids: dict[str, int] = {}
+    for question_id, value in response.answers.items():
+        answer = Answer(
+            session_id=row.id,
+            question_id=question_id,
+            value=value,
+            answered_at=response.when.get(question_id, response.answered),
+        )
+        db.add(answer)
+        await db.flush()
+        ids[question_id] = answer.id
+    return ids
+
+
+# --- Realistic responses: walked through the engine, so every path is a possible one -------
+
+COMPLAINTS = [
+    "De container zit altijd vol op zaterdag, dan staat het afval ernaast.",
+    "Ophalen gaat prima, maar de container stinkt in de zomer.",
+    "Meer containers voor plastic in de wijk graag, nu loop ik ver.",
+    "Bel me gerust op 06-12345678 als jullie vragen hebben over de container.",
+    "De afvalapp geeft soms de verkeerde ophaaldag aan, erg onhandig.",
+    "Mail naar jan.jansen@example.nl, ik woon op 4101 AB 12 en de container is kapot.",
+    "Grofvuil ophalen duurt te lang, drie weken wachten op een afspraak.",
+    "Zet <b>meer</b> containers neer & leeg ze vaker *snel* _graag_",
+]
+
+
+def walk(flow: Flow, rng: random.Random, *, finish: bool = True) -> tuple[dict[str, Any], str]:
+    """Answers of one random resident going through the questionnaire, and where they are."""
+    state = start(flow)
+    answers: dict[str, Any] = {}
+    stop_at = None if finish else rng.randrange(1, len(flow.order))
+    steps = 0
+    while state.current != END and steps != stop_at:
+        question = flow.questions[state.current]
+        match question:
+            case ChoiceQuestion():
+                given: Any = Pick(rng.choice(question.options).id)
+            case AreaQuestion():
+                weights = [30, 25, 15, 12, 10, 5, 3][: len(question.areas)]
+                given = Pick(rng.choices(question.areas, weights=weights)[0].id)
+            case YesNoQuestion():
+                given = Pick(rng.choice(["yes", "yes", "no"]))
+            case ScaleQuestion():
+                span = list(range(question.min, question.max + 1))
+                weights = [1 + i for i in range(len(span))]
+                given = Pick(str(rng.choices(span, weights=weights)[0]))
+            case NumberQuestion():
+                given = Typed(str(rng.randint(int(question.min), min(int(question.max), 12))))
+            case TextQuestion():
+                given = Skip() if rng.random() < 0.3 else Typed(rng.choice(COMPLAINTS))
+            case MultiQuestion():
+                for option in rng.sample(question.options, rng.randint(1, 3)):
+                    state = apply(flow, state, Toggle(option.id), "nl").state
+                given = Done()
+        outcome = apply(flow, state, given, "nl")
+        assert outcome.problem is None, (question.id, given, outcome.problem)
+        if outcome.accepted:
+            answers[outcome.accepted[0]] = outcome.accepted[1]
+        for gone in outcome.discard:
+            answers.pop(gone, None)
+        state = outcome.state
+        steps += 1
+    return answers, state.current
+
+
+async def fill(
+    sessions: Sessions,
+    questionnaire: Questionnaire,
+    count: int,
+    *,
+    seed: int = 7,
+    since: datetime = SINCE,
+    days: int = 7,
+) -> list[Response]:
+    """``count`` responses spread over ``days`` from ``since``; about 1 in 5 unfinished."""
+    rng = random.Random(seed)
+    flow = Flow(questionnaire)
+    made: list[Response] = []
+    async with sessions.begin() as db:
+        for _ in range(count):
+            finish = rng.random() > 0.2
+            answers, current = walk(flow, rng, finish=finish)
+            began = since + timedelta(seconds=rng.randrange(days * 86400 - 3600))
+            when = {qid: began + timedelta(seconds=20 * i) for i, qid in enumerate(answers)}
+            done = current == END  # a short branch may end before the planned stop
+            status = "completed" if done else rng.choice(["active", "paused", "expired"])
+            response = Response(
+                answers,
+                status=status,
+                started=began,
+                answered=began,
+                when=when,
+                current=current,
+            )
+            await add(db, questionnaire.id, response, questionnaire.version)
+            made.append(response)
+    return made
+
+
+async def bulk_fill(
+    sessions: Sessions, questionnaire: Questionnaire, count: int, *, seed: int = 11
+) -> int:
+    """``count`` responses with core bulk inserts (for timing); the number of answers."""
+    rng = random.Random(seed)
+    flow = Flow(questionnaire)
+    # A few hundred distinct walks, reused: the database work is what is timed.
+    walks = [walk(flow, rng, finish=rng.random() > 0.2) for _ in range(400)]
+    session_rows: list[dict[str, Any]] = []
+    answer_rows: list[dict[str, Any]] = []
+    for number in range(1, count + 1):
+        answers, current = walks[number % len(walks)]
+        began = SINCE + timedelta(seconds=rng.randrange(7 * 86400 - 3600))
+        done = current == END
+        session_rows.append(
+            {
+                "id": number,
+                "resident_id": None,
+                "questionnaire_id": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "status": "completed" if done else "expired",
+                "current": current,
+                "path": list(answers),
+                "draft": [],
+                "is_test": False,
+                "started_at": began,
+                "updated_at": began,
+                "completed_at": began + timedelta(minutes=4) if done else None,
+            }
+        )
+        answer_rows.extend(
+            {
+                "session_id": number,
+                "question_id": qid,
+                "value": value,
+                "answered_at": began + timedelta(seconds=20 * i),
+            }
+            for i, (qid, value) in enumerate(answers.items())
+        )
+    async with sessions.begin() as db:
+        for chunk in range(0, len(session_rows), 20_000):
+            await db.execute(insert(Session), session_rows[chunk : chunk + 20_000])
+        for chunk in range(0, len(answer_rows), 50_000):
+            await db.execute(insert(Answer), answer_rows[chunk : chunk + 50_000])
+    return len(answer_rows)
