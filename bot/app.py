@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -17,6 +18,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
@@ -28,6 +30,47 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 NEW = filters.UpdateType.MESSAGE
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+#: Pauses before calling the Bot API again after it answered with a server error (5xx).
+RETRY_DELAYS = (0.2, 1.0)
+
+
+class RetryingRequest(HTTPXRequest):
+    """Calls the Bot API again, a few times, when it answers with a server error.
+
+    Telegram answers 500/502 now and then. A handler talks to Telegram only after its unit
+    of work is committed, so without a retry the resident's answer is stored but the next
+    question never arrives: they get an apology and type their answer again, which then
+    counts for the next question.
+    """
+
+    def __init__(self, *args: Any, delays: tuple[float, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.delays = delays  # None: RETRY_DELAYS
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        kwargs = {
+            "read_timeout": read_timeout,
+            "write_timeout": write_timeout,
+            "connect_timeout": connect_timeout,
+            "pool_timeout": pool_timeout,
+        }
+        for delay in RETRY_DELAYS if self.delays is None else self.delays:
+            code, payload = await super().do_request(url, method, request_data, **kwargs)
+            if code < 500:
+                return code, payload
+            # The URL holds the token: log the Bot API method only.
+            log.warning("Bot API %s answered %s; trying again", url.rsplit("/", 1)[-1], code)
+            await asyncio.sleep(delay)
+        return await super().do_request(url, method, request_data, **kwargs)
 
 
 def build_application(services: Services) -> Application:  # type: ignore[type-arg]
@@ -40,7 +83,11 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .concurrent_updates(PerResidentUpdateProcessor(settings.max_concurrent_updates))
-        .connection_pool_size(64)
+        .request(RetryingRequest(connection_pool_size=64))
+        # PTB's default pool of one connection for getUpdates is still held by the long poll
+        # that stopping cancels, so the final getUpdates telling Telegram which updates were
+        # fetched would time out (after a second) and those updates would come again.
+        .get_updates_request(HTTPXRequest(connection_pool_size=2))
     )
     if settings.rate_limit_per_second > 0:
         limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
@@ -110,11 +157,38 @@ async def run_polling(services: Services, stop: asyncio.Event) -> None:
         await register_commands(application)
         assert application.updater is not None
         await application.start()
-        await application.updater.start_polling(
-            allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
-        )
-        log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
-        await stop.wait()
+        try:
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
+            )
+            log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
+            await stop.wait()
+        except BaseException:
+            await _abort(application)
+            raise
         log.info("stopping: finishing updates in progress")
         await application.updater.stop()
+        await application.stop()
+
+
+async def _abort(application: Application) -> None:  # type: ignore[type-arg]
+    """End at once (the task running the bot was cancelled, or polling failed to start).
+
+    python-telegram-bot's polling and update tasks are not children of the caller's task:
+    without this they would go on answering residents after the bot was "stopped", and
+    ``shutdown()`` would fail because the Application still runs. Updates in progress are
+    cancelled (their transaction rolls back) and fetched ones are dropped, as in a crash.
+    """
+    log.warning("stopping abruptly: updates in progress are abandoned")
+    processor = application.update_processor
+    if isinstance(processor, PerResidentUpdateProcessor):
+        processor.abort()
+    updater = application.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+    queue = application.update_queue
+    while not queue.empty():
+        queue.get_nowait()
+        queue.task_done()
+    if application.running:
         await application.stop()

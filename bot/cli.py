@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import signal
 import sys
@@ -13,7 +14,9 @@ from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from flows.loader import QuestionnaireError, load_file, questionnaire_files
-from storage.repo import ChangedVersionError
+
+# SQLAlchemy, python-telegram-bot and the storage layer are imported where they are needed:
+# ``questionnaire validate`` and a configuration error then answer without loading them.
 
 log = logging.getLogger("samenspraak")
 
@@ -27,6 +30,8 @@ def setup_logging(level: str) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO on every start: noise for an operator.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _fail(message: str, status: int = 2) -> int:
@@ -56,6 +61,10 @@ async def _run(settings: Settings) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.token  # noqa: B018 - fail early, with the BotFather hint, when it is missing
+    from telegram.error import InvalidToken, NetworkError
+
+    from storage.repo import ChangedVersionError
+
     setup_logging(settings.log_level)
     try:
         asyncio.run(_run(settings))
@@ -63,6 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("a questionnaire is not valid; the bot does not start.\n" + str(exc))
     except ChangedVersionError as exc:
         return _fail(str(exc))
+    except InvalidToken:  # its message contains the token: not shown
+        return _fail(
+            f"{settings.telegram_api_url} does not accept TELEGRAM_BOT_TOKEN; copy the token "
+            "again from @BotFather (or send /revoke there for a new one)"
+        )
+    except NetworkError as exc:
+        reason = str(exc).replace(settings.token, "<token>")
+        return _fail(f"cannot reach the Bot API at {settings.telegram_api_url}: {reason}", 1)
     return 0
 
 
@@ -122,6 +139,8 @@ async def _list(settings: Settings) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from storage.repo import ChangedVersionError
+
     settings = load_settings()
     setup_logging("WARNING")
     try:
@@ -150,17 +169,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     setup_logging("WARNING")
     if args.format != "csv":
         return _fail(f"format {args.format!r} is not supported; use csv")
+    # Written only when complete: an unknown questionnaire or a failure leaves no file behind.
+    buffer = io.StringIO(newline="")
     try:
-        if args.output:
-            with open(args.output, "w", newline="", encoding="utf-8") as handle:
-                count = asyncio.run(_export(settings, args.questionnaire, handle))
-            print(f"{count} response(s) written to {args.output}", file=sys.stderr)
-        else:
-            asyncio.run(_export(settings, args.questionnaire, sys.stdout))
+        count = asyncio.run(_export(settings, args.questionnaire, buffer))
     except LookupError as exc:
         return _fail(str(exc.args[0]), 1)
+    if not args.output:
+        sys.stdout.write(buffer.getvalue())
+        return 0
+    try:
+        with open(args.output, "w", newline="", encoding="utf-8") as handle:
+            handle.write(buffer.getvalue())
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror}", 1)
+    print(f"{count} response(s) written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -229,6 +252,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError | ConnectionError):  # unreachable, locked, refused...
+            return _fail(f"cannot use the database: {_reason(exc)}", 1)
+        if isinstance(exc, OSError):  # e.g. a folder that cannot be written
+            return _fail(_reason(exc), 1)
+        raise
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, on one line (never the URL, which may hold a password)."""
+    cause = getattr(exc, "orig", None) or exc  # a DBAPIError wraps the driver's exception
+    text = str(cause).strip().splitlines()
+    return text[0] if text else type(cause).__name__
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from datetime import timedelta
@@ -16,6 +17,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samenspraak.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 BOTFATHER_HINT = (
     "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot and "
@@ -34,20 +36,29 @@ def parse_duration(value: object) -> timedelta:
     if isinstance(value, int | float):
         return timedelta(seconds=value)
     text = str(value)
-    match = _DURATION.match(text)
-    if match:
-        return timedelta(seconds=float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()])
-    iso = re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text.strip())
-    if iso and any(iso.groups()):
-        days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        match = _DURATION.match(text)
+        if match:
+            seconds = float(match.group(1)) * _UNITS[(match.group(2) or "s").lower()]
+            return timedelta(seconds=seconds)
+        iso = re.fullmatch(
+            r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", text.strip().upper()
+        )
+        if iso and any(iso.groups()):
+            days, hours, minutes, seconds_ = (int(g or 0) for g in iso.groups())
+            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds_)
+    except OverflowError:  # more than a timedelta holds (999999999 days)
+        raise ValueError("is far too long; use a duration such as 3d, 72h or 90m") from None
     raise ValueError("use a duration such as 3d, 72h, 90m or a number of seconds")
 
 
 class Settings(BaseSettings):
     """Every setting, read once at start-up and passed down."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable (``SESSION_TIMEOUT=`` in .env) means "not set": the default applies.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -87,6 +98,32 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) address such as https://api.telegram.org")
         return value.rstrip("/")
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        # Never echo the value in an error: it may hold a password.
+        from sqlalchemy.engine import make_url  # here: most commands never need SQLAlchemy
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL such as sqlite+aiosqlite:///./data/samenspraak.db"
+            ) from None
+        backend, _, driver = url.drivername.partition("+")
+        backend = "postgresql" if backend == "postgres" else backend
+        if backend not in _ASYNC_DRIVERS:
+            raise ValueError(
+                "must be SQLite (sqlite+aiosqlite:///path) or PostgreSQL "
+                "(postgresql+asyncpg://user:password@host/database)"
+            )
+        if driver in {"", "pysqlite", "psycopg2"}:  # the bot needs an asyncio driver
+            return url.set(drivername=f"{backend}+{_ASYNC_DRIVERS[backend]}").render_as_string(
+                hide_password=False
+            )
+        return value
+
     @field_validator("admin_user_ids", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
@@ -102,14 +139,17 @@ class Settings(BaseSettings):
     def _zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
             raise ValueError("is not a known time zone, e.g. Europe/Amsterdam") from None
         return value
 
     @field_validator("session_timeout", mode="before")
     @classmethod
     def _duration(cls, value: object) -> timedelta:
-        return parse_duration(value)
+        duration = parse_duration(value)
+        if duration <= timedelta(0):  # every questionnaire would expire at once
+            raise ValueError("must be longer than 0, e.g. 3d")
+        return duration
 
     @field_validator("log_level")
     @classmethod
@@ -130,15 +170,28 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value().strip()
 
     def secret(self) -> bytes:
-        """The pseudonym key. Without PSEUDONYM_SECRET one is made once and kept beside the
-        SQLite database, so pseudonyms stay stable across restarts."""
+        """The pseudonym key. Without PSEUDONYM_SECRET one is made once and kept in
+        ``data/pseudonym.secret`` under the working directory (beside the default SQLite
+        database), so pseudonyms stay stable across restarts from the same directory."""
         if self.pseudonym_secret is not None:
             return self.pseudonym_secret.get_secret_value().encode()
         path = Path("data") / "pseudonym.secret"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
+            # Written in full and readable by the owner only before it gets its name, and
+            # named only once: of two processes starting together, both use the first key.
+            draft = path.with_name(f".{path.name}.{os.getpid()}")
+            handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links
+                os.replace(draft, path)
+            finally:
+                draft.unlink(missing_ok=True)
         return path.read_text().strip().encode()
 
 
@@ -151,5 +204,6 @@ def load_settings(**overrides: object) -> Settings:
         name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         message = str(error["msg"]).removeprefix("Value error, ")
         given = error.get("input")
-        shown = "" if "secret" in name.lower() or "token" in name.lower() else f" (got {given!r})"
+        hidden = "SECRET" in name or "TOKEN" in name or name == "DATABASE_URL"  # passwords
+        shown = "" if hidden else f" (got {given!r})"
         raise ConfigError(f"{name}: {message}{shown if isinstance(given, str) else ''}") from None

@@ -9,11 +9,14 @@ from typing import Any, TextIO
 from bot.services import Services
 from flows.engine import answer_label
 from flows.machine import Flow
-from flows.schema import MultiQuestion
+from flows.schema import MultiQuestion, NumberQuestion, ScaleQuestion, TextQuestion
 from storage import repo
 
 STATUS = {repo.COMPLETED: "complete"}
 PSEUDONYM_CHARS = 16  # enough to tell responses apart; shorter than the stored key
+# A cell starting with one of these is a formula to Excel and LibreOffice: a resident could
+# type "=HYPERLINK(...)" into a free-text answer. Such text gets a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header_and_rows(
@@ -49,16 +52,25 @@ def _day(moment: datetime | None, zone: tzinfo) -> str:
 
 
 def _cell(flow: Flow | None, qid: str, answers: dict[str, Any]) -> str:
-    """Empty when the question was not reached; "(overgeslagen)" when skipped."""
+    """Empty when the question was not reached; "(overgeslagen)" when skipped. Scores and
+    numbers stay plain numbers, so a spreadsheet can count with them."""
     if qid not in answers:
         return ""
     value = answers[qid]
     question = flow.questions.get(qid) if flow else None
     if question is None:
-        return "" if value is None else str(value)
+        return "" if value is None else _safe(str(value))
+    if value is not None and isinstance(question, ScaleQuestion | NumberQuestion):
+        return str(int(value)) if float(value).is_integer() else str(value)
     if isinstance(question, MultiQuestion) and isinstance(value, list):
         return "; ".join(answer_label(question, [v], "nl") for v in value)
+    if isinstance(question, TextQuestion) and value is not None:
+        return _safe(str(value))
     return answer_label(question, value, "nl")
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 async def write_csv(services: Services, questionnaire_id: str, out: TextIO) -> int:

@@ -1,0 +1,469 @@
+"""The real ``samenspraak`` command in a subprocess, with a clean environment: the working
+directory is a temporary folder (no ``.env``), the database lives in it, and the
+questionnaires are the shipped ones."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import main
+from bot.services import Pseudonyms
+from flows.texts import COMMANDS
+from sandbox.fakeapi import FakeBotApi, FakeUser
+from storage import migrate
+from tests.conftest import QUESTIONNAIRES, ROOT
+from tests.e2e.conftest import TOKEN, BotRunner
+from tests.e2e.test_resilience import PLAN, SECRET, Step, answer, open_afval, walk
+
+SHIPPED = ["afvalinzameling", "groen-in-de-wijk", "schoolroutes"]
+CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
+Result = subprocess.CompletedProcess[str]
+
+
+def environment(folder: Path, **variables: str) -> dict[str, str]:
+    """Nothing from the caller's environment but PATH; the project importable from ROOT."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'samenspraak.db'}",
+        "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+    }
+    env.update(variables)
+    return env
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot.cli", *args]
+
+
+def samenspraak(folder: Path, *args: str, **variables: str) -> Result:
+    return subprocess.run(
+        command(*args),
+        cwd=folder,
+        env=environment(folder, **variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def assert_one_line_error(result: Result, status: int, *expected: str) -> str:
+    assert result.returncode == status, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert len(lines(result.stderr)) == 1, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("samenspraak: ")
+    for part in expected:
+        assert part in line
+    return line
+
+
+# Each start of Python with the bot's libraries costs a good part of a second, so the
+# commands run once, side by side, in the module fixture ``runs``; the tests look at results.
+
+MALFORMED = [
+    # (variable, value, what the one line must say)
+    ("DIGEST_CHAT_ID", "de-groep", "DIGEST_CHAT_ID: Input should be a valid integer"),
+    ("SESSION_TIMEOUT", "soon", "SESSION_TIMEOUT: use a duration such as 3d, 72h, 90m"),
+    ("TIMEZONE", "Europe", "TIMEZONE: is not a known time zone, e.g. Europe/Amsterdam"),
+]
+UNREACHABLE = "postgresql+asyncpg://samenspraak:geheim@127.0.0.1:9/samenspraak"  # port 9: shut
+
+
+def broken_questionnaire(folder: Path) -> tuple[Path, int, int]:
+    """schoolroutes with an unknown question type and a missing translation."""
+    source = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
+    source = source.replace("    type: yesno", "    type: jaofnee", 1)
+    source = source.replace("  en: Safe routes to school\n", "", 1)
+    path = folder / "kapot.yaml"
+    path.write_text(source, encoding="utf-8")
+    numbered = source.splitlines()
+    return path, numbered.index("title:") + 1, numbered.index("    type: jaofnee") + 1
+
+
+Case = list[tuple[list[str], dict[str, str]]]  # commands run one after the other, in one folder
+
+
+def simple_cases(base: Path) -> dict[str, Case]:
+    cases: dict[str, Case] = {
+        "validate": [(["questionnaire", "validate", str(QUESTIONNAIRES)], {})],
+        "validate broken": [(["questionnaire", "validate", str(base / "kapot.yaml")], {})],
+        "list": [(["questionnaire", "list"], {})],
+        "db": [(["db", "upgrade"], {}), (["db", "current"], {})],
+    }
+    for variable, value, _ in MALFORMED:
+        variables = {"TELEGRAM_BOT_TOKEN": TOKEN, variable: value}
+        cases[f"malformed {variable}"] = [(["run"], variables)]
+    return cases
+
+
+def run_case(folder: Path, case: Case) -> list[Result]:
+    folder.mkdir(exist_ok=True)
+    return [samenspraak(folder, *args, **variables) for args, variables in case]
+
+
+@dataclass
+class Runs:
+    simple: dict[str, list[Result]]  # by case name
+    today: str  # the local date when the residents answered
+    exports: list[Result]  # to standard output, to a file, of an unknown questionnaire
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    """Every subprocess of the tests below, three at a time, while residents answer through
+    the bot in this process (for the exports)."""
+    base = tmp_path_factory.mktemp("cli")
+    broken_questionnaire(base)
+    export = base / "export"
+    (export / "uitvoer").mkdir(parents=True)
+    exports: list[Case] = [
+        [(["export", "--questionnaire", "afvalinzameling"], {})],
+        [(["export", "-q", "afvalinzameling", "--output", str(export / "uitvoer/afval.csv")], {})],
+        [(["export", "-q", "parkeren", "-o", str(export / "niets.csv")], {})],
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        simple = {
+            name: pool.submit(run_case, base / name.replace(" ", "-"), case)
+            for name, case in simple_cases(base).items()
+        }
+        today = local_today()
+        asyncio.run(fill(f"sqlite+aiosqlite:///{export / 'samenspraak.db'}"))
+        exported = [pool.submit(run_case, export, case) for case in exports]
+        return Runs(
+            {name: job.result() for name, job in simple.items()},
+            today,
+            [job.result()[0] for job in exported],
+        )
+
+
+@pytest.fixture
+def ran(runs: Runs) -> dict[str, list[Result]]:
+    return runs.simple
+
+
+# --- run: configuration problems --------------------------------------------------------------
+
+
+def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
+    """Through the installed console script, as an administrator runs it."""
+    script = [str(CONSOLE_SCRIPT), "run"] if CONSOLE_SCRIPT.exists() else command("run")
+    result = subprocess.run(
+        script,
+        cwd=tmp_path,
+        env=environment(tmp_path, TELEGRAM_BOT_TOKEN=""),  # empty is the same as not set
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    line = assert_one_line_error(result, 2, "TELEGRAM_BOT_TOKEN", "@BotFather", "/newbot")
+    assert line.startswith("samenspraak: TELEGRAM_BOT_TOKEN is not set.")
+    assert list(tmp_path.iterdir()) == []  # stopped before making a database or data/
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), MALFORMED)
+def test_malformed_settings_stop_with_one_line_naming_the_variable(
+    ran: dict[str, list[Result]], variable: str, value: str, expected: str
+) -> None:
+    [result] = ran[f"malformed {variable}"]
+    line = assert_one_line_error(result, 2, f"samenspraak: {expected}")
+    assert line.endswith(f"(got {value!r})")
+
+
+def test_a_token_telegram_refuses(tmp_path: Path) -> None:
+    async def attempt() -> Result:
+        async with FakeBotApi("654321:ANOTHER-BOT-TOKEN") as fake:  # answers 401 to ours
+            return await asyncio.to_thread(
+                samenspraak, tmp_path, "run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url
+            )
+
+    result = asyncio.run(attempt())
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    last = lines(result.stderr)[-1]  # after the start-up log lines
+    assert last.startswith("samenspraak: http://127.0.0.1:")
+    assert last.endswith(
+        "does not accept TELEGRAM_BOT_TOKEN; copy the token again from "
+        "@BotFather (or send /revoke there for a new one)"
+    )
+    assert TOKEN not in result.stderr and TOKEN.split(":")[1] not in result.stderr
+
+
+def test_an_unreachable_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In this process (``main()`` is what the console script calls): a closed port."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    assert main(["db", "current"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("samenspraak: cannot use the database: ")
+    assert len(lines(err)) == 1 and "geheim" not in err  # the password in DATABASE_URL
+
+
+# --- questionnaire ----------------------------------------------------------------------------
+
+
+def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:
+    [result] = ran["validate"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines(result.stdout) == [
+        f"ok  {QUESTIONNAIRES / name}.yaml: {name} version 1, 10 questions" for name in SHIPPED
+    ]
+    assert result.stderr == ""
+
+
+def test_validate_a_broken_file_lists_every_problem(
+    ran: dict[str, list[Result]], tmp_path: Path
+) -> None:
+    [result] = ran["validate broken"]
+    path, title_line, type_line = broken_questionnaire(tmp_path)  # the same text
+    broken = Path(result.args[-1])
+    assert broken.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    assert result.returncode == 1
+    assert lines(result.stdout) == [
+        f"{broken}:{title_line}: title.en: the English translation ('en') is missing",
+        f"{broken}:{type_line}: questions.kinderen.type: must be one of: "
+        "choice, multi, scale, yesno, text, number, area",
+    ]
+    assert result.stderr == "2 problem(s) found\n"
+
+
+def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:
+    [result] = ran["list"]
+    assert result.returncode == 0, result.stderr
+    header, *rows = lines(result.stdout)
+    assert header.split() == ["id", "version", "status", "now", "responses", "title"]
+    assert [row.split()[:5] for row in rows] == [[n, "1", "open", "open", "0"] for n in SHIPPED]
+    assert [row.split(maxsplit=5)[5] for row in rows] == [
+        "Afval ophalen in Rivierstad",
+        "Groen in de wijk",
+        "Veilig naar school",
+    ]
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+def test_db_upgrade_and_current(ran: dict[str, list[Result]]) -> None:
+    head = migrate.head()
+    upgraded, after = ran["db"]
+    assert [r.returncode for r in (upgraded, after)] == [0, 0], upgraded.stderr
+    assert upgraded.stdout == f"database at revision {head}; newest is {head}\n"
+    assert after.stdout == f"database at revision {head}; newest is {head}\n"
+
+
+# --- export -----------------------------------------------------------------------------------
+
+IDS = [731904562, 731904563, 731904564, 731904565]  # distinctive: easy to find if leaked
+QUESTION_IDS = [
+    "wijk",
+    "inzameling",
+    "ophaaldagen",
+    "containers",
+    "grofvuil",
+    "grofvuil_tevreden",
+    "informatie",
+    "app_cijfer",
+    "melding",
+    "idee",
+]
+SHORT: list[Step] = [  # the shortest branch, the open question skipped
+    ("type", "4117"),
+    ("press", "Eigen containers"),
+    ("press", "1"),
+    ("type", "0"),
+    ("multi", ("Website", "Brief")),
+    ("press", "Nee, niets gemeld"),
+    ("press", "Sla over"),
+]
+FORMULA = '=HYPERLINK("http://example.invalid","klik")'
+
+
+def local_today() -> str:
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+
+
+async def fill(database_url: str) -> list[FakeUser]:
+    """Four residents answer through the real bot: complete, complete (short branch, skip),
+    halfway, and complete with a formula typed as their idea."""
+    async with FakeBotApi(TOKEN) as fake:
+        runner = BotRunner(fake, database_url)
+        await runner.start()
+        try:
+            residents = [fake.user(user_id, first_name=f"Naam{user_id}") for user_id in IDS]
+            await walk(residents[0], await open_afval(residents[0]), PLAN)
+            short = residents[1]
+            question = await open_afval(short)
+            for step in SHORT:
+                question = await answer(short, question, step)
+            assert question.text.startswith("Klaar!")
+            await walk(residents[2], await open_afval(residents[2]), PLAN[:2])
+            formula = [*PLAN[:-1], ("type", FORMULA)]
+            await walk(residents[3], await open_afval(residents[3]), formula)
+        finally:
+            await runner.stop()
+        await fake.settle()
+        fake.assert_clean()
+    return residents
+
+
+class Exported:
+    def __init__(self, runs: Runs) -> None:
+        self.stdout, self.to_file, self.unknown = runs.exports
+        self.today = runs.today
+        self.file = Path(self.to_file.args[-1])
+        self.not_written = Path(self.unknown.args[-1])
+
+
+@pytest.fixture
+def exported(runs: Runs) -> Exported:
+    return Exported(runs)
+
+
+def expected_rows(today: str) -> list[list[str]]:
+    def response(user_id: int) -> str:
+        return Pseudonyms(SECRET).of(user_id)[:16]
+
+    full = [
+        "Noord",
+        "Allebei",
+        "4",
+        "Hij is vaak vol; Vies of stinkt",
+        "2",
+        "5",
+        "Via de afvalapp",
+        "8",
+        "Ja, en snel opgelost",
+    ]
+    return [
+        [response(IDS[0]), "1", today, today, "complete", *full, "Vaker legen in de zomer"],
+        [
+            response(IDS[1]),
+            "1",
+            today,
+            today,
+            "complete",
+            "West",
+            "Eigen containers bij huis",
+            "1",
+            "",
+            "0",
+            "",
+            "Website van de gemeente; Brief van de gemeente",
+            "",
+            "Nee, niets gemeld",
+            "(overgeslagen)",
+        ],
+        [response(IDS[2]), "1", today, "", "incomplete", "Noord", "Allebei", *[""] * 8],
+        [response(IDS[3]), "1", today, today, "complete", *full, "'" + FORMULA],
+    ]
+
+
+def test_export_csv(exported: Exported) -> None:
+    result = exported.stdout
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0] == ["response", "version", "started", "completed", "status", *QUESTION_IDS]
+    if local_today() != exported.today:
+        pytest.skip("midnight passed while the test ran")
+    assert table[1:] == expected_rows(exported.today)
+    for row in table[1:]:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[2])  # the day only, no time
+    for user_id in IDS:  # no Telegram id (= private chat id) and no name anywhere
+        assert str(user_id) not in result.stdout
+        assert f"Naam{user_id}" not in result.stdout
+
+
+def test_export_to_a_file(exported: Exported) -> None:
+    result = exported.to_file
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"4 response(s) written to {exported.file}\n"
+    assert exported.file.read_text(encoding="utf-8") == exported.stdout.stdout
+
+
+def test_export_an_unknown_questionnaire(exported: Exported) -> None:
+    assert_one_line_error(
+        exported.unknown,
+        1,
+        "samenspraak: no questionnaire 'parkeren' in the database "
+        "(known: afvalinzameling, groen-in-de-wijk, schoolroutes)",
+    )
+    assert not exported.not_written.exists()  # no empty file left behind
+
+
+# --- run against a fake Bot API ---------------------------------------------------------------
+
+
+async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with FakeBotApi(TOKEN) as fake:
+        log = tmp_path / "stderr.log"
+        with log.open("w") as stderr:
+            process = await asyncio.create_subprocess_exec(
+                *command("run"),
+                cwd=tmp_path,
+                env=environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url),
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        try:
+            deadline = time.monotonic() + 30
+            while not any(c.method == "deleteWebhook" for c in fake.calls):
+                assert process.returncode is None, log.read_text()
+                assert time.monotonic() < deadline, "the bot did not start polling"
+                await asyncio.sleep(0.02)
+
+            for language in ("", "nl", "en"):
+                registered = fake.commands(language_code=language)
+                assert registered is not None, language
+                menu = COMMANDS[language or "nl"]
+                assert [(c["command"], c["description"]) for c in registered] == menu
+
+            resident = fake.user(IDS[0], first_name="Naam")
+            welcome = await resident.ask("/start")
+            assert "Doe je mee?" in welcome.text
+            assert welcome.buttons == [["Ja, ik doe mee", "Nee, liever niet"]]
+
+            stopping = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            status = await asyncio.wait_for(process.wait(), 10)
+            assert status == 0, log.read_text()
+            assert time.monotonic() - stopping < 5
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        await fake.settle()
+        fake.assert_clean()
+    output = log.read_text()
+    assert "Traceback" not in output
+    assert "is running" in output and "stopping" in output
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
+    assert str(IDS[0]) not in output  # logs name residents by pseudonym only
