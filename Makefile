@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/samenspraak run
+	$(VENV)/bin/samenspraak run --or-sandbox
+
+sandbox: install
+	$(VENV)/bin/samenspraak sandbox $(if $(Q),--questionnaire $(Q))
 
 test: install
 	$(PY) -m pytest

@@ -20,6 +20,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from bot.digests import DigestService
+from bot.handlers.group import GroupHandlers
 from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
 from bot.services import Services
@@ -28,6 +30,7 @@ from flows.texts import COMMANDS, language_of, t
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 #: Pauses before calling the Bot API again after it answered with a server error (5xx).
@@ -89,9 +92,10 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         # fetched would time out (after a second) and those updates would come again.
         .get_updates_request(HTTPXRequest(connection_pool_size=2))
     )
-    if settings.rate_limit_per_second > 0:
-        limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    # Always limit: 20 messages a minute per group and waiting out a 429 (RetryAfter) matter
+    # for digests even when the overall limit is off (RATE_LIMIT_PER_SECOND=0).
+    limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
+    builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
 
@@ -112,8 +116,28 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     add(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, resident.edited))
     add(MessageHandler(PRIVATE & NEW, resident.unsupported))
     add(CallbackQueryHandler(resident.button))
+
+    digests = DigestService(services, settings.schedule, settings.digest_chat_id)
+    application.bot_data["digests"] = digests
+    group = GroupHandlers(digests)
+    add(CommandHandler("digest", group.digest, filters=GROUPS & NEW))
+    add(CommandHandler("help", group.help, filters=GROUPS & NEW))
+    if settings.digest_chat_id is not None and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _digest_job, interval=settings.digest_check_interval, first=0.5, name="digests"
+        )
+
     application.add_error_handler(on_error)
     return application
+
+
+async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Scheduled and closing digests; a missed slot is caught up once after downtime."""
+    digests: DigestService = context.bot_data["digests"]
+    try:
+        await digests.tick(context.bot)
+    except Exception:
+        log.exception("sending the digest failed; trying again at the next check")
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -9,11 +9,14 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
 from flows.loader import QuestionnaireError, load_file, questionnaire_files
+from sandbox.run import add_arguments as sandbox_arguments
+from sandbox.run import cmd_sandbox
 
 # SQLAlchemy, python-telegram-bot and the storage layer are imported where they are needed:
 # ``questionnaire validate`` and a configuration error then answer without loading them.
@@ -60,6 +63,16 @@ async def _run(settings: Settings) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    if settings.telegram_bot_token is None and args.or_sandbox:
+        from sandbox.run import cmd_sandbox
+
+        print(
+            "No TELEGRAM_BOT_TOKEN configured: starting the SANDBOX (a local imitation of "
+            "Telegram). To run for real, put TELEGRAM_BOT_TOKEN=... from @BotFather in .env "
+            "and run `make run` again.",
+            flush=True,
+        )
+        return cmd_sandbox(argparse.Namespace(host="127.0.0.1", port=8080, questionnaire=None))
     settings.token  # noqa: B018 - fail early, with the BotFather hint, when it is missing
     from telegram.error import InvalidToken, NetworkError
 
@@ -187,6 +200,78 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- digest -----------------------------------------------------------------------------------
+
+
+async def _digest(settings: Settings, args: argparse.Namespace) -> str:
+    from datetime import datetime, time, timedelta
+
+    from bot.digests import DEFAULT_PERIOD, DigestService
+    from bot.services import build_services
+    from storage import digest as store
+
+    services = await build_services(settings, seed=False)
+    try:
+        service = DigestService(services, settings.schedule, settings.digest_chat_id)
+        now = services.clock()
+        if args.since:
+            since = datetime.combine(args.since, time(), tzinfo=settings.zone)
+        else:
+            async with services.sessions() as db:
+                last = await store.last_scheduled(db, settings.digest_chat_id)
+            since = last.period_end if last else now - DEFAULT_PERIOD
+        if since >= now:
+            raise ValueError("--since must lie in the past")
+        digest = await service.build(
+            kind="on_demand",
+            since=since,
+            until=now + timedelta(seconds=1),
+            questionnaire_id=args.questionnaire,
+            charts=args.send,
+        )
+        if args.send:
+            from telegram import Bot
+
+            if settings.digest_chat_id is None:
+                raise ValueError("DIGEST_CHAT_ID is not set: where should the digest go?")
+            api = settings.telegram_api_url
+            async with Bot(
+                settings.token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot"
+            ) as bot:
+                await service.send(bot, settings.digest_chat_id, digest)
+            return f"digest sent to {settings.digest_chat_id}"
+        return _plain(digest.text())
+    finally:
+        await services.close()
+
+
+def _plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    try:
+        print(asyncio.run(_digest(settings, args)))
+    except LookupError as exc:
+        return _fail(f"{exc.args[0]}; see `samenspraak questionnaire list`", 1)
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-02") from None
+
+
 # --- db ---------------------------------------------------------------------------------------
 
 
@@ -221,7 +306,18 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="start the bot (long polling)")
+    run.add_argument(
+        "--or-sandbox",
+        action="store_true",
+        help="without TELEGRAM_BOT_TOKEN, start the sandbox instead (what `make run` does)",
+    )
     run.set_defaults(func=cmd_run)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="try it in your browser: a local imitation of Telegram, no token needed"
+    )
+    sandbox_arguments(sandbox)
+    sandbox.set_defaults(func=cmd_sandbox)
 
     questionnaire = commands.add_parser("questionnaire", help="check or list questionnaires")
     q_commands = questionnaire.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -236,6 +332,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", default="csv", choices=["csv"])
     export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
     export.set_defaults(func=cmd_export)
+
+    digest = commands.add_parser("digest", help="print (or --send) a digest for civil servants")
+    digest.add_argument("--questionnaire", "-q", metavar="ID", help="one questionnaire only")
+    digest.add_argument(
+        "--since", type=_date, metavar="DATE", help="start of the period (default: last digest)"
+    )
+    digest.add_argument("--send", action="store_true", help="send it to DIGEST_CHAT_ID")
+    digest.set_defaults(func=cmd_digest)
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current", "downgrade"])

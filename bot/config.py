@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.schedule import Schedule, parse_schedule
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samenspraak.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
@@ -74,6 +76,9 @@ class Settings(BaseSettings):
     privacy_contact: str = "privacy@gemeente.example"
     retention_days: int = Field(default=90, ge=1)
     max_concurrent_updates: int = Field(default=256, ge=1)
+    digest_schedule: str = "mon 09:00"
+    digest_min_cell: int = Field(default=5, ge=3)
+    digest_check_interval: float = Field(default=60, gt=0)
     rate_limit_per_second: float = Field(default=30, ge=0)
 
     @field_validator("telegram_bot_token", "pseudonym_secret", "digest_chat_id", mode="before")
@@ -150,6 +155,16 @@ class Settings(BaseSettings):
         if duration <= timedelta(0):  # every questionnaire would expire at once
             raise ValueError("must be longer than 0, e.g. 3d")
         return duration
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        parse_schedule(value)  # raises ValueError with the accepted forms
+        return value
+
+    @property
+    def schedule(self) -> Schedule:
+        return parse_schedule(self.digest_schedule)
 
     @field_validator("log_level")
     @classmethod
