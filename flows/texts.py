@@ -40,6 +40,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Fijn dat je meedoet! Je kunt altijd stoppen met /stop.",
         "en": "Great that you are taking part! You can always stop with /stop.",
     },
+    "consent.already": {
+        "nl": "Je doet al mee.",
+        "en": "You are already taking part.",
+    },
     "consent.refused": {
         "nl": (
             "Helemaal goed. We bewaren niets over jou. Wil je later toch meedoen? "

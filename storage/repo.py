@@ -92,11 +92,17 @@ async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None
 
 
 async def register_resident(
-    db: AsyncSession, pseudonym: str, *, language: str, consent: str, chat_id: int | None
+    db: AsyncSession,
+    pseudonym: str,
+    *,
+    language: str,
+    consent: str,
+    chat_id: int | None,
+    now: datetime | None = None,
 ) -> ResidentInfo:
     """Record a consent answer. With consent the chat id is kept (apart) to reply later."""
     row = await db.scalar(select(Resident).where(Resident.pseudonym == pseudonym))
-    now = utcnow()
+    now = now or utcnow()
     if row is None:
         row = Resident(
             pseudonym=pseudonym, language=language, consent=consent, consent_at=now, created_at=now
@@ -263,10 +269,11 @@ async def start_session(
     state: SessionState,
     *,
     is_test: bool = False,
+    now: datetime | None = None,
 ) -> SessionInfo:
     """Begin a new response; a questionnaire in progress is paused, not lost."""
     await _pause_active(db, resident_id)
-    now = utcnow()
+    now = now or utcnow()
     row = Session(
         resident_id=resident_id,
         questionnaire_id=questionnaire_id,
@@ -284,21 +291,29 @@ async def start_session(
     return await _info(db, row)
 
 
-async def resume_session(db: AsyncSession, session: SessionInfo) -> SessionInfo:
+async def resume_session(
+    db: AsyncSession, session: SessionInfo, *, now: datetime | None = None
+) -> SessionInfo:
     """Make a paused response the one in progress again."""
     if session.resident_id is not None:
         await _pause_active(db, session.resident_id)
     await db.execute(
-        update(Session).where(Session.id == session.id).values(status=ACTIVE, updated_at=utcnow())
+        update(Session)
+        .where(Session.id == session.id)
+        .values(status=ACTIVE, updated_at=now or utcnow())
     )
     resumed = await get_session(db, session.id)
     assert resumed is not None
     return resumed
 
 
-async def set_status(db: AsyncSession, session_id: int, status: str) -> None:
+async def set_status(
+    db: AsyncSession, session_id: int, status: str, *, now: datetime | None = None
+) -> None:
     await db.execute(
-        update(Session).where(Session.id == session_id).values(status=status, updated_at=utcnow())
+        update(Session)
+        .where(Session.id == session_id)
+        .values(status=status, updated_at=now or utcnow())
     )
 
 
@@ -306,9 +321,11 @@ def _upsert(db: AsyncSession) -> Any:
     return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-async def save_outcome(db: AsyncSession, session: SessionInfo, outcome: Outcome) -> None:
+async def save_outcome(
+    db: AsyncSession, session: SessionInfo, outcome: Outcome, *, now: datetime | None = None
+) -> None:
     """Store what one input did: the answer, the new position and, at the end, completion."""
-    now = utcnow()
+    now = now or utcnow()
     if outcome.accepted is not None:
         question_id, value = outcome.accepted
         insert = _upsert(db)(Answer).values(

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render
@@ -30,20 +33,58 @@ from storage.repo import ResidentInfo, SessionInfo
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+K = TypeVar("K")
+V = TypeVar("V")
+QUESTION_CACHE = 20_000
+
+
+class Recent(Generic[K, V]):
+    """A dict that forgets its oldest entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K, default: V | None = None) -> V | None:
+        return self._items.pop(key, default)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Seen:
+    """Remembers (chat, message) pairs, at most ``size`` of them."""
+
+    def __init__(self, size: int) -> None:
+        self._items: Recent[tuple[int, int], bool] = Recent(size)
+
+    def seen(self, chat_id: int, message_id: int) -> bool:
+        """True when already seen; remembers the pair either way."""
+        known = self._items.pop((chat_id, message_id)) is not None
+        self._items.put((chat_id, message_id), True)
+        return known
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
     text: Html
     keyboard: Keyboard | None = None
+    session_id: int | None = None  # set on a question: remember its message id
 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Change the message a button was pressed on (text and/or buttons)."""
+    """Change a message: the one a button was pressed on, or ``message_id``."""
 
     text: Html | None
     keyboard: Keyboard | None = None
+    message_id: int | None = None
 
 
 @dataclass
@@ -64,6 +105,10 @@ class ResidentHandlers:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        # The last question message per session, so that a typed answer can update it.
+        # Memory stays bounded; after a restart an old message simply keeps its buttons.
+        self._questions: Recent[int, int] = Recent(QUESTION_CACHE)
+        self._cleared = Seen(QUESTION_CACHE)
         self.catalog = services.catalog
         self.settings = services.settings
 
@@ -136,7 +181,7 @@ class ResidentHandlers:
             session = await repo.active_session(db, resident.id)
             if session is None:
                 return Reply([Send(t(resident.language, "stop.nothing"))])
-            await repo.set_status(db, session.id, repo.PAUSED)
+            await repo.set_status(db, session.id, repo.PAUSED, now=self.services.clock())
             log.info("resident %s paused %s", resident.pseudonym[:12], session.questionnaire_id)
             return Reply([Send(t(resident.language, "stopped"))])
 
@@ -219,18 +264,26 @@ class ResidentHandlers:
         if answer == "n":
             if existing is not None:  # consent withdrawn: forget how to reach them
                 await repo.register_resident(
-                    db, self._pseudonym(user), language=language, consent="refused", chat_id=None
+                    db,
+                    self._pseudonym(user),
+                    language=language,
+                    consent="refused",
+                    chat_id=None,
+                    now=self.services.clock(),
                 )
             # Someone new who says no leaves no trace, as the reply promises.
             return Reply([Send(t(language, "consent.refused"))], edit=edit)
         if answer != "y":
             return Reply([], notice=t(language, "stale.short"))
+        if existing is not None and existing.consented:  # a second tap on "Ja"
+            return Reply([], notice=t(language, "consent.already"))
         resident = await repo.register_resident(
             db,
             self._pseudonym(user),
             language=language,
             consent="given",
             chat_id=query.message.chat.id if query.message else user.id,
+            now=self.services.clock(),
         )
         log.info("resident %s gave consent", resident.pseudonym[:12])
         reply = Reply([Send(t(language, "consent.given"))], edit=edit)
@@ -277,7 +330,7 @@ class ResidentHandlers:
         ):
             # "Ja, aanpassen" pressed twice (or on an older offer): go on with the revision
             # under way instead of starting another one.
-            session = await repo.resume_session(db, latest)
+            session = await repo.resume_session(db, latest, now=self.services.clock())
             reply = Reply(
                 [Send(t(language, "resume")), self._question(old_flow, session, language)]
             )
@@ -365,7 +418,7 @@ class ResidentHandlers:
                 return Reply([], notice=render.plain(outcome.problem))
             return Reply([Send(outcome.problem), self._question(flow, session, language)])
         if outcome.changed:
-            await repo.save_outcome(db, session, outcome)
+            await repo.save_outcome(db, session, outcome, now=self.services.clock())
         updated = SessionInfo(
             session.id,
             session.resident_id,
@@ -386,11 +439,16 @@ class ResidentHandlers:
             )
             reply.edit = Edit(None, keyboard)
             return reply
-        if pressed:
+        # The question message shows the answer (or that the resident went back) and loses
+        # its buttons: the pressed message, or, for a typed answer, the last question sent.
+        message_id = self._questions.pop(session.id, None)
+        if pressed or message_id is not None:
+            target = None if pressed else message_id
             if outcome.accepted is not None:
-                reply.edit = Edit(render.answered_text(before, outcome.accepted[1], language))
-            else:  # back: the question stays readable, its buttons and hint go
-                reply.edit = Edit(render.went_back_text(before, language))
+                text = render.answered_text(before, outcome.accepted[1], language)
+            else:
+                text = render.went_back_text(before, language)
+            reply.edit = Edit(text, message_id=target)
         if outcome.accepted is not None:
             log.info(
                 "resident %s answered %s/%s",
@@ -435,7 +493,7 @@ class ResidentHandlers:
         """The questionnaire in progress; an idle one expires and the resident is told."""
         session = await repo.active_session(db, resident.id)
         if session is not None and (self._timed_out(session) or self._flow(session) is None):
-            await repo.set_status(db, session.id, repo.EXPIRED)
+            await repo.set_status(db, session.id, repo.EXPIRED, now=self.services.clock())
             reply.then(Send(t(resident.language, "expired")))
             return None
         return session
@@ -446,6 +504,7 @@ class ResidentHandlers:
         return Send(
             render.question_text(prompt, language),
             render.question_keyboard(prompt, token, language),
+            session_id=session.id,
         )
 
     def _welcome(
@@ -497,10 +556,10 @@ class ResidentHandlers:
         if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):
             old_flow = self._flow(latest)
             if self._timed_out(latest) or old_flow is None:
-                await repo.set_status(db, latest.id, repo.EXPIRED)
+                await repo.set_status(db, latest.id, repo.EXPIRED, now=self.services.clock())
                 reply.then(Send(t(language, "expired")))
             else:
-                session = await repo.resume_session(db, latest)
+                session = await repo.resume_session(db, latest, now=self.services.clock())
                 return reply.then(
                     Send(t(language, "resume")), self._question(old_flow, session, language)
                 )
@@ -515,7 +574,12 @@ class ResidentHandlers:
         language = resident.language
         questionnaire = flow.questionnaire
         session = await repo.start_session(
-            db, resident.id, questionnaire.id, questionnaire.version, engine.start(flow)
+            db,
+            resident.id,
+            questionnaire.id,
+            questionnaire.version,
+            engine.start(flow),
+            now=self.services.clock(),
         )
         log.info("resident %s started %s", resident.pseudonym[:12], questionnaire.key)
         return Reply(
@@ -540,27 +604,50 @@ class ResidentHandlers:
                 reply = await action(db, resident)
         await self._deliver(context.bot, message.chat_id, reply)
 
-    @staticmethod
     async def _deliver(
-        bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
+        self, bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
     ) -> None:
         """Talk to Telegram after the commit: button answer and edit first, then messages."""
         first: list[Awaitable[object]] = []
         if query is not None:
             first.append(query.answer(text=reply.notice))
-        if query is not None and reply.edit is not None and isinstance(query.message, Message):
-            edit = reply.edit
+        edit = reply.edit
+        if edit is not None and edit.message_id is not None:
+            first.append(self._edit_earlier(bot, chat_id, edit))
+        elif edit is not None and query is not None and isinstance(query.message, Message):
+            message = query.message
             if edit.text is not None:
                 first.append(
-                    query.message.edit_text(
+                    message.edit_text(
                         edit.text, parse_mode=ParseMode.HTML, reply_markup=edit.keyboard
                     )
                 )
-            elif query.message.reply_markup is not None or edit.keyboard is not None:
-                first.append(query.message.edit_reply_markup(reply_markup=edit.keyboard))
+            elif edit.keyboard is not None or not self._cleared.seen(chat_id, message.id):
+                # Buttons go once: a second tap on the same message (the update still shows
+                # them) must not edit again, which Telegram refuses as "not modified".
+                if edit.keyboard is None and message.reply_markup is not None:
+                    first.append(message.edit_reply_markup(reply_markup=None))
+                elif edit.keyboard is not None:
+                    first.append(message.edit_reply_markup(reply_markup=edit.keyboard))
         if first:
             await asyncio.gather(*first)
         for send in reply.messages:
-            await bot.send_message(
+            sent = await bot.send_message(
                 chat_id, send.text, parse_mode=ParseMode.HTML, reply_markup=send.keyboard
             )
+            if send.session_id is not None:
+                self._questions.put(send.session_id, sent.message_id)
+
+    @staticmethod
+    async def _edit_earlier(bot: Bot, chat_id: int, edit: Edit) -> None:
+        """Show a typed answer on the question message. Cosmetic: a failure is only logged."""
+        try:
+            await bot.edit_message_text(
+                edit.text or "",
+                chat_id=chat_id,
+                message_id=edit.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=edit.keyboard,
+            )
+        except TelegramError as exc:
+            log.info("could not update an earlier question message: %s", exc)

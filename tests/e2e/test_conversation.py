@@ -355,12 +355,13 @@ async def test_skip_stores_sql_null(fake: FakeBotApi, bot: BotRunner) -> None:
     await start_questionnaire(resident, SCHOOL)
     await resident.ask("4101")
     vervoer = await resident.ask("ja")
+    vervoer_buttons = vervoer.buttons
     age = await resident.ask("1")
     assert age.buttons == [["« Vorige", "Sla over"]]
     nxt = await tap(resident, "Sla over", age)
     assert age.text.endswith("✅ Je antwoord: (overgeslagen)") and age.buttons == []
     assert progress(nxt) == (5, 8)
-    assert vervoer.buttons[-1] == ["« Vorige"], "a required question has no Sla over"
+    assert vervoer_buttons[-1] == ["« Vorige"], "a required question has no Sla over"
     rows = await sql(bot, "SELECT question_id FROM answers WHERE value IS NULL")
     assert rows == [("leeftijd",)]
     stored = await answers(bot, resident, "schoolroutes")

@@ -306,8 +306,8 @@ async def test_clean_stop_finishes_the_updates_in_flight(
     # Hold every reply for a moment after its commit: the answers are surely in flight.
     inside = 0
     all_inside = asyncio.Event()
-    original = ResidentHandlers.__dict__["_deliver"]
-    deliver = original.__func__
+    original = ResidentHandlers._deliver
+    deliver = original
 
     async def slow_deliver(*args: Any, **kwargs: Any) -> None:
         nonlocal inside
@@ -317,7 +317,7 @@ async def test_clean_stop_finishes_the_updates_in_flight(
         await asyncio.sleep(0.1)
         await deliver(*args, **kwargs)
 
-    monkeypatch.setattr(ResidentHandlers, "_deliver", staticmethod(slow_deliver))
+    monkeypatch.setattr(ResidentHandlers, "_deliver", slow_deliver)
     first, second = residents[:4], residents[4:]
     for resident in first:
         await resident.send("3")  # Allebei
