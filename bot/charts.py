@@ -244,9 +244,11 @@ def render_chart_pages(
     *,
     zone: tzinfo = UTC,
     max_height: int = MAX_PAGE_PX,
+    limit: int | None = None,
 ) -> list[bytes]:
     """The same chart cut into PNGs of at most about ``max_height`` px (a panel taller than
-    that gets a page of its own), for an album of at most 10 photos."""
+    that gets a page of its own), for an album of at most 10 photos. With ``limit`` only the
+    first ``limit`` pages are drawn (drawing is what takes the time)."""
     pages: list[list[_Panel]] = [[]]
     used = HEADER + MARGIN
     for panel in _panels(digest, questionnaire, None):
@@ -255,7 +257,7 @@ def render_chart_pages(
             used = HEADER + MARGIN
         pages[-1].append(panel)
         used += panel.height
-    return [_figure(digest, questionnaire, page, zone) for page in pages]
+    return [_figure(digest, questionnaire, page, zone) for page in pages[:limit]]
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

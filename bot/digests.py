@@ -46,6 +46,7 @@ class Digest:
     until: datetime
     parts: list[Part] = field(default_factory=list)
     questionnaire_id: str | None = None
+    zone: tzinfo | None = None  # TIMEZONE, for the period of an empty digest
 
     def text(self) -> str:
         """Everything as one text, for the terminal."""
@@ -53,10 +54,13 @@ class Digest:
 
 
 def _empty(digest: Digest) -> Html:
-    zone = digest.since.tzinfo
+    # In local time, as every other digest: ``since`` is often UTC (from the clock or the
+    # database), and its zone would show the period an hour or two off.
+    zone = digest.zone or digest.since.tzinfo
     period = compose.period_text(digest.since, digest.until, zone) if zone else ""
+    title = compose.KIND_TITLES.get(digest.kind, "Overzicht")
     return Html(
-        f"<b>Overzicht</b>\nPeriode: {escape(period)}\n\n"
+        f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
         "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
     )
 
@@ -130,7 +134,7 @@ class DigestService:
                     compose.figures_of(data),
                 )
             )
-        return Digest(kind, since, until, parts, questionnaire_id)
+        return Digest(kind, since, until, parts, questionnaire_id, settings.zone)
 
     async def send(self, bot: Bot, chat_id: int, digest: Digest) -> None:
         """Send every part, then record the digest as sent."""
@@ -204,7 +208,10 @@ class DigestService:
             async with self.services.sessions() as db:
                 if await store.final_sent(db, questionnaire.id):
                     continue
-                last = await store.last_digest(db, chat_id)
+                # As /digest: what is new since the last scheduled digest. Not since the last
+                # digest of any kind: /digest for another questionnaire, or another one's
+                # closing digest, would cut this one's period short.
+                last = await store.last_scheduled(db, chat_id)
             until = now
             if closed_by_date and questionnaire.closes_at is not None:
                 closes = questionnaire.closes_at
@@ -223,4 +230,4 @@ def _chart(data: compose.QuestionnaireDigest, questionnaire: Questionnaire, zone
     every question is in the text as bars as well. (matplotlib loads on first use.)"""
     from bot.charts import render_chart_pages
 
-    return render_chart_pages(data, questionnaire, zone=zone)[0]
+    return render_chart_pages(data, questionnaire, zone=zone, limit=1)[0]
