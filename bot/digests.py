@@ -202,8 +202,11 @@ class DigestService:
         sent = 0
         for flow in catalog.currents():
             questionnaire = flow.questionnaire
+            status = catalog.status(questionnaire.id)
+            if status in {"draft", "archived"}:
+                continue  # never open, or put away: no closing digest
             closed_by_date = availability(questionnaire, now, zone) == "closed"
-            if not (closed_by_date or catalog.status(questionnaire.id) == "closed"):
+            if not (closed_by_date or status == "closed"):
                 continue
             async with self.services.sessions() as db:
                 if await store.final_sent(db, questionnaire.id):

@@ -537,6 +537,11 @@ def number(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def answers_text(count: int) -> str:
+    """``1 antwoord``, ``12 antwoorden``."""
+    return f"{number(count)} antwoord" if count == 1 else f"{number(count)} antwoorden"
+
+
 def percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
@@ -665,7 +670,7 @@ def _scorecard(scores: Sequence[DimensionScore], previous: PreviousFigures | Non
         before = previous.dimensions.get(item.dimension) if previous else None
         lines.append(
             f"{label}: <b>{number(item.score)}</b>{delta(item.score, before, 0)}"
-            f" ({number(item.answers)} antwoorden)"
+            f" ({answers_text(item.answers)})"
         )
     return lines
 
@@ -678,7 +683,7 @@ def _bars(question: AnyQuestion, distribution: Distribution) -> list[str]:
 
 
 def _answered(item: Distribution | NumberStats) -> str:
-    text = f"{number(item.respondents)} antwoorden"
+    text = answers_text(item.respondents)
     if item.skipped:
         text += f", {number(item.skipped)} overgeslagen"
     return text
@@ -726,7 +731,7 @@ def _number(question: AnyQuestion, stats: NumberStats) -> list[str]:
 
 
 def _text(question: AnyQuestion, stats: TextStats) -> list[str]:
-    lines = [f"{_heading(question)} ({number(stats.count)} antwoorden)"]
+    lines = [f"{_heading(question)} ({answers_text(stats.count)})"]
     if stats.words:
         listed = ", ".join(f"{escape(w)} ({number(c)})" for w, c in stats.words)
         lines.append(f"Veel genoemd: {listed}")

@@ -540,12 +540,3 @@ async def final_sent(db: AsyncSession, questionnaire_id: str) -> bool:
         .limit(1)
     )
     return found is not None
-
-
-async def last_digest(db: AsyncSession, chat_id: int | None = None) -> DigestRecord | None:
-    """The latest digest of any kind (to this chat)."""
-    query = select(Digest)
-    if chat_id is not None:
-        query = query.where(Digest.chat_id == chat_id)
-    row = await db.scalar(query.order_by(Digest.period_end.desc(), Digest.id.desc()).limit(1))
-    return _record(row) if row else None

@@ -600,7 +600,7 @@ async def test_a_long_digest_is_split_into_messages_telegram_accepts(
         # Nothing lost at the cuts: every question and every option line is there, once.
         whole = "\n".join(m.text for m in long_part)
         for q in range(1, LONG_QUESTIONS + 1):
-            assert whole.count(f"Vraag {q} over een onderwerp? (1 antwoorden)") == 1
+            assert whole.count(f"Vraag {q} over een onderwerp? (1 antwoord)") == 1
             for o in range(1, LONG_OPTIONS + 1):
                 share = "██████████ 100% (1)" if o == chosen(q) else "0% (0)"
                 assert whole.count(f"{share} {long_label(q, o)}") == 1, (q, o)
@@ -626,7 +626,7 @@ async def test_a_429_is_waited_out_and_nothing_is_dropped(
         waited = time.monotonic() - started
         text, chart = group.drain()
         assert text.text.startswith(f"Tussenstand: {AFVAL}\n")
-        assert "Welke containers gebruik je voor je afval? (1 antwoorden)" in text.text
+        assert "Welke containers gebruik je voor je afval? (1 antwoord)" in text.text
         assert_chart(chart, AFVAL)
         assert waited >= 1, "retry_after is respected"
         to_group = [c for c in fake.calls if c.params.get("chat_id") in (group.id, str(group.id))]
