@@ -378,27 +378,21 @@ class ResidentHandlers:
         self, update: Update, context: Context, given: Input | None, why: str = "unsupported"
     ) -> None:
         """Typed text (``given``), or something unusable (``None``, explained by ``why``)."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        async with self.services.sessions.begin() as db:
-            resident = await self._resident(db, user)
-            if resident is None or not resident.consented:
-                reply = self._welcome(user, None, again=True)
-            else:
-                reply = Reply([])
-                session = await self._active(db, resident, reply)
-                flow = self._flow(session) if session else None
-                language = resident.language
-                if session is None or flow is None:
-                    if given is None:
-                        reply.then(Send(t(language, why)))
-                    reply.then(*(await self._pick(db, resident)).messages)
-                elif given is None:
-                    reply.then(Send(t(language, why)), self._question(flow, session, language))
-                else:
-                    reply = await self._step(db, resident, session, flow, given, pressed=False)
-        await self._deliver(context.bot, message.chat_id, reply)
+
+        async def action(db: AsyncSession, resident: ResidentInfo) -> Reply:
+            reply = Reply([])
+            session = await self._active(db, resident, reply)
+            flow = self._flow(session) if session else None
+            language = resident.language
+            if session is None or flow is None:
+                if given is None:
+                    reply.then(Send(t(language, why)))
+                return reply.then(*(await self._pick(db, resident)).messages)
+            if given is None:
+                return reply.then(Send(t(language, why)), self._question(flow, session, language))
+            return await self._step(db, resident, session, flow, given, pressed=False)
+
+        await self._simple(update, context, action)
 
     async def _step(
         self,
