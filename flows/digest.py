@@ -610,6 +610,14 @@ def compose(
     score = _scorecard(digest.scorecard, previous)
     if score:
         lines += ["", *score]
+    if (
+        not digest.answered
+        and not any(n.respondents for n in digest.numbers)
+        and not any(t.count for t in digest.texts)
+    ):
+        # Nothing answered in the period: one line instead of a row of empty questions.
+        lines += ["", "<i>Geen nieuwe antwoorden in deze periode.</i>"]
+        return Html("\n".join(lines))
     for question in questionnaire.questions:
         block: list[str] = []
         if isinstance(question, AreaQuestion):
