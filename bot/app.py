@@ -18,12 +18,13 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 from bot.digests import DigestService
 from bot.handlers.group import GroupHandlers
 from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
+from bot.request import AiohttpRequest
 from bot.services import Services
 from flows.texts import COMMANDS, language_of, t
 
@@ -37,7 +38,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 RETRY_DELAYS = (0.2, 1.0)
 
 
-class RetryingRequest(HTTPXRequest):
+class RetryingRequest(AiohttpRequest):
     """Calls the Bot API again, a few times, when it answers with a server error.
 
     Telegram answers 500/502 now and then. A handler talks to Telegram only after its unit
@@ -90,7 +91,7 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         # PTB's default pool of one connection for getUpdates is still held by the long poll
         # that stopping cancels, so the final getUpdates telling Telegram which updates were
         # fetched would time out (after a second) and those updates would come again.
-        .get_updates_request(HTTPXRequest(connection_pool_size=2))
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
     )
     # Always limit: 20 messages a minute per group and waiting out a 429 (RetryAfter) matter
     # for digests even when the overall limit is off (RATE_LIMIT_PER_SECOND=0).
@@ -177,22 +178,27 @@ async def run_polling(services: Services, stop: asyncio.Event) -> None:
     the Application stops.
     """
     application = build_application(services)
-    async with application:  # initialize() ... shutdown()
-        await register_commands(application)
-        assert application.updater is not None
-        await application.start()
-        try:
-            await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
-            )
-            log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
-            await stop.wait()
-        except BaseException:
-            await _abort(application)
-            raise
-        log.info("stopping: finishing updates in progress")
-        await application.updater.stop()
-        await application.stop()
+    try:
+        async with application:  # initialize() ... shutdown()
+            await register_commands(application)
+            assert application.updater is not None
+            await application.start()
+            try:
+                await application.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
+                )
+                log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
+                await stop.wait()
+            except BaseException:
+                await _abort(application)
+                raise
+            log.info("stopping: finishing updates in progress")
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        # When initialize() fails (a refused token, no server), PTB leaves the request
+        # objects open; close their connections (a no-op after a normal shutdown).
+        await application.bot.shutdown()
 
 
 async def _abort(application: Application) -> None:  # type: ignore[type-arg]

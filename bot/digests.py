@@ -112,7 +112,7 @@ class DigestService:
         parts: list[Part] = []
         for flow in flows:
             questionnaire = flow.questionnaire
-            async with self.services.sessions() as db:
+            async with self.services.reports() as db:
                 data = await store.aggregate(
                     db, questionnaire, since, until, min_cell=settings.digest_min_cell
                 )

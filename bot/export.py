@@ -82,7 +82,7 @@ async def write_csv(services: Services, questionnaire_id: str, out: TextIO) -> i
         raise LookupError(
             f"no questionnaire {questionnaire_id!r} in the database (known: {known})"
         )
-    async with services.sessions() as db:
+    async with services.reports() as db:
         rows = list(await repo.export_rows(db, questionnaire_id))
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,7 +18,7 @@ from bot.config import Settings
 from flows.catalog import Catalog
 from flows.loader import load_directory, parse, questionnaire_files
 from storage import migrate, repo
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,19 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     catalog: Catalog
     pseudonyms: Pseudonyms
+    # Long read-only queries (digests): on SQLite a second engine that keeps the event loop
+    # free and blocks no writer; on PostgreSQL the same pool as ``sessions``.
+    reports_engine: AsyncEngine | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    @cached_property
+    def reports(self) -> async_sessionmaker[AsyncSession]:
+        return session_factory(self.reports_engine) if self.reports_engine else self.sessions
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.reports_engine is not None:
+            await self.reports_engine.dispose()
 
 
 def read_questionnaires(directory: Path) -> list[tuple[str, int, str]]:
@@ -95,4 +105,11 @@ async def build_services(settings: Settings, *, seed: bool = True) -> Services:
     except BaseException:
         await engine.dispose()
         raise
-    return Services(settings, engine, sessions, catalog, Pseudonyms(settings.secret()))
+    reports = (
+        create_engine(settings.database_url, reading=True)
+        if is_sqlite(settings.database_url)
+        else None
+    )
+    return Services(
+        settings, engine, sessions, catalog, Pseudonyms(settings.secret()), reports_engine=reports
+    )

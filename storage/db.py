@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import inline_sqlite
+
 BUSY_TIMEOUT_MS = 15_000
 
 
@@ -21,12 +23,17 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, schema: str | None = None, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, schema: str | None = None, echo: bool = False, reading: bool = False
+) -> AsyncEngine:
     """An async engine with the settings each backend needs.
 
     SQLite: WAL, ``synchronous=NORMAL``, foreign keys, a long busy timeout, and ``BEGIN
     IMMEDIATE`` so that concurrent writers queue instead of failing with "database is
-    locked" when a read transaction later wants to write.
+    locked" when a read transaction later wants to write; one connection used from the
+    event loop's thread (:mod:`storage.inline_sqlite`). ``reading=True`` makes an engine
+    for long read-only queries (digests, exports) instead: aiosqlite's worker thread, so
+    the event loop stays free, and plain ``BEGIN``, so in WAL mode it blocks no writer.
     PostgreSQL: ``schema`` sets the search path (tests use a schema per run).
     """
     parsed = make_url(url)
@@ -36,8 +43,21 @@ def create_engine(url: str, *, schema: str | None = None, echo: bool = False) ->
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        if (
+            not reading
+            and database
+            and database != ":memory:"
+            and not database.startswith("file:")
+        ):
+            # One connection, used from the event loop's thread (see storage.inline_sqlite).
+            kwargs.update(
+                async_creator=inline_sqlite.connector(database, BUSY_TIMEOUT_MS / 1000),
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=BUSY_TIMEOUT_MS / 1000,
+            )
         engine = create_async_engine(parsed, **kwargs)
-        _sqlite_pragmas(engine)
+        _sqlite_pragmas(engine, begin="BEGIN" if reading else "BEGIN IMMEDIATE")
         return engine
     if schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
@@ -45,7 +65,7 @@ def create_engine(url: str, *, schema: str | None = None, echo: bool = False) ->
     return create_async_engine(parsed, **kwargs)
 
 
-def _sqlite_pragmas(engine: AsyncEngine) -> None:
+def _sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (see below).
@@ -59,7 +79,7 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

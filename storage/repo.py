@@ -10,9 +10,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,8 +87,17 @@ def _resident(row: Resident) -> ResidentInfo:
 
 
 async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None:
-    row = await db.scalar(select(Resident).where(Resident.pseudonym == pseudonym))
-    return _resident(row) if row else None
+    # Columns, not an ORM object: this runs for every update a resident sends.
+    residents = _RESIDENTS.c
+    connection = await db.connection()
+    row = (
+        await connection.execute(
+            select(residents.id, residents.pseudonym, residents.language, residents.consent).where(
+                residents.pseudonym == pseudonym
+            )
+        )
+    ).first()
+    return ResidentInfo(row.id, row.pseudonym, row.language, row.consent) if row else None
 
 
 async def register_resident(
@@ -202,11 +211,59 @@ async def _info(db: AsyncSession, row: Session) -> SessionInfo:
     )
 
 
+# Core tables, for the statements every answer runs (no ORM layer in between).
+_RESIDENTS = cast(Table, Resident.__table__)
+_SESSIONS = cast(Table, Session.__table__)
+_ANSWERS = cast(Table, Answer.__table__)
+_S = _SESSIONS.c
+_A = _ANSWERS.c
+_SESSION_COLUMNS = (
+    _S.id,
+    _S.resident_id,
+    _S.questionnaire_id,
+    _S.questionnaire_version,
+    _S.status,
+    _S.current,
+    _S.path,
+    _S.draft,
+    _S.started_at,
+    _S.updated_at,
+    _S.completed_at,
+    _S.is_test,
+)
+
+
 async def active_session(db: AsyncSession, resident_id: int) -> SessionInfo | None:
-    row = await db.scalar(
-        select(Session).where(Session.resident_id == resident_id, Session.status == ACTIVE)
+    """The response in progress with its answers, in one query (every answer reads it)."""
+    connection = await db.connection()
+    rows = (
+        await connection.execute(
+            select(*_SESSION_COLUMNS, _A.question_id, _A.value)
+            .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
+            .where(_S.resident_id == resident_id, _S.status == ACTIVE)
+        )
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    state = SessionState(
+        current=first.current,
+        path=tuple(first.path),
+        answers={row.question_id: row.value for row in rows if row.question_id is not None},
+        draft=tuple(first.draft),
     )
-    return await _info(db, row) if row else None
+    return SessionInfo(
+        first.id,
+        first.resident_id,
+        first.questionnaire_id,
+        first.questionnaire_version,
+        first.status,
+        state,
+        first.started_at,
+        first.updated_at,
+        first.completed_at,
+        first.is_test,
+    )
 
 
 async def get_session(db: AsyncSession, session_id: int) -> SessionInfo | None:
@@ -317,6 +374,11 @@ async def set_status(
     )
 
 
+# Sessions are handed out as plain data (SessionInfo), never kept as ORM objects in the
+# unit of work, so an UPDATE need not look for loaded objects to bring up to date.
+_NO_SYNC = {"synchronize_session": False}
+
+
 def _upsert(db: AsyncSession) -> Any:
     return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
@@ -326,21 +388,23 @@ async def save_outcome(
 ) -> None:
     """Store what one input did: the answer, the new position and, at the end, completion."""
     now = now or utcnow()
+    # Core statements on the session's connection: no ORM layer for every answer.
+    connection = await db.connection()
     if outcome.accepted is not None:
         question_id, value = outcome.accepted
-        insert = _upsert(db)(Answer).values(
+        insert = _upsert(db)(_ANSWERS).values(
             session_id=session.id, question_id=question_id, value=value, answered_at=now
         )
-        await db.execute(
+        await connection.execute(
             insert.on_conflict_do_update(
-                index_elements=[Answer.session_id, Answer.question_id],
+                index_elements=[_A.session_id, _A.question_id],
                 set_={"value": insert.excluded.value, "answered_at": now},
             )
         )
     if outcome.discard:
-        await db.execute(
-            delete(Answer).where(
-                Answer.session_id == session.id, Answer.question_id.in_(outcome.discard)
+        await connection.execute(
+            delete(_ANSWERS).where(
+                _A.session_id == session.id, _A.question_id.in_(outcome.discard)
             )
         )
     state = outcome.state
@@ -354,18 +418,18 @@ async def save_outcome(
         values.update(status=COMPLETED, completed_at=now)
         if session.resident_id is not None:
             # A revision replaces the earlier complete response.
-            await db.execute(
-                update(Session)
+            await connection.execute(
+                update(_SESSIONS)
                 .where(
-                    Session.resident_id == session.resident_id,
-                    Session.questionnaire_id == session.questionnaire_id,
-                    Session.status == COMPLETED,
-                    Session.is_test == session.is_test,
-                    Session.id != session.id,
+                    _S.resident_id == session.resident_id,
+                    _S.questionnaire_id == session.questionnaire_id,
+                    _S.status == COMPLETED,
+                    _S.is_test == session.is_test,
+                    _S.id != session.id,
                 )
                 .values(status=REPLACED)
             )
-    await db.execute(update(Session).where(Session.id == session.id).values(**values))
+    await connection.execute(update(_SESSIONS).where(_S.id == session.id).values(**values))
 
 
 async def expire_sessions(db: AsyncSession, idle_since: datetime) -> int:

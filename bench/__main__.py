@@ -1,0 +1,222 @@
+"""``python -m bench [all|conversation|memory]``: run the benchmarks, print a table and
+write ``bench/results/latest.json`` (a single benchmark updates only its own section).
+
+See BENCHMARKS.md for the method and the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import conversation, memory, profile
+from bench.common import RESULTS, bot_root, machine, set_bot_root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.bot_root:
+        set_bot_root(Path(args.bot_root))
+    which = ["conversation", "memory"] if args.benchmark == "all" else [args.benchmark]
+    output = Path(args.output)
+    results = _load(output)
+    results["machine"] = machine()
+    results["bot_root"] = str(bot_root())
+    started = time.monotonic()
+    for name in which:
+        load_before = os.getloadavg()
+        print(f"== {name} ...", file=sys.stderr, flush=True)
+        began = time.monotonic()
+        if name == "conversation":
+            result = asyncio.run(
+                conversation.run(
+                    conversation.Settings(
+                        residents=args.residents,
+                        warmup=args.warmup,
+                        window=args.window,
+                        echo_warmup=args.echo_warmup,
+                        echo_window=args.echo_window,
+                        rounds=args.rounds,
+                        profile=Path(args.profile) if args.profile else None,
+                    )
+                )
+            )
+        else:
+            result = asyncio.run(memory.run(memory.Settings(sizes=tuple(args.sizes))))
+        result["duration_s"] = round(time.monotonic() - began, 1)
+        result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        result["load_average_before"] = [round(x, 2) for x in load_before]
+        results[name] = result
+    results["total_duration_s"] = round(time.monotonic() - started, 1)
+    _save(output, results)
+    print(_table(results, which))
+    first = (results.get("conversation", {}).get("rounds") or [{}])[0]
+    summary = first.get("samenspraak", {}).get("profile_summary")
+    if "conversation" in which and summary:
+        print("\nwhere the Samenspraak process spends its time (py-spy):")
+        print(profile.render(summary))
+    print(f"\nresults written to {output}")
+    return 0 if _passed(results, which) else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "benchmark", nargs="?", default="all", choices=["all", "conversation", "memory"]
+    )
+    parser.add_argument("--residents", type=int, default=100, help="simulated residents")
+    parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
+    parser.add_argument("--window", type=float, default=20.0, help="conversation window, s")
+    parser.add_argument("--echo-warmup", type=float, default=3.0, help="echo warm-up, s")
+    parser.add_argument("--echo-window", type=float, default=20.0, help="echo window, s")
+    parser.add_argument("--rounds", type=int, default=2, help="conversation + echo rounds")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="stored sessions"
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="py-spy the Samenspraak process during the window"
+    )
+    parser.add_argument(
+        "--bot-root",
+        metavar="DIR",
+        help="run Samenspraak from this source tree (e.g. a copy with a patch applied)",
+    )
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"))
+    return parser
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _save(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    temporary.replace(path)
+
+
+def _passed(results: dict[str, Any], which: list[str]) -> bool:
+    ok = True
+    if "conversation" in which:
+        ok = ok and bool(results["conversation"]["durability_ok"])
+    return ok
+
+
+def _cpu(measured: dict[str, Any]) -> str:
+    """CPU in % of one core: bot process (its event-loop thread), bench process, the rest."""
+    return (
+        f"{measured['bot_process_cpu_percent']}({measured['bot_event_loop_thread_cpu_percent']})"
+        f"/{measured['bench_process_cpu_percent']}/{measured['other_processes_cpu_percent']} %"
+    )
+
+
+def _table(results: dict[str, Any], which: list[str]) -> str:
+    rows: list[tuple[str, str, str]] = []
+    info = results["machine"]
+    rows.append(("machine", f"{info['nproc']} CPUs, Python {info['python']}", ""))
+    if "conversation" in which:
+        conv = results["conversation"]
+        setup = conv["settings"]
+        rows.append(
+            (
+                "conversation: answers/s",
+                f"{conv['answers_per_second']}",
+                f"mean of {setup['rounds']} rounds of {setup['window_s']:g} s, "
+                f"{setup['residents']} residents",
+            )
+        )
+        rows.append(
+            ("echo bot: messages/s", f"{conv['echo_messages_per_second']}", "mean of the rounds")
+        )
+        rows.append(
+            (
+                "ratio (answers/s : echo/s)",
+                f"{conv['ratio']}",
+                f"target >= {conv['target_ratio']}: "
+                + ("met" if conv["meets_target"] else "NOT met")
+                + f"; per round {conv['ratio_per_round']}",
+            )
+        )
+        rows.append(
+            (
+                "ratio of CPU cost",
+                f"{conv['cpu_cost_ratio']}",
+                f"{conv['bot_cpu_ms_per_answer']} ms CPU per answer, "
+                f"{conv['echo_cpu_ms_per_message']} ms per echo",
+            )
+        )
+        for number, one in enumerate(conv["rounds"], 1):
+            ours, echo = one["samenspraak"], one["echo"]
+            latency = ours["answer_latency"]
+            rows += [
+                (
+                    f"  round {number}: answers/s",
+                    f"{ours['answers_per_second']}",
+                    f"{ours['answers_in_window']} answers; latency p50 {latency['p50_ms']} ms, "
+                    f"p95 {latency['p95_ms']} ms; {ours['bot_api_calls_per_second']} calls/s",
+                ),
+                (
+                    "    CPU bot(loop)/bench/other",
+                    _cpu(ours),
+                    f"{ours['bot_cpu_ms_per_answer']} ms CPU per answer",
+                ),
+                (
+                    f"  round {number}: echo/s",
+                    f"{echo['messages_per_second']}",
+                    f"{echo['messages_in_window']} messages; latency p50 "
+                    f"{echo['latency']['p50_ms']} ms",
+                ),
+                (
+                    "    CPU bot(loop)/bench/other",
+                    _cpu(echo),
+                    f"{echo['bot_cpu_ms_per_message']} ms CPU per message",
+                ),
+                (
+                    "    durability",
+                    "ok" if ours["durability"]["ok"] else "FAILED",
+                    f"{ours['durability']['answers_in_database']} answers stored, "
+                    f"{ours['durability']['answers_confirmed']} confirmed, "
+                    f"{ours['durability']['confirmed_but_missing']} missing",
+                ),
+            ]
+    if "memory" in which:
+        mem = results["memory"]
+        for point in mem["points"]:
+            rows.append(
+                (
+                    f"memory: RSS, {point['stored_sessions']:,} sessions",
+                    f"{point['rss_after_traffic_mib']} MiB",
+                    f"idle {point['rss_idle_mib']} MiB, peak {point['peak_rss_mib']} MiB, "
+                    f"{point['traffic_answers_confirmed']} answers of traffic",
+                )
+            )
+        if "growth_mib_per_10k_sessions" in mem:
+            rows.append(
+                (
+                    "  growth per 10,000 sessions",
+                    f"{mem['growth_mib_per_10k_sessions']} MiB",
+                    "flat" if mem["flat"] else "GROWS",
+                )
+            )
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    return "\n".join(
+        f"{name:<{width}}  {value:>{value_width}}  {note}".rstrip() for name, value, note in rows
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,353 @@
+"""Benchmark 2: the bot's memory with many stored sessions.
+
+A SQLite database is filled directly (migrations first, then bulk inserts with SQLAlchemy
+core) with residents who each have a questionnaire in progress with a few answers. The
+bot (``samenspraak run``, a child process) is started against it, some traffic is run
+through it (new residents, and stored ones who come back to finish their questionnaire),
+and its resident set size is read with psutil. Done at two sizes; state belongs in the
+database, so the bot's memory should not grow with the number of stored sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bench.common import (
+    PSEUDONYM_SECRET,
+    QUESTIONNAIRES,
+    TOKEN,
+    BotProcess,
+    bot_env,
+    mib,
+    samenspraak_executable,
+)
+from bench.residents import REPLY_TIMEOUT, Knowledge
+from bench.residents import Resident as SimulatedResident
+from bench.residents import Stats as ResidentStats
+from bot.services import Pseudonyms, read_questionnaires
+from flows import engine as flow_engine
+from flows.loader import load_directory
+from flows.machine import Flow
+from flows.schema import (
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    ScaleQuestion,
+    YesNoQuestion,
+)
+from sandbox.fakeapi import FakeBotApi
+from storage import migrate, repo
+from storage.db import create_engine, session_factory
+from storage.models import Answer, Contact, Resident, Session
+
+STORED_USER_BASE = 2_000_000_000  # Telegram ids of the stored residents: base + index
+ANSWERS_PER_SESSION = 3
+CHUNK = 5_000
+#: Growth per 10,000 stored sessions still called "flat" (about 100 bytes per session).
+FLAT_MIB_PER_10K = 1.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    sizes: tuple[int, ...] = (10_000, 100_000)
+    new_residents: int = 150  # traffic: residents who start fresh
+    returning_residents: int = 50  # traffic: stored residents who come back
+    answers_each: int = 3
+
+
+async def run(settings: Settings) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="samenspraak-bench-") as folder:
+        workdir = Path(folder)
+        database = workdir / "memory.db"
+        url = f"sqlite+aiosqlite:///{database}"
+        fill = _Filler(url)
+        await fill.prepare()
+        fake = FakeBotApi(TOKEN)
+        await fake.start()
+        points: list[dict[str, Any]] = []
+        try:
+            for round_number, size in enumerate(sorted(settings.sizes)):
+                started = time.monotonic()
+                await fill.grow_to(size)
+                fill_seconds = time.monotonic() - started
+                point = await _measure(fake, workdir, url, size, settings, round_number)
+                point["fill_s"] = round(fill_seconds, 1)
+                point["database_mib"] = mib(_database_bytes(database))
+                points.append(point)
+                print(
+                    f"   {size:,} stored sessions: filled in {fill_seconds:.1f} s, "
+                    f"RSS {point['rss_after_traffic_mib']} MiB after "
+                    f"{point['traffic_s']} s of traffic",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        finally:
+            await fake.stop()
+            await fill.close()
+    return _report(points)
+
+
+def _report(points: list[dict[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {"points": points}
+    if len(points) >= 2:
+        sizes = [p["stored_sessions"] / 10_000 for p in points]
+        growth = _slope(sizes, [p["rss_after_traffic_mib"] for p in points])
+        idle_growth = _slope(sizes, [p["rss_idle_mib"] for p in points])
+        result.update(
+            {
+                # Least-squares slope of RSS over the stored sessions (first to last point
+                # when there are two).
+                "growth_mib_per_10k_sessions": round(growth, 2) + 0.0,  # no "-0.0"
+                "idle_growth_mib_per_10k_sessions": round(idle_growth, 2) + 0.0,
+                "flat_threshold_mib_per_10k": FLAT_MIB_PER_10K,
+                "flat": growth <= FLAT_MIB_PER_10K,
+            }
+        )
+    return result
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    x_mean, y_mean = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - x_mean) ** 2 for x in xs)
+    return sum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def _database_bytes(database: Path) -> int:
+    return sum(
+        path.stat().st_size
+        for path in (database, database.with_name(database.name + "-wal"))
+        if path.exists()
+    )
+
+
+# --- traffic and measurement ------------------------------------------------------------------
+
+
+async def _measure(
+    fake: FakeBotApi,
+    workdir: Path,
+    url: str,
+    size: int,
+    settings: Settings,
+    round_number: int,
+) -> dict[str, Any]:
+    bot = BotProcess(
+        f"samenspraak-memory-{size}",
+        [*samenspraak_executable(), "run"],
+        bot_env(fake, url),
+        workdir,
+    )
+    startup = await bot.start(fake)
+    try:
+        await asyncio.sleep(1.0)
+        rss_idle = bot.rss()
+        knowledge = Knowledge()
+        stats = ResidentStats()
+        rng = random.Random(size)
+        residents: list[SimulatedResident] = []
+        firsts: list[str] = []
+        for i in range(settings.new_residents):
+            user = fake.user(first_name=f"Nieuw{round_number}-{i}")
+            residents.append(
+                SimulatedResident(
+                    user,
+                    knowledge,
+                    stats,
+                    questionnaire=knowledge.ids[i % len(knowledge.ids)],
+                    seed=size + i,
+                    max_answers=settings.answers_each,
+                )
+            )
+            firsts.append("/start")
+        # Returning residents come from the whole stored range, the newest rows included.
+        for index in rng.sample(range(size), settings.returning_residents):
+            user = fake.user(STORED_USER_BASE + index, first_name=f"Terug{index}")
+            questionnaire = knowledge.ids[index % len(knowledge.ids)]
+            residents.append(
+                SimulatedResident(
+                    user,
+                    knowledge,
+                    stats,
+                    questionnaire=questionnaire,
+                    seed=index,
+                    max_answers=settings.answers_each,
+                )
+            )
+            firsts.append(f"/start {questionnaire}")
+        never = asyncio.Event()
+        started = time.monotonic()
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    resident.run(never, first)
+                    for resident, first in zip(residents, firsts, strict=True)
+                )
+            ),
+            REPLY_TIMEOUT * 4,
+        )
+        traffic_seconds = time.monotonic() - started
+        await fake.settle(10)
+        await asyncio.sleep(0.5)
+        rss_after = bot.rss()
+        peak = bot.peak_rss()
+    finally:
+        returncode = await bot.stop()
+    returning = residents[settings.new_residents :]
+    failures = [r.failed for r in residents if r.failed]
+    return {
+        "stored_sessions": size,
+        "startup_s": round(startup, 2),
+        "rss_idle_mib": mib(rss_idle),
+        "rss_after_traffic_mib": mib(rss_after),
+        "peak_rss_mib": mib(peak),
+        "traffic_residents": len(residents),
+        "traffic_returning_residents": len(returning),
+        "traffic_answers_confirmed": sum(r.confirmed for r in residents),
+        "traffic_returning_answers_confirmed": sum(r.confirmed for r in returning),
+        "traffic_s": round(traffic_seconds, 1),
+        "timeouts": stats.timeouts,
+        "unexpected_replies": dict(stats.unexpected),
+        "exit_code": returncode,
+        "bot_log": bot.log_summary(),
+        "first_failure": failures[0] if failures else None,
+    }
+
+
+# --- filling the database ---------------------------------------------------------------------
+
+
+class _Filler:
+    """Bulk-inserts stored residents with an active session and a few answers each."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_engine(url)
+        self.pseudonyms = Pseudonyms(PSEUDONYM_SECRET.encode())
+        self.count = 0
+        self.templates: list[tuple[str, int, flow_engine.SessionState, list[tuple[str, Any]]]] = []
+
+    async def prepare(self) -> None:
+        """Migrations, then the questionnaires as the bot stores them at start-up."""
+        await migrate.upgrade(self.engine)
+        sessions = session_factory(self.engine)
+        async with sessions.begin() as db:
+            for questionnaire_id, version, source in read_questionnaires(QUESTIONNAIRES):
+                await repo.sync_questionnaire(db, questionnaire_id, version, source)
+        for questionnaire in sorted(load_directory(QUESTIONNAIRES), key=lambda q: q.id):
+            flow = Flow(questionnaire)
+            state, answers = _answered(flow, ANSWERS_PER_SESSION)
+            self.templates.append((questionnaire.id, questionnaire.version, state, answers))
+
+    async def grow_to(self, size: int) -> None:
+        while self.count < size:
+            end = min(size, self.count + CHUNK)
+            await self._insert(self.count, end)
+            self.count = end
+
+    async def _insert(self, start: int, end: int) -> None:
+        now = datetime.now(UTC) - timedelta(minutes=5)  # well within the session timeout
+        async with self.engine.connect() as connection:
+            # The bot adds residents and sessions of its own between two fills.
+            first_resident = await _next_id(connection, Resident.id)
+            first_session = await _next_id(connection, Session.id)
+        residents: list[dict[str, Any]] = []
+        contacts: list[dict[str, Any]] = []
+        sessions: list[dict[str, Any]] = []
+        answers: list[dict[str, Any]] = []
+        for offset, index in enumerate(range(start, end)):
+            row_id = first_resident + offset
+            session_id = first_session + offset
+            user_id = STORED_USER_BASE + index
+            questionnaire_id, version, state, given = self.templates[index % len(self.templates)]
+            residents.append(
+                {
+                    "id": row_id,
+                    "pseudonym": self.pseudonyms.of(user_id),
+                    "language": "nl",
+                    "consent": "given",
+                    "consent_at": now,
+                    "created_at": now,
+                }
+            )
+            contacts.append({"resident_id": row_id, "chat_id": user_id})
+            sessions.append(
+                {
+                    "id": session_id,
+                    "resident_id": row_id,
+                    "questionnaire_id": questionnaire_id,
+                    "questionnaire_version": version,
+                    "status": repo.ACTIVE,
+                    "current": state.current,
+                    "path": list(state.path),
+                    "draft": list(state.draft),
+                    "is_test": False,
+                    "started_at": now,
+                    "updated_at": now,
+                    "completed_at": None,
+                }
+            )
+            answers.extend(
+                {"session_id": session_id, "question_id": qid, "value": value, "answered_at": now}
+                for qid, value in given
+            )
+        async with self.engine.begin() as connection:
+            for model, rows in (
+                (Resident, residents),
+                (Contact, contacts),
+                (Session, sessions),
+                (Answer, answers),
+            ):
+                await connection.execute(insert(cast(Table, model.__table__)), rows)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def _next_id(connection: AsyncConnection, column: Any) -> int:
+    return int((await connection.execute(select(func.max(column)))).scalar() or 0) + 1
+
+
+def _answered(flow: Flow, count: int) -> tuple[flow_engine.SessionState, list[tuple[str, Any]]]:
+    """A session state after ``count`` answers, made by the flow engine itself."""
+    state = flow_engine.start(flow)
+    given: list[tuple[str, Any]] = []
+    while len(given) < count and not state.finished:
+        question = flow.questions[state.current]
+        outcome = flow_engine.apply(flow, state, _input_for(question), "nl")
+        if outcome.accepted is None:
+            raise RuntimeError(f"the filler's answer to {question.id} was refused")
+        given.append(outcome.accepted)
+        state = outcome.state
+    if state.finished:
+        raise RuntimeError(f"{flow.questionnaire.id} ends before {count} answers")
+    return state, given
+
+
+def _input_for(question: AnyQuestion) -> flow_engine.Input:
+    match question:
+        case AreaQuestion():
+            return flow_engine.Pick(question.areas[0].id)
+        case ChoiceQuestion():
+            return flow_engine.Pick(question.options[-1].id)
+        case ScaleQuestion():
+            return flow_engine.Pick(str(question.max))
+        case YesNoQuestion():
+            return flow_engine.Pick("yes")
+        case MultiQuestion():
+            return flow_engine.Typed("1")
+        case NumberQuestion():
+            return flow_engine.Typed(str(int(question.min) + 1))
+    return flow_engine.Typed("Een antwoord in eigen woorden.")
