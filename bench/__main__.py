@@ -1,4 +1,4 @@
-"""``python -m bench [all|conversation|memory]``: run the benchmarks, print a table and
+"""``python -m bench [all|conversation|memory|digest]``: run the benchmarks, print a table and
 write ``bench/results/latest.json`` (a single benchmark updates only its own section).
 
 See BENCHMARKS.md for the method and the figures.
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversation, memory, profile
+from bench import conversation, digest, memory, profile
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 
@@ -25,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    which = ["conversation", "memory"] if args.benchmark == "all" else [args.benchmark]
+    everything = ["conversation", "memory", "digest"]
+    which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
     results["machine"] = machine()
@@ -49,12 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 )
             )
-        else:
+        elif name == "memory":
             result = asyncio.run(memory.run(memory.Settings(sizes=tuple(args.sizes))))
+        else:
+            result = digest.main()
         result["duration_s"] = round(time.monotonic() - began, 1)
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         result["load_average_before"] = [round(x, 2) for x in load_before]
         results[name] = result
+        _save(output, results)  # a later benchmark that fails loses nothing
     results["total_duration_s"] = round(time.monotonic() - started, 1)
     _save(output, results)
     print(_table(results, which))
@@ -70,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "benchmark", nargs="?", default="all", choices=["all", "conversation", "memory"]
+        "benchmark", nargs="?", default="all", choices=["all", "conversation", "memory", "digest"]
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -211,6 +215,17 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                     "flat" if mem["flat"] else "GROWS",
                 )
             )
+    if "digest" in which:
+        for backend, figures in results["digest"].items():
+            if isinstance(figures, dict) and "digest_build_s" in figures:
+                rows.append(
+                    (
+                        f"digest: build, {backend}",
+                        f"{figures['digest_build_s']:.2f} s",
+                        f"aggregates {figures['aggregate_s']:.2f} s, chart "
+                        f"{figures['chart_s']:.2f} s; target < 3 s",
+                    )
+                )
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(

@@ -405,6 +405,7 @@ class _Services:
 
         self.settings = load_settings(_env_file=None, database_url=str(engine.url))
         self.sessions = session_factory(engine)
+        self.reports = self.sessions
         self.catalog = Catalog()
         self.catalog.add(questionnaire)
         self.clock = lambda: UNTIL
