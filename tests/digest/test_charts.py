@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 
 import pytest
 from matplotlib.figure import Figure
@@ -114,11 +113,9 @@ def test_ten_questions_in_under_a_second_and_nothing_leaks() -> None:
     charts.render_chart(digest, questionnaire)  # warm up: fonts, caches
     gc.collect()
     figures_before = sum(isinstance(o, Figure) for o in gc.get_objects())
-    started = time.perf_counter()
     for _ in range(3):
         png = charts.render_chart(digest, questionnaire)
-    took = (time.perf_counter() - started) / 3
     gc.collect()
+    # No figure is left behind (speed is measured by `make bench`, not here).
     assert sum(isinstance(o, Figure) for o in gc.get_objects()) == figures_before
-    print(f"\nchart of 10 questions x 6 options: {took:.2f} s, {charts.png_size(png)}")
-    assert took < 2.5  # about 0.6 s here; generous for slow CI machines
+    assert png[:8] == charts.PNG_SIGNATURE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -98,13 +97,10 @@ async def test_many_concurrent_residents(fake: FakeBotApi) -> None:
                 reply = await resident.ask(f"bericht {index}.{turn}", timeout=20)
                 assert reply.text == f"Ontvangen: bericht {index}.{turn}"
 
-        started = time.monotonic()
         await asyncio.gather(*(converse(i) for i in range(len(residents))))
-        elapsed = time.monotonic() - started
         assert await fake.settle()
         await app.updater.stop()
         await app.stop()
     fake.assert_clean()
     sent = [c for c in fake.calls if c.method == "sendMessage"]
     assert len(sent) == 300
-    assert elapsed < 30
