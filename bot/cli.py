@@ -240,17 +240,11 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> str:
             ) as bot:
                 await service.send(bot, settings.digest_chat_id, digest)
             return f"digest sent to {settings.digest_chat_id}"
-        return _plain(digest.text())
+        from flows.texts import plain_text
+
+        return plain_text(digest.text())
     finally:
         await services.close()
-
-
-def _plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    import html
-    import re
-
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, escape, raw, t
+from flows.texts import Html, Language, escape, plain_text, raw, t
 
 Keyboard = InlineKeyboardMarkup
 
@@ -217,8 +217,5 @@ def language_keyboard() -> Keyboard:
 
 
 def plain(text: str) -> str:
-    """Telegram HTML to plain text, for callback answers (which take no markup)."""
-    import html
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
+    """Telegram HTML to plain text for a callback answer (no markup, at most 200 chars)."""
+    return plain_text(text)[:200]

@@ -7,6 +7,7 @@ residents or from questionnaire files is always shown as written, never as marku
 from __future__ import annotations
 
 import html
+import re
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -388,6 +389,15 @@ class Html(str):
 def escape(value: object) -> str:
     """Escape any value for Telegram HTML (``<``, ``>`` and ``&``)."""
     return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(text: str) -> str:
+    """Telegram HTML as plain text (tags dropped, entities decoded): for a terminal, or a
+    callback answer, which takes no markup."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def language_of(code: str | None) -> Language:
