@@ -20,7 +20,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from bot import flood, jobs
 from bot.digests import DigestService
+from bot.handlers import admin, moderation, outcomes, privacy
 from bot.handlers.group import GroupHandlers
 from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
@@ -100,6 +102,15 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     application = builder.build()
     application.bot_data["services"] = services
 
+    # Order matters: in a group the first matching handler wins. Flood protection runs in
+    # an earlier group; features with their own commands and button prefixes come before
+    # the resident conversation, whose handlers catch every other message and button.
+    flood.register(application, services)
+    privacy.register(application, services)
+    admin.register(application, services)
+    moderation.register(application, services)
+    outcomes.register(application, services)
+
     resident = ResidentHandlers(services)
     add = application.add_handler
     add(CommandHandler("start", resident.start, filters=PRIVATE & NEW))
@@ -123,22 +134,17 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     group = GroupHandlers(digests)
     add(CommandHandler("digest", group.digest, filters=GROUPS & NEW))
     add(CommandHandler("help", group.help, filters=GROUPS & NEW))
-    if settings.digest_chat_id is not None and application.job_queue is not None:
-        application.job_queue.run_repeating(
-            _digest_job, interval=settings.digest_check_interval, first=0.5, name="digests"
+    if settings.digest_chat_id is not None:
+        # Scheduled and closing digests; a missed slot is caught up once after downtime.
+        jobs.repeating(
+            application,
+            "digests",
+            lambda _services, bot: digests.tick(bot),
+            interval=settings.digest_check_interval,
         )
 
     application.add_error_handler(on_error)
     return application
-
-
-async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Scheduled and closing digests; a missed slot is caught up once after downtime."""
-    digests: DigestService = context.bot_data["digests"]
-    try:
-        await digests.tick(context.bot)
-    except Exception:
-        log.exception("sending the digest failed; trying again at the next check")
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -149,6 +155,7 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
     await bot.set_my_commands(dutch)
     await bot.set_my_commands(dutch, language_code="nl")
     await bot.set_my_commands(english, language_code="en")
+    await admin.register_commands(application)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

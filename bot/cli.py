@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.serve import add_arguments as add_serve_arguments
+from bot.serve import cmd_serve
 from flows.loader import QuestionnaireError, load_file, questionnaire_files
 from sandbox.run import add_arguments as sandbox_arguments
 from sandbox.run import cmd_sandbox
@@ -306,6 +308,12 @@ def parser() -> argparse.ArgumentParser:
         help="without TELEGRAM_BOT_TOKEN, start the sandbox instead (what `make run` does)",
     )
     run.set_defaults(func=cmd_run)
+
+    serve = commands.add_parser(
+        "serve", help="start the webhook server (several workers can share PostgreSQL)"
+    )
+    add_serve_arguments(serve)
+    serve.set_defaults(func=cmd_serve)
 
     sandbox = commands.add_parser(
         "sandbox", help="try it in your browser: a local imitation of Telegram, no token needed"

@@ -80,8 +80,32 @@ class Settings(BaseSettings):
     digest_min_cell: int = Field(default=5, ge=3)
     digest_check_interval: float = Field(default=60, gt=0)
     rate_limit_per_second: float = Field(default=30, ge=0)
+    # Flood protection: more than this many updates from one resident within the window
+    # gets one friendly "rustig aan" and the rest of the window is dropped.
+    flood_max_updates: int = Field(default=20, ge=1)
+    flood_window: timedelta = timedelta(seconds=10)
+    # Broadcasts (invitations, outcomes, effect checks) through the durable outbox.
+    broadcast_rate: float = Field(default=25, gt=0)
+    broadcast_chat_interval: timedelta = timedelta(seconds=1)
+    # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks.
+    jobs_interval: float = Field(default=30, gt=0)
+    # Webhook mode (``samenspraak serve``).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    # Name of this worker in leases and logs; default: host name and process id.
+    worker_name: str | None = None
 
-    @field_validator("telegram_bot_token", "pseudonym_secret", "digest_chat_id", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "pseudonym_secret",
+        "digest_chat_id",
+        "webhook_url",
+        "webhook_secret",
+        "worker_name",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -148,7 +172,23 @@ class Settings(BaseSettings):
             raise ValueError("is not a known time zone, e.g. Europe/Amsterdam") from None
         return value
 
-    @field_validator("session_timeout", mode="before")
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be the public https address Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        secret = value.get_secret_value() if value is not None else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("must be 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @field_validator("session_timeout", "flood_window", "broadcast_chat_interval", mode="before")
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         duration = parse_duration(value)

@@ -9,6 +9,11 @@ from __future__ import annotations
 import html
 import re
 
+from flows.texts_admin import TEXTS_ADMIN
+from flows.texts_moderation import TEXTS_MODERATION
+from flows.texts_outcomes import TEXTS_OUTCOMES
+from flows.texts_privacy import TEXTS_PRIVACY
+
 Language = str
 DEFAULT_LANGUAGE = "nl"
 
@@ -359,22 +364,42 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 
+
+def _merge(*parts: dict[str, dict[str, str]]) -> None:
+    """Add the texts of one feature (privacy, administration...) to the catalog."""
+    for part in parts:
+        clash = CATALOG.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"text keys defined twice: {sorted(clash)}")
+        CATALOG.update(part)
+
+
+_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION)
+
 # Commands, shown in Telegram's menu (setMyCommands) per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "nl": [
         ("start", "Begin of kies een vragenlijst"),
         ("vragenlijsten", "Kies een vragenlijst"),
         ("stop", "Stop met de vragenlijst"),
+        ("resultaten", "Wat de gemeente met je mening deed"),
+        ("instellingen", "Berichten die je wilt krijgen"),
         ("taal", "Kies je taal (Nederlands/English)"),
         ("privacy", "Wat we bewaren en waarom"),
+        ("mijngegevens", "Bekijk alles wat we van je bewaren"),
+        ("vergeetmij", "Wis je gegevens"),
         ("help", "Uitleg"),
     ],
     "en": [
         ("start", "Start or choose a questionnaire"),
         ("questionnaires", "Choose a questionnaire"),
         ("stop", "Stop the questionnaire"),
+        ("resultaten", "What the municipality did with your opinion"),
+        ("instellingen", "Messages you want to receive"),
         ("language", "Choose your language (Nederlands/English)"),
         ("privacy", "What we store and why"),
+        ("mijngegevens", "See all data we keep about you"),
+        ("vergeetmij", "Erase your data"),
         ("help", "How it works"),
     ],
 }

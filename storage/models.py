@@ -91,6 +91,26 @@ class Contact(Base):
         ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    # Set when Telegram answered 403 (the resident blocked the bot): never retried.
+    unreachable_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Subscription(Base):
+    """What a resident opted in to: ``outcomes`` of a questionnaire (topic: its id), or
+    ``invitations`` to new questionnaires on a theme (topic: the theme slug)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('outcomes', 'invitations')", name="kind"),
+        UniqueConstraint("resident_id", "kind", "topic"),
+        Index("ix_subscriptions_kind_topic", "kind", "topic"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))
+    topic: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class QuestionnaireRecord(Base):
@@ -99,9 +119,16 @@ class QuestionnaireRecord(Base):
     __tablename__ = "questionnaires"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The published version new sessions start on.
     current_version: Mapped[int] = mapped_column(Integer)
+    # draft, open, closed, archived
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it last opened / closed (retention counts from ``closed_at``).
+    opened_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Outcome status shown to residents: ontvangen, in_behandeling, besluit, uitgevoerd.
+    outcome_status: Mapped[str] = mapped_column(String(16), default="ontvangen")
 
 
 class QuestionnaireVersion(Base):
@@ -116,6 +143,10 @@ class QuestionnaireVersion(Base):
     source: Mapped[str] = mapped_column(Text)
     checksum: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # NULL while the version is an uploaded draft being previewed or tested.
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Telegram user id of the administrator who uploaded it; NULL when seeded or via the CLI.
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class Session(Base):
@@ -168,6 +199,13 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Free text only (NULL otherwise): pending, approved or rejected. Only approved text
+    # is quoted in digests; every text counts in the numbers.
+    moderation: Mapped[str | None] = mapped_column(String(10), default=None, index=True)
+    # personal_data, offensive, off_topic, spam (when rejected)
+    moderation_reason: Mapped[str | None] = mapped_column(String(16), default=None)
+    moderated_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    moderated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Digest(Base):
@@ -195,3 +233,146 @@ class Digest(Base):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Outcome(Base):
+    """What the municipality did with a questionnaire's results, told to participants."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    # ontvangen, in_behandeling, besluit, uitgevoerd
+    status: Mapped[str] = mapped_column(String(16))
+    message_nl: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EffectCheck(Base):
+    """A one-question follow-up some weeks after an outcome became "uitgevoerd"."""
+
+    __tablename__ = "effect_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    outcome_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outcomes.id", ondelete="SET NULL"), default=None
+    )
+    due_at: Mapped[datetime]
+    # The broadcast that carried it, once it went out.
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="SET NULL"), default=None
+    )
+    created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EffectAnswer(Base):
+    """A resident's answer to an effect check ("Merk je iets van deze verandering?")."""
+
+    __tablename__ = "effect_answers"
+    __table_args__ = (UniqueConstraint("effect_check_id", "resident_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    effect_check_id: Mapped[int] = mapped_column(
+        ForeignKey("effect_checks.id", ondelete="CASCADE"), index=True
+    )
+    # SET NULL when the resident erases themselves: the answer still counts.
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="SET NULL"), default=None
+    )
+    value: Mapped[str] = mapped_column(String(16))  # ja, een_beetje, nee, weet_niet
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Broadcast(Base):
+    """One message to many residents: an invitation, an outcome or an effect check."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invitation', 'outcome', 'effect_check')", name="kind"),
+        CheckConstraint("status IN ('sending', 'done', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    questionnaire_id: Mapped[str | None] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), default=None
+    )
+    # What to send, per language: {"nl": {"text": ..., "buttons": [...]}, "en": {...}}
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="sending")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The administrator's progress message, edited as the broadcast goes.
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class OutboxMessage(Base):
+    """One resident's copy of a broadcast. Claimed before it is sent, marked after."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'unreachable', 'failed')", name="status"
+        ),
+        UniqueConstraint("broadcast_id", "resident_id"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    error: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class AuditEntry(Base):
+    """Who did what as an administrator, and when. Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Telegram user id of the administrator; NULL for the command line or the system.
+    actor: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    via: Mapped[str] = mapped_column(String(10))  # telegram, cli, system
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(80), default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # False when an unauthorised user tried it (the attempt is logged, not carried out).
+    allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled: a redelivered update records nothing twice."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_at", "at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Lease(Base):
+    """A job that must run on one worker at a time (digests, outbox, retention...)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    expires_at: Mapped[datetime]

@@ -155,15 +155,24 @@ async def sync_questionnaire(
                 f"already in the database; raise 'version' to publish the change"
             )
         return False
+    now = utcnow()
     record = await db.get(QuestionnaireRecord, questionnaire_id)
     if record is None:
-        db.add(QuestionnaireRecord(id=questionnaire_id, current_version=version, status="open"))
+        db.add(
+            QuestionnaireRecord(
+                id=questionnaire_id, current_version=version, status="open", opened_at=now
+            )
+        )
         await db.flush()
     elif version > record.current_version:
         record.current_version = version
     db.add(
         QuestionnaireVersion(
-            questionnaire_id=questionnaire_id, version=version, source=source, checksum=digest
+            questionnaire_id=questionnaire_id,
+            version=version,
+            source=source,
+            checksum=digest,
+            published_at=now,  # seeded versions are published at once
         )
     )
     await db.flush()

@@ -1,0 +1,15 @@
+"""Handlers: admin (being built; registered by bot.app.build_application)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.services import Services
+
+
+def register(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Add this feature's handlers and jobs to the application."""
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The administrators' command menu, in their private chats only."""
