@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -18,7 +17,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, RequestData
 
 from bot import flood, jobs
 from bot.digests import DigestService
@@ -26,7 +24,7 @@ from bot.handlers import admin, moderation, outcomes, privacy
 from bot.handlers.group import GroupHandlers
 from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
-from bot.request import AiohttpRequest
+from bot.request import AiohttpRequest, RetryingRequest
 from bot.services import Services
 from flows.texts import COMMANDS, language_of, t
 
@@ -36,47 +34,6 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-#: Pauses before calling the Bot API again after it answered with a server error (5xx).
-RETRY_DELAYS = (0.2, 1.0)
-
-
-class RetryingRequest(AiohttpRequest):
-    """Calls the Bot API again, a few times, when it answers with a server error.
-
-    Telegram answers 500/502 now and then. A handler talks to Telegram only after its unit
-    of work is committed, so without a retry the resident's answer is stored but the next
-    question never arrives: they get an apology and type their answer again, which then
-    counts for the next question.
-    """
-
-    def __init__(self, *args: Any, delays: tuple[float, ...] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.delays = delays  # None: RETRY_DELAYS
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        kwargs = {
-            "read_timeout": read_timeout,
-            "write_timeout": write_timeout,
-            "connect_timeout": connect_timeout,
-            "pool_timeout": pool_timeout,
-        }
-        for delay in RETRY_DELAYS if self.delays is None else self.delays:
-            code, payload = await super().do_request(url, method, request_data, **kwargs)
-            if code < 500:
-                return code, payload
-            # The URL holds the token: log the Bot API method only.
-            log.warning("Bot API %s answered %s; trying again", url.rsplit("/", 1)[-1], code)
-            await asyncio.sleep(delay)
-        return await super().do_request(url, method, request_data, **kwargs)
 
 
 def build_application(services: Services) -> Application:  # type: ignore[type-arg]

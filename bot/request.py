@@ -8,6 +8,10 @@ sniffio is not installed); aiohttp's C-accelerated client does the same for much
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import Any
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -96,3 +100,48 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as err:
             # The message may hold the URL, and the URL holds the token: the class name only.
             raise NetworkError(f"aiohttp.{err.__class__.__name__}") from err
+
+
+log = logging.getLogger(__name__)
+
+#: Pauses before calling the Bot API again after it answered with a server error (5xx).
+RETRY_DELAYS = (0.2, 1.0)
+
+
+class RetryingRequest(AiohttpRequest):
+    """Calls the Bot API again, a few times, when it answers with a server error.
+
+    Telegram answers 500/502 now and then. A handler talks to Telegram only after its unit
+    of work is committed, so without a retry the resident's answer is stored but the next
+    question never arrives: they get an apology and type their answer again, which then
+    counts for the next question.
+    """
+
+    def __init__(self, *args: Any, delays: tuple[float, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.delays = delays  # None: RETRY_DELAYS
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        kwargs = {
+            "read_timeout": read_timeout,
+            "write_timeout": write_timeout,
+            "connect_timeout": connect_timeout,
+            "pool_timeout": pool_timeout,
+        }
+        for delay in RETRY_DELAYS if self.delays is None else self.delays:
+            code, payload = await super().do_request(url, method, request_data, **kwargs)
+            if code < 500:
+                return code, payload
+            # The URL holds the token: log the Bot API method only.
+            log.warning("Bot API %s answered %s; trying again", url.rsplit("/", 1)[-1], code)
+            await asyncio.sleep(delay)
+        return await super().do_request(url, method, request_data, **kwargs)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import bot.app as bot_app  # by this name: the ``bot`` fixture shadows the package
+import bot.request as bot_request  # by this name: the ``bot`` fixture shadows the package
 from bot.handlers.resident import ResidentHandlers
 from bot.services import Pseudonyms
 from flows.loader import QuestionnaireError
@@ -379,7 +379,7 @@ async def test_bot_api_500_once_is_retried(
 async def test_bot_api_failing_for_a_while_gets_an_apology_and_nothing_breaks(
     fake: FakeBotApi, bot: BotRunner, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot_app, "RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr(bot_request, "RETRY_DELAYS", (0.01, 0.01))
     resident = fake.user()
     question = await open_afval(resident)
     fake.fail_next("sendMessage", status=500, count=3)  # the call and both retries
