@@ -2,8 +2,13 @@
 
 Every problem is reported with the file, the line and the field, and all problems of a
 file are reported at once, so an author fixes a questionnaire in one round.
-YAML is parsed safely: no tags, no anchors or aliases (no "billion laughs"), bounded
-size and nesting depth.
+YAML is parsed safely (PyYAML's safe loader, so no object is ever constructed from a tag)
+and within bounds checked while the parser reads, before any node is built: no tags beyond
+the standard scalar ones, no anchors or aliases (so no "billion laughs"), at most
+:data:`MAX_FILE_BYTES` of text, :data:`MAX_DEPTH` levels of nesting and :data:`MAX_NODES`
+values, and numbers of at most :data:`MAX_NUMBER_CHARS` characters. Whatever the input, the
+result is a :class:`QuestionnaireError` with a clear problem, never a ``MemoryError`` or a
+``RecursionError``, and after at most one pass over the bounded text.
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ from flows.schema import (
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 20
+# Values (scalars, mappings, lists): the largest questionnaire the schema allows (60
+# questions of 30 areas each) has about 25,000; the shipped ones about 560.
+MAX_NODES = 50_000
+# Longer numbers are refused before they are converted: YAML 1.1's base-60 numbers
+# ("1:30:00") cost quadratic time to convert, and a huge one overflows a float.
+MAX_NUMBER_CHARS = 100
+# Problems reported for one file; the rest are summed up in one line.
+MAX_PROBLEMS = 100
+# Longer values and keys are shortened in a problem's message and field.
+SHOWN_CHARS = 60
 
 Path_ = tuple[str | int, ...]
 
@@ -88,28 +103,57 @@ def _short(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
-def _check_events(text: str, source: str) -> None:
-    """Refuse anchors, aliases, custom tags and deep nesting before building anything."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what a questionnaire never needs as each parser event
+    arrives: anchors and aliases, custom tags, deep nesting, too many values. The composer
+    asks for every event through :meth:`get_event`, so nothing is built past a problem and
+    the text is read once."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.depth = 0
+        self.nodes = 0
+
+    def _refuse(self, event: yaml.Event, message: str) -> QuestionnaireError:
         line = event.start_mark.line + 1 if event.start_mark is not None else None
+        return QuestionnaireError([Problem(self.source, line, "", message)])
+
+    def get_event(self) -> yaml.Event:
+        event: yaml.Event = super().get_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise QuestionnaireError(
-                [Problem(source, line, "", "anchors and aliases (& and *) are not allowed")]
-            )
+            raise self._refuse(event, "anchors and aliases (& and *) are not allowed")
         tag = getattr(event, "tag", None)
         if tag and tag not in _ALLOWED_TAGS:
-            raise QuestionnaireError(
-                [Problem(source, line, "", f"YAML tag {_short(tag)} is not allowed")]
-            )
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise QuestionnaireError(
-                    [Problem(source, line, "", f"nested deeper than {MAX_DEPTH} levels")]
+            raise self._refuse(event, f"YAML tag {_short(tag)} is not allowed")
+        if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise self._refuse(
+                    event, f"has more than {MAX_NODES} values; a questionnaire needs far fewer"
                 )
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self._refuse(event, f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
+            self.depth -= 1
+        return event
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The document's node tree, within the limits (raises QuestionnaireError or YAMLError)."""
+    guarded = _GuardedLoader(text, source)
+    try:
+        node: yaml.Node | None = guarded.get_single_node()
+        return node
+    finally:
+        guarded.dispose()
+
+
+def _shown(value: str) -> str:
+    """A value or key from the file, shortened for a problem message."""
+    return value if len(value) <= SHOWN_CHARS else value[: SHOWN_CHARS - 1] + "…"
 
 
 # Stateless use only: the scalar constructors below never touch the object cache, so one
@@ -118,6 +162,9 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 
 Found = list[tuple[int, Path_, str]]  # (line, data path, message) found while building
+
+
+_NUMBER_TAGS = frozenset({_YAML_TAG + "int", _YAML_TAG + "float"})
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -153,19 +200,24 @@ def _build(node: yaml.Node, path: Path_, lines: _Lines, found: Found) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, found) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
+    line = node.start_mark.line + 1
+    if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+        found.append((line, path, f"'{_shown(node.value)}' is too long for a number"))
+        return str(node.value)
     try:
         return _scalar(node)
-    except (ValueError, TypeError, LookupError, yaml.YAMLError):
-        found.append(
-            (node.start_mark.line + 1, path, f"'{node.value}' is not a valid {_short(node.tag)}")
-        )
+    except (ValueError, TypeError, LookupError, ArithmeticError, yaml.YAMLError):
+        found.append((line, path, f"'{_shown(node.value)}' is not a valid {_short(node.tag)}"))
         return str(node.value)
 
 
 def _field(path: Path_) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{_shown(part)}" if out else _shown(part)
     return out
 
 
@@ -221,8 +273,7 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
             [Problem(source, None, "", f"file is {size} bytes; at most {MAX_FILE_BYTES}")]
         )
     try:
-        _check_events(text, source)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -263,14 +314,25 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
                 continue
             at[where] = len(problems)
             problems.append(problem)
-        raise QuestionnaireError(problems) from None
+        raise QuestionnaireError(_capped(problems, source)) from None
     problems.extend(
         Problem(source, lines.line(path), _named(data, path), message)
         for path, message in check_graph(questionnaire)
     )
     if problems:
-        raise QuestionnaireError(problems)
+        raise QuestionnaireError(_capped(problems, source))
     return questionnaire
+
+
+def _capped(problems: list[Problem], source: str) -> list[Problem]:
+    """At most :data:`MAX_PROBLEMS`, and a line saying how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [
+        *problems[:MAX_PROBLEMS],
+        Problem(source, None, "", f"and {more} more problems; fix the ones above first"),
+    ]
 
 
 def _named(data: Any, path: Path_) -> str:

@@ -301,6 +301,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
             "/taal – kies Nederlands of Engels\n"
             "/privacy – wat we bewaren en waarom\n"
+            "/mijngegevens – alles wat we over je bewaren\n"
+            "/vergeetmij – wis je gegevens\n"
             "/help – deze uitleg"
         ),
         "en": (
@@ -311,6 +313,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop the questionnaire (your answers stay saved)\n"
             "/language – choose Dutch or English\n"
             "/privacy – what we store and why\n"
+            "/mijngegevens – everything we store about you\n"
+            "/vergeetmij – erase your data\n"
             "/help – this explanation"
         ),
     },
@@ -331,9 +335,13 @@ CATALOG: dict[str, dict[str, str]] = {
             "sturen bewaren we je chatnummer apart.\n"
             "<b>Waarom:</b> zodat de gemeente weet wat inwoners vinden van haar beleid.\n"
             "<b>Hoe lang:</b> open antwoorden en je chatnummer worden {retention} dagen na het "
-            "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou.\n"
+            "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou. "
+            "Vroeg je om berichten (/instellingen)? Dan bewaren we je chatnummer tot je dat "
+            "uitzet.\n"
             "<b>Wie het ziet:</b> ambtenaren zien alleen totalen en citaten zonder namen.\n"
-            "<b>Stoppen:</b> stuur /stop. Vragen? Mail {contact}."
+            "<b>Jouw rechten:</b> met /mijngegevens krijg je alles wat we over je bewaren. "
+            "Met /vergeetmij wissen we je gegevens en trek je je toestemming in. Met /stop "
+            "stop je met een vragenlijst. Vragen? Mail {contact}."
         ),
         "en": (
             "<b>Privacy</b>\n"
@@ -343,9 +351,13 @@ CATALOG: dict[str, dict[str, str]] = {
             "separately.\n"
             "<b>Why:</b> so the municipality knows what residents think of its policies.\n"
             "<b>How long:</b> open answers and your chat number are deleted {retention} days "
-            "after a questionnaire closes. Numbers are kept, without a link to you.\n"
+            "after a questionnaire closes. Numbers are kept, without a link to you. Asked "
+            "for messages (/instellingen)? Then we keep your chat number until you turn "
+            "them off.\n"
             "<b>Who sees it:</b> civil servants only see totals and quotes without names.\n"
-            "<b>Stopping:</b> send /stop. Questions? Mail {contact}."
+            "<b>Your rights:</b> /mijngegevens sends you everything we store about you. "
+            "/vergeetmij erases your data and withdraws your consent. /stop stops a "
+            "questionnaire. Questions? Mail {contact}."
         ),
     },
     "error": {

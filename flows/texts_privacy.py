@@ -6,4 +6,134 @@ Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs
 
 from __future__ import annotations
 
-TEXTS_PRIVACY: dict[str, dict[str, str]] = {}
+TEXTS_PRIVACY: dict[str, dict[str, str]] = {
+    # --- /mijngegevens ----------------------------------------------------------------------
+    "mydata.none": {
+        "nl": (
+            "We bewaren niets over jou. Je doet nog niet mee, of je gegevens zijn gewist. "
+            "Met /privacy lees je hoe we met gegevens omgaan."
+        ),
+        "en": (
+            "We store nothing about you. You are not taking part yet, or your data was "
+            "erased. Read how we handle data with /privacy."
+        ),
+    },
+    "mydata.filename": {"nl": "mijngegevens.json", "en": "mydata.json"},
+    "mydata.caption": {
+        "nl": "Alles wat we over jou bewaren.",
+        "en": "Everything we store about you.",
+    },
+    "mydata.about": {
+        "nl": (
+            "Alle gegevens die de vragenbot van {municipality} over jou bewaart, op {date}. "
+            "Je antwoorden staan onder een code, niet onder je naam of Telegram-nummer. "
+            "Vragen? Mail {contact}."
+        ),
+        "en": (
+            "All data the survey bot of {municipality} stores about you, on {date}. Your "
+            "answers are filed under a code, not under your name or Telegram number. "
+            "Questions? Mail {contact}."
+        ),
+    },
+    "mydata.summary": {
+        "nl": (
+            "<b>Dit bewaren we over jou</b>\n"
+            "In het bestand hierboven staat alles. Kort gezegd:\n\n"
+            "{lines}\n\n"
+            "Wil je dat we dit wissen? Stuur /vergeetmij."
+        ),
+        "en": (
+            "<b>This is what we store about you</b>\n"
+            "The file above has everything. In short:\n\n"
+            "{lines}\n\n"
+            "Want us to erase it? Send /vergeetmij."
+        ),
+    },
+    "mydata.code": {
+        "nl": "• Je code: {code}. Dat is niet je naam en niet je Telegram-nummer.",
+        "en": "• Your code: {code}. That is not your name and not your Telegram number.",
+    },
+    "mydata.language": {
+        "nl": "• Taal: {language}. Je doet mee sinds {date}.",
+        "en": "• Language: {language}. You have taken part since {date}.",
+    },
+    "mydata.contact.yes": {
+        "nl": "• Je chatnummer, zodat we je een bericht kunnen sturen.",
+        "en": "• Your chat number, so that we can send you a message.",
+    },
+    "mydata.contact.no": {
+        "nl": "• Geen chatnummer: we kunnen je geen bericht sturen.",
+        "en": "• No chat number: we cannot send you a message.",
+    },
+    "mydata.responses": {
+        "nl": "• Vragenlijsten: {count}, waarvan {completed} helemaal ingevuld.",
+        "en": "• Questionnaires: {count}, of which {completed} completed.",
+    },
+    "mydata.answers": {
+        "nl": "• Antwoorden: {count}, waarvan {texts} in je eigen woorden.",
+        "en": "• Answers: {count}, of which {texts} in your own words.",
+    },
+    "mydata.subscriptions": {
+        "nl": "• Berichten die je wilt krijgen: {count}.",
+        "en": "• Messages you asked for: {count}.",
+    },
+    "mydata.subscriptions.none": {
+        "nl": "• Je krijgt geen berichten over uitkomsten of nieuwe vragenlijsten.",
+        "en": "• You get no messages about outcomes or new questionnaires.",
+    },
+    "mydata.effects": {
+        "nl": "• Antwoorden op de vraag of je iets merkt van een verandering: {count}.",
+        "en": "• Answers to the question whether you notice a change: {count}.",
+    },
+    "mydata.language.nl": {"nl": "Nederlands", "en": "Dutch"},
+    "mydata.language.en": {"nl": "Engels", "en": "English"},
+    # --- /vergeetmij ------------------------------------------------------------------------
+    "forget.none": {
+        "nl": "We bewaren niets over jou. Er is dus niets om te wissen.",
+        "en": "We store nothing about you, so there is nothing to erase.",
+    },
+    "forget.ask": {
+        "nl": (
+            "<b>Alles van jou wissen?</b>\n"
+            "Dan wissen we:\n"
+            "• je chatnummer\n"
+            "• de berichten die je wilt krijgen\n"
+            "• de teksten die je zelf hebt getypt\n\n"
+            "Je andere antwoorden blijven bestaan, maar zonder link naar jou. Zo kloppen de "
+            "cijfers die de gemeente al heeft. Ook je toestemming trek je hiermee in. "
+            "Terugdraaien kan niet.\n\n"
+            "Wil je eerst zien wat we bewaren? Stuur /mijngegevens."
+        ),
+        "en": (
+            "<b>Erase everything about you?</b>\n"
+            "Then we erase:\n"
+            "• your chat number\n"
+            "• the messages you asked for\n"
+            "• the texts you typed yourself\n\n"
+            "Your other answers stay, but without a link to you. That way the figures the "
+            "municipality already has stay correct. This also withdraws your consent. It "
+            "cannot be undone.\n\n"
+            "Want to see what we store first? Send /mijngegevens."
+        ),
+    },
+    "forget.yes": {"nl": "Ja, wis alles", "en": "Yes, erase everything"},
+    "forget.no": {"nl": "Nee, toch niet", "en": "No, keep it"},
+    "forget.done": {
+        "nl": (
+            "Klaar. We hebben je gegevens gewist en je toestemming is ingetrokken. "
+            "We weten nu niet meer wie je bent. Wil je later weer meedoen? Stuur dan /start."
+        ),
+        "en": (
+            "Done. We erased your data and your consent is withdrawn. We no longer know who "
+            "you are. Want to take part again later? Send /start."
+        ),
+    },
+    "forget.cancelled": {
+        "nl": "Goed, we wissen niets. Alles blijft zoals het was.",
+        "en": "Fine, we erase nothing. Everything stays as it was.",
+    },
+    "forget.already": {
+        "nl": "Je gegevens zijn al gewist.",
+        "en": "Your data has already been erased.",
+    },
+}

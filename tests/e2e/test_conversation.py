@@ -637,6 +637,8 @@ async def test_help_and_list_take_precedence_mid_questionnaire(
         "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
         "/taal – kies Nederlands of Engels\n"
         "/privacy – wat we bewaren en waarom\n"
+        "/mijngegevens – alles wat we over je bewaren\n"
+        "/vergeetmij – wis je gegevens\n"
         "/help – deze uitleg"
     )
     scale = await resident.ask("2")  # the questionnaire goes on
