@@ -1,6 +1,7 @@
 """Digests for civil servants: build (SQL aggregates, text, chart) and send to the group.
 
-A digest covers one period per questionnaire that is open or closed within the period.
+A digest covers one period per questionnaire that is open or closed within the period, or
+whose effect checks were answered in the period (those come weeks after closing).
 Each one sent is recorded; the next scheduled period starts where the last one ended, so
 after downtime a missed digest goes out once, and nothing is sent twice.
 """
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from telegram import Bot
 from telegram.constants import ParseMode
 
+from bot.metrics import DIGESTS_SENT
 from bot.schedule import Schedule
 from bot.services import Services
 from flows import digest as compose
@@ -108,7 +110,7 @@ class DigestService:
                 raise LookupError(f"no questionnaire {questionnaire_id!r}")
             flows = [flow]
         else:
-            flows = self.flows_for(since, until)
+            flows = await self._with_effects(self.flows_for(since, until), since, until)
         parts: list[Part] = []
         for flow in flows:
             questionnaire = flow.questionnaire
@@ -136,6 +138,21 @@ class DigestService:
             )
         return Digest(kind, since, until, parts, questionnaire_id, settings.zone)
 
+    async def _with_effects(
+        self, flows: list[Flow], since: datetime, until: datetime
+    ) -> list[Flow]:
+        """``flows`` and the questionnaires (not drafts) whose effect checks were answered in
+        the period, in questionnaire order."""
+        catalog = self.services.catalog
+        async with self.services.reports() as db:
+            answered = await store.effect_questionnaires(db, since, until)
+        chosen = {flow.questionnaire.id: flow for flow in flows}
+        for questionnaire_id in answered:
+            flow = catalog.current(questionnaire_id)
+            if flow is not None and catalog.status(questionnaire_id) != "draft":
+                chosen.setdefault(questionnaire_id, flow)
+        return [chosen[questionnaire_id] for questionnaire_id in sorted(chosen)]
+
     async def send(self, bot: Bot, chat_id: int, digest: Digest) -> None:
         """Send every part, then record the digest as sent."""
         if not digest.parts:
@@ -147,6 +164,7 @@ class DigestService:
                 await bot.send_photo(
                     chat_id, part.chart, caption=part.caption, parse_mode=ParseMode.HTML
                 )
+        DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recording works
         async with self.services.sessions.begin() as db:
             await store.record_digest(
                 db,

@@ -5,6 +5,11 @@ aggregates; this module holds the maths that needs no database (medians, the pub
 scorecard, small-cell suppression, scrubbing personal data from quotes, top words) and
 composes the Telegram HTML. Every dynamic value in the text goes through
 :func:`flows.texts.escape`; nothing that identifies a resident is ever shown.
+
+Quotes are only texts an administrator approved (``/moderatie``); texts waiting for
+moderation or rejected still count in the numbers, and the digest says how many wait.
+Answers to effect checks ("Merk je iets van deze verandering?") are shown per questionnaire
+with the same small-cell rule as areas.
 """
 
 from __future__ import annotations
@@ -125,10 +130,62 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class TextStats:
+    """Free text given in the period. Words come from texts not rejected in moderation,
+    quotes only from approved texts; ``count`` is every text, whatever its moderation."""
+
     question_id: str
     count: int  # text answers given in the period (skipped ones not counted)
     words: tuple[tuple[str, int], ...]  # (word, answers using it), most used first
     quotes: tuple[Quote, ...]
+    pending: int = 0  # of ``count``, texts still waiting for moderation
+
+
+# Answers to an effect check, in the order shown, with their Dutch labels.
+EFFECT_LABELS = {
+    "ja": "Ja",
+    "een_beetje": "Een beetje",
+    "nee": "Nee",
+    "weet_niet": "Weet ik niet",
+}
+EFFECT_QUESTION = "Merk je iets van deze verandering?"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectStats:
+    """Answers to the effect checks of one questionnaire, all checks together, given before
+    the end of the period. ``counts`` has small cells merged into :data:`OTHER` and is empty
+    when fewer than ``min_cell`` residents answered or every cell is small (then only the
+    totals are shown)."""
+
+    total: int
+    new: int  # given in the period
+    counts: tuple[tuple[str, int], ...]
+    merged: int = 0  # how many answers are in OTHER
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 0.0
+
+
+def effect_stats(
+    found: Mapping[str, int], new: int, min_cell: int = MIN_CELL
+) -> EffectStats | None:
+    """Effect-check figures from the count per answer value; None without answers.
+
+    Known values come in :data:`EFFECT_LABELS` order, unknown ones after them. The
+    small-cell rule of areas applies: no breakdown below ``min_cell`` answers in all, and
+    values given fewer than ``min_cell`` times are merged into :data:`OTHER`.
+    """
+    ordered = [(key, found.get(key, 0)) for key in EFFECT_LABELS]
+    ordered += sorted((key, count) for key, count in found.items() if key not in EFFECT_LABELS)
+    total = sum(count for _, count in ordered)
+    if total == 0:
+        return None
+    if total < clamp_min_cell(min_cell):
+        return EffectStats(total, new, ())
+    cells, merged = suppress_small_cells(ordered, min_cell)
+    if all(key == OTHER for key, _ in cells):
+        return EffectStats(total, new, ())  # everything merged: a breakdown of one cell
+    return EffectStats(total, new, cells, merged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +206,7 @@ class QuestionnaireDigest:
     texts: tuple[TextStats, ...]
     scorecard: tuple[DimensionScore, ...]
     min_cell: int = MIN_CELL
+    effects: EffectStats | None = None
 
     def distribution(self, question_id: str) -> Distribution | None:
         return next((d for d in self.distributions if d.question_id == question_id), None)
@@ -610,6 +668,8 @@ def compose(
     score = _scorecard(digest.scorecard, previous)
     if score:
         lines += ["", *score]
+    if digest.effects is not None:
+        lines += ["", *_effects(digest.effects, digest.min_cell)]
     if (
         not digest.answered
         and not any(n.respondents for n in digest.numbers)
@@ -744,6 +804,38 @@ def _text(question: AnyQuestion, stats: TextStats) -> list[str]:
         listed = ", ".join(f"{escape(w)} ({number(c)})" for w, c in stats.words)
         lines.append(f"Veel genoemd: {listed}")
     lines += [f"<i>«{escape(q.text)}»</i>" for q in stats.quotes]
+    if stats.pending:
+        lines.append(f"<i>{waiting_text(stats.pending)}</i>")
+    return lines
+
+
+def waiting_text(count: int) -> str:
+    """``1 tekst wacht op moderatie``, ``3 teksten wachten op moderatie``."""
+    if count == 1:
+        return "1 tekst wacht op moderatie."
+    return f"{number(count)} teksten wachten op moderatie."
+
+
+def _effects(stats: EffectStats, min_cell: int) -> list[str]:
+    limit = clamp_min_cell(min_cell)
+    lines = [
+        f"<b>Effectmeting</b>: {escape(EFFECT_QUESTION)}",
+        f"{answers_text(stats.total)}, {number(stats.new)} nieuw in deze periode",
+    ]
+    if not stats.counts:
+        lines.append(f"<i>Te weinig antwoorden om uit te splitsen (minder dan {limit}).</i>")
+        return lines
+    for key, count in stats.counts:
+        label = "Overig" if key == OTHER else EFFECT_LABELS.get(key, key)
+        share = stats.share(count)
+        lines.append(
+            f"{bar(share)} {percent(share)}".lstrip() + f" ({number(count)}) {escape(label)}"
+        )
+    if stats.merged:
+        lines.append(
+            f"<i>Antwoorden die minder dan {limit} keer gegeven zijn, staan samen onder "
+            "‘Overig’.</i>"
+        )
     return lines
 
 

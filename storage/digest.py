@@ -2,8 +2,15 @@
 
 Everything is counted in the database (GROUP BY, COUNT, AVG); only per-option counts come
 back, never every answer. The one exception is free text: the most recent text answers of
-the period (at most :data:`flows.digest.MAX_TEXTS` per question) are read to find top words
-and quotes. Test runs and replaced revisions never count.
+the period (at most :data:`flows.digest.MAX_TEXTS` per question) are read to find top words,
+and the most recent approved ones to pick quotes. Test runs and replaced revisions never
+count.
+
+Moderation (:mod:`storage.moderation`): only texts an administrator approved are quoted;
+rejected texts give no words either. Every text counts in the numbers, and texts waiting
+for moderation (``pending``, or NULL: given before moderation existed) are counted so the
+digest can say how many wait. Effect checks: answers to every effect check of a
+questionnaire given before the end of the period, per answer value.
 
 Answers are counted in the period they were given (``answered_at`` in [since, until)), so a
 response that runs over two periods adds to both and every answer shows up in exactly one
@@ -43,12 +50,14 @@ from flows.digest import (
     TOP_WORDS,
     Distribution,
     DropOff,
+    EffectStats,
     NumberStats,
     PreviousFigures,
     QuestionnaireDigest,
     ResponseStats,
     TextStats,
     clamp_min_cell,
+    effect_stats,
     mean_from_counts,
     median_from_counts,
     pick_quotes,
@@ -68,8 +77,11 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from storage.models import Answer, Digest, Session, utcnow
-from storage.repo import COMPLETED, INCOMPLETE, REPLACED
+from storage.models import Answer, Digest, EffectAnswer, EffectCheck, Session, utcnow
+from storage.moderation import APPROVED, REJECTED
+from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED
+
+QUOTE_ROWS = 200  # the most recent approved texts read to pick quotes from
 
 # --- JSON per database ------------------------------------------------------------------------
 
@@ -233,8 +245,9 @@ async def aggregate(
     """Everything a digest shows for one questionnaire and the period [since, until).
 
     ``questionnaire`` (normally the current version) gives question types, options and
-    scale ranges. ``exclude_answer_ids``: text answers never to quote or mine for words
-    (rejected by moderation); they still count.
+    scale ranges. Texts are quoted only when approved in moderation, and rejected texts give
+    no words; ``exclude_answer_ids`` are further text answers never to quote or mine for
+    words. All of them still count.
     """
     if since >= until:
         raise ValueError("since must come before until")
@@ -243,25 +256,38 @@ async def aggregate(
     qid = questionnaire.id
     questions = {q.id: q for q in questionnaire.questions}
 
-    # One pass over the period's answers: answered and skipped per question, and counts per
-    # value for single-value questions (their JSON scalar; other types group as one value).
+    # One pass over the period's answers: answered and skipped per question, counts per
+    # value for single-value questions (their JSON scalar; other types group as one value),
+    # and for free text whether it still waits for moderation.
     single = [q.id for q in questionnaire.questions if _grouped(q)]
+    text_ids = [q.id for q in questionnaire.questions if isinstance(q, TextQuestion)]
     skipped_flag = Answer.value.is_(None).label("skipped")
     key = case((Answer.question_id.in_(single), json.scalar(Answer.value)), else_=None).label("v")
+    waiting = case(
+        (
+            Answer.question_id.in_(text_ids)
+            & or_(Answer.moderation.is_(None), Answer.moderation == PENDING),
+            1,
+        ),
+        else_=0,
+    ).label("waiting")
     rows = await db.execute(
-        _joined(Answer.question_id, skipped_flag, key, func.count())
+        _joined(Answer.question_id, skipped_flag, key, waiting, func.count())
         .where(*_answers(qid, since, until, questions))
-        .group_by(Answer.question_id, skipped_flag, key)
+        .group_by(Answer.question_id, skipped_flag, key, waiting)
     )
     given_count: Counter[str] = Counter()
     skipped_count: Counter[str] = Counter()
+    pending_count: Counter[str] = Counter()
     found: dict[str, dict[str, int]] = {}
-    for question_id, skipped, value, count in rows:
+    for question_id, skipped, value, waits, count in rows:
         name = str(question_id)
         if skipped:
             skipped_count[name] += int(count)
             continue
         given_count[name] += int(count)
+        if waits:
+            pending_count[name] += int(count)
         if value is not None:
             counts = found.setdefault(name, {})
             counts[_key(value)] = counts.get(_key(value), 0) + int(count)
@@ -341,6 +367,7 @@ async def aggregate(
                 until,
                 question.id,
                 answered.get(question.id, (0, 0))[0],
+                pending_count[question.id],
                 exclude=exclude_answer_ids,
                 max_texts=max_texts,
                 top=top,
@@ -357,6 +384,7 @@ async def aggregate(
         texts=tuple(texts),
         scorecard=scorecard(questionnaire, distributions),
         min_cell=min_cell,
+        effects=await effects(db, qid, since, until, min_cell=min_cell),
     )
 
 
@@ -400,27 +428,91 @@ async def _text_stats(
     until: datetime,
     question_id: str,
     count: int,
+    pending: int,
     *,
     exclude: Collection[int],
     max_texts: int,
     top: int,
     quotes: int,
 ) -> TextStats:
-    query = (
-        _joined(Answer.id, json.scalar(Answer.value))
-        .where(*_answers(questionnaire_id, since, until, [question_id]), Answer.value.is_not(None))
-        .order_by(Answer.answered_at.desc(), Answer.id.desc())
-        .limit(max_texts)
-    )
+    where = [
+        *_answers(questionnaire_id, since, until, [question_id]),
+        Answer.value.is_not(None),
+    ]
     if exclude:
-        query = query.where(Answer.id.not_in(list(exclude)))
-    rows = [(int(i), str(text)) for i, text in await db.execute(query) if text is not None]
+        where.append(Answer.id.not_in(list(exclude)))
+    newest = (Answer.answered_at.desc(), Answer.id.desc())
+    not_rejected = or_(Answer.moderation.is_(None), Answer.moderation != REJECTED)
+    # One read gives the words and, normally, the quotes: the approved among the newest texts.
+    rows = [
+        (int(i), str(text), state)
+        for i, text, state in await db.execute(
+            _joined(Answer.id, json.scalar(Answer.value), Answer.moderation)
+            .where(*where, not_rejected)
+            .order_by(*newest)
+            .limit(max_texts)
+        )
+        if text is not None
+    ]
+    picked = pick_quotes(
+        ((i, text) for i, text, state in rows if state == APPROVED), question_id, quotes
+    )
+    if len(picked) < quotes and len(rows) == max_texts:
+        # More texts than were read (a long moderation backlog): the newest approved ones.
+        approved = await db.execute(
+            _joined(Answer.id, json.scalar(Answer.value))
+            .where(*where, Answer.moderation == APPROVED)
+            .order_by(*newest)
+            .limit(min(max_texts, QUOTE_ROWS))
+        )
+        candidates = [(int(i), str(text)) for i, text in approved if text is not None]
+        picked = pick_quotes(candidates, question_id, quotes)
     return TextStats(
         question_id,
         count,
-        top_words((scrub(text) for _, text in rows), top),
-        pick_quotes(rows, question_id, quotes),
+        top_words((scrub(text) for _, text, _ in rows), top),
+        picked,
+        pending,
     )
+
+
+async def effects(
+    db: AsyncSession,
+    questionnaire_id: str,
+    since: datetime,
+    until: datetime,
+    *,
+    min_cell: int = MIN_CELL,
+) -> EffectStats | None:
+    """Answers to the questionnaire's effect checks given before ``until``, per value (and
+    how many in [since, until)); None when there are none."""
+    new = func.coalesce(func.sum(case((EffectAnswer.answered_at >= since, 1), else_=0)), 0)
+    rows = await db.execute(
+        select(EffectAnswer.value, func.count(), new)
+        .select_from(EffectAnswer)
+        .join(EffectCheck, EffectCheck.id == EffectAnswer.effect_check_id)
+        .where(EffectCheck.questionnaire_id == questionnaire_id, EffectAnswer.answered_at < until)
+        .group_by(EffectAnswer.value)
+    )
+    found: dict[str, int] = {}
+    fresh = 0
+    for value, count, in_period in rows:
+        found[str(value)] = int(count)
+        fresh += int(in_period)
+    return effect_stats(found, fresh, min_cell)
+
+
+async def effect_questionnaires(db: AsyncSession, since: datetime, until: datetime) -> list[str]:
+    """Questionnaires whose effect checks got answers in [since, until), sorted."""
+    rows = await db.scalars(
+        select(EffectCheck.questionnaire_id)
+        .select_from(EffectAnswer)
+        .join(EffectCheck, EffectCheck.id == EffectAnswer.effect_check_id)
+        .where(EffectAnswer.answered_at >= since, EffectAnswer.answered_at < until)
+        .group_by(EffectCheck.questionnaire_id)
+        .order_by(EffectCheck.questionnaire_id)
+    )
+    return [str(r) for r in rows]
 
 
 async def active_questionnaires(db: AsyncSession, since: datetime, until: datetime) -> list[str]:

@@ -392,22 +392,46 @@ def _upsert(db: AsyncSession) -> Any:
     return pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+# Free text that may be quoted in a digest waits for an administrator (``/moderatie``).
+PENDING = "pending"
+_UNMODERATED = {
+    "moderation": None,
+    "moderation_reason": None,
+    "moderated_by": None,
+    "moderated_at": None,
+}
+
+
 async def save_outcome(
-    db: AsyncSession, session: SessionInfo, outcome: Outcome, *, now: datetime | None = None
+    db: AsyncSession,
+    session: SessionInfo,
+    outcome: Outcome,
+    *,
+    now: datetime | None = None,
+    moderate: bool = False,
 ) -> None:
-    """Store what one input did: the answer, the new position and, at the end, completion."""
+    """Store what one input did: the answer, the new position and, at the end, completion.
+
+    ``moderate``: the accepted answer is free text (a ``text`` question). Given text then
+    enters the moderation queue (``pending``), also when a resident changes an answer that
+    was judged before; a test run's text and a skipped question need no moderation.
+    """
     now = now or utcnow()
     # Core statements on the session's connection: no ORM layer for every answer.
     connection = await db.connection()
     if outcome.accepted is not None:
         question_id, value = outcome.accepted
+        judged: dict[str, Any] = {}
+        if moderate:
+            waits = value is not None and not session.is_test
+            judged = {**_UNMODERATED, "moderation": PENDING if waits else None}
         insert = _upsert(db)(_ANSWERS).values(
-            session_id=session.id, question_id=question_id, value=value, answered_at=now
+            session_id=session.id, question_id=question_id, value=value, answered_at=now, **judged
         )
         await connection.execute(
             insert.on_conflict_do_update(
                 index_elements=[_A.session_id, _A.question_id],
-                set_={"value": insert.excluded.value, "answered_at": now},
+                set_={"value": insert.excluded.value, "answered_at": now, **judged},
             )
         )
     if outcome.discard:

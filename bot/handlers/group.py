@@ -18,7 +18,8 @@ Context = ContextTypes.DEFAULT_TYPE
 HELP = (
     "<b>Samenspraak in deze groep</b>\n"
     "Hier komen de overzichten van wat inwoners zeggen: {schedule}, en één keer als een "
-    "vragenlijst sluit. Er staat niets in waarmee je een inwoner kunt herkennen.\n\n"
+    "vragenlijst sluit. Er staat niets in waarmee je een inwoner kunt herkennen. Teksten van "
+    "inwoners staan er pas als citaat in als een beheerder ze heeft goedgekeurd.\n\n"
     "/digest – overzicht van alles wat nieuw is sinds het laatste geplande overzicht\n"
     "/digest &lt;id&gt; – overzicht van één vragenlijst ({ids})\n"
     "/help – deze uitleg"

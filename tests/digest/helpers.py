@@ -67,6 +67,8 @@ class Response:
     when: Mapping[str, datetime] = field(default_factory=dict)  # per question, else answered
     current: str | None = None  # defaults to "end" when completed, else the next question
     is_test: bool = False
+    # Per question: answers.moderation (pending, approved, rejected); NULL when not given.
+    moderation: Mapping[str, str] = field(default_factory=dict)
 
 
 async def add(
@@ -98,6 +100,7 @@ async def add(
             question_id=question_id,
             value=value,
             answered_at=response.when.get(question_id, response.answered),
+            moderation=response.moderation.get(question_id),
         )
         db.add(answer)
         await db.flush()

@@ -2,23 +2,29 @@
 
 The period is [SINCE, UNTIL). Twelve responses, chosen so that every rule shows: answers
 outside the period, test runs and replaced revisions never count; a response started
-before the period adds the answers it gave in the period.
+before the period adds the answers it gave in the period. The three texts in the period are
+approved in moderation unless a test says otherwise; the other texts wait (and must never
+show up as waiting: they are outside the period, a test run or replaced).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from flows.digest import OTHER, Distribution, DropOff, QuestionnaireDigest
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
+from storage.models import Answer, EffectAnswer, EffectCheck
 from tests.digest.helpers import (
     AFTER,
     BEFORE,
     IN,
     PROEF,
+    ROOT,
     SINCE,
     UNTIL,
     Response,
@@ -52,6 +58,8 @@ NOISE = {
     "gehoord": "no", "melding": "nee", "aantal": 50, "afstand": 99.9,
     "idee": "Dit mag nergens meetellen",
 }  # fmt: skip
+APPROVED = {"idee": "approved"}
+WAITING = {"idee": "pending"}
 
 
 @pytest.fixture
@@ -60,16 +68,25 @@ async def proef(sessions: Sessions) -> tuple[Questionnaire, dict[str, int]]:
     questionnaire = await store(sessions, PROEF)
     texts: dict[str, int] = {}
     async with sessions.begin() as db:
-        one = await add(db, "proef", Response(FULL_1, when={"idee": IN}))
+        one = await add(db, "proef", Response(FULL_1, when={"idee": IN}, moderation=APPROVED))
         texts["T1"] = one["idee"]
         await add(db, "proef", Response(FULL_2))
-        three = await add(db, "proef", Response(FULL_3, when={"idee": IN + timedelta(hours=1)}))
+        three = await add(
+            db,
+            "proef",
+            Response(FULL_3, when={"idee": IN + timedelta(hours=1)}, moderation=APPROVED),
+        )
         texts["T2"] = three["idee"]
         # Started before the period, finished in it.
         four = await add(
             db,
             "proef",
-            Response(FULL_4, started=BEFORE, when={"idee": IN + timedelta(hours=2)}),
+            Response(
+                FULL_4,
+                started=BEFORE,
+                when={"idee": IN + timedelta(hours=2)},
+                moderation=APPROVED,
+            ),
         )
         texts["T3"] = four["idee"]
         await add(
@@ -95,12 +112,14 @@ async def proef(sessions: Sessions) -> tuple[Questionnaire, dict[str, int]]:
             "proef",
             Response({"wijk": "zuid", "vervoer": "fiets"}, status="active", current="bakken"),
         )
-        await add(db, "proef", Response(NOISE, is_test=True))  # a test run
-        await add(db, "proef", Response(NOISE, status="replaced"))  # revised later
+        await add(db, "proef", Response(NOISE, is_test=True, moderation=WAITING))  # a test run
+        await add(db, "proef", Response(NOISE, status="replaced", moderation=WAITING))
         # Entirely before the period: counts in the totals only.
-        await add(db, "proef", Response(NOISE, started=BEFORE, answered=BEFORE))
+        await add(
+            db, "proef", Response(NOISE, started=BEFORE, answered=BEFORE, moderation=WAITING)
+        )
         # Entirely after the period: not even in the totals.
-        await add(db, "proef", Response(NOISE, started=AFTER, answered=AFTER))
+        await add(db, "proef", Response(NOISE, started=AFTER, answered=AFTER, moderation=WAITING))
         # Started before, still going: only its answer in the period counts.
         await add(
             db,
@@ -239,6 +258,47 @@ async def test_free_text(sessions: Sessions, proef: tuple[Questionnaire, dict[st
     ]
     texts = proef[1]
     assert [q.answer_id for q in idee.quotes] == [texts["T3"], texts["T2"], texts["T1"]]
+    assert idee.pending == 0  # the waiting texts are a test run, replaced or out of the period
+
+
+async def _moderate(sessions: Sessions, answer_ids: Sequence[int], state: str | None) -> None:
+    async with sessions.begin() as db:
+        await db.execute(update(Answer).where(Answer.id.in_(answer_ids)).values(moderation=state))
+
+
+async def test_only_approved_texts_are_quoted(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    questionnaire, texts = proef
+    await _moderate(sessions, [texts["T2"]], "pending")
+    await _moderate(sessions, [texts["T3"]], "rejected")
+    (idee,) = (await _aggregate(sessions, questionnaire, quotes=5)).texts
+    assert idee.count == 3  # every text counts, whatever its moderation
+    assert idee.pending == 1
+    assert [q.answer_id for q in idee.quotes] == [texts["T1"]]
+    assert idee.words == ()  # the rejected T3 gives no words: "container" in 2 answers
+
+
+async def test_quotes_behind_a_moderation_backlog(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    """The newest texts read for words all wait: the quote is the newest approved one."""
+    questionnaire, texts = proef
+    await _moderate(sessions, [texts["T2"], texts["T3"]], "pending")
+    (idee,) = (await _aggregate(sessions, questionnaire, max_texts=2)).texts
+    assert [q.answer_id for q in idee.quotes] == [texts["T1"]]
+    assert (idee.count, idee.pending) == (3, 2)
+
+
+async def test_texts_never_judged_wait_and_are_not_quoted(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    """Text stored before moderation existed (moderation NULL) counts as waiting."""
+    questionnaire, texts = proef
+    await _moderate(sessions, list(texts.values()), None)
+    (idee,) = (await _aggregate(sessions, questionnaire)).texts
+    assert (idee.count, idee.pending, idee.quotes) == (3, 3, ())
+    assert idee.words == (("container", 3),)  # waiting texts are not rejected: words count
 
 
 async def test_excluded_answers_are_not_quoted(
@@ -301,6 +361,61 @@ async def test_unknown_values_are_kept_apart(sessions: Sessions) -> None:
     assert tevreden.counts[-1] == ("7", 1)
     assert (tevreden.mean, tevreden.median) == (5.0, 5.0)  # 7 is outside 1..5
     assert {s.dimension: s.score for s in digest.scorecard}["dienstverlening"] == 100.0
+
+
+async def _effect_check(sessions: Sessions, questionnaire_id: str) -> int:
+    async with sessions.begin() as db:
+        check = EffectCheck(questionnaire_id=questionnaire_id, due_at=BEFORE)
+        db.add(check)
+        await db.flush()
+        return check.id
+
+
+async def _effect_answers(
+    sessions: Sessions, check: int, values: dict[str, int], when: datetime
+) -> None:
+    async with sessions.begin() as db:
+        for value, count in values.items():
+            for _ in range(count):
+                db.add(EffectAnswer(effect_check_id=check, value=value, answered_at=when))
+
+
+async def test_effect_checks(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    """Two checks of the questionnaire, answers before, in and after the period, and a
+    check of another questionnaire. Counted by hand: before UNTIL, ja 4 + 3 = 7, een_beetje
+    5, nee 3 + 1 = 4, weet_niet 1: 17 answers, 12 of them in the period. nee (4) and
+    weet_niet (1) are small cells: together 5, shown as Overig."""
+    questionnaire = proef[0]
+    await store(sessions, ROOT / "questionnaires" / "afvalinzameling.yaml")
+    first = await _effect_check(sessions, "proef")
+    second = await _effect_check(sessions, "proef")
+    other = await _effect_check(sessions, "afvalinzameling")
+    await _effect_answers(sessions, first, {"ja": 4, "nee": 1}, BEFORE)
+    await _effect_answers(sessions, first, {"een_beetje": 5, "nee": 3}, IN)
+    await _effect_answers(sessions, second, {"ja": 3, "weet_niet": 1}, IN)
+    await _effect_answers(sessions, second, {"ja": 9, "nee": 9}, AFTER)
+    await _effect_answers(sessions, other, {"nee": 20}, IN)
+
+    effects = (await _aggregate(sessions, questionnaire)).effects
+    assert effects is not None
+    assert (effects.total, effects.new, effects.merged) == (17, 12, 2)
+    assert effects.counts == (("ja", 7), ("een_beetje", 5), (OTHER, 5))
+
+    # Before the period: ja 4 and nee 1, both small cells; all in Overig says nothing, so
+    # only the totals are shown.
+    async with sessions() as db:
+        early = await storage_digest.effects(db, "proef", BEFORE - timedelta(days=1), SINCE)
+        assert early is not None and (early.total, early.new, early.counts) == (5, 5, ())
+        assert await storage_digest.effect_questionnaires(db, SINCE, UNTIL) == [
+            "afvalinzameling",
+            "proef",
+        ]
+        assert await storage_digest.effect_questionnaires(db, UNTIL, AFTER) == []
+        assert (
+            await storage_digest.effects(db, "proef", SINCE - timedelta(days=30), BEFORE) is None
+        )
 
 
 async def test_active_questionnaires(

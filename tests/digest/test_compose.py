@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -329,6 +330,73 @@ def test_resident_text_is_escaped(proef: Questionnaire) -> None:
     assert [
         e["type"] for e in parse_html(text).entities if e["type"] not in {"bold", "italic"}
     ] == []
+
+
+# --- Moderation and effect checks ---------------------------------------------------------
+
+
+def test_texts_waiting_for_moderation_are_mentioned(proef: Questionnaire) -> None:
+    digest = sample(proef)
+    (idee,) = digest.texts
+    assert "moderatie" not in d.compose(digest, proef)  # none waits
+    for pending, line in (
+        (1, "1 tekst wacht op moderatie."),
+        (3, "3 teksten wachten op moderatie."),
+    ):
+        waiting = replace(digest, texts=(replace(idee, pending=pending),))
+        text = d.compose(waiting, proef)
+        lines = telegram_accepts(text).splitlines()
+        assert lines[-1] == line, "under the question's quotes"
+        assert lines[-2] == "«Gewoon een prima antwoord hier»"
+        assert f"<i>{line}</i>" in text
+
+
+def test_effect_stats_apply_the_small_cell_rule() -> None:
+    # 17 answers: nee 4 and weet_niet 1 are small cells, 5 together.
+    found = {"nee": 4, "ja": 7, "weet_niet": 1, "een_beetje": 5}
+    stats = d.effect_stats(found, 12)
+    assert stats == d.EffectStats(17, 12, (("ja", 7), ("een_beetje", 5), (OTHER, 5)), merged=2)
+    # Fewer than 5 in all, or every cell small: totals only.
+    assert d.effect_stats({"ja": 3, "nee": 1}, 0) == d.EffectStats(4, 0, ())
+    assert d.effect_stats({"ja": 4, "nee": 4}, 8) == d.EffectStats(8, 8, ())
+    # A lower threshold (never below 3); an unknown value after the known ones.
+    assert d.effect_stats({"ja": 3, "nee": 3, "later": 3}, 9, min_cell=2) == d.EffectStats(
+        9, 9, (("ja", 3), ("nee", 3), ("later", 3))
+    )
+    assert d.effect_stats({}, 0) is None
+
+
+def test_effect_checks_in_the_digest(proef: Questionnaire) -> None:
+    effects = d.effect_stats({"ja": 7, "een_beetje": 5, "nee": 4, "weet_niet": 1}, 12)
+    text = d.compose(replace(sample(proef), effects=effects), proef)
+    assert block(telegram_accepts(text), "Effectmeting") == [
+        "Effectmeting: Merk je iets van deze verandering?",
+        "17 antwoorden, 12 nieuw in deze periode",
+        "████ 41% (7) Ja",  # 7/17
+        "███ 29% (5) Een beetje",  # 5/17
+        "███ 29% (5) Overig",  # nee 4 + weet ik niet 1
+        "Antwoorden die minder dan 5 keer gegeven zijn, staan samen onder ‘Overig’.",
+    ]
+
+    # A closed questionnaire with no new answers still shows its effect check; with fewer
+    # than 5 answers only the totals.
+    few = d.effect_stats({"ja": 2, "nee": 1}, 1)
+    quiet = replace(sample(proef), distributions=(), numbers=(), texts=(), effects=few)
+    shown = telegram_accepts(d.compose(quiet, proef))
+    assert block(shown, "Effectmeting") == [
+        "Effectmeting: Merk je iets van deze verandering?",
+        "3 antwoorden, 1 nieuw in deze periode",
+        "Te weinig antwoorden om uit te splitsen (minder dan 5).",
+    ]
+    assert "Geen nieuwe antwoorden in deze periode." in shown
+
+
+def block(text: str, heading: str) -> list[str]:
+    """The lines of the paragraph that starts with ``heading``."""
+    for paragraph in text.split("\n\n"):
+        if paragraph.startswith(heading):
+            return paragraph.split("\n")
+    raise AssertionError(f"no paragraph {heading!r} in:\n{text}")
 
 
 def test_change_since_previous_digest(proef: Questionnaire) -> None:

@@ -1,12 +1,15 @@
 """A real questionnaire filled by a few hundred simulated residents: the SQL aggregates
 agree with a count in Python, and the digest, its messages, caption and chart are fit to
-send. On SQLite and PostgreSQL."""
+send. On SQLite and PostgreSQL. A third of the texts is approved in moderation, a third
+rejected, a third waits (never judged)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
 
 from bot import charts
 from flows import digest as d
@@ -19,6 +22,7 @@ from flows.schema import (
 )
 from sandbox.formatting import parse_html, utf16_len
 from storage import digest as storage_digest
+from storage.models import Answer
 from tests.digest.helpers import COMPLAINTS, ROOT, SINCE, UNTIL, Sessions, fill, store
 
 AFVAL = ROOT / "questionnaires" / "afvalinzameling.yaml"
@@ -28,6 +32,16 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 async def test_afvalinzameling(sessions: Sessions) -> None:
     questionnaire = await store(sessions, AFVAL)
     responses = await fill(sessions, questionnaire, 300)
+    async with sessions.begin() as db:
+        ids = list(
+            await db.scalars(
+                select(Answer.id).where(Answer.question_id == "idee", Answer.value.is_not(None))
+            )
+        )
+        approved = {i for n, i in enumerate(ids) if n % 3 == 0}
+        rejected = {i for n, i in enumerate(ids) if n % 3 == 1}
+        for state, chosen in (("approved", approved), ("rejected", rejected)):
+            await db.execute(update(Answer).where(Answer.id.in_(chosen)).values(moderation=state))
     async with sessions() as db:
         digest = await storage_digest.aggregate(db, questionnaire, SINCE, UNTIL)
 
@@ -72,6 +86,9 @@ async def test_afvalinzameling(sessions: Sessions) -> None:
     assert idee.count == sum(1 for r in responses if r.answers.get("idee"))
     assert idee.words and idee.words[0][0] == "container"
     assert len(idee.quotes) == 3
+    assert {q.answer_id for q in idee.quotes} <= approved
+    assert len(ids) == idee.count
+    assert idee.pending == len(ids) - len(approved) - len(rejected) > 0
 
     # Compose with a previous digest, split into messages, as Telegram would take them.
     async with sessions.begin() as db:

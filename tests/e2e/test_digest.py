@@ -21,14 +21,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.charts import PNG_SIGNATURE, png_size
 from bot.digests import DigestService
 from sandbox.clients import FakeGroupMember
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from sandbox.formatting import utf16_len
-from storage.models import Digest
+from storage.models import Answer, Digest
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
 
@@ -172,6 +172,19 @@ async def sent(runner: BotRunner, count: int, within: float = 10) -> list[Record
     return found
 
 
+async def approve_texts(runner: BotRunner) -> int:
+    """Approve every text answer, as an administrator would in /moderatie (tested in
+    tests/e2e/test_moderation.py); how many."""
+    assert runner.services is not None
+    async with runner.services.sessions.begin() as db:
+        result = await db.execute(
+            update(Answer)
+            .where(Answer.question_id == "idee", Answer.value.is_not(None))
+            .values(moderation="approved")
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def quiet(fake: FakeBotApi) -> None:
     """Until the bot has fetched every update and made no call for a while."""
     assert await fake.settle(timeout=5, quiet=0.1)
@@ -304,9 +317,8 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
         ]
         idee = block(text, "Wat kan de gemeente beter doen")
         assert idee[0].endswith("(5 antwoorden)"), "the skipped one is not an answer"
-        assert idee[1] == "Veel genoemd: container (3)"
-        quotes = idee[2:]
-        assert len(quotes) == 3 and {q.strip("«»") for q in quotes} <= set(IDEAS)
+        # Nobody moderated yet: no quotes, but every text counts and the wait is told.
+        assert idee[1:] == ["Veel genoemd: container (3)", "5 teksten wachten op moderatie."]
         assert "afhakers" not in text, "everyone finished"
 
         assert_chart(chart, AFVAL)
@@ -316,11 +328,17 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
             assert other.text.startswith(f"Tussenstand: {title}\n")
             assert "Totaal: 0 van 0 afgerond" in other.text
 
-        # One questionnaire: its text and its chart, nothing else.
+        # One questionnaire: its text and its chart, nothing else. Now with quotes of the
+        # approved texts.
+        assert await approve_texts(runner) == 5
         await member.send("/digest afvalinzameling")
         await sent(runner, 2)
         one, one_chart = group.drain()
         assert_chart(one_chart, AFVAL)
+        idee = block(one.text, "Wat kan de gemeente beter doen")
+        assert idee[0].endswith("(5 antwoorden)") and idee[1] == "Veel genoemd: container (3)"
+        quotes = idee[2:]
+        assert len(quotes) == 3 and {q.strip("«»") for q in quotes} <= set(IDEAS)
         # Against the previous digest: the same figures, so no change.
         lines = one.text.split("\n")
         assert lines[0] == f"Tussenstand: {AFVAL}"
@@ -509,6 +527,7 @@ async def test_personal_data_is_scrubbed_and_markup_shown_as_written(
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
     async with running(fake, database_url, **settings) as runner:
         await everyone(fake, plans)
+        assert await approve_texts(runner) == 2
         await group.member().send("/digest afvalinzameling")
         await sent(runner, 1)
         text, chart = group.drain()
