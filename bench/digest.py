@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -476,6 +476,16 @@ async def example() -> tuple[str, bytes]:
             await insert_rows(
                 engine, rows(questionnaire, during, seed=2, since=SINCE, first_id=before + 1)
             )
+            async with engine.begin() as connection:  # moderated, but for the last day
+                await connection.execute(
+                    update(Answer)
+                    .where(
+                        Answer.question_id == "idee",
+                        Answer.value.is_not(None),
+                        Answer.answered_at < UNTIL - timedelta(days=1),
+                    )
+                    .values(moderation="approved")
+                )
             services = _Services(engine, questionnaire)
             service = DigestService(services, parse_schedule("mon 09:00"), EXAMPLE_CHAT)  # type: ignore[arg-type]
             last_week = await service.build(

@@ -111,7 +111,14 @@ async def fill(database_url: str) -> None:
         async with sessions.begin() as db:
             for moment, answers in RESPONSES:
                 await add(
-                    db, "afvalinzameling", Response(answers, started=moment, answered=moment)
+                    db,
+                    "afvalinzameling",
+                    Response(
+                        answers,
+                        started=moment,
+                        answered=moment,
+                        moderation={"idee": "approved"},
+                    ),
                 )
     finally:
         await engine.dispose()
