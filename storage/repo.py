@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,21 +82,92 @@ def checksum(source: str) -> str:
 # --- Residents --------------------------------------------------------------------------------
 
 
+# Core tables, for the statements every answer runs (no ORM layer in between).
+_RESIDENTS = cast(Table, Resident.__table__)
+_SESSIONS = cast(Table, Session.__table__)
+_ANSWERS = cast(Table, Answer.__table__)
+_S = _SESSIONS.c
+_A = _ANSWERS.c
+_SESSION_COLUMNS = (
+    _S.id,
+    _S.resident_id,
+    _S.questionnaire_id,
+    _S.questionnaire_version,
+    _S.status,
+    _S.current,
+    _S.path,
+    _S.draft,
+    _S.started_at,
+    _S.updated_at,
+    _S.completed_at,
+    _S.is_test,
+)
+
+# The statements every answer runs, built once with bound parameters: building a statement
+# (coercing columns, making bind parameters, computing its cache key) costs more CPU than
+# SQLite takes to run it, and a prebuilt one skips all of that.
+_FIND_RESIDENT = select(
+    _RESIDENTS.c.id, _RESIDENTS.c.pseudonym, _RESIDENTS.c.language, _RESIDENTS.c.consent
+).where(_RESIDENTS.c.pseudonym == bindparam("pseudonym"))
+_ACTIVE_SESSION = (
+    select(*_SESSION_COLUMNS, _A.question_id, _A.value)
+    .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
+    .where(_S.resident_id == bindparam("resident_id"), _S.status == ACTIVE)
+)
+_DISCARD_ANSWERS = delete(_ANSWERS).where(
+    _A.session_id == bindparam("b_session_id"),
+    _A.question_id.in_(bindparam("b_question_ids", expanding=True)),
+)
+_REPLACE_EARLIER = (
+    update(_SESSIONS)
+    .where(
+        _S.resident_id == bindparam("b_resident_id"),
+        _S.questionnaire_id == bindparam("b_questionnaire_id"),
+        _S.status == COMPLETED,
+        _S.is_test == bindparam("b_is_test"),
+        _S.id != bindparam("b_session_id"),
+    )
+    .values(status=REPLACED)
+)
+_MOVE_SESSION = (
+    update(_SESSIONS)
+    .where(_S.id == bindparam("b_session_id"))
+    .values(
+        current=bindparam("b_current"),
+        path=bindparam("b_path", type_=_S.path.type),
+        draft=bindparam("b_draft", type_=_S.draft.type),
+        updated_at=bindparam("b_updated_at", type_=_S.updated_at.type),
+    )
+)
+_FINISH_SESSION = _MOVE_SESSION.values(
+    status=COMPLETED, completed_at=bindparam("b_completed_at", type_=_S.completed_at.type)
+)
+
+
+def _save_answer(insert: Any) -> Any:
+    statement = insert(_ANSWERS).values(
+        session_id=bindparam("b_session_id"),
+        question_id=bindparam("b_question_id"),
+        value=bindparam("b_value", type_=_A.value.type),
+        answered_at=bindparam("b_answered_at", type_=_A.answered_at.type),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_A.session_id, _A.question_id],
+        set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
+    )
+
+
+_SAVE_ANSWER = {"postgresql": _save_answer(pg_insert), "sqlite": _save_answer(sqlite_insert)}
+
+
 def _resident(row: Resident) -> ResidentInfo:
     return ResidentInfo(row.id, row.pseudonym, row.language, row.consent)
 
 
 async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None:
-    # Columns, not an ORM object: this runs for every update a resident sends.
-    residents = _RESIDENTS.c
+    # Runs for every update a resident sends: a statement built once (see _FIND_RESIDENT).
     connection = await db.connection()
-    row = (
-        await connection.execute(
-            select(residents.id, residents.pseudonym, residents.language, residents.consent).where(
-                residents.pseudonym == pseudonym
-            )
-        )
-    ).first()
+    row = (await connection.execute(_FIND_RESIDENT, {"pseudonym": pseudonym})).first()
     return ResidentInfo(row.id, row.pseudonym, row.language, row.consent) if row else None
 
 
@@ -220,38 +291,10 @@ async def _info(db: AsyncSession, row: Session) -> SessionInfo:
     )
 
 
-# Core tables, for the statements every answer runs (no ORM layer in between).
-_RESIDENTS = cast(Table, Resident.__table__)
-_SESSIONS = cast(Table, Session.__table__)
-_ANSWERS = cast(Table, Answer.__table__)
-_S = _SESSIONS.c
-_A = _ANSWERS.c
-_SESSION_COLUMNS = (
-    _S.id,
-    _S.resident_id,
-    _S.questionnaire_id,
-    _S.questionnaire_version,
-    _S.status,
-    _S.current,
-    _S.path,
-    _S.draft,
-    _S.started_at,
-    _S.updated_at,
-    _S.completed_at,
-    _S.is_test,
-)
-
-
 async def active_session(db: AsyncSession, resident_id: int) -> SessionInfo | None:
     """The response in progress with its answers, in one query (every answer reads it)."""
     connection = await db.connection()
-    rows = (
-        await connection.execute(
-            select(*_SESSION_COLUMNS, _A.question_id, _A.value)
-            .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
-            .where(_S.resident_id == resident_id, _S.status == ACTIVE)
-        )
-    ).all()
+    rows = (await connection.execute(_ACTIVE_SESSION, {"resident_id": resident_id})).all()
     if not rows:
         return None
     first = rows[0]
@@ -417,52 +460,63 @@ async def save_outcome(
     was judged before; a test run's text and a skipped question need no moderation.
     """
     now = now or utcnow()
-    # Core statements on the session's connection: no ORM layer for every answer.
+    # Prebuilt core statements on the session's connection: no ORM layer for every answer.
     connection = await db.connection()
     if outcome.accepted is not None:
         question_id, value = outcome.accepted
-        judged: dict[str, Any] = {}
-        if moderate:
+        if moderate:  # free text: rare, so its statement is built when needed
             waits = value is not None and not session.is_test
             judged = {**_UNMODERATED, "moderation": PENDING if waits else None}
-        insert = _upsert(db)(_ANSWERS).values(
-            session_id=session.id, question_id=question_id, value=value, answered_at=now, **judged
-        )
-        await connection.execute(
-            insert.on_conflict_do_update(
-                index_elements=[_A.session_id, _A.question_id],
-                set_={"value": insert.excluded.value, "answered_at": now, **judged},
+            insert = _upsert(db)(_ANSWERS).values(
+                session_id=session.id,
+                question_id=question_id,
+                value=value,
+                answered_at=now,
+                **judged,
             )
-        )
+            await connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[_A.session_id, _A.question_id],
+                    set_={"value": insert.excluded.value, "answered_at": now, **judged},
+                )
+            )
+        else:
+            await connection.execute(
+                _SAVE_ANSWER[connection.dialect.name],
+                {
+                    "b_session_id": session.id,
+                    "b_question_id": question_id,
+                    "b_value": value,
+                    "b_answered_at": now,
+                },
+            )
     if outcome.discard:
         await connection.execute(
-            delete(_ANSWERS).where(
-                _A.session_id == session.id, _A.question_id.in_(outcome.discard)
-            )
+            _DISCARD_ANSWERS, {"b_session_id": session.id, "b_question_ids": list(outcome.discard)}
         )
     state = outcome.state
     values: dict[str, Any] = {
-        "current": state.current,
-        "path": list(state.path),
-        "draft": list(state.draft),
-        "updated_at": now,
+        "b_session_id": session.id,
+        "b_current": state.current,
+        "b_path": list(state.path),
+        "b_draft": list(state.draft),
+        "b_updated_at": now,
     }
     if state.finished:
-        values.update(status=COMPLETED, completed_at=now)
         if session.resident_id is not None:
             # A revision replaces the earlier complete response.
             await connection.execute(
-                update(_SESSIONS)
-                .where(
-                    _S.resident_id == session.resident_id,
-                    _S.questionnaire_id == session.questionnaire_id,
-                    _S.status == COMPLETED,
-                    _S.is_test == session.is_test,
-                    _S.id != session.id,
-                )
-                .values(status=REPLACED)
+                _REPLACE_EARLIER,
+                {
+                    "b_resident_id": session.resident_id,
+                    "b_questionnaire_id": session.questionnaire_id,
+                    "b_is_test": session.is_test,
+                    "b_session_id": session.id,
+                },
             )
-    await connection.execute(update(_SESSIONS).where(_S.id == session.id).values(**values))
+        await connection.execute(_FINISH_SESSION, {**values, "b_completed_at": now})
+    else:
+        await connection.execute(_MOVE_SESSION, values)
 
 
 async def expire_sessions(db: AsyncSession, idle_since: datetime) -> int:
