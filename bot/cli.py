@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
+import getpass
 import logging
 import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.serve import add_arguments as add_serve_arguments
@@ -22,6 +22,10 @@ from sandbox.run import cmd_sandbox
 
 # SQLAlchemy, python-telegram-bot and the storage layer are imported where they are needed:
 # ``questionnaire validate`` and a configuration error then answer without loading them.
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.audit import AuditRecord
 
 log = logging.getLogger("samenspraak")
 
@@ -168,13 +172,20 @@ def cmd_list(args: argparse.Namespace) -> int:
 # --- export -----------------------------------------------------------------------------------
 
 
-async def _export(settings: Settings, questionnaire_id: str, out: TextIO) -> int:
-    from bot.export import write_csv
+async def _export(settings: Settings, questionnaire_id: str, form: str) -> tuple[bytes, int]:
+    from bot.export import csv_text, export_table, xlsx_bytes
     from bot.services import build_services
 
     services = await build_services(settings, seed=False)
     try:
-        return await write_csv(services, questionnaire_id, out)
+        table, flow = await export_table(services, questionnaire_id)
+        if form == "xlsx":
+            data = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
+        else:
+            data = csv_text(table).encode("utf-8")
+        async with services.sessions.begin() as db:
+            await _audit(db, "export", questionnaire_id, rows=len(table.rows), format=form)
+        return data, len(table.rows)
     finally:
         await services.close()
 
@@ -182,23 +193,170 @@ async def _export(settings: Settings, questionnaire_id: str, out: TextIO) -> int
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging("WARNING")
-    if args.format != "csv":
-        return _fail(f"format {args.format!r} is not supported; use csv")
+    if args.format == "xlsx" and not args.output:
+        return _fail("--format xlsx writes a file: add --output FILE.xlsx")
     # Written only when complete: an unknown questionnaire or a failure leaves no file behind.
-    buffer = io.StringIO(newline="")
     try:
-        count = asyncio.run(_export(settings, args.questionnaire, buffer))
+        data, count = asyncio.run(_export(settings, args.questionnaire, args.format))
     except LookupError as exc:
         return _fail(str(exc.args[0]), 1)
     if not args.output:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(data.decode("utf-8"))
         return 0
     try:
-        with open(args.output, "w", newline="", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
+        with open(args.output, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror}", 1)
     print(f"{count} response(s) written to {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- questionnaire import, open, close, archive -------------------------------------------------
+
+
+def _who() -> str:
+    """The operating-system user running the command, for the audit log."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or password database
+        return "?"
+
+
+async def _audit(db: AsyncSession, action: str, target: str | None, **detail: object) -> None:
+    from storage import audit
+
+    await audit.record(
+        db, action, actor=None, via="cli", target=target, detail={"user": _who(), **detail}
+    )
+
+
+async def _import(settings: Settings, path: Path, source: str, publish: bool) -> str:
+    from bot.services import build_services, utc_now
+    from flows.loader import parse
+    from storage import admin
+
+    questionnaire = parse(source, str(path))
+    services = await build_services(settings, seed=False)
+    try:
+        now = utc_now()
+        async with services.sessions.begin() as db:
+            draft = await admin.store_draft(db, questionnaire, source, uploaded_by=None, now=now)
+            await _audit(db, "upload", questionnaire.id, file=path.name, version=draft.version)
+            if not publish:
+                return (
+                    f"{questionnaire.key}: stored as a draft; publish it with --publish, or "
+                    "preview, test and publish it in Telegram (/beheer)"
+                )
+            published = await admin.publish(
+                db, questionnaire.id, questionnaire.version, now=now, zone=settings.zone
+            )
+            await _audit(
+                db, "publish", questionnaire.id, version=draft.version, status=published.status
+            )
+        before = (
+            f"; sessions started on version {published.previous_version} finish on it"
+            if published.previous_version is not None
+            else ""
+        )
+        return f"{questionnaire.key}: published, {published.status}{before}"
+    finally:
+        await services.close()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from storage.admin import Refused
+
+    settings = load_settings()
+    setup_logging("WARNING")
+    path = Path(args.file)
+    try:
+        load_file(path)  # every problem (size, encoding, content) before anything is stored
+        source = path.read_text(encoding="utf-8")
+        print(asyncio.run(_import(settings, path, source, args.publish)))
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    except Refused as exc:
+        return _fail(str(exc), 1)
+    return 0
+
+
+async def _transition(settings: Settings, action: str, questionnaire_id: str) -> str:
+    from bot.services import build_services, utc_now
+    from storage import admin
+
+    services = await build_services(settings, seed=False)
+    try:
+        async with services.sessions.begin() as db:
+            change = await admin.transition(
+                db, questionnaire_id, action, now=utc_now(), zone=settings.zone
+            )
+            await _audit(
+                db, action, questionnaire_id, **{"from": change.before, "to": change.after}
+            )
+        return f"{questionnaire_id}: {change.before} -> {change.after}"
+    finally:
+        await services.close()
+
+
+def cmd_transition(args: argparse.Namespace) -> int:
+    from storage.admin import Refused
+
+    settings = load_settings()
+    setup_logging("WARNING")
+    try:
+        print(asyncio.run(_transition(settings, args.action, args.id)))
+    except Refused as exc:
+        if exc.code == "unknown":
+            return _fail(f"{exc}; see `samenspraak questionnaire list`", 1)
+        return _fail(str(exc), 1)
+    return 0
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+async def _audit_log(settings: Settings, since: date | None, action: str | None) -> list[str]:
+    from datetime import datetime, time
+
+    from storage import audit, migrate
+    from storage.db import create_engine, session_factory
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        start = datetime.combine(since, time(), tzinfo=settings.zone) if since else None
+        async with session_factory(engine)() as db:
+            entries = await audit.entries(db, since=start, action=action)
+    finally:
+        await engine.dispose()
+    return [_audit_line(entry, settings) for entry in entries]
+
+
+def _audit_line(entry: AuditRecord, settings: Settings) -> str:
+    detail = dict(entry.detail)
+    if not entry.allowed:
+        who = "refused"
+    elif entry.actor is not None:
+        who = f"admin {entry.actor}"
+    elif entry.via == "cli":
+        who = f"user {detail.pop('user', '?')}"
+    else:
+        who = entry.via
+    details = " ".join(f"{key}={value}" for key, value in detail.items())
+    at = entry.at.astimezone(settings.zone)
+    line = f"{at:%Y-%m-%d %H:%M:%S}  {entry.via:<8}  {who:<16}  {entry.action:<10}"
+    return f"{line}  {entry.target or '-':<24}  {details}".rstrip()
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    for line in asyncio.run(_audit_log(settings, args.since, args.action)):
+        print(line)
     return 0
 
 
@@ -321,17 +479,35 @@ def parser() -> argparse.ArgumentParser:
     sandbox_arguments(sandbox)
     sandbox.set_defaults(func=cmd_sandbox)
 
-    questionnaire = commands.add_parser("questionnaire", help="check or list questionnaires")
+    questionnaire = commands.add_parser(
+        "questionnaire", help="check, list, import, open, close or archive questionnaires"
+    )
     q_commands = questionnaire.add_subparsers(dest="action", required=True, metavar="ACTION")
     validate = q_commands.add_parser("validate", help="check questionnaire files")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
     validate.set_defaults(func=cmd_validate)
     listing = q_commands.add_parser("list", help="show the questionnaires the bot loads")
     listing.set_defaults(func=cmd_list)
+    importing = q_commands.add_parser(
+        "import", help="store a questionnaire file as a draft (or --publish it at once)"
+    )
+    importing.add_argument("file", metavar="FILE", help="a questionnaire YAML file")
+    importing.add_argument(
+        "--publish", action="store_true", help="publish it: new sessions start on this version"
+    )
+    importing.set_defaults(func=cmd_import)
+    for action, text in (
+        ("open", "open a questionnaire for residents"),
+        ("close", "close a questionnaire: nobody can start it any more"),
+        ("archive", "archive a closed questionnaire (final)"),
+    ):
+        change = q_commands.add_parser(action, help=text)
+        change.add_argument("id", metavar="ID", help="the questionnaire's id")
+        change.set_defaults(func=cmd_transition, action=action)
 
     export = commands.add_parser("export", help="export responses (pseudonymous)")
     export.add_argument("--questionnaire", "-q", required=True, metavar="ID")
-    export.add_argument("--format", "-f", default="csv", choices=["csv"])
+    export.add_argument("--format", "-f", default="csv", choices=["csv", "xlsx"])
     export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
     export.set_defaults(func=cmd_export)
 
@@ -342,6 +518,13 @@ def parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("--send", action="store_true", help="send it to DIGEST_CHAT_ID")
     digest.set_defaults(func=cmd_digest)
+
+    audit = commands.add_parser("audit", help="show the audit log: who did what, and when")
+    audit.add_argument(
+        "--since", type=_date, metavar="DATE", help="from this day on (e.g. 2026-11-02)"
+    )
+    audit.add_argument("--action", metavar="ACTION", help="only this action, e.g. publish")
+    audit.set_defaults(func=cmd_audit)
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current", "downgrade"])

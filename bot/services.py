@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,9 +16,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from flows.catalog import Catalog
-from flows.loader import load_directory, parse, questionnaire_files
-from storage import migrate, repo
+from flows.catalog import Catalog, Key
+from flows.loader import QuestionnaireError, load_directory, parse, questionnaire_files
+from flows.schema import Questionnaire
+from storage import admin, migrate
 from storage.db import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
@@ -56,10 +58,32 @@ class Services:
     # free and blocks no writer; on PostgreSQL the same pool as ``sessions``.
     reports_engine: AsyncEngine | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    _refreshing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @cached_property
     def reports(self) -> async_sessionmaker[AsyncSession]:
         return session_factory(self.reports_engine) if self.reports_engine else self.sessions
+
+    async def refresh_catalog(self) -> bool:
+        """Bring :attr:`catalog` up to date with the database; True when it changed.
+
+        Cheap when nothing changed (one small query, nothing compiled), so every worker
+        runs it every JOBS_INTERVAL seconds, and right after it changed a questionnaire
+        itself: uploads, publications and status changes made by another worker or by
+        the command line reach every worker. Only new versions are parsed and compiled.
+        """
+        async with self._refreshing:  # an older listing never overwrites a newer one
+            async with self.reports() as db:
+                listing = await admin.catalog_listing(db)
+                missing = self.catalog.missing(listing)
+                found = await admin.sources(db, missing) if missing else {}
+            parsed: dict[Key, Questionnaire] = {}
+            for (qid, version), source in found.items():
+                try:
+                    parsed[(qid, version)] = parse(source, f"{qid}@{version}")
+                except QuestionnaireError as exc:  # stored before a stricter validator
+                    log.error("stored questionnaire %s@%s is not valid: %s", qid, version, exc)
+            return self.catalog.sync(listing, parsed)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -69,47 +93,57 @@ class Services:
 
 def read_questionnaires(directory: Path) -> list[tuple[str, int, str]]:
     """(id, version, source) of every file; raises QuestionnaireError listing all problems."""
+    return [(q.id, q.version, text) for q, text in _read(directory)]
+
+
+def _read(directory: Path) -> list[tuple[Questionnaire, str]]:
     load_directory(directory)  # validates every file and reports all problems at once
     found = []
     for path in questionnaire_files(directory):
         text = path.read_text(encoding="utf-8")
-        questionnaire = parse(text, str(path))
-        found.append((questionnaire.id, questionnaire.version, text))
+        found.append((parse(text, str(path)), text))
     return found
 
 
-async def load_catalog(sessions: async_sessionmaker[AsyncSession]) -> Catalog:
-    """Every stored questionnaire version, compiled."""
-    catalog = Catalog()
-    async with sessions() as db:
-        versions = await repo.stored_versions(db)
-    for stored in versions:
-        questionnaire = parse(stored.source, f"{stored.questionnaire_id}@{stored.version}")
-        catalog.add(questionnaire, status=stored.status, current=stored.current)
-    return catalog
+async def seed_questionnaires(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+) -> int:
+    """Store the files in QUESTIONNAIRES_DIR that the database does not have yet; the number
+    stored. The database is the source of truth: this only adds new (id, version) pairs, as
+    published versions, and never reopens a questionnaire closed or archived since."""
+    found = _read(settings.questionnaires_dir)
+    added = 0
+    async with sessions.begin() as db:
+        for questionnaire, source in found:
+            if await admin.seed(db, questionnaire, source, now=now, zone=settings.zone):
+                log.info("loaded questionnaire %s", questionnaire.key)
+                added += 1
+    return added
 
 
 async def build_services(settings: Settings, *, seed: bool = True) -> Services:
     """Migrate the database, seed it from QUESTIONNAIRES_DIR and compile the catalog."""
     engine = create_engine(settings.database_url)
+    reports: AsyncEngine | None = None
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         if seed:
-            sources = read_questionnaires(settings.questionnaires_dir)
-            async with sessions.begin() as db:
-                for questionnaire_id, version, source in sources:
-                    if await repo.sync_questionnaire(db, questionnaire_id, version, source):
-                        log.info("loaded questionnaire %s version %s", questionnaire_id, version)
-        catalog = await load_catalog(sessions)
+            await seed_questionnaires(sessions, settings, utc_now())
+        if is_sqlite(settings.database_url):
+            reports = create_engine(settings.database_url, reading=True)
+        services = Services(
+            settings,
+            engine,
+            sessions,
+            Catalog(),
+            Pseudonyms(settings.secret()),
+            reports_engine=reports,
+        )
+        await services.refresh_catalog()
     except BaseException:
         await engine.dispose()
+        if reports is not None:
+            await reports.dispose()
         raise
-    reports = (
-        create_engine(settings.database_url, reading=True)
-        if is_sqlite(settings.database_url)
-        else None
-    )
-    return Services(
-        settings, engine, sessions, catalog, Pseudonyms(settings.secret()), reports_engine=reports
-    )
+    return services

@@ -1,15 +1,821 @@
-"""Handlers: admin (being built; registered by bot.app.build_application)."""
+"""Administrators in their private chat: upload, preview, test and publish questionnaires,
+run their lifecycle in /beheer, and /export the responses.
+
+Every handler is wrapped in :func:`bot.access.admin_only` (checked on the server for every
+command and every button, whatever the button claims) and every action is written to the
+audit log with who and when. Non-administrators sending a document never reach this module:
+the upload handler only matches ADMIN_USER_IDS, so residents get the usual "unsupported"
+answer from the resident conversation.
+
+A resident in the middle of a questionnaire when it closes may finish it (until their
+session times out, SESSION_TIMEOUT): closing stops new starts and resuming a paused one,
+it does not cut anyone off mid-sentence. Archiving ends whatever is still in progress.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import asyncio
+import contextlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
+from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import access, jobs, render
+from bot import admin_views as views
+from bot.export import csv_text, export_table, xlsx_bytes
+from bot.handlers import outcomes
 from bot.services import Services
+from flows import engine
+from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
+from flows.machine import Flow
+from flows.schema import SLUG
+from flows.texts import COMMANDS, Html, Language, language_of, plain_text, raw, t
+from flows.texts_admin import ADMIN_COMMANDS
+from storage import admin as store
+from storage import audit, repo
+from storage.admin import Refused
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+def admin_only(action: str) -> Callable[[Handler], Handler]:
+    """:func:`bot.access.admin_only`, typed as the coroutine function PTB's handlers want."""
+
+    def decorate(handler: Handler) -> Handler:
+        return cast(Handler, access.admin_only(action)(handler))
+
+    return decorate
+
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW = filters.UpdateType.MESSAGE
+YAML_SUFFIXES = (".yaml", ".yml")
+YAML_TYPES = frozenset(
+    {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/vnd.yaml"}
+)
+SHOWN = "admin.shown"  # bot_data: what each admin message shows (no "message is not modified")
+MENU_PENDING = "admin.menu_pending"  # bot_data: administrators whose menu could not be set
+NOTICE_CHARS = 200  # answerCallbackQuery's limit
 
 
 def register(application: Application, services: Services) -> None:  # type: ignore[type-arg]
     """Add this feature's handlers and jobs to the application."""
+    settings = services.settings
+    add = application.add_handler
+    add(CommandHandler("beheer", beheer, filters=PRIVATE & NEW))
+    add(CommandHandler("export", export_command, filters=PRIVATE & NEW))
+    if settings.admin_user_ids:
+        # Only administrators' documents: anybody else's go on to the resident conversation.
+        only_admins = filters.User(user_id=settings.admin_user_ids)
+        add(MessageHandler(PRIVATE & NEW & filters.Document.ALL & only_admins, upload))
+    add(CallbackQueryHandler(button, pattern=rf"^{views.PREFIX}:"))
+    application.bot_data[SHOWN] = Shown(2_000)
+    application.bot_data[MENU_PENDING] = set()
+    # Opening and closing on opens_at/closes_at: once across workers (bot.jobs).
+    jobs.repeating(application, "lifecycle", lifecycle, interval=settings.jobs_interval)
+    # The catalog lives in each worker's memory, so every worker refreshes its own: not a
+    # bot.jobs job (those run on one worker at a time).
+    queue = application.job_queue
+    if queue is not None:
+        queue.run_repeating(
+            _refresh_catalog,
+            interval=settings.jobs_interval,
+            first=settings.jobs_interval,
+            name="catalog",
+        )
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """The administrators' command menu, in their private chats only."""
+    """The administrators' command menu, in their private chats only: the residents'
+    commands plus /beheer, /moderatie, /terugkoppeling and /export."""
+    services: Services = application.bot_data["services"]
+    pending: set[int] = application.bot_data.setdefault(MENU_PENDING, set())
+    for admin_id in services.settings.admin_user_ids:
+        if not await _set_menu(application.bot, admin_id):
+            pending.add(admin_id)
+
+
+async def _set_menu(bot: Bot, admin_id: int) -> bool:
+    scope = BotCommandScopeChat(admin_id)  # a private chat's id is the user's id
+    try:
+        for language, code in (("nl", None), ("en", "en")):
+            commands = [
+                BotCommand(name, text)
+                for name, text in COMMANDS[language] + ADMIN_COMMANDS[language]
+            ]
+            await bot.set_my_commands(commands, scope=scope, language_code=code)
+    except TelegramError as exc:  # "chat not found": the administrator never wrote to the bot
+        log.warning("administrator menu not set yet (%s); set at their first admin command", exc)
+        return False
+    return True
+
+
+async def _ensure_menu(context: Context, user: User) -> None:
+    pending: set[int] = context.bot_data.setdefault(MENU_PENDING, set())
+    if user.id in pending and await _set_menu(context.bot, user.id):
+        pending.discard(user.id)
+
+
+class Shown:
+    """What the bot last showed in an administrator's message, so that a double tap does not
+    edit it to the same content (Telegram refuses "message is not modified")."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, int], str] = OrderedDict()
+
+    def same(self, key: tuple[int, int], fingerprint: str) -> bool:
+        return self._items.get(key) == fingerprint
+
+    def put(self, key: tuple[int, int], fingerprint: str) -> None:
+        self._items[key] = fingerprint
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _fingerprint(text: str, keyboard: views.Keyboard | None) -> str:
+    return text + "\x00" + (json.dumps(keyboard.to_dict(), sort_keys=True) if keyboard else "")
+
+
+def _services(context: Context) -> Services:
+    services: Services = context.bot_data["services"]
+    return services
+
+
+def _language(user: User | None) -> Language:
+    return language_of(user.language_code if user else None)
+
+
+def _notice(text: str) -> str:
+    plain = plain_text(text)
+    return plain if len(plain) <= NOTICE_CHARS else plain[: NOTICE_CHARS - 1] + "…"
+
+
+async def _send(
+    context: Context, chat_id: int, text: str, keyboard: views.Keyboard | None = None
+) -> Message:
+    sent = await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+    shown: Shown = context.bot_data[SHOWN]
+    shown.put((chat_id, sent.message_id), _fingerprint(text, keyboard))
+    return sent
+
+
+async def _show(
+    context: Context, query: CallbackQuery, text: str, keyboard: views.Keyboard | None
+) -> None:
+    """Change the message the button was on (a new message if it is too old to edit)."""
+    message = query.message
+    if not isinstance(message, Message):
+        await _send(context, query.from_user.id, text, keyboard)
+        return
+    shown: Shown = context.bot_data[SHOWN]
+    key = (message.chat.id, message.message_id)
+    fingerprint = _fingerprint(text, keyboard)
+    if shown.same(key, fingerprint):
+        return
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+    shown.put(key, fingerprint)
+
+
+async def _drop_buttons(context: Context, query: CallbackQuery) -> None:
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        shown: Shown = context.bot_data[SHOWN]
+        key = (message.chat.id, message.message_id)
+        fingerprint = _fingerprint(message.text_html or "", None)
+        if shown.same(key, fingerprint):
+            return
+        shown.put(key, fingerprint)
+        try:
+            await message.edit_reply_markup(reply_markup=None)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+def _looks_like_yaml(name: str | None, mime: str | None) -> bool:
+    if name:
+        return name.lower().endswith(YAML_SUFFIXES)
+    return (mime or "").lower() in YAML_TYPES
+
+
+@admin_only("upload")
+async def upload(update: Update, context: Context) -> None:
+    """A questionnaire YAML sent as a document: validated, kept as a draft, previewed."""
+    services = _services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    await _ensure_menu(context, user)
+    language = _language(user)
+    document = message.document
+    name = document.file_name or "questionnaire.yaml"
+    chat_id = message.chat_id
+
+    async def refuse(key: str, reason: str, **params: object) -> None:
+        await _audit(services, "upload", user, None, {"file": name, "result": reason})
+        await _send(context, chat_id, t(language, key, **params))
+
+    if not _looks_like_yaml(document.file_name, document.mime_type):
+        await refuse("admin.upload.not_yaml", "not_yaml")
+        return
+    limit_kb = MAX_FILE_BYTES // 1024
+    if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
+        size_kb = -(-document.file_size // 1024)
+        await refuse("admin.upload.too_big", "too_big", size=size_kb, max=limit_kb)
+        return
+    try:
+        file = await document.get_file()
+        data = bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("could not download an uploaded questionnaire: %s", exc)
+        await _send(context, chat_id, t(language, "admin.upload.download_failed"))
+        return
+    if len(data) > MAX_FILE_BYTES:
+        await refuse("admin.upload.too_big", "too_big", size=-(-len(data) // 1024), max=limit_kb)
+        return
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        await refuse("admin.upload.not_utf8", "not_utf8")
+        return
+    try:
+        questionnaire = parse(source, name)
+    except QuestionnaireError as exc:
+        await _audit(
+            services,
+            "upload",
+            user,
+            None,
+            {"file": name, "result": "invalid", "problems": len(exc.problems)},
+        )
+        await _send(context, chat_id, views.problems_text(name, exc.problems, language))
+        return
+    now = services.clock()
+    refusal: Refused | None = None
+    async with services.sessions.begin() as db:
+        try:
+            draft = await store.store_draft(
+                db, questionnaire, source, uploaded_by=user.id, now=now
+            )
+        except Refused as exc:
+            refusal = exc
+        await audit.record(
+            db,
+            "upload",
+            actor=user.id,
+            target=questionnaire.id,
+            detail={
+                "file": name,
+                "version": questionnaire.version,
+                "result": refusal.code if refusal else "draft",
+            },
+            now=now,
+        )
+    if refusal is not None:
+        await _send(
+            context, chat_id, views.refused_text(refusal, language, services.settings.zone)
+        )
+        return
+    await services.refresh_catalog()
+    log.info("administrator uploaded a draft of %s", questionnaire.key)
+    text = views.preview_text(
+        questionnaire,
+        live_version=draft.live_version,
+        replaced=draft.replaced,
+        now=now,
+        zone=services.settings.zone,
+        language=language,
+    )
+    keyboard = views.preview_keyboard(questionnaire.id, questionnaire.version, language)
+    await _send(context, chat_id, text, keyboard)
+
+
+async def _audit(
+    services: Services,
+    action: str,
+    user: User,
+    target: str | None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    async with services.sessions.begin() as db:
+        await audit.record(
+            db, action, actor=user.id, target=target, detail=detail, now=services.clock()
+        )
+
+
+# --- /beheer ----------------------------------------------------------------------------------
+
+
+async def _overview(services: Services) -> tuple[list[store.QuestionnaireState], dict[str, Flow]]:
+    async with services.sessions() as db:
+        states = await store.overview(db)
+    catalog = services.catalog
+    flows: dict[str, Flow] = {}
+    for state in states:
+        flow = catalog.current(state.id) or catalog.get(state.id, state.current_version)
+        if flow is not None:
+            flows[state.id] = flow
+    return states, flows
+
+
+@admin_only("beheer")
+async def beheer(update: Update, context: Context) -> None:
+    """/beheer: every questionnaire with its status and responses, as buttons."""
+    services = _services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    await _ensure_menu(context, user)
+    states, flows = await _overview(services)
+    text, keyboard = views.list_view(states, flows, 0, _language(user))
+    await _send(context, message.chat_id, text, keyboard)
+
+
+def _questionnaire_id(query: CallbackQuery) -> str | None:
+    parts = (query.data or "").split(":")
+    qid = parts[2] if len(parts) == 3 else ""
+    return qid if SLUG.match(qid) else None
+
+
+def _draft_key(query: CallbackQuery) -> tuple[str, int] | None:
+    parts = (query.data or "").split(":")
+    if len(parts) != 4 or not SLUG.match(parts[2]) or not parts[3].isdigit():
+        return None
+    if len(parts[3]) > len(str(store.MAX_VERSION)):
+        return None
+    return parts[2], int(parts[3])
+
+
+async def _stale(query: CallbackQuery) -> None:
+    await query.answer(raw(_language(query.from_user), "stale.short"))
+
+
+async def list_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    page = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() and len(parts[2]) < 4 else 0
+    states, flows = await _overview(_services(context))
+    text, keyboard = views.list_view(states, flows, page, _language(query.from_user))
+    await query.answer()
+    await _show(context, query, text, keyboard)
+
+
+async def _detail(
+    context: Context, query: CallbackQuery, questionnaire_id: str, notice: str | None = None
+) -> None:
+    services = _services(context)
+    language = _language(query.from_user)
+    states, flows = await _overview(services)
+    state = next((s for s in states if s.id == questionnaire_id), None)
+    if state is None:
+        await query.answer(_notice(t(language, "admin.refused.unknown")))
+        text, keyboard = views.list_view(states, flows, 0, language)
+        await _show(context, query, text, keyboard)
+        return
+    await query.answer(notice)
+    text, detail_keyboard = views.detail_view(
+        state,
+        flows.get(state.id),
+        page=views.page_of(states, state.id),
+        zone=services.settings.zone,
+        language=language,
+    )
+    await _show(context, query, text, detail_keyboard)
+
+
+async def detail_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    qid = _questionnaire_id(query)
+    if qid is None:
+        await _stale(query)
+        return
+    await _detail(context, query, qid)
+
+
+def _confirm(action: str) -> Handler:
+    async def ask(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        qid = _questionnaire_id(query)
+        services = _services(context)
+        if qid is None:
+            await _stale(query)
+            return
+        language = _language(query.from_user)
+        flow = services.catalog.current(qid)
+        title = flow.questionnaire.title.get(language) if flow else qid
+        text, keyboard = views.confirm_view(action, qid, title, language)
+        await query.answer()
+        await _show(context, query, text, keyboard)
+
+    return ask
+
+
+def _transition(action: str) -> Handler:
+    async def change(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        qid = _questionnaire_id(query)
+        if qid is None:
+            await _stale(query)
+            return
+        services = _services(context)
+        language = _language(query.from_user)
+        try:
+            await _carry_out(services, action, qid, actor=query.from_user.id, via="telegram")
+        except Refused as exc:
+            notice = views.refused_text(exc, language, services.settings.zone)
+            await _detail(context, query, qid, _notice(notice))
+            return
+        await _detail(context, query, qid, raw(language, f"admin.done.{action}"))
+
+    return change
+
+
+async def _carry_out(
+    services: Services,
+    action: str,
+    questionnaire_id: str,
+    *,
+    actor: int | None,
+    via: str,
+    detail: dict[str, object] | None = None,
+) -> store.Change:
+    """Open, close or archive, with its audit entry; then this worker's catalog follows."""
+    now = services.clock()
+    async with services.sessions.begin() as db:
+        change = await store.transition(
+            db, questionnaire_id, action, now=now, zone=services.settings.zone
+        )
+        await audit.record(
+            db,
+            action,
+            actor=actor,
+            via=via,
+            target=questionnaire_id,
+            detail={"from": change.before, "to": change.after, **(detail or {})},
+            now=now,
+        )
+    await services.refresh_catalog()
+    log.info("questionnaire %s: %s -> %s (%s)", questionnaire_id, change.before, change.after, via)
+    return change
+
+
+# --- preview buttons: test, publish, cancel ----------------------------------------------------
+
+
+async def draft_button(update: Update, context: Context) -> None:
+    """Show the preview of a waiting draft again (from /beheer), with its buttons."""
+    query = update.callback_query
+    assert query is not None
+    key = _draft_key(query)
+    services = _services(context)
+    language = _language(query.from_user)
+    flow = services.catalog.get(*key) if key else None
+    if key is None or flow is None:
+        await query.answer(_notice(t(language, "admin.refused.gone")))
+        return
+    async with services.sessions() as db:
+        state = await store.state_of(db, key[0])
+    await query.answer()
+    text = views.preview_text(
+        flow.questionnaire,
+        live_version=state.current_version if state and state.published else None,
+        replaced=False,
+        now=services.clock(),
+        zone=services.settings.zone,
+        language=language,
+    )
+    await _send(context, query.from_user.id, text, views.preview_keyboard(*key, language))
+
+
+async def test_button(update: Update, context: Context) -> None:
+    """ "Zelf testen": the administrator takes the draft; the session is a test run, which
+    no digest, count or export includes. The resident conversation carries it on."""
+    query = update.callback_query
+    assert query is not None
+    services = _services(context)
+    user = query.from_user
+    key = _draft_key(query)
+    flow = services.catalog.get(*key) if key else None
+    if key is not None and flow is None and await services.refresh_catalog():
+        flow = services.catalog.get(*key)  # made by another worker a moment ago
+    if key is None or flow is None:
+        await query.answer(_notice(t(_language(user), "admin.refused.gone")))
+        return
+    now = services.clock()
+    chat_id = query.message.chat.id if query.message else user.id
+    async with services.sessions.begin() as db:
+        pseudonym = services.pseudonyms.of(user.id)
+        resident = await repo.find_resident(db, pseudonym)
+        if resident is None or not resident.consented:
+            # Pressing "Zelf testen" is the administrator's own choice to take part.
+            resident = await repo.register_resident(
+                db,
+                pseudonym,
+                language=resident.language if resident else _language(user),
+                consent="given",
+                chat_id=chat_id,
+                now=now,
+            )
+        session = await repo.start_session(
+            db, resident.id, key[0], key[1], engine.start(flow), is_test=True, now=now
+        )
+        await audit.record(
+            db, "test", actor=user.id, target=key[0], detail={"version": key[1]}, now=now
+        )
+    language = resident.language
+    await query.answer(raw(language, "admin.test.short"))
+    questionnaire = flow.questionnaire
+    title = questionnaire.title.get(language)
+    await _send(context, chat_id, t(language, "admin.test.start", title=title, version=key[1]))
+    await context.bot.send_message(
+        chat_id, render.intro_text(flow, language), parse_mode=ParseMode.HTML
+    )
+    prompt = engine.prompt(flow, session.state)
+    token = services.pseudonyms.button_token(session.id, session.state.current)
+    await context.bot.send_message(
+        chat_id,
+        render.question_text(prompt, language),
+        parse_mode=ParseMode.HTML,
+        reply_markup=render.question_keyboard(prompt, token, language),
+    )
+
+
+async def publish_button(update: Update, context: Context) -> None:
+    """ "Publiceren": new sessions start on this version; running ones keep theirs."""
+    query = update.callback_query
+    assert query is not None
+    services = _services(context)
+    user = query.from_user
+    language = _language(user)
+    key = _draft_key(query)
+    if key is None:
+        await _stale(query)
+        return
+    qid, version = key
+    now = services.clock()
+    try:
+        async with services.sessions.begin() as db:
+            published = await store.publish(db, qid, version, now=now, zone=services.settings.zone)
+            await audit.record(
+                db,
+                "publish",
+                actor=user.id,
+                target=qid,
+                detail={"version": version, "status": published.status},
+                now=now,
+            )
+    except Refused as exc:
+        await query.answer(_notice(views.refused_text(exc, language, services.settings.zone)))
+        return
+    await services.refresh_catalog()
+    log.info("administrator published %s@%s (%s)", qid, version, published.status)
+    await query.answer()
+    await _drop_buttons(context, query)
+    flow = services.catalog.get(qid, version)
+    questionnaire = flow.questionnaire if flow else None
+    title = questionnaire.title.get(language) if questionnaire else qid
+    text: Html
+    if published.previous_version is not None:
+        text = t(
+            language,
+            "admin.published.update",
+            title=title,
+            version=version,
+            previous=published.previous_version,
+        )
+    elif published.status == store.DRAFT and questionnaire is not None:
+        opens = views.when(questionnaire.opens_at, services.settings.zone, language)
+        text = t(language, "admin.published.scheduled", title=title, version=version, date=opens)
+    elif published.status == store.CLOSED:
+        text = t(language, "admin.published.closed", title=title, version=version)
+    else:
+        text = t(language, "admin.published.open", title=title, version=version)
+    chat_id = query.message.chat.id if query.message else user.id
+    await _send(context, chat_id, text)
+    await outcomes.offer_invitation(context.bot, services, chat_id, user.id, qid)
+
+
+async def cancel_button(update: Update, context: Context) -> None:
+    """ "Annuleren": the draft and its test runs are thrown away."""
+    query = update.callback_query
+    assert query is not None
+    services = _services(context)
+    user = query.from_user
+    language = _language(user)
+    key = _draft_key(query)
+    if key is None:
+        await _stale(query)
+        return
+    qid, version = key
+    now = services.clock()
+    async with services.sessions.begin() as db:
+        discarded = await store.discard_draft(db, qid, version)
+        if discarded:
+            await audit.record(
+                db, "cancel", actor=user.id, target=qid, detail={"version": version}, now=now
+            )
+    if not discarded:
+        await query.answer(_notice(t(language, "admin.refused.gone")))
+        return
+    await services.refresh_catalog()
+    await query.answer()
+    await _drop_buttons(context, query)
+    chat_id = query.message.chat.id if query.message else user.id
+    await _send(context, chat_id, t(language, "admin.cancelled", id=qid, version=version))
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+async def send_export(context: Context, chat_id: int, user: User, questionnaire_id: str) -> bool:
+    """The CSV and Excel files of one questionnaire; False (and a message) when unknown."""
+    services = _services(context)
+    language = _language(user)
+    try:
+        table, flow = await export_table(services, questionnaire_id)
+    except LookupError:
+        currents = list(services.catalog.currents())
+        await _send(
+            context,
+            chat_id,
+            t(
+                language,
+                "admin.export.unknown",
+                id=questionnaire_id,
+                ids=views.ids_text(currents, language),
+            ),
+        )
+        return False
+    title = flow.questionnaire.title.get(language)
+    spreadsheet = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
+    day = services.clock().astimezone(services.settings.zone).date().isoformat()
+    name = f"{questionnaire_id}-{day}"
+    caption = t(language, "admin.export.caption", title=title, count=len(table.rows))
+    await context.bot.send_document(
+        chat_id,
+        document=csv_text(table).encode("utf-8"),
+        filename=f"{name}.csv",
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+    )
+    await context.bot.send_document(chat_id, document=spreadsheet, filename=f"{name}.xlsx")
+    await _audit(
+        services,
+        "export",
+        user,
+        questionnaire_id,
+        {"rows": len(table.rows), "formats": ["csv", "xlsx"]},
+    )
+    return True
+
+
+@admin_only("export")
+async def export_command(update: Update, context: Context) -> None:
+    """/export <id>: the responses as CSV and Excel, pseudonymous."""
+    services = _services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    await _ensure_menu(context, user)
+    language = _language(user)
+    wanted = context.args[0].strip().lower() if context.args else ""
+    if not wanted:
+        currents = list(services.catalog.currents())
+        if not currents:
+            await _send(context, message.chat_id, t(language, "admin.export.none"))
+            return
+        text = t(
+            language,
+            "admin.export.usage",
+            example=currents[0].questionnaire.id,
+            ids=views.ids_text(currents, language),
+        )
+        await _send(context, message.chat_id, text)
+        return
+    await send_export(context, message.chat_id, user, wanted[:80])
+
+
+async def export_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    qid = _questionnaire_id(query)
+    if qid is None:
+        await _stale(query)
+        return
+    await query.answer()
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await send_export(context, chat_id, query.from_user, qid)
+
+
+# --- buttons ----------------------------------------------------------------------------------
+
+
+async def _unknown_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await _stale(query)
+
+
+BUTTONS: dict[str, Handler] = {
+    "l": admin_only("beheer")(list_button),
+    "q": admin_only("beheer")(detail_button),
+    "open": admin_only("open")(_transition("open")),
+    "close?": admin_only("close")(_confirm("close")),
+    "close": admin_only("close")(_transition("close")),
+    "archive?": admin_only("archive")(_confirm("archive")),
+    "archive": admin_only("archive")(_transition("archive")),
+    "export": admin_only("export")(export_button),
+    "draft": admin_only("beheer")(draft_button),
+    "test": admin_only("test")(test_button),
+    "pub": admin_only("publish")(publish_button),
+    "del": admin_only("cancel")(cancel_button),
+}
+UNKNOWN_BUTTON = admin_only("button")(_unknown_button)
+
+
+async def button(update: Update, context: Context) -> None:
+    """Every ``adm:`` button; each kind is checked against ADMIN_USER_IDS (and a refused
+    attempt audited under its own action name) before anything happens."""
+    query = update.callback_query
+    if query is None:
+        return
+    parts = (query.data or "").split(":")
+    handler = BUTTONS.get(parts[1] if len(parts) > 1 else "", UNKNOWN_BUTTON)
+    try:
+        await handler(update, context)
+    except Exception:
+        # Never leave the button spinning; the error handler apologises and logs.
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        raise
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+async def lifecycle(services: Services, bot: Bot) -> None:
+    """Open questionnaires whose opens_at has come and close those whose closes_at has:
+    a condition over the stored data, so a moment missed while the bot was down is caught
+    up at the first run after a restart."""
+    await services.refresh_catalog()  # another worker may have published meanwhile
+    now = services.clock()
+    async with services.sessions.begin() as db:
+        changes = await store.apply_schedule(db, now=now, zone=services.settings.zone)
+        for change in changes:
+            await audit.record(
+                db,
+                "open" if change.after == store.OPEN else "close",
+                actor=None,
+                via="system",
+                target=change.questionnaire_id,
+                detail={"from": change.before, "to": change.after, "at": change.at.isoformat()},
+                now=now,
+            )
+    if changes:
+        await services.refresh_catalog()
+        for change in changes:
+            log.info(
+                "questionnaire %s: %s -> %s on schedule",
+                change.questionnaire_id,
+                change.before,
+                change.after,
+            )
+
+
+async def _refresh_catalog(context: Context) -> None:
+    try:
+        await _services(context).refresh_catalog()
+    except Exception:
+        log.exception("refreshing the questionnaire catalog failed; trying again later")

@@ -1,13 +1,21 @@
-"""storage.repo.export_rows: one row per response that counts, on each database."""
+"""storage.repo.export_rows: one row per response that counts, on each database; and the
+CSV and Excel files bot.export makes of them."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import openpyxl
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.export import build_table, csv_text, xlsx_bytes
+from flows.loader import parse
+from flows.machine import Flow
 from flows.schema import END
 from storage import repo
 from storage.models import Answer, Resident, Session
@@ -147,3 +155,63 @@ async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str)
     assert [r.answers["tevreden"] for r in rows] == [n % 5 + 1 for n in range(1, count + 1)]
     assert [n for n, r in enumerate(rows, 1) if "wijk" in r.answers] == [1, 500, 501]
     assert {r.pseudonym for r in rows} == {None}
+
+
+# --- the files: bot.export ---------------------------------------------------------------------
+
+
+async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: str) -> None:
+    """Two header rows in CSV and Excel alike; a typed formula stays text in both."""
+    second = variant(mini, version=2).replace('"Waarom?"', '"Waarom ben je (on)tevreden?"')
+    await sync(sessions, "mini", 2, second)
+    ann, bob = await register(sessions, "ann"), await register(sessions, "bob")
+    done = await complete(sessions, ann.id)
+    formula = '=HYPERLINK("http://example.invalid","klik")'
+    typed = await run(
+        sessions,
+        await start(sessions, bob.id, version=2),
+        [("tevreden", 1, "waarom"), ("waarom", formula, "bakken")],
+    )
+    flows = {1: Flow(parse(mini)), 2: Flow(parse(second))}
+    table = build_table(flows, await export(sessions), ZoneInfo("Europe/Amsterdam"))
+
+    rows = list(csv.reader(io.StringIO(csv_text(table))))
+    assert rows[0] == [
+        "response", "version", "started", "completed", "status",
+        "tevreden", "waarom", "bakken", "wijk",
+    ]  # fmt: skip
+    assert rows[1] == [
+        "Reactie (pseudoniem)",
+        "Versie",
+        "Begonnen (dag)",
+        "Afgerond (dag)",
+        "Status",
+        "Hoe tevreden ben je?",
+        "Waarom ben je (on)tevreden?",
+        "Welke bakken?",
+        "Waar woon je?",
+    ]  # fmt: skip
+    assert rows[2][:2] == ["ann", "1"] and rows[2][4:] == [
+        "complete", "2", "De bakken zitten altijd vol", "GFT; PMD", "Noord",
+    ]  # fmt: skip
+    assert rows[3][:2] == ["bob", "2"] and rows[3][4:] == [
+        "incomplete",
+        "1",
+        "'" + formula,
+        "",
+        "",
+    ]
+    assert done.completed_at is not None and typed.completed_at is None
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table, "Mini")))
+    sheet = book["Antwoorden"]
+    assert sheet.freeze_panes == "B3"
+    assert sheet["G4"].value == formula and sheet["G4"].data_type == "s"  # text, not a formula
+    assert sheet["F3"].value == 2  # a number
+    codebook = [list(r) for r in book["Vragen"].iter_rows(values_only=True)]
+    assert codebook[1:] == [
+        ["tevreden", "Hoe tevreden ben je?", "schaal", "1 tot en met 5"],
+        ["waarom", "Waarom ben je (on)tevreden?", "open tekst", None],
+        ["bakken", "Welke bakken?", "meerdere keuzes", "gft = GFT; papier = Papier; pmd = PMD"],
+        ["wijk", "Waar woon je?", "wijk", "centrum = Centrum; noord = Noord"],
+    ]

@@ -1,0 +1,636 @@
+"""Questionnaire administration: drafts, publishing, the lifecycle, and response counts.
+
+Lifecycle of a questionnaire (``questionnaires.status``)::
+
+    draft ──publish──> open ──close──> closed ──archive──> archived
+      │  (opens_at in      ^              │
+      │   the future:      └────open──────┘
+      │   stays draft, the schedule opens it)
+      └──close/archive (a scheduled one that should not open after all)
+
+A *draft version* is a row in ``questionnaire_versions`` with ``published_at`` NULL: an
+upload being previewed or tested. Residents never start one. A questionnaire that was never
+published has status ``draft`` and points (``current_version``) at its draft.
+
+``opens_at`` and ``closes_at`` of the current version are honoured by
+:func:`apply_schedule`, a condition over the stored data (run by a job), so a moment that
+passed while the bot was down is caught up at the next run.
+
+As everywhere in ``storage``: the caller owns the transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.catalog import Key, Listed
+from flows.engine import availability
+from flows.loader import parse
+from flows.schema import Questionnaire
+from storage.models import Answer, QuestionnaireRecord, QuestionnaireVersion, Session
+from storage.repo import ACTIVE, COMPLETED, EXPIRED, PAUSED, REPLACED, ChangedVersionError
+from storage.repo import checksum as source_checksum
+
+DRAFT = "draft"
+OPEN = "open"
+CLOSED = "closed"
+ARCHIVED = "archived"
+STATUSES = (DRAFT, OPEN, CLOSED, ARCHIVED)
+ACTIONS = ("open", "close", "archive")
+# A version number must fit the INTEGER columns of every database, and a button's data.
+MAX_VERSION = 999_999
+
+
+class Refused(Exception):
+    """An administrator's request that cannot be carried out; ``code`` says why.
+
+    Codes: ``published`` (this version is already published), ``changed`` (a published
+    version with this number has other content), ``older`` (lower than the published
+    version ``live``), ``version`` (number too large), ``gone`` (no such draft),
+    ``unknown`` (no such questionnaire), ``unpublished`` (only a draft so far), ``same``
+    (already in that status), ``archived`` (archived for good), ``not_allowed`` (not from
+    this status), ``past`` (its closing date has passed).
+    """
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    questionnaire_id: str
+    version: int
+    new_questionnaire: bool  # no version of this id was published before
+    replaced: bool  # an earlier draft of this questionnaire was thrown away
+    live_version: int | None  # the published version residents start on now
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    questionnaire_id: str
+    version: int
+    source: str
+    checksum: str
+    loaded_at: datetime
+    published_at: datetime | None
+    uploaded_by: int | None
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    questionnaire_id: str
+    version: int
+    status: str  # the questionnaire's status afterwards
+    previous_version: int | None  # the version residents started on before
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    questionnaire_id: str
+    before: str
+    after: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireState:
+    """One questionnaire as /beheer and ``questionnaire list`` show it."""
+
+    id: str
+    status: str
+    current_version: int
+    published: bool  # False: never published, only a draft so far
+    opened_at: datetime | None
+    closed_at: datetime | None
+    draft_version: int | None  # an unpublished upload waiting for preview/test/publish
+    completed: int  # responses that count (no tests, no replaced revisions)
+    in_progress: int  # active or paused
+
+
+# --- Catalog --------------------------------------------------------------------------------
+
+
+async def catalog_listing(db: AsyncSession) -> list[Listed]:
+    """Every stored version without its source: cheap enough to run every few seconds."""
+    rows = await db.execute(
+        select(
+            QuestionnaireVersion.questionnaire_id,
+            QuestionnaireVersion.version,
+            QuestionnaireVersion.checksum,
+            QuestionnaireVersion.published_at,
+            QuestionnaireRecord.status,
+            QuestionnaireRecord.current_version,
+        )
+        .join(QuestionnaireRecord, QuestionnaireRecord.id == QuestionnaireVersion.questionnaire_id)
+        .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version)
+    )
+    return [
+        Listed(
+            qid,
+            version,
+            digest,
+            status,
+            current=published_at is not None and version == current_version,
+        )
+        for qid, version, digest, published_at, status, current_version in rows
+    ]
+
+
+async def sources(db: AsyncSession, keys: Iterable[Key]) -> dict[Key, str]:
+    """The YAML sources of the versions ``keys``."""
+    wanted = set(keys)
+    found: dict[Key, str] = {}
+    for qid in {qid for qid, _ in wanted}:
+        rows = await db.execute(
+            select(QuestionnaireVersion.version, QuestionnaireVersion.source).where(
+                QuestionnaireVersion.questionnaire_id == qid
+            )
+        )
+        for version, source in rows:
+            if (qid, version) in wanted:
+                found[(qid, version)] = source
+    return found
+
+
+# --- Versions -------------------------------------------------------------------------------
+
+
+async def get_version(db: AsyncSession, questionnaire_id: str, version: int) -> VersionInfo | None:
+    row = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    if row is None:
+        return None
+    return VersionInfo(
+        row.questionnaire_id,
+        row.version,
+        row.source,
+        row.checksum,
+        row.loaded_at,
+        row.published_at,
+        row.uploaded_by,
+    )
+
+
+async def _published_top(db: AsyncSession, questionnaire_id: str) -> int | None:
+    top = await db.scalar(
+        select(func.max(QuestionnaireVersion.version)).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.published_at.is_not(None),
+        )
+    )
+    return int(top) if top is not None else None
+
+
+async def _drop_version(db: AsyncSession, questionnaire_id: str, version: int) -> None:
+    """An unpublished version and its test runs (nobody else can have started it)."""
+    on_version = select(Session.id).where(
+        Session.questionnaire_id == questionnaire_id, Session.questionnaire_version == version
+    )
+    await db.execute(delete(Answer).where(Answer.session_id.in_(on_version)))
+    await db.execute(
+        delete(Session).where(
+            Session.questionnaire_id == questionnaire_id, Session.questionnaire_version == version
+        )
+    )
+    await db.execute(
+        delete(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.version == version,
+            QuestionnaireVersion.published_at.is_(None),
+        )
+    )
+
+
+def _check_version(version: int) -> None:
+    if version > MAX_VERSION:
+        raise Refused(
+            "version",
+            f"version {version} is too large; use at most {MAX_VERSION}",
+            max=MAX_VERSION,
+        )
+
+
+async def store_draft(
+    db: AsyncSession,
+    questionnaire: Questionnaire,
+    source: str,
+    *,
+    uploaded_by: int | None,
+    now: datetime,
+) -> Draft:
+    """Keep a validated upload as the questionnaire's draft (one draft per questionnaire:
+    an earlier one, with its test runs, is replaced). Raises :class:`Refused`."""
+    qid, version = questionnaire.id, questionnaire.version
+    _check_version(version)
+    digest = source_checksum(source)
+    existing = await db.get(QuestionnaireVersion, (qid, version))
+    if existing is not None and existing.published_at is not None:
+        if existing.checksum == digest:
+            raise Refused(
+                "published",
+                f"{qid} version {version} is already published",
+                questionnaire=qid,
+                version=version,
+            )
+        raise Refused(
+            "changed",
+            f"{qid} version {version} is already published with other content; "
+            "raise 'version' to publish the change",
+            questionnaire=qid,
+            version=version,
+        )
+    top = await _published_top(db, qid)
+    if top is not None and version < top:
+        raise Refused(
+            "older",
+            f"{qid} version {version} is older than the published version {top}",
+            questionnaire=qid,
+            version=version,
+            live=top,
+        )
+    drafts = list(
+        await db.scalars(
+            select(QuestionnaireVersion.version).where(
+                QuestionnaireVersion.questionnaire_id == qid,
+                QuestionnaireVersion.published_at.is_(None),
+            )
+        )
+    )
+    for old in drafts:
+        await _drop_version(db, qid, old)
+    if existing is not None:  # the same draft uploaded again: deleted above, added below
+        db.expunge(existing)
+    record = await db.get(QuestionnaireRecord, qid)
+    if record is None:
+        db.add(QuestionnaireRecord(id=qid, current_version=version, status=DRAFT, created_at=now))
+        await db.flush()
+    elif top is None:
+        record.current_version = version  # never published: the record points at the draft
+    db.add(
+        QuestionnaireVersion(
+            questionnaire_id=qid,
+            version=version,
+            source=source,
+            checksum=digest,
+            loaded_at=now,
+            published_at=None,
+            uploaded_by=uploaded_by,
+        )
+    )
+    await db.flush()
+    return Draft(qid, version, top is None, bool(drafts), top)
+
+
+async def discard_draft(db: AsyncSession, questionnaire_id: str, version: int) -> bool:
+    """Throw a draft away with its test runs; a questionnaire that only had this draft goes
+    too. False when there is no such draft (already published or discarded)."""
+    row = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    if row is None or row.published_at is not None:
+        return False
+    await _drop_version(db, questionnaire_id, version)
+    left = await db.scalar(
+        select(func.count()).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    )
+    if not left:
+        await db.execute(
+            delete(QuestionnaireRecord).where(QuestionnaireRecord.id == questionnaire_id)
+        )
+    await db.flush()
+    db.expunge_all()  # rows deleted in SQL must not linger in the identity map
+    return True
+
+
+def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def first_status(questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
+    """The status of a questionnaire published for the first time at ``now``."""
+    match availability(questionnaire, now, zone):
+        case "not_yet":
+            return DRAFT  # the schedule opens it at opens_at
+        case "closed":
+            return CLOSED
+    return OPEN
+
+
+def _first_publication(
+    record: QuestionnaireRecord,
+    questionnaire: Questionnaire,
+    now: datetime,
+    zone: tzinfo,
+    *,
+    seeding: bool = False,
+) -> None:
+    status = first_status(questionnaire, now, zone)
+    record.opened_at = now if status == OPEN else None
+    record.closed_at = _aware(questionnaire.closes_at, zone) if status == CLOSED else None
+    if seeding and status == CLOSED:
+        # Seeding runs before the bot's clock is known: it never closes by itself. The
+        # schedule (apply_schedule, on the bot's clock) closes it on its closes_at.
+        status, record.closed_at = OPEN, None
+    record.status = status
+
+
+async def publish(
+    db: AsyncSession, questionnaire_id: str, version: int, *, now: datetime, zone: tzinfo
+) -> Published:
+    """Make a draft the version new sessions start on. Sessions already running stay on
+    the version they started with. A first publication opens the questionnaire (or leaves
+    it to the schedule when ``opens_at`` lies ahead); a later one keeps its status."""
+    row = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    if row is None:
+        raise Refused(
+            "gone",
+            f"there is no draft {questionnaire_id} version {version}",
+            questionnaire=questionnaire_id,
+            version=version,
+        )
+    if row.published_at is not None:
+        raise Refused(
+            "published",
+            f"{questionnaire_id} version {version} is already published",
+            questionnaire=questionnaire_id,
+            version=version,
+        )
+    record = await db.get(QuestionnaireRecord, questionnaire_id)
+    assert record is not None  # a version always has its questionnaire (foreign key)
+    top = await _published_top(db, questionnaire_id)
+    if top is not None and version < top:
+        raise Refused(
+            "older",
+            f"{questionnaire_id} version {version} is older than the published version {top}",
+            questionnaire=questionnaire_id,
+            version=version,
+            live=top,
+        )
+    row.published_at = now
+    if top is None:
+        _first_publication(record, _parsed(row.source), now, zone)
+    record.current_version = version
+    await db.flush()
+    return Published(questionnaire_id, version, record.status, top)
+
+
+async def seed(
+    db: AsyncSession, questionnaire: Questionnaire, source: str, *, now: datetime, zone: tzinfo
+) -> bool:
+    """Store a version read from QUESTIONNAIRES_DIR, published at once; True when new.
+
+    Idempotent, and it never changes a known questionnaire's status: a closed or archived
+    questionnaire is not opened again by a file. The same (id, version) with other content
+    is refused (:class:`~storage.repo.ChangedVersionError`); a draft uploaded with that
+    number is left alone.
+    """
+    qid, version = questionnaire.id, questionnaire.version
+    digest = source_checksum(source)
+    stored = await db.get(QuestionnaireVersion, (qid, version))
+    if stored is not None:
+        if stored.published_at is not None and stored.checksum != digest:
+            raise ChangedVersionError(
+                f"questionnaire {qid} version {version} differs from the version "
+                f"already in the database; raise 'version' to publish the change"
+            )
+        return False
+    top = await _published_top(db, qid)
+    record = await db.get(QuestionnaireRecord, qid)
+    if record is None:
+        record = QuestionnaireRecord(id=qid, current_version=version, created_at=now)
+        db.add(record)
+    if top is None:
+        _first_publication(record, questionnaire, now, zone, seeding=True)
+        record.current_version = version
+    elif version > top:
+        record.current_version = version
+    await db.flush()
+    db.add(
+        QuestionnaireVersion(
+            questionnaire_id=qid,
+            version=version,
+            source=source,
+            checksum=digest,
+            loaded_at=now,
+            published_at=now,
+        )
+    )
+    await db.flush()
+    return True
+
+
+# --- Lifecycle ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed(source: str) -> Questionnaire:
+    """Stored sources were validated when stored; parsing them again is only for dates."""
+    return parse(source, "<stored questionnaire>")
+
+
+async def _current(db: AsyncSession, questionnaire_id: str) -> tuple[QuestionnaireRecord, bool]:
+    record = await db.get(QuestionnaireRecord, questionnaire_id)
+    if record is None:
+        raise Refused("unknown", f"no questionnaire {questionnaire_id!r}")
+    top = await _published_top(db, questionnaire_id)
+    return record, top is not None
+
+
+async def transition(
+    db: AsyncSession, questionnaire_id: str, action: str, *, now: datetime, zone: tzinfo
+) -> Change:
+    """``open``, ``close`` or ``archive`` a questionnaire by hand. Raises :class:`Refused`.
+
+    Opening is allowed from draft (published) and closed, unless the closing date has
+    passed (the schedule would close it again at once). A resident who is answering when
+    a questionnaire closes may finish (until SESSION_TIMEOUT); archiving ends what is still
+    in progress.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    record, published = await _current(db, questionnaire_id)
+    target = {"open": OPEN, "close": CLOSED, "archive": ARCHIVED}[action]
+    before = record.status
+    if not published:
+        raise Refused(
+            "unpublished",
+            f"{questionnaire_id} is a draft that was never published; publish it first",
+        )
+    if before == target:
+        raise Refused("same", f"{questionnaire_id} is already {target}", status=target)
+    if before == ARCHIVED:
+        raise Refused("archived", f"{questionnaire_id} is archived; that is final")
+    allowed = {OPEN: {DRAFT, CLOSED}, CLOSED: {OPEN, DRAFT}, ARCHIVED: {CLOSED, DRAFT}}[target]
+    if before not in allowed:
+        raise Refused(
+            "not_allowed",
+            f"{questionnaire_id} is {before}; close it before you archive it",
+            status=before,
+        )
+    if target == OPEN:
+        version = await db.get(QuestionnaireVersion, (questionnaire_id, record.current_version))
+        assert version is not None
+        questionnaire = _parsed(version.source)
+        if availability(questionnaire, now, zone) == "closed":
+            closes = _aware(questionnaire.closes_at, zone)
+            raise Refused(
+                "past",
+                f"{questionnaire_id} closed on {closes:%Y-%m-%d %H:%M} (closes_at); "
+                "publish a version with a later closes_at to open it again",
+                closes_at=closes,
+            )
+    values: dict[str, Any] = {"status": target}
+    if target == OPEN:
+        values.update(opened_at=now, closed_at=None)
+    elif target == CLOSED:
+        values["closed_at"] = now
+    elif record.closed_at is None:
+        values["closed_at"] = now  # archived without ever being closed: retention counts
+    result = await db.execute(
+        update(QuestionnaireRecord)
+        .where(QuestionnaireRecord.id == questionnaire_id, QuestionnaireRecord.status == before)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):  # another administrator was quicker
+        raise Refused("same", f"{questionnaire_id} changed meanwhile; look again", status=target)
+    if target == ARCHIVED:
+        await db.execute(
+            update(Session)
+            .where(
+                Session.questionnaire_id == questionnaire_id,
+                Session.status.in_((ACTIVE, PAUSED)),
+            )
+            .values(status=EXPIRED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.expire_all()
+    return Change(questionnaire_id, before, target, now)
+
+
+async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> list[Change]:
+    """Open and close questionnaires whose ``opens_at``/``closes_at`` has come.
+
+    Only moves forward: a scheduled draft opens, an open questionnaire closes. A
+    questionnaire closed or archived by hand is never reopened. ``opened_at``/``closed_at``
+    get the scheduled moment, also when the bot was down at that moment.
+    """
+    rows = await db.execute(
+        select(QuestionnaireRecord.id, QuestionnaireRecord.status, QuestionnaireVersion.source)
+        .join(
+            QuestionnaireVersion,
+            (QuestionnaireVersion.questionnaire_id == QuestionnaireRecord.id)
+            & (QuestionnaireVersion.version == QuestionnaireRecord.current_version),
+        )
+        .where(
+            QuestionnaireRecord.status.in_((DRAFT, OPEN)),
+            QuestionnaireVersion.published_at.is_not(None),
+        )
+        .order_by(QuestionnaireRecord.id)
+    )
+    changes: list[Change] = []
+    for qid, status, source in rows.all():
+        questionnaire = _parsed(source)
+        state = availability(questionnaire, now, zone)
+        opens = _aware(questionnaire.opens_at, zone) or now
+        closes = _aware(questionnaire.closes_at, zone) or now
+        values: dict[str, Any]
+        if status == DRAFT and state == "open":
+            target, at, values = OPEN, opens, {"opened_at": opens}
+        elif state == "closed":
+            target, at, values = CLOSED, closes, {"closed_at": closes}
+            if status == DRAFT:
+                values["opened_at"] = opens
+        else:
+            continue
+        result = await db.execute(
+            update(QuestionnaireRecord)
+            .where(QuestionnaireRecord.id == qid, QuestionnaireRecord.status == status)
+            .values(status=target, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0):
+            changes.append(Change(qid, status, target, at))
+    return changes
+
+
+# --- Overview -------------------------------------------------------------------------------
+
+
+async def response_counts(
+    db: AsyncSession, questionnaire_id: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """(completed, in progress) per questionnaire; test runs and replaced revisions left out."""
+    query = (
+        select(Session.questionnaire_id, Session.status, func.count())
+        .where(Session.is_test.is_(False), Session.status != REPLACED)
+        .group_by(Session.questionnaire_id, Session.status)
+    )
+    if questionnaire_id is not None:
+        query = query.where(Session.questionnaire_id == questionnaire_id)
+    counts: dict[str, tuple[int, int]] = {}
+    for qid, status, count in await db.execute(query):
+        done, going = counts.get(qid, (0, 0))
+        if status == COMPLETED:
+            done += count
+        elif status in (ACTIVE, PAUSED):
+            going += count
+        counts[qid] = (done, going)
+    return counts
+
+
+async def overview(
+    db: AsyncSession, questionnaire_id: str | None = None
+) -> list[QuestionnaireState]:
+    """Every questionnaire (or one) with its status, draft and response counts; open ones
+    first, then drafts, closed and archived, each by id."""
+    records = select(QuestionnaireRecord)
+    if questionnaire_id is not None:
+        records = records.where(QuestionnaireRecord.id == questionnaire_id)
+    versions = select(
+        QuestionnaireVersion.questionnaire_id,
+        QuestionnaireVersion.version,
+        QuestionnaireVersion.published_at,
+    )
+    if questionnaire_id is not None:
+        versions = versions.where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
+    published: set[str] = set()
+    drafts: dict[str, int] = {}
+    for qid, version, published_at in await db.execute(versions):
+        if published_at is None:
+            drafts[qid] = max(version, drafts.get(qid, 0))
+        else:
+            published.add(qid)
+    counts = await response_counts(db, questionnaire_id)
+    found = [
+        QuestionnaireState(
+            record.id,
+            record.status,
+            record.current_version,
+            record.id in published,
+            record.opened_at,
+            record.closed_at,
+            drafts.get(record.id),
+            *counts.get(record.id, (0, 0)),
+        )
+        for record in (await db.scalars(records)).all()
+    ]
+    order = {OPEN: 0, DRAFT: 1, CLOSED: 2, ARCHIVED: 3}
+    return sorted(found, key=lambda q: (order.get(q.status, 9), q.id))
+
+
+async def state_of(db: AsyncSession, questionnaire_id: str) -> QuestionnaireState | None:
+    found = await overview(db, questionnaire_id)
+    return found[0] if found else None

@@ -1,0 +1,196 @@
+"""``samenspraak questionnaire import|open|close|archive``, ``export --format xlsx`` and
+``samenspraak audit``, run in this process (``main()`` is what the console script calls)
+on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot.cli import main
+from tests.conftest import QUESTIONNAIRES
+
+MINI = Path(__file__).resolve().parent / "flows" / "data" / "mini.yaml"
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def samenspraak(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Run:
+    """``samenspraak ARGS...`` -> (exit status, standard output, standard error)."""
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("QUESTIONNAIRES_DIR", str(QUESTIONNAIRES))
+    monkeypatch.setenv("PSEUDONYM_SECRET", "cli-test")
+    monkeypatch.setenv("LOGNAME", "ambtenaar")  # who the audit log names for the terminal
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    status, _, err = run("questionnaire", "list")  # migrates and seeds the shipped ones
+    assert status == 0, err
+    return run
+
+
+def fiets(folder: Path, version: int = 1, **replace: str) -> Path:
+    source = MINI.read_text(encoding="utf-8").replace("id: mini\n", "id: fietsen\n", 1)
+    source = source.replace("\nversion: 1\n", f"\nversion: {version}\n", 1)
+    for old, new in replace.items():
+        source = source.replace(old, new)
+    path = folder / f"fietsen-{version}.yaml"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def listed(run: Run) -> dict[str, list[str]]:
+    status, out, _ = run("questionnaire", "list")
+    assert status == 0
+    return {row.split()[0]: row.split()[1:4] for row in out.splitlines()[1:]}
+
+
+def one_line_error(result: tuple[int, str, str], status: int, text: str) -> None:
+    code, out, err = result
+    assert (code, out) == (status, "")
+    assert err.count("\n") == 1 and err.startswith("samenspraak: "), err
+    assert text in err, err
+
+
+def test_import_as_draft_then_publish(samenspraak: Run, tmp_path: Path) -> None:
+    broken = fiets(tmp_path, 1, **{"type: scale": "type: schaal", "  en: Mini": ""})
+    status, out, err = samenspraak("questionnaire", "import", str(broken))
+    assert status == 1
+    assert out.splitlines() == [
+        f"{broken}:9: questions.tevreden.type: must be one of: "
+        "choice, multi, scale, yesno, text, number, area"
+    ]
+    assert err == "1 problem(s) found\n"
+
+    path = fiets(tmp_path)
+    status, out, err = samenspraak("questionnaire", "import", str(path))
+    assert (status, err) == (0, "")
+    assert out == (
+        "fietsen@1: stored as a draft; publish it with --publish, or preview, test and "
+        "publish it in Telegram (/beheer)\n"
+    )
+    assert "fietsen" not in listed(samenspraak)  # a draft is not offered
+
+    status, out, err = samenspraak("questionnaire", "import", str(path), "--publish")
+    assert (status, out, err) == (0, "fietsen@1: published, open\n", "")
+    assert listed(samenspraak)["fietsen"] == ["1", "open", "open"]
+
+    one_line_error(
+        samenspraak("questionnaire", "import", str(path), "--publish"),
+        1,
+        "fietsen version 1 is already published",
+    )
+    second = fiets(tmp_path, 2, **{"Korte lijst.": "Nieuwe lijst."})
+    status, out, _ = samenspraak("questionnaire", "import", str(second), "--publish")
+    assert (status, out) == (
+        0,
+        "fietsen@2: published, open; sessions started on version 1 finish on it\n",
+    )
+    assert listed(samenspraak)["fietsen"] == ["2", "open", "open"]
+    status, out, err = samenspraak("questionnaire", "import", str(tmp_path / "nergens.yaml"))
+    assert status == 1 and "cannot read" in out
+
+
+def test_open_close_archive(samenspraak: Run) -> None:
+    assert samenspraak("questionnaire", "close", "schoolroutes") == (
+        0,
+        "schoolroutes: open -> closed\n",
+        "",
+    )
+    assert listed(samenspraak)["schoolroutes"] == ["1", "closed", "closed"]
+    assert samenspraak("questionnaire", "open", "schoolroutes")[1] == (
+        "schoolroutes: closed -> open\n"
+    )
+    assert listed(samenspraak)["schoolroutes"] == ["1", "open", "open"]
+    one_line_error(
+        samenspraak("questionnaire", "archive", "schoolroutes"),
+        1,
+        "schoolroutes is open; close it before you archive it",
+    )
+    samenspraak("questionnaire", "close", "schoolroutes")
+    assert samenspraak("questionnaire", "archive", "schoolroutes")[1] == (
+        "schoolroutes: closed -> archived\n"
+    )
+    one_line_error(
+        samenspraak("questionnaire", "open", "schoolroutes"), 1, "schoolroutes is archived"
+    )
+    one_line_error(
+        samenspraak("questionnaire", "close", "parkeren"),
+        1,
+        "no questionnaire 'parkeren'; see `samenspraak questionnaire list`",
+    )
+    assert samenspraak("questionnaire", "close", "afvalinzameling")[0] == 0
+    one_line_error(
+        samenspraak("questionnaire", "close", "afvalinzameling"),
+        1,
+        "afvalinzameling is already closed",
+    )
+
+
+def test_export_xlsx(samenspraak: Run, tmp_path: Path) -> None:
+    target = tmp_path / "uit" / "groen.xlsx"
+    target.parent.mkdir()
+    status, out, err = samenspraak(
+        "export", "-q", "groen-in-de-wijk", "--format", "xlsx", "-o", str(target)
+    )
+    assert (status, out, err) == (0, "", f"0 response(s) written to {target}\n")
+    book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()))
+    rows = list(book["Antwoorden"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("response", "version", "started", "completed", "status")
+    assert rows[1][:5] == (
+        "Reactie (pseudoniem)",
+        "Versie",
+        "Begonnen (dag)",
+        "Afgerond (dag)",
+        "Status",
+    )
+    assert len(rows) == 2
+    one_line_error(
+        samenspraak("export", "-q", "groen-in-de-wijk", "--format", "xlsx"),
+        2,
+        "--format xlsx writes a file: add --output FILE.xlsx",
+    )
+    one_line_error(
+        samenspraak("export", "-q", "parkeren", "-f", "xlsx", "-o", str(tmp_path / "x.xlsx")),
+        1,
+        "no questionnaire 'parkeren'",
+    )
+    assert not (tmp_path / "x.xlsx").exists()
+    status, out, _ = samenspraak("export", "-q", "groen-in-de-wijk")
+    assert status == 0 and out.splitlines()[0].startswith("response,version,started")
+
+
+def test_audit_shows_who_did_what(samenspraak: Run, tmp_path: Path) -> None:
+    samenspraak("questionnaire", "import", str(fiets(tmp_path)), "--publish")
+    samenspraak("questionnaire", "close", "fietsen")
+    samenspraak("export", "-q", "fietsen", "-o", str(tmp_path / "f.csv"))
+    status, out, err = samenspraak("audit")
+    assert (status, err) == (0, "")
+    rows = [line.split(maxsplit=7) for line in out.splitlines()]
+    assert [row[2:7] for row in rows] == [
+        ["cli", "user", "ambtenaar", "upload", "fietsen"],
+        ["cli", "user", "ambtenaar", "publish", "fietsen"],
+        ["cli", "user", "ambtenaar", "close", "fietsen"],
+        ["cli", "user", "ambtenaar", "export", "fietsen"],
+    ]
+    assert rows[1][7] == "version=1 status=open"
+    assert rows[2][7] == "from=open to=closed"
+    status, out, _ = samenspraak("audit", "--action", "close")
+    assert status == 0 and len(out.splitlines()) == 1 and " close " in out
+    assert samenspraak("audit", "--since", "2999-01-01") == (0, "", "")
+    with pytest.raises(SystemExit) as bad:
+        samenspraak("audit", "--since", "gisteren")
+    assert bad.value.code == 2
