@@ -315,7 +315,7 @@ class Questionnaire(Strict):
 
     schema_version: Literal[1]
     id: Annotated[Slug, Field(max_length=MAX_QUESTIONNAIRE_ID_CHARS)]
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=999_999)  # fits a database INTEGER and button data
     theme: Label
     title: Label
     intro: IntroText

@@ -333,6 +333,7 @@ async def latest_session(
             Session.resident_id == resident_id,
             Session.questionnaire_id == questionnaire_id,
             Session.status != REPLACED,
+            Session.is_test.is_(False),  # an administrator's test run is not their response
         )
         .order_by(Session.started_at.desc(), Session.id.desc())
         .limit(1)
@@ -347,6 +348,7 @@ async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: st
             Session.resident_id == resident_id,
             Session.questionnaire_id == questionnaire_id,
             Session.status == COMPLETED,
+            Session.is_test.is_(False),
         )
         .limit(1)
     )
@@ -356,7 +358,9 @@ async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: st
 async def completed_questionnaires(db: AsyncSession, resident_id: int) -> set[str]:
     rows = await db.scalars(
         select(Session.questionnaire_id).where(
-            Session.resident_id == resident_id, Session.status == COMPLETED
+            Session.resident_id == resident_id,
+            Session.status == COMPLETED,
+            Session.is_test.is_(False),
         )
     )
     return set(rows)

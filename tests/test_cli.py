@@ -391,10 +391,17 @@ def test_export_csv(exported: Exported) -> None:
     assert result.stderr == ""
     table = list(csv.reader(io.StringIO(result.stdout)))
     assert table[0] == ["response", "version", "started", "completed", "status", *QUESTION_IDS]
+    assert table[1][:5] == [
+        "Reactie (pseudoniem)",
+        "Versie",
+        "Begonnen (dag)",
+        "Afgerond (dag)",
+        "Status",
+    ]
     if local_today() != exported.today:
         pytest.skip("midnight passed while the test ran")
-    assert table[1:] == expected_rows(exported.today)
-    for row in table[1:]:
+    assert table[2:] == expected_rows(exported.today)
+    for row in table[2:]:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[2])  # the day only, no time
     for user_id in IDS:  # no Telegram id (= private chat id) and no name anywhere
         assert str(user_id) not in result.stdout
