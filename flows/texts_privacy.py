@@ -57,6 +57,10 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         "nl": "• Taal: {language}. Je doet mee sinds {date}.",
         "en": "• Language: {language}. You have taken part since {date}.",
     },
+    "mydata.consent.refused": {
+        "nl": "• Taal: {language}. Je zei op {date} dat je niet wilt meedoen.",
+        "en": "• Language: {language}. On {date} you said you did not want to take part.",
+    },
     "mydata.contact.yes": {
         "nl": "• Je chatnummer, zodat we je een bericht kunnen sturen.",
         "en": "• Your chat number, so that we can send you a message.",
@@ -74,8 +78,11 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         "en": "• Answers: {count}, of which {texts} in your own words.",
     },
     "mydata.subscriptions": {
-        "nl": "• Berichten die je wilt krijgen: {count}.",
-        "en": "• Messages you asked for: {count}.",
+        "nl": (
+            "• Onderwerpen waarover je berichten wilt krijgen: {count}. "
+            "Aanpassen kan met /instellingen."
+        ),
+        "en": "• Topics you want messages about: {count}. Change them with /instellingen.",
     },
     "mydata.subscriptions.none": {
         "nl": "• Je krijgt geen berichten over uitkomsten of nieuwe vragenlijsten.",
@@ -97,22 +104,22 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "<b>Alles van jou wissen?</b>\n"
             "Dan wissen we:\n"
             "• je chatnummer\n"
-            "• de berichten die je wilt krijgen\n"
+            "• welke berichten je van ons wilt krijgen\n"
             "• de teksten die je zelf hebt getypt\n\n"
             "Je andere antwoorden blijven bestaan, maar zonder link naar jou. Zo kloppen de "
-            "cijfers die de gemeente al heeft. Ook je toestemming trek je hiermee in. "
-            "Terugdraaien kan niet.\n\n"
+            "cijfers die de gemeente al heeft. Ben je bezig met een vragenlijst? Dan stopt die. "
+            "Je trekt ook je toestemming in. Terugdraaien kan niet.\n\n"
             "Wil je eerst zien wat we bewaren? Stuur /mijngegevens."
         ),
         "en": (
             "<b>Erase everything about you?</b>\n"
             "Then we erase:\n"
             "• your chat number\n"
-            "• the messages you asked for\n"
+            "• which messages you want from us\n"
             "• the texts you typed yourself\n\n"
             "Your other answers stay, but without a link to you. That way the figures the "
-            "municipality already has stay correct. This also withdraws your consent. It "
-            "cannot be undone.\n\n"
+            "municipality already has stay correct. Are you in the middle of a questionnaire? "
+            "Then it stops. This also withdraws your consent. It cannot be undone.\n\n"
             "Want to see what we store first? Send /mijngegevens."
         ),
     },

@@ -18,7 +18,13 @@ The retention rule (also in PRIVACY.md):
   least ``retention`` ago, they opted in to no further messages (no subscription), no
   message to them is still waiting in the outbox, and they did nothing for ``retention``
   (consent, answers, effect-check answers). Someone who consented but never answered is
-  forgotten ``retention`` after their consent.
+  forgotten ``retention`` after their consent. A subscription does not keep a resident who
+  blocked the bot (``contacts.unreachable_at``) at least ``retention`` ago: nothing can
+  reach them any more.
+- Administrators' traces are kept :data:`AUDIT_RETENTION` (two years) for accountability:
+  older audit-log lines are deleted, and the Telegram ids of administrators in other tables
+  (who moderated a text, uploaded a version, wrote an outcome, planned an effect check,
+  started a broadcast, and the chat of its progress report) are set to NULL.
 
 The rule is a condition over the data, not a timer: run again after any downtime, it
 deletes exactly what became due in the meantime.
@@ -27,12 +33,12 @@ deletes exactly what became due in the meantime.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, select, update
+from sqlalchemy import and_, case, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.catalog import Catalog
@@ -41,11 +47,13 @@ from flows.schema import Questionnaire, TextQuestion
 from storage import audit
 from storage.models import (
     Answer,
+    AuditEntry,
     Broadcast,
     Contact,
     EffectAnswer,
     EffectCheck,
     OutboxMessage,
+    Outcome,
     QuestionnaireRecord,
     QuestionnaireVersion,
     Resident,
@@ -57,6 +65,13 @@ from storage.models import (
 CLOSED_STATUSES = ("closed", "archived")
 WAITING = ("pending", "sending")  # outbox rows not sent (or given up on) yet
 ERASE_BATCH = 200  # residents forgotten per retention run; the next run goes on
+# How long administrators' traces are kept (audit log, their ids in other tables). Fixed:
+# accountability, not a resident's data; PRIVACY.md states it.
+AUDIT_RETENTION = timedelta(days=730)
+# Refused admin attempts name the sender by this many characters of their pseudonym
+# (bot.access.refuse); an erasure finds those lines by it.
+AUDIT_PSEUDONYM_CHARS = 12
+CHUNK = 1_000  # ids per statement, far below what a statement may carry
 
 
 # --- What is held about a resident ------------------------------------------------------------
@@ -69,6 +84,7 @@ class StoredAnswer:
     answered_at: datetime
     moderation: str | None  # free text only: pending, approved or rejected
     moderation_reason: str | None
+    moderated_at: datetime | None  # who moderated is the administrator's data, not theirs
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +93,9 @@ class StoredResponse:
     questionnaire_id: str
     version: int
     status: str
+    current: str  # the question the response stands at (or the end)
     path: tuple[str, ...]  # the questions on the resident's way, in order
+    draft: tuple[str, ...]  # options ticked on a multiple-choice question not yet sent
     is_test: bool
     started_at: datetime
     updated_at: datetime
@@ -106,7 +124,17 @@ class StoredMessage:
     kind: str
     questionnaire_id: str | None
     status: str
+    attempts: int
     sent_at: datetime | None
+    error: str | None  # Telegram's answer when it failed, e.g. that the bot was blocked
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttempt:
+    """An administrator command tried by the resident and refused (in the audit log)."""
+
+    action: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +152,15 @@ class ResidentData:
     responses: tuple[StoredResponse, ...]
     effect_answers: tuple[StoredEffectAnswer, ...]
     messages: tuple[StoredMessage, ...]
+    refused_attempts: tuple[StoredAttempt, ...] = ()
+
+
+def _refused_by(pseudonym: str) -> Any:
+    """Audit-log lines of refused admin attempts that name this resident's pseudonym."""
+    return and_(
+        AuditEntry.allowed.is_(False),
+        AuditEntry.detail["pseudonym"].as_string() == pseudonym[:AUDIT_PSEUDONYM_CHARS],
+    )
 
 
 async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | None:
@@ -154,14 +191,13 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
                 Answer.answered_at,
                 Answer.moderation,
                 Answer.moderation_reason,
+                Answer.moderated_at,
             )
             .where(Answer.session_id.in_([s.id for s in sessions]))
             .order_by(Answer.answered_at, Answer.id)
         )
-        for session_id, question_id, value, answered_at, moderation, reason in rows:
-            answers[session_id].append(
-                StoredAnswer(question_id, value, answered_at, moderation, reason)
-            )
+        for session_id, *stored in rows:
+            answers[session_id].append(StoredAnswer(*stored))
     effects = await db.execute(
         select(EffectCheck.questionnaire_id, EffectAnswer.value, EffectAnswer.answered_at)
         .join(EffectCheck, EffectCheck.id == EffectAnswer.effect_check_id)
@@ -170,11 +206,21 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
     )
     messages = await db.execute(
         select(
-            Broadcast.kind, Broadcast.questionnaire_id, OutboxMessage.status, OutboxMessage.sent_at
+            Broadcast.kind,
+            Broadcast.questionnaire_id,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.sent_at,
+            OutboxMessage.error,
         )
         .join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
         .where(OutboxMessage.resident_id == resident_id)
         .order_by(OutboxMessage.id)
+    )
+    attempts = await db.execute(
+        select(AuditEntry.action, AuditEntry.at)
+        .where(_refused_by(resident.pseudonym))
+        .order_by(AuditEntry.at, AuditEntry.id)
     )
     return ResidentData(
         pseudonym=resident.pseudonym,
@@ -191,7 +237,9 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
                 s.questionnaire_id,
                 s.questionnaire_version,
                 s.status,
+                s.current,
                 tuple(s.path or ()),
+                tuple(s.draft or ()),
                 s.is_test,
                 s.started_at,
                 s.updated_at,
@@ -202,6 +250,7 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
         ),
         effect_answers=tuple(StoredEffectAnswer(*row) for row in effects),
         messages=tuple(StoredMessage(*row) for row in messages),
+        refused_attempts=tuple(StoredAttempt(*row) for row in attempts),
     )
 
 
@@ -248,31 +297,44 @@ class Versions:
         return frozenset(q.id for q in questionnaire.questions if isinstance(q, TextQuestion))
 
 
-async def _delete_free_text(
-    db: AsyncSession, versions: Versions, sessions: Mapping[tuple[str, int], Collection[int]]
-) -> int:
-    """Delete the free-text answers of ``sessions`` (ids grouped by questionnaire version).
+async def _delete_free_text(db: AsyncSession, versions: Versions, scope: Any) -> int:
+    """Delete the free-text answers of the sessions ``scope`` (a condition on ``Session``)
+    selects, per questionnaire version. Sessions are selected in SQL, never listed as
+    parameters: a closed questionnaire may have more responses than a statement may carry.
 
     A version that cannot be read (it should not happen: every stored version was valid
     when stored) loses every answer that is text and not an option id of any kind, i.e.
     every string answer: better one closed answer too many than a free text kept.
     """
+    pairs = await db.execute(
+        select(Session.questionnaire_id, Session.questionnaire_version).where(scope).distinct()
+    )
     deleted = 0
-    for (questionnaire_id, version), ids in sessions.items():
-        if not ids:
-            continue
+    for questionnaire_id, version in sorted(pairs.all()):
         texts = await versions.text_questions(db, questionnaire_id, version)
-        where = [Answer.session_id.in_(list(ids))]
+        where = Answer.session_id.in_(
+            select(Session.id).where(
+                scope,
+                Session.questionnaire_id == questionnaire_id,
+                Session.questionnaire_version == version,
+            )
+        )
         if texts is None:
-            rows = await db.execute(select(Answer.id, Answer.value).where(*where))
+            rows = await db.execute(select(Answer.id, Answer.value).where(where))
             doomed = [answer_id for answer_id, value in rows if isinstance(value, str)]
-            if doomed:
-                result = await db.execute(delete(Answer).where(Answer.id.in_(doomed)))
+            for start in range(0, len(doomed), CHUNK):
+                result = await db.execute(
+                    delete(Answer)
+                    .where(Answer.id.in_(doomed[start : start + CHUNK]))
+                    .execution_options(synchronize_session=False)
+                )
                 deleted += _count(result)
             continue
         if texts:
             result = await db.execute(
-                delete(Answer).where(*where, Answer.question_id.in_(sorted(texts)))
+                delete(Answer)
+                .where(where, Answer.question_id.in_(sorted(texts)))
+                .execution_options(synchronize_session=False)
             )
             deleted += _count(result)
     return deleted
@@ -295,6 +357,7 @@ class Erased:
     messages: int  # outbox rows deleted
     effect_answers: int  # unlinked; they still count
     contact: bool  # a chat id was deleted
+    attempts: int = 0  # refused admin attempts whose pseudonym was struck from the audit log
 
     def detail(self) -> dict[str, int | bool]:
         return {
@@ -304,6 +367,7 @@ class Erased:
             "messages": self.messages,
             "effect_answers": self.effect_answers,
             "contact": self.contact,
+            "attempts": self.attempts,
         }
 
 
@@ -319,26 +383,20 @@ async def erase_resident(
     """Forget a resident (/vergeetmij, consent withdrawn, retention), in the caller's unit of
     work: contact details, subscriptions, free-text answers and waiting messages deleted;
     closed answers and effect-check answers unlinked (they keep counting in the figures
-    already reported); a response in progress ends as expired; the resident record deleted,
-    so a returning user is new and is asked for consent again.
+    already reported); a response in progress ends as expired; the pseudonym struck from the
+    audit-log lines of admin commands they tried (the attempts stay logged, without a link to
+    them); the resident record deleted, so a returning user is new and is asked for consent
+    again.
 
     The audit log gets one line with the counts and nothing that identifies the resident.
     None when there is no such resident (erased already).
     """
     now = now or utcnow()
     versions = versions or Versions(catalog)
-    found = await db.scalar(select(Resident.id).where(Resident.id == resident_id))
-    if found is None:
+    pseudonym = await db.scalar(select(Resident.pseudonym).where(Resident.id == resident_id))
+    if pseudonym is None:
         return None
-    rows = await db.execute(
-        select(Session.id, Session.questionnaire_id, Session.questionnaire_version).where(
-            Session.resident_id == resident_id
-        )
-    )
-    grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for session_id, questionnaire_id, version in rows:
-        grouped[(questionnaire_id, version)].append(session_id)
-    texts = await _delete_free_text(db, versions, grouped)
+    texts = await _delete_free_text(db, versions, Session.resident_id == resident_id)
     unlinked = await db.execute(
         update(Session)
         .where(Session.resident_id == resident_id)
@@ -372,6 +430,11 @@ async def erase_resident(
         .where(Contact.resident_id == resident_id)
         .execution_options(synchronize_session=False)
     )
+    attempts = 0
+    for entry in await db.scalars(select(AuditEntry).where(_refused_by(pseudonym))):
+        entry.detail = {**dict(entry.detail or {}), "pseudonym": None}
+        attempts += 1
+    await db.flush()
     await db.execute(
         delete(Resident)
         .where(Resident.id == resident_id)
@@ -384,6 +447,7 @@ async def erase_resident(
         messages=_count(messages),
         effect_answers=_count(effects),
         contact=_count(contact) > 0,
+        attempts=attempts,
     )
     await audit.record(db, "privacy.erase", actor=None, via=via, detail=erased.detail(), now=now)
     return erased
@@ -399,6 +463,8 @@ class Retained:
     texts: int  # free-text answers deleted
     residents: int  # residents forgotten
     due: tuple[str, ...]  # questionnaires closed at least the retention period ago
+    audit: int = 0  # audit-log lines deleted after AUDIT_RETENTION
+    admin_ids: int = 0  # rows whose administrator id was cleared after AUDIT_RETENTION
 
 
 def closed_since(
@@ -454,32 +520,79 @@ async def apply_retention(
     closed = await closing_times(db, now=now, zone=zone, versions=versions)
     due = sorted(qid for qid, moment in closed.items() if moment <= cutoff)
 
-    texts = 0
-    if due:
-        rows = await db.execute(
-            select(Session.id, Session.questionnaire_id, Session.questionnaire_version).where(
-                Session.questionnaire_id.in_(due)
-            )
-        )
-        grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for session_id, questionnaire_id, version in rows:
-            grouped[(questionnaire_id, version)].append(session_id)
-        texts = await _delete_free_text(db, versions, grouped)
+    texts = await _delete_free_text(db, versions, Session.questionnaire_id.in_(due)) if due else 0
 
     forgotten = 0
     for resident_id in await _forgettable(db, due, cutoff, batch):
         if await erase_resident(db, resident_id, now=now, via="system", versions=versions):
             forgotten += 1
-    if texts or forgotten:
+    old = now - AUDIT_RETENTION
+    audit_lines = _count(
+        await db.execute(
+            delete(AuditEntry)
+            .where(AuditEntry.at <= old)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    admin_ids = await _forget_administrators(db, old)
+    if texts or forgotten or audit_lines or admin_ids:
         await audit.record(
             db,
             "privacy.retention",
             actor=None,
             via="system",
-            detail={"texts": texts, "residents": forgotten, "questionnaires": due},
+            detail={
+                "texts": texts,
+                "residents": forgotten,
+                "questionnaires": due,
+                "audit": audit_lines,
+                "admin_ids": admin_ids,
+            },
             now=now,
         )
-    return Retained(texts, forgotten, tuple(due))
+    return Retained(texts, forgotten, tuple(due), audit_lines, admin_ids)
+
+
+async def _forget_administrators(db: AsyncSession, old: datetime) -> int:
+    """Clear administrators' Telegram ids set at or before ``old``; how many rows changed."""
+    changes: list[Any] = [
+        # ``moderation`` is indexed: only free text is looked at, not every answer.
+        update(Answer)
+        .where(
+            Answer.moderation.in_(("approved", "rejected")),
+            Answer.moderated_by.is_not(None),
+            Answer.moderated_at <= old,
+        )
+        .values(moderated_by=None),
+        update(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.uploaded_by.is_not(None), QuestionnaireVersion.loaded_at <= old
+        )
+        .values(uploaded_by=None),
+        update(Outcome)
+        .where(Outcome.created_by.is_not(None), Outcome.created_at <= old)
+        .values(created_by=None),
+        update(EffectCheck)
+        .where(EffectCheck.created_by.is_not(None), EffectCheck.created_at <= old)
+        .values(created_by=None),
+        # A broadcast still sending keeps its report chat: its progress message is edited.
+        update(Broadcast)
+        .where(
+            or_(
+                Broadcast.created_by.is_not(None),
+                Broadcast.report_chat_id.is_not(None),
+                Broadcast.report_message_id.is_not(None),
+            ),
+            Broadcast.created_at <= old,
+            Broadcast.status != "sending",
+        )
+        .values(created_by=None, report_chat_id=None, report_message_id=None),
+    ]
+    changed = 0
+    for statement in changes:
+        result = await db.execute(statement.execution_options(synchronize_session=False))
+        changed += _count(result)
+    return changed
 
 
 async def _forgettable(
@@ -493,7 +606,14 @@ async def _forgettable(
         (Session.questionnaire_id.not_in(due) if due else Session.id.is_not(None))
         | (Session.updated_at > cutoff),
     )
-    subscribed = exists().where(Subscription.resident_id == Resident.id)
+    # A subscription keeps someone only while they can be reached: not when they blocked
+    # the bot at least the retention period ago.
+    blocked = exists().where(
+        Contact.resident_id == Resident.id,
+        Contact.unreachable_at.is_not(None),
+        Contact.unreachable_at <= cutoff,
+    )
+    subscribed = and_(exists().where(Subscription.resident_id == Resident.id), ~blocked)
     recent_effect = exists().where(
         EffectAnswer.resident_id == Resident.id, EffectAnswer.answered_at > cutoff
     )

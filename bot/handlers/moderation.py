@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -31,11 +29,14 @@ from storage import moderation as store
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 PREFIX = "mod:"
 COMMAND = "moderatie"
-SHOWN_CHARS = 3000  # a longer text is shortened on screen (Telegram: 4096 per message)
+# A longer text is shortened on screen. Telegram allows 4096 characters per message, counted
+# in UTF-16 code units (an emoji counts two): the text gets 3000, the rest of the screen
+# (title and question shortened below) stays well under the remaining 1096.
+SHOWN_UNITS = 3000
+TITLE_CHARS = 120
 _DATA = re.compile(
     r"^mod:(?:(?P<action>ok|no|bk):(?P<id>\d{1,10})"
     r"|rj:(?P<rid>\d{1,10}):(?P<reason>[a-z_]{1,20}))$"
@@ -63,6 +64,26 @@ def parse(data: str | None) -> Pressed | None:
     if found["reason"] not in store.REASONS:
         return None
     return Pressed("rj", answer_id, found["reason"])
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text``, or its first part and "…" when longer than ``limit`` UTF-16 code units (as
+    Telegram counts: a character outside the Basic Multilingual Plane, an emoji, counts two)."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[: _fit(text, index, limit - 1)] + "…"
+    return text
+
+
+def _fit(text: str, end: int, limit: int) -> int:
+    """How many characters of ``text[:end]`` fit in ``limit`` UTF-16 code units."""
+    units = sum(2 if ord(char) > 0xFFFF else 1 for char in text[:end])
+    while units > limit:
+        end -= 1
+        units -= 2 if ord(text[end]) > 0xFFFF else 1
+    return end
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +137,13 @@ class ModerationHandlers:
         flow = self.services.catalog.get(item.questionnaire_id, item.version)
         title, question = item.questionnaire_id, item.question_id
         if flow is not None:
-            title = flow.questionnaire.title.get(language)
+            title = short_title(flow.questionnaire.title.get(language), TITLE_CHARS)
             asked = flow.questions.get(item.question_id)
             if asked is not None:
-                question = short_title(asked.text.get(language), 120)
-        zone = self.services.settings.zone
-        when = f"{day(item.answered_at, zone)} {item.answered_at.astimezone(zone):%H:%M}"
-        shown = item.text if len(item.text) <= SHOWN_CHARS else item.text[:SHOWN_CHARS] + "…"
+                question = short_title(asked.text.get(language), TITLE_CHARS)
+        # The day only: the moderator needs no time that could help recognise the writer.
+        when = day(item.answered_at, self.services.settings.zone)
+        shown = shorten(item.text, SHOWN_UNITS)
         count = (
             t(language, "moderation.left.one")
             if left == 1
@@ -274,17 +295,12 @@ class ModerationHandlers:
         )
 
 
-def _guarded(handler: Callable[[Update, Context], Awaitable[None]]) -> Callback:
-    """``handler`` for administrators only (:func:`bot.access.admin_only` returns an ``async
-    def`` typed as an awaitable; python-telegram-bot's handlers want a coroutine function)."""
-    return cast(Callback, admin_only("moderation")(handler))
-
-
 def register(application: Application, services: Services) -> None:  # type: ignore[type-arg]
     """Add this feature's handlers and jobs to the application."""
     handlers = ModerationHandlers(services)
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-    application.add_handler(CommandHandler(COMMAND, _guarded(handlers.command), filters=private))
+    guarded = admin_only("moderation")
+    application.add_handler(CommandHandler(COMMAND, guarded(handlers.command), filters=private))
     application.add_handler(CommandHandler(COMMAND, handlers.in_group, filters=groups))
-    application.add_handler(CallbackQueryHandler(_guarded(handlers.button), pattern=f"^{PREFIX}"))
+    application.add_handler(CallbackQueryHandler(guarded(handlers.button), pattern=f"^{PREFIX}"))

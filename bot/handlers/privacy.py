@@ -3,8 +3,9 @@ consent) and the retention job. Registered by :func:`bot.app.build_application` 
 resident conversation.
 
 The erase buttons carry ``vm:<y|n>:<token>``; the token is a keyed hash of the resident
-record and pseudonym of whoever got the question, so a button pressed by anyone else, or
-forged, or left over from before an earlier erasure, does nothing but say so.
+record (its id and when it was made) and pseudonym of whoever got the question, so a button
+pressed by anyone else, or forged, or left over from before an earlier erasure (SQLite may
+give a new record the id of an erased one), does nothing but say so.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -26,9 +29,10 @@ from telegram.ext.filters import BaseFilter
 from bot import jobs
 from bot.services import Services
 from flows.engine import answer_label
-from flows.schema import Questionnaire, TextQuestion
+from flows.schema import END, Questionnaire, TextQuestion
 from flows.texts import CATALOG, Html, Language, language_of, plain_text, raw, t
 from storage import repo
+from storage.models import Resident
 from storage.privacy import (
     ResidentData,
     StoredResponse,
@@ -81,22 +85,31 @@ async def retention_job(services: Services, bot: object) -> None:
             zone=settings.zone,
             catalog=services.catalog,
         )
-    if done.texts or done.residents:
+    if done.texts or done.residents or done.audit or done.admin_ids:
         log.info(
-            "retention: %d free-text answer(s) deleted, %d resident(s) forgotten",
+            "retention: %d free-text answer(s) deleted, %d resident(s) forgotten, "
+            "%d audit-log line(s) deleted, %d administrator id(s) cleared",
             done.texts,
             done.residents,
+            done.audit,
+            done.admin_ids,
         )
 
 
-def forget_token(services: Services, resident: repo.ResidentInfo) -> str:
+def forget_token(services: Services, resident: repo.ResidentInfo, created_at: datetime) -> str:
     """8 characters binding an erase button to one resident record of one person."""
+    made = created_at.astimezone(UTC).isoformat(timespec="microseconds")
     digest = hmac.new(
         services.pseudonyms.secret,
-        f"forget:{resident.id}:{resident.pseudonym}".encode(),
+        f"forget:{resident.id}:{made}:{resident.pseudonym}".encode(),
         hashlib.sha256,
     ).digest()
     return base64.urlsafe_b64encode(digest[:6]).decode()
+
+
+async def _token(db: AsyncSession, services: Services, resident: repo.ResidentInfo) -> str:
+    created_at = await db.scalar(select(Resident.created_at).where(Resident.id == resident.id))
+    return forget_token(services, resident, created_at or datetime.min.replace(tzinfo=UTC))
 
 
 def forget_keyboard(language: Language, token: str) -> InlineKeyboardMarkup:
@@ -114,22 +127,19 @@ def forget_keyboard(language: Language, token: str) -> InlineKeyboardMarkup:
     )
 
 
-def forget_question(
-    services: Services, resident: repo.ResidentInfo
+async def forget_question(
+    db: AsyncSession, services: Services, resident: repo.ResidentInfo
 ) -> tuple[Html, InlineKeyboardMarkup]:
     """The erase question and its buttons (also for consent withdrawn after joining)."""
     language = resident.language
-    return t(language, "forget.ask"), forget_keyboard(language, forget_token(services, resident))
+    token = await _token(db, services, resident)
+    return t(language, "forget.ask"), forget_keyboard(language, token)
 
 
 class PrivacyHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.settings = services.settings
-
-    async def _resident(self, user: User) -> repo.ResidentInfo | None:
-        async with self.services.sessions() as db:
-            return await repo.find_resident(db, self.services.pseudonyms.of(user.id))
 
     @staticmethod
     def _language(resident: repo.ResidentInfo | None, user: User) -> Language:
@@ -191,12 +201,13 @@ class PrivacyHandlers:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        resident = await self._resident(user)
-        language = self._language(resident, user)
-        if resident is None:
-            await _send(message, t(language, "forget.none"))
+        async with self.services.sessions() as db:
+            resident = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
+            question = await forget_question(db, self.services, resident) if resident else None
+        if question is None:
+            await _send(message, t(self._language(None, user), "forget.none"))
             return
-        await _send(message, *forget_question(self.services, resident))
+        await _send(message, *question)
 
     async def button(self, update: Update, context: Context) -> None:
         """A press on an erase button: erase, keep, or refuse a foreign or forged one."""
@@ -214,8 +225,11 @@ class PrivacyHandlers:
                 language = self._language(resident, user)
                 if resident is None:
                     notice = raw(language, "forget.already")
+                    # A second erase question, or one asked before: its buttons do nothing.
+                    if _has_buttons(query.message):
+                        text = t(language, "forget.already")
                 elif answer not in ("y", "n") or not hmac.compare_digest(
-                    token, forget_token(self.services, resident)
+                    token, await _token(db, self.services, resident)
                 ):
                     log.info("resident %s pressed an erase button not theirs", pseudonym[:12])
                     notice = raw(language, "stale.short")
@@ -240,6 +254,17 @@ class PrivacyHandlers:
             except TelegramError as exc:  # a message too old to edit: say it anew
                 log.info("could not edit the erase question: %s", exc)
         await context.bot.send_message(query.from_user.id, text, parse_mode=ParseMode.HTML)
+
+
+def _has_buttons(message: object) -> bool:
+    """Whether the message pressed on still shows our erase buttons."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return False
+    return any(
+        str(button.callback_data or "").startswith(f"{PREFIX}:")
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
 
 
 async def _send(
@@ -292,6 +317,8 @@ def _answers(
             entry["moderation"] = answer.moderation
             if answer.moderation_reason:
                 entry["moderation_reason"] = answer.moderation_reason
+            if answer.moderated_at is not None:
+                entry["moderated_at"] = _when(answer.moderated_at, zone)
         out.append(entry)
     return out
 
@@ -316,6 +343,9 @@ def export_document(
                 "title": questionnaire.title.get(language) if questionnaire else None,
                 "version": response.version,
                 "status": response.status,
+                # Where the response stands, and options ticked but not yet sent.
+                "current_question": None if response.current == END else response.current,
+                "selection_not_sent": list(response.draft),
                 "test": response.is_test,
                 "started_at": _when(response.started_at, zone),
                 "last_activity_at": _when(response.updated_at, zone),
@@ -356,9 +386,14 @@ def export_document(
                 "kind": m.kind,
                 "questionnaire": m.questionnaire_id,
                 "status": m.status,
+                "attempts": m.attempts,
                 "sent_at": _when(m.sent_at, zone),
+                "error": m.error,
             }
             for m in data.messages
+        ],
+        "refused_admin_commands": [
+            {"action": a.action, "at": _when(a.at, zone)} for a in data.refused_attempts
         ],
     }
 
@@ -370,7 +405,7 @@ def summary_text(
     zone: tzinfo,
 ) -> Html:
     """A few B1 lines: what the JSON file holds, counted."""
-    answers = [a for r in data.responses for a in r.answers]
+    answers = [a for r in data.responses for a in r.answers if a.value is not None]
     texts = 0
     for response in data.responses:
         questionnaire = questionnaires.get((response.questionnaire_id, response.version))
@@ -387,7 +422,7 @@ def summary_text(
         t(language, "mydata.code", code=data.pseudonym[:12]),
         t(
             language,
-            "mydata.language",
+            "mydata.language" if data.consent == "given" else "mydata.consent.refused",
             language=language_name,
             date=long_date(data.consent_at, language, zone),
         ),

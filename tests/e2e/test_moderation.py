@@ -7,11 +7,12 @@ stale buttons. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sandbox.clients import FakeGroup
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
@@ -126,7 +127,8 @@ async def test_approve_reject_and_the_digest_quotes_only_approved_texts(
     ids = await answer_ids(runner)
     screen = await admin.ask("/moderatie")
     assert shown(screen) == item("nog 3 teksten", GOOD) + f"\n\n{RULE}"
-    assert screen.text.split("\n")[3].startswith("Ingestuurd: ")
+    # The day only, no time of day that could help recognise the writer.
+    assert re.fullmatch(r"Ingestuurd: \d{1,2} [a-z]{3} \d{4}", screen.text.split("\n")[3])
     assert screen.buttons == [["Goedkeuren", "Afwijzen"]]
     assert screen.html is not None and "&lt;b&gt;meer&lt;/b&gt; containers neer &amp;" in (
         screen.html
@@ -295,3 +297,23 @@ async def test_forged_and_odd_buttons_of_an_administrator(
     assert {m for m, _, _ in (await states(runner)).values()} == {"pending"}
     async with runner.services.sessions() as db:
         assert await db.scalar(select(Answer.moderation).where(Answer.id == choice)) is None
+
+
+async def test_a_very_long_text_is_shortened_to_what_telegram_accepts(
+    fake: FakeBotApi, runner: BotRunner
+) -> None:
+    """3,400 emoji are 6,800 UTF-16 code units, as Telegram counts: far over its 4,096."""
+    ids = await answer_ids(runner)
+    long = "🗑️" * 1700  # two characters each (the bin and a variation selector)
+    assert runner.services is not None
+    async with runner.services.sessions.begin() as db:
+        await db.execute(update(Answer).where(Answer.id == ids[GOOD]).values(value=long))
+    admin = fake.user(ADMIN)
+    screen = await admin.ask("/moderatie")
+    assert screen.text.endswith("…»\n(ingekort: de tekst is langer)\n\n" + RULE)
+    quoted = screen.text.split("«", 1)[1].split("»", 1)[0]
+    assert long.startswith(quoted.removesuffix("…")) and len(quoted) > 1000
+    assert screen.buttons == [["Goedkeuren", "Afwijzen"]]
+    _, screen = await press(admin, "Goedkeuren", screen)
+    assert PERSONAL in screen.text
+    assert (await states(runner))[long][0] == "approved"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from sqlalchemy import select, text
 from bot.handlers import privacy
 from bot.services import Services
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from storage import repo
 from storage.models import Answer
 from tests.e2e.conftest import BotRunner, join
 from tests.e2e.test_conversation import (
@@ -214,6 +216,22 @@ async def test_my_data_of_a_stranger_says_nothing_is_stored(
     assert await count(bot, "residents") == 0
 
 
+async def test_my_data_of_someone_who_said_no_says_so(bot: BotRunner, fake: FakeBotApi) -> None:
+    """A record with consent "refused" (left when a resident withdrew by saying no)."""
+    anna = fake.user()
+    services = services_of(bot)
+    async with services.sessions.begin() as db:
+        await repo.register_resident(
+            db, services.pseudonyms.of(anna.id), language="nl", consent="refused", chat_id=None
+        )
+    _, data, summary = await my_data(anna)
+    assert (data["resident"]["consent"], data["contact"]) == ("refused", None)
+    lines = summary.text.split("\n")
+    assert lines[4].startswith("• Taal: Nederlands. Je zei op ")
+    assert lines[4].endswith(" dat je niet wilt meedoen.")
+    assert lines[5] == "• Geen chatnummer: we kunnen je geen bericht sturen."
+
+
 # --- /vergeetmij ------------------------------------------------------------------------------
 
 
@@ -328,6 +346,101 @@ async def test_forget_me_in_the_middle_of_a_questionnaire(
     await anna.press_data(old_button, message_id=first.message_id)
     welcome = await anna.next_message()
     assert welcome.buttons == CONSENT_BUTTONS
+
+
+async def test_forget_me_asked_twice_the_second_question_goes_quiet(
+    bot: BotRunner, fake: FakeBotApi
+) -> None:
+    anna = fake.user()
+    await answer_school(anna)
+    first, second = await ask_forget(anna), await ask_forget(anna)
+    await anna.press("Ja, wis alles", message=first)
+    await anna.wait_for(lambda: first.text == DONE)
+
+    query = await anna.press("Ja, wis alles", message=second)
+    assert (await anna.wait_callback_answered(query)).text == "Je gegevens zijn al gewist."
+    await anna.wait_for(lambda: second.text == "Je gegevens zijn al gewist.")
+    assert second.buttons == [], "no buttons left that do nothing"
+    assert await count(bot, "residents") == 0
+
+
+async def test_an_erase_button_from_before_an_erasure_does_not_erase_the_new_record(
+    bot: BotRunner, fake: FakeBotApi
+) -> None:
+    """On SQLite the new record gets the id of the erased one: the token still differs."""
+    anna = fake.user()
+    await join(anna)
+    await anna.next_message()  # the list
+    old = await ask_forget(anna)
+    button = data_of(old)
+    await anna.press("Ja, wis alles", message=old)
+    await anna.wait_for(lambda: old.text == DONE)
+    await join(anna)  # back again: a new record
+    await anna.next_message()
+    new_id = await resident_id(bot, anna)
+    assert new_id is not None
+
+    query = await anna.press_data(button)
+    assert (await anna.wait_callback_answered(query)).text == "Die knop werkt niet meer."
+    assert await resident_id(bot, anna) == new_id
+
+
+async def test_my_data_shows_a_response_in_progress_and_refused_admin_commands(
+    bot: BotRunner, fake: FakeBotApi
+) -> None:
+    anna = fake.user()
+    await join(anna)
+    first = await start_questionnaire(anna, SCHOOL)
+    assert first.text
+    await anna.ask("4116")
+    vervoer = await anna.ask("ja")  # kinderen: ja leads to a multiple-choice question
+    await anna.press("▫️ 1. Lopend", message=vervoer)  # ticked, not sent yet
+    await anna.next_edit()
+    # Anna tries an administrator's command: refused, and logged under her pseudonym.
+    assert (await anna.ask("/moderatie")).text.startswith("Dat commando ken ik niet.")
+
+    _, data, summary = await my_data(anna)
+
+    [response] = data["responses"]
+    assert response["status"] == "active"
+    assert response["current_question"] == "vervoer"
+    assert response["selection_not_sent"] == ["lopen"]
+    assert [a["question_id"] for a in response["answers"]] == ["wijk", "kinderen"]
+    [attempt] = data["refused_admin_commands"]
+    assert attempt["action"] == "moderation" and attempt["at"]
+    assert "• Vragenlijsten: 1, waarvan 0 helemaal ingevuld." in summary.text
+
+    # Erasing takes her pseudonym out of that audit-log line too.
+    question = await ask_forget(anna)
+    await anna.press("Ja, wis alles", message=question)
+    await anna.wait_for(lambda: question.text == DONE)
+    code = services_of(bot).pseudonyms.of(anna.id)[:12]
+    details = await sql(bot, "SELECT detail FROM audit_log WHERE allowed = false")
+    assert len(details) == 1
+    assert code not in str(details[0][0])
+
+
+async def test_logs_name_residents_only_by_pseudonym_and_hold_no_text(
+    bot: BotRunner, fake: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At the default level, and our own modules even at DEBUG: a whole questionnaire with
+    free text, /mijngegevens, an administrator's command tried, /vergeetmij."""
+    caplog.set_level(logging.INFO)
+    for ours in ("bot", "storage", "flows"):
+        caplog.set_level(logging.DEBUG, logger=ours)
+    anna = fake.user(7712345678, first_name="Annabel", last_name="Zwartveld", username="anna_zw")
+    await answer_school(anna)
+    await my_data(anna)
+    await anna.ask("/moderatie")
+    question = await ask_forget(anna)
+    await anna.press("Ja, wis alles", message=question)
+    await anna.wait_for(lambda: question.text == DONE)
+
+    logged = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
+    assert "erased their data" in logged, "the log was captured"
+    assert services_of(bot).pseudonyms.of(anna.id)[:12] in logged
+    for secret in ("7712345678", "Annabel", "Zwartveld", "anna_zw", "Dorpsstraat", "4116"):
+        assert secret not in logged, secret
 
 
 # --- retention --------------------------------------------------------------------------------

@@ -6,39 +6,53 @@ call with a later ``now``. Every step is its own transaction, as in the bot.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.catalog import Catalog
 from flows.engine import SessionState
 from flows.loader import parse
 from flows.schema import END
-from storage import audit, repo
+from storage import audit, moderation, repo
 from storage.models import (
     Answer,
+    Base,
     Broadcast,
     Contact,
     EffectAnswer,
     EffectCheck,
     OutboxMessage,
+    Outcome,
     QuestionnaireRecord,
+    QuestionnaireVersion,
     Resident,
     Session,
     Subscription,
 )
 from storage.privacy import (
+    AUDIT_RETENTION,
     Erased,
     apply_retention,
     closed_since,
     erase_resident,
     resident_data,
 )
-from tests.storage.helpers import FIRST, MINI_ANSWERS, answer, mini_source, sync, variant
+from tests.storage.helpers import (
+    FIRST,
+    MINI_ANSWERS,
+    answer,
+    mini_source,
+    sync,
+    toggle,
+    variant,
+)
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -140,12 +154,18 @@ async def subscribe(sessions: Sessions, resident_id: int, topic: str = "mini") -
         db.add(Subscription(resident_id=resident_id, kind="outcomes", topic=topic, created_at=T0))
 
 
-async def broadcast(sessions: Sessions, resident_id: int, status: str) -> int:
+async def broadcast(
+    sessions: Sessions, resident_id: int, status: str, error: str | None = None
+) -> int:
     async with sessions.begin() as db:
         sent = Broadcast(kind="outcome", questionnaire_id="mini", payload={}, total=1)
         db.add(sent)
         await db.flush()
-        db.add(OutboxMessage(broadcast_id=sent.id, resident_id=resident_id, status=status))
+        db.add(
+            OutboxMessage(
+                broadcast_id=sent.id, resident_id=resident_id, status=status, error=error
+            )
+        )
         return sent.id
 
 
@@ -160,6 +180,19 @@ async def effect_answer(sessions: Sessions, resident_id: int, at: datetime = T0)
             )
         )
         return check.id
+
+
+async def refused(sessions: Sessions, pseudonym: str, at: datetime = T0) -> None:
+    """An administrator's command tried by someone else, as bot.access.refuse logs it."""
+    async with sessions.begin() as db:
+        await audit.record(
+            db,
+            "admin.beheer",
+            actor=None,
+            detail={"pseudonym": pseudonym[:12]},
+            allowed=False,
+            now=at,
+        )
 
 
 async def counts(sessions: Sessions, questionnaire_id: str = "mini") -> dict[str, int]:
@@ -180,6 +213,32 @@ async def test_resident_data_holds_every_row_about_the_resident(
     await subscribe(sessions, anna.id)
     await effect_answer(sessions, anna.id, at=T0 + DAY)
     await broadcast(sessions, anna.id, "sent")
+    await broadcast(
+        sessions, anna.id, "unreachable", error="Forbidden: bot was blocked by the user"
+    )
+    await refused(sessions, "anna", at=T0 + DAY)
+    await refused(sessions, "bert", at=T0 + DAY)
+    # Half-way through a second questionnaire, two options ticked on a multi question.
+    async with sessions.begin() as db:
+        going = await repo.start_session(db, anna.id, "mini", 1, SessionState(FIRST), now=T0)
+    outcome = answer(going.state, "tevreden", 4, "bakken")
+    async with sessions.begin() as db:
+        await repo.save_outcome(db, going, outcome, now=T0)
+        await repo.save_outcome(db, going, toggle(outcome.state, "gft", "rest"), now=T0)
+    async with sessions.begin() as db:
+        waarom = await db.scalar(
+            select(Answer.id).where(Answer.session_id == first, Answer.question_id == "waarom")
+        )
+        assert waarom is not None
+        await moderation.decide(
+            db,
+            waarom,
+            texts={("mini", 1): ["waarom"]},
+            approve=False,
+            reason="spam",
+            by=4242,
+            now=T0 + DAY,
+        )
 
     async with sessions() as db:
         data = await resident_data(db, anna.id)
@@ -188,13 +247,14 @@ async def test_resident_data_holds_every_row_about_the_resident(
     assert data.consent_at == T0
     assert (data.chat_id, data.unreachable_at) == (555, None)
     assert [(s.kind, s.topic) for s in data.subscriptions] == [("outcomes", "mini")]
-    assert [r.id for r in data.responses] == [first]
-    response = data.responses[0]
+    assert [r.id for r in data.responses] == [first, going.id]
+    response, half = data.responses
     assert (response.questionnaire_id, response.version, response.status) == (
         "mini",
         1,
         "completed",
     )
+    assert (response.current, response.draft) == (END, ())
     assert response.path == ("tevreden", "waarom", "bakken", "wijk")
     assert {a.question_id: a.value for a in response.answers} == {
         "tevreden": 2,
@@ -202,10 +262,19 @@ async def test_resident_data_holds_every_row_about_the_resident(
         "bakken": ["gft", "pmd"],
         "wijk": "noord",
     }
+    [why] = [a for a in response.answers if a.question_id == "waarom"]
+    assert (why.moderation, why.moderation_reason, why.moderated_at) == (
+        "rejected",
+        "spam",
+        T0 + DAY,
+    )
+    assert (half.status, half.current, half.draft) == ("active", "bakken", ("gft", "rest"))
     assert [(e.questionnaire_id, e.value) for e in data.effect_answers] == [("mini", "ja")]
-    assert [(m.kind, m.questionnaire_id, m.status) for m in data.messages] == [
-        ("outcome", "mini", "sent")
+    assert [(m.kind, m.questionnaire_id, m.status, m.error) for m in data.messages] == [
+        ("outcome", "mini", "sent", None),
+        ("outcome", "mini", "unreachable", "Forbidden: bot was blocked by the user"),
     ]
+    assert [(a.action, a.at) for a in data.refused_attempts] == [("admin.beheer", T0 + DAY)]
 
 
 async def test_resident_data_of_an_unknown_resident_is_none(sessions: Sessions, mini: str) -> None:
@@ -262,10 +331,14 @@ async def test_erase_is_recorded_in_the_audit_log_without_identifying_anyone(
 ) -> None:
     anna = await join(sessions, "anna-pseudonym", chat_id=424242)
     await respond(sessions, anna.id)
+    # Anna once tried an administrator's command; so did someone else.
+    await refused(sessions, "anna-pseudonym")
+    await refused(sessions, "someone-else")
     async with sessions.begin() as db:
         await erase_resident(db, anna.id, now=T0 + DAY)
     async with sessions() as db:
         entries = await audit.entries(db, action="privacy.erase")
+        attempts = await audit.entries(db, action="admin.beheer")
     assert len(entries) == 1
     entry = entries[0]
     assert (entry.at, entry.actor, entry.via, entry.target) == (T0 + DAY, None, "telegram", None)
@@ -276,8 +349,14 @@ async def test_erase_is_recorded_in_the_audit_log_without_identifying_anyone(
         "messages": 0,
         "effect_answers": 0,
         "contact": True,
+        "attempts": 1,
     }
     assert "anna" not in str(entry.detail) and "424242" not in str(entry.detail)
+    # Her attempt stays logged, without the link to her; the other one is untouched.
+    assert [(a.detail, a.allowed) for a in attempts] == [
+        ({"pseudonym": None}, False),
+        ({"pseudonym": "someone-else"}, False),
+    ]
 
 
 async def test_erasing_twice_does_nothing_the_second_time(sessions: Sessions, mini: str) -> None:
@@ -459,7 +538,10 @@ async def test_retention_catches_up_once_and_then_does_nothing(
         runs = await audit.entries(db, action="privacy.retention")
         erasures = await audit.entries(db, action="privacy.erase")
     assert [(e.via, e.detail) for e in runs] == [
-        ("system", {"texts": 1, "residents": 1, "questionnaires": ["mini"]})
+        (
+            "system",
+            {"texts": 1, "residents": 1, "questionnaires": ["mini"], "audit": 0, "admin_ids": 0},
+        )
     ]
     assert [e.via for e in erasures] == ["system"]
 
@@ -513,3 +595,171 @@ async def test_closed_and_archived_both_count(sessions: Sessions, mini: str, sta
     await close(sessions, "mini", T0, status=status)
     assert (await retain(sessions, T0 + RETENTION)).due == ("mini",)
     assert "waarom" not in await answer_ids(sessions, session)
+
+
+async def test_retention_of_a_questionnaire_with_very_many_responses(
+    sessions: Sessions, mini: str
+) -> None:
+    """More responses than a statement may carry parameters (32,767 on PostgreSQL, 32,766 on
+    SQLite): the free text goes all the same, in one run."""
+    many = 33_000
+    async with sessions.begin() as db:
+        await db.execute(
+            insert(Session),
+            [
+                {
+                    "questionnaire_id": "mini",
+                    "questionnaire_version": 1,
+                    "status": "completed",
+                    "current": END,
+                    "started_at": T0,
+                    "updated_at": T0,
+                }
+                for _ in range(many)
+            ],
+        )
+        first = await db.scalar(select(func.min(Session.id)))
+        assert first is not None
+        await db.execute(
+            insert(Answer),
+            [
+                {"session_id": first + n, "question_id": question, "value": value}
+                for n in range(0, many, 1000)
+                for question, value in (("waarom", WHY), ("tevreden", 2))
+            ],
+        )
+    await close(sessions, "mini", T0)
+
+    done = await retain(sessions, T0 + RETENTION)
+
+    assert (done.texts, done.due) == (many // 1000, ("mini",))
+    assert {q for (q,) in await rows(sessions, Answer.question_id)} == {"tevreden"}
+
+
+async def test_a_subscriber_who_blocked_the_bot_is_forgotten_after_the_period(
+    sessions: Sessions, mini: str
+) -> None:
+    blocked = await join(sessions, "geblokkeerd", chat_id=1)
+    reachable = await join(sessions, "bereikbaar", chat_id=2)
+    for resident in (blocked, reachable):
+        await respond(sessions, resident.id)
+        await subscribe(sessions, resident.id, topic="nieuws")
+    await close(sessions, "mini", T0 + DAY)
+    blocked_at = T0 + 30 * DAY
+    async with sessions.begin() as db:
+        await db.execute(
+            update(Contact)
+            .where(Contact.resident_id == blocked.id)
+            .values(unreachable_at=blocked_at)
+        )
+
+    # Blocked less than the period ago: still kept (they may unblock).
+    assert (await retain(sessions, blocked_at + RETENTION - DAY)).residents == 0
+    assert (await retain(sessions, blocked_at + RETENTION)).residents == 1
+    assert await resident_ids(sessions) == [reachable.id]
+    assert await rows(sessions, Subscription.resident_id) == [(reachable.id,)]
+
+
+async def test_administrators_traces_go_after_two_years(sessions: Sessions, mini: str) -> None:
+    anna = await join(sessions, "anna")
+    session = await respond(sessions, anna.id)
+    await subscribe(sessions, anna.id)  # Anna stays: her answers stay linked
+    async with sessions.begin() as db:
+        waarom = await db.scalar(
+            select(Answer.id).where(Answer.session_id == session, Answer.question_id == "waarom")
+        )
+        assert waarom is not None
+        await moderation.decide(
+            db, waarom, texts={("mini", 1): ["waarom"]}, approve=True, by=4242, now=T0
+        )
+        await db.execute(update(QuestionnaireVersion).values(uploaded_by=4242, loaded_at=T0))
+        outcome = Outcome(
+            questionnaire_id="mini", status="besluit", message_nl="Besloten", created_by=4242
+        )
+        outcome.created_at = T0
+        db.add(outcome)
+        db.add(EffectCheck(questionnaire_id="mini", due_at=T0, created_by=4242, created_at=T0))
+        for status in ("done", "sending"):
+            db.add(
+                Broadcast(
+                    kind="outcome",
+                    questionnaire_id="mini",
+                    status=status,
+                    created_by=4242,
+                    created_at=T0,
+                    report_chat_id=4242,
+                    report_message_id=7,
+                )
+            )
+    later = await join(sessions, "later", at=T0 + 400 * DAY)  # a line of a year later
+    async with sessions.begin() as db:
+        await erase_resident(db, later.id, now=T0 + 400 * DAY)
+
+    early = await retain(sessions, T0 + AUDIT_RETENTION - timedelta(seconds=1))
+    assert (early.audit, early.admin_ids) == (0, 0)
+
+    done = await retain(sessions, T0 + AUDIT_RETENTION)
+
+    # The moderation decision's line, gone; the erasure a year later stays.
+    assert done.audit == 1
+    assert done.admin_ids == 5  # answer, version, outcome, effect check, finished broadcast
+    async with sessions() as db:
+        assert [e.action for e in await audit.entries(db)] == [
+            "privacy.erase",
+            "privacy.retention",
+        ]
+        judged = await moderation.judgement(db, waarom)
+    assert judged == moderation.Judgement("approved", None, None, T0)
+    assert await rows(sessions, QuestionnaireVersion.uploaded_by) == [(None,)]
+    assert await rows(sessions, Outcome.created_by) == [(None,)]
+    assert await rows(sessions, EffectCheck.created_by) == [(None,)]
+    assert await rows(
+        sessions,
+        Broadcast.status,
+        Broadcast.created_by,
+        Broadcast.report_chat_id,
+        Broadcast.report_message_id,
+    ) == [("done", None, None, None), ("sending", 4242, 4242, 7)]
+    assert (await retain(sessions, T0 + AUDIT_RETENTION + DAY)).admin_ids == 0
+
+
+# --- PRIVACY.md -------------------------------------------------------------------------------
+
+
+def documented_columns(text: str) -> dict[str, set[str]]:
+    """Per table, the columns PRIVACY.md names in the first cell of a field table's rows:
+    ``table.column``, or ``table.*`` followed by the columns it means."""
+    found: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first = line.split("|")[1]
+        names = re.findall(r"`([^`]+)`", first)
+        star = next((n.removesuffix(".*") for n in names if n.endswith(".*")), None)
+        for name in names:
+            table, dot, column = name.partition(".")
+            if dot and column != "*":
+                found.setdefault(table, set()).add(column)
+            elif not dot and star is not None:
+                found.setdefault(star, set()).add(name)
+    return found
+
+
+def test_privacy_md_lists_every_stored_column() -> None:
+    """A column added to storage/models.py without a line in PRIVACY.md fails here."""
+    text = (Path(__file__).resolve().parents[2] / "PRIVACY.md").read_text(encoding="utf-8")
+    documented = documented_columns(text)
+    missing = [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if column.name not in documented.get(table.name, set())
+    ]
+    assert missing == [], "describe these in PRIVACY.md (purpose, basis, retention, who)"
+    unknown = [
+        f"{table}.{column}"
+        for table, columns in documented.items()
+        for column in columns
+        if table not in Base.metadata.tables or column not in Base.metadata.tables[table].c
+    ]
+    assert unknown == [], "PRIVACY.md names columns that do not exist"
