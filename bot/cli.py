@@ -39,6 +39,11 @@ def setup_logging(level: str) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot logs every update (names, usernames, message text), every
+    # Bot API call's parameters (chat ids, texts) and the API URL with the token: never
+    # below INFO, whatever LOG_LEVEL says.
+    if logging.getLevelName(level) < logging.INFO:
+        logging.getLogger("telegram").setLevel(logging.INFO)
     # Alembic announces each of its plugins at INFO on every start: noise for an operator.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 

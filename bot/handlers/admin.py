@@ -19,8 +19,6 @@ import contextlib
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
-from typing import Any, cast
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
@@ -52,16 +50,8 @@ from storage.admin import Refused
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
-
-
-def admin_only(action: str) -> Callable[[Handler], Handler]:
-    """:func:`bot.access.admin_only`, typed as the coroutine function PTB's handlers want."""
-
-    def decorate(handler: Handler) -> Handler:
-        return cast(Handler, access.admin_only(action)(handler))
-
-    return decorate
+admin_only = access.admin_only
+Handler = access.Handler
 
 
 PRIVATE = filters.ChatType.PRIVATE
