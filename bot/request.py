@@ -18,6 +18,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import TELEGRAM_ERRORS
+
 
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
@@ -94,30 +96,50 @@ class AiohttpRequest(BaseRequest):
                 data = form
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         except TimeoutError as err:
+            TELEGRAM_ERRORS.labels(code="network").inc()
             raise TimedOut from err
         except aiohttp.ClientError as err:
+            TELEGRAM_ERRORS.labels(code="network").inc()
             # The message may hold the URL, and the URL holds the token: the class name only.
             raise NetworkError(f"aiohttp.{err.__class__.__name__}") from err
+        if status >= 400:
+            TELEGRAM_ERRORS.labels(code=str(status)).inc()
+        return status, payload
 
 
 log = logging.getLogger(__name__)
 
-#: Pauses before calling the Bot API again after it answered with a server error (5xx).
+#: Pauses before calling the Bot API again after a server error (5xx), a timeout or a
+#: dropped connection: a short one, then a longer one (backoff).
 RETRY_DELAYS = (0.2, 1.0)
+#: Seconds to wait for the Bot API's answer (between bytes read) before trying again.
+READ_TIMEOUT = 5.0
+
+
+def _method(url: str) -> str:
+    """The Bot API method of a request URL (the URL also holds the token: never log it)."""
+    return url.rsplit("/", 1)[-1]
 
 
 class RetryingRequest(AiohttpRequest):
-    """Calls the Bot API again, a few times, when it answers with a server error.
+    """Calls the Bot API again, a few times, when the call failed on the way.
 
-    Telegram answers 500/502 now and then. A handler talks to Telegram only after its unit
-    of work is committed, so without a retry the resident's answer is stored but the next
-    question never arrives: they get an apology and type their answer again, which then
-    counts for the next question.
+    Telegram answers 500/502 now and then, and a connection can time out or drop. A handler
+    talks to Telegram only after its unit of work is committed, so without a retry the
+    resident's answer is stored but the next question never arrives: they get an apology
+    and type their answer again, which then counts for the next question.
+
+    Retried: answers 5xx, timeouts (``TimedOut``) and network errors (``NetworkError``:
+    refused or dropped connections). Not retried: 4xx, which another try would not change
+    (a 429 ``RetryAfter`` is waited out by the rate limiter). A call that timed out may
+    have reached Telegram after all, so a retry can, rarely, show a message twice; losing
+    the next question would be worse.
     """
 
     def __init__(self, *args: Any, delays: tuple[float, ...] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("read_timeout", READ_TIMEOUT)
         super().__init__(*args, **kwargs)
         self.delays = delays  # None: RETRY_DELAYS
 
@@ -138,10 +160,14 @@ class RetryingRequest(AiohttpRequest):
             "pool_timeout": pool_timeout,
         }
         for delay in RETRY_DELAYS if self.delays is None else self.delays:
-            code, payload = await super().do_request(url, method, request_data, **kwargs)
-            if code < 500:
-                return code, payload
-            # The URL holds the token: log the Bot API method only.
-            log.warning("Bot API %s answered %s; trying again", url.rsplit("/", 1)[-1], code)
+            try:
+                code, payload = await super().do_request(url, method, request_data, **kwargs)
+            except (TimedOut, NetworkError) as err:  # TimedOut is a NetworkError
+                reason = "timed out" if isinstance(err, TimedOut) else f"failed ({err})"
+            else:
+                if code < 500:
+                    return code, payload
+                reason = f"answered {code}"
+            log.warning("Bot API %s %s; trying again in %g s", _method(url), reason, delay)
             await asyncio.sleep(delay)
         return await super().do_request(url, method, request_data, **kwargs)

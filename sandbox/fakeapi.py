@@ -161,6 +161,10 @@ class _Fault:
     description: str
     retry_after: int | None
     remaining: int
+    # "error": answer with ``status``; "delay": look at the call only after ``seconds``;
+    # "drop": close the connection without an answer.
+    kind: Literal["error", "delay", "drop"] = "error"
+    seconds: float = 0.0
 
 
 class _Bucket:
@@ -311,6 +315,7 @@ class FakeBotApi:
         self._default_menu_button: JsonDict = {"type": "default"}
 
         self._faults: dict[str, deque[_Fault]] = {}
+        self._delayed = 0
         self._blocked: set[int] = set()
         self._global_bucket: _Bucket | None = None
         self._chat_rate: float | None = None
@@ -573,8 +578,35 @@ class FakeBotApi:
             raise ValueError(f"unknown Bot API method {method!r}")
         if status == 429 and description == "Internal Server Error":
             description = f"Too Many Requests: retry after {retry_after or 1}"
-        fault = _Fault(status, description, retry_after, count)
+        self._add_fault(method, _Fault(status, description, retry_after, count))
+
+    def delay_next(self, method: str, seconds: float, *, count: int = 1) -> None:
+        """Look at the next ``count`` calls of ``method`` (``"*"``: any) only after ``seconds``.
+
+        A slow Bot API: the call is carried out late. If the bot stopped waiting meanwhile
+        (its read timeout), the call has no effect, as if Telegram never received it; it is
+        recorded as an injected failure "client went away".
+        """
+        if seconds < 0:
+            raise ValueError("a delay cannot be negative")
+        self._add_fault(method, _Fault(0, "delayed", None, count, kind="delay", seconds=seconds))
+
+    def drop_next(self, method: str, *, count: int = 1) -> None:
+        """Cut off the next ``count`` calls of ``method`` (``"*"``: any): the connection is
+        closed without an answer and the call has no effect (recorded as injected)."""
+        self._add_fault(method, _Fault(0, "connection dropped", None, count, kind="drop"))
+
+    def _add_fault(self, method: str, fault: _Fault) -> None:
+        if method != "*" and self.spec.method(method) is None:
+            raise ValueError(f"unknown Bot API method {method!r}")
+        if fault.remaining < 1:
+            raise ValueError("count must be at least 1")
         self._faults.setdefault(method.lower(), deque()).append(fault)
+
+    @property
+    def delayed_calls(self) -> int:
+        """Calls being held back by :meth:`delay_next` right now."""
+        return self._delayed
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: calls sending to them fail with 403 from now on.
@@ -633,17 +665,27 @@ class FakeBotApi:
             await query.answered.wait(remaining)
         return query.answer
 
-    def _busy(self) -> bool:
-        return bool(self.unanswered_callback_queries() or self._updates or self._deliveries)
+    def _busy(self, callbacks: bool = True) -> bool:
+        return bool(
+            (callbacks and self.unanswered_callback_queries())
+            or self._updates
+            or self._deliveries
+            or self._delayed
+        )
 
-    async def settle(self, timeout: float = 5.0, *, quiet: float = 0.05) -> bool:
+    async def settle(
+        self, timeout: float = 5.0, *, quiet: float = 0.05, callbacks: bool = True
+    ) -> bool:
         """Wait until the bot is idle: all callback queries answered, all updates fetched
         or delivered, and no call for ``quiet`` seconds.  ``False`` if ``timeout`` passed.
+
+        ``callbacks=False``: unanswered callback queries do not count (after a crash, the
+        queries a killed bot had fetched are never answered).
         """
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
-            busy = self._busy()
+            busy = self._busy(callbacks)
             idle_for = now - self._last_activity
             if not busy and idle_for >= quiet:
                 return True
@@ -935,7 +977,26 @@ class FakeBotApi:
         try:
             raw = await self._read_params(request)
             call.params = raw
-            self._take_fault(spec)
+            fault = self._take_fault(spec)
+            if fault is not None and fault.kind == "delay":
+                self._delayed += 1
+                try:
+                    await asyncio.sleep(fault.seconds)
+                finally:
+                    self._delayed -= 1
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    # 499: "client closed request"; the answer reaches nobody.
+                    raise InjectedFault(499, "client went away")
+            elif fault is not None and fault.kind == "drop":
+                call.ok = False
+                call.description = fault.description
+                call.injected = True
+                self.calls.append(call)
+                self._touch()
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)  # never reaches the client
             params = self.spec.validate(spec, raw)
             call.params = params
             self._check_flood(spec, params)
@@ -1013,7 +1074,8 @@ class FakeBotApi:
             body=stored.data, content_type=stored.mime_type or "application/octet-stream"
         )
 
-    def _take_fault(self, spec: MethodSpec) -> None:
+    def _take_fault(self, spec: MethodSpec) -> _Fault | None:
+        """The fault for this call, if one is due; an error fault is raised at once."""
         for key in (spec.name.lower(), "*"):
             queue = self._faults.get(key)
             if not queue:
@@ -1022,8 +1084,11 @@ class FakeBotApi:
             fault.remaining -= 1
             if fault.remaining <= 0:
                 queue.popleft()
+            if fault.kind != "error":
+                return fault
             parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
             raise InjectedFault(fault.status, fault.description, parameters=parameters)
+        return None
 
     def _check_flood(self, spec: MethodSpec, params: Params) -> None:
         if self._global_bucket is None and self._chat_rate is None:

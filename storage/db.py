@@ -31,7 +31,8 @@ def create_engine(
     SQLite: WAL, ``synchronous=NORMAL``, foreign keys, a long busy timeout, and ``BEGIN
     IMMEDIATE`` so that concurrent writers queue instead of failing with "database is
     locked" when a read transaction later wants to write; one connection used from the
-    event loop's thread (:mod:`storage.inline_sqlite`). ``reading=True`` makes an engine
+    event loop's thread (:mod:`storage.inline_sqlite`, which waits out another program's
+    lock without blocking the event loop). ``reading=True`` makes an engine
     for long read-only queries (digests, exports) instead: aiosqlite's worker thread, so
     the event loop stays free, and plain ``BEGIN``, so in WAL mode it blocks no writer.
     PostgreSQL: ``schema`` sets the search path (tests use a schema per run).
@@ -43,12 +44,14 @@ def create_engine(
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        inline = False
         if (
             not reading
             and database
             and database != ":memory:"
             and not database.startswith("file:")
         ):
+            inline = True
             # One connection, used from the event loop's thread (see storage.inline_sqlite).
             kwargs.update(
                 async_creator=inline_sqlite.connector(database, BUSY_TIMEOUT_MS / 1000),
@@ -57,7 +60,14 @@ def create_engine(
                 pool_timeout=BUSY_TIMEOUT_MS / 1000,
             )
         engine = create_async_engine(parsed, **kwargs)
-        _sqlite_pragmas(engine, begin="BEGIN" if reading else "BEGIN IMMEDIATE")
+        _sqlite_pragmas(
+            engine,
+            begin="BEGIN" if reading else "BEGIN IMMEDIATE",
+            # Inline connections run in the event loop's thread: SQLite's own busy handler
+            # would stop the whole bot while another program holds the lock, so it is off
+            # and storage.inline_sqlite waits with asyncio.sleep instead.
+            busy_timeout_ms=0 if inline else BUSY_TIMEOUT_MS,
+        )
         return engine
     if schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
@@ -65,7 +75,7 @@ def create_engine(
     return create_async_engine(parsed, **kwargs)
 
 
-def _sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
+def _sqlite_pragmas(engine: AsyncEngine, *, begin: str, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (see below).
@@ -74,7 +84,7 @@ def _sqlite_pragmas(engine: AsyncEngine, *, begin: str) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
