@@ -229,12 +229,15 @@ class PrivacyHandlers:
                     if _has_buttons(query.message):
                         text = t(language, "forget.already")
                 elif answer not in ("y", "n") or not hmac.compare_digest(
-                    token, await _token(db, self.services, resident)
+                    token.encode(), (await _token(db, self.services, resident)).encode()
                 ):
                     log.info("resident %s pressed an erase button not theirs", pseudonym[:12])
                     notice = raw(language, "stale.short")
                 elif answer == "n":
-                    text = t(language, "forget.cancelled")
+                    # Pressed twice: the message already says so (an edit to the same
+                    # text is refused by Telegram).
+                    if _has_buttons(query.message):
+                        text = t(language, "forget.cancelled")
                 else:
                     await erase_resident(
                         db, resident.id, catalog=self.services.catalog, now=self.services.clock()

@@ -281,6 +281,21 @@ async def test_forget_me_cancelled_keeps_everything(bot: BotRunner, fake: FakeBo
     assert len(data["responses"]) == 1
 
 
+async def test_keep_pressed_twice_changes_nothing(bot: BotRunner, fake: FakeBotApi) -> None:
+    anna = fake.user()
+    await answer_school(anna)
+    question = await ask_forget(anna)
+    button = data_of(question).replace("vm:y:", "vm:n:")
+    await anna.press("Nee, toch niet", message=question)
+    await anna.wait_for(lambda: question.text == CANCELLED)
+    query = await anna.press_data(button, message_id=question.message_id)
+    await anna.wait_callback_answered(query)
+    await fake.settle()
+    assert question.text == CANCELLED
+    assert anna.unread() == []
+    assert await resident_id(bot, anna) is not None
+
+
 async def test_a_forged_or_foreign_erase_button_does_nothing(
     bot: BotRunner, fake: FakeBotApi
 ) -> None:
@@ -291,7 +306,8 @@ async def test_a_forged_or_foreign_erase_button_does_nothing(
     annas_button = data_of(question)
 
     # Mallory sends Anna's button data from her own chat, and some made-up data.
-    for forged in (annas_button, "vm:y:AAAAAAAA", "vm:y", "vm:x:" + annas_button[5:], "vm:"):
+    forgeries = (annas_button, "vm:y:AAAAAAAA", "vm:y", "vm:x:" + annas_button[5:], "vm:")
+    for forged in (*forgeries, "vm:y:\u00e9\u00e9\u00e9", "vm:n:\U0001f5d1"):
         query = await mallory.press_data(forged)
         answer = await mallory.wait_callback_answered(query)
         assert answer.text == "Die knop werkt niet meer.", forged
