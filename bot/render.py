@@ -16,6 +16,9 @@ Button data (at most 64 bytes, see ``flows.schema.CALLBACK_OVERHEAD_BYTES``):
 ``b:<tok>``        back
 =================  ===================================================
 
+Opt-ins, effect checks and the administrators' outcome buttons (``sub:``, ``eff:``,
+``inv:``, ``tk:``, ``efs:``) are listed in :mod:`bot.render_outcomes`.
+
 ``<tok>`` binds the button to one session and question (see ``Pseudonyms.button_token``).
 """
 
@@ -159,10 +162,16 @@ def intro_text(flow: Flow, language: Language) -> Html:
     )
 
 
-def finished_text(flow: Flow, rows: list[tuple[str, str]], language: Language) -> Html:
+def finished_text(
+    flow: Flow, rows: list[tuple[str, str]], language: Language, after: Html | None = None
+) -> Html:
+    """The thanks, the resident's answers and what happens next; ``after``: a paragraph
+    added at the end (the opt-ins offered under it)."""
     summary = "\n".join(f"• {escape(q)}\n  <i>{escape(a)}</i>" for q, a in rows)
     outro = flow.questionnaire.outro
     closing = escape(outro.get(language)) if outro else t(language, "finished.default_outro")
+    if after is not None:
+        closing = f"{closing}\n\n{after}"
     text = t(language, "finished", summary=Html(summary), outro=Html(closing))
     if len(text) > 4000:  # a very long summary: keep the thanks, shorten the list
         text = t(language, "finished", summary=Html(escape("…")), outro=Html(closing))

@@ -1,9 +1,295 @@
 """Texts for opt-ins, /instellingen, invitations, /terugkoppeling, /resultaten and effect
 checks: Dutch (B1) and English.
 
-Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
+Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. What
+residents read is in both languages; what administrators read is in Dutch (the English
+entry falls back to it).
 """
 
 from __future__ import annotations
 
-TEXTS_OUTCOMES: dict[str, dict[str, str]] = {}
+TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
+    # --- residents: opting in at the end of a questionnaire --------------------------------
+    "optin.offer": {
+        "nl": (
+            "<b>Op de hoogte blijven?</b>\n"
+            "Tik aan wat je wilt. Je kunt het altijd veranderen met /instellingen."
+        ),
+        "en": (
+            "<b>Stay informed?</b>\n"
+            "Tap what you would like. You can always change it with /instellingen."
+        ),
+    },
+    "optin.outcomes": {
+        "nl": "Horen wat de gemeente ermee doet",
+        "en": "Hear what the municipality does with it",
+    },
+    "optin.theme": {
+        "nl": "Uitnodigingen over {theme}",
+        "en": "Invitations about {theme}",
+    },
+    "optin.on": {
+        "nl": "Aangezet. Je krijgt hierover een bericht.",
+        "en": "Switched on. You will get a message about this.",
+    },
+    "optin.off": {
+        "nl": "Uitgezet. Je krijgt hierover geen bericht meer.",
+        "en": "Switched off. You will no longer get messages about this.",
+    },
+    # --- residents: /instellingen ----------------------------------------------------------
+    "instellingen.text": {
+        "nl": (
+            "<b>Je berichten</b>\n"
+            "Tik op een regel om hem aan of uit te zetten. ✅ betekent: staat aan.\n\n"
+            "<b>Uitkomsten</b>: wat de gemeente doet met een vragenlijst die je invulde.\n"
+            "<b>Uitnodigingen</b>: een bericht als er een nieuwe vragenlijst is over een thema."
+        ),
+        "en": (
+            "<b>Your messages</b>\n"
+            "Tap a line to switch it on or off. ✅ means: switched on.\n\n"
+            "<b>Outcomes</b>: what the municipality does with a questionnaire you filled in.\n"
+            "<b>Invitations</b>: a message when there is a new questionnaire on a theme."
+        ),
+    },
+    "instellingen.outcomes": {"nl": "Uitkomsten: {title}", "en": "Outcomes: {title}"},
+    "instellingen.theme": {"nl": "Uitnodigingen: {theme}", "en": "Invitations: {theme}"},
+    "instellingen.empty": {
+        "nl": "Er is nog niets om in te stellen. Vul eerst een vragenlijst in: /vragenlijsten.",
+        "en": "There is nothing to set yet. Fill in a questionnaire first: /questionnaires.",
+    },
+    "instellingen.consent": {
+        "nl": "Eerst even dit: doe je mee? Stuur /start.",
+        "en": "First things first: will you take part? Send /start.",
+    },
+    # --- residents: /resultaten ------------------------------------------------------------
+    "resultaten.title": {
+        "nl": "<b>Wat er met je mening is gedaan</b>",
+        "en": "<b>What was done with your opinion</b>",
+    },
+    "resultaten.questionnaire": {
+        "nl": "<b>{title}</b>\nStatus nu: {status}",
+        "en": "<b>{title}</b>\nStatus now: {status}",
+    },
+    "resultaten.item": {
+        "nl": "<i>{date} · {status}</i>\n{message}",
+        "en": "<i>{date} · {status}</i>\n{message}",
+    },
+    "resultaten.no_news": {
+        "nl": "Nog geen nieuws.",
+        "en": "No news yet.",
+    },
+    "resultaten.nothing": {
+        "nl": (
+            "Je hebt nog geen vragenlijst ingevuld. Kies er een met /vragenlijsten. "
+            "Daarna lees je hier wat de gemeente met de antwoorden doet."
+        ),
+        "en": (
+            "You have not filled in a questionnaire yet. Choose one with /questionnaires. "
+            "Afterwards you can read here what the municipality does with the answers."
+        ),
+    },
+    "resultaten.more": {
+        "nl": "<i>Oudere berichten passen hier niet meer.</i>",
+        "en": "<i>Older messages do not fit here.</i>",
+    },
+    "resultaten.hint": {
+        "nl": "Een bericht krijgen als er nieuws is? Zet het aan met /instellingen.",
+        "en": "Want a message when there is news? Switch it on with /instellingen.",
+    },
+    # --- outcome statuses ------------------------------------------------------------------
+    "status.ontvangen": {"nl": "ontvangen", "en": "received"},
+    "status.in_behandeling": {"nl": "in behandeling", "en": "being worked on"},
+    "status.besluit": {"nl": "besluit genomen", "en": "decision taken"},
+    "status.uitgevoerd": {"nl": "uitgevoerd", "en": "carried out"},
+    # --- broadcasts residents receive ------------------------------------------------------
+    "uitkomst.message": {
+        "nl": (
+            "<b>Nieuws over: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>Je krijgt dit bericht omdat je meedeed en op de hoogte wilde blijven. "
+            "Alles teruglezen: /resultaten. Uitzetten: /instellingen.</i>"
+        ),
+        "en": (
+            "<b>News about: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>You get this message because you took part and wanted to stay informed. "
+            "Read everything again: /resultaten. Switch off: /instellingen.</i>"
+        ),
+    },
+    "uitnodiging.message": {
+        "nl": (
+            "<b>Nieuwe vragenlijst: {title}</b>\n\n"
+            "{intro}\n\n"
+            "<i>Je krijgt dit bericht omdat je uitnodigingen wilt over {theme}. "
+            "Uitzetten: /instellingen.</i>"
+        ),
+        "en": (
+            "<b>New questionnaire: {title}</b>\n\n"
+            "{intro}\n\n"
+            "<i>You get this message because you want invitations about {theme}. "
+            "Switch off: /instellingen.</i>"
+        ),
+    },
+    "uitnodiging.button": {"nl": "Doe mee", "en": "Take part"},
+    "effect.message": {
+        "nl": (
+            "<b>{title}</b>\n"
+            "Een tijd geleden vertelde de gemeente je dit:\n<i>{excerpt}</i>\n\n"
+            "<b>Merk je iets van deze verandering?</b>"
+        ),
+        "en": (
+            "<b>{title}</b>\n"
+            "Some time ago the municipality told you this:\n<i>{excerpt}</i>\n\n"
+            "<b>Do you notice anything of this change?</b>"
+        ),
+    },
+    "effect.ja": {"nl": "Ja", "en": "Yes"},
+    "effect.een_beetje": {"nl": "Een beetje", "en": "A little"},
+    "effect.nee": {"nl": "Nee", "en": "No"},
+    "effect.weet_niet": {"nl": "Weet ik niet", "en": "I don't know"},
+    "effect.thanks": {
+        "nl": "Dank je! Je antwoord is opgeslagen. Je kunt het nog veranderen.",
+        "en": "Thank you! Your answer is saved. You can still change it.",
+    },
+    "effect.same": {
+        "nl": "Dat antwoord had je al gegeven.",
+        "en": "You already gave that answer.",
+    },
+    # --- administrators: invitations (Dutch) -----------------------------------------------
+    "uitnodiging.offer": {
+        "nl": (
+            "<b>Uitnodigen?</b>\n"
+            "{count} inwoners willen uitnodigingen over <i>{theme}</i>. Zij krijgen een "
+            "bericht met een knop om <b>{title}</b> in te vullen."
+        ),
+    },
+    "uitnodiging.offer_none": {
+        "nl": (
+            "Nog niemand wil uitnodigingen over <i>{theme}</i> (of iedereen die dat wil, deed "
+            "al mee). Er gaat dus geen uitnodiging uit."
+        ),
+    },
+    "uitnodiging.yes": {"nl": "Uitnodigen ({count})"},
+    "uitnodiging.no": {"nl": "Niet nu"},
+    "uitnodiging.declined": {
+        "nl": "Geen uitnodiging verstuurd. Later alsnog? Stuur /uitnodigen {id}",
+    },
+    "uitnodiging.already": {
+        "nl": "Voor deze versie van {title} is al een uitnodiging verstuurd.",
+    },
+    "uitnodiging.not_open": {
+        "nl": (
+            "{title} staat nu niet open, dus uitnodigen kan nog niet. Stuur /uitnodigen {id} "
+            "zodra de vragenlijst open is."
+        ),
+    },
+    "uitnodiging.usage": {
+        "nl": "Stuur /uitnodigen gevolgd door de id van een vragenlijst, bijvoorbeeld: {example}",
+    },
+    "uitnodiging.unknown": {
+        "nl": "De vragenlijst {id} ken ik niet. Bestaande vragenlijsten: {ids}",
+    },
+    # --- administrators: /terugkoppeling (Dutch) -------------------------------------------
+    "terugkoppeling.usage": {
+        "nl": (
+            "<b>Terugkoppeling</b>\n"
+            "Vertel de deelnemers wat de gemeente met hun mening deed. Stuur "
+            "/terugkoppeling gevolgd door de id van een vragenlijst.\n\n{list}"
+        ),
+    },
+    "terugkoppeling.line": {"nl": "• {id}: {title} ({status})"},
+    "terugkoppeling.unknown": {
+        "nl": "De vragenlijst {id} ken ik niet. Stuur /terugkoppeling voor de lijst.",
+    },
+    "terugkoppeling.status": {
+        "nl": (
+            "<b>Terugkoppeling: {title}</b>\n"
+            "Status nu: {status}\n\n"
+            "Stap 1 van 3: kies de nieuwe status."
+        ),
+    },
+    "terugkoppeling.chosen": {
+        "nl": "<b>Terugkoppeling: {title}</b>\nNieuwe status: {status}",
+    },
+    "terugkoppeling.write_nl": {
+        "nl": (
+            "Stap 2 van 3: schrijf het bericht voor de inwoners, in het Nederlands. Kort en in "
+            "gewone taal: wat is er met hun mening gedaan? (hoogstens {max} tekens)"
+        ),
+    },
+    "terugkoppeling.write_en": {
+        "nl": (
+            "Stap 3 van 3: wil je er ook een Engelse vertaling bij doen? Inwoners die Engels "
+            "kozen krijgen die. Stuur de Engelse tekst, of tik op Overslaan."
+        ),
+    },
+    "terugkoppeling.skip": {"nl": "Overslaan"},
+    "terugkoppeling.too_long": {
+        "nl": "Dat zijn {length} tekens; het mag hoogstens {max} zijn. Maak het korter.",
+    },
+    "terugkoppeling.too_short": {
+        "nl": "Dat is wel erg kort. Schrijf een zin of twee.",
+    },
+    "terugkoppeling.preview": {"nl": "<b>Voorbeeld</b>: zo krijgt een inwoner het bericht."},
+    "terugkoppeling.preview_en": {"nl": "<b>Voorbeeld in het Engels</b>:"},
+    "terugkoppeling.confirm": {
+        "nl": (
+            "Dit bericht gaat naar <b>{count}</b> inwoners die meededen en op de hoogte willen "
+            "blijven ({english} van hen in het Engels). De status wordt: {status}. Versturen?"
+        ),
+    },
+    "terugkoppeling.confirm_none": {
+        "nl": (
+            "Nog niemand die meedeed wil op de hoogte blijven. Het bericht wordt bewaard en "
+            "inwoners lezen het met /resultaten. De status wordt: {status}. Opslaan?"
+        ),
+    },
+    "terugkoppeling.send": {"nl": "Versturen"},
+    "terugkoppeling.save": {"nl": "Opslaan"},
+    "terugkoppeling.cancel": {"nl": "Annuleren"},
+    "terugkoppeling.cancelled": {"nl": "Geannuleerd. Er is niets opgeslagen of verstuurd."},
+    "terugkoppeling.expired": {
+        "nl": "Dit gesprek is verlopen. Begin opnieuw met /terugkoppeling.",
+    },
+    "terugkoppeling.saved": {
+        "nl": "<b>Terugkoppeling: {title}</b>\nOpgeslagen. De status is nu: {status}.",
+    },
+    # --- administrators: effect checks (Dutch) ---------------------------------------------
+    "effectmeting.offer": {
+        "nl": (
+            "De status is nu <b>uitgevoerd</b>. Wil je de deelnemers over een paar weken vragen "
+            "of ze iets merken van de verandering? Ze krijgen dan één vraag: "
+            "‘Merk je iets van deze verandering?’"
+        ),
+    },
+    "effectmeting.weeks": {"nl": "Over {weeks} weken"},
+    "effectmeting.no": {"nl": "Niet"},
+    "effectmeting.planned": {
+        "nl": (
+            "Ingepland: op {date} vragen we de deelnemers ‘Merk je iets van deze "
+            "verandering?’ De antwoorden komen in de overzichten."
+        ),
+    },
+    "effectmeting.declined": {"nl": "Geen effectmeting ingepland."},
+    "effectmeting.already": {"nl": "Er is al een effectmeting ingepland."},
+    # --- administrators: progress of a broadcast (Dutch) -----------------------------------
+    "verzending.invitation": {"nl": "Uitnodiging: {title}"},
+    "verzending.outcome": {"nl": "Terugkoppeling: {title}"},
+    "verzending.effect_check": {"nl": "Effectmeting: {title}"},
+    "verzending.progress": {"nl": "<b>{what}</b>\n{sent} van {total} verstuurd"},
+    "verzending.done": {
+        "nl": (
+            "<b>{what}</b>\nKlaar: {total} inwoners.\n"
+            "Verstuurd: {sent}\nOnbereikbaar (bot geblokkeerd): {unreachable}\nMislukt: {failed}"
+        ),
+    },
+    "verzending.interrupted": {
+        "nl": (
+            "\n{count} daarvan werden onderbroken door een herstart: misschien toch aangekomen, "
+            "niet nog eens verstuurd."
+        ),
+    },
+    "verzending.nobody": {"nl": "<b>{what}</b>\nEr is niemand om het naar te sturen."},
+}

@@ -21,6 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.handlers import outcomes
 from bot.render import Keyboard
 from bot.services import Services
 from flows import engine
@@ -452,10 +453,12 @@ class ResidentHandlers:
             )
         if outcome.finished:
             rows = engine.summary(flow, outcome.state, language)
-            return reply.then(
-                Send(render.finished_text(flow, rows, language)),
-                Send(t(language, "finished.more")),
-            )
+            if session.is_test:  # an administrator trying it out: nothing to opt in to
+                finished = Send(render.finished_text(flow, rows, language))
+            else:  # hear what becomes of it, and invitations on its theme
+                offer, keyboard = await outcomes.end_offer(db, resident.id, language, flow)
+                finished = Send(render.finished_text(flow, rows, language, offer), keyboard)
+            return reply.then(finished, Send(t(language, "finished.more")))
         return reply.then(self._question(flow, updated, language))
 
     # --- helpers ------------------------------------------------------------------------------

@@ -1,0 +1,407 @@
+"""Opt-ins, outcomes and effect checks: closing the loop with residents.
+
+Repositories in the style of :mod:`storage.repo`: an ``AsyncSession`` in, frozen data out,
+no commits (the caller owns the unit of work).
+
+Who counts as a participant of a questionnaire: a resident with a session of it that is not
+a test run (any status: an unfinished response is input too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    SQLColumnExpression,
+    and_,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AuditEntry,
+    Contact,
+    EffectAnswer,
+    EffectCheck,
+    Outcome,
+    QuestionnaireRecord,
+    Resident,
+    Session,
+    Subscription,
+    utcnow,
+)
+
+OUTCOMES = "outcomes"
+INVITATIONS = "invitations"
+
+# An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
+# progress is read back from them (see bot.handlers.outcomes).
+DRAFT_START = "outcome.start"
+DRAFT_STATUS = "outcome.status"
+DRAFT_DUTCH = "outcome.text_nl"
+DRAFT_ENGLISH = "outcome.text_en"
+DRAFT_CANCELLED = "outcome.cancelled"
+PUBLISHED = "outcome.published"
+DRAFT_ACTIONS = (DRAFT_START, DRAFT_STATUS, DRAFT_DUTCH, DRAFT_ENGLISH, DRAFT_CANCELLED, PUBLISHED)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeInfo:
+    id: int
+    questionnaire_id: str
+    status: str
+    message_nl: str
+    message_en: str | None
+    created_by: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EffectCheckInfo:
+    id: int
+    questionnaire_id: str
+    outcome_id: int | None
+    due_at: datetime
+    broadcast_id: int | None
+    created_by: int | None
+
+
+def _outcome(row: Outcome) -> OutcomeInfo:
+    return OutcomeInfo(
+        row.id,
+        row.questionnaire_id,
+        row.status,
+        row.message_nl,
+        row.message_en,
+        row.created_by,
+        row.created_at,
+    )
+
+
+def _check(row: EffectCheck) -> EffectCheckInfo:
+    return EffectCheckInfo(
+        row.id, row.questionnaire_id, row.outcome_id, row.due_at, row.broadcast_id, row.created_by
+    )
+
+
+def _took_part(questionnaire_id: str, resident: SQLColumnExpression[int] | int) -> Exists:
+    return exists().where(
+        Session.resident_id == resident,
+        Session.questionnaire_id == questionnaire_id,
+        Session.is_test.is_(False),
+    )
+
+
+# --- Subscriptions ----------------------------------------------------------------------------
+
+
+async def subscriptions(db: AsyncSession, resident_id: int) -> set[tuple[str, str]]:
+    """(kind, topic) of everything the resident opted in to."""
+    rows = await db.execute(
+        select(Subscription.kind, Subscription.topic).where(
+            Subscription.resident_id == resident_id
+        )
+    )
+    return {(kind, topic) for kind, topic in rows}
+
+
+async def set_subscription(
+    db: AsyncSession,
+    resident_id: int,
+    kind: str,
+    topic: str,
+    wanted: bool,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Opt in (``wanted``) or out; True when something changed."""
+    where = (
+        Subscription.resident_id == resident_id,
+        Subscription.kind == kind,
+        Subscription.topic == topic,
+    )
+    found = await db.scalar(select(Subscription.id).where(*where))
+    if wanted == (found is not None):
+        return False
+    if wanted:
+        db.add(
+            Subscription(
+                resident_id=resident_id, kind=kind, topic=topic, created_at=now or utcnow()
+            )
+        )
+        await db.flush()
+    else:
+        await db.execute(delete(Subscription).where(*where))
+    return True
+
+
+async def questionnaires_taken(db: AsyncSession, resident_id: int) -> list[str]:
+    """Ids of the questionnaires the resident took part in (test runs left out)."""
+    rows = await db.scalars(
+        select(Session.questionnaire_id)
+        .where(Session.resident_id == resident_id, Session.is_test.is_(False))
+        .group_by(Session.questionnaire_id)
+        .order_by(func.min(Session.started_at))
+    )
+    return list(rows)
+
+
+async def took_part(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:
+    found = await db.scalar(select(_took_part(questionnaire_id, resident_id)))
+    return bool(found)
+
+
+def _reachable() -> tuple[ColumnElement[bool], ...]:
+    return (
+        Resident.consent == "given",
+        Contact.resident_id == Resident.id,
+        Contact.unreachable_at.is_(None),
+    )
+
+
+async def outcome_recipients(db: AsyncSession, questionnaire_id: str) -> list[tuple[int, str]]:
+    """(resident id, language) of everyone to tell about an outcome: participants who opted
+    in and can be reached."""
+    rows = await db.execute(
+        select(Subscription.resident_id, Resident.language)
+        .join(Resident, Resident.id == Subscription.resident_id)
+        .join(Contact, Contact.resident_id == Subscription.resident_id)
+        .where(
+            Subscription.kind == OUTCOMES,
+            Subscription.topic == questionnaire_id,
+            *_reachable(),
+            _took_part(questionnaire_id, Subscription.resident_id),
+        )
+        .order_by(Subscription.resident_id)
+    )
+    return [(resident_id, language) for resident_id, language in rows]
+
+
+async def invitation_recipients(
+    db: AsyncSession, theme: str, questionnaire_id: str
+) -> list[tuple[int, str]]:
+    """(resident id, language) of everyone who wants invitations on ``theme`` (a slug) and
+    can be reached, except those who already completed this questionnaire."""
+    completed = exists().where(
+        Session.resident_id == Subscription.resident_id,
+        Session.questionnaire_id == questionnaire_id,
+        Session.status == "completed",
+        Session.is_test.is_(False),
+    )
+    rows = await db.execute(
+        select(Subscription.resident_id, Resident.language)
+        .join(Resident, Resident.id == Subscription.resident_id)
+        .join(Contact, Contact.resident_id == Subscription.resident_id)
+        .where(
+            Subscription.kind == INVITATIONS,
+            Subscription.topic == theme,
+            *_reachable(),
+            ~completed,
+        )
+        .order_by(Subscription.resident_id)
+    )
+    return [(resident_id, language) for resident_id, language in rows]
+
+
+async def clear_unreachable(db: AsyncSession, resident_id: int) -> None:
+    """The resident talks to the bot again: they can be reached again."""
+    await db.execute(
+        update(Contact)
+        .where(Contact.resident_id == resident_id, Contact.unreachable_at.is_not(None))
+        .values(unreachable_at=None)
+    )
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+
+async def outcome_status(db: AsyncSession, questionnaire_id: str) -> str | None:
+    """The questionnaire's outcome status; None when there is no such questionnaire."""
+    status: str | None = await db.scalar(
+        select(QuestionnaireRecord.outcome_status).where(
+            QuestionnaireRecord.id == questionnaire_id
+        )
+    )
+    return status
+
+
+async def outcome_statuses(db: AsyncSession) -> dict[str, str]:
+    rows = await db.execute(select(QuestionnaireRecord.id, QuestionnaireRecord.outcome_status))
+    return {qid: status for qid, status in rows}
+
+
+async def record_outcome(
+    db: AsyncSession,
+    questionnaire_id: str,
+    status: str,
+    message_nl: str,
+    message_en: str | None,
+    *,
+    created_by: int | None,
+    now: datetime | None = None,
+) -> OutcomeInfo:
+    """Store an outcome and make ``status`` the questionnaire's outcome status."""
+    row = Outcome(
+        questionnaire_id=questionnaire_id,
+        status=status,
+        message_nl=message_nl,
+        message_en=message_en,
+        created_by=created_by,
+        created_at=now or utcnow(),
+    )
+    db.add(row)
+    await db.execute(
+        update(QuestionnaireRecord)
+        .where(QuestionnaireRecord.id == questionnaire_id)
+        .values(outcome_status=status)
+    )
+    await db.flush()
+    return _outcome(row)
+
+
+async def get_outcome(db: AsyncSession, outcome_id: int) -> OutcomeInfo | None:
+    row = await db.get(Outcome, outcome_id)
+    return _outcome(row) if row else None
+
+
+async def outcomes_of(db: AsyncSession, questionnaire_ids: Sequence[str]) -> list[OutcomeInfo]:
+    """Every outcome of these questionnaires, newest first."""
+    if not questionnaire_ids:
+        return []
+    rows = await db.scalars(
+        select(Outcome)
+        .where(Outcome.questionnaire_id.in_(list(questionnaire_ids)))
+        .order_by(Outcome.created_at.desc(), Outcome.id.desc())
+    )
+    return [_outcome(row) for row in rows]
+
+
+# --- Effect checks ----------------------------------------------------------------------------
+
+
+async def effect_check_of(db: AsyncSession, outcome_id: int) -> EffectCheckInfo | None:
+    row = await db.scalar(select(EffectCheck).where(EffectCheck.outcome_id == outcome_id).limit(1))
+    return _check(row) if row else None
+
+
+async def get_effect_check(db: AsyncSession, check_id: int) -> EffectCheckInfo | None:
+    row = await db.get(EffectCheck, check_id)
+    return _check(row) if row else None
+
+
+async def schedule_effect_check(
+    db: AsyncSession,
+    questionnaire_id: str,
+    outcome_id: int,
+    due_at: datetime,
+    *,
+    created_by: int | None,
+    now: datetime | None = None,
+) -> EffectCheckInfo:
+    row = EffectCheck(
+        questionnaire_id=questionnaire_id,
+        outcome_id=outcome_id,
+        due_at=due_at,
+        created_by=created_by,
+        created_at=now or utcnow(),
+    )
+    db.add(row)
+    await db.flush()
+    return _check(row)
+
+
+async def due_effect_checks(db: AsyncSession, now: datetime) -> list[EffectCheckInfo]:
+    """Effect checks whose time has come and that have not gone out yet."""
+    rows = await db.scalars(
+        select(EffectCheck)
+        .where(EffectCheck.due_at <= now, EffectCheck.broadcast_id.is_(None))
+        .order_by(EffectCheck.due_at, EffectCheck.id)
+    )
+    return [_check(row) for row in rows]
+
+
+async def attach_broadcast(db: AsyncSession, check_id: int, broadcast_id: int) -> bool:
+    """Record the broadcast that carries an effect check; False when another worker
+    already did (the caller then rolls back)."""
+    result = await db.execute(
+        update(EffectCheck)
+        .where(EffectCheck.id == check_id, EffectCheck.broadcast_id.is_(None))
+        .values(broadcast_id=broadcast_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+async def effect_answer(db: AsyncSession, check_id: int, resident_id: int) -> str | None:
+    value: str | None = await db.scalar(
+        select(EffectAnswer.value).where(
+            and_(EffectAnswer.effect_check_id == check_id, EffectAnswer.resident_id == resident_id)
+        )
+    )
+    return value
+
+
+async def answer_effect_check(
+    db: AsyncSession,
+    check_id: int,
+    resident_id: int,
+    value: str,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Store (or change) the resident's answer; True when it changed."""
+    now = now or utcnow()
+    row = await db.scalar(
+        select(EffectAnswer).where(
+            EffectAnswer.effect_check_id == check_id, EffectAnswer.resident_id == resident_id
+        )
+    )
+    if row is None:
+        db.add(
+            EffectAnswer(
+                effect_check_id=check_id, resident_id=resident_id, value=value, answered_at=now
+            )
+        )
+        await db.flush()
+        return True
+    if row.value == value:
+        return False
+    row.value, row.answered_at = value, now
+    await db.flush()
+    return True
+
+
+async def effect_counts(db: AsyncSession, check_id: int) -> dict[str, int]:
+    """Answers per value (for reports; digests read the table themselves)."""
+    rows = await db.execute(
+        select(EffectAnswer.value, func.count())
+        .where(EffectAnswer.effect_check_id == check_id)
+        .group_by(EffectAnswer.value)
+    )
+    return {value: count for value, count in rows}
+
+
+async def draft_steps(
+    db: AsyncSession, admin: int, *, since: datetime
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, questionnaire id, detail) of the administrator's /terugkoppeling steps since
+    ``since``, oldest first."""
+    rows = await db.execute(
+        select(AuditEntry.action, AuditEntry.target, AuditEntry.detail)
+        .where(
+            AuditEntry.actor == admin,
+            AuditEntry.action.in_(DRAFT_ACTIONS),
+            AuditEntry.allowed.is_(True),
+            AuditEntry.at >= since,
+        )
+        .order_by(AuditEntry.id)
+    )
+    return [(action, target or "", dict(detail or {})) for action, target, detail in rows]
