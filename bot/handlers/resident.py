@@ -21,15 +21,16 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render
-from bot.handlers import outcomes
+from bot.handlers import outcomes, privacy
 from bot.render import Keyboard
 from bot.services import Services
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
-from flows.schema import LANGUAGES, SLUG
-from flows.texts import Html, Language, language_of, t
+from flows.schema import LANGUAGES, SLUG, TextQuestion
+from flows.texts import Html, Language, language_of, plain_text, t
 from storage import repo
+from storage.privacy import erase_resident
 from storage.repo import ResidentInfo, SessionInfo
 
 log = logging.getLogger(__name__)
@@ -55,21 +56,60 @@ class Recent(Generic[K, V]):
     def pop(self, key: K, default: V | None = None) -> V | None:
         return self._items.pop(key, default)
 
+    def get(self, key: K) -> V | None:
+        return self._items.get(key)
+
     def __len__(self) -> int:
         return len(self._items)
 
 
-class Seen:
-    """Remembers (chat, message) pairs, at most ``size`` of them."""
+#: What the bot last put on a message: fingerprints of its text and of its buttons (0: no
+#: buttons); ``None`` where not known (a message edited by id only, or before a restart).
+Shown = tuple[int | None, int | None]
+
+
+def _buttons(keyboard: Keyboard | None) -> int:
+    return hash(keyboard) if keyboard is not None and keyboard.inline_keyboard else 0
+
+
+class Screen:
+    """What the bot last showed on its recent messages (at most ``size``), so that it never
+    asks Telegram for an edit that changes nothing: Telegram refuses those ("message is not
+    modified"). That happens when a resident presses a button on an older copy of a question,
+    or presses twice before the first edit arrived."""
 
     def __init__(self, size: int) -> None:
-        self._items: Recent[tuple[int, int], bool] = Recent(size)
+        self._shown: Recent[tuple[int, int], Shown] = Recent(size)
 
-    def seen(self, chat_id: int, message_id: int) -> bool:
-        """True when already seen; remembers the pair either way."""
-        known = self._items.pop((chat_id, message_id)) is not None
-        self._items.put((chat_id, message_id), True)
-        return known
+    def remember(
+        self, chat_id: int, message_id: int, text: str | None, keyboard: Keyboard | None
+    ) -> None:
+        known = self._shown.get((chat_id, message_id))
+        text_print = hash(text) if text is not None else (known[0] if known else None)
+        self._shown.put((chat_id, message_id), (text_print, _buttons(keyboard)))
+
+    def unchanged(
+        self,
+        chat_id: int,
+        message: Message | None,
+        message_id: int,
+        text: str | None,
+        keyboard: Keyboard | None,
+    ) -> bool:
+        """Whether showing ``text`` (None: keep it) and ``keyboard`` would change nothing. Without
+        a memory of the message, the pressed message's copy in the update tells."""
+        known_text, known_buttons = self._shown.get((chat_id, message_id)) or (None, None)
+        if known_buttons is not None:
+            same_buttons = known_buttons == _buttons(keyboard)
+        elif message is not None:
+            same_buttons = _buttons(message.reply_markup) == _buttons(keyboard)
+        else:
+            return False
+        if text is None or not same_buttons:
+            return same_buttons
+        if known_text is not None:
+            return known_text == hash(text)
+        return message is not None and message.text == plain_text(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +149,7 @@ class ResidentHandlers:
         # The last question message per session, so that a typed answer can update it.
         # Memory stays bounded; after a restart an old message simply keeps its buttons.
         self._questions: Recent[int, int] = Recent(QUESTION_CACHE)
-        self._cleared = Seen(QUESTION_CACHE)
+        self._screen = Screen(QUESTION_CACHE)
         self.catalog = services.catalog
         self.settings = services.settings
 
@@ -263,16 +303,15 @@ class ResidentHandlers:
             language = chosen
         edit = Edit(None, None)  # take the consent buttons away
         if answer == "n":
-            if existing is not None:  # consent withdrawn: forget how to reach them
-                await repo.register_resident(
-                    db,
-                    self._pseudonym(user),
-                    language=language,
-                    consent="refused",
-                    chat_id=None,
-                    now=self.services.clock(),
+            if existing is not None and existing.consented:
+                # Withdrawing consent after joining is /vergeetmij: confirm, then erase.
+                text, keyboard = await privacy.forget_question(db, self.services, existing)
+                return Reply([Send(text, keyboard)], edit=edit)
+            if existing is not None:  # a record left from before: forget it now
+                await erase_resident(
+                    db, existing.id, catalog=self.catalog, now=self.services.clock()
                 )
-            # Someone new who says no leaves no trace, as the reply promises.
+            # Someone who says no leaves no trace, as the reply promises.
             return Reply([Send(t(language, "consent.refused"))], edit=edit)
         if answer != "y":
             return Reply([], notice=t(language, "stale.short"))
@@ -355,6 +394,8 @@ class ResidentHandlers:
         if token != tokens.button_token(session.id, session.state.current):
             if any(token == tokens.button_token(session.id, q) for q in session.state.path):
                 return Reply([], notice=t(language, "already_saved"))
+            if kind == "b":  # « Vorige of a question left behind (a double tap): no-op
+                return Reply([], notice=t(language, "stale.short"))
             return Reply(
                 [Send(t(language, "stale")), self._question(flow, session, language)],
                 notice=t(language, "stale.short"),
@@ -413,7 +454,14 @@ class ResidentHandlers:
                 return Reply([], notice=render.plain(outcome.problem))
             return Reply([Send(outcome.problem), self._question(flow, session, language)])
         if outcome.changed:
-            await repo.save_outcome(db, session, outcome, now=self.services.clock())
+            accepted = outcome.accepted
+            # Free text waits for moderation before a digest may quote it.
+            moderate = accepted is not None and isinstance(
+                flow.questions.get(accepted[0]), TextQuestion
+            )
+            await repo.save_outcome(
+                db, session, outcome, now=self.services.clock(), moderate=moderate
+            )
         updated = SessionInfo(
             session.id,
             session.resident_id,
@@ -489,6 +537,10 @@ class ResidentHandlers:
     ) -> SessionInfo | None:
         """The questionnaire in progress; an idle one expires and the resident is told."""
         session = await repo.active_session(db, resident.id)
+        if session is not None and self._flow(session) is None:
+            # A version another worker published (or an administrator's draft) that this
+            # worker has not loaded yet.
+            await self.services.refresh_catalog()
         if session is not None and (self._timed_out(session) or self._flow(session) is None):
             await repo.set_status(db, session.id, repo.EXPIRED, now=self.services.clock())
             reply.then(Send(t(resident.language, "expired")))
@@ -613,38 +665,42 @@ class ResidentHandlers:
             first.append(self._edit_earlier(bot, chat_id, edit))
         elif edit is not None and query is not None and isinstance(query.message, Message):
             message = query.message
-            if edit.text is not None:
-                first.append(
-                    message.edit_text(
-                        edit.text, parse_mode=ParseMode.HTML, reply_markup=edit.keyboard
-                    )
-                )
-            elif edit.keyboard is not None or not self._cleared.seen(chat_id, message.id):
-                # Buttons go once: a second tap on the same message (the update still shows
-                # them) must not edit again, which Telegram refuses as "not modified".
-                if edit.keyboard is None and message.reply_markup is not None:
-                    first.append(message.edit_reply_markup(reply_markup=None))
-                elif edit.keyboard is not None:
-                    first.append(message.edit_reply_markup(reply_markup=edit.keyboard))
+            if not self._screen.unchanged(chat_id, message, message.id, edit.text, edit.keyboard):
+                first.append(self._edit(bot, chat_id, message.id, edit))
         if first:
             await asyncio.gather(*first)
         for send in reply.messages:
             sent = await bot.send_message(
                 chat_id, send.text, parse_mode=ParseMode.HTML, reply_markup=send.keyboard
             )
+            if send.keyboard is not None:
+                self._screen.remember(chat_id, sent.message_id, send.text, send.keyboard)
             if send.session_id is not None:
                 self._questions.put(send.session_id, sent.message_id)
 
-    @staticmethod
-    async def _edit_earlier(bot: Bot, chat_id: int, edit: Edit) -> None:
-        """Show a typed answer on the question message. Cosmetic: a failure is only logged."""
-        try:
+    async def _edit(self, bot: Bot, chat_id: int, message_id: int, edit: Edit) -> None:
+        """Change a message the resident pressed a button on: its text and buttons, or only
+        its buttons (``edit.text`` None)."""
+        if edit.text is not None:
             await bot.edit_message_text(
-                edit.text or "",
+                edit.text,
                 chat_id=chat_id,
-                message_id=edit.message_id,
+                message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=edit.keyboard,
             )
+        else:
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=edit.keyboard
+            )
+        self._screen.remember(chat_id, message_id, edit.text, edit.keyboard)
+
+    async def _edit_earlier(self, bot: Bot, chat_id: int, edit: Edit) -> None:
+        """Show a typed answer on the question message. Cosmetic: a failure is only logged."""
+        assert edit.message_id is not None
+        if self._screen.unchanged(chat_id, None, edit.message_id, edit.text, edit.keyboard):
+            return
+        try:
+            await self._edit(bot, chat_id, edit.message_id, edit)
         except TelegramError as exc:
             log.info("could not update an earlier question message: %s", exc)

@@ -404,3 +404,52 @@ async def test_buttons_of_an_older_questionnaire_version(
         await runner.stop()
     await fake.settle()
     fake.assert_clean()
+
+
+# --- presses that would change nothing ----------------------------------------------------------
+# Telegram refuses an edit that leaves a message as it is ("message is not modified"); the
+# fake does too, and the harness fails the test on any refused call.
+
+
+async def test_a_toggle_on_an_older_copy_of_the_question(fake: FakeBotApi, bot: BotRunner) -> None:
+    resident = fake.user()
+    await join(resident)
+    first = await start_questionnaire(resident, GROEN)
+    older = await tap(resident, "Zuid", first)
+    await resident.send_sticker("🌳")  # the hint and the same question again
+    _, newer = await resident.next_messages(2)
+    await resident.press("Wandelen", message=newer)
+    await resident.wait_for(lambda: newer.buttons[0] == ["✅ 1. Wandelen"])
+    # The older copy still shows Wandelen unticked; pressing it there unticks the draft, which
+    # that copy already shows: nothing to edit there.
+    query = await resident.press("Wandelen", message=older)
+    await resident.wait_callback_answered(query)
+    await fake.settle()
+    assert older.buttons[0] == ["▫️ 1. Wandelen"]
+    session = await latest(bot, resident, "groen-in-de-wijk")
+    assert session.state.draft == ()
+    # Both copies work on.
+    await resident.press("Sporten", message=older)
+    await resident.wait_for(lambda: older.buttons[3] == ["✅ 4. Sporten of bewegen"])
+    nxt = await tap(resident, "Klaar ✓", older)
+    assert progress(nxt) == (3, 8)
+    assert await answers(bot, resident, "groen-in-de-wijk") == {
+        "wijk": "zuid",
+        "gebruik": ["sporten"],
+    }
+
+
+async def test_back_pressed_twice_quickly(fake: FakeBotApi, bot: BotRunner) -> None:
+    resident, _, choice = await at_choice_question(fake)
+    scale = await tap(resident, "Allebei", choice)
+    back = scale.button_data[-1][0]
+    first = await resident.press_data(back, message_id=scale.message_id)
+    second = await resident.press_data(back, message_id=scale.message_id)  # before any reply
+    await resident.wait_callback_answered(first)
+    await resident.wait_callback_answered(second)
+    again = await resident.next_message()
+    await fake.settle()
+    assert question_text(again) == "Welke containers gebruik je voor je afval?"
+    assert resident.unread() == []
+    session = await latest(bot, resident, "afvalinzameling")
+    assert session.state.current == "inzameling"

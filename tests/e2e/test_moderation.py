@@ -120,6 +120,20 @@ async def decisions(runner: BotRunner) -> list[tuple[str, int | None, str | None
     ]
 
 
+async def test_the_bot_stores_free_text_as_pending_and_nothing_else(runner: BotRunner) -> None:
+    assert runner.services is not None
+    async with runner.services.sessions() as db:
+        rows = await db.execute(select(Answer.question_id, Answer.value, Answer.moderation))
+        marks = {
+            (question, value if question == "idee" else None, mark)
+            for question, value, mark in rows
+        }
+    assert {(q, v, m) for q, v, m in marks if q == "idee"} == {
+        ("idee", text, "pending") for text in TEXTS
+    }
+    assert {m for q, _, m in marks if q != "idee"} == {None}, "only free text is moderated"
+
+
 async def test_approve_reject_and_the_digest_quotes_only_approved_texts(
     fake: FakeBotApi, runner: BotRunner
 ) -> None:

@@ -541,3 +541,43 @@ async def test_retention_job_deletes_free_text_and_contact_after_closing(
         await runner.stop()
     await fake.settle()
     fake.assert_clean()
+
+
+# --- withdrawing consent ---------------------------------------------------------------------
+
+
+async def test_withdrawing_consent_after_joining_asks_then_erases(
+    bot: BotRunner, fake: FakeBotApi
+) -> None:
+    anna = fake.user()
+    first = await anna.ask("/start")
+    second = await anna.ask("/start")  # a second welcome, its buttons still there
+    await anna.press("Ja, ik doe mee", message=first)
+    await anna.next_messages(2)  # thanks, the list
+    await anna.press("Nee, liever niet", message=second)
+    question = await anna.next_message()
+    assert question.text.startswith("Alles van jou wissen?")
+    assert question.buttons == ASK_BUTTONS
+    assert second.buttons == []
+    assert await resident_id(bot, anna) is not None, "nothing erased before confirming"
+
+    await anna.press("Ja, wis alles", message=question)
+    await anna.wait_for(lambda: question.text == DONE)
+    assert await resident_id(bot, anna) is None
+    assert await count(bot, "contacts") == 0
+
+
+async def test_no_to_consent_forgets_a_record_left_from_before(
+    bot: BotRunner, fake: FakeBotApi
+) -> None:
+    anna = fake.user()
+    services = services_of(bot)
+    async with services.sessions.begin() as db:
+        await repo.register_resident(
+            db, services.pseudonyms.of(anna.id), language="nl", consent="refused", chat_id=None
+        )
+    welcome = await anna.ask("/start")
+    await anna.press("Nee, liever niet", message=welcome)
+    refused = await anna.next_message()
+    assert refused.text.startswith("Helemaal goed. We bewaren niets over jou.")
+    assert await count(bot, "residents") == 0
