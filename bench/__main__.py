@@ -1,5 +1,6 @@
-"""``python -m bench [all|conversation|memory|digest]``: run the benchmarks, print a table and
-write ``bench/results/latest.json`` (a single benchmark updates only its own section).
+"""``python -m bench [all|conversation|memory|digest|webhook]``: run the benchmarks, print a
+table and write ``bench/results/latest.json`` (a single benchmark updates only its own
+section).
 
 See BENCHMARKS.md for the method and the figures.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversation, digest, memory, profile
+from bench import conversation, digest, memory, profile, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest"]
+    everything = ["conversation", "memory", "digest", "webhook"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -52,6 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         elif name == "memory":
             result = asyncio.run(memory.run(memory.Settings(sizes=tuple(args.sizes))))
+        elif name == "webhook":
+            result = asyncio.run(
+                webhook.run(
+                    webhook.Settings(
+                        rate=args.webhook_rate,
+                        residents=args.webhook_residents,
+                        warmup=args.webhook_warmup,
+                        window=args.webhook_window,
+                        setups=tuple(_setup(text) for text in args.webhook_setups),
+                        postgres_url=webhook.postgres_url(),
+                    )
+                )
+            )
         else:
             result = digest.main()
         result["duration_s"] = round(time.monotonic() - began, 1)
@@ -74,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "benchmark", nargs="?", default="all", choices=["all", "conversation", "memory", "digest"]
+        "benchmark",
+        nargs="?",
+        default="all",
+        choices=["all", "conversation", "memory", "digest", "webhook"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -86,6 +103,21 @@ def _parser() -> argparse.ArgumentParser:
         "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="stored sessions"
     )
     parser.add_argument(
+        "--webhook-rate", type=float, default=150.0, help="webhook: offered updates per second"
+    )
+    parser.add_argument(
+        "--webhook-residents", type=int, default=400, help="webhook: simulated residents"
+    )
+    parser.add_argument("--webhook-warmup", type=float, default=10.0, help="webhook warm-up, s")
+    parser.add_argument("--webhook-window", type=float, default=20.0, help="webhook window, s")
+    parser.add_argument(
+        "--webhook-setups",
+        nargs="+",
+        default=[f"{backend}:{workers}" for backend, workers in webhook.SETUPS],
+        metavar="BACKEND:WORKERS",
+        help="webhook set-ups, e.g. sqlite:1 postgresql:2 (PostgreSQL: BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
         "--profile", metavar="FILE", help="py-spy the Samenspraak process during the window"
     )
     parser.add_argument(
@@ -95,6 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     return parser
+
+
+def _setup(text: str) -> tuple[str, int]:
+    backend, _, workers = text.partition(":")
+    if backend not in ("sqlite", "postgresql") or not workers.isdigit() or int(workers) < 1:
+        raise SystemExit(f"--webhook-setups: {text!r} is not like sqlite:1 or postgresql:4")
+    return backend, int(workers)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -116,6 +155,8 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
     ok = True
     if "conversation" in which:
         ok = ok and bool(results["conversation"]["durability_ok"])
+    if "webhook" in which:
+        ok = ok and bool(results["webhook"]["durability_ok"])
     return ok
 
 
@@ -226,11 +267,45 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                         f"{figures['chart_s']:.2f} s; target < 3 s",
                     )
                 )
+    if "webhook" in which:
+        rows += _webhook_rows(results["webhook"])
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(
         f"{name:<{width}}  {value:>{value_width}}  {note}".rstrip() for name, value, note in rows
     )
+
+
+def _webhook_rows(hook: dict[str, Any]) -> list[tuple[str, str, str]]:
+    setup = hook["settings"]
+    rows = [
+        (
+            "webhook: offered load",
+            f"{setup['offered_updates_per_second']:g}/s",
+            f"{setup['residents']} residents, window {setup['window_s']:g} s",
+        )
+    ]
+    for one in hook["setups"]:
+        name = f"  {one['workers']} worker(s), {one['backend']}"
+        if "skipped" in one:
+            rows.append((name, "-", one["skipped"]))
+            continue
+        latency = one["latency"]
+        cpu = "+".join(f"{c:g}" for c in one["workers_cpu_percent"])
+        rows.append(
+            (
+                name,
+                f"{one['answers_per_second']} answers/s",
+                f"{one['updates_per_second']} updates/s; latency p50 {latency['p50_ms']} ms, "
+                f"p99 {latency['p99_ms']} ms; CPU workers {cpu} %, database "
+                f"{one['database_cpu_percent']} %, balancer "
+                f"{one['load_balancer_cpu_percent']} %, bench "
+                f"{one['bench_process_cpu_percent']} %, other "
+                f"{one['other_processes_cpu_percent']} %; durability "
+                + ("ok" if one["durability"]["ok"] else "FAILED"),
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

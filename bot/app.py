@@ -26,6 +26,7 @@ from bot.handlers.resident import ResidentHandlers
 from bot.processor import PerResidentUpdateProcessor
 from bot.request import AiohttpRequest, RetryingRequest
 from bot.services import Services
+from bot.webapp import WebhookServer, webhook_target
 from flows.texts import COMMANDS, language_of, t
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,16 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+#: Telegram's default; how many webhook requests it sends at the same time (1-100).
+DEFAULT_MAX_CONNECTIONS = 40
 
 
-def build_application(services: Services) -> Application:  # type: ignore[type-arg]
-    """The bot, pointed at TELEGRAM_API_URL, with all handlers and the error handler."""
+def build_application(services: Services, *, webhook: bool = False) -> Application:  # type: ignore[type-arg]
+    """The bot, pointed at TELEGRAM_API_URL, with all handlers and the error handler.
+
+    ``webhook=True``: without python-telegram-bot's updater; updates come from the
+    ``samenspraak serve`` web server (bot.webapp) instead of getUpdates.
+    """
     settings = services.settings
     api = settings.telegram_api_url
     builder = (
@@ -45,13 +52,16 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
         .token(settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .concurrent_updates(PerResidentUpdateProcessor(settings.max_concurrent_updates))
+        # Per resident one update at a time (across workers on PostgreSQL), each update once.
+        .concurrent_updates(PerResidentUpdateProcessor(settings.max_concurrent_updates, services))
         .request(RetryingRequest(connection_pool_size=64))
         # PTB's default pool of one connection for getUpdates is still held by the long poll
         # that stopping cancels, so the final getUpdates telling Telegram which updates were
         # fetched would time out (after a second) and those updates would come again.
         .get_updates_request(AiohttpRequest(connection_pool_size=2))
     )
+    if webhook:
+        builder = builder.updater(None)
     # Always limit: 20 messages a minute per group and waiting out a 429 (RetryAfter) matter
     # for digests even when the overall limit is off (RATE_LIMIT_PER_SECOND=0).
     limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
@@ -162,6 +172,53 @@ async def run_polling(services: Services, stop: asyncio.Event) -> None:
     finally:
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).
+        await application.bot.shutdown()
+
+
+async def run_webhook(
+    services: Services,
+    stop: asyncio.Event,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+) -> None:
+    """Run the bot behind its own web server (``samenspraak serve``) until ``stop`` is set.
+
+    Listens on ``host``:``port`` (default HTTP_HOST, HTTP_PORT), then registers WEBHOOK_URL
+    with Telegram, so the first deliveries find the server ready. On ``stop`` the server
+    stops accepting, updates already accepted finish, and the Application stops. The
+    webhook stays registered: other workers may still be serving it (``samenspraak run``
+    removes it when it starts polling).
+    """
+    settings = services.settings
+    target = webhook_target(settings)  # a missing setting fails before anything starts
+    application = build_application(services, webhook=True)
+    server = WebhookServer(application, services, target)
+    try:
+        async with application:  # initialize() ... shutdown()
+            await register_commands(application)
+            # Listening first: a port that is taken stops the start before anything runs.
+            await server.start(host or settings.http_host, port or settings.http_port)
+            try:
+                await application.start()
+                await application.bot.set_webhook(
+                    target.url,
+                    secret_token=target.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    max_connections=max_connections,
+                    drop_pending_updates=False,
+                )
+                log.info("bot @%s is serving its webhook", application.bot.username)
+                await stop.wait()
+            except BaseException:
+                await server.stop()
+                await _abort(application)
+                raise
+            log.info("stopping: no new updates; finishing updates in progress")
+            await server.stop()
+            await application.stop()
+    finally:
         await application.bot.shutdown()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
+import socket
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,13 +18,14 @@ from typing import Any
 
 import pytest
 
-from bot.app import run_polling
+from bot.app import run_polling, run_webhook
 from bot.config import Settings, load_settings
 from bot.services import Services, build_services
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from tests.conftest import QUESTIONNAIRES
 
 TOKEN = "123456:TEST-TOKEN-samenspraak"
+WEBHOOK_SECRET = "test-webhook-secret_0123456789"
 
 
 class BotRunner:
@@ -97,6 +100,71 @@ class BotRunner:
         return await self.start()
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Taken below Linux's range for outgoing connections (32768-60999): a port the kernel
+    hands out for ``bind(0)`` may meanwhile become the local end of some connection.
+    """
+    for _ in range(100):
+        port = random.randrange(20_000, 32_000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise OSError("no free port found")
+
+
+class WebhookRunner(BotRunner):
+    """The bot as ``samenspraak serve`` runs it: its own web server on a free port of
+    127.0.0.1, with the fake Bot API posting updates to it. ``url`` (default: this server's
+    ``/telegram``) is the WEBHOOK_URL registered with the fake, e.g. a load balancer's."""
+
+    def __init__(
+        self, fake: FakeBotApi, database_url: str, *, url: str | None = None, **overrides: Any
+    ) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        values: dict[str, Any] = {
+            "webhook_url": url or f"{self.base_url}/telegram",
+            "webhook_secret": WEBHOOK_SECRET,
+            "http_host": "127.0.0.1",
+            "http_port": self.port,
+        }
+        values.update(overrides)
+        super().__init__(fake, database_url, **values)
+
+    @property
+    def webhook_url(self) -> str:
+        """Where this worker itself takes updates (not through a load balancer)."""
+        return f"{self.base_url}/telegram"
+
+    async def start(self) -> Services:
+        services = await build_services(self.settings())
+        if self.clock is not None:
+            services.clock = self.clock
+        self.services = services
+        self._stop = asyncio.Event()
+        registered_before = self._registrations()
+        self._task = asyncio.create_task(run_webhook(services, self._stop))
+        try:
+            for _ in range(500):
+                if self._registrations() > registered_before:
+                    return services
+                if self._task.done():
+                    self._task.result()  # raises what went wrong
+                await asyncio.sleep(0.01)
+            raise TimeoutError("the bot did not register its webhook")
+        except BaseException:
+            await self.kill()
+            raise
+
+    def _registrations(self) -> int:
+        return sum(1 for call in self.fake.calls if call.method.lower() == "setwebhook")
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
     api = FakeBotApi(TOKEN)
@@ -110,6 +178,19 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 @pytest.fixture
 async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
     runner = BotRunner(fake, database_url)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+    await fake.settle()
+    fake.assert_clean()
+
+
+@pytest.fixture
+async def webhook(fake: FakeBotApi, database_url: str) -> AsyncIterator[WebhookRunner]:
+    """The bot in webhook mode (``samenspraak serve``), like ``bot`` for polling."""
+    runner = WebhookRunner(fake, database_url)
     await runner.start()
     try:
         yield runner
