@@ -73,12 +73,16 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     # an earlier group; features with their own commands and button prefixes come before
     # the resident conversation, whose handlers catch every other message and button.
     flood.register(application, services)
+    resident = ResidentHandlers(services)
+    # A button press without data matches every CallbackQueryHandler whatever its pattern
+    # (python-telegram-bot only checks a pattern against data that is there): send it to
+    # the resident handler, which answers it, before any feature can take it.
+    application.add_handler(CallbackQueryHandler(resident.button, pattern=_never))
     privacy.register(application, services)
     admin.register(application, services)
     moderation.register(application, services)
     outcomes.register(application, services)
 
-    resident = ResidentHandlers(services)
     add = application.add_handler
     add(CommandHandler("start", resident.start, filters=PRIVATE & NEW))
     add(
@@ -112,6 +116,11 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
 
     application.add_error_handler(on_error)
     return application
+
+
+def _never(data: object) -> bool:
+    """A pattern no callback data matches: with it, a handler takes only presses without data."""
+    return False
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

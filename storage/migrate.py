@@ -8,8 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -31,14 +31,27 @@ def _run(connection: Connection, action: str, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+#: Key of the PostgreSQL advisory lock that migrations and seeding take, so that workers
+#: starting together on one database take turns (SQLite's BEGIN IMMEDIATE does this already).
+SCHEMA_LOCK = 0x5A4D5350  # "ZMSP"
+
+
+async def lock_schema(connection: AsyncConnection) -> None:
+    """Wait for other workers migrating or seeding; released when the transaction ends."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (default: the newest)."""
     async with engine.begin() as connection:
+        await lock_schema(connection)
         await connection.run_sync(_run, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     async with engine.begin() as connection:
+        await lock_schema(connection)
         await connection.run_sync(_run, "downgrade", revision)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,3 +46,16 @@ async def test_models_match_migrations(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         changes = await connection.run_sync(diff)
     assert changes == []
+
+
+async def test_workers_starting_together_migrate_once(database_url: str) -> None:
+    """Three workers starting at once on an empty database: they take turns, none fails."""
+    engines = [create_engine(database_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
+        for engine in engines:
+            assert await migrate.current(engine) == migrate.head()
+        assert {"residents", "outbox", "leases"} <= await _tables(engines[0])
+    finally:
+        for engine in engines:
+            await engine.dispose()
