@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import conversation, digest, memory, profile, webhook
+from bench import broadcast, conversation, digest, memory, profile, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest", "webhook"]
+    everything = ["conversation", "memory", "digest", "webhook", "broadcast"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 )
             )
+        elif name == "broadcast":
+            result = asyncio.run(broadcast.run(broadcast.Settings()))
         else:
             result = digest.main()
         result["duration_s"] = round(time.monotonic() - began, 1)
@@ -91,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         nargs="?",
         default="all",
-        choices=["all", "conversation", "memory", "digest", "webhook"],
+        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -157,6 +159,9 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
         ok = ok and bool(results["conversation"]["durability_ok"])
     if "webhook" in which:
         ok = ok and bool(results["webhook"]["durability_ok"])
+    if "broadcast" in which:
+        sent = results["broadcast"]
+        ok = ok and sent["duplicates"] == 0 and sent["skipped"] == 0
     return ok
 
 
@@ -269,6 +274,28 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 )
     if "webhook" in which:
         rows += _webhook_rows(results["webhook"])
+    if "broadcast" in which:
+        sent = results["broadcast"]
+        resident = sent["resident"]
+        rows += [
+            (
+                "broadcast: messages/s",
+                f"{sent['messages_per_second']}",
+                f"{sent['recipients']} recipients ({sent['blocked']} blocked), "
+                f"{sent['share_of_configured_rate']:.0%} of BROADCAST_RATE "
+                f"{sent['configured_rate']:g}; {sent['total_s']} s in all",
+            ),
+            (
+                "  duplicates / skipped",
+                f"{sent['duplicates']} / {sent['skipped']}",
+                f"killed at {sent.get('delivered_at_kill')} delivered, restarted",
+            ),
+            (
+                "  resident during it",
+                f"p50 {resident['reply_latency_p50_ms']} ms",
+                f"p95 {resident['reply_latency_p95_ms']} ms, {resident['answers']} answers",
+            ),
+        ]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(
