@@ -11,14 +11,18 @@ most 6 digits, see ``storage.admin.MAX_VERSION``):
 ``adm:archive?:<id>``      ask to confirm archiving; ``adm:archive:<id>`` archives
 ``adm:export:<id>``        send the CSV and Excel files
 ``adm:draft:<id>:<v>``     show the preview of a draft again
-``adm:test:<id>:<v>``      take the questionnaire as a test
-``adm:pub:<id>:<v>``       publish the draft
-``adm:del:<id>:<v>``       cancel: throw the draft away
+``adm:test:<id>:<v>:<m>``  take the questionnaire as a test
+``adm:pub:<id>:<v>:<m>``   publish the draft
+``adm:del:<id>:<v>:<m>``   cancel: throw the draft away
 =========================  ==============================================================
+
+``<m>``: the first 6 characters of the checksum of the file the preview showed (at most
+10 + 40 + 1 + 6 + 1 + 6 = 64 bytes).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import cast
@@ -29,7 +33,7 @@ from flows import digest
 from flows.engine import availability
 from flows.loader import Problem
 from flows.machine import Flow
-from flows.schema import END, Condition, Questionnaire
+from flows.schema import END, Condition, Questionnaire, Rule
 from flows.texts import Html, Language, escape, raw, t
 from storage import admin as store
 from storage.admin import QuestionnaireState, Refused
@@ -37,7 +41,6 @@ from storage.admin import QuestionnaireState, Refused
 PREFIX = "adm"
 PAGE_SIZE = 6
 MAX_TEXT = 4000  # of Telegram's 4096, with room to spare
-MAX_BRANCHES = 12
 
 Keyboard = InlineKeyboardMarkup
 
@@ -58,34 +61,55 @@ def when(moment: datetime | None, zone: tzinfo, language: Language) -> str:
 # --- uploads ----------------------------------------------------------------------------------
 
 
-def problems_text(file: str, problems: Sequence[Problem], language: Language) -> Html:
-    """Every problem with its line and field, as many as fit in one message."""
-    lines: list[str] = []
-    budget = MAX_TEXT - len(t(language, "admin.upload.invalid", file=file, problems=""))
-    for index, problem in enumerate(problems):
-        if problem.line and problem.field:
-            key, params = "admin.upload.problem", {"line": problem.line, "field": problem.field}
-        elif problem.field:
-            key, params = "admin.upload.problem.field", {"field": problem.field}
-        elif problem.line:
-            key, params = "admin.upload.problem.line", {"line": problem.line}
-        else:
-            key, params = "admin.upload.problem.plain", {}
-        line = t(language, key, message=problem.message, **params)
-        more = t(language, "admin.upload.more", count=len(problems) - index)
-        if sum(len(x) + 1 for x in lines) + len(line) + len(more) + 2 > budget:
-            lines.append(more)
-            break
-        lines.append(line)
-    return t(language, "admin.upload.invalid", file=file, problems=Html("\n".join(lines)))
+def problems_messages(file: str, problems: Sequence[Problem], language: Language) -> list[Html]:
+    """Every problem with its line and field, in as many messages as it takes (each within
+    Telegram's 4096 characters); the first says that nothing was stored."""
+    lines = [_problem_line(problem, language) for problem in problems]
+    messages: list[Html] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        key = "admin.upload.invalid" if not messages else "admin.upload.invalid.more"
+        messages.append(t(language, key, file=file, problems=Html("\n".join(chunk))))
+
+    for line in lines:
+        key = "admin.upload.invalid" if not messages else "admin.upload.invalid.more"
+        head = len(t(language, key, file=file, problems=""))
+        if chunk and head + sum(len(x) + 1 for x in chunk) + len(line) > MAX_TEXT:
+            flush()
+            chunk = []
+        chunk.append(line)
+    flush()
+    return messages
+
+
+MAX_PROBLEM_CHARS = 600  # of one problem's message; a field is shortened to 200
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _problem_line(problem: Problem, language: Language) -> Html:
+    message, field = _short(problem.message, MAX_PROBLEM_CHARS), _short(problem.field, 200)
+    if problem.line and field:
+        key, params = "admin.upload.problem", {"line": problem.line, "field": field}
+    elif field:
+        key, params = "admin.upload.problem.field", {"field": field}
+    elif problem.line:
+        key, params = "admin.upload.problem.line", {"line": problem.line}
+    else:
+        key, params = "admin.upload.problem.plain", {}
+    return t(language, key, message=message, **params)
 
 
 def refused_text(refusal: Refused, language: Language, zone: tzinfo) -> Html:
     params: dict[str, object] = {"id": "", "version": "", "live": "", "max": "", "date": ""}
     params.update(refusal.params)
     params["id"] = params.pop("questionnaire", params["id"])
-    if "closes_at" in params:
-        params["date"] = when(cast(datetime, params.pop("closes_at")), zone, language)
+    for moment in ("closes_at", "opens_at"):
+        if moment in params:
+            params["date"] = when(cast(datetime, params.pop(moment)), zone, language)
     return t(language, f"admin.refused.{refusal.code}", **params)
 
 
@@ -102,8 +126,16 @@ def _condition(condition: Condition) -> str:
     return f"{q} ≤ {condition.at_most:g}"
 
 
-def _branches(questionnaire: Questionnaire, language: Language) -> str:
-    lines: list[str] = []
+MAX_BRANCH_CHARS = 500  # one question's rules; longer ones are summed up in a count
+
+
+def _targets(rules: Sequence[Rule], language: Language) -> list[str]:
+    return [raw(language, "admin.preview.branch.end") if r.goto == END else r.goto for r in rules]
+
+
+def _branches(questionnaire: Questionnaire, language: Language, budget: int) -> Html:
+    """One line per question that branches, as many as fit in ``budget`` characters."""
+    lines: list[Html] = []
     for question in questionnaire.questions:
         rules = question.rules()
         if not any(rule.when for rule in rules):
@@ -118,15 +150,33 @@ def _branches(questionnaire: Questionnaire, language: Language) -> str:
                 parts.append(
                     t(language, "admin.preview.branch.rule", goto=goto, condition=condition)
                 )
-        lines.append(
-            t(language, "admin.preview.branch", question=question.id, rules=Html("; ".join(parts)))
+        line = t(
+            language, "admin.preview.branch", question=question.id, rules=Html("; ".join(parts))
         )
+        if len(line) > MAX_BRANCH_CHARS:  # many long conditions: where they lead
+            targets = list(dict.fromkeys(str(part) for part in _targets(rules, language)))
+            line = t(
+                language,
+                "admin.preview.branch.many",
+                question=question.id,
+                count=len(rules),
+                targets=", ".join(targets),
+            )
+            if len(line) > MAX_BRANCH_CHARS:
+                line = t(
+                    language, "admin.preview.branch.count", question=question.id, count=len(rules)
+                )
+        lines.append(line)
     if not lines:
-        return raw(language, "admin.preview.branches.none")
-    shown = lines[:MAX_BRANCHES]
-    if len(lines) > MAX_BRANCHES:
-        shown.append(t(language, "admin.upload.more", count=len(lines) - MAX_BRANCHES))
-    return f"{len(lines)}\n" + "\n".join(shown)
+        return Html(escape(raw(language, "admin.preview.branches.none")))
+    shown: list[str] = [str(len(lines))]
+    for index, line in enumerate(lines):
+        more = t(language, "admin.more", count=len(lines) - index)
+        if sum(len(x) + 1 for x in shown) + len(line) + len(more) + 1 > budget:
+            shown.append(more)
+            break
+        shown.append(line)
+    return Html("\n".join(shown))
 
 
 def preview_text(
@@ -149,21 +199,18 @@ def preview_text(
     counts: dict[str, int] = {}
     for question in questionnaire.questions:
         counts[question.type] = counts.get(question.type, 0) + 1
-    types = ", ".join(f"{n} {raw(language, f'admin.type.{kind}')}" for kind, n in counts.items())
+    types = ", ".join(f"{n}× {raw(language, f'admin.type.{kind}')}" for kind, n in counts.items())
     state = availability(questionnaire, now, zone)
     warning = {
         "closed": "admin.preview.warning.closed",
         "not_yet": "admin.preview.warning.not_yet",
     }
-    text = t(
-        language,
-        "admin.preview",
+    params: dict[str, object] = dict(
         title=questionnaire.title.get(language),
         what=what,
         theme=questionnaire.theme.get(language),
         count=len(questionnaire.questions),
         types=types,
-        branches=Html(_branches(questionnaire, language)),
         opens=(
             when(questionnaire.opens_at, zone, language)
             if questionnaire.opens_at
@@ -176,11 +223,23 @@ def preview_text(
         ),
         warning=t(language, warning[state]) if state in warning else "",
     )
-    return text
+    # Every part but the branches is short; the branches get what is left of one message.
+    budget = MAX_TEXT - len(t(language, "admin.preview", branches="", **params))
+    return t(
+        language, "admin.preview", branches=_branches(questionnaire, language, budget), **params
+    )
 
 
-def preview_keyboard(questionnaire_id: str, version: int, language: Language) -> Keyboard:
-    key = f"{questionnaire_id}:{version}"
+MARK = re.compile(r"[0-9a-f]{6}")  # the start of a checksum: see preview_keyboard
+
+
+def preview_keyboard(
+    questionnaire_id: str, version: int, checksum: str, language: Language
+) -> Keyboard:
+    """Zelf testen, Publiceren, Annuleren: bound to the file previewed (the start of its
+    checksum), so that a button of an older preview never acts on a newer file sent with
+    the same version number."""
+    key = f"{questionnaire_id}:{version}:{checksum[:6]}"
     return InlineKeyboardMarkup(
         [
             [
@@ -257,6 +316,18 @@ def page_of(states: Sequence[QuestionnaireState], questionnaire_id: str) -> int:
     return 0
 
 
+def actions(state: QuestionnaireState) -> tuple[str, ...]:
+    """What /beheer offers for a questionnaire: a scheduled one (published, status draft)
+    opens by itself on its opens_at, so it is not opened by hand."""
+    if not state.published:
+        return ()
+    return {
+        store.DRAFT: ("close", "archive"),
+        store.OPEN: ("close",),
+        store.CLOSED: ("open", "archive"),
+    }.get(state.status, ())
+
+
 def detail_view(
     state: QuestionnaireState,
     flow: Flow | None,
@@ -287,15 +358,13 @@ def detail_view(
         draft=draft,
     )
     qid = state.id
-    actions: list[InlineKeyboardButton] = []
-    if state.published:
-        if state.status in (store.DRAFT, store.CLOSED):
-            actions.append(_button(language, "admin.button.open", f"open:{qid}"))
-        if state.status in (store.DRAFT, store.OPEN):
-            actions.append(_button(language, "admin.button.close", f"close?:{qid}"))
-        if state.status in (store.DRAFT, store.CLOSED):
-            actions.append(_button(language, "admin.button.archive", f"archive?:{qid}"))
-    rows = [actions] if actions else []
+    # Closing and archiving ask to confirm first (``close?``); opening does not.
+    first = {"open": "open", "close": "close?", "archive": "archive?"}
+    buttons = [
+        _button(language, f"admin.button.{action}", f"{first[action]}:{qid}")
+        for action in actions(state)
+    ]
+    rows = [buttons] if buttons else []
     more: list[InlineKeyboardButton] = []
     if state.draft_version is not None:
         more.append(_button(language, "admin.button.draft", f"draft:{qid}:{state.draft_version}"))
@@ -322,9 +391,18 @@ def confirm_view(
     return text, keyboard
 
 
+MAX_IDS_CHARS = 3000
+
+
 def ids_text(flows: Sequence[Flow], language: Language) -> Html:
-    lines = [
-        f"<code>{escape(q.id)}</code> – {escape(q.title.get(language))}"
-        for q in (f.questionnaire for f in flows)
-    ]
+    """``id – title`` per questionnaire, as many as fit in a message with room to spare."""
+    lines: list[str] = []
+    questionnaires = [f.questionnaire for f in flows]
+    for index, q in enumerate(questionnaires):
+        line = f"<code>{escape(q.id)}</code> – {escape(q.title.get(language))}"
+        more = t(language, "admin.more", count=len(questionnaires) - index)
+        if sum(len(x) + 1 for x in lines) + len(line) + len(more) > MAX_IDS_CHARS:
+            lines.append(more)
+            break
+        lines.append(line)
     return Html("\n".join(lines))

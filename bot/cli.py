@@ -141,23 +141,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 async def _list(settings: Settings) -> None:
     from bot.services import build_services
-    from storage import repo
+    from storage import admin
 
     services = await build_services(settings)
     try:
         now = services.clock()
         async with services.sessions() as db:
-            print(f"{'id':<24} {'version':>7} {'status':<8} {'now':<8} {'responses':>9}  title")
-            for flow in services.catalog.currents():
-                q = flow.questionnaire
-                counts = await repo.count_sessions(db, q.id)
-                is_open = services.catalog.is_open(q.id, now, settings.zone)
-                status = services.catalog.status(q.id) or "?"
-                done = counts.get(repo.COMPLETED, 0)
-                print(
-                    f"{q.id:<24} {q.version:>7} {status:<8} "
-                    f"{'open' if is_open else 'closed':<8} {done:>9}  {q.title.nl}"
-                )
+            states = await admin.overview(db)
+        catalog = services.catalog
+        print(f"{'id':<24} {'version':>7} {'status':<9} {'now':<8} {'responses':>9}  title")
+        for state in states:
+            flow = catalog.current(state.id) or catalog.get(state.id, state.current_version)
+            title = flow.questionnaire.title.nl if flow else "?"
+            if state.draft_version is not None and state.published:
+                title += f"  (draft version {state.draft_version} waiting)"
+            status = (
+                "scheduled" if state.status == admin.DRAFT and state.published else state.status
+            )
+            is_open = catalog.is_open(state.id, now, settings.zone)
+            # Completed responses that count: no test runs, no replaced revisions (as /beheer).
+            print(
+                f"{state.id:<24} {state.current_version:>7} {status:<9} "
+                f"{'open' if is_open else 'closed':<8} {state.completed:>9}  {title}"
+            )
     finally:
         await services.close()
 
@@ -491,7 +497,9 @@ def parser() -> argparse.ArgumentParser:
     validate = q_commands.add_parser("validate", help="check questionnaire files")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
     validate.set_defaults(func=cmd_validate)
-    listing = q_commands.add_parser("list", help="show the questionnaires the bot loads")
+    listing = q_commands.add_parser(
+        "list", help="show every questionnaire with its status and number of responses"
+    )
     listing.set_defaults(func=cmd_list)
     importing = q_commands.add_parser(
         "import", help="store a questionnaire file as a draft (or --publish it at once)"

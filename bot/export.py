@@ -26,6 +26,7 @@ from flows.schema import (
     ScaleQuestion,
     TextQuestion,
 )
+from flows.texts import raw
 from storage import repo
 
 STATUS = {repo.COMPLETED: "complete"}
@@ -41,15 +42,6 @@ FIXED = [
     ("completed", "Afgerond (dag)"),
     ("status", "Status"),
 ]
-TYPE_NAMES = {
-    "choice": "keuze",
-    "multi": "meerdere keuzes",
-    "scale": "schaal",
-    "yesno": "ja/nee",
-    "text": "open tekst",
-    "number": "getal",
-    "area": "wijk",
-}
 
 
 class FreeText(str):
@@ -83,7 +75,8 @@ def build_table(flows: dict[int, Flow], rows: Sequence[repo.ExportRow], zone: tz
             question = newest.questions[qid]
             question_ids.append(qid)
             labels[qid] = question.text.nl
-            codebook.append((qid, question.text.nl, TYPE_NAMES[question.type], _answers(question)))
+            kind = raw("nl", f"admin.type.{question.type}")  # as the preview names it
+            codebook.append((qid, question.text.nl, kind, _answers(question)))
     table: list[list[Cell]] = []
     for row in rows:
         flow = flows.get(row.version)

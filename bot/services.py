@@ -59,6 +59,9 @@ class Services:
     reports_engine: AsyncEngine | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     _refreshing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    # Stored versions whose source no longer parses, by checksum: reported once, not read
+    # and parsed again every JOBS_INTERVAL.
+    _unparsable: dict[Key, str] = field(default_factory=dict, repr=False)
 
     @cached_property
     def reports(self) -> async_sessionmaker[AsyncSession]:
@@ -75,7 +78,12 @@ class Services:
         async with self._refreshing:  # an older listing never overwrites a newer one
             async with self.reports() as db:
                 listing = await admin.catalog_listing(db)
-                missing = self.catalog.missing(listing)
+                checksums = {item.key: item.checksum for item in listing}
+                missing = [
+                    key
+                    for key in self.catalog.missing(listing)
+                    if self._unparsable.get(key) != checksums[key]
+                ]
                 found = await admin.sources(db, missing) if missing else {}
             parsed: dict[Key, Questionnaire] = {}
             for (qid, version), source in found.items():
@@ -83,6 +91,7 @@ class Services:
                     parsed[(qid, version)] = parse(source, f"{qid}@{version}")
                 except QuestionnaireError as exc:  # stored before a stricter validator
                     log.error("stored questionnaire %s@%s is not valid: %s", qid, version, exc)
+                    self._unparsable[(qid, version)] = checksums[(qid, version)]
             return self.catalog.sync(listing, parsed)
 
     async def close(self) -> None:

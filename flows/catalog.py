@@ -98,6 +98,11 @@ class Catalog:
         entry = self._entries.get((questionnaire_id, version))
         return entry.flow if entry else None
 
+    def checksum(self, questionnaire_id: str, version: int) -> str | None:
+        """Of the stored source this version's flow was compiled from."""
+        entry = self._entries.get((questionnaire_id, version))
+        return entry.checksum if entry else None
+
     def current(self, questionnaire_id: str) -> Flow | None:
         version = self._current.get(questionnaire_id)
         return None if version is None else self.get(questionnaire_id, version)

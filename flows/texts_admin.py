@@ -55,6 +55,10 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
             "the file again:\n\n{problems}"
         ),
     },
+    "admin.upload.invalid.more": {
+        "nl": "<b>{file}</b>, vervolg:\n\n{problems}",
+        "en": "<b>{file}</b>, continued:\n\n{problems}",
+    },
     "admin.upload.problem": {
         "nl": "• regel {line}, <code>{field}</code>: {message}",
         "en": "• line {line}, <code>{field}</code>: {message}",
@@ -68,10 +72,7 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "en": "• line {line}: {message}",
     },
     "admin.upload.problem.plain": {"nl": "• {message}", "en": "• {message}"},
-    "admin.upload.more": {
-        "nl": "… en nog {count} punten.",
-        "en": "… and {count} more.",
-    },
+    "admin.more": {"nl": "… en nog {count}.", "en": "… and {count} more."},
     # --- refusals (storage.admin.Refused codes) -----------------------------------------
     "admin.refused.published": {
         "nl": (
@@ -107,6 +108,16 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "Dit versienummer is te groot. Gebruik hoogstens {max}.",
         "en": "This version number is too large. Use at most {max}.",
     },
+    "admin.refused.replaced": {
+        "nl": (
+            "Er is intussen een nieuwer bestand met dit versienummer gestuurd. Gebruik de "
+            "knoppen onder het nieuwste voorbeeld."
+        ),
+        "en": (
+            "A newer file with this version number was sent meanwhile. Use the buttons "
+            "under the newest preview."
+        ),
+    },
     "admin.refused.gone": {
         "nl": "Dit concept bestaat niet meer.",
         "en": "This draft no longer exists.",
@@ -124,20 +135,36 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "en": "That has already happened. Look again in /beheer.",
     },
     "admin.refused.archived": {
-        "nl": "Deze vragenlijst is gearchiveerd. Dat is definitief.",
-        "en": "This questionnaire is archived. That is final.",
+        "nl": (
+            "Deze vragenlijst is gearchiveerd. Dat is definitief. Wil je hem opnieuw "
+            "gebruiken? Geef het bestand dan een nieuwe <code>id</code>."
+        ),
+        "en": (
+            "This questionnaire is archived. That is final. To use it again, give the file "
+            "a new <code>id</code>."
+        ),
     },
     "admin.refused.not_allowed": {
         "nl": "Dat kan nu niet. Sluit de vragenlijst eerst.",
         "en": "That is not possible now. Close the questionnaire first.",
     },
+    "admin.refused.early": {
+        "nl": (
+            "Deze vragenlijst gaat vanzelf open op {date}. Wil je eerder beginnen? Stuur "
+            "dan een nieuwe versie met een eerdere opens_at."
+        ),
+        "en": (
+            "This questionnaire opens by itself on {date}. To start sooner, send a new "
+            "version with an earlier opens_at."
+        ),
+    },
     "admin.refused.past": {
         "nl": (
-            "De sluitdatum is voorbij ({date}). Wil je hem weer openen? Upload dan een "
+            "De sluitdatum is voorbij ({date}). Wil je hem weer openen? Stuur dan een "
             "nieuwe versie met een latere closes_at."
         ),
         "en": (
-            "The closing date has passed ({date}). To open it again, upload a new version "
+            "The closing date has passed ({date}). To open it again, send a new version "
             "with a later closes_at."
         ),
     },
@@ -185,6 +212,14 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "• na <code>{question}</code>: {rules}",
         "en": "• after <code>{question}</code>: {rules}",
     },
+    "admin.preview.branch.many": {
+        "nl": "• na <code>{question}</code>: {count} regels, naar {targets}",
+        "en": "• after <code>{question}</code>: {count} rules, to {targets}",
+    },
+    "admin.preview.branch.count": {
+        "nl": "• na <code>{question}</code>: {count} regels",
+        "en": "• after <code>{question}</code>: {count} rules",
+    },
     "admin.preview.branch.rule": {
         "nl": "naar {goto} als {condition}",
         "en": "to {goto} if {condition}",
@@ -205,7 +240,7 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
     "admin.button.publish": {"nl": "Publiceren", "en": "Publish"},
     "admin.button.cancel": {"nl": "Annuleren", "en": "Cancel"},
     "admin.type.choice": {"nl": "keuze", "en": "choice"},
-    "admin.type.multi": {"nl": "meer keuzes", "en": "multiple choice"},
+    "admin.type.multi": {"nl": "meerdere keuzes", "en": "multiple choice"},
     "admin.type.scale": {"nl": "schaal", "en": "scale"},
     "admin.type.yesno": {"nl": "ja/nee", "en": "yes/no"},
     "admin.type.text": {"nl": "open tekst", "en": "free text"},
@@ -220,8 +255,14 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "en": "✅ <b>{title}</b> (version {version}) is published. Residents can answer it now.",
     },
     "admin.published.scheduled": {
-        "nl": "✅ <b>{title}</b> (versie {version}) is gepubliceerd. Hij gaat open op {date}.",
-        "en": "✅ <b>{title}</b> (version {version}) is published. It opens on {date}.",
+        "nl": (
+            "✅ <b>{title}</b> (versie {version}) is gepubliceerd. Hij gaat open op {date}. "
+            "Inwoners uitnodigen kan vanaf dan, met /uitnodigen {id}."
+        ),
+        "en": (
+            "✅ <b>{title}</b> (version {version}) is published. It opens on {date}. "
+            "From then on you can invite residents with /uitnodigen {id}."
+        ),
     },
     "admin.published.closed": {
         "nl": (
@@ -241,6 +282,26 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "en": (
             "✅ Version {version} of <b>{title}</b> is published. New starts get version "
             "{version}. Whoever had started finishes version {previous}."
+        ),
+    },
+    "admin.published.update.closed": {
+        "nl": (
+            "✅ Versie {version} van <b>{title}</b> is gepubliceerd. De vragenlijst is nog "
+            "gesloten. Open hem in /beheer als inwoners weer mogen meedoen."
+        ),
+        "en": (
+            "✅ Version {version} of <b>{title}</b> is published. The questionnaire is still "
+            "closed. Open it in /beheer when residents may take part again."
+        ),
+    },
+    "admin.published.update.scheduled": {
+        "nl": (
+            "✅ Versie {version} van <b>{title}</b> is gepubliceerd. De vragenlijst gaat open "
+            "op {date}."
+        ),
+        "en": (
+            "✅ Version {version} of <b>{title}</b> is published. The questionnaire opens on "
+            "{date}."
         ),
     },
     "admin.cancelled": {

@@ -56,7 +56,9 @@ class Refused(Exception):
     version ``live``), ``version`` (number too large), ``gone`` (no such draft),
     ``unknown`` (no such questionnaire), ``unpublished`` (only a draft so far), ``same``
     (already in that status), ``archived`` (archived for good), ``not_allowed`` (not from
-    this status), ``past`` (its closing date has passed).
+    this status), ``past`` (its closing date has passed), ``early`` (its opening date lies
+    ahead: the schedule opens it then), ``replaced`` (a draft with other content than the
+    file the administrator saw).
     """
 
     def __init__(self, code: str, message: str, **params: Any) -> None:
@@ -72,6 +74,7 @@ class Draft:
     new_questionnaire: bool  # no version of this id was published before
     replaced: bool  # an earlier draft of this questionnaire was thrown away
     live_version: int | None  # the published version residents start on now
+    checksum: str  # of the stored source
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,24 @@ async def _drop_version(db: AsyncSession, questionnaire_id: str, version: int) -
     )
 
 
+def _archived(questionnaire_id: str) -> Refused:
+    return Refused(
+        "archived",
+        f"{questionnaire_id} is archived; that is final (give the file a new id to use it again)",
+        questionnaire=questionnaire_id,
+    )
+
+
+def _check_mark(row: QuestionnaireVersion, mark: str | None) -> None:
+    if mark is not None and not row.checksum.startswith(mark):
+        raise Refused(
+            "replaced",
+            f"{row.questionnaire_id} version {row.version} was replaced by a newer file",
+            questionnaire=row.questionnaire_id,
+            version=row.version,
+        )
+
+
 def _check_version(version: int) -> None:
     if version > MAX_VERSION:
         raise Refused(
@@ -260,6 +281,9 @@ async def store_draft(
             version=version,
             live=top,
         )
+    record = await db.get(QuestionnaireRecord, qid)
+    if record is not None and record.status == ARCHIVED:
+        raise _archived(qid)
     drafts = list(
         await db.scalars(
             select(QuestionnaireVersion.version).where(
@@ -272,7 +296,6 @@ async def store_draft(
         await _drop_version(db, qid, old)
     if existing is not None:  # the same draft uploaded again: deleted above, added below
         db.expunge(existing)
-    record = await db.get(QuestionnaireRecord, qid)
     if record is None:
         db.add(QuestionnaireRecord(id=qid, current_version=version, status=DRAFT, created_at=now))
         await db.flush()
@@ -290,15 +313,26 @@ async def store_draft(
         )
     )
     await db.flush()
-    return Draft(qid, version, top is None, bool(drafts), top)
+    return Draft(qid, version, top is None, bool(drafts), top, digest)
 
 
-async def discard_draft(db: AsyncSession, questionnaire_id: str, version: int) -> bool:
+async def discard_draft(
+    db: AsyncSession, questionnaire_id: str, version: int, *, mark: str | None = None
+) -> bool:
     """Throw a draft away with its test runs; a questionnaire that only had this draft goes
-    too. False when there is no such draft (already published or discarded)."""
-    row = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    too. False when there is no such draft (already published or discarded).
+
+    ``mark``: the start of the checksum of the file the administrator saw; a draft with
+    other content (sent later with the same version number) is refused (``replaced``)."""
+    row = await db.get(
+        QuestionnaireVersion,
+        (questionnaire_id, version),
+        with_for_update=True,
+        populate_existing=True,
+    )
     if row is None or row.published_at is not None:
         return False
+    _check_mark(row, mark)
     await _drop_version(db, questionnaire_id, version)
     left = await db.scalar(
         select(func.count()).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
@@ -347,12 +381,27 @@ def _first_publication(
 
 
 async def publish(
-    db: AsyncSession, questionnaire_id: str, version: int, *, now: datetime, zone: tzinfo
+    db: AsyncSession,
+    questionnaire_id: str,
+    version: int,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    mark: str | None = None,
 ) -> Published:
     """Make a draft the version new sessions start on. Sessions already running stay on
     the version they started with. A first publication opens the questionnaire (or leaves
-    it to the schedule when ``opens_at`` lies ahead); a later one keeps its status."""
-    row = await db.get(QuestionnaireVersion, (questionnaire_id, version))
+    it to the schedule when ``opens_at`` lies ahead); a later one keeps its status.
+
+    Two administrators pressing "Publiceren" (or "Annuleren") at once: the version row is
+    locked (PostgreSQL; SQLite has one writer at a time), so one wins and the other is
+    refused. ``mark`` as for :func:`discard_draft`."""
+    row = await db.get(
+        QuestionnaireVersion,
+        (questionnaire_id, version),
+        with_for_update=True,
+        populate_existing=True,
+    )
     if row is None:
         raise Refused(
             "gone",
@@ -367,8 +416,11 @@ async def publish(
             questionnaire=questionnaire_id,
             version=version,
         )
+    _check_mark(row, mark)
     record = await db.get(QuestionnaireRecord, questionnaire_id)
     assert record is not None  # a version always has its questionnaire (foreign key)
+    if record.status == ARCHIVED:  # archived after this draft was uploaded
+        raise _archived(questionnaire_id)
     top = await _published_top(db, questionnaire_id)
     if top is not None and version < top:
         raise Refused(
@@ -434,9 +486,10 @@ async def seed(
 # --- Lifecycle ------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=16)
 def _parsed(source: str) -> Questionnaire:
-    """Stored sources were validated when stored; parsing them again is only for dates."""
+    """Stored sources were validated when stored; parsing them again is only for dates
+    (when publishing or opening; the schedule remembers dates by checksum, see _DATES)."""
     return parse(source, "<stored questionnaire>")
 
 
@@ -454,9 +507,10 @@ async def transition(
     """``open``, ``close`` or ``archive`` a questionnaire by hand. Raises :class:`Refused`.
 
     Opening is allowed from draft (published) and closed, unless the closing date has
-    passed (the schedule would close it again at once). A resident who is answering when
-    a questionnaire closes may finish (until SESSION_TIMEOUT); archiving ends what is still
-    in progress.
+    passed (the schedule would close it again at once) or the opening date lies ahead
+    (residents cannot start it before then; the schedule opens it). A resident who is
+    answering when a questionnaire closes may finish (until SESSION_TIMEOUT); archiving
+    ends what is still in progress.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -471,7 +525,7 @@ async def transition(
     if before == target:
         raise Refused("same", f"{questionnaire_id} is already {target}", status=target)
     if before == ARCHIVED:
-        raise Refused("archived", f"{questionnaire_id} is archived; that is final")
+        raise _archived(questionnaire_id)
     allowed = {OPEN: {DRAFT, CLOSED}, CLOSED: {OPEN, DRAFT}, ARCHIVED: {CLOSED, DRAFT}}[target]
     if before not in allowed:
         raise Refused(
@@ -483,6 +537,15 @@ async def transition(
         version = await db.get(QuestionnaireVersion, (questionnaire_id, record.current_version))
         assert version is not None
         questionnaire = _parsed(version.source)
+        if availability(questionnaire, now, zone) == "not_yet":
+            # Residents cannot start it before opens_at whatever its status says.
+            opens = _aware(questionnaire.opens_at, zone)
+            raise Refused(
+                "early",
+                f"{questionnaire_id} opens by itself on {opens:%Y-%m-%d %H:%M} (opens_at); "
+                "publish a version with an earlier opens_at to open it sooner",
+                opens_at=opens,
+            )
         if availability(questionnaire, now, zone) == "closed":
             closes = _aware(questionnaire.closes_at, zone)
             raise Refused(
@@ -526,9 +589,17 @@ async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> li
     Only moves forward: a scheduled draft opens, an open questionnaire closes. A
     questionnaire closed or archived by hand is never reopened. ``opened_at``/``closed_at``
     get the scheduled moment, also when the bot was down at that moment.
+
+    Runs every JOBS_INTERVAL: the dates of a version are read from its source once (by
+    checksum) and remembered, so a run without changes reads no source and parses nothing.
     """
     rows = await db.execute(
-        select(QuestionnaireRecord.id, QuestionnaireRecord.status, QuestionnaireVersion.source)
+        select(
+            QuestionnaireRecord.id,
+            QuestionnaireRecord.status,
+            QuestionnaireVersion.version,
+            QuestionnaireVersion.checksum,
+        )
         .join(
             QuestionnaireVersion,
             (QuestionnaireVersion.questionnaire_id == QuestionnaireRecord.id)
@@ -540,12 +611,21 @@ async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> li
         )
         .order_by(QuestionnaireRecord.id)
     )
+    candidates = rows.all()
+    unknown = {(qid, version): digest for qid, _, version, digest in candidates}
+    unknown = {key: digest for key, digest in unknown.items() if digest not in _DATES}
+    if unknown:
+        for key, text in (await sources(db, unknown)).items():
+            questionnaire = _parsed(text)
+            _remember_dates(unknown[key], questionnaire.opens_at, questionnaire.closes_at)
     changes: list[Change] = []
-    for qid, status, source in rows.all():
-        questionnaire = _parsed(source)
-        state = availability(questionnaire, now, zone)
-        opens = _aware(questionnaire.opens_at, zone) or now
-        closes = _aware(questionnaire.closes_at, zone) or now
+    for qid, status, _version, digest in candidates:
+        if digest not in _DATES:
+            continue  # changed between the two queries: the next run sees it
+        opens_at, closes_at = _DATES[digest]
+        state = _window(opens_at, closes_at, now, zone)
+        opens = _aware(opens_at, zone) or now
+        closes = _aware(closes_at, zone) or now
         values: dict[str, Any]
         if status == DRAFT and state == "open":
             target, at, values = OPEN, opens, {"opened_at": opens}
@@ -564,6 +644,29 @@ async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> li
         if getattr(result, "rowcount", 0):
             changes.append(Change(qid, status, target, at))
     return changes
+
+
+# opens_at and closes_at of each stored source, by its checksum (a few bytes each).
+_DATES: dict[str, tuple[datetime | None, datetime | None]] = {}
+MAX_REMEMBERED_DATES = 10_000
+
+
+def _remember_dates(digest: str, opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if len(_DATES) >= MAX_REMEMBERED_DATES:
+        _DATES.clear()
+    _DATES[digest] = (opens_at, closes_at)
+
+
+def _window(
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime, zone: tzinfo
+) -> str:
+    """What :func:`flows.engine.availability` says for these dates."""
+    opens, closes = _aware(opens_at, zone), _aware(closes_at, zone)
+    if opens is not None and now < opens:
+        return "not_yet"
+    if closes is not None and now >= closes:
+        return "closed"
+    return "open"
 
 
 # --- Overview -------------------------------------------------------------------------------

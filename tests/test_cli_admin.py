@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,9 @@ import openpyxl
 import pytest
 
 from bot.cli import main
+from storage.db import create_engine, session_factory
 from tests.conftest import QUESTIONNAIRES
+from tests.storage.helpers import complete, register
 
 MINI = Path(__file__).resolve().parent / "flows" / "data" / "mini.yaml"
 Run = Callable[..., tuple[int, str, str]]
@@ -82,7 +85,7 @@ def test_import_as_draft_then_publish(samenspraak: Run, tmp_path: Path) -> None:
         "fietsen@1: stored as a draft; publish it with --publish, or preview, test and "
         "publish it in Telegram (/beheer)\n"
     )
-    assert "fietsen" not in listed(samenspraak)  # a draft is not offered
+    assert listed(samenspraak)["fietsen"] == ["1", "draft", "closed"]  # not offered
 
     status, out, err = samenspraak("questionnaire", "import", str(path), "--publish")
     assert (status, out, err) == (0, "fietsen@1: published, open\n", "")
@@ -194,3 +197,69 @@ def test_audit_shows_who_did_what(samenspraak: Run, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as bad:
         samenspraak("audit", "--since", "gisteren")
     assert bad.value.code == 2
+
+
+async def _responses(database_url: str) -> None:
+    """A completed response to fietsen, a test run and a revised (replaced) one."""
+    engine = create_engine(database_url)
+    try:
+        sessions = session_factory(engine)
+        ann = await register(sessions, "ann")
+        await complete(sessions, ann.id, questionnaire_id="fietsen")
+        await complete(sessions, ann.id, questionnaire_id="fietsen")  # a revision
+        tester = await register(sessions, "beheerder")
+        await complete(sessions, tester.id, questionnaire_id="fietsen", is_test=True)
+    finally:
+        await engine.dispose()
+
+
+def test_list_counts_what_counts_and_shows_drafts(
+    samenspraak: Run, tmp_path: Path, database_url: str
+) -> None:
+    """The same figures as /beheer: no test runs, no replaced revisions; drafts and
+    scheduled questionnaires are listed too."""
+    samenspraak("questionnaire", "import", str(fiets(tmp_path)), "--publish")
+    asyncio.run(_responses(database_url))
+    later = fiets(tmp_path, 1, **{"id: fietsen": "id: later", "questions:\n": LATER})
+    later = later.rename(tmp_path / "later.yaml")
+    samenspraak("questionnaire", "import", str(later), "--publish")
+    samenspraak("questionnaire", "import", str(fiets(tmp_path, 2)))  # a draft waits
+    status, out, err = samenspraak("questionnaire", "list")
+    assert (status, err) == (0, "")
+    rows = {row.split()[0]: row.split(maxsplit=5)[1:] for row in out.splitlines()[1:]}
+    assert rows["fietsen"] == ["1", "open", "open", "1", "Mini  (draft version 2 waiting)"]
+    assert rows["later"] == ["1", "scheduled", "closed", "0", "Mini"]
+
+
+LATER = 'opens_at: "2999-01-01T09:00:00"\nquestions:\n'
+
+
+def test_import_reads_files_as_editors_save_them(samenspraak: Run, tmp_path: Path) -> None:
+    """UTF-8 with a byte order mark and Windows line endings; another encoding is refused
+    on one line of its own."""
+    path = fiets(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert samenspraak("questionnaire", "import", str(path), "--publish") == (
+        0,
+        "fietsen@1: published, open\n",
+        "",
+    )
+    latin = fiets(tmp_path, 2, **{"Korte lijst.": "Caf\xe9."})
+    latin.write_bytes(latin.read_text(encoding="utf-8").encode("latin-1"))
+    status, out, err = samenspraak("questionnaire", "import", str(latin))
+    assert (status, out, err) == (
+        1,
+        f"{latin}: not UTF-8 text; save the file as UTF-8\n",
+        "1 problem(s) found\n",
+    )
+
+
+def test_an_archived_questionnaire_takes_no_new_version(samenspraak: Run, tmp_path: Path) -> None:
+    samenspraak("questionnaire", "import", str(fiets(tmp_path)), "--publish")
+    samenspraak("questionnaire", "close", "fietsen")
+    samenspraak("questionnaire", "archive", "fietsen")
+    one_line_error(
+        samenspraak("questionnaire", "import", str(fiets(tmp_path, 2))),
+        1,
+        "fietsen is archived; that is final (give the file a new id to use it again)",
+    )

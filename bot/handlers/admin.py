@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import OrderedDict
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update, User
@@ -29,6 +30,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -40,12 +42,12 @@ from bot.services import Services
 from flows import engine
 from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
 from flows.machine import Flow
-from flows.schema import SLUG
+from flows.schema import MAX_QUESTIONNAIRE_ID_CHARS, SLUG
 from flows.texts import COMMANDS, Html, Language, language_of, plain_text, raw, t
 from flows.texts_admin import ADMIN_COMMANDS
 from storage import admin as store
 from storage import audit, repo
-from storage.admin import Refused
+from storage.admin import MAX_VERSION, Refused
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,12 @@ YAML_TYPES = frozenset(
     {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/vnd.yaml"}
 )
 SHOWN = "admin.shown"  # bot_data: what each admin message shows (no "message is not modified")
-MENU_PENDING = "admin.menu_pending"  # bot_data: administrators whose menu could not be set
+# bot_data: administrators whose menu could not be set yet -> when to try again (monotonic)
+MENU_PENDING = "admin.menu_pending"
+MENU_RETRY = 300.0  # seconds between attempts for one administrator
+# Before every other handler group (flood protection is -1): sets a pending administrator's
+# menu at their first update of any kind, and never stops the update.
+MENU_GROUP = -10
 NOTICE_CHARS = 200  # answerCallbackQuery's limit
 
 
@@ -75,9 +82,10 @@ def register(application: Application, services: Services) -> None:  # type: ign
         # Only administrators' documents: anybody else's go on to the resident conversation.
         only_admins = filters.User(user_id=settings.admin_user_ids)
         add(MessageHandler(PRIVATE & NEW & filters.Document.ALL & only_admins, upload))
+        add(TypeHandler(Update, _menu_on_first_contact), group=MENU_GROUP)
     add(CallbackQueryHandler(button, pattern=rf"^{views.PREFIX}:"))
     application.bot_data[SHOWN] = Shown(2_000)
-    application.bot_data[MENU_PENDING] = set()
+    application.bot_data[MENU_PENDING] = {}
     # Opening and closing on opens_at/closes_at: once across workers (bot.jobs).
     jobs.repeating(application, "lifecycle", lifecycle, interval=settings.jobs_interval)
     # The catalog lives in each worker's memory, so every worker refreshes its own: not a
@@ -96,10 +104,10 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
     """The administrators' command menu, in their private chats only: the residents'
     commands plus /beheer, /moderatie, /terugkoppeling and /export."""
     services: Services = application.bot_data["services"]
-    pending: set[int] = application.bot_data.setdefault(MENU_PENDING, set())
+    pending: dict[int, float] = application.bot_data.setdefault(MENU_PENDING, {})
     for admin_id in services.settings.admin_user_ids:
         if not await _set_menu(application.bot, admin_id):
-            pending.add(admin_id)
+            pending[admin_id] = 0.0  # at their first message, whatever it is
 
 
 async def _set_menu(bot: Bot, admin_id: int) -> bool:
@@ -112,15 +120,32 @@ async def _set_menu(bot: Bot, admin_id: int) -> bool:
             ]
             await bot.set_my_commands(commands, scope=scope, language_code=code)
     except TelegramError as exc:  # "chat not found": the administrator never wrote to the bot
-        log.warning("administrator menu not set yet (%s); set at their first admin command", exc)
+        log.warning("administrator menu not set yet (%s); set at their first message", exc)
         return False
     return True
 
 
 async def _ensure_menu(context: Context, user: User) -> None:
-    pending: set[int] = context.bot_data.setdefault(MENU_PENDING, set())
-    if user.id in pending and await _set_menu(context.bot, user.id):
-        pending.discard(user.id)
+    """Set an administrator's menu if that failed before (at most every MENU_RETRY s)."""
+    pending: dict[int, float] = context.bot_data.setdefault(MENU_PENDING, {})
+    retry = pending.get(user.id)
+    if retry is None or time.monotonic() < retry:
+        return
+    if await _set_menu(context.bot, user.id):
+        pending.pop(user.id, None)
+    else:
+        pending[user.id] = time.monotonic() + MENU_RETRY
+
+
+async def _menu_on_first_contact(update: Update, context: Context) -> None:
+    """Any update from an administrator whose menu is not set yet (they had never written
+    to the bot when it started): set it now, also when they begin with /start."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return
+    if user.id in context.bot_data.get(MENU_PENDING, {}):
+        await _ensure_menu(context, user)
 
 
 class Shown:
@@ -187,7 +212,10 @@ async def _show(
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
-            raise
+            # Deleted by the administrator, or no longer editable: show it anew.
+            log.info("could not edit an administrator's message (%s); sending it anew", exc)
+            await _send(context, message.chat.id, text, keyboard)
+            return
     shown.put(key, fingerprint)
 
 
@@ -266,7 +294,8 @@ async def upload(update: Update, context: Context) -> None:
             None,
             {"file": name, "result": "invalid", "problems": len(exc.problems)},
         )
-        await _send(context, chat_id, views.problems_text(name, exc.problems, language))
+        for text in views.problems_messages(name, exc.problems, language):
+            await _send(context, chat_id, text)
         return
     now = services.clock()
     refusal: Refused | None = None
@@ -304,7 +333,9 @@ async def upload(update: Update, context: Context) -> None:
         zone=services.settings.zone,
         language=language,
     )
-    keyboard = views.preview_keyboard(questionnaire.id, questionnaire.version, language)
+    keyboard = views.preview_keyboard(
+        questionnaire.id, questionnaire.version, draft.checksum, language
+    )
     await _send(context, chat_id, text, keyboard)
 
 
@@ -349,19 +380,35 @@ async def beheer(update: Update, context: Context) -> None:
     await _send(context, message.chat_id, text, keyboard)
 
 
+def _slug(text: str) -> bool:
+    return len(text) <= MAX_QUESTIONNAIRE_ID_CHARS and SLUG.fullmatch(text) is not None
+
+
 def _questionnaire_id(query: CallbackQuery) -> str | None:
     parts = (query.data or "").split(":")
     qid = parts[2] if len(parts) == 3 else ""
-    return qid if SLUG.match(qid) else None
+    return qid if _slug(qid) else None
 
 
 def _draft_key(query: CallbackQuery) -> tuple[str, int] | None:
+    """``<id>:<version>`` of a draft button; a preview's buttons add ``:<mark>``, see
+    :func:`_mark`."""
     parts = (query.data or "").split(":")
-    if len(parts) != 4 or not SLUG.match(parts[2]) or not parts[3].isdigit():
+    if len(parts) not in (4, 5) or not _slug(parts[2]):
         return None
-    if len(parts[3]) > len(str(store.MAX_VERSION)):
+    version = parts[3]
+    if not version.isascii() or not version.isdigit() or len(version) > len(str(MAX_VERSION)):
         return None
-    return parts[2], int(parts[3])
+    if len(parts) == 5 and not views.MARK.fullmatch(parts[4]):
+        return None
+    return parts[2], int(version)
+
+
+def _mark(query: CallbackQuery) -> str | None:
+    """The start of the checksum of the file a preview showed: its buttons act on that
+    file only, not on one sent later with the same version number."""
+    parts = (query.data or "").split(":")
+    return parts[4] if len(parts) == 5 else None
 
 
 async def _stale(query: CallbackQuery) -> None:
@@ -422,6 +469,12 @@ def _confirm(action: str) -> Handler:
             await _stale(query)
             return
         language = _language(query.from_user)
+        async with services.sessions() as db:
+            state = await store.state_of(db, qid)
+        if state is None or action not in views.actions(state):
+            # A stale or forged button: say why not, and show how things stand now.
+            await _detail(context, query, qid, _cannot(state, action, language))
+            return
         flow = services.catalog.current(qid)
         title = flow.questionnaire.title.get(language) if flow else qid
         text, keyboard = views.confirm_view(action, qid, title, language)
@@ -429,6 +482,22 @@ def _confirm(action: str) -> Handler:
         await _show(context, query, text, keyboard)
 
     return ask
+
+
+def _cannot(state: store.QuestionnaireState | None, action: str, language: Language) -> str:
+    """Why ``action`` is not offered for this questionnaire now."""
+    target = {"open": store.OPEN, "close": store.CLOSED, "archive": store.ARCHIVED}[action]
+    if state is None:
+        key = "admin.refused.unknown"
+    elif not state.published:
+        key = "admin.refused.unpublished"
+    elif state.status == store.ARCHIVED:
+        key = "admin.refused.archived"
+    elif state.status == target:
+        key = "admin.refused.same"
+    else:
+        key = "admin.refused.not_allowed"
+    return _notice(t(language, key))
 
 
 def _transition(action: str) -> Handler:
@@ -496,7 +565,11 @@ async def draft_button(update: Update, context: Context) -> None:
         await query.answer(_notice(t(language, "admin.refused.gone")))
         return
     async with services.sessions() as db:
+        version = await store.get_version(db, *key)
         state = await store.state_of(db, key[0])
+    if version is None or version.published:  # published or thrown away meanwhile
+        await query.answer(_notice(t(language, "admin.refused.gone")))
+        return
     await query.answer()
     text = views.preview_text(
         flow.questionnaire,
@@ -506,7 +579,8 @@ async def draft_button(update: Update, context: Context) -> None:
         zone=services.settings.zone,
         language=language,
     )
-    await _send(context, query.from_user.id, text, views.preview_keyboard(*key, language))
+    keyboard = views.preview_keyboard(*key, version.checksum, language)
+    await _send(context, query.from_user.id, text, keyboard)
 
 
 async def test_button(update: Update, context: Context) -> None:
@@ -517,11 +591,21 @@ async def test_button(update: Update, context: Context) -> None:
     services = _services(context)
     user = query.from_user
     key = _draft_key(query)
-    flow = services.catalog.get(*key) if key else None
-    if key is not None and flow is None and await services.refresh_catalog():
-        flow = services.catalog.get(*key)  # made by another worker a moment ago
+    mark = _mark(query)
+    catalog = services.catalog
+
+    def current() -> bool:
+        checksum = catalog.checksum(*key) if key else None
+        return checksum is not None and (mark is None or checksum.startswith(mark))
+
+    if key is not None and not current():
+        await services.refresh_catalog()  # made by another worker a moment ago?
+    flow = catalog.get(*key) if key else None
     if key is None or flow is None:
         await query.answer(_notice(t(_language(user), "admin.refused.gone")))
+        return
+    if not current():
+        await query.answer(_notice(t(_language(user), "admin.refused.replaced")))
         return
     now = services.clock()
     chat_id = query.message.chat.id if query.message else user.id
@@ -577,7 +661,9 @@ async def publish_button(update: Update, context: Context) -> None:
     now = services.clock()
     try:
         async with services.sessions.begin() as db:
-            published = await store.publish(db, qid, version, now=now, zone=services.settings.zone)
+            published = await store.publish(
+                db, qid, version, now=now, zone=services.settings.zone, mark=_mark(query)
+            )
             await audit.record(
                 db,
                 "publish",
@@ -597,24 +683,47 @@ async def publish_button(update: Update, context: Context) -> None:
     questionnaire = flow.questionnaire if flow else None
     title = questionnaire.title.get(language) if questionnaire else qid
     text: Html
+    zone = services.settings.zone
     if published.previous_version is not None:
-        text = t(
-            language,
-            "admin.published.update",
-            title=title,
-            version=version,
-            previous=published.previous_version,
-        )
+        if published.status == store.CLOSED:
+            text = t(language, "admin.published.update.closed", title=title, version=version)
+        elif published.status == store.DRAFT and questionnaire and questionnaire.opens_at:
+            opens = views.when(questionnaire.opens_at, zone, language)
+            text = t(
+                language,
+                "admin.published.update.scheduled",
+                title=title,
+                version=version,
+                date=opens,
+            )
+        else:
+            text = t(
+                language,
+                "admin.published.update",
+                title=title,
+                version=version,
+                previous=published.previous_version,
+            )
     elif published.status == store.DRAFT and questionnaire is not None:
         opens = views.when(questionnaire.opens_at, services.settings.zone, language)
-        text = t(language, "admin.published.scheduled", title=title, version=version, date=opens)
+        text = t(
+            language,
+            "admin.published.scheduled",
+            title=title,
+            version=version,
+            date=opens,
+            id=qid,
+        )
     elif published.status == store.CLOSED:
         text = t(language, "admin.published.closed", title=title, version=version)
     else:
         text = t(language, "admin.published.open", title=title, version=version)
     chat_id = query.message.chat.id if query.message else user.id
     await _send(context, chat_id, text)
-    await outcomes.offer_invitation(context.bot, services, chat_id, user.id, qid)
+    if published.status == store.OPEN:
+        # Inviting to a questionnaire nobody can start yet (or any more) only disappoints;
+        # a scheduled one can be announced with /uitnodigen once it is open.
+        await outcomes.offer_invitation(context.bot, services, chat_id, user.id, qid)
 
 
 async def cancel_button(update: Update, context: Context) -> None:
@@ -630,12 +739,16 @@ async def cancel_button(update: Update, context: Context) -> None:
         return
     qid, version = key
     now = services.clock()
-    async with services.sessions.begin() as db:
-        discarded = await store.discard_draft(db, qid, version)
-        if discarded:
-            await audit.record(
-                db, "cancel", actor=user.id, target=qid, detail={"version": version}, now=now
-            )
+    try:
+        async with services.sessions.begin() as db:
+            discarded = await store.discard_draft(db, qid, version, mark=_mark(query))
+            if discarded:
+                await audit.record(
+                    db, "cancel", actor=user.id, target=qid, detail={"version": version}, now=now
+                )
+    except Refused as exc:  # a newer file with this version number: not this preview's
+        await query.answer(_notice(views.refused_text(exc, language, services.settings.zone)))
+        return
     if not discarded:
         await query.answer(_notice(t(language, "admin.refused.gone")))
         return
@@ -669,13 +782,15 @@ async def send_export(context: Context, chat_id: int, user: User, questionnaire_
         )
         return False
     title = flow.questionnaire.title.get(language)
+    # Both files are built off the event loop: thousands of rows take a moment.
+    sheet = await asyncio.to_thread(csv_text, table)
     spreadsheet = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
     day = services.clock().astimezone(services.settings.zone).date().isoformat()
     name = f"{questionnaire_id}-{day}"
     caption = t(language, "admin.export.caption", title=title, count=len(table.rows))
     await context.bot.send_document(
         chat_id,
-        document=csv_text(table).encode("utf-8"),
+        document=sheet.encode("utf-8"),
         filename=f"{name}.csv",
         caption=caption,
         parse_mode=ParseMode.HTML,

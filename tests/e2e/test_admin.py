@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from flows.loader import QuestionnaireError, parse
 from flows.texts import plain_text, raw, t
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import admin as store
@@ -78,6 +79,13 @@ async def running(
 @pytest.fixture
 async def admin_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
     async with running(fake, database_url) as runner:
+        yield runner
+
+
+@pytest.fixture
+async def patient_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
+    """The bot with a flood limit these tests that press many buttons stay under."""
+    async with running(fake, database_url, flood_max_updates=1_000) as runner:
         yield runner
 
 
@@ -144,9 +152,44 @@ async def test_administrators_get_their_own_command_menu(
     assert "beheer" not in residents and "export" not in residents
 
 
-async def test_non_administrators_get_nothing_and_are_logged(
-    fake: FakeBotApi, admin_bot: BotRunner
+async def test_an_administrator_new_to_the_bot_gets_the_menu_at_their_first_message(
+    fake: FakeBotApi, database_url: str
 ) -> None:
+    """At start-up Telegram refuses a menu for someone who never wrote to the bot; it is
+    set at their first message, whatever it is (here /start, a resident's command)."""
+    newcomer_id = ADMIN + 1
+    fake.user(ADMIN)
+    runner = BotRunner(fake, database_url, admin_user_ids=[ADMIN, newcomer_id])
+    await runner.start()
+    try:
+        assert [call.method for call in fake.rejected] == ["setMyCommands"]
+        newcomer = fake.user(newcomer_id, first_name="Nieuw")
+        welcome = await newcomer.ask("/start")
+        assert welcome.text.startswith("Hallo!")
+        await fake.settle()
+        menu = fake.commands({"type": "chat", "chat_id": newcomer_id}) or []
+        assert [c["command"] for c in menu][-4:] == [
+            "beheer",
+            "moderatie",
+            "terugkoppeling",
+            "export",
+        ]
+        calls = len(fake.calls)
+        await newcomer.ask("/help")  # set once: no further calls for the menu
+        await fake.settle()
+        assert "setMyCommands" not in [call.method for call in fake.calls[calls:]]
+    finally:
+        await runner.stop()
+    await fake.settle()
+    assert [call.method for call in fake.rejected] == ["setMyCommands"]
+    fake.rejected.clear()  # that one refusal is the point of this test
+    fake.assert_clean()
+
+
+async def test_non_administrators_get_nothing_and_are_logged(
+    fake: FakeBotApi, patient_bot: BotRunner
+) -> None:
+    admin_bot = patient_bot
     resident = fake.user(first_name="Nieuwsgierig")
     await join(resident)
     for command in ("/beheer", "/export afvalinzameling"):
@@ -156,37 +199,100 @@ async def test_non_administrators_get_nothing_and_are_logged(
     await resident.send_document("afval.yaml", fiets_source().encode(), "application/x-yaml")
     hint, _pick = await resident.next_messages(2)
     assert hint.text.startswith("Daar kan ik niets mee")
-    # Forged administrator buttons: a polite "too old" answer, nothing changes.
+    # A draft waiting for publication, to forge buttons for.
+    boss = admin(fake)
+    await upload(boss, "fietsen.yaml", fiets_source())
+    # Forged administrator buttons, one of every kind: a polite "too old" answer, nothing
+    # changes, and each attempt is in the audit log under its own action.
     before = await versions(admin_bot)
-    for data in (
-        "adm:pub:afvalinzameling:1",
-        "adm:close:afvalinzameling",
-        "adm:archive:schoolroutes",
-        "adm:export:afvalinzameling",
-        "adm:l:0",
-        "adm:whatever",
-    ):
+    forged = {
+        "adm:l:0": "beheer",
+        "adm:q:afvalinzameling": "beheer",
+        "adm:open:afvalinzameling": "open",
+        "adm:close?:afvalinzameling": "close",
+        "adm:close:afvalinzameling": "close",
+        "adm:archive?:schoolroutes": "archive",
+        "adm:archive:schoolroutes": "archive",
+        "adm:export:afvalinzameling": "export",
+        "adm:draft:fietsen:1": "beheer",
+        "adm:test:fietsen:1": "test",
+        "adm:pub:fietsen:1": "publish",
+        "adm:del:fietsen:1": "cancel",
+        "adm:whatever": "button",
+        "adm:": "button",
+    }
+    for data in forged:
         query = await resident.press_data(data)
         answer = await resident.wait_callback_answered(query)
         assert answer.text == STALE
     await fake.settle()
-    assert resident.unread() == []  # no list, no files, no confirmation
+    assert resident.unread() == []  # no list, no files, no confirmation, no test run
     assert await versions(admin_bot) == before
     assert (await state(admin_bot, "afvalinzameling")).status == "open"  # type: ignore[union-attr]
+    draft = await state(admin_bot, "fietsen")
+    assert draft is not None and (draft.status, draft.published) == ("draft", False)
+    assert await scalar(admin_bot, select(func.count()).select_from(Session)) == 0
     refused = [(e.action, e.allowed, e.actor) for e in await audit_log(admin_bot)]
     assert refused == [
         ("beheer", False, None),
         ("export", False, None),
-        ("publish", False, None),
-        ("close", False, None),
-        ("archive", False, None),
-        ("export", False, None),
-        ("beheer", False, None),
-        ("button", False, None),
+        ("upload", True, ADMIN),
+        *[(action, False, None) for action in forged.values()],
     ]
     for entry in await audit_log(admin_bot):
         assert str(resident.id) not in str(entry.detail)  # a pseudonym only
-        assert entry.detail["pseudonym"]
+        assert entry.allowed or entry.detail["pseudonym"]
+
+
+async def test_stale_and_garbage_buttons_from_an_administrator(
+    fake: FakeBotApi, patient_bot: BotRunner
+) -> None:
+    """Whatever an administrator's button claims, the server checks it: an answer saying
+    why not, nothing changed, nothing spinning, no call Telegram would refuse."""
+    admin_bot = patient_bot
+    boss = admin(fake)
+    overview = await boss.ask("/beheer")
+    unknown = "Die vragenlijst ken ik niet."
+    gone = "Dit concept bestaat niet meer."
+    same = "Dat is al gebeurd. Kijk nog eens in /beheer."
+    close_first = "Dat kan nu niet. Sluit de vragenlijst eerst."
+    cases: list[tuple[str, str | None]] = [
+        ("adm:q:nergens", unknown),
+        ("adm:q:AFVAL", STALE),
+        ("adm:q:a:b", STALE),
+        ("adm:l:abc", None),
+        ("adm:l:99", None),
+        ("adm:l:-1", None),
+        ("adm:open:afvalinzameling", same),
+        ("adm:open:nergens", unknown),
+        ("adm:close?:nergens", unknown),
+        ("adm:close?:x y", STALE),
+        ("adm:archive?:afvalinzameling", close_first),
+        ("adm:archive:afvalinzameling", close_first),
+        ("adm:pub:afvalinzameling:1", "Versie 1 van afvalinzameling is al gepubliceerd."),
+        ("adm:pub:afvalinzameling:7", gone),
+        ("adm:pub:afvalinzameling:99999999", STALE),
+        ("adm:pub:afvalinzameling:-1", STALE),
+        ("adm:pub:afvalinzameling", STALE),
+        ("adm:del:afvalinzameling:1", gone),
+        ("adm:draft:afvalinzameling:1", gone),
+        ("adm:test:nergens:1", gone),
+        ("adm:export:<b>", STALE),
+        ("adm:nieuw:afvalinzameling", STALE),
+    ]
+    for data, expected in cases:
+        query = await boss.press_data(data, message_id=overview.message_id)
+        answer = await boss.wait_callback_answered(query)
+        if expected is not None and answer.text != expected:
+            assert answer.text is not None and answer.text.startswith(expected), (data, answer)
+    await fake.settle()
+    assert (await state(admin_bot, "afvalinzameling")).status == "open"  # type: ignore[union-attr]
+    assert await scalar(admin_bot, select(func.count()).select_from(Session)) == 0
+    assert [e.action for e in await audit_log(admin_bot)] == []  # nothing was done
+    # The export of an unknown questionnaire is a message, not an error.
+    await boss.press_data("adm:export:nergens", message_id=overview.message_id)
+    reply = await boss.next_message()
+    assert reply.text.startswith("Die vragenlijst ken ik niet: nergens.")
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -201,7 +307,7 @@ async def test_upload_preview_and_publish(fake: FakeBotApi, admin_bot: BotRunner
         "Nieuwe vragenlijst fietsen, versie 1.",
         "",
         "Thema: Afval",
-        "Vragen: 4 (1 schaal, 1 open tekst, 1 meer keuzes, 1 wijk)",
+        "Vragen: 4 (1× schaal, 1× open tekst, 1× meerdere keuzes, 1× wijk)",
         "Vertakkingen: 1",
         "• na tevreden: naar waarom als tevreden ≤ 2; anders naar bakken",
         "Opent: meteen bij publiceren",
@@ -298,6 +404,173 @@ async def test_uploads_that_are_not_questionnaires(fake: FakeBotApi, admin_bot: 
     assert results == ["not_yaml", "too_big", "not_utf8", "invalid"]
 
 
+def many_problems_source() -> str:
+    """60 questions, each without its English text and with a field that does not exist:
+    more problems than one message holds (the validator reports at most 100, and a line
+    saying how many more)."""
+    questions = "".join(
+        f"  - id: een-vraag-met-een-nogal-lange-naam-{n:02d}\n"
+        "    type: yesno\n"
+        f'    text: {{nl: "Vraag {n}?"}}\n'
+        "    uitleg: geen\n"
+        for n in range(60)
+    )
+    return (
+        "schema_version: 1\nid: veel\nversion: 1\ntheme: {nl: Afval, en: Waste}\n"
+        "title: {nl: Veel, en: Many}\nintro: {nl: Kort., en: Short.}\nquestions:\n" + questions
+    )
+
+
+async def test_every_problem_is_listed_over_several_messages(
+    fake: FakeBotApi, admin_bot: BotRunner
+) -> None:
+    boss = admin(fake)
+    source = many_problems_source()
+    with pytest.raises(QuestionnaireError) as invalid:
+        parse(source, "veel.yaml")
+    problems = invalid.value.problems
+    assert len(problems) == 101
+    await boss.send_document("veel.yaml", source.encode(), "application/x-yaml")
+    first = await boss.next_message()
+    await fake.settle()
+    replies = [first, *boss.drain()]
+    assert len(replies) >= 3
+    assert all(len(reply.text) <= 4096 for reply in replies)
+    assert replies[0].text.startswith("veel.yaml klopt nog niet. Er is niets opgeslagen.")
+    assert all(reply.text.startswith("veel.yaml, vervolg:\n\n") for reply in replies[1:])
+    bullets = [line for reply in replies for line in reply.text.splitlines() if line[:2] == "• "]
+    assert len(bullets) == len(problems)  # every one, in order
+    assert bullets[0] == (
+        "• regel 10, questions.een-vraag-met-een-nogal-lange-naam-00.text.en: "
+        "the English translation ('en') is missing"
+    )
+    assert bullets[-1] == "• and 20 more problems; fix the ones above first"
+    assert await state(admin_bot, "veel") is None
+
+
+LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+async def test_odd_files_get_a_clear_answer(fake: FakeBotApi, admin_bot: BotRunner) -> None:
+    """A billion laughs, an empty file, binary data with a .yaml name, a photo: a clear
+    answer each, nothing stored, no call Telegram would refuse."""
+    boss = admin(fake)
+    before = await versions(admin_bot)
+    laughs = await upload(boss, "lach.yaml", LAUGHS)
+    assert laughs.text.splitlines()[2:] == [
+        "• regel 1: anchors and aliases (& and *) are not allowed"
+    ]
+    empty = await upload(boss, "leeg.yaml", b"")
+    assert empty.text.splitlines()[2:] == ["• the file is empty"]
+    binary = await upload(boss, "data.yaml", bytes(range(256)))
+    assert binary.text.startswith("Dit bestand is geen UTF-8-tekst.")
+    control = await upload(boss, "data.yml", b"\x00\x01\x02 nul")
+    assert control.text.startswith("data.yml klopt nog niet.")
+    assert "not valid YAML" in control.text
+    listing = await upload(boss, "lijst.yaml", "- een\n- twee\n")
+    assert listing.text.splitlines()[2:] == [
+        "• regel 1: a questionnaire is a mapping of fields (id, title, ...)"
+    ]
+    unnamed = await upload(boss, "vragenlijst", fiets_source().encode(), "text/plain")
+    assert unnamed.text.startswith("Dit bestand kan ik niet gebruiken.")
+    await boss.send_photo()
+    answer = await boss.next_message()  # the resident conversation's "cannot use that"
+    assert answer.text
+    await fake.settle()
+    boss.drain()
+    assert await versions(admin_bot) == before
+    results = [e.detail["result"] for e in await audit_log(admin_bot, "upload")]
+    assert results == ["invalid", "invalid", "not_utf8", "invalid", "invalid", "not_yaml"]
+
+
+async def test_windows_line_endings_and_a_byte_order_mark(
+    fake: FakeBotApi, admin_bot: BotRunner
+) -> None:
+    """As Notepad saves it: UTF-8 with a BOM and CRLF line endings. Line numbers of
+    problems are those the administrator sees in their editor."""
+    boss = admin(fake)
+    windows = ("\ufeff" + fiets_source()).replace("\n", "\r\n").encode("utf-8")
+    broken = windows.replace(b"type: scale", b"type: schaal")
+    invalid = await upload(boss, "fietsen.yaml", broken)
+    assert invalid.text.splitlines()[2:] == [
+        "• regel 9, questions.tevreden.type: must be one of: "
+        "choice, multi, scale, yesno, text, number, area"
+    ]
+    preview = await upload(boss, "FIETSEN.YAML", windows)
+    assert preview.text.startswith(f"Voorbeeld: {FIETS}\nNieuwe vragenlijst fietsen, versie 1.")
+    await boss.press("Publiceren", message=preview)
+    published = await boss.next_message()
+    assert published.text.startswith(f"✅ {FIETS} (versie 1) is gepubliceerd.")
+    resident = fake.user()
+    assert FIETS in await join(resident)
+
+
+def area_ids(first: int, last: int) -> str:
+    return ", ".join(f"wijk-{m:02d}-{'x' * 20}" for m in range(first, last))
+
+
+def branching_source() -> str:
+    """20 neighbourhood questions, each branching on long conditions: the first on eleven
+    rules, the others on four."""
+    areas = "".join(
+        f"      - {{id: wijk-{n:02d}-{'x' * 20}, label: {{nl: Wijk {n}, en: Area {n}}}}}\n"
+        for n in range(30)
+    )
+    questions = ""
+    for q in range(20):
+        following = f"wijk-{q + 1}" if q < 19 else "slot"
+        starts = range(0, 30, 3) if q == 0 else range(0, 9, 3)
+        rules = "".join(
+            f"      - when: {{question: wijk-{q}, one_of: [{area_ids(n, n + 3)}]}}\n"
+            "        goto: slot\n"
+            for n in starts
+        )
+        questions += (
+            f"  - id: wijk-{q}\n    type: area\n"
+            f'    text: {{nl: "Waar {q}?", en: "Where {q}?"}}\n    areas:\n{areas}'
+            f"    next:\n{rules}      - goto: {following}\n"
+        )
+    return (
+        "schema_version: 1\nid: wijken\nversion: 1\ntheme: {nl: Wonen, en: Housing}\n"
+        "title: {nl: Wijken, en: Areas}\nintro: {nl: Kort., en: Short.}\nquestions:\n"
+        + questions
+        + '  - id: slot\n    type: text\n    text: {nl: "Nog iets?", en: "Anything else?"}\n'
+    )
+
+
+async def test_a_preview_with_many_long_branches_fits_one_message(
+    fake: FakeBotApi, admin_bot: BotRunner
+) -> None:
+    source = branching_source()
+    parse(source, "wijken.yaml")  # valid
+    preview = await upload(admin(fake), "wijken.yaml", source)
+    assert len(preview.text) <= 4096
+    lines = preview.text.splitlines()
+    assert lines[4] == "Vragen: 21 (20× wijk, 1× open tekst)"
+    assert lines[5] == "Vertakkingen: 20"
+    assert lines[6] == "• na wijk-0: 11 regels, naar slot, wijk-1"
+    assert lines[7] == (
+        f"• na wijk-1: naar slot als wijk-1 in ({area_ids(0, 3)}); naar slot als wijk-1 in "
+        f"({area_ids(3, 6)}); naar slot als wijk-1 in ({area_ids(6, 9)}); anders naar wijk-2"
+    )
+    branches = lines[6 : lines.index("Opent: meteen bij publiceren")]
+    shown = len(branches) - 1
+    assert 2 < shown < 20
+    assert branches[-1] == f"… en nog {20 - shown}."
+    assert lines[-3] == "Sluit: geen einddatum"
+    assert preview.buttons == [["Zelf testen", "Publiceren"], ["Annuleren"]]
+
+
 async def test_a_published_version_cannot_be_uploaded_again(
     fake: FakeBotApi, admin_bot: BotRunner
 ) -> None:
@@ -357,6 +630,32 @@ async def test_a_test_run_counts_nowhere_and_cancel_removes_the_draft(
     # The buttons of the old preview do nothing any more.
     query = await boss.press_data("adm:test:fietsen:1", message_id=preview.message_id)
     assert (await boss.wait_callback_answered(query)).text == "Dit concept bestaat niet meer."
+
+
+async def test_the_buttons_of_an_older_preview_never_act_on_a_newer_file(
+    fake: FakeBotApi, admin_bot: BotRunner
+) -> None:
+    """The same version number sent twice with different content: only the newest
+    preview's buttons act; publishing publishes what that preview showed."""
+    boss = admin(fake)
+    first = await upload(boss, "fietsen.yaml", fiets_source(title="Fietsen eerste poging"))
+    second = await upload(boss, "fietsen.yaml", fiets_source())
+    assert second.text.splitlines()[1] == (
+        "Nieuwe vragenlijst fietsen, versie 1. Dit vervangt het vorige concept."
+    )
+    replaced = (
+        "Er is intussen een nieuwer bestand met dit versienummer gestuurd. Gebruik de knoppen "
+        "onder het nieuwste voorbeeld."
+    )
+    for label in ("Zelf testen", "Publiceren", "Annuleren"):
+        query = await boss.press(label, message=first)
+        assert (await boss.wait_callback_answered(query)).text == replaced
+    await fake.settle()
+    assert boss.unread() == []
+    assert [e.action for e in await audit_log(admin_bot)] == ["upload", "upload"]
+    await boss.press("Publiceren", message=second)
+    published = await boss.next_message()
+    assert published.text.startswith(f"✅ {FIETS} (versie 1) is gepubliceerd.")
 
 
 async def test_a_new_version_leaves_running_sessions_on_theirs(
@@ -461,7 +760,8 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     # A stale confirmation after the fact: refused, nothing changes.
     query = await boss.press_data("adm:close:schoolroutes", message_id=overview.message_id)
     answer = await boss.wait_callback_answered(query)
-    assert answer.text == "Deze vragenlijst is gearchiveerd. Dat is definitief."
+    assert answer.text is not None
+    assert answer.text.startswith("Deze vragenlijst is gearchiveerd. Dat is definitief.")
     await boss.next_edit()
 
     log = [(e.action, e.target, e.detail.get("to")) for e in await audit_log(admin_bot)]
@@ -472,6 +772,103 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
         ("archive", "schoolroutes", "archived"),
     ]
     assert {e.actor for e in await audit_log(admin_bot)} == {ADMIN}
+
+
+async def test_beheer_for_scheduled_closed_and_archived_questionnaires(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    """A scheduled questionnaire opens by itself (no "Openen" before its date); a new
+    version of a closed one stays closed and says so; an archived one takes no new
+    version."""
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    dates = 'opens_at: "2031-03-02T09:00:00+01:00"'
+    (folder / "fietsen.yaml").write_text(fiets_source(extra=dates), encoding="utf-8")
+    shipped = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
+    (folder / "schoolroutes.yaml").write_text(shipped, encoding="utf-8")
+    clock = Clock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
+    async with running(
+        fake, database_url, clock, questionnaires_dir=folder, flood_max_updates=1_000
+    ) as runner:
+        boss = admin(fake)
+        overview = await boss.ask("/beheer")
+        assert f"{FIETS} · gepland\nfietsen · versie 1 · 0 klaar, 0 bezig" in overview.text
+        await boss.press(FIETS, message=overview)
+        await boss.next_edit()
+        assert "Status: gepland\nOpent: 2 mrt 2031 09:00 · sluit: –" in overview.text
+        assert overview.buttons == [["Sluiten", "Archiveren"], ["Exporteren"], ["« Terug"]]
+        query = await boss.press_data("adm:open:fietsen", message_id=overview.message_id)
+        answer = await boss.wait_callback_answered(query)
+        assert answer.text == (
+            "Deze vragenlijst gaat vanzelf open op 2 mrt 2031 09:00. Wil je eerder beginnen? "
+            "Stuur dan een nieuwe versie met een eerdere opens_at."
+        )
+        assert (await state(runner, "fietsen")).status == "draft"  # type: ignore[union-attr]
+
+        # The preview shows the dates, and what publishing will do with them.
+        dated = fiets_source(
+            extra='opens_at: "2031-03-04T09:00:00"\ncloses_at: "2031-03-20T17:00:00"',
+            title="Markt",
+        ).replace("id: fietsen", "id: markt")
+        preview = await upload(boss, "markt.yaml", dated)
+        assert preview.text.splitlines()[7:11] == [
+            "Opent: 4 mrt 2031 09:00",
+            "Sluit: 20 mrt 2031 17:00",
+            "Na publiceren gaat hij vanzelf open op de startdatum.",
+            "",
+        ]
+        await boss.press("Publiceren", message=preview)
+        published = await boss.next_message()
+        assert published.text == (
+            "✅ Markt (versie 1) is gepubliceerd. Hij gaat open op 4 mrt 2031 09:00. "
+            "Inwoners uitnodigen kan vanaf dan, met /uitnodigen markt."
+        )
+        await fake.settle()
+        assert boss.unread() == []  # no offer to invite to what nobody can start yet
+        past = dated.replace("2031-03-20", "2031-02-20").replace("2031-03-04", "2031-02-04")
+        past = past.replace("id: markt", "id: oud")
+        preview = await upload(boss, "oud.yaml", past)
+        assert (
+            "⚠️ De sluitdatum is al voorbij. Na publiceren staat hij meteen dicht." in preview.text
+        )
+        await fake.settle()
+        boss.drain()
+
+        query = await boss.press_data("adm:close:schoolroutes", message_id=overview.message_id)
+        await boss.wait_callback_answered(query)
+        second = shipped.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+        preview = await upload(boss, "schoolroutes.yaml", second)
+        await boss.press("Publiceren", message=preview)
+        published = await boss.next_message()
+        assert published.text == (
+            "✅ Versie 2 van Veilig naar school is gepubliceerd. De vragenlijst is nog "
+            "gesloten. Open hem in /beheer als inwoners weer mogen meedoen."
+        )
+        assert (await state(runner, "schoolroutes")).status == "closed"  # type: ignore[union-attr]
+        await fake.settle()
+        assert boss.unread() == []  # no offer to invite to a closed questionnaire
+
+        query = await boss.press_data("adm:archive:schoolroutes", message_id=overview.message_id)
+        await boss.wait_callback_answered(query)
+        third = shipped.replace("\nversion: 1\n", "\nversion: 3\n", 1)
+        refused = await upload(boss, "schoolroutes.yaml", third)
+        assert refused.text == (
+            "Deze vragenlijst is gearchiveerd. Dat is definitief. Wil je hem opnieuw "
+            "gebruiken? Geef het bestand dan een nieuwe id."
+        )
+        await fake.settle()
+        boss.drain()
+        log = [(e.action, e.target, e.detail.get("result")) for e in await audit_log(runner)]
+        assert log == [
+            ("upload", "markt", "draft"),
+            ("publish", "markt", None),
+            ("upload", "oud", "draft"),
+            ("close", "schoolroutes", None),
+            ("upload", "schoolroutes", "draft"),
+            ("publish", "schoolroutes", None),
+            ("archive", "schoolroutes", None),
+            ("upload", "schoolroutes", "archived"),
+        ]
 
 
 async def test_beheer_pages_through_many_questionnaires(

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
 from sandbox.fakeapi import FakeBotApi
+from storage import digest
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import PLAN, open_afval, walk
@@ -97,6 +98,19 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         [entry] = await audit_log(runner, "export")
         assert (entry.actor, entry.target) == (ADMIN, "afvalinzameling")
         assert entry.detail == {"rows": 2, "formats": ["csv", "xlsx"]}
+
+        # The test run counts nowhere else either: not in /beheer, not in digests.
+        overview = await boss.ask("/beheer")
+        assert "afvalinzameling · versie 1 · 1 klaar, 1 bezig" in overview.text
+        assert runner.services is not None
+        async with runner.services.sessions() as db:
+            stats = await digest.response_stats(
+                db,
+                "afvalinzameling",
+                datetime(2000, 1, 1, tzinfo=UTC),
+                datetime(2999, 1, 1, tzinfo=UTC),
+            )
+        assert (stats.total, stats.completed) == (2, 1)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from flows.schema import Questionnaire
 from storage import admin, audit, repo
 from storage.admin import Refused
 from storage.models import Answer, QuestionnaireRecord, Session
+from storage.repo import checksum
 from tests.storage.helpers import (
     MINI_ANSWERS,
     complete,
@@ -95,7 +96,7 @@ async def schedule(sessions: Sessions, now: datetime) -> list[tuple[str, str, st
 
 async def test_a_new_questionnaire_starts_as_an_unpublished_draft(sessions: Sessions) -> None:
     stored = await draft(sessions, source())
-    assert stored == admin.Draft("fiets", 1, True, False, None)
+    assert stored == admin.Draft("fiets", 1, True, False, None, checksum(source()))
     found = await state(sessions)
     assert (found.status, found.published, found.draft_version) == ("draft", False, 1)
     async with sessions() as db:
@@ -116,8 +117,12 @@ async def test_refused_uploads(sessions: Sessions, mini: str) -> None:
     with pytest.raises(Refused) as older:
         await draft(sessions, variant(mini, version=2))
     assert (older.value.code, older.value.params["live"]) == ("older", 3)
+    # The schema refuses such a number already; the store refuses it too, whatever calls it.
+    huge_text = variant(mini, version=5)
+    huge_questionnaire = parsed(huge_text).model_copy(update={"version": 10_000_000})
     with pytest.raises(Refused) as huge:
-        await draft(sessions, variant(mini, version=10_000_000))
+        async with sessions.begin() as db:
+            await admin.store_draft(db, huge_questionnaire, huge_text, uploaded_by=7, now=NOW)
     assert huge.value.code == "version"
     async with sessions() as db:
         assert [i.version for i in await admin.catalog_listing(db)] == [1, 3]
@@ -137,6 +142,45 @@ async def test_a_new_upload_replaces_the_draft_and_its_test_runs(sessions: Sessi
         assert await db.scalar(select(func.count()).select_from(Answer)) == 0
         version = await admin.get_version(db, "fiets", 2)
     assert version is not None and "Kort." in version.source
+
+
+async def test_a_draft_is_published_or_discarded_only_as_it_was_seen(
+    sessions: Sessions,
+) -> None:
+    seen = await draft(sessions, source())
+    newer = await draft(sessions, source().replace("Korte lijst.", "Nieuwe lijst."))
+    assert (seen.version, newer.version) == (1, 1) and seen.checksum != newer.checksum
+    with pytest.raises(Refused) as publishing:
+        async with sessions.begin() as db:
+            await admin.publish(db, "fiets", 1, now=NOW, zone=ZONE, mark=seen.checksum[:6])
+    assert publishing.value.code == "replaced"
+    with pytest.raises(Refused) as discarding:
+        async with sessions.begin() as db:
+            await admin.discard_draft(db, "fiets", 1, mark=seen.checksum[:6])
+    assert discarding.value.code == "replaced"
+    async with sessions.begin() as db:
+        published = await admin.publish(
+            db, "fiets", 1, now=NOW, zone=ZONE, mark=newer.checksum[:6]
+        )
+    assert published.status == "open"
+    async with sessions() as db:
+        version = await admin.get_version(db, "fiets", 1)
+    assert version is not None and "Nieuwe lijst." in version.source
+
+
+async def test_an_archived_questionnaire_takes_no_new_version(
+    sessions: Sessions, mini: str
+) -> None:
+    await draft(sessions, variant(mini, version=2))  # waiting while it is archived
+    await change(sessions, "close", "mini")
+    await change(sessions, "archive", "mini")
+    with pytest.raises(Refused) as uploading:
+        await draft(sessions, variant(mini, version=3))
+    assert uploading.value.code == "archived"
+    with pytest.raises(Refused) as publishing:
+        await publish(sessions, "mini", 2)
+    assert publishing.value.code == "archived"
+    assert (await state(sessions, "mini")).current_version == 1
 
 
 async def test_discard_a_draft(sessions: Sessions, mini: str) -> None:
@@ -307,9 +351,16 @@ async def test_transitions_of_unknown_unpublished_and_past_questionnaires(
         await change(sessions, "open", "voorbij")
     assert past.value.code == "past"
     assert past.value.params["closes_at"] == datetime(2031, 4, 1, 7, 0, tzinfo=UTC)
-    # A scheduled questionnaire can be opened early, or closed before it ever opened.
+    # A scheduled questionnaire is not opened early by hand (residents could not start it
+    # before opens_at anyway); it can be closed before it ever opened.
     await seed(sessions, source("later", opens="2031-06-01T09:00:00"))
-    assert (await change(sessions, "open", "later")).after == "open"
+    with pytest.raises(Refused) as early:
+        await change(sessions, "open", "later")
+    assert early.value.code == "early"
+    assert early.value.params["opens_at"] == datetime(2031, 6, 1, 7, 0, tzinfo=UTC)
+    assert (await state(sessions, "later")).status == "draft"
+    opens = datetime(2031, 6, 1, 7, 0, tzinfo=UTC)
+    assert await schedule(sessions, opens) == [("later", "draft", "open", opens)]
     await seed(sessions, source("nooit", opens="2031-06-01T09:00:00"))
     assert (await change(sessions, "close", "nooit")).after == "closed"
 
@@ -339,6 +390,36 @@ async def test_the_schedule_opens_and_closes_on_the_dates(sessions: Sessions) ->
     assert (found.opened_at, found.closed_at) == (opens, datetime(2031, 6, 10, 15, tzinfo=UTC))
     assert (await state(sessions, "d")).closed_at == NOW
     assert (await state(sessions, "e")).status == "draft"
+
+
+async def test_the_schedule_reads_each_source_once(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It runs every JOBS_INTERVAL: without a new version it reads and parses nothing."""
+    await seed(sessions, source("a", opens="2031-06-01T09:00:00", closes="2031-06-10T17:00:00"))
+    await seed(sessions, source("b", closes="2031-06-20T17:00:00"))
+    read: list[object] = []
+    real_sources = admin.sources
+
+    async def counted(db: AsyncSession, keys: object) -> dict[tuple[str, int], str]:
+        read.append(sorted(keys))  # type: ignore[call-overload]
+        return await real_sources(db, keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(admin, "sources", counted)
+    admin._DATES.clear()
+    assert await schedule(sessions, NOW) == []
+    assert read == [[("a", 1), ("b", 1)]]
+    for _ in range(3):
+        assert await schedule(sessions, NOW) == []
+    opens = datetime(2031, 6, 1, 7, 0, tzinfo=UTC)
+    assert await schedule(sessions, opens) == [("a", "draft", "open", opens)]
+    assert read == [[("a", 1), ("b", 1)]]  # the dates were remembered
+    async with sessions.begin() as db:  # a new version: only its source is read
+        text = source("b", 2, closes="2031-06-30T17:00:00")
+        await admin.store_draft(db, parsed(text), text, uploaded_by=7, now=NOW)
+        await admin.publish(db, "b", 2, now=NOW, zone=ZONE)
+    assert await schedule(sessions, datetime(2031, 6, 8, tzinfo=UTC)) == []
+    assert read[1:] == [[("b", 2)]]
 
 
 async def test_the_schedule_catches_up_a_whole_period_missed(sessions: Sessions) -> None:
