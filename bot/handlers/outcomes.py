@@ -509,8 +509,24 @@ class Outcomes:
                 parse_mode=ParseMode.HTML,
             )
             return
+        questionnaire_id = context.args[0].lower()
+        flow = self.catalog.current(questionnaire_id)
+        now = self.services.clock()
+        if flow is not None and not self.catalog.is_open(
+            questionnaire_id, now, self.services.settings.zone
+        ):  # an invitation to something residents cannot start yet (or any more)
+            await message.reply_text(
+                t(
+                    "nl",
+                    "uitnodiging.not_open",
+                    title=flow.questionnaire.title.nl,
+                    id=questionnaire_id,
+                ),
+                parse_mode=ParseMode.HTML,
+            )
+            return
         await offer_invitation(
-            context.bot, self.services, message.chat_id, user.id, context.args[0].lower()
+            context.bot, self.services, message.chat_id, user.id, questionnaire_id
         )
 
     async def invite_button(self, update: Update, context: Context) -> None:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from bot.handlers.outcomes import offer_invitation
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
@@ -443,3 +443,21 @@ async def test_a_resident_answering_during_a_large_broadcast_is_not_held_up(
         await bot.stop()
     await fake.settle()
     fake.assert_clean()
+
+
+async def test_no_invitation_offer_for_a_closed_questionnaire(
+    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+) -> None:
+    bot = await started(fake, database_url)
+    stop_after.append(bot)
+    await seed(bot, fake, 2, invitations=[AFVAL_THEME])
+    services = services_of(bot)
+    async with services.sessions.begin() as db:
+        await db.execute(
+            text("UPDATE questionnaires SET status = 'closed' WHERE id = :id"), {"id": AFVAL}
+        )
+    await services.refresh_catalog()
+    refused = await admin.ask(f"/uitnodigen {AFVAL}")
+    assert refused.text.startswith("Afval ophalen in Rivierstad staat nu niet open")
+    assert refused.buttons == []
+    assert await outbox_counts(bot) == {}
