@@ -28,6 +28,8 @@ from storage import digest as store
 
 log = logging.getLogger(__name__)
 DEFAULT_PERIOD = timedelta(days=7)
+#: A closing digest goes out only for a questionnaire that closed at most this long ago.
+FINAL_WITHIN = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,14 @@ class DigestService:
                 continue
             async with self.services.sessions() as db:
                 if await store.final_sent(db, questionnaire.id):
+                    continue
+                closed = await store.closed_at(db, questionnaire.id)
+                if closed_by_date and questionnaire.closes_at is not None:
+                    closes = questionnaire.closes_at
+                    closed = closes if closes.tzinfo else closes.replace(tzinfo=zone)
+                if closed is not None and closed < now - FINAL_WITHIN:
+                    # Closed long before digests were switched on (or the bot was down for
+                    # weeks): old news is no closing digest; /digest <id> still shows it.
                     continue
                 # As /digest: what is new since the last scheduled digest. Not since the last
                 # digest of any kind: /digest for another questionnaire, or another one's

@@ -77,7 +77,15 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from storage.models import Answer, Digest, EffectAnswer, EffectCheck, Session, utcnow
+from storage.models import (
+    Answer,
+    Digest,
+    EffectAnswer,
+    EffectCheck,
+    QuestionnaireRecord,
+    Session,
+    utcnow,
+)
 from storage.moderation import APPROVED, REJECTED
 from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED
 
@@ -632,3 +640,10 @@ async def final_sent(db: AsyncSession, questionnaire_id: str) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def closed_at(db: AsyncSession, questionnaire_id: str) -> datetime | None:
+    """When the questionnaire was closed (by hand or by its ``closes_at``), if it was."""
+    return await db.scalar(
+        select(QuestionnaireRecord.closed_at).where(QuestionnaireRecord.id == questionnaire_id)
+    )
