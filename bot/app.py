@@ -68,6 +68,7 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
+    jobs.register(application)
 
     # Order matters: in a group the first matching handler wins. Flood protection runs in
     # an earlier group; features with their own commands and button prefixes come before
@@ -178,6 +179,7 @@ async def run_polling(services: Services, stop: asyncio.Event) -> None:
             log.info("stopping: finishing updates in progress")
             await application.updater.stop()
             await application.stop()
+            await jobs.release(application)  # a restarted worker takes its jobs at once
     finally:
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).
@@ -227,6 +229,7 @@ async def run_webhook(
             log.info("stopping: no new updates; finishing updates in progress")
             await server.stop()
             await application.stop()
+            await jobs.release(application)
     finally:
         await application.bot.shutdown()
 

@@ -12,6 +12,7 @@ except the metrics, and every worker registers the same webhook.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -40,6 +41,7 @@ MAX_BODY = 1024 * 1024
 DATABASE_TIMEOUT = 2.0
 #: Updates accepted but not yet handled, per MAX_CONCURRENT_UPDATES, before ``503 busy``.
 PENDING_PER_SLOT = 4
+ANSWER_WITHIN = 5.0
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 
@@ -178,9 +180,14 @@ class WebhookServer:
             return _plain(503, "busy", headers={"Retry-After": "1"})
         UPDATES.labels(update_kind(update)).inc()
         self.pending += 1
-        self.application.create_task(
+        task = self.application.create_task(
             self._process(update, arrived), update=update, name=f"webhook:{update.update_id}"
         )
+        # Answer when the update is handled (at most ANSWER_WITHIN s): Telegram sends a
+        # chat's next update only after this answer, so one resident's updates keep their
+        # order across workers; and an update whose worker dies first comes again.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
         return web.Response(status=200)
 
     def _parse(self, body: bytes) -> Update | None:

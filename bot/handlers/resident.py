@@ -117,6 +117,7 @@ class Send:
     text: Html
     keyboard: Keyboard | None = None
     session_id: int | None = None  # set on a question: remember its message id
+    question_id: str | None = None  # ... and which question it asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +149,7 @@ class ResidentHandlers:
         self.services = services
         # The last question message per session, so that a typed answer can update it.
         # Memory stays bounded; after a restart an old message simply keeps its buttons.
-        self._questions: Recent[int, int] = Recent(QUESTION_CACHE)
+        self._questions: Recent[int, tuple[int, str]] = Recent(QUESTION_CACHE)
         self._screen = Screen(QUESTION_CACHE)
         self.catalog = services.catalog
         self.settings = services.settings
@@ -484,7 +485,10 @@ class ResidentHandlers:
             return reply
         # The question message shows the answer (or that the resident went back) and loses
         # its buttons: the pressed message, or, for a typed answer, the last question sent.
-        message_id = self._questions.pop(session.id, None)
+        # Only if this process sent the question being answered: with several workers
+        # another one may have sent a later question since, and this entry is stale.
+        last = self._questions.pop(session.id, None)
+        message_id = last[0] if last is not None and last[1] == session.state.current else None
         if pressed or message_id is not None:
             target = None if pressed else message_id
             if outcome.accepted is not None:
@@ -554,6 +558,7 @@ class ResidentHandlers:
             render.question_text(prompt, language),
             render.question_keyboard(prompt, token, language),
             session_id=session.id,
+            question_id=session.state.current,
         )
 
     def _welcome(
@@ -676,7 +681,7 @@ class ResidentHandlers:
             if send.keyboard is not None:
                 self._screen.remember(chat_id, sent.message_id, send.text, send.keyboard)
             if send.session_id is not None:
-                self._questions.put(send.session_id, sent.message_id)
+                self._questions.put(send.session_id, (sent.message_id, send.question_id or ""))
 
     async def _edit(self, bot: Bot, chat_id: int, message_id: int, edit: Edit) -> None:
         """Change a message the resident pressed a button on: its text and buttons, or only
