@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -136,10 +137,28 @@ async def forget_question(
     return t(language, "forget.ask"), forget_keyboard(language, token)
 
 
+#: Erase questions this process answered "keep" on, remembered to edit each only once.
+KEPT_REMEMBERED = 10_000
+
+
 class PrivacyHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.settings = services.settings
+        # A second "keep" pressed before the first edit arrived still shows the buttons in
+        # its update; editing again would be refused by Telegram ("message is not modified").
+        self._kept: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    def _first_keep(self, message: object) -> bool:
+        if not isinstance(message, Message):
+            return False
+        key = (message.chat_id, message.message_id)
+        if key in self._kept:
+            return False
+        self._kept[key] = None
+        while len(self._kept) > KEPT_REMEMBERED:
+            self._kept.popitem(last=False)
+        return True
 
     @staticmethod
     def _language(resident: repo.ResidentInfo | None, user: User) -> Language:
@@ -236,7 +255,7 @@ class PrivacyHandlers:
                 elif answer == "n":
                     # Pressed twice: the message already says so (an edit to the same
                     # text is refused by Telegram).
-                    if _has_buttons(query.message):
+                    if _has_buttons(query.message) and self._first_keep(query.message):
                         text = t(language, "forget.cancelled")
                 else:
                     await erase_resident(

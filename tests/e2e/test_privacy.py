@@ -296,6 +296,21 @@ async def test_keep_pressed_twice_changes_nothing(bot: BotRunner, fake: FakeBotA
     assert await resident_id(bot, anna) is not None
 
 
+async def test_keep_tapped_twice_quickly_edits_once(bot: BotRunner, fake: FakeBotApi) -> None:
+    anna = fake.user()
+    await answer_school(anna)
+    question = await ask_forget(anna)
+    keep = data_of(question).replace("vm:y:", "vm:n:")
+    first = await anna.press_data(keep, message_id=question.message_id)
+    second = await anna.press_data(keep, message_id=question.message_id)  # before any reply
+    await anna.wait_callback_answered(first)
+    await anna.wait_callback_answered(second)
+    await fake.settle()
+    assert question.text == CANCELLED
+    assert question.edits == 1
+    assert anna.unread() == []
+
+
 async def test_a_forged_or_foreign_erase_button_does_nothing(
     bot: BotRunner, fake: FakeBotApi
 ) -> None:
