@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -289,14 +290,7 @@ class Outcomes:
 
     async def subscription_button(self, update: Update, context: Context) -> None:
         """An opt-in toggle, at the end of a questionnaire or in /instellingen."""
-        query = update.callback_query
-        if query is None:
-            return
-        notice: str | None = None
-        try:
-            notice = await self._subscription(query)
-        finally:
-            await query.answer(notice)
+        await _answering(update, self._subscription)
 
     async def _subscription(self, query: CallbackQuery) -> str:
         user = query.from_user
@@ -456,14 +450,7 @@ class Outcomes:
 
     async def effect_button(self, update: Update, context: Context) -> None:
         """A resident's answer to "Merk je iets van deze verandering?"."""
-        query = update.callback_query
-        if query is None:
-            return
-        notice: str | None = None
-        try:
-            notice = await self._effect_answer(query)
-        finally:
-            await query.answer(notice)
+        await _answering(update, self._effect_answer)
 
     async def _effect_answer(self, query: CallbackQuery) -> str:
         user = query.from_user
@@ -531,14 +518,7 @@ class Outcomes:
 
     async def invite_button(self, update: Update, context: Context) -> None:
         """ "Uitnodigen" or "Niet nu" under an invitation offer."""
-        query = update.callback_query
-        if query is None:
-            return
-        notice: str | None = None
-        try:
-            notice = await self._invite(query)
-        finally:
-            await query.answer(notice)
+        await _answering(update, self._invite)
 
     async def _invite(self, query: CallbackQuery) -> str | None:
         parts = (query.data or "").split(":")
@@ -784,14 +764,7 @@ class Outcomes:
 
     async def feedback_button(self, update: Update, context: Context) -> None:
         """Status, "Overslaan", "Versturen" and "Annuleren" of /terugkoppeling."""
-        query = update.callback_query
-        if query is None:
-            return
-        notice: str | None = None
-        try:
-            notice = await self._feedback_button(query, context.bot)
-        finally:
-            await query.answer(notice)
+        await _answering(update, lambda query: self._feedback_button(query, context.bot))
 
     async def _feedback_button(self, query: CallbackQuery, bot: Bot) -> str | None:
         parts = (query.data or "").split(":")
@@ -963,14 +936,7 @@ class Outcomes:
 
     async def schedule_button(self, update: Update, context: Context) -> None:
         """4 / 8 / 12 weeks, or no effect check."""
-        query = update.callback_query
-        if query is None:
-            return
-        notice: str | None = None
-        try:
-            notice = await self._schedule(query)
-        finally:
-            await query.answer(notice)
+        await _answering(update, self._schedule)
 
     async def _schedule(self, query: CallbackQuery) -> str | None:
         parts = (query.data or "").split(":")
@@ -1116,3 +1082,18 @@ class Outcomes:
 
 class _AlreadyStarted(Exception):
     """Another worker started this effect check first: roll back."""
+
+
+async def _answering(
+    update: Update, work: Callable[[CallbackQuery], Awaitable[str | None]]
+) -> None:
+    """Handle a pressed button and always answer it (with ``work``'s notice, if any), also
+    when ``work`` fails, so the button never keeps spinning."""
+    query = update.callback_query
+    if query is None:
+        return
+    notice: str | None = None
+    try:
+        notice = await work(query)
+    finally:
+        await query.answer(notice)
