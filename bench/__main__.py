@@ -244,23 +244,30 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
             ]
     if "memory" in which:
         mem = results["memory"]
-        for point in mem["points"]:
-            rows.append(
-                (
-                    f"memory: RSS, {point['stored_sessions']:,} sessions",
-                    f"{point['rss_after_traffic_mib']} MiB",
-                    f"idle {point['rss_idle_mib']} MiB, peak {point['peak_rss_mib']} MiB, "
-                    f"{point['traffic_answers_confirmed']} answers of traffic",
+        # ``samenspraak run`` (the section itself) and one ``samenspraak serve`` worker.
+        measured: list[dict[str, Any]] = [mem, *([mem["serve"]] if "serve" in mem else [])]
+        for section in measured:
+            command = section.get("command", "run")
+            backend = section.get("backend", "sqlite")
+            for point in section["points"]:
+                rows.append(
+                    (
+                        f"memory, {command} ({backend}): RSS, "
+                        f"{point['stored_sessions']:,} sessions",
+                        f"{point['rss_after_traffic_mib']} MiB",
+                        f"idle {point['rss_idle_mib']} MiB, peak {point['peak_rss_mib']} MiB, "
+                        f"{point['traffic_answers_confirmed']} answers of traffic",
+                    )
                 )
-            )
-        if "growth_mib_per_10k_sessions" in mem:
-            rows.append(
-                (
-                    "  growth per 10,000 sessions",
-                    f"{mem['growth_mib_per_10k_sessions']} MiB",
-                    "flat" if mem["flat"] else "GROWS",
+            if "growth_mib_per_10k_sessions" in section:
+                rows.append(
+                    (
+                        "  growth per 10,000 sessions",
+                        f"{section['growth_mib_per_10k_sessions']} MiB",
+                        ("flat" if section["flat"] else "GROWS")
+                        + f" (idle {section['idle_growth_mib_per_10k_sessions']} MiB)",
+                    )
                 )
-            )
     if "digest" in which:
         for backend, figures in results["digest"].items():
             if isinstance(figures, dict) and "digest_build_s" in figures:

@@ -1,26 +1,34 @@
 """Benchmark 2: the bot's memory with many stored sessions.
 
-A SQLite database is filled directly (migrations first, then bulk inserts with SQLAlchemy
-core) with residents who each have a questionnaire in progress with a few answers. The
-bot (``samenspraak run``, a child process) is started against it, some traffic is run
-through it (new residents, and stored ones who come back to finish their questionnaire),
-and its resident set size is read with psutil. Done at two sizes; state belongs in the
-database, so the bot's memory should not grow with the number of stored sessions.
+A database is filled directly (migrations first, then bulk inserts with SQLAlchemy core)
+with residents who each have a questionnaire in progress with a few answers. The bot is
+started against it in a child process, some traffic is run through it (new residents, and
+stored ones who come back to finish their questionnaire), and its resident set size is
+read with psutil. Done at two sizes; state belongs in the database, so the bot's memory
+should not grow with the number of stored sessions.
+
+Two kinds of process are measured at each size: ``samenspraak run`` (long polling) on
+SQLite, and one ``samenspraak serve`` worker (the aiohttp webhook server; the fake Bot API
+posts every update to it) on PostgreSQL with ``BENCH_DATABASE_URL`` or
+``TEST_DATABASE_URL`` (a database of its own, dropped afterwards), else on the same SQLite
+file as ``run``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import (
@@ -35,6 +43,7 @@ from bench.common import (
 from bench.residents import REPLY_TIMEOUT, Knowledge
 from bench.residents import Resident as SimulatedResident
 from bench.residents import Stats as ResidentStats
+from bench.webhook import WEBHOOK_SECRET, ServeProcess, _database, free_port, postgres_url
 from bot.services import Pseudonyms, read_questionnaires
 from flows import engine as flow_engine
 from flows.loader import load_directory
@@ -66,38 +75,53 @@ class Settings:
     new_residents: int = 150  # traffic: residents who start fresh
     returning_residents: int = 50  # traffic: stored residents who come back
     answers_each: int = 3
+    # An admin URL for the ``serve`` worker's database (one of its own is created and
+    # dropped); None: the worker uses the SQLite file of ``run``.
+    postgres_url: str | None = field(default_factory=postgres_url)
 
 
 async def run(settings: Settings) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="samenspraak-bench-") as folder:
         workdir = Path(folder)
-        database = workdir / "memory.db"
-        url = f"sqlite+aiosqlite:///{database}"
-        fill = _Filler(url)
-        await fill.prepare()
-        fake = FakeBotApi(TOKEN)
-        await fake.start()
-        points: list[dict[str, Any]] = []
-        try:
-            for round_number, size in enumerate(sorted(settings.sizes)):
-                started = time.monotonic()
-                await fill.grow_to(size)
-                fill_seconds = time.monotonic() - started
-                point = await _measure(fake, workdir, url, size, settings, round_number)
-                point["fill_s"] = round(fill_seconds, 1)
-                point["database_mib"] = mib(_database_bytes(database))
-                points.append(point)
-                print(
-                    f"   {size:,} stored sessions: filled in {fill_seconds:.1f} s, "
-                    f"RSS {point['rss_after_traffic_mib']} MiB after "
-                    f"{point['traffic_s']} s of traffic",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        finally:
-            await fake.stop()
-            await fill.close()
-    return _report(points)
+        async with contextlib.AsyncExitStack() as stack:
+            polling = _Filler(f"sqlite+aiosqlite:///{workdir / 'memory.db'}")
+            stack.push_async_callback(polling.close)
+            await polling.prepare()
+            if settings.postgres_url is None:
+                webhook = polling  # the same file; filled once for both
+            else:
+                url = await stack.enter_async_context(_database(settings.postgres_url))
+                webhook = _Filler(url)
+                stack.push_async_callback(webhook.close)  # before the database is dropped
+                await webhook.prepare()
+            fake = FakeBotApi(TOKEN)
+            await fake.start()
+            stack.push_async_callback(fake.stop)
+            traffic = _Traffic(fake, settings)
+            points: dict[str, list[dict[str, Any]]] = {"run": [], "serve": []}
+            for size in sorted(settings.sizes):
+                for command, fill in (("run", polling), ("serve", webhook)):
+                    await fill.grow_to(size)
+                    bot = _process(command, fake, fill.url, workdir, size)
+                    point = await traffic.measure(bot, size)
+                    point["fill_s"] = fill.fill_seconds[size]
+                    point["database_mib"] = mib(await fill.size_bytes())
+                    points[command].append(point)
+                    print(
+                        f"   {command} on {fill.backend}, {size:,} stored sessions: filled in "
+                        f"{point['fill_s']} s, RSS {point['rss_idle_mib']} MiB idle, "
+                        f"{point['rss_after_traffic_mib']} MiB after {point['traffic_s']} s "
+                        "of traffic",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    # ``run`` keeps the keys it always had; the ``serve`` worker is a section of its own.
+    return {
+        "command": "run",
+        "backend": polling.backend,
+        **_report(points["run"]),
+        "serve": {"command": "serve", "backend": webhook.backend, **_report(points["serve"])},
+    }
 
 
 def _report(points: list[dict[str, Any]]) -> dict[str, Any]:
@@ -125,105 +149,125 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return sum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True)) / spread
 
 
-def _database_bytes(database: Path) -> int:
-    return sum(
-        path.stat().st_size
-        for path in (database, database.with_name(database.name + "-wal"))
-        if path.exists()
-    )
-
-
 # --- traffic and measurement ------------------------------------------------------------------
 
 
-async def _measure(
-    fake: FakeBotApi,
-    workdir: Path,
-    url: str,
-    size: int,
-    settings: Settings,
-    round_number: int,
-) -> dict[str, Any]:
-    bot = BotProcess(
-        f"samenspraak-memory-{size}",
-        [*samenspraak_executable(), "run"],
-        bot_env(fake, url),
-        workdir,
+def _process(command: str, fake: FakeBotApi, url: str, workdir: Path, size: int) -> BotProcess:
+    """``samenspraak run`` (long polling), or one ``samenspraak serve`` worker that the fake
+    Bot API posts its updates to directly (one worker needs no load balancer)."""
+    name = f"samenspraak-{command}-memory-{size}"
+    if command == "run":
+        return BotProcess(name, [*samenspraak_executable(), "run"], bot_env(fake, url), workdir)
+    port = free_port()
+    env = bot_env(
+        fake,
+        url,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        HTTP_HOST="127.0.0.1",
+        HTTP_PORT=str(port),
+        WORKER_NAME="worker-1",
     )
-    startup = await bot.start(fake)
-    try:
-        await asyncio.sleep(1.0)
-        rss_idle = bot.rss()
-        knowledge = Knowledge()
-        stats = ResidentStats()
-        rng = random.Random(size)
-        residents: list[SimulatedResident] = []
-        firsts: list[str] = []
-        for i in range(settings.new_residents):
-            user = fake.user(first_name=f"Nieuw{round_number}-{i}")
-            residents.append(
-                SimulatedResident(
-                    user,
-                    knowledge,
-                    stats,
-                    questionnaire=knowledge.ids[i % len(knowledge.ids)],
-                    seed=size + i,
-                    max_answers=settings.answers_each,
+    return ServeProcess(name, env, workdir, port)
+
+
+class _Traffic:
+    """The same kind of traffic for every process measured, through one fake Bot API."""
+
+    def __init__(self, fake: FakeBotApi, settings: Settings) -> None:
+        self.fake = fake
+        self.settings = settings
+        # Stored residents who came back already: each comes back once (their simulated
+        # chat, kept by the fake, is not reused by a later measurement).
+        self.returned: set[int] = set()
+
+    async def measure(self, bot: BotProcess, size: int) -> dict[str, Any]:
+        fake, settings = self.fake, self.settings
+        failures_before = len(fake.webhook_failures)
+        startup = await bot.start(fake)
+        try:
+            await asyncio.sleep(1.0)
+            rss_idle = bot.rss()
+            knowledge = Knowledge()
+            stats = ResidentStats()
+            rng = random.Random(bot.name)
+            residents: list[SimulatedResident] = []
+            firsts: list[str] = []
+            for i in range(settings.new_residents):
+                user = fake.user(first_name=f"Nieuw-{bot.name}-{i}")
+                residents.append(
+                    SimulatedResident(
+                        user,
+                        knowledge,
+                        stats,
+                        questionnaire=knowledge.ids[i % len(knowledge.ids)],
+                        seed=size + i,
+                        max_answers=settings.answers_each,
+                    )
                 )
+                firsts.append("/start")
+            # Returning residents come from the whole stored range, the newest rows included.
+            for index in self._returning(rng, size):
+                user = fake.user(STORED_USER_BASE + index, first_name=f"Terug{index}")
+                questionnaire = knowledge.ids[index % len(knowledge.ids)]
+                residents.append(
+                    SimulatedResident(
+                        user,
+                        knowledge,
+                        stats,
+                        questionnaire=questionnaire,
+                        seed=index,
+                        max_answers=settings.answers_each,
+                    )
+                )
+                firsts.append(f"/start {questionnaire}")
+            never = asyncio.Event()
+            started = time.monotonic()
+            await asyncio.wait_for(
+                asyncio.gather(
+                    *(
+                        resident.run(never, first)
+                        for resident, first in zip(residents, firsts, strict=True)
+                    )
+                ),
+                REPLY_TIMEOUT * 4,
             )
-            firsts.append("/start")
-        # Returning residents come from the whole stored range, the newest rows included.
-        for index in rng.sample(range(size), settings.returning_residents):
-            user = fake.user(STORED_USER_BASE + index, first_name=f"Terug{index}")
-            questionnaire = knowledge.ids[index % len(knowledge.ids)]
-            residents.append(
-                SimulatedResident(
-                    user,
-                    knowledge,
-                    stats,
-                    questionnaire=questionnaire,
-                    seed=index,
-                    max_answers=settings.answers_each,
-                )
-            )
-            firsts.append(f"/start {questionnaire}")
-        never = asyncio.Event()
-        started = time.monotonic()
-        await asyncio.wait_for(
-            asyncio.gather(
-                *(
-                    resident.run(never, first)
-                    for resident, first in zip(residents, firsts, strict=True)
-                )
-            ),
-            REPLY_TIMEOUT * 4,
-        )
-        traffic_seconds = time.monotonic() - started
-        await fake.settle(10)
-        await asyncio.sleep(0.5)
-        rss_after = bot.rss()
-        peak = bot.peak_rss()
-    finally:
-        returncode = await bot.stop()
-    returning = residents[settings.new_residents :]
-    failures = [r.failed for r in residents if r.failed]
-    return {
-        "stored_sessions": size,
-        "startup_s": round(startup, 2),
-        "rss_idle_mib": mib(rss_idle),
-        "rss_after_traffic_mib": mib(rss_after),
-        "peak_rss_mib": mib(peak),
-        "traffic_residents": len(residents),
-        "traffic_returning_residents": len(returning),
-        "traffic_answers_confirmed": sum(r.confirmed for r in residents),
-        "traffic_returning_answers_confirmed": sum(r.confirmed for r in returning),
-        "traffic_s": round(traffic_seconds, 1),
-        "timeouts": stats.timeouts,
-        "unexpected_replies": dict(stats.unexpected),
-        "exit_code": returncode,
-        "bot_log": bot.log_summary(),
-        "first_failure": failures[0] if failures else None,
-    }
+            traffic_seconds = time.monotonic() - started
+            await fake.settle(10)
+            await asyncio.sleep(0.5)
+            rss_after = bot.rss()
+            peak = bot.peak_rss()
+        finally:
+            returncode = await bot.stop()
+        returning = residents[settings.new_residents :]
+        failures = [r.failed for r in residents if r.failed]
+        point: dict[str, Any] = {
+            "stored_sessions": size,
+            "startup_s": round(startup, 2),
+            "rss_idle_mib": mib(rss_idle),
+            "rss_after_traffic_mib": mib(rss_after),
+            "peak_rss_mib": mib(peak),
+            "traffic_residents": len(residents),
+            "traffic_returning_residents": len(returning),
+            "traffic_answers_confirmed": sum(r.confirmed for r in residents),
+            "traffic_returning_answers_confirmed": sum(r.confirmed for r in returning),
+            "traffic_s": round(traffic_seconds, 1),
+            "timeouts": stats.timeouts,
+            "unexpected_replies": dict(stats.unexpected),
+            "exit_code": returncode,
+            "bot_log": bot.log_summary(),
+            "first_failure": failures[0] if failures else None,
+        }
+        if isinstance(bot, ServeProcess):
+            point["webhook_failures"] = len(fake.webhook_failures) - failures_before
+        return point
+
+    def _returning(self, rng: random.Random, size: int) -> list[int]:
+        """Indices of stored residents who have not come back in an earlier measurement."""
+        candidates = [index for index in range(size) if index not in self.returned]
+        chosen = rng.sample(candidates, min(self.settings.returning_residents, len(candidates)))
+        self.returned.update(chosen)
+        return chosen
 
 
 # --- filling the database ---------------------------------------------------------------------
@@ -234,9 +278,11 @@ class _Filler:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.backend: str = make_url(url).get_backend_name()  # "sqlite" or "postgresql"
         self.engine: AsyncEngine = create_engine(url)
         self.pseudonyms = Pseudonyms(PSEUDONYM_SECRET.encode())
         self.count = 0
+        self.fill_seconds: dict[int, float] = {}  # stored sessions: seconds taken to get there
         self.templates: list[tuple[str, int, flow_engine.SessionState, list[tuple[str, Any]]]] = []
 
     async def prepare(self) -> None:
@@ -252,10 +298,28 @@ class _Filler:
             self.templates.append((questionnaire.id, questionnaire.version, state, answers))
 
     async def grow_to(self, size: int) -> None:
+        if size in self.fill_seconds:
+            return
+        started = time.monotonic()
         while self.count < size:
             end = min(size, self.count + CHUNK)
             await self._insert(self.count, end)
             self.count = end
+        self.fill_seconds[size] = round(time.monotonic() - started, 1)
+
+    async def size_bytes(self) -> int:
+        """The database on disk: the SQLite file and its write-ahead log, or PostgreSQL's
+        ``pg_database_size``."""
+        if self.backend == "postgresql":
+            async with self.engine.connect() as connection:
+                query = select(func.pg_database_size(func.current_database()))
+                return int((await connection.execute(query)).scalar_one())
+        database = Path(make_url(self.url).database or "")
+        return sum(
+            path.stat().st_size
+            for path in (database, database.with_name(database.name + "-wal"))
+            if path.exists()
+        )
 
     async def _insert(self, start: int, end: int) -> None:
         now = datetime.now(UTC) - timedelta(minutes=5)  # well within the session timeout
@@ -311,6 +375,17 @@ class _Filler:
                 (Answer, answers),
             ):
                 await connection.execute(insert(cast(Table, model.__table__)), rows)
+            if self.backend == "postgresql":
+                # Explicit ids leave PostgreSQL's sequences behind: move them past the rows,
+                # or the bot's own inserts would collide with them.
+                for model in (Resident, Session):
+                    table = cast(Table, model.__table__).name
+                    await connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
 
     async def close(self) -> None:
         await self.engine.dispose()
