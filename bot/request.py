@@ -9,6 +9,7 @@ sniffio is not installed); aiohttp's C-accelerated client does the same for much
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -19,6 +20,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.metrics import TELEGRAM_ERRORS
+
+_JSON = {"Content-Type": "application/json"}
 
 
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
@@ -84,18 +87,24 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=_seconds(read_timeout, self._read),
         )
-        data: aiohttp.FormData | dict[str, str] | None = None
-        if request_data is not None:
-            data = request_data.json_parameters
-            if request_data.contains_files:
-                form = aiohttp.FormData(data)
-                for name, (filename, content, *rest) in request_data.multipart_data.items():
-                    form.add_field(
-                        name, content, filename=filename, content_type=rest[0] if rest else None
-                    )
-                data = form
+        data: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] | None = None
+        if request_data is not None and request_data.contains_files:
+            form = aiohttp.FormData(request_data.json_parameters)
+            for name, (filename, content, *rest) in request_data.multipart_data.items():
+                form.add_field(
+                    name, content, filename=filename, content_type=rest[0] if rest else None
+                )
+            data = form
+        elif request_data is not None:
+            # A JSON body (the Bot API takes one): a single json.dumps of the parameters,
+            # where a form would first encode each nested value and then percent-encode all.
+            data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            headers = _JSON
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 status, payload = response.status, await response.read()
         except TimeoutError as err:
             TELEGRAM_ERRORS.labels(code="network").inc()

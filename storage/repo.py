@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,6 +113,26 @@ _ACTIVE_SESSION = (
     select(*_SESSION_COLUMNS, _A.question_id, _A.value)
     .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
     .where(_S.resident_id == bindparam("resident_id"), _S.status == ACTIVE)
+)
+# A resident with the questionnaire they have in progress and its answers: what every typed
+# answer and every pressed answer button needs, in one statement instead of two.
+_R = _RESIDENTS.c
+_RESIDENT_IN_SESSION = (
+    select(
+        _R.id.label("r_id"),
+        _R.pseudonym.label("r_pseudonym"),
+        _R.language.label("r_language"),
+        _R.consent.label("r_consent"),
+        *_SESSION_COLUMNS,
+        _A.question_id,
+        _A.value,
+    )
+    .select_from(
+        _RESIDENTS.outerjoin(
+            _SESSIONS, and_(_S.resident_id == _R.id, _S.status == ACTIVE)
+        ).outerjoin(_ANSWERS, _A.session_id == _S.id)
+    )
+    .where(_R.pseudonym == bindparam("pseudonym"))
 )
 _DISCARD_ANSWERS = delete(_ANSWERS).where(
     _A.session_id == bindparam("b_session_id"),
@@ -292,11 +312,28 @@ async def _info(db: AsyncSession, row: Session) -> SessionInfo:
 
 
 async def active_session(db: AsyncSession, resident_id: int) -> SessionInfo | None:
-    """The response in progress with its answers, in one query (every answer reads it)."""
+    """The response in progress with its answers, in one query."""
     connection = await db.connection()
     rows = (await connection.execute(_ACTIVE_SESSION, {"resident_id": resident_id})).all()
+    return _session_of(rows) if rows else None
+
+
+async def find_resident_in_session(
+    db: AsyncSession, pseudonym: str
+) -> tuple[ResidentInfo, SessionInfo | None] | None:
+    """The resident and the response they have in progress (with its answers), in one
+    query: :func:`find_resident` and :func:`active_session` together, for every answer."""
+    connection = await db.connection()
+    rows = (await connection.execute(_RESIDENT_IN_SESSION, {"pseudonym": pseudonym})).all()
     if not rows:
         return None
+    first = rows[0]
+    resident = ResidentInfo(first.r_id, first.r_pseudonym, first.r_language, first.r_consent)
+    return resident, (_session_of(rows) if first.id is not None else None)
+
+
+def _session_of(rows: Sequence[Row[Any, *tuple[Any, ...]]]) -> SessionInfo:
+    """A session from rows of its columns, each with one of its answers (or none)."""
     first = rows[0]
     state = SessionState(
         current=first.current,
@@ -323,22 +360,34 @@ async def get_session(db: AsyncSession, session_id: int) -> SessionInfo | None:
     return await _info(db, row) if row else None
 
 
+_L = _SESSIONS.alias("latest").c
+_LATEST_SESSION = (
+    select(*_SESSION_COLUMNS, _A.question_id, _A.value)
+    .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
+    .where(
+        _S.id
+        == select(_L.id)
+        .where(
+            _L.resident_id == bindparam("resident_id"),
+            _L.questionnaire_id == bindparam("questionnaire_id"),
+            _L.status != REPLACED,
+            _L.is_test.is_(False),  # an administrator's test run is not their response
+        )
+        .order_by(_L.started_at.desc(), _L.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+)
+
+
 async def latest_session(
     db: AsyncSession, resident_id: int, questionnaire_id: str
 ) -> SessionInfo | None:
     """The resident's most recent response to a questionnaire that still counts."""
-    row = await db.scalar(
-        select(Session)
-        .where(
-            Session.resident_id == resident_id,
-            Session.questionnaire_id == questionnaire_id,
-            Session.status != REPLACED,
-            Session.is_test.is_(False),  # an administrator's test run is not their response
-        )
-        .order_by(Session.started_at.desc(), Session.id.desc())
-        .limit(1)
-    )
-    return await _info(db, row) if row else None
+    connection = await db.connection()
+    parameters = {"resident_id": resident_id, "questionnaire_id": questionnaire_id}
+    rows = (await connection.execute(_LATEST_SESSION, parameters)).all()
+    return _session_of(rows) if rows else None
 
 
 async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:

@@ -8,6 +8,7 @@ and a crash before the commit loses nothing that was confirmed.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,17 @@ Context = ContextTypes.DEFAULT_TYPE
 K = TypeVar("K")
 V = TypeVar("V")
 QUESTION_CACHE = 20_000
+#: Button kinds that answer the question in progress (see bot.render).
+_ANSWER_KINDS = frozenset({"a", "t", "d", "s", "b"})
+
+
+class _Unread(enum.Enum):
+    """Marks an active session not read yet (None means: read, and there is none)."""
+
+    UNREAD = "unread"
+
+
+UNREAD = _Unread.UNREAD
 
 
 class Recent(Generic[K, V]):
@@ -276,6 +288,11 @@ class ResidentHandlers:
         kind, _, rest = data.partition(":")
         user = query.from_user
         async with self.services.sessions.begin() as db:
+            if kind in _ANSWER_KINDS:  # the resident and their questionnaire in one query
+                found = await repo.find_resident_in_session(db, self._pseudonym(user))
+                if found is None or not found[0].consented:
+                    return self._welcome(user, None)
+                return await self._answer_button(db, *found, query, kind, rest)
             resident = await self._resident(db, user)
             if kind == "c":
                 return await self._consent(db, user, query, rest)
@@ -287,8 +304,6 @@ class ResidentHandlers:
                 return await self._open(db, resident, rest)
             if kind == "r":
                 return await self._revise(db, resident, rest)
-            if kind in {"a", "t", "d", "s", "b"}:
-                return await self._answer_button(db, resident, query, kind, rest)
         return Reply([], notice=t(resident.language, "stale.short"))
 
     async def _consent(
@@ -381,12 +396,18 @@ class ResidentHandlers:
         return reply
 
     async def _answer_button(
-        self, db: AsyncSession, resident: ResidentInfo, query: CallbackQuery, kind: str, rest: str
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        active: SessionInfo | None,
+        query: CallbackQuery,
+        kind: str,
+        rest: str,
     ) -> Reply:
         language = resident.language
         token, _, value = rest.partition(":")
         reply = Reply([])
-        session = await self._active(db, resident, reply)
+        session = await self._active(db, resident, reply, active)
         flow = self._flow(session) if session else None
         if session is None or flow is None:
             reply.notice = t(language, "stale.short")
@@ -422,20 +443,37 @@ class ResidentHandlers:
     ) -> None:
         """Typed text (``given``), or something unusable (``None``, explained by ``why``)."""
 
-        async def action(db: AsyncSession, resident: ResidentInfo) -> Reply:
-            reply = Reply([])
-            session = await self._active(db, resident, reply)
-            flow = self._flow(session) if session else None
-            language = resident.language
-            if session is None or flow is None:
-                if given is None:
-                    reply.then(Send(t(language, why)))
-                return reply.then(*(await self._pick(db, resident)).messages)
-            if given is None:
-                return reply.then(Send(t(language, why)), self._question(flow, session, language))
-            return await self._step(db, resident, session, flow, given, pressed=False)
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        async with self.services.sessions.begin() as db:
+            # The resident and their questionnaire in progress, in one query.
+            found = await repo.find_resident_in_session(db, self._pseudonym(user))
+            if found is None or not found[0].consented:
+                reply = self._welcome(user, None, again=True)
+            else:
+                reply = await self._typed(db, *found, given, why)
+        await self._deliver(context.bot, message.chat_id, reply)
 
-        await self._simple(update, context, action)
+    async def _typed(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        active: SessionInfo | None,
+        given: Input | None,
+        why: str,
+    ) -> Reply:
+        reply = Reply([])
+        session = await self._active(db, resident, reply, active)
+        flow = self._flow(session) if session else None
+        language = resident.language
+        if session is None or flow is None:
+            if given is None:
+                reply.then(Send(t(language, why)))
+            return reply.then(*(await self._pick(db, resident)).messages)
+        if given is None:
+            return reply.then(Send(t(language, why)), self._question(flow, session, language))
+        return await self._step(db, resident, session, flow, given, pressed=False)
 
     async def _step(
         self,
@@ -537,10 +575,18 @@ class ResidentHandlers:
         return idle > self.settings.session_timeout
 
     async def _active(
-        self, db: AsyncSession, resident: ResidentInfo, reply: Reply
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        reply: Reply,
+        known: SessionInfo | _Unread | None = UNREAD,
     ) -> SessionInfo | None:
-        """The questionnaire in progress; an idle one expires and the resident is told."""
-        session = await repo.active_session(db, resident.id)
+        """The questionnaire in progress (``known``: read with the resident, in this unit of
+        work); an idle one expires and the resident is told."""
+        if isinstance(known, _Unread):
+            session = await repo.active_session(db, resident.id)
+        else:
+            session = known
         if session is not None and self._flow(session) is None:
             # A version another worker published (or an administrator's draft) that this
             # worker has not loaded yet.
