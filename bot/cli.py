@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import heap
 from bot.config import ConfigError, Settings, load_settings
 from bot.serve import add_arguments as add_serve_arguments
 from bot.serve import cmd_serve
@@ -62,6 +63,7 @@ async def _run(settings: Settings) -> None:
 
     services = await build_services(settings)
     log.info("%d questionnaire(s) loaded", len(services.catalog))
+    heap.settle()  # start-up is done: what it loaded stays
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import signal
 
+from bot import heap
 from bot.config import Settings, load_settings
 
 log = logging.getLogger("samenspraak")
@@ -49,6 +50,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     services = await build_services(settings)
     log.info("%d questionnaire(s) loaded", len(services.catalog))
+    heap.settle()  # start-up is done: what it loaded stays
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

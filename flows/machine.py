@@ -76,12 +76,25 @@ class Flow:
                         "back", target, question.id, conditions=[_came_from(question.id)]
                     )
 
+        # Where a question without conditions leads never changes: the machine is asked
+        # once, here, instead of on every step (the progress count walks the rest of the
+        # branch for every question shown).
+        self._fixed: dict[str, str] = {
+            question.id: self._next(question.id, {})
+            for question in questionnaire.questions
+            if all(rule.when is None for rule in question.rules())
+        }
+
     @property
     def key(self) -> str:
         return self.questionnaire.key
 
     def next_of(self, question_id: str, answers: Mapping[str, Any]) -> str:
         """Where the questionnaire goes after ``question_id``, given the answers so far."""
+        fixed = self._fixed.get(question_id)
+        return fixed if fixed is not None else self._next(question_id, answers)
+
+    def _next(self, question_id: str, answers: Mapping[str, Any]) -> str:
         cursor = Cursor(state=question_id, answers=answers)
         self.machine.events["next"].trigger(cursor)
         return cursor.state
