@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,6 +115,28 @@ def test_without_next_the_question_below_follows(mini: Flow) -> None:
     assert mini.next_of("waarom", {}) == "bakken"
     assert mini.next_of("bakken", {"bakken": ["gft"]}) == "wijk"
     assert mini.next_of("wijk", {"wijk": "noord"}) == END
+
+
+def test_fixed_next_steps_agree_with_the_machine(branches: Flow) -> None:
+    """Where a question without conditions leads is asked of the machine once; questions
+    with conditions ask it every time, so the answers keep deciding."""
+    assert set(branches._fixed) == {"laag", "midden", "slot"}
+    for question in branches.order:
+        for answers in ({}, {"cijfer": 1}, {"cijfer": 3}, {"cijfer": 5, "hoog": "no"}):
+            assert branches.next_of(question, answers) == branches._next(question, answers)
+
+
+def test_shipped_questionnaires_step_as_their_machines() -> None:
+    """Every question of every shipped questionnaire, along the answers a resident gives."""
+    folder = Path(__file__).resolve().parents[2] / "questionnaires"
+    for path in sorted(folder.glob("*.yaml")):
+        flow = Flow(load_file(path))
+        answers: dict[str, Any] = {}
+        for question in flow.order:
+            assert flow.next_of(question, answers) == flow._next(question, answers), path
+            options = getattr(flow.questions[question], "options", None)
+            if options:
+                answers[question] = options[0].id
 
 
 def test_next_of_the_end_stays_at_the_end(mini: Flow) -> None:

@@ -391,6 +391,39 @@ async def test_nothing_found(sessions: Sessions, mini: str) -> None:
         assert await repo.has_completed(db, resident.id, "mini") is False
 
 
+async def test_resident_in_session_reads_both_in_one_go(sessions: Sessions, mini: str) -> None:
+    await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
+    resident = await register(sessions, "p1")
+    other = await register(sessions, "p2")
+    async with sessions.begin() as db:
+        assert await repo.find_resident_in_session(db, "nobody") is None
+        # Known, with nothing in progress.
+        assert await repo.find_resident_in_session(db, "p1") == (resident, None)
+
+    session = await start(sessions, resident.id)
+    async with sessions.begin() as db:  # started, nothing answered yet
+        found = await repo.find_resident_in_session(db, "p1")
+        assert found == (resident, await repo.active_session(db, resident.id))
+    session = await run(sessions, session, MINI_ANSWERS[:2])
+    await start(sessions, other.id, "afval")  # someone else's session is not theirs
+    async with sessions.begin() as db:
+        found = await repo.find_resident_in_session(db, "p1")
+        active = await repo.active_session(db, resident.id)
+    assert found is not None and active is not None
+    assert found == (resident, active)
+    assert active.state.answers == {"tevreden": 2, "waarom": "De bakken zitten altijd vol"}
+
+    # Paused (another questionnaire started) or completed: not in progress.
+    second = await start(sessions, resident.id, "afval")
+    async with sessions.begin() as db:
+        found = await repo.find_resident_in_session(db, "p1")
+    assert found is not None and found[1] is not None
+    assert (found[1].id, found[1].questionnaire_id) == (second.id, "afval")
+    await run(sessions, second, MINI_ANSWERS)
+    async with sessions.begin() as db:
+        assert await repo.find_resident_in_session(db, "p1") == (resident, None)
+
+
 async def test_latest_session_is_the_newest_that_counts(sessions: Sessions, mini: str) -> None:
     await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
     resident = await register(sessions, "p1")
