@@ -22,8 +22,12 @@ run: install
 sandbox: install
 	$(VENV)/bin/samenspraak sandbox $(if $(Q),--questionnaire $(Q))
 
+# The suite in parallel, one pytest worker per CPU (each with its own databases);
+# `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .
