@@ -349,7 +349,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _YES = {"ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"}
 _NO = {"nee", "n", "no", "nope", "neen"}
 _BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}
-_SKIP = {"sla over", "overslaan", "skip", "weet ik niet", "geen mening"}
+_OPINIONS = {"weet ik niet", "geen mening"}
+_SKIP = {"sla over", "overslaan", "skip", *_OPINIONS}
 _DONE = {"klaar", "done", "klaar ✓", "done ✓"}
 
 
@@ -383,14 +384,20 @@ def _typed(
     flow: Flow, state: SessionState, question: AnyQuestion, text: str, lang: Language
 ) -> Outcome:
     word = _norm(text)
-    # An option may be called "Geen mening" or "Weet ik niet": its label wins over the word.
-    if not isinstance(question, TextQuestion) and not _is_label(question, word):
-        if word in _BACK:
-            return _back(flow, state, lang)
-        if word in _SKIP:
-            if not question.optional:
-                return Outcome(state, problem=t(lang, "invalid.not_optional"))
-            return _advance(flow, state, None)
+    if isinstance(question, TextQuestion):
+        # Free text: "vorige" or "sla over" alone is the button's word, not an answer; "weet
+        # ik niet" or "geen mening" may well be what the resident means to say.
+        back, skip = word in _BACK, word in _SKIP - _OPINIONS
+    else:
+        # An option may be called "Geen mening" or "Weet ik niet": its label wins.
+        label = _is_label(question, word)
+        back, skip = not label and word in _BACK, not label and word in _SKIP
+    if back:
+        return _back(flow, state, lang)
+    if skip:
+        if not question.optional:
+            return Outcome(state, problem=t(lang, "invalid.not_optional"))
+        return _advance(flow, state, None)
     match question:
         case TextQuestion():
             value = clean(text)

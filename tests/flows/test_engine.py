@@ -407,9 +407,27 @@ def test_text_is_normalised_to_nfc(flow: Flow) -> None:
     assert accepted(flow, "uitleg", Typed("Cafe\u0301 open")) == "Café open"
 
 
-def test_a_text_answer_is_never_a_command(flow: Flow) -> None:
-    assert accepted(flow, "uitleg", Typed("vorige")) == "vorige"
-    assert accepted(flow, "uitleg", Typed("sla over")) == "sla over"
+@pytest.mark.parametrize("word", ["sla over", "Sla over.", "overslaan", "skip"])
+def test_the_skip_buttons_word_alone_skips_a_text_question(flow: Flow, word: str) -> None:
+    # On a phone people type what the button says; as an answer it would mean nothing.
+    assert accepted(flow, "uitleg", Typed(word)) is None
+
+
+def test_the_back_buttons_word_alone_goes_back_from_a_text_question(flow: Flow) -> None:
+    before = at("uitleg")
+    state = SessionState(current="uitleg", path=("eens",), answers={"eens": 4})
+    for word in ["vorige", "Terug", "« Vorige", "back"]:
+        outcome = apply(flow, state, Typed(word), "nl")
+        assert (outcome.problem, outcome.accepted) == (None, None)
+        assert (outcome.state.current, outcome.state.path) == ("eens", ())
+    assert "eerste vraag" in str(apply(flow, before, Typed("vorige"), "nl").problem)
+
+
+def test_an_opinion_or_a_sentence_with_the_words_is_a_text_answer(flow: Flow) -> None:
+    assert accepted(flow, "uitleg", Typed("weet ik niet")) == "weet ik niet"
+    assert accepted(flow, "uitleg", Typed("Geen mening")) == "Geen mening"
+    assert accepted(flow, "uitleg", Typed("vorige week was het vol")) == "vorige week was het vol"
+    assert accepted(flow, "uitleg", Typed("sla over de brug")) == "sla over de brug"
 
 
 def test_clean() -> None:
