@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from telegram import Bot
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.metrics import DIGESTS_SENT
 from bot.schedule import Schedule
@@ -67,6 +68,20 @@ def _empty(digest: Digest) -> Html:
         f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
         "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
     )
+
+
+#: Sent after a digest that arrived only in part.
+INCOMPLETE = Html(
+    "<i>Een deel van dit overzicht kon niet worden verstuurd. Vraag het opnieuw op met "
+    "/digest (of /digest &lt;vragenlijst&gt;).</i>"
+)
+
+
+async def _note_incomplete(bot: Bot, chat_id: int, digest: Digest) -> None:
+    try:
+        await bot.send_message(chat_id, INCOMPLETE, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        log.warning("could not say that the %s digest is incomplete", digest.kind)
 
 
 class DigestService:
@@ -156,16 +171,37 @@ class DigestService:
         return [chosen[questionnaire_id] for questionnaire_id in sorted(chosen)]
 
     async def send(self, bot: Bot, chat_id: int, digest: Digest) -> None:
-        """Send every part, then record the digest as sent."""
-        if not digest.parts:
-            await bot.send_message(chat_id, _empty(digest), parse_mode=ParseMode.HTML)
-        for part in digest.parts:
-            for message in part.messages:
-                await bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
-            if part.chart is not None:
-                await bot.send_photo(
-                    chat_id, part.chart, caption=part.caption, parse_mode=ParseMode.HTML
-                )
+        """Send every part, then record the digest as sent.
+
+        A failure before anything arrived is raised: the job tries the whole digest again
+        later. Once part of it is in the chat, the rest is not sent again with it (the team
+        would read the same figures twice): the digest is recorded as sent, and a short note
+        says what is missing and how to get it.
+        """
+        delivered = 0
+        try:
+            if not digest.parts:
+                await bot.send_message(chat_id, _empty(digest), parse_mode=ParseMode.HTML)
+            for part in digest.parts:
+                for message in part.messages:
+                    await bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
+                    delivered += 1
+                if part.chart is not None:
+                    await bot.send_photo(
+                        chat_id, part.chart, caption=part.caption, parse_mode=ParseMode.HTML
+                    )
+                    delivered += 1
+        except TelegramError as exc:
+            if not delivered:
+                raise
+            log.error(
+                "%s digest: %d message(s) sent, then Telegram refused the next one (%s); "
+                "not sending it again",
+                digest.kind,
+                delivered,
+                exc,
+            )
+            await _note_incomplete(bot, chat_id, digest)
         DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recording works
         async with self.services.sessions.begin() as db:
             await store.record_digest(

@@ -450,6 +450,40 @@ async def test_scheduled_digest_goes_out_once_per_slot(
     fake.assert_clean()
 
 
+async def test_a_digest_refused_halfway_is_not_sent_again_and_says_what_is_missing(
+    fake: FakeBotApi, database_url: str, ticks: Ticks
+) -> None:
+    group = fake.group(title="Team participatie")
+    clock = Clock(SLOT - timedelta(hours=1))
+    runner = scheduled_runner(fake, database_url, group.id, clock)
+    await runner.start()
+    try:
+        await sent(runner, 1)  # the slot before: nothing answered yet
+        group.drain()
+        await everyone(fake, [["4104", "1", "4"]], finish=False)  # a chart for Afval
+
+        # Telegram refuses the chart (a 4xx is not tried again) after the texts arrived.
+        fake.fail_next("sendPhoto", status=400, description="Bad Request: PHOTO_INVALID")
+        clock.now = SLOT + timedelta(minutes=1)
+        await sent(runner, 2)
+        messages = group.drain()
+        assert [m.kind for m in messages].count("photo") == 0
+        assert headings(messages[:1]) == [
+            (TITLES[0], "Periode: 26 okt 2026 09:00 – 2 nov 2026 09:00")
+        ]
+        assert messages[-1].text == (
+            "Een deel van dit overzicht kon niet worden verstuurd. Vraag het opnieuw op met "
+            "/digest (of /digest <vragenlijst>)."
+        )
+        await ticks.wait(3)
+        assert group.unread() == [], "what arrived is not sent again"
+        refused = [c for c in fake.calls if c.error_code is not None]
+        assert [(c.method, c.error_code) for c in refused] == [("sendPhoto", 400)]
+    finally:
+        await runner.stop()
+    await fake.settle()
+
+
 async def test_one_catch_up_digest_after_missed_slots(
     fake: FakeBotApi, database_url: str, ticks: Ticks
 ) -> None:
