@@ -87,7 +87,7 @@ from storage.models import (
     utcnow,
 )
 from storage.moderation import APPROVED, REJECTED
-from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED
+from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, superseded
 
 QUOTE_ROWS = 200  # the most recent approved texts read to pick quotes from
 
@@ -140,11 +140,13 @@ MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a s
 
 
 def _counting(questionnaire_id: str) -> list[ColumnElement[bool]]:
-    """Responses that count: not a test, not replaced by a revision."""
+    """Responses that count: not a test, not replaced by a revision, not an unfinished try
+    beside the resident's completed response (each resident's opinion counts once)."""
     return [
         Session.questionnaire_id == questionnaire_id,
         Session.is_test.is_(False),
         Session.status != REPLACED,
+        ~superseded(),
     ]
 
 

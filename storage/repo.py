@@ -16,6 +16,8 @@ from sqlalchemy import Row, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from flows.engine import Outcome, SessionState
 from storage.models import (
@@ -602,14 +604,37 @@ class ExportRow:
     answers: dict[str, Any]
 
 
+def superseded() -> ColumnElement[bool]:
+    """True for an unfinished try (in progress, paused or expired) of a resident who has a
+    completed response to the same questionnaire: an abandoned revision, or an earlier
+    attempt that expired before they started again. Their completed response is their
+    answer; the try beside it is not a second response (exports, digests)."""
+    done = aliased(Session)
+    return Session.status.in_(INCOMPLETE) & (
+        select(done.id)
+        .where(
+            done.resident_id == Session.resident_id,
+            done.questionnaire_id == Session.questionnaire_id,
+            done.status == COMPLETED,
+            done.is_test == Session.is_test,
+        )
+        .exists()
+    )
+
+
 async def export_rows(
     db: AsyncSession, questionnaire_id: str, *, include_test: bool = False
 ) -> Sequence[ExportRow]:
-    """One row per response that counts (replaced revisions and test runs left out)."""
+    """One row per response that counts: replaced revisions, unfinished tries beside a
+    completed response (:func:`superseded`) and test runs left out."""
     query = (
         select(Session, Resident.pseudonym)
         .outerjoin(Resident, Resident.id == Session.resident_id)
-        .where(Session.questionnaire_id == questionnaire_id, Session.status != REPLACED)
+        .where(
+            Session.questionnaire_id == questionnaire_id,
+            Session.status != REPLACED,
+            ~superseded(),
+        )
         .order_by(Session.started_at, Session.id)
     )
     if not include_test:

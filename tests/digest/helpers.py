@@ -72,14 +72,18 @@ class Response:
 
 
 async def add(
-    db: AsyncSession, questionnaire_id: str, response: Response, version: int = 1
+    db: AsyncSession,
+    questionnaire_id: str,
+    response: Response,
+    version: int = 1,
+    resident_id: int | None = None,
 ) -> dict[str, int]:
-    """Insert a response; the ids of its answers by question."""
+    """Insert a response (anonymous, or ``resident_id``'s); the ids of its answers."""
     completed = response.completed
     if response.status in ("completed", "replaced") and completed is None:
         completed = max([response.answered, *response.when.values()])
     row = Session(
-        resident_id=None,
+        resident_id=resident_id,
         questionnaire_id=questionnaire_id,
         questionnaire_version=version,
         status=response.status,

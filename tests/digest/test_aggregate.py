@@ -18,7 +18,7 @@ from sqlalchemy import update
 from flows.digest import OTHER, Distribution, DropOff, QuestionnaireDigest
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
-from storage.models import Answer, EffectAnswer, EffectCheck
+from storage.models import Answer, EffectAnswer, EffectCheck, Resident
 from tests.digest.helpers import (
     AFTER,
     BEFORE,
@@ -156,6 +156,36 @@ async def test_responses(sessions: Sessions, proef: tuple[Questionnaire, dict[st
     assert stats.incomplete == 4
     assert stats.completion_rate == pytest.approx(5 / 9)
     assert stats.drop_off == DropOff("tevreden", 2)
+
+
+async def test_a_residents_opinion_counts_once(sessions: Sessions) -> None:
+    """An unfinished revision beside a completed response, or an expired first try before
+    it, is no second response: neither its answers nor the response count."""
+    questionnaire = await store(sessions, PROEF)
+    async with sessions.begin() as db:
+        ann, bob = (
+            Resident(pseudonym=name * 32, language="nl", consent="given", consent_at=BEFORE)
+            for name in ("a", "b")
+        )
+        db.add_all([ann, bob])
+        await db.flush()
+        await add(db, "proef", Response(FULL_1), resident_id=ann.id)
+        revision = {"wijk": "oost", "vervoer": "bus"}
+        await add(
+            db, "proef", Response(revision, status="paused", current="bakken"), resident_id=ann.id
+        )
+        await add(
+            db, "proef", Response(revision, status="expired", current="bakken"), resident_id=bob.id
+        )
+        await add(db, "proef", Response(FULL_2), resident_id=bob.id)
+        # Only unfinished: their response, as any unfinished one.
+        await add(db, "proef", Response(revision, status="active", current="bakken"))
+
+    digest = await _aggregate(sessions, questionnaire)
+    stats = digest.responses
+    assert (stats.total, stats.completed, stats.incomplete) == (3, 2, 1)
+    assert _dist(digest, "vervoer").counts == (("fiets", 1), ("auto", 1), ("bus", 1))
+    assert _dist(digest, "wijk").respondents == 3
 
 
 async def test_closed_questions(

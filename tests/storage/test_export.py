@@ -104,6 +104,36 @@ async def test_export_rows(sessions: Sessions, mini: str) -> None:
     assert await export(sessions, "afval") == [row("ann", ann_afval)]
 
 
+async def test_an_unfinished_try_beside_a_completed_response_is_no_second_row(
+    sessions: Sessions, mini: str
+) -> None:
+    await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
+    ann, bob, cas = [await register(sessions, name) for name in ("ann", "bob", "cas")]
+
+    # Ann completes, starts a revision, answers one question and leaves it (paused when
+    # she starts another questionnaire, later expired).
+    ann_done = await complete(sessions, ann.id)
+    revision = await run(sessions, await start(sessions, ann.id), MINI_ANSWERS[:1])
+    await start(sessions, ann.id, "afval")
+    # Bob's first try expired; he started again and completed.
+    first_try = await run(sessions, await start(sessions, bob.id), MINI_ANSWERS[:2])
+    async with sessions.begin() as db:
+        await repo.set_status(db, first_try.id, repo.EXPIRED)
+    bob_done = await complete(sessions, bob.id)
+    # Cas never completed: his unfinished response is his response.
+    cas_partial = await run(sessions, await start(sessions, cas.id), MINI_ANSWERS[:1])
+
+    assert (await reload(sessions, revision.id)).status == repo.PAUSED
+    assert await export(sessions) == [
+        row("ann", ann_done),
+        row("bob", bob_done),
+        row("cas", cas_partial),
+    ]
+    async with sessions.begin() as db:
+        await repo.set_status(db, revision.id, repo.EXPIRED)
+    assert [r.pseudonym for r in await export(sessions)] == ["ann", "bob", "cas"]
+
+
 async def test_an_erased_resident_leaves_an_anonymous_row(sessions: Sessions, mini: str) -> None:
     ann, bob = await register(sessions, "ann"), await register(sessions, "bob")
     ann_done = await complete(sessions, ann.id)
