@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TextIO, cast
 
 from bot.services import Services
+from flows import engine
 from flows.engine import answer_label
 from flows.machine import Flow
 from flows.schema import (
@@ -87,7 +88,9 @@ def build_table(flows: dict[int, Flow], rows: Sequence[repo.ExportRow], zone: tz
             _day(row.completed_at, zone),
             STATUS.get(row.status, "incomplete"),
         ]
-        cells.extend(_cell(flow, qid, row.answers) for qid in question_ids)
+        # An unfinished response: only the answers along the branch the resident is on.
+        answers = engine.answers_on_branch(flow, row.answers) if flow else row.answers
+        cells.extend(_cell(flow, qid, answers) for qid in question_ids)
         table.append(cells)
     return Table(
         [name for name, _ in FIXED] + question_ids,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import Any
@@ -264,6 +265,21 @@ def _advance(flow: Flow, state: SessionState, value: Any) -> Outcome:
     draft = _draft_for(flow, target, answers)
     new = SessionState(current=target, path=path, answers=answers, draft=draft)
     return Outcome(new, accepted=(qid, value), discard=discard, moved=True)
+
+
+def answers_on_branch(flow: Flow, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers along the branch they lead to, from the first question on.
+
+    A resident who went back and took another branch keeps the answers of the branch they
+    left (shown again if they return to it) until they finish, when those are deleted. An
+    unfinished response's answers off its branch are not part of what the resident says.
+    """
+    kept: dict[str, Any] = {}
+    current = flow.first
+    while current != END and current in answers and current not in kept:
+        kept[current] = answers[current]
+        current = flow.next_of(current, kept)
+    return kept
 
 
 def _remaining(flow: Flow, state: SessionState) -> int:

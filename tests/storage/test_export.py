@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from storage.models import Answer, Resident, Session
 from tests.storage.helpers import (
     MINI_ANSWERS,
     complete,
+    mini_source,
     register,
     reload,
     run,
@@ -188,6 +189,23 @@ async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str)
 
 
 # --- the files: bot.export ---------------------------------------------------------------------
+
+
+def test_an_unfinished_response_exports_the_answers_on_its_branch() -> None:
+    """A resident answered "2" (why?), went back, answered "5" (no "why") and stopped: the
+    "why" they gave on the branch they left stays stored, to show again, but is not theirs."""
+    flows = {1: Flow(parse(mini_source()))}
+    started = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    left = {"tevreden": 5, "waarom": "Te vaak vol", "bakken": ["gft"]}
+    stays = {"tevreden": 2, "waarom": "Te vaak vol", "bakken": ["gft"]}
+    rows = [
+        repo.ExportRow("ann", 1, repo.PAUSED, started, None, left),
+        repo.ExportRow("bob", 1, repo.PAUSED, started, None, stays),
+    ]
+    table = build_table(flows, rows, ZoneInfo("Europe/Amsterdam"))
+    ann, bob = (dict(zip(table.ids, cells, strict=True)) for cells in table.rows)
+    assert (ann["tevreden"], ann["waarom"], ann["bakken"]) == (5, None, "GFT")
+    assert (bob["tevreden"], bob["waarom"], bob["bakken"]) == (2, "Te vaak vol", "GFT")
 
 
 async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: str) -> None:
