@@ -43,7 +43,7 @@ from bench.common import (
 from bench.residents import REPLY_TIMEOUT, Knowledge
 from bench.residents import Resident as SimulatedResident
 from bench.residents import Stats as ResidentStats
-from bench.webhook import WEBHOOK_SECRET, ServeProcess, _database, free_port, postgres_url
+from bench.webhook import ServeProcess, _database, free_port, postgres_url, serve_env
 from bot.services import Pseudonyms, read_questionnaires
 from flows import engine as flow_engine
 from flows.loader import load_directory
@@ -159,15 +159,7 @@ def _process(command: str, fake: FakeBotApi, url: str, workdir: Path, size: int)
     if command == "run":
         return BotProcess(name, [*samenspraak_executable(), "run"], bot_env(fake, url), workdir)
     port = free_port()
-    env = bot_env(
-        fake,
-        url,
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        WEBHOOK_SECRET=WEBHOOK_SECRET,
-        HTTP_HOST="127.0.0.1",
-        HTTP_PORT=str(port),
-        WORKER_NAME="worker-1",
-    )
+    env = serve_env(fake, url, f"http://127.0.0.1:{port}/telegram", port, "worker-1")
     return ServeProcess(name, env, workdir, port)
 
 

@@ -308,15 +308,7 @@ async def _setup(
     workers = [
         ServeProcess(
             f"worker-{i + 1}",
-            bot_env(
-                fake,
-                database_url,
-                WEBHOOK_URL=f"{front.url}/telegram",
-                WEBHOOK_SECRET=WEBHOOK_SECRET,
-                HTTP_HOST="127.0.0.1",
-                HTTP_PORT=str(port),
-                WORKER_NAME=f"worker-{i + 1}",
-            ),
+            serve_env(fake, database_url, f"{front.url}/telegram", port, f"worker-{i + 1}"),
             workdir,
             port,
         )
@@ -414,6 +406,22 @@ async def _setup(
     if failures:
         result["first_failure"] = failures[0]
     return result
+
+
+def serve_env(
+    fake: FakeBotApi, database_url: str, webhook_url: str, port: int, name: str
+) -> dict[str, str]:
+    """The environment of a ``samenspraak serve`` worker listening on ``port``, whose
+    webhook (``webhook_url``) the fake Bot API posts updates to."""
+    return bot_env(
+        fake,
+        database_url,
+        WEBHOOK_URL=webhook_url,
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        HTTP_HOST="127.0.0.1",
+        HTTP_PORT=str(port),
+        WORKER_NAME=name,
+    )
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float | None]:
