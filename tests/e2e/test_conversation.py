@@ -303,6 +303,28 @@ async def test_the_list_marks_completed_questionnaires(fake: FakeBotApi, bot: Bo
 # --- answering --------------------------------------------------------------------------------
 
 
+async def test_typing_the_words_of_the_buttons_on_an_open_question(
+    fake: FakeBotApi, bot: BotRunner
+) -> None:
+    resident = fake.user()
+    await join(resident)
+    await start_questionnaire(resident, SCHOOL)
+    for typed in ["4116", "nee", "2"]:  # a 2 for safety leads to what makes it unsafe
+        await resident.ask(typed)
+    plek = await resident.ask("1")
+    assert "gevaarlijkst" in plek.text and "Sla over" in str(plek.buttons)
+
+    again = await resident.ask("Vorige")
+    assert "onveilig" in again.text, "typed like the button: back to the question before"
+    plek = await resident.ask("1")
+    assert "gevaarlijkst" in plek.text
+    following = await resident.ask("sla over")
+    assert "als eerste doen" in following.text, "typed like the button: skipped"
+    stored = await answers(bot, resident, "schoolroutes")
+    assert stored["knelpunten"] == ["snelheid"]
+    assert "plek" in stored and stored["plek"] is None
+
+
 async def test_back_changes_an_earlier_answer(fake: FakeBotApi, bot: BotRunner) -> None:
     resident = fake.user()
     await join(resident)
