@@ -20,6 +20,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
@@ -411,6 +412,41 @@ def _mark(query: CallbackQuery) -> str | None:
     return parts[4] if len(parts) == 5 else None
 
 
+@dataclass(frozen=True, slots=True)
+class _DraftPress:
+    """A press on a button of a draft's preview: who pressed, which draft."""
+
+    query: CallbackQuery
+    services: Services
+    user: User
+    language: Language
+    qid: str
+    version: int
+
+    @property
+    def chat_id(self) -> int:
+        message = self.query.message
+        return message.chat.id if message else self.user.id
+
+    async def refused(self, refusal: Refused) -> None:
+        """Say on the button why it cannot be done."""
+        zone = self.services.settings.zone
+        await self.query.answer(_notice(views.refused_text(refusal, self.language, zone)))
+
+
+async def _draft_press(update: Update, context: Context) -> _DraftPress | None:
+    """The draft a preview button is about; None (and the button answered) when its data
+    is not a draft's."""
+    query = update.callback_query
+    assert query is not None
+    key = _draft_key(query)
+    if key is None:
+        await _stale(query)
+        return None
+    user = query.from_user
+    return _DraftPress(query, _services(context), user, _language(user), *key)
+
+
 async def _stale(query: CallbackQuery) -> None:
     await query.answer(raw(_language(query.from_user), "stale.short"))
 
@@ -648,16 +684,11 @@ async def test_button(update: Update, context: Context) -> None:
 
 async def publish_button(update: Update, context: Context) -> None:
     """ "Publiceren": new sessions start on this version; running ones keep theirs."""
-    query = update.callback_query
-    assert query is not None
-    services = _services(context)
-    user = query.from_user
-    language = _language(user)
-    key = _draft_key(query)
-    if key is None:
-        await _stale(query)
+    press = await _draft_press(update, context)
+    if press is None:
         return
-    qid, version = key
+    query, services, user, language = press.query, press.services, press.user, press.language
+    qid, version = press.qid, press.version
     now = services.clock()
     try:
         async with services.sessions.begin() as db:
@@ -673,7 +704,7 @@ async def publish_button(update: Update, context: Context) -> None:
                 now=now,
             )
     except Refused as exc:
-        await query.answer(_notice(views.refused_text(exc, language, services.settings.zone)))
+        await press.refused(exc)
         return
     await services.refresh_catalog()
     log.info("administrator published %s@%s (%s)", qid, version, published.status)
@@ -718,7 +749,7 @@ async def publish_button(update: Update, context: Context) -> None:
         text = t(language, "admin.published.closed", title=title, version=version)
     else:
         text = t(language, "admin.published.open", title=title, version=version)
-    chat_id = query.message.chat.id if query.message else user.id
+    chat_id = press.chat_id
     await _send(context, chat_id, text)
     if published.status == store.OPEN:
         # Inviting to a questionnaire nobody can start yet (or any more) only disappoints;
@@ -728,16 +759,11 @@ async def publish_button(update: Update, context: Context) -> None:
 
 async def cancel_button(update: Update, context: Context) -> None:
     """ "Annuleren": the draft and its test runs are thrown away."""
-    query = update.callback_query
-    assert query is not None
-    services = _services(context)
-    user = query.from_user
-    language = _language(user)
-    key = _draft_key(query)
-    if key is None:
-        await _stale(query)
+    press = await _draft_press(update, context)
+    if press is None:
         return
-    qid, version = key
+    query, services, user, language = press.query, press.services, press.user, press.language
+    qid, version = press.qid, press.version
     now = services.clock()
     try:
         async with services.sessions.begin() as db:
@@ -747,7 +773,7 @@ async def cancel_button(update: Update, context: Context) -> None:
                     db, "cancel", actor=user.id, target=qid, detail={"version": version}, now=now
                 )
     except Refused as exc:  # a newer file with this version number: not this preview's
-        await query.answer(_notice(views.refused_text(exc, language, services.settings.zone)))
+        await press.refused(exc)
         return
     if not discarded:
         await query.answer(_notice(t(language, "admin.refused.gone")))
@@ -755,8 +781,7 @@ async def cancel_button(update: Update, context: Context) -> None:
     await services.refresh_catalog()
     await query.answer()
     await _drop_buttons(context, query)
-    chat_id = query.message.chat.id if query.message else user.id
-    await _send(context, chat_id, t(language, "admin.cancelled", id=qid, version=version))
+    await _send(context, press.chat_id, t(language, "admin.cancelled", id=qid, version=version))
 
 
 # --- exports ----------------------------------------------------------------------------------

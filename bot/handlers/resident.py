@@ -154,6 +154,10 @@ class Reply:
         return self
 
 
+#: What ``_simple`` runs: the unit of work, the resident, their questionnaire in progress.
+Action = Callable[[AsyncSession, ResidentInfo, SessionInfo | None], Awaitable[Reply]]
+
+
 class ResidentHandlers:
     """Every callback for residents. Registered in :func:`bot.app.build_application`."""
 
@@ -188,7 +192,7 @@ class ResidentHandlers:
 
     async def questionnaires(self, update: Update, context: Context) -> None:
         """/vragenlijsten (/questionnaires): the open questionnaires as buttons."""
-        await self._simple(update, context, lambda db, resident: self._pick(db, resident))
+        await self._simple(update, context, lambda db, resident, _: self._pick(db, resident))
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: how it works and the commands."""
@@ -231,8 +235,9 @@ class ResidentHandlers:
     async def stop(self, update: Update, context: Context) -> None:
         """/stop: pause the questionnaire; the answers so far are kept."""
 
-        async def action(db: AsyncSession, resident: ResidentInfo) -> Reply:
-            session = await repo.active_session(db, resident.id)
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, session: SessionInfo | None
+        ) -> Reply:
             if session is None:
                 return Reply([Send(t(resident.language, "stop.nothing"))])
             await repo.set_status(db, session.id, repo.PAUSED, now=self.services.clock())
@@ -295,7 +300,7 @@ class ResidentHandlers:
                 return await self._answer_button(db, *found, query, kind, rest)
             resident = await self._resident(db, user)
             if kind == "c":
-                return await self._consent(db, user, query, rest)
+                return await self._consent(db, user, resident, query, rest)
             if kind == "l":
                 return await self._set_language(db, resident, user, rest)
             if resident is None or not resident.consented:
@@ -307,10 +312,14 @@ class ResidentHandlers:
         return Reply([], notice=t(resident.language, "stale.short"))
 
     async def _consent(
-        self, db: AsyncSession, user: User, query: CallbackQuery, rest: str
+        self,
+        db: AsyncSession,
+        user: User,
+        existing: ResidentInfo | None,
+        query: CallbackQuery,
+        rest: str,
     ) -> Reply:
         language = language_of(user.language_code)
-        existing = await self._resident(db, user)
         if existing is not None:
             language = existing.language
         answer, _, rest = rest.partition(":")
@@ -443,37 +452,22 @@ class ResidentHandlers:
     ) -> None:
         """Typed text (``given``), or something unusable (``None``, explained by ``why``)."""
 
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        async with self.services.sessions.begin() as db:
-            # The resident and their questionnaire in progress, in one query.
-            found = await repo.find_resident_in_session(db, self._pseudonym(user))
-            if found is None or not found[0].consented:
-                reply = self._welcome(user, None, again=True)
-            else:
-                reply = await self._typed(db, *found, given, why)
-        await self._deliver(context.bot, message.chat_id, reply)
-
-    async def _typed(
-        self,
-        db: AsyncSession,
-        resident: ResidentInfo,
-        active: SessionInfo | None,
-        given: Input | None,
-        why: str,
-    ) -> Reply:
-        reply = Reply([])
-        session = await self._active(db, resident, reply, active)
-        flow = self._flow(session) if session else None
-        language = resident.language
-        if session is None or flow is None:
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, active: SessionInfo | None
+        ) -> Reply:
+            reply = Reply([])
+            session = await self._active(db, resident, reply, active)
+            flow = self._flow(session) if session else None
+            language = resident.language
+            if session is None or flow is None:
+                if given is None:
+                    reply.then(Send(t(language, why)))
+                return reply.then(*(await self._pick(db, resident)).messages)
             if given is None:
-                reply.then(Send(t(language, why)))
-            return reply.then(*(await self._pick(db, resident)).messages)
-        if given is None:
-            return reply.then(Send(t(language, why)), self._question(flow, session, language))
-        return await self._step(db, resident, session, flow, given, pressed=False)
+                return reply.then(Send(t(language, why)), self._question(flow, session, language))
+            return await self._step(db, resident, session, flow, given, pressed=False)
+
+        await self._simple(update, context, action)
 
     async def _step(
         self,
@@ -686,22 +680,19 @@ class ResidentHandlers:
             [Send(render.intro_text(flow, language)), self._question(flow, session, language)]
         )
 
-    async def _simple(
-        self,
-        update: Update,
-        context: Context,
-        action: Callable[[AsyncSession, ResidentInfo], Awaitable[Reply]],
-    ) -> None:
-        """Run ``action(db, resident)`` for a consented resident, else ask for consent."""
+    async def _simple(self, update: Update, context: Context, action: Action) -> None:
+        """Run ``action(db, resident, active)`` for a consented resident, else ask for
+        consent. The resident and their questionnaire in progress (``active``) are read in
+        one query."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
         async with self.services.sessions.begin() as db:
-            resident = await self._resident(db, user)
-            if resident is None or not resident.consented:
+            found = await repo.find_resident_in_session(db, self._pseudonym(user))
+            if found is None or not found[0].consented:
                 reply = self._welcome(user, None, again=True)
             else:
-                reply = await action(db, resident)
+                reply = await action(db, *found)
         await self._deliver(context.bot, message.chat_id, reply)
 
     async def _deliver(
