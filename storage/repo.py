@@ -116,6 +116,11 @@ _ACTIVE_SESSION = (
     .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
     .where(_S.resident_id == bindparam("resident_id"), _S.status == ACTIVE)
 )
+_SESSION_BY_ID = (
+    select(*_SESSION_COLUMNS, _A.question_id, _A.value)
+    .select_from(_SESSIONS.outerjoin(_ANSWERS, _A.session_id == _S.id))
+    .where(_S.id == bindparam("session_id"))
+)
 # A resident with the questionnaire they have in progress and its answers: what every typed
 # answer and every pressed answer button needs, in one statement instead of two.
 _R = _RESIDENTS.c
@@ -289,30 +294,6 @@ async def stored_versions(db: AsyncSession) -> list[StoredVersion]:
 # --- Sessions ---------------------------------------------------------------------------------
 
 
-async def _info(db: AsyncSession, row: Session) -> SessionInfo:
-    answers = await db.execute(
-        select(Answer.question_id, Answer.value).where(Answer.session_id == row.id)
-    )
-    state = SessionState(
-        current=row.current,
-        path=tuple(row.path),
-        answers={qid: value for qid, value in answers},
-        draft=tuple(row.draft),
-    )
-    return SessionInfo(
-        row.id,
-        row.resident_id,
-        row.questionnaire_id,
-        row.questionnaire_version,
-        row.status,
-        state,
-        row.started_at,
-        row.updated_at,
-        row.completed_at,
-        row.is_test,
-    )
-
-
 async def active_session(db: AsyncSession, resident_id: int) -> SessionInfo | None:
     """The response in progress with its answers, in one query."""
     connection = await db.connection()
@@ -358,8 +339,9 @@ def _session_of(rows: Sequence[Row[Any, *tuple[Any, ...]]]) -> SessionInfo:
 
 
 async def get_session(db: AsyncSession, session_id: int) -> SessionInfo | None:
-    row = await db.get(Session, session_id)
-    return await _info(db, row) if row else None
+    connection = await db.connection()
+    rows = (await connection.execute(_SESSION_BY_ID, {"session_id": session_id})).all()
+    return _session_of(rows) if rows else None
 
 
 _L = _SESSIONS.alias("latest").c
@@ -452,7 +434,18 @@ async def start_session(
     )
     db.add(row)
     await db.flush()
-    return await _info(db, row)
+    return SessionInfo(  # a new session: no answers yet
+        row.id,
+        resident_id,
+        questionnaire_id,
+        version,
+        ACTIVE,
+        SessionState(current=state.current, path=state.path, draft=state.draft),
+        now,
+        now,
+        None,
+        is_test,
+    )
 
 
 async def resume_session(
