@@ -48,7 +48,7 @@ from bench.common import (
     machine,
     samenspraak_executable,
 )
-from bot.services import Pseudonyms
+from bot.core.services import Pseudonyms
 from flows.outcomes import theme_slug
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage.db import create_engine

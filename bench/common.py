@@ -53,7 +53,7 @@ def samenspraak_executable() -> list[str]:
     script = VENV_BIN / "samenspraak"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "bot.cli"]
+    return [sys.executable, "-m", "bot.app.cli"]
 
 
 def bot_env(

@@ -34,7 +34,7 @@ from bench.common import (
     samenspraak_executable,
 )
 from bench.residents import REPLY_TIMEOUT, Knowledge, Resident, Stats, summary
-from bot.services import Pseudonyms
+from bot.core.services import Pseudonyms
 from sandbox.fakeapi import FakeBotApi, FakeUser
 
 TARGET_RATIO = 0.6

@@ -43,7 +43,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from flows import digest as compose
+from analysis import digest as compose
 from flows.engine import Confirm, Input, Pick, Skip, Toggle, Typed, apply, start
 from flows.loader import load_file
 from flows.machine import Flow
@@ -330,9 +330,9 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
     """The digest built as the bot builds it, and each step on its own; best of a few."""
     from zoneinfo import ZoneInfo
 
-    from bot.charts import png_size, render_chart_pages
-    from bot.digests import DigestService
-    from bot.schedule import parse_schedule
+    from bot.core.schedule import parse_schedule
+    from bot.staff.charts import png_size, render_chart_pages
+    from bot.staff.digests import DigestService
 
     zone = ZoneInfo("Europe/Amsterdam")
     sessions = session_factory(engine)
@@ -397,10 +397,10 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
 
 
 class _Services:
-    """The little of :class:`bot.services.Services` a DigestService uses to build."""
+    """The little of :class:`bot.core.services.Services` a DigestService uses to build."""
 
     def __init__(self, engine: AsyncEngine, questionnaire: Questionnaire) -> None:
-        from bot.config import load_settings
+        from bot.core.config import load_settings
         from flows.catalog import Catalog
 
         self.settings = load_settings(_env_file=None, database_url=str(engine.url))
@@ -461,8 +461,8 @@ async def example() -> tuple[str, bytes]:
     """A realistic scheduled digest of Afval, as the group sees it in Telegram: the message
     as plain text (with the photo's caption) and the chart. The week before has a digest of
     its own, so the changes since (▲/▼) show."""
-    from bot.digests import DigestService
-    from bot.schedule import parse_schedule
+    from bot.core.schedule import parse_schedule
+    from bot.staff.digests import DigestService
     from sandbox.formatting import parse_html
 
     questionnaire = load_file(QUESTIONNAIRES / f"{QUESTIONNAIRE}.yaml")

@@ -44,7 +44,7 @@ from bench.residents import REPLY_TIMEOUT, Knowledge
 from bench.residents import Resident as SimulatedResident
 from bench.residents import Stats as ResidentStats
 from bench.webhook import ServeProcess, _database, free_port, postgres_url, serve_env
-from bot.services import Pseudonyms, read_questionnaires
+from bot.core.services import Pseudonyms, read_questionnaires
 from flows import engine as flow_engine
 from flows.loader import load_directory
 from flows.machine import Flow

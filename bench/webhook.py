@@ -47,7 +47,7 @@ from bench.common import (
     samenspraak_executable,
 )
 from bench.residents import REPLY_TIMEOUT, Knowledge, Resident, Stats
-from bot.services import Pseudonyms
+from bot.core.services import Pseudonyms
 from sandbox.fakeapi import BotMessage, FakeBotApi
 
 WEBHOOK_SECRET = "bench-webhook-secret"

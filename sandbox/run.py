@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 # The fake, the web chat and the bot are imported when the sandbox starts, so that
 # ``samenspraak --help`` (which adds this module's arguments) stays quick.
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.services import Services
+    from bot.core.config import Settings
+    from bot.core.services import Services
     from sandbox.fakeapi import FakeBotApi
     from sandbox.web import WebChat
 
@@ -75,7 +75,7 @@ def _sqlite_file(database_url: str) -> Path | None:
 
 def _check_database(database_url: str) -> None:
     """Refuse the production database: sandbox data must never end up there."""
-    from bot.config import DEFAULT_DATABASE_URL as PRODUCTION
+    from bot.core.config import DEFAULT_DATABASE_URL as PRODUCTION
 
     sandbox_file = _sqlite_file(database_url)
     production_file = _sqlite_file(PRODUCTION)
@@ -160,7 +160,7 @@ class Sandbox:
 
     def settings(self) -> Settings:
         """The bot's settings: every value that could reach production is overridden."""
-        from bot.config import load_settings
+        from bot.core.config import load_settings
         from sandbox.web import ADMIN_USER_ID, GROUP_CHAT_ID
 
         return load_settings(
@@ -226,8 +226,8 @@ class Sandbox:
             await self.fake.user(residents[0].user_id).send(f"/start {self.deep_link}")
 
     async def _start_bot(self, settings: Settings) -> None:
-        from bot.app import run_polling
-        from bot.services import build_services
+        from bot.app.application import run_polling
+        from bot.core.services import build_services
         from storage.repo import ChangedVersionError
 
         try:
@@ -363,7 +363,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run ``samenspraak sandbox`` with parsed ``args``; returns the exit status."""
-    from bot.config import ConfigError, load_settings
+    from bot.core.config import ConfigError, load_settings
     from flows.loader import QuestionnaireError
 
     logging.basicConfig(

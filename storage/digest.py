@@ -2,7 +2,7 @@
 
 Everything is counted in the database (GROUP BY, COUNT, AVG); only per-option counts come
 back, never every answer. The one exception is free text: the most recent text answers of
-the period (at most :data:`flows.digest.MAX_TEXTS` per question) are read to find top words,
+the period (at most :data:`analysis.digest.MAX_TEXTS` per question) are read to find top words,
 and the most recent approved ones to pick quotes. Test runs and replaced revisions never
 count.
 
@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.digest import (
+from analysis.digest import (
     KINDS,
     MAX_TEXTS,
     MIN_CELL,

@@ -69,7 +69,7 @@ ERASE_BATCH = 200  # residents forgotten per retention run; the next run goes on
 # accountability, not a resident's data; PRIVACY.md states it.
 AUDIT_RETENTION = timedelta(days=730)
 # Refused admin attempts name the sender by this many characters of their pseudonym
-# (bot.access.refuse); an erasure finds those lines by it.
+# (bot.core.access.refuse); an erasure finds those lines by it.
 AUDIT_PSEUDONYM_CHARS = 12
 CHUNK = 1_000  # ids per statement, far below what a statement may carry
 

@@ -3,7 +3,7 @@ of questionnaire ids under /export, and problem lists of any length."""
 
 from __future__ import annotations
 
-from bot import admin_views as views
+from bot.admin import views
 from flows.loader import Problem, parse
 from flows.machine import Flow
 from flows.texts import plain_text

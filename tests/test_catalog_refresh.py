@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-import bot.services
-from bot.config import load_settings
-from bot.services import Services, build_services
+import bot.core.services
+from bot.core.config import load_settings
+from bot.core.services import Services, build_services
 from flows.loader import parse
 from storage import admin
 from storage.models import QuestionnaireRecord, QuestionnaireVersion
@@ -53,7 +53,7 @@ async def test_refreshing_without_changes_parses_nothing(
         read.append(sorted(keys))  # type: ignore[call-overload]
         return await real_sources(db, keys)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.services, "parse", counting)
+    monkeypatch.setattr(bot.core.services, "parse", counting)
     monkeypatch.setattr(admin, "sources", counted_sources)
     assert len(services.catalog) == 3
     for _ in range(5):

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.services import Pseudonyms
+from bot.app.cli import main
+from bot.core.services import Pseudonyms
 from flows.texts import COMMANDS
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage import migrate
@@ -50,7 +50,7 @@ def environment(folder: Path, **variables: str) -> dict[str, str]:
 
 
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot.cli", *args]
+    return [sys.executable, "-m", "bot.app.cli", *args]
 
 
 def samenspraak(folder: Path, *args: str, **variables: str) -> Result:

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 from storage.db import create_engine, session_factory
 from tests.conftest import QUESTIONNAIRES
 from tests.storage.helpers import complete, register

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.charts import PNG_SIGNATURE
-from bot.cli import main
-from bot.config import Settings
+from bot.app.cli import main
+from bot.core.config import Settings
+from bot.staff.charts import PNG_SIGNATURE
 from sandbox.fakeapi import FakeBotApi
 from storage import migrate
 from storage.db import create_engine, session_factory
@@ -291,7 +291,7 @@ def test_the_console_command_in_a_subprocess(filled: str, tmp_path: Path) -> Non
         "PSEUDONYM_SECRET": "test-pseudonym-secret",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "digest", "--since", "2026-01-01"],
+        [sys.executable, "-m", "bot.app.cli", "digest", "--since", "2026-01-01"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.core.config import (
     BOTFATHER_HINT,
     DEFAULT_DATABASE_URL,
     ConfigError,

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.cli import parser
-from bot.config import Settings, load_settings
-from bot.webapp import HEALTH_PATH
+from bot.app.cli import parser
+from bot.app.webhook import HEALTH_PATH
+from bot.core.config import Settings, load_settings
 from sandbox.fakeapi import FakeBotApi
 from tests.conftest import ROOT
 from tests.e2e.conftest import TOKEN, WebhookRunner

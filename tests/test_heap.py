@@ -1,4 +1,4 @@
-"""bot.heap: the garbage collector settled once the bot has started."""
+"""bot.app.heap: the garbage collector settled once the bot has started."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import heap
+from bot.app import heap
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import pytest
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
-from bot import jobs
-from bot.config import load_settings
-from bot.jobs import LeasedJob, lease_duration, worker_name
-from bot.services import Services, build_services
+from bot.core import jobs
+from bot.core.config import load_settings
+from bot.core.jobs import LeasedJob, lease_duration, worker_name
+from bot.core.services import Services, build_services
 from storage import leases, updates
 from tests.conftest import QUESTIONNAIRES
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from flows.digest import OTHER, Distribution, DropOff, QuestionnaireDigest
+from analysis.digest import OTHER, Distribution, DropOff, QuestionnaireDigest
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
 from storage.models import Answer, EffectAnswer, EffectCheck, Resident

@@ -7,8 +7,8 @@ import gc
 import pytest
 from matplotlib.figure import Figure
 
-from bot import charts
-from flows.digest import Distribution, DropOff, QuestionnaireDigest, ResponseStats
+from analysis.digest import Distribution, DropOff, QuestionnaireDigest, ResponseStats
+from bot.staff import charts
 from flows.loader import load_file, parse
 from flows.schema import Questionnaire
 from tests.digest.helpers import PROEF, SINCE, UNTIL

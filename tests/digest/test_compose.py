@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import digest as d
-from flows.digest import (
+from analysis import digest as d
+from analysis.digest import (
     OTHER,
     DimensionScore,
     Distribution,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from bot import charts
-from flows import digest as d
+from analysis import digest as d
+from bot.staff import charts
 from flows.schema import (
     AreaQuestion,
     ChoiceQuestion,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from flows.digest import PreviousFigures
+from analysis.digest import PreviousFigures
 from storage import digest as storage_digest
 from tests.digest.helpers import PROEF, SINCE, UNTIL, Sessions, store
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import run_polling, run_webhook
-from bot.config import Settings, load_settings
-from bot.services import Services, build_services
+from bot.app.application import run_polling, run_webhook
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services, build_services
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from tests.conftest import QUESTIONNAIRES
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from bot.services import Services
+from bot.core.services import Services
 from flows.outcomes import theme_slug
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import outbox

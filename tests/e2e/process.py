@@ -57,7 +57,7 @@ class BotProcess:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "bot.cli",
+                "bot.app.cli",
                 "run",
                 cwd=self.folder,
                 env=self.env,

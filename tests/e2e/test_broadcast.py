@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text, update
 
-from bot.handlers.outcomes import offer_invitation
+from bot.outcomes.handlers import offer_invitation
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import outbox
 from storage.models import OutboxMessage
@@ -284,7 +284,7 @@ async def test_server_errors_are_retried_and_reported_when_they_persist(
     stop_after: list[BotRunner],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import bot.outbox as sender
+    import bot.outbox.sender as sender
 
     monkeypatch.setattr(sender, "BACKOFF_FIRST", 0.05)
     monkeypatch.setattr(sender, "MAX_ATTEMPTS", 3)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.handlers.resident import ResidentHandlers
+from bot.resident.conversation import ResidentHandlers
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage import repo

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.services import Services, utc_now
+from bot.core.services import Services, utc_now
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import repo
 from tests.conftest import QUESTIONNAIRES

@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from bot.charts import PNG_SIGNATURE, png_size
-from bot.digests import DigestService
+from bot.staff.charts import PNG_SIGNATURE, png_size
+from bot.staff.digests import DigestService
 from sandbox.clients import FakeGroupMember
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from sandbox.formatting import utf16_len

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import bot.request as bot_request  # by this name: the ``bot`` fixture shadows the package
+import bot.app.request as bot_request  # by this name: the ``bot`` fixture shadows the package
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage.db import is_sqlite

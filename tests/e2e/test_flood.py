@@ -1,7 +1,7 @@
 """Flood protection: a resident who sends too much at once gets one "rustig aan" and the
 excess is dropped for the rest of the window; nobody else notices, nothing is lost.
 
-The guard's clock (``bot.flood.clock``) is replaced by one the test moves on, so the
+The guard's clock (``bot.app.flood.clock``) is replaced by one the test moves on, so the
 window is exact however slow the machine is.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 import pytest
 from prometheus_client import REGISTRY
 
-import bot.flood as flood  # by this name: the ``bot`` fixture shadows the package
-from bot.flood import FloodGuard, Verdict
+import bot.app.flood as flood  # by this name: the ``bot`` fixture shadows the package
+from bot.app.flood import FloodGuard, Verdict
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from tests.e2e.conftest import BotRunner

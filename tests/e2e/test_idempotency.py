@@ -17,9 +17,9 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
 from telegram import Chat, Message, Update, User
 
-from bot.config import load_settings
-from bot.processor import DuplicateUpdate, PerResidentUpdateProcessor
-from bot.services import Services, build_services
+from bot.app.processor import DuplicateUpdate, PerResidentUpdateProcessor
+from bot.core.config import load_settings
+from bot.core.services import Services, build_services
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
 from storage.models import AuditEntry, ProcessedUpdate

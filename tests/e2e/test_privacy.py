@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from bot.handlers import privacy
-from bot.services import Services
+from bot.core.services import Services
+from bot.resident import privacy
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import repo
 from storage.models import Answer

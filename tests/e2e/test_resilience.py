@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import bot.request as bot_request  # by this name: the ``bot`` fixture shadows the package
-from bot.handlers.resident import ResidentHandlers
-from bot.services import Pseudonyms
+import bot.app.request as bot_request  # by this name: the ``bot`` fixture shadows the package
+from bot.core.services import Pseudonyms
+from bot.resident.conversation import ResidentHandlers
 from flows.loader import QuestionnaireError
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage

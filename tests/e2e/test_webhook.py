@@ -24,8 +24,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import ALLOWED_UPDATES, DEFAULT_MAX_CONNECTIONS
-from bot.webapp import MAX_BODY, SECRET_HEADER
+from bot.app.application import ALLOWED_UPDATES, DEFAULT_MAX_CONNECTIONS
+from bot.app.webhook import MAX_BODY, SECRET_HEADER
 from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage.db import is_sqlite
@@ -177,7 +177,7 @@ async def test_a_request_without_the_right_secret_is_refused(
     fake: FakeBotApi, webhook: WebhookRunner, caplog: pytest.LogCaptureFixture, secret: str | None
 ) -> None:
     resident = fake.user(first_name="Eva")
-    with caplog.at_level(logging.WARNING, logger="bot.webapp"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.webhook"):
         status, _, _ = await request(
             "POST", webhook.webhook_url, body=start_update(resident, 990_001), secret=secret
         )

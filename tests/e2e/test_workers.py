@@ -33,9 +33,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import load_settings
-from bot.processor import PerResidentUpdateProcessor
-from bot.services import Services, build_services
+from bot.app.processor import PerResidentUpdateProcessor
+from bot.core.config import load_settings
+from bot.core.services import Services, build_services
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage import admin, leases, outbox, repo

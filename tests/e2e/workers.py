@@ -22,7 +22,7 @@ def samenspraak() -> list[str]:
     """The ``samenspraak`` command of this virtual environment (it imports the project from
     PYTHONPATH first, so a worker runs this source tree)."""
     script = Path(sys.executable).parent / "samenspraak"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.app.cli"]
 
 
 def base_environment(**settings: str) -> dict[str, str]:

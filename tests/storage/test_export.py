@@ -1,5 +1,5 @@
 """storage.repo.export_rows: one row per response that counts, on each database; and the
-CSV and Excel files bot.export makes of them."""
+CSV and Excel files bot.admin.export makes of them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import openpyxl
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.export import build_table, csv_text, xlsx_bytes
+from bot.admin.export import build_table, csv_text, xlsx_bytes
 from flows.loader import parse
 from flows.machine import Flow
 from flows.schema import END
@@ -188,7 +188,7 @@ async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str)
     assert {r.pseudonym for r in rows} == {None}
 
 
-# --- the files: bot.export ---------------------------------------------------------------------
+# --- the files: bot.admin.export ---------------------------------------------------------------------
 
 
 def test_an_unfinished_response_exports_the_answers_on_its_branch() -> None:

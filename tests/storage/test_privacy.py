@@ -183,7 +183,7 @@ async def effect_answer(sessions: Sessions, resident_id: int, at: datetime = T0)
 
 
 async def refused(sessions: Sessions, pseudonym: str, at: datetime = T0) -> None:
-    """An administrator's command tried by someone else, as bot.access.refuse logs it."""
+    """An administrator's command tried by someone else, as bot.core.access.refuse logs it."""
     async with sessions.begin() as db:
         await audit.record(
             db,

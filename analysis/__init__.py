@@ -1,0 +1,1 @@
+"""Pure results: figures computed from plain data; no telegram, no sqlalchemy."""

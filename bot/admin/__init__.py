@@ -1,0 +1,1 @@
+"""Administrators in their private chat: questionnaires from upload to archive, moderation, exports."""

@@ -1,0 +1,261 @@
+"""Build the python-telegram-bot Application: every handler is registered here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.admin import moderation
+from bot.admin import questionnaires as admin
+from bot.app import flood
+from bot.app.processor import PerResidentUpdateProcessor
+from bot.app.request import AiohttpRequest, RetryingRequest
+from bot.app.webhook import WebhookServer, webhook_target
+from bot.core import jobs
+from bot.core.services import Services
+from bot.outcomes import handlers as outcomes
+from bot.resident import privacy
+from bot.resident.conversation import ResidentHandlers
+from bot.staff.digests import DigestService
+from bot.staff.group import GroupHandlers
+from flows.texts import COMMANDS, language_of, t
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+NEW = filters.UpdateType.MESSAGE
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+#: Telegram's default; how many webhook requests it sends at the same time (1-100).
+DEFAULT_MAX_CONNECTIONS = 40
+
+
+def build_application(services: Services, *, webhook: bool = False) -> Application:  # type: ignore[type-arg]
+    """The bot, pointed at TELEGRAM_API_URL, with all handlers and the error handler.
+
+    ``webhook=True``: without python-telegram-bot's updater; updates come from the
+    ``samenspraak serve`` web server (bot.app.webhook) instead of getUpdates.
+    """
+    settings = services.settings
+    api = settings.telegram_api_url
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        # Per resident one update at a time (across workers on PostgreSQL), each update once.
+        .concurrent_updates(PerResidentUpdateProcessor(settings.max_concurrent_updates, services))
+        .request(RetryingRequest(connection_pool_size=64))
+        # PTB's default pool of one connection for getUpdates is still held by the long poll
+        # that stopping cancels, so the final getUpdates telling Telegram which updates were
+        # fetched would time out (after a second) and those updates would come again.
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
+    )
+    if webhook:
+        builder = builder.updater(None)
+    # Always limit: 20 messages a minute per group and waiting out a 429 (RetryAfter) matter
+    # for digests even when the overall limit is off (RATE_LIMIT_PER_SECOND=0).
+    limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
+    builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    application = builder.build()
+    application.bot_data["services"] = services
+    jobs.register(application)
+
+    # Order matters: in a group the first matching handler wins. Flood protection runs in
+    # an earlier group; features with their own commands and button prefixes come before
+    # the resident conversation, whose handlers catch every other message and button.
+    flood.register(application, services)
+    resident = ResidentHandlers(services)
+    # A button press without data matches every CallbackQueryHandler whatever its pattern
+    # (python-telegram-bot only checks a pattern against data that is there): send it to
+    # the resident handler, which answers it, before any feature can take it.
+    application.add_handler(CallbackQueryHandler(resident.button, pattern=_never))
+    privacy.register(application, services)
+    admin.register(application, services)
+    moderation.register(application, services)
+    outcomes.register(application, services)
+
+    add = application.add_handler
+    add(CommandHandler("start", resident.start, filters=PRIVATE & NEW))
+    add(
+        CommandHandler(
+            ["vragenlijsten", "questionnaires"], resident.questionnaires, filters=PRIVATE & NEW
+        )
+    )
+    add(CommandHandler("help", resident.help, filters=PRIVATE & NEW))
+    add(CommandHandler("privacy", resident.privacy, filters=PRIVATE & NEW))
+    add(CommandHandler(["taal", "language"], resident.language, filters=PRIVATE & NEW))
+    add(CommandHandler("stop", resident.stop, filters=PRIVATE & NEW))
+    add(MessageHandler(PRIVATE & NEW & filters.COMMAND, resident.unknown_command))
+    add(MessageHandler(PRIVATE & NEW & filters.TEXT, resident.text))
+    add(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, resident.edited))
+    add(MessageHandler(PRIVATE & NEW, resident.unsupported))
+    add(CallbackQueryHandler(resident.button))
+
+    digests = DigestService(services, settings.schedule, settings.digest_chat_id)
+    application.bot_data["digests"] = digests
+    group = GroupHandlers(digests)
+    add(CommandHandler("digest", group.digest, filters=GROUPS & NEW))
+    add(CommandHandler("help", group.help, filters=GROUPS & NEW))
+    if settings.digest_chat_id is not None:
+        # Scheduled and closing digests; a missed slot is caught up once after downtime.
+        jobs.repeating(
+            application,
+            "digests",
+            lambda _services, bot: digests.tick(bot),
+            interval=settings.digest_check_interval,
+        )
+
+    application.add_error_handler(on_error)
+    return application
+
+
+def _never(data: object) -> bool:
+    """A pattern no callback data matches: with it, a handler takes only presses without data."""
+    return False
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command menu in Dutch (the default) and English."""
+    bot = application.bot
+    dutch = [BotCommand(name, text) for name, text in COMMANDS["nl"]]
+    english = [BotCommand(name, text) for name, text in COMMANDS["en"]]
+    await bot.set_my_commands(dutch)
+    await bot.set_my_commands(dutch, language_code="nl")
+    await bot.set_my_commands(english, language_code="en")
+    await admin.register_commands(application)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the update id (never the message text) and apologise to the resident."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    user = update.effective_user
+    language = language_of(user.language_code if user else None)
+    # A pressed button was already answered by the button handler's ``finally``.
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, t(language, "error"), parse_mode=ParseMode.HTML
+        )
+    except TelegramError:
+        log.warning("could not apologise for update %s", update_id)
+
+
+async def run_polling(services: Services, stop: asyncio.Event) -> None:
+    """Run the bot with long polling until ``stop`` is set, then shut down cleanly.
+
+    The Application lives in the caller's event loop (with the database engine), so tests
+    and ``samenspraak run`` start the bot the same way. In-flight updates finish before
+    the Application stops.
+    """
+    application = build_application(services)
+    try:
+        async with application:  # initialize() ... shutdown()
+            await register_commands(application)
+            assert application.updater is not None
+            await application.start()
+            try:
+                await application.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES, timeout=10, drop_pending_updates=False
+                )
+                log.info("bot @%s is running; press Ctrl-C to stop", application.bot.username)
+                await stop.wait()
+            except BaseException:
+                await _abort(application)
+                raise
+            log.info("stopping: finishing updates in progress")
+            await application.updater.stop()
+            await application.stop()
+            await jobs.release(application)  # a restarted worker takes its jobs at once
+    finally:
+        # When initialize() fails (a refused token, no server), PTB leaves the request
+        # objects open; close their connections (a no-op after a normal shutdown).
+        await application.bot.shutdown()
+
+
+async def run_webhook(
+    services: Services,
+    stop: asyncio.Event,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+) -> None:
+    """Run the bot behind its own web server (``samenspraak serve``) until ``stop`` is set.
+
+    Listens on ``host``:``port`` (default HTTP_HOST, HTTP_PORT), then registers WEBHOOK_URL
+    with Telegram, so the first deliveries find the server ready. On ``stop`` the server
+    stops accepting, updates already accepted finish, and the Application stops. The
+    webhook stays registered: other workers may still be serving it (``samenspraak run``
+    removes it when it starts polling).
+    """
+    settings = services.settings
+    target = webhook_target(settings)  # a missing setting fails before anything starts
+    application = build_application(services, webhook=True)
+    server = WebhookServer(application, services, target)
+    try:
+        async with application:  # initialize() ... shutdown()
+            await register_commands(application)
+            # Listening first: a port that is taken stops the start before anything runs.
+            await server.start(host or settings.http_host, port or settings.http_port)
+            try:
+                await application.start()
+                await application.bot.set_webhook(
+                    target.url,
+                    secret_token=target.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                    max_connections=max_connections,
+                    drop_pending_updates=False,
+                )
+                log.info("bot @%s is serving its webhook", application.bot.username)
+                await stop.wait()
+            except BaseException:
+                await server.stop()
+                await _abort(application)
+                raise
+            log.info("stopping: no new updates; finishing updates in progress")
+            await server.stop()
+            await application.stop()
+            await jobs.release(application)
+    finally:
+        await application.bot.shutdown()
+
+
+async def _abort(application: Application) -> None:  # type: ignore[type-arg]
+    """End at once (the task running the bot was cancelled, or polling failed to start).
+
+    python-telegram-bot's polling and update tasks are not children of the caller's task:
+    without this they would go on answering residents after the bot was "stopped", and
+    ``shutdown()`` would fail because the Application still runs. Updates in progress are
+    cancelled (their transaction rolls back) and fetched ones are dropped, as in a crash.
+    """
+    log.warning("stopping abruptly: updates in progress are abandoned")
+    processor = application.update_processor
+    if isinstance(processor, PerResidentUpdateProcessor):
+        processor.abort()
+    updater = application.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+    queue = application.update_queue
+    while not queue.empty():
+        queue.get_nowait()
+        queue.task_done()
+    if application.running:
+        await application.stop()

@@ -1,0 +1,250 @@
+"""The HTTP side of ``samenspraak serve``: Telegram's webhook, ``/healthz`` and ``/metrics``.
+
+An aiohttp application hosts python-telegram-bot's Application, which runs without its own
+updater (see ``examples/customwebhookbot`` in python-telegram-bot). Telegram posts each
+update to the webhook path; it is checked, answered with 200 at once and handled afterwards
+by the Application's update processor, so a slow answer never makes Telegram retry.
+
+Several workers can run behind one load balancer: nothing here is kept between requests
+except the metrics, and every worker registers the same webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.core.config import ConfigError, Settings
+from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
+from bot.core.services import Services
+from storage import stats
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+#: Telegram's updates are a few kilobytes; anything near this is not from Telegram.
+MAX_BODY = 1024 * 1024
+#: How long ``/healthz`` and ``/metrics`` wait for the database.
+DATABASE_TIMEOUT = 2.0
+#: Updates accepted but not yet handled, per MAX_CONCURRENT_UPDATES, before ``503 busy``.
+PENDING_PER_SLOT = 4
+ANSWER_WITHIN = 5.0
+HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where Telegram posts updates, and the secret it sends along."""
+
+    url: str
+    path: str
+    secret: str
+
+
+def webhook_target(settings: Settings) -> WebhookTarget:
+    """WEBHOOK_URL and WEBHOOK_SECRET, or one :class:`ConfigError` line saying what to do."""
+    if settings.webhook_url is None:
+        raise ConfigError(
+            "WEBHOOK_URL is not set: `samenspraak serve` needs the public https address "
+            "Telegram posts updates to, e.g. https://bot.gemeente.example/telegram "
+            "(or use `samenspraak run`, which needs no address)"
+        )
+    if settings.webhook_secret is None:
+        raise ConfigError(
+            "WEBHOOK_SECRET is not set: choose 1-256 letters, digits, _ and -, e.g. the "
+            'output of: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    path = urlsplit(settings.webhook_url).path or "/"
+    if path in (HEALTH_PATH, METRICS_PATH):
+        raise ConfigError(f"WEBHOOK_URL: its path must not be {path}; use e.g. /telegram")
+    return WebhookTarget(settings.webhook_url, path, settings.webhook_secret.get_secret_value())
+
+
+class CannotListen(Exception):
+    """The web server cannot listen where it should (address in use, not this host's...)."""
+
+
+def update_kind(update: Update) -> str:
+    """The ``kind`` label of ``samenspraak_updates_total``."""
+    if update.callback_query is not None:
+        return "callback_query"
+    if update.edited_message is not None:
+        return "edited_message"
+    message = update.message
+    if message is None:
+        return "other"
+    if message.document is not None:
+        return "document"
+    if message.text is not None and message.text.startswith("/"):
+        return "command"
+    return "message"
+
+
+class WebhookServer:
+    """The aiohttp server of one worker. :meth:`start` listens, :meth:`stop` stops listening
+    and lets requests in progress end; updates already accepted are the Application's."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        services: Services,
+        target: WebhookTarget,
+    ) -> None:
+        self.application = application
+        self.services = services
+        self.target = target
+        self._secret = target.secret.encode()
+        self._accepting = False
+        self._runner: web.AppRunner | None = None
+        # Accepted and not yet handled; beyond the limit Telegram is asked to come back.
+        self.pending = 0
+        self.max_pending = PENDING_PER_SLOT * services.settings.max_concurrent_updates
+        self.app = web.Application(client_max_size=MAX_BODY)
+        self.app.router.add_post(target.path, self.webhook)
+        self.app.router.add_get(HEALTH_PATH, self.health)
+        self.app.router.add_get(METRICS_PATH, self.metrics)
+
+    async def start(self, host: str, port: int) -> None:
+        # No access log: one line per update says nothing an operator needs, and the
+        # metrics count them. Signals are the caller's (see bot.app.serve).
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=10
+        )
+        await runner.setup()
+        self._runner = runner
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            self._runner = None
+            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
+        self._accepting = True
+        log.info("listening on http://%s:%s (webhook at %s)", host, port, self.target.path)
+
+    async def stop(self) -> None:
+        """Stop listening; requests in progress are answered first (idempotent)."""
+        self._accepting = False
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    # --- the webhook ---------------------------------------------------------------------------
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """One update from Telegram: checked, queued, answered at once."""
+        arrived = time.perf_counter()
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            # Without the body: it is not trusted, and it may hold a resident's message.
+            log.warning(
+                "refused a webhook request from %s: %s secret token",
+                request.remote,
+                "wrong" if given else "no",
+            )
+            return _plain(403, "forbidden")
+        if not self._accepting or not self.application.running:
+            # Stopping: Telegram (or the load balancer) tries again, perhaps another worker.
+            return _plain(503, "stopping", headers={"Retry-After": "1"})
+        if request.content_type != "application/json":
+            return _plain(400, "expected Content-Type: application/json")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _plain(413, "request too large")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:  # no (or a false) Content-Length
+            return _plain(413, "request too large")
+        update = self._parse(body)
+        if update is None:
+            return _plain(400, "not a Telegram update")
+        if self.pending >= self.max_pending:
+            # Overloaded: Telegram sends it again later (or the proxy to another worker).
+            log.warning(
+                "%d updates waiting: update %s refused for now", self.pending, update.update_id
+            )
+            return _plain(503, "busy", headers={"Retry-After": "1"})
+        UPDATES.labels(update_kind(update)).inc()
+        self.pending += 1
+        task = self.application.create_task(
+            self._process(update, arrived), update=update, name=f"webhook:{update.update_id}"
+        )
+        # Answer when the update is handled (at most ANSWER_WITHIN s): Telegram sends a
+        # chat's next update only after this answer, so one resident's updates keep their
+        # order across workers; and an update whose worker dies first comes again.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
+        return web.Response(status=200)
+
+    def _parse(self, body: bytes) -> Update | None:
+        try:
+            data: Any = json.loads(body)
+        except ValueError:  # also bytes that are not UTF-8
+            return None
+        if not isinstance(data, dict):
+            return None
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            return None
+        try:
+            return Update.de_json(data, self.application.bot)
+        except Exception:  # an object with an update_id, but parts PTB cannot read
+            log.warning("update %s has a shape python-telegram-bot cannot read", update_id)
+            return None
+
+    async def _process(self, update: Update, arrived: float) -> None:
+        """What python-telegram-bot's update fetcher does with a queued update, timed."""
+        application = self.application
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
+        finally:
+            self.pending -= 1
+            UPDATE_SECONDS.observe(time.perf_counter() - arrived)
+
+    # --- health and metrics --------------------------------------------------------------------
+
+    async def health(self, request: web.Request) -> web.Response:
+        """200 when the database answers; 503 when it does not, or when stopping."""
+        if not self._accepting:
+            return _plain(503, "stopping")
+        try:
+            async with asyncio.timeout(DATABASE_TIMEOUT), self.services.reports() as db:
+                await stats.ping(db)
+        except Exception as exc:  # any failure of the database means "not healthy"
+            log.warning("health check: the database does not answer (%s)", type(exc).__name__)
+            return _plain(503, "database unavailable")
+        return _plain(200, "ok")
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        """Prometheus text format; the database gauges are refreshed first."""
+        try:
+            async with asyncio.timeout(DATABASE_TIMEOUT), self.services.reports() as db:
+                gauges = await stats.gauges(db)
+        except Exception as exc:  # the counters are still worth serving
+            log.warning("metrics: the database does not answer (%s)", type(exc).__name__)
+        else:
+            SESSIONS_ACTIVE.set(gauges.sessions_active)
+            BROADCAST_QUEUE.set(gauges.broadcast_queue)
+        return web.Response(
+            body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+
+def _plain(status: int, text: str, *, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, text=text + "\n", headers=headers)

@@ -1,0 +1,158 @@
+"""What the handlers need, built once at start-up and passed down (no globals)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.core.config import Settings
+from flows.catalog import Catalog, Key
+from flows.loader import QuestionnaireError, load_directory, parse, questionnaire_files
+from flows.schema import Questionnaire
+from storage import admin, migrate
+from storage.db import create_engine, is_sqlite, session_factory
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Pseudonyms:
+    """Keyed hashes: the same Telegram id always maps to the same pseudonym, and a
+    pseudonym cannot be turned back into an id without the secret."""
+
+    secret: bytes
+
+    def of(self, telegram_id: int) -> str:
+        return hmac.new(self.secret, f"user:{telegram_id}".encode(), hashlib.sha256).hexdigest()
+
+    def button_token(self, session_id: int, question_id: str) -> str:
+        """8 characters binding a button to one session and question."""
+        digest = hmac.new(
+            self.secret, f"button:{session_id}:{question_id}".encode(), hashlib.sha256
+        ).digest()
+        return base64.urlsafe_b64encode(digest[:6]).decode()
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    catalog: Catalog
+    pseudonyms: Pseudonyms
+    # Long read-only queries (digests): on SQLite a second engine that keeps the event loop
+    # free and blocks no writer; on PostgreSQL the same pool as ``sessions``.
+    reports_engine: AsyncEngine | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+    _refreshing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    # Stored versions whose source no longer parses, by checksum: reported once, not read
+    # and parsed again every JOBS_INTERVAL.
+    _unparsable: dict[Key, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def reports(self) -> async_sessionmaker[AsyncSession]:
+        return session_factory(self.reports_engine) if self.reports_engine else self.sessions
+
+    async def refresh_catalog(self) -> bool:
+        """Bring :attr:`catalog` up to date with the database; True when it changed.
+
+        Cheap when nothing changed (one small query, nothing compiled), so every worker
+        runs it every JOBS_INTERVAL seconds, and right after it changed a questionnaire
+        itself: uploads, publications and status changes made by another worker or by
+        the command line reach every worker. Only new versions are parsed and compiled.
+        """
+        async with self._refreshing:  # an older listing never overwrites a newer one
+            async with self.reports() as db:
+                listing = await admin.catalog_listing(db)
+                checksums = {item.key: item.checksum for item in listing}
+                missing = [
+                    key
+                    for key in self.catalog.missing(listing)
+                    if self._unparsable.get(key) != checksums[key]
+                ]
+                found = await admin.sources(db, missing) if missing else {}
+            parsed: dict[Key, Questionnaire] = {}
+            for (qid, version), source in found.items():
+                try:
+                    parsed[(qid, version)] = parse(source, f"{qid}@{version}")
+                except QuestionnaireError as exc:  # stored before a stricter validator
+                    log.error("stored questionnaire %s@%s is not valid: %s", qid, version, exc)
+                    self._unparsable[(qid, version)] = checksums[(qid, version)]
+            return self.catalog.sync(listing, parsed)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        if self.reports_engine is not None:
+            await self.reports_engine.dispose()
+
+
+def read_questionnaires(directory: Path) -> list[tuple[str, int, str]]:
+    """(id, version, source) of every file; raises QuestionnaireError listing all problems."""
+    return [(q.id, q.version, text) for q, text in _read(directory)]
+
+
+def _read(directory: Path) -> list[tuple[Questionnaire, str]]:
+    load_directory(directory)  # validates every file and reports all problems at once
+    found = []
+    for path in questionnaire_files(directory):
+        text = path.read_text(encoding="utf-8")
+        found.append((parse(text, str(path)), text))
+    return found
+
+
+async def seed_questionnaires(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+) -> int:
+    """Store the files in QUESTIONNAIRES_DIR that the database does not have yet; the number
+    stored. The database is the source of truth: this only adds new (id, version) pairs, as
+    published versions, and never reopens a questionnaire closed or archived since."""
+    found = _read(settings.questionnaires_dir)
+    added = 0
+    async with sessions.begin() as db:
+        for questionnaire, source in found:
+            if await admin.seed(db, questionnaire, source, now=now, zone=settings.zone):
+                log.info("loaded questionnaire %s", questionnaire.key)
+                added += 1
+    return added
+
+
+async def build_services(settings: Settings, *, seed: bool = True) -> Services:
+    """Migrate the database, seed it from QUESTIONNAIRES_DIR and compile the catalog."""
+    engine = create_engine(settings.database_url)
+    reports: AsyncEngine | None = None
+    try:
+        await migrate.upgrade(engine)
+        sessions = session_factory(engine)
+        if seed:
+            await seed_questionnaires(sessions, settings, utc_now())
+        if is_sqlite(settings.database_url):
+            reports = create_engine(settings.database_url, reading=True)
+        services = Services(
+            settings,
+            engine,
+            sessions,
+            Catalog(),
+            Pseudonyms(settings.secret()),
+            reports_engine=reports,
+        )
+        await services.refresh_catalog()
+    except BaseException:
+        await engine.dispose()
+        if reports is not None:
+            await reports.dispose()
+        raise
+    return services

@@ -1,0 +1,1 @@
+"""Paced broadcasts through the durable outbox."""

@@ -1,0 +1,549 @@
+"""The broadcast sender: works through the durable outbox (:mod:`storage.outbox`), paced
+below Telegram's limits, and keeps the administrator's progress message up to date.
+
+Broadcast messages do not go through the application's shared ``AIORateLimiter``. That
+limiter queues every call in one line and, on a 429, stops *all* traffic for
+``retry_after``: a broadcast would hold up residents answering a questionnaire. So the
+sender uses its own :class:`telegram.Bot` on the application's HTTP connection pool,
+without a rate limiter, and paces itself:
+
+- at most ``BROADCAST_RATE`` messages a second overall (default 25, below Telegram's
+  about 30, leaving room for live replies, which keep going through the shared limiter);
+- at most one message per chat per ``BROADCAST_CHAT_INTERVAL``;
+- live traffic comes first: the sender counts the updates residents send (each costs the
+  bot about :data:`CALLS_PER_UPDATE` calls) and slows down so that broadcast and replies
+  together stay within ``RATE_LIMIT_PER_SECOND`` (30 when that is off), never below a fifth
+  of its own rate. Without that, the replies to residents who start the questionnaire
+  right after an invitation would push the bot over Telegram's limit, and the 429s would
+  pause everyone;
+- a 429 pauses only the sender, for ``retry_after``; the message waits and is not counted
+  as a failed attempt.
+
+A 403 (the resident blocked the bot) marks the contact unreachable: not retried. Network
+errors and server errors are retried with a growing pause, up to :data:`MAX_ATTEMPTS`
+tries, then the message counts as failed. A send that timed out after the request went
+out may have arrived: it is not retried (at most once, see :mod:`storage.outbox`).
+
+One drain task per process: started by the repeating ``outbox`` job and right after an
+administrator confirms a broadcast; it stops when nothing is due, and when the application
+stops (it finishes the messages in flight first, so a clean stop leaves nothing in doubt).
+The job runs on the worker that holds its lease (bot.core.jobs); a confirmation handled by
+another worker starts a drain there too. Claims never overlap, so nobody gets a message
+twice; two workers draining at once only add up their pace until 429s slow them down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.core import metrics
+from bot.core.jobs import worker_name
+from bot.core.services import Services
+from bot.outcomes.views import keyboard
+from flows import outcomes as loop
+from flows.texts import t
+from storage import outbox
+from storage.outbox import BroadcastInfo, Claimed, Progress
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # tries per message for errors worth retrying
+BACKOFF_FIRST = 2.0  # seconds before the second try; doubled each time
+BACKOFF_MAX = 300.0
+CLAIM_LEASE = timedelta(minutes=2)  # longer than any single send can take
+MAX_IN_FLIGHT = 16  # sends under way at once (rate x latency; the pool has 64 connections)
+PROGRESS_EVERY = 3.0  # seconds between edits of the administrator's progress message
+IDLE_CHECK = 5.0  # longest sleep while waiting for a retry that is due later
+CALLS_PER_UPDATE = 2.0  # Bot API calls the bot makes for one resident's update (edit + send)
+TELEGRAM_LIMIT = 30.0  # messages a second, when RATE_LIMIT_PER_SECOND is 0 (off)
+MIN_SHARE = 0.2  # the broadcast never slows below this share of BROADCAST_RATE
+LIVE_WINDOW = 2.0  # seconds over which live updates are counted
+
+
+class LiveTraffic:
+    """How many updates residents sent lately (per second, over :data:`LIVE_WINDOW`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._times: deque[float] = deque()
+
+    def hit(self) -> None:
+        now = self.clock()
+        self._times.append(now)
+        self._forget(now)
+
+    def per_second(self) -> float:
+        self._forget(self.clock())
+        return len(self._times) / LIVE_WINDOW
+
+    def _forget(self, now: float) -> None:
+        while self._times and self._times[0] < now - LIVE_WINDOW:
+            self._times.popleft()
+
+
+def allowed_rate(rate: float, budget: float, live_updates_per_second: float) -> float:
+    """The broadcast's pace: ``rate``, less what live replies need of ``budget``."""
+    left = budget - CALLS_PER_UPDATE * live_updates_per_second
+    return max(rate * MIN_SHARE, min(rate, left))
+
+
+class Pacer:
+    """When the next broadcast message may go: overall spacing, per chat, and pauses."""
+
+    def __init__(
+        self,
+        rate: float,
+        chat_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        burst: float = 2,
+    ) -> None:
+        self.rate = rate
+        self.spacing = 1.0 / rate
+        self.burst = burst
+        self.chat_interval = chat_interval
+        self.clock = clock
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._chats: dict[int, float] = {}
+
+    def set_rate(self, rate: float) -> None:
+        self.rate = rate
+        self.spacing = 1.0 / rate
+
+    def delay(self) -> float:
+        """Seconds until the next message may go overall (0: now)."""
+        return max(0.0, max(self._next, self._paused_until) - self.clock())
+
+    def chat_delay(self, chat_id: int) -> float:
+        last = self._chats.get(chat_id)
+        return 0.0 if last is None else max(0.0, last + self.chat_interval - self.clock())
+
+    def take(self, chat_id: int | None = None) -> None:
+        """A message goes now."""
+        now = self.clock()
+        # Slots missed by a little (the loop was busy) may be caught up, ``burst`` at most.
+        self._next = max(self._next, now - self.burst * self.spacing) + self.spacing
+        if chat_id is not None:
+            self.mark_chat(chat_id)
+
+    def mark_chat(self, chat_id: int) -> None:
+        """A message goes to this chat now."""
+        now = self.clock()
+        self._chats[chat_id] = now
+        if len(self._chats) > 50_000:
+            horizon = now - self.chat_interval
+            self._chats = {c: at for c, at in self._chats.items() if at > horizon}
+
+    def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+
+def _retry_after(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: Any = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _sent_nothing(error: TimedOut) -> bool:
+    """A timeout while connecting (or waiting for a pooled connection): the request never
+    went out, so trying again cannot deliver the message twice."""
+    return isinstance(error.__cause__, aiohttp.ConnectionTimeoutError)
+
+
+def describe(progress: Progress, kind: str, title: str) -> str:
+    """The administrator's progress message, or the final report once nothing waits."""
+    what = t("nl", f"verzending.{kind}", title=title)
+    if not progress.done:
+        return t(
+            "nl",
+            "verzending.progress",
+            what=what,
+            sent=loop.number(progress.sent),
+            total=loop.number(progress.total),
+        )
+    if progress.total == 0:
+        return t("nl", "verzending.nobody", what=what)
+    text: str = t(
+        "nl",
+        "verzending.done",
+        what=what,
+        total=loop.number(progress.total),
+        sent=loop.number(progress.sent),
+        unreachable=loop.number(progress.unreachable),
+        failed=loop.number(progress.failed),
+    )
+    if progress.interrupted:
+        text += t("nl", "verzending.interrupted", count=loop.number(progress.interrupted))
+    return text
+
+
+class OutboxSender:
+    """Drains the outbox for one application (see the module docstring)."""
+
+    def __init__(self, application: Application, services: Services) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.services = services
+        settings = services.settings
+        self.worker = worker_name(settings)
+        self.rate = settings.broadcast_rate
+        self.budget = settings.rate_limit_per_second or TELEGRAM_LIMIT
+        # Catching up after a hiccup stays within the budget in any one second.
+        self.pacer = Pacer(
+            self.rate,
+            settings.broadcast_chat_interval.total_seconds(),
+            burst=max(1.0, self.budget - self.rate),
+        )
+        self.live = LiveTraffic()
+        self._task: asyncio.Task[None] | None = None
+        self._bot: Bot | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._nothing_due = False
+        self._recovered_own = False
+        self._payloads: dict[int, BroadcastInfo] = {}
+        self._reported: dict[int, str] = {}  # last progress text per broadcast
+        self._sent_since_report: dict[int, int] = {}
+        self._final: dict[int, tuple[BroadcastInfo, Progress]] = {}  # reports still to edit
+        self._next_report = 0.0
+        self._wake = asyncio.Event()
+
+    # --- starting -----------------------------------------------------------------------------
+
+    async def count_update(self, _update: object, _context: object) -> None:
+        """A handler in its own group ahead of the others: counts residents' updates."""
+        self.live.hit()
+
+    async def tick(self, _services: Services, _bot: Bot) -> None:
+        """The repeating ``outbox`` job: make sure due messages are being sent."""
+        self.wake()
+
+    def wake(self) -> None:
+        """Start draining, unless already draining (then look again at once)."""
+        self._wake.set()
+        if self._task is not None and not self._task.done():
+            return
+        if not self.application.running:
+            return
+        self._task = self.application.create_task(self._drain(), name="outbox")
+
+    def broadcast_bot(self) -> Bot:
+        """A Bot without the shared rate limiter, on the application's connection pool
+        (which the application opens and closes)."""
+        if self._bot is None:
+            settings = self.services.settings
+            request = self.application.bot.request
+            api = settings.telegram_api_url
+            self._bot = Bot(
+                settings.token,
+                base_url=f"{api}/bot",
+                base_file_url=f"{api}/file/bot",
+                request=request,
+                get_updates_request=request,
+            )
+        return self._bot
+
+    # --- the drain loop -----------------------------------------------------------------------
+
+    def _running(self) -> bool:
+        return bool(self.application.running)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when stopping or woken."""
+        deadline = time.monotonic() + seconds
+        while self._running():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(left, 0.25))
+            if self._wake.is_set():
+                return
+
+    async def _drain(self) -> None:
+        errors = 0
+        try:
+            if not self._recovered_own:
+                await self._recover(own=True)
+                self._recovered_own = True
+            self._next_report = time.monotonic() + PROGRESS_EVERY
+            while self._running():
+                self._wake.clear()
+                try:
+                    busy = await self._step()
+                    if time.monotonic() >= self._next_report:
+                        await self._housekeeping()
+                    if busy:
+                        errors = 0
+                        continue
+                    await self._settle()
+                    await self._housekeeping()
+                    wait = await self._until_next_due()
+                    if wait is None and self._final:  # a final report waits for a flood pause
+                        wait = max(self.pacer.delay(), 0.5)
+                    errors = 0
+                except Exception:
+                    errors += 1
+                    log.exception("outbox: sending failed (%s in a row)", errors)
+                    if errors >= 5:
+                        return  # the next tick of the job starts again
+                    await self._sleep(1.0)
+                    continue
+                if wait is None:
+                    return
+                await self._sleep(min(wait, IDLE_CHECK))
+        finally:
+            await self._settle()
+
+    async def _settle(self) -> None:
+        """Wait for every send under way to finish."""
+        if self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    async def _step(self) -> bool:
+        """Start one message when its turn comes; False once a claim found nothing due.
+
+        Claiming and sending run in a task of their own, so the database's and Telegram's
+        response times do not slow the pace down; the claim happens right before the send,
+        so a crash leaves only messages in flight in doubt.
+        """
+        if self._nothing_due:
+            self._nothing_due = False
+            return False
+        self.pacer.set_rate(allowed_rate(self.rate, self.budget, self.live.per_second()))
+        delay = self.pacer.delay()
+        if delay > 0:
+            await self._sleep(delay)
+            return True  # the loop checks again (and whether to stop)
+        while len(self._in_flight) >= MAX_IN_FLIGHT:
+            await asyncio.wait(list(self._in_flight), return_when=asyncio.FIRST_COMPLETED)
+        self.pacer.take()
+        task = asyncio.create_task(self._claim_and_send(), name="outbox-send")
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return True
+
+    async def _claim_and_send(self) -> None:
+        """Claim the next due message and send it. Never raises."""
+        try:
+            now = self.services.clock()
+            async with self.services.sessions.begin() as db:
+                rows = await outbox.claim(db, self.worker, limit=1, now=now, lease=CLAIM_LEASE)
+            if not rows:
+                self._nothing_due = True
+                return
+            row = rows[0]
+            if row.chat_id is None or row.unreachable:
+                async with self.services.sessions.begin() as db:
+                    await outbox.mark_unreachable(
+                        db, row.id, row.resident_id, error="no contact", now=now
+                    )
+                metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
+                return
+            wait = self.pacer.chat_delay(row.chat_id)
+            if wait > 0:  # this chat had a message moments ago: later, not counted as a try
+                async with self.services.sessions.begin() as db:
+                    await outbox.retry_later(
+                        db, row.id, at=now + timedelta(seconds=wait), error=None, count=False
+                    )
+                return
+            self.pacer.mark_chat(row.chat_id)
+        except Exception:
+            log.exception("outbox: could not claim a message")
+            self._nothing_due = True  # the loop pauses, then looks again
+            return
+        await self._send(row)
+
+    async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
+        found = self._payloads.get(broadcast_id)
+        if found is None:
+            async with self.services.sessions() as db:
+                found = await outbox.get_broadcast(db, broadcast_id)
+            if found is not None:
+                self._payloads[broadcast_id] = found
+        return found
+
+    async def _send(self, row: Claimed) -> None:
+        """Send one message and record what happened. Never raises."""
+        try:
+            await self._send_and_record(row)
+        except Exception:
+            # Recording failed: the row stays "sending" and is given up as interrupted
+            # once its claim runs out (it may well have arrived).
+            log.exception("outbox: could not record message %s", row.id)
+
+    async def _send_and_record(self, row: Claimed) -> None:
+        broadcast = await self._payload(row.broadcast_id)
+        content = None
+        if broadcast is not None:
+            content = broadcast.payload.get(row.language) or broadcast.payload.get("nl")
+        sessions = self.services.sessions
+        if not content or row.chat_id is None:
+            async with sessions.begin() as db:
+                await outbox.mark_failed(db, row.id, error="nothing to send")
+            metrics.BROADCAST_MESSAGES.labels(result="failed").inc()
+            return
+        try:
+            await self.broadcast_bot().send_message(
+                row.chat_id,
+                content["text"],
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(content.get("buttons")),
+            )
+        except RetryAfter as error:
+            seconds = _retry_after(error)
+            self.pacer.pause(seconds)
+            log.info("outbox: flood limit, pausing broadcasts for %s s", seconds)
+            await self._later(row, seconds, "flood limit", count=False)
+        except Forbidden as error:
+            async with sessions.begin() as db:
+                await outbox.mark_unreachable(
+                    db, row.id, row.resident_id, error=error.message, now=self.services.clock()
+                )
+            metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
+        except BadRequest as error:  # the same request would fail again
+            await self._fail(row, error.message)
+        except TimedOut as error:
+            if _sent_nothing(error):
+                await self._retry(row, "timeout while connecting")
+            else:
+                await self._fail(row, "timed out: may have arrived, not sent again")
+        except (NetworkError, TelegramError) as error:
+            await self._retry(row, error.message)
+        else:
+            async with sessions.begin() as db:
+                await outbox.mark_sent(db, row.id, now=self.services.clock())
+            metrics.BROADCAST_MESSAGES.labels(result="sent").inc()
+            self._sent_since_report[row.broadcast_id] = (
+                self._sent_since_report.get(row.broadcast_id, 0) + 1
+            )
+
+    async def _fail(self, row: Claimed, error: str) -> None:
+        log.warning("outbox: message %s failed: %s", row.id, error)
+        async with self.services.sessions.begin() as db:
+            await outbox.mark_failed(db, row.id, error=error)
+        metrics.BROADCAST_MESSAGES.labels(result="failed").inc()
+
+    async def _retry(self, row: Claimed, error: str) -> None:
+        if row.attempts >= MAX_ATTEMPTS:
+            await self._fail(row, f"{error} (after {row.attempts} tries)")
+            return
+        pause = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (row.attempts - 1))
+        await self._later(row, pause, error, count=True)
+
+    async def _later(self, row: Claimed, seconds: float, error: str, *, count: bool) -> None:
+        at = self.services.clock() + timedelta(seconds=seconds)
+        async with self.services.sessions.begin() as db:
+            await outbox.retry_later(db, row.id, at=at, error=error, count=count)
+        metrics.BROADCAST_MESSAGES.labels(result="retried").inc()
+        self._wake.set()
+
+    async def _until_next_due(self) -> float | None:
+        """Seconds until a waiting message is due; None when nothing waits."""
+        async with self.services.sessions() as db:
+            due = await outbox.next_due(db)
+        if due is None:
+            return None
+        return max(0.05, (due - self.services.clock()).total_seconds())
+
+    # --- recovery and reports -----------------------------------------------------------------
+
+    async def _recover(self, *, own: bool = False) -> None:
+        async with self.services.sessions.begin() as db:
+            given_up = await outbox.recover(
+                db, now=self.services.clock(), worker=self.worker if own else None
+            )
+        if given_up:
+            metrics.BROADCAST_MESSAGES.labels(result="failed").inc(given_up)
+            log.warning(
+                "outbox: %s message(s) were being sent when a worker stopped; they may have "
+                "arrived and are not sent again",
+                given_up,
+            )
+
+    async def _housekeeping(self) -> None:
+        """Give up rows of dead workers, edit progress messages, finish broadcasts."""
+        self._next_report = time.monotonic() + PROGRESS_EVERY
+        for broadcast, final in list(self._final.values()):
+            await self._report(broadcast, final)
+        await self._recover()
+        async with self.services.sessions() as db:
+            running = await outbox.broadcasts(db, status="sending")
+            figures = [(b, await outbox.progress(db, b.id)) for b in running]
+        waiting = 0
+        for broadcast, progress in figures:
+            waiting += progress.waiting
+            if progress.done:
+                async with self.services.sessions.begin() as db:
+                    finished = await outbox.finish(db, broadcast.id, now=self.services.clock())
+                if finished:
+                    log.info(
+                        "outbox: broadcast %s done: %s sent, %s unreachable, %s failed",
+                        broadcast.id,
+                        progress.sent,
+                        progress.unreachable,
+                        progress.failed,
+                    )
+                    await self._report(broadcast, progress)
+                    self._payloads.pop(broadcast.id, None)
+            elif self._sent_since_report.get(broadcast.id):
+                await self._report(broadcast, progress)
+        metrics.BROADCAST_QUEUE.set(waiting)
+
+    async def _report(self, broadcast: BroadcastInfo, progress: Progress) -> None:
+        """Edit the administrator's progress message (when there is one and it changed).
+
+        The final report is kept until it went through: a flood wait does not lose it.
+        """
+        self._sent_since_report.pop(broadcast.id, None)
+        chat_id, message_id = broadcast.report_chat_id, broadcast.report_message_id
+        if chat_id is None or message_id is None:
+            return
+        meta = broadcast.payload.get("meta") or {}
+        text = describe(progress, broadcast.kind, str(meta.get("title", "")))
+        if self._reported.get(broadcast.id) == text:
+            return
+        delay = max(self.pacer.delay(), self.pacer.chat_delay(chat_id))
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.pacer.take(chat_id)
+        try:
+            await self.broadcast_bot().edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+            )
+        except RetryAfter as error:
+            self.pacer.pause(_retry_after(error))
+            if progress.done:
+                self._final[broadcast.id] = (broadcast, progress)
+            return
+        except TelegramError as error:
+            log.info(
+                "outbox: could not update the progress of broadcast %s: %s", broadcast.id, error
+            )
+        self._final.pop(broadcast.id, None)
+        if progress.done:
+            self._reported.pop(broadcast.id, None)
+        else:
+            self._reported[broadcast.id] = text

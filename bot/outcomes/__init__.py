@@ -1,0 +1,1 @@
+"""Closing the loop: opt-ins, outcome messages, invitations and effect checks."""

@@ -1,0 +1,1 @@
+"""Residents in their private chat: the questionnaire conversation and their privacy rights."""

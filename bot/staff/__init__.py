@@ -1,0 +1,1 @@
+"""The civil servants' group chat: digests with figures, charts and quotes."""

@@ -1,0 +1,271 @@
+"""Digest charts: the answers to a questionnaire's closed questions as one PNG.
+
+Small multiples in one column, one horizontal bar chart per closed question, sized for a
+phone (1080 px wide, large type), Dutch labels, the colour-blind-safe Okabe-Ito palette.
+Drawn with matplotlib's object API on the Agg canvas: no pyplot, no display, no global
+figure registry, so nothing leaks between calls and it is safe in a server.
+
+Telegram shows photos at most 1280 px on the long side; :func:`render_chart_pages` cuts
+a long questionnaire into several images (for ``sendMediaGroup``) that each stay legible.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from analysis.digest import (
+    Distribution,
+    QuestionnaireDigest,
+    number,
+    percent,
+    period_text,
+    rows_of,
+    short_title,
+)
+from flows.schema import AnyQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+PANEL_COLOURS = (BLUE, GREEN, PURPLE, ORANGE, SKY_BLUE, VERMILLION)
+SCALE_COLOURS = (VERMILLION, ORANGE, YELLOW, SKY_BLUE, BLUE)  # low .. high
+GREY = "#555555"
+
+WIDTH_PX = 1080
+DPI = 100
+MAX_PAGE_PX = 1600  # per image in render_chart_pages
+
+# Layout in pixels.
+MARGIN = 36
+HEADER = 180
+PANEL_TITLE_LINE = 36
+PANEL_GAP = 34
+ROW = 52
+LABEL_COLUMN = 0.40  # share of the width for option labels
+TITLE_PT, SUBTITLE_PT, PANEL_PT, LABEL_PT, VALUE_PT = 26, 18, 19, 17, 16
+TITLE_WRAP, LABEL_WRAP = 62, 26
+
+
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    question: AnyQuestion
+    distribution: Distribution
+    title: list[str]
+    colour: str
+
+    @property
+    def rows(self) -> int:
+        return max(1, len(self.distribution.counts)) if self.distribution.respondents else 1
+
+    @property
+    def height(self) -> int:
+        return len(self.title) * PANEL_TITLE_LINE + 12 + self.rows * ROW + PANEL_GAP
+
+
+def _panels(
+    digest: QuestionnaireDigest, questionnaire: Questionnaire, question_ids: Sequence[str] | None
+) -> list[_Panel]:
+    panels: list[_Panel] = []
+    wanted = set(question_ids) if question_ids is not None else None
+    for question in questionnaire.questions:
+        found = digest.distribution(question.id)
+        if found is None or (wanted is not None and question.id not in wanted):
+            continue
+        heading = f"{short_title(question.text.nl, 110)} ({number(found.respondents)} antwoorden)"
+        title = textwrap.wrap(heading, TITLE_WRAP, max_lines=2, placeholder=" …")
+        colour = PANEL_COLOURS[len(panels) % len(PANEL_COLOURS)]
+        panels.append(_Panel(question, found, title, colour))
+    return panels
+
+
+def _colours(panel: _Panel) -> list[str]:
+    question, keys = panel.question, [k for k, _ in panel.distribution.counts]
+    if isinstance(question, YesNoQuestion):
+        return [{"yes": BLUE, "no": ORANGE}.get(k, GREY) for k in keys]
+    if isinstance(question, ScaleQuestion):
+        span = question.max - question.min
+        colours = []
+        for key in keys:
+            try:
+                where = (int(key) - question.min) / span
+            except ValueError:
+                colours.append(GREY)
+                continue
+            step = min(len(SCALE_COLOURS) - 1, max(0, int(where * len(SCALE_COLOURS))))
+            colours.append(SCALE_COLOURS[step])
+        return colours
+    return [panel.colour] * len(keys)
+
+
+def _label(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, LABEL_WRAP, max_lines=2, placeholder=" …")) or text
+
+
+def _draw_panel(ax: Axes, panel: _Panel, top: float) -> None:
+    """One panel from ``top`` down, in pixel coordinates (y grows downwards)."""
+    ax.text(
+        MARGIN,
+        top,
+        "\n".join(panel.title),
+        fontsize=PANEL_PT,
+        fontweight="bold",
+        va="top",
+        linespacing=1.15,
+        parse_math=False,
+    )
+    first = top + len(panel.title) * PANEL_TITLE_LINE + 12
+    left, right = WIDTH_PX * LABEL_COLUMN, WIDTH_PX - MARGIN
+    ax.vlines(left, first, first + panel.rows * ROW, colors=BLACK, linewidth=1)
+    if not panel.distribution.respondents:
+        ax.text(
+            left + 14,
+            first + ROW / 2,
+            "Nog geen antwoorden in deze periode",
+            va="center",
+            fontsize=LABEL_PT,
+            color=GREY,
+            parse_math=False,
+        )
+        return
+    rows = rows_of(panel.question, panel.distribution)
+    # Each panel is scaled to its longest bar (every bar is labelled with its share), with
+    # room after it for the label; at least 0-40% so that small shares look small.
+    longest = max((share for _, _, share in rows), default=0.0)
+    per_percent = (right - left) / (max(longest * 100, 40) * 1.32)
+    centres = [first + (i + 0.5) * ROW for i in range(len(rows))]
+    widths = [share * 100 * per_percent for _, _, share in rows]
+    ax.barh(centres, widths, height=ROW * 0.68, left=left, color=_colours(panel))
+    for centre, width, (label, count, share) in zip(centres, widths, rows, strict=True):
+        ax.text(
+            left - 10,
+            centre,
+            _label(label),
+            ha="right",
+            va="center",
+            fontsize=LABEL_PT,
+            linespacing=1.0,
+            parse_math=False,
+        )
+        ax.text(
+            left + width + 10,
+            centre,
+            f"{percent(share)} ({number(count)})",
+            va="center",
+            fontsize=VALUE_PT,
+            parse_math=False,
+        )
+
+
+def _figure(
+    digest: QuestionnaireDigest, questionnaire: Questionnaire, panels: list[_Panel], zone: tzinfo
+) -> bytes:
+    height = HEADER + sum(p.height for p in panels) + MARGIN
+    if not panels:
+        height += ROW
+    fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    # One axes over the whole image, in pixels from the top left: no ticks to lay out.
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, WIDTH_PX)
+    ax.set_ylim(height, 0)
+    stats = digest.responses
+    ax.text(
+        MARGIN,
+        MARGIN,
+        textwrap.shorten(questionnaire.title.nl, 60, placeholder=" …"),
+        fontsize=TITLE_PT,
+        fontweight="bold",
+        va="top",
+        parse_math=False,
+    )
+    ax.text(
+        MARGIN,
+        MARGIN + 58,
+        f"{period_text(digest.since, digest.until, zone)}\n"
+        f"{number(stats.new)} nieuwe reacties · {number(stats.completed)} van "
+        f"{number(stats.total)} afgerond",
+        fontsize=SUBTITLE_PT,
+        color=GREY,
+        va="top",
+        linespacing=1.3,
+        parse_math=False,
+    )
+    if not panels:
+        ax.text(
+            MARGIN,
+            HEADER + ROW / 2,
+            "Deze vragenlijst heeft geen gesloten vragen.",
+            fontsize=LABEL_PT,
+            color=GREY,
+            va="center",
+            parse_math=False,
+        )
+    top = float(HEADER)
+    for panel in panels:
+        _draw_panel(ax, panel, top)
+        top += panel.height
+    out = io.BytesIO()
+    # Light compression: a few hundred kB more, a third of the encoding time saved.
+    fig.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    fig.clear()
+    return out.getvalue()
+
+
+def render_chart(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    *,
+    zone: tzinfo = UTC,
+    question_ids: Sequence[str] | None = None,
+) -> bytes:
+    """One PNG with a bar chart per closed question (or only ``question_ids``)."""
+    return _figure(digest, questionnaire, _panels(digest, questionnaire, question_ids), zone)
+
+
+def render_chart_pages(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    *,
+    zone: tzinfo = UTC,
+    max_height: int = MAX_PAGE_PX,
+    limit: int | None = None,
+) -> list[bytes]:
+    """The same chart cut into PNGs of at most about ``max_height`` px (a panel taller than
+    that gets a page of its own), for an album of at most 10 photos. With ``limit`` only the
+    first ``limit`` pages are drawn (drawing is what takes the time)."""
+    pages: list[list[_Panel]] = [[]]
+    used = HEADER + MARGIN
+    for panel in _panels(digest, questionnaire, None):
+        if pages[-1] and used + panel.height > max_height:
+            pages.append([])
+            used = HEADER + MARGIN
+        pages[-1].append(panel)
+        used += panel.height
+    return [_figure(digest, questionnaire, page, zone) for page in pages[:limit]]
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, from its header."""
+    if data[:8] != PNG_SIGNATURE or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)

@@ -1,0 +1,300 @@
+"""Digests for civil servants: build (SQL aggregates, text, chart) and send to the group.
+
+A digest covers one period per questionnaire that is open or closed within the period, or
+whose effect checks were answered in the period (those come weeks after closing).
+Each one sent is recorded; the next scheduled period starts where the last one ended, so
+after downtime a missed digest goes out once, and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from analysis import digest as compose
+from bot.core.metrics import DIGESTS_SENT
+from bot.core.schedule import Schedule
+from bot.core.services import Services
+from flows.engine import availability
+from flows.machine import Flow
+from flows.schema import Questionnaire
+from flows.texts import Html, escape
+from storage import digest as store
+
+log = logging.getLogger(__name__)
+DEFAULT_PERIOD = timedelta(days=7)
+#: A closing digest goes out only for a questionnaire that closed at most this long ago.
+FINAL_WITHIN = timedelta(days=14)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What one questionnaire contributes: text messages and at most one chart."""
+
+    questionnaire_id: str
+    messages: list[Html]
+    chart: bytes | None
+    caption: Html
+    figures: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    kind: str
+    since: datetime
+    until: datetime
+    parts: list[Part] = field(default_factory=list)
+    questionnaire_id: str | None = None
+    zone: tzinfo | None = None  # TIMEZONE, for the period of an empty digest
+
+    def text(self) -> str:
+        """Everything as one text, for the terminal."""
+        return "\n\n".join("\n".join(p.messages) for p in self.parts) or _empty(self)
+
+
+def _empty(digest: Digest) -> Html:
+    # In local time, as every other digest: ``since`` is often UTC (from the clock or the
+    # database), and its zone would show the period an hour or two off.
+    zone = digest.zone or digest.since.tzinfo
+    period = compose.period_text(digest.since, digest.until, zone) if zone else ""
+    title = compose.KIND_TITLES.get(digest.kind, "Overzicht")
+    return Html(
+        f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
+        "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
+    )
+
+
+#: Sent after a digest that arrived only in part.
+INCOMPLETE = Html(
+    "<i>Een deel van dit overzicht kon niet worden verstuurd. Vraag het opnieuw op met "
+    "/digest (of /digest &lt;vragenlijst&gt;).</i>"
+)
+
+
+async def _note_incomplete(bot: Bot, chat_id: int, digest: Digest) -> None:
+    try:
+        await bot.send_message(chat_id, INCOMPLETE, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        log.warning("could not say that the %s digest is incomplete", digest.kind)
+
+
+class DigestService:
+    def __init__(self, services: Services, schedule: Schedule, chat_id: int | None) -> None:
+        self.services = services
+        self.schedule = schedule
+        self.chat_id = chat_id
+        self._lock = asyncio.Lock()  # the job and /digest never build two at once
+
+    def flows_for(self, since: datetime, until: datetime) -> list[Flow]:
+        """Open questionnaires, and those that closed within the period."""
+        catalog, zone = self.services.catalog, self.services.settings.zone
+        chosen = []
+        for flow in catalog.currents():
+            questionnaire = flow.questionnaire
+            status = catalog.status(questionnaire.id)
+            if status in {"draft", "archived"}:
+                continue
+            if status == "open" and availability(questionnaire, until, zone) == "open":
+                chosen.append(flow)
+                continue
+            closes = questionnaire.closes_at
+            if closes is not None:
+                closes = closes if closes.tzinfo else closes.replace(tzinfo=zone)
+                if since <= closes <= until:
+                    chosen.append(flow)
+        return chosen
+
+    async def build(
+        self,
+        *,
+        kind: str,
+        since: datetime,
+        until: datetime,
+        questionnaire_id: str | None = None,
+        charts: bool = True,
+    ) -> Digest:
+        """Aggregate in SQL, compose the text, draw the charts (in a worker thread)."""
+        settings = self.services.settings
+        if questionnaire_id is not None:
+            flow = self.services.catalog.current(questionnaire_id)
+            if flow is None:
+                raise LookupError(f"no questionnaire {questionnaire_id!r}")
+            flows = [flow]
+        else:
+            flows = await self._with_effects(self.flows_for(since, until), since, until)
+        parts: list[Part] = []
+        for flow in flows:
+            questionnaire = flow.questionnaire
+            async with self.services.reports() as db:
+                data = await store.aggregate(
+                    db, questionnaire, since, until, min_cell=settings.digest_min_cell
+                )
+                previous = await store.previous_figures(
+                    db, questionnaire.id, chat_id=self.chat_id, before=until
+                )
+            text = compose.compose(
+                data, questionnaire, previous=previous, kind=kind, zone=settings.zone
+            )
+            chart = None
+            if charts and data.answered:
+                chart = await asyncio.to_thread(_chart, data, questionnaire, settings.zone)
+            parts.append(
+                Part(
+                    questionnaire.id,
+                    compose.split_messages(text),
+                    chart,
+                    compose.caption(data, questionnaire, zone=settings.zone),
+                    compose.figures_of(data),
+                )
+            )
+        return Digest(kind, since, until, parts, questionnaire_id, settings.zone)
+
+    async def _with_effects(
+        self, flows: list[Flow], since: datetime, until: datetime
+    ) -> list[Flow]:
+        """``flows`` and the questionnaires (not drafts) whose effect checks were answered in
+        the period, in questionnaire order."""
+        catalog = self.services.catalog
+        async with self.services.reports() as db:
+            answered = await store.effect_questionnaires(db, since, until)
+        chosen = {flow.questionnaire.id: flow for flow in flows}
+        for questionnaire_id in answered:
+            flow = catalog.current(questionnaire_id)
+            if flow is not None and catalog.status(questionnaire_id) != "draft":
+                chosen.setdefault(questionnaire_id, flow)
+        return [chosen[questionnaire_id] for questionnaire_id in sorted(chosen)]
+
+    async def send(self, bot: Bot, chat_id: int, digest: Digest) -> None:
+        """Send every part, then record the digest as sent.
+
+        A failure before anything arrived is raised: the job tries the whole digest again
+        later. Once part of it is in the chat, the rest is not sent again with it (the team
+        would read the same figures twice): the digest is recorded as sent, and a short note
+        says what is missing and how to get it.
+        """
+        delivered = 0
+        try:
+            if not digest.parts:
+                await bot.send_message(chat_id, _empty(digest), parse_mode=ParseMode.HTML)
+            for part in digest.parts:
+                for message in part.messages:
+                    await bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
+                    delivered += 1
+                if part.chart is not None:
+                    await bot.send_photo(
+                        chat_id, part.chart, caption=part.caption, parse_mode=ParseMode.HTML
+                    )
+                    delivered += 1
+        except TelegramError as exc:
+            if not delivered:
+                raise
+            log.error(
+                "%s digest: %d message(s) sent, then Telegram refused the next one (%s); "
+                "not sending it again",
+                digest.kind,
+                delivered,
+                exc,
+            )
+            await _note_incomplete(bot, chat_id, digest)
+        DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recording works
+        async with self.services.sessions.begin() as db:
+            await store.record_digest(
+                db,
+                kind=digest.kind,
+                chat_id=chat_id,
+                period_start=digest.since,
+                period_end=digest.until,
+                figures={p.questionnaire_id: p.figures for p in digest.parts},
+                questionnaire_id=digest.questionnaire_id,
+                sent_at=self.services.clock(),
+            )
+        log.info("%s digest sent: %d questionnaire(s)", digest.kind, len(digest.parts))
+
+    async def on_demand(self, bot: Bot, chat_id: int, questionnaire_id: str | None) -> None:
+        """/digest: what is new since the last scheduled digest, until now."""
+        async with self._lock:
+            now = self.services.clock()
+            async with self.services.sessions() as db:
+                last = await store.last_scheduled(db, chat_id)
+            since = last.period_end if last else now - DEFAULT_PERIOD
+            digest = await self.build(
+                kind="on_demand", since=since, until=now, questionnaire_id=questionnaire_id
+            )
+            await self.send(bot, chat_id, digest)
+
+    async def tick(self, bot: Bot) -> None:
+        """The job: a scheduled digest when a slot has passed, closing digests when due."""
+        if self.chat_id is None:
+            return
+        async with self._lock:
+            await self._scheduled(bot, self.chat_id)
+            await self._finals(bot, self.chat_id)
+
+    async def _scheduled(self, bot: Bot, chat_id: int) -> bool:
+        zone = self.services.settings.zone
+        now = self.services.clock()
+        slot = self.schedule.previous_slot(now, zone)
+        if slot is None:
+            return False
+        async with self.services.sessions() as db:
+            last = await store.last_scheduled(db, chat_id)
+        if last is not None and last.period_end >= slot:
+            return False  # this slot's digest went out already
+        since = last.period_end if last else self.schedule.slot_before(slot, zone)
+        digest = await self.build(kind="scheduled", since=since, until=slot)
+        await self.send(bot, chat_id, digest)
+        return True
+
+    async def _finals(self, bot: Bot, chat_id: int) -> int:
+        zone = self.services.settings.zone
+        now = self.services.clock()
+        catalog = self.services.catalog
+        sent = 0
+        for flow in catalog.currents():
+            questionnaire = flow.questionnaire
+            status = catalog.status(questionnaire.id)
+            if status in {"draft", "archived"}:
+                continue  # never open, or put away: no closing digest
+            closed_by_date = availability(questionnaire, now, zone) == "closed"
+            if not (closed_by_date or status == "closed"):
+                continue
+            async with self.services.sessions() as db:
+                if await store.final_sent(db, questionnaire.id):
+                    continue
+                closed = await store.closed_at(db, questionnaire.id)
+                if closed_by_date and questionnaire.closes_at is not None:
+                    closes = questionnaire.closes_at
+                    closed = closes if closes.tzinfo else closes.replace(tzinfo=zone)
+                if closed is not None and closed < now - FINAL_WITHIN:
+                    # Closed long before digests were switched on (or the bot was down for
+                    # weeks): old news is no closing digest; /digest <id> still shows it.
+                    continue
+                # As /digest: what is new since the last scheduled digest. Not since the last
+                # digest of any kind: /digest for another questionnaire, or another one's
+                # closing digest, would cut this one's period short.
+                last = await store.last_scheduled(db, chat_id)
+            until = now
+            if closed_by_date and questionnaire.closes_at is not None:
+                closes = questionnaire.closes_at
+                until = closes if closes.tzinfo else closes.replace(tzinfo=zone)
+            since = last.period_end if last and last.period_end < until else until - DEFAULT_PERIOD
+            digest = await self.build(
+                kind="final", since=since, until=until, questionnaire_id=questionnaire.id
+            )
+            await self.send(bot, chat_id, digest)
+            sent += 1
+        return sent
+
+
+def _chart(data: compose.QuestionnaireDigest, questionnaire: Questionnaire, zone: tzinfo) -> bytes:
+    """One image per questionnaire: its first page keeps the chart legible on a phone;
+    every question is in the text as bars as well. (matplotlib loads on first use.)"""
+    from bot.staff.charts import render_chart_pages
+
+    return render_chart_pages(data, questionnaire, zone=zone, limit=1)[0]

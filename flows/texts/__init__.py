@@ -1,0 +1,455 @@
+"""Everything the bot says to residents, in plain Dutch (B1) and English.
+
+Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
+residents or from questionnaire files is always shown as written, never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from flows.texts.admin import TEXTS_ADMIN
+from flows.texts.moderation import TEXTS_MODERATION
+from flows.texts.outcomes import TEXTS_OUTCOMES
+from flows.texts.privacy import TEXTS_PRIVACY
+
+Language = str
+DEFAULT_LANGUAGE = "nl"
+
+CATALOG: dict[str, dict[str, str]] = {
+    "welcome": {
+        "nl": (
+            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort de "
+            "gemeente wat jij vindt van plannen en regels in je buurt. Jouw mening telt: "
+            "jij merkt als inwoner het beste of beleid werkt.\n\n"
+            "<b>Wat we bewaren</b>\n"
+            "We bewaren je antwoorden zonder je naam of telefoonnummer. Je chatnummer en de "
+            "teksten die je zelf typt, wissen we {retention} dagen nadat een vragenlijst is "
+            "gesloten. Meer lees je met /privacy.\n\n"
+            "Doe je mee?"
+        ),
+        "en": (
+            "Hello! I am the survey bot of {municipality}. With short questionnaires the "
+            "municipality hears what you think of plans and rules in your neighbourhood. Your "
+            "opinion counts: as a resident you know best whether a policy works.\n\n"
+            "<b>What we store</b>\n"
+            "We keep your answers without your name or phone number. Your chat number and "
+            "written answers are deleted {retention} days after a questionnaire closes. "
+            "Read more with /privacy.\n\n"
+            "Will you take part?"
+        ),
+    },
+    "consent.yes": {"nl": "Ja, ik doe mee", "en": "Yes, I'll take part"},
+    "consent.no": {"nl": "Nee, liever niet", "en": "No, thanks"},
+    "consent.given": {
+        "nl": "Fijn dat je meedoet! Je kunt altijd stoppen met /stop.",
+        "en": "Great that you are taking part! You can always stop with /stop.",
+    },
+    "consent.already": {
+        "nl": "Je doet al mee.",
+        "en": "You are already taking part.",
+    },
+    "consent.refused": {
+        "nl": (
+            "Helemaal goed. We bewaren niets over jou. Wil je later toch meedoen? "
+            "Stuur dan /start. Met /privacy lees je hoe we met gegevens omgaan."
+        ),
+        "en": (
+            "That's fine. We store nothing about you. Changed your mind? Send /start. "
+            "Read how we handle data with /privacy."
+        ),
+    },
+    "consent.needed": {
+        "nl": "Eerst even dit: doe je mee? Kies hieronder.",
+        "en": "First things first: will you take part? Choose below.",
+    },
+    "pick": {
+        "nl": "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst.",
+        "en": "Which topic would you like to give your opinion on? Choose a questionnaire.",
+    },
+    "pick.none": {
+        "nl": "Er staan nu geen vragenlijsten open. Kijk later nog eens, of stuur /help.",
+        "en": "There are no open questionnaires right now. Check again later, or send /help.",
+    },
+    "pick.done_mark": {"nl": "✓ ", "en": "✓ "},
+    "intro": {
+        "nl": "<b>{title}</b>\n\n{intro}\n\nDeze vragenlijst heeft ongeveer {count} vragen.",
+        "en": "<b>{title}</b>\n\n{intro}\n\nThis questionnaire has about {count} questions.",
+    },
+    "progress": {"nl": "Vraag {number} van {total}", "en": "Question {number} of {total}"},
+    "previous_answer": {"nl": "Je gaf eerder: {answer}", "en": "Your earlier answer: {answer}"},
+    "hint.choice": {
+        "nl": "Tik op een knop, of typ het nummer van je keuze.",
+        "en": "Tap a button, or type the number of your choice.",
+    },
+    "hint.multi": {
+        "nl": (
+            "Kies één of meer antwoorden en tik dan op Klaar. Je kunt ook de nummers typen, "
+            "bijvoorbeeld: 1, 3"
+        ),
+        "en": (
+            "Choose one or more answers, then tap Done. You can also type the numbers, "
+            "for example: 1, 3"
+        ),
+    },
+    "hint.scale": {
+        "nl": "Tik op een cijfer, of typ een getal van {min} tot en met {max}.",
+        "en": "Tap a number, or type a number from {min} to {max}.",
+    },
+    "hint.yesno": {"nl": "Tik op Ja of Nee.", "en": "Tap Yes or No."},
+    "hint.text": {
+        "nl": "Typ je antwoord in een bericht (maximaal {max} tekens).",
+        "en": "Type your answer in a message (at most {max} characters).",
+    },
+    "hint.number": {
+        "nl": "Typ een getal van {min} tot en met {max}.",
+        "en": "Type a number from {min} to {max}.",
+    },
+    "hint.area": {
+        "nl": "Kies je wijk, of typ de 4 cijfers van je postcode.",
+        "en": "Choose your neighbourhood, or type the 4 digits of your postcode.",
+    },
+    "invalid.choice": {
+        "nl": (
+            "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met {max}."
+        ),
+        "en": "I don't know that answer. Tap a button or type a number from 1 to {max}.",
+    },
+    "invalid.multi": {
+        "nl": "Dat snap ik niet. Tik op de antwoorden, of typ nummers, bijvoorbeeld: 1, 3",
+        "en": "I don't understand. Tap the answers, or type numbers, for example: 1, 3",
+    },
+    "invalid.multi_min": {
+        "nl": "Kies er minstens {min}.",
+        "en": "Choose at least {min}.",
+    },
+    "invalid.multi_max": {
+        "nl": "Kies er hoogstens {max}.",
+        "en": "Choose at most {max}.",
+    },
+    "invalid.scale": {
+        "nl": "Typ een heel getal van {min} tot en met {max}, of tik op een knop.",
+        "en": "Type a whole number from {min} to {max}, or tap a button.",
+    },
+    "invalid.yesno": {
+        "nl": "Antwoord met ja of nee, of tik op een knop.",
+        "en": "Answer yes or no, or tap a button.",
+    },
+    "invalid.text_short": {
+        "nl": "Je antwoord is wat kort. Schrijf minstens {min} tekens.",
+        "en": "Your answer is a bit short. Write at least {min} characters.",
+    },
+    "invalid.text_long": {
+        "nl": (
+            "Je tekst is te lang: {length} tekens. Het mag maximaal {max} tekens zijn. "
+            "Maak het wat korter en stuur het opnieuw."
+        ),
+        "en": (
+            "Your text is too long: {length} characters. The limit is {max}. "
+            "Please shorten it and send it again."
+        ),
+    },
+    "invalid.number": {
+        "nl": "Typ een getal van {min} tot en met {max}.",
+        "en": "Type a number from {min} to {max}.",
+    },
+    "invalid.integer": {
+        "nl": "Typ een heel getal, zonder komma.",
+        "en": "Type a whole number, without decimals.",
+    },
+    "invalid.area": {
+        "nl": "Die wijk of postcode ken ik niet. Kies je wijk met een knop.",
+        "en": "I don't know that neighbourhood or postcode. Choose yours with a button.",
+    },
+    "invalid.not_optional": {
+        "nl": "Deze vraag kun je niet overslaan.",
+        "en": "You can't skip this question.",
+    },
+    "invalid.no_back": {
+        "nl": "Dit is de eerste vraag. Terug kan niet.",
+        "en": "This is the first question. You can't go back.",
+    },
+    "unsupported": {
+        "nl": "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen.",
+        "en": "Sorry, I can't use that. I only understand text and buttons.",
+    },
+    "edited": {
+        "nl": "Een aangepast bericht kan ik niet gebruiken. Wil je een antwoord veranderen? "
+        "Tik dan op « Vorige.",
+        "en": "I can't use an edited message. Want to change an answer? Tap « Back.",
+    },
+    "unknown_command": {
+        "nl": "Dat commando ken ik niet. Stuur /help voor uitleg.",
+        "en": "I don't know that command. Send /help for an explanation.",
+    },
+    "too_long": {
+        "nl": "Dat bericht is te lang voor deze vraag.",
+        "en": "That message is too long for this question.",
+    },
+    "stale": {
+        "nl": "Die knop hoort bij een oudere vraag. Hier is je vraag van nu.",
+        "en": "That button belongs to an older question. Here is your current question.",
+    },
+    "stale.short": {
+        "nl": "Die knop werkt niet meer.",
+        "en": "That button no longer works.",
+    },
+    "already_saved": {
+        "nl": "Je antwoord is al opgeslagen.",
+        "en": "Your answer has already been saved.",
+    },
+    "chosen": {"nl": "Je antwoord: {answer}", "en": "Your answer: {answer}"},
+    "went_back": {
+        "nl": "« Je ging terug naar de vorige vraag.",
+        "en": "« You went back to the previous question.",
+    },
+    "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
+    "button.skip": {"nl": "Sla over", "en": "Skip"},
+    "button.back": {"nl": "« Vorige", "en": "« Back"},
+    "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
+    "button.yes": {"nl": "Ja", "en": "Yes"},
+    "button.no": {"nl": "Nee", "en": "No"},
+    "finished": {
+        "nl": (
+            "<b>Klaar! Dank je wel voor je mening.</b>\n\n"
+            "Dit heb je geantwoord:\n{summary}\n\n"
+            "{outro}"
+        ),
+        "en": (
+            "<b>Done! Thank you for your opinion.</b>\n\n"
+            "This is what you answered:\n{summary}\n\n"
+            "{outro}"
+        ),
+    },
+    "finished.default_outro": {
+        "nl": (
+            "Wat gebeurt er nu? Ambtenaren lezen alle antwoorden samen, zonder namen. "
+            "Ze gebruiken ze om het beleid beter te maken. Je hoort later wat er mee is gedaan."
+        ),
+        "en": (
+            "What happens next? Civil servants read all answers together, without names. "
+            "They use them to improve the policy. You will hear later what was done with them."
+        ),
+    },
+    "finished.more": {
+        "nl": "Wil je nog een vragenlijst invullen? Stuur /vragenlijsten.",
+        "en": "Want to fill in another questionnaire? Send /questionnaires.",
+    },
+    "stopped": {
+        "nl": (
+            "Gestopt. Je antwoorden tot nu toe zijn bewaard. Kies deze vragenlijst later "
+            "opnieuw om verder te gaan."
+        ),
+        "en": (
+            "Stopped. Your answers so far are saved. Choose this questionnaire again later "
+            "to continue."
+        ),
+    },
+    "stop.nothing": {
+        "nl": (
+            "Je bent nu niet met een vragenlijst bezig. Stuur /vragenlijsten om er een te kiezen."
+        ),
+        "en": (
+            "You are not filling in a questionnaire right now. Send /questionnaires to pick one."
+        ),
+    },
+    "resume": {
+        "nl": "Welkom terug! We gaan verder waar je was gebleven.",
+        "en": "Welcome back! Let's continue where you left off.",
+    },
+    "expired": {
+        "nl": (
+            "Je was een tijd weg, dus je vorige vragenlijst is afgesloten. Je antwoorden "
+            "tot dan zijn bewaard. Kies een vragenlijst om opnieuw te beginnen."
+        ),
+        "en": (
+            "You were away for a while, so your previous questionnaire was closed. Your "
+            "answers until then are saved. Choose a questionnaire to start again."
+        ),
+    },
+    "revise": {
+        "nl": (
+            "Je hebt deze vragenlijst al ingevuld. Wil je je antwoorden aanpassen? "
+            "Je nieuwe antwoorden komen dan in de plaats van de oude."
+        ),
+        "en": (
+            "You already filled in this questionnaire. Do you want to change your answers? "
+            "Your new answers will then replace the old ones."
+        ),
+    },
+    "revise.yes": {"nl": "Ja, aanpassen", "en": "Yes, change them"},
+    "revise.no": {"nl": "Nee, laat maar", "en": "No, keep them"},
+    "revise.kept": {
+        "nl": "Prima, je antwoorden blijven zoals ze waren.",
+        "en": "Fine, your answers stay as they were.",
+    },
+    "closed": {
+        "nl": "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen.",
+        "en": "This questionnaire is closed. You can no longer fill it in.",
+    },
+    "unknown_questionnaire": {
+        "nl": "Die vragenlijst kan ik niet vinden. Hier zijn de vragenlijsten die open staan.",
+        "en": "I can't find that questionnaire. Here are the open questionnaires.",
+    },
+    "help": {
+        "nl": (
+            "<b>Zo werkt het</b>\n"
+            "Ik stel je korte vragen over onderwerpen in je buurt. Tik op een knop of typ je "
+            "antwoord.\n\n"
+            "/vragenlijsten – kies een vragenlijst\n"
+            "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
+            "/taal – kies Nederlands of Engels\n"
+            "/privacy – wat we bewaren en waarom\n"
+            "/mijngegevens – alles wat we over je bewaren\n"
+            "/vergeetmij – wis je gegevens\n"
+            "/help – deze uitleg"
+        ),
+        "en": (
+            "<b>How it works</b>\n"
+            "I ask you short questions about topics in your neighbourhood. Tap a button or "
+            "type your answer.\n\n"
+            "/questionnaires – choose a questionnaire\n"
+            "/stop – stop the questionnaire (your answers stay saved)\n"
+            "/language – choose Dutch or English\n"
+            "/privacy – what we store and why\n"
+            "/mijngegevens – everything we store about you\n"
+            "/vergeetmij – erase your data\n"
+            "/help – this explanation"
+        ),
+    },
+    "language.pick": {
+        "nl": "Welke taal wil je? / Which language do you prefer?",
+        "en": "Which language do you prefer? / Welke taal wil je?",
+    },
+    "language.set": {
+        "nl": "Ik praat nu Nederlands met je.",
+        "en": "I will speak English with you now.",
+    },
+    "privacy": {
+        "nl": (
+            "<b>Privacy</b>\n"
+            "<b>Wat we bewaren:</b> je antwoorden, de taal die je kiest en wanneer je "
+            "antwoordde. We bewaren geen naam, gebruikersnaam of telefoonnummer. Je antwoorden "
+            "staan onder een code, niet onder je Telegram-nummer. Om je een bericht te kunnen "
+            "sturen bewaren we je chatnummer apart.\n"
+            "<b>Waarom:</b> zodat de gemeente weet wat inwoners vinden van haar beleid.\n"
+            "<b>Hoe lang:</b> open antwoorden en je chatnummer worden {retention} dagen na het "
+            "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou. "
+            "Vroeg je om berichten (/instellingen)? Dan bewaren we je chatnummer tot je dat "
+            "uitzet.\n"
+            "<b>Wie het ziet:</b> ambtenaren zien alleen totalen en citaten zonder namen.\n"
+            "<b>Jouw rechten:</b> met /mijngegevens krijg je alles wat we over je bewaren. "
+            "Met /vergeetmij wissen we je gegevens en trek je je toestemming in. Met /stop "
+            "stop je met een vragenlijst. Vragen? Mail {contact}."
+        ),
+        "en": (
+            "<b>Privacy</b>\n"
+            "<b>What we store:</b> your answers, your language and when you answered. We do not "
+            "store your name, username or phone number. Your answers are filed under a code, not "
+            "under your Telegram number. To be able to message you we keep your chat number "
+            "separately.\n"
+            "<b>Why:</b> so the municipality knows what residents think of its policies.\n"
+            "<b>How long:</b> open answers and your chat number are deleted {retention} days "
+            "after a questionnaire closes. Numbers are kept, without a link to you. Asked "
+            "for messages (/instellingen)? Then we keep your chat number until you turn "
+            "them off.\n"
+            "<b>Who sees it:</b> civil servants only see totals and quotes without names.\n"
+            "<b>Your rights:</b> /mijngegevens sends you everything we store about you. "
+            "/vergeetmij erases your data and withdraws your consent. /stop stops a "
+            "questionnaire. Questions? Mail {contact}."
+        ),
+    },
+    "error": {
+        "nl": "Sorry, er ging iets mis aan onze kant. Probeer het zo nog eens.",
+        "en": "Sorry, something went wrong on our side. Please try again in a moment.",
+    },
+    "group.only_private": {
+        "nl": "Vragenlijsten invullen doe je in een privégesprek met mij.",
+        "en": "Questionnaires are answered in a private chat with me.",
+    },
+    "flood": {
+        "nl": (
+            "Rustig aan! Je stuurt veel berichten tegelijk. Wacht even en probeer het dan opnieuw."
+        ),
+        "en": "Easy there! You are sending many messages at once. Wait a moment and try again.",
+    },
+}
+
+
+def _merge(*parts: dict[str, dict[str, str]]) -> None:
+    """Add the texts of one feature (privacy, administration...) to the catalog."""
+    for part in parts:
+        clash = CATALOG.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"text keys defined twice: {sorted(clash)}")
+        CATALOG.update(part)
+
+
+_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION)
+
+# Commands, shown in Telegram's menu (setMyCommands) per language.
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nl": [
+        ("start", "Begin of kies een vragenlijst"),
+        ("vragenlijsten", "Kies een vragenlijst"),
+        ("stop", "Stop met de vragenlijst"),
+        ("resultaten", "Wat de gemeente met je mening deed"),
+        ("instellingen", "Berichten die je wilt krijgen"),
+        ("taal", "Kies je taal (Nederlands/English)"),
+        ("privacy", "Wat we bewaren en waarom"),
+        ("mijngegevens", "Bekijk alles wat we van je bewaren"),
+        ("vergeetmij", "Wis je gegevens"),
+        ("help", "Uitleg"),
+    ],
+    "en": [
+        ("start", "Start or choose a questionnaire"),
+        ("questionnaires", "Choose a questionnaire"),
+        ("stop", "Stop the questionnaire"),
+        ("resultaten", "What the municipality did with your opinion"),
+        ("instellingen", "Messages you want to receive"),
+        ("language", "Choose your language (Nederlands/English)"),
+        ("privacy", "What we store and why"),
+        ("mijngegevens", "See all data we keep about you"),
+        ("vergeetmij", "Erase your data"),
+        ("help", "How it works"),
+    ],
+}
+
+
+class Html(str):
+    """Text that is already safe Telegram HTML; :func:`t` passes it through unescaped."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """Escape any value for Telegram HTML (``<``, ``>`` and ``&``)."""
+    return value if isinstance(value, Html) else html.escape(str(value), quote=False)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(text: str) -> str:
+    """Telegram HTML as plain text (tags dropped, entities decoded): for a terminal, or a
+    callback answer, which takes no markup."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def language_of(code: str | None) -> Language:
+    """The language for a Telegram ``language_code``: English for ``en*``, else Dutch."""
+    return "en" if code and code.lower().startswith("en") else DEFAULT_LANGUAGE
+
+
+def t(language: Language, key: str, /, **params: object) -> Html:
+    """The text ``key`` in ``language`` with every parameter HTML-escaped."""
+    entry = CATALOG[key]
+    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return Html(template.format(**{k: escape(v) for k, v in params.items()}))
+
+
+def raw(language: Language, key: str, /) -> str:
+    """A catalog text without formatting, for button labels."""
+    entry = CATALOG[key]
+    return entry.get(language) or entry[DEFAULT_LANGUAGE]
