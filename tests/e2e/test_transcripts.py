@@ -16,75 +16,139 @@ input, notices come first, then edits, then new messages (the bot answers the bu
 edits in parallel, then sends). ``*.en.txt`` files are played by a resident whose Telegram
 is in English, the others by a Dutch one.
 
-The test replays the ``>`` and ``*`` lines and compares the whole conversation exactly.
-``UPDATE_TRANSCRIPTS=1 pytest tests/e2e/test_transcripts.py`` rewrites the files from the
-actual run (comments are kept); read the diff before committing it. A button that is not
-there shows up as a ``# NOT PRESSED: ...`` line in the comparison.
+Files in ``transcripts/staff/`` are played against the bot as the municipality runs it:
+administrator ``ADMIN`` of tests/e2e/test_admin.py, a digest group (``digest_chat_id``,
+no schedule), fast jobs, and a clock that starts at ``NOW`` and runs at the real pace, so
+dates and periods in the texts are the same on every run. They name their parties::
+
+    @admin          who acts and whose chat the lines below show, until the next @ line:
+                    admin, resident (a Dutch resident) or group (a member of the digest
+                    group typing there; the lines show the bot's messages in the group)
+
+Any transcript may also hold::
+
+    + fietsen.yaml                a document sent: that file from ``transcripts/files/``
+    < [photo]                     a photo, a document or other media the bot sent; its
+    < [document: mijngegevens.json]     caption on the further, indented lines (the file's
+                                  content is not shown)
+
+Output of one input that lands in several chats is shown chat by chat: the acting party's
+first, then the others in the order of their first ``@`` line, each under its ``@`` line.
+What happened before the first input, out of sight, is in ``BEFORE`` (by file name) and
+told in the file's header; e.g. ``staff/digest.txt`` starts after six residents answered.
+
+The test replays the ``>``, ``*`` and ``+`` lines and compares the whole conversation
+exactly. ``UPDATE_TRANSCRIPTS=1 pytest tests/e2e/test_transcripts.py`` rewrites the files
+from the actual run (comments are kept); read the diff before committing it. A button that
+is not there shows up as a ``# NOT PRESSED: ...`` line in the comparison.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser, SandboxEvent
+from sandbox.clients import UserClient
+from sandbox.fakeapi import BotMessage, FakeBotApi, SandboxEvent
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
+from tests.e2e.outcome_helpers import SCHOOL_THEME, Offset, seed
+from tests.e2e.test_admin import ADMIN, running
+from tests.e2e.test_digest import SIX, everyone
 
 HERE = Path(__file__).resolve().parent / "transcripts"
+STAFF = HERE / "staff"
+ATTACHMENTS = HERE / "files"
 UPDATE = os.environ.get("UPDATE_TRANSCRIPTS") == "1"
 FILES = sorted(HERE.glob("*.txt"))
+STAFF_FILES = sorted(STAFF.glob("*.txt"))
 _BUTTON_ROW = re.compile(r"^[<~] \[.*\]$")
+_MEDIA_KINDS = "photo|video|animation|audio|voice|video_note|sticker|location|contact|poll"
+_MEDIA = re.compile(rf"^[<~] \[(?:{_MEDIA_KINDS}|document: [^\]]+)\]$")
+_PARTY = re.compile(r"^@([a-z][a-z0-9-]*)$")
 _WAIT = 5.0  # seconds to wait for the expected output of one input before comparing
+
+# The staff transcripts' clock starts here (10:00 in Rivierstad) and runs: every date and
+# time in their texts is the same on every run, as long as one takes less than a minute.
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+RESIDENT = 7_000_001  # the staff transcripts' resident (/mijngegevens shows a code of it)
+GROUP = -7_000_002
+MEMBER = 7_000_003
+ROLES = ("admin", "resident", "group")
 
 
 @dataclass
 class Step:
-    """One input of the resident and the comments written above it."""
+    """One input and the comments written above it."""
 
-    kind: str  # ">" typed, "*" pressed
+    kind: str  # ">" typed, "*" pressed, "+" a file sent
     value: str
     comments: list[str] = field(default_factory=list)
     expected_output: int = 0  # notices, edits and messages in the file after this input
+    party: str = ""  # who gives it ("" in a resident's transcript without @ lines)
 
 
 @dataclass
 class Script:
     header: list[str]
     steps: list[Step]
+    parties: list[str] = field(default_factory=list)  # the @ names, in order of appearance
 
 
 def parse(text: str) -> Script:
     header: list[str] = []
     steps: list[Step] = []
     pending: list[str] = []
+    parties: list[str] = []
+    party = ""
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#"):
             (pending if steps else header).append(line)
-        elif line.startswith(("> ", "* ")):
-            steps.append(Step(line[0], line[2:], comments=pending))
+        elif match := _PARTY.match(line):
+            if steps and not parties:
+                raise ValueError(f"line {number}: the first @ line after the first input")
+            party = match.group(1)
+            if party not in parties:
+                parties.append(party)
+        elif line.startswith(("> ", "* ", "+ ")):
+            steps.append(Step(line[0], line[2:], comments=pending, party=party))
             pending = []
         elif line.startswith(("< ", "~ ", "! ")):
             if not steps:
                 raise ValueError(f"line {number}: bot output before the first input")
-            if not _BUTTON_ROW.match(line):
+            if _MEDIA.match(line) or not _BUTTON_ROW.match(line):
                 steps[-1].expected_output += 1
         elif line and not line.startswith("  "):
             raise ValueError(f"line {number}: unknown line {line!r}")
     # Comments between the header and the first input belong to the header.
     if pending:
         raise ValueError("comments after the last input")
-    return Script(header, steps)
+    return Script(header, steps, parties)
 
 
 def _block(marker: str, text: str) -> list[str]:
     first, *rest = text.split("\n")
     return [f"{marker} {first}".rstrip(), *(f"  {line}".rstrip() for line in rest)]
+
+
+def _body(message: BotMessage) -> str:
+    """A message's text; for a photo or document a placeholder, then its caption."""
+    if message.kind == "text":
+        return message.text
+    if message.kind == "document":
+        placeholder = f"[document: {message.document_name}]"
+    else:
+        placeholder = f"[{message.kind}]"
+    return placeholder + (f"\n{message.caption}" if message.caption else "")
 
 
 def _rows(marker: str, message: BotMessage) -> list[str]:
@@ -93,56 +157,90 @@ def _rows(marker: str, message: BotMessage) -> list[str]:
 
 @dataclass
 class Recorder:
-    """Everything the bot shows one resident, as transcript lines, in order."""
+    """Everything the bot shows the parties, as transcript lines, in order.
+
+    ``chats`` names each chat shown; a single unnamed ("") one is a resident's transcript
+    without ``@`` lines.
+    """
 
     fake: FakeBotApi
-    chat_id: int
+    chats: dict[int, str]
     lines: list[str] = field(default_factory=list)
     outputs: int = 0  # notices, edits and messages since the last input
-    _step: list[tuple[int, list[str]]] = field(default_factory=list)
-    _texts: dict[int, str] = field(default_factory=dict)
+    _party: str = ""  # the @ line in force at the end of ``lines``
+    _actor: int = 0  # the chat of the party giving the current input
+    _step: dict[int, list[tuple[int, list[str]]]] = field(default_factory=dict)
+    _texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.unsubscribe = self.fake.subscribe(self._on_event)
 
     def _on_event(self, event: SandboxEvent) -> None:
-        if event.chat_id != self.chat_id:
+        if event.chat_id not in self.chats:
             return
         message = event.message
         if event.kind == "message" and message is not None:
-            self._texts[message.message_id] = message.text
-            self._add(2, [*_block("<", message.text), *_rows("<", message)])
+            body = _body(message)
+            self._texts[event.chat_id, message.message_id] = body
+            self._add(event.chat_id, 2, [*_block("<", body), *_rows("<", message)])
         elif event.kind == "edited" and message is not None:
-            same = self._texts.get(message.message_id) == message.text
-            self._texts[message.message_id] = message.text
+            body = _body(message)
+            same = self._texts.get((event.chat_id, message.message_id)) == body
+            self._texts[event.chat_id, message.message_id] = body
             rows = _rows("~", message)
             if same:
                 head = ["~ (same text)" if rows else "~ (same text, buttons removed)"]
             else:
-                head = _block("~", message.text)
-            self._add(1, [*head, *rows])
+                head = _block("~", body)
+            self._add(event.chat_id, 1, [*head, *rows])
         elif event.kind == "callback_answered" and event.query is not None:
             answer = event.query.answer
             if answer is not None and answer.text:
-                self._add(0, [f"! {answer.text}"])
+                self._add(event.chat_id, 0, [f"! {answer.text}"])
+        self._changed.set()
 
-    def _add(self, rank: int, lines: list[str]) -> None:
-        self._step.append((rank, lines))
+    def _add(self, chat_id: int, rank: int, lines: list[str]) -> None:
+        self._step.setdefault(chat_id, []).append((rank, lines))
         self.outputs += 1
 
-    def begin(self, step: Step) -> None:
+    async def wait_for(self, condition: Callable[[], bool], within: float) -> None:
+        """Until ``condition()`` holds, re-checked at every event in the chats shown."""
+        deadline = time.monotonic() + within
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.1))
+
+    def _switch(self, party: str) -> None:
+        if party != self._party:
+            self.lines.append(f"@{party}")
+            self._party = party
+
+    def begin(self, step: Step, chat_id: int) -> None:
         self._flush()
         if self.lines:
             self.lines.append("")
         self.lines.extend(step.comments)
+        self._switch(step.party)
         self.lines.append(f"{step.kind} {step.value}")
+        self._actor = chat_id
         self.outputs = 0
 
     def _flush(self) -> None:
-        # A stable sort: the order within each kind is the order of arrival.
-        for _, lines in sorted(self._step, key=lambda item: item[0]):
-            self.lines.extend(lines)
-        self._step = []
+        # The acting party's chat first, then the others; within a chat a stable sort: the
+        # order within each kind is the order of arrival.
+        order = [self._actor, *(chat for chat in self.chats if chat != self._actor)]
+        for chat in order:
+            if chat not in self._step:
+                continue
+            self._switch(self.chats[chat])
+            for _, lines in sorted(self._step[chat], key=lambda item: item[0]):
+                self.lines.extend(lines)
+        self._step = {}
 
     def render(self, header: list[str]) -> str:
         self._flush()
@@ -150,7 +248,7 @@ class Recorder:
         return "\n".join([*header, *self.lines]) + "\n"
 
 
-async def _press(fake: FakeBotApi, user: FakeUser, label: str) -> str:
+async def _press(fake: FakeBotApi, user: UserClient, label: str) -> str:
     try:
         return await user.press(label)
     except AssertionError:  # perhaps the message with the button is still on its way
@@ -158,14 +256,28 @@ async def _press(fake: FakeBotApi, user: FakeUser, label: str) -> str:
         return await user.press(label)
 
 
-async def play(fake: FakeBotApi, user: FakeUser, script: Script) -> str:
-    """Replay the inputs; returns the conversation as it actually went."""
-    recorder = Recorder(fake, user.chat_id)
+async def _send_file(user: UserClient, name: str) -> None:
+    path = ATTACHMENTS / name
+    yaml = path.suffix.lower() in (".yaml", ".yml")
+    content = path.read_bytes()
+    await user.send_document(name, content, "application/x-yaml" if yaml else "text/plain")
+
+
+async def play(
+    fake: FakeBotApi, cast: dict[str, UserClient], script: Script, *, quiet: float = 0.15
+) -> str:
+    """Replay the inputs, each by its party in ``cast``; returns the conversation as it
+    actually went. ``quiet``: when rewriting, how long the bot must have been silent before
+    the next input (the output of an input is not known then)."""
+    recorder = Recorder(fake, {user.chat_id: name for name, user in cast.items()})
     for step in script.steps:
-        recorder.begin(step)
+        user = cast[step.party]
+        recorder.begin(step, user.chat_id)
         query_id: str | None = None
         if step.kind == ">":
             await user.send(step.value)
+        elif step.kind == "+":
+            await _send_file(user, step.value)
         else:
             try:
                 query_id = await _press(fake, user, step.value)
@@ -173,7 +285,7 @@ async def play(fake: FakeBotApi, user: FakeUser, script: Script) -> str:
                 recorder.lines.append(f"# NOT PRESSED: {str(err).splitlines()[0]}")
                 continue
         if UPDATE:
-            await fake.settle(quiet=0.15)
+            await fake.settle(quiet=quiet)
             continue
         wanted = step.expected_output
 
@@ -182,22 +294,73 @@ async def play(fake: FakeBotApi, user: FakeUser, script: Script) -> str:
             return answered and recorder.outputs >= wanted
 
         with contextlib.suppress(TimeoutError):  # the comparison shows what is missing
-            await user.wait_for(done, _WAIT)
-    await fake.settle()
+            await recorder.wait_for(done, _WAIT)
+    await fake.settle(quiet=quiet if UPDATE else 0.05)
     return recorder.render(script.header)
+
+
+def _compare(path: Path, actual: str, expected: str) -> None:
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert actual == expected, f"{path.name} differs; UPDATE_TRANSCRIPTS=1 rewrites it"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_transcript(fake: FakeBotApi, bot: BotRunner, path: Path) -> None:
     expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
     script = parse(expected)
+    assert not script.parties, "@ lines only in staff/ transcripts"
     language = "en" if path.name.endswith(".en.txt") else "nl"
     resident = fake.user(first_name="Sanne", language_code=language)
-    actual = await play(fake, resident, script)
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")  # noqa: ASYNC240
-        return
-    assert actual == expected, f"{path.name} differs; UPDATE_TRANSCRIPTS=1 rewrites it"
+    actual = await play(fake, {"": resident}, script)
+    _compare(path, actual, expected)
+
+
+# What happened before a staff transcript's first input, out of sight (by file stem).
+BEFORE: dict[str, Callable[[FakeBotApi, BotRunner], Awaitable[object]]] = {
+    # Six residents answered Afval ophalen, as in tests/e2e/test_digest.py.
+    "digest": lambda fake, _bot: everyone(fake, SIX),
+    # The resident wants invitations about Verkeersveiligheid (straight into the database).
+    "publiceren": lambda fake, bot: seed(
+        bot, fake, 1, invitations=[SCHOOL_THEME], first_id=RESIDENT
+    ),
+}
+
+
+@pytest.mark.parametrize("path", STAFF_FILES, ids=[p.stem for p in STAFF_FILES])
+async def test_staff_transcript(fake: FakeBotApi, database_url: str, path: Path) -> None:
+    expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
+    script = parse(expected)
+    unknown = set(script.parties) - set(ROLES)
+    assert script.parties and not unknown, f"@ lines name one of {ROLES}, not {unknown}"
+    group = fake.group(GROUP, title="Team participatie")
+    settings = {
+        "digest_chat_id": GROUP,
+        "digest_schedule": "off",
+        "jobs_interval": 0.5,
+        "broadcast_rate": 200,
+        "broadcast_chat_interval": 0.2,
+    }
+    clock = Offset()  # real time moved back to NOW: it runs, but the minute stays 10:00
+    clock.offset = NOW - datetime.now(UTC)
+    async with running(fake, database_url, clock, **settings) as runner:
+        roles: dict[str, Callable[[], UserClient]] = {
+            "admin": lambda: fake.user(ADMIN),
+            "resident": lambda: fake.user(RESIDENT, first_name="Sanne"),
+            "group": lambda: group.member(MEMBER, first_name="Ambtenaar"),
+        }
+        cast = {name: roles[name]() for name in script.parties}
+        before = BEFORE.get(path.stem)
+        if before is not None:
+            await before(fake, runner)
+            await fake.settle()
+        actual = await play(fake, cast, script, quiet=1.0)
+    _compare(path, actual, expected)
+
+
+def test_every_setup_has_its_transcript() -> None:
+    assert set(BEFORE) <= {p.stem for p in STAFF_FILES}
 
 
 def test_every_questionnaire_has_two_transcripts() -> None:
@@ -220,3 +383,21 @@ def test_parse_counts_outputs() -> None:
         ("*", "Ja", 3),
     ]
     assert script.steps[1].comments == ["# about the press"]
+    assert script.parties == []
+
+
+def test_parse_parties_files_and_media() -> None:
+    script = parse(
+        "# header\n@admin\n+ fietsen.yaml\n< Voorbeeld\n< [Publiceren]\n"
+        "# now the resident\n@resident\n> /mijngegevens\n< [document: mijngegevens.json]\n"
+        "  Alles wat we over je bewaren.\n< Dit bewaren we\n@admin\n< [photo]\n"
+    )
+    assert script.header == ["# header"]
+    assert script.parties == ["admin", "resident"]
+    assert [(s.party, s.kind, s.value, s.expected_output) for s in script.steps] == [
+        ("admin", "+", "fietsen.yaml", 1),
+        ("resident", ">", "/mijngegevens", 3),
+    ]
+    assert script.steps[1].comments == ["# now the resident"]
+    with pytest.raises(ValueError, match="the first @ line after the first input"):
+        parse("> /start\n@admin\n> /beheer\n")

@@ -133,7 +133,7 @@ async def test_a_resident_completes_a_questionnaire_over_the_webhook(
     expected = path.read_text(encoding="utf-8")
     language = "en" if name.endswith(".en.txt") else "nl"
     resident = fake.user(first_name="Sanne", language_code=language)
-    actual = await play(fake, resident, parse(expected))
+    actual = await play(fake, {"": resident}, parse(expected))
     assert actual == expected
     assert not fake.webhook_failures
     assert not any(c.method == "getUpdates" for c in fake.calls)
