@@ -23,20 +23,19 @@ from pydantic import (
     model_validator,
 )
 
+from flows.limits import BUTTON_LABEL_CHARS, CALLBACK_DATA_BYTES
+
 SCHEMA_VERSION = 1
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 
-# Telegram limits the questionnaire must respect (https://core.telegram.org/bots/api).
-MAX_MESSAGE_CHARS = 4096
-MAX_CALLBACK_DATA_BYTES = 64
 # Room in a message for the progress line, the end labels of a scale and the
 # confirmation added after an answer; a question text longer than this cannot be sent.
 MAX_QUESTION_CHARS = 3500
 MAX_INTRO_CHARS = 3000
-MAX_BUTTON_LABEL_CHARS = 64
+MAX_BUTTON_LABEL_CHARS = BUTTON_LABEL_CHARS
 # Buttons carry "<kind>:<8-char token>:<option id>", so option ids get what is left of 64 bytes.
 CALLBACK_OVERHEAD_BYTES = 11
-MAX_OPTION_ID_BYTES = MAX_CALLBACK_DATA_BYTES - CALLBACK_OVERHEAD_BYTES
+MAX_OPTION_ID_BYTES = CALLBACK_DATA_BYTES - CALLBACK_OVERHEAD_BYTES
 # "p:<questionnaire id>" starts a questionnaire from a button; deep links allow 64 characters.
 MAX_QUESTIONNAIRE_ID_CHARS = 40
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
+from bot.app.plugins import Command
+
 # The fake, the web chat and the bot are imported when the sandbox starts, so that
 # ``samenspraak --help`` (which adds this module's arguments) stays quick.
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from sandbox.web import WebChat
 
 __all__ = [
+    "COMMAND",
     "DEFAULT_DATABASE_URL",
     "SANDBOX_TOKEN",
     "Sandbox",
@@ -400,6 +403,16 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+#: ``samenspraak sandbox``, registered through the ``samenspraak.commands`` entry point
+#: (pyproject.toml): the bot never imports the sandbox.
+COMMAND = Command(
+    "sandbox",
+    help="try it in your browser: a local imitation of Telegram, no token needed",
+    add_arguments=add_arguments,
+    run=cmd_sandbox,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

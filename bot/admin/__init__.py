@@ -1,1 +1,2 @@
-"""Administrators in their private chat: questionnaires from upload to archive, moderation, exports."""
+"""Administrators in their private chat: questionnaires from upload to archive, moderation,
+exports."""

@@ -60,8 +60,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import metrics
 from bot.core.jobs import worker_name
+from bot.core.keyboards import from_json
 from bot.core.services import Services
-from bot.outcomes.views import keyboard
 from flows import outcomes as loop
 from flows.texts import t
 from storage import outbox
@@ -410,7 +410,7 @@ class OutboxSender:
                 row.chat_id,
                 content["text"],
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(content.get("buttons")),
+                reply_markup=from_json(content.get("buttons")),
             )
         except RetryAfter as error:
             seconds = _retry_after(error)

@@ -37,11 +37,11 @@ from telegram.ext import (
 
 from bot.core import jobs
 from bot.core.access import admin_only, is_admin
+from bot.core.keyboards import notice as plain
 from bot.core.services import Services
 from bot.outbox.sender import OutboxSender, describe
 from bot.outcomes import views as render
 from bot.outcomes.views import Keyboard, Setting
-from bot.resident.views import plain
 from flows import outcomes as loop
 from flows.machine import Flow
 from flows.texts import Html, Language, language_of, raw, t

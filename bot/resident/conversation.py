@@ -7,41 +7,35 @@ and a crash before the commit loses nothing that was confirmed.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, CallbackQuery, Message, Update, User
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram import Bot, CallbackQuery, Update, User
 from telegram.ext import ContextTypes
 
+from bot.core.callbacks import decode
+from bot.core.keyboards import notice
+from bot.core.recent import Recent
+from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.outcomes import handlers as outcomes
-from bot.resident import privacy
+from bot.resident import buttons, privacy
 from bot.resident import views as render
-from bot.resident.views import Keyboard
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
 from flows.schema import LANGUAGES, SLUG, TextQuestion
-from flows.texts import Html, Language, language_of, plain_text, t
+from flows.texts import Language, language_of, t
 from storage import repo
 from storage.privacy import erase_resident
 from storage.repo import ResidentInfo, SessionInfo
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-K = TypeVar("K")
-V = TypeVar("V")
 QUESTION_CACHE = 20_000
-#: Button kinds that answer the question in progress (see bot.resident.views).
-_ANSWER_KINDS = frozenset({"a", "t", "d", "s", "b"})
 
 
 class _Unread(enum.Enum):
@@ -53,121 +47,19 @@ class _Unread(enum.Enum):
 UNREAD = _Unread.UNREAD
 
 
-class Recent(Generic[K, V]):
-    """A dict that forgets its oldest entries beyond ``size``."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def pop(self, key: K, default: V | None = None) -> V | None:
-        return self._items.pop(key, default)
-
-    def get(self, key: K) -> V | None:
-        return self._items.get(key)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-#: What the bot last put on a message: fingerprints of its text and of its buttons (0: no
-#: buttons); ``None`` where not known (a message edited by id only, or before a restart).
-Shown = tuple[int | None, int | None]
-
-
-def _buttons(keyboard: Keyboard | None) -> int:
-    return hash(keyboard) if keyboard is not None and keyboard.inline_keyboard else 0
-
-
-class Screen:
-    """What the bot last showed on its recent messages (at most ``size``), so that it never
-    asks Telegram for an edit that changes nothing: Telegram refuses those ("message is not
-    modified"). That happens when a resident presses a button on an older copy of a question,
-    or presses twice before the first edit arrived."""
-
-    def __init__(self, size: int) -> None:
-        self._shown: Recent[tuple[int, int], Shown] = Recent(size)
-
-    def remember(
-        self, chat_id: int, message_id: int, text: str | None, keyboard: Keyboard | None
-    ) -> None:
-        known = self._shown.get((chat_id, message_id))
-        text_print = hash(text) if text is not None else (known[0] if known else None)
-        self._shown.put((chat_id, message_id), (text_print, _buttons(keyboard)))
-
-    def unchanged(
-        self,
-        chat_id: int,
-        message: Message | None,
-        message_id: int,
-        text: str | None,
-        keyboard: Keyboard | None,
-    ) -> bool:
-        """Whether showing ``text`` (None: keep it) and ``keyboard`` would change nothing. Without
-        a memory of the message, the pressed message's copy in the update tells."""
-        known_text, known_buttons = self._shown.get((chat_id, message_id)) or (None, None)
-        if known_buttons is not None:
-            same_buttons = known_buttons == _buttons(keyboard)
-        elif message is not None:
-            same_buttons = _buttons(message.reply_markup) == _buttons(keyboard)
-        else:
-            return False
-        if text is None or not same_buttons:
-            return same_buttons
-        if known_text is not None:
-            return known_text == hash(text)
-        return message is not None and message.text == plain_text(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    text: Html
-    keyboard: Keyboard | None = None
-    session_id: int | None = None  # set on a question: remember its message id
-    question_id: str | None = None  # ... and which question it asks
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Change a message: the one a button was pressed on, or ``message_id``."""
-
-    text: Html | None
-    keyboard: Keyboard | None = None
-    message_id: int | None = None
-
-
-@dataclass
-class Reply:
-    """What to tell the resident once the unit of work is committed."""
-
-    messages: list[Send]
-    edit: Edit | None = None
-    notice: str | None = None  # short text on the pressed button (answerCallbackQuery)
-
-    def then(self, *messages: Send) -> Reply:
-        self.messages.extend(messages)
-        return self
-
-
 #: What ``_simple`` runs: the unit of work, the resident, their questionnaire in progress.
 Action = Callable[[AsyncSession, ResidentInfo, SessionInfo | None], Awaitable[Reply]]
 
 
 class ResidentHandlers:
-    """Every callback for residents. Registered in :func:`bot.app.application.build_application`."""
+    """Every callback for residents (registered in :mod:`bot.app.application`)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
         # The last question message per session, so that a typed answer can update it.
         # Memory stays bounded; after a restart an old message simply keeps its buttons.
         self._questions: Recent[int, tuple[int, str]] = Recent(QUESTION_CACHE)
-        self._screen = Screen(QUESTION_CACHE)
+        self._postman = Postman(QUESTION_CACHE)
         self.catalog = services.catalog
         self.settings = services.settings
 
@@ -290,26 +182,25 @@ class ResidentHandlers:
                 await query.answer()
 
     async def _button(self, query: CallbackQuery) -> Reply:
-        data = query.data or ""
-        kind, _, rest = data.partition(":")
+        pressed = decode(query.data)
         user = query.from_user
         async with self.services.sessions.begin() as db:
-            if kind in _ANSWER_KINDS:  # the resident and their questionnaire in one query
+            if isinstance(pressed, buttons.OnQuestion):  # resident and questionnaire at once
                 found = await repo.find_resident_in_session(db, self._pseudonym(user))
                 if found is None or not found[0].consented:
                     return self._welcome(user, None)
-                return await self._answer_button(db, *found, query, kind, rest)
+                return await self._answer_button(db, *found, pressed)
             resident = await self._resident(db, user)
-            if kind == "c":
-                return await self._consent(db, user, resident, query, rest)
-            if kind == "l":
-                return await self._set_language(db, resident, user, rest)
+            if isinstance(pressed, buttons.Consent):
+                return await self._consent(db, user, resident, query, pressed)
+            if isinstance(pressed, buttons.ChooseLanguage):
+                return await self._set_language(db, resident, user, pressed.code)
             if resident is None or not resident.consented:
                 return self._welcome(user, None)
-            if kind == "p":
-                return await self._open(db, resident, rest)
-            if kind == "r":
-                return await self._revise(db, resident, rest)
+            if isinstance(pressed, buttons.Pick):
+                return await self._open(db, resident, pressed.questionnaire_id)
+            if isinstance(pressed, buttons.Revise):
+                return await self._revise(db, resident, pressed)
         return Reply([], notice=t(resident.language, "stale.short"))
 
     async def _consent(
@@ -318,15 +209,14 @@ class ResidentHandlers:
         user: User,
         existing: ResidentInfo | None,
         query: CallbackQuery,
-        rest: str,
+        pressed: buttons.Consent,
     ) -> Reply:
         language = language_of(user.language_code)
         if existing is not None:
             language = existing.language
-        answer, _, rest = rest.partition(":")
-        then, _, chosen = rest.partition(":")
-        if chosen in LANGUAGES:  # picked with /taal before consenting
-            language = chosen
+        answer, then = pressed.answer, pressed.then
+        if pressed.language in LANGUAGES:  # picked with /taal before consenting
+            language = pressed.language
         edit = Edit(None, None)  # take the consent buttons away
         if answer == "n":
             if existing is not None and existing.consented:
@@ -376,8 +266,10 @@ class ResidentHandlers:
             reply.then(self._question(flow, session, code))
         return reply
 
-    async def _revise(self, db: AsyncSession, resident: ResidentInfo, rest: str) -> Reply:
-        questionnaire_id, _, answer = rest.partition(":")
+    async def _revise(
+        self, db: AsyncSession, resident: ResidentInfo, pressed: buttons.Revise
+    ) -> Reply:
+        questionnaire_id, answer = pressed.questionnaire_id, pressed.answer
         language = resident.language
         flow = self.catalog.current(questionnaire_id)
         if answer == "n":
@@ -410,12 +302,10 @@ class ResidentHandlers:
         db: AsyncSession,
         resident: ResidentInfo,
         active: SessionInfo | None,
-        query: CallbackQuery,
-        kind: str,
-        rest: str,
+        pressed: buttons.OnQuestion,
     ) -> Reply:
         language = resident.language
-        token, _, value = rest.partition(":")
+        token = pressed.token
         reply = Reply([])
         session = await self._active(db, resident, reply, active)
         flow = self._flow(session) if session else None
@@ -426,21 +316,21 @@ class ResidentHandlers:
         if token != tokens.button_token(session.id, session.state.current):
             if any(token == tokens.button_token(session.id, q) for q in session.state.path):
                 return Reply([], notice=t(language, "already_saved"))
-            if kind == "b":  # « Vorige of a question left behind (a double tap): no-op
+            if isinstance(pressed, buttons.Back):  # « Vorige on a question left behind
                 return Reply([], notice=t(language, "stale.short"))
             return Reply(
                 [Send(t(language, "stale")), self._question(flow, session, language)],
                 notice=t(language, "stale.short"),
             )
         given: Input
-        match kind:
-            case "a":
+        match pressed:
+            case buttons.Answer(value=value):
                 given = engine.Pick(value)
-            case "t":
-                given = engine.Toggle(value)
-            case "d":
+            case buttons.Toggle(option=option):
+                given = engine.Toggle(option)
+            case buttons.Done():
                 given = engine.Confirm()
-            case "s":
+            case buttons.Skip():
                 given = engine.Skip()
             case _:
                 given = engine.Back()
@@ -485,7 +375,7 @@ class ResidentHandlers:
         outcome = engine.apply(flow, session.state, given, language)
         if outcome.problem is not None:
             if pressed:
-                return Reply([], notice=render.plain(outcome.problem))
+                return Reply([], notice=notice(outcome.problem))
             return Reply([Send(outcome.problem), self._question(flow, session, language)])
         if outcome.changed:
             accepted = outcome.accepted
@@ -520,7 +410,7 @@ class ResidentHandlers:
         # its buttons: the pressed message, or, for a typed answer, the last question sent.
         # Only if this process sent the question being answered: with several workers
         # another one may have sent a later question since, and this entry is stale.
-        last = self._questions.pop(session.id, None)
+        last = self._questions.pop(session.id)
         message_id = last[0] if last is not None and last[1] == session.state.current else None
         if pressed or message_id is not None:
             target = None if pressed else message_id
@@ -528,7 +418,7 @@ class ResidentHandlers:
                 text = render.answered_text(before, outcome.accepted[1], language)
             else:
                 text = render.went_back_text(before, language)
-            reply.edit = Edit(text, message_id=target)
+            reply.edit = Edit(text, message_id=target, failing="raise" if pressed else "ignore")
         if outcome.accepted is not None:
             log.info(
                 "resident %s answered %s/%s",
@@ -598,8 +488,7 @@ class ResidentHandlers:
         return Send(
             render.question_text(prompt, language),
             render.question_keyboard(prompt, token, language),
-            session_id=session.id,
-            question_id=session.state.current,
+            tag=(session.id, session.state.current),
         )
 
     def _welcome(
@@ -699,51 +588,8 @@ class ResidentHandlers:
     async def _deliver(
         self, bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
     ) -> None:
-        """Talk to Telegram after the commit: button answer and edit first, then messages."""
-        first: list[Awaitable[object]] = []
-        if query is not None:
-            first.append(query.answer(text=reply.notice))
-        edit = reply.edit
-        if edit is not None and edit.message_id is not None:
-            first.append(self._edit_earlier(bot, chat_id, edit))
-        elif edit is not None and query is not None and isinstance(query.message, Message):
-            message = query.message
-            if not self._screen.unchanged(chat_id, message, message.id, edit.text, edit.keyboard):
-                first.append(self._edit(bot, chat_id, message.id, edit))
-        if first:
-            await asyncio.gather(*first)
-        for send in reply.messages:
-            sent = await bot.send_message(
-                chat_id, send.text, parse_mode=ParseMode.HTML, reply_markup=send.keyboard
-            )
-            if send.keyboard is not None:
-                self._screen.remember(chat_id, sent.message_id, send.text, send.keyboard)
-            if send.session_id is not None:
-                self._questions.put(send.session_id, (sent.message_id, send.question_id or ""))
-
-    async def _edit(self, bot: Bot, chat_id: int, message_id: int, edit: Edit) -> None:
-        """Change a message the resident pressed a button on: its text and buttons, or only
-        its buttons (``edit.text`` None)."""
-        if edit.text is not None:
-            await bot.edit_message_text(
-                edit.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=edit.keyboard,
-            )
-        else:
-            await bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=message_id, reply_markup=edit.keyboard
-            )
-        self._screen.remember(chat_id, message_id, edit.text, edit.keyboard)
-
-    async def _edit_earlier(self, bot: Bot, chat_id: int, edit: Edit) -> None:
-        """Show a typed answer on the question message. Cosmetic: a failure is only logged."""
-        assert edit.message_id is not None
-        if self._screen.unchanged(chat_id, None, edit.message_id, edit.text, edit.keyboard):
-            return
-        try:
-            await self._edit(bot, chat_id, edit.message_id, edit)
-        except TelegramError as exc:
-            log.info("could not update an earlier question message: %s", exc)
+        """Talk to Telegram after the commit; remember which message asks which question."""
+        sent = await self._postman.deliver(bot, chat_id, reply, query)
+        for tag, message in sent.items():
+            session_id, question_id = cast(tuple[int, str], tag)
+            self._questions.put(session_id, (message.message_id, question_id))

@@ -1,6 +1,6 @@
 """Residents' rights: /mijngegevens (access), /vergeetmij (erasure, also withdrawing
-consent) and the retention job. Registered by :func:`bot.app.application.build_application` before the
-resident conversation.
+consent) and the retention job. Registered in :mod:`bot.app.application` before the resident
+conversation.
 
 The erase buttons carry ``vm:<y|n>:<token>``; the token is a keyed hash of the resident
 record (its id and when it was made) and pseudonym of whoever got the question, so a button

@@ -1,25 +1,6 @@
-"""Flow steps to Telegram HTML and inline keyboards. Presentation only.
+"""Flow steps to Telegram HTML and inline keyboards for residents. Presentation only.
 
-Button data (at most 64 bytes, see ``flows.schema.CALLBACK_OVERHEAD_BYTES``):
-
-=================  ===================================================
-``c:y[:<qid>[:<lang>]]``  consent yes (optionally then start a questionnaire; in the
-                   language chosen with /taal before consenting)
-``c:n[::<lang>]``  consent no
-``l:<lang>``       language
-``p:<qid>``        pick a questionnaire
-``r:<qid>:y|n``    revise an earlier complete response, or not
-``a:<tok>:<val>``  answer a closed question
-``t:<tok>:<opt>``  toggle an option of a multi question
-``d:<tok>``        done with a multi question
-``s:<tok>``        skip
-``b:<tok>``        back
-=================  ===================================================
-
-Opt-ins, effect checks and the administrators' outcome buttons (``sub:``, ``eff:``,
-``inv:``, ``tk:``, ``efs:``) are listed in :mod:`bot.outcomes.views`.
-
-``<tok>`` binds the button to one session and question (see ``Pseudonyms.button_token``).
+The buttons' data are the typed values of :mod:`bot.resident.buttons`.
 """
 
 from __future__ import annotations
@@ -28,6 +9,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.keyboards import Keyboard, button, rows
+from bot.resident import buttons
 from flows.engine import Prompt, answer_label, hint
 from flows.machine import Flow
 from flows.schema import (
@@ -38,17 +21,7 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, escape, plain_text, raw, t
-
-Keyboard = InlineKeyboardMarkup
-
-
-def _button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
-
-
-def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+from flows.texts import Html, Language, escape, raw, t
 
 
 def question_text(prompt: Prompt, language: Language) -> Html:
@@ -98,15 +71,15 @@ def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
 
 def question_keyboard(prompt: Prompt, token: str, language: Language) -> Keyboard | None:
     question = prompt.question
-    rows = _answer_rows(question, prompt, token, language)
+    lines = _answer_rows(question, prompt, token, language)
     footer = []
     if prompt.can_back:
-        footer.append(_button(raw(language, "button.back"), f"b:{token}"))
+        footer.append(button(raw(language, "button.back"), buttons.Back(token)))
     if question.optional:
-        footer.append(_button(raw(language, "button.skip"), f"s:{token}"))
+        footer.append(button(raw(language, "button.skip"), buttons.Skip(token)))
     if footer:
-        rows.append(footer)
-    return InlineKeyboardMarkup(rows) if rows else None
+        lines.append(footer)
+    return InlineKeyboardMarkup(lines) if lines else None
 
 
 def _answer_rows(
@@ -115,38 +88,43 @@ def _answer_rows(
     match question:
         case ChoiceQuestion():
             return [
-                [_button(f"{i}. {o.label.get(language)}", f"a:{token}:{o.id}")]
+                [button(f"{i}. {o.label.get(language)}", buttons.Answer(token, o.id))]
                 for i, o in enumerate(question.options, 1)
             ]
         case MultiQuestion():
             # Numbered like a choice question's buttons: the hint says "1, 3" may be typed.
-            rows = [
+            lines = [
                 [
-                    _button(
+                    button(
                         ("✅ " if o.id in prompt.selected else "▫️ ")
                         + f"{i}. {o.label.get(language)}",
-                        f"t:{token}:{o.id}",
+                        buttons.Toggle(token, o.id),
                     )
                 ]
                 for i, o in enumerate(question.options, 1)
             ]
-            rows.append([_button(raw(language, "button.done"), f"d:{token}")])
-            return rows
+            lines.append([button(raw(language, "button.done"), buttons.Done(token))])
+            return lines
         case ScaleQuestion():
             numbers = [
-                _button(str(n), f"a:{token}:{n}") for n in range(question.min, question.max + 1)
+                button(str(n), buttons.Answer(token, str(n)))
+                for n in range(question.min, question.max + 1)
             ]
-            return _rows(numbers, 6 if len(numbers) > 6 else len(numbers))
+            return rows(numbers, 6 if len(numbers) > 6 else len(numbers))
         case YesNoQuestion():
             return [
                 [
-                    _button(raw(language, "button.yes"), f"a:{token}:yes"),
-                    _button(raw(language, "button.no"), f"a:{token}:no"),
+                    button(raw(language, "button.yes"), buttons.Answer(token, "yes")),
+                    button(raw(language, "button.no"), buttons.Answer(token, "no")),
                 ]
             ]
         case AreaQuestion():
-            return _rows(
-                [_button(a.label.get(language), f"a:{token}:{a.id}") for a in question.areas], 2
+            return rows(
+                [
+                    button(a.label.get(language), buttons.Answer(token, a.id))
+                    for a in question.areas
+                ],
+                2,
             )
     return []
 
@@ -183,12 +161,12 @@ def consent_keyboard(
 ) -> Keyboard:
     """Yes/no to taking part. ``chosen``: the resident picked ``language`` with /taal
     before consenting; the buttons carry it, as nothing is stored before consent."""
-    suffix = f":{language}" if chosen else ""
+    carried = language if chosen else ""
     return InlineKeyboardMarkup(
         [
             [
-                _button(raw(language, "consent.yes"), f"c:y:{then or ''}{suffix}".rstrip(":")),
-                _button(raw(language, "consent.no"), f"c:n:{suffix}".rstrip(":")),
+                button(raw(language, "consent.yes"), buttons.Consent("y", then or "", carried)),
+                button(raw(language, "consent.no"), buttons.Consent("n", "", carried)),
             ]
         ]
     )
@@ -199,10 +177,10 @@ def pick_keyboard(flows: Sequence[Flow], done: set[str], language: Language) -> 
     return InlineKeyboardMarkup(
         [
             [
-                _button(
+                button(
                     (mark if f.questionnaire.id in done else "")
                     + f.questionnaire.title.get(language),
-                    f"p:{f.questionnaire.id}",
+                    buttons.Pick(f.questionnaire.id),
                 )
             ]
             for f in flows
@@ -214,17 +192,19 @@ def revise_keyboard(questionnaire_id: str, language: Language) -> Keyboard:
     return InlineKeyboardMarkup(
         [
             [
-                _button(raw(language, "revise.yes"), f"r:{questionnaire_id}:y"),
-                _button(raw(language, "revise.no"), f"r:{questionnaire_id}:n"),
+                button(raw(language, "revise.yes"), buttons.Revise(questionnaire_id, "y")),
+                button(raw(language, "revise.no"), buttons.Revise(questionnaire_id, "n")),
             ]
         ]
     )
 
 
 def language_keyboard() -> Keyboard:
-    return InlineKeyboardMarkup([[_button("Nederlands", "l:nl"), _button("English", "l:en")]])
-
-
-def plain(text: str) -> str:
-    """Telegram HTML to plain text for a callback answer (no markup, at most 200 chars)."""
-    return plain_text(text)[:200]
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("Nederlands", buttons.ChooseLanguage("nl")),
+                button("English", buttons.ChooseLanguage("en")),
+            ]
+        ]
+    )

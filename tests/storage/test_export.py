@@ -188,7 +188,7 @@ async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str)
     assert {r.pseudonym for r in rows} == {None}
 
 
-# --- the files: bot.admin.export ---------------------------------------------------------------------
+# --- the files: bot.admin.export -------------------------------------------------------------
 
 
 def test_an_unfinished_response_exports_the_answers_on_its_branch() -> None:
