@@ -34,6 +34,7 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import Html, escape
+from flows.texts.formats import day, number, percent, short_title
 
 # --- Limits -----------------------------------------------------------------------------------
 
@@ -548,18 +549,6 @@ DIMENSION_LABELS = {
     Dimension.BESTUUR.value: "Bestuur",
 }
 KIND_TITLES = {"scheduled": "Overzicht", "on_demand": "Tussenstand", "final": "Eindoverzicht"}
-_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-
-
-def short_title(text: str, limit: int = 90) -> str:
-    """A question as a heading: its first sentence, cut at a word when still too long."""
-    text = " ".join(text.split())
-    first = re.match(r"(.+?[?.!])(?:\s|$)", text)
-    title = first.group(1) if first else text
-    if len(title) <= limit:
-        return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
-    return cut.rstrip(",;:") + "…"
 
 
 def option_label(question: AnyQuestion, key: str, merged: int = 0) -> str:
@@ -589,24 +578,9 @@ def rows_of(question: AnyQuestion, distribution: Distribution) -> list[tuple[str
     ]
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """Dutch notation: 1.234,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
 def answers_text(count: int) -> str:
     """``1 antwoord``, ``12 antwoorden``."""
     return f"{number(count)} antwoord" if count == 1 else f"{number(count)} antwoorden"
-
-
-def percent(share: float) -> str:
-    return f"{round(share * 100)}%"
-
-
-def day(moment: datetime, zone: tzinfo = UTC) -> str:
-    local = moment.astimezone(zone)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
 def period_text(since: datetime, until: datetime, zone: tzinfo = UTC) -> str:

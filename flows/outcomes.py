@@ -6,9 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import datetime, tzinfo
-
-from flows.texts import Language
 
 # What the municipality did with a questionnaire's results, in order. The values are
 # stored in ``questionnaires.outcome_status`` and ``outcomes.status``.
@@ -28,17 +25,6 @@ EFFECT_WEEKS: tuple[int, ...] = (4, 8, 12)
 MAX_TOPIC_CHARS = 40  # subscriptions.topic
 MAX_OUTCOME_CHARS = 3000  # room in one message for the title, status and footer
 
-_MONTHS = {
-    "nl": [
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ],
-    "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ],
-}  # fmt: skip
-
 
 def theme_slug(theme_nl: str) -> str:
     """A stable topic for invitations on a theme, from its Dutch name.
@@ -53,24 +39,3 @@ def theme_slug(theme_nl: str) -> str:
     if not slug:
         slug = "thema-" + hashlib.sha256(theme_nl.encode()).hexdigest()[:10]
     return slug
-
-
-def number(value: int) -> str:
-    """A whole number with Dutch thousands separators: ``10.000``."""
-    return f"{value:,}".replace(",", ".")
-
-
-def date(value: datetime, language: Language, zone: tzinfo) -> str:
-    """``12 januari 2027`` (or ``12 January 2027``) in the municipality's time zone."""
-    local = value.astimezone(zone)
-    months = _MONTHS.get(language, _MONTHS["nl"])
-    return f"{local.day} {months[local.month - 1]} {local.year}"
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word with an ellipsis when too long."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(None, 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip() + "…"

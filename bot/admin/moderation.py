@@ -19,11 +19,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from analysis.digest import day, short_title
 from bot.core.access import admin_only, is_admin
 from bot.core.services import Services
 from flows.schema import TextQuestion
 from flows.texts import Html, language_of, plain_text, raw, t
+from flows.texts.formats import day, short_title
 from storage import audit
 from storage import moderation as store
 

@@ -29,12 +29,11 @@ from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from analysis import digest
 from flows.engine import availability
 from flows.loader import Problem
 from flows.machine import Flow
 from flows.schema import END, Condition, Questionnaire, Rule
-from flows.texts import Html, Language, escape, raw, t
+from flows.texts import Html, Language, escape, formats, raw, t
 from storage import admin as store
 from storage.admin import QuestionnaireState, Refused
 
@@ -55,7 +54,7 @@ def when(moment: datetime | None, zone: tzinfo, language: Language) -> str:
         return raw(language, "admin.detail.none")
     local = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     local = local.astimezone(zone)
-    return f"{digest.day(local, zone)} {local:%H:%M}"
+    return f"{formats.day(local, zone)} {local:%H:%M}"
 
 
 # --- uploads ----------------------------------------------------------------------------------

@@ -62,8 +62,7 @@ from bot.core import metrics
 from bot.core.jobs import worker_name
 from bot.core.keyboards import from_json
 from bot.core.services import Services
-from flows import outcomes as loop
-from flows.texts import t
+from flows.texts import formats, t
 from storage import outbox
 from storage.outbox import BroadcastInfo, Claimed, Progress
 
@@ -182,8 +181,8 @@ def describe(progress: Progress, kind: str, title: str) -> str:
             "nl",
             "verzending.progress",
             what=what,
-            sent=loop.number(progress.sent),
-            total=loop.number(progress.total),
+            sent=formats.number(progress.sent),
+            total=formats.number(progress.total),
         )
     if progress.total == 0:
         return t("nl", "verzending.nobody", what=what)
@@ -191,13 +190,13 @@ def describe(progress: Progress, kind: str, title: str) -> str:
         "nl",
         "verzending.done",
         what=what,
-        total=loop.number(progress.total),
-        sent=loop.number(progress.sent),
-        unreachable=loop.number(progress.unreachable),
-        failed=loop.number(progress.failed),
+        total=formats.number(progress.total),
+        sent=formats.number(progress.sent),
+        unreachable=formats.number(progress.unreachable),
+        failed=formats.number(progress.failed),
     )
     if progress.interrupted:
-        text += t("nl", "verzending.interrupted", count=loop.number(progress.interrupted))
+        text += t("nl", "verzending.interrupted", count=formats.number(progress.interrupted))
     return text
 
 

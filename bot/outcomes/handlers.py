@@ -44,7 +44,7 @@ from bot.outcomes import views as render
 from bot.outcomes.views import Keyboard, Setting
 from flows import outcomes as loop
 from flows.machine import Flow
-from flows.texts import Html, Language, language_of, raw, t
+from flows.texts import Html, Language, formats, language_of, raw, t
 from storage import audit, repo
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -151,7 +151,7 @@ async def offer_invitation(
     count = len(recipients)
     await bot.send_message(
         chat_id,
-        t("nl", "uitnodiging.offer", count=loop.number(count), theme=theme, title=title),
+        t("nl", "uitnodiging.offer", count=formats.number(count), theme=theme, title=title),
         parse_mode=ParseMode.HTML,
         reply_markup=render.invitation_offer_keyboard(
             questionnaire_id, questionnaire.version, count
@@ -424,7 +424,7 @@ class Outcomes:
                     t(
                         language,
                         "resultaten.item",
-                        date=loop.date(outcome.created_at, language, zone),
+                        date=formats.date(outcome.created_at, language, zone),
                         status=render.status_label(outcome.status, language),
                         message=message,
                     )
@@ -749,8 +749,8 @@ class Outcomes:
             text = t(
                 "nl",
                 "terugkoppeling.confirm",
-                count=loop.number(len(recipients)),
-                english=loop.number(in_english),
+                count=formats.number(len(recipients)),
+                english=formats.number(in_english),
                 status=status,
             )
         else:
@@ -983,7 +983,7 @@ class Outcomes:
                 text = t(
                     "nl",
                     "effectmeting.planned",
-                    date=loop.date(due, "nl", self.services.settings.zone),
+                    date=formats.date(due, "nl", self.services.settings.zone),
                 )
         self._handled.remember(key)
         await _edit(message, text)
@@ -1024,7 +1024,7 @@ class Outcomes:
                         )
                     payload[language] = {
                         "text": render.effect_text(
-                            title.get(language), loop.shorten(told, EXCERPT_CHARS), language
+                            title.get(language), formats.shorten(told, EXCERPT_CHARS), language
                         ),
                         "buttons": render.effect_buttons(check.id, None, language),
                     }

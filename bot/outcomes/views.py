@@ -28,7 +28,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows import outcomes as loop
-from flows.texts import Html, Language, raw, t
+from flows.texts import Html, Language, formats, raw, t
 
 Keyboard = InlineKeyboardMarkup
 JsonRows = list[list[dict[str, str]]]
@@ -174,7 +174,7 @@ def invitation_offer_keyboard(questionnaire_id: str, version: int, count: int) -
         [
             [
                 _button(
-                    raw("nl", "uitnodiging.yes").format(count=loop.number(count)),
+                    raw("nl", "uitnodiging.yes").format(count=formats.number(count)),
                     f"inv:y:{questionnaire_id}:{version}",
                 ),
                 _button(raw("nl", "uitnodiging.no"), f"inv:n:{questionnaire_id}"),

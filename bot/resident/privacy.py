@@ -31,7 +31,7 @@ from bot.core import jobs
 from bot.core.services import Services
 from flows.engine import answer_label
 from flows.schema import END, Questionnaire, TextQuestion
-from flows.texts import CATALOG, Html, Language, language_of, plain_text, raw, t
+from flows.texts import CATALOG, Html, Language, formats, language_of, plain_text, raw, t
 from storage import repo
 from storage.models import Resident
 from storage.privacy import (
@@ -50,16 +50,6 @@ PREFIX = "vm"  # callback data: vm:y:<token> (erase) or vm:n:<token> (keep)
 PATTERN = rf"^{PREFIX}:"
 MYDATA_COMMANDS = ["mijngegevens", "mydata"]
 FORGET_COMMANDS = ["vergeetmij", "forgetme"]
-MONTHS = {
-    "nl": [
-        *("januari", "februari", "maart", "april", "mei", "juni"),
-        *("juli", "augustus", "september", "oktober", "november", "december"),
-    ],
-    "en": [
-        *("January", "February", "March", "April", "May", "June"),
-        *("July", "August", "September", "October", "November", "December"),
-    ],
-}
 
 
 def register(application: Application, services: Services) -> None:  # type: ignore[type-arg]
@@ -197,7 +187,7 @@ class PrivacyHandlers:
                     language,
                     "mydata.about",
                     municipality=self.settings.municipality_name,
-                    date=long_date(now, language, self.settings.zone),
+                    date=formats.date(now, language, self.settings.zone),
                     contact=self.settings.privacy_contact,
                 )
             ),
@@ -298,13 +288,6 @@ async def _send(
 
 
 # --- the document ---------------------------------------------------------------------------
-
-
-def long_date(moment: datetime, language: Language, zone: tzinfo) -> str:
-    """``3 november 2026`` in the municipality's time zone."""
-    local = moment.astimezone(zone)
-    months = MONTHS.get(language, MONTHS["nl"])
-    return f"{local.day} {months[local.month - 1]} {local.year}"
 
 
 def _when(moment: datetime | None, zone: tzinfo) -> str | None:
@@ -446,7 +429,7 @@ def summary_text(
             language,
             "mydata.language" if data.consent == "given" else "mydata.consent.refused",
             language=language_name,
-            date=long_date(data.consent_at, language, zone),
+            date=formats.date(data.consent_at, language, zone),
         ),
         t(language, "mydata.contact.yes" if data.chat_id is not None else "mydata.contact.no"),
         t(language, "mydata.responses", count=len(data.responses), completed=completed),

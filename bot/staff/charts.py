@@ -25,13 +25,11 @@ from matplotlib.figure import Figure
 from analysis.digest import (
     Distribution,
     QuestionnaireDigest,
-    number,
-    percent,
     period_text,
     rows_of,
-    short_title,
 )
 from flows.schema import AnyQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from flows.texts.formats import number, percent, short_title
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK = "#000000"

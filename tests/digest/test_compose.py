@@ -23,6 +23,7 @@ from analysis.digest import (
 )
 from flows.loader import load_file
 from flows.schema import Questionnaire
+from flows.texts import formats
 from sandbox.formatting import parse_html, utf16_len
 from tests.digest.helpers import PROEF, SINCE, UNTIL
 
@@ -448,8 +449,8 @@ def test_bars(share: float, bar: str) -> None:
 
 
 def test_numbers_in_dutch() -> None:
-    assert d.number(1234567) == "1.234.567"
-    assert d.number(3.456, 1) == "3,5"
+    assert formats.number(1234567) == "1.234.567"
+    assert formats.number(3.456, 1) == "3,5"
     assert d.delta(3.0, 3.04) == " (=)"
     assert d.delta(3.0, None) == ""
     assert d.delta(70.4, 61.0, 0) == " ▲ 9"

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows.outcomes import MAX_TOPIC_CHARS, date, number, shorten, theme_slug
+from flows.outcomes import MAX_TOPIC_CHARS, theme_slug
 from flows.schema import SLUG
+from flows.texts.formats import date, number, shorten
 
 
 @pytest.mark.parametrize(

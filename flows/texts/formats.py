@@ -1,0 +1,66 @@
+"""The Dutch (and English) way of writing numbers, shares, dates and shortened text: one
+place for what residents, civil servants and administrators read."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, tzinfo
+
+_SHORT_MONTHS = (
+    *("jan", "feb", "mrt", "apr", "mei", "jun"),
+    *("jul", "aug", "sep", "okt", "nov", "dec"),
+)
+_MONTHS = {
+    "nl": (
+        *("januari", "februari", "maart", "april", "mei", "juni"),
+        *("juli", "augustus", "september", "oktober", "november", "december"),
+    ),
+    "en": (
+        *("January", "February", "March", "April", "May", "June"),
+        *("July", "August", "September", "October", "November", "December"),
+    ),
+}
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """Dutch notation: ``10.000``, ``1.234,5``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(share: float) -> str:
+    """``0.625`` as ``62%``."""
+    return f"{round(share * 100)}%"
+
+
+def day(moment: datetime, zone: tzinfo = UTC) -> str:
+    """``3 nov 2026`` in ``zone``: short, for digests and administrators' lists."""
+    local = moment.astimezone(zone)
+    return f"{local.day} {_SHORT_MONTHS[local.month - 1]} {local.year}"
+
+
+def date(moment: datetime, language: str, zone: tzinfo) -> str:
+    """``12 januari 2027`` (or ``12 January 2027``) in ``zone``: for residents."""
+    local = moment.astimezone(zone)
+    months = _MONTHS.get(language, _MONTHS["nl"])
+    return f"{local.day} {months[local.month - 1]} {local.year}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word with an ellipsis when too long."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(None, 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip() + "…"
+
+
+def short_title(text: str, limit: int = 90) -> str:
+    """A question as a heading: its first sentence, cut at a word when still too long."""
+    text = " ".join(text.split())
+    first = re.match(r"(.+?[?.!])(?:\s|$)", text)
+    title = first.group(1) if first else text
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
+    return cut.rstrip(",;:") + "…"
