@@ -83,7 +83,17 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     # (python-telegram-bot only checks a pattern against data that is there): send it to
     # the resident handler, which answers it, before any feature can take it.
     application.add_handler(CallbackQueryHandler(resident.button, pattern=_never))
-    privacy.register(application, services)
+    rights = privacy.PrivacyHandlers(services)
+    application.add_handler(
+        CommandHandler(privacy.MYDATA_COMMANDS, rights.my_data, filters=PRIVATE & NEW)
+    )
+    application.add_handler(
+        CommandHandler(privacy.FORGET_COMMANDS, rights.forget, filters=PRIVATE & NEW)
+    )
+    application.add_handler(CallbackQueryHandler(rights.button, pattern=privacy.Forget.matches))
+    jobs.repeating(
+        application, "retention", privacy.retention_job, interval=settings.jobs_interval
+    )
     admin.register(application, services)
     moderation.register(application, services)
     outcomes.register(application, services)
