@@ -15,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -77,7 +78,7 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     # Order matters: in a group the first matching handler wins. Flood protection runs in
     # an earlier group; features with their own commands and button prefixes come before
     # the resident conversation, whose handlers catch every other message and button.
-    flood.register(application, services)
+    application.add_handler(TypeHandler(Update, flood.Flood(services).check), group=-1)
     resident = ResidentHandlers(services)
     # A button press without data matches every CallbackQueryHandler whatever its pattern
     # (python-telegram-bot only checks a pattern against data that is there): send it to

@@ -2,9 +2,10 @@
 
 More than ``FLOOD_MAX_UPDATES`` updates from one resident within ``FLOOD_WINDOW`` get one
 friendly "rustig aan" message; the rest of that window their updates are dropped (a pressed
-button is still answered, so it does not keep spinning). The guard runs in handler group -1,
-before every other handler, and stops a dropped update there with ``ApplicationHandlerStop``
-(python-telegram-bot's way to keep an update from later groups).
+button is still answered, so it does not keep spinning). The guard runs in its own handler
+group before the features (``Stage.FLOOD`` in :mod:`bot.app.application`) and stops a dropped
+update there with ``ApplicationHandlerStop`` (python-telegram-bot's way to keep an update from
+later groups).
 
 Nobody else is slowed down: updates are processed per resident (``bot.app.processor``), and a
 dropped update costs a dictionary lookup. Memory stays bounded: the guard remembers only
@@ -16,7 +17,6 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,17 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.metrics import UPDATES_DROPPED
+from bot.core.recent import Recent
 from bot.core.services import Services
 from flows.texts import Language, language_of, t
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-#: Handler group of the guard: before the features (group 0) and anything else.
-GROUP = -1
 #: At most this many residents are remembered; beyond it the oldest window is forgotten.
 MAX_TRACKED = 100_000
 
@@ -73,10 +72,9 @@ class FloodGuard:
         self.max_updates = max_updates
         self.window = window
         self._now = now
-        self._max_tracked = max_tracked
         # Oldest window first: windows are only ever added at the end, with a start time
         # that never decreases, so expired ones are always at the front.
-        self._windows: OrderedDict[int, _Window] = OrderedDict()
+        self._windows: Recent[int, _Window] = Recent(max_tracked)
 
     def __len__(self) -> int:
         return len(self._windows)
@@ -87,9 +85,8 @@ class FloodGuard:
         self._forget(now)
         window = self._windows.get(key)
         if window is None:
-            window = self._windows[key] = _Window(now)
-            if len(self._windows) > self._max_tracked:
-                self._windows.popitem(last=False)
+            window = _Window(now)
+            self._windows.put(key, window)
         window.count += 1
         if window.count <= self.max_updates:
             return Verdict.HANDLE
@@ -99,12 +96,10 @@ class FloodGuard:
         return Verdict.WARN
 
     def _forget(self, now: float) -> None:
-        windows = self._windows
-        while windows:
-            first = next(iter(windows.values()))
-            if now - first.start < self.window:
+        while (oldest := self._windows.oldest()) is not None:
+            if now - oldest[1].start < self.window:
                 return
-            windows.popitem(last=False)
+            self._windows.pop_oldest()
 
 
 def resident_key(update: Update) -> int | None:
@@ -117,29 +112,33 @@ def resident_key(update: Update) -> int | None:
     return user.id
 
 
-def register(application: Application, services: Services) -> None:  # type: ignore[type-arg]
-    """Add the flood guard to the application (handler group -1)."""
-    settings = services.settings
-    guard = FloodGuard(settings.flood_max_updates, settings.flood_window.total_seconds())
+class Flood:
+    """The guard as a handler: runs first for every update (see bot.app.application)."""
 
-    async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        self.services = services
+        self.guard = FloodGuard(settings.flood_max_updates, settings.flood_window.total_seconds())
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Let the update through, or drop it (saying "rustig aan" once per window)."""
         key = resident_key(update)
         if key is None:
             return
+        guard = self.guard
         verdict = guard.check(key)
         if verdict is Verdict.HANDLE:
             return
         UPDATES_DROPPED.labels(reason="flood").inc()
         if verdict is Verdict.WARN:
-            pseudonym = services.pseudonyms.of(key)
+            pseudonym = self.services.pseudonyms.of(key)
             log.info(
                 "resident %s sent more than %d updates in %g s; dropping the rest of the window",
                 pseudonym[:12],
                 guard.max_updates,
                 guard.window,
             )
-            await _warn(update, context, await _language(services, pseudonym, update))
+            await _warn(update, context, await _language(self.services, pseudonym, update))
         query = update.callback_query
         if query is not None:
             try:
@@ -147,8 +146,6 @@ def register(application: Application, services: Services) -> None:  # type: ign
             except TelegramError as exc:
                 log.info("could not answer a dropped button press: %s", exc)
         raise ApplicationHandlerStop
-
-    application.add_handler(TypeHandler(Update, check), group=GROUP)
 
 
 async def _language(services: Services, pseudonym: str, update: Update) -> Language:

@@ -39,7 +39,6 @@ import contextlib
 import hashlib
 import inspect
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -54,6 +53,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
 
 from bot.core.metrics import UPDATES_DROPPED
+from bot.core.recent import Recent
 from bot.core.services import Services
 from storage import updates
 from storage.db import is_sqlite
@@ -188,18 +188,17 @@ class _Remembered:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
         self.forgotten = 0
-        self._ids: OrderedDict[int, None] = OrderedDict()
+        self._ids: Recent[int, None] = Recent(size, self._forget)
+
+    def _forget(self, update_id: int, _: None) -> None:
+        self.forgotten = max(self.forgotten, update_id)
 
     def __contains__(self, update_id: int) -> bool:
         return update_id in self._ids
 
     def add(self, update_id: int) -> None:
-        self._ids[update_id] = None
-        while len(self._ids) > self.size:
-            old, _ = self._ids.popitem(last=False)
-            self.forgotten = max(self.forgotten, old)
+        self._ids.put(update_id, None)
 
 
 @dataclass(eq=False)
