@@ -31,7 +31,8 @@ from flows.schema import Questionnaire
 from flows.texts import Html, Language, formats, language_of, plain_text, raw, t
 from storage import repo
 from storage.models import Resident
-from storage.privacy import Versions, apply_retention, erase_resident, resident_data
+from storage.privacy import Versions, erase_resident, resident_data
+from storage.retention import apply_retention
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

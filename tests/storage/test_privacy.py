@@ -36,14 +36,8 @@ from storage.models import (
     Session,
     Subscription,
 )
-from storage.privacy import (
-    AUDIT_RETENTION,
-    Erased,
-    apply_retention,
-    closed_since,
-    erase_resident,
-    resident_data,
-)
+from storage.privacy import Erased, erase_resident, resident_data
+from storage.retention import AUDIT_RETENTION, apply_retention, closed_since
 from tests.storage.helpers import (
     FIRST,
     MINI_ANSWERS,
