@@ -1,19 +1,16 @@
 """Load questionnaire YAML into validated :class:`~flows.schema.Questionnaire` models.
 
 Every problem is reported with the file, the line and the field, and all problems of a
-file are reported at once, so an author fixes a questionnaire in one round.
-YAML is parsed safely (PyYAML's safe loader, so no object is ever constructed from a tag)
-and within bounds checked while the parser reads, before any node is built: no tags beyond
-the standard scalar ones, no anchors or aliases (so no "billion laughs"), at most
-:data:`MAX_FILE_BYTES` of text, :data:`MAX_DEPTH` levels of nesting and :data:`MAX_NODES`
-values, and numbers of at most :data:`MAX_NUMBER_CHARS` characters. Whatever the input, the
-result is a :class:`QuestionnaireError` with a clear problem, never a ``MemoryError`` or a
-``RecursionError``, and after at most one pass over the bounded text.
+file are reported at once, so an author fixes a questionnaire in one round. The text is read
+safely and within bounds (:mod:`flows.yamlsafe`), checked field by field against the schema
+(:mod:`flows.schema`) and as a whole (:mod:`flows.validator`). Whatever the input, the result
+is a questionnaire or a :class:`QuestionnaireError`, after at most one pass over the bounded
+text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,41 +20,17 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from flows.schema import (
-    END,
     SCHEMA_VERSION,
-    AnyQuestion,
-    AreaQuestion,
-    ChoiceQuestion,
-    Condition,
-    MultiQuestion,
-    NumberQuestion,
     Questionnaire,
     QuestionType,
-    ScaleQuestion,
-    YesNoQuestion,
 )
+from flows.validator import check_graph
+from flows.yamlsafe import Found, Lines, Path_, Refusal, build, compose, shown
 
 MAX_FILE_BYTES = 256 * 1024
-MAX_DEPTH = 20
-# Values (scalars, mappings, lists): the largest questionnaire the schema allows (60
-# questions of 30 areas each) has about 25,000; the shipped ones about 560.
-MAX_NODES = 50_000
-# Longer numbers are refused before they are converted: YAML 1.1's base-60 numbers
-# ("1:30:00") cost quadratic time to convert, and a huge one overflows a float.
-MAX_NUMBER_CHARS = 100
 # Problems reported for one file; the rest are summed up in one line.
 MAX_PROBLEMS = 100
-# Longer values and keys are shortened in a problem's message and field.
-SHOWN_CHARS = 60
 
-Path_ = tuple[str | int, ...]
-
-_YAML_TAG = "tag:yaml.org,2002:"
-# Explicit tags an author may write (``!!str 0123``); anything else (``!!python/...``,
-# ``!!binary``, ``!!set``, custom ``!tags``) is refused before a node is built.
-_ALLOWED_TAGS = frozenset(
-    {"!"} | {_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq")}
-)
 _TYPES = ", ".join(t.value for t in QuestionType)
 
 
@@ -85,139 +58,13 @@ class QuestionnaireError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _Lines:
-    """Where each field of the parsed document stands in the file."""
-
-    def __init__(self) -> None:
-        self.lines: dict[Path_, int] = {}
-
-    def line(self, path: Path_) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
-
-
-def _short(tag: str) -> str:
-    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
-
-
-class _GuardedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing what a questionnaire never needs as each parser event
-    arrives: anchors and aliases, custom tags, deep nesting, too many values. The composer
-    asks for every event through :meth:`get_event`, so nothing is built past a problem and
-    the text is read once."""
-
-    def __init__(self, text: str, source: str) -> None:
-        super().__init__(text)
-        self.source = source
-        self.depth = 0
-        self.nodes = 0
-
-    def _refuse(self, event: yaml.Event, message: str) -> QuestionnaireError:
-        line = event.start_mark.line + 1 if event.start_mark is not None else None
-        return QuestionnaireError([Problem(self.source, line, "", message)])
-
-    def get_event(self) -> yaml.Event:
-        event: yaml.Event = super().get_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise self._refuse(event, "anchors and aliases (& and *) are not allowed")
-        tag = getattr(event, "tag", None)
-        if tag and tag not in _ALLOWED_TAGS:
-            raise self._refuse(event, f"YAML tag {_short(tag)} is not allowed")
-        if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self.nodes += 1
-            if self.nodes > MAX_NODES:
-                raise self._refuse(
-                    event, f"has more than {MAX_NODES} values; a questionnaire needs far fewer"
-                )
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise self._refuse(event, f"nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.depth -= 1
-        return event
-
-
-def _compose(text: str, source: str) -> yaml.Node | None:
-    """The document's node tree, within the limits (raises QuestionnaireError or YAMLError)."""
-    guarded = _GuardedLoader(text, source)
-    try:
-        node: yaml.Node | None = guarded.get_single_node()
-        return node
-    finally:
-        guarded.dispose()
-
-
-def _shown(value: str) -> str:
-    """A value or key from the file, shortened for a problem message."""
-    return value if len(value) <= SHOWN_CHARS else value[: SHOWN_CHARS - 1] + "…"
-
-
-# Stateless use only: the scalar constructors below never touch the object cache, so one
-# constructor serves every parse without keeping nodes alive between parses.
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
-
-Found = list[tuple[int, Path_, str]]  # (line, data path, message) found while building
-
-
-_NUMBER_TAGS = frozenset({_YAML_TAG + "int", _YAML_TAG + "float"})
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    # Dates stay text: pydantic parses them, and a timestamp never becomes a surprise type.
-    if node.tag == _YAML_TAG + "timestamp":
-        return str(node.value)
-    # Only true/false are booleans (as in YAML 1.2): yes/no/on/off stay text, so a label
-    # "No" or a condition "equals: yes" means what it says.
-    if node.tag == _YAML_TAG + "bool" and node.value.lower() not in {"true", "false"}:
-        return str(node.value)
-    construct = _SCALAR_CONSTRUCTORS.get(node.tag)
-    if construct is None:
-        raise ValueError(f"YAML tag {node.tag} is not allowed")
-    return construct(_CONSTRUCTOR, node)
-
-
-def _build(node: yaml.Node, path: Path_, lines: _Lines, found: Found) -> Any:
-    lines.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if isinstance(key_node, yaml.ScalarNode):
-                key = str(_build(key_node, (*path, "?"), lines, found))
-            else:
-                key = "?"
-            if key in result:
-                found.append((key_line, (*path, key), "appears twice"))
-            result[key] = _build(value_node, (*path, key), lines, found)
-            lines.lines[(*path, key)] = key_line
-        lines.lines.pop((*path, "?"), None)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, found) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    line = node.start_mark.line + 1
-    if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
-        found.append((line, path, f"'{_shown(node.value)}' is too long for a number"))
-        return str(node.value)
-    try:
-        return _scalar(node)
-    except (ValueError, TypeError, LookupError, ArithmeticError, yaml.YAMLError):
-        found.append((line, path, f"'{_shown(node.value)}' is not a valid {_short(node.tag)}"))
-        return str(node.value)
-
-
 def _field(path: Path_) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{_shown(part)}" if out else _shown(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out
 
 
@@ -273,7 +120,9 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
             [Problem(source, None, "", f"file is {size} bytes; at most {MAX_FILE_BYTES}")]
         )
     try:
-        root = _compose(text, source)
+        root = compose(text)
+    except Refusal as exc:
+        raise QuestionnaireError([Problem(source, exc.line, "", exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -284,9 +133,9 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
         raise QuestionnaireError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
     if root is None:
         raise QuestionnaireError([Problem(source, None, "", "the file is empty")])
-    lines = _Lines()
+    lines = Lines()
     found: Found = []
-    data = _build(root, (), lines, found)
+    data = build(root, (), lines, found)
     if data is None:  # only "---" or "~"
         raise QuestionnaireError([Problem(source, None, "", "the file is empty")])
     if not isinstance(data, dict):
@@ -404,139 +253,3 @@ def load_directory(directory: Path) -> list[Questionnaire]:
     if problems:
         raise QuestionnaireError(problems)
     return loaded
-
-
-# --- Whole-questionnaire checks -------------------------------------------------------------
-
-
-def successors(questionnaire: Questionnaire, index: int) -> list[str]:
-    """Where question ``index`` can lead: its rules' targets, or the question below."""
-    question = questionnaire.questions[index]
-    rules = question.rules()
-    if not rules:
-        below = (
-            questionnaire.questions[index + 1].id
-            if index + 1 < len(questionnaire.questions)
-            else END
-        )
-        return [below]
-    return [rule.goto for rule in rules]
-
-
-def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
-def _condition_problem(condition: Condition, target: AnyQuestion) -> str | None:
-    numeric = condition.at_least is not None or condition.at_most is not None
-    if isinstance(target, ScaleQuestion | NumberQuestion):
-        if condition.one_of is not None:
-            return "one_of does not apply to a number; use equals, at_least or at_most"
-        if condition.equals is not None:
-            try:
-                number = float(str(condition.equals))
-            except ValueError:
-                return f"equals must be a number: '{target.id}' is a {target.type} question"
-            if not target.min <= number <= target.max:
-                low, high = _plain(target.min), _plain(target.max)
-                return f"{condition.equals} is not an answer of '{target.id}' ({low} to {high})"
-        return None
-    if numeric:
-        return f"at_least/at_most need a scale or number question; '{target.id}' is not"
-    values = [condition.equals] if condition.equals is not None else list(condition.one_of or [])
-    if isinstance(target, YesNoQuestion):
-        allowed = {"yes", "no"}
-    elif isinstance(target, ChoiceQuestion | MultiQuestion):
-        allowed = {o.id for o in target.options}
-    elif isinstance(target, AreaQuestion):
-        allowed = {a.id for a in target.areas}
-    else:
-        return f"'{target.id}' is a {target.type} question; branch on closed questions only"
-    wrong = [str(v) for v in values if str(v) not in allowed]
-    if wrong:
-        return (
-            f"{', '.join(wrong)} is not an answer of '{target.id}' ({', '.join(sorted(allowed))})"
-        )
-    return None
-
-
-def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
-    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions."""
-    questions = questionnaire.questions
-    position: dict[str, int] = {}
-    for i, question in enumerate(questions):
-        if question.id in position:
-            yield ("questions", i, "id"), f"'{question.id}' is used by two questions"
-        else:
-            position[question.id] = i
-        if question.id == END:
-            yield ("questions", i, "id"), f"'{END}' is reserved for the end of the questionnaire"
-        choices = getattr(question, "options", None) or getattr(question, "areas", None) or []
-        field = "options" if isinstance(question, ChoiceQuestion | MultiQuestion) else "areas"
-        seen: set[str] = set()
-        for j, choice in enumerate(choices):
-            if choice.id in seen:
-                yield ("questions", i, field, j, "id"), f"'{choice.id}' is used twice"
-            seen.add(choice.id)
-
-    graph: dict[str, list[str]] = {}
-    for i, question in enumerate(questions):
-        rules = question.rules()
-        if rules and rules[-1].when is not None:
-            yield (
-                ("questions", i, "next"),
-                "the last rule needs no 'when': it is the default when no other rule applies",
-            )
-        for j, rule in enumerate(rules[:-1]):
-            if rule.when is None:
-                yield (
-                    ("questions", i, "next", j),
-                    "only the last rule may leave out 'when': the rules after this one are "
-                    "never used",
-                )
-        for j, rule in enumerate(rules):
-            if rule.goto != END and rule.goto not in position:
-                where: Path_ = ("questions", i, "next")
-                where += (j, "goto") if len(rules) > 1 or rule.when else ()
-                yield where, f"goes to '{rule.goto}', which is not a question (or '{END}')"
-            if rule.when is None:
-                continue
-            cond_where: Path_ = ("questions", i, "next", j, "when")
-            ref = rule.when.question
-            if ref not in position:
-                yield (*cond_where, "question"), f"'{ref}' is not a question"
-            elif position[ref] > i:
-                yield (
-                    (*cond_where, "question"),
-                    f"'{ref}' comes after this question, so it has no answer yet",
-                )
-            else:
-                problem = _condition_problem(rule.when, questions[position[ref]])
-                if problem:
-                    yield cond_where, problem
-        graph[question.id] = [t for t in successors(questionnaire, i) if t in position]
-
-    # Loops: depth-first search with colours.
-    colour: dict[str, int] = {}
-    stack_path: list[str] = []
-
-    def visit(node: str) -> Iterator[tuple[Path_, str]]:
-        colour[node] = 1
-        stack_path.append(node)
-        for nxt in graph.get(node, []):
-            if colour.get(nxt) == 1:
-                cycle = [*stack_path[stack_path.index(nxt) :], nxt]
-                yield (
-                    ("questions", position[node], "next"),
-                    "makes a loop: " + " -> ".join(cycle),
-                )
-            elif colour.get(nxt) is None:
-                yield from visit(nxt)
-        stack_path.pop()
-        colour[node] = 2
-
-    if questions:
-        yield from visit(questions[0].id)
-        for i, question in enumerate(questions):
-            if question.id not in colour and position.get(question.id) == i:
-                yield ("questions", i, "id"), f"'{question.id}' can never be reached"

@@ -16,8 +16,8 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from flows.loader import successors
 from flows.schema import END, AnyQuestion, Condition, Questionnaire
+from flows.validator import successors
 
 
 @dataclass(slots=True)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import loader
+from flows import yamlsafe
 from flows.loader import (
-    MAX_DEPTH,
     MAX_FILE_BYTES,
     Problem,
     QuestionnaireError,
@@ -28,6 +27,7 @@ from flows.schema import (
     ScaleQuestion,
     TextQuestion,
 )
+from flows.yamlsafe import MAX_DEPTH
 from tests.flows.helpers import HEADER, MINI, document, line_of, only_problem, problems
 
 YESNO = """\
@@ -904,7 +904,7 @@ def test_true_and_false_are_still_booleans() -> None:
 def test_parsing_keeps_no_nodes_alive() -> None:
     for _ in range(3):
         load_file(MINI)
-    assert loader._CONSTRUCTOR.constructed_objects == {}
+    assert yamlsafe._CONSTRUCTOR.constructed_objects == {}
 
 
 # --- All problems at once ----------------------------------------------------------------------

@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows import loader
-from flows.loader import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    MAX_NUMBER_CHARS,
-    MAX_PROBLEMS,
-    Problem,
-    parse,
-)
+from flows import loader, yamlsafe
+from flows.loader import MAX_FILE_BYTES, MAX_PROBLEMS, Problem, parse
+from flows.yamlsafe import MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS
 from tests.flows.helpers import HEADER, MINI, document, only_problem, problems
 
 ALIASES = "anchors and aliases (& and *) are not allowed"
@@ -43,18 +36,18 @@ BILLION_LAUGHS = "".join(
 def events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many parser events the loader took, one count per parse."""
     taken: list[int] = []
-    compose, get_event = loader._compose, loader._GuardedLoader.get_event
+    compose, get_event = loader.compose, yamlsafe.GuardedLoader.get_event
 
-    def counted_compose(text: str, source: str) -> yaml.Node | None:
+    def counted_compose(text: str) -> yaml.Node | None:
         taken.append(0)
-        return compose(text, source)
+        return compose(text)
 
-    def counted_event(self: loader._GuardedLoader) -> yaml.Event:
+    def counted_event(self: yamlsafe.GuardedLoader) -> yaml.Event:
         taken[-1] += 1
         return get_event(self)
 
-    monkeypatch.setattr(loader, "_compose", counted_compose)
-    monkeypatch.setattr(loader._GuardedLoader, "get_event", counted_event)
+    monkeypatch.setattr(loader, "compose", counted_compose)
+    monkeypatch.setattr(yamlsafe.GuardedLoader, "get_event", counted_event)
     return taken
 
 
@@ -126,7 +119,7 @@ def test_too_many_values_are_refused_without_reading_on(events: list[int]) -> No
 
 
 def test_the_value_limit_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_NODES", 10)
+    monkeypatch.setattr(yamlsafe, "MAX_NODES", 10)
     # The document's mapping, 1 key, the list and 7 items: 10 values.
     assert not any("values" in p.message for p in problems("a: [1, 2, 3, 4, 5, 6, 7]\n"))
     assert only_problem("a: [1, 2, 3, 4, 5, 6, 7, 8]\n").message == (
@@ -204,7 +197,7 @@ def test_size_is_checked_before_any_parsing(monkeypatch: pytest.MonkeyPatch) -> 
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("the parser ran on a file that is too large")
 
-    monkeypatch.setattr(loader._GuardedLoader, "__init__", never)
+    monkeypatch.setattr(yamlsafe.GuardedLoader, "__init__", never)
     text = "a: " + "x" * MAX_FILE_BYTES + "\n"
     assert only_problem(text) == Problem(
         "x.yaml", None, "", f"file is {len(text)} bytes; at most {MAX_FILE_BYTES}"
