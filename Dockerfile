@@ -14,12 +14,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The package and its dependencies (README.md is part of the package metadata).
+# The package and its dependencies (README.md is part of the package metadata): only what
+# `run` and `serve` need. The sandbox (the local Telegram stand-in, with its 900 KB Bot API
+# spec and web chat) is a feature of a source checkout: `make run` without a token.
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY flows ./flows
+COPY analysis ./analysis
 COPY storage ./storage
-COPY sandbox ./sandbox
 RUN pip install . && rm -rf build *.egg-info
 
 COPY questionnaires ./questionnaires
