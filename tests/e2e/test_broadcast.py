@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text, update
 
-from bot.outcomes.handlers import offer_invitation
+from bot.outcomes.invitations import offer_invitation
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import outbox
 from storage.models import OutboxMessage
