@@ -17,13 +17,12 @@ from telegram import Bot, CallbackQuery, Message, Update
 from telegram.error import TelegramError
 
 from bot.core.keyboards import notice
-from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply
 from bot.core.services import Services
 from bot.outbox.sender import OutboxSender, describe
 from bot.outcomes import views
 from bot.outcomes.buttons import ScheduleCheck
-from bot.outcomes.shared import Context, press, stale
+from bot.outcomes.shared import Context, Handled, Part, press, queue_broadcast, stale
 from flows import outcomes as loop
 from flows.texts import formats, t
 from storage import audit
@@ -34,25 +33,18 @@ from storage.outbox import BroadcastInfo, Progress
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 300  # of the outcome message, quoted in an effect check
-#: Offers whose button was handled by this worker (a second tap is answered at once).
-HANDLED_OFFERS = 2_000
 
 
 class _AlreadyStarted(Exception):
     """Another worker started this effect check first: roll back."""
 
 
-class EffectChecks:
+class EffectChecks(Part):
     """The administrator's "in 4 / 8 / 12 weeks" buttons, and the job that sends the checks."""
 
     def __init__(self, services: Services, postman: Postman, sender: OutboxSender) -> None:
-        self.services = services
-        self.catalog = services.catalog
-        self.postman = postman
-        self.sender = sender
-        # Offer messages whose buttons were already handled here (other workers find out
-        # from the database, and the postman leaves an edit that is already done alone).
-        self._handled: Recent[tuple[int, int], bool] = Recent(HANDLED_OFFERS)
+        super().__init__(services, postman, sender)
+        self._handled = Handled()
 
     # --- scheduling ---------------------------------------------------------------------------
 
@@ -64,9 +56,8 @@ class EffectChecks:
         pressed, message = ScheduleCheck.unpack(query.data), query.message
         if pressed is None or not isinstance(message, Message):
             return stale()
-        key = (message.chat_id, message.message_id)
         weeks = pressed.weeks
-        if key in self._handled or (weeks and weeks not in loop.EFFECT_WEEKS):
+        if message in self._handled or (weeks and weeks not in loop.EFFECT_WEEKS):
             return stale()
         admin, now = query.from_user.id, self.services.clock()
         async with self.services.sessions.begin() as db:
@@ -100,7 +91,7 @@ class EffectChecks:
                 )
                 zone = self.services.settings.zone
                 text = t("nl", "effectmeting.planned", date=formats.date(due, "nl", zone))
-        self._handled.put(key, True)
+        self._handled.add(message)
         return Reply([], edit=Edit(text))
 
     # --- the job ------------------------------------------------------------------------------
@@ -146,31 +137,20 @@ class EffectChecks:
                         ),
                         "buttons": views.effect_buttons(check.id, None, language),
                     }
-                broadcast = await outbox_repo.create_broadcast(
+                broadcast = await queue_broadcast(
                     db,
                     "effect_check",
-                    payload=payload,
-                    recipients=[resident_id for resident_id, _ in recipients],
-                    questionnaire_id=check.questionnaire_id,
-                    created_by=check.created_by,
-                    report_chat_id=check.created_by,
+                    payload,
+                    check.questionnaire_id,
+                    recipients,
+                    audited="effect_check.sent",
+                    detail={"check": check.id},
+                    admin=check.created_by,
+                    confirmed=None,
                     now=now,
                 )
                 if not await store.attach_broadcast(db, check.id, broadcast.id):
                     raise _AlreadyStarted
-                await audit.record(
-                    db,
-                    "effect_check.sent",
-                    actor=None,
-                    via="system",
-                    target=check.questionnaire_id,
-                    detail={
-                        "check": check.id,
-                        "broadcast": broadcast.id,
-                        "recipients": broadcast.total,
-                    },
-                    now=now,
-                )
         except _AlreadyStarted:
             return None
         log.info("effect check %s to %s residents", check.id, broadcast.total)

@@ -32,11 +32,18 @@ from bot.core.services import Services
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import Cancel, ChooseStatus, Confirm, SkipEnglish
-from bot.outcomes.shared import Context, Queued, press, progress_edit, stale
+from bot.outcomes.shared import (
+    Context,
+    Part,
+    Queued,
+    press,
+    progress_edit,
+    queue_broadcast,
+    stale,
+)
 from flows import outcomes as loop
 from flows.texts import Html, formats, t
 from storage import audit
-from storage import outbox as outbox_repo
 from storage import outcomes as store
 from storage.outbox import BroadcastInfo
 
@@ -116,14 +123,11 @@ class FromAdmin(filters.MessageFilter):
         return user is not None and is_admin(self.services, user.id)
 
 
-class Feedback:
+class Feedback(Part):
     """The /terugkoppeling command, the administrator's texts and the buttons."""
 
     def __init__(self, services: Services, postman: Postman, sender: OutboxSender) -> None:
-        self.services = services
-        self.catalog = services.catalog
-        self.postman = postman
-        self.sender = sender
+        super().__init__(services, postman, sender)
         self.drafts = Drafts(services)
 
     async def command(self, update: Update, context: Context) -> None:
@@ -317,29 +321,20 @@ class Feedback:
             payload["en"] = {
                 "text": views.outcome_text(title.en, draft.status, draft.message_en, "en")
             }
-        broadcast = await outbox_repo.create_broadcast(
+        broadcast = await queue_broadcast(
             db,
             "outcome",
-            payload=payload,
-            recipients=[resident_id for resident_id, _ in recipients],
-            questionnaire_id=draft.questionnaire_id,
-            created_by=admin,
-            report_chat_id=message.chat_id,
-            report_message_id=message.message_id,
-            now=now,
-        )
-        await audit.record(
-            db,
-            store.PUBLISHED,
-            actor=admin,
-            target=draft.questionnaire_id,
+            payload,
+            draft.questionnaire_id,
+            recipients,
+            audited=store.PUBLISHED,
             detail={
                 "outcome": outcome.id,
                 "status": draft.status,
                 "english": draft.message_en is not None,
-                "broadcast": broadcast.id,
-                "recipients": broadcast.total,
             },
+            admin=admin,
+            confirmed=message,
             now=now,
         )
         offer = None

@@ -44,7 +44,7 @@ class Outcomes:
     def __init__(self, application: Application, services: Services) -> None:  # type: ignore[type-arg]
         self.postman = Postman()
         self.sender = OutboxSender(application, services)
-        self.residents = Residents(services, self.postman)
+        self.residents = Residents(services, self.postman, self.sender)
         self.feedback = Feedback(services, self.postman, self.sender)
         self.invitations = Invitations(services, self.postman, self.sender)
         self.effect_checks = EffectChecks(services, self.postman, self.sender)

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, CallbackQuery, Message, Update
 
 from bot.core.keyboards import notice
-from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.outbox.sender import OutboxSender
@@ -24,10 +23,13 @@ from bot.outcomes import views
 from bot.outcomes.buttons import InvitationChoice, Invite, NotNow
 from bot.outcomes.shared import (
     Context,
+    Handled,
+    Part,
     Queued,
     press,
     progress_edit,
     questionnaire_ids,
+    queue_broadcast,
     slug,
     stale,
 )
@@ -37,9 +39,6 @@ from storage import outbox as outbox_repo
 from storage import outcomes as store
 
 log = logging.getLogger(__name__)
-
-#: Offers whose button was handled by this worker (a second tap is answered at once).
-HANDLED_OFFERS = 2_000
 
 
 async def invitation_offer(db: AsyncSession, services: Services, questionnaire_id: str) -> Send:
@@ -72,17 +71,12 @@ async def offer_invitation(
     await Postman(1).deliver(bot, chat_id, Reply([offer]))
 
 
-class Invitations:
+class Invitations(Part):
     """/uitnodigen and the buttons under an invitation offer."""
 
     def __init__(self, services: Services, postman: Postman, sender: OutboxSender) -> None:
-        self.services = services
-        self.catalog = services.catalog
-        self.postman = postman
-        self.sender = sender
-        # Offer messages whose buttons were already handled here (other workers find out
-        # from the database, and the postman leaves an edit that is already done alone).
-        self._handled: Recent[tuple[int, int], bool] = Recent(HANDLED_OFFERS)
+        super().__init__(services, postman, sender)
+        self._handled = Handled()
 
     async def command(self, update: Update, context: Context) -> None:
         """/uitnodigen <id>: offer an invitation to the theme's followers (again)."""
@@ -120,9 +114,8 @@ class Invitations:
         pressed, message = InvitationChoice.unpack(query.data), query.message
         if pressed is None or not isinstance(message, Message):
             return stale()
-        key = (message.chat_id, message.message_id)
         flow = self.catalog.current(pressed.questionnaire_id)
-        if key in self._handled or flow is None:
+        if message in self._handled or flow is None:
             return stale()
         questionnaire, questionnaire_id = flow.questionnaire, pressed.questionnaire_id
         admin, now = query.from_user.id, self.services.clock()
@@ -131,7 +124,7 @@ class Invitations:
                 await audit.record(
                     db, "invite.declined", actor=admin, target=questionnaire_id, now=now
                 )
-            self._handled.put(key, True)
+            self._handled.add(message)
             return Reply([], edit=Edit(t("nl", "uitnodiging.declined", id=questionnaire_id)))
         assert isinstance(pressed, Invite)
         if not self._open(questionnaire_id):
@@ -163,25 +156,17 @@ class Invitations:
                     ),
                     "buttons": views.invitation_buttons(questionnaire_id, language),
                 }
-            broadcast = await outbox_repo.create_broadcast(
+            broadcast = await queue_broadcast(
                 db,
                 "invitation",
-                payload=payload,
-                recipients=[resident_id for resident_id, _ in recipients],
-                questionnaire_id=questionnaire_id,
-                created_by=admin,
-                report_chat_id=message.chat_id,
-                report_message_id=message.message_id,
+                payload,
+                questionnaire_id,
+                recipients,
+                audited="invite.sent",
+                admin=admin,
+                confirmed=message,
                 now=now,
             )
-            await audit.record(
-                db,
-                "invite.sent",
-                actor=admin,
-                target=questionnaire_id,
-                detail={"broadcast": broadcast.id, "recipients": broadcast.total},
-                now=now,
-            )
-        self._handled.put(key, True)
+        self._handled.add(message)
         log.info("invitation %s to %s residents", questionnaire_id, broadcast.total)
         return Queued([], edit=progress_edit(broadcast))

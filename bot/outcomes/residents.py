@@ -16,11 +16,10 @@ from telegram import CallbackQuery, Update, User
 
 from bot.core.callbacks import decode
 from bot.core.keyboards import Keyboard, from_json, notice
-from bot.core.reply import Edit, Postman, Reply, Send
-from bot.core.services import Services
+from bot.core.reply import Edit, Reply, Send
 from bot.outcomes import views
 from bot.outcomes.buttons import EffectAnswer, OptInAtEnd, OptInSetting
-from bot.outcomes.shared import Context, press, slug, stale
+from bot.outcomes.shared import Context, Part, press, slug, stale
 from bot.outcomes.views import Setting
 from flows import outcomes as loop
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
@@ -56,13 +55,8 @@ async def end_offer(
     return t(language, "optin.offer"), keyboard
 
 
-class Residents:
+class Residents(Part):
     """The residents' commands and buttons of closing the loop."""
-
-    def __init__(self, services: Services, postman: Postman) -> None:
-        self.services = services
-        self.catalog = services.catalog
-        self.postman = postman
 
     async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
         resident = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
