@@ -45,7 +45,7 @@ OUTCOMES = "outcomes"
 INVITATIONS = "invitations"
 
 # An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
-# progress is read back from them (see bot.outcomes.handlers).
+# progress is read back from them (see bot.outcomes.feedback.Drafts).
 DRAFT_START = "outcome.start"
 DRAFT_STATUS = "outcome.status"
 DRAFT_DUTCH = "outcome.text_nl"
