@@ -10,6 +10,7 @@ work; the postman delivers it after the commit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Update, User
@@ -64,8 +65,14 @@ class Residents(Part):
 
     # --- /instellingen and the opt-in toggles -------------------------------------------------
 
-    async def settings(self, update: Update, context: Context) -> None:
-        """/instellingen: what the resident wants to hear about, as toggles."""
+    async def _command(
+        self,
+        update: Update,
+        context: Context,
+        action: Callable[[AsyncSession, ResidentInfo], Awaitable[Reply]],
+    ) -> None:
+        """A resident's command: ``action(db, resident)`` in one unit of work for a consenting
+        resident (anyone else is pointed to /start), its reply delivered after the commit."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
@@ -74,12 +81,19 @@ class Residents(Part):
             if resident is None:
                 reply = Reply([Send(t(language_of(user.language_code), "instellingen.consent"))])
             else:
-                await store.clear_unreachable(db, resident.id)
-                entries = await self._settings(db, resident)
-                key = "instellingen.text" if entries else "instellingen.empty"
-                keyboard = views.settings_keyboard(entries, resident.language)
-                reply = Reply([Send(t(resident.language, key), keyboard)])
+                reply = await action(db, resident)
         await self.postman.deliver(context.bot, message.chat_id, reply)
+
+    async def settings(self, update: Update, context: Context) -> None:
+        """/instellingen: what the resident wants to hear about, as toggles."""
+        await self._command(update, context, self._settings_reply)
+
+    async def _settings_reply(self, db: AsyncSession, resident: ResidentInfo) -> Reply:
+        await store.clear_unreachable(db, resident.id)
+        entries = await self._settings(db, resident)
+        key = "instellingen.text" if entries else "instellingen.empty"
+        keyboard = views.settings_keyboard(entries, resident.language)
+        return Reply([Send(t(resident.language, key), keyboard)])
 
     async def _settings(self, db: AsyncSession, resident: ResidentInfo) -> list[Setting]:
         language = resident.language
@@ -159,16 +173,11 @@ class Residents(Part):
 
     async def results(self, update: Update, context: Context) -> None:
         """/resultaten: what was done with the questionnaires the resident took part in."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        async with self.services.sessions() as db:
-            resident = await self._resident(db, user)
-            if resident is None:
-                text = t(language_of(user.language_code), "instellingen.consent")
-            else:
-                text = await self._results(db, resident)
-        await self.postman.deliver(context.bot, message.chat_id, Reply([Send(text)]))
+
+        async def history(db: AsyncSession, resident: ResidentInfo) -> Reply:
+            return Reply([Send(await self._results(db, resident))])
+
+        await self._command(update, context, history)
 
     async def _results(self, db: AsyncSession, resident: ResidentInfo) -> Html:
         language = resident.language
