@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.outcomes import INVITATIONS, OUTCOMES
 from storage.models import (
     AuditEntry,
     Contact,
@@ -40,9 +41,6 @@ from storage.models import (
     Subscription,
     utcnow,
 )
-
-OUTCOMES = "outcomes"
-INVITATIONS = "invitations"
 
 # An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
 # progress is read back from them (see bot.outcomes.feedback.Drafts).

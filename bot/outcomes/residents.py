@@ -49,8 +49,8 @@ async def end_offer(
     keyboard = views.optin_keyboard(
         questionnaire.id,
         questionnaire.theme.get(language),
-        outcomes_on=(store.OUTCOMES, questionnaire.id) in chosen,
-        invitations_on=(store.INVITATIONS, slug(flow)) in chosen,
+        outcomes_on=(loop.OUTCOMES, questionnaire.id) in chosen,
+        invitations_on=(loop.INVITATIONS, slug(flow)) in chosen,
         language=language,
     )
     return t(language, "optin.offer"), keyboard
@@ -103,16 +103,16 @@ class Residents(Part):
             flow = self.catalog.current(questionnaire_id)
             if flow is None:
                 continue
-            on = (store.OUTCOMES, questionnaire_id) in chosen
+            on = (loop.OUTCOMES, questionnaire_id) in chosen
             title = flow.questionnaire.title.get(language)
-            entries.append(Setting(store.OUTCOMES, questionnaire_id, title, on))
+            entries.append(Setting(loop.OUTCOMES, questionnaire_id, title, on))
         themes = self._themes(language)
         for kind, topic in chosen:
-            if kind == store.INVITATIONS and topic not in themes:
+            if kind == loop.INVITATIONS and topic not in themes:
                 themes[topic] = topic  # a theme no questionnaire has any more
         for theme, label in sorted(themes.items(), key=lambda item: item[1].lower()):
-            on = (store.INVITATIONS, theme) in chosen
-            entries.append(Setting(store.INVITATIONS, theme, label, on))
+            on = (loop.INVITATIONS, theme) in chosen
+            entries.append(Setting(loop.INVITATIONS, theme, label, on))
         return entries
 
     def _themes(self, language: Language) -> dict[str, str]:
@@ -144,8 +144,8 @@ class Residents(Part):
                 flow = self.catalog.current(questionnaire_id)
                 if flow is None or not await store.took_part(db, resident.id, questionnaire_id):
                     return stale(language)
-                topic = questionnaire_id if kind == store.OUTCOMES else slug(flow)
-            elif kind == store.OUTCOMES:  # /instellingen: likewise
+                topic = questionnaire_id if kind == loop.OUTCOMES else slug(flow)
+            elif kind == loop.OUTCOMES:  # /instellingen: likewise
                 topic = pressed.topic
                 known = self.catalog.current(topic) is not None
                 if not known or not await store.took_part(db, resident.id, topic):
@@ -183,7 +183,7 @@ class Residents(Part):
         language = resident.language
         taken = await store.questionnaires_taken(db, resident.id)
         chosen = await store.subscriptions(db, resident.id)
-        followed = [topic for kind, topic in sorted(chosen) if kind == store.OUTCOMES]
+        followed = [topic for kind, topic in sorted(chosen) if kind == loop.OUTCOMES]
         ids = list(dict.fromkeys([*taken, *followed]))
         if not ids:
             return t(language, "resultaten.nothing")
@@ -216,7 +216,7 @@ class Residents(Part):
             size += len(parts[-1]) + len(_SEPARATOR)
         if cut:
             parts.append(more)
-        if any((store.OUTCOMES, qid) not in chosen for qid in taken):
+        if any((loop.OUTCOMES, qid) not in chosen for qid in taken):
             parts.append(hint)
         return Html(_SEPARATOR.join(parts))
 
