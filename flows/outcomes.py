@@ -1,5 +1,5 @@
-"""Closing the loop, as pure logic: outcome statuses, effect-check answers, theme slugs and
-the Dutch way of writing numbers and dates. No telegram, no sqlalchemy."""
+"""Closing the loop, as pure logic: outcome statuses, effect-check answers, subscription
+kinds and theme slugs. No telegram, no sqlalchemy."""
 
 from __future__ import annotations
 

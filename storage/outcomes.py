@@ -9,10 +9,11 @@ a test run (any status: an unfinished response is input too).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.outcomes import INVITATIONS, OUTCOMES
 from storage.models import (
     AuditEntry,
     Contact,
@@ -40,11 +42,8 @@ from storage.models import (
     utcnow,
 )
 
-OUTCOMES = "outcomes"
-INVITATIONS = "invitations"
-
 # An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
-# progress is read back from them (see bot.outcomes.handlers).
+# progress is read back from them (see bot.outcomes.feedback.Drafts).
 DRAFT_START = "outcome.start"
 DRAFT_STATUS = "outcome.status"
 DRAFT_DUTCH = "outcome.text_nl"
@@ -75,22 +74,28 @@ class EffectCheckInfo:
     created_by: int | None
 
 
+Info = TypeVar("Info", OutcomeInfo, EffectCheckInfo)
+Row = TypeVar("Row", Subscription, Outcome, EffectCheck, EffectAnswer)
+
+
+def _frozen(kind: type[Info], row: object) -> Info:
+    """The frozen copy of a row: each field of ``kind`` read from the column of its name."""
+    return kind(*(getattr(row, field.name) for field in dataclasses.fields(kind)))
+
+
 def _outcome(row: Outcome) -> OutcomeInfo:
-    return OutcomeInfo(
-        row.id,
-        row.questionnaire_id,
-        row.status,
-        row.message_nl,
-        row.message_en,
-        row.created_by,
-        row.created_at,
-    )
+    return _frozen(OutcomeInfo, row)
 
 
 def _check(row: EffectCheck) -> EffectCheckInfo:
-    return EffectCheckInfo(
-        row.id, row.questionnaire_id, row.outcome_id, row.due_at, row.broadcast_id, row.created_by
-    )
+    return _frozen(EffectCheckInfo, row)
+
+
+async def _added(db: AsyncSession, row: Row) -> Row:
+    """``row`` inserted (flushed, so that its id is known) in the caller's unit of work."""
+    db.add(row)
+    await db.flush()
+    return row
 
 
 def _took_part(questionnaire_id: str, resident: SQLColumnExpression[int] | int) -> Exists:
@@ -133,12 +138,10 @@ async def set_subscription(
     if wanted == (found is not None):
         return False
     if wanted:
-        db.add(
-            Subscription(
-                resident_id=resident_id, kind=kind, topic=topic, created_at=now or utcnow()
-            )
+        row = Subscription(
+            resident_id=resident_id, kind=kind, topic=topic, created_at=now or utcnow()
         )
-        await db.flush()
+        await _added(db, row)
     else:
         await db.execute(delete(Subscription).where(*where))
     return True
@@ -160,30 +163,11 @@ async def took_part(db: AsyncSession, resident_id: int, questionnaire_id: str) -
     return bool(found)
 
 
-def _reachable() -> tuple[ColumnElement[bool], ...]:
-    return (
-        Resident.consent == "given",
-        Contact.resident_id == Resident.id,
-        Contact.unreachable_at.is_(None),
-    )
-
-
 async def outcome_recipients(db: AsyncSession, questionnaire_id: str) -> list[tuple[int, str]]:
     """(resident id, language) of everyone to tell about an outcome: participants who opted
     in and can be reached."""
-    rows = await db.execute(
-        select(Subscription.resident_id, Resident.language)
-        .join(Resident, Resident.id == Subscription.resident_id)
-        .join(Contact, Contact.resident_id == Subscription.resident_id)
-        .where(
-            Subscription.kind == OUTCOMES,
-            Subscription.topic == questionnaire_id,
-            *_reachable(),
-            _took_part(questionnaire_id, Subscription.resident_id),
-        )
-        .order_by(Subscription.resident_id)
-    )
-    return [(resident_id, language) for resident_id, language in rows]
+    took_part = _took_part(questionnaire_id, Subscription.resident_id)
+    return await _followers(db, OUTCOMES, questionnaire_id, took_part)
 
 
 async def invitation_recipients(
@@ -197,15 +181,24 @@ async def invitation_recipients(
         Session.status == "completed",
         Session.is_test.is_(False),
     )
+    return await _followers(db, INVITATIONS, theme, ~completed)
+
+
+async def _followers(
+    db: AsyncSession, kind: str, topic: str, *also: ColumnElement[bool]
+) -> list[tuple[int, str]]:
+    """(resident id, language) of the consenting residents who can be reached and opted in
+    to ``kind`` on ``topic`` (and meet ``also``), by id."""
     rows = await db.execute(
         select(Subscription.resident_id, Resident.language)
         .join(Resident, Resident.id == Subscription.resident_id)
         .join(Contact, Contact.resident_id == Subscription.resident_id)
         .where(
-            Subscription.kind == INVITATIONS,
-            Subscription.topic == theme,
-            *_reachable(),
-            ~completed,
+            Subscription.kind == kind,
+            Subscription.topic == topic,
+            Resident.consent == "given",
+            Contact.unreachable_at.is_(None),
+            *also,
         )
         .order_by(Subscription.resident_id)
     )
@@ -250,6 +243,11 @@ async def record_outcome(
     now: datetime | None = None,
 ) -> OutcomeInfo:
     """Store an outcome and make ``status`` the questionnaire's outcome status."""
+    await db.execute(
+        update(QuestionnaireRecord)
+        .where(QuestionnaireRecord.id == questionnaire_id)
+        .values(outcome_status=status)
+    )
     row = Outcome(
         questionnaire_id=questionnaire_id,
         status=status,
@@ -258,14 +256,7 @@ async def record_outcome(
         created_by=created_by,
         created_at=now or utcnow(),
     )
-    db.add(row)
-    await db.execute(
-        update(QuestionnaireRecord)
-        .where(QuestionnaireRecord.id == questionnaire_id)
-        .values(outcome_status=status)
-    )
-    await db.flush()
-    return _outcome(row)
+    return _outcome(await _added(db, row))
 
 
 async def get_outcome(db: AsyncSession, outcome_id: int) -> OutcomeInfo | None:
@@ -314,9 +305,7 @@ async def schedule_effect_check(
         created_by=created_by,
         created_at=now or utcnow(),
     )
-    db.add(row)
-    await db.flush()
-    return _check(row)
+    return _check(await _added(db, row))
 
 
 async def due_effect_checks(db: AsyncSession, now: datetime) -> list[EffectCheckInfo]:
@@ -365,12 +354,12 @@ async def answer_effect_check(
         )
     )
     if row is None:
-        db.add(
+        await _added(
+            db,
             EffectAnswer(
                 effect_check_id=check_id, resident_id=resident_id, value=value, answered_at=now
-            )
+            ),
         )
-        await db.flush()
         return True
     if row.value == value:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.outbox.sender import CALLS_PER_UPDATE, LIVE_WINDOW, LiveTraffic, Pacer, allowed_rate
+from bot.outbox.pacing import CALLS_PER_UPDATE, LIVE_WINDOW, LiveTraffic, Pacer, allowed_rate
 
 
 class FakeTime:

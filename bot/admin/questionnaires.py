@@ -39,7 +39,7 @@ from bot.admin import views
 from bot.admin.export import csv_text, export_table, xlsx_bytes
 from bot.core import access, jobs
 from bot.core.services import Services
-from bot.outcomes import handlers as outcomes
+from bot.outcomes import invitations
 from bot.resident import views as render
 from flows import engine
 from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
@@ -755,7 +755,7 @@ async def publish_button(update: Update, context: Context) -> None:
     if published.status == store.OPEN:
         # Inviting to a questionnaire nobody can start yet (or any more) only disappoints;
         # a scheduled one can be announced with /uitnodigen once it is open.
-        await outcomes.offer_invitation(context.bot, services, chat_id, user.id, qid)
+        await invitations.offer_invitation(context.bot, services, chat_id, user.id, qid)
 
 
 async def cancel_button(update: Update, context: Context) -> None:

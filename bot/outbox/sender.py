@@ -1,5 +1,6 @@
 """The broadcast sender: works through the durable outbox (:mod:`storage.outbox`), paced
-below Telegram's limits, and keeps the administrator's progress message up to date.
+below Telegram's limits (:mod:`bot.outbox.pacing`), and keeps the administrator's progress
+message up to date.
 
 Broadcast messages do not go through the application's shared ``AIORateLimiter``. That
 limiter queues every call in one line and, on a 429, stops *all* traffic for
@@ -11,11 +12,11 @@ without a rate limiter, and paces itself:
   about 30, leaving room for live replies, which keep going through the shared limiter);
 - at most one message per chat per ``BROADCAST_CHAT_INTERVAL``;
 - live traffic comes first: the sender counts the updates residents send (each costs the
-  bot about :data:`CALLS_PER_UPDATE` calls) and slows down so that broadcast and replies
-  together stay within ``RATE_LIMIT_PER_SECOND`` (30 when that is off), never below a fifth
-  of its own rate. Without that, the replies to residents who start the questionnaire
-  right after an invitation would push the bot over Telegram's limit, and the 429s would
-  pause everyone;
+  bot about :data:`~bot.outbox.pacing.CALLS_PER_UPDATE` calls) and slows down so that
+  broadcast and replies together stay within ``RATE_LIMIT_PER_SECOND`` (30 when that is
+  off), never below a fifth of its own rate. Without that, the replies to residents who
+  start the questionnaire right after an invitation would push the bot over Telegram's
+  limit, and the 429s would pause everyone;
 - a 429 pauses only the sender, for ``retry_after``; the message waits and is not counted
   as a failed attempt.
 
@@ -39,8 +40,6 @@ import contextlib
 import logging
 import time
 import warnings
-from collections import deque
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -61,8 +60,10 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.core import metrics
 from bot.core.jobs import worker_name
 from bot.core.keyboards import from_json
+from bot.core.recent import Recent
 from bot.core.services import Services
-from flows.texts import formats, t
+from bot.outbox.pacing import LiveTraffic, Pacer, allowed_rate
+from flows.texts import Html, formats, t
 from storage import outbox
 from storage.outbox import BroadcastInfo, Claimed, Progress
 
@@ -75,89 +76,8 @@ CLAIM_LEASE = timedelta(minutes=2)  # longer than any single send can take
 MAX_IN_FLIGHT = 16  # sends under way at once (rate x latency; the pool has 64 connections)
 PROGRESS_EVERY = 3.0  # seconds between edits of the administrator's progress message
 IDLE_CHECK = 5.0  # longest sleep while waiting for a retry that is due later
-CALLS_PER_UPDATE = 2.0  # Bot API calls the bot makes for one resident's update (edit + send)
+BROADCASTS_REMEMBERED = 100  # broadcasts whose payload and last progress text are kept
 TELEGRAM_LIMIT = 30.0  # messages a second, when RATE_LIMIT_PER_SECOND is 0 (off)
-MIN_SHARE = 0.2  # the broadcast never slows below this share of BROADCAST_RATE
-LIVE_WINDOW = 2.0  # seconds over which live updates are counted
-
-
-class LiveTraffic:
-    """How many updates residents sent lately (per second, over :data:`LIVE_WINDOW`)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._times: deque[float] = deque()
-
-    def hit(self) -> None:
-        now = self.clock()
-        self._times.append(now)
-        self._forget(now)
-
-    def per_second(self) -> float:
-        self._forget(self.clock())
-        return len(self._times) / LIVE_WINDOW
-
-    def _forget(self, now: float) -> None:
-        while self._times and self._times[0] < now - LIVE_WINDOW:
-            self._times.popleft()
-
-
-def allowed_rate(rate: float, budget: float, live_updates_per_second: float) -> float:
-    """The broadcast's pace: ``rate``, less what live replies need of ``budget``."""
-    left = budget - CALLS_PER_UPDATE * live_updates_per_second
-    return max(rate * MIN_SHARE, min(rate, left))
-
-
-class Pacer:
-    """When the next broadcast message may go: overall spacing, per chat, and pauses."""
-
-    def __init__(
-        self,
-        rate: float,
-        chat_interval: float,
-        clock: Callable[[], float] = time.monotonic,
-        *,
-        burst: float = 2,
-    ) -> None:
-        self.rate = rate
-        self.spacing = 1.0 / rate
-        self.burst = burst
-        self.chat_interval = chat_interval
-        self.clock = clock
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._chats: dict[int, float] = {}
-
-    def set_rate(self, rate: float) -> None:
-        self.rate = rate
-        self.spacing = 1.0 / rate
-
-    def delay(self) -> float:
-        """Seconds until the next message may go overall (0: now)."""
-        return max(0.0, max(self._next, self._paused_until) - self.clock())
-
-    def chat_delay(self, chat_id: int) -> float:
-        last = self._chats.get(chat_id)
-        return 0.0 if last is None else max(0.0, last + self.chat_interval - self.clock())
-
-    def take(self, chat_id: int | None = None) -> None:
-        """A message goes now."""
-        now = self.clock()
-        # Slots missed by a little (the loop was busy) may be caught up, ``burst`` at most.
-        self._next = max(self._next, now - self.burst * self.spacing) + self.spacing
-        if chat_id is not None:
-            self.mark_chat(chat_id)
-
-    def mark_chat(self, chat_id: int) -> None:
-        """A message goes to this chat now."""
-        now = self.clock()
-        self._chats[chat_id] = now
-        if len(self._chats) > 50_000:
-            horizon = now - self.chat_interval
-            self._chats = {c: at for c, at in self._chats.items() if at > horizon}
-
-    def pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
 
 
 def _retry_after(error: RetryAfter) -> float:
@@ -173,9 +93,10 @@ def _sent_nothing(error: TimedOut) -> bool:
     return isinstance(error.__cause__, aiohttp.ConnectionTimeoutError)
 
 
-def describe(progress: Progress, kind: str, title: str) -> str:
+def describe(broadcast: BroadcastInfo, progress: Progress) -> Html:
     """The administrator's progress message, or the final report once nothing waits."""
-    what = t("nl", f"verzending.{kind}", title=title)
+    meta = broadcast.payload.get("meta") or {}
+    what = t("nl", f"verzending.{broadcast.kind}", title=str(meta.get("title", "")))
     if not progress.done:
         return t(
             "nl",
@@ -186,7 +107,7 @@ def describe(progress: Progress, kind: str, title: str) -> str:
         )
     if progress.total == 0:
         return t("nl", "verzending.nobody", what=what)
-    text: str = t(
+    text = t(
         "nl",
         "verzending.done",
         what=what,
@@ -196,7 +117,8 @@ def describe(progress: Progress, kind: str, title: str) -> str:
         failed=formats.number(progress.failed),
     )
     if progress.interrupted:
-        text += t("nl", "verzending.interrupted", count=formats.number(progress.interrupted))
+        more = t("nl", "verzending.interrupted", count=formats.number(progress.interrupted))
+        text = Html(text + more)
     return text
 
 
@@ -222,8 +144,10 @@ class OutboxSender:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
-        self._payloads: dict[int, BroadcastInfo] = {}
-        self._reported: dict[int, str] = {}  # last progress text per broadcast
+        # Broadcasts being sent, and the progress text last shown for each (a broadcast
+        # finished by another worker is never popped here: bounded).
+        self._payloads: Recent[int, BroadcastInfo] = Recent(BROADCASTS_REMEMBERED)
+        self._reported: Recent[int, str] = Recent(BROADCASTS_REMEMBERED)
         self._sent_since_report: dict[int, int] = {}
         self._final: dict[int, tuple[BroadcastInfo, Progress]] = {}  # reports still to edit
         self._next_report = 0.0
@@ -381,7 +305,7 @@ class OutboxSender:
             async with self.services.sessions() as db:
                 found = await outbox.get_broadcast(db, broadcast_id)
             if found is not None:
-                self._payloads[broadcast_id] = found
+                self._payloads.put(broadcast_id, found)
         return found
 
     async def _send(self, row: Claimed) -> None:
@@ -506,7 +430,7 @@ class OutboxSender:
                         progress.failed,
                     )
                     await self._report(broadcast, progress)
-                    self._payloads.pop(broadcast.id, None)
+                    self._payloads.pop(broadcast.id)
             elif self._sent_since_report.get(broadcast.id):
                 await self._report(broadcast, progress)
         metrics.BROADCAST_QUEUE.set(waiting)
@@ -520,8 +444,7 @@ class OutboxSender:
         chat_id, message_id = broadcast.report_chat_id, broadcast.report_message_id
         if chat_id is None or message_id is None:
             return
-        meta = broadcast.payload.get("meta") or {}
-        text = describe(progress, broadcast.kind, str(meta.get("title", "")))
+        text = describe(broadcast, progress)
         if self._reported.get(broadcast.id) == text:
             return
         delay = max(self.pacer.delay(), self.pacer.chat_delay(chat_id))
@@ -543,6 +466,6 @@ class OutboxSender:
             )
         self._final.pop(broadcast.id, None)
         if progress.done:
-            self._reported.pop(broadcast.id, None)
+            self._reported.pop(broadcast.id)
         else:
-            self._reported[broadcast.id] = text
+            self._reported.put(broadcast.id, text)

@@ -1,44 +1,21 @@
 """Opt-ins, outcomes, invitations and effect checks as Telegram HTML and inline keyboards.
-Presentation only.
-
-Button data (at most 64 bytes; questionnaire ids and theme slugs are at most 40 characters):
-
-==============================  ====================================================
-``sub:e:<qid>:o|i:1|0``         at the end of a questionnaire: outcomes of it, or
-                                invitations on its theme, on (1) or off (0)
-``sub:s:o:<qid>:1|0``           /instellingen: outcomes of a questionnaire on or off
-``sub:s:i:<theme>:1|0``         /instellingen: invitations on a theme on or off
-``eff:<check id>:<value>``      a resident's answer to an effect check
-``inv:y:<qid>:<version>``       administrator: send the invitation (``inv:n:<qid>``: not now)
-``tk:s:<qid>:<status number>``  administrator: /terugkoppeling, the new outcome status
-``tk:e`` / ``tk:y`` / ``tk:x``  administrator: no English text / send / cancel
-``efs:<outcome id>:<weeks>``    administrator: schedule an effect check (0: none)
-==============================  ====================================================
-
-The resident's buttons carry no secret: whoever presses one changes only their own settings
-or answer, and the handlers check that they may (took part, received the check).
+Presentation only; the button data is in :mod:`bot.outcomes.buttons`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton
 
+from bot.core.keyboards import JsonRows, Keyboard, button, json_row
+from bot.outcomes import buttons
 from flows import outcomes as loop
 from flows.texts import Html, Language, formats, raw, t
 
-Keyboard = InlineKeyboardMarkup
-JsonRows = list[list[dict[str, str]]]
-
 ON = "✅ "
 OFF = "▫️ "
-
-
-def _button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
 
 
 def _mark(on: bool) -> str:
@@ -64,18 +41,18 @@ def optin_keyboard(
     the button sets the other one."""
     outcomes = raw(language, "optin.outcomes")
     invitations = raw(language, "optin.theme").format(theme=theme)
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                _button(
+                button(
                     _mark(outcomes_on) + outcomes,
-                    f"sub:e:{questionnaire_id}:o:{0 if outcomes_on else 1}",
+                    buttons.OptInAtEnd(questionnaire_id, "o", not outcomes_on),
                 )
             ],
             [
-                _button(
+                button(
                     _mark(invitations_on) + invitations,
-                    f"sub:e:{questionnaire_id}:i:{0 if invitations_on else 1}",
+                    buttons.OptInAtEnd(questionnaire_id, "i", not invitations_on),
                 )
             ],
         ]
@@ -97,13 +74,11 @@ def settings_keyboard(settings: Sequence[Setting], language: Language) -> Keyboa
     for setting in settings:
         if setting.kind == loop.OUTCOMES:
             label = raw(language, "instellingen.outcomes").format(title=setting.label)
-            code = "o"
         else:
             label = raw(language, "instellingen.theme").format(theme=setting.label)
-            code = "i"
-        data = f"sub:s:{code}:{setting.topic}:{0 if setting.on else 1}"
-        rows.append([_button(_mark(setting.on) + label, data)])
-    return InlineKeyboardMarkup(rows) if rows else None
+        data = buttons.OptInSetting(buttons.about_of(setting.kind), setting.topic, not setting.on)
+        rows.append([button(_mark(setting.on) + label, data)])
+    return Keyboard(rows) if rows else None
 
 
 # --- messages residents receive ---------------------------------------------------------------
@@ -125,9 +100,8 @@ def invitation_text(title: str, intro: str, theme: str, language: Language) -> H
 
 def invitation_buttons(questionnaire_id: str, language: Language) -> JsonRows:
     """The resident's own "open this questionnaire" button (``p:<qid>``, as in the list)."""
-    return [
-        [{"text": raw(language, "uitnodiging.button"), "callback_data": f"p:{questionnaire_id}"}]
-    ]
+    label = raw(language, "uitnodiging.button")
+    return [[{"text": label, "callback_data": buttons.pick_data(questionnaire_id)}]]
 
 
 def effect_text(title: str, excerpt: str, language: Language) -> Html:
@@ -137,47 +111,25 @@ def effect_text(title: str, excerpt: str, language: Language) -> Html:
 def effect_buttons(check_id: int, chosen: str | None, language: Language) -> JsonRows:
     def one(value: str) -> dict[str, str]:
         mark = ON if value == chosen else ""
-        return {
-            "text": mark + raw(language, f"effect.{value}"),
-            "callback_data": f"eff:{check_id}:{value}",
-        }
+        label = mark + raw(language, f"effect.{value}")
+        return json_row(label, buttons.EffectAnswer(check_id, value))
 
     first, second, third, fourth = loop.EFFECT_VALUES
     return [[one(first), one(second)], [one(third), one(fourth)]]
-
-
-def keyboard(rows: JsonRows | None) -> Keyboard | None:
-    """A keyboard stored as JSON (in a broadcast's payload) for sending."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[_button(button["text"], button["callback_data"]) for button in row] for row in rows]
-    )
-
-
-def same_keyboard(markup: Any, rows: Keyboard | None) -> bool:
-    """Whether a message's current markup already shows ``rows`` (an edit to the same
-    markup is refused by Telegram as "message is not modified")."""
-    current = markup.to_dict() if markup is not None else None
-    wanted = rows.to_dict() if rows is not None else None
-    empty: tuple[object, ...] = ({}, None, {"inline_keyboard": []})
-    if current in empty and wanted in empty:
-        return True
-    return bool(current == wanted)
 
 
 # --- administrators ---------------------------------------------------------------------------
 
 
 def invitation_offer_keyboard(questionnaire_id: str, version: int, count: int) -> Keyboard:
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                _button(
+                button(
                     raw("nl", "uitnodiging.yes").format(count=formats.number(count)),
-                    f"inv:y:{questionnaire_id}:{version}",
+                    buttons.Invite(questionnaire_id, version),
                 ),
-                _button(raw("nl", "uitnodiging.no"), f"inv:n:{questionnaire_id}"),
+                button(raw("nl", "uitnodiging.no"), buttons.NotNow(questionnaire_id)),
             ]
         ]
     )
@@ -186,40 +138,37 @@ def invitation_offer_keyboard(questionnaire_id: str, version: int, count: int) -
 def status_keyboard(questionnaire_id: str, current: str) -> Keyboard:
     rows = [
         [
-            _button(
+            button(
                 (ON if status == current else "") + status_label(status, "nl"),
-                f"tk:s:{questionnaire_id}:{number}",
+                buttons.ChooseStatus(questionnaire_id, number),
             )
         ]
         for number, status in enumerate(loop.STATUSES)
     ]
-    rows.append([_button(raw("nl", "terugkoppeling.cancel"), "tk:x")])
-    return InlineKeyboardMarkup(rows)
+    rows.append([_cancel()])
+    return Keyboard(rows)
+
+
+def _cancel() -> InlineKeyboardButton:
+    return button(raw("nl", "terugkoppeling.cancel"), buttons.Cancel())
 
 
 def skip_keyboard() -> Keyboard:
-    return InlineKeyboardMarkup(
-        [
-            [
-                _button(raw("nl", "terugkoppeling.skip"), "tk:e"),
-                _button(raw("nl", "terugkoppeling.cancel"), "tk:x"),
-            ]
-        ]
-    )
+    return Keyboard([[button(raw("nl", "terugkoppeling.skip"), buttons.SkipEnglish()), _cancel()]])
 
 
 def confirm_keyboard(*, anyone: bool) -> Keyboard:
     send = raw("nl", "terugkoppeling.send" if anyone else "terugkoppeling.save")
-    return InlineKeyboardMarkup(
-        [[_button(send, "tk:y"), _button(raw("nl", "terugkoppeling.cancel"), "tk:x")]]
-    )
+    return Keyboard([[button(send, buttons.Confirm()), _cancel()]])
 
 
 def effect_schedule_keyboard(outcome_id: int) -> Keyboard:
     weeks = [
-        _button(raw("nl", "effectmeting.weeks").format(weeks=n), f"efs:{outcome_id}:{n}")
+        button(
+            raw("nl", "effectmeting.weeks").format(weeks=n), buttons.ScheduleCheck(outcome_id, n)
+        )
         for n in loop.EFFECT_WEEKS
     ]
-    return InlineKeyboardMarkup(
-        [weeks, [_button(raw("nl", "effectmeting.no"), f"efs:{outcome_id}:0")]]
+    return Keyboard(
+        [weeks, [button(raw("nl", "effectmeting.no"), buttons.ScheduleCheck(outcome_id, 0))]]
     )

@@ -21,7 +21,7 @@ from bot.core.keyboards import notice
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
-from bot.outcomes import handlers as outcomes
+from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy
 from bot.resident import views as render
 from flows import engine
@@ -431,7 +431,7 @@ class ResidentHandlers:
             if session.is_test:  # an administrator trying it out: nothing to opt in to
                 finished = Send(render.finished_text(flow, rows, language))
             else:  # hear what becomes of it, and invitations on its theme
-                offer, keyboard = await outcomes.end_offer(db, resident.id, language, flow)
+                offer, keyboard = await end_offer(db, resident.id, language, flow)
                 finished = Send(render.finished_text(flow, rows, language, offer), keyboard)
             return reply.then(finished, Send(t(language, "finished.more")))
         return reply.then(self._question(flow, updated, language))

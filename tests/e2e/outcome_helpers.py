@@ -183,3 +183,12 @@ async def final_report(admin: FakeUser, message: BotMessage, within: float = 30)
     """Wait until the progress message became the final report; its text."""
     await admin.wait_for(lambda: "Klaar" in message.text or "niemand" in message.text, within)
     return message.text
+
+
+def report_text(what: str, total: int, *, sent: int, unreachable: int = 0, failed: int = 0) -> str:
+    """The final report the administrator's progress message ends as (``what``: its first
+    line, e.g. "Uitnodiging: <title>")."""
+    return (
+        f"{what}\nKlaar: {total} inwoners.\n"
+        f"Verstuurd: {sent}\nOnbereikbaar (bot geblokkeerd): {unreachable}\nMislukt: {failed}"
+    )

@@ -9,13 +9,13 @@ one, none for anyone else.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import text, update
 
-from bot.outcomes.handlers import offer_invitation
+from bot.outcomes.invitations import offer_invitation
 from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 from storage import outbox
 from storage.models import OutboxMessage
@@ -30,6 +30,7 @@ from tests.e2e.outcome_helpers import (
     latest_broadcast,
     outbox_counts,
     received,
+    report_text,
     resident_of,
     runner,
     seed,
@@ -46,19 +47,26 @@ async def admin(fake: FakeBotApi) -> FakeUser:
     return fake.user(ADMIN_ID, first_name="Beheerder")
 
 
-async def started(fake: FakeBotApi, database_url: str, **overrides: object) -> BotRunner:
-    bot = runner(fake, database_url, **overrides)
-    await bot.start()
-    return bot
+Start = Callable[..., Awaitable[BotRunner]]
 
 
 @pytest.fixture
-async def stop_after() -> AsyncIterator[list[BotRunner]]:
-    """Bots a test started; stopped at the end, then the fake must be clean."""
+async def start(fake: FakeBotApi, database_url: str) -> AsyncIterator[Start]:
+    """Starts a bot with these settings (see ``runner``); every bot a test started is
+    stopped at the end, and then the fake must be clean."""
     bots: list[BotRunner] = []
-    yield bots
+
+    async def start_(**overrides: object) -> BotRunner:
+        bot = runner(fake, database_url, **overrides)
+        bots.append(bot)
+        await bot.start()
+        return bot
+
+    yield start_
     for bot in bots:
         await bot.stop()
+    await fake.settle()
+    fake.assert_clean()
 
 
 async def invite(admin: FakeUser, questionnaire: str = AFVAL) -> BotMessage:
@@ -78,10 +86,9 @@ def copies(users: list[FakeUser], start: str = INVITATION) -> list[int]:
 
 
 async def test_invitation_reaches_every_subscriber_once_and_opens_the_questionnaire(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
     subscribers = await seed(bot, fake, 12, invitations=[AFVAL_THEME])
     english = await seed(bot, fake, 3, language="en", invitations=[AFVAL_THEME])
     others = await seed(bot, fake, 4, invitations=[SCHOOL_THEME])
@@ -96,9 +103,8 @@ async def test_invitation_reaches_every_subscriber_once_and_opens_the_questionna
     assert offer.buttons == [["Uitnodigen (15)", "Niet nu"]]
     await admin.press("Uitnodigen (15)", message=offer)
     report = await final_report(admin, offer)
-    assert report == (
-        "Uitnodiging: Afval ophalen in Rivierstad\nKlaar: 15 inwoners.\n"
-        "Verstuurd: 13\nOnbereikbaar (bot geblokkeerd): 2\nMislukt: 0"
+    assert report == report_text(
+        "Uitnodiging: Afval ophalen in Rivierstad", 15, sent=13, unreachable=2
     )
     assert offer.buttons == []
 
@@ -134,15 +140,12 @@ async def test_invitation_reaches_every_subscriber_once_and_opens_the_questionna
     await until(lambda: fake.unanswered_callback_queries() == [])
     assert again.text.startswith("Uitnodigen?")  # left as it was
     assert copies(reached) == [1] * len(reached)
-    await fake.settle()
-    fake.assert_clean()
 
 
 async def test_invitation_offer_not_now_and_nobody_to_invite(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
     subscribers = await seed(bot, fake, 3, invitations=[AFVAL_THEME])
 
     # offer_invitation is what the admin handlers call right after publishing.
@@ -168,14 +171,12 @@ async def test_invitation_offer_not_now_and_nobody_to_invite(
     await fake.settle()
     assert copies(subscribers) == [0, 0, 0]
     assert await sql(bot, "SELECT count(*) FROM broadcasts") == [(0,)]
-    fake.assert_clean()
 
 
 async def test_residents_and_forged_buttons_cannot_invite(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
     await seed(bot, fake, 3, invitations=[AFVAL_THEME])
     resident = fake.user()
     await join(resident)
@@ -188,18 +189,16 @@ async def test_residents_and_forged_buttons_cannot_invite(
     assert await sql(bot, "SELECT count(*) FROM broadcasts") == [(0,)]
     refused = await sql(bot, "SELECT action FROM audit_log WHERE NOT allowed ORDER BY id")
     assert refused == [("invite",), ("invite",)]
-    fake.assert_clean()
 
 
 # --- pacing, flood limits, blocked residents --------------------------------------------------
 
 
 async def test_a_429_pauses_the_broadcast_and_nothing_is_lost_or_doubled(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
     # The bot is told it may send 40 a second; the fake allows 15: it answers 429s.
-    bot = await started(fake, database_url, broadcast_rate=40)
-    stop_after.append(bot)
+    bot = await start(broadcast_rate=40)
     users = await seed(bot, fake, 45, invitations=[AFVAL_THEME])
     fake.set_flood_limit(per_second=15)
     offer = await invite(admin)
@@ -214,16 +213,13 @@ async def test_a_429_pauses_the_broadcast_and_nothing_is_lost_or_doubled(
     )
     assert attempts == [(1,)]  # a flood wait is not a failed try
     fake.set_flood_limit(per_second=None)
-    await fake.settle()
-    fake.assert_clean()
 
 
 async def test_at_most_one_message_per_chat_per_interval(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
     # Two broadcasts to the same residents at once: the second copy to a chat waits a second.
-    bot = await started(fake, database_url, broadcast_chat_interval=1.0)
-    stop_after.append(bot)
+    bot = await start(broadcast_chat_interval=1.0)
     users = await seed(bot, fake, 8, invitations=[AFVAL_THEME, SCHOOL_THEME], took_part=[])
     chats = {user.id for user in users}
     fake.set_flood_limit(per_second=None, per_chat_per_second=1.0)
@@ -238,15 +234,12 @@ async def test_at_most_one_message_per_chat_per_interval(
     flooded = [c for c in fake.calls if c.error_code == 429 and c.params.get("chat_id") in chats]
     assert flooded == []
     fake.set_flood_limit(per_second=None)
-    await fake.settle()
-    fake.assert_clean()
 
 
 async def test_a_resident_who_blocked_the_bot_is_not_retried(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
     users = await seed(bot, fake, 5, invitations=[AFVAL_THEME, SCHOOL_THEME])
     users[1].block_bot()
     offer = await invite(admin)
@@ -273,30 +266,28 @@ async def test_a_resident_who_blocked_the_bot_is_not_retried(
     assert await sql(bot, "SELECT count(*) FROM contacts WHERE unreachable_at IS NOT NULL") == [
         (0,)
     ]
-    await fake.settle()
-    fake.assert_clean()
 
 
 async def test_server_errors_are_retried_and_reported_when_they_persist(
-    fake: FakeBotApi,
-    database_url: str,
-    admin: FakeUser,
-    stop_after: list[BotRunner],
-    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeBotApi, admin: FakeUser, start: Start, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import bot.outbox.sender as sender
 
     monkeypatch.setattr(sender, "BACKOFF_FIRST", 0.05)
     monkeypatch.setattr(sender, "MAX_ATTEMPTS", 3)
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
+
+    async def invite_failing(questionnaire: str, failures: int) -> str:
+        """Invite with the next ``failures`` sends answered 502; the final report."""
+        offer = await admin.ask(f"/uitnodigen {questionnaire}")
+        fake.fail_next("sendMessage", status=502, count=failures, description="Bad Gateway")
+        await admin.press("Uitnodigen", message=offer)
+        return await final_report(admin, offer)
+
     users = await seed(bot, fake, 1, invitations=[AFVAL_THEME])
-    offer = await admin.ask(f"/uitnodigen {AFVAL}")
     # The HTTP layer already tries a call three times on a server error: three 502s in a
     # row make the send fail once; the outbox tries again a moment later.
-    fake.fail_next("sendMessage", status=502, count=3, description="Bad Gateway")
-    await admin.press("Uitnodigen", message=offer)
-    report = await final_report(admin, offer)
+    report = await invite_failing(AFVAL, 3)
     assert "Verstuurd: 1\n" in report and report.endswith("Mislukt: 0")
     assert copies(users) == [1]
     broadcast = await latest_broadcast(bot)
@@ -304,24 +295,18 @@ async def test_server_errors_are_retried_and_reported_when_they_persist(
     assert tries == [(2,)]
     # A resident whose every try fails: reported as failed after MAX_ATTEMPTS.
     more = await seed(bot, fake, 1, invitations=[SCHOOL_THEME])
-    second = await admin.ask(f"/uitnodigen {SCHOOL}")
-    fake.fail_next("sendMessage", status=502, count=9, description="Bad Gateway")
-    await admin.press("Uitnodigen", message=second)
-    report = await final_report(admin, second)
+    report = await invite_failing(SCHOOL, 9)
     assert "Verstuurd: 0\n" in report and report.endswith("Mislukt: 1")
     assert copies(more, "Nieuwe vragenlijst: Veilig naar school") == [0]
-    await fake.settle()
-    fake.assert_clean()
 
 
 # --- crashes and restarts ---------------------------------------------------------------------
 
 
 async def test_kill_mid_broadcast_and_restart_resumes_without_duplicates_or_gaps(
-    fake: FakeBotApi, database_url: str, admin: FakeUser
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = runner(fake, database_url, broadcast_rate=25)
-    await bot.start()
+    bot = await start(broadcast_rate=25)
     users = await seed(bot, fake, 60, invitations=[AFVAL_THEME])
     offer = await invite(admin)
     await until(lambda: sum(copies(users)) >= 15, what="a quarter sent")
@@ -329,26 +314,20 @@ async def test_kill_mid_broadcast_and_restart_resumes_without_duplicates_or_gaps
     stopped_at = sum(copies(users))
     assert stopped_at < 60, "the broadcast was already done: nothing to resume"
     await bot.start()
-    try:
-        report = await final_report(admin, offer)
-        assert "Verstuurd: 60\n" in report and "Mislukt: 0" in report
-        assert copies(users) == [1] * 60  # nobody twice, nobody skipped
-        broadcast = await latest_broadcast(bot)
-        assert await outbox_counts(bot, broadcast.id) == {"sent": 60}
-    finally:
-        await bot.stop()
-    await fake.settle()
-    fake.assert_clean()
+    report = await final_report(admin, offer)
+    assert "Verstuurd: 60\n" in report and "Mislukt: 0" in report
+    assert copies(users) == [1] * 60  # nobody twice, nobody skipped
+    broadcast = await latest_broadcast(bot)
+    assert await outbox_counts(bot, broadcast.id) == {"sent": 60}
 
 
 async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
-    fake: FakeBotApi, database_url: str, admin: FakeUser
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
     """A worker died while sending: its claimed rows may or may not have arrived. They are
     given up (at most once) once their claim runs out, counted apart in the report; the
     rest of the broadcast goes out as usual."""
-    bot = runner(fake, database_url)
-    await bot.start()
+    bot = await start()
     users = await seed(bot, fake, 6, invitations=[AFVAL_THEME])
     services = services_of(bot)
     residents = [await resident_of(bot, user) for user in users]
@@ -380,30 +359,26 @@ async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
     progress = await admin.ask("/start")  # any message of the admin's chat to edit later
     async with services.sessions.begin() as db:
         await outbox.set_report_message(db, broadcast.id, admin.id, progress.message_id)
-    try:  # the outbox job picks the broadcast up
-        await until(lambda: copies(users[3:], "Hallo") == [1, 1, 1], what="the others sent")
-        # The live worker's row is left alone until its claim runs out, then given up too.
-        await until(
-            lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 2, "sending": 1}),
-            what="the others recorded",
-        )
-        await until(
-            lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 3}),
-            within=20,
-            what="the running claim to run out",
-        )
-        assert copies(users[:3], "Hallo") == [0, 0, 0]
-        errors = await sql(bot, "SELECT DISTINCT error FROM outbox WHERE status = 'failed'")
-        assert errors == [("interrupted",)]
-        await admin.wait_for(lambda: "Klaar" in progress.text)
-        assert progress.text.endswith(
-            "Mislukt: 3\n3 daarvan werden onderbroken door een herstart: misschien toch "
-            "aangekomen, niet nog eens verstuurd."
-        )
-    finally:
-        await bot.stop()
-    await fake.settle()
-    fake.assert_clean()
+    # The outbox job picks the broadcast up.
+    await until(lambda: copies(users[3:], "Hallo") == [1, 1, 1], what="the others sent")
+    # The live worker's row is left alone until its claim runs out, then given up too.
+    await until(
+        lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 2, "sending": 1}),
+        what="the others recorded",
+    )
+    await until(
+        lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 3}),
+        within=20,
+        what="the running claim to run out",
+    )
+    assert copies(users[:3], "Hallo") == [0, 0, 0]
+    errors = await sql(bot, "SELECT DISTINCT error FROM outbox WHERE status = 'failed'")
+    assert errors == [("interrupted",)]
+    await admin.wait_for(lambda: "Klaar" in progress.text)
+    assert progress.text.endswith(
+        "Mislukt: 3\n3 daarvan werden onderbroken door een herstart: misschien toch "
+        "aangekomen, niet nog eens verstuurd."
+    )
 
 
 async def counts_are(bot: BotRunner, broadcast_id: int, expected: dict[str, int]) -> bool:
@@ -414,42 +389,35 @@ async def counts_are(bot: BotRunner, broadcast_id: int, expected: dict[str, int]
 
 
 async def test_a_resident_answering_during_a_large_broadcast_is_not_held_up(
-    fake: FakeBotApi, database_url: str, admin: FakeUser
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
     """The broadcast has its own pace and skips the shared rate limiter's queue: a resident
     answering a questionnaire finishes it while the broadcast is still going."""
-    bot = runner(fake, database_url, broadcast_rate=40, rate_limit_per_second=40)
-    await bot.start()
-    try:
-        users = await seed(bot, fake, 200, invitations=[AFVAL_THEME])
-        resident = fake.user()
-        await join(resident)
-        pick = await resident.next_message()
-        offer = await invite(admin)
-        await until(lambda: sum(copies(users)) >= 10, what="the broadcast to be under way")
-        await resident.press("Veilig naar school", message=pick)
-        await resident.next_messages(2)
-        for typed in ["4116", "nee", "5", "2", "nee"]:
-            await resident.ask(typed)
-        await resident.send("8")
-        done = await resident.next_message()
-        assert done.text.startswith("Klaar! Dank je wel voor je mening.")
-        during = sum(copies(users))
-        assert during < 200, "the broadcast finished before the resident did"
-        report = await final_report(admin, offer, within=30)
-        assert "Verstuurd: 200\n" in report
-        assert copies(users) == [1] * 200
-    finally:
-        await bot.stop()
-    await fake.settle()
-    fake.assert_clean()
+    bot = await start(broadcast_rate=40, rate_limit_per_second=40)
+    users = await seed(bot, fake, 200, invitations=[AFVAL_THEME])
+    resident = fake.user()
+    await join(resident)
+    pick = await resident.next_message()
+    offer = await invite(admin)
+    await until(lambda: sum(copies(users)) >= 10, what="the broadcast to be under way")
+    await resident.press("Veilig naar school", message=pick)
+    await resident.next_messages(2)
+    for typed in ["4116", "nee", "5", "2", "nee"]:
+        await resident.ask(typed)
+    await resident.send("8")
+    done = await resident.next_message()
+    assert done.text.startswith("Klaar! Dank je wel voor je mening.")
+    during = sum(copies(users))
+    assert during < 200, "the broadcast finished before the resident did"
+    report = await final_report(admin, offer, within=30)
+    assert "Verstuurd: 200\n" in report
+    assert copies(users) == [1] * 200
 
 
 async def test_no_invitation_offer_for_a_closed_questionnaire(
-    fake: FakeBotApi, database_url: str, admin: FakeUser, stop_after: list[BotRunner]
+    fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    bot = await started(fake, database_url)
-    stop_after.append(bot)
+    bot = await start()
     await seed(bot, fake, 2, invitations=[AFVAL_THEME])
     services = services_of(bot)
     async with services.sessions.begin() as db:

@@ -23,6 +23,7 @@ from tests.e2e.outcome_helpers import (
     final_report,
     latest_broadcast,
     received,
+    report_text,
     resident_of,
     runner,
     seed,
@@ -169,13 +170,22 @@ async def test_forged_and_foreign_opt_in_buttons_do_nothing(
     resident = fake.user()
     await finish_schoolroutes(resident)
     stale = "Die knop werkt niet meer."
-    # Outcomes of a questionnaire they did not take part in; an unknown theme; nonsense.
-    assert await forged(resident, f"sub:s:o:{AFVAL}:1") == stale
-    assert await forged(resident, f"sub:e:{AFVAL}:o:1") == stale
-    assert await forged(resident, "sub:s:i:onbekend-thema:1") == stale
-    assert await forged(resident, "sub:x") == stale
-    assert await forged(resident, "sub:e:bestaat-niet:i:1") == stale
-    assert await forged(resident, f"sub:e:{AFVAL}:i:1") == stale  # not taken: not offered
+    made_up = [
+        f"sub:s:o:{AFVAL}:1",  # outcomes of a questionnaire they did not take part in
+        f"sub:e:{AFVAL}:o:1",
+        "sub:s:i:onbekend-thema:1",  # an unknown theme
+        "sub:x",  # nonsense
+        "sub:e:bestaat-niet:i:1",
+        f"sub:e:{AFVAL}:i:1",  # not taken: not offered
+        # Data no button of ours has: answered as every unknown button is.
+        "sub:e:schoolroutes:o",
+        "eff:x:ja",
+        "inv:y:schoolroutes",
+        "tk:q",
+        "efs:1",
+    ]
+    for data in made_up:
+        assert await forged(resident, data) == stale, data
     assert await subscriptions(bot, resident) == []
     # Someone else pressing this resident's button changes only their own settings: here
     # nothing, as they did not take part.
@@ -300,10 +310,7 @@ async def test_terugkoppeling_reaches_participants_who_opted_in_in_their_languag
     assert confirm.buttons == [["Versturen", "Annuleren"]]
     await admin.press("Versturen", message=confirm)
     report = await final_report(admin, confirm)
-    assert report == (
-        "Terugkoppeling: Veilig naar school\nKlaar: 5 inwoners.\n"
-        "Verstuurd: 5\nOnbereikbaar (bot geblokkeerd): 0\nMislukt: 0"
-    )
+    assert report == report_text("Terugkoppeling: Veilig naar school", 5, sent=5)
     for user in people["dutch"]:
         (message,) = received(user, NEWS_NL)
         assert message.text.startswith(f"{NEWS_NL}\nStatus: besluit genomen\n\n{DUTCH}")

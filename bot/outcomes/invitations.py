@@ -1,0 +1,172 @@
+"""Invitations: an administrator invites the followers of a theme to a questionnaire.
+
+Offered right after publishing (:func:`offer_invitation`, called by the administrators'
+upload handlers) and with ``/uitnodigen <id>``: the offer says how many residents it would
+reach; "Uitnodigen" queues one broadcast (once per version of the questionnaire), "Niet
+nu" sends nothing. For administrators only (``admin_only``, in the handler table); what
+they decide is in the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, CallbackQuery, Message, Update
+
+from bot.core.keyboards import notice
+from bot.core.reply import Edit, Postman, Reply, Send
+from bot.core.services import Services
+from bot.outbox.sender import OutboxSender
+from bot.outcomes import views
+from bot.outcomes.buttons import InvitationChoice, Invite, NotNow
+from bot.outcomes.shared import (
+    Context,
+    Handled,
+    Part,
+    Queued,
+    press,
+    progress_edit,
+    questionnaire_ids,
+    queue_broadcast,
+    slug,
+    stale,
+)
+from flows.texts import formats, t
+from storage import audit
+from storage import outbox as outbox_repo
+from storage import outcomes as store
+
+log = logging.getLogger(__name__)
+
+
+async def invitation_offer(db: AsyncSession, services: Services, questionnaire_id: str) -> Send:
+    """How many followers of the theme an invitation would reach, with the buttons to send
+    it or not (none when nobody would get it)."""
+    flow = services.catalog.current(questionnaire_id)
+    if flow is None:
+        ids = questionnaire_ids(services.catalog)
+        return Send(t("nl", "uitnodiging.unknown", id=questionnaire_id, ids=ids))
+    questionnaire = flow.questionnaire
+    recipients = await store.invitation_recipients(db, slug(flow), questionnaire_id)
+    theme, title = questionnaire.theme.nl, questionnaire.title.nl
+    if not recipients:
+        return Send(t("nl", "uitnodiging.offer_none", theme=theme))
+    count = len(recipients)
+    return Send(
+        t("nl", "uitnodiging.offer", count=formats.number(count), theme=theme, title=title),
+        views.invitation_offer_keyboard(questionnaire_id, questionnaire.version, count),
+    )
+
+
+async def offer_invitation(
+    bot: Bot, services: Services, chat_id: int, admin_id: int, questionnaire_id: str
+) -> None:
+    """After publishing: show the administrator the invitation offer (see
+    :func:`invitation_offer`). Called by the admin handlers, after their own commit."""
+    async with services.sessions() as db:
+        offer = await invitation_offer(db, services, questionnaire_id)
+    # A postman of its own: a new message, nothing earlier to remember.
+    await Postman(1).deliver(bot, chat_id, Reply([offer]))
+
+
+class Invitations(Part):
+    """/uitnodigen and the buttons under an invitation offer."""
+
+    def __init__(self, services: Services, postman: Postman, sender: OutboxSender) -> None:
+        super().__init__(services, postman, sender)
+        self._handled = Handled()
+
+    async def command(self, update: Update, context: Context) -> None:
+        """/uitnodigen <id>: offer an invitation to the theme's followers (again)."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        if not context.args:
+            example = next(iter(questionnaire_ids(self.catalog).split(", ")), "afvalinzameling")
+            usage = t("nl", "uitnodiging.usage", example=f"/uitnodigen {example}")
+            await self.postman.deliver(context.bot, message.chat_id, Reply([Send(usage)]))
+            return
+        questionnaire_id = context.args[0].lower()
+        flow = self.catalog.current(questionnaire_id)
+        if flow is not None and not self._open(questionnaire_id):
+            # An invitation to something residents cannot start yet (or any more).
+            title = flow.questionnaire.title.nl
+            refused = t("nl", "uitnodiging.not_open", title=title, id=questionnaire_id)
+            reply = Reply([Send(refused)])
+        else:
+            async with self.services.sessions() as db:
+                reply = Reply([await invitation_offer(db, self.services, questionnaire_id)])
+        await self.postman.deliver(context.bot, message.chat_id, reply)
+
+    def _open(self, questionnaire_id: str) -> bool:
+        settings = self.services.settings
+        return self.catalog.is_open(questionnaire_id, self.services.clock(), settings.zone)
+
+    async def button(self, update: Update, context: Context) -> None:
+        """ "Uitnodigen" or "Niet nu" under an invitation offer."""
+        reply = await press(update, context, self.postman, self._button)
+        if isinstance(reply, Queued):
+            self.sender.wake()
+
+    async def _button(self, query: CallbackQuery) -> Reply:
+        pressed, message = InvitationChoice.unpack(query.data), query.message
+        if pressed is None or not isinstance(message, Message):
+            return stale()
+        flow = self.catalog.current(pressed.questionnaire_id)
+        if message in self._handled or flow is None:
+            return stale()
+        questionnaire, questionnaire_id = flow.questionnaire, pressed.questionnaire_id
+        admin, now = query.from_user.id, self.services.clock()
+        if isinstance(pressed, NotNow):
+            async with self.services.sessions.begin() as db:
+                await audit.record(
+                    db, "invite.declined", actor=admin, target=questionnaire_id, now=now
+                )
+            self._handled.add(message)
+            return Reply([], edit=Edit(t("nl", "uitnodiging.declined", id=questionnaire_id)))
+        assert isinstance(pressed, Invite)
+        if not self._open(questionnaire_id):
+            title = questionnaire.title.nl
+            return Reply(
+                [],
+                notice=notice(t("nl", "uitnodiging.not_open", title=title, id=questionnaire_id)),
+            )
+        async with self.services.sessions.begin() as db:
+            earlier = await outbox_repo.broadcasts(
+                db, kind="invitation", questionnaire_id=questionnaire_id
+            )
+            if any(
+                (b.payload.get("meta") or {}).get("version") == pressed.version for b in earlier
+            ):
+                already = t("nl", "uitnodiging.already", title=questionnaire.title.nl)
+                return Reply([], notice=notice(already))
+            recipients = await store.invitation_recipients(db, slug(flow), questionnaire_id)
+            payload: dict[str, Any] = {
+                "meta": {"title": questionnaire.title.nl, "version": pressed.version}
+            }
+            for language in ("nl", "en"):
+                payload[language] = {
+                    "text": views.invitation_text(
+                        questionnaire.title.get(language),
+                        questionnaire.intro.get(language),
+                        questionnaire.theme.get(language),
+                        language,
+                    ),
+                    "buttons": views.invitation_buttons(questionnaire_id, language),
+                }
+            broadcast = await queue_broadcast(
+                db,
+                "invitation",
+                payload,
+                questionnaire_id,
+                recipients,
+                audited="invite.sent",
+                admin=admin,
+                confirmed=message,
+                now=now,
+            )
+        self._handled.add(message)
+        log.info("invitation %s to %s residents", questionnaire_id, broadcast.total)
+        return Queued([], edit=progress_edit(broadcast))
