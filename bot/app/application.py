@@ -91,7 +91,7 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     application.add_handler(
         CommandHandler(privacy.FORGET_COMMANDS, rights.forget, filters=PRIVATE & NEW)
     )
-    application.add_handler(CallbackQueryHandler(rights.button, pattern=privacy.Forget.matches))
+    application.add_handler(CallbackQueryHandler(rights.button, pattern=privacy.Forget.claims))
     jobs.repeating(
         application, "retention", privacy.retention_job, interval=settings.jobs_interval
     )

@@ -32,6 +32,7 @@ SEPARATOR = ":"
 MAX_INT = 2**31 - 1  # INTEGER in SQLite and PostgreSQL
 
 _KINDS: dict[str, type[Button]] = {}
+_FAMILIES: dict[str, type[Button]] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,8 +48,12 @@ class Button:
     prefix: ClassVar[str]
     __slots__ = ()
 
-    def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, prefix: str | None = None, family: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
+        if family is not None:  # the prefix every kind of this family starts with
+            _FAMILIES[family] = cls
         # ``dataclass(slots=True)`` makes the class anew, without the class keyword: the
         # new class replaces the first one under the prefix both carry.
         prefix = prefix or cls.__dict__.get("prefix")
@@ -99,8 +104,16 @@ class Button:
 
     @classmethod
     def matches(cls, data: object) -> bool:
-        """For ``CallbackQueryHandler(pattern=...)``: data of this kind (or family)."""
+        """Data of this kind (or family), well-formed."""
         return isinstance(decode(data), cls)
+
+    @classmethod
+    def claims(cls, data: object) -> bool:
+        """For ``CallbackQueryHandler(pattern=...)``: data that starts with a prefix of this
+        kind or family, well-formed or not. Its handler then answers made-up or cut-short
+        data itself (as stale, and an administrator's handler audits the attempt) instead of
+        another handler taking it."""
+        return any(issubclass(owner, cls) for owner in _owners(data) if isinstance(owner, type))
 
     @classmethod
     def _parse(cls, rest: str | None) -> Self | None:
@@ -137,22 +150,36 @@ def _value(field: _Field, text: str) -> Any:
     return text
 
 
+def _heads(data: str) -> list[str]:
+    """``a:b:c``, ``a:b``, ``a``: the possible prefixes of ``data``, longest first."""
+    parts = data.split(SEPARATOR)
+    return [SEPARATOR.join(parts[:end]) for end in range(len(parts), 0, -1)]
+
+
+def _owners(data: object) -> list[type[Button]]:
+    """The kinds and families whose prefix ``data`` starts with."""
+    if not isinstance(data, str) or not data:
+        return []
+    found: list[type[Button]] = []
+    for head in _heads(data):
+        for table in (_KINDS, _FAMILIES):
+            owner = table.get(head)
+            if owner is not None:
+                found.append(owner)
+    return found
+
+
 def decode(data: object) -> Button | None:
     """The button ``data`` stands for; ``None`` for no data, or data no button of ours has."""
     if not isinstance(data, str) or not data:
         return None
-    # The longest prefix first: "adm:close?" before "adm:close" never clash, as a prefix
-    # must be followed by the separator or end the data.
-    head = data
-    while True:
+    # The longest prefix first: "adm:close?" and "adm:close" never clash, as a prefix must
+    # be followed by the separator or end the data.
+    for head in _heads(data):
         kind = _KINDS.get(head)
         if kind is not None:
-            rest = None if head == data else data[len(head) + 1 :]
-            return kind._parse(rest)
-        cut = head.rfind(SEPARATOR)
-        if cut < 0:
-            return None
-        head = head[:cut]
+            return kind._parse(None if head == data else data[len(head) + 1 :])
+    return None
 
 
 def kinds() -> dict[str, type[Button]]:

@@ -16,12 +16,13 @@
 At most 64 bytes: questionnaire ids and theme slugs have at most 40 characters. These
 strings are in chats already, and effect checks carry theirs inside broadcasts stored in the
 outbox (as JSON): they never change. The invitation's own "Doe mee" button is the
-residents' ``p:<qid>`` (:class:`bot.resident.buttons.Pick`), see :func:`pick_data`.
+residents' ``p:<qid>`` (:class:`bot.core.buttons.Pick`).
 
 The residents' buttons carry no secret: whoever presses one changes only their own settings
 or answer, and the handlers check that they may (took part, received the check). Data that
-is none of these (made up, cut short) decodes to nothing and is answered by the residents'
-button handler, as every unknown button is.
+starts like one of these but is none of them (made up, cut short) is claimed by this
+feature's handler (``Button.claims``) and answered as a stale button; an administrator's
+handler writes the attempt of anyone else to the audit log first.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def about_of(kind: str) -> About:
 # --- residents --------------------------------------------------------------------------------
 
 
-class OptIn(Button):
+class OptIn(Button, family="sub"):
     """A subscription toggle: at the end of a questionnaire or in /instellingen."""
 
     __slots__ = ()
@@ -86,21 +87,10 @@ class EffectAnswer(Button, prefix="eff"):
     value: str
 
 
-def pick_data(questionnaire_id: str) -> str:
-    """The data of the residents' "open this questionnaire" button (``p:<qid>``, as in the
-    list of questionnaires), for the invitation a broadcast carries.
-
-    Written out here because the residents' buttons (:mod:`bot.resident.buttons`) sit in a
-    layer above this one; ``tests/test_outcome_buttons.py`` checks it decodes as their
-    ``Pick``.
-    """
-    return f"p:{questionnaire_id}"
-
-
 # --- administrators ---------------------------------------------------------------------------
 
 
-class InvitationChoice(Button):
+class InvitationChoice(Button, family="inv"):
     """The administrator's answer to an invitation offer."""
 
     __slots__ = ()
@@ -120,7 +110,7 @@ class NotNow(InvitationChoice, prefix="inv:n"):
     questionnaire_id: str
 
 
-class FeedbackStep(Button):
+class FeedbackStep(Button, family="tk"):
     """A button of /terugkoppeling."""
 
     __slots__ = ()

@@ -79,21 +79,21 @@ def register(application: Application, services: Services) -> None:  # type: ign
         ),
         group=ADMIN_TEXT_GROUP,
     )
-    add(CallbackQueryHandler(residents.opt_in_button, pattern=OptIn.matches))
+    add(CallbackQueryHandler(residents.opt_in_button, pattern=OptIn.claims))
     # Counts residents' updates so that broadcasts give way to live replies (bot.outbox.sender);
     # a group of its own, ahead of flood protection (-1) and the handlers (0).
     add(TypeHandler(Update, feature.sender.count_update), group=LIVE_GROUP)
-    add(CallbackQueryHandler(residents.effect_button, pattern=EffectAnswer.matches))
+    add(CallbackQueryHandler(residents.effect_button, pattern=EffectAnswer.claims))
     add(
         CallbackQueryHandler(
-            admin_only("invite")(feature.invitations.button), pattern=InvitationChoice.matches
+            admin_only("invite")(feature.invitations.button), pattern=InvitationChoice.claims
         )
     )
-    add(CallbackQueryHandler(admin_only("outcome")(feedback.button), pattern=FeedbackStep.matches))
+    add(CallbackQueryHandler(admin_only("outcome")(feedback.button), pattern=FeedbackStep.claims))
     add(
         CallbackQueryHandler(
             admin_only("effect_check")(feature.effect_checks.schedule_button),
-            pattern=ScheduleCheck.matches,
+            pattern=ScheduleCheck.claims,
         )
     )
     interval = services.settings.jobs_interval

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
+from bot.core.buttons import Pick
 from bot.core.keyboards import JsonRows, Keyboard, button, json_row
 from bot.outcomes import buttons
 from flows import outcomes as loop
@@ -101,7 +102,7 @@ def invitation_text(title: str, intro: str, theme: str, language: Language) -> H
 def invitation_buttons(questionnaire_id: str, language: Language) -> JsonRows:
     """The resident's own "open this questionnaire" button (``p:<qid>``, as in the list)."""
     label = raw(language, "uitnodiging.button")
-    return [[{"text": label, "callback_data": buttons.pick_data(questionnaire_id)}]]
+    return [[json_row(label, Pick(questionnaire_id))]]
 
 
 def effect_text(title: str, excerpt: str, language: Language) -> Html:

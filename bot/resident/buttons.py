@@ -5,7 +5,8 @@
                           chosen with /taal before consenting)
 ``c:n[::<lang>]``        consent no
 ``l:<lang>``             language
-``p:<qid>``              pick a questionnaire
+``p:<qid>``              pick a questionnaire (:class:`bot.core.buttons.Pick`: an
+                         invitation offers it too)
 ``r:<qid>:y|n``          revise an earlier complete response, or not
 ``a:<tok>:<val>``        answer a closed question
 ``t:<tok>:<opt>``        toggle an option of a multi question
@@ -37,11 +38,6 @@ class Consent(Button, prefix="c"):
 @dataclass(frozen=True, slots=True)
 class ChooseLanguage(Button, prefix="l"):
     code: str
-
-
-@dataclass(frozen=True, slots=True)
-class Pick(Button, prefix="p"):
-    questionnaire_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, CallbackQuery, Update, User
 from telegram.ext import ContextTypes
 
+from bot.core.buttons import Pick
 from bot.core.callbacks import decode
 from bot.core.keyboards import notice
 from bot.core.recent import Recent
@@ -197,7 +198,7 @@ class ResidentHandlers:
                 return await self._set_language(db, resident, user, pressed.code)
             if resident is None or not resident.consented:
                 return self._welcome(user, None)
-            if isinstance(pressed, buttons.Pick):
+            if isinstance(pressed, Pick):
                 return await self._open(db, resident, pressed.questionnaire_id)
             if isinstance(pressed, buttons.Revise):
                 return await self._revise(db, resident, pressed)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.buttons import Pick
 from bot.core.keyboards import Keyboard, button, rows
 from bot.resident import buttons
 from flows.engine import Prompt, answer_label, hint
@@ -180,7 +181,7 @@ def pick_keyboard(flows: Sequence[Flow], done: set[str], language: Language) -> 
                 button(
                     (mark if f.questionnaire.id in done else "")
                     + f.questionnaire.title.get(language),
-                    buttons.Pick(f.questionnaire.id),
+                    Pick(f.questionnaire.id),
                 )
             ]
             for f in flows
