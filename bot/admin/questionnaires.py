@@ -42,6 +42,8 @@ from bot.core.services import Services
 from bot.outcomes import handlers as outcomes
 from bot.resident import views as render
 from flows import engine
+from flows import lifecycle as rules
+from flows.lifecycle import MAX_VERSION, Refused
 from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
 from flows.machine import Flow
 from flows.schema import MAX_QUESTIONNAIRE_ID_CHARS, SLUG
@@ -49,7 +51,6 @@ from flows.texts import COMMANDS, Html, Language, language_of, plain_text, raw, 
 from flows.texts.admin import ADMIN_COMMANDS
 from storage import admin as store
 from storage import audit, repo
-from storage.admin import MAX_VERSION, Refused
 
 log = logging.getLogger(__name__)
 
@@ -523,12 +524,12 @@ def _confirm(action: str) -> Handler:
 
 def _cannot(state: store.QuestionnaireState | None, action: str, language: Language) -> str:
     """Why ``action`` is not offered for this questionnaire now."""
-    target = {"open": store.OPEN, "close": store.CLOSED, "archive": store.ARCHIVED}[action]
+    target = {"open": rules.OPEN, "close": rules.CLOSED, "archive": rules.ARCHIVED}[action]
     if state is None:
         key = "admin.refused.unknown"
     elif not state.published:
         key = "admin.refused.unpublished"
-    elif state.status == store.ARCHIVED:
+    elif state.status == rules.ARCHIVED:
         key = "admin.refused.archived"
     elif state.status == target:
         key = "admin.refused.same"
@@ -717,9 +718,9 @@ async def publish_button(update: Update, context: Context) -> None:
     text: Html
     zone = services.settings.zone
     if published.previous_version is not None:
-        if published.status == store.CLOSED:
+        if published.status == rules.CLOSED:
             text = t(language, "admin.published.update.closed", title=title, version=version)
-        elif published.status == store.DRAFT and questionnaire and questionnaire.opens_at:
+        elif published.status == rules.DRAFT and questionnaire and questionnaire.opens_at:
             opens = views.when(questionnaire.opens_at, zone, language)
             text = t(
                 language,
@@ -736,7 +737,7 @@ async def publish_button(update: Update, context: Context) -> None:
                 version=version,
                 previous=published.previous_version,
             )
-    elif published.status == store.DRAFT and questionnaire is not None:
+    elif published.status == rules.DRAFT and questionnaire is not None:
         opens = views.when(questionnaire.opens_at, services.settings.zone, language)
         text = t(
             language,
@@ -746,13 +747,13 @@ async def publish_button(update: Update, context: Context) -> None:
             date=opens,
             id=qid,
         )
-    elif published.status == store.CLOSED:
+    elif published.status == rules.CLOSED:
         text = t(language, "admin.published.closed", title=title, version=version)
     else:
         text = t(language, "admin.published.open", title=title, version=version)
     chat_id = press.chat_id
     await _send(context, chat_id, text)
-    if published.status == store.OPEN:
+    if published.status == rules.OPEN:
         # Inviting to a questionnaire nobody can start yet (or any more) only disappoints;
         # a scheduled one can be announced with /uitnodigen once it is open.
         await outcomes.offer_invitation(context.bot, services, chat_id, user.id, qid)
@@ -927,7 +928,7 @@ async def lifecycle(services: Services, bot: Bot) -> None:
         for change in changes:
             await audit.record(
                 db,
-                "open" if change.after == store.OPEN else "close",
+                "open" if change.after == rules.OPEN else "close",
                 actor=None,
                 via="system",
                 target=change.questionnaire_id,

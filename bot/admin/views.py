@@ -1,7 +1,7 @@
 """What administrators see: previews, /beheer, refusals. Presentation only.
 
 Button data (at most 64 bytes; questionnaire ids have at most 40 characters, versions at
-most 6 digits, see ``storage.admin.MAX_VERSION``):
+most 6 digits, see ``flows.lifecycle.MAX_VERSION``):
 
 =========================  ==============================================================
 ``adm:l:<page>``           /beheer, one page of the list
@@ -29,13 +29,13 @@ from typing import cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from flows.engine import availability
+from flows import lifecycle
+from flows.lifecycle import Refused, availability
 from flows.loader import Problem
 from flows.machine import Flow
 from flows.schema import END, Condition, Questionnaire, Rule
 from flows.texts import Html, Language, escape, formats, raw, t
-from storage import admin as store
-from storage.admin import QuestionnaireState, Refused
+from storage.admin import QuestionnaireState
 
 PREFIX = "adm"
 PAGE_SIZE = 6
@@ -262,7 +262,7 @@ def title_of(state: QuestionnaireState, flow: Flow | None, language: Language) -
 
 
 def status_text(state: QuestionnaireState, flow: Flow | None, language: Language) -> str:
-    if state.status == store.DRAFT and state.published:
+    if state.status == lifecycle.DRAFT and state.published:
         return raw(language, "admin.status.scheduled")
     return raw(language, f"admin.status.{state.status}")
 
@@ -321,9 +321,9 @@ def actions(state: QuestionnaireState) -> tuple[str, ...]:
     if not state.published:
         return ()
     return {
-        store.DRAFT: ("close", "archive"),
-        store.OPEN: ("close",),
-        store.CLOSED: ("open", "archive"),
+        lifecycle.DRAFT: ("close", "archive"),
+        lifecycle.OPEN: ("close",),
+        lifecycle.CLOSED: ("open", "archive"),
     }.get(state.status, ())
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.catalog import Catalog
+from flows.lifecycle import Refused
 from flows.loader import parse
 from flows.schema import Questionnaire
 from storage import admin, audit, repo
-from storage.admin import Refused
 from storage.models import Answer, QuestionnaireRecord, Session
 from storage.repo import checksum
 from tests.storage.helpers import (
