@@ -94,7 +94,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
             for text in (sheet_csv.document.decode("utf-8"), cells):
                 assert str(person.id) not in text
                 assert person.first_name not in text
-        await fake.settle()  # the audit entry is written once both files are sent
+        await fake.settle()
         [entry] = await audit_log(runner, "export")
         assert (entry.actor, entry.target) == (ADMIN, "afvalinzameling")
         assert entry.detail == {"rows": 2, "formats": ["csv", "xlsx"]}
