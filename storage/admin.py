@@ -1,5 +1,5 @@
-"""Questionnaire administration in the database: drafts, publishing, changes of status, the
-schedule, and response counts. The rules (which status, which refusal, which step) are
+"""Questionnaire administration in the database: drafts, publishing, seeding, changes of
+status by hand, and response counts. The rules (which status, which refusal, which step) are
 :mod:`flows.lifecycle`'s; this module reads and writes around them.
 
 A *draft version* is a row in ``questionnaire_versions`` with ``published_at`` NULL: an
@@ -7,8 +7,7 @@ upload being previewed or tested. Residents never start one. A questionnaire tha
 published has status ``draft`` and points (``current_version``) at its draft.
 
 ``opens_at`` and ``closes_at`` of the current version are honoured by
-:func:`apply_schedule`, a condition over the stored data (run by a job), so a moment that
-passed while the bot was down is caught up at the next run.
+:func:`storage.schedule.apply_schedule`.
 
 As everywhere in ``storage``: the caller owns the transaction; nothing here commits.
 """
@@ -183,6 +182,30 @@ async def _drop_version(db: AsyncSession, questionnaire_id: str, version: int) -
     )
 
 
+async def _add_version(
+    db: AsyncSession,
+    questionnaire: Questionnaire,
+    source: str,
+    digest: str,
+    now: datetime,
+    *,
+    published: bool,
+    by: int | None = None,
+) -> None:
+    db.add(
+        QuestionnaireVersion(
+            questionnaire_id=questionnaire.id,
+            version=questionnaire.version,
+            source=source,
+            checksum=digest,
+            loaded_at=now,
+            published_at=now if published else None,
+            uploaded_by=by,
+        )
+    )
+    await db.flush()
+
+
 async def _locked_draft(
     db: AsyncSession, questionnaire_id: str, version: int
 ) -> QuestionnaireVersion | None:
@@ -234,18 +257,7 @@ async def store_draft(
         await db.flush()
     elif top is None:
         record.current_version = version  # never published: the record points at the draft
-    db.add(
-        QuestionnaireVersion(
-            questionnaire_id=qid,
-            version=version,
-            source=source,
-            checksum=digest,
-            loaded_at=now,
-            published_at=None,
-            uploaded_by=uploaded_by,
-        )
-    )
-    await db.flush()
+    await _add_version(db, questionnaire, source, digest, now, published=False, by=uploaded_by)
     return Draft(qid, version, top is None, bool(drafts), top, digest)
 
 
@@ -317,7 +329,7 @@ async def publish(
     lifecycle.check_newer(questionnaire_id, version, top)
     row.published_at = now
     if top is None:
-        _first_publication(record, _parsed(row.source), now, zone)
+        _first_publication(record, parse_stored(row.source), now, zone)
     record.current_version = version
     await db.flush()
     return Published(questionnaire_id, version, record.status, top)
@@ -354,17 +366,7 @@ async def seed(
     elif version > top:
         record.current_version = version
     await db.flush()
-    db.add(
-        QuestionnaireVersion(
-            questionnaire_id=qid,
-            version=version,
-            source=source,
-            checksum=digest,
-            loaded_at=now,
-            published_at=now,
-        )
-    )
-    await db.flush()
+    await _add_version(db, questionnaire, source, digest, now, published=True)
     return True
 
 
@@ -372,13 +374,13 @@ async def seed(
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(source: str) -> Questionnaire:
-    """Stored sources were validated when stored; parsing them again is only for dates
-    (when publishing or opening; the schedule remembers dates by checksum, see _DATES)."""
+def parse_stored(source: str) -> Questionnaire:
+    """A stored source, validated when it was stored; parsed again only for its dates (when
+    publishing or opening; :mod:`storage.schedule` remembers them by checksum)."""
     return parse(source, "<stored questionnaire>")
 
 
-async def _set_status(
+async def set_status(
     db: AsyncSession, questionnaire_id: str, before: str, step: lifecycle.Step
 ) -> bool:
     """Record ``step`` unless the status is no longer ``before`` (someone was quicker)."""
@@ -414,11 +416,11 @@ async def transition(
     if step.after == OPEN:
         version = await db.get(QuestionnaireVersion, (questionnaire_id, record.current_version))
         assert version is not None
-        questionnaire = _parsed(version.source)
+        questionnaire = parse_stored(version.source)
         lifecycle.check_opening(
             questionnaire_id, questionnaire.opens_at, questionnaire.closes_at, now, zone
         )
-    if not await _set_status(db, questionnaire_id, before, step):
+    if not await set_status(db, questionnaire_id, before, step):
         # Another administrator was quicker.
         raise Refused(
             "same", f"{questionnaire_id} changed meanwhile; look again", status=step.after
@@ -435,59 +437,6 @@ async def transition(
         )
     db.expire_all()
     return Change(questionnaire_id, before, step.after, now)
-
-
-async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> list[Change]:
-    """Take the steps :func:`flows.lifecycle.scheduled` says: open and close questionnaires
-    whose ``opens_at``/``closes_at`` has come (also when the bot was down at that moment).
-
-    Runs every JOBS_INTERVAL: the dates of a version are read from its source once (by
-    checksum) and remembered, so a run without changes reads no source and parses nothing.
-    """
-    rows = await db.execute(
-        select(
-            QuestionnaireRecord.id,
-            QuestionnaireRecord.status,
-            QuestionnaireVersion.version,
-            QuestionnaireVersion.checksum,
-        )
-        .join(
-            QuestionnaireVersion,
-            (QuestionnaireVersion.questionnaire_id == QuestionnaireRecord.id)
-            & (QuestionnaireVersion.version == QuestionnaireRecord.current_version),
-        )
-        .where(
-            QuestionnaireRecord.status.in_((DRAFT, OPEN)),
-            QuestionnaireVersion.published_at.is_not(None),
-        )
-        .order_by(QuestionnaireRecord.id)
-    )
-    candidates = rows.all()
-    unknown = {(qid, version): digest for qid, _, version, digest in candidates}
-    unknown = {key: digest for key, digest in unknown.items() if digest not in _DATES}
-    if unknown:
-        for key, text in (await sources(db, unknown)).items():
-            questionnaire = _parsed(text)
-            _remember_dates(unknown[key], questionnaire.opens_at, questionnaire.closes_at)
-    changes: list[Change] = []
-    for qid, status, _version, digest in candidates:
-        if digest not in _DATES:
-            continue  # changed between the two queries: the next run sees it
-        step = lifecycle.scheduled(status, *_DATES[digest], now, zone)
-        if step is not None and await _set_status(db, qid, status, step):
-            changes.append(Change(qid, status, step.after, step.at))
-    return changes
-
-
-# opens_at and closes_at of each stored source, by its checksum (a few bytes each).
-_DATES: dict[str, tuple[datetime | None, datetime | None]] = {}
-MAX_REMEMBERED_DATES = 10_000
-
-
-def _remember_dates(digest: str, opens_at: datetime | None, closes_at: datetime | None) -> None:
-    if len(_DATES) >= MAX_REMEMBERED_DATES:
-        _DATES.clear()
-    _DATES[digest] = (opens_at, closes_at)
 
 
 # --- Overview -------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot.core.services import Services
 from flows import lifecycle
-from storage import admin as store
 from storage import audit
+from storage.schedule import apply_schedule
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Schedule:
         await services.refresh_catalog()  # another worker may have published meanwhile
         now = services.clock()
         async with services.sessions.begin() as db:
-            changes = await store.apply_schedule(db, now=now, zone=services.settings.zone)
+            changes = await apply_schedule(db, now=now, zone=services.settings.zone)
             for change in changes:
                 await audit.record(
                     db,
