@@ -89,11 +89,11 @@ class ListPage(AdminButton, prefix="adm:l"):
         return _digits(self.page, 3) or 0
 
 
+@dataclass(frozen=True, slots=True)
 class OnQuestionnaire(AdminButton):
     """A button about one questionnaire."""
 
-    __slots__ = ()
-    questionnaire_id: str
+    questionnaire_id: str = ""
 
     @property
     def qid(self) -> str | None:
@@ -104,13 +104,11 @@ class OnQuestionnaire(AdminButton):
 @dataclass(frozen=True, slots=True)
 class Detail(OnQuestionnaire, prefix="adm:q"):
     action: ClassVar[str] = "beheer"
-    questionnaire_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Export(OnQuestionnaire, prefix="adm:export"):
     action: ClassVar[str] = "export"
-    questionnaire_id: str = ""
 
 
 class ChangeStatus(OnQuestionnaire):
@@ -122,19 +120,16 @@ class ChangeStatus(OnQuestionnaire):
 @dataclass(frozen=True, slots=True)
 class Open(ChangeStatus, prefix="adm:open"):
     action: ClassVar[str] = "open"
-    questionnaire_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Close(ChangeStatus, prefix="adm:close"):
     action: ClassVar[str] = "close"
-    questionnaire_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Archive(ChangeStatus, prefix="adm:archive"):
     action: ClassVar[str] = "archive"
-    questionnaire_id: str = ""
 
 
 class Confirm(OnQuestionnaire):
@@ -146,13 +141,11 @@ class Confirm(OnQuestionnaire):
 @dataclass(frozen=True, slots=True)
 class AskClose(Confirm, prefix="adm:close?"):
     action: ClassVar[str] = "close"
-    questionnaire_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class AskArchive(Confirm, prefix="adm:archive?"):
     action: ClassVar[str] = "archive"
-    questionnaire_id: str = ""
 
 
 #: The button that carries out each action, and the one /beheer shows for it (closing and
@@ -169,18 +162,18 @@ FIRST: dict[str, Callable[[str], OnQuestionnaire]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
 class OnDraft(AdminButton):
     """A button about one draft version: a preview's (bound to the file it showed by
     ``mark``) or /beheer's "show the draft"."""
 
-    __slots__ = ()
-    questionnaire_id: str
-    version: str
-    mark: str
+    questionnaire_id: str = ""
+    version: str = ""
+    mark: str = ""
 
     @classmethod
     def of(cls, questionnaire_id: str, version: int, checksum: str = "") -> Self:
-        return cls(questionnaire_id, str(version), checksum[:MARK_CHARS])  # type: ignore[call-arg]
+        return cls(questionnaire_id, str(version), checksum[:MARK_CHARS])
 
     @property
     def draft(self) -> tuple[str, int] | None:
@@ -203,33 +196,21 @@ class OnDraft(AdminButton):
 @dataclass(frozen=True, slots=True)
 class ShowDraft(OnDraft, prefix="adm:draft"):
     action: ClassVar[str] = "beheer"
-    questionnaire_id: str = ""
-    version: str = ""
-    mark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class TryDraft(OnDraft, prefix="adm:test"):
     action: ClassVar[str] = "test"
-    questionnaire_id: str = ""
-    version: str = ""
-    mark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Publish(OnDraft, prefix="adm:pub"):
     action: ClassVar[str] = "publish"
-    questionnaire_id: str = ""
-    version: str = ""
-    mark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Cancel(OnDraft, prefix="adm:del"):
     action: ClassVar[str] = "cancel"
-    questionnaire_id: str = ""
-    version: str = ""
-    mark: str = ""
 
 
 # --- mod: ---------------------------------------------------------------------------------------
@@ -248,15 +229,15 @@ class OtherModeration(ModerationButton, prefix="mod"):
     rest: str = ""
 
 
+@dataclass(frozen=True, slots=True)
 class OnText(ModerationButton):
     """A button about one text waiting for moderation (``answer``: its answer id)."""
 
-    __slots__ = ()
-    answer: str
+    answer: str = ""
 
     @classmethod
     def of(cls, answer_id: int) -> Self:
-        return cls(str(answer_id))  # type: ignore[call-arg]
+        return cls(str(answer_id))
 
     @property
     def answer_id(self) -> int | None:
@@ -267,26 +248,21 @@ class OnText(ModerationButton):
 
 @dataclass(frozen=True, slots=True)
 class Approve(OnText, prefix="mod:ok"):
-    answer: str = ""
+    pass
 
 
 @dataclass(frozen=True, slots=True)
 class AskWhy(OnText, prefix="mod:no"):
     """Reject: first the question why."""
 
-    answer: str = ""
-
 
 @dataclass(frozen=True, slots=True)
 class BackToText(OnText, prefix="mod:bk"):
     """From the question why back to the text."""
 
-    answer: str = ""
-
 
 @dataclass(frozen=True, slots=True)
 class Reject(OnText, prefix="mod:rj"):
-    answer: str = ""
     reason: str = ""
 
     @classmethod

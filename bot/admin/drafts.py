@@ -165,42 +165,34 @@ class Drafts:
             await outcomes.offer_invitation(press.bot, services, press.chat_id, press.user.id, qid)
 
     def _published_text(self, published: Published, flow: Flow | None, language: Language) -> Html:
+        """What publishing did: opened, scheduled or (still) closed; a new version says which
+        one residents started on before."""
         questionnaire = flow.questionnaire if flow else None
-        qid, version, status = published.questionnaire_id, published.version, published.status
-        title = questionnaire.title.get(language) if questionnaire else qid
-        zone = self.services.settings.zone
+        qid, status = published.questionnaire_id, published.status
+        params: dict[str, object] = {
+            "title": questionnaire.title.get(language) if questionnaire else qid,
+            "version": published.version,
+        }
+        opens_at = questionnaire.opens_at if questionnaire else None
+        scheduled = status == lifecycle.DRAFT and questionnaire is not None
+        if scheduled:
+            params["date"] = when(opens_at, self.services.settings.zone, language)
         if published.previous_version is not None:
             if status == lifecycle.CLOSED:
-                return t(language, "admin.published.update.closed", title=title, version=version)
-            if status == lifecycle.DRAFT and questionnaire and questionnaire.opens_at:
-                opens = when(questionnaire.opens_at, zone, language)
-                return t(
-                    language,
-                    "admin.published.update.scheduled",
-                    title=title,
-                    version=version,
-                    date=opens,
-                )
-            return t(
-                language,
-                "admin.published.update",
-                title=title,
-                version=version,
-                previous=published.previous_version,
-            )
-        if status == lifecycle.DRAFT and questionnaire is not None:
-            opens = when(questionnaire.opens_at, zone, language)
-            return t(
-                language,
-                "admin.published.scheduled",
-                title=title,
-                version=version,
-                date=opens,
-                id=qid,
-            )
-        if status == lifecycle.CLOSED:
-            return t(language, "admin.published.closed", title=title, version=version)
-        return t(language, "admin.published.open", title=title, version=version)
+                key = "admin.published.update.closed"
+            elif scheduled and opens_at:
+                key = "admin.published.update.scheduled"
+            else:
+                key = "admin.published.update"
+                params["previous"] = published.previous_version
+        elif scheduled:
+            key = "admin.published.scheduled"
+            params["id"] = qid
+        elif status == lifecycle.CLOSED:
+            key = "admin.published.closed"
+        else:
+            key = "admin.published.open"
+        return t(language, key, **params)
 
     async def cancel(self, press: Press, pressed: buttons.Cancel) -> None:
         """ "Annuleren": the draft and its test runs are thrown away."""

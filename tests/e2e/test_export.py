@@ -17,19 +17,8 @@ from storage import digest
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import PLAN, open_afval, walk
+from tests.test_cli import QUESTION_IDS
 
-QUESTION_IDS = [
-    "wijk",
-    "inzameling",
-    "ophaaldagen",
-    "containers",
-    "grofvuil",
-    "grofvuil_tevreden",
-    "informatie",
-    "app_cijfer",
-    "melding",
-    "idee",
-]
 FIXED = ["response", "version", "started", "completed", "status"]
 LABELS = ["Reactie (pseudoniem)", "Versie", "Begonnen (dag)", "Afgerond (dag)", "Status"]
 
