@@ -56,12 +56,12 @@ class Beheer:
         """/beheer: the first page of the list."""
         async with self.services.sessions() as db:
             states, flows = await self._overview(db)
-        return Reply([Send(*views.list_view(states, flows, 0, language))])
+            return Reply([Send(*views.list_view(states, flows, 0, language))])
 
     async def page(self, press: Press, pressed: buttons.ListPage) -> None:
         async with self.services.sessions() as db:
             states, flows = await self._overview(db)
-        screen = views.list_view(states, flows, pressed.number, press.language)
+            screen = views.list_view(states, flows, pressed.number, press.language)
         await press.answer(Reply(edit=_shown(screen)))
 
     async def detail(self, press: Press, pressed: buttons.Detail) -> None:

@@ -60,19 +60,20 @@ class Drafts:
         async with self.services.sessions() as db:
             version = await store.get_version(db, *draft)
             state = await store.state_of(db, draft[0])
-        if version is None or version.published:  # published or thrown away meanwhile
-            await press.notice(t(language, "admin.refused.gone"))
-            return
-        text = preview.preview_text(
-            flow.questionnaire,
-            live_version=state.current_version if state and state.published else None,
-            replaced=False,
-            now=self.services.clock(),
-            zone=self.services.settings.zone,
-            language=language,
-        )
-        keyboard = preview.preview_keyboard(*draft, version.checksum, language)
-        await press.answer(Reply([Send(text, keyboard)]))
+            if version is None or version.published:  # published or thrown away meanwhile
+                reply = Reply(notice=notice(t(language, "admin.refused.gone")))
+            else:
+                text = preview.preview_text(
+                    flow.questionnaire,
+                    live_version=state.current_version if state and state.published else None,
+                    replaced=False,
+                    now=self.services.clock(),
+                    zone=self.services.settings.zone,
+                    language=language,
+                )
+                keyboard = preview.preview_keyboard(*draft, version.checksum, language)
+                reply = Reply([Send(text, keyboard)])
+        await press.answer(reply)
 
     async def try_out(self, press: Press, pressed: buttons.TryDraft) -> None:
         """ "Zelf testen": the administrator takes the draft; the session is a test run,
@@ -153,13 +154,11 @@ class Drafts:
                 )
                 text = self._published_text(published, flow, language)
                 reply = Reply([Send(text)], edit=DROP_BUTTONS)
-        if published is None:
-            await press.answer(reply)
-            return
-        await services.refresh_catalog()
-        log.info("administrator published %s@%s (%s)", qid, version, published.status)
+        if published is not None:
+            await services.refresh_catalog()
+            log.info("administrator published %s@%s (%s)", qid, version, published.status)
         await press.answer(reply)
-        if published.status == lifecycle.OPEN:
+        if published is not None and published.status == lifecycle.OPEN:
             # Inviting to a questionnaire nobody can start yet (or any more) only disappoints;
             # a scheduled one can be announced with /uitnodigen once it is open.
             await outcomes.offer_invitation(press.bot, services, press.chat_id, press.user.id, qid)

@@ -14,9 +14,10 @@ from flows.texts import Html, Language, raw, t
 from flows.texts.formats import day, short_title
 from storage.moderation import REASONS, PendingText
 
-# A longer text is shortened on screen. Telegram allows 4096 characters per message, counted
-# in UTF-16 code units (an emoji counts two): the text gets 3000, the rest of the screen
-# (title and question shortened below) stays well under the remaining 1096.
+# A longer text is shortened on screen. Telegram counts a message's characters
+# (flows.limits.MESSAGE_CHARS) in UTF-16 code units (an emoji counts two): the text gets
+# 3000, the rest of the screen (title and question shortened below) stays well under what
+# is left.
 SHOWN_UNITS = 3000
 TITLE_CHARS = 120
 

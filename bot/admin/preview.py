@@ -23,7 +23,7 @@ MAX_FIELD_CHARS = 200  # of the field it names
 
 def problems_messages(file: str, problems: Sequence[Problem], language: Language) -> list[Html]:
     """Every problem with its line and field, in as many messages as it takes (each within
-    Telegram's 4096 characters); the first says that nothing was stored."""
+    Telegram's limit, with room to spare); the first says that nothing was stored."""
     lines = [_problem_line(problem, language) for problem in problems]
     messages: list[Html] = []
     chunk: list[str] = []

@@ -73,7 +73,7 @@ class Uploads:
         except QuestionnaireError as exc:
             detail = {"file": name, "result": "invalid", "problems": len(exc.problems)}
             texts = preview.problems_messages(name, exc.problems, language)
-            return await self._audited(user, None, detail, Reply([Send(text) for text in texts]))
+            return await self._audited(user, detail, Reply([Send(text) for text in texts]))
         services = self.services
         now, zone = services.clock(), services.settings.zone
         async with services.sessions.begin() as db:
@@ -114,18 +114,16 @@ class Uploads:
 
     async def _refuse(self, user: User, name: str, reason: str, text: Html) -> Reply:
         detail: dict[str, object] = {"file": name, "result": reason}
-        return await self._audited(user, None, detail, Reply([Send(text)]))
+        return await self._audited(user, detail, Reply([Send(text)]))
 
-    async def _audited(
-        self, user: User, target: str | None, detail: dict[str, object], reply: Reply
-    ) -> Reply:
-        """``reply``, once the attempt is in the audit log."""
+    async def _audited(self, user: User, detail: dict[str, object], reply: Reply) -> Reply:
+        """``reply``, once the refused upload is in the audit log."""
         async with self.services.sessions.begin() as db:
             await audit.record(
                 db,
                 "upload",
                 actor=user.id,
-                target=target,
+                target=None,
                 detail=detail,
                 now=self.services.clock(),
             )
