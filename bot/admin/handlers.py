@@ -28,7 +28,7 @@ from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
 from bot.admin.menu import AdminMenu
-from bot.admin.press import Press, pressed
+from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
 from bot.core import jobs
@@ -95,33 +95,35 @@ class Administrators:
         if query is None:
             return
         found = decode(query.data)
-        kind = found if isinstance(found, AdminButton) else buttons.OtherAdmin()
+        pressed = found if isinstance(found, AdminButton) else buttons.OtherAdmin()
 
         async def press(update: Update, context: Context) -> None:
-            await pressed(update, context, self.postman, lambda press: self._press(press, kind))
+            await handle_press(
+                update, context, self.postman, lambda press: self._press(press, pressed)
+            )
 
-        await admin_only(kind.action)(press)(update, context)
+        await admin_only(pressed.action)(press)(update, context)
 
-    async def _press(self, press: Press, kind: AdminButton) -> None:
-        match kind:
+    async def _press(self, press: Press, pressed: AdminButton) -> None:
+        match pressed:
             case buttons.ListPage():
-                await self.questionnaires.page(press, kind)
+                await self.questionnaires.page(press, pressed)
             case buttons.Detail():
-                await self.questionnaires.detail(press, kind)
+                await self.questionnaires.detail(press, pressed)
             case buttons.Confirm():
-                await self.questionnaires.confirm(press, kind)
+                await self.questionnaires.confirm(press, pressed)
             case buttons.ChangeStatus():
-                await self.questionnaires.change(press, kind)
+                await self.questionnaires.change(press, pressed)
             case buttons.Export():
-                await self.downloads.button(press, kind)
+                await self.downloads.button(press, pressed)
             case buttons.ShowDraft():
-                await self.drafts.show(press, kind)
+                await self.drafts.show(press, pressed)
             case buttons.TryDraft():
-                await self.drafts.try_out(press, kind)
+                await self.drafts.try_out(press, pressed)
             case buttons.Publish():
-                await self.drafts.publish(press, kind)
+                await self.drafts.publish(press, pressed)
             case buttons.Cancel():
-                await self.drafts.cancel(press, kind)
+                await self.drafts.cancel(press, pressed)
             case _:
                 await press.stale()
 

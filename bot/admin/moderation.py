@@ -19,7 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.admin import moderation_views as views
 from bot.admin.buttons import AskWhy, BackToText, ModerationButton, OnText, Reject
-from bot.admin.press import Press, pressed
+from bot.admin.press import Press, handle_press
 from bot.core.access import Handler, admin_only, is_admin
 from bot.core.callbacks import decode
 from bot.core.reply import Edit, Postman, Reply, Send
@@ -113,7 +113,7 @@ class ModerationHandlers:
         )
 
     async def _button(self, update: Update, context: Context) -> None:
-        await pressed(update, context, self.postman, self._press)
+        await handle_press(update, context, self.postman, self._press)
 
     async def _press(self, press: Press) -> None:
         """A moderation button: decide, or ask why, or go back; then show what is next."""

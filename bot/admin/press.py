@@ -61,7 +61,7 @@ class Press:
         await self.answer(Reply(notice=raw(self.language, "stale.short")))
 
 
-async def pressed(
+async def handle_press(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     postman: Postman,
