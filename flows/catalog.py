@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from flows.engine import availability
+from flows.lifecycle import availability
 from flows.machine import Flow
 from flows.schema import Questionnaire
 

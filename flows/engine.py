@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
 from typing import Any
 
 from flows.machine import Flow
@@ -21,7 +20,6 @@ from flows.schema import (
     ChoiceQuestion,
     MultiQuestion,
     NumberQuestion,
-    Questionnaire,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -162,19 +160,6 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
         case Typed(text):
             return _typed(flow, state, question, text, language)
     raise TypeError(f"unknown input {given!r}")
-
-
-def availability(questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
-    """``open``, ``not_yet`` or ``closed`` at ``now``; dates without a zone are local."""
-
-    def aware(moment: datetime) -> datetime:
-        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-    if questionnaire.opens_at and now < aware(questionnaire.opens_at):
-        return "not_yet"
-    if questionnaire.closes_at and now >= aware(questionnaire.closes_at):
-        return "closed"
-    return "open"
 
 
 def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:

@@ -1,20 +1,13 @@
-"""Questionnaire administration: drafts, publishing, the lifecycle, and response counts.
-
-Lifecycle of a questionnaire (``questionnaires.status``)::
-
-    draft ──publish──> open ──close──> closed ──archive──> archived
-      │  (opens_at in      ^              │
-      │   the future:      └────open──────┘
-      │   stays draft, the schedule opens it)
-      └──close/archive (a scheduled one that should not open after all)
+"""Questionnaire administration in the database: drafts, publishing, seeding, changes of
+status by hand, and response counts. The rules (which status, which refusal, which step) are
+:mod:`flows.lifecycle`'s; this module reads and writes around them.
 
 A *draft version* is a row in ``questionnaire_versions`` with ``published_at`` NULL: an
 upload being previewed or tested. Residents never start one. A questionnaire that was never
 published has status ``draft`` and points (``current_version``) at its draft.
 
 ``opens_at`` and ``closes_at`` of the current version are honoured by
-:func:`apply_schedule`, a condition over the stored data (run by a job), so a moment that
-passed while the bot was down is caught up at the next run.
+:func:`storage.schedule.apply_schedule`.
 
 As everywhere in ``storage``: the caller owns the transaction; nothing here commits.
 """
@@ -25,46 +18,19 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows import lifecycle
 from flows.catalog import Key, Listed
-from flows.engine import availability
+from flows.lifecycle import ARCHIVED, CLOSED, OPEN, Refused
+from flows.lifecycle import DRAFT as DRAFT  # the status bot.app.manage's list tells apart
 from flows.loader import parse
 from flows.schema import Questionnaire
 from storage.models import Answer, QuestionnaireRecord, QuestionnaireVersion, Session
 from storage.repo import ACTIVE, COMPLETED, EXPIRED, PAUSED, REPLACED, ChangedVersionError
 from storage.repo import checksum as source_checksum
-
-DRAFT = "draft"
-OPEN = "open"
-CLOSED = "closed"
-ARCHIVED = "archived"
-STATUSES = (DRAFT, OPEN, CLOSED, ARCHIVED)
-ACTIONS = ("open", "close", "archive")
-# A version number must fit the INTEGER columns of every database, and a button's data.
-MAX_VERSION = 999_999
-
-
-class Refused(Exception):
-    """An administrator's request that cannot be carried out; ``code`` says why.
-
-    Codes: ``published`` (this version is already published), ``changed`` (a published
-    version with this number has other content), ``older`` (lower than the published
-    version ``live``), ``version`` (number too large), ``gone`` (no such draft),
-    ``unknown`` (no such questionnaire), ``unpublished`` (only a draft so far), ``same``
-    (already in that status), ``archived`` (archived for good), ``not_allowed`` (not from
-    this status), ``past`` (its closing date has passed), ``early`` (its opening date lies
-    ahead: the schedule opens it then), ``replaced`` (a draft with other content than the
-    file the administrator saw).
-    """
-
-    def __init__(self, code: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,31 +182,41 @@ async def _drop_version(db: AsyncSession, questionnaire_id: str, version: int) -
     )
 
 
-def _archived(questionnaire_id: str) -> Refused:
-    return Refused(
-        "archived",
-        f"{questionnaire_id} is archived; that is final (give the file a new id to use it again)",
-        questionnaire=questionnaire_id,
+async def _add_version(
+    db: AsyncSession,
+    questionnaire: Questionnaire,
+    source: str,
+    digest: str,
+    now: datetime,
+    *,
+    published: bool,
+    by: int | None = None,
+) -> None:
+    db.add(
+        QuestionnaireVersion(
+            questionnaire_id=questionnaire.id,
+            version=questionnaire.version,
+            source=source,
+            checksum=digest,
+            loaded_at=now,
+            published_at=now if published else None,
+            uploaded_by=by,
+        )
     )
+    await db.flush()
 
 
-def _check_mark(row: QuestionnaireVersion, mark: str | None) -> None:
-    if mark is not None and not row.checksum.startswith(mark):
-        raise Refused(
-            "replaced",
-            f"{row.questionnaire_id} version {row.version} was replaced by a newer file",
-            questionnaire=row.questionnaire_id,
-            version=row.version,
-        )
-
-
-def _check_version(version: int) -> None:
-    if version > MAX_VERSION:
-        raise Refused(
-            "version",
-            f"version {version} is too large; use at most {MAX_VERSION}",
-            max=MAX_VERSION,
-        )
+async def _locked_draft(
+    db: AsyncSession, questionnaire_id: str, version: int
+) -> QuestionnaireVersion | None:
+    """The version row, read anew and locked (PostgreSQL; SQLite has one writer at a time):
+    of two administrators pressing "Publiceren" or "Annuleren" at once, one wins."""
+    return await db.get(
+        QuestionnaireVersion,
+        (questionnaire_id, version),
+        with_for_update=True,
+        populate_existing=True,
+    )
 
 
 async def store_draft(
@@ -254,36 +230,16 @@ async def store_draft(
     """Keep a validated upload as the questionnaire's draft (one draft per questionnaire:
     an earlier one, with its test runs, is replaced). Raises :class:`Refused`."""
     qid, version = questionnaire.id, questionnaire.version
-    _check_version(version)
+    lifecycle.check_version(version)
     digest = source_checksum(source)
     existing = await db.get(QuestionnaireVersion, (qid, version))
     if existing is not None and existing.published_at is not None:
-        if existing.checksum == digest:
-            raise Refused(
-                "published",
-                f"{qid} version {version} is already published",
-                questionnaire=qid,
-                version=version,
-            )
-        raise Refused(
-            "changed",
-            f"{qid} version {version} is already published with other content; "
-            "raise 'version' to publish the change",
-            questionnaire=qid,
-            version=version,
-        )
+        raise lifecycle.already_published(qid, version, same=existing.checksum == digest)
     top = await _published_top(db, qid)
-    if top is not None and version < top:
-        raise Refused(
-            "older",
-            f"{qid} version {version} is older than the published version {top}",
-            questionnaire=qid,
-            version=version,
-            live=top,
-        )
+    lifecycle.check_newer(qid, version, top)
     record = await db.get(QuestionnaireRecord, qid)
     if record is not None and record.status == ARCHIVED:
-        raise _archived(qid)
+        raise lifecycle.archived(qid)
     drafts = list(
         await db.scalars(
             select(QuestionnaireVersion.version).where(
@@ -301,18 +257,7 @@ async def store_draft(
         await db.flush()
     elif top is None:
         record.current_version = version  # never published: the record points at the draft
-    db.add(
-        QuestionnaireVersion(
-            questionnaire_id=qid,
-            version=version,
-            source=source,
-            checksum=digest,
-            loaded_at=now,
-            published_at=None,
-            uploaded_by=uploaded_by,
-        )
-    )
-    await db.flush()
+    await _add_version(db, questionnaire, source, digest, now, published=False, by=uploaded_by)
     return Draft(qid, version, top is None, bool(drafts), top, digest)
 
 
@@ -324,15 +269,10 @@ async def discard_draft(
 
     ``mark``: the start of the checksum of the file the administrator saw; a draft with
     other content (sent later with the same version number) is refused (``replaced``)."""
-    row = await db.get(
-        QuestionnaireVersion,
-        (questionnaire_id, version),
-        with_for_update=True,
-        populate_existing=True,
-    )
+    row = await _locked_draft(db, questionnaire_id, version)
     if row is None or row.published_at is not None:
         return False
-    _check_mark(row, mark)
+    lifecycle.check_mark(questionnaire_id, version, row.checksum, mark)
     await _drop_version(db, questionnaire_id, version)
     left = await db.scalar(
         select(func.count()).where(QuestionnaireVersion.questionnaire_id == questionnaire_id)
@@ -346,22 +286,6 @@ async def discard_draft(
     return True
 
 
-def _aware(moment: datetime | None, zone: tzinfo) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-def first_status(questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> str:
-    """The status of a questionnaire published for the first time at ``now``."""
-    match availability(questionnaire, now, zone):
-        case "not_yet":
-            return DRAFT  # the schedule opens it at opens_at
-        case "closed":
-            return CLOSED
-    return OPEN
-
-
 def _first_publication(
     record: QuestionnaireRecord,
     questionnaire: Questionnaire,
@@ -370,14 +294,10 @@ def _first_publication(
     *,
     seeding: bool = False,
 ) -> None:
-    status = first_status(questionnaire, now, zone)
-    record.opened_at = now if status == OPEN else None
-    record.closed_at = _aware(questionnaire.closes_at, zone) if status == CLOSED else None
-    if seeding and status == CLOSED:
-        # Seeding runs before the bot's clock is known: it never closes by itself. The
-        # schedule (apply_schedule, on the bot's clock) closes it on its closes_at.
-        status, record.closed_at = OPEN, None
-    record.status = status
+    opening = lifecycle.first_publication(questionnaire, now, zone, seeding=seeding)
+    record.status = opening.status
+    record.opened_at = opening.opened_at
+    record.closed_at = opening.closed_at
 
 
 async def publish(
@@ -393,46 +313,23 @@ async def publish(
     the version they started with. A first publication opens the questionnaire (or leaves
     it to the schedule when ``opens_at`` lies ahead); a later one keeps its status.
 
-    Two administrators pressing "Publiceren" (or "Annuleren") at once: the version row is
-    locked (PostgreSQL; SQLite has one writer at a time), so one wins and the other is
-    refused. ``mark`` as for :func:`discard_draft`."""
-    row = await db.get(
-        QuestionnaireVersion,
-        (questionnaire_id, version),
-        with_for_update=True,
-        populate_existing=True,
-    )
+    Two administrators pressing "Publiceren" (or "Annuleren") at once: one wins and the
+    other is refused. ``mark`` as for :func:`discard_draft`."""
+    row = await _locked_draft(db, questionnaire_id, version)
     if row is None:
-        raise Refused(
-            "gone",
-            f"there is no draft {questionnaire_id} version {version}",
-            questionnaire=questionnaire_id,
-            version=version,
-        )
+        raise lifecycle.gone(questionnaire_id, version)
     if row.published_at is not None:
-        raise Refused(
-            "published",
-            f"{questionnaire_id} version {version} is already published",
-            questionnaire=questionnaire_id,
-            version=version,
-        )
-    _check_mark(row, mark)
+        raise lifecycle.already_published(questionnaire_id, version)
+    lifecycle.check_mark(questionnaire_id, version, row.checksum, mark)
     record = await db.get(QuestionnaireRecord, questionnaire_id)
     assert record is not None  # a version always has its questionnaire (foreign key)
     if record.status == ARCHIVED:  # archived after this draft was uploaded
-        raise _archived(questionnaire_id)
+        raise lifecycle.archived(questionnaire_id)
     top = await _published_top(db, questionnaire_id)
-    if top is not None and version < top:
-        raise Refused(
-            "older",
-            f"{questionnaire_id} version {version} is older than the published version {top}",
-            questionnaire=questionnaire_id,
-            version=version,
-            live=top,
-        )
+    lifecycle.check_newer(questionnaire_id, version, top)
     row.published_at = now
     if top is None:
-        _first_publication(record, _parsed(row.source), now, zone)
+        _first_publication(record, parse_stored(row.source), now, zone)
     record.current_version = version
     await db.flush()
     return Published(questionnaire_id, version, record.status, top)
@@ -469,107 +366,66 @@ async def seed(
     elif version > top:
         record.current_version = version
     await db.flush()
-    db.add(
-        QuestionnaireVersion(
-            questionnaire_id=qid,
-            version=version,
-            source=source,
-            checksum=digest,
-            loaded_at=now,
-            published_at=now,
-        )
-    )
-    await db.flush()
+    await _add_version(db, questionnaire, source, digest, now, published=True)
     return True
 
 
-# --- Lifecycle ------------------------------------------------------------------------------
+# --- Changes of status ----------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(source: str) -> Questionnaire:
-    """Stored sources were validated when stored; parsing them again is only for dates
-    (when publishing or opening; the schedule remembers dates by checksum, see _DATES)."""
+def parse_stored(source: str) -> Questionnaire:
+    """A stored source, validated when it was stored; parsed again only for its dates (when
+    publishing or opening; :mod:`storage.schedule` remembers them by checksum)."""
     return parse(source, "<stored questionnaire>")
 
 
-async def _current(db: AsyncSession, questionnaire_id: str) -> tuple[QuestionnaireRecord, bool]:
-    record = await db.get(QuestionnaireRecord, questionnaire_id)
-    if record is None:
-        raise Refused("unknown", f"no questionnaire {questionnaire_id!r}")
-    top = await _published_top(db, questionnaire_id)
-    return record, top is not None
+async def set_status(
+    db: AsyncSession, questionnaire_id: str, before: str, step: lifecycle.Step
+) -> bool:
+    """Record ``step`` unless the status is no longer ``before`` (someone was quicker)."""
+    result = await db.execute(
+        update(QuestionnaireRecord)
+        .where(QuestionnaireRecord.id == questionnaire_id, QuestionnaireRecord.status == before)
+        .values(status=step.after, **step.stamps)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def transition(
     db: AsyncSession, questionnaire_id: str, action: str, *, now: datetime, zone: tzinfo
 ) -> Change:
-    """``open``, ``close`` or ``archive`` a questionnaire by hand. Raises :class:`Refused`.
+    """``open``, ``close`` or ``archive`` a questionnaire by hand, as
+    :mod:`flows.lifecycle` allows. Raises :class:`Refused`.
 
-    Opening is allowed from draft (published) and closed, unless the closing date has
-    passed (the schedule would close it again at once) or the opening date lies ahead
-    (residents cannot start it before then; the schedule opens it). A resident who is
-    answering when a questionnaire closes may finish (until SESSION_TIMEOUT); archiving
-    ends what is still in progress.
+    A resident who is answering when a questionnaire closes may finish (until
+    SESSION_TIMEOUT); archiving ends what is still in progress.
     """
-    if action not in ACTIONS:
+    if action not in lifecycle.ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    record, published = await _current(db, questionnaire_id)
-    target = {"open": OPEN, "close": CLOSED, "archive": ARCHIVED}[action]
+    record = await db.get(QuestionnaireRecord, questionnaire_id)
+    if record is None:
+        raise lifecycle.unknown(questionnaire_id)
+    published = await _published_top(db, questionnaire_id) is not None
     before = record.status
-    if not published:
-        raise Refused(
-            "unpublished",
-            f"{questionnaire_id} is a draft that was never published; publish it first",
-        )
-    if before == target:
-        raise Refused("same", f"{questionnaire_id} is already {target}", status=target)
-    if before == ARCHIVED:
-        raise _archived(questionnaire_id)
-    allowed = {OPEN: {DRAFT, CLOSED}, CLOSED: {OPEN, DRAFT}, ARCHIVED: {CLOSED, DRAFT}}[target]
-    if before not in allowed:
-        raise Refused(
-            "not_allowed",
-            f"{questionnaire_id} is {before}; close it before you archive it",
-            status=before,
-        )
-    if target == OPEN:
+    refused = lifecycle.refusal(questionnaire_id, action, before, published=published)
+    if refused is not None:
+        raise refused
+    step = lifecycle.by_hand(action, now, closed_at=record.closed_at)
+    if step.after == OPEN:
         version = await db.get(QuestionnaireVersion, (questionnaire_id, record.current_version))
         assert version is not None
-        questionnaire = _parsed(version.source)
-        if availability(questionnaire, now, zone) == "not_yet":
-            # Residents cannot start it before opens_at whatever its status says.
-            opens = _aware(questionnaire.opens_at, zone)
-            raise Refused(
-                "early",
-                f"{questionnaire_id} opens by itself on {opens:%Y-%m-%d %H:%M} (opens_at); "
-                "publish a version with an earlier opens_at to open it sooner",
-                opens_at=opens,
-            )
-        if availability(questionnaire, now, zone) == "closed":
-            closes = _aware(questionnaire.closes_at, zone)
-            raise Refused(
-                "past",
-                f"{questionnaire_id} closed on {closes:%Y-%m-%d %H:%M} (closes_at); "
-                "publish a version with a later closes_at to open it again",
-                closes_at=closes,
-            )
-    values: dict[str, Any] = {"status": target}
-    if target == OPEN:
-        values.update(opened_at=now, closed_at=None)
-    elif target == CLOSED:
-        values["closed_at"] = now
-    elif record.closed_at is None:
-        values["closed_at"] = now  # archived without ever being closed: retention counts
-    result = await db.execute(
-        update(QuestionnaireRecord)
-        .where(QuestionnaireRecord.id == questionnaire_id, QuestionnaireRecord.status == before)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if not getattr(result, "rowcount", 0):  # another administrator was quicker
-        raise Refused("same", f"{questionnaire_id} changed meanwhile; look again", status=target)
-    if target == ARCHIVED:
+        questionnaire = parse_stored(version.source)
+        lifecycle.check_opening(
+            questionnaire_id, questionnaire.opens_at, questionnaire.closes_at, now, zone
+        )
+    if not await set_status(db, questionnaire_id, before, step):
+        # Another administrator was quicker.
+        raise Refused(
+            "same", f"{questionnaire_id} changed meanwhile; look again", status=step.after
+        )
+    if step.after == ARCHIVED:
         await db.execute(
             update(Session)
             .where(
@@ -580,93 +436,7 @@ async def transition(
             .execution_options(synchronize_session=False)
         )
     db.expire_all()
-    return Change(questionnaire_id, before, target, now)
-
-
-async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> list[Change]:
-    """Open and close questionnaires whose ``opens_at``/``closes_at`` has come.
-
-    Only moves forward: a scheduled draft opens, an open questionnaire closes. A
-    questionnaire closed or archived by hand is never reopened. ``opened_at``/``closed_at``
-    get the scheduled moment, also when the bot was down at that moment.
-
-    Runs every JOBS_INTERVAL: the dates of a version are read from its source once (by
-    checksum) and remembered, so a run without changes reads no source and parses nothing.
-    """
-    rows = await db.execute(
-        select(
-            QuestionnaireRecord.id,
-            QuestionnaireRecord.status,
-            QuestionnaireVersion.version,
-            QuestionnaireVersion.checksum,
-        )
-        .join(
-            QuestionnaireVersion,
-            (QuestionnaireVersion.questionnaire_id == QuestionnaireRecord.id)
-            & (QuestionnaireVersion.version == QuestionnaireRecord.current_version),
-        )
-        .where(
-            QuestionnaireRecord.status.in_((DRAFT, OPEN)),
-            QuestionnaireVersion.published_at.is_not(None),
-        )
-        .order_by(QuestionnaireRecord.id)
-    )
-    candidates = rows.all()
-    unknown = {(qid, version): digest for qid, _, version, digest in candidates}
-    unknown = {key: digest for key, digest in unknown.items() if digest not in _DATES}
-    if unknown:
-        for key, text in (await sources(db, unknown)).items():
-            questionnaire = _parsed(text)
-            _remember_dates(unknown[key], questionnaire.opens_at, questionnaire.closes_at)
-    changes: list[Change] = []
-    for qid, status, _version, digest in candidates:
-        if digest not in _DATES:
-            continue  # changed between the two queries: the next run sees it
-        opens_at, closes_at = _DATES[digest]
-        state = _window(opens_at, closes_at, now, zone)
-        opens = _aware(opens_at, zone) or now
-        closes = _aware(closes_at, zone) or now
-        values: dict[str, Any]
-        if status == DRAFT and state == "open":
-            target, at, values = OPEN, opens, {"opened_at": opens}
-        elif state == "closed":
-            target, at, values = CLOSED, closes, {"closed_at": closes}
-            if status == DRAFT:
-                values["opened_at"] = opens
-        else:
-            continue
-        result = await db.execute(
-            update(QuestionnaireRecord)
-            .where(QuestionnaireRecord.id == qid, QuestionnaireRecord.status == status)
-            .values(status=target, **values)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0):
-            changes.append(Change(qid, status, target, at))
-    return changes
-
-
-# opens_at and closes_at of each stored source, by its checksum (a few bytes each).
-_DATES: dict[str, tuple[datetime | None, datetime | None]] = {}
-MAX_REMEMBERED_DATES = 10_000
-
-
-def _remember_dates(digest: str, opens_at: datetime | None, closes_at: datetime | None) -> None:
-    if len(_DATES) >= MAX_REMEMBERED_DATES:
-        _DATES.clear()
-    _DATES[digest] = (opens_at, closes_at)
-
-
-def _window(
-    opens_at: datetime | None, closes_at: datetime | None, now: datetime, zone: tzinfo
-) -> str:
-    """What :func:`flows.engine.availability` says for these dates."""
-    opens, closes = _aware(opens_at, zone), _aware(closes_at, zone)
-    if opens is not None and now < opens:
-        return "not_yet"
-    if closes is not None and now >= closes:
-        return "closed"
-    return "open"
+    return Change(questionnaire_id, before, step.after, now)
 
 
 # --- Overview -------------------------------------------------------------------------------

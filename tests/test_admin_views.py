@@ -3,7 +3,8 @@ of questionnaire ids under /export, and problem lists of any length."""
 
 from __future__ import annotations
 
-from bot.admin import views
+from bot.admin import preview, views
+from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
 from flows.loader import Problem, parse
 from flows.machine import Flow
 from flows.texts import plain_text
@@ -35,15 +36,15 @@ def test_problems_are_split_and_shortened() -> None:
         Problem("f.yaml", n, "questions.q.<b>" + "x" * 400, "kapot " + "y" * 2000)
         for n in range(1, 41)
     ]
-    messages = views.problems_messages("f<1>.yaml", problems, "nl")
+    messages = preview.problems_messages("f<1>.yaml", problems, "nl")
     assert len(messages) > 1
-    assert all(len(message) <= views.MAX_TEXT for message in messages)
+    assert all(len(message) <= MESSAGE_CHARS - MESSAGE_MARGIN for message in messages)
     bullets = [line for m in messages for line in plain_text(m).splitlines() if line[:2] == "• "]
     assert [line.split(",")[0] for line in bullets] == [f"• regel {n}" for n in range(1, 41)]
     assert all(len(line) < 850 for line in bullets)  # message and field shortened
     assert "&lt;b&gt;" in messages[0] and "f&lt;1&gt;.yaml" in messages[0]
     assert plain_text(messages[1]).startswith("f<1>.yaml, vervolg:")
-    one = views.problems_messages(
+    one = preview.problems_messages(
         "f.yaml", [Problem("f.yaml", None, "", "the file is empty")], "en"
     )
     assert [plain_text(m) for m in one] == [

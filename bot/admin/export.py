@@ -1,151 +1,28 @@
-"""Pseudonymous exports: one row per response, never a Telegram id or a name.
+"""The export files: a questionnaire's responses (:mod:`analysis.export`'s table) written as
+CSV and as an Excel workbook, for /export and ``samenspraak export``.
 
-Two header rows, in CSV and Excel alike: the column ids (``response``, ``version``, ...,
-then the question ids), and below them the Dutch labels (the question texts). Dates are
-coarsened to the day in the municipality's time zone (AVG: no time of day that could help
-recognise someone). Test runs and revised (replaced) responses are left out.
+In CSV and Excel alike the two header rows, ids and Dutch labels, come first. A cell a
+resident typed that starts like a formula stays text in both (see :data:`FORMULA_START`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
-from typing import Any, TextIO, cast
+from datetime import date
+from typing import Any, cast
 
+from analysis.export import Cell, FreeText, Table, build_table
 from bot.core.services import Services
-from flows import engine
-from flows.engine import answer_label
 from flows.machine import Flow
-from flows.schema import (
-    AreaQuestion,
-    ChoiceQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    ScaleQuestion,
-    TextQuestion,
-)
-from flows.texts import raw
 from storage import repo
 
-STATUS = {repo.COMPLETED: "complete"}
-PSEUDONYM_CHARS = 16  # enough to tell responses apart; shorter than the stored key
 # A cell starting with one of these is a formula to Excel and LibreOffice: a resident could
 # type "=HYPERLINK(...)" into a free-text answer. In CSV such text gets a leading
 # apostrophe; in Excel files every text cell is stored as text, never as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FIXED = [
-    ("response", "Reactie (pseudoniem)"),
-    ("version", "Versie"),
-    ("started", "Begonnen (dag)"),
-    ("completed", "Afgerond (dag)"),
-    ("status", "Status"),
-]
-
-
-class FreeText(str):
-    """Text a resident typed: data, never a formula."""
-
-    __slots__ = ()
-
-
-Cell = str | int | float | date | None
-
-
-@dataclass(frozen=True)
-class Table:
-    ids: list[str]
-    labels: list[str]
-    rows: list[list[Cell]]
-    questions: list[tuple[str, str, str, str]]  # id, Dutch text, type, answers (codebook)
-
-
-def build_table(flows: dict[int, Flow], rows: Sequence[repo.ExportRow], zone: tzinfo) -> Table:
-    """Question ids of every version (newest first) as columns; answers as Dutch labels,
-    scores and numbers as numbers."""
-    question_ids: list[str] = []
-    labels: dict[str, str] = {}
-    codebook: list[tuple[str, str, str, str]] = []
-    for version in sorted(flows, reverse=True):
-        newest = flows[version]
-        for qid in newest.order:
-            if qid in labels:
-                continue
-            question = newest.questions[qid]
-            question_ids.append(qid)
-            labels[qid] = question.text.nl
-            kind = raw("nl", f"admin.type.{question.type}")  # as the preview names it
-            codebook.append((qid, question.text.nl, kind, _answers(question)))
-    table: list[list[Cell]] = []
-    for row in rows:
-        flow = flows.get(row.version)
-        cells: list[Cell] = [
-            (row.pseudonym or "(erased)")[:PSEUDONYM_CHARS],
-            row.version,
-            _day(row.started_at, zone),
-            _day(row.completed_at, zone),
-            STATUS.get(row.status, "incomplete"),
-        ]
-        # An unfinished response: only the answers along the branch the resident is on.
-        answers = engine.answers_on_branch(flow, row.answers) if flow else row.answers
-        cells.extend(_cell(flow, qid, answers) for qid in question_ids)
-        table.append(cells)
-    return Table(
-        [name for name, _ in FIXED] + question_ids,
-        [label for _, label in FIXED] + [labels[qid] for qid in question_ids],
-        table,
-        codebook,
-    )
-
-
-def header_and_rows(
-    flows: dict[int, Flow], rows: list[repo.ExportRow], zone: tzinfo = UTC
-) -> tuple[list[str], list[list[str]]]:
-    """The column ids and the rows as CSV text."""
-    table = build_table(flows, rows, zone)
-    return table.ids, [[_text(cell) for cell in row] for row in table.rows]
-
-
-def _answers(question: Any) -> str:
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        return "; ".join(f"{o.id} = {o.label.nl}" for o in question.options)
-    if isinstance(question, AreaQuestion):
-        return "; ".join(f"{a.id} = {a.label.nl}" for a in question.areas)
-    if isinstance(question, ScaleQuestion):
-        return f"{question.min} tot en met {question.max}"
-    if isinstance(question, NumberQuestion):
-        low, high = (_number(v) for v in (question.min, question.max))
-        return f"{low} tot en met {high}" + (f" {question.unit.nl}" if question.unit else "")
-    return ""
-
-
-def _day(moment: datetime | None, zone: tzinfo) -> date | None:
-    return moment.astimezone(zone).date() if moment else None
-
-
-def _number(value: Any) -> int | float:
-    number = float(value)
-    return int(number) if number.is_integer() else number
-
-
-def _cell(flow: Flow | None, qid: str, answers: dict[str, Any]) -> Cell:
-    """Empty when the question was not reached; "(overgeslagen)" when skipped. Scores and
-    numbers stay numbers, so a spreadsheet can count with them."""
-    if qid not in answers:
-        return None
-    value = answers[qid]
-    question = flow.questions.get(qid) if flow else None
-    if question is None:
-        return None if value is None else FreeText(value)
-    if value is not None and isinstance(question, ScaleQuestion | NumberQuestion):
-        return _number(value)
-    if isinstance(question, MultiQuestion) and isinstance(value, list):
-        return "; ".join(answer_label(question, [v], "nl") for v in value)
-    if isinstance(question, TextQuestion) and value is not None:
-        return FreeText(value)
-    return answer_label(question, value, "nl")
+#: Characters of the questionnaire's title kept in the workbook's properties.
+TITLE_CHARS = 200
 
 
 def _text(cell: Cell) -> str:
@@ -159,16 +36,13 @@ def _text(cell: Cell) -> str:
 
 
 def csv_text(table: Table) -> str:
+    """The table as CSV text: the ids, the labels, then a row per response."""
     out = io.StringIO(newline="")
-    _write_csv(table, out)
-    return out.getvalue()
-
-
-def _write_csv(table: Table, out: TextIO) -> None:
     writer = csv.writer(out)
     writer.writerow(table.ids)
     writer.writerow([_text(FreeText(label)) for label in table.labels])
     writer.writerows([_text(cell) for cell in row] for row in table.rows)
+    return out.getvalue()
 
 
 def xlsx_bytes(table: Table, title: str) -> bytes:
@@ -205,7 +79,7 @@ def xlsx_bytes(table: Table, title: str) -> bytes:
     codebook.append([cell(value, bold) for value in ("vraag", "tekst", "soort", "antwoorden")])
     for entry in table.questions:
         codebook.append([cell(value) for value in entry])
-    book.properties.title = title[:200]
+    book.properties.title = title[:TITLE_CHARS]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -226,10 +100,3 @@ async def export_table(services: Services, questionnaire_id: str) -> tuple[Table
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
     return build_table(flows, rows, services.settings.zone), current
-
-
-async def write_csv(services: Services, questionnaire_id: str, out: TextIO) -> int:
-    """Write the export as CSV; raises LookupError for an unknown questionnaire."""
-    table, _ = await export_table(services, questionnaire_id)
-    _write_csv(table, out)
-    return len(table.rows)

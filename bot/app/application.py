@@ -19,8 +19,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.admin import handlers as admin
 from bot.admin import moderation
-from bot.admin import questionnaires as admin
 from bot.app import flood
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest

@@ -132,7 +132,7 @@ async def _import(settings: Settings, path: Path, source: str, publish: bool) ->
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from storage.admin import Refused
+    from flows.lifecycle import Refused
 
     settings = load_settings()
     setup_logging("WARNING")
@@ -170,7 +170,7 @@ async def _transition(settings: Settings, action: str, questionnaire_id: str) ->
 
 
 def cmd_transition(args: argparse.Namespace) -> int:
-    from storage.admin import Refused
+    from flows.lifecycle import Refused
 
     settings = load_settings()
     setup_logging("WARNING")

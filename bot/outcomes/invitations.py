@@ -61,7 +61,7 @@ async def invitation_offer(db: AsyncSession, services: Services, questionnaire_i
 
 
 async def offer_invitation(
-    bot: Bot, services: Services, chat_id: int, admin_id: int, questionnaire_id: str
+    bot: Bot, services: Services, chat_id: int, questionnaire_id: str
 ) -> None:
     """After publishing: show the administrator the invitation offer (see
     :func:`invitation_offer`). Called by the admin handlers, after their own commit."""

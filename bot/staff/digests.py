@@ -21,7 +21,7 @@ from analysis import digest as compose
 from bot.core.metrics import DIGESTS_SENT
 from bot.core.schedule import Schedule
 from bot.core.services import Services
-from flows.engine import availability
+from flows.lifecycle import availability
 from flows.machine import Flow
 from flows.schema import Questionnaire
 from flows.texts import Html, escape

@@ -29,6 +29,7 @@ from storage.models import QuestionnaireVersion, Session
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_resilience import PLAN, open_afval, walk
+from tests.flows.test_loader import BILLION_LAUGHS
 
 ADMIN = 4_242_001
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -91,6 +92,12 @@ async def patient_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotR
 
 def admin(fake: FakeBotApi) -> FakeUser:
     return fake.user(ADMIN)
+
+
+async def tap(user: FakeUser, label: str, message: BotMessage) -> None:
+    """Press a button and wait until the message it is on has changed."""
+    await user.press(label, message=message)
+    await user.next_edit()
 
 
 async def upload(user: FakeUser, name: str, content: str | bytes, mime: str = "") -> BotMessage:
@@ -448,25 +455,12 @@ async def test_every_problem_is_listed_over_several_messages(
     assert await state(admin_bot, "veel") is None
 
 
-LAUGHS = """\
-a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
-g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
-h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
-i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
-"""
-
-
 async def test_odd_files_get_a_clear_answer(fake: FakeBotApi, admin_bot: BotRunner) -> None:
     """A billion laughs, an empty file, binary data with a .yaml name, a photo: a clear
     answer each, nothing stored, no call Telegram would refuse."""
     boss = admin(fake)
     before = await versions(admin_bot)
-    laughs = await upload(boss, "lach.yaml", LAUGHS)
+    laughs = await upload(boss, "lach.yaml", BILLION_LAUGHS)
     assert laughs.text.splitlines()[2:] == [
         "• regel 1: anchors and aliases (& and *) are not allowed"
     ]
@@ -717,12 +711,10 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
         ["Groen in de wijk"],
         ["Veilig naar school"],
     ]
-    await boss.press("Veilig naar school", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Veilig naar school", overview)
     assert overview.text.startswith("Veilig naar school\nschoolroutes · versie 1\n\nStatus: open")
     assert overview.buttons == [["Sluiten"], ["Exporteren"], ["« Terug"]]
-    await boss.press("Sluiten", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Sluiten", overview)
     assert overview.text.startswith("Weet je zeker dat je Veilig naar school wilt sluiten?")
     await boss.press("Ja, sluiten", message=overview)
     await boss.next_edit()
@@ -731,29 +723,23 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     assert "Veilig naar school" not in await pick_labels(resident)
     assert (await state(admin_bot, "schoolroutes")).closed_at is not None  # type: ignore[union-attr]
 
-    await boss.press("Openen", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Openen", overview)
     assert "Status: open" in overview.text
     assert "Veilig naar school" in await pick_labels(resident)
 
-    await boss.press("Sluiten", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Sluiten", overview)
     await boss.press("Ja, sluiten", message=overview)
     await boss.next_edit()
-    await boss.press("Archiveren", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Archiveren", overview)
     assert overview.text.startswith("Weet je zeker dat je Veilig naar school wilt archiveren?")
-    await boss.press("Nee", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Nee", overview)
     assert "Status: gesloten" in overview.text
-    await boss.press("Archiveren", message=overview)
-    await boss.next_edit()
+    await tap(boss, "Archiveren", overview)
     await boss.press("Ja, archiveren", message=overview)
     await boss.next_edit()
     assert "Status: gearchiveerd" in overview.text
     assert overview.buttons == [["Exporteren"], ["« Terug"]]
-    await boss.press("« Terug", message=overview)
-    await boss.next_edit()
+    await tap(boss, "« Terug", overview)
     assert overview.text.split("\n\n")[3] == (
         "Veilig naar school · gearchiveerd\nschoolroutes · versie 1 · 0 klaar, 0 bezig"
     )
@@ -793,8 +779,7 @@ async def test_beheer_for_scheduled_closed_and_archived_questionnaires(
         boss = admin(fake)
         overview = await boss.ask("/beheer")
         assert f"{FIETS} · gepland\nfietsen · versie 1 · 0 klaar, 0 bezig" in overview.text
-        await boss.press(FIETS, message=overview)
-        await boss.next_edit()
+        await tap(boss, FIETS, overview)
         assert "Status: gepland\nOpent: 2 mrt 2031 09:00 · sluit: –" in overview.text
         assert overview.buttons == [["Sluiten", "Archiveren"], ["Exporteren"], ["« Terug"]]
         query = await boss.press_data("adm:open:fietsen", message_id=overview.message_id)
@@ -887,14 +872,11 @@ async def test_beheer_pages_through_many_questionnaires(
         assert overview.text.startswith("Vragenlijsten (blad 1 van 2)")
         assert overview.buttons[-1] == ["Volgende »"]
         assert len(overview.buttons) == 7
-        await boss.press("Volgende »", message=overview)
-        await boss.next_edit()
+        await tap(boss, "Volgende »", overview)
         assert overview.text.startswith("Vragenlijsten (blad 2 van 2)")
         assert overview.buttons == [["Lijst 6"], ["Lijst 7"], ["« Vorige"]]
-        await boss.press("Lijst 7", message=overview)
-        await boss.next_edit()
-        await boss.press("« Terug", message=overview)
-        await boss.next_edit()
+        await tap(boss, "Lijst 7", overview)
+        await tap(boss, "« Terug", overview)
         assert overview.text.startswith("Vragenlijsten (blad 2 van 2)")
         # A double tap on the same button edits once (Telegram refuses an unchanged edit).
         await boss.press("« Vorige", message=overview)

@@ -154,8 +154,8 @@ async def test_invitation_offer_not_now_and_nobody_to_invite(
 
     api = services.settings.telegram_api_url
     async with Bot(services.settings.token, base_url=f"{api}/bot") as plain:
-        await offer_invitation(plain, services, admin.id, admin.id, AFVAL)
-        await offer_invitation(plain, services, admin.id, admin.id, "groen-in-de-wijk")
+        await offer_invitation(plain, services, admin.id, AFVAL)
+        await offer_invitation(plain, services, admin.id, "groen-in-de-wijk")
     offer, nobody = await admin.next_messages(2)
     assert offer.text.startswith("Uitnodigen?\n3 inwoners")
     assert nobody.text.startswith("Nog niemand wil uitnodigingen over Groen en buitenruimte")

@@ -17,19 +17,8 @@ from storage import digest
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import PLAN, open_afval, walk
+from tests.test_cli import QUESTION_IDS
 
-QUESTION_IDS = [
-    "wijk",
-    "inzameling",
-    "ophaaldagen",
-    "containers",
-    "grofvuil",
-    "grofvuil_tevreden",
-    "informatie",
-    "app_cijfer",
-    "melding",
-    "idee",
-]
 FIXED = ["response", "version", "started", "completed", "status"]
 LABELS = ["Reactie (pseudoniem)", "Versie", "Begonnen (dag)", "Afgerond (dag)", "Status"]
 
@@ -94,7 +83,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
             for text in (sheet_csv.document.decode("utf-8"), cells):
                 assert str(person.id) not in text
                 assert person.first_name not in text
-        await fake.settle()  # the audit entry is written once both files are sent
+        await fake.settle()
         [entry] = await audit_log(runner, "export")
         assert (entry.actor, entry.target) == (ADMIN, "afvalinzameling")
         assert entry.detail == {"rows": 2, "formats": ["csv", "xlsx"]}

@@ -19,7 +19,6 @@ from flows.engine import (
     Typed,
     answer_label,
     apply,
-    availability,
     clean,
     hint,
     invalid,
@@ -27,6 +26,7 @@ from flows.engine import (
     start,
     summary,
 )
+from flows.lifecycle import availability
 from flows.loader import load_file, parse
 from flows.machine import Flow
 from flows.schema import END

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.catalog import Catalog
+from flows.lifecycle import Refused
 from flows.loader import parse
 from flows.schema import Questionnaire
 from storage import admin, audit, repo
-from storage.admin import Refused
+from storage import schedule as timetable
 from storage.models import Answer, QuestionnaireRecord, Session
 from storage.repo import checksum
 from tests.storage.helpers import (
@@ -87,7 +88,7 @@ async def state(sessions: Sessions, questionnaire_id: str = "fiets") -> admin.Qu
 
 async def schedule(sessions: Sessions, now: datetime) -> list[tuple[str, str, str, datetime]]:
     async with sessions.begin() as db:
-        changes = await admin.apply_schedule(db, now=now, zone=ZONE)
+        changes = await timetable.apply_schedule(db, now=now, zone=ZONE)
     return [(c.questionnaire_id, c.before, c.after, c.at) for c in changes]
 
 
@@ -406,7 +407,7 @@ async def test_the_schedule_reads_each_source_once(
         return await real_sources(db, keys)  # type: ignore[arg-type]
 
     monkeypatch.setattr(admin, "sources", counted)
-    admin._DATES.clear()
+    timetable._DATES.clear()
     assert await schedule(sessions, NOW) == []
     assert read == [[("a", 1), ("b", 1)]]
     for _ in range(3):

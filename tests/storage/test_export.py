@@ -13,7 +13,8 @@ import openpyxl
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin.export import build_table, csv_text, xlsx_bytes
+from analysis.export import COMPLETED, build_table
+from bot.admin.export import csv_text, xlsx_bytes
 from flows.loader import parse
 from flows.machine import Flow
 from flows.schema import END
@@ -188,7 +189,11 @@ async def test_export_beyond_one_chunk_of_answers(sessions: Sessions, mini: str)
     assert {r.pseudonym for r in rows} == {None}
 
 
-# --- the files: bot.admin.export -------------------------------------------------------------
+# --- the table: analysis.export; the files: bot.admin.export ---------------------------------
+
+
+def test_the_table_calls_complete_what_storage_calls_completed() -> None:
+    assert COMPLETED == repo.COMPLETED
 
 
 def test_an_unfinished_response_exports_the_answers_on_its_branch() -> None:

@@ -1,0 +1,87 @@
+"""/export and the "Exporteren" button: a questionnaire's responses sent to the administrator
+as a CSV and an Excel document, pseudonymous (see :mod:`analysis.export`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import User
+
+from bot.admin import buttons
+from bot.admin.export import csv_text, export_table, xlsx_bytes
+from bot.admin.press import Press
+from bot.admin.views import ids_text
+from bot.core.reply import Document, Reply, Send
+from bot.core.services import Services
+from flows.texts import Language, language_of, t
+from storage import audit
+
+#: Characters of a typed questionnaire id looked up (an id has at most 40).
+MAX_WANTED_CHARS = 80
+
+
+class Downloads:
+    """The export files for an administrator (registered through :mod:`bot.admin.handlers`)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def command(self, user: User, args: list[str]) -> Reply:
+        """/export <id>: the files; without an id, which ids there are."""
+        language = language_of(user.language_code)
+        wanted = args[0].strip().lower() if args else ""
+        if wanted:
+            return await self.files(wanted[:MAX_WANTED_CHARS], user)
+        currents = list(self.services.catalog.currents())
+        if not currents:
+            return Reply([Send(t(language, "admin.export.none"))])
+        text = t(
+            language,
+            "admin.export.usage",
+            example=currents[0].questionnaire.id,
+            ids=ids_text(currents, language),
+        )
+        return Reply([Send(text)])
+
+    async def button(self, press: Press, pressed: buttons.Export) -> None:
+        qid = pressed.qid
+        if qid is None:
+            await press.stale()
+            return
+        # Answered at once: the files of thousands of responses take a moment.
+        await press.answer(Reply())
+        await press.send(await self.files(qid, press.user))
+
+    async def files(self, questionnaire_id: str, user: User) -> Reply:
+        """The CSV and Excel files of one questionnaire (audited); for an unknown one, the
+        ids there are."""
+        services = self.services
+        language: Language = language_of(user.language_code)
+        try:
+            table, flow = await export_table(services, questionnaire_id)
+        except LookupError:
+            currents = list(services.catalog.currents())
+            ids = ids_text(currents, language)
+            return Reply([Send(t(language, "admin.export.unknown", id=questionnaire_id, ids=ids))])
+        title = flow.questionnaire.title.get(language)
+        # Both files are built off the event loop: thousands of rows take a moment.
+        sheet = await asyncio.to_thread(csv_text, table)
+        spreadsheet = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
+        now = services.clock()
+        name = f"{questionnaire_id}-{now.astimezone(services.settings.zone).date().isoformat()}"
+        caption = t(language, "admin.export.caption", title=title, count=len(table.rows))
+        async with services.sessions.begin() as db:
+            await audit.record(
+                db,
+                "export",
+                actor=user.id,
+                target=questionnaire_id,
+                detail={"rows": len(table.rows), "formats": ["csv", "xlsx"]},
+                now=now,
+            )
+        return Reply(
+            [
+                Document(sheet.encode("utf-8"), f"{name}.csv", caption),
+                Document(spreadsheet, f"{name}.xlsx"),
+            ]
+        )

@@ -1,0 +1,168 @@
+"""The administrators' handlers in their private chat as one object built from the services
+(uploads, the buttons of drafts, /beheer, /export, their command menu, the schedule of
+questionnaires), and :func:`register`, which adds them to the application.
+
+Every command and every button is checked against ADMIN_USER_IDS on the server
+(:func:`bot.core.access.admin_only`), whatever the chat shows, and written to the audit log
+under its own action name, a stranger's refused attempt too. Replies are computed in each
+handler's unit of work and delivered after the commit by one :class:`Postman`, so that the
+messages it sent (previews, /beheer) are the ones it edits safely.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.admin import buttons
+from bot.admin.beheer import Beheer
+from bot.admin.buttons import AdminButton
+from bot.admin.downloads import Downloads
+from bot.admin.drafts import Drafts
+from bot.admin.menu import AdminMenu
+from bot.admin.press import Press, handle_press
+from bot.admin.schedule import Schedule
+from bot.admin.uploads import Uploads
+from bot.core import jobs
+from bot.core.access import Handler, admin_only
+from bot.core.callbacks import decode
+from bot.core.reply import Postman
+from bot.core.services import Services
+from flows.texts import language_of
+
+Context = ContextTypes.DEFAULT_TYPE
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW = filters.UpdateType.MESSAGE
+# Before every other handler group (flood protection is -1): sets a pending administrator's
+# menu at their first update of any kind, and never stops the update.
+MENU_GROUP = -10
+
+
+class Administrators:
+    """Every handler and job for administrators; ``upload``, ``beheer``, ``export`` and
+    ``button`` are checked against ADMIN_USER_IDS themselves."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.postman = Postman()
+        self.uploads = Uploads(services)
+        self.drafts = Drafts(services)
+        self.questionnaires = Beheer(services)
+        self.downloads = Downloads(services)
+        self.menu = AdminMenu(services.settings.admin_user_ids)
+        self.schedule = Schedule(services)
+        self.upload: Handler = admin_only("upload")(self._upload)
+        self.beheer: Handler = admin_only("beheer")(self._beheer)
+        self.export: Handler = admin_only("export")(self._export)
+
+    async def _upload(self, update: Update, context: Context) -> None:
+        """A questionnaire YAML sent as a document: validated, kept as a draft, previewed."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.document is None:
+            return
+        reply = await self.uploads.receive(message.document, user)
+        await self.postman.deliver(context.bot, message.chat_id, reply)
+
+    async def _beheer(self, update: Update, context: Context) -> None:
+        """/beheer: every questionnaire with its status and responses, as buttons."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        reply = await self.questionnaires.command(language_of(user.language_code))
+        await self.postman.deliver(context.bot, message.chat_id, reply)
+
+    async def _export(self, update: Update, context: Context) -> None:
+        """/export <id>: the responses as CSV and Excel, pseudonymous."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        reply = await self.downloads.command(user, list(context.args or []))
+        await self.postman.deliver(context.bot, message.chat_id, reply)
+
+    async def button(self, update: Update, context: Context) -> None:
+        """Every ``adm:`` button; each kind is checked against ADMIN_USER_IDS (and a refused
+        attempt audited under its own action name) before anything happens."""
+        query = update.callback_query
+        if query is None:
+            return
+        found = decode(query.data)
+        pressed = found if isinstance(found, AdminButton) else buttons.OtherAdmin()
+
+        async def press(update: Update, context: Context) -> None:
+            await handle_press(
+                update, context, self.postman, lambda press: self._press(press, pressed)
+            )
+
+        await admin_only(pressed.action)(press)(update, context)
+
+    async def _press(self, press: Press, pressed: AdminButton) -> None:
+        match pressed:
+            case buttons.ListPage():
+                await self.questionnaires.page(press, pressed)
+            case buttons.Detail():
+                await self.questionnaires.detail(press, pressed)
+            case buttons.Confirm():
+                await self.questionnaires.confirm(press, pressed)
+            case buttons.ChangeStatus():
+                await self.questionnaires.change(press, pressed)
+            case buttons.Export():
+                await self.downloads.button(press, pressed)
+            case buttons.ShowDraft():
+                await self.drafts.show(press, pressed)
+            case buttons.TryDraft():
+                await self.drafts.try_out(press, pressed)
+            case buttons.Publish():
+                await self.drafts.publish(press, pressed)
+            case buttons.Cancel():
+                await self.drafts.cancel(press, pressed)
+            case _:
+                await press.stale()
+
+
+def register(application: Application, services: Services) -> Administrators:  # type: ignore[type-arg]
+    """Add the administrators' handlers and jobs to the application."""
+    settings = services.settings
+    admins = Administrators(services)
+    add = application.add_handler
+    add(CommandHandler("beheer", admins.beheer, filters=PRIVATE & NEW))
+    add(CommandHandler("export", admins.export, filters=PRIVATE & NEW))
+    if settings.admin_user_ids:
+        # Only administrators' documents: anybody else's go on to the resident conversation.
+        only_admins = filters.User(user_id=settings.admin_user_ids)
+        add(MessageHandler(PRIVATE & NEW & filters.Document.ALL & only_admins, admins.upload))
+        add(TypeHandler(Update, admins.menu.on_first_contact), group=MENU_GROUP)
+    add(CallbackQueryHandler(admins.button, pattern=AdminButton.matches))
+    # Opening and closing on opens_at/closes_at: once across workers (bot.core.jobs).
+    jobs.repeating(
+        application, "lifecycle", admins.schedule.lifecycle, interval=settings.jobs_interval
+    )
+    # The catalog lives in each worker's memory, so every worker refreshes its own.
+    queue = application.job_queue
+    if queue is not None:
+        queue.run_repeating(
+            admins.schedule.refresh_catalog,
+            interval=settings.jobs_interval,
+            first=settings.jobs_interval,
+            name="catalog",
+        )
+    return admins
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The administrators' command menu at start-up (see :mod:`bot.admin.menu`).
+
+    Until bot.app keeps the object :func:`register` returns, the menu is found as the owner
+    of the handler that sets it at first contact (there is none without administrators)."""
+    for handler in application.handlers.get(MENU_GROUP, []):
+        menu = getattr(handler.callback, "__self__", None)
+        if isinstance(menu, AdminMenu):
+            await menu.set_all(application.bot)
