@@ -24,8 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows import lifecycle
 from flows.catalog import Key, Listed
-from flows.lifecycle import ARCHIVED, CLOSED, OPEN, Refused
-from flows.lifecycle import DRAFT as DRAFT  # the status bot.app.manage's list tells apart
+from flows.lifecycle import ARCHIVED, CLOSED, DRAFT, OPEN, Refused
 from flows.loader import parse
 from flows.schema import Questionnaire
 from storage.models import Answer, QuestionnaireRecord, QuestionnaireVersion, Session

@@ -59,6 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 async def _list(settings: Settings) -> None:
     from bot.core.services import build_services
+    from flows import lifecycle
     from storage import admin
 
     services = await build_services(settings)
@@ -74,7 +75,9 @@ async def _list(settings: Settings) -> None:
             if state.draft_version is not None and state.published:
                 title += f"  (draft version {state.draft_version} waiting)"
             status = (
-                "scheduled" if state.status == admin.DRAFT and state.published else state.status
+                "scheduled"
+                if state.status == lifecycle.DRAFT and state.published
+                else state.status
             )
             is_open = catalog.is_open(state.id, now, settings.zone)
             # Completed responses that count: no test runs, no replaced revisions (as /beheer).

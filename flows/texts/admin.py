@@ -73,7 +73,7 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
     },
     "admin.upload.problem.plain": {"nl": "• {message}", "en": "• {message}"},
     "admin.more": {"nl": "… en nog {count}.", "en": "… and {count} more."},
-    # --- refusals (storage.admin.Refused codes) -----------------------------------------
+    # --- refusals (flows.lifecycle.Refused codes) ---------------------------------------
     "admin.refused.published": {
         "nl": (
             "Versie {version} van <code>{id}</code> is al gepubliceerd. Wil je iets "
