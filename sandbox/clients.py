@@ -42,6 +42,7 @@ __all__ = [
     "FakeGroupMember",
     "FakeUser",
     "Telegram",
+    "Uploads",
     "UserClient",
     "default_png",
 ]
@@ -68,8 +69,32 @@ def default_png(width: int = 64, height: int = 48) -> bytes:
 _DEFAULT_VOICE = b"OggS\x00\x02" + b"\x00" * 58  # not playable, but has Ogg's signature
 
 
+class Uploads(Protocol):
+    """Where the files a user sends are kept (``getFile`` serves them to the bot)."""
+
+    def store(
+        self,
+        kind: str,
+        data: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> StoredFile:
+        """Keep a file of ``kind`` (photo, document, voice, sticker...)."""
+        ...
+
+    def photo_sizes(self, stored: StoredFile) -> list[JsonDict]:
+        """The ``PhotoSize`` objects of a kept photo."""
+        ...
+
+
 class Telegram(Protocol):
     """The fake Telegram as the simulated clients use it: the server side of a person's app."""
+
+    @property
+    def files(self) -> Uploads:
+        """Where a user's files go before they are sent."""
+        ...
 
     def user_info(self, user_id: int | None = None, **profile: Unpack[Profile]) -> UserInfo:
         """The user ``user_id`` (created with ``profile`` if new; a new id if ``None``)."""
@@ -96,21 +121,6 @@ class Telegram(Protocol):
         self, chat: ChatState, sender: UserInfo, message: BotMessage, data: str
     ) -> PendingCallbackQuery:
         """``sender`` presses a button with ``data`` under the bot's ``message``."""
-        ...
-
-    def store_file(
-        self,
-        kind: str,
-        data: bytes | None,
-        *,
-        file_name: str | None = None,
-        mime_type: str | None = None,
-    ) -> StoredFile:
-        """Upload a file the user is about to send."""
-        ...
-
-    def photo_sizes(self, stored: StoredFile) -> list[JsonDict]:
-        """The ``PhotoSize`` objects of an uploaded photo."""
         ...
 
     def block(self, user_id: int) -> None:
@@ -278,7 +288,7 @@ class UserClient(ChatClient):
 
     async def send_sticker(self, emoji: str = "👍") -> int:
         """Send a (regular, static) sticker."""
-        stored = self._telegram.store_file(
+        stored = self._telegram.files.store(
             "sticker", b"RIFF\x00\x00\x00\x00WEBPVP8 ", mime_type=None
         )
         sticker = {
@@ -297,17 +307,17 @@ class UserClient(ChatClient):
 
     async def send_photo(self, content: bytes | None = None, *, caption: str | None = None) -> int:
         """Send a photo (a small generated PNG unless ``content`` is given)."""
-        stored = self._telegram.store_file(
+        stored = self._telegram.files.store(
             "photo", content or default_png(), mime_type="image/png"
         )
-        message: dict[str, Any] = {"photo": self._telegram.photo_sizes(stored)}
+        message: dict[str, Any] = {"photo": self._telegram.files.photo_sizes(stored)}
         if caption:
             message["caption"] = caption
         return await self._deliver(message, None)
 
     async def send_voice(self, content: bytes | None = None, *, duration: int = 3) -> int:
         """Send a voice message."""
-        stored = self._telegram.store_file(
+        stored = self._telegram.files.store(
             "voice", content or _DEFAULT_VOICE, mime_type="audio/ogg"
         )
         voice = {
@@ -346,7 +356,7 @@ class UserClient(ChatClient):
         caption: str | None = None,
     ) -> int:
         """Send a file; the bot can download it with getFile."""
-        stored = self._telegram.store_file(
+        stored = self._telegram.files.store(
             "document", content, file_name=filename, mime_type=mime_type
         )
         document = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
@@ -28,6 +28,7 @@ __all__ = [
     "SandboxEvent",
     "Signal",
     "StoredFile",
+    "Tasks",
     "UserInfo",
     "dumps",
     "now",
@@ -82,6 +83,30 @@ class Signal:
                 return False
             await self.wait(remaining if recheck is None else min(remaining, recheck))
         return True
+
+
+class Tasks:
+    """Tasks started in the background (deliveries, subscribers' coroutines), to cancel
+    together when the fake stops."""
+
+    __slots__ = ("_tasks",)
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    def start(self, work: Awaitable[Any]) -> None:
+        """Run ``work`` as a task."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def cancel(self) -> None:
+        """Cancel every task still running and wait until they have ended."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class Activity:

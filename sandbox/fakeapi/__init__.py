@@ -49,7 +49,7 @@ from sandbox.clients import FakeGroup, FakeUser
 from sandbox.fakeapi.callbacks import CallbackMethods
 from sandbox.fakeapi.chats import ChatMethods
 from sandbox.fakeapi.commands import CommandMenus
-from sandbox.fakeapi.faults import Faults
+from sandbox.fakeapi.faults import Fault, Faults, FloodLimit
 from sandbox.fakeapi.files import FileStore
 from sandbox.fakeapi.media import MEDIA_METHODS, MediaMethods
 from sandbox.fakeapi.messages import MessageMethods
@@ -339,9 +339,9 @@ class FakeBotApi:
         retry_after: int | None = None,
     ) -> None:
         """Answer the next ``count`` calls of ``method`` (``"*"``: any) with an error."""
-        self._faults.fail_next(
-            method, status=status, count=count, description=description, retry_after=retry_after
-        )
+        if status == 429 and description == "Internal Server Error":
+            description = f"Too Many Requests: retry after {retry_after or 1}"
+        self._faults.arm(method, Fault(status, description, retry_after, count))
 
     def delay_next(self, method: str, seconds: float, *, count: int = 1) -> None:
         """Look at the next ``count`` calls of ``method`` (``"*"``: any) only after ``seconds``.
@@ -350,12 +350,14 @@ class FakeBotApi:
         (its read timeout), the call has no effect, as if Telegram never received it; it is
         recorded as an injected failure "client went away".
         """
-        self._faults.delay_next(method, seconds, count=count)
+        if seconds < 0:
+            raise ValueError("a delay cannot be negative")
+        self._faults.arm(method, Fault(0, "delayed", None, count, kind="delay", seconds=seconds))
 
     def drop_next(self, method: str, *, count: int = 1) -> None:
         """Cut off the next ``count`` calls of ``method`` (``"*"``: any): the connection is
         closed without an answer and the call has no effect (recorded as injected)."""
-        self._faults.drop_next(method, count=count)
+        self._faults.arm(method, Fault(0, "connection dropped", None, count, kind="drop"))
 
     @property
     def delayed_calls(self) -> int:
@@ -366,9 +368,7 @@ class FakeBotApi:
         self, *, per_second: float | None, per_chat_per_second: float | None = None
     ) -> None:
         """Limit the bot's sending calls; exceeding answers 429 with ``retry_after``."""
-        self._faults.set_flood_limit(
-            per_second=per_second, per_chat_per_second=per_chat_per_second
-        )
+        self._faults.flood = FloodLimit(per_second, per_chat_per_second)
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: calls sending to them fail with 403 from now on.

@@ -1,10 +1,10 @@
 """Fault injection for the tests: failed, slow and cut-off calls, and flood limits (429s).
 
-A test arms a fault (:meth:`Faults.fail_next`, :meth:`Faults.delay_next`,
-:meth:`Faults.drop_next`, :meth:`Faults.set_flood_limit`); the HTTP side asks
-:meth:`Faults.take` and :meth:`Faults.check_flood` about every call. An error caused this way
-is an :class:`InjectedFault`: recorded among the calls, never among the rejected ones (it is
-not the bot's mistake).
+A test arms a fault through :class:`~sandbox.fakeapi.FakeBotApi` (``fail_next``,
+``delay_next``, ``drop_next``, ``set_flood_limit``); the HTTP side asks :meth:`Faults.take`
+and :meth:`Faults.check_flood` about every call. An error caused this way is an
+:class:`InjectedFault`: recorded among the calls, never among the rejected ones (it is not
+the bot's mistake).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from aiohttp import web
 
 from sandbox.spec import ApiError, BotApiSpec, MethodSpec
 
-__all__ = ["Fault", "Faults", "InjectedFault"]
+__all__ = ["Fault", "Faults", "FloodLimit", "InjectedFault"]
 
 #: Methods a flood limit counts (sendChatAction excepted).
 _FLOOD_PREFIXES = ("send", "edit", "copy", "forward")
@@ -70,66 +70,60 @@ class _Bucket:
         self.tokens -= 1
 
 
+class FloodLimit:
+    """At most ``per_second`` sending calls, and ``per_chat_per_second`` into one chat."""
+
+    def __init__(self, per_second: float | None, per_chat_per_second: float | None) -> None:
+        self._global_bucket = _Bucket(per_second) if per_second else None
+        self._chat_rate = per_chat_per_second or None
+        self._chat_buckets: dict[object, _Bucket] = {}
+
+    def check(self, spec: MethodSpec, params: dict[str, Any]) -> None:
+        """Raise a 429 if this sending call goes beyond the limit; else count it."""
+        if self._global_bucket is None and self._chat_rate is None:
+            return
+        if not spec.name.startswith(_FLOOD_PREFIXES) or spec.name == "sendChatAction":
+            return
+        now = time.monotonic()
+        buckets: list[_Bucket] = []
+        if self._global_bucket is not None:
+            buckets.append(self._global_bucket)
+        chat_key = params.get("chat_id")
+        if self._chat_rate is not None and chat_key is not None:
+            bucket = self._chat_buckets.get(chat_key)
+            if bucket is None:
+                bucket = self._chat_buckets[chat_key] = _Bucket(self._chat_rate)
+            buckets.append(bucket)
+        wait = max(b.wait_time(now) for b in buckets)
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise InjectedFault(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                parameters={"retry_after": retry_after},
+            )
+        for bucket in buckets:
+            bucket.take()
+
+
 class Faults:
-    """The faults a test armed, by method (``"*"``: any), and the flood limits."""
+    """The faults a test armed, by method (``"*"``: any), and the flood limit."""
 
     def __init__(self, spec: BotApiSpec) -> None:
         self._spec = spec
         self._faults: dict[str, deque[Fault]] = {}
-        self._global_bucket: _Bucket | None = None
-        self._chat_rate: float | None = None
-        self._chat_buckets: dict[object, _Bucket] = {}
-        #: Calls being held back by :meth:`delay_next` right now.
+        #: The limit of :meth:`FakeBotApi.set_flood_limit`, if any.
+        self.flood: FloodLimit | None = None
+        #: Calls being held back by a delay right now.
         self.delayed = 0
 
     def reset(self) -> None:
-        """Disarm every fault and flood limit."""
+        """Disarm every fault and the flood limit."""
         self._faults.clear()
-        self._global_bucket = None
-        self._chat_rate = None
-        self._chat_buckets.clear()
+        self.flood = None
 
-    # ------------------------------------------------------------------ arming
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 500,
-        count: int = 1,
-        description: str = "Internal Server Error",
-        retry_after: int | None = None,
-    ) -> None:
-        """Answer the next ``count`` calls of ``method`` (``"*"``: any) with an error."""
-        if status == 429 and description == "Internal Server Error":
-            description = f"Too Many Requests: retry after {retry_after or 1}"
-        self._add(method, Fault(status, description, retry_after, count))
-
-    def delay_next(self, method: str, seconds: float, *, count: int = 1) -> None:
-        """Look at the next ``count`` calls of ``method`` (``"*"``: any) only after ``seconds``.
-
-        A slow Bot API: the call is carried out late. If the bot stopped waiting meanwhile
-        (its read timeout), the call has no effect, as if Telegram never received it; it is
-        recorded as an injected failure "client went away".
-        """
-        if seconds < 0:
-            raise ValueError("a delay cannot be negative")
-        self._add(method, Fault(0, "delayed", None, count, kind="delay", seconds=seconds))
-
-    def drop_next(self, method: str, *, count: int = 1) -> None:
-        """Cut off the next ``count`` calls of ``method`` (``"*"``: any): the connection is
-        closed without an answer and the call has no effect (recorded as injected)."""
-        self._add(method, Fault(0, "connection dropped", None, count, kind="drop"))
-
-    def set_flood_limit(
-        self, *, per_second: float | None, per_chat_per_second: float | None = None
-    ) -> None:
-        """Limit the bot's sending calls; exceeding answers 429 with ``retry_after``."""
-        self._global_bucket = _Bucket(per_second) if per_second else None
-        self._chat_rate = per_chat_per_second or None
-        self._chat_buckets.clear()
-
-    def _add(self, method: str, fault: Fault) -> None:
+    def arm(self, method: str, fault: Fault) -> None:
+        """Apply ``fault`` to the next calls of ``method`` (``"*"``: any method)."""
         if method != "*" and self._spec.method(method) is None:
             raise ValueError(f"unknown Bot API method {method!r}")
         if fault.remaining < 1:
@@ -167,28 +161,6 @@ class Faults:
             raise InjectedFault(499, "client went away")
 
     def check_flood(self, spec: MethodSpec, params: dict[str, Any]) -> None:
-        """Raise a 429 if this sending call goes beyond a flood limit; else count it."""
-        if self._global_bucket is None and self._chat_rate is None:
-            return
-        if not spec.name.startswith(_FLOOD_PREFIXES) or spec.name == "sendChatAction":
-            return
-        now = time.monotonic()
-        buckets: list[_Bucket] = []
-        if self._global_bucket is not None:
-            buckets.append(self._global_bucket)
-        chat_key = params.get("chat_id")
-        if self._chat_rate is not None and chat_key is not None:
-            bucket = self._chat_buckets.get(chat_key)
-            if bucket is None:
-                bucket = self._chat_buckets[chat_key] = _Bucket(self._chat_rate)
-            buckets.append(bucket)
-        wait = max(b.wait_time(now) for b in buckets)
-        if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            raise InjectedFault(
-                429,
-                f"Too Many Requests: retry after {retry_after}",
-                parameters={"retry_after": retry_after},
-            )
-        for bucket in buckets:
-            bucket.take()
+        """Raise a 429 if this call goes beyond the flood limit."""
+        if self.flood is not None:
+            self.flood.check(spec, params)

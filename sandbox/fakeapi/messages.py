@@ -12,7 +12,8 @@ from aiohttp import web
 
 from sandbox.fakeapi.rules import NOT_MODIFIED, checked_markup, formatted, inline_rows
 from sandbox.fakeapi.state import TelegramState
-from sandbox.models import BotMessage, JsonDict
+from sandbox.formatting import FormattedText
+from sandbox.models import BotMessage, ChatState, JsonDict
 from sandbox.spec import ApiError, BotApiSpec, MethodSpec
 
 __all__ = ["MessageMethods", "apply_caption"]
@@ -65,19 +66,7 @@ class MessageMethods:
         text = formatted(
             params["text"], params.get("parse_mode"), params.get("entities"), caption=False
         )
-        markup = checked_markup(self._spec, params.get("reply_markup"), inline_only=True)
-        if (
-            text.text == message.text
-            and list(text.entities) == message.entities
-            and inline_rows(markup) == inline_rows(message.reply_markup)
-        ):
-            raise ApiError.bad_request(NOT_MODIFIED)
-        message.text = text.text
-        message.entities = list(text.entities)
-        message.html = params["text"]
-        message.parse_mode = params.get("parse_mode")
-        message.reply_markup = markup
-        return self._state.record_edit(chat, message)
+        return self._edit(chat, message, params, text, params["text"])
 
     async def edit_message_caption(
         self, spec: MethodSpec, params: JsonDict, request: web.Request
@@ -91,16 +80,32 @@ class MessageMethods:
             params.get("caption_entities"),
             caption=True,
         )
+        return self._edit(chat, message, params, caption, params.get("caption", ""))
+
+    def _edit(
+        self,
+        chat: ChatState,
+        message: BotMessage,
+        params: JsonDict,
+        content: FormattedText,
+        raw: str,
+    ) -> JsonDict:
+        """Replace the text (of a media message: the caption) and the inline keyboard."""
         markup = checked_markup(self._spec, params.get("reply_markup"), inline_only=True)
-        if (
-            (caption.text or None) == message.caption
-            and list(caption.entities) == message.caption_entities
-            and inline_rows(markup) == inline_rows(message.reply_markup)
-        ):
+        is_text = message.kind == "text"
+        text = content.text if is_text else content.text or None
+        entities = list(content.entities)
+        if is_text:
+            unchanged = (text, entities) == (message.text, message.entities)
+        else:
+            unchanged = (text, entities) == (message.caption, message.caption_entities)
+        if unchanged and inline_rows(markup) == inline_rows(message.reply_markup):
             raise ApiError.bad_request(NOT_MODIFIED)
-        message.caption = caption.text or None
-        message.caption_entities = list(caption.entities)
-        message.html = params.get("caption", "")
+        if is_text:
+            message.text, message.entities = content.text, entities
+        else:
+            message.caption, message.caption_entities = text, entities
+        message.html = raw
         message.parse_mode = params.get("parse_mode")
         message.reply_markup = markup
         return self._state.record_edit(chat, message)

@@ -10,11 +10,10 @@ simulated clients (it implements :class:`sandbox.clients.Telegram`): they act on
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, Literal, Unpack
+from typing import Literal, Unpack
 
 from sandbox.fakeapi.faults import InjectedFault
 from sandbox.fakeapi.files import FileStore
@@ -29,7 +28,7 @@ from sandbox.models import (
     PendingCallbackQuery,
     Profile,
     SandboxEvent,
-    StoredFile,
+    Tasks,
     UserInfo,
     now,
 )
@@ -71,7 +70,7 @@ class TelegramState:
         self._next_user_id = _FIRST_ID
         self._next_group_id = _FIRST_ID
         self._subscribers: list[Subscriber] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = Tasks()
 
     def reset(self) -> None:
         """Forget every call, user, chat and callback query (query ids keep counting)."""
@@ -86,11 +85,7 @@ class TelegramState:
 
     async def close(self) -> None:
         """Cancel what subscribers still run."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel()
 
     # ================================================================== users and chats
 
@@ -360,21 +355,6 @@ class TelegramState:
         )
         return query
 
-    def store_file(
-        self,
-        kind: str,
-        data: bytes | None,
-        *,
-        file_name: str | None = None,
-        mime_type: str | None = None,
-    ) -> StoredFile:
-        """Register a file a user is about to send, so that getFile serves it."""
-        return self.files.store(kind, data, file_name=file_name, mime_type=mime_type)
-
-    def photo_sizes(self, stored: StoredFile) -> list[JsonDict]:
-        """``PhotoSize`` objects (a thumbnail and the full size) for a stored photo."""
-        return self.files.photo_sizes(stored)
-
     # ================================================================== pressed buttons
 
     def unanswered_callback_queries(self) -> list[PendingCallbackQuery]:
@@ -413,9 +393,7 @@ class TelegramState:
                 _LOG.exception("Sandbox event subscriber failed")
                 continue
             if inspect.isawaitable(result):
-                task = asyncio.ensure_future(result)
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._tasks.start(result)
 
     def describe_chat(self, chat_id: int, last: int = 5) -> str:
         """A readable summary of a chat's recent bot messages and the rejected calls in it."""

@@ -21,7 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from sandbox.fakeapi.faults import InjectedFault
-from sandbox.models import Activity, JsonDict, Signal, now
+from sandbox.models import Activity, JsonDict, Signal, Tasks, now
 from sandbox.spec import ApiError, MethodSpec
 
 __all__ = ["UpdateFeed"]
@@ -67,7 +67,7 @@ class UpdateFeed:
         self._allowed: frozenset[str] = frozenset()
         self._webhook: _Webhook | None = None
         self._delivery_locks: dict[int | None, asyncio.Lock] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = Tasks()
         self._deliveries = 0
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
@@ -85,11 +85,7 @@ class UpdateFeed:
         """End pending long polls and webhook deliveries."""
         self._closing = True
         self._signal.fire()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -129,9 +125,7 @@ class UpdateFeed:
     def _start_delivery(self, update: JsonDict, chat_id: int | None) -> None:
         self._deliveries += 1
         lock = self._delivery_locks.setdefault(chat_id, asyncio.Lock())
-        task = asyncio.get_running_loop().create_task(self._deliver(update, lock))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.start(self._deliver(update, lock))
 
     async def _deliver(self, update: JsonDict, lock: asyncio.Lock) -> None:
         try:
