@@ -1,8 +1,8 @@
-"""A small round-robin load balancer, standing in for the reverse proxy in front of several
-``samenspraak serve`` workers (tests and benchmarks).
+"""A round-robin load balancer in front of several ``samenspraak serve`` workers.
 
-Point WEBHOOK_URL at :attr:`RoundRobin.url` plus the webhook path; every request is passed
-on, path, body and headers unchanged, to the next worker in turn. A worker that refuses the
+It stands in for the reverse proxy of a real deployment, in tests and benchmarks. Point
+WEBHOOK_URL at :attr:`RoundRobin.url` plus the webhook path; every request is passed on,
+path, body and headers unchanged, to the next worker in turn. A worker that refuses the
 connection is skipped for :attr:`RoundRobin.pause` seconds and the request goes to the next
 one, like a proxy with passive health checks; a worker's own answer (also a 4xx or 5xx)
 goes back as it is.
@@ -18,10 +18,12 @@ from collections.abc import Sequence
 import aiohttp
 from aiohttp import web
 
+from sandbox.serving import LocalServer
+
 _PASSED_HEADERS = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
 
 
-class RoundRobin:
+class RoundRobin(LocalServer):
     """``async with RoundRobin(["http://127.0.0.1:8081", ...]) as front: front.url``"""
 
     #: Seconds a worker that refused a connection is left out.
@@ -30,49 +32,24 @@ class RoundRobin:
     def __init__(self, backends: Sequence[str], *, host: str = "127.0.0.1", port: int = 0):
         if not backends:
             raise ValueError("at least one backend is needed")
+        super().__init__(host, port)
         self.backends = [b.rstrip("/") for b in backends]
-        self.host = host
-        self.port = port
         #: Requests passed to each backend (by its base URL), and how many were refused.
         self.passed: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
         self._next = 0
         self._down_until: dict[str, float] = {}
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    async def start(self) -> None:
+    def application(self) -> web.Application:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._forward)
-        self._session = aiohttp.ClientSession(
+        return app
+
+    def client_session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0),
             timeout=aiohttp.ClientTimeout(total=30),
         )
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        if self.port == 0:
-            self.port = int(self._runner.addresses[0][1])
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def __aenter__(self) -> RoundRobin:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     def _order(self) -> list[str]:
         """Backends from the next in turn; those left out for now at the end."""
@@ -84,12 +61,11 @@ class RoundRobin:
         return up + [b for b in turn if b not in up]
 
     async def _forward(self, request: web.Request) -> web.Response:
-        assert self._session is not None
         body = await request.read()
         headers = {k: request.headers[k] for k in _PASSED_HEADERS if k in request.headers}
         for backend in self._order():
             try:
-                async with self._session.request(
+                async with self.session.request(
                     request.method, backend + request.path_qs, data=body, headers=headers
                 ) as response:
                     payload = await response.read()

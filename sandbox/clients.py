@@ -3,6 +3,12 @@
 Every client keeps a cursor over the bot's messages in its chat, so that a test can wait for
 "the next message of the bot" (:meth:`ChatClient.next_message`) without caring about the
 messages it has already seen.
+
+The server owns the chats and the updates; a client only acts on it through the small
+:class:`Telegram` interface (what a person can do in a Telegram app). The fake Bot API
+(:mod:`sandbox.fakeapi`) implements it and hands out the clients
+(:meth:`~sandbox.fakeapi.FakeBotApi.user`, :meth:`~sandbox.fakeapi.FakeBotApi.group`); this
+module never imports the fake.
 """
 
 # The waiting helpers take a ``timeout`` argument on purpose: it is the API tests use.
@@ -14,18 +20,32 @@ import asyncio
 import functools
 import re
 import struct
-import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, Unpack
 
 from sandbox.formatting import utf16_len
-from sandbox.models import BotMessage, CallbackAnswer, ChatState, UserInfo
+from sandbox.models import (
+    BotMessage,
+    CallbackAnswer,
+    ChatState,
+    JsonDict,
+    PendingCallbackQuery,
+    Profile,
+    StoredFile,
+    UserInfo,
+)
 
-if TYPE_CHECKING:
-    from sandbox.fakeapi import FakeBotApi
-
-__all__ = ["ChatClient", "FakeGroup", "FakeGroupMember", "FakeUser", "UserClient"]
+__all__ = [
+    "ChatClient",
+    "FakeGroup",
+    "FakeGroupMember",
+    "FakeUser",
+    "Telegram",
+    "Uploads",
+    "UserClient",
+    "default_png",
+]
 
 _COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?!\S)")
 
@@ -49,6 +69,73 @@ def default_png(width: int = 64, height: int = 48) -> bytes:
 _DEFAULT_VOICE = b"OggS\x00\x02" + b"\x00" * 58  # not playable, but has Ogg's signature
 
 
+class Uploads(Protocol):
+    """Where the files a user sends are kept (``getFile`` serves them to the bot)."""
+
+    def store(
+        self,
+        kind: str,
+        data: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> StoredFile:
+        """Keep a file of ``kind`` (photo, document, voice, sticker...)."""
+        ...
+
+    def photo_sizes(self, stored: StoredFile) -> list[JsonDict]:
+        """The ``PhotoSize`` objects of a kept photo."""
+        ...
+
+
+class Telegram(Protocol):
+    """The fake Telegram as the simulated clients use it: the server side of a person's app."""
+
+    @property
+    def files(self) -> Uploads:
+        """Where a user's files go before they are sent."""
+        ...
+
+    def user_info(self, user_id: int | None = None, **profile: Unpack[Profile]) -> UserInfo:
+        """The user ``user_id`` (created with ``profile`` if new; a new id if ``None``)."""
+        ...
+
+    def deliver_message(
+        self, chat: ChatState, sender: UserInfo, content: JsonDict, *, reply_to: int | None = None
+    ) -> JsonDict:
+        """``sender`` sends a message (``content``: its text or media fields) into ``chat``."""
+        ...
+
+    def deliver_edit(
+        self,
+        chat: ChatState,
+        sender: UserInfo,
+        message_id: int,
+        text: str,
+        entities: list[JsonDict] | None = None,
+    ) -> JsonDict:
+        """``sender`` edits one of their text messages."""
+        ...
+
+    def deliver_callback_query(
+        self, chat: ChatState, sender: UserInfo, message: BotMessage, data: str
+    ) -> PendingCallbackQuery:
+        """``sender`` presses a button with ``data`` under the bot's ``message``."""
+        ...
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot."""
+        ...
+
+    async def wait_callback_answered(self, query_id: str, timeout: float = 10) -> CallbackAnswer:
+        """Wait until the bot answers a pressed button."""
+        ...
+
+    def describe_chat(self, chat_id: int, last: int = 5) -> str:
+        """A readable summary of a chat, for a test that waited in vain."""
+        ...
+
+
 def _command_entities(text: str) -> list[dict[str, Any]]:
     entities = []
     for match in _COMMAND_RE.finditer(text):
@@ -65,8 +152,8 @@ def _command_entities(text: str) -> list[dict[str, Any]]:
 class ChatClient:
     """A view on one chat: the bot's messages in it, with a reading cursor."""
 
-    def __init__(self, api: FakeBotApi, chat: ChatState) -> None:
-        self._api = api
+    def __init__(self, telegram: Telegram, chat: ChatState) -> None:
+        self._telegram = telegram
         self._chat = chat
         self._cursor = 0
         self._edit_cursor = len(chat.edits)
@@ -146,22 +233,18 @@ class ChatClient:
         await self._wait(condition, timeout, what)
 
     async def _wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(
-                    f"No {what} from the bot in chat {self.chat_id} within {timeout:g} s.\n"
-                    + self._api.describe_chat(self.chat_id)
-                )
-            await self._chat.changed.wait(remaining)
+        if not await self._chat.changed.wait_until(condition, timeout):
+            raise TimeoutError(
+                f"No {what} from the bot in chat {self.chat_id} within {timeout:g} s.\n"
+                + self._telegram.describe_chat(self.chat_id)
+            )
 
 
 class UserClient(ChatClient):
     """A user who sends messages into a chat and presses buttons there."""
 
-    def __init__(self, api: FakeBotApi, chat: ChatState, info: UserInfo) -> None:
-        super().__init__(api, chat)
+    def __init__(self, telegram: Telegram, chat: ChatState, info: UserInfo) -> None:
+        super().__init__(telegram, chat)
         self.info = info
 
     @property
@@ -183,7 +266,7 @@ class UserClient(ChatClient):
 
     async def _deliver(self, content: dict[str, Any], reply_to: BotMessage | int | None) -> int:
         reply_id = reply_to.message_id if isinstance(reply_to, BotMessage) else reply_to
-        message = self._api.deliver_message(self._chat, self.info, content, reply_to=reply_id)
+        message = self._telegram.deliver_message(self._chat, self.info, content, reply_to=reply_id)
         await asyncio.sleep(0)
         return int(message["message_id"])
 
@@ -205,7 +288,9 @@ class UserClient(ChatClient):
 
     async def send_sticker(self, emoji: str = "👍") -> int:
         """Send a (regular, static) sticker."""
-        stored = self._api.store_file("sticker", b"RIFF\x00\x00\x00\x00WEBPVP8 ", mime_type=None)
+        stored = self._telegram.files.store(
+            "sticker", b"RIFF\x00\x00\x00\x00WEBPVP8 ", mime_type=None
+        )
         sticker = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -222,15 +307,19 @@ class UserClient(ChatClient):
 
     async def send_photo(self, content: bytes | None = None, *, caption: str | None = None) -> int:
         """Send a photo (a small generated PNG unless ``content`` is given)."""
-        stored = self._api.store_file("photo", content or default_png(), mime_type="image/png")
-        message: dict[str, Any] = {"photo": self._api.photo_sizes(stored)}
+        stored = self._telegram.files.store(
+            "photo", content or default_png(), mime_type="image/png"
+        )
+        message: dict[str, Any] = {"photo": self._telegram.files.photo_sizes(stored)}
         if caption:
             message["caption"] = caption
         return await self._deliver(message, None)
 
     async def send_voice(self, content: bytes | None = None, *, duration: int = 3) -> int:
         """Send a voice message."""
-        stored = self._api.store_file("voice", content or _DEFAULT_VOICE, mime_type="audio/ogg")
+        stored = self._telegram.files.store(
+            "voice", content or _DEFAULT_VOICE, mime_type="audio/ogg"
+        )
         voice = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -267,7 +356,9 @@ class UserClient(ChatClient):
         caption: str | None = None,
     ) -> int:
         """Send a file; the bot can download it with getFile."""
-        stored = self._api.store_file("document", content, file_name=filename, mime_type=mime_type)
+        stored = self._telegram.files.store(
+            "document", content, file_name=filename, mime_type=mime_type
+        )
         document = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -282,7 +373,9 @@ class UserClient(ChatClient):
 
     async def edit(self, message_id: int, text: str) -> None:
         """Edit one of the user's own text messages (an ``edited_message`` update)."""
-        self._api.deliver_edit(self._chat, self.info, message_id, text, _command_entities(text))
+        self._telegram.deliver_edit(
+            self._chat, self.info, message_id, text, _command_entities(text)
+        )
         await asyncio.sleep(0)
 
     # ------------------------------------------------------------------ buttons
@@ -341,13 +434,13 @@ class UserClient(ChatClient):
         return await self._press(target, data)
 
     async def _press(self, message: BotMessage, data: str) -> str:
-        query = self._api.deliver_callback_query(self._chat, self.info, message, data)
+        query = self._telegram.deliver_callback_query(self._chat, self.info, message, data)
         await asyncio.sleep(0)
         return query.id
 
     async def wait_callback_answered(self, query_id: str, timeout: float = 10) -> CallbackAnswer:
         """Wait until the bot answers the callback query (``answerCallbackQuery``)."""
-        return await self._api.wait_callback_answered(query_id, timeout)
+        return await self._telegram.wait_callback_answered(query_id, timeout)
 
 
 class FakeUser(UserClient):
@@ -355,7 +448,7 @@ class FakeUser(UserClient):
 
     def block_bot(self) -> None:
         """The user blocks the bot: further messages to them fail with 403."""
-        self._api.block(self.id)
+        self._telegram.block(self.id)
 
     def __repr__(self) -> str:
         return f"<FakeUser {self.id} {self.first_name!r}>"
@@ -364,8 +457,8 @@ class FakeUser(UserClient):
 class FakeGroupMember(UserClient):
     """A member of a group chat; sends into the group, reads the group's bot messages."""
 
-    def __init__(self, api: FakeBotApi, group: FakeGroup, info: UserInfo) -> None:
-        super().__init__(api, group.chat, info)
+    def __init__(self, telegram: Telegram, group: FakeGroup, info: UserInfo) -> None:
+        super().__init__(telegram, group.chat, info)
         self.group = group
 
     def __repr__(self) -> str:
@@ -394,11 +487,13 @@ class FakeGroup(ChatClient):
         admin: bool = False,
     ) -> FakeGroupMember:
         """Add a member (or take an existing user) who can send into this group."""
-        info = self._api.user_info(user_id, first_name=first_name, language_code=language_code)
+        info = self._telegram.user_info(
+            user_id, first_name=first_name, language_code=language_code
+        )
         self._chat.members[info.id] = info
         if admin:
             self._chat.admins.add(info.id)
-        return FakeGroupMember(self._api, self, info)
+        return FakeGroupMember(self._telegram, self, info)
 
     def __repr__(self) -> str:
         return f"<FakeGroup {self.id} {self.title!r}>"

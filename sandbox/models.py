@@ -1,4 +1,8 @@
-"""Data kept by the fake Bot API: chats, messages, calls, callback queries and events."""
+"""Data kept by the fake Bot API: chats, messages, calls, callback queries and events.
+
+Shared by the fake (:mod:`sandbox.fakeapi`), the simulated clients (:mod:`sandbox.clients`)
+and the web chat (:mod:`sandbox.web`), so that none of them needs another to read them.
+"""
 
 # The waiting helpers take a ``timeout`` argument on purpose: it is the API tests use.
 # ruff: noqa: ASYNC109
@@ -6,23 +10,42 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 __all__ = [
+    "Activity",
     "ApiCall",
     "BotMessage",
     "CallbackAnswer",
     "ChatState",
+    "JsonDict",
     "PendingCallbackQuery",
+    "Profile",
     "SandboxEvent",
     "Signal",
     "StoredFile",
+    "Tasks",
     "UserInfo",
+    "dumps",
+    "now",
 ]
 
+#: A Bot API object (or any JSON object) as a dictionary.
 JsonDict = dict[str, Any]
+
+
+def now() -> int:
+    """The time as Telegram gives it in ``date`` fields: whole seconds since the epoch."""
+    return int(time.time())
+
+
+def dumps(value: Any) -> str:
+    """JSON as the sandbox sends it: compact, with the text as is (no ``\\u`` escapes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class Signal:
@@ -47,6 +70,69 @@ class Signal:
             self._future = asyncio.get_running_loop().create_future()
         done, _ = await asyncio.wait((self._future,), timeout=timeout)
         return bool(done)
+
+    async def wait_until(
+        self, condition: Callable[[], bool], timeout: float, *, recheck: float | None = None
+    ) -> bool:
+        """Wait until ``condition()`` holds, checking it again whenever the signal fires (and
+        at least every ``recheck`` seconds, if given); ``False`` if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await self.wait(remaining if recheck is None else min(remaining, recheck))
+        return True
+
+
+class Tasks:
+    """Tasks started in the background (deliveries, subscribers' coroutines), to cancel
+    together when the fake stops."""
+
+    __slots__ = ("_tasks",)
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    def start(self, work: Awaitable[Any]) -> None:
+        """Run ``work`` as a task."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def cancel(self) -> None:
+        """Cancel every task still running and wait until they have ended."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Activity:
+    """When the fake last did something: a test waits for a quiet moment with it."""
+
+    __slots__ = ("last", "signal")
+
+    def __init__(self) -> None:
+        #: :func:`time.monotonic` of the last activity.
+        self.last = time.monotonic()
+        #: Fired on every activity.
+        self.signal = Signal()
+
+    def touch(self) -> None:
+        """Something happened just now."""
+        self.last = time.monotonic()
+        self.signal.fire()
+
+
+class Profile(TypedDict, total=False):
+    """What a Telegram user shows of themselves (a :class:`UserInfo` without its ``id``)."""
+
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
 
 
 @dataclass(slots=True)

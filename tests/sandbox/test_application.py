@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -58,12 +60,24 @@ def build(fake: FakeBotApi) -> Application:  # type: ignore[type-arg]
     return app
 
 
-async def test_application_with_polling(fake: FakeBotApi) -> None:
+@contextlib.asynccontextmanager
+async def polling(fake: FakeBotApi) -> AsyncIterator[None]:
+    """The application long-polling the fake until the block ends (then idle and stopped)."""
     app = build(fake)
     async with app:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5)
+        yield
+        assert await fake.settle()
+        await app.updater.stop()
+        await app.stop()
+    # stopping the updater aborts a long poll: not a rejected call
+    fake.assert_clean()
+
+
+async def test_application_with_polling(fake: FakeBotApi) -> None:
+    async with polling(fake):
         resident = fake.user(first_name="Fatima")
         welcome = await resident.ask("/start")
         assert welcome.text == "Welkom! Wil je meedoen aan de peiling over groen in de wijk?"
@@ -76,19 +90,10 @@ async def test_application_with_polling(fake: FakeBotApi) -> None:
         assert edited is welcome
         assert (welcome.text, welcome.buttons, welcome.edits) == ("Je koos: join:yes", [], 1)
         assert (await resident.ask("Meer bomen!")).text == "Ontvangen: Meer bomen!"
-        assert await fake.settle()
-        await app.updater.stop()
-        await app.stop()
-    # stopping the updater aborts a long poll: not a rejected call
-    fake.assert_clean()
 
 
 async def test_many_concurrent_residents(fake: FakeBotApi) -> None:
-    app = build(fake)
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=5)
+    async with polling(fake):
         residents = [fake.user(first_name=f"Inwoner {i}") for i in range(100)]
 
         async def converse(index: int) -> None:
@@ -98,9 +103,5 @@ async def test_many_concurrent_residents(fake: FakeBotApi) -> None:
                 assert reply.text == f"Ontvangen: bericht {index}.{turn}"
 
         await asyncio.gather(*(converse(i) for i in range(len(residents))))
-        assert await fake.settle()
-        await app.updater.stop()
-        await app.stop()
-    fake.assert_clean()
     sent = [c for c in fake.calls if c.method == "sendMessage"]
     assert len(sent) == 300

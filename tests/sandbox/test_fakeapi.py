@@ -15,7 +15,8 @@ from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from sandbox.fakeapi import FakeBotApi, SandboxEvent
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import SandboxEvent
 from tests.sandbox.conftest import RawApi
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Ja", "callback_data": "ja"}]]}

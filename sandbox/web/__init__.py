@@ -16,9 +16,6 @@ Start it with ``fake.start(host, port, app=WebChat(fake).application())``;
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -30,11 +27,15 @@ from aiohttp import BodyPartReader, web
 
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
-from sandbox.models import BotMessage, ChatState, SandboxEvent
+from sandbox.limits import MAX_CAPTION, MAX_NAME, MAX_TEXT
+from sandbox.models import BotMessage, JsonDict, SandboxEvent, dumps
 from sandbox.spec import ApiError
+from sandbox.web.stream import EventStream
+from sandbox.web.views import MessageViews
 
 __all__ = [
     "ADMIN_USER_ID",
+    "CSRF_HEADER",
     "GROUP_CHAT_ID",
     "ChatEntry",
     "WebChat",
@@ -42,10 +43,10 @@ __all__ = [
 
 _LOG = logging.getLogger("sandbox.web")
 
-JsonDict = dict[str, Any]
 ChatKind = Literal["resident", "group", "admin"]
 
-STATIC = Path(__file__).resolve().parent / "static"
+#: The page, its script and its style (``sandbox/static``).
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 #: The sandbox administrator (ADMIN_USER_IDS of the bot run by the sandbox).
 ADMIN_USER_ID = 1_000_000
@@ -57,14 +58,11 @@ GROUP_TITLE = "Ambtenaren Rivierstad"
 TOWN_HALL = (51.8126, 5.8372)
 
 LANGUAGES = ("nl", "en")
-MAX_NAME = 64
-MAX_TEXT = 4096
+#: Bytes of a file a person may upload in the web chat.
 MAX_UPLOAD = 20 * 1024 * 1024
 #: Header every state-changing request must carry: a cross-site form cannot set it, and a
 #: cross-site script cannot send it without a CORS preflight, which is never allowed.
 CSRF_HEADER = "X-Sandbox"
-_STREAM_QUEUE = 2000
-_KEEPALIVE = 15.0
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -103,21 +101,8 @@ class _BadInput(ValueError):
         self.message = message
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def _json(value: Any, status: int = 200) -> web.Response:
-    return web.json_response(value, status=status, dumps=_dumps)
-
-
-def _user_name(user: JsonDict | None) -> str:
-    if not user:
-        return ""
-    name = str(user.get("first_name", ""))
-    if user.get("last_name"):
-        name += f" {user['last_name']}"
-    return name
+    return web.json_response(value, status=status, dumps=dumps)
 
 
 class WebChat:
@@ -141,7 +126,8 @@ class WebChat:
         self.entries: dict[int, ChatEntry] = {}
         self.epoch = 1
         self.busy: str | None = None  # e.g. "resetting": actions are refused meanwhile
-        self._streams: set[asyncio.Queue[str | None]] = set()
+        self.views = MessageViews(fake)
+        self._stream = EventStream()
         self._unsubscribe = fake.subscribe(self._on_event)
 
     # ================================================================== people
@@ -194,182 +180,15 @@ class WebChat:
             return self.fake.group(entry.id).member(entry.user_id, admin=True)
         return self.fake.user(entry.user_id)
 
-    # ================================================================== views
-
-    def _file(self, file_id: str | None) -> JsonDict:
-        if not file_id:
-            return {}
-        try:
-            stored = self.fake.file(file_id)
-        except KeyError:
-            return {}
-        if stored.data is None:
-            return {"size": 0}
-        return {"url": self.fake.file_url(stored), "size": stored.file_size}
-
-    def _media(self, data: JsonDict) -> JsonDict | None:
-        if data.get("photo"):
-            sizes = data["photo"]
-            largest = sizes[-1]
-            return {
-                "type": "photo",
-                "width": largest.get("width"),
-                "height": largest.get("height"),
-                **self._file(largest.get("file_id")),
-            }
-        if "document" in data:
-            document = data["document"]
-            return {
-                "type": "document",
-                "name": document.get("file_name") or "document",
-                "mime": document.get("mime_type"),
-                **self._file(document.get("file_id")),
-            }
-        for kind in ("audio", "voice", "video", "animation", "video_note"):
-            if kind in data:
-                media = data[kind]
-                return {
-                    "type": kind,
-                    "duration": media.get("duration"),
-                    **self._file(media.get("file_id")),
-                }
-        if "sticker" in data:
-            return {"type": "sticker", "emoji": data["sticker"].get("emoji") or "🖼"}
-        if "location" in data:
-            location = data["location"]
-            return {
-                "type": "location",
-                "latitude": location.get("latitude"),
-                "longitude": location.get("longitude"),
-            }
-        if "contact" in data:
-            contact = data["contact"]
-            return {
-                "type": "contact",
-                "name": _user_name(contact),
-                "phone": contact.get("phone_number"),
-            }
-        if "poll" in data:
-            poll = data["poll"]
-            return {
-                "type": "poll",
-                "question": poll.get("question"),
-                "options": [o.get("text") for o in poll.get("options", [])],
-            }
-        if "dice" in data:
-            return {"type": "dice", "emoji": data["dice"].get("emoji")}
-        return None
-
-    @staticmethod
-    def _keyboard(markup: JsonDict | None) -> list[list[JsonDict]]:
-        rows = (markup or {}).get("inline_keyboard")
-        if not isinstance(rows, list):
-            return []
-        keyboard: list[list[JsonDict]] = []
-        for row in rows:
-            buttons: list[JsonDict] = []
-            for button in row:
-                view: JsonDict = {"text": str(button.get("text", ""))}
-                if button.get("callback_data") is not None:
-                    view["data"] = str(button["callback_data"])
-                elif button.get("url"):
-                    view["url"] = str(button["url"])
-                elif isinstance(button.get("copy_text"), dict):
-                    view["copy"] = str(button["copy_text"].get("text", ""))
-                else:
-                    view["unsupported"] = next((k for k in button if k != "text"), "?")
-                buttons.append(view)
-            keyboard.append(buttons)
-        return keyboard
-
-    @staticmethod
-    def _reply_keyboard(markup: JsonDict | None) -> JsonDict | None:
-        """What a bot message does to the custom keyboard: show one, remove it, or nothing."""
-        if not markup:
-            return None
-        if markup.get("remove_keyboard"):
-            return {"remove": True}
-        rows = markup.get("keyboard")
-        if not isinstance(rows, list):
-            return None
-        keyboard = []
-        for row in rows:
-            buttons = []
-            for button in row:
-                if isinstance(button, str):
-                    buttons.append({"text": button})
-                    continue
-                view: JsonDict = {"text": str(button.get("text", ""))}
-                if button.get("request_contact"):
-                    view["request"] = "contact"
-                elif button.get("request_location"):
-                    view["request"] = "location"
-                buttons.append(view)
-            keyboard.append(buttons)
-        return {"rows": keyboard, "placeholder": markup.get("input_field_placeholder")}
-
-    def _reply_to(self, chat: ChatState, message_id: int | None) -> JsonDict | None:
-        if message_id is None:
-            return None
-        bot = chat.by_id.get(message_id)
-        if bot is not None:
-            text = bot.text or bot.caption or f"[{bot.kind}]"
-            return {"id": message_id, "from": self.fake.bot_user["first_name"], "text": text}
-        user = chat.user_messages.get(message_id)
-        if user is None:
-            return None
-        text = str(user.get("text") or user.get("caption") or "[media]")
-        return {"id": message_id, "from": _user_name(user.get("from")), "text": text}
+    # ================================================================== what the page shows
 
     def bot_view(self, message: BotMessage) -> JsonDict:
         """A bot message as the page shows it."""
-        chat = self.fake.chat(message.chat_id)
-        data = message.to_api()
-        is_text = message.kind == "text"
-        return {
-            "chat_id": message.chat_id,
-            "id": message.message_id,
-            "out": False,
-            "from": self.fake.bot_user["first_name"],
-            "date": message.date,
-            "edited": message.edit_date is not None,
-            "text": message.text if is_text else (message.caption or ""),
-            "entities": message.entities if is_text else message.caption_entities,
-            "media": None if is_text else self._media(data),
-            "keyboard": self._keyboard(message.reply_markup),
-            "reply_keyboard": self._reply_keyboard(message.reply_markup),
-            "reply_to": self._reply_to(chat, message.reply_to_message_id),
-        }
-
-    def user_view(self, chat: ChatState, data: JsonDict) -> JsonDict:
-        """A message of a simulated user as the page shows it."""
-        reply = data.get("reply_to_message")
-        return {
-            "chat_id": chat.id,
-            "id": data["message_id"],
-            "out": True,
-            "from": _user_name(data.get("from")),
-            "date": data.get("date"),
-            "edited": "edit_date" in data,
-            "text": data.get("text") or data.get("caption") or "",
-            "entities": data.get("entities") or data.get("caption_entities") or [],
-            "media": self._media(data),
-            "keyboard": [],
-            "reply_keyboard": None,
-            "reply_to": self._reply_to(chat, reply["message_id"]) if reply else None,
-        }
+        return self.views.bot(message)
 
     def history(self, chat_id: int) -> list[JsonDict]:
         """Every message in a chat that was not deleted, oldest first."""
-        chat = self.fake.chat(chat_id)
-        views: list[JsonDict] = [self.bot_view(m) for m in chat.bot_messages if not m.deleted]
-        views.extend(
-            self.user_view(chat, m)
-            for message_id, m in chat.user_messages.items()
-            if message_id not in chat.deleted_user_messages
-        )
-        views.sort(key=lambda v: int(v["id"]))
-        return views
+        return self.views.history(chat_id)
 
     def commands(self, entry: ChatEntry) -> list[JsonDict]:
         """The bot's command menu in this chat, resolved the way Telegram does."""
@@ -419,52 +238,18 @@ class WebChat:
     def _on_event(self, event: SandboxEvent) -> None:
         if event.chat_id is None or event.chat_id not in self.entries:
             return
-        payload: JsonDict | None = None
-        if event.kind in ("message", "edited") and event.message is not None:
-            payload = {"type": event.kind, "message": self.bot_view(event.message)}
-        elif event.kind == "user_message":
-            chat = self.fake.chat(event.chat_id)
-            kind = "edited" if "edit_date" in event.data else "message"
-            payload = {"type": kind, "message": self.user_view(chat, event.data)}
-        elif event.kind == "deleted":
-            payload = {"type": "deleted", "message_id": event.data.get("message_id")}
-        elif event.kind == "callback_answered" and event.query is not None:
-            answer = event.query.answer
-            payload = {
-                "type": "answered",
-                "query_id": event.query.id,
-                "message_id": event.query.message_id,
-                "text": answer.text if answer else None,
-                "alert": bool(answer and answer.show_alert),
-                "url": answer.url if answer else None,
-            }
-        elif event.kind == "chat_action":
-            payload = {"type": "typing", "action": event.data.get("action")}
+        payload = self.views.event(event)
         if payload is not None:
             payload["chat_id"] = event.chat_id
             self.broadcast(payload)
 
     def broadcast(self, payload: JsonDict) -> None:
         """Push an event to every open ``/events`` stream."""
-        line = f"data: {_dumps(payload)}\n\n"
-        for queue in list(self._streams):
-            try:
-                queue.put_nowait(line)
-            except asyncio.QueueFull:  # a stalled page: drop it, it reconnects and resyncs
-                self._streams.discard(queue)
-                with contextlib.suppress(asyncio.QueueFull):
-                    queue.put_nowait(None)
+        self._stream.broadcast(payload)
 
     async def close(self) -> None:
         """End every event stream (the pages reconnect when the server is back)."""
-        for queue in list(self._streams):
-            try:
-                queue.put_nowait(None)
-            except asyncio.QueueFull:
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-                queue.put_nowait(None)
-        self._streams.clear()
+        await self._stream.close()
 
     def detach(self) -> None:
         """Stop listening to the fake."""
@@ -573,8 +358,7 @@ class WebChat:
             message_id = await sender.send(
                 text, reply_to=int(reply_to) if isinstance(reply_to, int) else None
             )
-        chat = self.fake.chat(entry.id)
-        return _json({"message": self.user_view(chat, chat.user_messages[message_id])}, 201)
+        return self._sent(entry, message_id)
 
     async def _post_button(self, request: web.Request) -> web.StreamResponse:
         entry = self._entry(request)
@@ -612,7 +396,7 @@ class WebChat:
                 content = bytes(await part.read())
                 mime = part.headers.get("Content-Type", mime)
             elif part.name == "caption":
-                caption = (await part.text()).strip()[:1024] or None
+                caption = (await part.text()).strip()[:MAX_CAPTION] or None
         if filename is None:
             raise _BadInput(400, "choose a file")
         if not content:
@@ -621,8 +405,12 @@ class WebChat:
             mime = "application/x-yaml"
         sender = self._sender(entry)
         message_id = await sender.send_document(filename, content, mime, caption=caption)
+        return self._sent(entry, message_id)
+
+    def _sent(self, entry: ChatEntry, message_id: int) -> web.StreamResponse:
+        """The answer to a message sent from the page: how the page shows it."""
         chat = self.fake.chat(entry.id)
-        return _json({"message": self.user_view(chat, chat.user_messages[message_id])}, 201)
+        return _json({"message": self.views.user(chat, chat.user_messages[message_id])}, 201)
 
     async def _post_reset(self, request: web.Request) -> web.StreamResponse:
         if self._reset is None:
@@ -643,30 +431,6 @@ class WebChat:
         return _json({"epoch": self.epoch})
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream; charset=utf-8",
-                "Cache-Control": "no-cache, no-store",
-                "X-Accel-Buffering": "no",
-            }
+        return await self._stream.serve(
+            request, lambda: {"type": "hello", "epoch": self.epoch, "busy": self.busy}
         )
-        await response.prepare(request)
-        queue: asyncio.Queue[str | None] = asyncio.Queue(_STREAM_QUEUE)
-        self._streams.add(queue)
-        hello = {"type": "hello", "epoch": self.epoch, "busy": self.busy}
-        try:
-            await response.write(f"retry: 1000\ndata: {_dumps(hello)}\n\n".encode())
-            while True:
-                try:
-                    line = await asyncio.wait_for(queue.get(), _KEEPALIVE)
-                except TimeoutError:
-                    await response.write(b": keep-alive\n\n")
-                    continue
-                if line is None:
-                    break
-                await response.write(line.encode())
-        except (ConnectionError, RuntimeError):
-            pass  # the page went away
-        finally:
-            self._streams.discard(queue)
-        return response

@@ -1,0 +1,172 @@
+"""The files the fake Telegram holds: uploaded by the bot or sent by users, and ``getFile``.
+
+Every file gets a ``file_id`` and a ``file_path`` like Telegram's; the bot downloads it from
+``/file/bot<token>/<file_path>`` (served by :mod:`sandbox.fakeapi.server`).
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from sandbox.limits import MAX_DOWNLOAD
+from sandbox.models import JsonDict, StoredFile
+from sandbox.spec import ApiError, MethodSpec, UploadedFile
+
+__all__ = ["FileStore"]
+
+#: Where Telegram keeps a kind of file, and the extension when the name has none.
+_FILE_FOLDERS = {
+    "photo": ("photos", ".jpg"),
+    "document": ("documents", ""),
+    "audio": ("music", ".mp3"),
+    "voice": ("voice", ".oga"),
+    "video": ("videos", ".mp4"),
+    "animation": ("animations", ".mp4"),
+    "video_note": ("video_notes", ".mp4"),
+    "sticker": ("stickers", ".webp"),
+}
+
+
+class FileStore:
+    """The files, by ``file_id`` and by ``file_path``; the ``getFile`` method."""
+
+    def __init__(self, bot_id: int) -> None:
+        self._bot_id = bot_id
+        self._files: dict[str, StoredFile] = {}
+        self._by_path: dict[str, StoredFile] = {}
+        self._counter = 0
+
+    def reset(self) -> None:
+        """Forget every file (numbers keep counting up)."""
+        self._files.clear()
+        self._by_path.clear()
+
+    def next_number(self) -> int:
+        """The next serial number (of a file; polls take theirs from it too)."""
+        self._counter += 1
+        return self._counter
+
+    def file(self, file_id: str) -> StoredFile:
+        """The file ``file_id`` (``KeyError`` if unknown)."""
+        return self._files[file_id]
+
+    def at_path(self, file_path: str) -> StoredFile | None:
+        """The file downloaded from ``file_path``, if there is one."""
+        return self._by_path.get(file_path)
+
+    def store(
+        self,
+        kind: str,
+        data: bytes | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> StoredFile:
+        """Register a file so that getFile and the file URL serve it."""
+        n = self.next_number()
+        folder, default_ext = _FILE_FOLDERS.get(kind, ("documents", ""))
+        ext = default_ext
+        if file_name and "." in file_name:
+            ext = "." + file_name.rsplit(".", 1)[1][:10]
+        stored = StoredFile(
+            file_id=f"AgAC{kind[:2].upper()}{self._bot_id % 100000:05d}x{n:08d}",
+            file_unique_id=f"AQAD{n:08d}",
+            kind=kind,
+            data=data,
+            file_path=f"{folder}/file_{n}{ext}",
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._files[stored.file_id] = stored
+        self._by_path[stored.file_path] = stored
+        return stored
+
+    def photo_sizes(self, stored: StoredFile) -> list[JsonDict]:
+        """``PhotoSize`` objects (a thumbnail and the full size) for a stored photo."""
+        width, height = _image_size(stored.data)
+        scale = min(1.0, 90 / max(width, height, 1))
+        thumb_id = stored.file_id + "_t"
+        self._files[thumb_id] = stored
+        return [
+            {
+                "file_id": thumb_id,
+                "file_unique_id": stored.file_unique_id + "t",
+                "file_size": stored.file_size,
+                "width": max(1, round(width * scale)),
+                "height": max(1, round(height * scale)),
+            },
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_size": stored.file_size,
+                "width": width,
+                "height": height,
+            },
+        ]
+
+    def input_file(self, value: Any, kind: str) -> StoredFile:
+        """The file a sending method names: an upload, a known ``file_id`` or an HTTP URL."""
+        if isinstance(value, UploadedFile):
+            if not value.data:
+                raise ApiError.bad_request("file must be non-empty")
+            return self.store(
+                kind, value.data, file_name=value.filename, mime_type=value.content_type
+            )
+        text = str(value)
+        stored = self._files.get(text)
+        if stored is not None:
+            if stored.kind != kind and not (kind == "document" and stored.kind != "photo"):
+                wanted = kind.replace("_", " ").title()
+                raise ApiError.bad_request(
+                    f"can't use file of type {stored.kind.title()} as {wanted}"
+                )
+            return stored
+        parts = urlsplit(text)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            name = parts.path.rsplit("/", 1)[-1] or None
+            return self.store(kind, None, file_name=name)
+        raise ApiError.bad_request("wrong file identifier/HTTP URL specified")
+
+    async def get_file(self, spec: MethodSpec, params: JsonDict, request: web.Request) -> Any:
+        """``getFile``: where to download a file from."""
+        stored = self._files.get(params["file_id"])
+        if stored is None:
+            raise ApiError.bad_request("invalid file_id")
+        if stored.data is None:
+            raise ApiError.bad_request("wrong file_id or the file is temporarily unavailable")
+        if stored.file_size > MAX_DOWNLOAD:
+            raise ApiError.bad_request("file is too big")
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
+
+
+def _image_size(data: bytes | None) -> tuple[int, int]:
+    """Width and height of a PNG, GIF or JPEG image (800x600 when unknown)."""
+    if not data:
+        return 800, 600
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return int(width), int(height)
+    if data.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                break
+            marker = data[i + 1]
+            length = int.from_bytes(data[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+                return int(width), int(height)
+            i += 2 + length
+    return 800, 600
