@@ -1,6 +1,6 @@
 """The administrators' handlers in their private chat as one object built from the services
 (uploads, the buttons of drafts, /beheer, /export, their command menu, the schedule of
-questionnaires), and :func:`register`, which adds them to the application.
+questionnaires); :mod:`bot.app.handlers` registers them.
 
 Every command and every button is checked against ADMIN_USER_IDS on the server
 (:func:`bot.core.access.admin_only`), whatever the chat shows, and written to the audit log
@@ -13,13 +13,7 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot.admin import buttons
@@ -31,7 +25,6 @@ from bot.admin.menu import AdminMenu
 from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
-from bot.core import jobs
 from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
 from bot.core.reply import Postman
@@ -39,12 +32,6 @@ from bot.core.services import Services
 from flows.texts import language_of
 
 Context = ContextTypes.DEFAULT_TYPE
-
-PRIVATE = filters.ChatType.PRIVATE
-NEW = filters.UpdateType.MESSAGE
-# Before every other handler group (flood protection is -1): sets a pending administrator's
-# menu at their first update of any kind, and never stops the update.
-MENU_GROUP = -10
 
 
 class Administrators:
@@ -126,43 +113,3 @@ class Administrators:
                 await self.drafts.cancel(press, pressed)
             case _:
                 await press.stale()
-
-
-def register(application: Application, services: Services) -> Administrators:  # type: ignore[type-arg]
-    """Add the administrators' handlers and jobs to the application."""
-    settings = services.settings
-    admins = Administrators(services)
-    add = application.add_handler
-    add(CommandHandler("beheer", admins.beheer, filters=PRIVATE & NEW))
-    add(CommandHandler("export", admins.export, filters=PRIVATE & NEW))
-    if settings.admin_user_ids:
-        # Only administrators' documents: anybody else's go on to the resident conversation.
-        only_admins = filters.User(user_id=settings.admin_user_ids)
-        add(MessageHandler(PRIVATE & NEW & filters.Document.ALL & only_admins, admins.upload))
-        add(TypeHandler(Update, admins.menu.on_first_contact), group=MENU_GROUP)
-    add(CallbackQueryHandler(admins.button, pattern=AdminButton.matches))
-    # Opening and closing on opens_at/closes_at: once across workers (bot.core.jobs).
-    jobs.repeating(
-        application, "lifecycle", admins.schedule.lifecycle, interval=settings.jobs_interval
-    )
-    # The catalog lives in each worker's memory, so every worker refreshes its own.
-    queue = application.job_queue
-    if queue is not None:
-        queue.run_repeating(
-            admins.schedule.refresh_catalog,
-            interval=settings.jobs_interval,
-            first=settings.jobs_interval,
-            name="catalog",
-        )
-    return admins
-
-
-async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """The administrators' command menu at start-up (see :mod:`bot.admin.menu`).
-
-    Until bot.app keeps the object :func:`register` returns, the menu is found as the owner
-    of the handler that sets it at first contact (there is none without administrators)."""
-    for handler in application.handlers.get(MENU_GROUP, []):
-        menu = getattr(handler.callback, "__self__", None)
-        if isinstance(menu, AdminMenu):
-            await menu.set_all(application.bot)

@@ -15,10 +15,10 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import ContextTypes
 
 from bot.admin import moderation_views as views
-from bot.admin.buttons import AskWhy, BackToText, ModerationButton, OnText, Reject
+from bot.admin.buttons import AskWhy, BackToText, OnText, Reject
 from bot.admin.press import Press, handle_press
 from bot.core.access import Handler, admin_only, is_admin
 from bot.core.callbacks import decode
@@ -179,16 +179,3 @@ class ModerationHandlers:
             text, keyboard = await self._next(db, texts, language, shown)
         log.info("moderation: answer %s %s", answer_id, result)
         await press.answer(Reply(edit=Edit(text, keyboard, failing="send"), notice=said))
-
-
-def register(application: Application, services: Services) -> ModerationHandlers:  # type: ignore[type-arg]
-    """Add this feature's handlers to the application."""
-    handlers = ModerationHandlers(services)
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-    application.add_handler(CommandHandler(COMMAND, handlers.command, filters=private))
-    application.add_handler(CommandHandler(COMMAND, handlers.in_group, filters=groups))
-    application.add_handler(
-        CallbackQueryHandler(handlers.button, pattern=ModerationButton.matches)
-    )
-    return handlers

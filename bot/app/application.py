@@ -1,4 +1,6 @@
-"""Build the python-telegram-bot Application: every handler is registered here."""
+"""Build the python-telegram-bot Application (Bot API requests, rate limits, one resident's
+updates in turn) with every feature of the table in :mod:`bot.app.handlers`, and run it:
+long polling or the webhook server, until stopped."""
 
 from __future__ import annotations
 
@@ -8,37 +10,20 @@ import logging
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 
-from bot.admin import handlers as admin
-from bot.admin import moderation
-from bot.app import flood
+from bot.app import handlers
+from bot.app.handlers import Features
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest
 from bot.app.webhook import WebhookServer, webhook_target
 from bot.core import jobs
 from bot.core.services import Services
-from bot.outcomes import handlers as outcomes
-from bot.resident import privacy
-from bot.resident.conversation import ResidentHandlers
-from bot.staff.digests import DigestService
-from bot.staff.group import GroupHandlers
 from flows.texts import COMMANDS, language_of, t
 
 log = logging.getLogger(__name__)
 
-PRIVATE = filters.ChatType.PRIVATE
-GROUPS = filters.ChatType.GROUPS
-NEW = filters.UpdateType.MESSAGE
+FEATURES = "features"  # bot_data: the features handlers.install built
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 #: Telegram's default; how many webhook requests it sends at the same time (1-100).
 DEFAULT_MAX_CONNECTIONS = 40
@@ -73,81 +58,27 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
-    jobs.register(application)
-
-    # Order matters: in a group the first matching handler wins. Flood protection runs in
-    # an earlier group; features with their own commands and button prefixes come before
-    # the resident conversation, whose handlers catch every other message and button.
-    application.add_handler(TypeHandler(Update, flood.Flood(services).check), group=-1)
-    resident = ResidentHandlers(services)
-    # A button press without data matches every CallbackQueryHandler whatever its pattern
-    # (python-telegram-bot only checks a pattern against data that is there): send it to
-    # the resident handler, which answers it, before any feature can take it.
-    application.add_handler(CallbackQueryHandler(resident.button, pattern=_never))
-    rights = privacy.PrivacyHandlers(services)
-    application.add_handler(
-        CommandHandler(privacy.MYDATA_COMMANDS, rights.my_data, filters=PRIVATE & NEW)
-    )
-    application.add_handler(
-        CommandHandler(privacy.FORGET_COMMANDS, rights.forget, filters=PRIVATE & NEW)
-    )
-    application.add_handler(CallbackQueryHandler(rights.button, pattern=privacy.Forget.claims))
-    jobs.repeating(
-        application, "retention", privacy.retention_job, interval=settings.jobs_interval
-    )
-    admin.register(application, services)
-    moderation.register(application, services)
-    outcomes.register(application, services)
-
-    add = application.add_handler
-    add(CommandHandler("start", resident.start, filters=PRIVATE & NEW))
-    add(
-        CommandHandler(
-            ["vragenlijsten", "questionnaires"], resident.questionnaires, filters=PRIVATE & NEW
-        )
-    )
-    add(CommandHandler("help", resident.help, filters=PRIVATE & NEW))
-    add(CommandHandler("privacy", resident.privacy, filters=PRIVATE & NEW))
-    add(CommandHandler(["taal", "language"], resident.language, filters=PRIVATE & NEW))
-    add(CommandHandler("stop", resident.stop, filters=PRIVATE & NEW))
-    add(MessageHandler(PRIVATE & NEW & filters.COMMAND, resident.unknown_command))
-    add(MessageHandler(PRIVATE & NEW & filters.TEXT, resident.text))
-    add(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, resident.edited))
-    add(MessageHandler(PRIVATE & NEW, resident.unsupported))
-    add(CallbackQueryHandler(resident.button))
-
-    digests = DigestService(services, settings.schedule, settings.digest_chat_id)
-    application.bot_data["digests"] = digests
-    group = GroupHandlers(digests)
-    add(CommandHandler("digest", group.digest, filters=GROUPS & NEW))
-    add(CommandHandler("help", group.help, filters=GROUPS & NEW))
-    if settings.digest_chat_id is not None:
-        # Scheduled and closing digests; a missed slot is caught up once after downtime.
-        jobs.repeating(
-            application,
-            "digests",
-            lambda _services, bot: digests.tick(bot),
-            interval=settings.digest_check_interval,
-        )
-
+    application.bot_data[FEATURES] = handlers.install(application, services)
     application.add_error_handler(on_error)
     return application
 
 
-def _never(data: object) -> bool:
-    """A pattern no callback data matches: with it, a handler takes only presses without data."""
-    return False
+def features_of(application: Application) -> Features:  # type: ignore[type-arg]
+    """The features :func:`build_application` installed."""
+    features: Features = application.bot_data[FEATURES]
+    return features
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu in Dutch (the default) and English."""
+    """Register the command menu in Dutch (the default) and English, and the
+    administrators' own menus in their private chats."""
     bot = application.bot
     dutch = [BotCommand(name, text) for name, text in COMMANDS["nl"]]
     english = [BotCommand(name, text) for name, text in COMMANDS["en"]]
     await bot.set_my_commands(dutch)
     await bot.set_my_commands(dutch, language_code="nl")
     await bot.set_my_commands(english, language_code="en")
-    await admin.register_commands(application)
+    await features_of(application).admins.menu.set_all(bot)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -166,11 +166,6 @@ async def forget_updates(services: Services, bot: Bot) -> None:
         log.info("forgot %d handled update id(s) older than a day", forgotten)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    """The housekeeping jobs of every set-up (called from ``build_application``)."""
-    repeating(application, "forget-updates", forget_updates, interval=FORGET_UPDATES_INTERVAL)
-
-
 def registered(application: Application) -> list[str]:  # type: ignore[type-arg]
     """Names of the jobs on the application's queue (for tests and logs)."""
     queue = application.job_queue
