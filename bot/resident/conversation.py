@@ -7,7 +7,6 @@ and a crash before the commit loses nothing that was confirmed.
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Awaitable, Callable
 from typing import cast
@@ -25,6 +24,7 @@ from bot.core.services import Services
 from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy
 from bot.resident import views as render
+from bot.resident.sessions import Sessions
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
@@ -37,15 +37,6 @@ from storage.repo import ResidentInfo, SessionInfo
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 QUESTION_CACHE = 20_000
-
-
-class _Unread(enum.Enum):
-    """Marks an active session not read yet (None means: read, and there is none)."""
-
-    UNREAD = "unread"
-
-
-UNREAD = _Unread.UNREAD
 
 
 #: What ``_simple`` runs: the unit of work, the resident, their questionnaire in progress.
@@ -61,6 +52,7 @@ class ResidentHandlers:
         # Memory stays bounded; after a restart an old message simply keeps its buttons.
         self._questions: Recent[int, tuple[int, str]] = Recent(QUESTION_CACHE)
         self._postman = Postman(QUESTION_CACHE)
+        self.sessions = Sessions(services)
         self.catalog = services.catalog
         self.settings = services.settings
 
@@ -77,16 +69,18 @@ class ResidentHandlers:
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None or not resident.consented:
-                reply = self._welcome(user, wanted)
+                reply = self.sessions.welcome(user, wanted)
             elif wanted:
-                reply = await self._open(db, resident, wanted)
+                reply = await self.sessions.open(db, resident, wanted)
             else:
-                reply = await self._pick(db, resident)
+                reply = await self.sessions.pick(db, resident)
         await self._deliver(context.bot, message.chat_id, reply)
 
     async def questionnaires(self, update: Update, context: Context) -> None:
         """/vragenlijsten (/questionnaires): the open questionnaires as buttons."""
-        await self._simple(update, context, lambda db, resident, _: self._pick(db, resident))
+        await self._simple(
+            update, context, lambda db, resident, _: self.sessions.pick(db, resident)
+        )
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: how it works and the commands."""
@@ -189,7 +183,7 @@ class ResidentHandlers:
             if isinstance(pressed, buttons.OnQuestion):  # resident and questionnaire at once
                 found = await repo.find_resident_in_session(db, self._pseudonym(user))
                 if found is None or not found[0].consented:
-                    return self._welcome(user, None)
+                    return self.sessions.welcome(user, None)
                 return await self._answer_button(db, *found, pressed)
             resident = await self._resident(db, user)
             if isinstance(pressed, buttons.Consent):
@@ -197,11 +191,11 @@ class ResidentHandlers:
             if isinstance(pressed, buttons.ChooseLanguage):
                 return await self._set_language(db, resident, user, pressed.code)
             if resident is None or not resident.consented:
-                return self._welcome(user, None)
+                return self.sessions.welcome(user, None)
             if isinstance(pressed, Pick):
-                return await self._open(db, resident, pressed.questionnaire_id)
+                return await self.sessions.open(db, resident, pressed.questionnaire_id)
             if isinstance(pressed, buttons.Revise):
-                return await self._revise(db, resident, pressed)
+                return await self.sessions.revise(db, resident, pressed)
         return Reply([], notice=t(resident.language, "stale.short"))
 
     async def _consent(
@@ -245,9 +239,9 @@ class ResidentHandlers:
         log.info("resident %s gave consent", resident.pseudonym[:12])
         reply = Reply([Send(t(language, "consent.given"))], edit=edit)
         if then and SLUG.match(then):
-            follow = await self._open(db, resident, then)
+            follow = await self.sessions.open(db, resident, then)
         else:
-            follow = await self._pick(db, resident)
+            follow = await self.sessions.pick(db, resident)
         return reply.then(*follow.messages)
 
     async def _set_language(
@@ -258,44 +252,13 @@ class ResidentHandlers:
         reply = Reply([Send(t(code, "language.set"))], edit=Edit(None, None))
         if resident is None or not resident.consented:
             # Nothing is stored before consent: the consent buttons carry the language.
-            return reply.then(*self._welcome(user, None, language=code).messages)
+            return reply.then(*self.sessions.welcome(user, None, language=code).messages)
         await repo.set_language(db, resident.id, code)
         resident = ResidentInfo(resident.id, resident.pseudonym, code, resident.consent)
-        session = await self._active(db, resident, reply)
-        flow = self._flow(session)
+        session = await self.sessions.active(db, resident, reply)
+        flow = self.sessions.flow(session)
         if session is not None and flow is not None:
-            reply.then(self._question(flow, session, code))
-        return reply
-
-    async def _revise(
-        self, db: AsyncSession, resident: ResidentInfo, pressed: buttons.Revise
-    ) -> Reply:
-        questionnaire_id, answer = pressed.questionnaire_id, pressed.answer
-        language = resident.language
-        flow = self.catalog.current(questionnaire_id)
-        if answer == "n":
-            return Reply([Send(t(language, "revise.kept"))], edit=Edit(None, None))
-        if flow is None or answer != "y":
-            return Reply([], notice=t(language, "stale.short"))
-        if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
-            return Reply([Send(t(language, "closed"))], edit=Edit(None, None))
-        latest = await repo.latest_session(db, resident.id, questionnaire_id)
-        old_flow = self._flow(latest)
-        if (
-            latest is not None
-            and old_flow is not None
-            and latest.status in (repo.ACTIVE, repo.PAUSED)
-            and not self._timed_out(latest)
-        ):
-            # "Ja, aanpassen" pressed twice (or on an older offer): go on with the revision
-            # under way instead of starting another one.
-            session = await repo.resume_session(db, latest, now=self.services.clock())
-            reply = Reply(
-                [Send(t(language, "resume")), self._question(old_flow, session, language)]
-            )
-        else:
-            reply = await self._begin(db, resident, flow)
-        reply.edit = Edit(None, None)
+            reply.then(self.sessions.question(flow, session, code))
         return reply
 
     async def _answer_button(
@@ -308,11 +271,11 @@ class ResidentHandlers:
         language = resident.language
         token = pressed.token
         reply = Reply([])
-        session = await self._active(db, resident, reply, active)
-        flow = self._flow(session) if session else None
+        session = await self.sessions.active(db, resident, reply, active)
+        flow = self.sessions.flow(session) if session else None
         if session is None or flow is None:
             reply.notice = t(language, "stale.short")
-            return reply.then(*(await self._pick(db, resident)).messages)
+            return reply.then(*(await self.sessions.pick(db, resident)).messages)
         tokens = self.services.pseudonyms
         if token != tokens.button_token(session.id, session.state.current):
             if any(token == tokens.button_token(session.id, q) for q in session.state.path):
@@ -320,7 +283,7 @@ class ResidentHandlers:
             if isinstance(pressed, buttons.Back):  # « Vorige on a question left behind
                 return Reply([], notice=t(language, "stale.short"))
             return Reply(
-                [Send(t(language, "stale")), self._question(flow, session, language)],
+                [Send(t(language, "stale")), self.sessions.question(flow, session, language)],
                 notice=t(language, "stale.short"),
             )
         given: Input
@@ -348,15 +311,17 @@ class ResidentHandlers:
             db: AsyncSession, resident: ResidentInfo, active: SessionInfo | None
         ) -> Reply:
             reply = Reply([])
-            session = await self._active(db, resident, reply, active)
-            flow = self._flow(session) if session else None
+            session = await self.sessions.active(db, resident, reply, active)
+            flow = self.sessions.flow(session) if session else None
             language = resident.language
             if session is None or flow is None:
                 if given is None:
                     reply.then(Send(t(language, why)))
-                return reply.then(*(await self._pick(db, resident)).messages)
+                return reply.then(*(await self.sessions.pick(db, resident)).messages)
             if given is None:
-                return reply.then(Send(t(language, why)), self._question(flow, session, language))
+                return reply.then(
+                    Send(t(language, why)), self.sessions.question(flow, session, language)
+                )
             return await self._step(db, resident, session, flow, given, pressed=False)
 
         await self._simple(update, context, action)
@@ -377,7 +342,7 @@ class ResidentHandlers:
         if outcome.problem is not None:
             if pressed:
                 return Reply([], notice=notice(outcome.problem))
-            return Reply([Send(outcome.problem), self._question(flow, session, language)])
+            return Reply([Send(outcome.problem), self.sessions.question(flow, session, language)])
         if outcome.changed:
             accepted = outcome.accepted
             # Free text waits for moderation before a digest may quote it.
@@ -435,7 +400,7 @@ class ResidentHandlers:
                 offer, keyboard = await end_offer(db, resident.id, language, flow)
                 finished = Send(render.finished_text(flow, rows, language, offer), keyboard)
             return reply.then(finished, Send(t(language, "finished.more")))
-        return reply.then(self._question(flow, updated, language))
+        return reply.then(self.sessions.question(flow, updated, language))
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -451,126 +416,6 @@ class ResidentHandlers:
             return resident.language
         return language_of(user.language_code)
 
-    def _flow(self, session: SessionInfo | None) -> Flow | None:
-        if session is None:
-            return None
-        return self.catalog.get(session.questionnaire_id, session.version)
-
-    def _timed_out(self, session: SessionInfo) -> bool:
-        idle = self.services.clock() - session.updated_at
-        return idle > self.settings.session_timeout
-
-    async def _active(
-        self,
-        db: AsyncSession,
-        resident: ResidentInfo,
-        reply: Reply,
-        known: SessionInfo | _Unread | None = UNREAD,
-    ) -> SessionInfo | None:
-        """The questionnaire in progress (``known``: read with the resident, in this unit of
-        work); an idle one expires and the resident is told."""
-        if isinstance(known, _Unread):
-            session = await repo.active_session(db, resident.id)
-        else:
-            session = known
-        if session is not None and self._flow(session) is None:
-            # A version another worker published (or an administrator's draft) that this
-            # worker has not loaded yet.
-            await self.services.refresh_catalog()
-        if session is not None and (self._timed_out(session) or self._flow(session) is None):
-            await repo.set_status(db, session.id, repo.EXPIRED, now=self.services.clock())
-            reply.then(Send(t(resident.language, "expired")))
-            return None
-        return session
-
-    def _question(self, flow: Flow, session: SessionInfo, language: Language) -> Send:
-        prompt = engine.prompt(flow, session.state)
-        token = self.services.pseudonyms.button_token(session.id, session.state.current)
-        return Send(
-            render.question_text(prompt, language),
-            render.question_keyboard(prompt, token, language),
-            tag=(session.id, session.state.current),
-        )
-
-    def _welcome(
-        self,
-        user: User,
-        then: str | None,
-        *,
-        again: bool = False,
-        language: Language | None = None,
-    ) -> Reply:
-        """The consent question; ``language`` when the resident chose one with /taal."""
-        chosen = language is not None
-        language = language or language_of(user.language_code)
-        if then is not None and self.catalog.current(then) is None:
-            then = None
-        if again:
-            keyboard = render.consent_keyboard(language, chosen=chosen)
-            return Reply([Send(t(language, "consent.needed"), keyboard)])
-        text = t(
-            language,
-            "welcome",
-            municipality=self.settings.municipality_name,
-            retention=self.settings.retention_days,
-        )
-        return Reply([Send(text, render.consent_keyboard(language, then, chosen=chosen))])
-
-    async def _pick(self, db: AsyncSession, resident: ResidentInfo) -> Reply:
-        language = resident.language
-        flows = self.catalog.open_flows(self.services.clock(), self.settings.zone)
-        if not flows:
-            return Reply([Send(t(language, "pick.none"))])
-        done = await repo.completed_questionnaires(db, resident.id)
-        return Reply([Send(t(language, "pick"), render.pick_keyboard(flows, done, language))])
-
-    async def _open(
-        self, db: AsyncSession, resident: ResidentInfo, questionnaire_id: str
-    ) -> Reply:
-        """Start, resume or offer to revise one questionnaire."""
-        language = resident.language
-        flow = self.catalog.current(questionnaire_id)
-        if flow is None:
-            pick = await self._pick(db, resident)
-            return Reply([Send(t(language, "unknown_questionnaire")), *pick.messages])
-        if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
-            pick = await self._pick(db, resident)
-            return Reply([Send(t(language, "closed")), *pick.messages])
-        reply = Reply([])
-        latest = await repo.latest_session(db, resident.id, questionnaire_id)
-        if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):
-            old_flow = self._flow(latest)
-            if self._timed_out(latest) or old_flow is None:
-                await repo.set_status(db, latest.id, repo.EXPIRED, now=self.services.clock())
-                reply.then(Send(t(language, "expired")))
-            else:
-                session = await repo.resume_session(db, latest, now=self.services.clock())
-                return reply.then(
-                    Send(t(language, "resume")), self._question(old_flow, session, language)
-                )
-        if await repo.has_completed(db, resident.id, questionnaire_id):
-            return reply.then(
-                Send(t(language, "revise"), render.revise_keyboard(questionnaire_id, language))
-            )
-        begun = await self._begin(db, resident, flow)
-        return reply.then(*begun.messages)
-
-    async def _begin(self, db: AsyncSession, resident: ResidentInfo, flow: Flow) -> Reply:
-        language = resident.language
-        questionnaire = flow.questionnaire
-        session = await repo.start_session(
-            db,
-            resident.id,
-            questionnaire.id,
-            questionnaire.version,
-            engine.start(flow),
-            now=self.services.clock(),
-        )
-        log.info("resident %s started %s", resident.pseudonym[:12], questionnaire.key)
-        return Reply(
-            [Send(render.intro_text(flow, language)), self._question(flow, session, language)]
-        )
-
     async def _simple(self, update: Update, context: Context, action: Action) -> None:
         """Run ``action(db, resident, active)`` for a consented resident, else ask for
         consent. The resident and their questionnaire in progress (``active``) are read in
@@ -581,7 +426,7 @@ class ResidentHandlers:
         async with self.services.sessions.begin() as db:
             found = await repo.find_resident_in_session(db, self._pseudonym(user))
             if found is None or not found[0].consented:
-                reply = self._welcome(user, None, again=True)
+                reply = self.sessions.welcome(user, None, again=True)
             else:
                 reply = await action(db, *found)
         await self._deliver(context.bot, message.chat_id, reply)
