@@ -7,11 +7,11 @@ No Telegram and no database here. ``bot/`` turns updates into :data:`Input` valu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flows import reading
 from flows.machine import Flow
 from flows.schema import (
     END,
@@ -340,59 +340,24 @@ def _pick(question: AnyQuestion, value: str) -> Any:
         case YesNoQuestion():
             return value if value in {"yes", "no"} else None
         case ScaleQuestion():
-            number = _int(value)
+            number = reading.whole(value)
             ok = number is not None and question.min <= number <= question.max
             return number if ok else None
-    return None
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_YES = {"ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"}
-_NO = {"nee", "n", "no", "nope", "neen"}
-_BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}
-_OPINIONS = {"weet ik niet", "geen mening"}
-_SKIP = {"sla over", "overslaan", "skip", *_OPINIONS}
-_DONE = {"klaar", "done", "klaar ✓", "done ✓"}
-
-
-def clean(text: str) -> str:
-    """Text as stored: control characters (and NUL, which PostgreSQL refuses) removed."""
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
-
-
-def _norm(text: str) -> str:
-    return " ".join(clean(text).casefold().rstrip(".!").split())
-
-
-def _int(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
-
-
-def _by_label(text: str, items: list[tuple[str, list[str]]]) -> str | None:
-    """An option id typed as its number, id or label in either language."""
-    wanted = _norm(text)
-    number = _int(wanted)
-    if number is not None:
-        return items[number - 1][0] if 1 <= number <= len(items) else None
-    for ident, labels in items:
-        if wanted == ident or wanted in (_norm(label) for label in labels):
-            return ident
     return None
 
 
 def _typed(
     flow: Flow, state: SessionState, question: AnyQuestion, text: str, lang: Language
 ) -> Outcome:
-    word = _norm(text)
+    word = reading.norm(text)
     if isinstance(question, TextQuestion):
         # Free text: "vorige" or "sla over" alone is the button's word, not an answer; "weet
         # ik niet" or "geen mening" may well be what the resident means to say.
-        back, skip = word in _BACK, word in _SKIP - _OPINIONS
+        back, skip = word in reading.BACK, word in reading.SKIP - reading.OPINIONS
     else:
         # An option may be called "Geen mening" or "Weet ik niet": its label wins.
-        label = _is_label(question, word)
-        back, skip = not label and word in _BACK, not label and word in _SKIP
+        label = reading.is_label(question, word)
+        back, skip = not label and word in reading.BACK, not label and word in reading.SKIP
     if back:
         return _back(flow, state, lang)
     if skip:
@@ -401,7 +366,7 @@ def _typed(
         return _advance(flow, state, None)
     match question:
         case TextQuestion():
-            value = clean(text)
+            value = reading.clean(text)
             if len(value) > question.max_length:
                 return Outcome(
                     state,
@@ -416,7 +381,7 @@ def _typed(
             return _advance(flow, state, value)
         case ChoiceQuestion():
             items = [(o.id, [o.label.nl, o.label.en]) for o in question.options]
-            chosen = _by_label(text, items)
+            chosen = reading.by_label(text, items)
             return _advance(flow, state, chosen) if chosen else _invalid(state, question, lang)
         case AreaQuestion():
             postcode = re.fullmatch(r"(\d{4})\s*([a-z]{2})?", word)
@@ -424,50 +389,35 @@ def _typed(
                 area = question.area_for_postcode(postcode.group(1))
                 return _advance(flow, state, area.id) if area else _invalid(state, question, lang)
             items = [(a.id, [a.label.nl, a.label.en]) for a in question.areas]
-            chosen = _by_label(text, items)
+            chosen = reading.by_label(text, items)
             return _advance(flow, state, chosen) if chosen else _invalid(state, question, lang)
         case YesNoQuestion():
-            if word in _YES:
+            if word in reading.YES:
                 return _advance(flow, state, "yes")
-            if word in _NO:
+            if word in reading.NO:
                 return _advance(flow, state, "no")
             return _invalid(state, question, lang)
         case ScaleQuestion():
-            number = _int(word)
+            number = reading.whole(word)
             if number is None or not question.min <= number <= question.max:
                 return _invalid(state, question, lang)
             return _advance(flow, state, number)
         case NumberQuestion():
             return _number(flow, state, question, word, lang)
         case MultiQuestion():
-            if word in _DONE:
+            if word in reading.DONE:
                 return _multi(flow, state, question, list(state.draft), lang)
             items = [(o.id, [o.label.nl, o.label.en]) for o in question.options]
             parts = [
                 p
-                for p in re.split(r"[,;\s]+" if _only_numbers(word) else r"[,;]+", word)
+                for p in re.split(r"[,;\s]+" if reading.only_numbers(word) else r"[,;]+", word)
                 if p.strip()
             ]
-            picked = [_by_label(p, items) for p in parts]
+            picked = [reading.by_label(p, items) for p in parts]
             if not parts or any(c is None for c in picked):
                 return _invalid(state, question, lang)
             return _multi(flow, state, question, [c for c in picked if c], lang)
     raise TypeError(f"unknown question type {question!r}")
-
-
-def _is_label(question: AnyQuestion, word: str) -> bool:
-    """Whether ``word`` is the id or a label of one of the question's options or areas."""
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        items = [(o.id, o.label) for o in question.options]
-    elif isinstance(question, AreaQuestion):
-        items = [(a.id, a.label) for a in question.areas]
-    else:
-        return False
-    return any(word in {ident, _norm(label.nl), _norm(label.en)} for ident, label in items)
-
-
-def _only_numbers(word: str) -> bool:
-    return bool(re.fullmatch(r"[\d,;\s]+", word))
 
 
 def _number(
@@ -475,7 +425,7 @@ def _number(
 ) -> Outcome:
     if question.unit:
         for unit in (question.unit.nl, question.unit.en):
-            word = word.removesuffix(_norm(unit)).strip()
+            word = word.removesuffix(reading.norm(unit)).strip()
     if question.integer and re.fullmatch(r"-?\d{1,3}([.,])\d{3}(\1\d{3})*", word):
         # A whole number with thousands separators: "1.000" (Dutch) or "1,000" (English).
         word = re.sub(r"[.,]", "", word)

@@ -19,7 +19,6 @@ from flows.engine import (
     Typed,
     answer_label,
     apply,
-    clean,
     hint,
     invalid,
     prompt,
@@ -29,6 +28,7 @@ from flows.engine import (
 from flows.lifecycle import availability
 from flows.loader import load_file, parse
 from flows.machine import Flow
+from flows.reading import clean
 from flows.schema import END
 from flows.texts import Html, escape, t
 from tests.flows.helpers import HEADER, MINI, document, flow_of
