@@ -38,7 +38,7 @@ from analysis.figures import (
 )
 from analysis.scorecard import scorecard
 from analysis.scrub import scrub
-from analysis.tallies import AnswerTally, ResponseTally, Tallies, TextSample
+from analysis.tallies import AnswerTally, NumberSummary, ResponseTally, Tallies, TextSample
 from analysis.words import QUOTES, TOP_WORDS, pick_quotes, top_words
 from flows.outcomes import EFFECT_VALUES
 from flows.schema import (
@@ -72,35 +72,23 @@ def compute(
     quotes per free-text question.
     """
     min_cell = clamp_min_cell(min_cell)
-    answers = {a.question_id: a for a in tallies.answers}
-
-    def tally(question: AnyQuestion) -> AnswerTally:
-        return answers.get(question.id) or AnswerTally(question.id)
-
+    questions = questionnaire.questions
     distributions = tuple(
-        distribution(question, tally(question), min_cell)
-        for question in questionnaire.questions
-        if question.type in CLOSED_TYPES
+        distribution(q, tallies.answer(q.id), min_cell)
+        for q in questions
+        if q.type in CLOSED_TYPES
     )
     summaries = {n.question_id: n for n in tallies.numbers}
-    numbers = []
-    for question in questionnaire.questions:
-        if isinstance(question, NumberQuestion):
-            given = tally(question)
-            summary = summaries.get(question.id)
-            if summary is not None:  # too many values to count: the database's figures
-                mean, median = summary.mean, summary.median
-            else:
-                values = [(v, c) for k, c in given.values if (v := _float(k)) is not None]
-                mean, median = mean_from_counts(values), median_from_counts(values)
-            numbers.append(NumberStats(question.id, given.answered, given.skipped, mean, median))
+    numbers = tuple(
+        number_stats(tallies.answer(q.id), summaries.get(q.id))
+        for q in questions
+        if isinstance(q, NumberQuestion)
+    )
     samples = {s.question_id: s for s in tallies.texts}
     texts = tuple(
-        text_stats(
-            tally(question), samples.get(question.id) or TextSample(question.id, ()), top, quotes
-        )
-        for question in questionnaire.questions
-        if isinstance(question, TextQuestion)
+        text_stats(tallies.answer(q.id), samples.get(q.id) or TextSample(q.id, ()), top, quotes)
+        for q in questions
+        if isinstance(q, TextQuestion)
     )
     digest = QuestionnaireDigest(
         questionnaire_id=tallies.questionnaire_id,
@@ -108,7 +96,7 @@ def compute(
         until=tallies.until,
         responses=response_stats(tallies.responses),
         distributions=distributions,
-        numbers=tuple(numbers),
+        numbers=numbers,
         texts=texts,
         scorecard=scorecard(questionnaire, distributions),
         min_cell=min_cell,
@@ -176,6 +164,20 @@ def _ordered(known: list[str], found: Iterable[tuple[str, int]]) -> tuple[tuple[
     counts = dict(found)
     extra = sorted(k for k in counts if k not in set(known))
     return tuple((k, counts.get(k, 0)) for k in [*known, *extra])
+
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+
+def number_stats(tally: AnswerTally, summary: NumberSummary | None) -> NumberStats:
+    """Mean and median of a number question: from its counts per value, or the database's
+    when it had too many values to count each (``summary``)."""
+    if summary is not None:
+        mean, median = summary.mean, summary.median
+    else:
+        values = [(v, c) for k, c in tally.values if (v := _float(k)) is not None]
+        mean, median = mean_from_counts(values), median_from_counts(values)
+    return NumberStats(tally.question_id, tally.answered, tally.skipped, mean, median)
 
 
 def _float(key: str) -> float | None:
