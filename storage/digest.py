@@ -1,16 +1,17 @@
-"""Digest figures straight from SQL, and the record of digests sent.
+"""Digest tallies straight from SQL: one read per questionnaire and period.
 
-Everything is counted in the database (GROUP BY, COUNT, AVG); only per-option counts come
-back, never every answer. The one exception is free text: the most recent text answers of
-the period (at most :data:`analysis.digest.MAX_TEXTS` per question) are read to find top words,
-and the most recent approved ones to pick quotes. Test runs and replaced revisions never
-count.
+:func:`gather` counts in the database (GROUP BY, COUNT, AVG) and returns plain data
+(:class:`analysis.tallies.Tallies`); :func:`analysis.digest.compute` makes the figures.
+Only per-value counts come back, never every answer. The one exception is free text: the
+most recent texts of the period (at most :data:`MAX_TEXTS` per question) are read for top
+words and quotes. Test runs, replaced revisions and unfinished tries beside a resident's
+completed response never count.
 
-Moderation (:mod:`storage.moderation`): only texts an administrator approved are quoted;
-rejected texts give no words either. Every text counts in the numbers, and texts waiting
-for moderation (``pending``, or NULL: given before moderation existed) are counted so the
-digest can say how many wait. Effect checks: answers to every effect check of a
-questionnaire given before the end of the period, per answer value.
+Moderation (:mod:`storage.moderation`): rejected texts are not read, and only approved ones
+are marked quotable. Every text counts in the numbers, and texts waiting for moderation
+(``pending``, or NULL: given before moderation existed) are counted so the digest can say
+how many wait. Effect checks: answers to every effect check of a questionnaire given before
+the end of the period, per answer value.
 
 Answers are counted in the period they were given (``answered_at`` in [since, until)), so a
 response that runs over two periods adds to both and every answer shows up in exactly one
@@ -21,8 +22,7 @@ scheduled digest. Answers are read with the JSON functions of each database:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -42,54 +42,28 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from analysis.digest import (
-    KINDS,
-    MAX_TEXTS,
-    MIN_CELL,
-    QUOTES,
-    TOP_WORDS,
-    Distribution,
-    DropOff,
-    EffectStats,
-    NumberStats,
-    PreviousFigures,
-    QuestionnaireDigest,
-    ResponseStats,
-    TextStats,
-    clamp_min_cell,
-    effect_stats,
-    mean_from_counts,
-    median_from_counts,
-    pick_quotes,
-    scorecard,
-    scrub,
-    suppress_small_cells,
-    top_words,
+from analysis.tallies import (
+    AnswerTally,
+    EffectTally,
+    NumberSummary,
+    RecentText,
+    ResponseTally,
+    Tallies,
+    TextSample,
 )
-from flows.schema import (
-    AnyQuestion,
-    AreaQuestion,
-    ChoiceQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-    YesNoQuestion,
-)
-from storage.models import (
-    Answer,
-    Digest,
-    EffectAnswer,
-    EffectCheck,
-    QuestionnaireRecord,
-    Session,
-    utcnow,
-)
+from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
+from storage.digest_log import previous_figures
+from storage.models import Answer, EffectAnswer, EffectCheck, Session
 from storage.moderation import APPROVED, REJECTED
 from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, superseded
 
-QUOTE_ROWS = 200  # the most recent approved texts read to pick quotes from
+MAX_TEXTS = 5_000  # most recent text answers per question read for top words and quotes
+QUOTE_ROWS = 200  # the most recent approved texts read to quote from behind a backlog
+MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a sorted median
+# Questions whose answer is one JSON scalar, counted per value.
+SINGLE_VALUE = frozenset(
+    {QuestionType.CHOICE, QuestionType.YESNO, QuestionType.SCALE, QuestionType.AREA}
+)
 
 # --- JSON per database ------------------------------------------------------------------------
 
@@ -133,10 +107,7 @@ class JsonSql:
         return function.table_valued("value", joins_implicitly=True).alias("element")
 
 
-# --- Aggregation ------------------------------------------------------------------------------
-
-
-MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a sorted median
+# --- Which answers count ----------------------------------------------------------------------
 
 
 def _counting(questionnaire_id: str) -> list[ColumnElement[bool]]:
@@ -161,43 +132,23 @@ def _answers(
     ]
 
 
+def _given(
+    questionnaire_id: str, since: datetime, until: datetime, question_id: str
+) -> list[ColumnElement[bool]]:
+    """Answers to one question in the period that were not skipped."""
+    return [*_answers(questionnaire_id, since, until, [question_id]), Answer.value.is_not(None)]
+
+
 def _joined(*columns: Any) -> Select[Any]:
     return select(*columns).select_from(Answer).join(Session, Session.id == Answer.session_id)
 
 
-async def response_stats(
-    db: AsyncSession, questionnaire_id: str, since: datetime, until: datetime
-) -> ResponseStats:
-    done = (Session.status == COMPLETED) & (Session.completed_at < until)
-    row = (
-        await db.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(case((Session.started_at >= since, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((done, 1), else_=0)), 0),
-                func.coalesce(
-                    func.sum(case((done & (Session.completed_at >= since), 1), else_=0)), 0
-                ),
-            ).where(*_counting(questionnaire_id), Session.started_at < until)
-        )
-    ).one()
-    total, new, completed, completed_in_period = (int(v) for v in row)
-    count = func.count().label("n")
-    top = (
-        await db.execute(
-            select(Session.current, count)
-            .where(
-                *_counting(questionnaire_id),
-                Session.started_at < until,
-                Session.status.in_(INCOMPLETE),
-            )
-            .group_by(Session.current)
-            .order_by(count.desc(), Session.current)
-            .limit(1)
-        )
-    ).first()
-    drop_off = DropOff(str(top[0]), int(top[1])) if top else None
-    return ResponseStats(new, completed_in_period, total, completed, drop_off)
+def _per_value(question: AnyQuestion) -> bool:
+    """Whether answers are counted per value: closed single-value questions, and whole-number
+    questions with at most :data:`MAX_NUMBER_VALUES` possible values."""
+    if isinstance(question, NumberQuestion):
+        return question.integer and question.max - question.min <= MAX_NUMBER_VALUES
+    return question.type in SINGLE_VALUE
 
 
 def _key(value: object) -> str:
@@ -207,70 +158,77 @@ def _key(value: object) -> str:
     return str(value)
 
 
-def _float(key: str) -> float | None:
-    try:
-        return float(key)
-    except ValueError:
-        return None
+# --- One read ---------------------------------------------------------------------------------
 
 
-def _grouped(question: AnyQuestion) -> bool:
-    """Whether answers are counted per value: closed single-value questions, and whole-number
-    questions with at most :data:`MAX_NUMBER_VALUES` possible values."""
-    if isinstance(question, NumberQuestion):
-        return question.integer and question.max - question.min <= MAX_NUMBER_VALUES
-    return isinstance(question, ChoiceQuestion | YesNoQuestion | ScaleQuestion | AreaQuestion)
-
-
-def _ordered(known: list[str], found: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
-    """Every known key in order (zeros included), then keys only older versions had."""
-    extra = sorted(k for k in found if k not in set(known))
-    return tuple((k, found.get(k, 0)) for k in [*known, *extra])
-
-
-def _keys(question: AnyQuestion) -> list[str]:
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        return [o.id for o in question.options]
-    if isinstance(question, AreaQuestion):
-        return [a.id for a in question.areas]
-    if isinstance(question, YesNoQuestion):
-        return ["yes", "no"]
-    if isinstance(question, ScaleQuestion):
-        return [str(v) for v in range(question.min, question.max + 1)]
-    return []
-
-
-async def aggregate(
+async def gather(
     db: AsyncSession,
     questionnaire: Questionnaire,
     since: datetime,
     until: datetime,
     *,
-    min_cell: int = MIN_CELL,
+    chat_id: int | None = None,
     exclude_answer_ids: Collection[int] = (),
     max_texts: int = MAX_TEXTS,
-    top: int = TOP_WORDS,
-    quotes: int = QUOTES,
-) -> QuestionnaireDigest:
-    """Everything a digest shows for one questionnaire and the period [since, until).
+) -> Tallies:
+    """Everything counted for one questionnaire's digest of the period [since, until), and
+    the figures of the latest digest before ``until`` to compare with (sent to ``chat_id``;
+    None: to any chat).
 
-    ``questionnaire`` (normally the current version) gives question types, options and
-    scale ranges. Texts are quoted only when approved in moderation, and rejected texts give
-    no words; ``exclude_answer_ids`` are further text answers never to quote or mine for
-    words. All of them still count.
+    ``questionnaire`` (normally the current version) says which questions are counted per
+    value, per ticked option, as numbers or as free text. ``exclude_answer_ids`` are text
+    answers never to quote or mine for words; they still count.
     """
     if since >= until:
         raise ValueError("since must come before until")
-    min_cell = clamp_min_cell(min_cell)
     json = JsonSql.of(db)
     qid = questionnaire.id
-    questions = {q.id: q for q in questionnaire.questions}
+    answers = await _answer_tallies(db, json, questionnaire, since, until)
+    numbers = [
+        await _number_summary(db, json, _given(qid, since, until, question.id), question.id)
+        for question in questionnaire.questions
+        if question.type == QuestionType.NUMBER and not _per_value(question)
+    ]
+    texts = [
+        await _text_sample(
+            db,
+            json,
+            _given(qid, since, until, question.id),
+            question.id,
+            exclude=exclude_answer_ids,
+            max_texts=max_texts,
+        )
+        for question in questionnaire.questions
+        if question.type == QuestionType.TEXT
+    ]
+    return Tallies(
+        questionnaire_id=qid,
+        since=since,
+        until=until,
+        responses=await response_stats(db, qid, since, until),
+        answers=answers,
+        numbers=tuple(numbers),
+        texts=tuple(texts),
+        effects=await effects(db, qid, since, until),
+        previous=await previous_figures(db, qid, chat_id=chat_id, before=until),
+    )
 
+
+async def _answer_tallies(
+    db: AsyncSession,
+    json: JsonSql,
+    questionnaire: Questionnaire,
+    since: datetime,
+    until: datetime,
+) -> tuple[AnswerTally, ...]:
+    """Answered and skipped per question, counts per value, texts waiting for moderation."""
+    qid = questionnaire.id
+    questions = [q.id for q in questionnaire.questions]
     # One pass over the period's answers: answered and skipped per question, counts per
     # value for single-value questions (their JSON scalar; other types group as one value),
     # and for free text whether it still waits for moderation.
-    single = [q.id for q in questionnaire.questions if _grouped(q)]
-    text_ids = [q.id for q in questionnaire.questions if isinstance(q, TextQuestion)]
+    single = [q.id for q in questionnaire.questions if _per_value(q)]
+    text_ids = [q.id for q in questionnaire.questions if q.type == QuestionType.TEXT]
     skipped_flag = Answer.value.is_(None).label("skipped")
     key = case((Answer.question_id.in_(single), json.scalar(Answer.value)), else_=None).label("v")
     waiting = case(
@@ -286,24 +244,27 @@ async def aggregate(
         .where(*_answers(qid, since, until, questions))
         .group_by(Answer.question_id, skipped_flag, key, waiting)
     )
-    given_count: Counter[str] = Counter()
-    skipped_count: Counter[str] = Counter()
-    pending_count: Counter[str] = Counter()
-    found: dict[str, dict[str, int]] = {}
-    for question_id, skipped, value, waits, count in rows:
-        name = str(question_id)
-        if skipped:
-            skipped_count[name] += int(count)
-            continue
-        given_count[name] += int(count)
-        if waits:
-            pending_count[name] += int(count)
-        if value is not None:
-            counts = found.setdefault(name, {})
-            counts[_key(value)] = counts.get(_key(value), 0) + int(count)
-    answered = {name: (given_count[name], skipped_count[name]) for name in questions}
+    given: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    pending: Counter[str] = Counter()
+    values: dict[str, dict[str, int]] = {}
 
-    multi = [q.id for q in questionnaire.questions if isinstance(q, MultiQuestion)]
+    def add(question_id: str, value: object, count: int) -> None:
+        counts = values.setdefault(question_id, {})
+        counts[_key(value)] = counts.get(_key(value), 0) + count
+
+    for question_id, is_skipped, value, waits, count in rows:
+        name = str(question_id)
+        if is_skipped:
+            skipped[name] += int(count)
+            continue
+        given[name] += int(count)
+        if waits:
+            pending[name] += int(count)
+        if value is not None:
+            add(name, value, int(count))
+
+    multi = [q.id for q in questionnaire.questions if q.type == QuestionType.MULTI]
     if multi:
         element = json.elements(Answer.value)
         rows = await db.execute(
@@ -312,106 +273,25 @@ async def aggregate(
             .where(*_answers(qid, since, until, multi), Answer.value.is_not(None))
             .group_by(Answer.question_id, element.c.value)
         )
-        for question_id, key, count in rows:
-            counts = found.setdefault(str(question_id), {})
-            counts[_key(key)] = counts.get(_key(key), 0) + int(count)
-
-    distributions: list[Distribution] = []
-    for question in questionnaire.questions:
-        if isinstance(question, NumberQuestion) or (
-            question.id not in single and question.id not in multi
-        ):
-            continue
-        given, skipped = answered.get(question.id, (0, 0))
-        ordered = _ordered(_keys(question), found.get(question.id, {}))
-        if isinstance(question, AreaQuestion):
-            cells, merged = suppress_small_cells(ordered, min_cell)
-            distributions.append(
-                Distribution(question.id, question.type, given, skipped, cells, merged=merged)
-            )
-            continue
-        mean = median = None
-        if isinstance(question, ScaleQuestion):
-            # Within the current range only, as the scorecard (older versions may differ).
-            span = range(question.min, question.max + 1)
-            values = [(float(k), c) for k, c in ordered if k in {str(v) for v in span}]
-            mean, median = mean_from_counts(values), median_from_counts(values)
-        distributions.append(
-            Distribution(question.id, question.type, given, skipped, ordered, mean, median)
+        for question_id, option, count in rows:
+            add(str(question_id), option, int(count))
+    return tuple(
+        AnswerTally(
+            name,
+            given[name],
+            skipped[name],
+            tuple(values.get(name, {}).items()),
+            pending[name],
         )
-
-    numbers: list[NumberStats] = []
-    for question in questionnaire.questions:
-        if not isinstance(question, NumberQuestion):
-            continue
-        if question.id in single:  # counted per value above
-            values = [
-                (number, c)
-                for k, c in found.get(question.id, {}).items()
-                if (number := _float(k)) is not None
-            ]
-            given, skipped = answered[question.id]
-            numbers.append(
-                NumberStats(
-                    question.id,
-                    given,
-                    skipped,
-                    mean_from_counts(values),
-                    median_from_counts(values),
-                )
-            )
-        else:
-            numbers.append(
-                await _number_stats(
-                    db, json, qid, since, until, question.id, answered[question.id]
-                )
-            )
-    texts = []
-    for question in questionnaire.questions:
-        if isinstance(question, TextQuestion):
-            stats = await _text_stats(
-                db,
-                json,
-                qid,
-                since,
-                until,
-                question.id,
-                answered.get(question.id, (0, 0))[0],
-                pending_count[question.id],
-                exclude=exclude_answer_ids,
-                max_texts=max_texts,
-                top=top,
-                quotes=quotes,
-            )
-            texts.append(stats)
-    return QuestionnaireDigest(
-        questionnaire_id=qid,
-        since=since,
-        until=until,
-        responses=await response_stats(db, qid, since, until),
-        distributions=tuple(distributions),
-        numbers=tuple(numbers),
-        texts=tuple(texts),
-        scorecard=scorecard(questionnaire, distributions),
-        min_cell=min_cell,
-        effects=await effects(db, qid, since, until, min_cell=min_cell),
+        for name in questions
     )
 
 
-async def _number_stats(
-    db: AsyncSession,
-    json: JsonSql,
-    questionnaire_id: str,
-    since: datetime,
-    until: datetime,
-    question_id: str,
-    answered: tuple[int, int],
-) -> NumberStats:
-    where = [
-        *_answers(questionnaire_id, since, until, [question_id]),
-        Answer.value.is_not(None),
-        json.is_number(Answer.value),
-    ]
+async def _number_summary(
+    db: AsyncSession, json: JsonSql, given: list[ColumnElement[bool]], question_id: str
+) -> NumberSummary:
+    """Mean and median of the numbers given (the answers in ``given``), by the database."""
+    where = [*given, json.is_number(Answer.value)]
     amount = json.number(Answer.value)
     row = (await db.execute(_joined(func.count(), func.avg(amount)).where(*where))).one()
     count, mean = int(row[0]), (float(row[1]) if row[1] is not None else None)
@@ -425,37 +305,29 @@ async def _number_stats(
             .offset((count - 1) // 2)
             .limit(2 - count % 2)
         )
-        values = [float(v) for v in middle]
-        median = sum(values) / len(values) if values else None
-    return NumberStats(question_id, answered[0], answered[1], mean, median)
+        found = [float(v) for v in middle]
+        median = sum(found) / len(found) if found else None
+    return NumberSummary(question_id, mean, median)
 
 
-async def _text_stats(
+async def _text_sample(
     db: AsyncSession,
     json: JsonSql,
-    questionnaire_id: str,
-    since: datetime,
-    until: datetime,
+    given: list[ColumnElement[bool]],
     question_id: str,
-    count: int,
-    pending: int,
     *,
     exclude: Collection[int],
     max_texts: int,
-    top: int,
-    quotes: int,
-) -> TextStats:
-    where = [
-        *_answers(questionnaire_id, since, until, [question_id]),
-        Answer.value.is_not(None),
-    ]
+) -> TextSample:
+    """The newest ``max_texts`` texts in ``given`` that were not rejected, with whether each
+    is approved; when that many were read, also the newest approved ones."""
+    where = [*given]
     if exclude:
         where.append(Answer.id.not_in(list(exclude)))
     newest = (Answer.answered_at.desc(), Answer.id.desc())
     not_rejected = or_(Answer.moderation.is_(None), Answer.moderation != REJECTED)
-    # One read gives the words and, normally, the quotes: the approved among the newest texts.
-    rows = [
-        (int(i), str(text), state)
+    recent = tuple(
+        RecentText(int(i), str(text), state == APPROVED)
         for i, text, state in await db.execute(
             _joined(Answer.id, json.scalar(Answer.value), Answer.moderation)
             .where(*where, not_rejected)
@@ -463,39 +335,66 @@ async def _text_stats(
             .limit(max_texts)
         )
         if text is not None
-    ]
-    picked = pick_quotes(
-        ((i, text) for i, text, state in rows if state == APPROVED), question_id, quotes
     )
-    if len(picked) < quotes and len(rows) == max_texts:
-        # More texts than were read (a long moderation backlog): the newest approved ones.
-        approved = await db.execute(
+    if len(recent) < max_texts:
+        return TextSample(question_id, recent)
+    # More texts than were read. The approved ones among them are the newest approved ones
+    # of the period; only when they are few is it worth reading further (a moderation
+    # backlog may hide every approved text behind the newest waiting ones).
+    wanted = min(max_texts, QUOTE_ROWS)
+    approved = [(t.answer_id, t.text) for t in recent if t.approved]
+    if len(approved) < wanted:
+        rows = await db.execute(
             _joined(Answer.id, json.scalar(Answer.value))
             .where(*where, Answer.moderation == APPROVED)
             .order_by(*newest)
-            .limit(min(max_texts, QUOTE_ROWS))
+            .limit(wanted)
         )
-        candidates = [(int(i), str(text)) for i, text in approved if text is not None]
-        picked = pick_quotes(candidates, question_id, quotes)
-    return TextStats(
-        question_id,
-        count,
-        top_words((scrub(text) for _, text, _ in rows), top),
-        picked,
-        pending,
+        approved = [(int(i), str(text)) for i, text in rows if text is not None]
+    return TextSample(question_id, recent, tuple(approved[:wanted]))
+
+
+async def response_stats(
+    db: AsyncSession, questionnaire_id: str, since: datetime, until: datetime
+) -> ResponseTally:
+    """Responses started before ``until``: new, completed, and unfinished per question."""
+    done = (Session.status == COMPLETED) & (Session.completed_at < until)
+    row = (
+        await db.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((Session.started_at >= since, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((done & (Session.completed_at >= since), 1), else_=0)), 0
+                ),
+            ).where(*_counting(questionnaire_id), Session.started_at < until)
+        )
+    ).one()
+    total, new, completed, completed_in_period = (int(v) for v in row)
+    unfinished = await db.execute(
+        select(Session.current, func.count())
+        .where(
+            *_counting(questionnaire_id),
+            Session.started_at < until,
+            Session.status.in_(INCOMPLETE),
+        )
+        .group_by(Session.current)
+    )
+    return ResponseTally(
+        new,
+        completed_in_period,
+        total,
+        completed,
+        tuple((str(current), int(count)) for current, count in unfinished),
     )
 
 
 async def effects(
-    db: AsyncSession,
-    questionnaire_id: str,
-    since: datetime,
-    until: datetime,
-    *,
-    min_cell: int = MIN_CELL,
-) -> EffectStats | None:
-    """Answers to the questionnaire's effect checks given before ``until``, per value (and
-    how many in [since, until)); None when there are none."""
+    db: AsyncSession, questionnaire_id: str, since: datetime, until: datetime
+) -> EffectTally:
+    """Answers to the questionnaire's effect checks given before ``until``, per value, and
+    how many of them in [since, until)."""
     new = func.coalesce(func.sum(case((EffectAnswer.answered_at >= since, 1), else_=0)), 0)
     rows = await db.execute(
         select(EffectAnswer.value, func.count(), new)
@@ -509,7 +408,10 @@ async def effects(
     for value, count, in_period in rows:
         found[str(value)] = int(count)
         fresh += int(in_period)
-    return effect_stats(found, fresh, min_cell)
+    return EffectTally(found, fresh)
+
+
+# --- Which questionnaires ---------------------------------------------------------------------
 
 
 async def effect_questionnaires(db: AsyncSession, since: datetime, until: datetime) -> list[str]:
@@ -539,113 +441,3 @@ async def active_questionnaires(db: AsyncSession, since: datetime, until: dateti
         .order_by(Session.questionnaire_id)
     )
     return [str(r) for r in rows]
-
-
-# --- Digests sent -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DigestRecord:
-    id: int
-    questionnaire_id: str | None
-    kind: str
-    period_start: datetime
-    period_end: datetime
-    sent_at: datetime
-    chat_id: int
-    figures: Mapping[str, Any]
-
-
-def _record(row: Digest) -> DigestRecord:
-    return DigestRecord(
-        row.id,
-        row.questionnaire_id,
-        row.kind,
-        row.period_start,
-        row.period_end,
-        row.sent_at,
-        row.chat_id,
-        dict(row.figures or {}),
-    )
-
-
-async def record_digest(
-    db: AsyncSession,
-    *,
-    kind: str,
-    chat_id: int,
-    period_start: datetime,
-    period_end: datetime,
-    figures: Mapping[str, Mapping[str, Any]],
-    questionnaire_id: str | None = None,
-    sent_at: datetime | None = None,
-) -> DigestRecord:
-    """Note a digest as sent. ``figures``: per questionnaire id, :func:`figures_of` of its
-    digest; ``questionnaire_id`` None for the scheduled digest of all questionnaires."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-    row = Digest(
-        questionnaire_id=questionnaire_id,
-        kind=kind,
-        period_start=period_start,
-        period_end=period_end,
-        sent_at=sent_at or utcnow(),
-        chat_id=chat_id,
-        figures={str(k): dict(v) for k, v in figures.items()},
-    )
-    db.add(row)
-    await db.flush()
-    return _record(row)
-
-
-async def last_scheduled(db: AsyncSession, chat_id: int | None = None) -> DigestRecord | None:
-    """The latest scheduled digest (to this chat); the next period starts at its end."""
-    query = select(Digest).where(Digest.kind == "scheduled")
-    if chat_id is not None:
-        query = query.where(Digest.chat_id == chat_id)
-    row = await db.scalar(query.order_by(Digest.period_end.desc(), Digest.id.desc()).limit(1))
-    return _record(row) if row else None
-
-
-async def previous_figures(
-    db: AsyncSession,
-    questionnaire_id: str,
-    *,
-    chat_id: int | None = None,
-    before: datetime | None = None,
-    kinds: Collection[str] = KINDS,
-    scan: int = 50,
-) -> PreviousFigures | None:
-    """The figures for a questionnaire in the latest digest that had them: one of its own,
-    or a scheduled digest of all questionnaires (the latest ``scan`` digests are looked at)."""
-    query = select(Digest.sent_at, Digest.figures).where(
-        or_(Digest.questionnaire_id == questionnaire_id, Digest.questionnaire_id.is_(None)),
-        Digest.kind.in_(list(kinds)),
-    )
-    if chat_id is not None:
-        query = query.where(Digest.chat_id == chat_id)
-    if before is not None:
-        query = query.where(Digest.sent_at < before)
-    rows = await db.execute(query.order_by(Digest.sent_at.desc(), Digest.id.desc()).limit(scan))
-    for sent_at, figures in rows:
-        mine = figures.get(questionnaire_id) if isinstance(figures, dict) else None
-        if isinstance(mine, dict):
-            return PreviousFigures.from_figures(sent_at, mine)
-    return None
-
-
-async def final_sent(db: AsyncSession, questionnaire_id: str) -> bool:
-    """Whether the closing digest of a questionnaire went out already."""
-    found = await db.scalar(
-        select(Digest.id)
-        .where(Digest.kind == "final", Digest.questionnaire_id == questionnaire_id)
-        .limit(1)
-    )
-    return found is not None
-
-
-async def closed_at(db: AsyncSession, questionnaire_id: str) -> datetime | None:
-    """When the questionnaire was closed (by hand or by its ``closes_at``), if it was."""
-    return await db.scalar(
-        select(QuestionnaireRecord.closed_at).where(QuestionnaireRecord.id == questionnaire_id)
-    )

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from bot.app.cli import main
 from bot.core.config import Settings
 from bot.staff.charts import PNG_SIGNATURE
-from sandbox.fakeapi import FakeBotApi
+from sandbox.fakeapi import MAX_CAPTION, FakeBotApi
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import Digest
@@ -274,7 +274,7 @@ async def test_send_delivers_the_text_and_the_chart_to_the_group(
         assert chart.kind == "photo" and chart.photo is not None
         assert chart.photo.startswith(PNG_SIGNATURE)
         assert chart.caption is not None and chart.caption.startswith(AFVAL)
-        assert len(chart.caption) < 1024
+        assert len(chart.caption) < MAX_CAPTION
         await fake.settle()
         fake.assert_clean()
     assert await digests(database_url) == [("on_demand", "afvalinzameling", group.id)]

@@ -256,7 +256,6 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> str:
 
     from bot.core.services import build_services
     from bot.staff.digests import DEFAULT_PERIOD, DigestService
-    from storage import digest as store
 
     services = await build_services(settings, seed=False)
     try:
@@ -265,9 +264,8 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> str:
         if args.since:
             since = datetime.combine(args.since, time(), tzinfo=settings.zone)
         else:
-            async with services.sessions() as db:
-                last = await store.last_scheduled(db, settings.digest_chat_id)
-            since = last.period_end if last else now - DEFAULT_PERIOD
+            last = await service.last_scheduled_end(settings.digest_chat_id)
+            since = last or now - DEFAULT_PERIOD
         if since >= now:
             raise ValueError("--since must lie in the past")
         digest = await service.build(

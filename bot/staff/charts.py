@@ -22,12 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from analysis.digest import (
-    Distribution,
-    QuestionnaireDigest,
-    period_text,
-    rows_of,
-)
+from analysis.figures import Distribution, QuestionnaireDigest
+from bot.staff.render import period_text, rows_of
 from flows.schema import AnyQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from flows.texts.formats import number, percent, short_title
 

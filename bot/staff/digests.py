@@ -1,9 +1,12 @@
-"""Digests for civil servants: build (SQL aggregates, text, chart) and send to the group.
+"""Digests for civil servants: when they are due, and building and sending them to the group.
 
 A digest covers one period per questionnaire that is open or closed within the period, or
-whose effect checks were answered in the period (those come weeks after closing).
-Each one sent is recorded; the next scheduled period starts where the last one ended, so
-after downtime a missed digest goes out once, and nothing is sent twice.
+whose effect checks were answered in the period (those come weeks after closing). Each
+questionnaire's part is one read (:func:`storage.digest.gather`), then its figures
+(:func:`analysis.digest.compute`), then text, caption and chart (:mod:`bot.staff.render`,
+:mod:`bot.staff.charts`). Each digest sent is recorded (:mod:`storage.digest_log`); the
+next scheduled period starts where the last one ended, so after downtime a missed digest
+goes out once, and nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from analysis import digest as compose
+from analysis.digest import compute
+from analysis.figures import QuestionnaireDigest, figures_of
 from bot.core.metrics import DIGESTS_SENT
 from bot.core.schedule import Schedule
 from bot.core.services import Services
+from bot.staff import render
+from bot.staff.split import split_messages
 from flows.lifecycle import availability
 from flows.machine import Flow
 from flows.schema import Questionnaire
-from flows.texts import Html, escape
+from flows.texts import Html
 from storage import digest as store
+from storage import digest_log
 
 log = logging.getLogger(__name__)
 DEFAULT_PERIOD = timedelta(days=7)
@@ -55,19 +62,19 @@ class Digest:
 
     def text(self) -> str:
         """Everything as one text, for the terminal."""
-        return "\n\n".join("\n".join(p.messages) for p in self.parts) or _empty(self)
+        return "\n\n".join("\n".join(p.messages) for p in self.parts) or self.empty()
+
+    def empty(self) -> Html:
+        """What is sent when there is nothing to report."""
+        # In local time, as every other digest: ``since`` is often UTC (from the clock or
+        # the database), and its zone would show the period an hour or two off.
+        zone = self.zone or self.since.tzinfo
+        return render.empty(self.kind, self.since, self.until, zone)
 
 
-def _empty(digest: Digest) -> Html:
-    # In local time, as every other digest: ``since`` is often UTC (from the clock or the
-    # database), and its zone would show the period an hour or two off.
-    zone = digest.zone or digest.since.tzinfo
-    period = compose.period_text(digest.since, digest.until, zone) if zone else ""
-    title = compose.KIND_TITLES.get(digest.kind, "Overzicht")
-    return Html(
-        f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
-        "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
-    )
+def _aware(moment: datetime, zone: tzinfo) -> datetime:
+    """A questionnaire's date; without a zone it is local time."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 #: Sent after a digest that arrived only in part.
@@ -104,10 +111,8 @@ class DigestService:
                 chosen.append(flow)
                 continue
             closes = questionnaire.closes_at
-            if closes is not None:
-                closes = closes if closes.tzinfo else closes.replace(tzinfo=zone)
-                if since <= closes <= until:
-                    chosen.append(flow)
+            if closes is not None and since <= _aware(closes, zone) <= until:
+                chosen.append(flow)
         return chosen
 
     async def build(
@@ -119,8 +124,8 @@ class DigestService:
         questionnaire_id: str | None = None,
         charts: bool = True,
     ) -> Digest:
-        """Aggregate in SQL, compose the text, draw the charts (in a worker thread)."""
-        settings = self.services.settings
+        """A part per questionnaire (one, or those :meth:`flows_for` the period and those
+        with answered effect checks); without ``charts`` no chart is drawn."""
         if questionnaire_id is not None:
             flow = self.services.catalog.current(questionnaire_id)
             if flow is None:
@@ -128,32 +133,38 @@ class DigestService:
             flows = [flow]
         else:
             flows = await self._with_effects(self.flows_for(since, until), since, until)
-        parts: list[Part] = []
-        for flow in flows:
-            questionnaire = flow.questionnaire
-            async with self.services.reports() as db:
-                data = await store.aggregate(
-                    db, questionnaire, since, until, min_cell=settings.digest_min_cell
-                )
-                previous = await store.previous_figures(
-                    db, questionnaire.id, chat_id=self.chat_id, before=until
-                )
-            text = compose.compose(
-                data, questionnaire, previous=previous, kind=kind, zone=settings.zone
-            )
-            chart = None
-            if charts and data.answered:
-                chart = await asyncio.to_thread(_chart, data, questionnaire, settings.zone)
-            parts.append(
-                Part(
-                    questionnaire.id,
-                    compose.split_messages(text),
-                    chart,
-                    compose.caption(data, questionnaire, zone=settings.zone),
-                    compose.figures_of(data),
-                )
-            )
-        return Digest(kind, since, until, parts, questionnaire_id, settings.zone)
+        parts = [
+            await self._part(flow.questionnaire, kind, since, until, charts=charts)
+            for flow in flows
+        ]
+        return Digest(kind, since, until, parts, questionnaire_id, self.services.settings.zone)
+
+    async def _part(
+        self,
+        questionnaire: Questionnaire,
+        kind: str,
+        since: datetime,
+        until: datetime,
+        *,
+        charts: bool,
+    ) -> Part:
+        """Read (one storage call), compute the figures, write text, caption and chart (the
+        chart in a worker thread)."""
+        settings = self.services.settings
+        async with self.services.reports() as db:
+            tallies = await store.gather(db, questionnaire, since, until, chat_id=self.chat_id)
+        figures = compute(tallies, questionnaire, min_cell=settings.digest_min_cell)
+        text = render.compose(figures, questionnaire, kind=kind, zone=settings.zone)
+        chart = None
+        if charts and figures.answered:
+            chart = await asyncio.to_thread(_chart, figures, questionnaire, settings.zone)
+        return Part(
+            questionnaire.id,
+            split_messages(text),
+            chart,
+            render.caption(figures, questionnaire, zone=settings.zone),
+            figures_of(figures),
+        )
 
     async def _with_effects(
         self, flows: list[Flow], since: datetime, until: datetime
@@ -181,7 +192,7 @@ class DigestService:
         delivered = 0
         try:
             if not digest.parts:
-                await bot.send_message(chat_id, _empty(digest), parse_mode=ParseMode.HTML)
+                await bot.send_message(chat_id, digest.empty(), parse_mode=ParseMode.HTML)
             for part in digest.parts:
                 for message in part.messages:
                     await bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
@@ -204,7 +215,7 @@ class DigestService:
             await _note_incomplete(bot, chat_id, digest)
         DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recording works
         async with self.services.sessions.begin() as db:
-            await store.record_digest(
+            await digest_log.record_digest(
                 db,
                 kind=digest.kind,
                 chat_id=chat_id,
@@ -216,13 +227,13 @@ class DigestService:
             )
         log.info("%s digest sent: %d questionnaire(s)", digest.kind, len(digest.parts))
 
+    # --- When digests are due --------------------------------------------------------------
+
     async def on_demand(self, bot: Bot, chat_id: int, questionnaire_id: str | None) -> None:
         """/digest: what is new since the last scheduled digest, until now."""
         async with self._lock:
             now = self.services.clock()
-            async with self.services.sessions() as db:
-                last = await store.last_scheduled(db, chat_id)
-            since = last.period_end if last else now - DEFAULT_PERIOD
+            since = await self.last_scheduled_end(chat_id) or now - DEFAULT_PERIOD
             digest = await self.build(
                 kind="on_demand", since=since, until=now, questionnaire_id=questionnaire_id
             )
@@ -236,54 +247,42 @@ class DigestService:
             await self._scheduled(bot, self.chat_id)
             await self._finals(bot, self.chat_id)
 
+    async def last_scheduled_end(self, chat_id: int | None) -> datetime | None:
+        """Where the last scheduled digest (to ``chat_id``; None: to any chat) ended: the
+        next one, and every digest on demand, starts there."""
+        async with self.services.sessions() as db:
+            last = await digest_log.last_scheduled(db, chat_id)
+        return last.period_end if last else None
+
     async def _scheduled(self, bot: Bot, chat_id: int) -> bool:
+        """The digest of the latest slot of the schedule, unless it went out already; after
+        downtime one digest covers every slot missed."""
         zone = self.services.settings.zone
-        now = self.services.clock()
-        slot = self.schedule.previous_slot(now, zone)
+        slot = self.schedule.previous_slot(self.services.clock(), zone)
         if slot is None:
             return False
-        async with self.services.sessions() as db:
-            last = await store.last_scheduled(db, chat_id)
-        if last is not None and last.period_end >= slot:
+        end = await self.last_scheduled_end(chat_id)
+        if end is not None and end >= slot:
             return False  # this slot's digest went out already
-        since = last.period_end if last else self.schedule.slot_before(slot, zone)
+        since = end or self.schedule.slot_before(slot, zone)
         digest = await self.build(kind="scheduled", since=since, until=slot)
         await self.send(bot, chat_id, digest)
         return True
 
     async def _finals(self, bot: Bot, chat_id: int) -> int:
-        zone = self.services.settings.zone
+        """A closing digest for each questionnaire that closed (by hand or by its date) in
+        the last :data:`FINAL_WITHIN`, once."""
         now = self.services.clock()
-        catalog = self.services.catalog
         sent = 0
-        for flow in catalog.currents():
-            questionnaire = flow.questionnaire
-            status = catalog.status(questionnaire.id)
-            if status in {"draft", "archived"}:
-                continue  # never open, or put away: no closing digest
-            closed_by_date = availability(questionnaire, now, zone) == "closed"
-            if not (closed_by_date or status == "closed"):
+        for questionnaire, closes in self._closed(now):
+            if not await self._final_due(questionnaire.id, closes, now):
                 continue
-            async with self.services.sessions() as db:
-                if await store.final_sent(db, questionnaire.id):
-                    continue
-                closed = await store.closed_at(db, questionnaire.id)
-                if closed_by_date and questionnaire.closes_at is not None:
-                    closes = questionnaire.closes_at
-                    closed = closes if closes.tzinfo else closes.replace(tzinfo=zone)
-                if closed is not None and closed < now - FINAL_WITHIN:
-                    # Closed long before digests were switched on (or the bot was down for
-                    # weeks): old news is no closing digest; /digest <id> still shows it.
-                    continue
-                # As /digest: what is new since the last scheduled digest. Not since the last
-                # digest of any kind: /digest for another questionnaire, or another one's
-                # closing digest, would cut this one's period short.
-                last = await store.last_scheduled(db, chat_id)
-            until = now
-            if closed_by_date and questionnaire.closes_at is not None:
-                closes = questionnaire.closes_at
-                until = closes if closes.tzinfo else closes.replace(tzinfo=zone)
-            since = last.period_end if last and last.period_end < until else until - DEFAULT_PERIOD
+            until = closes or now
+            # As /digest: what is new since the last scheduled digest. Not since the last
+            # digest of any kind: /digest for another questionnaire, or another one's
+            # closing digest, would cut this one's period short.
+            end = await self.last_scheduled_end(chat_id)
+            since = end if end is not None and end < until else until - DEFAULT_PERIOD
             digest = await self.build(
                 kind="final", since=since, until=until, questionnaire_id=questionnaire.id
             )
@@ -291,8 +290,38 @@ class DigestService:
             sent += 1
         return sent
 
+    async def _final_due(
+        self, questionnaire_id: str, closes: datetime | None, now: datetime
+    ) -> bool:
+        """No closing digest went out yet, and the questionnaire closed (at ``closes``, else
+        when it was closed by hand) at most :data:`FINAL_WITHIN` ago."""
+        async with self.services.sessions() as db:
+            if await digest_log.final_sent(db, questionnaire_id):
+                return False
+            closed = closes or await digest_log.closed_at(db, questionnaire_id)
+        # Closed long before digests were switched on (or the bot was down for weeks): old
+        # news is no closing digest; /digest <id> still shows it.
+        return closed is None or closed >= now - FINAL_WITHIN
 
-def _chart(data: compose.QuestionnaireDigest, questionnaire: Questionnaire, zone: tzinfo) -> bytes:
+    def _closed(self, now: datetime) -> list[tuple[Questionnaire, datetime | None]]:
+        """Questionnaires closed at ``now`` (not drafts, not archived), each with its
+        ``closes_at`` when that is what closed it (None: closed by hand)."""
+        zone, catalog = self.services.settings.zone, self.services.catalog
+        closed: list[tuple[Questionnaire, datetime | None]] = []
+        for flow in catalog.currents():
+            questionnaire = flow.questionnaire
+            status = catalog.status(questionnaire.id)
+            if status in {"draft", "archived"}:
+                continue  # never open, or put away: no closing digest
+            if availability(questionnaire, now, zone) == "closed":
+                assert questionnaire.closes_at is not None  # only a date closes it
+                closed.append((questionnaire, _aware(questionnaire.closes_at, zone)))
+            elif status == "closed":
+                closed.append((questionnaire, None))
+        return closed
+
+
+def _chart(data: QuestionnaireDigest, questionnaire: Questionnaire, zone: tzinfo) -> bytes:
     """One image per questionnaire: its first page keeps the chart legible on a phone;
     every question is in the text as bars as well. (matplotlib loads on first use.)"""
     from bot.staff.charts import render_chart_pages

@@ -1,4 +1,5 @@
-"""Builders for digest tests: responses inserted directly, with the timestamps a test needs."""
+"""Builders for digest tests: responses inserted directly, with the timestamps a test needs,
+and figures made by hand."""
 
 from __future__ import annotations
 
@@ -9,9 +10,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from analysis.counts import OTHER
+from analysis.figures import (
+    Distribution,
+    DropOff,
+    NumberStats,
+    QuestionnaireDigest,
+    Quote,
+    ResponseStats,
+    TextStats,
+)
+from analysis.scorecard import scorecard
 from flows.engine import Confirm as Done
 from flows.engine import Pick, Skip, Toggle, Typed, apply, start
 from flows.loader import load_file
@@ -199,48 +210,42 @@ async def fill(
     return made
 
 
-async def bulk_fill(
-    sessions: Sessions, questionnaire: Questionnaire, count: int, *, seed: int = 11
-) -> int:
-    """``count`` responses with core bulk inserts (for timing); the number of answers."""
-    rng = random.Random(seed)
-    flow = Flow(questionnaire)
-    # A few hundred distinct walks, reused: the database work is what is timed.
-    walks = [walk(flow, rng, finish=rng.random() > 0.2) for _ in range(400)]
-    session_rows: list[dict[str, Any]] = []
-    answer_rows: list[dict[str, Any]] = []
-    for number in range(1, count + 1):
-        answers, current = walks[number % len(walks)]
-        began = SINCE + timedelta(seconds=rng.randrange(7 * 86400 - 3600))
-        done = current == END
-        session_rows.append(
-            {
-                "id": number,
-                "resident_id": None,
-                "questionnaire_id": questionnaire.id,
-                "questionnaire_version": questionnaire.version,
-                "status": "completed" if done else "expired",
-                "current": current,
-                "path": list(answers),
-                "draft": [],
-                "is_test": False,
-                "started_at": began,
-                "updated_at": began,
-                "completed_at": began + timedelta(minutes=4) if done else None,
-            }
-        )
-        answer_rows.extend(
-            {
-                "session_id": number,
-                "question_id": qid,
-                "value": value,
-                "answered_at": began + timedelta(seconds=20 * i),
-            }
-            for i, (qid, value) in enumerate(answers.items())
-        )
-    async with sessions.begin() as db:
-        for chunk in range(0, len(session_rows), 20_000):
-            await db.execute(insert(Session), session_rows[chunk : chunk + 20_000])
-        for chunk in range(0, len(answer_rows), 50_000):
-            await db.execute(insert(Answer), answer_rows[chunk : chunk + 50_000])
-    return len(answer_rows)
+# --- Figures made by hand, for the text and the chart ---------------------------------------
+
+
+def sample(
+    questionnaire: Questionnaire, *, quote: str = "Gewoon een prima antwoord hier"
+) -> QuestionnaireDigest:
+    """Figures of ``proef`` (:data:`PROEF`) as :func:`analysis.digest.compute` could give
+    them, with one quote."""
+    distributions = (
+        Distribution("wijk", "area", 12, 1, (("centrum", 7), (OTHER, 5)), merged=3),
+        Distribution("vervoer", "choice", 12, 0, (("fiets", 6), ("auto", 5), ("bus", 1))),
+        Distribution("bakken", "multi", 10, 2, (("gft", 8), ("papier", 0), ("pmd", 4))),
+        Distribution(
+            "tevreden",
+            "scale",
+            12,
+            0,
+            (("1", 1), ("2", 1), ("3", 2), ("4", 5), ("5", 3)),
+            mean=3.667,
+            median=4,
+        ),
+        Distribution("cijfer", "scale", 0, 0, tuple((str(v), 0) for v in range(11))),
+        Distribution("gehoord", "yesno", 11, 0, (("yes", 7), ("no", 4))),
+        Distribution("melding", "choice", 11, 0, (("ja", 2), ("nee", 9))),
+    )
+    return QuestionnaireDigest(
+        questionnaire_id="proef",
+        since=SINCE,
+        until=UNTIL,
+        responses=ResponseStats(
+            new=12, completed_in_period=10, total=40, completed=30, drop_off=DropOff("bakken", 6)
+        ),
+        distributions=distributions,
+        numbers=(NumberStats("aantal", 9, 3, 4.5, 4),),
+        texts=(
+            TextStats("idee", 8, (("container", 5), ("<script>", 3)), (Quote(1, "idee", quote),)),
+        ),
+        scorecard=scorecard(questionnaire, distributions),
+    )

@@ -7,12 +7,11 @@ import gc
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.digest import Distribution, DropOff, QuestionnaireDigest, ResponseStats
+from analysis.figures import Distribution, DropOff, QuestionnaireDigest, ResponseStats
 from bot.staff import charts
 from flows.loader import load_file, parse
 from flows.schema import Questionnaire
-from tests.digest.helpers import PROEF, SINCE, UNTIL
-from tests.digest.test_compose import sample
+from tests.digest.helpers import PROEF, SINCE, UNTIL, sample
 
 
 @pytest.fixture(scope="module")

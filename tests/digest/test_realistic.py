@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from analysis import digest as d
-from bot.staff import charts
+from analysis.counts import MIN_CELL, suppress_small_cells
+from analysis.digest import compute
+from analysis.figures import figures_of
+from bot.staff import charts, render
+from bot.staff.split import split_messages
+from flows.limits import CAPTION_CHARS, MESSAGE_CHARS
 from flows.schema import (
     AreaQuestion,
     ChoiceQuestion,
@@ -22,6 +26,7 @@ from flows.schema import (
 )
 from sandbox.formatting import parse_html, utf16_len
 from storage import digest as storage_digest
+from storage import digest_log
 from storage.models import Answer
 from tests.digest.helpers import COMPLAINTS, ROOT, SINCE, UNTIL, Sessions, fill, store
 
@@ -43,7 +48,9 @@ async def test_afvalinzameling(sessions: Sessions) -> None:
         for state, chosen in (("approved", approved), ("rejected", rejected)):
             await db.execute(update(Answer).where(Answer.id.in_(chosen)).values(moderation=state))
     async with sessions() as db:
-        digest = await storage_digest.aggregate(db, questionnaire, SINCE, UNTIL)
+        digest = compute(
+            await storage_digest.gather(db, questionnaire, SINCE, UNTIL), questionnaire
+        )
 
     # The same figures counted in Python over every response.
     stats = digest.responses
@@ -66,8 +73,8 @@ async def test_afvalinzameling(sessions: Sessions) -> None:
         assert found is not None
         assert (found.respondents, found.skipped) == (len(values), len(given) - len(values))
         if isinstance(question, AreaQuestion):
-            expected, _ = d.suppress_small_cells(
-                [(a.id, counted[a.id]) for a in question.areas], d.MIN_CELL
+            expected, _ = suppress_small_cells(
+                [(a.id, counted[a.id]) for a in question.areas], MIN_CELL
             )
             assert found.counts == expected
         else:
@@ -92,23 +99,26 @@ async def test_afvalinzameling(sessions: Sessions) -> None:
 
     # Compose with a previous digest, split into messages, as Telegram would take them.
     async with sessions.begin() as db:
-        await storage_digest.record_digest(
+        await digest_log.record_digest(
             db,
             kind="scheduled",
             chat_id=-100,
             period_start=datetime(2026, 10, 26, tzinfo=UTC),
             period_end=SINCE,
-            figures={"afvalinzameling": {**d.figures_of(digest), "total": 120}},
+            figures={"afvalinzameling": {**figures_of(digest), "total": 120}},
             sent_at=SINCE,
         )
     async with sessions() as db:
-        previous = await storage_digest.previous_figures(db, "afvalinzameling")
-    text = d.compose(digest, questionnaire, previous=previous, zone=ZONE)
-    messages = d.split_messages(text)
+        again = compute(
+            await storage_digest.gather(db, questionnaire, SINCE, UNTIL), questionnaire
+        )
+    assert again.changes is not None, "compared with the digest just recorded"
+    text = render.compose(again, questionnaire, zone=ZONE)
+    messages = split_messages(text)
     shown = ""
     for message in messages:
         parsed = parse_html(message)
-        assert 0 < utf16_len(parsed.text) <= d.MAX_MESSAGE
+        assert 0 < utf16_len(parsed.text) <= MESSAGE_CHARS
         shown += parsed.text + "\n"
     for heading in ("Reacties", "Publieke waarde", "Reacties per wijk", "Veel genoemd"):
         assert heading in shown
@@ -119,8 +129,8 @@ async def test_afvalinzameling(sessions: Sessions) -> None:
         assert secret not in shown
     assert all(f"«{c}»" not in shown for c in COMPLAINTS if "06-" in c or "@" in c)
 
-    caption = d.caption(digest, questionnaire, zone=ZONE)
-    assert utf16_len(parse_html(caption).text) <= d.MAX_CAPTION
+    caption = render.caption(digest, questionnaire, zone=ZONE)
+    assert utf16_len(parse_html(caption).text) <= CAPTION_CHARS
 
     png = charts.render_chart(digest, questionnaire, zone=ZONE)
     assert png[:8] == charts.PNG_SIGNATURE

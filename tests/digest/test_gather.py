@@ -1,4 +1,5 @@
-"""SQL aggregates for digests against hand-computed figures, on SQLite and PostgreSQL.
+"""SQL aggregates for digests against hand-computed figures, on SQLite and PostgreSQL: one
+read (:func:`storage.digest.gather`), then the figures (:func:`analysis.digest.compute`).
 
 The period is [SINCE, UNTIL). Twelve responses, chosen so that every rule shows: answers
 outside the period, test runs and replaced revisions never count; a response started
@@ -11,14 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import update
 
-from analysis.digest import OTHER, Distribution, DropOff, QuestionnaireDigest
+from analysis.counts import MIN_CELL, OTHER
+from analysis.digest import compute, effect_stats
+from analysis.figures import Distribution, DropOff, EffectStats, QuestionnaireDigest
+from analysis.words import QUOTES
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
 from storage.models import Answer, EffectAnswer, EffectCheck, Resident
+from tests.analysis.test_digest import tallies as by_hand
 from tests.digest.helpers import (
     AFTER,
     BEFORE,
@@ -89,29 +95,12 @@ async def proef(sessions: Sessions) -> tuple[Questionnaire, dict[str, int]]:
             ),
         )
         texts["T3"] = four["idee"]
-        await add(
-            db,
-            "proef",
-            Response(
-                {"wijk": "centrum", "vervoer": "fiets", "bakken": ["pmd"]},
-                status="paused",
-                current="tevreden",
-            ),
-        )
-        await add(
-            db,
-            "proef",
-            Response(
-                {"wijk": "oost", "vervoer": "auto", "bakken": ["gft"]},
-                status="expired",
-                current="tevreden",
-            ),
-        )
-        await add(
-            db,
-            "proef",
-            Response({"wijk": "zuid", "vervoer": "fiets"}, status="active", current="bakken"),
-        )
+        for answers, status, current in (
+            ({"wijk": "centrum", "vervoer": "fiets", "bakken": ["pmd"]}, "paused", "tevreden"),
+            ({"wijk": "oost", "vervoer": "auto", "bakken": ["gft"]}, "expired", "tevreden"),
+            ({"wijk": "zuid", "vervoer": "fiets"}, "active", "bakken"),
+        ):
+            await add(db, "proef", Response(answers, status=status, current=current))
         await add(db, "proef", Response(NOISE, is_test=True, moderation=WAITING))  # a test run
         await add(db, "proef", Response(NOISE, status="replaced", moderation=WAITING))
         # Entirely before the period: counts in the totals only.
@@ -137,10 +126,63 @@ async def proef(sessions: Sessions) -> tuple[Questionnaire, dict[str, int]]:
 
 
 async def _aggregate(
-    sessions: Sessions, questionnaire: Questionnaire, **kwargs: object
+    sessions: Sessions,
+    questionnaire: Questionnaire,
+    *,
+    since: datetime = SINCE,
+    until: datetime = UNTIL,
+    min_cell: int = MIN_CELL,
+    quotes: int = QUOTES,
+    **read: Any,
 ) -> QuestionnaireDigest:
+    """The digest's figures as the bot makes them: one read, then the figures."""
     async with sessions() as db:
-        return await storage_digest.aggregate(db, questionnaire, SINCE, UNTIL, **kwargs)  # type: ignore[arg-type]
+        tallies = await storage_digest.gather(db, questionnaire, since, until, **read)
+    return compute(tallies, questionnaire, min_cell=min_cell, quotes=quotes)
+
+
+async def _effects(sessions: Sessions, since: datetime, until: datetime) -> EffectStats | None:
+    async with sessions() as db:
+        found = await storage_digest.effects(db, "proef", since, until)
+    return effect_stats(found.counts, found.new)
+
+
+async def test_gather_reads_the_tallies_counted_by_hand(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    """What the database gives is the plain data tests/analysis/test_digest.py computes
+    from (in whatever order the rows come), with the real answer ids."""
+    questionnaire, texts = proef
+    async with sessions() as db:
+        read = await storage_digest.gather(db, questionnaire, SINCE, UNTIL)
+    expected = by_hand()
+    assert (read.questionnaire_id, read.since, read.until) == ("proef", SINCE, UNTIL)
+    assert sorted(read.responses.unfinished) == sorted(expected.responses.unfinished)
+    assert (
+        read.responses.new,
+        read.responses.completed_in_period,
+        read.responses.total,
+        read.responses.completed,
+    ) == (6, 4, 9, 5)
+    assert [a.question_id for a in read.answers] == [q.id for q in questionnaire.questions]
+    for found, wanted in zip(read.answers, expected.answers, strict=True):
+        assert (found.question_id, found.answered, found.skipped, found.pending) == (
+            wanted.question_id,
+            wanted.answered,
+            wanted.skipped,
+            wanted.pending,
+        )
+        assert dict(found.values) == dict(wanted.values)
+    ((afstand, mean, median),) = [(n.question_id, n.mean, n.median) for n in read.numbers]
+    assert (afstand, mean, median) == ("afstand", pytest.approx(13 / 3), 2.5)
+    (idee,) = read.texts
+    assert [(t.answer_id, t.text, t.approved) for t in idee.recent] == [
+        (texts["T3"], T3, True),
+        (texts["T2"], T2, True),
+        (texts["T1"], T1, True),
+    ]
+    assert idee.approved is None  # every text read: no need to look further
+    assert (dict(read.effects.counts), read.effects.new, read.previous) == ({}, 0, None)
 
 
 def _dist(digest: QuestionnaireDigest, question_id: str) -> Distribution:
@@ -352,10 +394,8 @@ async def test_text_limit(sessions: Sessions, proef: tuple[Questionnaire, dict[s
 async def test_empty_period(
     sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
 ) -> None:
-    async with sessions() as db:
-        digest = await storage_digest.aggregate(
-            db, proef[0], UNTIL + timedelta(days=30), UNTIL + timedelta(days=37)
-        )
+    later = UNTIL + timedelta(days=30)
+    digest = await _aggregate(sessions, proef[0], since=later, until=later + timedelta(days=7))
     assert digest.responses.new == 0
     assert digest.responses.total == 10  # everything that counts, the late one included
     assert all(d.respondents == 0 for d in digest.distributions)
@@ -374,7 +414,7 @@ async def test_period_must_run_forwards(
 ) -> None:
     async with sessions() as db:
         with pytest.raises(ValueError, match="since"):
-            await storage_digest.aggregate(db, proef[0], UNTIL, SINCE)
+            await storage_digest.gather(db, proef[0], UNTIL, SINCE)
 
 
 async def test_unknown_values_are_kept_apart(sessions: Sessions) -> None:
@@ -435,17 +475,15 @@ async def test_effect_checks(
 
     # Before the period: ja 4 and nee 1, both small cells; all in Overig says nothing, so
     # only the totals are shown.
+    early = await _effects(sessions, BEFORE - timedelta(days=1), SINCE)
+    assert early is not None and (early.total, early.new, early.counts) == (5, 5, ())
+    assert await _effects(sessions, SINCE - timedelta(days=30), BEFORE) is None
     async with sessions() as db:
-        early = await storage_digest.effects(db, "proef", BEFORE - timedelta(days=1), SINCE)
-        assert early is not None and (early.total, early.new, early.counts) == (5, 5, ())
         assert await storage_digest.effect_questionnaires(db, SINCE, UNTIL) == [
             "afvalinzameling",
             "proef",
         ]
         assert await storage_digest.effect_questionnaires(db, UNTIL, AFTER) == []
-        assert (
-            await storage_digest.effects(db, "proef", SINCE - timedelta(days=30), BEFORE) is None
-        )
 
 
 async def test_active_questionnaires(

@@ -1,0 +1,351 @@
+"""A digest in Dutch for civil servants: the Telegram HTML text, the photo caption, labels.
+
+Writes what :func:`analysis.digest.compute` found; computes nothing itself. Every dynamic
+value goes through :func:`flows.texts.escape` (resident text is shown as written, never as
+markup), and tags never span lines so that :func:`bot.staff.split.split_messages` may cut
+between any two lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from analysis.counts import OTHER, clamp_min_cell
+from analysis.figures import (
+    Changes,
+    DimensionScore,
+    Distribution,
+    EffectStats,
+    NumberStats,
+    QuestionnaireDigest,
+    ResponseStats,
+    TextStats,
+)
+from bot.staff.split import units
+from flows.limits import CAPTION_CHARS
+from flows.outcomes import EFFECT_VALUES
+from flows.schema import (
+    CLOSED_TYPES,
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    Dimension,
+    MultiQuestion,
+    Questionnaire,
+    QuestionType,
+    ScaleQuestion,
+    YesNoQuestion,
+)
+from flows.texts import Html, escape, raw
+from flows.texts.formats import day, number, percent, short_title
+
+# --- Labels -----------------------------------------------------------------------------------
+
+DIMENSION_LABELS = {
+    Dimension.DIENSTVERLENING.value: "Dienstverlening",
+    Dimension.ORGANISATIE.value: "Organisatie",
+    Dimension.BESTUUR.value: "Bestuur",
+}
+KIND_TITLES = {"scheduled": "Overzicht", "on_demand": "Tussenstand", "final": "Eindoverzicht"}
+EFFECT_QUESTION = "Merk je iets van deze verandering?"
+
+
+def effect_label(value: str) -> str:
+    """The Dutch label of an effect-check answer (``een_beetje``: ``Een beetje``)."""
+    if value == OTHER:
+        return "Overig"
+    return raw("nl", f"effect.{value}") if value in EFFECT_VALUES else value
+
+
+def option_label(question: AnyQuestion, key: str, merged: int = 0) -> str:
+    """The Dutch label of a distribution key."""
+    if key == OTHER and isinstance(question, AreaQuestion):
+        return f"Overig ({merged} {'wijk' if merged == 1 else 'wijken'})"
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        labels = {o.id: o.label.nl for o in question.options}
+        return labels.get(key, key)
+    if isinstance(question, AreaQuestion):
+        return {a.id: a.label.nl for a in question.areas}.get(key, key)
+    if isinstance(question, YesNoQuestion):
+        return {"yes": "Ja", "no": "Nee"}.get(key, key)
+    if isinstance(question, ScaleQuestion) and question.labels:
+        if key == str(question.min):
+            return f"{key} {question.labels.min.nl}"
+        if key == str(question.max):
+            return f"{key} {question.labels.max.nl}"
+    return key
+
+
+def rows_of(question: AnyQuestion, distribution: Distribution) -> list[tuple[str, int, float]]:
+    """(Dutch label, count, share of respondents) per option, as text and chart show them."""
+    return [
+        (option_label(question, key, distribution.merged), count, distribution.share(count))
+        for key, count in distribution.counts
+    ]
+
+
+def answers_text(count: int) -> str:
+    """``1 antwoord``, ``12 antwoorden``."""
+    return f"{number(count)} antwoord" if count == 1 else f"{number(count)} antwoorden"
+
+
+def period_text(since: datetime, until: datetime, zone: tzinfo = UTC) -> str:
+    """``3 nov 2026 t/m 9 nov 2026`` for whole days, else with times; ``until`` is exclusive."""
+    start, end = since.astimezone(zone), until.astimezone(zone)
+    if start.time() == time(0) and end.time() == time(0):
+        last = end - timedelta(days=1)
+        if last.date() <= start.date():
+            return day(start, zone)
+        return f"{day(start, zone)} t/m {day(last, zone)}"
+    return f"{day(start, zone)} {start:%H:%M} – {day(end, zone)} {end:%H:%M}"
+
+
+def bar(share: float, width: int = 10) -> str:
+    """A text bar in half blocks: ``width`` blocks is 100%; a tiny non-zero share shows ▏."""
+    halves = round(max(0.0, min(share, 1.0)) * width * 2)
+    if halves == 0:
+        return "▏" if share > 0 else ""
+    return "█" * (halves // 2) + "▌" * (halves % 2)
+
+
+def delta(change: float | None, decimals: int = 1) -> str:
+    """`` ▲ 0,3``, `` ▼ 2`` or `` (=)`` for a change since the previous digest; empty
+    without one."""
+    if change is None:
+        return ""
+    change = round(change, decimals)
+    if change == 0:
+        return " (=)"
+    arrow = "▲" if change > 0 else "▼"
+    return f" {arrow} {number(abs(change), decimals)}"
+
+
+# --- Composition ------------------------------------------------------------------------------
+
+
+def compose(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    *,
+    kind: str = "scheduled",
+    zone: tzinfo = UTC,
+) -> Html:
+    """The digest of one questionnaire in Telegram HTML (Dutch, for civil servants).
+
+    Tags never span lines, so :func:`split_messages` may cut between any two lines.
+    """
+    questions = {q.id: q for q in questionnaire.questions}
+    lines: list[str] = [
+        f"<b>{escape(KIND_TITLES.get(kind, 'Overzicht'))}: {escape(questionnaire.title.nl)}</b>",
+        f"Periode: {escape(period_text(digest.since, digest.until, zone))}",
+    ]
+    changes = digest.changes
+    if changes is not None:
+        lines.append(
+            f"<i>▲/▼ = verschil met het vorige overzicht ({escape(day(changes.since, zone))})</i>"
+        )
+    lines += ["", *_responses(digest.responses, questions, changes)]
+    score = _scorecard(digest.scorecard, changes)
+    if score:
+        lines += ["", *score]
+    if digest.effects is not None:
+        lines += ["", *_effects(digest.effects, digest.min_cell)]
+    if (
+        not digest.answered
+        and not any(n.respondents for n in digest.numbers)
+        and not any(t.count for t in digest.texts)
+    ):
+        # Nothing answered in the period: one line instead of a row of empty questions.
+        lines += ["", "<i>Geen nieuwe antwoorden in deze periode.</i>"]
+        return Html("\n".join(lines))
+    for question in questionnaire.questions:
+        block: list[str] = []
+        if isinstance(question, AreaQuestion):
+            found = digest.distribution(question.id)
+            block = _area(question, found, digest.min_cell) if found else []
+        elif question.type in CLOSED_TYPES:
+            found = digest.distribution(question.id)
+            block = _closed(question, found, changes) if found else []
+        elif question.type == QuestionType.NUMBER:
+            stats = next((n for n in digest.numbers if n.question_id == question.id), None)
+            block = _number(question, stats) if stats else []
+        if block:
+            lines += ["", *block]
+    for text in digest.texts:
+        asked = questions.get(text.question_id)
+        if asked is not None:
+            lines += ["", *_text(asked, text)]
+    return Html("\n".join(lines))
+
+
+def _heading(question: AnyQuestion) -> str:
+    return f"<b>{escape(short_title(question.text.nl))}</b>"
+
+
+def _responses(
+    stats: ResponseStats, questions: Mapping[str, AnyQuestion], changes: Changes | None
+) -> list[str]:
+    lines = [
+        "<b>Reacties</b>",
+        f"Nieuw in deze periode: {number(stats.new)}"
+        f" · afgerond in deze periode: {number(stats.completed_in_period)}",
+    ]
+    total = f"Totaal: {number(stats.completed)} van {number(stats.total)} afgerond"
+    if stats.completion_rate is not None:
+        total += f" ({percent(stats.completion_rate)})"
+    if changes is not None and changes.responses is not None:
+        total += f" · {number(changes.responses)} erbij sinds vorig overzicht"
+    lines.append(total)
+    if stats.drop_off is not None and stats.incomplete:
+        question = questions.get(stats.drop_off.question_id)
+        name = short_title(question.text.nl, 70) if question else stats.drop_off.question_id
+        lines.append(
+            f"Meeste afhakers bij: {escape(name)} ({number(stats.drop_off.count)} van "
+            f"{number(stats.incomplete)} niet afgerond)"
+        )
+    return lines
+
+
+def _scorecard(scores: Sequence[DimensionScore], changes: Changes | None) -> list[str]:
+    if not scores:
+        return []
+    lines = ["<b>Publieke waarde</b> (0–100)"]
+    for item in scores:
+        label = escape(DIMENSION_LABELS.get(item.dimension, item.dimension))
+        if item.score is None:
+            lines.append(f"{label}: nog geen antwoorden")
+            continue
+        change = changes.dimensions.get(item.dimension) if changes else None
+        lines.append(
+            f"{label}: <b>{number(item.score)}</b>{delta(change, 0)}"
+            f" ({answers_text(item.answers)})"
+        )
+    return lines
+
+
+def _bars(question: AnyQuestion, distribution: Distribution) -> list[str]:
+    return [
+        f"{bar(share)} {percent(share)}".lstrip() + f" ({number(count)}) {escape(label)}"
+        for label, count, share in rows_of(question, distribution)
+    ]
+
+
+def _answered(item: Distribution | NumberStats) -> str:
+    text = answers_text(item.respondents)
+    if item.skipped:
+        text += f", {number(item.skipped)} overgeslagen"
+    return text
+
+
+def _closed(
+    question: AnyQuestion, distribution: Distribution, changes: Changes | None
+) -> list[str]:
+    lines = [f"{_heading(question)} ({_answered(distribution)})"]
+    if distribution.respondents == 0:
+        return lines
+    if isinstance(question, MultiQuestion):
+        lines[0] += " – meer keuzes mogelijk"
+    lines += _bars(question, distribution)
+    if distribution.mean is not None:
+        change = changes.scale_means.get(question.id) if changes else None
+        line = f"Gemiddeld {number(distribution.mean, 1)}{delta(change)}"
+        if distribution.median is not None:
+            line += f" · mediaan {number(distribution.median, 1).removesuffix(',0')}"
+        lines.append(line)
+    return lines
+
+
+def _area(question: AreaQuestion, distribution: Distribution, min_cell: int) -> list[str]:
+    lines = [f"<b>Reacties per wijk</b> ({_answered(distribution)})"]
+    if distribution.respondents == 0:
+        return lines
+    lines += _bars(question, distribution)
+    if distribution.merged:
+        lines.append(
+            f"<i>Wijken met minder dan {clamp_min_cell(min_cell)} reacties staan samen onder "
+            "‘Overig’.</i>"
+        )
+    return lines
+
+
+def _number(question: AnyQuestion, stats: NumberStats) -> list[str]:
+    lines = [f"{_heading(question)} ({_answered(stats)})"]
+    if stats.mean is not None:
+        line = f"Gemiddeld {number(stats.mean, 1)}"
+        if stats.median is not None:
+            line += f" · mediaan {number(stats.median, 1).removesuffix(',0')}"
+        lines.append(line)
+    return lines
+
+
+def _text(question: AnyQuestion, stats: TextStats) -> list[str]:
+    lines = [f"{_heading(question)} ({answers_text(stats.count)})"]
+    if stats.words:
+        listed = ", ".join(f"{escape(w)} ({number(c)})" for w, c in stats.words)
+        lines.append(f"Veel genoemd: {listed}")
+    lines += [f"<i>«{escape(q.text)}»</i>" for q in stats.quotes]
+    if stats.pending:
+        lines.append(f"<i>{waiting_text(stats.pending)}</i>")
+    return lines
+
+
+def waiting_text(count: int) -> str:
+    """``1 tekst wacht op moderatie``, ``3 teksten wachten op moderatie``."""
+    if count == 1:
+        return "1 tekst wacht op moderatie."
+    return f"{number(count)} teksten wachten op moderatie."
+
+
+def _effects(stats: EffectStats, min_cell: int) -> list[str]:
+    limit = clamp_min_cell(min_cell)
+    lines = [
+        f"<b>Effectmeting</b>: {escape(EFFECT_QUESTION)}",
+        f"{answers_text(stats.total)}, {number(stats.new)} nieuw in deze periode",
+    ]
+    if not stats.counts:
+        lines.append(f"<i>Te weinig antwoorden om uit te splitsen (minder dan {limit}).</i>")
+        return lines
+    for key, count in stats.counts:
+        label = effect_label(key)
+        share = stats.share(count)
+        lines.append(
+            f"{bar(share)} {percent(share)}".lstrip() + f" ({number(count)}) {escape(label)}"
+        )
+    if stats.merged:
+        lines.append(
+            f"<i>Antwoorden die minder dan {limit} keer gegeven zijn, staan samen onder "
+            "‘Overig’.</i>"
+        )
+    return lines
+
+
+def empty(kind: str, since: datetime, until: datetime, zone: tzinfo | None) -> Html:
+    """The digest of a period without open questionnaires or new responses."""
+    period = period_text(since, until, zone) if zone else ""
+    title = KIND_TITLES.get(kind, "Overzicht")
+    return Html(
+        f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
+        "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
+    )
+
+
+def caption(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    *,
+    zone: tzinfo = UTC,
+    limit: int = CAPTION_CHARS,
+) -> Html:
+    """A short photo caption for the chart (within Telegram's limit for captions)."""
+    stats = digest.responses
+    tail = (
+        f"\n{escape(period_text(digest.since, digest.until, zone))}"
+        f"\n{number(stats.new)} nieuw · {number(stats.completed)} van {number(stats.total)} "
+        "afgerond"
+    )
+    title = questionnaire.title.nl
+    room = limit - units(tail) - len("<b></b>")
+    while title and units(f"<b>{escape(title)}</b>") > room:
+        title = title[:-2] + "…"
+    return Html(f"<b>{escape(title)}</b>{tail}")
