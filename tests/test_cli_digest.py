@@ -25,7 +25,8 @@ from sqlalchemy import select
 from bot.app.cli import main
 from bot.core.config import Settings
 from bot.staff.charts import PNG_SIGNATURE
-from sandbox.fakeapi import MAX_CAPTION, FakeBotApi
+from sandbox.fakeapi import FakeBotApi
+from sandbox.limits import MAX_CAPTION
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import Digest
