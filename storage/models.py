@@ -169,11 +169,14 @@ class Session(Base):
         ),
         Index("ix_sessions_questionnaire_status", "questionnaire_id", "status"),
         Index("ix_sessions_status_updated", "status", "updated_at"),
+        # A resident's responses to a questionnaire (also: every session of a resident), as
+        # storage.repo.superseded asks for each unfinished response.
+        Index("ix_sessions_resident_questionnaire", "resident_id", "questionnaire_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("residents.id", ondelete="SET NULL"), index=True
+        ForeignKey("residents.id", ondelete="SET NULL")
     )
     questionnaire_id: Mapped[str] = mapped_column(String(40))
     questionnaire_version: Mapped[int] = mapped_column(Integer)
