@@ -25,7 +25,7 @@ from flows.texts import COMMANDS
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage import migrate
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import TOKEN, BotRunner
+from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner
 from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_afval, walk
 from tests.support.processes import ChildProcess, polling
 from tests.support.processes import environment as clean_environment
@@ -62,6 +62,17 @@ def samenspraak(folder: Path, *args: str, **variables: str) -> Result:
         timeout=60,
         check=False,
     )
+
+
+def assert_clean_log(log: str, resident_id: int, *said: str) -> None:
+    """A run's log: no traceback, each of ``said``, neither the bot token (nor its secret
+    part) nor the webhook secret, and not the Telegram id of the resident who talked to it:
+    logs name residents by pseudonym only."""
+    assert "Traceback" not in log
+    for text in said:
+        assert text in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log and WEBHOOK_SECRET not in log
+    assert str(resident_id) not in log
 
 
 def lines(text: str) -> list[str]:
@@ -443,8 +454,4 @@ async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: P
             run.kill()
         await fake.settle()
         fake.assert_clean()
-    output = run.log_text()
-    assert "Traceback" not in output
-    assert "is running" in output and "stopping" in output
-    assert TOKEN not in output and TOKEN.split(":")[1] not in output
-    assert str(IDS[0]) not in output  # logs name residents by pseudonym only
+    assert_clean_log(run.log_text(), IDS[0], "is running", "stopping")

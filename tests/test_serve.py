@@ -21,7 +21,14 @@ from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET
 from tests.support.bots import bot_environment
 from tests.support.ports import reserve_port
 from tests.support.processes import ChildProcess, registered
-from tests.test_cli import Result, assert_one_line_error, command, environment, samenspraak
+from tests.test_cli import (
+    Result,
+    assert_clean_log,
+    assert_one_line_error,
+    command,
+    environment,
+    samenspraak,
+)
 
 WEBHOOK = {"WEBHOOK_URL": "https://bot.gemeente.example/telegram", "WEBHOOK_SECRET": "s3cr3t"}
 CONFIG_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -153,8 +160,5 @@ async def test_sigterm_finishes_the_update_in_progress_then_exits_0(
             port.release()
         await fake.settle()
         fake.assert_clean()
-    output = serve.log_text()
-    assert "Traceback" not in output
-    assert "serving its webhook" in output and "finishing updates in progress" in output
-    assert TOKEN.split(":")[1] not in output and WEBHOOK_SECRET not in output
-    assert str(resident.id) not in output  # logs name residents by pseudonym only
+    log = serve.log_text()
+    assert_clean_log(log, resident.id, "serving its webhook", "finishing updates in progress")

@@ -12,19 +12,27 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from bot.app.application import run_polling, run_webhook
 from bot.core.config import Settings
 from bot.core.services import Services, build_services
+from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from tests.conftest import QUESTIONNAIRES
 from tests.support.bots import TOKEN, WEBHOOK_SECRET, bot_settings
 from tests.support.ports import reserve_port
 
-__all__ = ["TOKEN", "WEBHOOK_SECRET", "BotRunner", "WebhookRunner", "running_bot"]
+__all__ = [
+    "TOKEN",
+    "WEBHOOK_SECRET",
+    "BotRunner",
+    "WebhookRunner",
+    "behind_a_front",
+    "running_bot",
+]
 
 
 class BotRunner:
@@ -162,6 +170,32 @@ async def running_bot(
         await runner.stop()
     await (fake.settle() if settle is None else fake.settle(settle))
     fake.assert_clean()
+
+
+Front = TypeVar("Front", bound=RoundRobin)
+
+
+@contextlib.asynccontextmanager
+async def behind_a_front(
+    front: Callable[..., Front], fake: FakeBotApi, database_url: str, workers: int = 2
+) -> AsyncIterator[tuple[Front, list[WebhookRunner]]]:
+    """``workers`` webhook workers on ``database_url`` and, registered as their WEBHOOK_URL,
+    the front ``front(their base URLs, port=...)`` that passes the updates on to them
+    (``sandbox.balancer.RoundRobin``, or one of ``tests.e2e.fronts``); all started, and
+    stopped afterwards. What the fake Bot API saw is for the test to check."""
+    with reserve_port() as port:  # held until the front listens on it
+        url = f"{port.url}/telegram"
+        runners = [WebhookRunner(fake, database_url, url=url) for _ in range(workers)]
+        started = front([runner.base_url for runner in runners], port=port.port)
+        await started.start()
+    try:
+        for runner in runners:
+            await runner.start()
+        yield started, runners
+    finally:
+        for runner in runners:
+            await runner.stop()
+        await started.stop()
 
 
 @pytest.fixture

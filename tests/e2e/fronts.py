@@ -63,11 +63,13 @@ class _Front(RoundRobin):
 
 
 class LosingFront(_Front):
-    """``front = LosingFront(worker.base_url); await front.start()``: register
-    ``front.webhook_url``."""
+    """``front = LosingFront([worker.base_url]); await front.start()``: register
+    ``front.webhook_url`` (one worker)."""
 
-    def __init__(self, worker: str, *, port: int = 0) -> None:
-        super().__init__([worker], port=port)
+    def __init__(self, backends: list[str], *, port: int = 0) -> None:
+        if len(backends) != 1:
+            raise ValueError("a LosingFront passes updates on to one worker")
+        super().__init__(backends, port=port)
         #: How often each update id reached the worker.
         self.deliveries: Counter[int] = Counter()
 

@@ -21,7 +21,7 @@ from bot.core.services import Services
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
 from storage.models import AuditEntry, ProcessedUpdate
-from tests.e2e.conftest import BotRunner, WebhookRunner
+from tests.e2e.conftest import BotRunner, behind_a_front
 from tests.e2e.fronts import LosingFront
 from tests.e2e.test_resilience import (
     ANSWERS,
@@ -36,7 +36,6 @@ from tests.e2e.test_resilience import (
     walk,
 )
 from tests.support.bots import built_services
-from tests.support.ports import reserve_port
 
 ANN = 5_000_001
 #: Bot messages of one complete afvalinzameling response along PLAN: welcome, thanks, list,
@@ -241,14 +240,8 @@ async def test_webhook_redelivery_records_each_answer_once_and_replies_once(
     fake: FakeBotApi, database_url: str
 ) -> None:
     """Every update's "200 OK" is lost once, so Telegram delivers every update twice."""
-    front_port = reserve_port()  # held until the front listens on it
-    worker = WebhookRunner(fake, database_url, url=f"{front_port.url}/telegram")
-    front = LosingFront(worker.base_url, port=front_port.port)
-    await front.start()
-    front_port.release()
     dropped = duplicates_dropped()
-    await worker.start()
-    try:
+    async with behind_a_front(LosingFront, fake, database_url, workers=1) as (front, _):
         resident = fake.user()
         question = await open_afval(resident)
         summary = await walk(resident, question, PLAN)
@@ -256,9 +249,6 @@ async def test_webhook_redelivery_records_each_answer_once_and_replies_once(
         await resident.next_message()  # "Wil je nog een vragenlijst invullen?"
         await fake.settle()
         await assert_complete(database_url, resident)
-    finally:
-        await worker.stop()
-        await front.stop()
     updates = sorted(front.deliveries)
     assert len(updates) >= 3 + len(PLAN)  # /start, consent, the list, then every answer
     assert all(front.deliveries[n] == 2 for n in updates), "every update came twice"

@@ -30,9 +30,8 @@ from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage.db import is_sqlite
 from tests.conftest import PG_ENV
-from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner, join, running_bot
+from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner, behind_a_front, join, running_bot
 from tests.e2e.test_transcripts import HERE, parse, play
-from tests.support.ports import reserve_port
 
 WELCOME = "Doe je mee?"
 METRICS = [
@@ -147,24 +146,12 @@ async def test_a_resident_completes_a_questionnaire_over_the_webhook(
 )
 async def test_several_workers_behind_a_load_balancer(fake: FakeBotApi, database_url: str) -> None:
     """Two workers on one database, updates spread round-robin: both take part."""
-    front_port = reserve_port()  # held until the front listens on it
-    url = f"{front_port.url}/telegram"
-    workers = [WebhookRunner(fake, database_url, url=url) for _ in range(2)]
-    front = RoundRobin([worker.base_url for worker in workers], port=front_port.port)
-    await front.start()
-    front_port.release()
-    try:
-        for worker in workers:
-            await worker.start()
+    async with behind_a_front(RoundRobin, fake, database_url) as (front, workers):
         residents = [fake.user(first_name=f"Inwoner{i}") for i in range(4)]
         await asyncio.gather(*(join(resident) for resident in residents))
         for resident in residents:
             pick = await resident.next_message()
             assert "Kies een vragenlijst" in pick.text
-    finally:
-        for worker in workers:
-            await worker.stop()
-        await front.stop()
     # Four residents, two updates each (/start and the consent button), taken in turns.
     assert [front.passed[worker.base_url] for worker in workers] == [4, 4]
     await fake.settle()

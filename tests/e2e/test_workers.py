@@ -41,7 +41,7 @@ from storage.db import create_engine, session_factory
 from storage.models import Answer, Session
 from storage.models import Resident as ResidentRow
 from tests.conftest import _reset_postgres
-from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner
+from tests.e2e.conftest import WEBHOOK_SECRET, behind_a_front
 from tests.e2e.fronts import SpreadingFront, UpdateKey
 from tests.e2e.test_concurrency import CHANNELS, PROBLEMS, plan
 from tests.e2e.test_idempotency import message
@@ -125,15 +125,7 @@ async def test_updates_spread_over_two_workers_keep_every_question_in_place(
 ) -> None:
     """Each update goes to the other worker. A typed answer updates the question message
     it answers (to show the answer), never an older one the other worker sent."""
-    front_port = reserve_port()  # held until the front listens on it
-    url = f"{front_port.url}/telegram"
-    workers = [WebhookRunner(fake, postgres_url, url=url) for _ in range(2)]
-    front = SpreadingFront([worker.base_url for worker in workers], port=front_port.port)
-    await front.start()
-    front_port.release()
-    try:
-        for worker in workers:
-            await worker.start()
+    async with behind_a_front(SpreadingFront, fake, postgres_url) as (front, workers):
         resident = fake.user()
         question = await open_afval(resident)
         for step in PLAN:
@@ -148,10 +140,6 @@ async def test_updates_spread_over_two_workers_keep_every_question_in_place(
         assert_summary(question)
         await resident.next_message()
         await fake.settle()
-    finally:
-        for worker in workers:
-            await worker.stop()
-        await front.stop()
     assert all(front.passed[worker.base_url] > 5 for worker in workers)
     asked = [(m, asked_number(m)) for m in resident.messages]
     assert [n for _, n in asked if n is not None] == [n for n, _ in PROGRESS]
