@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -16,10 +17,12 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench import broadcast, conversation, digest, memory, profile, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,39 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_before = os.getloadavg()
         print(f"== {name} ...", file=sys.stderr, flush=True)
         began = time.monotonic()
-        if name == "conversation":
-            result = asyncio.run(
-                conversation.run(
-                    conversation.Settings(
-                        residents=args.residents,
-                        warmup=args.warmup,
-                        window=args.window,
-                        echo_warmup=args.echo_warmup,
-                        echo_window=args.echo_window,
-                        rounds=args.rounds,
-                        profile=Path(args.profile) if args.profile else None,
-                    )
-                )
-            )
-        elif name == "memory":
-            result = asyncio.run(memory.run(memory.Settings(sizes=tuple(args.sizes))))
-        elif name == "webhook":
-            result = asyncio.run(
-                webhook.run(
-                    webhook.Settings(
-                        rate=args.webhook_rate,
-                        residents=args.webhook_residents,
-                        warmup=args.webhook_warmup,
-                        window=args.webhook_window,
-                        setups=tuple(_setup(text) for text in args.webhook_setups),
-                        postgres_url=webhook.postgres_url(),
-                    )
-                )
-            )
-        elif name == "broadcast":
-            result = asyncio.run(broadcast.run(broadcast.Settings()))
-        else:
-            result = digest.main()
+        result = _run(name, args)
         result["duration_s"] = round(time.monotonic() - began, 1)
         result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         result["load_average_before"] = [round(x, 2) for x in load_before]
@@ -85,6 +56,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(profile.render(summary))
     print(f"\nresults written to {output}")
     return 0 if _passed(results, which) else 1
+
+
+def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One benchmark, with the options that name its settings."""
+    if name == "digest":
+        return digest.main()
+    if name == "broadcast":
+        return asyncio.run(broadcast.run(broadcast.Settings()))
+    module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
+    prefix = "webhook_" if name == "webhook" else ""
+    return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
+
+
+def _settings(kind: type[T], args: argparse.Namespace, prefix: str = "") -> T:
+    """A benchmark's Settings from the options named like its fields (``--webhook-rate``
+    for the webhook benchmark's ``rate``, with ``prefix`` "webhook_"); the other fields
+    keep their defaults."""
+    given = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in vars(args).items()
+    }
+    return kind(
+        **{
+            field.name: given[prefix + field.name]
+            for field in dataclasses.fields(kind)  # type: ignore[arg-type]
+            if prefix + field.name in given
+        }
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,12 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--webhook-setups",
         nargs="+",
-        default=[f"{backend}:{workers}" for backend, workers in webhook.SETUPS],
+        type=_setup,
+        default=webhook.SETUPS,
         metavar="BACKEND:WORKERS",
         help="webhook set-ups, e.g. sqlite:1 postgresql:2 (PostgreSQL: BENCH_DATABASE_URL)",
     )
     parser.add_argument(
-        "--profile", metavar="FILE", help="py-spy the Samenspraak process during the window"
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="py-spy the Samenspraak process during the window",
     )
     parser.add_argument(
         "--bot-root",

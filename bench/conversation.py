@@ -33,7 +33,7 @@ from bench.common import (
     mib,
     samenspraak_executable,
 )
-from bench.residents import REPLY_TIMEOUT, Knowledge, Resident, Stats, summary
+from bench.residents import REPLY_TIMEOUT, Resident, Stats, crowd, summary
 from bot.core.services import Pseudonyms
 from sandbox.fakeapi import FakeBotApi, FakeUser
 
@@ -122,18 +122,8 @@ async def _conversation(
         workdir,
     )
     startup = await bot.start(fake)
-    knowledge = Knowledge()
     stats = Stats()
-    residents = [
-        Resident(
-            fake.user(first_name=f"Inwoner{i}", language_code="nl"),
-            knowledge,
-            stats,
-            questionnaire=knowledge.ids[i % len(knowledge.ids)],
-            seed=i,
-        )
-        for i in range(settings.residents)
-    ]
+    residents = crowd(fake, settings.residents, stats, Resident)
     rejected_before = len(fake.rejected)
     try:
         stop = asyncio.Event()

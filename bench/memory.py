@@ -40,27 +40,19 @@ from bench.common import (
     mib,
     samenspraak_executable,
 )
-from bench.residents import REPLY_TIMEOUT, Knowledge
+from bench.residents import REPLY_TIMEOUT, Knowledge, typed_answer
 from bench.residents import Resident as SimulatedResident
 from bench.residents import Stats as ResidentStats
-from bench.webhook import ServeProcess, _database, free_port, postgres_url, serve_env
+from bench.webhook import ServeProcess, _database, postgres_url, serve_env
 from bot.core.services import Pseudonyms, read_questionnaires
 from flows import engine as flow_engine
 from flows.loader import load_directory
 from flows.machine import Flow
-from flows.schema import (
-    AnyQuestion,
-    AreaQuestion,
-    ChoiceQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    ScaleQuestion,
-    YesNoQuestion,
-)
 from sandbox.fakeapi import FakeBotApi
 from storage import migrate, repo
 from storage.db import create_engine, session_factory
 from storage.models import Answer, Contact, Resident, Session
+from tests.support.ports import reserve_port
 
 STORED_USER_BASE = 2_000_000_000  # Telegram ids of the stored residents: base + index
 ANSWERS_PER_SESSION = 3
@@ -102,8 +94,9 @@ async def run(settings: Settings) -> dict[str, Any]:
             for size in sorted(settings.sizes):
                 for command, fill in (("run", polling), ("serve", webhook)):
                     await fill.grow_to(size)
-                    bot = _process(command, fake, fill.url, workdir, size)
-                    point = await traffic.measure(bot, size)
+                    with reserve_port() as port:  # for serve
+                        bot = _process(command, fake, fill.url, workdir, size, port.port)
+                        point = await traffic.measure(bot, size)
                     point["fill_s"] = fill.fill_seconds[size]
                     point["database_mib"] = mib(await fill.size_bytes())
                     points[command].append(point)
@@ -152,15 +145,17 @@ def _slope(xs: list[float], ys: list[float]) -> float:
 # --- traffic and measurement ------------------------------------------------------------------
 
 
-def _process(command: str, fake: FakeBotApi, url: str, workdir: Path, size: int) -> BotProcess:
-    """``samenspraak run`` (long polling), or one ``samenspraak serve`` worker that the fake
-    Bot API posts its updates to directly (one worker needs no load balancer)."""
+def _process(
+    command: str, fake: FakeBotApi, url: str, workdir: Path, size: int, port: int
+) -> BotProcess | ServeProcess:
+    """``samenspraak run`` (long polling), or one ``samenspraak serve`` worker on ``port``
+    that the fake Bot API posts its updates to directly (one worker needs no load
+    balancer)."""
     name = f"samenspraak-{command}-memory-{size}"
     if command == "run":
         return BotProcess(name, [*samenspraak_executable(), "run"], bot_env(fake, url), workdir)
-    port = free_port()
-    env = serve_env(fake, url, f"http://127.0.0.1:{port}/telegram", port, "worker-1")
-    return ServeProcess(name, env, workdir, port)
+    env = serve_env(fake, url, f"http://127.0.0.1:{port}/telegram")
+    return ServeProcess(name, port, env, workdir)
 
 
 class _Traffic:
@@ -173,7 +168,7 @@ class _Traffic:
         # chat, kept by the fake, is not reused by a later measurement).
         self.returned: set[int] = set()
 
-    async def measure(self, bot: BotProcess, size: int) -> dict[str, Any]:
+    async def measure(self, bot: BotProcess | ServeProcess, size: int) -> dict[str, Any]:
         fake, settings = self.fake, self.settings
         failures_before = len(fake.webhook_failures)
         startup = await bot.start(fake)
@@ -391,9 +386,11 @@ def _answered(flow: Flow, count: int) -> tuple[flow_engine.SessionState, list[tu
     """A session state after ``count`` answers, made by the flow engine itself."""
     state = flow_engine.start(flow)
     given: list[tuple[str, Any]] = []
+    rng = random.Random(flow.questionnaire.id)  # the same answers every run
     while len(given) < count and not state.finished:
         question = flow.questions[state.current]
-        outcome = flow_engine.apply(flow, state, _input_for(question), "nl")
+        typed = flow_engine.Typed(typed_answer(question, rng))  # as a resident types it
+        outcome = flow_engine.apply(flow, state, typed, "nl")
         if outcome.accepted is None:
             raise RuntimeError(f"the filler's answer to {question.id} was refused")
         given.append(outcome.accepted)
@@ -401,20 +398,3 @@ def _answered(flow: Flow, count: int) -> tuple[flow_engine.SessionState, list[tu
     if state.finished:
         raise RuntimeError(f"{flow.questionnaire.id} ends before {count} answers")
     return state, given
-
-
-def _input_for(question: AnyQuestion) -> flow_engine.Input:
-    match question:
-        case AreaQuestion():
-            return flow_engine.Pick(question.areas[0].id)
-        case ChoiceQuestion():
-            return flow_engine.Pick(question.options[-1].id)
-        case ScaleQuestion():
-            return flow_engine.Pick(str(question.max))
-        case YesNoQuestion():
-            return flow_engine.Pick("yes")
-        case MultiQuestion():
-            return flow_engine.Typed("1")
-        case NumberQuestion():
-            return flow_engine.Typed(str(int(question.min) + 1))
-    return flow_engine.Typed("Een antwoord in eigen woorden.")

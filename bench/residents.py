@@ -15,7 +15,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.common import QUESTIONNAIRES
 from flows.loader import load_directory
@@ -30,7 +30,7 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import t
-from sandbox.fakeapi import BotMessage, FakeUser
+from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
 
 REPLY_TIMEOUT = 30.0
 _BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL)
@@ -199,31 +199,7 @@ class Resident:
         await self._send(text)
 
     def _typed(self, question: AnyQuestion) -> str:
-        rng = self.rng
-        match question:
-            case AreaQuestion():
-                area = rng.choice(question.areas)
-                if area.postcodes and rng.random() < 0.5:
-                    return area.postcodes[0][:4]  # a postcode in the area
-                return area.label.nl
-            case ChoiceQuestion():
-                index = rng.randrange(len(question.options))
-                return str(index + 1) if rng.random() < 0.5 else question.options[index].label.nl
-            case MultiQuestion():
-                count = rng.randint(1, min(3, len(question.options)))
-                picked = sorted(rng.sample(range(1, len(question.options) + 1), count))
-                return ", ".join(str(n) for n in picked)
-            case ScaleQuestion():
-                return str(rng.randint(question.min, question.max))
-            case YesNoQuestion():
-                return rng.choice(("ja", "nee", "Ja", "Nee"))
-            case NumberQuestion():
-                return str(
-                    rng.randint(int(question.min), int(min(question.max, question.min + 9)))
-                )
-            case TextQuestion():
-                return rng.choice(_TEXT_ANSWERS)
-        raise TypeError(f"unknown question {question!r}")
+        return typed_answer(question, self.rng)
 
     # --- talking ------------------------------------------------------------------------------
 
@@ -234,6 +210,53 @@ class Resident:
     async def _press(self, data: str, message: BotMessage) -> str:
         self.stats.interactions_at.append(time.monotonic())
         return await self.user.press_data(data, message_id=message.message_id)
+
+
+def typed_answer(question: AnyQuestion, rng: random.Random) -> str:
+    """What a person might type to answer ``question``: a label or a postcode in an area,
+    an option's number or label, "1, 3", a number in range, "ja" or "nee", a sentence."""
+    match question:
+        case AreaQuestion():
+            area = rng.choice(question.areas)
+            if area.postcodes and rng.random() < 0.5:
+                return area.postcodes[0][:4]  # a postcode in the area
+            return area.label.nl
+        case ChoiceQuestion():
+            index = rng.randrange(len(question.options))
+            return str(index + 1) if rng.random() < 0.5 else question.options[index].label.nl
+        case MultiQuestion():
+            count = rng.randint(1, min(3, len(question.options)))
+            picked = sorted(rng.sample(range(1, len(question.options) + 1), count))
+            return ", ".join(str(n) for n in picked)
+        case ScaleQuestion():
+            return str(rng.randint(question.min, question.max))
+        case YesNoQuestion():
+            return rng.choice(("ja", "nee", "Ja", "Nee"))
+        case NumberQuestion():
+            return str(rng.randint(int(question.min), int(min(question.max, question.min + 9))))
+        case TextQuestion():
+            return rng.choice(_TEXT_ANSWERS)
+    raise TypeError(f"unknown question {question!r}")
+
+
+R = TypeVar("R", bound=Resident)
+
+
+def crowd(fake: FakeBotApi, count: int, stats: Stats, kind: type[R], **extra: Any) -> list[R]:
+    """``count`` residents of ``kind`` ("Inwoner0", ...), the questionnaires taken in turn,
+    each with a seed of its own; ``extra``: more arguments for ``kind``."""
+    knowledge = Knowledge()
+    return [
+        kind(
+            fake.user(first_name=f"Inwoner{i}", language_code="nl"),
+            knowledge,
+            stats,
+            questionnaire=knowledge.ids[i % len(knowledge.ids)],
+            seed=i,
+            **extra,
+        )
+        for i in range(count)
+    ]
 
 
 def summary(values: list[float]) -> dict[str, Any]:

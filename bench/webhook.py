@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +32,19 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.common import (
-    PSEUDONYM_SECRET,
-    ROOT,
-    TOKEN,
-    BotProcess,
-    _self_cpu,
-    _system_busy,
-    bot_env,
-    mib,
-    samenspraak_executable,
-)
-from bench.residents import REPLY_TIMEOUT, Knowledge, Resident, Stats
+from bench.common import PSEUDONYM_SECRET, TOKEN, _self_cpu, _system_busy, bot_env, mib
+from bench.residents import REPLY_TIMEOUT, Resident, Stats, crowd
 from bot.core.services import Pseudonyms
 from sandbox.fakeapi import BotMessage, FakeBotApi
+from tests.support.ports import Reservation, reserve_port
+from tests.support.processes import (
+    ChildProcess,
+    ServeWorker,
+    environment,
+    healthy,
+    listening,
+    registered,
+)
 
 WEBHOOK_SECRET = "bench-webhook-secret"
 SETUPS: tuple[tuple[str, int], ...] = (
@@ -59,6 +55,10 @@ SETUPS: tuple[tuple[str, int], ...] = (
 )
 
 
+def postgres_url() -> str | None:
+    return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+
+
 @dataclass(frozen=True)
 class Settings:
     rate: float = 150.0  # offered load: updates per second, all residents together
@@ -66,11 +66,8 @@ class Settings:
     warmup: float = 10.0
     window: float = 20.0
     setups: tuple[tuple[str, int], ...] = SETUPS
-    postgres_url: str | None = None  # an admin URL; each set-up gets a database of its own
-
-
-def postgres_url() -> str | None:
-    return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    # An admin URL; each set-up gets a database of its own.
+    postgres_url: str | None = field(default_factory=postgres_url)
 
 
 async def run(settings: Settings) -> dict[str, Any]:
@@ -143,80 +140,28 @@ class PacedResident(Resident):
         return await super()._press(data, message)
 
 
-class ServeProcess(BotProcess):
-    """``samenspraak serve`` in a child process; started when it answers ``/healthz``."""
-
-    def __init__(self, name: str, env: dict[str, str], workdir: Path, port: int) -> None:
-        super().__init__(name, [*samenspraak_executable(), "serve"], env, workdir)
-        self.port = port
+class ServeProcess(ServeWorker):
+    """``samenspraak serve`` in a child process, on a port reserved for it
+    (``tests.support.ports``); started when it registered its webhook and answers
+    ``/healthz``."""
 
     async def start(self, fake: FakeBotApi, within: float = 60.0) -> float:
-        begin = time.monotonic()
-        registered = _registrations(fake)
-        log = self.log_path.open("wb")
-        try:
-            self.popen = subprocess.Popen(  # noqa: ASYNC220 - returns at once
-                self.argv,
-                env=self.env,
-                cwd=self.workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        finally:
-            log.close()
-        self.process = psutil.Process(self.popen.pid)
-        async with aiohttp.ClientSession() as session:
-            while True:
-                if self.popen.poll() is not None:
-                    raise RuntimeError(
-                        f"{self.name} exited with {self.popen.returncode}:\n" + self.log_tail()
-                    )
-                if time.monotonic() - begin > within:
-                    await self.stop()
-                    raise TimeoutError(f"{self.name} did not start within {within:g} s")
-                if _registrations(fake) > registered and await _healthy(session, self.port):
-                    return time.monotonic() - begin
-                await asyncio.sleep(0.05)
+        self.launch()
+        return await self.wait_until(registered(fake), healthy(self.url), within=within)
 
 
-class Front:
+class Front(ChildProcess):
     """The round-robin load balancer (``python -m sandbox.balancer``) in a child process, so
     that its work shows apart from the fake Bot API's and the residents'."""
 
-    def __init__(self, backends: list[str], workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.argv = [sys.executable, "-m", "sandbox.balancer", "--port", str(self.port)]
-        self.argv += backends
-        self.workdir = workdir
-        self.popen: subprocess.Popen[bytes] | None = None
+    def __init__(self, port: Reservation, backends: list[str], workdir: Path) -> None:
+        argv = [sys.executable, "-m", "sandbox.balancer", "--port", str(port.port), *backends]
+        super().__init__("balancer", argv, environment(), workdir)
+        self.url = port.url
 
     async def start(self) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.popen = subprocess.Popen(  # noqa: ASYNC220 - returns at once
-            self.argv, env=env, cwd=self.workdir, stdout=subprocess.DEVNULL
-        )
-        for _ in range(500):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-            except OSError:
-                await asyncio.sleep(0.02)
-                continue
-            writer.close()
-            await writer.wait_closed()
-            return
-        raise TimeoutError("the load balancer did not start")
-
-    def cpu_seconds(self) -> float:
-        assert self.popen is not None
-        times = psutil.Process(self.popen.pid).cpu_times()
-        return float(times.user + times.system)
-
-    def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            self.popen.wait(10)
+        self.launch()
+        await self.wait_until(listening(self.url), within=10)
 
 
 async def _updates_counted(port: int) -> int:
@@ -268,51 +213,17 @@ def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now.
-
-    Taken below Linux's range for outgoing connections (32768-60999): a port the kernel
-    hands out for ``bind(0)`` may meanwhile become the local end of some connection.
-    """
-    for _ in range(100):
-        port = random.randrange(20_000, 32_000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise OSError("no free port found")
-
-
-def _registrations(fake: FakeBotApi) -> int:
-    return sum(1 for call in fake.calls if call.method == "setWebhook")
-
-
-async def _healthy(session: aiohttp.ClientSession, port: int) -> bool:
-    try:
-        async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-            return response.status == 200
-    except aiohttp.ClientError:
-        return False
-
-
 async def _setup(
     database_url: str, count: int, workdir: Path, settings: Settings
 ) -> dict[str, Any]:
     fake = FakeBotApi(TOKEN)
     await fake.start()
-    ports = [free_port() for _ in range(count)]
-    front = Front([f"http://127.0.0.1:{port}" for port in ports], workdir)
+    ports = [reserve_port() for _ in range(count + 1)]  # the front's, then the workers'
+    front = Front(ports[0], [port.url for port in ports[1:]], workdir)
     await front.start()
+    env = serve_env(fake, database_url, f"{front.url}/telegram")
     workers = [
-        ServeProcess(
-            f"worker-{i + 1}",
-            serve_env(fake, database_url, f"{front.url}/telegram", port, f"worker-{i + 1}"),
-            workdir,
-            port,
-        )
-        for i, port in enumerate(ports)
+        ServeProcess(f"worker-{n}", port.port, env, workdir) for n, port in enumerate(ports[1:], 1)
     ]
     for worker in workers:
         worker.argv += ["--max-connections", "100"]
@@ -323,19 +234,8 @@ async def _setup(
         startup = []
         for worker in workers:  # one after the other: the first one migrates the database
             startup.append(round(await worker.start(fake), 2))
-        knowledge = Knowledge()
         pacer = Pacer(settings.rate)
-        residents = [
-            PacedResident(
-                fake.user(first_name=f"Inwoner{i}", language_code="nl"),
-                knowledge,
-                stats,
-                questionnaire=knowledge.ids[i % len(knowledge.ids)],
-                seed=i,
-                pacer=pacer,
-            )
-            for i in range(settings.residents)
-        ]
+        residents = crowd(fake, settings.residents, stats, PacedResident, pacer=pacer)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(resident.run(stop)) for resident in residents]
         await asyncio.sleep(settings.warmup)
@@ -361,8 +261,10 @@ async def _setup(
         handled = [await _updates_counted(w.port) for w in workers]
     finally:
         codes = [await worker.stop() for worker in workers]
-        front.stop()
+        await front.stop(grace=10)
         await fake.stop()
+        for port in ports:
+            port.release()
     seconds = end - start
     answers = stats.in_window(stats.confirmed_at, start, end)
     updates = stats.in_window(stats.interactions_at, start, end)
@@ -408,20 +310,10 @@ async def _setup(
     return result
 
 
-def serve_env(
-    fake: FakeBotApi, database_url: str, webhook_url: str, port: int, name: str
-) -> dict[str, str]:
-    """The environment of a ``samenspraak serve`` worker listening on ``port``, whose
-    webhook (``webhook_url``) the fake Bot API posts updates to."""
-    return bot_env(
-        fake,
-        database_url,
-        WEBHOOK_URL=webhook_url,
-        WEBHOOK_SECRET=WEBHOOK_SECRET,
-        HTTP_HOST="127.0.0.1",
-        HTTP_PORT=str(port),
-        WORKER_NAME=name,
-    )
+def serve_env(fake: FakeBotApi, database_url: str, webhook_url: str) -> dict[str, str]:
+    """The environment of a ``samenspraak serve`` worker whose webhook (``webhook_url``) the
+    fake Bot API posts updates to (:class:`ServeProcess` adds its address and name)."""
+    return bot_env(fake, database_url, WEBHOOK_URL=webhook_url, WEBHOOK_SECRET=WEBHOOK_SECRET)
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float | None]:

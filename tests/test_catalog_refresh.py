@@ -10,31 +10,21 @@ from datetime import UTC, datetime
 import pytest
 
 import bot.core.services
-from bot.core.config import load_settings
-from bot.core.services import Services, build_services
+from bot.core.services import Services
 from flows.loader import parse
 from storage import admin
 from storage.models import QuestionnaireRecord, QuestionnaireVersion
 from storage.repo import checksum
-from tests.conftest import QUESTIONNAIRES
 from tests.storage.helpers import mini_source, variant
+from tests.support.bots import built_services
 
 NOW = datetime(2031, 5, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def services(database_url: str) -> AsyncIterator[Services]:
-    settings = load_settings(
-        _env_file=None,
-        database_url=database_url,
-        questionnaires_dir=QUESTIONNAIRES,
-        pseudonym_secret="catalog-test",
-    )
-    built = await build_services(settings)
-    try:
+    async with built_services(database_url) as built:
         yield built
-    finally:
-        await built.close()
 
 
 async def test_refreshing_without_changes_parses_nothing(

@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -26,9 +24,11 @@ from bot.core.services import Pseudonyms
 from flows.texts import COMMANDS
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage import migrate
-from tests.conftest import QUESTIONNAIRES, ROOT
-from tests.e2e.conftest import TOKEN, BotRunner
-from tests.e2e.test_resilience import PLAN, SECRET, Step, answer, open_afval, walk
+from tests.conftest import QUESTIONNAIRES
+from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner
+from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_afval, walk
+from tests.support.processes import ChildProcess, polling
+from tests.support.processes import environment as clean_environment
 
 SHIPPED = ["afvalinzameling", "groen-in-de-wijk", "schoolroutes"]
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
@@ -36,17 +36,16 @@ Result = subprocess.CompletedProcess[str]
 
 
 def environment(folder: Path, **variables: str) -> dict[str, str]:
-    """Nothing from the caller's environment but PATH; the project importable from ROOT."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(folder),
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'samenspraak.db'}",
-        "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
-    }
-    env.update(variables)
-    return env
+    """A clean environment (``tests.support.processes.environment``) with HOME, and a
+    database, in ``folder``, and the shipped questionnaires."""
+    return clean_environment(
+        home=folder,
+        **{
+            "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'samenspraak.db'}",
+            "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+            **variables,
+        },
+    )
 
 
 def command(*args: str) -> list[str]:
@@ -63,6 +62,17 @@ def samenspraak(folder: Path, *args: str, **variables: str) -> Result:
         timeout=60,
         check=False,
     )
+
+
+def assert_clean_log(log: str, resident_id: int, *said: str) -> None:
+    """A run's log: no traceback, each of ``said``, neither the bot token (nor its secret
+    part) nor the webhook secret, and not the Telegram id of the resident who talked to it:
+    logs name residents by pseudonym only."""
+    assert "Traceback" not in log
+    for text in said:
+        assert text in log
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log and WEBHOOK_SECRET not in log
+    assert str(resident_id) not in log
 
 
 def lines(text: str) -> list[str]:
@@ -281,18 +291,6 @@ def test_db_upgrade_and_current(ran: dict[str, list[Result]]) -> None:
 # --- export -----------------------------------------------------------------------------------
 
 IDS = [731904562, 731904563, 731904564, 731904565]  # distinctive: easy to find if leaked
-QUESTION_IDS = [
-    "wijk",
-    "inzameling",
-    "ophaaldagen",
-    "containers",
-    "grofvuil",
-    "grofvuil_tevreden",
-    "informatie",
-    "app_cijfer",
-    "melding",
-    "idee",
-]
 SHORT: list[Step] = [  # the shortest branch, the open question skipped
     ("type", "4117"),
     ("press", "Eigen containers"),
@@ -390,7 +388,7 @@ def test_export_csv(exported: Exported) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table[0] == ["response", "version", "started", "completed", "status", *QUESTION_IDS]
+    assert table[0] == ["response", "version", "started", "completed", "status", *ORDER]
     assert table[1][:5] == [
         "Reactie (pseudoniem)",
         "Versie",
@@ -431,21 +429,11 @@ def test_export_an_unknown_questionnaire(exported: Exported) -> None:
 
 async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     async with FakeBotApi(TOKEN) as fake:
-        log = tmp_path / "stderr.log"
-        with log.open("w") as stderr:
-            process = await asyncio.create_subprocess_exec(
-                *command("run"),
-                cwd=tmp_path,
-                env=environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url),
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
+        env = environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url)
+        run = ChildProcess("run", command("run"), env, tmp_path)
+        run.launch()
         try:
-            deadline = time.monotonic() + 30
-            while not any(c.method == "deleteWebhook" for c in fake.calls):
-                assert process.returncode is None, log.read_text()
-                assert time.monotonic() < deadline, "the bot did not start polling"
-                await asyncio.sleep(0.02)
+            await run.wait_until(polling(fake), within=30)
 
             for language in ("", "nl", "en"):
                 registered = fake.commands(language_code=language)
@@ -459,18 +447,11 @@ async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: P
             assert welcome.buttons == [["Ja, ik doe mee", "Nee, liever niet"]]
 
             stopping = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            status = await asyncio.wait_for(process.wait(), 10)
-            assert status == 0, log.read_text()
+            status = await run.terminate(within=10)
+            assert status == 0, run.log_text()
             assert time.monotonic() - stopping < 5
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            run.kill()
         await fake.settle()
         fake.assert_clean()
-    output = log.read_text()
-    assert "Traceback" not in output
-    assert "is running" in output and "stopping" in output
-    assert TOKEN not in output and TOKEN.split(":")[1] not in output
-    assert str(IDS[0]) not in output  # logs name residents by pseudonym only
+    assert_clean_log(run.log_text(), IDS[0], "is running", "stopping")

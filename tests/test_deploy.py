@@ -23,7 +23,7 @@ from bot.app.webhook import HEALTH_PATH
 from bot.core.config import Settings, load_settings
 from sandbox.fakeapi import FakeBotApi
 from tests.conftest import ROOT
-from tests.e2e.conftest import TOKEN, WebhookRunner
+from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
 
 SETTINGS = {name.upper() for name in Settings.model_fields}
 
@@ -116,12 +116,9 @@ async def test_the_image_health_check_asks_healthz(tmp_path: Path, database_url:
         return await asyncio.wait_for(process.wait(), 30)
 
     async with FakeBotApi(TOKEN) as fake:
-        runner = WebhookRunner(fake, database_url)
-        await runner.start()
-        try:
+        async with running_bot(fake, database_url, webhook=True) as runner:
+            assert isinstance(runner, WebhookRunner)
             assert await check(runner.port) == 0
-        finally:
-            await runner.stop()
         assert await check(runner.port) == 1  # nothing listens any more
 
 

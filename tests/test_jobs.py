@@ -16,11 +16,10 @@ from telegram.ext import ApplicationBuilder
 from bot.core import jobs
 from bot.core.config import load_settings
 from bot.core.jobs import LeasedJob, lease_duration, worker_name
-from bot.core.services import Services, build_services
+from bot.core.services import Services
 from storage import leases, updates
-from tests.conftest import QUESTIONNAIRES
+from tests.support.bots import TOKEN, built_services
 
-TOKEN = "123456:TEST-TOKEN-samenspraak"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -42,19 +41,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def services(database_url: str, clock: Clock) -> AsyncIterator[Services]:
-    settings = load_settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        database_url=database_url,
-        questionnaires_dir=QUESTIONNAIRES,
-        pseudonym_secret="test-pseudonym-secret",
-    )
-    built = await build_services(settings, seed=False)
-    built.clock = clock
-    try:
+    async with built_services(database_url, clock=clock, seed=False) as built:
         yield built
-    finally:
-        await built.close()
 
 
 class Counting:

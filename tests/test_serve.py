@@ -7,7 +7,6 @@ one line and status 1; SIGTERM lets an update in progress finish, then it exits 
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
 import subprocess
 import time
@@ -18,8 +17,18 @@ import aiohttp
 import pytest
 
 from sandbox.fakeapi import FakeBotApi
-from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, free_port
-from tests.test_cli import Result, assert_one_line_error, command, environment, samenspraak
+from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET
+from tests.support.bots import bot_environment
+from tests.support.ports import reserve_port
+from tests.support.processes import ChildProcess, registered
+from tests.test_cli import (
+    Result,
+    assert_clean_log,
+    assert_one_line_error,
+    command,
+    environment,
+    samenspraak,
+)
 
 WEBHOOK = {"WEBHOOK_URL": "https://bot.gemeente.example/telegram", "WEBHOOK_SECRET": "s3cr3t"}
 CONFIG_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -82,15 +91,14 @@ def _serve_environment(
 ) -> dict[str, str]:
     return environment(
         folder,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=fake.url,
-        DATABASE_URL=database_url,
-        PSEUDONYM_SECRET="test-pseudonym-secret",
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        WEBHOOK_SECRET=WEBHOOK_SECRET,
-        HTTP_HOST="127.0.0.1",
-        HTTP_PORT=str(port),
-        RATE_LIMIT_PER_SECOND="0",
+        **bot_environment(
+            database_url,
+            fake.url,
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            webhook_secret=WEBHOOK_SECRET,
+            http_host="127.0.0.1",
+            http_port=port,
+        ),
     )
 
 
@@ -121,26 +129,16 @@ async def test_a_port_in_use_stops_serve_with_one_line(tmp_path: Path) -> None:
 async def test_sigterm_finishes_the_update_in_progress_then_exits_0(
     tmp_path: Path, database_url: str
 ) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    port = reserve_port()  # held while serve may listen on it
     async with FakeBotApi(TOKEN) as fake:
-        log = tmp_path / "stderr.log"
-        with log.open("w") as stderr:
-            process = await asyncio.create_subprocess_exec(
-                *command("serve"),
-                cwd=tmp_path,
-                env=_serve_environment(tmp_path, fake, database_url, port),
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
+        env = _serve_environment(tmp_path, fake, database_url, port.port)
+        serve = ChildProcess("serve", command("serve"), env, tmp_path)
+        serve.launch()
         try:
+            await serve.wait_until(registered(fake), within=60)
             deadline = time.monotonic() + 60
-            while not any(c.method == "setWebhook" for c in fake.calls):
-                assert process.returncode is None, log.read_text()
-                assert time.monotonic() < deadline, "serve did not register its webhook"
-                await asyncio.sleep(0.02)
             async with aiohttp.ClientSession() as session:
-                async with session.get(f"{base}/healthz") as response:
+                async with session.get(f"{port.url}/healthz") as response:
                     assert response.status == 200
 
                 # The welcome is refused once with "retry after 1 s": when SIGTERM comes the
@@ -151,21 +149,16 @@ async def test_sigterm_finishes_the_update_in_progress_then_exits_0(
                 while not any(c.method == "sendMessage" and not c.ok for c in fake.calls):
                     assert time.monotonic() < deadline, "the bot never tried to answer"
                     await asyncio.sleep(0.01)
-                process.send_signal(signal.SIGTERM)
-                status = await asyncio.wait_for(process.wait(), 30)
-                assert status == 0, log.read_text()
+                status = await serve.terminate(within=30)
+                assert status == 0, serve.log_text()
                 assert "Doe je mee?" in resident.messages[-1].text  # sent after SIGTERM
 
                 with pytest.raises(aiohttp.ClientConnectionError):  # no longer listening
-                    await session.get(f"{base}/healthz")
+                    await session.get(f"{port.url}/healthz")
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            serve.kill()
+            port.release()
         await fake.settle()
         fake.assert_clean()
-    output = log.read_text()
-    assert "Traceback" not in output
-    assert "serving its webhook" in output and "finishing updates in progress" in output
-    assert TOKEN.split(":")[1] not in output and WEBHOOK_SECRET not in output
-    assert str(resident.id) not in output  # logs name residents by pseudonym only
+    log = serve.log_text()
+    assert_clean_log(log, resident.id, "serving its webhook", "finishing updates in progress")

@@ -9,27 +9,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
-import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from bot.app.application import run_polling, run_webhook
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services, build_services
+from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from tests.conftest import QUESTIONNAIRES
+from tests.support.bots import TOKEN, WEBHOOK_SECRET, bot_settings
+from tests.support.ports import reserve_port
 
-TOKEN = "123456:TEST-TOKEN-samenspraak"
-WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+__all__ = [
+    "TOKEN",
+    "WEBHOOK_SECRET",
+    "BotRunner",
+    "WebhookRunner",
+    "behind_a_front",
+    "running_bot",
+]
 
 
 class BotRunner:
-    """Starts, stops, restarts and kills the bot inside the test's event loop."""
+    """Starts, stops, restarts and kills the bot inside the test's event loop, as
+    ``samenspraak run`` runs it (long polling)."""
+
+    #: The Bot API call that shows the bot is online: python-telegram-bot deletes any
+    #: webhook right before it starts long polling.
+    ONLINE = "deleteWebhook"
 
     def __init__(self, fake: FakeBotApi, database_url: str, **overrides: Any) -> None:
         self.fake = fake
@@ -41,38 +53,34 @@ class BotRunner:
         self.clock: Callable[[], datetime] | None = None
 
     def settings(self) -> Settings:
-        values: dict[str, Any] = {
-            "_env_file": None,
-            "telegram_bot_token": TOKEN,
-            "telegram_api_url": self.fake.url,
-            "database_url": self.database_url,
-            "questionnaires_dir": QUESTIONNAIRES,
-            "pseudonym_secret": "test-pseudonym-secret",
-            "rate_limit_per_second": 0,
-            "municipality_name": "Rivierstad",
-        }
-        values.update(self.overrides)
-        return load_settings(**values)
+        return bot_settings(self.database_url, self.fake.url, **self.overrides)
 
     async def start(self) -> Services:
+        """Start, and wait until the bot is online (a failed start is cleaned up)."""
         services = await build_services(self.settings())
         if self.clock is not None:
             services.clock = self.clock
         self.services = services
         self._stop = asyncio.Event()
-        polls_before = self._polls()
-        self._task = asyncio.create_task(run_polling(services, self._stop))
-        for _ in range(500):
-            if self._polls() > polls_before:
-                return services
-            if self._task.done():
-                self._task.result()  # raises what went wrong
-            await asyncio.sleep(0.01)
-        raise TimeoutError("the bot did not start polling")
+        online = self._online()
+        self._task = asyncio.create_task(self._run(services, self._stop))
+        try:
+            for _ in range(500):
+                if self._online() > online:
+                    return services
+                if self._task.done():
+                    self._task.result()  # raises what went wrong
+                await asyncio.sleep(0.01)
+            raise TimeoutError(f"the bot did not come online ({self.ONLINE} was never called)")
+        except BaseException:
+            await self.kill()
+            raise
 
-    def _polls(self) -> int:
-        # python-telegram-bot deletes any webhook right before it starts long polling.
-        return sum(1 for call in self.fake.calls if call.method.lower() == "deletewebhook")
+    def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return run_polling(services, stop)
+
+    def _online(self) -> int:
+        return sum(1 for call in self.fake.calls if call.method == self.ONLINE)
 
     async def stop(self) -> None:
         """A clean shutdown, as on SIGTERM."""
@@ -100,35 +108,26 @@ class BotRunner:
         return await self.start()
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now.
-
-    Taken below Linux's range for outgoing connections (32768-60999): a port the kernel
-    hands out for ``bind(0)`` may meanwhile become the local end of some connection.
-    """
-    for _ in range(100):
-        port = random.randrange(20_000, 32_000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise OSError("no free port found")
-
-
 class WebhookRunner(BotRunner):
-    """The bot as ``samenspraak serve`` runs it: its own web server on a free port of
-    127.0.0.1, with the fake Bot API posting updates to it. ``url`` (default: this server's
-    ``/telegram``) is the WEBHOOK_URL registered with the fake, e.g. a load balancer's."""
+    """The bot as ``samenspraak serve`` runs it: its own web server on 127.0.0.1, with the
+    fake Bot API posting updates to it. ``url`` (default: this server's ``/telegram``) is the
+    WEBHOOK_URL registered with the fake, e.g. a load balancer's.
+
+    Its port is reserved for it from the start (``tests.support.ports``) for as long as the
+    runner exists: it may stop and start again on the same port, and no other test or
+    process is given that port meanwhile.
+    """
+
+    ONLINE = "setWebhook"
 
     def __init__(
         self, fake: FakeBotApi, database_url: str, *, url: str | None = None, **overrides: Any
     ) -> None:
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.reservation = reserve_port()
+        self.port = self.reservation.port
+        self.base_url = self.reservation.url
         values: dict[str, Any] = {
-            "webhook_url": url or f"{self.base_url}/telegram",
+            "webhook_url": url or self.webhook_url,
             "webhook_secret": WEBHOOK_SECRET,
             "http_host": "127.0.0.1",
             "http_port": self.port,
@@ -141,28 +140,62 @@ class WebhookRunner(BotRunner):
         """Where this worker itself takes updates (not through a load balancer)."""
         return f"{self.base_url}/telegram"
 
-    async def start(self) -> Services:
-        services = await build_services(self.settings())
-        if self.clock is not None:
-            services.clock = self.clock
-        self.services = services
-        self._stop = asyncio.Event()
-        registered_before = self._registrations()
-        self._task = asyncio.create_task(run_webhook(services, self._stop))
-        try:
-            for _ in range(500):
-                if self._registrations() > registered_before:
-                    return services
-                if self._task.done():
-                    self._task.result()  # raises what went wrong
-                await asyncio.sleep(0.01)
-            raise TimeoutError("the bot did not register its webhook")
-        except BaseException:
-            await self.kill()
-            raise
+    def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return run_webhook(services, stop)
 
-    def _registrations(self) -> int:
-        return sum(1 for call in self.fake.calls if call.method.lower() == "setwebhook")
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeBotApi,
+    database_url: str,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    webhook: bool = False,
+    settle: float | None = None,
+    **settings: Any,
+) -> AsyncIterator[BotRunner]:
+    """The bot with the tests' settings plus ``settings`` (and ``clock``, if given), in
+    webhook mode if ``webhook``; stopped cleanly at the end. Then, once the fake Bot API has
+    settled (``settle``: seconds at most, if not the fake's default), it must have seen no
+    call Telegram would reject and no button left spinning.
+
+    ``async with running_bot(fake, database_url, flood_max_updates=10) as bot: ...``
+    """
+    runner = (WebhookRunner if webhook else BotRunner)(fake, database_url, **settings)
+    runner.clock = clock
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+    await (fake.settle() if settle is None else fake.settle(settle))
+    fake.assert_clean()
+
+
+Front = TypeVar("Front", bound=RoundRobin)
+
+
+@contextlib.asynccontextmanager
+async def behind_a_front(
+    front: Callable[..., Front], fake: FakeBotApi, database_url: str, workers: int = 2
+) -> AsyncIterator[tuple[Front, list[WebhookRunner]]]:
+    """``workers`` webhook workers on ``database_url`` and, registered as their WEBHOOK_URL,
+    the front ``front(their base URLs, port=...)`` that passes the updates on to them
+    (``sandbox.balancer.RoundRobin``, or one of ``tests.e2e.fronts``); all started, and
+    stopped afterwards. What the fake Bot API saw is for the test to check."""
+    with reserve_port() as port:  # held until the front listens on it
+        url = f"{port.url}/telegram"
+        runners = [WebhookRunner(fake, database_url, url=url) for _ in range(workers)]
+        started = front([runner.base_url for runner in runners], port=port.port)
+        await started.start()
+    try:
+        for runner in runners:
+            await runner.start()
+        yield started, runners
+    finally:
+        for runner in runners:
+            await runner.stop()
+        await started.stop()
 
 
 @pytest.fixture
@@ -177,27 +210,16 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(fake, database_url)
-    await runner.start()
-    try:
+    async with running_bot(fake, database_url) as runner:
         yield runner
-    finally:
-        await runner.stop()
-    await fake.settle()
-    fake.assert_clean()
 
 
 @pytest.fixture
 async def webhook(fake: FakeBotApi, database_url: str) -> AsyncIterator[WebhookRunner]:
     """The bot in webhook mode (``samenspraak serve``), like ``bot`` for polling."""
-    runner = WebhookRunner(fake, database_url)
-    await runner.start()
-    try:
+    async with running_bot(fake, database_url, webhook=True) as runner:
+        assert isinstance(runner, WebhookRunner)
         yield runner
-    finally:
-        await runner.stop()
-    await fake.settle()
-    fake.assert_clean()
 
 
 async def join(user: FakeUser, *, then: str | None = None) -> None:

@@ -1,9 +1,16 @@
-"""A web front between the fake Bot API and a worker that makes Telegram deliver again.
+"""Web fronts between the fake Bot API and webhook workers, for tests that need to see or
+spoil what passes: both are ``sandbox.balancer.RoundRobin`` (its server, its session, its
+:attr:`~sandbox.balancer.RoundRobin.passed` count per worker) with their own way of passing
+a webhook POST on.
 
-:class:`LosingFront` passes every webhook POST on to its worker unchanged, then answers the
-fake Bot API "502 Bad Gateway" the first time it sees an update: as if the worker's "200 OK"
-was lost on the way back (a proxy timing out, a dropped connection). Telegram then delivers
-the same update again, and the worker must recognise it.
+:class:`LosingFront` passes every update on to its one worker unchanged, then answers the
+fake Bot API "502 Bad Gateway" the first time it sees an update: as if the worker's
+"200 OK" was lost on the way back (a proxy timing out, a dropped connection). Telegram then
+delivers the same update again, and the worker must recognise it.
+
+:class:`SpreadingFront` passes each update to the next worker in turn, and notes which
+workers each update reached and which are still open, so a test knows which updates may
+have gone down with a worker it killed.
 """
 
 from __future__ import annotations
@@ -14,56 +21,9 @@ from collections import Counter
 import aiohttp
 from aiohttp import web
 
+from sandbox.balancer import RoundRobin
+
 _PASSED_HEADERS = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
-
-
-class LosingFront:
-    """``front = LosingFront(); await front.start(); front.target = worker_url``"""
-
-    def __init__(self) -> None:
-        self.target: str | None = None
-        #: How often each update id reached the worker.
-        self.passed: Counter[int] = Counter()
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self.port = 0
-
-    @property
-    def url(self) -> str:
-        """The WEBHOOK_URL to register: this front's ``/telegram``."""
-        return f"http://127.0.0.1:{self.port}/telegram"
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/telegram", self._forward)
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        assert self._session is not None and self.target is not None
-        body = await request.read()
-        update_id = int(json.loads(body)["update_id"])
-        headers = {k: request.headers[k] for k in _PASSED_HEADERS if k in request.headers}
-        async with self._session.post(self.target, data=body, headers=headers) as response:
-            await response.read()
-            status = response.status
-        self.passed[update_id] += 1
-        if self.passed[update_id] == 1 and status == 200:
-            return web.Response(status=502, text="bad gateway\n")  # the "200" got lost
-        return web.Response(status=status)
-
 
 UpdateKey = tuple[str, int, int | str]
 
@@ -83,60 +43,66 @@ def update_key(update: dict[str, object]) -> UpdateKey | None:
     return None
 
 
-class SpreadingFront:
-    """A round-robin load balancer in front of several workers, as a reverse proxy would be:
-    each POST goes to the next worker in turn; a worker that refuses the connection (it is
-    down) is passed over and the request goes to the next one.
-
-    It notes which workers each update reached (:attr:`reached`) and which requests are
-    still open (:attr:`open`), so a test knows which updates may have gone down with a
-    worker it killed.
-    """
-
-    def __init__(self, backends: list[str]) -> None:
-        self.backends = backends
-        self.reached: dict[UpdateKey, set[str]] = {}
-        self.open: Counter[UpdateKey] = Counter()
-        #: Requests each worker answered.
-        self.passed: Counter[str] = Counter()
-        self._next = 0
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self.port = 0
+class _Front(RoundRobin):
+    """A RoundRobin that passes a webhook POST on with :meth:`_pass`; started on a free
+    port (``port``: on this one) until :meth:`stop`."""
 
     @property
-    def url(self) -> str:
+    def webhook_url(self) -> str:
         """The WEBHOOK_URL to register: this front's ``/telegram``."""
-        return f"http://127.0.0.1:{self.port}/telegram"
+        return f"{self.url}/telegram"
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/telegram", self._forward)
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0),
-            timeout=aiohttp.ClientTimeout(total=30),
-        )
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+    async def _pass(self, backend: str, request: web.Request, body: bytes) -> int:
+        """POST ``body`` to ``backend``'s ``/telegram``; its status."""
+        assert self._session is not None, "the front is not started"
+        headers = {k: request.headers[k] for k in _PASSED_HEADERS if k in request.headers}
+        async with self._session.post(f"{backend}/telegram", data=body, headers=headers) as got:
+            await got.read()
+        self.passed[backend] += 1
+        return got.status
 
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+
+class LosingFront(_Front):
+    """``front = LosingFront([worker.base_url]); await front.start()``: register
+    ``front.webhook_url`` (one worker)."""
+
+    def __init__(self, backends: list[str], *, port: int = 0) -> None:
+        if len(backends) != 1:
+            raise ValueError("a LosingFront passes updates on to one worker")
+        super().__init__(backends, port=port)
+        #: How often each update id reached the worker.
+        self.deliveries: Counter[int] = Counter()
 
     async def _forward(self, request: web.Request) -> web.Response:
-        assert self._session is not None
+        body = await request.read()
+        update_id = int(json.loads(body)["update_id"])
+        status = await self._pass(self.backends[0], request, body)
+        self.deliveries[update_id] += 1
+        if self.deliveries[update_id] == 1 and status == 200:
+            return web.Response(status=502, text="bad gateway\n")  # the "200" got lost
+        return web.Response(status=status)
+
+
+class SpreadingFront(_Front):
+    """A round-robin load balancer in front of several workers, as a reverse proxy would be:
+    each POST goes to the next worker in turn; a worker that refuses the connection (it is
+    down) is passed over, every time, and the request goes to the next one.
+
+    It notes which workers each update reached (:attr:`reached`) and which requests are
+    still open (:attr:`open`).
+    """
+
+    def __init__(self, backends: list[str], *, port: int = 0) -> None:
+        super().__init__(backends, port=port)
+        self.reached: dict[UpdateKey, set[str]] = {}
+        self.open: Counter[UpdateKey] = Counter()
+        self._turn = 0
+
+    async def _forward(self, request: web.Request) -> web.Response:
         body = await request.read()
         key = update_key(json.loads(body))
-        headers = {k: request.headers[k] for k in _PASSED_HEADERS if k in request.headers}
-        first = self._next
-        self._next = (self._next + 1) % len(self.backends)
+        first = self._turn
+        self._turn = (self._turn + 1) % len(self.backends)
         if key is not None:
             self.open[key] += 1
         try:
@@ -145,14 +111,9 @@ class SpreadingFront:
                 if key is not None:
                     self.reached.setdefault(key, set()).add(backend)
                 try:
-                    async with self._session.post(
-                        f"{backend}/telegram", data=body, headers=headers
-                    ) as response:
-                        await response.read()
-                        status = response.status
+                    status = await self._pass(backend, request, body)
                 except (aiohttp.ClientConnectionError, OSError):
                     continue  # down (or died while handling it): the next one
-                self.passed[backend] += 1
                 return web.Response(status=status)
             return web.Response(status=502, text="no worker answers\n")
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage import repo
 from storage.db import create_engine, session_factory
-from tests.e2e.conftest import BotRunner
+from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_resilience import (
     AFVAL,
     Step,
@@ -273,18 +273,8 @@ async def test_one_residents_updates_run_one_by_one_in_order_others_in_parallel(
     assert most_at_once(events) == 3  # the three residents did run side by side
 
 
-@pytest.fixture
-async def narrow_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
-    """A bot that handles at most two updates at the same time."""
-    runner = BotRunner(fake, database_url, max_concurrent_updates=2)
-    yield runner
-    await runner.stop()
-    await fake.settle()
-    fake.assert_clean()
-
-
 async def test_a_resident_sending_many_updates_delays_only_themselves(
-    fake: FakeBotApi, narrow_bot: BotRunner, monkeypatch: pytest.MonkeyPatch
+    fake: FakeBotApi, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Updates waiting for their resident's turn must not take the slots of others."""
     flooder, other = fake.user(), fake.user()
@@ -293,20 +283,21 @@ async def test_a_resident_sending_many_updates_delays_only_themselves(
         await asyncio.sleep(0.2 if user == flooder.id else 0)
 
     events = record_text_handler(monkeypatch, hold)
-    await narrow_bot.start()
-    for n in range(6):
-        await flooder.send(f"spam {n}")
-    await fake.settle(timeout=2, quiet=0.02)  # the flood is fetched first
-    await other.send("hallo")
-    reply = await other.next_message(timeout=5)
-    assert reply.text.startswith("Eerst even dit")
-    await flooder.next_messages(6, timeout=5)
-    await until(lambda: len(events) == 14)
+    # A bot that handles at most two updates at the same time.
+    async with running_bot(fake, database_url, max_concurrent_updates=2):
+        for n in range(6):
+            await flooder.send(f"spam {n}")
+        await fake.settle(timeout=2, quiet=0.02)  # the flood is fetched first
+        await other.send("hallo")
+        reply = await other.next_message(timeout=5)
+        assert reply.text.startswith("Eerst even dit")
+        await flooder.next_messages(6, timeout=5)
+        await until(lambda: len(events) == 14)
 
-    flooding = [e[3] for e in events if e[0] == flooder.id and e[1] == "in"]
-    other_in = next(e[3] for e in events if e[0] == other.id and e[1] == "in")
-    # Served right away, not after the flood: with the flooder's waiting updates holding
-    # both slots, "hallo" would only start after the flooder's fourth update ended.
-    assert other_in < flooding[2]
-    assert most_at_once(events) <= 2  # the limit still holds
-    assert most_at_once(events, flooder.id) == 1
+        flooding = [e[3] for e in events if e[0] == flooder.id and e[1] == "in"]
+        other_in = next(e[3] for e in events if e[0] == other.id and e[1] == "in")
+        # Served right away, not after the flood: with the flooder's waiting updates holding
+        # both slots, "hallo" would only start after the flooder's fourth update ended.
+        assert other_in < flooding[2]
+        assert most_at_once(events) <= 2  # the limit still holds
+        assert most_at_once(events, flooder.id) == 1

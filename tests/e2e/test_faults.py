@@ -24,7 +24,7 @@ import bot.app.request as bot_request  # by this name: the ``bot`` fixture shado
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage.db import is_sqlite
-from tests.e2e.conftest import BotRunner
+from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_resilience import (
     PLAN,
     answer,
@@ -50,14 +50,8 @@ async def quick(
     """The bot with a short read timeout and short pauses between tries."""
     monkeypatch.setattr(bot_request, "READ_TIMEOUT", READ_TIMEOUT)
     monkeypatch.setattr(bot_request, "RETRY_DELAYS", (0.05, 0.2))
-    runner = BotRunner(fake, database_url)
-    await runner.start()
-    try:
+    async with running_bot(fake, database_url, settle=TOO_SLOW + 5) as runner:
         yield runner
-    finally:
-        await runner.stop()
-    await fake.settle(TOO_SLOW + 5)
-    fake.assert_clean()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -18,13 +17,11 @@ from sqlalchemy import func, select, text
 from telegram import Chat, Message, Update, User
 
 from bot.app.processor import DuplicateUpdate, PerResidentUpdateProcessor
-from bot.core.config import load_settings
-from bot.core.services import Services, build_services
+from bot.core.services import Services
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
 from storage.models import AuditEntry, ProcessedUpdate
-from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import TOKEN, BotRunner, WebhookRunner
+from tests.e2e.conftest import BotRunner, behind_a_front
 from tests.e2e.fronts import LosingFront
 from tests.e2e.test_resilience import (
     ANSWERS,
@@ -38,6 +35,7 @@ from tests.e2e.test_resilience import (
     stored,
     walk,
 )
+from tests.support.bots import built_services
 
 ANN = 5_000_001
 #: Bot messages of one complete afvalinzameling response along PLAN: welcome, thanks, list,
@@ -94,19 +92,9 @@ class Worker:
 
 
 @pytest.fixture
-async def services(database_url: str, tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        database_url=database_url,
-        questionnaires_dir=QUESTIONNAIRES,
-        pseudonym_secret="test-pseudonym-secret",
-    )
-    built = await build_services(settings)
-    try:
+async def services(database_url: str) -> AsyncIterator[Services]:
+    async with built_services(database_url) as built:
         yield built
-    finally:
-        await built.close()
 
 
 # --- the update processor -------------------------------------------------------------------
@@ -252,13 +240,8 @@ async def test_webhook_redelivery_records_each_answer_once_and_replies_once(
     fake: FakeBotApi, database_url: str
 ) -> None:
     """Every update's "200 OK" is lost once, so Telegram delivers every update twice."""
-    front = LosingFront()
-    await front.start()
-    worker = WebhookRunner(fake, database_url, url=front.url)
-    front.target = worker.webhook_url
     dropped = duplicates_dropped()
-    await worker.start()
-    try:
+    async with behind_a_front(LosingFront, fake, database_url, workers=1) as (front, _):
         resident = fake.user()
         question = await open_afval(resident)
         summary = await walk(resident, question, PLAN)
@@ -266,12 +249,9 @@ async def test_webhook_redelivery_records_each_answer_once_and_replies_once(
         await resident.next_message()  # "Wil je nog een vragenlijst invullen?"
         await fake.settle()
         await assert_complete(database_url, resident)
-    finally:
-        await worker.stop()
-        await front.stop()
-    updates = sorted(front.passed)
+    updates = sorted(front.deliveries)
     assert len(updates) >= 3 + len(PLAN)  # /start, consent, the list, then every answer
-    assert all(front.passed[n] == 2 for n in updates), "every update came twice"
+    assert all(front.deliveries[n] == 2 for n in updates), "every update came twice"
     assert duplicates_dropped() == dropped + len(updates)
     sent = resident.messages
     assert len(sent) == MESSAGES_PER_RESPONSE

@@ -27,9 +27,10 @@ from storage.db import create_engine, session_factory
 from storage.repo import ChangedVersionError, SessionInfo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
+from tests.support import bots
 
 AFVAL = "afvalinzameling"
-SECRET = b"test-pseudonym-secret"  # what BotRunner configures
+SECRET = bots.SECRET.encode()  # what BotRunner configures
 
 # One step: ("press", label), ("type", text) or ("multi", (label, ...)) = toggle, then Klaar.
 Step = tuple[str, Any]
@@ -59,7 +60,7 @@ ANSWERS: dict[str, Any] = {
     "melding": "snel",
     "idee": "Vaker legen in de zomer",
 }
-ORDER = list(ANSWERS)
+ORDER = list(ANSWERS)  # the questions in the questionnaire's order (an export's columns)
 # "Vraag n van m" shown with each question along PLAN: the total grows with the branch.
 PROGRESS = [(1, 7), (2, 7), (3, 8), (4, 8), (5, 8), (6, 9), (7, 9), (8, 10), (9, 10), (10, 10)]
 SUMMARY = [

@@ -30,7 +30,7 @@ from sandbox.balancer import RoundRobin
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from storage.db import is_sqlite
 from tests.conftest import PG_ENV
-from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner, free_port, join
+from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner, behind_a_front, join, running_bot
 from tests.e2e.test_transcripts import HERE, parse, play
 
 WELCOME = "Doe je mee?"
@@ -146,23 +146,12 @@ async def test_a_resident_completes_a_questionnaire_over_the_webhook(
 )
 async def test_several_workers_behind_a_load_balancer(fake: FakeBotApi, database_url: str) -> None:
     """Two workers on one database, updates spread round-robin: both take part."""
-    front_port = free_port()
-    url = f"http://127.0.0.1:{front_port}/telegram"
-    workers = [WebhookRunner(fake, database_url, url=url) for _ in range(2)]
-    front = RoundRobin([worker.base_url for worker in workers], port=front_port)
-    await front.start()
-    try:
-        for worker in workers:
-            await worker.start()
+    async with behind_a_front(RoundRobin, fake, database_url) as (front, workers):
         residents = [fake.user(first_name=f"Inwoner{i}") for i in range(4)]
         await asyncio.gather(*(join(resident) for resident in residents))
         for resident in residents:
             pick = await resident.next_message()
             assert "Kies een vragenlijst" in pick.text
-    finally:
-        for worker in workers:
-            await worker.stop()
-        await front.stop()
     # Four residents, two updates each (/start and the consent button), taken in turns.
     assert [front.passed[worker.base_url] for worker in workers] == [4, 4]
     await fake.settle()
@@ -272,9 +261,7 @@ async def test_when_too_many_updates_wait_telegram_is_asked_to_come_back(
 ) -> None:
     """One update at a time and at most four waiting: the fifth and sixth get 503 (Telegram
     sends them again later), and once the queue is short they are taken."""
-    runner = WebhookRunner(fake, database_url, max_concurrent_updates=1)
-    await runner.start()
-    try:
+    async with running_bot(fake, database_url, webhook=True, max_concurrent_updates=1) as runner:
         assert runner.services is not None
         # The first welcome is refused once with "retry after 1 s": the first update holds
         # the only slot for a second while the others arrive.
@@ -301,10 +288,6 @@ async def test_when_too_many_updates_wait_telegram_is_asked_to_come_back(
                     await asyncio.sleep(0.1)
         for resident in residents:
             assert WELCOME in (await resident.next_message()).text
-    finally:
-        await runner.stop()
-    await fake.settle()
-    fake.assert_clean()
 
 
 # --- health -----------------------------------------------------------------------------------

@@ -34,16 +34,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.processor import PerResidentUpdateProcessor
-from bot.core.config import load_settings
-from bot.core.services import Services, build_services
 from sandbox.fakeapi import FakeBotApi, FakeUser
 from sandbox.models import BotMessage
 from storage import admin, leases, outbox, repo
 from storage.db import create_engine, session_factory
 from storage.models import Answer, Session
 from storage.models import Resident as ResidentRow
-from tests.conftest import QUESTIONNAIRES, _reset_postgres
-from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, WebhookRunner, free_port
+from tests.conftest import _reset_postgres
+from tests.e2e.conftest import WEBHOOK_SECRET, behind_a_front
 from tests.e2e.fronts import SpreadingFront, UpdateKey
 from tests.e2e.test_concurrency import CHANNELS, PROBLEMS, plan
 from tests.e2e.test_idempotency import message
@@ -58,7 +56,9 @@ from tests.e2e.test_resilience import (
     progress,
     pseudonym,
 )
-from tests.e2e.workers import WorkerProcess, base_environment
+from tests.support.bots import bot_environment, built_services
+from tests.support.ports import reserve_port
+from tests.support.processes import ServeWorker, environment, healthy
 
 pytestmark = pytest.mark.postgres
 
@@ -74,18 +74,6 @@ def postgres_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-async def worker_services(url: str, name: str) -> Services:
-    settings = load_settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        database_url=url,
-        questionnaires_dir=QUESTIONNAIRES,
-        pseudonym_secret="test-pseudonym-secret",
-        worker_name=name,
-    )
-    return await build_services(settings)
-
-
 # --- turns across workers ---------------------------------------------------------------------
 
 
@@ -99,33 +87,33 @@ def most_at_once(events: list[tuple[int, str]], user: int | None = None) -> int:
 
 
 async def test_one_residents_updates_take_turns_across_workers(postgres_url: str) -> None:
-    first = await worker_services(postgres_url, "worker-1")
-    second = await worker_services(postgres_url, "worker-2")
-    workers = [PerResidentUpdateProcessor(8, first), PerResidentUpdateProcessor(8, second)]
-    events: list[tuple[int, str]] = []
+    async with (
+        built_services(postgres_url, worker_name="worker-1") as first,
+        built_services(postgres_url, worker_name="worker-2") as second,
+    ):
+        workers = [PerResidentUpdateProcessor(8, first), PerResidentUpdateProcessor(8, second)]
+        events: list[tuple[int, str]] = []
 
-    async def handle(user: int) -> None:
-        events.append((user, "in"))
-        await asyncio.sleep(0.05)
-        events.append((user, "out"))
+        async def handle(user: int) -> None:
+            events.append((user, "in"))
+            await asyncio.sleep(0.05)
+            events.append((user, "out"))
 
-    ann, bob = 7_000_001, 7_000_002
-    try:
-        for worker in workers:
-            await worker.initialize()
-        # Each resident's updates alternate between the two workers, all at once.
-        await asyncio.gather(
-            *(
-                workers[n % 2].process_update(message(1000 + 2 * n + k, user), handle(user))
-                for n in range(6)
-                for k, user in enumerate((ann, bob))
+        ann, bob = 7_000_001, 7_000_002
+        try:
+            for worker in workers:
+                await worker.initialize()
+            # Each resident's updates alternate between the two workers, all at once.
+            await asyncio.gather(
+                *(
+                    workers[n % 2].process_update(message(1000 + 2 * n + k, user), handle(user))
+                    for n in range(6)
+                    for k, user in enumerate((ann, bob))
+                )
             )
-        )
-    finally:
-        for worker in workers:
-            await worker.shutdown()
-        await first.close()
-        await second.close()
+        finally:
+            for worker in workers:
+                await worker.shutdown()
     assert len(events) == 24
     assert most_at_once(events, ann) == 1, "never two of one resident's updates at once"
     assert most_at_once(events, bob) == 1
@@ -137,13 +125,7 @@ async def test_updates_spread_over_two_workers_keep_every_question_in_place(
 ) -> None:
     """Each update goes to the other worker. A typed answer updates the question message
     it answers (to show the answer), never an older one the other worker sent."""
-    front = SpreadingFront([])
-    await front.start()
-    workers = [WebhookRunner(fake, postgres_url, url=front.url) for _ in range(2)]
-    front.backends = [worker.base_url for worker in workers]
-    try:
-        for worker in workers:
-            await worker.start()
+    async with behind_a_front(SpreadingFront, fake, postgres_url) as (front, workers):
         resident = fake.user()
         question = await open_afval(resident)
         for step in PLAN:
@@ -158,10 +140,6 @@ async def test_updates_spread_over_two_workers_keep_every_question_in_place(
         assert_summary(question)
         await resident.next_message()
         await fake.settle()
-    finally:
-        for worker in workers:
-            await worker.stop()
-        await front.stop()
     assert all(front.passed[worker.base_url] > 5 for worker in workers)
     asked = [(m, asked_number(m)) for m in resident.messages]
     assert [n for _, n in asked if n is not None] == [n for n, _ in PROGRESS]
@@ -365,13 +343,15 @@ async def until(condition: Callable[[], Awaitable[bool]], within: float, what: s
 
 @pytest.fixture
 async def front() -> AsyncIterator[SpreadingFront]:
-    ports = [free_port() for _ in range(WORKERS)]
-    balancer = SpreadingFront([f"http://127.0.0.1:{port}" for port in ports])
-    await balancer.start()
-    try:
-        yield balancer
-    finally:
-        await balancer.stop()
+    """A front to WORKERS workers, whose ports are reserved for them meanwhile."""
+    with contextlib.ExitStack() as ports:
+        reserved = [ports.enter_context(reserve_port()) for _ in range(WORKERS)]
+        balancer = SpreadingFront([port.url for port in reserved])
+        await balancer.start()
+        try:
+            yield balancer
+        finally:
+            await balancer.stop()
 
 
 @pytest.mark.slow
@@ -381,24 +361,21 @@ async def test_three_workers_one_killed_halfway(
 ) -> None:
     group = fake.group(title="Team participatie")
     slot = (datetime.now(ZONE) - timedelta(minutes=1)).strftime("%H:%M")
-    env = base_environment(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=fake.url,
-        DATABASE_URL=postgres_url,
-        QUESTIONNAIRES_DIR=str(QUESTIONNAIRES),
-        PSEUDONYM_SECRET="test-pseudonym-secret",
-        MUNICIPALITY_NAME="Rivierstad",
-        RATE_LIMIT_PER_SECOND="0",
-        LOG_LEVEL=os.environ.get("WORKERS_LOG_LEVEL", "WARNING"),
-        WEBHOOK_URL=front.url,
-        WEBHOOK_SECRET=WEBHOOK_SECRET,
-        DIGEST_CHAT_ID=str(group.id),
-        DIGEST_SCHEDULE=f"daily {slot}",  # its slot has just passed: a digest at start
-        DIGEST_CHECK_INTERVAL="1",
-        JOBS_INTERVAL="2",
+    env = environment(
+        **bot_environment(
+            postgres_url,
+            fake.url,
+            log_level=os.environ.get("WORKERS_LOG_LEVEL", "WARNING"),
+            webhook_url=front.webhook_url,
+            webhook_secret=WEBHOOK_SECRET,
+            digest_chat_id=group.id,
+            digest_schedule=f"daily {slot}",  # its slot has just passed: a digest at start
+            digest_check_interval=1,
+            jobs_interval=2,
+        )
     )
     workers = [
-        WorkerProcess(f"worker-{n}", int(backend.rsplit(":", 1)[1]), env, tmp_path)
+        ServeWorker(f"worker-{n}", int(backend.rsplit(":", 1)[1]), env, tmp_path)
         for n, backend in enumerate(front.backends, 1)
     ]
     engine = create_engine(postgres_url)
@@ -408,12 +385,12 @@ async def test_three_workers_one_killed_halfway(
     answering: asyncio.Future[Any] | None = None
     try:
         # The first one creates the schema; then the others join.
-        workers[0].start()
-        await workers[0].ready()
+        workers[0].launch()
+        await workers[0].wait_until(healthy(workers[0].url))
         for worker in workers[1:]:
-            worker.start()
+            worker.launch()
         for worker in workers[1:]:
-            await worker.ready()
+            await worker.wait_until(healthy(worker.url))
         marks["workers ready"] = time.monotonic() - began
 
         users = [fake.user(first_name=f"Inwoner {i}") for i in range(RESIDENTS)]

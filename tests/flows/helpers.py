@@ -24,6 +24,18 @@ intro: {nl: Een korte lijst., en: A short list.}
 """
 
 
+# The classic: nine levels of nine aliases, 10^9 "lol"s once expanded (gigabytes).
+BILLION_LAUGHS = "".join(
+    [
+        'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n',
+        *(
+            f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
+            for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
 def document(questions: str, header: str = HEADER) -> str:
     """A questionnaire file: ``header`` then ``questions:`` with the (dedented) block."""
     body = textwrap.indent(textwrap.dedent(questions).strip("\n"), "  ")

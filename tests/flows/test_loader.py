@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,7 +29,15 @@ from flows.schema import (
     TextQuestion,
 )
 from flows.yamlsafe import MAX_DEPTH
-from tests.flows.helpers import HEADER, MINI, document, line_of, only_problem, problems
+from tests.flows.helpers import (
+    BILLION_LAUGHS,
+    HEADER,
+    MINI,
+    document,
+    line_of,
+    only_problem,
+    problems,
+)
 
 YESNO = """\
 - id: q1
@@ -47,6 +56,33 @@ CHOICE = """\
     - {id: rood, label: {nl: Rood, en: Red}}
     - {id: groen, label: {nl: Groen, en: Green}}
 """
+
+#: The first question, ``q1``, of each type the branching cases need (without ``- id``).
+FIRST = {
+    "yesno": "type: yesno\ntext: {nl: Eerste, en: First}",
+    "choice": textwrap.dedent(CHOICE.removeprefix("- id: q1\n")),
+    "text": "type: text\ntext: {nl: Vertel, en: Tell}",
+    "scale": "type: scale\ntext: {nl: Cijfer, en: Score}",
+    "number": "type: number\nmax: 10\ntext: {nl: Hoeveel, en: How many}",
+}
+SECOND = "- id: q2\n  type: yesno\n  text: {nl: Tweede, en: Second}\n"
+
+
+def branching(*rules: tuple[str | None, str], first: str = "yesno", second: bool = False) -> str:
+    """A questionnaire whose first question ``q1`` (of type ``first``) has the ``next:``
+    rules ``(when, goto)`` (``when`` None: a rule without condition), followed by a yes/no
+    question ``q2`` if ``second``."""
+    lines = ["- id: q1", *(f"  {line}" for line in FIRST[first].splitlines()), "  next:"]
+    for when, goto in rules:
+        lines += (
+            [f"    - when: {when}", f"      goto: {goto}"] if when else [f"    - goto: {goto}"]
+        )
+    return document("\n".join(lines) + "\n" + (SECOND if second else ""))
+
+
+def otherwise(when: str, first: str = "yesno") -> str:
+    """:func:`branching` with one condition: ``when`` goes to the end, and so does the rest."""
+    return branching((when, "end"), (None, "end"), first=first)
 
 
 # --- A good file ------------------------------------------------------------------------------
@@ -93,140 +129,320 @@ def test_problem_text_names_file_line_and_field() -> None:
     assert str(error) == "a.yaml:1: id: x\nb.yaml:2: y"
 
 
-# --- One test per kind of problem ---------------------------------------------------------------
+# --- One case per kind of problem -------------------------------------------------------------
 
+UNKNOWN = "is not a known field (check the spelling)"
+NOT_A_QUESTION = "goes to 'nergens', which is not a question (or 'end')"
+TYPES = "choice, multi, scale, yesno, text, number, area"
+TOO_LONG_ID = "o" * (MAX_OPTION_ID_BYTES + 1)
+TOO_LONG_TEXT = "x" * (MAX_QUESTION_CHARS + 1)
+TOO_LONG_LABEL = "L" * (MAX_BUTTON_LABEL_CHARS + 1)
+ALIASES = "anchors and aliases (& and *) are not allowed"
 
-def test_unknown_key_in_a_question() -> None:
-    text = document(YESNO.replace("  type: yesno", "  optinal: true\n  type: yesno", 1))
-    problem = only_problem(text)
-    assert problem == Problem(
-        "x.yaml",
-        line_of(text, "optinal"),
+#: A file (or the questions of one) with exactly one problem: (the text, where the problem
+#: is: the line that holds this (or the n-th such line, or no line), the field, the message).
+ONE_PROBLEM: dict[str, tuple[str, str | tuple[str, int] | None, str, str]] = {
+    # Fields of a question
+    "unknown key in a question": (
+        document(YESNO.replace("  type: yesno", "  optinal: true\n  type: yesno", 1)),
+        "optinal",
         "questions.q1.optinal",
-        "is not a known field (check the spelling)",
-    )
+        UNKNOWN,
+    ),
+    "missing required field of a question": (
+        document(YESNO.replace("  text: {nl: Tweede vraag, en: Second question}\n", "")),
+        "- id: q2",
+        "questions.q2.text",
+        "is required",
+    ),
+    "missing required number maximum": (
+        document(
+            "- id: kinderen\n  type: number\n"
+            "  text: {nl: Hoeveel kinderen, en: How many children}\n"
+        ),
+        "- id: kinderen",
+        "questions.kinderen.max",
+        "is required",
+    ),
+    "wrong question type": (
+        document(YESNO.replace("type: yesno", "type: janee", 1)),
+        "type: janee",
+        "questions.q1.type",
+        f"must be one of: {TYPES}",
+    ),
+    "missing question type": (
+        document(YESNO.replace("  type: yesno\n", "", 1)),
+        "- id: q1",
+        "questions.q1.type",
+        f"is required (one of: {TYPES})",
+    ),
+    # Twice the same
+    "duplicate question ids": (
+        document(YESNO.replace("id: q2", "id: q1")),
+        ("- id: q1", 2),
+        "questions.q1.id",
+        "'q1' is used by two questions",
+    ),
+    "duplicate option ids": (
+        document(CHOICE.replace("id: groen", "id: rood")),
+        "{nl: Groen",
+        "questions.q1.options[1].id",
+        "'rood' is used twice",
+    ),
+    "duplicate area ids": (
+        document(
+            "- id: wijk\n  type: area\n  text: {nl: Waar, en: Where}\n  areas:\n"
+            "    - {id: noord, label: {nl: Noord, en: North}}\n"
+            "    - {id: noord, label: {nl: Zuid, en: South}}\n"
+        ),
+        "Zuid",
+        "questions.wijk.areas[1].id",
+        "'noord' is used twice",
+    ),
+    "duplicate yaml key": (
+        document(YESNO.replace("  type: yesno\n", "  type: yesno\n  text: {nl: A, en: B}\n", 1)),
+        ("text:", 2),
+        "questions.q1.text",
+        "appears twice",
+    ),
+    "duplicate top-level key": (
+        document(YESNO, header=HEADER + "version: 2\n"),
+        "version: 2",
+        "version",
+        "appears twice",
+    ),
+    # Where the questions lead
+    "next to a missing question in a rule": (
+        branching(('{question: q1, equals: "yes"}', "nergens"), (None, "q2"), second=True),
+        "goto: nergens",
+        "questions.q1.next[0].goto",
+        NOT_A_QUESTION,
+    ),
+    "unreachable question": (
+        document(YESNO.replace("  type: yesno", "  next: end\n  type: yesno", 1)),
+        "- id: q2",
+        "questions.q2.id",
+        "'q2' can never be reached",
+    ),
+    "loop": (
+        document(YESNO + "  next: q1\n"),
+        "next: q1",
+        "questions.q2.next",
+        "makes a loop: q1 -> q2 -> q1",
+    ),
+    "last rule with when and no default": (
+        branching(('{question: q1, equals: "yes"}', "q2"), second=True),
+        "next:",
+        "questions.q1.next",
+        "the last rule needs no 'when': it is the default when no other rule applies",
+    ),
+    "rule without when before the last": (
+        branching((None, "q2"), (None, "end"), second=True),
+        "goto: q2",
+        "questions.q1.next[0]",
+        "only the last rule may leave out 'when': the rules after this one are never used",
+    ),
+    # Conditions
+    "condition on a later question": (
+        branching(('{question: q2, equals: "yes"}', "end"), (None, "q2"), second=True),
+        "when: {question: q2",
+        "questions.q1.next[0].when.question",
+        "'q2' comes after this question, so it has no answer yet",
+    ),
+    "condition on an unknown question": (
+        otherwise('{question: q9, equals: "yes"}'),
+        "question: q9",
+        "questions.q1.next[0].when.question",
+        "'q9' is not a question",
+    ),
+    "condition value that is not an option": (
+        otherwise("{question: q1, equals: paars}", first="choice"),
+        "equals: paars",
+        "questions.q1.next[0].when",
+        "paars is not an answer of 'q1' (groen, rood)",
+    ),
+    "condition one_of with a wrong value on a yesno": (
+        otherwise('{question: q1, one_of: ["yes", "misschien"]}'),
+        "one_of",
+        "questions.q1.next[0].when",
+        "misschien is not an answer of 'q1' (no, yes)",
+    ),
+    "at_least on a choice question": (
+        otherwise("{question: q1, at_least: 2}", first="choice"),
+        "at_least",
+        "questions.q1.next[0].when",
+        "at_least/at_most need a scale or number question; 'q1' is not",
+    ),
+    "condition on a text question": (
+        otherwise("{question: q1, equals: iets}", first="text"),
+        "equals: iets",
+        "questions.q1.next[0].when",
+        "'q1' is a text question; branch on closed questions only",
+    ),
+    "condition without a test": (
+        otherwise("{question: q1}"),
+        "when:",
+        "questions.q1.next[0].when",
+        "give one of: equals, one_of, at_least, at_most",
+    ),
+    "condition equals outside the scale": (
+        otherwise("{question: q1, equals: 7}", first="scale"),
+        "equals: 7",
+        "questions.q1.next[0].when",
+        "7 is not an answer of 'q1' (1 to 5)",
+    ),
+    "condition equals a word on a number question": (
+        otherwise("{question: q1, equals: veel}", first="number"),
+        "equals: veel",
+        "questions.q1.next[0].when",
+        "equals must be a number: 'q1' is a number question",
+    ),
+    "value that fits no member of a union is one problem": (
+        otherwise("{question: q1, equals: [a, b]}"),
+        "equals",
+        "questions.q1.next[0].when.equals",
+        "Input should be a valid string; Input should be a valid integer",
+    ),
+    # Texts and what Telegram allows
+    "missing english translation": (
+        document(
+            YESNO.replace(
+                "text: {nl: Tweede vraag, en: Second question}", "text:\n    nl: Tweede?"
+            )
+        ),
+        ("text:", 2),
+        "questions.q2.text.en",
+        "the English translation ('en') is missing",
+    ),
+    "missing dutch text": (
+        document(YESNO, header=HEADER.replace("title: {nl: Proef, en: Trial}", "title: {en: T}")),
+        "title:",
+        "title.nl",
+        "the Dutch text ('nl') is missing",
+    ),
+    "empty translation": (
+        document(YESNO.replace("en: Second question", 'en: ""')),
+        'en: ""',
+        "questions.q2.text.en",
+        "String should have at least 1 character",
+    ),
+    "text instead of translations": (
+        document(YESNO.replace("{nl: Tweede vraag, en: Second question}", "Tweede vraag")),
+        "text: Tweede",
+        "questions.q2.text",
+        "must be a mapping of fields (a text needs 'nl:' and 'en:' lines)",
+    ),
+    "option id too long for callback data": (
+        document(CHOICE.replace("id: rood", f"id: {TOO_LONG_ID}")),
+        TOO_LONG_ID,
+        "questions.q1.options[0].id",
+        "is 54 bytes; Telegram's button data allows at most 53 bytes for an option id",
+    ),
+    "option id that is not a slug": (
+        document(CHOICE.replace("id: rood", "id: Rood rood")),
+        "Rood rood",
+        "questions.q1.options[0].id",
+        "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit",
+    ),
+    "question text over the limit": (
+        document(YESNO.replace("nl: Tweede vraag", f"nl: {TOO_LONG_TEXT}")),
+        TOO_LONG_TEXT,
+        "questions.q2.text",
+        "the 'nl' text has 3501 characters; at most 3500",
+    ),
+    "button label over the limit": (
+        document(CHOICE.replace("en: Green", f"en: {TOO_LONG_LABEL}")),
+        TOO_LONG_LABEL,
+        "questions.q1.options[1].label",
+        "the 'en' text has 65 characters; at most 64",
+    ),
+    # The questionnaire as a whole
+    "opens_at after closes_at": (
+        document(YESNO, header=HEADER + "opens_at: 2025-04-01\ncloses_at: 2025-03-01T12:00:00\n"),
+        "closes_at",
+        "closes_at",
+        "closes_at must come after opens_at",
+    ),
+    "opens_at equal to closes_at": (
+        document(YESNO, header=HEADER + "opens_at: 2025-04-01T00:00:00\ncloses_at: 2025-04-01\n"),
+        "closes_at",
+        "closes_at",
+        "closes_at must come after opens_at",
+    ),
+    "wrong schema version": (
+        document(YESNO, header=HEADER.replace("schema_version: 1", "schema_version: 2")),
+        "schema_version",
+        "schema_version",
+        "must be 1",
+    ),
+    "questions must not be empty": (
+        HEADER + "questions: []\n",
+        "questions",
+        "questions",
+        "List should have at least 1 item after validation, not 0",
+    ),
+    # YAML itself
+    "invalid yaml syntax reports the line": (
+        document(YESNO).replace("  type: yesno", " type: yesno", 1),
+        " type: yesno",
+        "",
+        "not valid YAML: expected <block end>, but found '<block mapping start>'",
+    ),
+    "two documents in one file": (
+        "a: 1\n---\nb: 2\n",
+        "---",
+        "",
+        "not valid YAML: but found another document",
+    ),
+    "billion laughs is refused": (BILLION_LAUGHS, "a: &a", "", ALIASES),
+    "anchor and alias in a questionnaire are refused": (
+        document(YESNO.replace("{nl: Eerste vraag", "&vraag {nl: Eerste vraag")).replace(
+            "{nl: Tweede vraag, en: Second question}", "*vraag"
+        ),
+        "&vraag",
+        "",
+        ALIASES,
+    ),
+    "deep nesting is refused": (
+        "a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        "a: ",
+        "",
+        "nested deeper than 20 levels",
+    ),
+    "file too large": (
+        "# " + "x" * MAX_FILE_BYTES + "\n",
+        None,
+        "",
+        f"file is {MAX_FILE_BYTES + 3} bytes; at most {MAX_FILE_BYTES}",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "at", "field", "message"), ONE_PROBLEM.values(), ids=ONE_PROBLEM)
+def test_one_problem_with_its_line_and_field(
+    text: str, at: str | tuple[str, int] | None, field: str, message: str
+) -> None:
+    line = line_of(text, *at) if isinstance(at, tuple) else at and line_of(text, at)
+    assert only_problem(text) == Problem("x.yaml", line, field, message)
 
 
 def test_unknown_top_level_key_and_the_field_it_should_have_been() -> None:
     text = document(YESNO, header=HEADER.replace("title:", "titel:"))
     assert problems(text) == [
         Problem("x.yaml", 1, "title", "is required"),
-        Problem(
-            "x.yaml", line_of(text, "titel"), "titel", "is not a known field (check the spelling)"
-        ),
+        Problem("x.yaml", line_of(text, "titel"), "titel", UNKNOWN),
     ]
-
-
-def test_missing_required_field_of_a_question() -> None:
-    text = document(YESNO.replace("  text: {nl: Tweede vraag, en: Second question}\n", ""))
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "- id: q2"), "questions.q2.text", "is required"
-    )
-
-
-def test_missing_required_number_maximum() -> None:
-    text = document("""
-        - id: kinderen
-          type: number
-          text: {nl: Hoeveel kinderen, en: How many children}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "- id: kinderen"), "questions.kinderen.max", "is required"
-    )
-
-
-def test_duplicate_question_ids() -> None:
-    text = document(YESNO.replace("id: q2", "id: q1"))
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "- id: q1", 2), "questions.q1.id", "'q1' is used by two questions"
-    )
-
-
-def test_duplicate_option_ids() -> None:
-    text = document(CHOICE.replace("id: groen", "id: rood"))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "{nl: Groen"),
-        "questions.q1.options[1].id",
-        "'rood' is used twice",
-    )
-
-
-def test_duplicate_area_ids() -> None:
-    text = document("""
-        - id: wijk
-          type: area
-          text: {nl: Waar, en: Where}
-          areas:
-            - {id: noord, label: {nl: Noord, en: North}}
-            - {id: noord, label: {nl: Zuid, en: South}}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "Zuid"), "questions.wijk.areas[1].id", "'noord' is used twice"
-    )
-
-
-def test_duplicate_yaml_key() -> None:
-    text = document(YESNO.replace("  type: yesno\n", "  type: yesno\n  text: {nl: A, en: B}\n", 1))
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "text:", 2), "questions.q1.text", "appears twice"
-    )
-
-
-def test_duplicate_top_level_key() -> None:
-    text = document(YESNO, header=HEADER + "version: 2\n")
-    assert only_problem(text) == Problem("x.yaml", 7, "version", "appears twice")
 
 
 def test_next_to_a_missing_question_short_form() -> None:
     text = document(YESNO.replace("  type: yesno", "  next: nergens\n  type: yesno", 1))
     assert problems(text) == [
-        Problem(
-            "x.yaml",
-            line_of(text, "next: nergens"),
-            "questions.q1.next",
-            "goes to 'nergens', which is not a question (or 'end')",
-        ),
+        Problem("x.yaml", line_of(text, "next: nergens"), "questions.q1.next", NOT_A_QUESTION),
         # Its real target is missing, so the question below is not reached either.
         Problem(
             "x.yaml", line_of(text, "- id: q2"), "questions.q2.id", "'q2' can never be reached"
         ),
     ]
-
-
-def test_next_to_a_missing_question_in_a_rule() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q1, equals: "yes"}
-              goto: nergens
-            - goto: q2
-        - id: q2
-          type: yesno
-          text: {nl: Tweede, en: Second}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "goto: nergens"),
-        "questions.q1.next[0].goto",
-        "goes to 'nergens', which is not a question (or 'end')",
-    )
-
-
-def test_unreachable_question() -> None:
-    text = document(YESNO.replace("  type: yesno", "  next: end\n  type: yesno", 1))
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "- id: q2"), "questions.q2.id", "'q2' can never be reached"
-    )
-
-
-def test_loop() -> None:
-    text = document(YESNO + "  next: q1\n")
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "next: q1"), "questions.q2.next", "makes a loop: q1 -> q2 -> q1"
-    )
 
 
 def test_loop_to_itself() -> None:
@@ -238,336 +454,6 @@ def test_loop_to_itself() -> None:
     assert [p.field for p in found] == ["questions.q1.next", "questions.q2.id"]
 
 
-def test_missing_english_translation() -> None:
-    text = document(
-        YESNO.replace("text: {nl: Tweede vraag, en: Second question}", "text:\n    nl: Tweede?")
-    )
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "text:", 2),
-        "questions.q2.text.en",
-        "the English translation ('en') is missing",
-    )
-
-
-def test_missing_dutch_text() -> None:
-    text = document(
-        YESNO, header=HEADER.replace("title: {nl: Proef, en: Trial}", "title: {en: T}")
-    )
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "title:"), "title.nl", "the Dutch text ('nl') is missing"
-    )
-
-
-def test_empty_translation() -> None:
-    text = document(YESNO.replace("en: Second question", 'en: ""'))
-    problem = only_problem(text)
-    assert (problem.line, problem.field) == (line_of(text, 'en: ""'), "questions.q2.text.en")
-    assert problem.message == "String should have at least 1 character"
-
-
-def test_text_instead_of_translations() -> None:
-    text = document(YESNO.replace("{nl: Tweede vraag, en: Second question}", "Tweede vraag"))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "text: Tweede"),
-        "questions.q2.text",
-        "must be a mapping of fields (a text needs 'nl:' and 'en:' lines)",
-    )
-
-
-def test_option_id_too_long_for_callback_data() -> None:
-    too_long = "o" * (MAX_OPTION_ID_BYTES + 1)
-    text = document(CHOICE.replace("id: rood", f"id: {too_long}"))
-    assert MAX_OPTION_ID_BYTES == 53
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, too_long),
-        "questions.q1.options[0].id",
-        "is 54 bytes; Telegram's button data allows at most 53 bytes for an option id",
-    )
-
-
-def test_option_id_at_the_limit_is_fine() -> None:
-    longest = "o" * MAX_OPTION_ID_BYTES
-    questionnaire = parse(document(CHOICE.replace("id: rood", f"id: {longest}")), "x.yaml")
-    question = questionnaire.question("q1")
-    assert isinstance(question, ChoiceQuestion)
-    assert question.options[0].id == longest
-
-
-def test_option_id_that_is_not_a_slug() -> None:
-    text = document(CHOICE.replace("id: rood", "id: Rood rood"))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "Rood rood"),
-        "questions.q1.options[0].id",
-        "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit",
-    )
-
-
-def test_question_text_over_the_limit() -> None:
-    long_text = "x" * (MAX_QUESTION_CHARS + 1)
-    text = document(YESNO.replace("nl: Tweede vraag", f"nl: {long_text}"))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, long_text),
-        "questions.q2.text",
-        "the 'nl' text has 3501 characters; at most 3500",
-    )
-
-
-def test_question_text_at_the_limit_is_fine() -> None:
-    longest = "x" * MAX_QUESTION_CHARS
-    questionnaire = parse(document(YESNO.replace("en: Second question", f"en: {longest}")))
-    assert questionnaire.question("q2").text.en == longest
-
-
-def test_button_label_over_the_limit() -> None:
-    label = "L" * (MAX_BUTTON_LABEL_CHARS + 1)
-    text = document(CHOICE.replace("en: Green", f"en: {label}"))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, label),
-        "questions.q1.options[1].label",
-        "the 'en' text has 65 characters; at most 64",
-    )
-
-
-def test_button_label_at_the_limit_is_fine() -> None:
-    label = "L" * MAX_BUTTON_LABEL_CHARS
-    questionnaire = parse(document(CHOICE.replace("en: Green", f"en: {label}")))
-    question = questionnaire.question("q1")
-    assert isinstance(question, ChoiceQuestion)
-    assert question.options[1].label.en == label
-
-
-def test_wrong_question_type() -> None:
-    text = document(YESNO.replace("type: yesno", "type: janee", 1))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "type: janee"),
-        "questions.q1.type",
-        "must be one of: choice, multi, scale, yesno, text, number, area",
-    )
-
-
-def test_missing_question_type() -> None:
-    text = document(YESNO.replace("  type: yesno\n", "", 1))
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "- id: q1"),
-        "questions.q1.type",
-        "is required (one of: choice, multi, scale, yesno, text, number, area)",
-    )
-
-
-def test_condition_on_a_later_question() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q2, equals: "yes"}
-              goto: end
-            - goto: q2
-        - id: q2
-          type: yesno
-          text: {nl: Tweede, en: Second}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "when: {question: q2"),
-        "questions.q1.next[0].when.question",
-        "'q2' comes after this question, so it has no answer yet",
-    )
-
-
-def test_condition_on_an_unknown_question() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q9, equals: "yes"}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "question: q9"),
-        "questions.q1.next[0].when.question",
-        "'q9' is not a question",
-    )
-
-
-def test_condition_value_that_is_not_an_option() -> None:
-    text = document(
-        CHOICE
-        + """\
-  next:
-    - when: {question: q1, equals: paars}
-      goto: end
-    - goto: end
-"""
-    )
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "equals: paars"),
-        "questions.q1.next[0].when",
-        "paars is not an answer of 'q1' (groen, rood)",
-    )
-
-
-def test_condition_one_of_with_a_wrong_value_on_a_yesno() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q1, one_of: ["yes", "misschien"]}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "one_of"),
-        "questions.q1.next[0].when",
-        "misschien is not an answer of 'q1' (no, yes)",
-    )
-
-
-def test_at_least_on_a_choice_question() -> None:
-    text = document(
-        CHOICE
-        + """\
-  next:
-    - when: {question: q1, at_least: 2}
-      goto: end
-    - goto: end
-"""
-    )
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "at_least"),
-        "questions.q1.next[0].when",
-        "at_least/at_most need a scale or number question; 'q1' is not",
-    )
-
-
-def test_condition_on_a_text_question() -> None:
-    text = document("""
-        - id: q1
-          type: text
-          text: {nl: Vertel, en: Tell}
-          next:
-            - when: {question: q1, equals: iets}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "equals: iets"),
-        "questions.q1.next[0].when",
-        "'q1' is a text question; branch on closed questions only",
-    )
-
-
-def test_condition_without_a_test() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q1}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "when:"),
-        "questions.q1.next[0].when",
-        "give one of: equals, one_of, at_least, at_most",
-    )
-
-
-def test_condition_equals_outside_the_scale() -> None:
-    text = document("""
-        - id: q1
-          type: scale
-          text: {nl: Cijfer, en: Score}
-          next:
-            - when: {question: q1, equals: 7}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "equals: 7"),
-        "questions.q1.next[0].when",
-        "7 is not an answer of 'q1' (1 to 5)",
-    )
-
-
-def test_condition_equals_a_word_on_a_number_question() -> None:
-    text = document("""
-        - id: q1
-          type: number
-          max: 10
-          text: {nl: Hoeveel, en: How many}
-          next:
-            - when: {question: q1, equals: veel}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "equals: veel"),
-        "questions.q1.next[0].when",
-        "equals must be a number: 'q1' is a number question",
-    )
-
-
-def test_last_rule_with_when_and_no_default() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q1, equals: "yes"}
-              goto: q2
-        - id: q2
-          type: yesno
-          text: {nl: Tweede, en: Second}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "next:"),
-        "questions.q1.next",
-        "the last rule needs no 'when': it is the default when no other rule applies",
-    )
-
-
-def test_rule_without_when_before_the_last() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - goto: q2
-            - goto: end
-        - id: q2
-          type: yesno
-          text: {nl: Tweede, en: Second}
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "goto: q2"),
-        "questions.q1.next[0]",
-        "only the last rule may leave out 'when': the rules after this one are never used",
-    )
-
-
 def test_reserved_question_id_end() -> None:
     text = document(YESNO.replace("id: q2", "id: end"))
     found = problems(text)
@@ -577,6 +463,29 @@ def test_reserved_question_id_end() -> None:
         "questions.end.id",
         "'end' is reserved for the end of the questionnaire",
     )
+
+
+def test_option_id_at_the_limit_is_fine() -> None:
+    assert MAX_OPTION_ID_BYTES == 53  # as "option id too long for callback data" says
+    longest = "o" * MAX_OPTION_ID_BYTES
+    questionnaire = parse(document(CHOICE.replace("id: rood", f"id: {longest}")), "x.yaml")
+    question = questionnaire.question("q1")
+    assert isinstance(question, ChoiceQuestion)
+    assert question.options[0].id == longest
+
+
+def test_question_text_at_the_limit_is_fine() -> None:
+    longest = "x" * MAX_QUESTION_CHARS
+    questionnaire = parse(document(YESNO.replace("en: Second question", f"en: {longest}")))
+    assert questionnaire.question("q2").text.en == longest
+
+
+def test_button_label_at_the_limit_is_fine() -> None:
+    label = "L" * MAX_BUTTON_LABEL_CHARS
+    questionnaire = parse(document(CHOICE.replace("en: Green", f"en: {label}")))
+    question = questionnaire.question("q1")
+    assert isinstance(question, ChoiceQuestion)
+    assert question.options[1].label.en == label
 
 
 @pytest.mark.parametrize(
@@ -621,19 +530,6 @@ def test_postcodes_written_as_numbers_are_read_as_text() -> None:
     assert question.areas[0].postcodes == ["6811", "6812-6815"]
 
 
-def test_opens_at_after_closes_at() -> None:
-    header = HEADER + "opens_at: 2025-04-01\ncloses_at: 2025-03-01T12:00:00\n"
-    text = document(YESNO, header=header)
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "closes_at"), "closes_at", "closes_at must come after opens_at"
-    )
-
-
-def test_opens_at_equal_to_closes_at() -> None:
-    header = HEADER + "opens_at: 2025-04-01T00:00:00\ncloses_at: 2025-04-01\n"
-    assert only_problem(document(YESNO, header=header)).field == "closes_at"
-
-
 def test_opens_and_closes_with_and_without_time_zone() -> None:
     header = HEADER + "opens_at: 2025-03-01\ncloses_at: 2025-03-31T18:00:00+02:00\n"
     questionnaire = parse(document(YESNO, header=header))
@@ -658,21 +554,6 @@ def test_dates_are_parsed_by_pydantic() -> None:
     assert (problem.line, problem.field) == (line_of(text, "opens_at"), "opens_at")
 
 
-def test_wrong_schema_version() -> None:
-    text = document(YESNO, header=HEADER.replace("schema_version: 1", "schema_version: 2"))
-    assert only_problem(text) == Problem("x.yaml", 1, "schema_version", "must be 1")
-
-
-def test_invalid_yaml_syntax_reports_the_line() -> None:
-    text = document(YESNO).replace("  type: yesno", " type: yesno", 1)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, " type: yesno"),
-        "",
-        "not valid YAML: expected <block end>, but found '<block mapping start>'",
-    )
-
-
 def test_unclosed_flow_mapping_reports_the_line() -> None:
     text = document(YESNO.replace("en: Second question}", "en: Second question"))
     problem = only_problem(text)
@@ -680,42 +561,9 @@ def test_unclosed_flow_mapping_reports_the_line() -> None:
     assert problem.message.startswith("not valid YAML: ")
 
 
-def test_two_documents_in_one_file() -> None:
-    assert only_problem("a: 1\n---\nb: 2\n") == Problem(
-        "x.yaml", 2, "", "not valid YAML: but found another document"
-    )
-
-
-BILLION_LAUGHS = """\
-a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
-g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
-h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
-i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
-"""
-
-
-def test_billion_laughs_is_refused() -> None:
-    assert only_problem(BILLION_LAUGHS) == Problem(
-        "x.yaml", 1, "", "anchors and aliases (& and *) are not allowed"
-    )
-
-
-def test_anchor_and_alias_in_a_questionnaire_are_refused() -> None:
-    text = document(YESNO.replace("{nl: Eerste vraag", "&vraag {nl: Eerste vraag"))
-    text = text.replace("{nl: Tweede vraag, en: Second question}", "*vraag")
-    assert only_problem(text) == Problem(
-        "x.yaml", line_of(text, "&vraag"), "", "anchors and aliases (& and *) are not allowed"
-    )
-
-
 def test_merge_key_is_refused() -> None:
     text = "base: &base {a: 1}\nother:\n  <<: *base\n"
-    assert only_problem(text).message == "anchors and aliases (& and *) are not allowed"
+    assert only_problem(text).message == ALIASES
 
 
 @pytest.mark.parametrize(
@@ -744,12 +592,6 @@ def test_standard_tags_are_fine_and_checked() -> None:
     assert [p.field for p in found] == ["version", "version"]
 
 
-def test_deep_nesting_is_refused() -> None:
-    depth = MAX_DEPTH + 1
-    text = "a: " + "[" * depth + "]" * depth + "\n"
-    assert only_problem(text) == Problem("x.yaml", 1, "", "nested deeper than 20 levels")
-
-
 def test_nesting_up_to_the_limit_is_parsed() -> None:
     depth = MAX_DEPTH - 1  # plus the document's own mapping
     found = problems("a: " + "[" * depth + "]" * depth + "\n")
@@ -759,13 +601,6 @@ def test_nesting_up_to_the_limit_is_parsed() -> None:
 def test_very_deep_nesting_fails_fast_without_recursion_error() -> None:
     text = "[" * 100_000 + "]" * 100_000
     assert only_problem(text).message == "nested deeper than 20 levels"
-
-
-def test_file_too_large() -> None:
-    text = "# " + "x" * MAX_FILE_BYTES + "\n"
-    assert only_problem(text) == Problem(
-        "x.yaml", None, "", f"file is {len(text)} bytes; at most {MAX_FILE_BYTES}"
-    )
 
 
 def test_size_limit_counts_bytes_not_characters() -> None:
@@ -818,34 +653,6 @@ def test_empty_file(text: str) -> None:
 def test_top_level_must_be_a_mapping(text: str) -> None:
     assert only_problem(text) == Problem(
         "x.yaml", 1, "", "a questionnaire is a mapping of fields (id, title, ...)"
-    )
-
-
-def test_questions_must_not_be_empty() -> None:
-    text = HEADER + "questions: []\n"
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "questions"),
-        "questions",
-        "List should have at least 1 item after validation, not 0",
-    )
-
-
-def test_value_that_fits_no_member_of_a_union_is_one_problem() -> None:
-    text = document("""
-        - id: q1
-          type: yesno
-          text: {nl: Eerste, en: First}
-          next:
-            - when: {question: q1, equals: [a, b]}
-              goto: end
-            - goto: end
-    """)
-    assert only_problem(text) == Problem(
-        "x.yaml",
-        line_of(text, "equals"),
-        "questions.q1.next[0].when.equals",
-        "Input should be a valid string; Input should be a valid integer",
     )
 
 

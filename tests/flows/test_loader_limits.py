@@ -16,20 +16,9 @@ import yaml
 from flows import loader, yamlsafe
 from flows.loader import MAX_FILE_BYTES, MAX_PROBLEMS, Problem, parse
 from flows.yamlsafe import MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS
-from tests.flows.helpers import HEADER, MINI, document, only_problem, problems
+from tests.flows.helpers import BILLION_LAUGHS, HEADER, MINI, document, only_problem, problems
 
 ALIASES = "anchors and aliases (& and *) are not allowed"
-
-# The classic: nine levels of nine aliases, 10^9 "lol"s once expanded (gigabytes).
-BILLION_LAUGHS = "".join(
-    [
-        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n',
-        *(
-            f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
-            for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
-        ),
-    ]
-)
 
 
 @pytest.fixture
