@@ -16,8 +16,7 @@ from sandbox.fakeapi import FakeBotApi
 from storage import digest
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
-from tests.e2e.test_resilience import PLAN, open_afval, walk
-from tests.test_cli import QUESTION_IDS
+from tests.e2e.test_resilience import ORDER, PLAN, open_afval, walk
 
 FIXED = ["response", "version", "started", "completed", "status"]
 LABELS = ["Reactie (pseudoniem)", "Versie", "Begonnen (dag)", "Afgerond (dag)", "Status"]
@@ -53,7 +52,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         assert sheet_csv.document is not None and sheet_xlsx.document is not None
 
         rows = list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))
-        assert rows[0] == FIXED + QUESTION_IDS
+        assert rows[0] == FIXED + ORDER
         assert rows[1][:6] == [*LABELS, "In welke wijk woon je?"]
         assert len(rows) == 4  # two header rows, two residents; not the test run
         complete, partial = rows[2], rows[3]
@@ -66,7 +65,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         book = openpyxl.load_workbook(io.BytesIO(sheet_xlsx.document))
         assert book.sheetnames == ["Antwoorden", "Vragen"]
         table = [list(row) for row in book["Antwoorden"].iter_rows(values_only=True)]
-        assert table[0] == FIXED + QUESTION_IDS
+        assert table[0] == FIXED + ORDER
         assert table[1][:5] == LABELS
         assert len(table) == 4
         assert table[2][0] == complete[0]  # the same pseudonymous response id
@@ -75,7 +74,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         assert isinstance(started, datetime) and started.date().isoformat() == day  # a day
         codebook = [list(row) for row in book["Vragen"].iter_rows(values_only=True)]
         assert codebook[0] == ["vraag", "tekst", "soort", "antwoorden"]
-        assert [row[0] for row in codebook[1:]] == QUESTION_IDS
+        assert [row[0] for row in codebook[1:]] == ORDER
 
         # No Telegram id (the private chat id) and no name anywhere.
         cells = " ".join(str(cell) for row in table + codebook for cell in row)
