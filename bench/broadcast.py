@@ -50,7 +50,9 @@ from bench.common import (
 )
 from bot.core.services import Pseudonyms
 from flows.outcomes import theme_slug
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage.db import create_engine
 from storage.models import Contact, Resident, Subscription
 

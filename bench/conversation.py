@@ -35,7 +35,8 @@ from bench.common import (
 )
 from bench.residents import REPLY_TIMEOUT, Resident, Stats, crowd, summary
 from bot.core.services import Pseudonyms
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 
 TARGET_RATIO = 0.6
 

@@ -30,7 +30,9 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import t
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 
 REPLY_TIMEOUT = 30.0
 _BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL)

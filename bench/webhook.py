@@ -35,7 +35,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.common import PSEUDONYM_SECRET, TOKEN, _self_cpu, _system_busy, bot_env, mib
 from bench.residents import REPLY_TIMEOUT, Resident, Stats, crowd
 from bot.core.services import Pseudonyms
-from sandbox.fakeapi import BotMessage, FakeBotApi
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from tests.support.ports import Reservation, reserve_port
 from tests.support.processes import (
     ChildProcess,

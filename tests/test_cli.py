@@ -22,7 +22,8 @@ import pytest
 from bot.app.cli import main
 from bot.core.services import Pseudonyms
 from flows.texts import COMMANDS
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from storage import migrate
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner

@@ -70,27 +70,7 @@ from sandbox.serving import LocalServer
 from sandbox.spec import BotApiSpec, load_spec
 
 # isort: split
-# Moved: kept for the lead's import rewrite, remove after; __all__ is then ["FakeBotApi"].
-from sandbox.clients import ChatClient, FakeGroupMember, UserClient
-from sandbox.fakeapi.faults import InjectedFault
-from sandbox.models import BotMessage, SandboxEvent
-from sandbox.spec import ApiError
-
-__all__ = [
-    "ApiCall",
-    "ApiError",
-    "BotMessage",
-    "CallbackAnswer",
-    "ChatClient",
-    "FakeBotApi",
-    "FakeGroup",
-    "FakeGroupMember",
-    "FakeUser",
-    "InjectedFault",
-    "PendingCallbackQuery",
-    "SandboxEvent",
-    "UserClient",
-]
+__all__ = ["FakeBotApi"]
 
 _LOG = logging.getLogger("sandbox.fakeapi")
 

@@ -20,7 +20,8 @@ from bot.app.application import run_polling, run_webhook
 from bot.core.config import Settings
 from bot.core.services import Services, build_services
 from sandbox.balancer import RoundRobin
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from tests.conftest import QUESTIONNAIRES
 from tests.support.bots import TOKEN, WEBHOOK_SECRET, bot_settings
 from tests.support.ports import reserve_port

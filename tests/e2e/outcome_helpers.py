@@ -13,7 +13,9 @@ from sqlalchemy import func, insert, select, text
 
 from bot.core.services import Services
 from flows.outcomes import theme_slug
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import outbox
 from storage.models import Contact, OutboxMessage, Resident, Session, Subscription
 from tests.e2e.conftest import BotRunner

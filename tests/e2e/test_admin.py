@@ -20,7 +20,9 @@ from sqlalchemy import func, select
 
 from flows.loader import QuestionnaireError, parse
 from flows.texts import plain_text, raw, t
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import admin as store
 from storage import audit, digest
 from storage.audit import AuditRecord

@@ -9,7 +9,9 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage.repo import SessionInfo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner, join

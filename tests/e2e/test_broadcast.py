@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import text, update
 
 from bot.outcomes.invitations import offer_invitation
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.e2e.conftest import BotRunner, join

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.resident.conversation import ResidentHandlers
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import repo
 from storage.db import create_engine, session_factory

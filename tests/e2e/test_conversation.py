@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.core.services import Services, utc_now
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import repo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner, join

@@ -25,10 +25,11 @@ from sqlalchemy import select, update
 
 from bot.staff.charts import PNG_SIGNATURE, png_size
 from bot.staff.digests import DigestService
-from sandbox.clients import FakeGroupMember
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeGroupMember, FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.formatting import utf16_len
 from sandbox.limits import MAX_CAPTION, MAX_TEXT
+from sandbox.models import BotMessage
 from storage.models import Answer, Digest
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner

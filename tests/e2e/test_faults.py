@@ -21,7 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import bot.app.request as bot_request  # by this name: the ``bot`` fixture shadows the package
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage.db import is_sqlite
 from tests.e2e.conftest import BotRunner, running_bot

@@ -34,7 +34,8 @@ from sqlalchemy import select, text
 from flows.catalog import Catalog
 from flows.schema import END, MultiQuestion, TextQuestion
 from flows.texts import COMMANDS
-from sandbox.fakeapi import FakeBotApi, FakeGroup, FakeGroupMember, FakeUser
+from sandbox.clients import FakeGroup, FakeGroupMember, FakeUser
+from sandbox.fakeapi import FakeBotApi
 from storage import repo
 from storage.db import create_engine, session_factory
 from storage.models import Answer, Session

@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import repo
 from storage.db import create_engine, session_factory

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from sandbox.clients import FakeGroup
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeGroup, FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import audit
 from storage.models import Answer
 from tests.e2e.conftest import BotRunner

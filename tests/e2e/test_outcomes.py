@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 
 from flows import engine
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import repo
 from tests.e2e.conftest import BotRunner, join
 from tests.e2e.outcome_helpers import (

@@ -19,7 +19,9 @@ from sqlalchemy import select, text
 
 from bot.core.services import Services
 from bot.resident import privacy
-from sandbox.fakeapi import BotMessage, FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
 from storage import repo
 from storage.models import Answer
 from tests.e2e.conftest import BotRunner, join

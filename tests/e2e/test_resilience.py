@@ -20,7 +20,8 @@ import bot.app.request as bot_request  # by this name: the ``bot`` fixture shado
 from bot.core.services import Pseudonyms
 from bot.resident.conversation import ResidentHandlers
 from flows.loader import QuestionnaireError
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import repo
 from storage.db import create_engine, session_factory

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from tests.e2e.conftest import TOKEN
 from tests.e2e.process import BotProcess

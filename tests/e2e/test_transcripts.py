@@ -58,7 +58,8 @@ from pathlib import Path
 import pytest
 
 from sandbox.clients import UserClient
-from sandbox.fakeapi import BotMessage, FakeBotApi, SandboxEvent
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage, SandboxEvent
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
 from tests.e2e.outcome_helpers import SCHOOL_THEME, Offset, seed

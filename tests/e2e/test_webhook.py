@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app.application import ALLOWED_UPDATES, DEFAULT_MAX_CONNECTIONS
 from bot.app.webhook import MAX_BODY, SECRET_HEADER
 from sandbox.balancer import RoundRobin
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from storage.db import is_sqlite
 from tests.conftest import PG_ENV
 from tests.e2e.conftest import WEBHOOK_SECRET, WebhookRunner, behind_a_front, join, running_bot

@@ -34,7 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.processor import PerResidentUpdateProcessor
-from sandbox.fakeapi import FakeBotApi, FakeUser
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import admin, leases, outbox, repo
 from storage.db import create_engine, session_factory
