@@ -1,5 +1,5 @@
 """The export table of a questionnaire's responses: one row per response, never a Telegram id
-or a name. Pure: rows in (as :func:`storage.repo.export_rows` reads them), a table out, which
+or a name. Pure: rows in (as :func:`storage.export.export_rows` reads them), a table out, which
 :mod:`bot.admin.export` writes as CSV and Excel.
 
 Two header rows: the column ids (``response``, ``version``, ..., then the question ids), and
@@ -42,7 +42,7 @@ FIXED = [
 
 
 class Response(Protocol):
-    """One response as storage reads it (``storage.repo.ExportRow``)."""
+    """One response as storage reads it (``storage.export.ExportRow``)."""
 
     @property
     def pseudonym(self) -> str | None: ...

@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import make_url
@@ -48,10 +49,12 @@ from flows.engine import Confirm, Input, Pick, Skip, Toggle, Typed, apply, start
 from flows.loader import load_file
 from flows.machine import Flow
 from flows.schema import END, AnyQuestion, Questionnaire
+from storage import admin, digest_log, migrate
 from storage import digest as storage_digest
-from storage import digest_log, migrate, repo
 from storage.db import create_engine, session_factory
-from storage.models import Answer, Session
+from storage.models import Answer, Session, utcnow
+
+ZONE = ZoneInfo("Europe/Amsterdam")  # the questionnaires' dates, as in .env.example
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -278,7 +281,7 @@ async def prepare(engine: AsyncEngine, questionnaire: Questionnaire) -> None:
     await migrate.upgrade(engine)
     source = (QUESTIONNAIRES / f"{questionnaire.id}.yaml").read_text(encoding="utf-8")
     async with session_factory(engine).begin() as db:
-        await repo.sync_questionnaire(db, questionnaire.id, questionnaire.version, source)
+        await admin.seed(db, questionnaire, source, now=utcnow(), zone=ZONE)
 
 
 async def insert_rows(engine: AsyncEngine, generated: Iterable[Rows]) -> int:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -49,10 +50,12 @@ from flows import engine as flow_engine
 from flows.loader import load_directory
 from flows.machine import Flow
 from sandbox.fakeapi import FakeBotApi
-from storage import migrate, repo
+from storage import admin, migrate, repo
 from storage.db import create_engine, session_factory
-from storage.models import Answer, Contact, Resident, Session
+from storage.models import Answer, Contact, Resident, Session, utcnow
 from tests.support.ports import reserve_port
+
+ZONE = ZoneInfo("Europe/Amsterdam")  # the questionnaires' dates, as in .env.example
 
 STORED_USER_BASE = 2_000_000_000  # Telegram ids of the stored residents: base + index
 ANSWERS_PER_SESSION = 3
@@ -277,8 +280,8 @@ class _Filler:
         await migrate.upgrade(self.engine)
         sessions = session_factory(self.engine)
         async with sessions.begin() as db:
-            for questionnaire_id, version, source in read_questionnaires(QUESTIONNAIRES):
-                await repo.sync_questionnaire(db, questionnaire_id, version, source)
+            for questionnaire, source in read_questionnaires(QUESTIONNAIRES):
+                await admin.seed(db, questionnaire, source, now=utcnow(), zone=ZONE)
         for questionnaire in sorted(load_directory(QUESTIONNAIRES), key=lambda q: q.id):
             flow = Flow(questionnaire)
             state, answers = _answered(flow, ANSWERS_PER_SESSION)

@@ -231,7 +231,7 @@ class Sandbox:
     async def _start_bot(self, settings: Settings) -> None:
         from bot.app.application import run_polling
         from bot.core.services import build_services
-        from storage.repo import ChangedVersionError
+        from storage.admin import ChangedVersionError
 
         try:
             services = await build_services(settings)

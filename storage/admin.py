@@ -15,6 +15,7 @@ As everywhere in ``storage``: the caller owns the transaction; nothing here comm
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -28,8 +29,16 @@ from flows.lifecycle import ARCHIVED, CLOSED, DRAFT, OPEN, Refused
 from flows.loader import parse
 from flows.schema import Questionnaire
 from storage.models import Answer, QuestionnaireRecord, QuestionnaireVersion, Session
-from storage.repo import ACTIVE, COMPLETED, EXPIRED, PAUSED, REPLACED, ChangedVersionError
-from storage.repo import checksum as source_checksum
+from storage.repo import ACTIVE, COMPLETED, EXPIRED, PAUSED, REPLACED
+
+
+class ChangedVersionError(Exception):
+    """A published (id, version) whose content changed: it needs a new version number."""
+
+
+def checksum(source: str) -> str:
+    """What tells two stored versions apart: the SHA-256 of the file's text."""
+    return hashlib.sha256(source.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +239,7 @@ async def store_draft(
     an earlier one, with its test runs, is replaced). Raises :class:`Refused`."""
     qid, version = questionnaire.id, questionnaire.version
     lifecycle.check_version(version)
-    digest = source_checksum(source)
+    digest = checksum(source)
     existing = await db.get(QuestionnaireVersion, (qid, version))
     if existing is not None and existing.published_at is not None:
         raise lifecycle.already_published(qid, version, same=existing.checksum == digest)
@@ -341,11 +350,11 @@ async def seed(
 
     Idempotent, and it never changes a known questionnaire's status: a closed or archived
     questionnaire is not opened again by a file. The same (id, version) with other content
-    is refused (:class:`~storage.repo.ChangedVersionError`); a draft uploaded with that
+    is refused (:class:`ChangedVersionError`); a draft uploaded with that
     number is left alone.
     """
     qid, version = questionnaire.id, questionnaire.version
-    digest = source_checksum(source)
+    digest = checksum(source)
     stored = await db.get(QuestionnaireVersion, (qid, version))
     if stored is not None:
         if stored.published_at is not None and stored.checksum != digest:

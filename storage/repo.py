@@ -6,7 +6,6 @@ commits, so one update's changes are committed together or not at all.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +22,6 @@ from flows.engine import Outcome, SessionState
 from storage.models import (
     Answer,
     Contact,
-    QuestionnaireRecord,
-    QuestionnaireVersion,
     Resident,
     Session,
     utcnow,
@@ -62,23 +59,6 @@ class SessionInfo:
     updated_at: datetime
     completed_at: datetime | None
     is_test: bool
-
-
-@dataclass(frozen=True, slots=True)
-class StoredVersion:
-    questionnaire_id: str
-    version: int
-    source: str
-    status: str
-    current: bool
-
-
-class ChangedVersionError(Exception):
-    """A published (id, version) whose content changed: it needs a new version number."""
-
-
-def checksum(source: str) -> str:
-    return hashlib.sha256(source.encode()).hexdigest()
 
 
 # --- Residents --------------------------------------------------------------------------------
@@ -231,64 +211,6 @@ async def set_language(db: AsyncSession, resident_id: int, language: str) -> Non
 
 async def chat_id_of(db: AsyncSession, resident_id: int) -> int | None:
     return await db.scalar(select(Contact.chat_id).where(Contact.resident_id == resident_id))
-
-
-# --- Questionnaires ---------------------------------------------------------------------------
-
-
-async def sync_questionnaire(
-    db: AsyncSession, questionnaire_id: str, version: int, source: str
-) -> bool:
-    """Store a version read from a file; True when it is new.
-
-    The same (id, version) with other content is refused: residents may have answered the
-    old text, so a change must get a new version number.
-    """
-    digest = checksum(source)
-    stored = await db.get(QuestionnaireVersion, (questionnaire_id, version))
-    if stored is not None:
-        if stored.checksum != digest:
-            raise ChangedVersionError(
-                f"questionnaire {questionnaire_id} version {version} differs from the version "
-                f"already in the database; raise 'version' to publish the change"
-            )
-        return False
-    now = utcnow()
-    record = await db.get(QuestionnaireRecord, questionnaire_id)
-    if record is None:
-        db.add(
-            QuestionnaireRecord(
-                id=questionnaire_id, current_version=version, status="open", opened_at=now
-            )
-        )
-        await db.flush()
-    elif version > record.current_version:
-        record.current_version = version
-    db.add(
-        QuestionnaireVersion(
-            questionnaire_id=questionnaire_id,
-            version=version,
-            source=source,
-            checksum=digest,
-            published_at=now,  # seeded versions are published at once
-        )
-    )
-    await db.flush()
-    return True
-
-
-async def stored_versions(db: AsyncSession) -> list[StoredVersion]:
-    rows = await db.execute(
-        select(QuestionnaireVersion, QuestionnaireRecord)
-        .join(QuestionnaireRecord, QuestionnaireRecord.id == QuestionnaireVersion.questionnaire_id)
-        .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version)
-    )
-    return [
-        StoredVersion(
-            v.questionnaire_id, v.version, v.source, q.status, v.version == q.current_version
-        )
-        for v, q in rows
-    ]
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -584,17 +506,7 @@ async def count_sessions(db: AsyncSession, questionnaire_id: str | None = None) 
     return {status: count for status, count in await db.execute(query)}
 
 
-# --- Export -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    pseudonym: str | None
-    version: int
-    status: str
-    started_at: datetime
-    completed_at: datetime | None
-    answers: dict[str, Any]
+# --- Responses that count ----------------------------------------------------------------------
 
 
 def superseded() -> ColumnElement[bool]:
@@ -613,45 +525,3 @@ def superseded() -> ColumnElement[bool]:
         )
         .exists()
     )
-
-
-async def export_rows(
-    db: AsyncSession, questionnaire_id: str, *, include_test: bool = False
-) -> Sequence[ExportRow]:
-    """One row per response that counts: replaced revisions, unfinished tries beside a
-    completed response (:func:`superseded`) and test runs left out."""
-    query = (
-        select(Session, Resident.pseudonym)
-        .outerjoin(Resident, Resident.id == Session.resident_id)
-        .where(
-            Session.questionnaire_id == questionnaire_id,
-            Session.status != REPLACED,
-            ~superseded(),
-        )
-        .order_by(Session.started_at, Session.id)
-    )
-    if not include_test:
-        query = query.where(Session.is_test.is_(False))
-    sessions = (await db.execute(query)).all()
-    ids = [s.id for s, _ in sessions]
-    answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = await db.execute(
-            select(Answer.session_id, Answer.question_id, Answer.value).where(
-                Answer.session_id.in_(chunk)
-            )
-        )
-        for session_id, question_id, value in rows:
-            answers[session_id][question_id] = value
-    return [
-        ExportRow(
-            pseudonym,
-            s.questionnaire_version,
-            s.status,
-            s.started_at,
-            s.completed_at,
-            answers[s.id],
-        )
-        for s, pseudonym in sessions
-    ]

@@ -13,8 +13,8 @@ import bot.core.services
 from bot.core.services import Services
 from flows.loader import parse
 from storage import admin
+from storage.admin import checksum
 from storage.models import QuestionnaireRecord, QuestionnaireVersion
-from storage.repo import checksum
 from tests.storage.helpers import mini_source, variant
 from tests.support.bots import built_services
 

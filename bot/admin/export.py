@@ -15,7 +15,7 @@ from typing import Any, cast
 from analysis.export import Cell, FreeText, Table, build_table
 from bot.core.services import Services
 from flows.machine import Flow
-from storage import repo
+from storage.export import export_rows
 
 # A cell starting with one of these is a formula to Excel and LibreOffice: a resident could
 # type "=HYPERLINK(...)" into a free-text answer. In CSV such text gets a leading
@@ -96,7 +96,7 @@ async def export_table(services: Services, questionnaire_id: str) -> tuple[Table
             f"no questionnaire {questionnaire_id!r} in the database (known: {known})"
         )
     async with services.reports() as db:
-        rows = list(await repo.export_rows(db, questionnaire_id))
+        rows = list(await export_rows(db, questionnaire_id))
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
     return build_table(flows, rows, services.settings.zone), current

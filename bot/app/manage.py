@@ -90,7 +90,7 @@ async def _list(settings: Settings) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from storage.repo import ChangedVersionError
+    from storage.admin import ChangedVersionError
 
     settings = load_settings()
     setup_logging("WARNING")

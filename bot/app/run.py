@@ -122,7 +122,7 @@ def _start(settings: Settings, runner: Runner) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from flows.loader import QuestionnaireError
-    from storage.repo import ChangedVersionError
+    from storage.admin import ChangedVersionError
 
     setup_logging(settings.log_level)
     try:

@@ -100,12 +100,8 @@ class Services:
             await self.reports_engine.dispose()
 
 
-def read_questionnaires(directory: Path) -> list[tuple[str, int, str]]:
-    """(id, version, source) of every file; raises QuestionnaireError listing all problems."""
-    return [(q.id, q.version, text) for q, text in _read(directory)]
-
-
-def _read(directory: Path) -> list[tuple[Questionnaire, str]]:
+def read_questionnaires(directory: Path) -> list[tuple[Questionnaire, str]]:
+    """Every file, parsed, with its text; raises QuestionnaireError listing all problems."""
     load_directory(directory)  # validates every file and reports all problems at once
     found = []
     for path in questionnaire_files(directory):
@@ -120,7 +116,7 @@ async def seed_questionnaires(
     """Store the files in QUESTIONNAIRES_DIR that the database does not have yet; the number
     stored. The database is the source of truth: this only adds new (id, version) pairs, as
     published versions, and never reopens a questionnaire closed or archived since."""
-    found = _read(settings.questionnaires_dir)
+    found = read_questionnaires(settings.questionnaires_dir)
     added = 0
     async with sessions.begin() as db:
         for questionnaire, source in found:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,8 +39,8 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from storage import repo
-from storage.models import Answer, Session
+from storage import admin
+from storage.models import Answer, Session, utcnow
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -53,6 +54,8 @@ IN = datetime(2026, 11, 3, 10, tzinfo=UTC)
 BEFORE = datetime(2026, 10, 20, 9, tzinfo=UTC)
 AFTER = datetime(2026, 11, 10, 9, tzinfo=UTC)
 
+ZONE = ZoneInfo("Europe/Amsterdam")
+
 
 def _read(path: Path) -> tuple[Questionnaire, str]:
     return load_file(path), path.read_text(encoding="utf-8")
@@ -62,7 +65,7 @@ async def store(sessions: Sessions, path: Path) -> Questionnaire:
     """Load a questionnaire file and store it, as the bot does at start-up."""
     questionnaire, source = _read(path)
     async with sessions.begin() as db:
-        await repo.sync_questionnaire(db, questionnaire.id, questionnaire.version, source)
+        await admin.seed(db, questionnaire, source, now=utcnow(), zone=ZONE)
     return questionnaire
 
 

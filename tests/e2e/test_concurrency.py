@@ -13,7 +13,7 @@ from bot.resident.conversation import ResidentHandlers
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
-from storage import repo
+from storage import export, repo
 from storage.db import create_engine, session_factory
 from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_resilience import (
@@ -169,7 +169,7 @@ async def test_fifty_residents_at_the_same_time(
     try:
         async with session_factory(engine)() as db:
             assert await repo.count_sessions(db, AFVAL) == {repo.COMPLETED: 50}
-            rows = await repo.export_rows(db, AFVAL)
+            rows = await export.export_rows(db, AFVAL)
             by_pseudonym = {row.pseudonym: row for row in rows}
             assert len(rows) == len(by_pseudonym) == 50
             for resident, (_, answers) in zip(residents, plans, strict=True):

@@ -19,7 +19,7 @@ from bot.core.services import Services, utc_now
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
-from storage import repo
+from storage import export, repo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner, join
 
@@ -561,7 +561,7 @@ async def test_completing_again_offers_to_revise(fake: FakeBotApi, bot: BotRunne
     assert end.text.startswith("Klaar!")
     assert await statuses(bot) == [("schoolroutes", "replaced"), ("schoolroutes", "completed")]
     async with services_of(bot).sessions() as db:
-        rows = await repo.export_rows(db, "schoolroutes")
+        rows = await export.export_rows(db, "schoolroutes")
     assert len(rows) == 1
     assert rows[0].status == "completed"
     assert rows[0].answers == {

@@ -24,8 +24,9 @@ from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import repo
+from storage.admin import ChangedVersionError
 from storage.db import create_engine, session_factory
-from storage.repo import ChangedVersionError, SessionInfo
+from storage.repo import SessionInfo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
 from tests.support import bots

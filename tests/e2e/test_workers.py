@@ -37,7 +37,7 @@ from bot.app.processor import PerResidentUpdateProcessor
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
-from storage import admin, leases, outbox, repo
+from storage import admin, export, leases, outbox, repo
 from storage.db import create_engine, session_factory
 from storage.models import Answer, Session
 from storage.models import Resident as ResidentRow
@@ -469,7 +469,7 @@ async def test_three_workers_one_killed_halfway(
     try:
         async with session_factory(engine)() as db:
             assert await repo.count_sessions(db, AFVAL) == {repo.COMPLETED: RESIDENTS}
-            rows = {row.pseudonym: row for row in await repo.export_rows(db, AFVAL)}
+            rows = {row.pseudonym: row for row in await export.export_rows(db, AFVAL)}
             for resident in residents:
                 row = rows[pseudonym(resident.user)]
                 assert (row.status, row.answers) == (repo.COMPLETED, resident.answers)

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.engine import Outcome, SessionState
+from flows.loader import parse
 from flows.schema import END
-from storage import repo
-from storage.models import Answer
+from storage import admin, repo
+from storage.models import Answer, QuestionnaireRecord, QuestionnaireVersion, utcnow
 
 MINI = Path(__file__).resolve().parent.parent / "flows" / "data" / "mini.yaml"
 FIRST = "tevreden"
+ZONE = ZoneInfo("Europe/Amsterdam")
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -73,8 +76,39 @@ async def register(
 
 
 async def sync(sessions: Sessions, questionnaire_id: str, version: int, source: str) -> bool:
+    """Store a questionnaire version as the bot seeds QUESTIONNAIRES_DIR; True when new."""
+    questionnaire = parse(source, f"<{questionnaire_id}>")
+    assert (questionnaire.id, questionnaire.version) == (questionnaire_id, version)
     async with sessions.begin() as db:
-        return await repo.sync_questionnaire(db, questionnaire_id, version, source)
+        return await admin.seed(db, questionnaire, source, now=utcnow(), zone=ZONE)
+
+
+@dataclass(frozen=True)
+class Stored:
+    questionnaire_id: str
+    version: int
+    source: str
+    status: str
+    current: bool
+
+
+async def stored_versions(sessions: Sessions) -> list[Stored]:
+    """Every stored version with its questionnaire's status, and whether it is current."""
+    async with sessions.begin() as db:
+        rows = await db.execute(
+            select(QuestionnaireVersion, QuestionnaireRecord)
+            .join(
+                QuestionnaireRecord,
+                QuestionnaireRecord.id == QuestionnaireVersion.questionnaire_id,
+            )
+            .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version)
+        )
+        return [
+            Stored(
+                v.questionnaire_id, v.version, v.source, q.status, v.version == q.current_version
+            )
+            for v, q in rows
+        ]
 
 
 async def start(

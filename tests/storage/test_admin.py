@@ -16,15 +16,18 @@ from flows.loader import parse
 from flows.schema import Questionnaire
 from storage import admin, audit, repo
 from storage import schedule as timetable
+from storage.admin import checksum
 from storage.models import Answer, QuestionnaireRecord, Session
-from storage.repo import checksum
 from tests.storage.helpers import (
     MINI_ANSWERS,
+    Stored,
     complete,
     mini_source,
     register,
     run,
     start,
+    stored_versions,
+    sync,
     variant,
 )
 
@@ -272,7 +275,7 @@ async def test_seeding_is_idempotent_and_reopens_nothing(sessions: Sessions) -> 
     await change(sessions, "archive")
     assert await seed(sessions, source(version=3))
     assert (await state(sessions)).status == "archived"
-    with pytest.raises(repo.ChangedVersionError):
+    with pytest.raises(admin.ChangedVersionError):
         await seed(sessions, source(version=3).replace("Korte lijst.", "Ander."))
 
 
@@ -522,3 +525,70 @@ async def test_audit_entries_filter(sessions: Sessions) -> None:
         ("publish", 5, "telegram", True)
     ]
     assert [e.action for e in newest] == ["close", "beheer"]
+
+
+# --- seeding, version by version -----------------------------------------------------------------
+
+
+async def test_sync_new_then_idempotent(sessions: Sessions) -> None:
+    source = mini_source()
+
+    assert await sync(sessions, "mini", 1, source) is True
+    assert await sync(sessions, "mini", 1, source) is False
+
+    assert await stored_versions(sessions) == [Stored("mini", 1, source, "open", True)]
+
+
+async def test_sync_refuses_changed_content_under_the_same_version(
+    sessions: Sessions, mini: str
+) -> None:
+    changed = mini.replace("Korte lijst.", "Een andere tekst.")
+    assert changed != mini
+
+    with pytest.raises(admin.ChangedVersionError, match="mini version 1"):
+        await sync(sessions, "mini", 1, changed)
+
+    assert await stored_versions(sessions) == [Stored("mini", 1, mini, "open", True)]
+
+
+async def test_higher_version_becomes_current(sessions: Sessions, mini: str) -> None:
+    second = variant(mini, version=2)
+
+    assert await sync(sessions, "mini", 2, second) is True
+    assert await sync(sessions, "mini", 1, mini) is False  # the old file still there
+
+    assert await stored_versions(sessions) == [
+        Stored("mini", 1, mini, "open", False),
+        Stored("mini", 2, second, "open", True),
+    ]
+
+
+async def test_lower_version_stored_later_does_not_become_current(sessions: Sessions) -> None:
+    source = mini_source()
+    first, third = variant(source, version=1), variant(source, version=3)
+
+    assert await sync(sessions, "mini", 3, third)
+    assert await sync(sessions, "mini", 1, first)
+
+    assert [(v.version, v.current) for v in await stored_versions(sessions)] == [
+        (1, False),
+        (3, True),
+    ]
+
+
+async def test_stored_versions_of_several_questionnaires(sessions: Sessions, mini: str) -> None:
+    afval = variant(mini, questionnaire_id="afval")
+    afval_2 = variant(mini, questionnaire_id="afval", version=2)
+    assert await sync(sessions, "afval", 2, afval_2)
+    assert await sync(sessions, "afval", 1, afval)
+    assert not await sync(sessions, "afval", 1, afval)
+
+    assert await stored_versions(sessions) == [
+        Stored("afval", 1, afval, "open", False),
+        Stored("afval", 2, afval_2, "open", True),
+        Stored("mini", 1, mini, "open", True),
+    ]
+
+
+async def test_no_stored_versions(sessions: Sessions) -> None:
+    assert await stored_versions(sessions) == []

@@ -1,4 +1,4 @@
-"""storage.repo.export_rows: one row per response that counts, on each database; and the
+"""storage.export.export_rows: one row per response that counts, on each database; and the
 CSV and Excel files bot.admin.export makes of them."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flows.loader import parse
 from flows.machine import Flow
 from flows.schema import END
 from storage import repo
+from storage.export import ExportRow, export_rows
 from storage.models import Answer, Resident, Session
 from tests.storage.helpers import (
     MINI_ANSWERS,
@@ -42,8 +43,8 @@ ALL_ANSWERS = {
 }
 
 
-def row(pseudonym: str | None, session: repo.SessionInfo) -> repo.ExportRow:
-    return repo.ExportRow(
+def row(pseudonym: str | None, session: repo.SessionInfo) -> ExportRow:
+    return ExportRow(
         pseudonym,
         session.version,
         session.status,
@@ -55,7 +56,7 @@ def row(pseudonym: str | None, session: repo.SessionInfo) -> repo.ExportRow:
 
 async def export(sessions: Sessions, questionnaire_id: str = "mini", **kwargs: Any) -> list[Any]:
     async with sessions.begin() as db:
-        return list(await repo.export_rows(db, questionnaire_id, **kwargs))
+        return list(await export_rows(db, questionnaire_id, **kwargs))
 
 
 async def test_export_rows(sessions: Sessions, mini: str) -> None:
@@ -97,7 +98,7 @@ async def test_export_rows(sessions: Sessions, mini: str) -> None:
     assert (ann_row.version, ann_row.status) == (1, repo.COMPLETED)
     assert bob_row.answers == {"tevreden": 5, "bakken": ["papier"], "wijk": "centrum"}
     assert (bob_row.version, bob_row.status) == (2, repo.COMPLETED)
-    assert cas_row == repo.ExportRow(
+    assert cas_row == ExportRow(
         "cas", 1, repo.ACTIVE, cas_partial.started_at, None, {"tevreden": 2}
     )
     assert eva_row.completed_at is not None
@@ -204,8 +205,8 @@ def test_an_unfinished_response_exports_the_answers_on_its_branch() -> None:
     left = {"tevreden": 5, "waarom": "Te vaak vol", "bakken": ["gft"]}
     stays = {"tevreden": 2, "waarom": "Te vaak vol", "bakken": ["gft"]}
     rows = [
-        repo.ExportRow("ann", 1, repo.PAUSED, started, None, left),
-        repo.ExportRow("bob", 1, repo.PAUSED, started, None, stays),
+        ExportRow("ann", 1, repo.PAUSED, started, None, left),
+        ExportRow("bob", 1, repo.PAUSED, started, None, stays),
     ]
     table = build_table(flows, rows, ZoneInfo("Europe/Amsterdam"))
     ann, bob = (dict(zip(table.ids, cells, strict=True)) for cells in table.rows)

@@ -25,7 +25,6 @@ from tests.storage.helpers import (
     MINI_ANSWERS,
     answer,
     complete,
-    mini_source,
     register,
     reload,
     run,
@@ -175,84 +174,6 @@ async def test_pseudonym_is_unique(sessions: Sessions) -> None:
 
     async with sessions.begin() as db:
         assert (await db.scalars(select(Resident.pseudonym))).all() == ["p1"]
-
-
-# --- Questionnaires ---------------------------------------------------------------------------
-
-
-async def test_sync_new_then_idempotent(sessions: Sessions) -> None:
-    source = mini_source()
-
-    assert await sync(sessions, "mini", 1, source) is True
-    assert await sync(sessions, "mini", 1, source) is False
-
-    async with sessions.begin() as db:
-        assert await repo.stored_versions(db) == [
-            repo.StoredVersion("mini", 1, source, "open", True)
-        ]
-
-
-async def test_sync_refuses_changed_content_under_the_same_version(
-    sessions: Sessions, mini: str
-) -> None:
-    changed = mini.replace("Korte lijst.", "Een andere tekst.")
-    assert changed != mini
-
-    with pytest.raises(repo.ChangedVersionError, match="mini version 1"):
-        await sync(sessions, "mini", 1, changed)
-
-    async with sessions.begin() as db:
-        assert await repo.stored_versions(db) == [
-            repo.StoredVersion("mini", 1, mini, "open", True)
-        ]
-
-
-async def test_higher_version_becomes_current(sessions: Sessions, mini: str) -> None:
-    second = variant(mini, version=2)
-
-    assert await sync(sessions, "mini", 2, second) is True
-    assert await sync(sessions, "mini", 1, mini) is False  # the old file still there
-
-    async with sessions.begin() as db:
-        assert await repo.stored_versions(db) == [
-            repo.StoredVersion("mini", 1, mini, "open", False),
-            repo.StoredVersion("mini", 2, second, "open", True),
-        ]
-
-
-async def test_lower_version_stored_later_does_not_become_current(sessions: Sessions) -> None:
-    source = mini_source()
-    first, third = variant(source, version=1), variant(source, version=3)
-
-    assert await sync(sessions, "mini", 3, third)
-    assert await sync(sessions, "mini", 1, first)
-
-    async with sessions.begin() as db:
-        assert [(v.version, v.current) for v in await repo.stored_versions(db)] == [
-            (1, False),
-            (3, True),
-        ]
-
-
-async def test_stored_versions_of_several_questionnaires(sessions: Sessions, mini: str) -> None:
-    afval = variant(mini, questionnaire_id="afval")
-    afval_2 = variant(mini, questionnaire_id="afval", version=2)
-    async with sessions.begin() as db:  # one transaction, as at start-up
-        assert await repo.sync_questionnaire(db, "afval", 2, afval_2)
-        assert await repo.sync_questionnaire(db, "afval", 1, afval)
-        assert not await repo.sync_questionnaire(db, "afval", 1, afval)
-
-    async with sessions.begin() as db:
-        assert await repo.stored_versions(db) == [
-            repo.StoredVersion("afval", 1, afval, "open", False),
-            repo.StoredVersion("afval", 2, afval_2, "open", True),
-            repo.StoredVersion("mini", 1, mini, "open", True),
-        ]
-
-
-async def test_no_stored_versions(sessions: Sessions) -> None:
-    async with sessions.begin() as db:
-        assert await repo.stored_versions(db) == []
 
 
 # --- Sessions: starting, the one active response ----------------------------------------------
