@@ -19,28 +19,18 @@ from bot.core.jobs import LeasedJob, lease_duration, worker_name
 from bot.core.services import Services
 from storage import leases, updates
 from tests.support.bots import TOKEN, built_services
+from tests.support.clocks import Fixed
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+@pytest.fixture
+def clock() -> Fixed:
+    return Fixed(T0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def services(database_url: str, clock: Clock) -> AsyncIterator[Services]:
+async def services(database_url: str, clock: Fixed) -> AsyncIterator[Services]:
     async with built_services(database_url, clock=clock, seed=False) as built:
         yield built
 
@@ -66,7 +56,7 @@ def leased(counting: Counting, worker: str, ttl: timedelta = TTL) -> LeasedJob:
     return LeasedJob("digests", counting.on(worker), worker, ttl)
 
 
-async def test_one_worker_runs_the_job_and_keeps_it(services: Services, clock: Clock) -> None:
+async def test_one_worker_runs_the_job_and_keeps_it(services: Services, clock: Fixed) -> None:
     counting = Counting()
     a, b, c = (leased(counting, w) for w in ("worker-a", "worker-b", "worker-c"))
     for _ in range(5):  # every worker's timer fires every minute
@@ -76,7 +66,7 @@ async def test_one_worker_runs_the_job_and_keeps_it(services: Services, clock: C
 
 
 async def test_another_worker_takes_over_when_the_holder_dies(
-    services: Services, clock: Clock
+    services: Services, clock: Fixed
 ) -> None:
     counting = Counting()
     a, b = leased(counting, "worker-a"), leased(counting, "worker-b")
@@ -98,7 +88,7 @@ async def test_the_lease_outlasts_two_intervals() -> None:
     assert lease_duration(0.5) > timedelta(seconds=1)
 
 
-async def test_a_long_run_renews_its_lease(services: Services, clock: Clock) -> None:
+async def test_a_long_run_renews_its_lease(services: Services, clock: Fixed) -> None:
     ttl = timedelta(seconds=0.3)  # renewed every 0.1 s of real time
     renewed = asyncio.Event()
 
@@ -120,7 +110,7 @@ async def test_a_long_run_renews_its_lease(services: Services, clock: Clock) -> 
 
 
 async def test_a_run_stops_when_another_worker_took_the_lease(
-    services: Services, clock: Clock
+    services: Services, clock: Fixed
 ) -> None:
     ttl = timedelta(seconds=0.3)
     started, stopped = asyncio.Event(), asyncio.Event()
@@ -155,7 +145,7 @@ async def test_a_failing_job_raises_and_keeps_its_lease(services: Services) -> N
 
 
 async def test_repeating_registers_and_release_hands_the_job_over(
-    services: Services, clock: Clock
+    services: Services, clock: Fixed
 ) -> None:
     application = ApplicationBuilder().token(TOKEN).build()
     application.bot_data["services"] = services
@@ -185,7 +175,7 @@ def test_worker_name() -> None:
     assert len(worker_name(load_settings(_env_file=None, worker_name="w" * 200))) == 80
 
 
-async def test_forgetting_update_ids_older_than_a_day(services: Services, clock: Clock) -> None:
+async def test_forgetting_update_ids_older_than_a_day(services: Services, clock: Fixed) -> None:
     async with services.sessions.begin() as db:
         await updates.record(db, 1, now=T0 - timedelta(days=2))
         await updates.record(db, 2, now=T0 - timedelta(hours=1))

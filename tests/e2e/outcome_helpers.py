@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -42,16 +41,6 @@ def runner(fake: FakeBotApi, database_url: str, **overrides: Any) -> BotRunner:
 def services_of(bot: BotRunner) -> Services:
     assert bot.services is not None, "the bot is not running"
     return bot.services
-
-
-class Offset:
-    """An injected clock: real time plus an offset the test moves forward."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 async def seed(

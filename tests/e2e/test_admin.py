@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,10 @@ from storage.audit import AuditRecord
 from storage.db import create_engine, session_factory
 from storage.models import QuestionnaireVersion, Session
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import BotRunner
+from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_resilience import PLAN, open_afval, walk
 from tests.flows.test_loader import BILLION_LAUGHS
+from tests.support.clocks import Fixed
 
 ADMIN = 4_242_001
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -52,31 +52,12 @@ def fiets_source(version: int = 1, extra: str = "", title: str = FIETS) -> str:
     return source
 
 
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@contextlib.asynccontextmanager
-async def running(
-    fake: FakeBotApi, database_url: str, clock: Clock | None = None, **settings: Any
-) -> AsyncIterator[BotRunner]:
-    """The bot with one administrator; afterwards no call Telegram would have rejected."""
-    fake.user(ADMIN, first_name="Beheerder")  # has a chat with the bot: the menu can be set
-    values: dict[str, Any] = {"admin_user_ids": [ADMIN]}
-    values.update(settings)
-    runner = BotRunner(fake, database_url, **values)
-    runner.clock = clock
-    await runner.start()
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-    await fake.settle()
-    fake.assert_clean()
+def running(
+    fake: FakeBotApi, database_url: str, clock: Fixed | None = None, **settings: Any
+) -> contextlib.AbstractAsyncContextManager[BotRunner]:
+    """The bot with one administrator, who has a chat with it (so the menu can be set)."""
+    fake.user(ADMIN, first_name="Beheerder")
+    return running_bot(fake, database_url, clock=clock, **{"admin_user_ids": [ADMIN], **settings})
 
 
 @pytest.fixture
@@ -774,7 +755,7 @@ async def test_beheer_for_scheduled_closed_and_archived_questionnaires(
     (folder / "fietsen.yaml").write_text(fiets_source(extra=dates), encoding="utf-8")
     shipped = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
     (folder / "schoolroutes.yaml").write_text(shipped, encoding="utf-8")
-    clock = Clock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
+    clock = Fixed(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
     async with running(
         fake, database_url, clock, questionnaires_dir=folder, flood_max_updates=1_000
     ) as runner:
@@ -897,7 +878,7 @@ async def test_opens_at_and_closes_at_are_honoured_also_after_a_restart(
     folder.mkdir()
     dates = 'opens_at: "2031-03-02T09:00:00+01:00"\ncloses_at: "2031-03-09T17:00:00+01:00"'
     (folder / "fietsen.yaml").write_text(fiets_source(extra=dates), encoding="utf-8")
-    clock = Clock(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
+    clock = Fixed(datetime(2031, 3, 1, 12, 0, tzinfo=UTC))
     settings: dict[str, Any] = {"questionnaires_dir": folder, "jobs_interval": 0.1}
     resident = fake.user()
     async with running(fake, database_url, clock, **settings) as runner:

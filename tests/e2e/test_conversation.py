@@ -8,20 +8,21 @@ what ended up in the database.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from bot.core.services import Services, utc_now
+from bot.core.services import Services
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import export, repo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner, join
+from tests.support.clocks import Offset
 
 AFVAL = "Afval ophalen in Rivierstad"
 GROEN = "Groen in de wijk"
@@ -689,18 +690,8 @@ async def test_help_and_list_take_precedence_mid_questionnaire(
 # --- time -------------------------------------------------------------------------------------
 
 
-class Clock:
-    """A clock the test can move forward."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return utc_now() + self.offset
-
-
 async def test_session_times_out(fake: FakeBotApi, bot: BotRunner) -> None:
-    clock = Clock()
+    clock = Offset()
     services_of(bot).clock = clock
     resident = fake.user()
     await join(resident)
@@ -737,7 +728,7 @@ async def test_session_times_out(fake: FakeBotApi, bot: BotRunner) -> None:
 async def test_choosing_a_timed_out_questionnaire_starts_over(
     fake: FakeBotApi, bot: BotRunner
 ) -> None:
-    clock = Clock()
+    clock = Offset()
     services_of(bot).clock = clock
     resident = fake.user()
     await join(resident)

@@ -10,10 +10,9 @@ more on the next ticks" is checked after ticks that really happened.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +31,8 @@ from sandbox.limits import MAX_CAPTION, MAX_TEXT
 from sandbox.models import BotMessage
 from storage.models import Answer, Digest
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import BotRunner
+from tests.e2e.conftest import BotRunner, running_bot
+from tests.support.clocks import Fixed
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 AFVAL = "Afval ophalen in Rivierstad"
@@ -44,16 +44,6 @@ REMOVED = "[verwijderd]"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Clock:
-    """An injected clock that only moves when the test moves it."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -87,29 +77,6 @@ def ticks(monkeypatch: pytest.MonkeyPatch) -> Ticks:
 
     monkeypatch.setattr(DigestService, "tick", counted)
     return counter
-
-
-@contextlib.asynccontextmanager
-async def running(
-    fake: FakeBotApi,
-    database_url: str,
-    *,
-    clock: Clock | None = None,
-    clean: bool = True,
-    **settings: Any,
-) -> AsyncIterator[BotRunner]:
-    """The bot with ``settings`` (on ``clock``, when given); afterwards, with ``clean``, no
-    call Telegram would have rejected."""
-    runner = BotRunner(fake, database_url, **settings)
-    runner.clock = clock
-    await runner.start()
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-    await fake.settle()
-    if clean:
-        fake.assert_clean()
 
 
 def job(group: int, schedule: str = "mon 09:00", **settings: Any) -> dict[str, Any]:
@@ -280,7 +247,7 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
 ) -> None:
     group = fake.group(title="Team participatie")
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         await everyone(fake, SIX)
         member = group.member()
         await member.send("/digest")
@@ -378,7 +345,7 @@ async def test_digest_commands_in_the_group_and_elsewhere(
     group = fake.group(title="Team participatie")
     other = fake.group(title="Buurtapp Noord")
     settings = {"digest_chat_id": group.id, "digest_schedule": "mon 09:00"}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         await sent(runner, 1)  # the first start sends the digest of the last slot
         group.drain()
         member = group.member()
@@ -432,8 +399,8 @@ async def test_scheduled_digest_goes_out_once_per_slot(
     fake: FakeBotApi, database_url: str, ticks: Ticks
 ) -> None:
     group = fake.group(title="Team participatie")
-    clock = Clock(SLOT + timedelta(minutes=1))
-    async with running(fake, database_url, clock=clock, **job(group.id)) as runner:
+    clock = Fixed(SLOT + timedelta(minutes=1))
+    async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
         await sent(runner, 1)
         period = "Periode: 26 okt 2026 09:00 – 2 nov 2026 09:00"
         assert headings(group.drain()) == [(t, period) for t in TITLES]
@@ -456,9 +423,11 @@ async def test_a_digest_refused_halfway_is_not_sent_again_and_says_what_is_missi
     fake: FakeBotApi, database_url: str, ticks: Ticks
 ) -> None:
     group = fake.group(title="Team participatie")
-    clock = Clock(SLOT - timedelta(hours=1))
+    clock = Fixed(SLOT - timedelta(hours=1))
     # Not clean: the refused photo is what this test is about.
-    async with running(fake, database_url, clock=clock, clean=False, **job(group.id)) as runner:
+    async with running_bot(
+        fake, database_url, clock=clock, clean=False, **job(group.id)
+    ) as runner:
         await sent(runner, 1)  # the slot before: nothing answered yet
         group.drain()
         await everyone(fake, [["4104", "1", "4"]], finish=False)  # a chart for Afval
@@ -486,14 +455,14 @@ async def test_one_catch_up_digest_after_missed_slots(
     fake: FakeBotApi, database_url: str, ticks: Ticks
 ) -> None:
     group = fake.group(title="Team participatie")
-    clock = Clock(SLOT + timedelta(minutes=1))
-    async with running(fake, database_url, clock=clock, **job(group.id)) as runner:
+    clock = Fixed(SLOT + timedelta(minutes=1))
+    async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
         await sent(runner, 1)
         group.drain()
 
     # Down over two slots (9 and 16 nov): one digest from where the last one ended.
     clock.now = local(2026, 11, 18, 14, 30)
-    async with running(fake, database_url, clock=clock, **job(group.id)) as runner:
+    async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
         await sent(runner, 2)
         period = "Periode: 2 nov 2026 09:00 – 16 nov 2026 09:00"
         assert headings(group.drain()) == [(t, period) for t in TITLES]
@@ -516,7 +485,7 @@ async def test_areas_with_few_respondents_are_merged_into_overig(
 ) -> None:
     group = fake.group(title="Team participatie")
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         await everyone(fake, WIJKEN, finish=False)
         await group.member().send("/digest afvalinzameling")
         await sent(runner, 1)
@@ -548,7 +517,7 @@ async def test_personal_data_is_scrubbed_and_markup_shown_as_written(
         ["4105", "1", "3", "0", "2", "1", MARKUP],
     ]
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         await everyone(fake, plans)
         assert await approve_texts(runner) == 2
         await group.member().send("/digest afvalinzameling")
@@ -614,7 +583,7 @@ async def test_a_long_digest_is_split_into_messages_telegram_accepts(
     (folder / "lang.yaml").write_text(long_questionnaire(), encoding="utf-8")
     group = fake.group(title="Team participatie")
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
-    async with running(fake, database_url, questionnaires_dir=folder, **settings) as runner:
+    async with running_bot(fake, database_url, questionnaires_dir=folder, **settings) as runner:
         resident = fake.user()
         welcome = await resident.ask("/start lang")
         await resident.press("Ja, ik doe mee", message=welcome)
@@ -659,7 +628,7 @@ async def test_a_429_is_waited_out_and_nothing_is_dropped(
 ) -> None:
     group = fake.group(title="Team participatie")
     settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         await everyone(fake, [["4104", "1", "4"]], finish=False)
         fake.fail_next("sendMessage", status=429, retry_after=1)
         started = time.monotonic()
@@ -689,9 +658,9 @@ async def test_one_final_digest_when_a_questionnaire_closes(
 ) -> None:
     folder = closing(tmp_path, afvalinzameling=CLOSES.isoformat())
     group = fake.group(title="Team participatie")
-    clock = Clock(local(2026, 11, 4, 12, 0))
+    clock = Fixed(local(2026, 11, 4, 12, 0))
     settings = job(group.id, "off", questionnaires_dir=folder)
-    async with running(fake, database_url, clock=clock, **settings) as runner:
+    async with running_bot(fake, database_url, clock=clock, **settings) as runner:
         await everyone(fake, SIX[:2])
         # An hour later someone asks for another questionnaire: that must not shorten the
         # period of Afval's closing digest.
@@ -732,9 +701,9 @@ async def test_with_nothing_open_the_digest_says_so_in_local_time(
         tmp_path, afvalinzameling=long_ago, groen_in_de_wijk=long_ago, schoolroutes=long_ago
     )
     group = fake.group(title="Team participatie")
-    clock = Clock(datetime(2026, 11, 27, 4, 27, tzinfo=UTC))  # as utc_now() gives it
+    clock = Fixed(datetime(2026, 11, 27, 4, 27, tzinfo=UTC))  # as utc_now() gives it
     settings = job(group.id, "off", questionnaires_dir=folder)
-    async with running(fake, database_url, clock=clock, **settings) as runner:
+    async with running_bot(fake, database_url, clock=clock, **settings) as runner:
         # Closed years before digests were switched on: old news, no closing digests.
         await ticks.wait(2)
         assert group.unread() == []

@@ -21,7 +21,6 @@ from tests.e2e.outcome_helpers import (
     ADMIN_ID,
     AFVAL,
     SCHOOL,
-    Offset,
     final_report,
     latest_broadcast,
     received,
@@ -31,6 +30,7 @@ from tests.e2e.outcome_helpers import (
     seed,
     sql,
 )
+from tests.support.clocks import Offset
 
 SCHOOL_TITLE = "Veilig naar school"
 OUTCOMES_OFF = "▫️ Horen wat de gemeente ermee doet"

@@ -34,6 +34,7 @@ from tests.e2e.test_conversation import (
     sql,
     start_questionnaire,
 )
+from tests.support.clocks import Fixed
 
 PLEK = "Kruispunt <Dorpsstraat> & Kerkweg: auto's rijden er te hard"
 ASK_BUTTONS = [["Ja, wis alles", "Nee, toch niet"]]
@@ -480,14 +481,6 @@ async def test_logs_name_residents_only_by_pseudonym_and_hold_no_text(
 
 
 @dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
 class Runs:
     """The retention job's runs."""
 
@@ -521,7 +514,7 @@ async def test_retention_job_deletes_free_text_and_contact_after_closing(
     fake: FakeBotApi, database_url: str, runs: Runs
 ) -> None:
     start = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
-    clock = Clock(start)
+    clock = Fixed(start)
     runner = BotRunner(fake, database_url, jobs_interval=0.05, retention_days=90)
     runner.clock = clock
     await runner.start()

@@ -62,9 +62,10 @@ from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage, SandboxEvent
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
-from tests.e2e.outcome_helpers import SCHOOL_THEME, Offset, seed
+from tests.e2e.outcome_helpers import SCHOOL_THEME, seed
 from tests.e2e.test_admin import ADMIN, running
 from tests.e2e.test_digest import SIX, everyone
+from tests.support.clocks import Offset
 
 HERE = Path(__file__).resolve().parent / "transcripts"
 STAFF = HERE / "staff"
