@@ -84,41 +84,45 @@ class ResidentHandlers:
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: how it works and the commands."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        async with self.services.sessions() as db:
-            resident = await self._resident(db, user)
-        await self._deliver(
-            context.bot, message.chat_id, Reply([Send(t(self._lang(resident, user), "help"))])
+        await self._in_language(
+            update, context, lambda language: Reply([Send(t(language, "help"))])
         )
 
     async def privacy(self, update: Update, context: Context) -> None:
         """/privacy: what is stored, why, for how long, who sees it. Works without consent."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        async with self.services.sessions() as db:
-            resident = await self._resident(db, user)
-        text = t(
-            self._lang(resident, user),
-            "privacy",
-            retention=self.settings.retention_days,
-            contact=self.settings.privacy_contact,
-        )
-        await self._deliver(context.bot, message.chat_id, Reply([Send(text)]))
+
+        def reply(language: str) -> Reply:
+            text = t(
+                language,
+                "privacy",
+                retention=self.settings.retention_days,
+                contact=self.settings.privacy_contact,
+            )
+            return Reply([Send(text)])
+
+        await self._in_language(update, context, reply)
 
     async def language(self, update: Update, context: Context) -> None:
         """/taal (/language): choose Dutch or English."""
+        await self._in_language(
+            update,
+            context,
+            lambda language: Reply(
+                [Send(t(language, "language.pick"), render.language_keyboard())]
+            ),
+        )
+
+    async def _in_language(
+        self, update: Update, context: Context, reply: Callable[[str], Reply]
+    ) -> None:
+        """A command that needs no consent and no questionnaire: ``reply`` in the resident's
+        language (Telegram's, for someone the bot does not know yet)."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
         async with self.services.sessions() as db:
             resident = await self._resident(db, user)
-        text = t(self._lang(resident, user), "language.pick")
-        await self._deliver(
-            context.bot, message.chat_id, Reply([Send(text, render.language_keyboard())])
-        )
+        await self._deliver(context.bot, message.chat_id, reply(self._lang(resident, user)))
 
     async def stop(self, update: Update, context: Context) -> None:
         """/stop: pause the questionnaire; the answers so far are kept."""
