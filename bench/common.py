@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,6 @@ import psutil
 from sandbox.fakeapi import FakeBotApi
 from tests.support.bots import bot_environment
 from tests.support.processes import QUESTIONNAIRES, ROOT, ChildProcess, environment, polling
-from tests.support.processes import samenspraak as samenspraak_executable
 
 __all__ = ["QUESTIONNAIRES", "ROOT", "samenspraak_executable"]
 
@@ -43,6 +43,14 @@ def set_bot_root(path: Path) -> None:
 
 def bot_root() -> Path:
     return _bot_root
+
+
+def samenspraak_executable() -> list[str]:
+    """``samenspraak`` of the tree :func:`bot_root` names, as a command: its command-line
+    module run by this Python (``bot/app/cli.py`` now, ``bot/cli.py`` before the layout
+    of issue #19), so that an older checkout runs its own code and not this one's."""
+    module = "bot.app.cli" if (_bot_root / "bot" / "app" / "cli.py").exists() else "bot.cli"
+    return [sys.executable, "-m", module]
 
 
 def bot_env(
