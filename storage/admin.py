@@ -10,6 +10,9 @@ published has status ``draft`` and points (``current_version``) at its draft.
 :func:`storage.schedule.apply_schedule`.
 
 As everywhere in ``storage``: the caller owns the transaction; nothing here commits.
+
+One module for a questionnaire's whole life in the database, draft to archive, so that the
+order of its steps reads in one place; that makes it a little longer than most.
 """
 
 from __future__ import annotations

@@ -2,6 +2,12 @@
 
 The caller owns the unit of work (``async with factory.begin() as db``); nothing here
 commits, so one update's changes are committed together or not at all.
+
+This module holds residents and their sessions: what every answer reads and writes. It is
+longer than most because the statements on that path are built once, at import, beside the
+functions that run them (building a statement costs more CPU than SQLite takes to run it;
+BENCHMARKS.md). Exports read through :mod:`storage.export`, publishing through
+:mod:`storage.admin`.
 """
 
 from __future__ import annotations
