@@ -6,6 +6,10 @@ in the same process, pointed at it, with its own SQLite file (never the producti
 
     samenspraak sandbox                      # then open http://127.0.0.1:8080
     samenspraak sandbox --questionnaire my-new-questionnaire.yaml
+
+The port answers only requests addressed to this machine's names and never those from
+other web sites (:mod:`sandbox.guard`), and the fake's token is new on every run, so that
+no web page elsewhere can drive the sandbox or read the draft it previews.
 """
 
 from __future__ import annotations
@@ -370,7 +374,10 @@ def _on_signals(callback: Callable[[], None]) -> list[signal.Signals]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``samenspraak sandbox``."""
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s); the page answers only at this "
+        "name, 127.0.0.1, localhost and [::1]",
     )
     parser.add_argument(
         "--port", type=int, default=8080, help="port to listen on (default: %(default)s)"

@@ -1,6 +1,7 @@
 """The HTTP side of the fake Bot API: routes, a call's way through, Telegram's answers.
 
-A call to ``/bot<token>/<method>`` goes: token (401), method known to the specification
+A call to ``/bot<token>/<method>`` goes (once :mod:`sandbox.guard` let it in: addressed to
+this machine, not from another web site): token (401), method known to the specification
 (404), parameters read from the query string and a JSON, form or multipart body, an armed
 fault (:mod:`sandbox.fakeapi.faults`), validation against the specification
 (:meth:`~sandbox.spec.BotApiSpec.validate`), a flood limit, then the method's handler. The
