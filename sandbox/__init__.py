@@ -15,6 +15,7 @@ through an entry point). Where to look:
 ``web/``        the web chat (with ``static/``): the sandbox in a browser
 ``run``         the ``samenspraak sandbox`` command
 ``serving``     serving an aiohttp application on a local port
+``guard``       who may talk to it: this machine's host names, never other web sites
 ``balancer``    a round-robin balancer in front of several workers (tests, benchmarks)
 ==============  ==========================================================================
 """

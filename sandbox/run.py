@@ -6,6 +6,10 @@ in the same process, pointed at it, with its own SQLite file (never the producti
 
     samenspraak sandbox                      # then open http://127.0.0.1:8080
     samenspraak sandbox --questionnaire my-new-questionnaire.yaml
+
+The port answers only requests addressed to this machine's names and never those from
+other web sites (:mod:`sandbox.guard`), and the fake's token is new on every run, so that
+no web page elsewhere can drive the sandbox or read the draft it previews.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import secrets
 import shutil
 import signal
 import sys
@@ -37,11 +42,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COMMAND",
     "DEFAULT_DATABASE_URL",
-    "SANDBOX_TOKEN",
+    "SANDBOX_BOT_ID",
     "Sandbox",
     "add_arguments",
     "cmd_sandbox",
     "main",
+    "new_token",
     "prepare_preview",
     "run_sandbox",
 ]
@@ -49,8 +55,8 @@ __all__ = [
 log = logging.getLogger("sandbox.run")
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/sandbox.db"
-#: The fake's token: it only opens the local fake, never a real bot.
-SANDBOX_TOKEN = "424242:SANDBOX-samenspraak-local-only"  # noqa: S105 - not a secret
+#: The sandbox bot's id: the part of its token before the colon.
+SANDBOX_BOT_ID = 424242
 #: Pseudonyms of sandbox residents; fixed, so they stay stable across sandbox runs.
 SANDBOX_PSEUDONYM_SECRET = "sandbox-pseudonyms-not-for-production"  # noqa: S105
 BOT_USERNAME = "samenspraak_sandbox_bot"
@@ -59,6 +65,16 @@ BANNER = (
     "SANDBOX: a local imitation of Telegram in your browser; nothing goes to real Telegram. "
     "To run for real: set TELEGRAM_BOT_TOKEN in .env, then `make run`."
 )
+
+
+def new_token() -> str:
+    """A new token for one run of the sandbox.
+
+    The fake answers only calls that carry it (``/bot<token>/...``, ``/file/bot<token>/...``);
+    it is random, so a web page elsewhere cannot guess where to send a forged call. It opens
+    only this local fake, never a real bot.
+    """
+    return f"{SANDBOX_BOT_ID}:{secrets.token_urlsafe(32)}"
 
 
 class SandboxError(Exception):
@@ -123,7 +139,9 @@ class Sandbox:
     """The fake Telegram with its web chat, and the bot running against it.
 
     ``port`` 0 takes a free port. ``deep_link``: the first resident sends ``/start
-    <deep_link>`` as soon as the bot runs (and again after a reset).
+    <deep_link>`` as soon as the bot runs (and again after a reset). ``token``: the fake's
+    token, by default a new random one (:func:`new_token`); tests that call the Bot API as
+    the bot would pass their own.
     """
 
     def __init__(
@@ -135,6 +153,7 @@ class Sandbox:
         questionnaires_dir: Path = Path("questionnaires"),
         deep_link: str | None = None,
         notify: Callable[[str], None] | None = None,
+        token: str | None = None,
     ) -> None:
         _check_database(database_url)
         self.host = host
@@ -146,7 +165,9 @@ class Sandbox:
         from sandbox.fakeapi import FakeBotApi
         from sandbox.web import WebChat
 
-        self.fake: FakeBotApi = FakeBotApi(SANDBOX_TOKEN, bot_username=BOT_USERNAME)
+        #: The fake's token for this run: the bot's, and part of every Bot API address.
+        self.token = token or new_token()
+        self.fake: FakeBotApi = FakeBotApi(self.token, bot_username=BOT_USERNAME)
         self.web: WebChat = WebChat(self.fake, reset=self.reset)
         self.services: Services | None = None
         self._bot_stop: asyncio.Event | None = None
@@ -167,7 +188,7 @@ class Sandbox:
         from sandbox.web import ADMIN_USER_ID, GROUP_CHAT_ID
 
         return load_settings(
-            telegram_bot_token=SANDBOX_TOKEN,
+            telegram_bot_token=self.token,
             telegram_api_url=self.url,
             database_url=self.database_url,
             questionnaires_dir=self.questionnaires_dir,
@@ -284,6 +305,7 @@ async def run_sandbox(
     questionnaires_dir: Path = Path("questionnaires"),
     preview: Path | None = None,
     stop: asyncio.Event | None = None,
+    token: str | None = None,
 ) -> None:
     """Run the sandbox until ``stop`` is set, or Ctrl-C / SIGTERM.
 
@@ -291,7 +313,8 @@ async def run_sandbox(
     ``questionnaires_dir``) and opened for the first resident with ``/start <id>``. If it
     does not validate, :class:`~flows.loader.QuestionnaireError` (listing every problem) is
     raised and nothing starts. With the default ``database_url`` a preview gets a fresh
-    temporary database of its own.
+    temporary database of its own. ``token``: see :class:`Sandbox` (by default a new
+    random one).
     """
 
     def say(line: str) -> None:
@@ -315,6 +338,7 @@ async def run_sandbox(
             questionnaires_dir=directory,
             deep_link=deep_link,
             notify=say,
+            token=token,
         )
         await sandbox.start()
         handled = _on_signals(stop.set)
@@ -350,7 +374,10 @@ def _on_signals(callback: Callable[[], None]) -> list[signal.Signals]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``samenspraak sandbox``."""
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s); the page answers only at this "
+        "name, 127.0.0.1, localhost and [::1]",
     )
     parser.add_argument(
         "--port", type=int, default=8080, help="port to listen on (default: %(default)s)"

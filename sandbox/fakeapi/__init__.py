@@ -56,6 +56,7 @@ from sandbox.fakeapi.messages import MessageMethods
 from sandbox.fakeapi.server import ApiServer, Handler
 from sandbox.fakeapi.state import Subscriber, TelegramState
 from sandbox.fakeapi.updates import UpdateFeed
+from sandbox.guard import local_only
 from sandbox.models import (
     Activity,
     ApiCall,
@@ -179,11 +180,15 @@ class FakeBotApi:
 
         ``app``: serve from this application (the fake's routes are added to it, see
         :meth:`add_routes`) instead of a new one; it is cleaned up by :meth:`stop`.
+        Every route of the application, the fake's and the others, answers only requests
+        addressed to this machine's names and never those from other web sites
+        (:func:`sandbox.guard.local_only`, put in front of the application's middlewares).
         """
         if self._site is not None:
             raise RuntimeError("FakeBotApi is already running")
         if app is None:
             app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.middlewares.insert(0, local_only(host))
         self.add_routes(app)
         site = LocalServer(host, port, app=app, shutdown_timeout=1.0)
         await site.start()

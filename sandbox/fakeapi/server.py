@@ -1,6 +1,7 @@
 """The HTTP side of the fake Bot API: routes, a call's way through, Telegram's answers.
 
-A call to ``/bot<token>/<method>`` goes: token (401), method known to the specification
+A call to ``/bot<token>/<method>`` goes (once :mod:`sandbox.guard` let it in: addressed to
+this machine, not from another web site): token (401), method known to the specification
 (404), parameters read from the query string and a JSON, form or multipart body, an armed
 fault (:mod:`sandbox.fakeapi.faults`), validation against the specification
 (:meth:`~sandbox.spec.BotApiSpec.validate`), a flood limit, then the method's handler. The
@@ -11,6 +12,7 @@ downloaded from ``/file/bot<token>/<file_path>``.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -60,9 +62,15 @@ class ApiServer:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
 
+    def _is_token(self, request: web.Request) -> bool:
+        """Whether the call carries the token (compared in constant time: it is a secret
+        where the fake is served to a browser, see :func:`sandbox.run.new_token`)."""
+        given = request.match_info["token"].encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(given, self._token.encode())
+
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["method"]
-        if request.match_info["token"] != self._token:
+        if not self._is_token(request):
             return self._failed(ApiCall(name, {}), ApiError(401, "Unauthorized"))
         spec = self._spec.method(name)
         if spec is None:
@@ -109,7 +117,7 @@ class ApiServer:
         return web.json_response(err.payload(), status=err.error_code, dumps=dumps)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self._token:
+        if not self._is_token(request):
             return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
         stored = self._files.at_path(request.match_info["path"])
         if stored is None or stored.data is None:

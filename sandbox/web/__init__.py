@@ -11,7 +11,10 @@ One aiohttp application serves both sides of the sandbox on one port:
   the administrator.
 
 Start it with ``fake.start(host, port, app=WebChat(fake).application())``;
-:mod:`sandbox.run` does that and runs the bot against it.
+:mod:`sandbox.run` does that and runs the bot against it. The fake then puts
+:func:`sandbox.guard.local_only` in front of every route, these and its own: requests for
+another host name (DNS rebinding) or from another web site are refused. On top of that,
+every state-changing request of the page carries :data:`CSRF_HEADER`.
 """
 
 from __future__ import annotations

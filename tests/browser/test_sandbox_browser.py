@@ -25,7 +25,7 @@ import aiohttp
 import pytest
 
 from sandbox.clients import default_png
-from sandbox.run import SANDBOX_TOKEN, run_sandbox
+from sandbox.run import new_token, run_sandbox
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ SCREENSHOTS = (
     else Path(tempfile.gettempdir()) / "samenspraak-screenshots"
 )
 PHONE = {"width": 390, "height": 844}
+#: The sandbox's token in these tests: random like every run's, known to call the Bot API.
+TOKEN = new_token()
 WAIT = 15_000  # ms, for each step of the bot
 
 pytestmark = [
@@ -87,6 +89,7 @@ async def sandbox_url(tmp_path: Path) -> AsyncIterator[str]:
             port=port,
             database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}",
             stop=stop,
+            token=TOKEN,
         )
     )
     url = f"http://127.0.0.1:{port}"
@@ -344,7 +347,7 @@ async def test_add_a_resident_by_keyboard_and_see_the_desktop_layout(
                     form.add_field(name, value, filename=f"{name}.bin")
                 else:
                     form.add_field(name, str(value))
-            async with session.post(f"{sandbox_url}/bot{SANDBOX_TOKEN}/{method}", data=form) as r:
+            async with session.post(f"{sandbox_url}/bot{TOKEN}/{method}", data=form) as r:
                 body = await r.json()
                 assert body["ok"], body
                 return body["result"]

@@ -24,7 +24,6 @@ from sqlalchemy import text
 from flows.loader import QuestionnaireError
 from sandbox.run import (
     BANNER,
-    SANDBOX_TOKEN,
     Sandbox,
     SandboxError,
     main,
@@ -153,7 +152,7 @@ async def test_page_static_files_and_bot_api_share_one_port(
     for name in ("app.js", "app.css"):
         async with client.session.get(f"{client.url}/static/{name}") as response:
             assert response.status == 200
-    async with client.session.get(f"{client.url}/bot{SANDBOX_TOKEN}/getMe") as response:
+    async with client.session.get(f"{client.url}/bot{sandbox.token}/getMe") as response:
         me = await response.json()
         assert me["ok"] and me["result"]["username"] == "samenspraak_sandbox_bot"
 
