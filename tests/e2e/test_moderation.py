@@ -269,7 +269,7 @@ async def test_strangers_get_nothing(fake: FakeBotApi, runner: BotRunner) -> Non
     admin_in_group = group.member(ADMIN)
     await admin_in_group.send("/moderatie")
     told = await group.next_message()
-    assert told.text == ("Moderatie doe je in een privégesprek met mij. Stuur me daar /moderatie.")
+    assert told.text == "Dit doe je in een privégesprek met mij. Stuur me daar het commando."
     await fake.settle(quiet=0.1)
     assert group.unread() == []
 
