@@ -1,4 +1,5 @@
-"""Moderation of free text (``/moderatie``), for administrators in a private chat.
+"""Moderation of free text (``/moderatie``), for administrators in their private chat (in
+a group, :func:`bot.core.access.admin_only` points them there and shows nothing).
 
 One message walks the administrator through the queue: the text that waits longest, with
 its questionnaire and question, and the buttons "Goedkeuren" and "Afwijzen" (which asks for
@@ -14,13 +15,12 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.admin import moderation_views as views
 from bot.admin.buttons import AskWhy, BackToText, OnText, Reject
 from bot.admin.press import Press, handle_press
-from bot.core.access import Handler, admin_only, is_admin
+from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
@@ -101,17 +101,6 @@ class ModerationHandlers:
             text, keyboard = self._screen(language, item, left)
         await self.postman.deliver(context.bot, message.chat_id, Reply([Send(text, keyboard)]))
 
-    async def in_group(self, update: Update, context: Context) -> None:
-        """/moderatie in a group: shows no resident's text there. An administrator is told
-        where to go; anyone else gets nothing, as with residents' commands in the group."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or not is_admin(self.services, user.id):
-            return
-        # A reply to the command (quoted, as in every group), nothing to remember or edit.
-        await message.reply_text(
-            t(language_of(user.language_code), "moderation.private"), parse_mode=ParseMode.HTML
-        )
-
     async def _button(self, update: Update, context: Context) -> None:
         await handle_press(update, context, self.postman, self._press)
 
@@ -119,7 +108,7 @@ class ModerationHandlers:
         """A moderation button: decide, or ask why, or go back; then show what is next."""
         found = decode(press.query.data)
         answer_id = found.answer_id if isinstance(found, OnText) else None
-        if not isinstance(found, OnText) or answer_id is None or not press.private:
+        if not isinstance(found, OnText) or answer_id is None:
             await press.stale()
             return
         if isinstance(found, AskWhy | BackToText):

@@ -1,5 +1,6 @@
-"""A pressed administrator's button: who pressed it, in which chat, and the way its reply goes
-back (through the feature's :class:`~bot.core.reply.Postman`, after the unit of work)."""
+"""A pressed administrator's button: who pressed it, and the way its reply goes back to them
+(through the feature's :class:`~bot.core.reply.Postman`, after the unit of work), always in
+their private chat with the bot."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Bot, CallbackQuery, Update, User
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -34,14 +34,9 @@ class Press:
 
     @property
     def chat_id(self) -> int:
-        message = self.query.message
-        return message.chat.id if message is not None else self.user.id
-
-    @property
-    def private(self) -> bool:
-        """Pressed in a private chat (not in a group, not on an inline message)."""
-        message = self.query.message
-        return message is not None and message.chat.type == ChatType.PRIVATE
+        """Where the reply goes: the administrator's private chat with the bot, never the chat
+        of the pressed message (``admin_only`` lets only presses made there through)."""
+        return self.user.id
 
     async def answer(self, reply: Reply) -> None:
         """The reply to the press: its notice and edit first, then its messages."""

@@ -115,6 +115,13 @@ def command(names: str | list[str], callback: Callback, where: Filter = PRIVATE)
     return CommandHandler(names, callback, filters=where & NEW)
 
 
+def admin_command(names: str | list[str], callback: Callback) -> Handler:
+    """An administrator's command (``callback`` wrapped in ``admin_only``), taken in private
+    chats and in groups alike: ``admin_only`` acts on it only in the administrator's private
+    chat, and answers one typed in a group with where to go (nothing of it reaches the group)."""
+    return command(names, callback, PRIVATE | GROUPS)
+
+
 def press(callback: Callback, pattern: Callable[[object], bool] | None = None) -> Handler:
     """A button press whose data ``pattern`` accepts (None: any press)."""
     return CallbackQueryHandler(callback, pattern=pattern)
@@ -146,9 +153,10 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, command(privacy.MYDATA_COMMANDS, rights.my_data)),
         (Stage.FEATURES, command(privacy.FORGET_COMMANDS, rights.forget)),
         (Stage.FEATURES, press(rights.button, privacy.Forget.claims)),
-        # Administrators: questionnaires (each handler checks ADMIN_USER_IDS itself).
-        (Stage.FEATURES, command("beheer", admins.beheer)),
-        (Stage.FEATURES, command("export", admins.export)),
+        # Administrators: questionnaires (each handler checks ADMIN_USER_IDS itself). Their
+        # commands and buttons act in the administrator's private chat only (admin_only).
+        (Stage.FEATURES, admin_command("beheer", admins.beheer)),
+        (Stage.FEATURES, admin_command("export", admins.export)),
     ]
     if settings.admin_user_ids:
         # Only administrators' documents: anybody else's go on to the conversation.
@@ -159,16 +167,15 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         ]
     rows += [
         (Stage.FEATURES, press(admins.button, AdminButton.matches)),
-        # Moderation of free text: administrators in private, a pointer in the group.
-        (Stage.FEATURES, command(MODERATION, moderation.command)),
-        (Stage.FEATURES, command(MODERATION, moderation.in_group, GROUPS)),
+        # Moderation of free text: administrators in private, a pointer in a group.
+        (Stage.FEATURES, admin_command(MODERATION, moderation.command)),
         (Stage.FEATURES, press(moderation.button, ModerationButton.matches)),
         # Closing the loop: residents' opt-ins and results, administrators' outcomes and
         # invitations, effect checks.
         (Stage.FEATURES, command(["instellingen", "settings"], loop.residents.settings)),
         (Stage.FEATURES, command(["resultaten", "results"], loop.residents.results)),
-        (Stage.FEATURES, command("terugkoppeling", outcome(loop.feedback.command))),
-        (Stage.FEATURES, command("uitnodigen", invite(loop.invitations.command))),
+        (Stage.FEATURES, admin_command("terugkoppeling", outcome(loop.feedback.command))),
+        (Stage.FEATURES, admin_command("uitnodigen", invite(loop.invitations.command))),
         (Stage.ADMIN_TEXT, MessageHandler(admin_text, outcome(loop.feedback.text))),
         (Stage.FEATURES, press(loop.residents.opt_in_button, OptIn.claims)),
         (Stage.LIVE_TRAFFIC, every(loop.sender.count_update)),

@@ -59,6 +59,10 @@ class Edit:
     ``text`` None keeps the text and changes only the buttons. When the message cannot be
     edited (deleted, too old, no longer there): ``"raise"`` the error, ``"send"`` it as a new
     message instead, or ``"ignore"`` it (cosmetic: logged).
+
+    A pressed message that has no text (a document such as an export file, a photo) or is
+    not in the chat the reply goes to is never edited into ``text``: the text and buttons
+    come as a new message instead, whatever ``failing`` says.
     """
 
     text: Html | None
@@ -126,6 +130,15 @@ class Screen:
         return message is not None and message.text == plain_text(text)
 
 
+def _takes(message: Message, chat_id: int, edit: Edit) -> bool:
+    """Whether the pressed ``message`` can show ``edit``: it is in the chat the reply goes to,
+    and a new text replaces a text (Telegram refuses editMessageText on a document or photo,
+    "there is no text in the message to edit"; their buttons can change)."""
+    if message.chat.id != chat_id:
+        return False
+    return edit.text is None or message.text is not None
+
+
 class Postman:
     """Delivers replies, after the commit, and remembers what its messages show."""
 
@@ -146,11 +159,14 @@ class Postman:
             first.append(self._edit_by_id(bot, chat_id, edit))
         elif edit is not None and query is not None:
             message = query.message
-            if isinstance(message, Message):
+            if isinstance(message, Message) and _takes(message, chat_id, edit):
                 if not self.screen.unchanged(
                     chat_id, message, message.id, edit.text, edit.keyboard
                 ):
                     first.append(self._edit_pressed(bot, chat_id, message.id, edit))
+            elif isinstance(message, Message) and edit.text is not None:
+                # No text to replace (a document: an export file), or not in this chat.
+                new = Send(edit.text, edit.keyboard)
             elif edit.failing == "send" and edit.text is not None:  # too old to reach
                 new = Send(edit.text, edit.keyboard)
         if first:

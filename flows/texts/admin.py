@@ -73,6 +73,15 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
     },
     "admin.upload.problem.plain": {"nl": "• {message}", "en": "• {message}"},
     "admin.more": {"nl": "… en nog {count}.", "en": "… and {count} more."},
+    # --- where administrators act (bot.core.access) -------------------------------------
+    "admin.private.button": {
+        "nl": "Deze knop werkt alleen in je privégesprek met mij.",
+        "en": "This button only works in your private chat with me.",
+    },
+    "admin.private.command": {
+        "nl": "Dit doe je in een privégesprek met mij. Stuur me daar het commando.",
+        "en": "You do this in a private chat with me. Send me the command there.",
+    },
     # --- refusals (flows.lifecycle.Refused codes) ---------------------------------------
     "admin.refused.published": {
         "nl": (

@@ -63,8 +63,4 @@ TEXTS_MODERATION: dict[str, dict[str, str]] = {
         "nl": "Er wachten geen teksten op moderatie.",
         "en": "No texts are waiting for moderation.",
     },
-    "moderation.private": {
-        "nl": "Moderatie doe je in een privégesprek met mij. Stuur me daar /moderatie.",
-        "en": "Moderation happens in a private chat with me. Send me /moderatie there.",
-    },
 }

@@ -19,8 +19,8 @@ from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage import audit
 from storage.models import Answer
-from tests.e2e.conftest import BotRunner
-from tests.e2e.test_digest import block, respond, running, sent
+from tests.e2e.conftest import BotRunner, running_bot
+from tests.e2e.test_digest import block, respond, sent
 
 ADMIN, OTHER_ADMIN = 424242, 434343
 AFVAL = "Afval ophalen in Rivierstad"
@@ -56,7 +56,7 @@ async def runner(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner
         "digest_chat_id": group.id,
         "digest_schedule": "off",
     }
-    async with running(fake, database_url, **settings) as bot:
+    async with running_bot(fake, database_url, **settings) as bot:
         for text in TEXTS:
             await respond(fake.user(), plan(text))
         yield bot
@@ -269,7 +269,7 @@ async def test_strangers_get_nothing(fake: FakeBotApi, runner: BotRunner) -> Non
     admin_in_group = group.member(ADMIN)
     await admin_in_group.send("/moderatie")
     told = await group.next_message()
-    assert told.text == ("Moderatie doe je in een privégesprek met mij. Stuur me daar /moderatie.")
+    assert told.text == "Dit doe je in een privégesprek met mij. Stuur me daar het commando."
     await fake.settle(quiet=0.1)
     assert group.unread() == []
 
