@@ -12,7 +12,8 @@ from prometheus_client import REGISTRY
 
 from sandbox.fakeapi import FakeBotApi
 from storage.models import EffectAnswer, EffectCheck
-from tests.e2e.test_digest import AFVAL, block, closing, running, sent
+from tests.e2e.conftest import running_bot
+from tests.e2e.test_digest import AFVAL, block, closing, sent
 
 # Counted by hand: these 16 in the period and one "ja" in February, 17 in all. nee (2) and
 # weet_niet (3) are small cells, 5 together: Overig.
@@ -29,7 +30,7 @@ async def test_a_closed_questionnaire_returns_with_its_effect_check(
     folder = closing(tmp_path, afvalinzameling="2026-01-31T17:00:00+01:00")
     group = fake.group(title="Team participatie")
     settings = {"digest_chat_id": group.id, "digest_schedule": "off", "questionnaires_dir": folder}
-    async with running(fake, database_url, **settings) as runner:
+    async with running_bot(fake, database_url, **settings) as runner:
         # Closed ten months ago: no closing digest now (old news).
         on_demand = digests_sent("on_demand")
 
