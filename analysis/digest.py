@@ -98,7 +98,7 @@ def compute(
         distributions=distributions,
         numbers=numbers,
         texts=texts,
-        scorecard=scorecard(questionnaire, distributions),
+        scorecard=scorecard(questionnaire, distributions, numbers),
         min_cell=min_cell,
         effects=effect_stats(tallies.effects.counts, tallies.effects.new, min_cell),
     )
@@ -237,12 +237,11 @@ def effect_stats(
 
 
 def changes(digest: QuestionnaireDigest, previous: PreviousFigures) -> Changes:
-    """What changed since ``previous``: responses added, and per scale mean and scorecard
-    dimension now minus then (only where both are known)."""
-    total, before = digest.responses.total, previous.total
+    """What changed since ``previous``: per scale mean and scorecard dimension, now minus
+    then (only where both are known). Responses are not compared: the digest's period says
+    what is new, once (a digest on demand and the one before it may cover the same period)."""
     return Changes(
         since=previous.sent_at,
-        responses=total - before if before is not None and total >= before else None,
         scale_means={
             d.question_id: d.mean - previous.scale_means[d.question_id]
             for d in digest.distributions

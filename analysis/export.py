@@ -88,7 +88,7 @@ def build_table(flows: Mapping[int, Flow], rows: Sequence[Response], zone: tzinf
                 continue
             question = newest.questions[qid]
             question_ids.append(qid)
-            labels[qid] = question.text.nl
+            labels[qid] = question.label or question.text.nl
             kind = raw("nl", f"admin.type.{question.type}")  # as the preview names it
             codebook.append((qid, question.text.nl, kind, _answers(question)))
     table: list[list[Cell]] = []

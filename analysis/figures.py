@@ -123,6 +123,7 @@ class DimensionScore:
     dimension: str  # a Dimension value
     score: float | None  # 0..100; None when the scored questions got no answers
     answers: int  # scored answers behind the score
+    uncounted: int = 0  # questions tagged with this dimension that cannot count
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,6 @@ class Changes:
     """What changed since the previous digest: now minus then, only where both are known."""
 
     since: datetime  # when the previous digest was sent
-    responses: int | None  # responses added; None when unknown (or fewer than before)
     scale_means: Mapping[str, float] = field(default_factory=dict)  # per scale question
     dimensions: Mapping[str, float] = field(default_factory=dict)  # per scorecard dimension
 
@@ -156,6 +156,20 @@ class QuestionnaireDigest:
     def answered(self) -> int:
         """Answers (not skipped) to closed questions in the period."""
         return sum(d.respondents for d in self.distributions)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened in the period: no response started or finished, no question
+        answered or skipped, no effect check answered."""
+        stats = self.responses
+        return not (
+            stats.new
+            or stats.completed_in_period
+            or any(d.respondents or d.skipped for d in self.distributions)
+            or any(n.respondents or n.skipped for n in self.numbers)
+            or any(t.count for t in self.texts)
+            or (self.effects is not None and self.effects.new)
+        )
 
 
 # --- The snapshot stored with a digest sent ---------------------------------------------------

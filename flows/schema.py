@@ -38,6 +38,14 @@ CALLBACK_OVERHEAD_BYTES = 11
 MAX_OPTION_ID_BYTES = CALLBACK_DATA_BYTES - CALLBACK_OVERHEAD_BYTES
 # "p:<questionnaire id>" starts a questionnaire from a button; deep links allow 64 characters.
 MAX_QUESTIONNAIRE_ID_CHARS = 40
+# A question's short name in digests and exports (``label``), and its SPSS variable name.
+MAX_QUESTION_LABEL_CHARS = 80
+MAX_VARIABLE_CHARS = 64
+# Names SPSS keeps for itself (case does not matter in SPSS names).
+SPSS_RESERVED = frozenset(
+    {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+)
+SPSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 END = "end"
@@ -59,6 +67,19 @@ def _option_id(value: str) -> str:
             f"is {size} bytes; Telegram's button data allows at most "
             f"{MAX_OPTION_ID_BYTES} bytes for an option id"
         )
+    return value
+
+
+def _variable(value: str) -> str:
+    if not SPSS_NAME.match(value) or value.endswith("."):
+        raise ValueError(
+            "is not a valid SPSS variable name: start with a letter, then letters, digits, "
+            "'_' or '.', not ending in '.' (for example V12 or tevr_sport)"
+        )
+    if len(value) > MAX_VARIABLE_CHARS:
+        raise ValueError(f"has {len(value)} characters; SPSS allows at most {MAX_VARIABLE_CHARS}")
+    if value.upper() in SPSS_RESERVED:
+        raise ValueError(f"'{value}' is a word SPSS keeps for itself; choose another name")
     return value
 
 
@@ -117,6 +138,9 @@ Label = Annotated[Text, _limit(MAX_BUTTON_LABEL_CHARS)]
 class Option(Strict):
     id: OptionId
     label: Label
+    # Where this answer stands in the public-value scorecard (choice and multi questions
+    # with a ``dimension``); options without one ("weet niet") are not scored.
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
 
 
 def _postcode_text(value: object) -> object:
@@ -213,6 +237,10 @@ class QuestionBase(Strict):
     text: QuestionText
     optional: bool = False
     dimension: Dimension | None = None
+    # A short name for digests and exports (Dutch, for staff); without it the full text.
+    label: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_LABEL_CHARS)] | None = None
+    # The variable name in the SPSS export, e.g. the questionnaire's own code (V12).
+    variable: Annotated[str, AfterValidator(_variable)] | None = None
     # ``next: other-question`` is short for one rule without a condition.
     next: list[Rule] | None = None
 

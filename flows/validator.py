@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flows.public_value import check_scores
 from flows.schema import (
     END,
     AnyQuestion,
@@ -19,6 +20,7 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
+from flows.variables import check_variables
 from flows.yamlsafe import Path_
 
 
@@ -74,7 +76,10 @@ def _condition_problem(condition: Condition, target: AnyQuestion) -> str | None:
 
 
 def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
-    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions."""
+    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions; and
+    option scores and SPSS variable names that cannot work."""
+    yield from check_scores(questionnaire)
+    yield from check_variables(questionnaire)
     questions = questionnaire.questions
     position: dict[str, int] = {}
     for i, question in enumerate(questions):

@@ -17,11 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyreadstat
 import pytest
 
 from bot.app.cli import main
 from bot.core.services import Pseudonyms
 from flows.texts import COMMANDS
+from flows.variables import FIXED as FIXED_COLUMNS
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from storage import migrate
@@ -140,7 +142,9 @@ def run_case(folder: Path, case: Case) -> list[Result]:
 class Runs:
     simple: dict[str, list[Result]]  # by case name
     today: str  # the local date when the residents answered
-    exports: list[Result]  # to standard output, to a file, of an unknown questionnaire
+    # To standard output, to a file, of an unknown questionnaire, as SPSS to a file and
+    # (refused) to standard output.
+    exports: list[Result]
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +159,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         [(["export", "--questionnaire", "afvalinzameling"], {})],
         [(["export", "-q", "afvalinzameling", "--output", str(export / "uitvoer/afval.csv")], {})],
         [(["export", "-q", "parkeren", "-o", str(export / "niets.csv")], {})],
+        [(["export", "-q", "afvalinzameling", "-f", "sav", "-o", str(export / "afval.sav")], {})],
+        [(["export", "-q", "afvalinzameling", "--format", "sav"], {})],
     ]
     with ThreadPoolExecutor(3) as pool:
         simple = {
@@ -334,7 +340,7 @@ async def fill(database_url: str) -> list[FakeUser]:
 
 class Exported:
     def __init__(self, runs: Runs) -> None:
-        self.stdout, self.to_file, self.unknown = runs.exports
+        self.stdout, self.to_file, self.unknown, self.sav, self.sav_stdout = runs.exports
         self.today = runs.today
         self.file = Path(self.to_file.args[-1])
         self.not_written = Path(self.unknown.args[-1])
@@ -413,6 +419,35 @@ def test_export_to_a_file(exported: Exported) -> None:
     assert result.stdout == ""
     assert result.stderr == f"4 response(s) written to {exported.file}\n"
     assert exported.file.read_text(encoding="utf-8") == exported.stdout.stdout
+
+
+def test_export_as_spss_to_a_file(exported: Exported) -> None:
+    result = exported.sav
+    path = Path(result.args[-1])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"4 response(s) written to {path}\n"
+    data, meta = pyreadstat.read_sav(str(path), output_format="dict", user_missing=True)
+    multi = {"containers": 6, "informatie": 7}  # a 0/1 column per option
+    columns = [
+        name
+        for qid in ORDER
+        for name in ([f"{qid}_{k}" for k in range(1, multi[qid] + 1)] if qid in multi else [qid])
+    ]
+    assert meta.column_names == [*FIXED_COLUMNS, *columns]
+    assert meta.number_rows == 4
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["inzameling"] == "Welke containers gebruik je voor je afval?"
+    assert meta.variable_value_labels["inzameling"][3] == "Allebei"
+    # Complete, complete on the short branch, halfway (system-missing after it), complete.
+    assert data["inzameling"] == [3, 1, 3, 3]
+    assert data["containers_1"] == [1, None, None, 1]  # not on the short branch: missing
+    assert data["status"] == [1, 1, 0, 1]
+    for user_id in IDS:
+        assert str(user_id).encode() not in path.read_bytes()
+
+
+def test_export_as_spss_needs_a_file(exported: Exported) -> None:
+    assert_one_line_error(exported.sav_stdout, 2, "samenspraak: --format sav writes a file")
 
 
 def test_export_an_unknown_questionnaire(exported: Exported) -> None:

@@ -1,5 +1,6 @@
 """/export and the "Exporteren" button: a questionnaire's responses sent to the administrator
-as a CSV and an Excel document, pseudonymous (see :mod:`analysis.export`)."""
+as a CSV, an Excel and an SPSS document, pseudonymous (see :mod:`analysis.export` and
+:mod:`analysis.spss`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 from telegram import User
 
 from bot.admin import buttons
-from bot.admin.export import csv_text, export_table, xlsx_bytes
+from bot.admin.export import csv_text, export_data, sav_bytes, xlsx_bytes
 from bot.admin.press import Press
 from bot.admin.views import ids_text
 from bot.core.reply import Document, Reply, Send
@@ -53,20 +54,23 @@ class Downloads:
         await press.send(await self.files(qid, press.user))
 
     async def files(self, questionnaire_id: str, user: User) -> Reply:
-        """The CSV and Excel files of one questionnaire (audited); for an unknown one, the
-        ids there are."""
+        """The CSV, Excel and SPSS files of one questionnaire (audited); for an unknown one,
+        the ids there are."""
         services = self.services
         language: Language = language_of(user.language_code)
         try:
-            table, flow = await export_table(services, questionnaire_id)
+            data = await export_data(services, questionnaire_id)
         except LookupError:
             currents = list(services.catalog.currents())
             ids = ids_text(currents, language)
             return Reply([Send(t(language, "admin.export.unknown", id=questionnaire_id, ids=ids))])
+        flow = data.current
         title = flow.questionnaire.title.get(language)
-        # Both files are built off the event loop: thousands of rows take a moment.
+        # The files are built off the event loop: thousands of rows take a moment.
+        table = await asyncio.to_thread(data.table, services)
         sheet = await asyncio.to_thread(csv_text, table)
         spreadsheet = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
+        spss = await asyncio.to_thread(sav_bytes, data.dataset(services))
         now = services.clock()
         name = f"{questionnaire_id}-{now.astimezone(services.settings.zone).date().isoformat()}"
         caption = t(language, "admin.export.caption", title=title, count=len(table.rows))
@@ -76,12 +80,13 @@ class Downloads:
                 "export",
                 actor=user.id,
                 target=questionnaire_id,
-                detail={"rows": len(table.rows), "formats": ["csv", "xlsx"]},
+                detail={"rows": len(table.rows), "formats": ["csv", "xlsx", "sav"]},
                 now=now,
             )
         return Reply(
             [
                 Document(sheet.encode("utf-8"), f"{name}.csv", caption),
                 Document(spreadsheet, f"{name}.xlsx"),
+                Document(spss, f"{name}.sav"),
             ]
         )

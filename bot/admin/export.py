@@ -1,21 +1,28 @@
 """The export files: a questionnaire's responses (:mod:`analysis.export`'s table) written as
-CSV and as an Excel workbook, for /export and ``samenspraak export``.
+CSV and as an Excel workbook, and as an SPSS file (:mod:`analysis.spss`'s dataset), for
+/export and ``samenspraak export``.
 
 In CSV and Excel alike the two header rows, ids and Dutch labels, come first. A cell a
 resident typed that starts like a formula stays text in both (see :data:`FORMULA_START`).
+The SPSS file has variable and value labels and user-missing codes, written by pyreadstat.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
+import tempfile
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, cast
 
 from analysis.export import Cell, FreeText, Table, build_table
+from analysis.spss import Dataset, Variable, build_dataset
 from bot.core.services import Services
 from flows.machine import Flow
-from storage.export import export_rows
+from storage.export import ExportRow, export_rows
 
 # A cell starting with one of these is a formula to Excel and LibreOffice: a resident could
 # type "=HYPERLINK(...)" into a free-text answer. In CSV such text gets a leading
@@ -85,9 +92,85 @@ def xlsx_bytes(table: Table, title: str) -> bytes:
     return buffer.getvalue()
 
 
-async def export_table(services: Services, questionnaire_id: str) -> tuple[Table, Flow]:
-    """The table of a questionnaire's responses and its current version; raises
-    LookupError for an unknown questionnaire (or one that was never published)."""
+#: The export formats, as ``samenspraak export --format`` names them.
+FORMATS = ("csv", "xlsx", "sav")
+#: Day 0 of SPSS dates (seconds since then).
+SPSS_EPOCH = date(1582, 10, 14)
+
+
+def _spss_column(variable: Variable) -> list[Any]:
+    """A variable's values as pyreadstat writes them: numbers (NaN when missing), text,
+    dates as SPSS seconds."""
+    if variable.kind == "text":
+        return [value if isinstance(value, str) else "" for value in variable.values]
+    if variable.kind == "date":
+        return [
+            float((value - SPSS_EPOCH).days * 86_400) if isinstance(value, date) else math.nan
+            for value in variable.values
+        ]
+    return [value if isinstance(value, float) else math.nan for value in variable.values]
+
+
+def _spss_format(variable: Variable) -> str | None:
+    if variable.kind == "date":
+        return "DATE11"
+    if variable.kind == "number" and all(
+        isinstance(v, float) and v.is_integer() for v in variable.values if v is not None
+    ):
+        return "F8.0"  # codes and whole numbers
+    return None
+
+
+def sav_bytes(dataset: Dataset) -> bytes:
+    """The dataset as an SPSS ``.sav`` file: variable and value labels, measures, and the
+    user-missing code for skipped answers."""
+    import pandas
+    import pyreadstat
+
+    frame = pandas.DataFrame(
+        {
+            v.name: pandas.Series(_spss_column(v), dtype=object if v.kind == "text" else "float64")
+            for v in dataset.variables
+        }
+    )
+    formats = {v.name: f for v in dataset.variables if (f := _spss_format(v))}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.sav"
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            file_label=dataset.label,
+            column_labels={v.name: v.label for v in dataset.variables},
+            variable_value_labels={
+                v.name: dict(v.value_labels) for v in dataset.variables if v.value_labels
+            },
+            missing_ranges={v.name: list(v.missing) for v in dataset.variables if v.missing},
+            variable_measure={v.name: v.measure for v in dataset.variables},
+            variable_format=formats,
+        )
+        return path.read_bytes()
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What every export format is made from: the responses, the versions they were given
+    on, and the current version."""
+
+    rows: list[ExportRow]
+    flows: dict[int, Flow]
+    current: Flow
+
+    def table(self, services: Services) -> Table:
+        return build_table(self.flows, self.rows, services.settings.zone)
+
+    def dataset(self, services: Services) -> Dataset:
+        title = self.current.questionnaire.title.nl
+        return build_dataset(self.flows, self.rows, services.settings.zone, title)
+
+
+async def export_data(services: Services, questionnaire_id: str) -> Export:
+    """A questionnaire's responses and versions; raises LookupError for an unknown
+    questionnaire (or one that was never published)."""
     catalog = services.catalog
     current = catalog.current(questionnaire_id)
     if current is None:
@@ -99,4 +182,11 @@ async def export_table(services: Services, questionnaire_id: str) -> tuple[Table
         rows = list(await export_rows(db, questionnaire_id))
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
-    return build_table(flows, rows, services.settings.zone), current
+    return Export(rows, flows, current)
+
+
+async def export_table(services: Services, questionnaire_id: str) -> tuple[Table, Flow]:
+    """The table of a questionnaire's responses and its current version; raises
+    LookupError for an unknown questionnaire (or one that was never published)."""
+    data = await export_data(services, questionnaire_id)
+    return data.table(services), data.current

@@ -190,19 +190,22 @@ def cmd_transition(args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, questionnaire_id: str, form: str) -> tuple[bytes, int]:
-    from bot.admin.export import csv_text, export_table, xlsx_bytes
+    from bot.admin.export import csv_text, export_data, sav_bytes, xlsx_bytes
     from bot.core.services import build_services
 
     services = await build_services(settings, seed=False)
     try:
-        table, flow = await export_table(services, questionnaire_id)
-        if form == "xlsx":
-            data = await asyncio.to_thread(xlsx_bytes, table, flow.questionnaire.title.nl)
+        found = await export_data(services, questionnaire_id)
+        if form == "sav":
+            data = await asyncio.to_thread(sav_bytes, found.dataset(services))
+        elif form == "xlsx":
+            table = found.table(services)
+            data = await asyncio.to_thread(xlsx_bytes, table, found.current.questionnaire.title.nl)
         else:
-            data = csv_text(table).encode("utf-8")
+            data = csv_text(found.table(services)).encode("utf-8")
         async with services.sessions.begin() as db:
-            await _audit(db, "export", questionnaire_id, rows=len(table.rows), format=form)
-        return data, len(table.rows)
+            await _audit(db, "export", questionnaire_id, rows=len(found.rows), format=form)
+        return data, len(found.rows)
     finally:
         await services.close()
 
@@ -210,8 +213,8 @@ async def _export(settings: Settings, questionnaire_id: str, form: str) -> tuple
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging("WARNING")
-    if args.format == "xlsx" and not args.output:
-        return fail("--format xlsx writes a file: add --output FILE.xlsx")
+    if args.format in {"xlsx", "sav"} and not args.output:
+        return fail(f"--format {args.format} writes a file: add --output FILE.{args.format}")
     # Written only when complete: an unknown questionnaire or a failure leaves no file behind.
     try:
         data, count = asyncio.run(_export(settings, args.questionnaire, args.format))

@@ -23,9 +23,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis.figures import Distribution, QuestionnaireDigest
+from analysis.names import question_names
 from bot.staff.render import period_text, rows_of
 from flows.schema import AnyQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
-from flows.texts.formats import number, percent, short_title
+from flows.texts.formats import number, percent
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK = "#000000"
@@ -53,6 +54,7 @@ ROW = 52
 LABEL_COLUMN = 0.40  # share of the width for option labels
 TITLE_PT, SUBTITLE_PT, PANEL_PT, LABEL_PT, VALUE_PT = 26, 18, 19, 17, 16
 TITLE_WRAP, LABEL_WRAP = 62, 26
+CHART_NAME_CHARS = 150  # a question's name above its panel: three lines at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +78,13 @@ def _panels(
 ) -> list[_Panel]:
     panels: list[_Panel] = []
     wanted = set(question_ids) if question_ids is not None else None
+    names = question_names(questionnaire.questions, CHART_NAME_CHARS)
     for question in questionnaire.questions:
         found = digest.distribution(question.id)
         if found is None or (wanted is not None and question.id not in wanted):
             continue
-        heading = f"{short_title(question.text.nl, 110)} ({number(found.respondents)} antwoorden)"
-        title = textwrap.wrap(heading, TITLE_WRAP, max_lines=2, placeholder=" …")
+        heading = f"{names[question.id]} ({number(found.respondents)} antwoorden)"
+        title = textwrap.wrap(heading, TITLE_WRAP, max_lines=3, placeholder=" …")
         colour = PANEL_COLOURS[len(panels) % len(PANEL_COLOURS)]
         panels.append(_Panel(question, found, title, colour))
     return panels

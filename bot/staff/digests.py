@@ -49,6 +49,7 @@ class Part:
     chart: bytes | None
     caption: Html
     figures: dict[str, object]
+    quiet: bool = False  # nothing happened in the period (see QuestionnaireDigest.quiet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +66,10 @@ class Digest:
         return "\n\n".join("\n".join(p.messages) for p in self.parts) or self.empty()
 
     def empty(self) -> Html:
-        """What is sent when there is nothing to report."""
+        """What /digest says when no questionnaire has anything new."""
         # In local time, as every other digest: ``since`` is often UTC (from the clock or
         # the database), and its zone would show the period an hour or two off.
-        zone = self.zone or self.since.tzinfo
-        return render.empty(self.kind, self.since, self.until, zone)
+        return render.nothing_new(self.since, self.zone or self.since.tzinfo)
 
 
 def _aware(moment: datetime, zone: tzinfo) -> datetime:
@@ -137,6 +137,9 @@ class DigestService:
             await self._part(flow.questionnaire, kind, since, until, charts=charts)
             for flow in flows
         ]
+        if questionnaire_id is None:
+            # Quiet questionnaires are left out; one asked for by name is always shown.
+            parts = [part for part in parts if not part.quiet]
         return Digest(kind, since, until, parts, questionnaire_id, self.services.settings.zone)
 
     async def _part(
@@ -164,6 +167,7 @@ class DigestService:
             chart,
             render.caption(figures, questionnaire, zone=settings.zone),
             figures_of(figures),
+            figures.quiet,
         )
 
     async def _with_effects(
@@ -184,6 +188,10 @@ class DigestService:
     async def send(self, bot: Bot, chat_id: int, digest: Digest) -> None:
         """Send every part, then record the digest as sent.
 
+        A scheduled digest without parts (nothing happened in its period) is recorded but
+        not posted: the group hears nothing, and the next period starts after this one.
+        /digest without parts says so in one line.
+
         A failure before anything arrived is raised: the job tries the whole digest again
         later. Once part of it is in the chat, the rest is not sent again with it (the team
         would read the same figures twice): the digest is recorded as sent, and a short note
@@ -191,7 +199,7 @@ class DigestService:
         """
         delivered = 0
         try:
-            if not digest.parts:
+            if not digest.parts and digest.kind != "scheduled":
                 await bot.send_message(chat_id, digest.empty(), parse_mode=ParseMode.HTML)
             for part in digest.parts:
                 for message in part.messages:
@@ -213,7 +221,8 @@ class DigestService:
                 exc,
             )
             await _note_incomplete(bot, chat_id, digest)
-        DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recording works
+        if digest.parts or digest.kind != "scheduled":
+            DIGESTS_SENT.labels(kind=digest.kind).inc()  # sent, whether or not recorded
         async with self.services.sessions.begin() as db:
             await digest_log.record_digest(
                 db,

@@ -22,6 +22,7 @@ from analysis.figures import (
     ResponseStats,
     TextStats,
 )
+from analysis.names import question_names
 from bot.staff.split import units
 from flows.limits import CAPTION_CHARS
 from flows.outcomes import EFFECT_VALUES
@@ -38,7 +39,7 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import Html, escape, raw
-from flows.texts.formats import day, number, percent, short_title
+from flows.texts.formats import day, number, percent
 
 # --- Labels -----------------------------------------------------------------------------------
 
@@ -136,6 +137,7 @@ def compose(
     Tags never span lines, so :func:`split_messages` may cut between any two lines.
     """
     questions = {q.id: q for q in questionnaire.questions}
+    names = question_names(questionnaire.questions)
     lines: list[str] = [
         f"<b>{escape(KIND_TITLES.get(kind, 'Overzicht'))}: {escape(questionnaire.title.nl)}</b>",
         f"Periode: {escape(period_text(digest.since, digest.until, zone))}",
@@ -145,8 +147,8 @@ def compose(
         lines.append(
             f"<i>▲/▼ = verschil met het vorige overzicht ({escape(day(changes.since, zone))})</i>"
         )
-    lines += ["", *_responses(digest.responses, questions, changes)]
-    score = _scorecard(digest.scorecard, changes)
+    lines += ["", *_responses(digest.responses, names)]
+    score = _scorecard(digest.scorecard, changes, questionnaire)
     if score:
         lines += ["", *score]
     if digest.effects is not None:
@@ -166,26 +168,25 @@ def compose(
             block = _area(question, found, digest.min_cell) if found else []
         elif question.type in CLOSED_TYPES:
             found = digest.distribution(question.id)
-            block = _closed(question, found, changes) if found else []
+            block = _closed(question, names[question.id], found, changes) if found else []
         elif question.type == QuestionType.NUMBER:
             stats = next((n for n in digest.numbers if n.question_id == question.id), None)
-            block = _number(question, stats) if stats else []
+            block = _number(names[question.id], stats) if stats else []
         if block:
             lines += ["", *block]
     for text in digest.texts:
-        asked = questions.get(text.question_id)
-        if asked is not None:
-            lines += ["", *_text(asked, text)]
+        if text.question_id in questions:
+            lines += ["", *_text(names[text.question_id], text)]
     return Html("\n".join(lines))
 
 
-def _heading(question: AnyQuestion) -> str:
-    return f"<b>{escape(short_title(question.text.nl))}</b>"
+def _heading(name: str) -> str:
+    return f"<b>{escape(name)}</b>"
 
 
-def _responses(
-    stats: ResponseStats, questions: Mapping[str, AnyQuestion], changes: Changes | None
-) -> list[str]:
+def _responses(stats: ResponseStats, names: Mapping[str, str]) -> list[str]:
+    """New and completed in the period, and the totals at its end; nothing else, so that
+    every figure has one meaning (the period is the one in the heading)."""
     lines = [
         "<b>Reacties</b>",
         f"Nieuw in deze periode: {number(stats.new)}"
@@ -194,12 +195,9 @@ def _responses(
     total = f"Totaal: {number(stats.completed)} van {number(stats.total)} afgerond"
     if stats.completion_rate is not None:
         total += f" ({percent(stats.completion_rate)})"
-    if changes is not None and changes.responses is not None:
-        total += f" · {number(changes.responses)} erbij sinds vorig overzicht"
     lines.append(total)
     if stats.drop_off is not None and stats.incomplete:
-        question = questions.get(stats.drop_off.question_id)
-        name = short_title(question.text.nl, 70) if question else stats.drop_off.question_id
+        name = names.get(stats.drop_off.question_id, stats.drop_off.question_id)
         lines.append(
             f"Meeste afhakers bij: {escape(name)} ({number(stats.drop_off.count)} van "
             f"{number(stats.incomplete)} niet afgerond)"
@@ -207,19 +205,44 @@ def _responses(
     return lines
 
 
-def _scorecard(scores: Sequence[DimensionScore], changes: Changes | None) -> list[str]:
+def questions_text(count: int) -> str:
+    """``1 vraag``, ``3 vragen``."""
+    return f"{number(count)} vraag" if count == 1 else f"{number(count)} vragen"
+
+
+def _scorecard(
+    scores: Sequence[DimensionScore], changes: Changes | None, questionnaire: Questionnaire
+) -> list[str]:
+    """A line per dimension the questionnaire tags; tagged questions that cannot count
+    (no score per answer, free text, wijken) are said, never silently left out."""
     if not scores:
         return []
     lines = ["<b>Publieke waarde</b> (0–100)"]
     for item in scores:
         label = escape(DIMENSION_LABELS.get(item.dimension, item.dimension))
+        tagged = sum(
+            1
+            for q in questionnaire.questions
+            if q.dimension is not None and q.dimension.value == item.dimension
+        )
+        if item.uncounted and item.uncounted >= tagged:
+            lines.append(
+                f"{label}: niet te meten ({questions_text(item.uncounted)} zonder score per "
+                "antwoord)"
+            )
+            continue
+        apart = (
+            f"; {questions_text(item.uncounted)} zonder score telt niet mee"
+            if item.uncounted
+            else ""
+        )
         if item.score is None:
-            lines.append(f"{label}: nog geen antwoorden")
+            lines.append(f"{label}: nog geen antwoorden" + (f" ({apart[2:]})" if apart else ""))
             continue
         change = changes.dimensions.get(item.dimension) if changes else None
         lines.append(
             f"{label}: <b>{number(item.score)}</b>{delta(change, 0)}"
-            f" ({answers_text(item.answers)})"
+            f" ({answers_text(item.answers)}{apart})"
         )
     return lines
 
@@ -239,9 +262,9 @@ def _answered(item: Distribution | NumberStats) -> str:
 
 
 def _closed(
-    question: AnyQuestion, distribution: Distribution, changes: Changes | None
+    question: AnyQuestion, name: str, distribution: Distribution, changes: Changes | None
 ) -> list[str]:
-    lines = [f"{_heading(question)} ({_answered(distribution)})"]
+    lines = [f"{_heading(name)} ({_answered(distribution)})"]
     if distribution.respondents == 0:
         return lines
     if isinstance(question, MultiQuestion):
@@ -269,8 +292,8 @@ def _area(question: AreaQuestion, distribution: Distribution, min_cell: int) -> 
     return lines
 
 
-def _number(question: AnyQuestion, stats: NumberStats) -> list[str]:
-    lines = [f"{_heading(question)} ({_answered(stats)})"]
+def _number(name: str, stats: NumberStats) -> list[str]:
+    lines = [f"{_heading(name)} ({_answered(stats)})"]
     if stats.mean is not None:
         line = f"Gemiddeld {number(stats.mean, 1)}"
         if stats.median is not None:
@@ -279,8 +302,8 @@ def _number(question: AnyQuestion, stats: NumberStats) -> list[str]:
     return lines
 
 
-def _text(question: AnyQuestion, stats: TextStats) -> list[str]:
-    lines = [f"{_heading(question)} ({answers_text(stats.count)})"]
+def _text(name: str, stats: TextStats) -> list[str]:
+    lines = [f"{_heading(name)} ({answers_text(stats.count)})"]
     if stats.words:
         listed = ", ".join(f"{escape(w)} ({number(c)})" for w, c in stats.words)
         lines.append(f"Veel genoemd: {listed}")
@@ -320,13 +343,12 @@ def _effects(stats: EffectStats, min_cell: int) -> list[str]:
     return lines
 
 
-def empty(kind: str, since: datetime, until: datetime, zone: tzinfo | None) -> Html:
-    """The digest of a period without open questionnaires or new responses."""
-    period = period_text(since, until, zone) if zone else ""
-    title = KIND_TITLES.get(kind, "Overzicht")
+def nothing_new(since: datetime, zone: tzinfo | None) -> Html:
+    """/digest when no questionnaire has anything new since ``since``: one short line
+    instead of an empty digest per questionnaire."""
+    local = since.astimezone(zone or UTC)
     return Html(
-        f"<b>{escape(title)}</b>\nPeriode: {escape(period)}\n\n"
-        "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
+        f"Nog geen nieuwe antwoorden sinds {escape(day(local, zone or UTC))} {local:%H:%M}."
     )
 
 

@@ -291,8 +291,12 @@ async def test_scorecard(sessions: Sessions, proef: tuple[Questionnaire, dict[st
     scores = {s.dimension: (s.score, s.answers) for s in digest.scorecard}
     # dienstverlening: tevreden 5,4,2,3,4 on 1..5 -> 100,75,25,50,75.
     # bestuur: cijfer 10,5,0,8 on 0..10 -> 100,50,0,80; gehoord yes,no,yes,yes -> 100,0,100,100.
-    # organisatie only has a choice question, which is not scored.
-    assert scores == {"dienstverlening": (65.0, 5), "bestuur": (pytest.approx(530 / 8), 8)}
+    # organisatie only has a choice question without scores: it cannot count.
+    assert scores == {
+        "dienstverlening": (65.0, 5),
+        "organisatie": (None, 0),
+        "bestuur": (pytest.approx(530 / 8), 8),
+    }
 
 
 @pytest.mark.parametrize(
@@ -405,6 +409,7 @@ async def test_empty_period(
     assert digest.texts[0].quotes == ()
     assert {s.dimension: s.score for s in digest.scorecard} == {
         "dienstverlening": None,
+        "organisatie": None,
         "bestuur": None,
     }
 

@@ -159,7 +159,7 @@ def test_change_since_previous_digest(proef: Questionnaire) -> None:
             shown,
             [
                 "▲/▼ = verschil met het vorige overzicht (1 nov 2026)",
-                "Totaal: 30 van 40 afgerond (75%) · 9 erbij sinds vorig overzicht",
+                "Totaal: 30 van 40 afgerond (75%)",
                 "Gemiddeld 3,7 ▼ 0,2 · mediaan 4",
                 "Dienstverlening: 67 ▲ 7 (12 antwoorden)",
                 "Bestuur: 64 (=) (11 antwoorden)",

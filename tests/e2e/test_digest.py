@@ -31,6 +31,7 @@ from sandbox.limits import MAX_CAPTION, MAX_TEXT
 from sandbox.models import BotMessage
 from storage.models import Answer, Digest
 from tests.conftest import QUESTIONNAIRES
+from tests.e2e import peiling
 from tests.e2e.conftest import BotRunner, running_bot
 from tests.support.clocks import Fixed
 
@@ -253,8 +254,9 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
         await member.send("/digest")
         await sent(runner, 1)
         messages = group.drain()
-        assert [m.kind for m in messages] == ["text", "photo", "text", "text"]
-        afval, chart, groen, school = messages
+        # Groen and School had nothing new: left out, not an empty digest each.
+        assert [m.kind for m in messages] == ["text", "photo"]
+        afval, chart = messages
 
         text = afval.text
         assert text.startswith(f"Tussenstand: {AFVAL}\nPeriode: ")
@@ -311,9 +313,6 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
         assert_chart(chart, AFVAL)
         assert chart.caption is not None
         assert chart.caption.endswith("\n6 nieuw · 6 van 6 afgerond")
-        for other, title in ((groen, GROEN), (school, SCHOOL)):
-            assert other.text.startswith(f"Tussenstand: {title}\n")
-            assert "Totaal: 0 van 0 afgerond" in other.text
 
         # One questionnaire: its text and its chart, nothing else. Now with quotes of the
         # approved texts.
@@ -330,7 +329,13 @@ async def test_digest_on_demand_has_the_right_figures_and_a_chart(
         lines = one.text.split("\n")
         assert lines[0] == f"Tussenstand: {AFVAL}"
         assert lines[2].startswith("▲/▼ = verschil met het vorige overzicht (")
-        assert "Totaal: 6 van 6 afgerond (100%) · 0 erbij sinds vorig overzicht" in lines
+        # The same period: "new" is said once, with one meaning (no "0 erbij" beside a
+        # "Nieuw in deze periode: 6").
+        assert block(one.text, "Reacties")[1:] == [
+            "Nieuw in deze periode: 6 · afgerond in deze periode: 6",
+            "Totaal: 6 van 6 afgerond (100%)",
+        ]
+        assert "erbij" not in one.text
         assert "Gemiddeld 3,8 (=) · mediaan 4" in lines
         assert shares(block(one.text, "Welke containers gebruik je")[1:]) == shares(inzameling[1:])
         assert [(k, q) for k, q, *_ in await records(runner)] == [
@@ -395,27 +400,36 @@ def headings(messages: Sequence[BotMessage]) -> list[tuple[str, str]]:
     return [(m.text.split("\n")[0], m.text.split("\n")[1]) for m in messages]
 
 
-async def test_scheduled_digest_goes_out_once_per_slot(
+async def test_scheduled_digest_goes_out_once_per_slot_and_only_when_something_happened(
     fake: FakeBotApi, database_url: str, ticks: Ticks
 ) -> None:
     group = fake.group(title="Team participatie")
     clock = Fixed(SLOT + timedelta(minutes=1))
     async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
+        # The slot that passed before the start: nothing was answered, so nothing is posted
+        # (the catch-up digest is recorded, and the next period starts at its end).
         await sent(runner, 1)
-        period = "Periode: 26 okt 2026 09:00 – 2 nov 2026 09:00"
-        assert headings(group.drain()) == [(t, period) for t in TITLES]
+        await ticks.wait(2)
+        assert group.unread() == [], "a quiet period posts nothing"
+
+        await everyone(fake, [SIX[0]])  # one resident answers Afval
+        clock.now += WEEK
+        await sent(runner, 2)
+        messages = group.drain()
+        period = "Periode: 2 nov 2026 09:00 – 9 nov 2026 09:00"
+        assert headings(messages[:1]) == [(TITLES[0], period)]
+        assert [m.kind for m in messages] == ["text", "photo"], "only the questionnaire answered"
         await ticks.wait(2)
         assert group.unread() == [], "the slot's digest goes out once"
 
-        clock.now += WEEK
-        await sent(runner, 2)
-        period = "Periode: 2 nov 2026 09:00 – 9 nov 2026 09:00"
-        assert headings(group.drain()) == [(t, period) for t in TITLES]
+        clock.now += WEEK  # a week without answers
+        await sent(runner, 3)
         await ticks.wait(2)
         assert group.unread() == []
         assert await records(runner) == [
             ("scheduled", None, SLOT - WEEK, SLOT),
             ("scheduled", None, SLOT, SLOT + WEEK),
+            ("scheduled", None, SLOT + WEEK, SLOT + 2 * WEEK),
         ]
 
 
@@ -458,6 +472,7 @@ async def test_one_catch_up_digest_after_missed_slots(
     clock = Fixed(SLOT + timedelta(minutes=1))
     async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
         await sent(runner, 1)
+        await everyone(fake, [SIX[0]])
         group.drain()
 
     # Down over two slots (9 and 16 nov): one digest from where the last one ended.
@@ -465,12 +480,22 @@ async def test_one_catch_up_digest_after_missed_slots(
     async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
         await sent(runner, 2)
         period = "Periode: 2 nov 2026 09:00 – 16 nov 2026 09:00"
-        assert headings(group.drain()) == [(t, period) for t in TITLES]
+        messages = group.drain()
+        assert headings(messages[:1]) == [(TITLES[0], period)]
+        assert [m.kind for m in messages] == ["text", "photo"]
         await ticks.wait(1)
         assert group.unread() == [], "one catch-up, not one per missed slot"
+
+    # Down again over two slots in which nobody answered: no catch-up digest at start-up.
+    clock.now = local(2026, 12, 2, 10, 0)
+    async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
+        await sent(runner, 3)
+        await ticks.wait(2)
+        assert group.unread() == [], "nothing happened: nothing posted"
         assert [(start, end) for *_, start, end in await records(runner)] == [
             (SLOT - WEEK, SLOT),
             (SLOT, SLOT + 2 * WEEK),
+            (SLOT + 2 * WEEK, SLOT + 4 * WEEK),
         ]
 
 
@@ -600,11 +625,7 @@ async def test_a_long_digest_is_split_into_messages_telegram_accepts(
         start = next(i for i, m in enumerate(messages) if "lange vragenlijst" in m.text)
         long_part = messages[start : kinds.index("photo")]
         assert len(long_part) >= 4, "about 13,000 characters need at least 4 messages"
-        assert len(messages) == 3 + len(long_part) + 1, "the others: a message each"
-        others = [*messages[:start], *messages[kinds.index("photo") + 1 :]]
-        assert [m.text.split("\n")[0] for m in others] == [
-            f"Tussenstand: {t}" for t in (AFVAL, GROEN, SCHOOL)
-        ]
+        assert len(messages) == len(long_part) + 1, "the others had nothing new: left out"
         for message in messages:
             assert utf16_len(message.html or "") <= MAX_TEXT
             assert utf16_len(message.text) <= MAX_TEXT
@@ -709,8 +730,80 @@ async def test_with_nothing_open_the_digest_says_so_in_local_time(
         assert group.unread() == []
         assert await records(runner) == []
         empty = await command(group.member(), "/digest")
-        assert empty.text == (
-            "Tussenstand\n"
-            "Periode: 20 nov 2026 05:27 – 27 nov 2026 05:27\n\n"  # Amsterdam, not UTC
-            "Geen open vragenlijsten en geen nieuwe reacties in deze periode."
-        )
+        # One short line, in Amsterdam time (not UTC).
+        assert empty.text == "Nog geen nieuwe antwoorden sinds 20 nov 2026 05:27."
+
+
+# --- /digest when little happened -------------------------------------------------------------
+
+
+async def test_digest_with_nothing_new_is_one_line_and_leaves_quiet_questionnaires_out(
+    fake: FakeBotApi, database_url: str, ticks: Ticks
+) -> None:
+    group = fake.group(title="Team participatie")
+    clock = Fixed(SLOT + timedelta(minutes=1))
+    async with running_bot(fake, database_url, clock=clock, **job(group.id)) as runner:
+        await sent(runner, 1)  # the slot before the start: quiet, not posted
+        member = group.member()
+        line = await command(member, "/digest")
+        assert line.text == "Nog geen nieuwe antwoorden sinds 2 nov 2026 09:00."
+        await quiet(fake)
+        assert group.unread() == [], "one line, not an empty digest per questionnaire"
+
+        await everyone(fake, [SIX[0], SIX[1]])
+        clock.now += timedelta(minutes=1)
+        await member.send("/digest")
+        await sent(runner, 3)
+        afval, chart = group.drain()
+        assert afval.text.startswith(f"Tussenstand: {AFVAL}\n")
+        assert block(afval.text, "Reacties")[1:] == [
+            "Nieuw in deze periode: 2 · afgerond in deze periode: 2",
+            "Totaal: 2 van 2 afgerond (100%)",
+        ]
+        assert_chart(chart, AFVAL)
+        # Asked for by name, a questionnaire is shown even when nothing happened.
+        school = await command(member, "/digest schoolroutes")
+        assert school.text.startswith(f"Tussenstand: {SCHOOL}\n")
+        assert "Geen nieuwe antwoorden in deze periode." in school.text
+
+
+# --- the Burgerpeiling: scores per option, a label, texts that differ at the end --------------
+
+
+async def test_peiling_digest_scores_choice_questions_and_names_each_question(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    group = fake.group(title="Team participatie")
+    settings = {"digest_chat_id": group.id, "digest_schedule": "off"}
+    folder = peiling.folder(tmp_path)
+    async with running_bot(fake, database_url, questionnaires_dir=folder, **settings) as runner:
+        await asyncio.gather(*(peiling.answer(fake.user(), plan) for plan in peiling.PLANS))
+        await group.member().send("/digest peiling")
+        await sent(runner, 1)
+        text, chart = group.drain()
+        assert text.text.startswith(f"Tussenstand: {peiling.TITLE}\n")
+        # Counted by hand in tests/e2e/peiling.py: the choice questions count through the
+        # score of each option, "weet niet" not; the multi question without scores is said.
+        assert block(text.text, "Publieke waarde") == [
+            "Publieke waarde (0–100)",
+            "Dienstverlening: 70 (5 antwoorden)",
+            "Organisatie: niet te meten (1 vraag zonder score per antwoord)",
+            "Bestuur: 50 (2 antwoorden)",
+        ]
+        headings = [p.split("\n")[0] for p in text.text.split("\n\n")]
+        sport = next(h for h in headings if h.endswith("sportvoorzieningen. (3 antwoorden)"))
+        bieb = next(h for h in headings if h.endswith("bibliotheek. (3 antwoorden)"))
+        for heading in (sport, bieb):
+            # Shortened at a word, keeping the start and the end that tells them apart.
+            assert heading.startswith("Hoe tevreden bent u over deze voorziening in uw buurt?")
+            assert " … " in heading
+            assert len(heading.removesuffix(" (3 antwoorden)")) <= 150
+        assert f"{peiling.VERTROUWEN_LABEL} (3 antwoorden)" in headings
+        assert shares(block(text.text, peiling.VERTROUWEN_LABEL)[1:]) == [
+            "33% (1) Eens",
+            "0% (0) Neutraal",
+            "33% (1) Oneens",
+            "33% (1) Weet niet",
+        ]
+        assert f"{peiling.KANAAL} (3 antwoorden) – meer keuzes mogelijk" in headings
+        assert_chart(chart, peiling.TITLE)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pyreadstat
 import pytest
 
 from sandbox.fakeapi import FakeBotApi
 from storage import digest
+from tests.e2e import peiling
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import ORDER, PLAN, open_afval, walk
@@ -41,10 +46,11 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         boss.drain()
 
         await boss.send("/export afvalinzameling")
-        sheet_csv, sheet_xlsx = await boss.next_messages(2)
+        sheet_csv, sheet_xlsx, sheet_sav = await boss.next_messages(3)
         day = today()
         assert sheet_csv.document_name == f"afvalinzameling-{day}.csv"
         assert sheet_xlsx.document_name == f"afvalinzameling-{day}.xlsx"
+        assert sheet_sav.document_name == f"afvalinzameling-{day}.sav"
         assert sheet_csv.caption == (
             "Afval ophalen in Rivierstad: 2 reacties. Zonder namen of Telegram-nummers, "
             "datums per dag. Testantwoorden tellen niet mee."
@@ -85,7 +91,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         await fake.settle()
         [entry] = await audit_log(runner, "export")
         assert (entry.actor, entry.target) == (ADMIN, "afvalinzameling")
-        assert entry.detail == {"rows": 2, "formats": ["csv", "xlsx"]}
+        assert entry.detail == {"rows": 2, "formats": ["csv", "xlsx", "sav"]}
 
         # The test run counts nowhere else either: not in /beheer, not in digests.
         overview = await boss.ask("/beheer")
@@ -125,9 +131,89 @@ async def test_export_asks_which_questionnaire(fake: FakeBotApi, admin_bot: BotR
     await boss.press("Groen in de wijk", message=overview)
     await boss.next_edit()
     await boss.press("Exporteren", message=overview)
-    sheet_csv, _sheet_xlsx = await boss.next_messages(2)
+    sheet_csv, _sheet_xlsx, sheet_sav = await boss.next_messages(3)
     assert sheet_csv.caption is not None and sheet_csv.caption.startswith("Groen in de wijk: 0")
     assert sheet_csv.document is not None
     assert len(list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))) == 2
+    assert sheet_sav.document is not None
+    _data, meta = read_sav(sheet_sav.document)
+    assert meta.number_rows == 0 and meta.column_names[:5] == FIXED  # no responses: no cases
     await fake.settle()
     assert [e.action for e in await audit_log(admin_bot)] == ["export"]
+
+
+def read_sav(content: bytes) -> tuple[dict[str, list[Any]], Any]:
+    """An SPSS file as the research office opens it: pyreadstat reads the values (skipped
+    answers as their user-missing code) and the metadata (names, labels, missing values)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.sav"
+        path.write_bytes(content)
+        data, meta = pyreadstat.read_sav(str(path), output_format="dict", user_missing=True)
+    return dict(data), meta
+
+
+async def test_export_as_spss_has_the_questionnaires_names_labels_and_missing_values(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    folder = peiling.folder(tmp_path)
+    async with running(fake, database_url, questionnaires_dir=folder) as runner:
+        for plan in peiling.PLANS:
+            await peiling.answer(fake.user(), plan)
+        boss = admin(fake)
+        await boss.send("/export peiling")
+        sheet_csv, _xlsx, sheet_sav = await boss.next_messages(3)
+        assert sheet_csv.document is not None
+        header = list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))[1]
+        assert header[5:8] == [peiling.SPORT, peiling.BIEB, peiling.VERTROUWEN_LABEL]
+        assert sheet_sav.document_name == f"peiling-{today()}.sav"
+        assert sheet_sav.document is not None
+        data, meta = read_sav(sheet_sav.document)
+
+        # The questionnaire's own names (tevr_sport, V30, V40 and its option columns), a
+        # name made from the id where it gives none (bieb), in questionnaire order.
+        assert meta.column_names == [
+            *FIXED,
+            "tevr_sport",
+            "bieb",
+            "V30",
+            "V40_1",
+            "V40_2",
+            "V40_3",
+            "leeftijd",
+            "toelichting",
+        ]
+        assert meta.number_rows == 3
+        assert meta.file_label == peiling.TITLE
+        labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+        assert labels["V30"] == peiling.VERTROUWEN  # the question's text
+        assert labels["V40_2"] == f"Telefoon – {peiling.KANAAL}"
+        assert labels["response"] == "Reactie (pseudoniem)"
+        # Value labels: the options, in order; 0/1 for a multi question's columns.
+        values = meta.variable_value_labels
+        assert values["tevr_sport"] == {
+            1: "Tevreden",
+            2: "Neutraal",
+            3: "Ontevreden",
+            4: "Weet niet",
+            -9: "Overgeslagen",
+        }
+        assert values["V40_1"] == {1: "Gekozen", 0: "Niet gekozen", -9: "Overgeslagen"}
+        assert values["status"] == {1: "Afgerond", 0: "Niet afgerond"}
+        # Skipped is a declared missing value: -9 wherever it cannot be an answer.
+        assert meta.missing_ranges["leeftijd"] == [{"lo": -9.0, "hi": -9.0}]
+        # The answers, typed by the residents in tests/e2e/peiling.py.
+        assert data["tevr_sport"] == [1, 3, 1]
+        assert data["bieb"] == [2, 4, 1]
+        assert data["V30"] == [1, 3, 4]
+        assert [data[f"V40_{k}"] for k in (1, 2, 3)] == [[1, 0, 1], [0, 1, 0], [0, 0, 1]]
+        assert data["leeftijd"] == [45, 70, -9]
+        assert data["toelichting"] == ["Prima zo", "", ""]
+        assert data["status"] == [1, 1, 1]
+        assert data["started"] == [datetime.fromisoformat(today()).date()] * 3
+        assert meta.variable_measure["V30"] == "nominal"
+        # Nobody's Telegram id or name.
+        everything = " ".join(str(v) for column in data.values() for v in column)
+        assert str(boss.id) not in everything
+        await fake.settle()
+        [entry] = await audit_log(runner, "export")
+        assert entry.detail == {"rows": 3, "formats": ["csv", "xlsx", "sav"]}
