@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from flows.optionsets import repoint, resolve
 from flows.problems import Message, Path_, both, from_pydantic, shown
 from flows.schema import Questionnaire
 from flows.texts import Language
@@ -159,21 +160,25 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     collected.problems.extend(Problem(source, line, "", message) for line, message in refused)
     for _line, path, message in found:
         collected.add(path, message)
+    lists = resolve(data)
+    lines.refused |= lists.skipped
+    for path, message in lists.problems:
+        collected.add(path, message)
     try:
-        questionnaire = Questionnaire.model_validate(data)
+        questionnaire = Questionnaire.model_validate(lists.data)
     except ValidationError as exc:
         for error in exc.errors():
-            path = _data_path(data, error["loc"])
+            path = _data_path(lists.data, error["loc"])
             said = lines.was_refused(path) and error["type"] != "extra_forbidden"
             if said or (error["type"] == "missing" and path[-1:] == ("en",)):
                 continue  # said already (a refused value; the missing Dutch of a text)
             if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
                 path = (*path, "type")
             message = from_pydantic(error, path)
-            collected.add(path, message, merge=True)
+            collected.add(repoint(path, lists.borrowed), message, merge=True)
         raise QuestionnaireError(_capped(collected.problems, source)) from None
     for path, message in check_graph(questionnaire):
-        collected.add(path, message)
+        collected.add(repoint(path, lists.borrowed), message)
     if collected.problems:
         raise QuestionnaireError(_capped(collected.problems, source))
     return questionnaire

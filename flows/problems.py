@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from flows.schema import Questionnaire, QuestionType, Text
+from flows.schema import OPTION_SETS, Questionnaire, QuestionType, Text
 from flows.texts import CATALOG, Html, Language, plain_text, t
 
 Param = object
@@ -163,7 +163,10 @@ def known_fields(model: type[BaseModel] | None) -> list[str]:
     """The fields ``model`` knows, in the order the schema lists them."""
     if model is None:
         return []
-    return list(model.model_fields)
+    known = list(model.model_fields)
+    if model is Questionnaire:
+        known.append(OPTION_SETS)
+    return known
 
 
 def _bounds(spot: Spot) -> tuple[Any, Any, str, str]:

@@ -416,3 +416,14 @@ CLOSED_TYPES = frozenset(
         QuestionType.AREA,
     }
 )
+
+
+# --- Named answer lists -----------------------------------------------------------------------
+# ``option_sets:`` at the top of a file names lists of options; a choice or multi question
+# says ``options: <name>`` to use one. The loader (:mod:`flows.optionsets`) writes each list
+# into the questions that name it before the schema sees them, so a questionnaire is exactly
+# as if every list were written out: these models never hold a name.
+
+OPTION_SETS = "option_sets"
+#: The question types whose ``options`` may name a list.
+OPTION_SET_TYPES = frozenset({QuestionType.CHOICE.value, QuestionType.MULTI.value})

@@ -48,8 +48,15 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
     "problem.found": {"nl": "problemen gevonden: {count}", "en": "{count} problem(s) found"},
     # --- YAML, read safely (flows.yamlsafe) ---------------------------------------------------
     "problem.alias": {
-        "nl": "ankers en verwijzingen (& en *) mogen niet in een vragenlijst",
-        "en": "anchors and aliases (& and *) are not allowed",
+        "nl": (
+            "ankers en verwijzingen (& en *) mogen niet in een vragenlijst. Wil je één "
+            "antwoordlijst bij meer vragen gebruiken? Zet hem bij option_sets en schrijf bij "
+            "de vraag options: met de naam van de lijst"
+        ),
+        "en": (
+            "anchors and aliases (& and *) are not allowed. To share one answer list between "
+            "questions, put it under option_sets and write options: with its name"
+        ),
     },
     "problem.also": {
         "nl": "{message} (ook op regel {lines})",
@@ -453,5 +460,45 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
         "en": "{fields}; questions {questions}",
     },
     "problem.untranslated.questions": {"nl": "vragen {questions}", "en": "questions {questions}"},
+    # --- named answer lists (option_sets) -----------------------------------------------------
+    "problem.sets.mapping": {
+        "nl": (
+            "option_sets is een blok met lijsten, elk met een naam, zo: "
+            "option_sets: / tevreden: / - {{id: ja, label: …}}"
+        ),
+        "en": (
+            "option_sets must be a mapping of named lists of options, like: "
+            "option_sets: / satisfied: / - {{id: yes, label: ...}}"
+        ),
+    },
+    "problem.sets.name": {
+        "nl": (
+            "'{value}' kan geen naam van een lijst zijn: gebruik kleine letters, cijfers, '-' "
+            "en '_'"
+        ),
+        "en": "'{value}' cannot name a list: use lowercase letters, digits, '-' and '_'",
+    },
+    "problem.sets.unknown": {
+        "nl": "er is geen lijst '{name}' bij option_sets. Wel: {known}",
+        "en": "'{name}' is not a list under option_sets (known: {known})",
+    },
+    "problem.sets.unknown.guess": {
+        "nl": "er is geen lijst '{name}' bij option_sets. Bedoel je '{guess}'? Wel: {known}",
+        "en": "'{name}' is not a list under option_sets; did you mean '{guess}'? (known: {known})",
+    },
+    "problem.sets.none": {
+        "nl": (
+            "'{name}' verwijst naar een lijst bij option_sets, maar het bestand heeft geen "
+            "option_sets. Zet de opties hier onder elkaar, of voeg option_sets toe"
+        ),
+        "en": (
+            "'{name}' names a list under option_sets, but the file has no option_sets; write "
+            "the options here, or add option_sets"
+        ),
+    },
+    "problem.sets.unused": {
+        "nl": "de lijst '{name}' wordt door geen enkele vraag gebruikt (options: {name})",
+        "en": "the list '{name}' is not used by any question (options: {name})",
+    },
     "problem.nothing": {"nl": "(geen)", "en": "(none)"},
 }

@@ -446,8 +446,9 @@ async def test_odd_files_get_a_clear_answer(fake: FakeBotApi, admin_bot: BotRunn
     before = await versions(admin_bot)
     laughs = await upload(boss, "lach.yaml", BILLION_LAUGHS)
     assert laughs.text.splitlines()[2] == (
-        "• regel 1: ankers en verwijzingen (& en *) mogen niet in een vragenlijst (ook op "
-        "regel 2, 3, 4, 5, 6, 7, 8, 9)"
+        "• regel 1: ankers en verwijzingen (& en *) mogen niet in een vragenlijst. Wil je één "
+        "antwoordlijst bij meer vragen gebruiken? Zet hem bij option_sets en schrijf bij de "
+        "vraag options: met de naam van de lijst (ook op regel 2, 3, 4, 5, 6, 7, 8, 9)"
     )
     empty = await upload(boss, "leeg.yaml", b"")
     assert empty.text.splitlines()[2:] == ["• het bestand is leeg"]

@@ -140,7 +140,8 @@ def test_problem_text_names_file_line_and_field() -> None:
 
 QUESTION_FIELDS = "id, text, optional, dimension, label, variable, next, type"
 TOP_FIELDS = (
-    "schema_version, id, version, theme, title, intro, outro, opens_at, closes_at, questions"
+    "schema_version, id, version, theme, title, intro, outro, opens_at, closes_at, questions, "
+    "option_sets"
 )
 UNKNOWN = f"is not a known field. Did you mean 'optional'? Known here: {QUESTION_FIELDS}"
 NOT_A_QUESTION = "goes to 'nergens', which is not a question (or 'end')"
@@ -148,7 +149,10 @@ TYPES = "choice, multi, scale, yesno, text, number, area"
 TOO_LONG_ID = "o" * (MAX_OPTION_ID_BYTES + 1)
 TOO_LONG_TEXT = "x" * (MAX_QUESTION_CHARS + 1)
 TOO_LONG_LABEL = "L" * (MAX_BUTTON_LABEL_CHARS + 1)
-ALIASES = "anchors and aliases (& and *) are not allowed"
+ALIASES = (
+    "anchors and aliases (& and *) are not allowed. To share one answer list between "
+    "questions, put it under option_sets and write options: with its name"
+)
 
 #: A file (or the questions of one) with exactly one problem: (the text, where the problem
 #: is: the line that holds this (or the n-th such line, or no line), the field, the message).

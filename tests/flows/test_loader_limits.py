@@ -26,7 +26,10 @@ from tests.flows.helpers import (
     problems,
 )
 
-ALIASES = "anchors and aliases (& and *) are not allowed"
+ALIASES = (
+    "anchors and aliases (& and *) are not allowed. To share one answer list between "
+    "questions, put it under option_sets and write options: with its name"
+)
 
 
 @pytest.fixture
