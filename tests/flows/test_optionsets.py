@@ -4,6 +4,9 @@ and a name that does not exist is a problem at the question, with the names that
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from flows.loader import parse
@@ -233,3 +236,15 @@ def test_lists_written_out_are_bounded() -> None:
         )
     ]
     assert len(found) < 100
+
+
+def test_the_readme_example_of_option_sets_loads() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "option_sets" in b]
+    questionnaire = parse(HEADER + example)
+    assert [q.id for q in questionnaire.questions] == ["groen", "wegen"]
+    groen, wegen = questionnaire.questions
+    assert isinstance(groen, ChoiceQuestion) and isinstance(wegen, ChoiceQuestion)
+    assert (
+        [o.id for o in groen.options] == ["1", "2", "3", "4", "5"] == [o.id for o in wegen.options]
+    )
