@@ -11,43 +11,50 @@ text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from flows.schema import (
-    SCHEMA_VERSION,
-    Questionnaire,
-    QuestionType,
-)
-from flows.validator import check_graph
-from flows.yamlsafe import Found, Lines, Path_, Refusal, build, compose, shown
+from flows.optionsets import repoint, resolve
+from flows.problems import Message, Path_, both, from_pydantic, shown
+from flows.schema import Questionnaire
+from flows.texts import Language
+from flows.validator import check_graph, untranslated
+from flows.yamlsafe import Found, Lines, Refusal, build, compose, syntax_problem
 
 MAX_FILE_BYTES = 256 * 1024
 # Problems reported for one file; the rest are summed up in one line.
 MAX_PROBLEMS = 100
 
-_TYPES = ", ".join(t.value for t in QuestionType)
-
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a questionnaire file."""
+    """One thing wrong with a questionnaire file (or, with ``warning``, one thing to know)."""
 
     file: str
     line: int | None
     field: str
-    message: str
+    message: Message
+    warning: bool = False
 
-    def __str__(self) -> str:
+    def said(self, language: Language = "en") -> str:
+        """The message in ``language``, marked when it is a warning."""
+        if self.warning:
+            return Message.of("warning", message=self.message).text(language)
+        return self.message.text(language)
+
+    def text(self, language: Language = "en") -> str:
+        """``file:line: field: message``, in ``language``: for a terminal or a log."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {self.field}: {self.said(language)}"
+        return f"{where}: {self.said(language)}"
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class QuestionnaireError(Exception):
@@ -72,15 +79,19 @@ def _data_path(data: Any, loc: Iterable[str | int]) -> Path_:
     """Follow pydantic's error location through the data, dropping union tags."""
     path: list[str | int] = []
     node = data
+    tag_next = False  # right after a list position: the union's tag, if the item has one
     for part in loc:
+        if tag_next and isinstance(node, dict) and node.get("type") == part:
+            tag_next = False  # the tag pydantic adds for a discriminated union
+            continue  # (a text question's tag is "text", and so is its field)
+        tag_next = False
         if isinstance(node, dict) and part in node:
             node = node[part]
             path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and node.get("type") == part:
-            continue  # the tag pydantic adds for a discriminated union
+            tag_next = True
         elif not isinstance(node, dict) and isinstance(part, str):
             continue  # the member pydantic tried of a plain union, e.g. 'int' of str | int
         else:
@@ -89,88 +100,94 @@ def _data_path(data: Any, loc: Iterable[str | int]) -> Path_:
     return tuple(path)
 
 
-def _friendly(error: ErrorDetails, path: Path_) -> str:
-    kind = error["type"]
-    last = path[-1] if path else ""
-    if kind == "missing":
-        if last == "en":
-            return "the English translation ('en') is missing"
-        if last == "nl":
-            return "the Dutch text ('nl') is missing"
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field (check the spelling)"
-    if kind == "union_tag_invalid":
-        return f"must be one of: {_TYPES}"
-    if kind == "union_tag_not_found":
-        return f"is required (one of: {_TYPES})"
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return "must be a mapping of fields (a text needs 'nl:' and 'en:' lines)"
-    if kind == "literal_error" and last == "schema_version":
-        return f"must be {SCHEMA_VERSION}"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+def _problem(source: str, message: Message, line: int | None = None) -> QuestionnaireError:
+    return QuestionnaireError([Problem(source, line, "", message)])
+
+
+class _Collected:
+    """The problems of one file, each said once, in the order found."""
+
+    def __init__(self, source: str, data: Any, lines: Lines) -> None:
+        self.source, self.data, self.lines = source, data, lines
+        self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self._merged: dict[tuple[int | None, str], int] = {}
+
+    def add(self, path: Path_, message: Message, *, merge: bool = False) -> None:
+        """The problem at ``path``; with ``merge``, messages for one place join into one
+        problem (one value that fits no member of a union is one problem)."""
+        problem = Problem(self.source, self.lines.line(path), _named(self.data, path), message)
+        where = (problem.line, problem.field)
+        if merge and where in self._merged:
+            index = self._merged[where]
+            first = self.problems[index]
+            if message.text() not in first.message.text():
+                self.problems[index] = replace(first, message=both(first.message, message))
+            return
+        if problem in self._seen:
+            return
+        if merge:
+            self._merged[where] = len(self.problems)
+        self._seen.add(problem)
+        self.problems.append(problem)
 
 
 def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     """Parse and validate one questionnaire; raises :class:`QuestionnaireError`."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
-        raise QuestionnaireError(
-            [Problem(source, None, "", f"file is {size} bytes; at most {MAX_FILE_BYTES}")]
-        )
+        raise _problem(source, Message.of("file_too_big", size=size, max=MAX_FILE_BYTES))
     try:
-        root = compose(text)
+        root, refused = compose(text)
     except Refusal as exc:
-        raise QuestionnaireError([Problem(source, exc.line, "", exc.message)]) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise QuestionnaireError(
-            [Problem(source, line, "", f"not valid YAML: {exc.problem or exc}")]
-        ) from None
+        raise _problem(source, exc.message, exc.line) from None
     except yaml.YAMLError as exc:
-        raise QuestionnaireError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
+        line, message = syntax_problem(exc, text)
+        raise _problem(source, message, line) from None
     if root is None:
-        raise QuestionnaireError([Problem(source, None, "", "the file is empty")])
+        raise _problem(source, Message.of("empty_file"))
     lines = Lines()
     found: Found = []
     data = build(root, (), lines, found)
-    if data is None:  # only "---" or "~"
-        raise QuestionnaireError([Problem(source, None, "", "the file is empty")])
+    if data is None and not refused:  # only "---" or "~"
+        raise _problem(source, Message.of("empty_file"))
     if not isinstance(data, dict):
-        raise QuestionnaireError(
-            [Problem(source, 1, "", "a questionnaire is a mapping of fields (id, title, ...)")]
-        )
-    problems = [
-        Problem(source, line, _named(data, path), message) for line, path, message in found
-    ]
+        problems = [Problem(source, line, "", message) for line, message in refused]
+        if not problems:
+            problems = [Problem(source, 1, "", Message.of("not_mapping"))]
+        raise QuestionnaireError(problems)
+    collected = _Collected(source, data, lines)
+    collected.problems.extend(Problem(source, line, "", message) for line, message in refused)
+    for _line, path, message in found:
+        collected.add(path, message)
+    lists = resolve(data)
+    lines.refused |= lists.skipped
+    for path, message in lists.problems:
+        collected.add(path, message)
     try:
-        questionnaire = Questionnaire.model_validate(data)
+        questionnaire = Questionnaire.model_validate(lists.data)
     except ValidationError as exc:
-        at: dict[tuple[int | None, str], int] = {}
         for error in exc.errors():
-            path = _data_path(data, error["loc"])
+            path = _data_path(lists.data, error["loc"])
+            said = lines.was_refused(path) and error["type"] != "extra_forbidden"
+            if said or (error["type"] == "missing" and path[-1:] == ("en",)):
+                continue  # said already (a refused value; the missing Dutch of a text)
             if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
                 path = (*path, "type")
-            problem = Problem(source, lines.line(path), _named(data, path), _friendly(error, path))
-            where = (problem.line, problem.field)
-            if where in at:  # one value that fits no member of a union: one problem
-                first = problems[at[where]]
-                if problem.message not in first.message:
-                    message = f"{first.message}; {problem.message}"
-                    problems[at[where]] = Problem(source, first.line, first.field, message)
-                continue
-            at[where] = len(problems)
-            problems.append(problem)
-        raise QuestionnaireError(_capped(problems, source)) from None
-    problems.extend(
-        Problem(source, lines.line(path), _named(data, path), message)
-        for path, message in check_graph(questionnaire)
-    )
-    if problems:
-        raise QuestionnaireError(_capped(problems, source))
+            message = from_pydantic(error, path)
+            collected.add(repoint(path, lists.borrowed), message, merge=True)
+        raise QuestionnaireError(_capped(collected.problems, source)) from None
+    for path, message in check_graph(questionnaire):
+        collected.add(repoint(path, lists.borrowed), message)
+    if collected.problems:
+        raise QuestionnaireError(_capped(collected.problems, source))
     return questionnaire
+
+
+def warnings(questionnaire: Questionnaire, source: str) -> list[Problem]:
+    """What an administrator should know about a valid questionnaire: texts without English."""
+    missing = untranslated(questionnaire)
+    return [Problem(source, None, "", missing, warning=True)] if missing else []
 
 
 def _capped(problems: list[Problem], source: str) -> list[Problem]:
@@ -178,10 +195,7 @@ def _capped(problems: list[Problem], source: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
-    return [
-        *problems[:MAX_PROBLEMS],
-        Problem(source, None, "", f"and {more} more problems; fix the ones above first"),
-    ]
+    return [*problems[:MAX_PROBLEMS], Problem(source, None, "", Message.of("more", count=more))]
 
 
 def _named(data: Any, path: Path_) -> str:
@@ -201,19 +215,13 @@ def load_file(path: Path) -> Questionnaire:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise QuestionnaireError(
-            [Problem(str(path), None, "", f"cannot read: {exc.strerror}")]
-        ) from None
+        raise _problem(str(path), Message.of("unreadable", reason=exc.strerror)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise QuestionnaireError(
-            [Problem(str(path), None, "", f"file is {len(raw)} bytes; at most {MAX_FILE_BYTES}")]
-        )
+        raise _problem(str(path), Message.of("file_too_big", size=len(raw), max=MAX_FILE_BYTES))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise QuestionnaireError(
-            [Problem(str(path), None, "", "not UTF-8 text; save the file as UTF-8")]
-        ) from None
+        raise _problem(str(path), Message.of("not_utf8")) from None
     return parse(text, str(path))
 
 
@@ -224,9 +232,7 @@ def questionnaire_files(directory: Path) -> list[Path]:
 def load_directory(directory: Path) -> list[Questionnaire]:
     """Every questionnaire in a folder; all problems of all files in one error."""
     if not directory.is_dir():
-        raise QuestionnaireError(
-            [Problem(str(directory), None, "", "folder not found (set QUESTIONNAIRES_DIR)")]
-        )
+        raise _problem(str(directory), Message.of("folder_missing"))
     loaded: list[Questionnaire] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, int], Path] = {}
@@ -238,15 +244,13 @@ def load_directory(directory: Path) -> list[Questionnaire]:
             continue
         key = (questionnaire.id, questionnaire.version)
         if key in seen:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    "id",
-                    f"{questionnaire.id} version {questionnaire.version} is also in "
-                    f"{seen[key].name}",
-                )
+            message = Message.of(
+                "same_version",
+                id=questionnaire.id,
+                version=questionnaire.version,
+                other=seen[key].name,
             )
+            problems.append(Problem(str(path), None, "id", message))
             continue
         seen[key] = path
         loaded.append(questionnaire)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flows.problems import Message
 from flows.schema import (
     AnyQuestion,
     AreaQuestion,
@@ -46,7 +47,7 @@ def uncounted(question: AnyQuestion) -> str | None:
     return None
 
 
-def check_scores(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
+def check_scores(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
     """Scores that cannot work: on a question without a dimension, or all the same."""
     for i, question in enumerate(questionnaire.questions):
         scores = option_scores(question)
@@ -55,14 +56,6 @@ def check_scores(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
         options = getattr(question, "options", [])
         if question.dimension is None:
             first = next(j for j, o in enumerate(options) if o.score is not None)
-            yield (
-                ("questions", i, "options", first, "score"),
-                "a score only counts in the public-value scorecard: give the question a "
-                "dimension (dienstverlening, organisatie or bestuur), or leave the scores out",
-            )
+            yield ("questions", i, "options", first, "score"), Message.of("score.no_dimension")
         elif len(set(scores.values())) < 2:
-            yield (
-                ("questions", i, "options"),
-                "give at least two different scores (for example 0 and 100), so that the "
-                "answers have a place between them",
-            )
+            yield ("questions", i, "options"), Message.of("score.same")

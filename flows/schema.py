@@ -2,7 +2,9 @@
 
 A questionnaire is data, not code. These models check everything that can be checked
 on one field at a time; whole-graph checks (unknown targets, unreachable questions,
-loops) live in :mod:`flows.loader`, which also maps every problem to a file and line.
+loops) live in :mod:`flows.validator`, and :mod:`flows.loader` maps every problem to a file
+and line. A check raises :func:`refuse` with a code: :mod:`flows.problems` words it in the
+administrator's language (the text ``problem.<code>`` in :mod:`flows.texts.problems`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,10 +20,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from flows.limits import BUTTON_LABEL_CHARS, CALLBACK_DATA_BYTES
 
@@ -51,11 +56,15 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 END = "end"
 
 
+def refuse(code: str, **context: object) -> PydanticCustomError:
+    """A check that failed, as the problem ``code`` with its parameters (the value itself
+    is added by the loader): worded by :mod:`flows.problems`, never in pydantic's English."""
+    return PydanticCustomError(code, code, context)
+
+
 def _slug(value: str) -> str:
     if not SLUG.match(value):
-        raise ValueError(
-            "use lowercase letters, digits, '-' and '_' only, starting with a letter or digit"
-        )
+        raise refuse("slug")
     return value
 
 
@@ -63,23 +72,17 @@ def _option_id(value: str) -> str:
     _slug(value)
     size = len(value.encode())
     if size > MAX_OPTION_ID_BYTES:
-        raise ValueError(
-            f"is {size} bytes; Telegram's button data allows at most "
-            f"{MAX_OPTION_ID_BYTES} bytes for an option id"
-        )
+        raise refuse("option_id_bytes", size=size, max=MAX_OPTION_ID_BYTES)
     return value
 
 
 def _variable(value: str) -> str:
     if not SPSS_NAME.match(value) or value.endswith("."):
-        raise ValueError(
-            "is not a valid SPSS variable name: start with a letter, then letters, digits, "
-            "'_' or '.', not ending in '.' (for example V12 or tevr_sport)"
-        )
+        raise refuse("variable.name")
     if len(value) > MAX_VARIABLE_CHARS:
-        raise ValueError(f"has {len(value)} characters; SPSS allows at most {MAX_VARIABLE_CHARS}")
+        raise refuse("variable.length", size=len(value), max=MAX_VARIABLE_CHARS)
     if value.upper() in SPSS_RESERVED:
-        raise ValueError(f"'{value}' is a word SPSS keeps for itself; choose another name")
+        raise refuse("variable.reserved")
     return value
 
 
@@ -110,10 +113,27 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A text in every supported language."""
+    """A text in every supported language. Dutch is required; a text without English is
+    shown in Dutch to residents who use English (:attr:`untranslated` says so, and the
+    validator warns about it)."""
 
     nl: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    _untranslated: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _dutch_for_missing(cls, data: Any, handler: ModelWrapValidatorHandler[Text]) -> Text:
+        missing = isinstance(data, dict) and isinstance(data.get("nl"), str) and "en" not in data
+        text = handler({**data, "en": data["nl"]} if missing else data)
+        if missing:
+            text._untranslated = ("en",)
+        return text
+
+    @property
+    def untranslated(self) -> tuple[str, ...]:
+        """The languages this text falls back to Dutch for."""
+        return self._untranslated
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.nl
@@ -124,7 +144,7 @@ def _limit(limit: int) -> AfterValidator:
         for lang in LANGUAGES:
             size = len(text.get(lang))
             if size > limit:
-                raise ValueError(f"the '{lang}' text has {size} characters; at most {limit}")
+                raise refuse("text_too_long", language=lang, size=size, max=limit)
         return text
 
     return AfterValidator(check)
@@ -150,10 +170,10 @@ def _postcode_text(value: object) -> object:
 
 def _postcode(item: str) -> str:
     if not re.fullmatch(r"\d{4}(-\d{4})?", item):
-        raise ValueError(f"postcode '{item}' is not 4 digits or a range like 1011-1018")
+        raise refuse("postcode")
     low, _, high = item.partition("-")
     if high and low > high:
-        raise ValueError(f"postcode range '{item}' runs backwards")
+        raise refuse("postcode_backwards")
     return item
 
 
@@ -188,13 +208,13 @@ class Condition(Strict):
     def _one_test(self) -> Condition:
         tests = [self.equals, self.one_of, self.at_least, self.at_most]
         if sum(t is not None for t in tests) == 0:
-            raise ValueError("give one of: equals, one_of, at_least, at_most")
+            raise refuse("condition.none")
         if (self.equals is not None or self.one_of is not None) and (
             self.at_least is not None or self.at_most is not None
         ):
-            raise ValueError("combine at_least/at_most, or use equals/one_of, not both")
+            raise refuse("condition.mixed")
         if self.equals is not None and self.one_of is not None:
-            raise ValueError("use equals or one_of, not both")
+            raise refuse("condition.both")
         return self
 
     def matches(self, answer: object) -> bool:
@@ -269,9 +289,7 @@ class MultiQuestion(QuestionBase):
     def _bounds(self) -> MultiQuestion:
         top = self.max_choices or len(self.options)
         if self.min_choices > top or top > len(self.options):
-            raise ValueError(
-                f"min_choices/max_choices must lie between 1 and {len(self.options)} options"
-            )
+            raise refuse("choices_bounds", count=len(self.options))
         return self
 
 
@@ -299,7 +317,7 @@ class TextQuestion(QuestionBase):
     @model_validator(mode="after")
     def _bounds(self) -> TextQuestion:
         if self.min_length > self.max_length:
-            raise ValueError("min_length is larger than max_length")
+            raise refuse("length_bounds")
         return self
 
 
@@ -313,7 +331,7 @@ class NumberQuestion(QuestionBase):
     @model_validator(mode="after")
     def _bounds(self) -> NumberQuestion:
         if self.min >= self.max:
-            raise ValueError("min must be smaller than max")
+            raise refuse("number_bounds")
         return self
 
 
@@ -362,7 +380,7 @@ class Questionnaire(Strict):
                 d if d.tzinfo else d.replace(tzinfo=zone) for d in (opens_at, closes_at)
             )
             if opens >= closes:
-                raise ValueError("closes_at must come after opens_at")
+                raise refuse("dates")
         return closes_at
 
     @property
@@ -398,3 +416,14 @@ CLOSED_TYPES = frozenset(
         QuestionType.AREA,
     }
 )
+
+
+# --- Named answer lists -----------------------------------------------------------------------
+# ``option_sets:`` at the top of a file names lists of options; a choice or multi question
+# says ``options: <name>`` to use one. The loader (:mod:`flows.optionsets`) writes each list
+# into the questions that name it before the schema sees them, so a questionnaire is exactly
+# as if every list were written out: these models never hold a name.
+
+OPTION_SETS = "option_sets"
+#: The question types whose ``options`` may name a list.
+OPTION_SET_TYPES = frozenset({QuestionType.CHOICE.value, QuestionType.MULTI.value})

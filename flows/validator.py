@@ -1,12 +1,18 @@
 """Whole-questionnaire checks the schema cannot make field by field: every branch leads to
 a question further on (or the end), conditions fit the question they test, and every
-question can be reached.
+question can be reached; and the one warning, texts without an English translation.
+
+Each problem is a data path and a :class:`~flows.problems.Message`, worded in the reader's
+language when it is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
+from flows.problems import Message, Path_, guess
 from flows.public_value import check_scores
 from flows.schema import (
     END,
@@ -18,10 +24,10 @@ from flows.schema import (
     NumberQuestion,
     Questionnaire,
     ScaleQuestion,
+    Text,
     YesNoQuestion,
 )
 from flows.variables import check_variables
-from flows.yamlsafe import Path_
 
 
 def successors(questionnaire: Questionnaire, index: int) -> list[str]:
@@ -42,22 +48,24 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-def _condition_problem(condition: Condition, target: AnyQuestion) -> str | None:
+def _condition_problem(condition: Condition, target: AnyQuestion) -> Message | None:
     numeric = condition.at_least is not None or condition.at_most is not None
     if isinstance(target, ScaleQuestion | NumberQuestion):
         if condition.one_of is not None:
-            return "one_of does not apply to a number; use equals, at_least or at_most"
+            return Message.of("when.one_of_number")
         if condition.equals is not None:
             try:
                 number = float(str(condition.equals))
             except ValueError:
-                return f"equals must be a number: '{target.id}' is a {target.type} question"
+                return Message.of("when.equals_number", id=target.id, type=target.type.value)
             if not target.min <= number <= target.max:
                 low, high = _plain(target.min), _plain(target.max)
-                return f"{condition.equals} is not an answer of '{target.id}' ({low} to {high})"
+                return Message.of(
+                    "when.out_of_range", value=condition.equals, id=target.id, low=low, high=high
+                )
         return None
     if numeric:
-        return f"at_least/at_most need a scale or number question; '{target.id}' is not"
+        return Message.of("when.needs_number", id=target.id)
     values = [condition.equals] if condition.equals is not None else list(condition.one_of or [])
     if isinstance(target, YesNoQuestion):
         allowed = {"yes", "no"}
@@ -66,16 +74,16 @@ def _condition_problem(condition: Condition, target: AnyQuestion) -> str | None:
     elif isinstance(target, AreaQuestion):
         allowed = {a.id for a in target.areas}
     else:
-        return f"'{target.id}' is a {target.type} question; branch on closed questions only"
+        return Message.of("when.open_question", id=target.id, type=target.type.value)
     wrong = [str(v) for v in values if str(v) not in allowed]
     if wrong:
-        return (
-            f"{', '.join(wrong)} is not an answer of '{target.id}' ({', '.join(sorted(allowed))})"
+        return Message.of(
+            "when.not_an_answer", values=wrong, id=target.id, allowed=sorted(allowed)
         )
     return None
 
 
-def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
+def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
     """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions; and
     option scores and SPSS variable names that cannot work."""
     yield from check_scores(questionnaire)
@@ -84,50 +92,57 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
     position: dict[str, int] = {}
     for i, question in enumerate(questions):
         if question.id in position:
-            yield ("questions", i, "id"), f"'{question.id}' is used by two questions"
+            yield ("questions", i, "id"), Message.of("id_twice", id=question.id)
         else:
             position[question.id] = i
         if question.id == END:
-            yield ("questions", i, "id"), f"'{END}' is reserved for the end of the questionnaire"
+            yield ("questions", i, "id"), Message.of("end_reserved", id=END)
         choices = getattr(question, "options", None) or getattr(question, "areas", None) or []
         field = "options" if isinstance(question, ChoiceQuestion | MultiQuestion) else "areas"
         seen: set[str] = set()
         for j, choice in enumerate(choices):
             if choice.id in seen:
-                yield ("questions", i, field, j, "id"), f"'{choice.id}' is used twice"
+                yield ("questions", i, field, j, "id"), Message.of("choice_twice", id=choice.id)
             seen.add(choice.id)
 
     graph: dict[str, list[str]] = {}
     for i, question in enumerate(questions):
         rules = question.rules()
         if rules and rules[-1].when is not None:
-            yield (
-                ("questions", i, "next"),
-                "the last rule needs no 'when': it is the default when no other rule applies",
-            )
+            yield ("questions", i, "next"), Message.of("rule.last_when")
         for j, rule in enumerate(rules[:-1]):
             if rule.when is None:
-                yield (
-                    ("questions", i, "next", j),
-                    "only the last rule may leave out 'when': the rules after this one are "
-                    "never used",
-                )
+                yield ("questions", i, "next", j), Message.of("rule.no_when")
+        ids = [q.id for q in questions]
         for j, rule in enumerate(rules):
             if rule.goto != END and rule.goto not in position:
                 where: Path_ = ("questions", i, "next")
                 where += (j, "goto") if len(rules) > 1 or rule.when else ()
-                yield where, f"goes to '{rule.goto}', which is not a question (or '{END}')"
+                close = guess(rule.goto, [*ids, END])
+                yield (
+                    where,
+                    (
+                        Message.of("goto.guess", goto=rule.goto, guess=close)
+                        if close
+                        else Message.of("goto", goto=rule.goto, end=END)
+                    ),
+                )
             if rule.when is None:
                 continue
             cond_where: Path_ = ("questions", i, "next", j, "when")
             ref = rule.when.question
             if ref not in position:
-                yield (*cond_where, "question"), f"'{ref}' is not a question"
-            elif position[ref] > i:
+                close = guess(ref, ids[: i + 1])
                 yield (
                     (*cond_where, "question"),
-                    f"'{ref}' comes after this question, so it has no answer yet",
+                    (
+                        Message.of("when.unknown.guess", ref=ref, guess=close)
+                        if close
+                        else Message.of("when.unknown", ref=ref)
+                    ),
                 )
+            elif position[ref] > i:
+                yield (*cond_where, "question"), Message.of("when.later", ref=ref)
             else:
                 problem = _condition_problem(rule.when, questions[position[ref]])
                 if problem:
@@ -138,7 +153,7 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
     colour: dict[str, int] = {}
     stack_path: list[str] = []
 
-    def visit(node: str) -> Iterator[tuple[Path_, str]]:
+    def visit(node: str) -> Iterator[tuple[Path_, Message]]:
         colour[node] = 1
         stack_path.append(node)
         for nxt in graph.get(node, []):
@@ -146,7 +161,7 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
                 cycle = [*stack_path[stack_path.index(nxt) :], nxt]
                 yield (
                     ("questions", position[node], "next"),
-                    "makes a loop: " + " -> ".join(cycle),
+                    Message.of("loop", cycle=" -> ".join(cycle)),
                 )
             elif colour.get(nxt) is None:
                 yield from visit(nxt)
@@ -157,4 +172,42 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
         yield from visit(questions[0].id)
         for i, question in enumerate(questions):
             if question.id not in colour and position.get(question.id) == i:
-                yield ("questions", i, "id"), f"'{question.id}' can never be reached"
+                yield ("questions", i, "id"), Message.of("unreachable", id=question.id)
+
+
+# --- missing translations -------------------------------------------------------------------
+
+# Question ids (or fields) named in the warning; the rest are counted.
+MAX_NAMED = 12
+
+
+def _texts(node: object, path: Path_) -> Iterator[tuple[Path_, Text]]:
+    """Every text in a questionnaire with where it is."""
+    if isinstance(node, Text):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _texts(getattr(node, name), (*path, name))
+    elif isinstance(node, list | tuple):
+        for index, item in enumerate(node):
+            yield from _texts(item, (*path, index))
+
+
+def untranslated(questionnaire: Questionnaire) -> Message | None:
+    """One warning for the whole file: how many texts have no English, and where (the
+    fields at the top, then the questions by id), or None when every text has it."""
+    missing = [path for path, text in _texts(questionnaire, ()) if "en" in text.untranslated]
+    if not missing:
+        return None
+    fields = list(dict.fromkeys(str(p[0]) for p in missing if p[0] != "questions"))
+    questions = [questionnaire.questions[int(p[1])].id for p in missing if p[0] == "questions"]
+    ids = list(dict.fromkeys(questions))
+    listed = ", ".join(ids[:MAX_NAMED]) + (" …" if len(ids) > MAX_NAMED else "")
+    where: Message | str = ", ".join(fields)
+    if ids:
+        where = (
+            Message.of("untranslated.where", fields=where, questions=listed)
+            if fields
+            else Message.of("untranslated.questions", questions=listed)
+        )
+    return Message.of("untranslated", count=len(missing), where=where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from flows.problems import Message
 from flows.schema import (
     MAX_VARIABLE_CHARS,
     SPSS_RESERVED,
@@ -98,7 +99,7 @@ def variable_names(questions: Sequence[AnyQuestion]) -> Names:
     return names
 
 
-def check_variables(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
+def check_variables(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
     """Given names that clash: with each other (ignoring case), with an option column of a
     multi question, or with the export's own columns."""
     fixed = {name.upper() for name in FIXED}
@@ -112,20 +113,17 @@ def check_variables(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]
         if isinstance(question, MultiQuestion):
             columns += [option_name(name, k) for k in range(1, len(question.options) + 1)]
         if name.upper() in fixed:
-            yield where, f"'{name}' is a column of the export itself ({', '.join(FIXED)})"
+            yield where, Message.of("variable.export_column", name=name, columns=list(FIXED))
             continue
         for column in columns:
             other = owner.get(column.upper())
             if other is not None:
-                yield (
-                    where,
-                    f"'{column}' is already used by '{other}'"
-                    + (
-                        f" (a multi question's options are the columns {name}_1, {name}_2, ...)"
-                        if column != name
-                        else ""
-                    ),
-                )
+                taken = Message.of("variable.taken", column=column, other=other)
+                if column != name:  # an option column of a multi question
+                    taken = Message.of(
+                        "variable.taken.option", column=column, other=other, name=name
+                    )
+                yield where, taken
                 break
         for column in columns:
             owner.setdefault(column.upper(), question.id)

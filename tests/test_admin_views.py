@@ -7,6 +7,7 @@ from bot.admin import preview, views
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
 from flows.loader import Problem, parse
 from flows.machine import Flow
+from flows.problems import Message
 from flows.texts import plain_text
 from tests.storage.helpers import mini_source, variant
 
@@ -33,7 +34,12 @@ def test_the_list_of_ids_stops_in_time() -> None:
 
 def test_problems_are_split_and_shortened() -> None:
     problems = [
-        Problem("f.yaml", n, "questions.q.<b>" + "x" * 400, "kapot " + "y" * 2000)
+        Problem(
+            "f.yaml",
+            n,
+            "questions.q.<b>" + "x" * 400,
+            Message.of("own", message="kapot " + "y" * 2000),
+        )
         for n in range(1, 41)
     ]
     messages = preview.problems_messages("f<1>.yaml", problems, "nl")
@@ -45,7 +51,7 @@ def test_problems_are_split_and_shortened() -> None:
     assert "&lt;b&gt;" in messages[0] and "f&lt;1&gt;.yaml" in messages[0]
     assert plain_text(messages[1]).startswith("f<1>.yaml, vervolg:")
     one = preview.problems_messages(
-        "f.yaml", [Problem("f.yaml", None, "", "the file is empty")], "en"
+        "f.yaml", [Problem("f.yaml", None, "", Message.of("empty_file"))], "en"
     )
     assert [plain_text(m) for m in one] == [
         "f.yaml is not right yet. Nothing was stored. Fix these points and send the file "

@@ -107,14 +107,25 @@ UNREACHABLE = "postgresql+asyncpg://samenspraak:geheim@127.0.0.1:9/samenspraak" 
 
 
 def broken_questionnaire(folder: Path) -> tuple[Path, int, int]:
-    """schoolroutes with an unknown question type and a missing translation."""
+    """schoolroutes with an unknown question type and a misspelt field (and a missing
+    translation, which is a warning: said of a file that is otherwise valid)."""
     source = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
     source = source.replace("    type: yesno", "    type: jaofnee", 1)
     source = source.replace("  en: Safe routes to school\n", "", 1)
+    source = source.replace("    max_length:", "    max_lenght:", 1)
     path = folder / "kapot.yaml"
     path.write_text(source, encoding="utf-8")
     numbered = source.splitlines()
-    return path, numbered.index("title:") + 1, numbered.index("    type: jaofnee") + 1
+    typo = next(n for n, line in enumerate(numbered, 1) if "max_lenght" in line)
+    return path, numbered.index("    type: jaofnee") + 1, typo
+
+
+def untranslated_questionnaire(folder: Path) -> Path:
+    """schoolroutes without its English title: valid, with a warning."""
+    source = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
+    path = folder / "half.yaml"
+    path.write_text(source.replace("  en: Safe routes to school\n", "", 1), encoding="utf-8")
+    return path
 
 
 Case = list[tuple[list[str], dict[str, str]]]  # commands run one after the other, in one folder
@@ -124,6 +135,12 @@ def simple_cases(base: Path) -> dict[str, Case]:
     cases: dict[str, Case] = {
         "validate": [(["questionnaire", "validate", str(QUESTIONNAIRES)], {})],
         "validate broken": [(["questionnaire", "validate", str(base / "kapot.yaml")], {})],
+        "validate broken nl": [
+            (["questionnaire", "validate", "--lang", "nl", str(base / "kapot.yaml")], {})
+        ],
+        "validate untranslated": [
+            (["questionnaire", "validate", "--lang", "nl", str(base / "half.yaml")], {})
+        ],
         "list": [(["questionnaire", "list"], {})],
         "db": [(["db", "upgrade"], {}), (["db", "current"], {})],
     }
@@ -153,6 +170,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     the bot in this process (for the exports)."""
     base = tmp_path_factory.mktemp("cli")
     broken_questionnaire(base)
+    untranslated_questionnaire(base)
     export = base / "export"
     (export / "uitvoer").mkdir(parents=True)
     exports: list[Case] = [
@@ -259,16 +277,44 @@ def test_validate_a_broken_file_lists_every_problem(
     ran: dict[str, list[Result]], tmp_path: Path
 ) -> None:
     [result] = ran["validate broken"]
-    path, title_line, type_line = broken_questionnaire(tmp_path)  # the same text
+    path, type_line, typo_line = broken_questionnaire(tmp_path)  # the same text
     broken = Path(result.args[-1])
     assert broken.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
     assert result.returncode == 1
     assert lines(result.stdout) == [
-        f"{broken}:{title_line}: title.en: the English translation ('en') is missing",
         f"{broken}:{type_line}: questions.kinderen.type: must be one of: "
-        "choice, multi, scale, yesno, text, number, area",
+        "choice, multi, scale, yesno, text, number, area (not 'jaofnee')",
+        f"{broken}:{typo_line}: questions.plek.max_lenght: is not a known field. "
+        "Did you mean 'max_length'? Known here: id, text, optional, dimension, label, "
+        "variable, next, type, min_length, max_length",
     ]
     assert result.stderr == "2 problem(s) found\n"
+
+
+def test_validate_in_dutch_says_what_is_allowed(ran: dict[str, list[Result]]) -> None:
+    [result] = ran["validate broken nl"]
+    broken = Path(result.args[-1])
+    assert result.returncode == 1
+    assert [
+        line.removeprefix(f"{broken}:").split(": ", 2)[2] for line in lines(result.stdout)
+    ] == [
+        "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, area",
+        "is geen veld dat ik ken. Bedoel je 'max_length'? Hier kan: id, text, optional, "
+        "dimension, label, variable, next, type, min_length, max_length",
+    ]
+    assert result.stderr == "problemen gevonden: 2\n"
+
+
+def test_validate_warns_of_missing_translations_in_one_line(ran: dict[str, list[Result]]) -> None:
+    [result] = ran["validate untranslated"]
+    path = Path(result.args[-1])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines(result.stdout) == [
+        f"ok  {path}: schoolroutes version 1, 10 questions",
+        f"{path}: let op: de Engelse vertaling (en) ontbreekt bij: title (1 in totaal). Wie de "
+        "bot in het Engels gebruikt, ziet daar de Nederlandse tekst",
+    ]
+    assert result.stderr == ""
 
 
 def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:

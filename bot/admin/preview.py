@@ -13,7 +13,7 @@ from bot.admin.views import when
 from bot.core.keyboards import Keyboard, button
 from flows.lifecycle import availability
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
-from flows.loader import Problem
+from flows.loader import Problem, warnings
 from flows.schema import END, Condition, Questionnaire, Rule
 from flows.texts import Html, Language, escape, raw, t
 
@@ -51,8 +51,9 @@ def _short(text: str, limit: int) -> str:
 
 
 def _problem_line(problem: Problem, language: Language) -> Html:
+    """One problem in the administrator's language, with its line and field."""
     message, field = (
-        _short(problem.message, MAX_PROBLEM_CHARS),
+        _short(problem.said(language), MAX_PROBLEM_CHARS),
         _short(problem.field, MAX_FIELD_CHARS),
     )
     if problem.line and field:
@@ -64,6 +65,12 @@ def _problem_line(problem: Problem, language: Language) -> Html:
     else:
         key, params = "admin.upload.problem.plain", {}
     return t(language, key, message=message, **params)
+
+
+def _warning_line(problem: Problem, language: Language) -> Html:
+    """A warning under the dates: one line, like the closed/not-yet warnings."""
+    message = _short(problem.message.text(language), MAX_PROBLEM_CHARS)
+    return Html("\n⚠️ " + escape(message[:1].upper() + message[1:]))
 
 
 def _condition(condition: Condition) -> str:
@@ -174,7 +181,14 @@ def preview_text(
             if questionnaire.closes_at
             else raw(language, "admin.preview.closes.never")
         ),
-        warning=t(language, warning[state]) if state in warning else "",
+        warning=Html(
+            "".join(
+                [
+                    t(language, warning[state]) if state in warning else "",
+                    *(_warning_line(w, language) for w in warnings(questionnaire, "")),
+                ]
+            )
+        ),
     )
     # Every part but the branches is short; the branches get what is left of one message.
     budget = (

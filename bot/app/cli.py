@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from bot.app import manage, plugins, run
 from bot.app.console import fail, reason
 from bot.core.config import ConfigError
+from flows.schema import LANGUAGES
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     q_commands = questionnaire.add_subparsers(dest="action", required=True, metavar="ACTION")
     validate = q_commands.add_parser("validate", help="check questionnaire files")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
+    validate.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="the language of the problems (en, nl)"
+    )
     validate.set_defaults(func=manage.cmd_validate)
     listing = q_commands.add_parser(
         "list", help="show every questionnaire with its status and number of responses"

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from bot.app.console import fail, setup_logging
 from bot.core.config import Settings, load_settings
-from flows.loader import QuestionnaireError, load_file, questionnaire_files
+from flows.loader import QuestionnaireError, load_file, questionnaire_files, warnings
+from flows.problems import Message
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Every problem of every file, in ``--lang`` (English unless asked); warnings too."""
+    language = args.lang
     problems = 0
     files: list[Path] = []
     for name in args.paths:
@@ -45,14 +48,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except QuestionnaireError as exc:
             problems += len(exc.problems)
             for problem in exc.problems:
-                print(problem)
+                print(problem.text(language))
             continue
         print(
             f"ok  {path}: {questionnaire.id} version {questionnaire.version}, "
             f"{len(questionnaire.questions)} questions"
         )
+        for warning in warnings(questionnaire, str(path)):
+            print(warning.text(language))
     if problems:
-        print(f"{problems} problem(s) found", file=sys.stderr)
+        print(Message.of("found", count=problems).text(language), file=sys.stderr)
         return 1
     return 0
 

@@ -1,9 +1,12 @@
 """Texts for administrators: uploads, previews, /beheer, exports, access: Dutch (B1) and English.
 
-Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
+Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. The
+validator's messages about a questionnaire file (:mod:`flows.texts.problems`) come with them.
 """
 
 from __future__ import annotations
+
+from flows.texts.problems import TEXTS_PROBLEMS
 
 # Added to the residents' commands in the administrators' own command menu.
 ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
@@ -444,3 +447,7 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+if TEXTS_ADMIN.keys() & TEXTS_PROBLEMS.keys():
+    raise RuntimeError(f"text keys defined twice: {sorted(TEXTS_ADMIN.keys() & TEXTS_PROBLEMS)}")
+TEXTS_ADMIN.update(TEXTS_PROBLEMS)

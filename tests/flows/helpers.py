@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,34 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
     return hits[nth - 1]
 
 
-def problems(text: str, source: str = "x.yaml") -> list[Problem]:
+@dataclass(frozen=True)
+class Said:
+    """A problem as a reader sees it (the message in words): what tests compare."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+
+def said(problem: Problem, language: str = "en") -> Said:
+    return Said(problem.file, problem.line, problem.field, problem.said(language))
+
+
+def raised(text: str, source: str = "x.yaml") -> list[Problem]:
     """The problems ``parse`` reports; fails the test when the text is accepted."""
     with pytest.raises(QuestionnaireError) as caught:
         parse(text, source)
     return caught.value.problems
 
 
-def only_problem(text: str, source: str = "x.yaml") -> Problem:
-    found = problems(text, source)
+def problems(text: str, source: str = "x.yaml", language: str = "en") -> list[Said]:
+    """The problems ``parse`` reports, in ``language``."""
+    return [said(problem, language) for problem in raised(text, source)]
+
+
+def only_problem(text: str, source: str = "x.yaml", language: str = "en") -> Said:
+    found = problems(text, source, language)
     assert len(found) == 1, found
     return found[0]
 

@@ -14,11 +14,22 @@ import pytest
 import yaml
 
 from flows import loader, yamlsafe
-from flows.loader import MAX_FILE_BYTES, MAX_PROBLEMS, Problem, parse
+from flows.loader import MAX_FILE_BYTES, MAX_PROBLEMS, parse
 from flows.yamlsafe import MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS
-from tests.flows.helpers import BILLION_LAUGHS, HEADER, MINI, document, only_problem, problems
+from tests.flows.helpers import (
+    BILLION_LAUGHS,
+    HEADER,
+    MINI,
+    Said,
+    document,
+    only_problem,
+    problems,
+)
 
-ALIASES = "anchors and aliases (& and *) are not allowed"
+ALIASES = (
+    "anchors and aliases (& and *) are not allowed. To share one answer list between "
+    "questions, put it under option_sets and write options: with its name"
+)
 
 
 @pytest.fixture
@@ -43,28 +54,59 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 # --- billion laughs ---------------------------------------------------------------------------
 
 
-def test_billion_laughs_is_refused_at_the_first_anchor(events: list[int]) -> None:
+def refused(text: str) -> list[Said]:
+    """The problems of ``text`` that the safe reader found (anchors, aliases, tags)."""
+    return [p for p in problems(text) if not p.field]
+
+
+def test_billion_laughs_is_refused_on_every_line_without_following_an_alias(
+    events: list[int],
+) -> None:
     assert BILLION_LAUGHS.count("*") == 72
-    assert only_problem(BILLION_LAUGHS) == Problem("x.yaml", 1, "", ALIASES)
-    # Stream, document, mapping, key, then the anchored list: nothing more was read.
-    assert events == [5]
+    assert refused(BILLION_LAUGHS) == [
+        Said("x.yaml", 1, "", f"{ALIASES} (also on line 2, 3, 4, 5, 6, 7, 8, 9)")
+    ]
+    # Every event of the text is read once and no alias is followed: the stream, the
+    # document, the mapping, 9 keys and 9 lists of 9 items, not 10^9 "lol"s.
+    assert events == [9 * 12 + 6]
 
 
 def test_billion_laughs_in_block_style_and_as_merge_keys() -> None:
     block = "base: &x\n  - lol\n  - lol\nmore:\n  - *x\n  - *x\n"
     merge = "base: &x {a: lol}\nmore:\n  <<: *x\n"
-    assert only_problem(block) == Problem("x.yaml", 1, "", ALIASES)
-    assert only_problem(merge) == Problem("x.yaml", 1, "", ALIASES)
+    assert refused(block) == [Said("x.yaml", 1, "", f"{ALIASES} (also on line 5, 6)")]
+    assert refused(merge) == [Said("x.yaml", 1, "", f"{ALIASES} (also on line 3)")]
 
 
 def test_an_alias_without_anchor_is_refused_as_alias() -> None:
-    text = HEADER + "outro: *nergens\n"
-    assert only_problem(text) == Problem("x.yaml", 7, "", ALIASES)
+    text = HEADER + "outro: *nergens\nquestions: []\n"
+    assert refused(text) == [Said("x.yaml", 7, "", ALIASES)]
+    assert "outro" not in [p.field for p in problems(text)]  # the refused value: said once
 
 
 def test_an_anchor_inside_a_real_questionnaire_is_refused_where_it_is() -> None:
     text = MINI.read_text().replace("  - id: wijk\n", "  - &w id: wijk\n")
-    assert only_problem(text) == Problem("x.yaml", 29, "", ALIASES)
+    assert only_problem(text) == Said("x.yaml", 29, "", ALIASES)
+
+
+def test_every_anchor_alias_and_tag_is_reported_at_once() -> None:
+    text = (
+        MINI.read_text()
+        .replace("  - id: wijk\n", "  - &w id: wijk\n")
+        .replace("title: {nl: Mini, en: Mini}", "title: !vertaald {nl: Mini, en: Mini}")
+        .replace('    text: {nl: "Waarom?", en: "Why?"}', "    text: *w")
+    )
+    assert problems(text) == [
+        Said("x.yaml", 5, "", "YAML tag !vertaald is not allowed"),
+        Said("x.yaml", 21, "", f"{ALIASES} (also on line 29)"),
+    ]
+
+
+def test_a_long_list_of_aliases_names_twenty_lines() -> None:
+    text = "a: &a [x]\n" + "".join(f"k{n}: *a\n" for n in range(30))
+    [said] = refused(text)
+    lines = ", ".join(str(n) for n in range(2, 22))
+    assert said == Said("x.yaml", 1, "", f"{ALIASES} (also on line {lines}, …)")
 
 
 # --- depth ------------------------------------------------------------------------------------
@@ -101,7 +143,7 @@ def test_nesting_up_to_the_limit_is_fine() -> None:
 def test_too_many_values_are_refused_without_reading_on(events: list[int]) -> None:
     text = "a: [" + "1," * (MAX_NODES + 5_000) + "1]\n"
     assert len(text.encode()) <= MAX_FILE_BYTES
-    assert only_problem(text) == Problem(
+    assert only_problem(text) == Said(
         "x.yaml", 1, "", f"has more than {MAX_NODES} values; a questionnaire needs far fewer"
     )
     assert events[0] <= MAX_NODES + 10
@@ -167,9 +209,8 @@ def test_no_object_is_ever_constructed_from_a_tag(tmp_path: Path) -> None:
     target = tmp_path / "pwned"
     payload = f"import pathlib; pathlib.Path({str(target)!r}).write_text('x')"
     for tag in ("!!python/object/apply:builtins.exec", "!!python/object/new:builtins.exec"):
-        text = HEADER + f"outro: {tag} [{payload!r}]\n"
-        found = only_problem(text)
-        assert found.message == f"YAML tag {tag} is not allowed"
+        text = HEADER + f"outro: {tag} [{payload!r}]\nquestions: []\n"
+        assert refused(text) == [Said("x.yaml", 7, "", f"YAML tag {tag} is not allowed")]
     assert not target.exists()
 
 
@@ -188,7 +229,7 @@ def test_size_is_checked_before_any_parsing(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(yamlsafe.GuardedLoader, "__init__", never)
     text = "a: " + "x" * MAX_FILE_BYTES + "\n"
-    assert only_problem(text) == Problem(
+    assert only_problem(text) == Said(
         "x.yaml", None, "", f"file is {len(text)} bytes; at most {MAX_FILE_BYTES}"
     )
 
@@ -200,10 +241,8 @@ def test_many_problems_are_capped_with_a_count() -> None:
     extra = "".join(f"onbekend{i}: 1\n" for i in range(MAX_PROBLEMS + 50))
     found = problems(MINI.read_text() + extra)
     assert len(found) == MAX_PROBLEMS + 1
-    assert found[-1] == Problem(
-        "x.yaml", None, "", "and 50 more problems; fix the ones above first"
-    )
-    assert found[0].message == "is not a known field (check the spelling)"
+    assert found[-1] == Said("x.yaml", None, "", "and 50 more problems; fix the ones above first")
+    assert found[0].message.startswith("is not a known field. Known here: schema_version,")
 
 
 def test_a_long_key_is_shortened_in_the_problem() -> None:

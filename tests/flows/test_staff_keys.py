@@ -106,7 +106,7 @@ def test_scores_and_names_that_work() -> None:
         ),
         (
             question(extra="    label: ''\n"),
-            "f.yaml:11: questions.q.label: String should have at least 1 character",
+            "f.yaml:11: questions.q.label: must not be empty",
         ),
     ],
 )
