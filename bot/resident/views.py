@@ -13,6 +13,7 @@ from bot.core.buttons import Pick
 from bot.core.keyboards import Keyboard, button, rows
 from bot.resident import buttons
 from flows.engine import Prompt, answer_label, hint
+from flows.limits import MESSAGE_CHARS, units
 from flows.machine import Flow
 from flows.schema import (
     AnyQuestion,
@@ -22,7 +23,7 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, escape, raw, t
+from flows.texts import Html, Language, escape, formats, plain_text, raw, t
 
 
 def question_text(prompt: Prompt, language: Language) -> Html:
@@ -60,14 +61,26 @@ def went_back_text(prompt: Prompt, language: Language) -> Html:
 
 
 def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
-    """The question message after it was answered: no hint, the answer, no buttons."""
+    """The question message after it was answered: no hint, the answer, no buttons. A long
+    text answer under a long question is shortened to fit the message; the summary at the
+    end shows it in full."""
     question = prompt.question
-    label = answer_label(question, value, language)
-    return Html(
+    head = (
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
-        f"<b>{escape(question.text.get(language))}</b>\n\n"
-        f"✅ {t(language, 'chosen', answer=label)}"
+        f"<b>{escape(question.text.get(language))}</b>\n\n✅ "
     )
+    room = MESSAGE_CHARS - units(plain_text(head + t(language, "chosen", answer="")))
+    label = _fit(answer_label(question, value, language), room)
+    return Html(f"{head}{t(language, 'chosen', answer=label)}")
+
+
+def _fit(text: str, room: int) -> str:
+    """``text``, shortened at a word with an ellipsis when it takes more than ``room``
+    characters as Telegram counts them."""
+    limit = room
+    while units(shortened := formats.shorten(text, limit)) > room:
+        limit -= units(shortened) - room
+    return shortened
 
 
 def question_keyboard(prompt: Prompt, token: str, language: Language) -> Keyboard | None:
@@ -139,22 +152,6 @@ def intro_text(flow: Flow, language: Language) -> Html:
         intro=questionnaire.intro.get(language),
         count=flow.remaining(flow.first, {}),
     )
-
-
-def finished_text(
-    flow: Flow, rows: list[tuple[str, str]], language: Language, after: Html | None = None
-) -> Html:
-    """The thanks, the resident's answers and what happens next; ``after``: a paragraph
-    added at the end (the opt-ins offered under it)."""
-    summary = "\n".join(f"• {escape(q)}\n  <i>{escape(a)}</i>" for q, a in rows)
-    outro = flow.questionnaire.outro
-    closing = escape(outro.get(language)) if outro else t(language, "finished.default_outro")
-    if after is not None:
-        closing = f"{closing}\n\n{after}"
-    text = t(language, "finished", summary=Html(summary), outro=Html(closing))
-    if len(text) > 4000:  # a very long summary: keep the thanks, shorten the list
-        text = t(language, "finished", summary=Html(escape("…")), outro=Html(closing))
-    return text
 
 
 def consent_keyboard(

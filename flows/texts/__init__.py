@@ -210,17 +210,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
     "button.yes": {"nl": "Ja", "en": "Yes"},
     "button.no": {"nl": "Nee", "en": "No"},
+    # The closing message starts so; every answer and then the outro follow, over as many
+    # messages as they need (bot/resident/summary.py).
     "finished": {
-        "nl": (
-            "<b>Klaar! Dank je wel voor je mening.</b>\n\n"
-            "Dit heb je geantwoord:\n{summary}\n\n"
-            "{outro}"
-        ),
-        "en": (
-            "<b>Done! Thank you for your opinion.</b>\n\n"
-            "This is what you answered:\n{summary}\n\n"
-            "{outro}"
-        ),
+        "nl": "<b>Klaar! Dank je wel voor je mening.</b>\n\nDit heb je geantwoord:",
+        "en": "<b>Done! Thank you for your opinion.</b>\n\nThis is what you answered:",
     },
     "finished.default_outro": {
         "nl": (
