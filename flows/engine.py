@@ -362,7 +362,9 @@ def _typed(
         return _back(flow, state, lang)
     if skip:
         if not question.optional:
-            return Outcome(state, problem=t(lang, "invalid.not_optional"))
+            # Said once, with what the question does take: it is not sent again.
+            problem = Html(f"{t(lang, 'invalid.not_optional')} {hint(question, lang)}")
+            return Outcome(state, problem=problem)
         return _advance(flow, state, None)
     match question:
         case TextQuestion():

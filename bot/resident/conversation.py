@@ -347,7 +347,9 @@ class ResidentHandlers:
         if outcome.problem is not None:
             if pressed:
                 return Reply([], notice=notice(outcome.problem))
-            return Reply([Send(outcome.problem), self.sessions.question(flow, session, language)])
+            # One message: what was wrong and what is allowed. The question stays where it
+            # is, and its buttons still work.
+            return Reply([Send(outcome.problem)])
         if outcome.changed:
             accepted = outcome.accepted
             # Free text waits for moderation before a digest may quote it.

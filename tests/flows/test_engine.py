@@ -543,7 +543,10 @@ def test_skip_a_question_that_is_not_optional(flow: Flow) -> None:
 @pytest.mark.parametrize("word", ["sla over", "Sla over", "overslaan", "skip", "weet ik niet"])
 def test_typed_skip_word(flow: Flow, word: str) -> None:
     assert accepted(flow, "los", Typed(word)) is None
-    assert refused(flow, "kleur", Typed(word)) == "Deze vraag kun je niet overslaan."
+    # Said once, with what the question does take (the question is not sent again).
+    assert refused(flow, "kleur", Typed(word)) == (
+        "Deze vraag kun je niet overslaan. Tik op een knop, of typ het nummer van je keuze."
+    )
 
 
 def test_an_option_label_wins_over_a_skip_word(flow: Flow) -> None:
