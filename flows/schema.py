@@ -257,6 +257,13 @@ class ScaleQuestion(QuestionBase):
     min: int = Field(default=1, ge=0, le=1)
     max: int = Field(default=5, ge=2, le=10)
     labels: ScaleLabels | None = None
+    # Digits a resident may type after the decimal comma ("7,5" with 1); buttons stay whole.
+    decimals: int = Field(default=0, ge=0, le=2)
+
+    @property
+    def places(self) -> int:
+        """Digits allowed after the decimal comma (0: whole numbers only)."""
+        return self.decimals
 
 
 class YesNoQuestion(QuestionBase):
@@ -280,7 +287,37 @@ class NumberQuestion(QuestionBase):
     min: float = 0
     max: float
     integer: bool = True
+    # Digits allowed after the decimal comma; ``decimals: 1`` alone implies ``integer: false``.
+    decimals: int | None = Field(default=None, ge=0, le=6)
     unit: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimals_allow_decimals(cls, data: object) -> object:
+        if isinstance(data, dict) and "integer" not in data:
+            decimals = data.get("decimals")
+            if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals > 0:
+                return {**data, "integer": False}
+        return data
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals_agree(cls, decimals: int | None, info: ValidationInfo) -> int | None:
+        integer = info.data.get("integer")
+        if decimals is not None and integer is not None and integer != (decimals == 0):
+            said = "whole numbers" if integer else "decimals"
+            raise ValueError(
+                f"integer: {str(integer).lower()} says {said}; leave out integer "
+                "and let decimals say how many digits may follow the comma"
+            )
+        return decimals
+
+    @property
+    def places(self) -> int:
+        """Digits allowed after the decimal comma (0: whole numbers only)."""
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if self.integer else 6
 
     @model_validator(mode="after")
     def _bounds(self) -> NumberQuestion:

@@ -401,7 +401,7 @@ class ResidentHandlers:
             )
         if outcome.finished:
             return reply.then(*await self._finished(db, resident, updated, flow))
-        return reply.then(self.sessions.question(flow, updated, language))
+        return reply.then(self.sessions.question(flow, updated, language, outcome.noted))
 
     async def _finished(
         self, db: AsyncSession, resident: ResidentInfo, session: SessionInfo, flow: Flow

@@ -26,8 +26,9 @@ from flows.schema import (
 from flows.texts import Html, Language, escape, formats, plain_text, raw, t
 
 
-def question_text(prompt: Prompt, language: Language) -> Html:
-    """Progress, the question, end labels of a scale, and how to answer."""
+def question_text(prompt: Prompt, language: Language, noted: str | None = None) -> Html:
+    """Progress, the question, end labels of a scale, and how to answer; first, ``noted``:
+    the previous answer read back when it was typed loosely ("Genoteerd: ...")."""
     question = prompt.question
     lines = [
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
@@ -47,7 +48,12 @@ def question_text(prompt: Prompt, language: Language) -> Html:
             )
         )
     lines.append(f"<i>{hint(question, language)}</i>")
-    return Html("\n\n".join(lines))
+    text = "\n\n".join(lines)
+    if noted is None:
+        return Html(text)
+    # A long multi answer read back above a long question: shortened to fit the message.
+    room = MESSAGE_CHARS - units(plain_text(f"{t(language, 'noted', answer='')}\n\n{text}"))
+    return Html(f"{t(language, 'noted', answer=_fit(noted, room))}\n\n{text}")
 
 
 def went_back_text(prompt: Prompt, language: Language) -> Html:

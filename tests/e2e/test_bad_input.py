@@ -36,6 +36,10 @@ from tests.e2e.test_conversation import (
 UNSUPPORTED = "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen."
 CHOICE_INVALID = "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met 3."
 SCALE_INVALID = "Typ een heel getal van 1 tot en met 5, of tik op een knop."
+SCALE_WHOLE = (
+    "Hier kan alleen een heel getal, zonder komma. Typ een getal van 1 tot en met 5, "
+    "of tik op een knop."
+)
 STALE_SHORT = "Die knop werkt niet meer."
 ALREADY_SAVED = "Je antwoord is al opgeslagen."
 STALE = "Die knop hoort bij een oudere vraag. Hier is je vraag van nu."
@@ -199,9 +203,11 @@ async def test_random_text_on_a_scale_question(fake: FakeBotApi, bot: BotRunner)
     scale = await tap(resident, "Allebei", choice)
     assert scale.buttons[0] == ["1", "2", "3", "4", "5"]
     before = await latest(bot, resident, "afvalinzameling")
-    for typed in ["heel tevreden", "0", "6", "3,5", "-1", "vier", "🙂", "1 2"]:
+    for typed in ["heel tevreden", "0", "6", "-1", "vier", "🙂", "1 2"]:
         await resident.send(typed)
         await assert_told_once(fake, resident, SCALE_INVALID, scale)
+    await resident.send("3,5")  # a decimal where whole numbers are asked: said so
+    await assert_told_once(fake, resident, SCALE_WHOLE, scale)
     assert same_state(before, await latest(bot, resident, "afvalinzameling"))
     nxt = await resident.ask(" 4 ")
     assert nxt.text.startswith("Vraag 4 van 8\n\nWat gaat er weleens mis")
