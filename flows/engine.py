@@ -263,6 +263,10 @@ def _toggle(question: AnyQuestion, state: SessionState, option: str, lang: Langu
     if option in selected:
         selected.discard(option)
     else:
+        # An exclusive option ("Ik ben niet actief") stands alone: ticking it clears the
+        # others, ticking another clears it.
+        alone = {o.id for o in question.options if o.exclusive}
+        selected = set() if option in alone else selected - alone
         if question.max_choices and len(selected) >= question.max_choices:
             return Outcome(state, problem=t(lang, "invalid.multi_max", max=question.max_choices))
         selected.add(option)
@@ -280,6 +284,10 @@ def _multi(
 ) -> Outcome:
     ids = [o.id for o in question.options]
     ordered = [i for i in ids if i in set(chosen)]
+    alone = [o for o in question.options if o.exclusive and o.id in ordered]
+    if alone and len(ordered) > 1:
+        problem = t(lang, "invalid.exclusive", option=alone[0].label.get(lang))
+        return Outcome(state, problem=problem)
     if len(ordered) < question.min_choices:
         return Outcome(state, problem=t(lang, "invalid.multi_min", min=question.min_choices))
     if question.max_choices and len(ordered) > question.max_choices:

@@ -117,6 +117,8 @@ Label = Annotated[Text, _limit(MAX_BUTTON_LABEL_CHARS)]
 class Option(Strict):
     id: OptionId
     label: Label
+    # On a multi question: chosen alone ("Ik ben niet actief"); ticking it clears the others.
+    exclusive: bool = False
 
 
 def _postcode_text(value: object) -> object:

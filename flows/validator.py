@@ -1,6 +1,6 @@
 """Whole-questionnaire checks the schema cannot make field by field: every branch leads to
-a question further on (or the end), conditions fit the question they test, and every
-question can be reached.
+a question further on (or the end), conditions fit the question they test, every question
+can be reached, and options marked ``exclusive`` stand on a multi question that lets them.
 """
 
 from __future__ import annotations
@@ -73,8 +73,37 @@ def _condition_problem(condition: Condition, target: AnyQuestion) -> str | None:
     return None
 
 
+def check_exclusive(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
+    """``exclusive: true`` only on a multi question's options, and only where one option
+    alone is enough (``min_choices`` 1)."""
+    for i, question in enumerate(questionnaire.questions):
+        options = question.options if isinstance(question, ChoiceQuestion | MultiQuestion) else []
+        for j, option in enumerate(options):
+            if not option.exclusive:
+                continue
+            where: Path_ = ("questions", i, "options", j, "exclusive")
+            if not isinstance(question, MultiQuestion):
+                yield (
+                    where,
+                    (
+                        f"only the options of a multi question can be exclusive; '{question.id}' "
+                        f"is a {question.type} question, where one answer is chosen anyway"
+                    ),
+                )
+            elif question.min_choices > 1:
+                yield (
+                    where,
+                    (
+                        f"an exclusive option is chosen on its own, but '{question.id}' asks for "
+                        f"at least {question.min_choices} answers (min_choices)"
+                    ),
+                )
+
+
 def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, str]]:
-    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions."""
+    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions (and
+    :func:`check_exclusive`)."""
+    yield from check_exclusive(questionnaire)
     questions = questionnaire.questions
     position: dict[str, int] = {}
     for i, question in enumerate(questions):

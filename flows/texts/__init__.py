@@ -150,6 +150,16 @@ CATALOG: dict[str, dict[str, str]] = {
             "these?\n{choices}\nTap your neighbourhood."
         ),
     },
+    "invalid.exclusive": {
+        "nl": (
+            "„{option}” kies je alleen, niet samen met andere antwoorden. Kies alleen "
+            "„{option}”, of kies de andere antwoorden."
+        ),
+        "en": (
+            "“{option}” goes on its own, not together with other answers. Choose only "
+            "“{option}”, or choose the other answers."
+        ),
+    },
     "invalid.multi_min": {
         "nl": "Kies er minstens {min}.",
         "en": "Choose at least {min}.",

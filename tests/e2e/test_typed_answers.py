@@ -1,7 +1,8 @@
 """Typed answers as residents type them, through the fake Bot API: a part of a label
 ("geen mening" for "weet niet / geen mening"), a label without its comma, a decimal comma
 where a question takes decimals, the read-back of a loose match in the next question's
-message, and one message for a wrong answer.
+message, one message for a wrong answer, and an option that stands alone on a multi
+question.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ questions:
       - {id: sport, label: {nl: Sportvereniging, en: Sports club}}
       - {id: muziek, label: {nl: Muziekvereniging, en: Music society}}
       - {id: buurt, label: {nl: Buurtvereniging, en: Neighbourhood association}}
-      - {id: niet, label: {nl: Ik ben niet actief, en: I am not active}}
+      - {id: niet, label: {nl: Ik ben niet actief, en: I am not active}, exclusive: true}
 """
 
 
@@ -227,3 +228,38 @@ async def test_a_wrong_number_costs_one_message(fake: FakeBotApi, bot: BotRunner
     nxt = await resident.ask("2")
     assert grofvuil.text.endswith("✅ Je antwoord: 2 keer")
     assert nxt.text.startswith("Vraag 6 van 9")
+
+
+# --- Item 8: an option that stands alone ------------------------------------------------------
+
+
+async def test_an_exclusive_option_stands_alone(fake: FakeBotApi, graded: BotRunner) -> None:
+    resident = fake.user()
+    await open_questionnaire(resident, "cijfers")
+    await resident.ask("7")
+    actief = await resident.ask("6")
+    assert actief.text.startswith("Vraag 3 van 3")
+
+    async def press(label: str, ticked: list[str]) -> None:
+        edits = actief.edits
+        await resident.press(label, message=actief)
+        await resident.wait_for(lambda: actief.edits > edits)
+        shown = [row[0] for row in actief.buttons[:4] if row[0].startswith("✅")]
+        assert shown == [f"✅ {name}" for name in ticked], label
+
+    await press("Sportvereniging", ["1. Sportvereniging"])
+    await press("Buurtvereniging", ["1. Sportvereniging", "3. Buurtvereniging"])
+    await press("Ik ben niet actief", ["4. Ik ben niet actief"])  # the others cleared
+    await press("Muziekvereniging", ["2. Muziekvereniging"])  # and it is cleared in turn
+    await press("Ik ben niet actief", ["4. Ik ben niet actief"])
+
+    # Typed together with another answer: a friendly no, in one message.
+    await resident.send("1, 4")
+    assert await told_once(fake, resident) == (
+        "„Ik ben niet actief” kies je alleen, niet samen met andere antwoorden. Kies alleen "
+        "„Ik ben niet actief”, of kies de andere antwoorden."
+    )
+    await resident.press("Klaar ✓", message=actief)
+    end, _ = await resident.next_messages(2)
+    assert "• Waar bent u actief?\n  Ik ben niet actief" in end.text
+    assert (await answers(graded, resident, "cijfers"))["actief"] == ["niet"]

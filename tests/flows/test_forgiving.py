@@ -1,6 +1,6 @@
 """Forgiving typed answers: case, accents, punctuation and spacing ignored, a part of a label
 split on "/", a unique beginning, a question back when several options fit, the read-back
-of a loose match, and decimal commas where a question allows them."""
+of a loose match, decimal commas where a question allows them, and exclusive options."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flows.engine import (
     Input,
     Outcome,
     SessionState,
+    Toggle,
     Typed,
     answer_label,
     apply,
@@ -80,7 +81,7 @@ QUESTIONS = """
     - {id: muziek, label: {nl: Muziekvereniging, en: Music society}}
     - {id: school, label: {nl: Muziekschool, en: Music school}}
     - {id: buurt, label: {nl: "Buurt, straat of wijk", en: "Neighbourhood, street"}}
-    - {id: niet, label: {nl: Ik ben niet actief, en: I am not active}}
+    - {id: niet, label: {nl: Ik ben niet actief, en: I am not active}, exclusive: true}
 """
 
 
@@ -325,6 +326,44 @@ def test_a_number_with_decimals(flow: Flow) -> None:
     )
 
 
+# --- Exclusive options ------------------------------------------------------------------------
+
+NOT_ALONE = (
+    "„Ik ben niet actief” kies je alleen, niet samen met andere antwoorden. Kies alleen "
+    "„Ik ben niet actief”, of kies de andere antwoorden."
+)
+
+
+def test_ticking_an_exclusive_option_clears_the_others_and_the_other_way_round(
+    flow: Flow,
+) -> None:
+    state = at("actief")
+    for option, draft in [
+        ("sport", ("sport",)),
+        ("buurt", ("sport", "buurt")),
+        ("niet", ("niet",)),
+        ("muziek", ("muziek",)),
+        ("niet", ("niet",)),
+        ("niet", ()),
+    ]:
+        outcome = apply(flow, state, Toggle(option), "nl")
+        assert outcome.problem is None
+        assert outcome.state.draft == draft, option
+        state = outcome.state
+
+
+def test_typing_an_exclusive_option_with_others_is_refused(flow: Flow) -> None:
+    assert refused(flow, "actief", Typed("1, 5")) == NOT_ALONE
+    assert refused(flow, "actief", Typed("sportvereniging; ik ben niet actief")) == NOT_ALONE
+    assert refused(flow, "actief", Confirm(), draft=("sport", "niet")) == NOT_ALONE
+    assert refused(flow, "actief", Typed("1, 5"), language="en") == (
+        "“I am not active” goes on its own, not together with other answers. Choose only "
+        "“I am not active”, or choose the other answers."
+    )
+    assert value(flow, "actief", "5") == ["niet"]
+    assert value(flow, "actief", "ik ben niet") == ["niet"]
+
+
 def test_typed_multi_answers_match_loosely_and_ask_which(flow: Flow) -> None:
     outcome = answer(flow, "actief", "sport, muziekv")
     assert outcome.accepted == ("actief", ["sport", "muziek"])
@@ -345,6 +384,37 @@ def test_back_still_works_on_a_multi_question(flow: Flow) -> None:
 
 
 # --- What the validator says ------------------------------------------------------------------
+
+CHOICE_WITH_EXCLUSIVE = """
+- id: kleur
+  type: choice
+  text: {nl: Welke kleur, en: Which colour}
+  options:
+    - {id: rood, label: {nl: Rood, en: Red}}
+    - {id: geen, label: {nl: Geen, en: None}, exclusive: true}
+"""
+
+
+def test_exclusive_on_a_choice_question_is_refused_with_its_line() -> None:
+    text = document(CHOICE_WITH_EXCLUSIVE)
+    assert only_problem(text) == Problem(
+        "x.yaml",
+        line_of(text, "exclusive: true"),
+        "questions.kleur.options[1].exclusive",
+        "only the options of a multi question can be exclusive; 'kleur' is a choice "
+        "question, where one answer is chosen anyway",
+    )
+
+
+def test_exclusive_where_at_least_two_answers_are_asked_is_refused() -> None:
+    text = document(CHOICE_WITH_EXCLUSIVE.replace("type: choice", "type: multi\n  min_choices: 2"))
+    assert only_problem(text) == Problem(
+        "x.yaml",
+        line_of(text, "exclusive: true"),
+        "questions.kleur.options[1].exclusive",
+        "an exclusive option is chosen on its own, but 'kleur' asks for at least 2 answers "
+        "(min_choices)",
+    )
 
 
 def test_decimals_that_contradict_integer_are_refused_with_their_line() -> None:
@@ -394,4 +464,4 @@ def test_the_new_keys_are_optional() -> None:
     scale, amount, multi = questionnaire.questions
     assert scale.type == "scale" and scale.decimals == 0
     assert isinstance(amount, NumberQuestion) and (amount.integer, amount.places) == (True, 0)
-    assert multi.type == "multi"
+    assert multi.type == "multi" and not any(o.exclusive for o in multi.options)
