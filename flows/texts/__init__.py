@@ -10,6 +10,7 @@ import html
 import re
 
 from flows.texts.admin import TEXTS_ADMIN
+from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.privacy import TEXTS_PRIVACY
@@ -97,13 +98,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Tik op een cijfer, of typ een getal van {min} tot en met {max}.",
         "en": "Tap a number, or type a number from {min} to {max}.",
     },
-    "hint.scale_decimals": {
-        "nl": (
-            "Tik op een cijfer, of typ een getal van {min} tot en met {max}, bijvoorbeeld "
-            "{example}."
-        ),
-        "en": "Tap a number, or type a number from {min} to {max}, for example {example}.",
-    },
     "hint.yesno": {"nl": "Tik op Ja of Nee.", "en": "Tap Yes or No."},
     "hint.text": {
         "nl": "Typ je antwoord in een bericht (maximaal {max} tekens).",
@@ -127,39 +121,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Dat snap ik niet. Tik op de antwoorden, of typ nummers, bijvoorbeeld: 1, 3",
         "en": "I don't understand. Tap the answers, or type numbers, for example: 1, 3",
     },
-    "invalid.ambiguous": {
-        "nl": (
-            "Ik weet niet welk antwoord je bedoelt met „{typed}”. Bedoel je een van deze?\n"
-            "{choices}\n"
-            "Tik op een knop, of typ het nummer."
-        ),
-        "en": (
-            "I'm not sure which answer you mean by “{typed}”. Do you mean one of these?\n"
-            "{choices}\n"
-            "Tap a button, or type the number."
-        ),
-    },
-    "invalid.ambiguous_area": {
-        "nl": (
-            "Ik weet niet welke wijk je bedoelt met „{typed}”. Bedoel je een van deze?\n"
-            "{choices}\n"
-            "Tik op je wijk."
-        ),
-        "en": (
-            "I'm not sure which neighbourhood you mean by “{typed}”. Do you mean one of "
-            "these?\n{choices}\nTap your neighbourhood."
-        ),
-    },
-    "invalid.exclusive": {
-        "nl": (
-            "„{option}” kies je alleen, niet samen met andere antwoorden. Kies alleen "
-            "„{option}”, of kies de andere antwoorden."
-        ),
-        "en": (
-            "“{option}” goes on its own, not together with other answers. Choose only "
-            "“{option}”, or choose the other answers."
-        ),
-    },
     "invalid.multi_min": {
         "nl": "Kies er minstens {min}.",
         "en": "Choose at least {min}.",
@@ -171,22 +132,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "invalid.scale": {
         "nl": "Typ een heel getal van {min} tot en met {max}, of tik op een knop.",
         "en": "Type a whole number from {min} to {max}, or tap a button.",
-    },
-    "invalid.scale_decimals": {
-        "nl": (
-            "Typ een getal van {min} tot en met {max}, bijvoorbeeld {example}. Of tik op een knop."
-        ),
-        "en": "Type a number from {min} to {max}, for example {example}. Or tap a button.",
-    },
-    "invalid.scale_whole": {
-        "nl": (
-            "Hier kan alleen een heel getal, zonder komma. Typ een getal van {min} tot en met "
-            "{max}, of tik op een knop."
-        ),
-        "en": (
-            "Only a whole number works here, without decimals. Type a number from {min} to "
-            "{max}, or tap a button."
-        ),
     },
     "invalid.yesno": {
         "nl": "Antwoord met ja of nee, of tik op een knop.",
@@ -210,14 +155,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Typ een getal van {min} tot en met {max}.",
         "en": "Type a number from {min} to {max}.",
     },
-    "invalid.number_low": {
-        "nl": "Dat getal is te laag. Typ een getal van {min} tot en met {max}.",
-        "en": "That number is too low. Type a number from {min} to {max}.",
-    },
-    "invalid.number_high": {
-        "nl": "Dat getal is te hoog. Typ een getal van {min} tot en met {max}.",
-        "en": "That number is too high. Type a number from {min} to {max}.",
-    },
     "invalid.integer": {
         "nl": (
             "Hier kan alleen een heel getal, zonder komma. Typ een getal van {min} tot en met "
@@ -226,10 +163,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "Only a whole number works here, without decimals. Type a number from {min} to {max}."
         ),
-    },
-    "invalid.decimals": {
-        "nl": "Zoveel cijfers achter de komma kan niet. Typ bijvoorbeeld {example}.",
-        "en": "That is too many decimals. Type for example {example}.",
     },
     "invalid.area": {
         "nl": "Die wijk of postcode ken ik niet. Kies je wijk met een knop.",
@@ -273,7 +206,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Your answer has already been saved.",
     },
     "chosen": {"nl": "Je antwoord: {answer}", "en": "Your answer: {answer}"},
-    "noted": {"nl": "Genoteerd: {answer}", "en": "Noted: {answer}"},
     "went_back": {
         "nl": "« Je ging terug naar de vorige vraag.",
         "en": "« You went back to the previous question.",
@@ -454,7 +386,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
         CATALOG.update(part)
 
 
-_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION)
+_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
