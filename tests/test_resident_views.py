@@ -81,3 +81,29 @@ def test_a_short_summary_is_one_message() -> None:
         "Wat gebeurt er nu? Ambtenaren lezen alle antwoorden samen, zonder namen. "
         "Ze gebruiken ze om het beleid beter te maken. Je hoort later wat er mee is gedaan."
     ]
+
+
+def test_a_long_earlier_answer_shown_again_is_shortened_to_fit() -> None:
+    # « Vorige to a long text question: "Je gaf eerder: ..." with a long answer under it.
+    earlier = "Meer bankjes en bomen in de straat, " * 90  # 3240 characters
+    state = engine.SessionState(
+        current="lang", path=("veel",), answers={"veel": ["o1"], "lang": earlier}
+    )
+    text = views.question_text(engine.prompt(FLOW, state), "nl", "Optie 1")
+    assert fits(text)
+    paragraphs = plain_text(text).split("\n\n")
+    assert paragraphs[0] == "Genoteerd: Optie 1"
+    assert paragraphs[3].startswith("Je gaf eerder: Meer bankjes") and paragraphs[3].endswith("…")
+    assert paragraphs[4] == "Typ je antwoord in een bericht (maximaal 3500 tekens)."
+
+
+def test_no_room_at_all_leaves_the_answers_out_and_returns() -> None:
+    # 3500 emoji are 7000 characters as Telegram counts them: nothing else fits.
+    flow = flow_of(
+        "- id: a\n  type: text\n  text: {nl: Eerst, en: First}\n"
+        f"- id: b\n  type: text\n  text: {{nl: {'🙂' * 3500}, en: Emoji}}\n"
+    )
+    state = engine.SessionState(current="b", path=("a",), answers={"a": "x", "b": "ja" * 50})
+    text = views.question_text(engine.prompt(flow, state), "nl", "een antwoord")
+    assert plain_text(text).startswith("Vraag 2 van 2")
+    assert "Genoteerd" not in text and "Je gaf eerder" not in text

@@ -27,8 +27,9 @@ from flows.texts import Html, Language, escape, formats, plain_text, raw, t
 
 
 def question_text(prompt: Prompt, language: Language, noted: str | None = None) -> Html:
-    """Progress, the question, end labels of a scale, and how to answer; first, ``noted``:
-    the previous answer read back when it was typed loosely ("Genoteerd: ...")."""
+    """Progress, the question, end labels of a scale, an earlier answer, and how to answer;
+    first, ``noted``: the previous answer read back when it was typed loosely ("Genoteerd:
+    ..."). The two answers shown are shortened when the message would not fit otherwise."""
     question = prompt.question
     lines = [
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
@@ -39,21 +40,26 @@ def question_text(prompt: Prompt, language: Language, noted: str | None = None) 
             f"{question.min} = {escape(question.labels.min.get(language))}\n"
             f"{question.max} = {escape(question.labels.max.get(language))}"
         )
+    earlier = None
     if prompt.previous is not None and not isinstance(question, MultiQuestion):
-        lines.append(
-            t(
-                language,
-                "previous_answer",
-                answer=answer_label(question, prompt.previous, language),
-            )
-        )
-    lines.append(f"<i>{hint(question, language)}</i>")
-    text = "\n\n".join(lines)
-    if noted is None:
-        return Html(text)
-    # A long multi answer read back above a long question: shortened to fit the message.
-    room = MESSAGE_CHARS - units(plain_text(f"{t(language, 'noted', answer='')}\n\n{text}"))
-    return Html(f"{t(language, 'noted', answer=_fit(noted, room))}\n\n{text}")
+        earlier = answer_label(question, prompt.previous, language)
+    how = f"<i>{hint(question, language)}</i>"
+    # The room left for the two answers, with their words around them.
+    frames = [
+        t(language, key, answer="")
+        for key, text in [("noted", noted), ("previous_answer", earlier)]
+        if text is not None
+    ]
+    room = MESSAGE_CHARS - _size("\n\n".join([*frames, *lines, how]))
+    first: list[str] = []
+    if noted is not None:  # the read-back first, leaving the earlier answer up to half
+        keep = min(units(earlier), room // 2) if earlier is not None else 0
+        noted = _fit(noted, room - keep)
+        room -= units(noted)
+        first = [t(language, "noted", answer=noted)] if noted else []
+    if earlier is not None and (earlier := _fit(earlier, room)):
+        lines.append(t(language, "previous_answer", answer=earlier))
+    return Html("\n\n".join([*first, *lines, how]))
 
 
 def went_back_text(prompt: Prompt, language: Language) -> Html:
@@ -75,18 +81,30 @@ def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
         f"<b>{escape(question.text.get(language))}</b>\n\n✅ "
     )
-    room = MESSAGE_CHARS - units(plain_text(head + t(language, "chosen", answer="")))
+    room = MESSAGE_CHARS - _size(head + t(language, "chosen", answer=""))
     label = _fit(answer_label(question, value, language), room)
     return Html(f"{head}{t(language, 'chosen', answer=label)}")
 
 
 def _fit(text: str, room: int) -> str:
     """``text``, shortened at a word with an ellipsis when it takes more than ``room``
-    characters as Telegram counts them."""
-    limit = room
-    while units(shortened := formats.shorten(text, limit)) > room:
-        limit -= units(shortened) - room
-    return shortened
+    characters as Telegram counts them ("" when not even the ellipsis fits)."""
+    if units(text) <= room:
+        return text
+    low, high, best = 1, len(text), ""
+    while low <= high:  # the longest shortening that fits: longer limits never shorten
+        middle = (low + high) // 2
+        candidate = formats.shorten(text, middle)
+        if units(candidate) <= room:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def _size(html: str) -> int:
+    """Characters as Telegram counts them: after the tags and entities are parsed."""
+    return units(plain_text(html))
 
 
 def question_keyboard(prompt: Prompt, token: str, language: Language) -> Keyboard | None:

@@ -126,3 +126,57 @@ async def test_a_long_summary_is_complete_over_several_messages(
     assert all(m.html is not None and "<b>niet vet</b>" not in m.html for m in summary)
     assert "&lt;b&gt;niet vet&lt;/b&gt; &amp; 🙂" in "".join(m.html or "" for m in summary)
     assert not [m for m in summary if re.search(r"<i>\s*</i>", m.html or "")]
+
+
+LONG_TEXT_QUESTION = """\
+schema_version: 1
+id: terug
+version: 1
+theme: {nl: Buurt, en: Neighbourhood}
+title: {nl: Heen en terug, en: Back and forth}
+intro: {nl: Drie vragen., en: Three questions.}
+questions:
+  - id: mee
+    type: choice
+    text: {nl: "Doet u mee?", en: "Will you take part?"}
+    options:
+      - {id: ja, label: {nl: "Ja, graag", en: "Yes, please"}}
+      - {id: nee, label: {nl: "Nee", en: "No"}}
+  - id: idee
+    type: text
+    text: {nl: "QUESTION", en: "Your idea"}
+  - id: klaar
+    type: yesno
+    text: {nl: "Was dit duidelijk?", en: "Was this clear?"}
+""".replace(
+    "QUESTION", ("Vertel ons uw idee voor de buurt, met alles wat u kwijt wilt. " * 60)[:3400]
+)
+
+
+async def test_a_long_answer_shown_again_under_a_long_question_fits(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    """« Vorige back to a long text question shows the earlier answer; a loose answer
+    before it adds the read-back: every message within Telegram's limit (the fake checks)."""
+    folder = tmp_path / "vragenlijsten"
+    folder.mkdir()
+    (folder / "terug.yaml").write_text(LONG_TEXT_QUESTION, encoding="utf-8")
+    idea = "Meer bankjes & bomen <graag> " * 34  # 986 characters
+    async with running_bot(fake, database_url, questionnaires_dir=folder):
+        resident = fake.user()
+        await join(resident, then="terug")
+        _, mee = await resident.next_messages(2)
+        await resident.press("Nee", message=mee)
+        idee = await resident.next_message()
+        klaar = await resident.ask(idea)
+        await resident.press("« Vorige", message=klaar)
+        again = await resident.next_message()
+        assert again.text.startswith("Vraag 2 van 3")
+        assert "Je gaf eerder: Meer bankjes & bomen <graag>" in again.text
+        assert again.text.endswith("Typ je antwoord in een bericht (maximaal 1000 tekens).")
+        await resident.press("« Vorige", message=again)
+        await resident.next_message()
+        shown = await resident.ask("ja graag")  # loose: read back above the question
+        assert shown.text.startswith("Genoteerd: Ja, graag\n\nVraag 2 van 3")
+        assert "Je gaf eerder: Meer bankjes" in shown.text
+        assert all(units(m.text) <= 4096 for m in (idee, again, shown))
