@@ -137,9 +137,14 @@ def distribution(question: AnyQuestion, tally: AnswerTally, min_cell: int) -> Di
         )
     mean = median = None
     if isinstance(question, ScaleQuestion):
-        # Within the current range only, as the scorecard (older versions may differ).
-        span = set(_keys(question))
-        values = [(float(k), c) for k, c in ordered if k in span]
+        # Within the current range only, as the scorecard (older versions may differ); a
+        # typed 7,5 (``decimals``) in its place between 7 and 8.
+        on_scale = {k: v for k, _ in ordered if (v := _on_scale(question, k)) is not None}
+        ordered = tuple(
+            sorted((kc for kc in ordered if kc[0] in on_scale), key=lambda kc: on_scale[kc[0]])
+            + [kc for kc in ordered if kc[0] not in on_scale]
+        )
+        values = [(on_scale[k], c) for k, c in ordered if k in on_scale]
         mean, median = mean_from_counts(values), median_from_counts(values)
     return Distribution(
         question.id, question.type, tally.answered, tally.skipped, ordered, mean, median
@@ -157,6 +162,15 @@ def _keys(question: AnyQuestion) -> list[str]:
     if isinstance(question, ScaleQuestion):
         return [str(v) for v in range(question.min, question.max + 1)]
     return []
+
+
+def _on_scale(question: ScaleQuestion, key: str) -> float | None:
+    """A scale answer's key as its number, when it lies within the current range."""
+    try:
+        number = float(key)
+    except ValueError:
+        return None
+    return number if question.min <= number <= question.max else None
 
 
 def _ordered(known: list[str], found: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:

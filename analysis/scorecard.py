@@ -103,10 +103,12 @@ def scorecard(
 
 
 def _stored(question: AnyQuestion, key: str) -> object:
-    """A distribution key back as the stored value (scale keys are numbers)."""
+    """A distribution key back as the stored value (scale keys are numbers: 7, or 7.5 where
+    the scale takes decimals)."""
     if isinstance(question, ScaleQuestion):
         try:
-            return int(key)
+            number = float(key)
         except ValueError:
             return None
+        return int(number) if number.is_integer() else number
     return key

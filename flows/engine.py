@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flows import reading
+from flows.limits import BUTTON_LABEL_CHARS
 from flows.machine import Flow
 from flows.schema import (
     END,
@@ -24,7 +25,14 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, raw, t
+from flows.texts import Html, Language, formats, t
+
+# How a question and its answers are worded lives in flows.wording; these names are part of
+# the engine's face, as they always were.
+from flows.wording import answer_label as answer_label
+from flows.wording import format_number
+from flows.wording import hint as hint
+from flows.wording import invalid as invalid
 
 # --- Session and inputs -----------------------------------------------------------------------
 
@@ -91,6 +99,7 @@ class Outcome:
     problem: Html | None = None  # why the input was not accepted, for the resident
     discard: tuple[str, ...] = ()  # answers left off the final branch, to delete
     moved: bool = False  # the current question changed
+    noted: str | None = None  # an answer typed loosely, as recorded: read back to the resident
 
     @property
     def finished(self) -> bool:
@@ -162,27 +171,6 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
     raise TypeError(f"unknown input {given!r}")
 
 
-def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
-    """A stored answer as a resident or civil servant reads it."""
-    if value is None:
-        return raw(language, "skipped")
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        labels = {o.id: o.label.get(language) for o in question.options}
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(v), str(v)) for v in values)
-    if isinstance(question, AreaQuestion):
-        areas = {a.id: a.label.get(language) for a in question.areas}
-        return areas.get(str(value), str(value))
-    if isinstance(question, YesNoQuestion):
-        return raw(language, "button.yes" if value == "yes" else "button.no")
-    if isinstance(question, ScaleQuestion):
-        return f"{value} / {question.max}"
-    if isinstance(question, NumberQuestion):
-        number = _format_number(value, language)
-        return f"{number} {question.unit.get(language)}" if question.unit else number
-    return str(value)
-
-
 def summary(flow: Flow, state: SessionState, language: Language) -> list[tuple[str, str]]:
     """(question, answer) for every question on the resident's branch."""
     return [
@@ -194,46 +182,10 @@ def summary(flow: Flow, state: SessionState, language: Language) -> list[tuple[s
     ]
 
 
-def hint(question: AnyQuestion, language: Language) -> Html:
-    """How to answer this kind of question."""
-    match question:
-        case ScaleQuestion():
-            return t(language, "hint.scale", min=question.min, max=question.max)
-        case TextQuestion():
-            return t(language, "hint.text", max=question.max_length)
-        case NumberQuestion():
-            return t(
-                language,
-                "hint.number",
-                min=_format_number(question.min, language),
-                max=_format_number(question.max, language),
-            )
-    return t(language, f"hint.{question.type}")
-
-
-def invalid(question: AnyQuestion, language: Language) -> Html:
-    """What was wrong with an answer that could not be used."""
-    match question:
-        case ChoiceQuestion():
-            return t(language, "invalid.choice", max=len(question.options))
-        case ScaleQuestion():
-            return t(language, "invalid.scale", min=question.min, max=question.max)
-        case NumberQuestion():
-            return t(
-                language,
-                "invalid.number",
-                min=_format_number(question.min, language),
-                max=_format_number(question.max, language),
-            )
-        case TextQuestion():
-            return t(language, "hint.text", max=question.max_length)
-    return t(language, f"invalid.{question.type}")
-
-
 # --- Internals --------------------------------------------------------------------------------
 
 
-def _advance(flow: Flow, state: SessionState, value: Any) -> Outcome:
+def _advance(flow: Flow, state: SessionState, value: Any, noted: str | None = None) -> Outcome:
     qid = state.current
     answers = dict(state.answers)
     answers[qid] = value
@@ -249,7 +201,7 @@ def _advance(flow: Flow, state: SessionState, value: Any) -> Outcome:
             del answers[key]
     draft = _draft_for(flow, target, answers)
     new = SessionState(current=target, path=path, answers=answers, draft=draft)
-    return Outcome(new, accepted=(qid, value), discard=discard, moved=True)
+    return Outcome(new, accepted=(qid, value), discard=discard, moved=True, noted=noted)
 
 
 def answers_on_branch(flow: Flow, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -311,6 +263,10 @@ def _toggle(question: AnyQuestion, state: SessionState, option: str, lang: Langu
     if option in selected:
         selected.discard(option)
     else:
+        # An exclusive option ("Ik ben niet actief") stands alone: ticking it clears the
+        # others, ticking another clears it.
+        alone = {o.id for o in question.options if o.exclusive}
+        selected = set() if option in alone else selected - alone
         if question.max_choices and len(selected) >= question.max_choices:
             return Outcome(state, problem=t(lang, "invalid.multi_max", max=question.max_choices))
         selected.add(option)
@@ -319,15 +275,24 @@ def _toggle(question: AnyQuestion, state: SessionState, option: str, lang: Langu
 
 
 def _multi(
-    flow: Flow, state: SessionState, question: MultiQuestion, chosen: list[str], lang: Language
+    flow: Flow,
+    state: SessionState,
+    question: MultiQuestion,
+    chosen: list[str],
+    lang: Language,
+    loose: bool = False,
 ) -> Outcome:
     ids = [o.id for o in question.options]
     ordered = [i for i in ids if i in set(chosen)]
+    alone = [o for o in question.options if o.exclusive and o.id in ordered]
+    if alone and len(ordered) > 1:
+        problem = t(lang, "invalid.exclusive", option=alone[0].label.get(lang))
+        return Outcome(state, problem=problem)
     if len(ordered) < question.min_choices:
         return Outcome(state, problem=t(lang, "invalid.multi_min", min=question.min_choices))
     if question.max_choices and len(ordered) > question.max_choices:
         return Outcome(state, problem=t(lang, "invalid.multi_max", max=question.max_choices))
-    return _advance(flow, state, ordered)
+    return _advance(flow, state, ordered, answer_label(question, ordered, lang) if loose else None)
 
 
 def _pick(question: AnyQuestion, value: str) -> Any:
@@ -355,98 +320,136 @@ def _typed(
         # ik niet" or "geen mening" may well be what the resident means to say.
         back, skip = word in reading.BACK, word in reading.SKIP - reading.OPINIONS
     else:
-        # An option may be called "Geen mening" or "Weet ik niet": its label wins.
-        label = reading.is_label(question, word)
-        back, skip = not label and word in reading.BACK, not label and word in reading.SKIP
+        # An option may be called "Geen mening" or "Weet niet / geen mening": it wins. "Weet
+        # ik niet" skips only a question that may be skipped; elsewhere it is no answer.
+        named = reading.is_label(question, word)
+        words = reading.SKIP if question.optional else reading.SKIP - reading.OPINIONS
+        back, skip = not named and word in reading.BACK, not named and word in words
     if back:
         return _back(flow, state, lang)
     if skip:
         if not question.optional:
-            return Outcome(state, problem=t(lang, "invalid.not_optional"))
+            # Said once, with what the question does take: it is not sent again.
+            problem = Html(f"{t(lang, 'invalid.not_optional')} {hint(question, lang)}")
+            return Outcome(state, problem=problem)
         return _advance(flow, state, None)
     match question:
         case TextQuestion():
-            value = reading.clean(text)
-            if len(value) > question.max_length:
-                return Outcome(
-                    state,
-                    problem=t(
-                        lang, "invalid.text_long", length=len(value), max=question.max_length
-                    ),
-                )
-            if len(value) < question.min_length:
-                return Outcome(
-                    state, problem=t(lang, "invalid.text_short", min=question.min_length)
-                )
-            return _advance(flow, state, value)
-        case ChoiceQuestion():
-            items = [(o.id, [o.label.nl, o.label.en]) for o in question.options]
-            chosen = reading.by_label(text, items)
-            return _advance(flow, state, chosen) if chosen else _invalid(state, question, lang)
-        case AreaQuestion():
-            postcode = re.fullmatch(r"(\d{4})\s*([a-z]{2})?", word)
-            if postcode:
-                area = question.area_for_postcode(postcode.group(1))
-                return _advance(flow, state, area.id) if area else _invalid(state, question, lang)
-            items = [(a.id, [a.label.nl, a.label.en]) for a in question.areas]
-            chosen = reading.by_label(text, items)
-            return _advance(flow, state, chosen) if chosen else _invalid(state, question, lang)
+            return _text(flow, state, question, text, lang)
+        case AreaQuestion() if postcode := re.fullmatch(r"(\d{4})\s*([a-z]{2})?", word):
+            area = question.area_for_postcode(postcode.group(1))
+            return _advance(flow, state, area.id) if area else _invalid(state, question, lang)
+        case ChoiceQuestion() | AreaQuestion():
+            found = reading.match(text, reading.items_of(question))
+            if found.ident is not None:
+                noted = answer_label(question, found.ident, lang) if found.loose else None
+                return _advance(flow, state, found.ident, noted)
+            return _which(state, question, text, found, lang)
         case YesNoQuestion():
-            if word in reading.YES:
+            yes_no = reading.loose(text)
+            if word in reading.YES or yes_no in reading.YES:
                 return _advance(flow, state, "yes")
-            if word in reading.NO:
+            if word in reading.NO or yes_no in reading.NO:
                 return _advance(flow, state, "no")
             return _invalid(state, question, lang)
-        case ScaleQuestion():
-            number = reading.whole(word)
-            if number is None or not question.min <= number <= question.max:
-                return _invalid(state, question, lang)
-            return _advance(flow, state, number)
-        case NumberQuestion():
+        case ScaleQuestion() | NumberQuestion():
             return _number(flow, state, question, word, lang)
         case MultiQuestion():
-            if word in reading.DONE:
-                return _multi(flow, state, question, list(state.draft), lang)
-            items = [(o.id, [o.label.nl, o.label.en]) for o in question.options]
-            parts = [
-                p
-                for p in re.split(r"[,;\s]+" if reading.only_numbers(word) else r"[,;]+", word)
-                if p.strip()
-            ]
-            picked = [reading.by_label(p, items) for p in parts]
-            if not parts or any(c is None for c in picked):
-                return _invalid(state, question, lang)
-            return _multi(flow, state, question, [c for c in picked if c], lang)
+            return _typed_multi(flow, state, question, text, word, lang)
     raise TypeError(f"unknown question type {question!r}")
 
 
-def _number(
-    flow: Flow, state: SessionState, question: NumberQuestion, word: str, lang: Language
+def _text(
+    flow: Flow, state: SessionState, question: TextQuestion, text: str, lang: Language
 ) -> Outcome:
-    if question.unit:
+    value = reading.clean(text)
+    if len(value) > question.max_length:
+        problem = t(lang, "invalid.text_long", length=len(value), max=question.max_length)
+        return Outcome(state, problem=problem)
+    if len(value) < question.min_length:
+        return Outcome(state, problem=t(lang, "invalid.text_short", min=question.min_length))
+    return _advance(flow, state, value)
+
+
+def _typed_multi(
+    flow: Flow, state: SessionState, question: MultiQuestion, text: str, word: str, lang: Language
+) -> Outcome:
+    if word in reading.DONE:
+        return _multi(flow, state, question, list(state.draft), lang)
+    items = reading.items_of(question)
+    whole = reading.match(text, items, prefix=False)  # one label may hold a comma
+    if whole.ident is not None:
+        return _multi(flow, state, question, [whole.ident], lang, whole.loose)
+    separators = r"[,;\s]+" if reading.only_numbers(word) else r"[,;]+"
+    parts = [p for p in re.split(separators, word) if p.strip()]
+    found = [reading.match(p, items) for p in parts]
+    if not parts or any(not f.found for f in found):
+        return _invalid(state, question, lang)
+    for part, each in zip(parts, found, strict=True):
+        if each.ident is None:
+            return _which(state, question, part, each, lang)
+    chosen = [f.ident for f in found if f.ident is not None]
+    return _multi(flow, state, question, chosen, lang, any(f.loose for f in found))
+
+
+def _which(
+    state: SessionState,
+    question: AnyQuestion,
+    typed: str,
+    found: reading.Match,
+    lang: Language,
+) -> Outcome:
+    """Nothing fits (what is allowed), or several do: ask which one, listing them."""
+    if not found.candidates:
+        return _invalid(state, question, lang)
+    items = reading.items_of(question)
+    numbers = {ident: i for i, (ident, _) in enumerate(items, 1)}
+    labels = {ident: answer_label(question, ident, lang) for ident, _ in items}
+    if isinstance(question, AreaQuestion):  # its buttons have no numbers
+        lines = [f"• {labels[c]}" for c in found.candidates]
+        key = "invalid.ambiguous_area"
+    else:
+        lines = [f"{numbers[c]}. {labels[c]}" for c in found.candidates]
+        key = "invalid.ambiguous"
+    # What was typed, as typed: no longer than a label (it fits one, bar punctuation).
+    said = formats.shorten(reading.clean(typed), BUTTON_LABEL_CHARS)
+    problem = t(lang, key, typed=said, choices="\n".join(lines))
+    return Outcome(state, problem=problem)
+
+
+def _number(
+    flow: Flow,
+    state: SessionState,
+    question: ScaleQuestion | NumberQuestion,
+    word: str,
+    lang: Language,
+) -> Outcome:
+    if isinstance(question, NumberQuestion) and question.unit:
         for unit in (question.unit.nl, question.unit.en):
             word = word.removesuffix(reading.norm(unit)).strip()
-    if question.integer and re.fullmatch(r"-?\d{1,3}([.,])\d{3}(\1\d{3})*", word):
-        # A whole number with thousands separators: "1.000" (Dutch) or "1,000" (English).
-        word = re.sub(r"[.,]", "", word)
-    match = re.fullmatch(r"-?\d{1,12}([.,]\d{1,6})?", word)
-    if not match:
+    typed = reading.number(word, question.places)
+    value = typed.value
+    if value is None:
         return _invalid(state, question, lang)
-    number = float(word.replace(",", "."))
-    if question.integer and not number.is_integer():
-        return Outcome(state, problem=t(lang, "invalid.integer"))
-    if not question.min <= number <= question.max:
+    low, high = format_number(question.min, lang), format_number(question.max, lang)
+    if isinstance(question, ScaleQuestion) and not question.min <= value <= question.max:
         return _invalid(state, question, lang)
-    return _advance(flow, state, int(number) if question.integer else number)
+    if value < question.min:
+        return Outcome(state, problem=t(lang, "invalid.number_low", min=low, max=high))
+    if value > question.max:
+        return Outcome(state, problem=t(lang, "invalid.number_high", min=low, max=high))
+    if typed.digits > question.places:
+        if question.places == 0:
+            key = (
+                "invalid.scale_whole" if isinstance(question, ScaleQuestion) else "invalid.integer"
+            )
+            return Outcome(state, problem=t(lang, key, min=low, max=high))
+        example = format_number(round(value, question.places), lang)
+        return Outcome(state, problem=t(lang, "invalid.decimals", example=example))
+    if isinstance(question, NumberQuestion) and not question.integer:
+        return _advance(flow, state, value)
+    return _advance(flow, state, int(value) if value.is_integer() else value)
 
 
 def _invalid(state: SessionState, question: AnyQuestion, lang: Language) -> Outcome:
     return Outcome(state, problem=invalid(question, lang))
-
-
-def _format_number(value: Any, language: Language = "nl") -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float) and language != "en":
-        return str(value).replace(".", ",")  # Dutch writes a decimal comma
-    return str(value)

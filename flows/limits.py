@@ -23,3 +23,9 @@ DEEP_LINK_CHARS = 64
 #: Room kept free below :data:`MESSAGE_CHARS` when the bot assembles a message of parts
 #: whose lengths are only known at run time (problems of an upload, /resultaten, ...).
 MESSAGE_MARGIN = 96
+
+
+def units(text: str) -> int:
+    """A text's length as Telegram counts it against these limits (UTF-16 code units: an
+    emoji outside the Basic Multilingual Plane counts twice)."""
+    return len(text.encode("utf-16-le")) // 2

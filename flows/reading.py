@@ -1,12 +1,15 @@
-"""Reading what a resident typed: the text as stored, compared loosely (case, spacing,
-closing punctuation), whole numbers, an option by its number, id or label, and the words
-that mean back, skip, done, yes and no.
+"""Reading what a resident typed: the text as stored, compared loosely (case, accents,
+punctuation, spacing), numbers with a Dutch decimal comma, an option by its number, id,
+label, a part of its label or a unique beginning of it, and the words that mean back,
+skip, done, yes and no.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from flows.schema import AnyQuestion, AreaQuestion, ChoiceQuestion, MultiQuestion
 
@@ -17,6 +20,11 @@ BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}
 OPINIONS = {"weet ik niet", "geen mening"}
 SKIP = {"sla over", "overslaan", "skip", *OPINIONS}
 DONE = {"klaar", "done", "klaar ✓", "done ✓"}
+#: The fewest characters (after :func:`loose`) that may name an option by its beginning.
+MIN_PREFIX = 2
+
+#: An option as typing may name it: its id and its labels (in every language).
+Item = tuple[str, Sequence[str]]
 
 
 def clean(text: str) -> str:
@@ -25,7 +33,17 @@ def clean(text: str) -> str:
 
 
 def norm(text: str) -> str:
+    """Text compared as the resident meant it exactly: case, spacing and a closing . or !
+    ignored."""
     return " ".join(clean(text).casefold().rstrip(".!").split())
+
+
+def loose(text: str) -> str:
+    """Text compared forgivingly: case, accents, punctuation and spacing ignored
+    ("Weet niet / geen mening" reads as "weet niet geen mening")."""
+    decomposed = unicodedata.normalize("NFKD", clean(text).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 
 
 def whole(text: str) -> int | None:
@@ -33,28 +51,125 @@ def whole(text: str) -> int | None:
     return int(text) if re.fullmatch(r"-?\d{1,9}", text) else None
 
 
-def by_label(text: str, items: list[tuple[str, list[str]]]) -> str | None:
-    """An option id typed as its number, id or label in either language."""
+# --- Options by what was typed ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a typed text names among a question's options.
+
+    ``ident``: the one option it names (None: none, or several); ``loose``: it was named
+    otherwise than by its number or exact label, so the bot reads back what it recorded;
+    ``candidates``: the options that fit equally well, to ask which one is meant.
+    """
+
+    ident: str | None = None
+    loose: bool = False
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """Whether the text named one option or several (an answer, or a question back)."""
+        return self.ident is not None or bool(self.candidates)
+
+
+def _parts(label: str) -> list[str]:
+    """The loose parts of a label split on "/": "weet niet", "geen mening"."""
+    return [part for part in (loose(piece) for piece in label.split("/")) if part]
+
+
+def _whole_label(key: str) -> Callable[[str, Sequence[str]], bool]:
+    return lambda ident, labels: key == loose(ident) or any(key == loose(x) for x in labels)
+
+
+def _a_part(key: str) -> Callable[[str, Sequence[str]], bool]:
+    return lambda _, labels: any(key in _parts(x) for x in labels)
+
+
+def _a_beginning(key: str) -> Callable[[str, Sequence[str]], bool]:
+    def fits(_: str, labels: Sequence[str]) -> bool:
+        return any(
+            text.startswith(key) for label in labels for text in (loose(label), *_parts(label))
+        )
+
+    return fits
+
+
+def match(text: str, items: Sequence[Item], *, prefix: bool = True) -> Match:
+    """The option ``text`` names: its number, exact label (either language), then loosely:
+    its id or whole label, one part of a label split on "/", and (``prefix``) a beginning of
+    a label or part that fits one option only. At the first of these rules that any option
+    fits, several fitting options are a question back (``candidates``)."""
     wanted = norm(text)
     number = whole(wanted)
     if number is not None:
-        return items[number - 1][0] if 1 <= number <= len(items) else None
+        return Match(items[number - 1][0]) if 1 <= number <= len(items) else Match()
     for ident, labels in items:
-        if wanted == ident or wanted in (norm(label) for label in labels):
-            return ident
-    return None
+        if any(wanted == norm(label) for label in labels):
+            return Match(ident)
+    key = loose(text)
+    if not key:
+        return Match()
+    rules = [_whole_label(key), _a_part(key)]
+    if prefix and len(key) >= MIN_PREFIX:
+        rules.append(_a_beginning(key))
+    for fits in rules:
+        found = list(dict.fromkeys(ident for ident, labels in items if fits(ident, labels)))
+        if len(found) == 1:
+            return Match(found[0], loose=True)
+        if found:
+            return Match(candidates=tuple(found))
+    return Match()
+
+
+def by_label(text: str, items: Sequence[Item]) -> str | None:
+    """An option id typed as its number, id or label in either language (a unique match)."""
+    return match(text, items).ident
+
+
+def items_of(question: AnyQuestion) -> list[Item]:
+    """The options (or areas) of a closed question, as typing may name them."""
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        return [(o.id, (o.label.nl, o.label.en)) for o in question.options]
+    if isinstance(question, AreaQuestion):
+        return [(a.id, (a.label.nl, a.label.en)) for a in question.areas]
+    return []
 
 
 def is_label(question: AnyQuestion, word: str) -> bool:
-    """Whether ``word`` is the id or a label of one of the question's options or areas."""
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        items = [(o.id, o.label) for o in question.options]
-    elif isinstance(question, AreaQuestion):
-        items = [(a.id, a.label) for a in question.areas]
-    else:
-        return False
-    return any(word in {ident, norm(label.nl), norm(label.en)} for ident, label in items)
+    """Whether ``word`` names one or more of the question's options or areas by number, id,
+    whole label or part of a label (not by a beginning: "terug" stays the word for back)."""
+    return match(word, items_of(question), prefix=False).found
 
 
 def only_numbers(word: str) -> bool:
     return bool(re.fullmatch(r"[\d,;\s]+", word))
+
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A typed number: its value (None: not a number) and how many digits it has after the
+    decimal comma (trailing zeros not counted: "7,50" has 1)."""
+
+    value: float | None
+    digits: int = 0
+
+
+_THOUSANDS = re.compile(r"-?\d{1,3}([.,])\d{3}(\1\d{3})*")
+_NUMBER = re.compile(r"(-?\d{1,12})(?:[.,](\d{1,12}))?")
+
+
+def number(word: str, places: int) -> Number:
+    """A number typed with a decimal comma or point ("7,5", "7.5"). Where at most 2 digits
+    may follow the comma, "1.000" and "1,000" are read as a thousand."""
+    word = word.strip()
+    if places < 3 and _THOUSANDS.fullmatch(word):
+        word = re.sub(r"[.,]", "", word)
+    found = _NUMBER.fullmatch(word)
+    if not found:
+        return Number(None)
+    fraction = (found.group(2) or "").rstrip("0")
+    return Number(float(f"{found.group(1)}.{fraction or '0'}"), len(fraction))

@@ -161,6 +161,8 @@ class Option(Strict):
     # Where this answer stands in the public-value scorecard (choice and multi questions
     # with a ``dimension``); options without one ("weet niet") are not scored.
     score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    # On a multi question: chosen alone ("Ik ben niet actief"); ticking it clears the others.
+    exclusive: bool = False
 
 
 def _postcode_text(value: object) -> object:
@@ -303,6 +305,13 @@ class ScaleQuestion(QuestionBase):
     min: int = Field(default=1, ge=0, le=1)
     max: int = Field(default=5, ge=2, le=10)
     labels: ScaleLabels | None = None
+    # Digits a resident may type after the decimal comma ("7,5" with 1); buttons stay whole.
+    decimals: int = Field(default=0, ge=0, le=2)
+
+    @property
+    def places(self) -> int:
+        """Digits allowed after the decimal comma (0: whole numbers only)."""
+        return self.decimals
 
 
 class YesNoQuestion(QuestionBase):
@@ -326,7 +335,33 @@ class NumberQuestion(QuestionBase):
     min: float = 0
     max: float
     integer: bool = True
+    # Digits allowed after the decimal comma; ``decimals: 1`` alone implies ``integer: false``.
+    decimals: int | None = Field(default=None, ge=0, le=6)
     unit: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _decimals_allow_decimals(cls, data: object) -> object:
+        if isinstance(data, dict) and "integer" not in data:
+            decimals = data.get("decimals")
+            if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals > 0:
+                return {**data, "integer": False}
+        return data
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals_agree(cls, decimals: int | None, info: ValidationInfo) -> int | None:
+        integer = info.data.get("integer")
+        if decimals is not None and integer is not None and integer != (decimals == 0):
+            raise refuse("decimals_vs_integer" if integer else "decimals_vs_fraction")
+        return decimals
+
+    @property
+    def places(self) -> int:
+        """Digits allowed after the decimal comma (0: whole numbers only)."""
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if self.integer else 6
 
     @model_validator(mode="after")
     def _bounds(self) -> NumberQuestion:

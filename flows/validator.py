@@ -1,6 +1,7 @@
 """Whole-questionnaire checks the schema cannot make field by field: every branch leads to
-a question further on (or the end), conditions fit the question they test, and every
-question can be reached; and the one warning, texts without an English translation.
+a question further on (or the end), conditions fit the question they test, every
+question can be reached, and options marked ``exclusive`` stand on a multi question that
+lets them; and the one warning, texts without an English translation.
 
 Each problem is a data path and a :class:`~flows.problems.Message`, worded in the reader's
 language when it is shown.
@@ -83,9 +84,28 @@ def _condition_problem(condition: Condition, target: AnyQuestion) -> Message | N
     return None
 
 
+def check_exclusive(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
+    """``exclusive: true`` only on a multi question's options, and only where one option
+    alone is enough (``min_choices`` 1)."""
+    for i, question in enumerate(questionnaire.questions):
+        options = question.options if isinstance(question, ChoiceQuestion | MultiQuestion) else []
+        for j, option in enumerate(options):
+            if not option.exclusive:
+                continue
+            where: Path_ = ("questions", i, "options", j, "exclusive")
+            if not isinstance(question, MultiQuestion):
+                yield where, Message.of("exclusive.not_multi", id=question.id, type=question.type)
+            elif question.min_choices > 1:
+                yield (
+                    where,
+                    Message.of("exclusive.min_choices", id=question.id, min=question.min_choices),
+                )
+
+
 def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
-    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions; and
-    option scores and SPSS variable names that cannot work."""
+    """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions; option
+    scores and SPSS variable names that cannot work; and :func:`check_exclusive`."""
+    yield from check_exclusive(questionnaire)
     yield from check_scores(questionnaire)
     yield from check_variables(questionnaire)
     questions = questionnaire.questions

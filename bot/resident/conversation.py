@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.buttons import Pick
 from bot.core.callbacks import decode
-from bot.core.keyboards import notice
+from bot.core.keyboards import Keyboard, notice
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
@@ -25,11 +25,12 @@ from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy
 from bot.resident import views as render
 from bot.resident.sessions import Sessions
+from bot.resident.summary import finished_messages
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
 from flows.schema import LANGUAGES, SLUG, TextQuestion
-from flows.texts import Language, language_of, t
+from flows.texts import Html, Language, language_of, t
 from storage import repo
 from storage.privacy import erase_resident
 from storage.repo import ResidentInfo, SessionInfo
@@ -346,7 +347,9 @@ class ResidentHandlers:
         if outcome.problem is not None:
             if pressed:
                 return Reply([], notice=notice(outcome.problem))
-            return Reply([Send(outcome.problem), self.sessions.question(flow, session, language)])
+            # One message: what was wrong and what is allowed. The question stays where it
+            # is, and its buttons still work.
+            return Reply([Send(outcome.problem)])
         if outcome.changed:
             accepted = outcome.accepted
             # Free text waits for moderation before a digest may quote it.
@@ -397,14 +400,26 @@ class ResidentHandlers:
                 outcome.accepted[0],
             )
         if outcome.finished:
-            rows = engine.summary(flow, outcome.state, language)
-            if session.is_test:  # an administrator trying it out: nothing to opt in to
-                finished = Send(render.finished_text(flow, rows, language))
-            else:  # hear what becomes of it, and invitations on its theme
-                offer, keyboard = await end_offer(db, resident.id, language, flow)
-                finished = Send(render.finished_text(flow, rows, language, offer), keyboard)
-            return reply.then(finished, Send(t(language, "finished.more")))
-        return reply.then(self.sessions.question(flow, updated, language))
+            return reply.then(*await self._finished(db, resident, updated, flow))
+        return reply.then(self.sessions.question(flow, updated, language, outcome.noted))
+
+    async def _finished(
+        self, db: AsyncSession, resident: ResidentInfo, session: SessionInfo, flow: Flow
+    ) -> list[Send]:
+        """The thanks and every answer (in as many messages as needed), the opt-ins under
+        the last of them, and the pointer to other questionnaires."""
+        language = resident.language
+        rows = engine.summary(flow, session.state, language)
+        offer: Html | None = None
+        opt_ins: Keyboard | None = None
+        if not session.is_test:  # an administrator trying it out has nothing to opt in to
+            offer, opt_ins = await end_offer(db, resident.id, language, flow)
+        *first, last = finished_messages(flow, rows, language, offer)
+        return [
+            *(Send(part) for part in first),
+            Send(last, opt_ins),
+            Send(t(language, "finished.more")),
+        ]
 
     # --- helpers ------------------------------------------------------------------------------
 

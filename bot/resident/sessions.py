@@ -176,11 +176,15 @@ class Sessions:
             return None
         return session
 
-    def question(self, flow: Flow, session: SessionInfo, language: Language) -> Send:
+    def question(
+        self, flow: Flow, session: SessionInfo, language: Language, noted: str | None = None
+    ) -> Send:
+        """The current question with its buttons; ``noted``: the previous answer, typed
+        loosely, read back above it."""
         prompt = engine.prompt(flow, session.state)
         token = self.services.pseudonyms.button_token(session.id, session.state.current)
         return Send(
-            render.question_text(prompt, language),
+            render.question_text(prompt, language, noted),
             render.question_keyboard(prompt, token, language),
             tag=(session.id, session.state.current),
         )

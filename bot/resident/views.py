@@ -13,6 +13,7 @@ from bot.core.buttons import Pick
 from bot.core.keyboards import Keyboard, button, rows
 from bot.resident import buttons
 from flows.engine import Prompt, answer_label, hint
+from flows.limits import MESSAGE_CHARS, units
 from flows.machine import Flow
 from flows.schema import (
     AnyQuestion,
@@ -22,11 +23,13 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, escape, raw, t
+from flows.texts import Html, Language, escape, formats, plain_text, raw, t
 
 
-def question_text(prompt: Prompt, language: Language) -> Html:
-    """Progress, the question, end labels of a scale, and how to answer."""
+def question_text(prompt: Prompt, language: Language, noted: str | None = None) -> Html:
+    """Progress, the question, end labels of a scale, an earlier answer, and how to answer;
+    first, ``noted``: the previous answer read back when it was typed loosely ("Genoteerd:
+    ..."). The two answers shown are shortened when the message would not fit otherwise."""
     question = prompt.question
     lines = [
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
@@ -37,16 +40,26 @@ def question_text(prompt: Prompt, language: Language) -> Html:
             f"{question.min} = {escape(question.labels.min.get(language))}\n"
             f"{question.max} = {escape(question.labels.max.get(language))}"
         )
+    earlier = None
     if prompt.previous is not None and not isinstance(question, MultiQuestion):
-        lines.append(
-            t(
-                language,
-                "previous_answer",
-                answer=answer_label(question, prompt.previous, language),
-            )
-        )
-    lines.append(f"<i>{hint(question, language)}</i>")
-    return Html("\n\n".join(lines))
+        earlier = answer_label(question, prompt.previous, language)
+    how = f"<i>{hint(question, language)}</i>"
+    # The room left for the two answers, with their words around them.
+    frames = [
+        t(language, key, answer="")
+        for key, text in [("noted", noted), ("previous_answer", earlier)]
+        if text is not None
+    ]
+    room = MESSAGE_CHARS - _size("\n\n".join([*frames, *lines, how]))
+    first: list[str] = []
+    if noted is not None:  # the read-back first, leaving the earlier answer up to half
+        keep = min(units(earlier), room // 2) if earlier is not None else 0
+        noted = _fit(noted, room - keep)
+        room -= units(noted)
+        first = [t(language, "noted", answer=noted)] if noted else []
+    if earlier is not None and (earlier := _fit(earlier, room)):
+        lines.append(t(language, "previous_answer", answer=earlier))
+    return Html("\n\n".join([*first, *lines, how]))
 
 
 def went_back_text(prompt: Prompt, language: Language) -> Html:
@@ -60,14 +73,38 @@ def went_back_text(prompt: Prompt, language: Language) -> Html:
 
 
 def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
-    """The question message after it was answered: no hint, the answer, no buttons."""
+    """The question message after it was answered: no hint, the answer, no buttons. A long
+    text answer under a long question is shortened to fit the message; the summary at the
+    end shows it in full."""
     question = prompt.question
-    label = answer_label(question, value, language)
-    return Html(
+    head = (
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
-        f"<b>{escape(question.text.get(language))}</b>\n\n"
-        f"✅ {t(language, 'chosen', answer=label)}"
+        f"<b>{escape(question.text.get(language))}</b>\n\n✅ "
     )
+    room = MESSAGE_CHARS - _size(head + t(language, "chosen", answer=""))
+    label = _fit(answer_label(question, value, language), room)
+    return Html(f"{head}{t(language, 'chosen', answer=label)}")
+
+
+def _fit(text: str, room: int) -> str:
+    """``text``, shortened at a word with an ellipsis when it takes more than ``room``
+    characters as Telegram counts them ("" when not even the ellipsis fits)."""
+    if units(text) <= room:
+        return text
+    low, high, best = 1, len(text), ""
+    while low <= high:  # the longest shortening that fits: longer limits never shorten
+        middle = (low + high) // 2
+        candidate = formats.shorten(text, middle)
+        if units(candidate) <= room:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def _size(html: str) -> int:
+    """Characters as Telegram counts them: after the tags and entities are parsed."""
+    return units(plain_text(html))
 
 
 def question_keyboard(prompt: Prompt, token: str, language: Language) -> Keyboard | None:
@@ -139,22 +176,6 @@ def intro_text(flow: Flow, language: Language) -> Html:
         intro=questionnaire.intro.get(language),
         count=flow.remaining(flow.first, {}),
     )
-
-
-def finished_text(
-    flow: Flow, rows: list[tuple[str, str]], language: Language, after: Html | None = None
-) -> Html:
-    """The thanks, the resident's answers and what happens next; ``after``: a paragraph
-    added at the end (the opt-ins offered under it)."""
-    summary = "\n".join(f"• {escape(q)}\n  <i>{escape(a)}</i>" for q, a in rows)
-    outro = flow.questionnaire.outro
-    closing = escape(outro.get(language)) if outro else t(language, "finished.default_outro")
-    if after is not None:
-        closing = f"{closing}\n\n{after}"
-    text = t(language, "finished", summary=Html(summary), outro=Html(closing))
-    if len(text) > 4000:  # a very long summary: keep the thanks, shorten the list
-        text = t(language, "finished", summary=Html(escape("…")), outro=Html(closing))
-    return text
 
 
 def consent_keyboard(

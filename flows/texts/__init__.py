@@ -10,6 +10,7 @@ import html
 import re
 
 from flows.texts.admin import TEXTS_ADMIN
+from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.privacy import TEXTS_PRIVACY
@@ -155,8 +156,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Type a number from {min} to {max}.",
     },
     "invalid.integer": {
-        "nl": "Typ een heel getal, zonder komma.",
-        "en": "Type a whole number, without decimals.",
+        "nl": (
+            "Hier kan alleen een heel getal, zonder komma. Typ een getal van {min} tot en met "
+            "{max}."
+        ),
+        "en": (
+            "Only a whole number works here, without decimals. Type a number from {min} to {max}."
+        ),
     },
     "invalid.area": {
         "nl": "Die wijk of postcode ken ik niet. Kies je wijk met een knop.",
@@ -210,17 +216,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
     "button.yes": {"nl": "Ja", "en": "Yes"},
     "button.no": {"nl": "Nee", "en": "No"},
+    # The closing message starts so; every answer and then the outro follow, over as many
+    # messages as they need (bot/resident/summary.py).
     "finished": {
-        "nl": (
-            "<b>Klaar! Dank je wel voor je mening.</b>\n\n"
-            "Dit heb je geantwoord:\n{summary}\n\n"
-            "{outro}"
-        ),
-        "en": (
-            "<b>Done! Thank you for your opinion.</b>\n\n"
-            "This is what you answered:\n{summary}\n\n"
-            "{outro}"
-        ),
+        "nl": "<b>Klaar! Dank je wel voor je mening.</b>\n\nDit heb je geantwoord:",
+        "en": "<b>Done! Thank you for your opinion.</b>\n\nThis is what you answered:",
     },
     "finished.default_outro": {
         "nl": (
@@ -386,7 +386,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
         CATALOG.update(part)
 
 
-_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION)
+_merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language.
 COMMANDS: dict[str, list[tuple[str, str]]] = {

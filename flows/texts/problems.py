@@ -500,5 +500,45 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
         "nl": "de lijst '{name}' wordt door geen enkele vraag gebruikt (options: {name})",
         "en": "the list '{name}' is not used by any question (options: {name})",
     },
+    "problem.exclusive.not_multi": {
+        "nl": (
+            "alleen een optie van een multi-vraag kan exclusive zijn; '{id}' is een "
+            "{type}-vraag, waar toch maar één antwoord gekozen wordt"
+        ),
+        "en": (
+            "only the options of a multi question can be exclusive; '{id}' is a {type} "
+            "question, where one answer is chosen anyway"
+        ),
+    },
+    "problem.exclusive.min_choices": {
+        "nl": (
+            "een exclusive optie wordt alleen gekozen, maar '{id}' vraagt om minstens {min} "
+            "antwoorden (min_choices)"
+        ),
+        "en": (
+            "an exclusive option is chosen on its own, but '{id}' asks for at least {min} "
+            "answers (min_choices)"
+        ),
+    },
+    "problem.decimals_vs_integer": {
+        "nl": (
+            "integer: true zegt hele getallen; laat integer weg en zeg met decimals hoeveel "
+            "cijfers er na de komma mogen"
+        ),
+        "en": (
+            "integer: true says whole numbers; leave out integer and let decimals say how many "
+            "digits may follow the comma"
+        ),
+    },
+    "problem.decimals_vs_fraction": {
+        "nl": (
+            "integer: false zegt decimalen; laat integer weg en zeg met decimals hoeveel "
+            "cijfers er na de komma mogen"
+        ),
+        "en": (
+            "integer: false says decimals; leave out integer and let decimals say how many "
+            "digits may follow the comma"
+        ),
+    },
     "problem.nothing": {"nl": "(geen)", "en": "(none)"},
 }

@@ -140,6 +140,19 @@ def test_unknown_values_come_last_and_are_not_scored(proef: Questionnaire) -> No
     assert digest.texts[0].count == 0 and digest.texts[0].quotes == ()
 
 
+def test_a_grade_typed_with_decimals_counts_in_its_place(proef: Questionnaire) -> None:
+    # A scale with ``decimals: 1`` stores a typed 7,5 as 7.5; the database groups it as "7.5".
+    grades = AnswerTally("cijfer", 4, 0, (("8", 1), ("7.5", 2), ("7", 1), ("12.5", 1)))
+    digest = compute(tallies(answers=(grades,), numbers=(), texts=()), proef)
+    cijfer = digest.distribution("cijfer")
+    assert cijfer is not None
+    assert [k for k, c in cijfer.counts if c] == ["7", "7.5", "8", "12.5"]
+    assert cijfer.counts[7:10] == (("7", 1), ("7.5", 2), ("8", 1))
+    assert (cijfer.mean, cijfer.median) == (7.5, 7.5)  # 12.5 lies outside 0..10
+    scores = {s.dimension: (s.score, s.answers) for s in digest.scorecard}
+    assert scores["bestuur"] == (75.0, 4)
+
+
 def test_words_and_quotes_are_scrubbed(proef: Questionnaire) -> None:
     (idee,) = compute(tallies(), proef).texts
     assert (idee.count, idee.pending) == (3, 0)

@@ -1,5 +1,6 @@
 """What residents send that the bot cannot use: media, odd texts, stale, forged and
-foreign buttons. Each gets a friendly answer (and the question again), nothing is stored,
+foreign buttons. Each gets a friendly answer (a wrong answer in one message, under the
+question that stays where it is; anything else with the question again), nothing is stored,
 and every pressed button is answered (the harness checks that at teardown).
 """
 
@@ -35,6 +36,10 @@ from tests.e2e.test_conversation import (
 UNSUPPORTED = "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen."
 CHOICE_INVALID = "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met 3."
 SCALE_INVALID = "Typ een heel getal van 1 tot en met 5, of tik op een knop."
+SCALE_WHOLE = (
+    "Hier kan alleen een heel getal, zonder komma. Typ een getal van 1 tot en met 5, "
+    "of tik op een knop."
+)
 STALE_SHORT = "Die knop werkt niet meer."
 ALREADY_SAVED = "Je antwoord is al opgeslagen."
 STALE = "Die knop hoort bij een oudere vraag. Hier is je vraag van nu."
@@ -67,6 +72,18 @@ async def assert_question_again(
         question.button_data,
     )
     return again
+
+
+async def assert_told_once(
+    fake: FakeBotApi, resident: FakeUser, problem: str, question: BotMessage
+) -> None:
+    """A wrong answer: the bot says ``problem`` in one message and nothing more; the question
+    stays where it is, with its buttons."""
+    explained = await resident.next_message()
+    assert (explained.text, explained.buttons) == (problem, [])
+    await fake.settle()
+    assert resident.unread() == [], "one message per wrong answer"
+    assert question.buttons and not question.deleted
 
 
 # --- things that are not text -----------------------------------------------------------------
@@ -115,9 +132,9 @@ async def test_a_huge_text_on_a_choice_question(fake: FakeBotApi, bot: BotRunner
     resident, _, choice = await at_choice_question(fake)
     before = await latest(bot, resident, "afvalinzameling")
     await resident.send("2" * 10_000)
-    await assert_question_again(resident, CHOICE_INVALID, choice)
+    await assert_told_once(fake, resident, CHOICE_INVALID, choice)
     await resident.send("Ondergrondse containers " * 400)
-    await assert_question_again(resident, CHOICE_INVALID, choice)
+    await assert_told_once(fake, resident, CHOICE_INVALID, choice)
     assert same_state(before, await latest(bot, resident, "afvalinzameling"))
 
 
@@ -137,9 +154,9 @@ async def test_a_too_long_text_answer_is_counted(fake: FakeBotApi, bot: BotRunne
         "Je tekst is te lang: 10007 tekens. Het mag maximaal 1000 tekens zijn. "
         "Maak het wat korter en stuur het opnieuw."
     )
-    again = await assert_question_again(resident, too_long, idee)
+    await assert_told_once(fake, resident, too_long, idee)
     await resident.send("x" * 1001)
-    await assert_question_again(resident, too_long.replace("10007", "1001"), again)  # one too many
+    await assert_told_once(fake, resident, too_long.replace("10007", "1001"), idee)  # one too many
     assert same_state(before, await latest(bot, resident, "groen-in-de-wijk"))
 
     await resident.send("y" * 1000)
@@ -186,9 +203,11 @@ async def test_random_text_on_a_scale_question(fake: FakeBotApi, bot: BotRunner)
     scale = await tap(resident, "Allebei", choice)
     assert scale.buttons[0] == ["1", "2", "3", "4", "5"]
     before = await latest(bot, resident, "afvalinzameling")
-    for typed in ["heel tevreden", "0", "6", "3,5", "-1", "vier", "🙂", "1 2"]:
+    for typed in ["heel tevreden", "0", "6", "-1", "vier", "🙂", "1 2"]:
         await resident.send(typed)
-        scale = await assert_question_again(resident, SCALE_INVALID, scale)
+        await assert_told_once(fake, resident, SCALE_INVALID, scale)
+    await resident.send("3,5")  # a decimal where whole numbers are asked: said so
+    await assert_told_once(fake, resident, SCALE_WHOLE, scale)
     assert same_state(before, await latest(bot, resident, "afvalinzameling"))
     nxt = await resident.ask(" 4 ")
     assert nxt.text.startswith("Vraag 4 van 8\n\nWat gaat er weleens mis")

@@ -335,8 +335,7 @@ async def test_back_changes_an_earlier_answer(fake: FakeBotApi, bot: BotRunner) 
     assert first.buttons == WIJK_BUTTONS, "the first question has no « Vorige"
     refused = await resident.ask("vorige")
     assert refused.text == "Dit is de eerste vraag. Terug kan niet."
-    again = await resident.next_message()
-    assert again.text == first.text and again.buttons == WIJK_BUTTONS
+    again = first  # the question stays where it is, with its buttons
     token = again.button_data[0][0].split(":")[1]
     query = await resident.press_data(f"b:{token}", message_id=again.message_id)  # forged
     notice = await resident.wait_callback_answered(query)

@@ -324,10 +324,17 @@ def test_scale_in_range(flow: Flow, given: Input, value: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "given", [Pick("0"), Pick("6"), Pick("x"), Typed("0"), Typed("6"), Typed("3,5"), Typed("drie")]
+    "given", [Pick("0"), Pick("6"), Pick("x"), Typed("0"), Typed("6"), Typed("drie")]
 )
 def test_scale_out_of_range(flow: Flow, given: Input) -> None:
     assert refused(flow, "cijfer", given) == SCALE_INVALID
+
+
+def test_scale_with_decimals_where_whole_numbers_are_asked(flow: Flow) -> None:
+    assert refused(flow, "cijfer", Typed("3,5")) == (
+        "Hier kan alleen een heel getal, zonder komma. Typ een getal van 1 tot en met 5, "
+        "of tik op een knop."
+    )
 
 
 def test_scale_problem_in_english(flow: Flow) -> None:
@@ -479,17 +486,32 @@ def test_number_whole(flow: Flow, typed: str, value: int) -> None:
 
 @pytest.mark.parametrize("typed", ["2,5", "1.5", "99,99"])
 def test_number_must_be_whole(flow: Flow, typed: str) -> None:
-    assert refused(flow, "bedrag", Typed(typed)) == "Typ een heel getal, zonder komma."
+    assert refused(flow, "bedrag", Typed(typed)) == (
+        "Hier kan alleen een heel getal, zonder komma. Typ een getal van 0 tot en met 100000."
+    )
 
 
-@pytest.mark.parametrize("typed", ["0,4", "50,5", "-1", "veel", "2,5,5", "1.000.000,5", ""])
-def test_number_out_of_range_or_not_a_number(flow: Flow, typed: str) -> None:
+@pytest.mark.parametrize("typed", ["veel", "2,5,5", "1.000.000,5", ""])
+def test_number_that_is_not_a_number(flow: Flow, typed: str) -> None:
     assert refused(flow, "afstand", Typed(typed)) == "Typ een getal van 0,5 tot en met 50."
     assert refused(flow, "afstand", Typed(typed), "en") == "Type a number from 0.5 to 50."
 
 
+@pytest.mark.parametrize(("typed", "side"), [("0,4", "laag"), ("-1", "laag"), ("50,5", "hoog")])
+def test_number_out_of_range(flow: Flow, typed: str, side: str) -> None:
+    assert refused(flow, "afstand", Typed(typed)) == (
+        f"Dat getal is te {side}. Typ een getal van 0,5 tot en met 50."
+    )
+    english = {"laag": "low", "hoog": "high"}[side]
+    assert refused(flow, "afstand", Typed(typed), "en") == (
+        f"That number is too {english}. Type a number from 0.5 to 50."
+    )
+
+
 def test_number_above_the_maximum(flow: Flow) -> None:
-    assert refused(flow, "bedrag", Typed("100.001")) == "Typ een getal van 0 tot en met 100000."
+    assert refused(flow, "bedrag", Typed("100.001")) == (
+        "Dat getal is te hoog. Typ een getal van 0 tot en met 100000."
+    )
 
 
 def test_number_refuses_buttons(flow: Flow) -> None:
@@ -540,10 +562,22 @@ def test_skip_a_question_that_is_not_optional(flow: Flow) -> None:
     assert refused(flow, "kleur", Skip(), "en") == "You can't skip this question."
 
 
-@pytest.mark.parametrize("word", ["sla over", "Sla over", "overslaan", "skip", "weet ik niet"])
+@pytest.mark.parametrize("word", ["sla over", "Sla over", "overslaan", "skip"])
 def test_typed_skip_word(flow: Flow, word: str) -> None:
     assert accepted(flow, "los", Typed(word)) is None
-    assert refused(flow, "kleur", Typed(word)) == "Deze vraag kun je niet overslaan."
+    # Said once, with what the question does take (the question is not sent again).
+    assert refused(flow, "kleur", Typed(word)) == (
+        "Deze vraag kun je niet overslaan. Tik op een knop, of typ het nummer van je keuze."
+    )
+
+
+@pytest.mark.parametrize("word", ["weet ik niet", "Geen mening"])
+def test_an_opinion_skips_an_optional_question_and_is_no_answer_elsewhere(
+    flow: Flow, word: str
+) -> None:
+    assert accepted(flow, "los", Typed(word)) is None
+    # Not "you cannot skip this": the resident gave an opinion the question does not offer.
+    assert refused(flow, "kleur", Typed(word)) == CHOICE_INVALID
 
 
 def test_an_option_label_wins_over_a_skip_word(flow: Flow) -> None:

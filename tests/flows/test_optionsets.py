@@ -161,7 +161,7 @@ ONE_PROBLEM: dict[str, tuple[str, str | tuple[str, int], str, str]] = {
         ),
         "Neutraal",
         "option_sets.tevreden[2].uitleg",
-        "is not a known field. Known here: id, label, score",
+        "is not a known field. Known here: id, label, score, exclusive",
     ),
     "too many options in a shared list": (
         with_sets(
@@ -182,7 +182,7 @@ ONE_PROBLEM: dict[str, tuple[str, str | tuple[str, int], str, str]] = {
         ("options: janee", 2),
         "questions.cijfer.options",
         "is not a known field. Did you mean 'optional'? Known here: id, text, optional, "
-        "dimension, label, variable, next, type, min, max, labels",
+        "dimension, label, variable, next, type, min, max, labels, decimals",
     ),
 }
 

@@ -1,0 +1,106 @@
+"""How the conversation words a question: how to answer it, what was wrong with an answer
+that could not be used, and a stored answer as residents and civil servants read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.schema import (
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    ScaleQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from flows.texts import Html, Language, raw, t
+
+
+def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
+    """A stored answer as a resident or civil servant reads it."""
+    if value is None:
+        return raw(language, "skipped")
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        labels = {o.id: o.label.get(language) for o in question.options}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if isinstance(question, AreaQuestion):
+        areas = {a.id: a.label.get(language) for a in question.areas}
+        return areas.get(str(value), str(value))
+    if isinstance(question, YesNoQuestion):
+        return raw(language, "button.yes" if value == "yes" else "button.no")
+    if isinstance(question, ScaleQuestion):
+        return f"{format_number(value, language)} / {question.max}"
+    if isinstance(question, NumberQuestion):
+        number = format_number(value, language)
+        return f"{number} {question.unit.get(language)}" if question.unit else number
+    return str(value)
+
+
+def hint(question: AnyQuestion, language: Language) -> Html:
+    """How to answer this kind of question."""
+    match question:
+        case ScaleQuestion() if question.places:
+            return t(
+                language,
+                "hint.scale_decimals",
+                min=question.min,
+                max=question.max,
+                example=example(question, language),
+            )
+        case ScaleQuestion():
+            return t(language, "hint.scale", min=question.min, max=question.max)
+        case TextQuestion():
+            return t(language, "hint.text", max=question.max_length)
+        case NumberQuestion():
+            return t(
+                language,
+                "hint.number",
+                min=format_number(question.min, language),
+                max=format_number(question.max, language),
+            )
+    return t(language, f"hint.{question.type}")
+
+
+def invalid(question: AnyQuestion, language: Language) -> Html:
+    """What was wrong with an answer that could not be used."""
+    match question:
+        case ChoiceQuestion():
+            return t(language, "invalid.choice", max=len(question.options))
+        case ScaleQuestion() if question.places:
+            return t(
+                language,
+                "invalid.scale_decimals",
+                min=question.min,
+                max=question.max,
+                example=example(question, language),
+            )
+        case ScaleQuestion():
+            return t(language, "invalid.scale", min=question.min, max=question.max)
+        case NumberQuestion():
+            return t(
+                language,
+                "invalid.number",
+                min=format_number(question.min, language),
+                max=format_number(question.max, language),
+            )
+        case TextQuestion():
+            return t(language, "hint.text", max=question.max_length)
+    return t(language, f"invalid.{question.type}")
+
+
+def example(question: ScaleQuestion, language: Language) -> str:
+    """A number with decimals that a scale question takes, for its hint: 9,5 on 1 to 10."""
+    return format_number(question.max - 1 + 0.5**question.places, language)
+
+
+def format_number(value: Any, language: Language = "nl") -> str:
+    """A number as typed back to a resident: 12, 2,5 (Dutch) or 2.5 (English)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float) and language != "en":
+        return str(value).replace(".", ",")  # Dutch writes a decimal comma
+    return str(value)
