@@ -15,10 +15,11 @@ from telegram import Document, User
 from bot.admin import preview
 from bot.admin.views import refused_text
 from bot.core.fetch import FetchFailed, TooBig, fetch
+from bot.core.parsing import ParserGone
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
 from flows.lifecycle import Refused
-from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
+from flows.loader import MAX_FILE_BYTES, QuestionnaireError
 from flows.texts import Html, Language, language_of, t
 from storage import admin as store
 from storage import audit
@@ -69,7 +70,10 @@ class Uploads:
         except UnicodeDecodeError:
             return await self._refuse(user, name, "not_utf8", t(language, "admin.upload.not_utf8"))
         try:
-            questionnaire = parse(source, name)
+            questionnaire = await self.services.parser.parse(source, name)  # off the loop
+        except ParserGone:
+            text = t(language, "admin.upload.check_failed")
+            return await self._refuse(user, name, "check_failed", text)
         except QuestionnaireError as exc:
             detail = {"file": name, "result": "invalid", "problems": len(exc.problems)}
             texts = preview.problems_messages(name, exc.problems, language)
@@ -103,7 +107,7 @@ class Uploads:
                 db, "upload", actor=user.id, target=questionnaire.id, detail=detail, now=now
             )
         if result == "draft":
-            await services.refresh_catalog()
+            await services.refresh_catalog(known={draft.checksum: questionnaire})
             log.info("administrator uploaded a draft of %s", questionnaire.key)
         return reply
 

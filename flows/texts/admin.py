@@ -49,6 +49,10 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "Het ophalen van het bestand lukte niet. Stuur het nog een keer.",
         "en": "I could not fetch the file. Please send it again.",
     },
+    "admin.upload.check_failed": {
+        "nl": "Het controleren van het bestand lukte niet. Stuur het nog een keer.",
+        "en": "I could not check the file. Please send it again.",
+    },
     "admin.upload.invalid": {
         "nl": (
             "<b>{file}</b> klopt nog niet. Er is niets opgeslagen. Los deze punten op en "
