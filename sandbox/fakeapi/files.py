@@ -11,6 +11,7 @@ shows how much the bot read before it stopped.
 
 from __future__ import annotations
 
+import hmac
 import struct
 from typing import Any
 from urllib.parse import urlsplit
@@ -150,7 +151,8 @@ class FileStore:
         would take their paths too)."""
 
         async def download(request: web.Request) -> web.StreamResponse:
-            if request.match_info["token"] != token:
+            given = request.match_info["token"].encode("utf-8", "surrogatepass")
+            if not hmac.compare_digest(given, token.encode()):  # a secret in the sandbox
                 return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
             return await self._stream(request, f"{STREAMED}/{request.match_info['path']}")
 
