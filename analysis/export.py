@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Protocol
 
+from analysis.scrub import legible
 from flows import engine
 from flows.engine import answer_label
 from flows.machine import Flow
@@ -59,9 +60,17 @@ class Response(Protocol):
 
 
 class FreeText(str):
-    """Text a resident typed: data, never a formula."""
+    """Text a resident typed: data, never a formula; without invisible characters (see
+    :func:`free_text`)."""
 
     __slots__ = ()
+
+
+def free_text(value: object) -> FreeText:
+    """An answer as the export shows it: as typed, without the bidi controls and other
+    invisible characters that could reorder or hide what a civil servant reads
+    (:func:`analysis.scrub.legible`)."""
+    return FreeText(legible(str(value)))
 
 
 Cell = str | int | float | date | None
@@ -142,11 +151,11 @@ def _cell(flow: Flow | None, qid: str, answers: dict[str, Any]) -> Cell:
     value = answers[qid]
     question = flow.questions.get(qid) if flow else None
     if question is None:
-        return None if value is None else FreeText(value)
+        return None if value is None else free_text(value)
     if value is not None and isinstance(question, ScaleQuestion | NumberQuestion):
         return _number(value)
     if isinstance(question, MultiQuestion) and isinstance(value, list):
         return "; ".join(answer_label(question, [v], "nl") for v in value)
     if isinstance(question, TextQuestion) and value is not None:
-        return FreeText(value)
+        return free_text(value)
     return answer_label(question, value, "nl")

@@ -1,4 +1,11 @@
-"""Personal data scrubbed out of free text before anyone reads or counts it.
+"""Free text made fit for staff to read: invisible characters out (:func:`legible`), and
+personal data scrubbed out before anyone reads or counts it (:func:`scrub`).
+
+Every text a resident typed that staff read goes through :func:`legible`: the moderation
+view, digest quotes (through :func:`scrub`), ``samenspraak digest`` and the exports. Bidi
+controls (U+202E "right-to-left override" and its kin) and other invisible format
+characters would otherwise reorder or hide what a civil servant reads. The database keeps
+the answer as the resident gave it; /mijngegevens shows it so.
 
 E-mail addresses, phone numbers, postcodes with house numbers, IBANs, BSN-like numbers,
 links and @names become ``[verwijderd]``. Pure. Digests scrub every text before it is
@@ -8,6 +15,7 @@ quoted or mined for words; nothing a resident typed reaches civil servants unscr
 from __future__ import annotations
 
 import re
+import unicodedata
 
 REMOVED = "[verwijderd]"
 
@@ -78,9 +86,81 @@ _SCRUB_AFTER_IBAN: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# --- Invisible characters ---------------------------------------------------------------------
+
+ZWNJ, ZWJ = "\u200c", "\u200d"
+_LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"  # become a plain newline
+#: Every character removed (or, for line breaks, made a newline): control characters but
+#: newline and tab (a terminal obeys ESC sequences and carriage returns); the invisible
+#: format characters (category Cf: soft hyphen, bidi marks, embeddings, overrides and
+#: isolates, zero-width spaces and joiners, word joiner, invisible operators, byte order
+#: mark, interlinear annotation, Egyptian, shorthand and musical format controls, tags),
+#: but not the few that show as a sign in Arabic, Syriac and Kaithi text (U+0600-U+0605,
+#: U+06DD, U+070F, U+0890, U+0891, U+08E2, U+110BD, U+110CD: "prepended concatenation
+#: marks" such as ARABIC NUMBER SIGN); and the line and paragraph separators. A test checks
+#: that this covers every such character Python's Unicode database knows.
+_HIDDEN = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+_SUSPECT = re.compile(f"[\r{_HIDDEN}]")
+# An emoji flag of a region (England, Scotland, Wales) is a black flag, tag characters and
+# a cancel tag: kept whole. A carriage return (with its newline) is one newline.
+_FLAG = "\U0001f3f4[\U000e0020-\U000e007e]{1,32}\U000e007f"
+_INVISIBLE = re.compile(f"[{_HIDDEN}]|\r\n?|({_FLAG})")
+_PICTOGRAPHIC_RANGES = ((0x1F000, 0x1FAFF), (0x2190, 0x2BFF))
+_PICTOGRAPHIC = frozenset("\u00a9\u00ae\u203c\u2049\u2122\u2139\u3030\u303d\u3297\u3299\ufe0f")
+
+
+def _pictographic(char: str) -> bool:
+    """An emoji, its skin tone or its emoji presentation selector (U+FE0F)."""
+    point = ord(char)
+    return char in _PICTOGRAPHIC or any(low <= point <= high for low, high in _PICTOGRAPHIC_RANGES)
+
+
+def _joining(char: str) -> bool:
+    """A letter or mark of a script that joins with ZWJ and ZWNJ (Arabic, Persian, Hebrew,
+    the Indic scripts, ...: everything from U+0590 on, so not Latin, Greek or Cyrillic)."""
+    return ord(char) >= 0x0590 and unicodedata.category(char)[0] in "LM"
+
+
+def _kept(found: re.Match[str]) -> str:
+    char = found.group(0)
+    if found.group(1) is not None:  # a regional flag
+        return char
+    if char[0] == "\r" or char in _LINE_BREAKS:
+        return "\n"
+    if char in (ZWJ, ZWNJ):
+        text, at = found.string, found.start()
+        before, after = text[at - 1 : at], text[at + 1 : at + 2]
+        if before and after:
+            if char == ZWJ and _pictographic(before) and _pictographic(after):
+                return char  # an emoji sequence: 👩‍💻, 🏳️‍🌈
+            if _joining(before) and _joining(after):
+                return char  # inside a word: می‌خواهم
+    return ""
+
+
+def legible(text: str) -> str:
+    """``text`` as staff may safely read it: bidi controls (U+202A-U+202E, U+2066-U+2069,
+    U+200E, U+200F, U+061C), zero-width and other invisible format characters and control
+    characters removed, line separators made newlines. Kept: newlines and tabs, the
+    zero-width joiners of emoji sequences and of words in scripts that join (Persian's
+    ZWNJ), emoji flags of regions, and every visible character."""
+    return _INVISIBLE.sub(_kept, text) if _SUSPECT.search(text) else text
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+
 def scrub(text: str) -> str:
     """Text with e-mail addresses, phone numbers, postcodes with house numbers, IBANs,
-    BSN-like numbers, links and @names replaced by ``[verwijderd]``; whitespace collapsed."""
+    BSN-like numbers, links and @names replaced by ``[verwijderd]``; invisible characters
+    removed first (:func:`legible`), so none can hide personal data; whitespace
+    collapsed."""
+    text = legible(text)
     for pattern, replacement in _SCRUB_BEFORE_IBAN:
         text = pattern.sub(replacement, text)
     text = _IBAN.sub(_iban, text)

@@ -98,6 +98,11 @@ class Catalog:
         entry = self._entries.get((questionnaire_id, version))
         return entry.flow if entry else None
 
+    def parsed(self) -> dict[str, Questionnaire]:
+        """The questionnaire of every version compiled from a stored source, by the
+        checksum of that source: what storage would otherwise parse again for its dates."""
+        return {e.checksum: e.flow.questionnaire for e in self._entries.values() if e.checksum}
+
     def checksum(self, questionnaire_id: str, version: int) -> str | None:
         """Of the stored source this version's flow was compiled from."""
         entry = self._entries.get((questionnaire_id, version))

@@ -79,6 +79,7 @@ class Uploads(Protocol):
         *,
         file_name: str | None = None,
         mime_type: str | None = None,
+        declared_size: int | None = None,
     ) -> StoredFile:
         """Keep a file of ``kind`` (photo, document, voice, sticker...)."""
         ...
@@ -354,10 +355,17 @@ class UserClient(ChatClient):
         mime_type: str = "application/octet-stream",
         *,
         caption: str | None = None,
+        declared_size: int | None = None,
     ) -> int:
-        """Send a file; the bot can download it with getFile."""
+        """Send a file; the bot can download it with getFile. ``declared_size``: the size
+        Telegram states, when it is to differ from the real one (see
+        :mod:`sandbox.fakeapi.files`)."""
         stored = self._telegram.files.store(
-            "document", content, file_name=filename, mime_type=mime_type
+            "document",
+            content,
+            file_name=filename,
+            mime_type=mime_type,
+            declared_size=declared_size,
         )
         document = {
             "file_id": stored.file_id,

@@ -169,10 +169,18 @@ class StoredFile:
     file_path: str
     file_name: str | None = None
     mime_type: str | None = None
+    #: The size Telegram states (in a Document and in getFile) when a test wants it to say
+    #: less than the file holds; such a file is downloaded streamed (sandbox.fakeapi.files).
+    declared_size: int | None = None
+    #: Bytes of a streamed download written to the bot so far.
+    bytes_served: int = 0
 
     @property
     def file_size(self) -> int:
-        """Size in bytes (0 when the content is unknown, e.g. sent by URL)."""
+        """Size in bytes as Telegram states it (0 when the content is unknown, e.g. sent by
+        URL)."""
+        if self.declared_size is not None:
+            return self.declared_size
         return len(self.data) if self.data is not None else 0
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -319,13 +319,15 @@ async def publish(
     now: datetime,
     zone: tzinfo,
     mark: str | None = None,
+    known: Mapping[str, Questionnaire] | None = None,
 ) -> Published:
     """Make a draft the version new sessions start on. Sessions already running stay on
     the version they started with. A first publication opens the questionnaire (or leaves
     it to the schedule when ``opens_at`` lies ahead); a later one keeps its status.
 
     Two administrators pressing "Publiceren" (or "Annuleren") at once: one wins and the
-    other is refused. ``mark`` as for :func:`discard_draft`."""
+    other is refused. ``mark`` as for :func:`discard_draft`; ``known`` as for
+    :func:`stored_questionnaire`."""
     row = await _locked_draft(db, questionnaire_id, version)
     if row is None:
         raise lifecycle.gone(questionnaire_id, version)
@@ -340,7 +342,7 @@ async def publish(
     lifecycle.check_newer(questionnaire_id, version, top)
     row.published_at = now
     if top is None:
-        _first_publication(record, parse_stored(row.source), now, zone)
+        _first_publication(record, stored_questionnaire(row, known), now, zone)
     record.current_version = version
     await db.flush()
     return Published(questionnaire_id, version, record.status, top)
@@ -391,6 +393,16 @@ def parse_stored(source: str) -> Questionnaire:
     return parse(source, "<stored questionnaire>")
 
 
+def stored_questionnaire(
+    row: QuestionnaireVersion, known: Mapping[str, Questionnaire] | None
+) -> Questionnaire:
+    """The questionnaire of a stored version: from ``known`` (parsed already, by the
+    checksum of its source: the bot's catalog, parsed off the event loop), else parsed here
+    (a large one takes a second: the command line may, the bot should not)."""
+    found = known.get(row.checksum) if known else None
+    return found if found is not None else parse_stored(row.source)
+
+
 async def set_status(
     db: AsyncSession, questionnaire_id: str, before: str, step: lifecycle.Step
 ) -> bool:
@@ -405,10 +417,17 @@ async def set_status(
 
 
 async def transition(
-    db: AsyncSession, questionnaire_id: str, action: str, *, now: datetime, zone: tzinfo
+    db: AsyncSession,
+    questionnaire_id: str,
+    action: str,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    known: Mapping[str, Questionnaire] | None = None,
 ) -> Change:
     """``open``, ``close`` or ``archive`` a questionnaire by hand, as
-    :mod:`flows.lifecycle` allows. Raises :class:`Refused`.
+    :mod:`flows.lifecycle` allows. Raises :class:`Refused`. ``known`` as for
+    :func:`stored_questionnaire`.
 
     A resident who is answering when a questionnaire closes may finish (until
     SESSION_TIMEOUT); archiving ends what is still in progress.
@@ -427,7 +446,7 @@ async def transition(
     if step.after == OPEN:
         version = await db.get(QuestionnaireVersion, (questionnaire_id, record.current_version))
         assert version is not None
-        questionnaire = parse_stored(version.source)
+        questionnaire = stored_questionnaire(version, known)
         lifecycle.check_opening(
             questionnaire_id, questionnaire.opens_at, questionnaire.closes_at, now, zone
         )

@@ -8,6 +8,7 @@ As everywhere in ``storage``: the caller owns the transaction; nothing here comm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
 from sqlalchemy import select
@@ -15,16 +16,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows import lifecycle
 from flows.lifecycle import DRAFT, OPEN
+from flows.schema import Questionnaire
 from storage import admin
 from storage.models import QuestionnaireRecord, QuestionnaireVersion
 
 
-async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> list[admin.Change]:
+async def apply_schedule(
+    db: AsyncSession,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    known: Mapping[str, Questionnaire] | None = None,
+) -> list[admin.Change]:
     """Take the steps :func:`flows.lifecycle.scheduled` says: open and close questionnaires
     whose ``opens_at``/``closes_at`` has come (also when the bot was down at that moment).
 
     Runs every JOBS_INTERVAL: the dates of a version are read from its source once (by
-    checksum) and remembered, so a run without changes reads no source and parses nothing.
+    checksum) and remembered, so a run without changes reads no source and parses nothing;
+    a version in ``known`` (parsed already, by checksum: the bot's catalog) is not parsed
+    at all.
     """
     rows = await db.execute(
         select(
@@ -47,6 +57,10 @@ async def apply_schedule(db: AsyncSession, *, now: datetime, zone: tzinfo) -> li
     candidates = rows.all()
     unknown = {(qid, version): digest for qid, _, version, digest in candidates}
     unknown = {key: digest for key, digest in unknown.items() if digest not in _DATES}
+    for key, digest in list(unknown.items()):
+        if known and (parsed := known.get(digest)) is not None:
+            _remember_dates(digest, parsed.opens_at, parsed.closes_at)
+            del unknown[key]
     if unknown:
         for key, text in (await admin.sources(db, unknown)).items():
             questionnaire = admin.parse_stored(text)

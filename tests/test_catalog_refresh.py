@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import bot.core.services
+import bot.core.parsing
 from bot.core.services import Services
 from flows.loader import parse
 from storage import admin
@@ -43,7 +43,7 @@ async def test_refreshing_without_changes_parses_nothing(
         read.append(sorted(keys))  # type: ignore[call-overload]
         return await real_sources(db, keys)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bot.core.services, "parse", counting)
+    monkeypatch.setattr(bot.core.parsing, "parse", counting)
     monkeypatch.setattr(admin, "sources", counted_sources)
     assert len(services.catalog) == 3
     for _ in range(5):

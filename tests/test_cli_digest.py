@@ -102,7 +102,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-async def fill(database_url: str) -> None:
+async def fill(
+    database_url: str, responses: list[tuple[datetime, dict[str, Any]]] = RESPONSES
+) -> None:
     engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine)
@@ -110,7 +112,7 @@ async def fill(database_url: str) -> None:
         for path in sorted(QUESTIONNAIRES.glob("*.yaml")):
             await store(sessions, path)
         async with sessions.begin() as db:
-            for moment, answers in RESPONSES:
+            for moment, answers in responses:
                 await add(
                     db,
                     "afvalinzameling",
@@ -199,6 +201,21 @@ def test_digest_prints_every_open_questionnaire_with_news_as_plain_text(
     # Plain text: no tags, entities unescaped, the resident's own text as written.
     assert "<b>Tussenstand" not in out and "&amp;" not in out and "&lt;" not in out
     assert "«De container zit vaak vol op zaterdag & <b>zondag</b>»" in out
+
+
+def test_residents_words_reach_the_terminal_without_hidden_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A right-to-left override (U+202E) reorders the words a civil servant reads; an ESC
+    sequence or a carriage return is obeyed by a terminal. The quote shows neither."""
+    database_url = clean_environment(monkeypatch, tmp_path)
+    typed = "Leg \u202ePOTS\u202c bij de school \u2066neer\u2069\u200f, graag!\x1b[2J\rNep"
+    answers = {**RESPONSES[0][1], "idee": typed}
+    asyncio.run(fill(database_url, [(RECENT, answers)]))
+    status, out, err = run(capsys, "--questionnaire", "afvalinzameling")
+    assert (status, err) == (0, "")
+    assert "«Leg POTS bij de school neer, graag![2J Nep»" in out
+    assert not {"\u202e", "\u202c", "\u2066", "\u2069", "\u200f", "\x1b", "\r"} & set(out)
 
 
 def test_digest_of_one_questionnaire_since_a_date(

@@ -140,6 +140,9 @@ def test_digest_chat_id() -> None:
         ("RATE_LIMIT_PER_SECOND", "-1", "RATE_LIMIT_PER_SECOND: Input should be greater than"),
         ("LOG_LEVEL", "chatty", "LOG_LEVEL: must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
         ("TELEGRAM_API_URL", "api.telegram.org", "TELEGRAM_API_URL: must be an http(s) address"),
+        ("LOG_LIBRARIES", "aiosqlite", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
+        ("LOG_LIBRARIES", "aiosqlite:LOUD", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
+        ("LOG_LIBRARIES", "a b:DEBUG", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
     ],
 )
 def test_other_malformed_values(variable: str, value: str, message: str) -> None:
@@ -151,6 +154,12 @@ def test_other_malformed_values(variable: str, value: str, message: str) -> None
 def test_log_level_and_api_url_are_normalised() -> None:
     loaded = settings(LOG_LEVEL="debug", TELEGRAM_API_URL="http://127.0.0.1:8081/")
     assert (loaded.log_level, loaded.telegram_api_url) == ("DEBUG", "http://127.0.0.1:8081")
+
+
+def test_log_libraries_name_loggers_with_their_levels() -> None:
+    loaded = settings(LOG_LIBRARIES=" aiosqlite:debug, sqlalchemy.engine:INFO ,")
+    assert loaded.log_libraries == {"aiosqlite": "DEBUG", "sqlalchemy.engine": "INFO"}
+    assert settings().log_libraries == {}
 
 
 # --- time zone --------------------------------------------------------------------------------

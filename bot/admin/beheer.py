@@ -127,7 +127,12 @@ class Beheer:
         async with services.sessions.begin() as db:
             try:
                 change = await store.transition(
-                    db, qid, action, now=now, zone=services.settings.zone
+                    db,
+                    qid,
+                    action,
+                    now=now,
+                    zone=services.settings.zone,
+                    known=services.catalog.parsed(),  # not parsed again on the event loop
                 )
             except Refused as refused:
                 said = self._why(refused, language)

@@ -139,7 +139,13 @@ class Drafts:
         async with services.sessions.begin() as db:
             try:
                 published = await store.publish(
-                    db, qid, version, now=now, zone=services.settings.zone, mark=mark
+                    db,
+                    qid,
+                    version,
+                    now=now,
+                    zone=services.settings.zone,
+                    mark=mark,
+                    known=self.catalog.parsed(),  # not parsed again on the event loop
                 )
             except Refused as refusal:
                 reply = self._refused(refusal, language)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from analysis.scrub import legible
 from bot.admin.buttons import Approve, AskWhy, BackToText, Reject
 from bot.core.keyboards import Keyboard, button
 from flows.catalog import Catalog
@@ -69,7 +70,9 @@ def screen(
             question = short_title(asked.text.get(language), TITLE_CHARS)
     # The day only: the moderator needs no time that could help recognise the writer.
     when = day(item.answered_at, zone)
-    shown = shorten(item.text, SHOWN_UNITS)
+    # As typed, but without the invisible characters that could reorder or hide words.
+    text = legible(item.text)
+    shown = shorten(text, SHOWN_UNITS)
     count = (
         t(language, "moderation.left.one")
         if left == 1
@@ -80,7 +83,7 @@ def screen(
         count,
         t(language, "moderation.item", title=title, question=question, when=when, text=shown),
     ]
-    if shown != item.text:
+    if shown != text:
         lines.append(t(language, "moderation.shortened"))
     lines += ["", t(language, "moderation.why" if asking else "moderation.rule")]
     answer = item.answer_id

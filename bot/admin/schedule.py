@@ -31,7 +31,9 @@ class Schedule:
         await services.refresh_catalog()  # another worker may have published meanwhile
         now = services.clock()
         async with services.sessions.begin() as db:
-            changes = await apply_schedule(db, now=now, zone=services.settings.zone)
+            changes = await apply_schedule(
+                db, now=now, zone=services.settings.zone, known=services.catalog.parsed()
+            )
             for change in changes:
                 await audit.record(
                     db,

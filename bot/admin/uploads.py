@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Document, User
-from telegram.error import TelegramError
 
 from bot.admin import preview
 from bot.admin.views import refused_text
+from bot.core.fetch import FetchFailed, TooBig, fetch
+from bot.core.parsing import ParserGone
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
 from flows.lifecycle import Refused
-from flows.loader import MAX_FILE_BYTES, QuestionnaireError, parse
+from flows.loader import MAX_FILE_BYTES, QuestionnaireError
 from flows.texts import Html, Language, language_of, t
 from storage import admin as store
 from storage import audit
@@ -57,19 +58,22 @@ class Uploads:
         if document.file_size is not None and document.file_size > MAX_FILE_BYTES:
             return await self._too_big(user, name, document.file_size, language)
         try:
-            file = await document.get_file()
-            data = bytes(await file.download_as_bytearray())
-        except TelegramError as exc:
+            # Streamed and cut off past the limit, whatever size Telegram stated.
+            data = await fetch(document.get_bot(), document.file_id, MAX_FILE_BYTES)
+        except TooBig as big:
+            return await self._too_big(user, name, big.size, language)
+        except FetchFailed as exc:
             log.warning("could not download an uploaded questionnaire: %s", exc)
             return Reply([Send(t(language, "admin.upload.download_failed"))])
-        if len(data) > MAX_FILE_BYTES:
-            return await self._too_big(user, name, len(data), language)
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError:
             return await self._refuse(user, name, "not_utf8", t(language, "admin.upload.not_utf8"))
         try:
-            questionnaire = parse(source, name)
+            questionnaire = await self.services.parser.parse(source, name)  # off the loop
+        except ParserGone:
+            text = t(language, "admin.upload.check_failed")
+            return await self._refuse(user, name, "check_failed", text)
         except QuestionnaireError as exc:
             detail = {"file": name, "result": "invalid", "problems": len(exc.problems)}
             texts = preview.problems_messages(name, exc.problems, language)
@@ -103,13 +107,17 @@ class Uploads:
                 db, "upload", actor=user.id, target=questionnaire.id, detail=detail, now=now
             )
         if result == "draft":
-            await services.refresh_catalog()
+            await services.refresh_catalog(known={draft.checksum: questionnaire})
             log.info("administrator uploaded a draft of %s", questionnaire.key)
         return reply
 
-    async def _too_big(self, user: User, name: str, size: int, language: Language) -> Reply:
+    async def _too_big(self, user: User, name: str, size: int | None, language: Language) -> Reply:
+        """Refused as too big; ``size`` None: larger than the limit, by how much unknown."""
         limit = MAX_FILE_BYTES // 1024
-        text = t(language, "admin.upload.too_big", size=_kb(size), max=limit)
+        if size is None:
+            text = t(language, "admin.upload.too_big.more", max=limit)
+        else:
+            text = t(language, "admin.upload.too_big", size=_kb(size), max=limit)
         return await self._refuse(user, name, "too_big", text)
 
     async def _refuse(self, user: User, name: str, reason: str, text: Html) -> Reply:

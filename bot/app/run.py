@@ -124,7 +124,7 @@ def _start(settings: Settings, runner: Runner) -> int:
     from flows.loader import QuestionnaireError
     from storage.admin import ChangedVersionError
 
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_libraries)
     try:
         asyncio.run(_until_stopped(settings, runner))
     except QuestionnaireError as exc:

@@ -20,6 +20,8 @@ TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
 
 BOTFATHER_HINT = (
     "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot and "
@@ -72,6 +74,9 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Amsterdam"
     session_timeout: timedelta = timedelta(days=3)
     log_level: str = "INFO"
+    # Third-party loggers at a level of the operator's choosing, e.g. {"aiosqlite": "DEBUG"};
+    # the others stay capped (bot.app.console.LIBRARY_LEVELS). LOG_LIBRARIES=aiosqlite:DEBUG
+    log_libraries: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     municipality_name: str = "de gemeente"
     privacy_contact: str = "privacy@gemeente.example"
     retention_days: int = Field(default=90, ge=1)
@@ -210,9 +215,27 @@ class Settings(BaseSettings):
     @classmethod
     def _level(cls, value: str) -> str:
         level = value.upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        if level not in _LEVELS:
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("log_libraries", mode="before")
+    @classmethod
+    def _libraries(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        levels: dict[str, str] = {}
+        for part in (p.strip() for p in value.split(",")):
+            name, _, level = part.partition(":")
+            name, level = name.strip(), level.strip().upper()
+            if part and (not _LOGGER.fullmatch(name) or level not in _LEVELS):
+                raise ValueError(
+                    "must be logger:LEVEL pairs separated by commas, e.g. aiosqlite:DEBUG,"
+                    "transitions:INFO (levels DEBUG, INFO, WARNING, ERROR, CRITICAL)"
+                )
+            if part:
+                levels[name] = level
+        return levels
 
     @property
     def zone(self) -> ZoneInfo:

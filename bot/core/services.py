@@ -7,7 +7,7 @@ import base64
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.config import Settings
+from bot.core.parsing import Parser
 from flows.catalog import Catalog, Key
 from flows.loader import QuestionnaireError, load_directory, parse, questionnaire_files
 from flows.schema import Questionnaire
@@ -58,6 +59,8 @@ class Services:
     # free and blocks no writer; on PostgreSQL the same pool as ``sessions``.
     reports_engine: AsyncEngine | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Questionnaires uploaded or stored meanwhile, parsed off the event loop.
+    parser: Parser = field(default_factory=Parser)
     _refreshing: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     # Stored versions whose source no longer parses, by checksum: reported once, not read
     # and parsed again every JOBS_INTERVAL.
@@ -67,14 +70,17 @@ class Services:
     def reports(self) -> async_sessionmaker[AsyncSession]:
         return session_factory(self.reports_engine) if self.reports_engine else self.sessions
 
-    async def refresh_catalog(self) -> bool:
+    async def refresh_catalog(self, known: Mapping[str, Questionnaire] | None = None) -> bool:
         """Bring :attr:`catalog` up to date with the database; True when it changed.
 
         Cheap when nothing changed (one small query, nothing compiled), so every worker
         runs it every JOBS_INTERVAL seconds, and right after it changed a questionnaire
         itself: uploads, publications and status changes made by another worker or by
-        the command line reach every worker. Only new versions are parsed and compiled.
+        the command line reach every worker. Only new versions are parsed (off the event
+        loop, :mod:`bot.core.parsing`) and compiled; ``known``: questionnaires parsed
+        already, by the checksum of their source (an upload), are not parsed again.
         """
+        known = known or {}
         async with self._refreshing:  # an older listing never overwrites a newer one
             async with self.reports() as db:
                 listing = await admin.catalog_listing(db)
@@ -84,17 +90,19 @@ class Services:
                     for key in self.catalog.missing(listing)
                     if self._unparsable.get(key) != checksums[key]
                 ]
-                found = await admin.sources(db, missing) if missing else {}
-            parsed: dict[Key, Questionnaire] = {}
+                unknown = [key for key in missing if checksums[key] not in known]
+                found = await admin.sources(db, unknown) if unknown else {}
+            parsed = {key: known[checksums[key]] for key in missing if checksums[key] in known}
             for (qid, version), source in found.items():
                 try:
-                    parsed[(qid, version)] = parse(source, f"{qid}@{version}")
+                    parsed[(qid, version)] = await self.parser.parse(source, f"{qid}@{version}")
                 except QuestionnaireError as exc:  # stored before a stricter validator
                     log.error("stored questionnaire %s@%s is not valid: %s", qid, version, exc)
                     self._unparsable[(qid, version)] = checksums[(qid, version)]
             return self.catalog.sync(listing, parsed)
 
     async def close(self) -> None:
+        await self.parser.close()
         await self.engine.dispose()
         if self.reports_engine is not None:
             await self.reports_engine.dispose()

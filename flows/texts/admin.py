@@ -40,6 +40,10 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "Dit bestand is te groot ({size} KB). Een vragenlijst is hoogstens {max} KB.",
         "en": "This file is too large ({size} KB). A questionnaire is at most {max} KB.",
     },
+    "admin.upload.too_big.more": {
+        "nl": "Dit bestand is te groot. Een vragenlijst is hoogstens {max} KB.",
+        "en": "This file is too large. A questionnaire is at most {max} KB.",
+    },
     "admin.upload.not_utf8": {
         "nl": "Dit bestand is geen UTF-8-tekst. Sla het op als UTF-8 en stuur het opnieuw.",
         "en": "This file is not UTF-8 text. Save it as UTF-8 and send it again.",
@@ -47,6 +51,10 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
     "admin.upload.download_failed": {
         "nl": "Het ophalen van het bestand lukte niet. Stuur het nog een keer.",
         "en": "I could not fetch the file. Please send it again.",
+    },
+    "admin.upload.check_failed": {
+        "nl": "Het controleren van het bestand lukte niet. Stuur het nog een keer.",
+        "en": "I could not check the file. Please send it again.",
     },
     "admin.upload.invalid": {
         "nl": (

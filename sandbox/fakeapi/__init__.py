@@ -171,6 +171,7 @@ class FakeBotApi:
     def add_routes(self, app: web.Application) -> None:
         """Serve this fake's Bot API (``/bot<token>/<method>``) and its file downloads
         (``/file/bot<token>/<path>``) from ``app``, e.g. next to a web view of the chats."""
+        self._files.add_routes(app, self.token)
         self._server.add_routes(app)
 
     async def start(

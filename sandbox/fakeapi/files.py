@@ -2,10 +2,16 @@
 
 Every file gets a ``file_id`` and a ``file_path`` like Telegram's; the bot downloads it from
 ``/file/bot<token>/<file_path>`` (served by :mod:`sandbox.fakeapi.server`).
+
+A test can make Telegram state a smaller size than a file holds (``declared_size``), as a
+self-hosted Bot API server might: such a file lives under ``streamed/``, is served here in
+chunks without a ``Content-Length``, as fast as the bot reads, and its ``bytes_served``
+shows how much the bot read before it stopped.
 """
 
 from __future__ import annotations
 
+import hmac
 import struct
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +23,10 @@ from sandbox.models import JsonDict, StoredFile
 from sandbox.spec import ApiError, MethodSpec, UploadedFile
 
 __all__ = ["FileStore"]
+
+#: Where the files with a ``declared_size`` live, and the size of each chunk served.
+STREAMED = "streamed"
+CHUNK_BYTES = 64 * 1024
 
 #: Where Telegram keeps a kind of file, and the extension when the name has none.
 _FILE_FOLDERS = {
@@ -65,10 +75,14 @@ class FileStore:
         *,
         file_name: str | None = None,
         mime_type: str | None = None,
+        declared_size: int | None = None,
     ) -> StoredFile:
-        """Register a file so that getFile and the file URL serve it."""
+        """Register a file so that getFile and the file URL serve it; ``declared_size``:
+        the size Telegram states instead of the real one (the file is then streamed)."""
         n = self.next_number()
         folder, default_ext = _FILE_FOLDERS.get(kind, ("documents", ""))
+        if declared_size is not None:
+            folder = f"{STREAMED}/{folder}"
         ext = default_ext
         if file_name and "." in file_name:
             ext = "." + file_name.rsplit(".", 1)[1][:10]
@@ -80,6 +94,7 @@ class FileStore:
             file_path=f"{folder}/file_{n}{ext}",
             file_name=file_name,
             mime_type=mime_type,
+            declared_size=declared_size,
         )
         self._files[stored.file_id] = stored
         self._by_path[stored.file_path] = stored
@@ -130,6 +145,39 @@ class FileStore:
             name = parts.path.rsplit("/", 1)[-1] or None
             return self.store(kind, None, file_name=name)
         raise ApiError.bad_request("wrong file identifier/HTTP URL specified")
+
+    def add_routes(self, app: web.Application, token: str) -> None:
+        """Serve the files with a ``declared_size`` (before the other files' route, which
+        would take their paths too)."""
+
+        async def download(request: web.Request) -> web.StreamResponse:
+            given = request.match_info["token"].encode("utf-8", "surrogatepass")
+            if not hmac.compare_digest(given, token.encode()):  # a secret in the sandbox
+                return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+            return await self._stream(request, f"{STREAMED}/{request.match_info['path']}")
+
+        app.router.add_route("GET", f"/file/bot{{token}}/{STREAMED}/{{path:.+}}", download)
+
+    async def _stream(self, request: web.Request, file_path: str) -> web.StreamResponse:
+        """The file in chunks, each written once the bot has read enough of the ones before
+        (no ``Content-Length``: its size is known from what Telegram stated, if at all)."""
+        stored = self._by_path.get(file_path)
+        if stored is None or stored.data is None:
+            return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+        response = web.StreamResponse(
+            headers={"Content-Type": stored.mime_type or "application/octet-stream"}
+        )
+        await response.prepare(request)
+        data = memoryview(stored.data)
+        try:
+            for start in range(0, len(data), CHUNK_BYTES):
+                chunk = data[start : start + CHUNK_BYTES]
+                await response.write(chunk)  # waits while the bot does not read
+                stored.bytes_served += len(chunk)
+            await response.write_eof()
+        except ConnectionError:  # the bot stopped reading and hung up
+            pass
+        return response
 
     async def get_file(self, spec: MethodSpec, params: JsonDict, request: web.Request) -> Any:
         """``getFile``: where to download a file from."""

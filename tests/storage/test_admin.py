@@ -592,3 +592,31 @@ async def test_stored_versions_of_several_questionnaires(sessions: Sessions, min
 
 async def test_no_stored_versions(sessions: Sessions) -> None:
     assert await stored_versions(sessions) == []
+
+
+async def test_dates_come_from_the_questionnaires_the_bot_parsed_already(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot passes the questionnaires its catalog parsed off the event loop: publishing,
+    the schedule and opening by hand then parse no stored source again (a large one takes a
+    second of the event loop)."""
+    text = source("datums", opens="2031-05-02T09:00:00+02:00")
+    await draft(sessions, text)
+    known = {checksum(text): parsed(text)}
+    admin.parse_stored.cache_clear()
+
+    def parsed_again(*_: object) -> Questionnaire:
+        raise AssertionError("a stored source was parsed again")
+
+    monkeypatch.setattr(admin, "parse", parsed_again)
+    async with sessions.begin() as db:
+        published = await admin.publish(db, "datums", 1, now=NOW, zone=ZONE, known=known)
+    assert published.status == "draft"  # until opens_at
+    later = NOW + timedelta(days=2)
+    async with sessions.begin() as db:
+        opened = await timetable.apply_schedule(db, now=later, zone=ZONE, known=known)
+    assert [(c.questionnaire_id, c.after) for c in opened] == [("datums", "open")]
+    await change(sessions, "close", "datums", later)
+    async with sessions.begin() as db:
+        again = await admin.transition(db, "datums", "open", now=later, zone=ZONE, known=known)
+    assert (again.before, again.after) == ("closed", "open")
