@@ -7,6 +7,8 @@ by the Application's update processor, so a slow answer never makes Telegram ret
 
 Several workers can run behind one load balancer: nothing here is kept between requests
 except the metrics, and every worker registers the same webhook.
+
+Connections that are slow, idle or too many are refused at the door (:mod:`bot.app.listener`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hmac
 import json
 import logging
 import os
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +30,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.listener import Limits, Listener, connection_cap, track_requests
+from bot.app.throttle import ClientFaults
 from bot.core.config import ConfigError, Settings
 from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
 from bot.core.services import Services
@@ -110,39 +115,66 @@ class WebhookServer:
         self._secret = target.secret.encode()
         self._accepting = False
         self._runner: web.AppRunner | None = None
+        self._listener: Listener | None = None
         # Accepted and not yet handled; beyond the limit Telegram is asked to come back.
         self.pending = 0
         self.max_pending = PENDING_PER_SLOT * services.settings.max_concurrent_updates
-        self.app = web.Application(client_max_size=MAX_BODY)
+        self.app = web.Application(client_max_size=MAX_BODY, middlewares=[track_requests])
         self.app.router.add_post(target.path, self.webhook)
         self.app.router.add_get(HEALTH_PATH, self.health)
         self.app.router.add_get(METRICS_PATH, self.metrics)
 
     async def start(self, host: str, port: int) -> None:
+        settings = self.services.settings
+        limits = Limits(
+            request_timeout=settings.http_request_timeout.total_seconds(),
+            keepalive_timeout=settings.http_keepalive_timeout.total_seconds(),
+            max_connections=connection_cap(settings.http_max_connections),
+        )
         # No access log: one line per update says nothing an operator needs, and the
-        # metrics count them. Signals are the caller's (see bot.app.serve).
+        # metrics count them. Signals are the caller's (see bot.app.serve). aiohttp's own
+        # log goes through ClientFaults: a malformed request is not worth a traceback.
         runner = web.AppRunner(
-            self.app, access_log=None, handle_signals=False, shutdown_timeout=10
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=10,
+            keepalive_timeout=limits.keepalive_timeout,
+            logger=_server_log(),
         )
         await runner.setup()
-        self._runner = runner
-        site = web.TCPSite(runner, host, port)
+        assert runner.server is not None
+        listener = Listener(runner.server, limits)
         try:
-            await site.start()
+            await listener.start(host, port)
         except OSError as exc:
             await runner.cleanup()
-            self._runner = None
-            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            reason = exc.strerror if isinstance(exc, socket.gaierror) else None
+            reason = reason or (os.strerror(exc.errno).lower() if exc.errno else str(exc))
             raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
+        self._runner, self._listener = runner, listener
         self._accepting = True
-        log.info("listening on http://%s:%s (webhook at %s)", host, port, self.target.path)
+        log.info(
+            "listening on http://%s:%s (webhook at %s; at most %d connections, each to "
+            "send its request within %g s)",
+            host,
+            port,
+            self.target.path,
+            limits.max_connections,
+            limits.request_timeout,
+        )
 
     async def stop(self) -> None:
         """Stop listening; requests in progress are answered first (idempotent)."""
         self._accepting = False
         runner, self._runner = self._runner, None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.close()
         if runner is not None:
-            await runner.cleanup()
+            await runner.cleanup()  # idle connections closed, busy ones answered
+        if listener is not None:
+            listener.abort()
 
     # --- the webhook ---------------------------------------------------------------------------
 
@@ -244,6 +276,14 @@ class WebhookServer:
         return web.Response(
             body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
+
+
+def _server_log() -> logging.Logger:
+    """The logger aiohttp's server writes to, with :class:`ClientFaults` on it (once)."""
+    logger = logging.getLogger(f"{__name__}.http")
+    if not any(isinstance(f, ClientFaults) for f in logger.filters):
+        logger.addFilter(ClientFaults(logger))
+    return logger
 
 
 def _plain(status: int, text: str, *, headers: dict[str, str] | None = None) -> web.Response:
