@@ -8,21 +8,20 @@ by the Application's update processor, so a slow answer never makes Telegram ret
 Several workers can run behind one load balancer: nothing here is kept between requests
 except the metrics, and every worker registers the same webhook.
 
-Connections that are slow, idle or too many are refused at the door (:mod:`bot.app.listener`).
+What the internet may send instead is refused at the door: connections that are slow, idle
+or too many (:mod:`bot.app.listener`), requests without exactly the right secret (403),
+bodies that are not an update Telegram could have sent (400, :mod:`bot.app.intake`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
-import json
 import logging
 import os
 import socket
 import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -30,6 +29,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.intake import NotAnUpdate, read_update
 from bot.app.listener import Limits, Listener, connection_cap, track_requests
 from bot.app.throttle import ClientFaults
 from bot.core.config import ConfigError, Settings
@@ -181,13 +181,11 @@ class WebhookServer:
     async def webhook(self, request: web.Request) -> web.Response:
         """One update from Telegram: checked, queued, answered at once."""
         arrived = time.perf_counter()
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret):
+        given, fault = _secret_token(request)
+        if not given or not hmac.compare_digest(given, self._secret):
             # Without the body: it is not trusted, and it may hold a resident's message.
             log.warning(
-                "refused a webhook request from %s: %s secret token",
-                request.remote,
-                "wrong" if given else "no",
+                "refused a webhook request from %s: %s secret token", request.remote, fault
             )
             return _plain(403, "forbidden")
         if not self._accepting or not self.application.running:
@@ -201,9 +199,14 @@ class WebhookServer:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:  # no (or a false) Content-Length
             return _plain(413, "request too large")
-        update = self._parse(body)
-        if update is None:
-            return _plain(400, "not a Telegram update")
+        except web.RequestPayloadError:  # e.g. Content-Encoding: gzip, but not gzip
+            return _plain(400, "the body cannot be read")
+        try:
+            update = self._parse(body)
+        except NotAnUpdate as exc:
+            # Only with the right secret: Telegram changed, or the secret is known.
+            log.warning("refused a webhook request with the secret: %s", exc)
+            return _plain(400, f"not a Telegram update: {exc}")
         if self.pending >= self.max_pending:
             # Overloaded: Telegram sends it again later (or the proxy to another worker).
             log.warning(
@@ -218,25 +221,22 @@ class WebhookServer:
         # Answer when the update is handled (at most ANSWER_WITHIN s): Telegram sends a
         # chat's next update only after this answer, so one resident's updates keep their
         # order across workers; and an update whose worker dies first comes again.
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
+        except TimeoutError:
+            pass  # still being handled: it is ours
+        except Exception:
+            # Not handled (the error handler logged it): Telegram sends it again later.
+            return _plain(503, "not handled, try again", headers={"Retry-After": "1"})
         return web.Response(status=200)
 
-    def _parse(self, body: bytes) -> Update | None:
-        try:
-            data: Any = json.loads(body)
-        except ValueError:  # also bytes that are not UTF-8
-            return None
-        if not isinstance(data, dict):
-            return None
-        update_id = data.get("update_id")
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            return None
+    def _parse(self, body: bytes) -> Update:
+        """The update in ``body``; :class:`NotAnUpdate` when it is not one."""
+        data = read_update(body)
         try:
             return Update.de_json(data, self.application.bot)
         except Exception:  # an object with an update_id, but parts PTB cannot read
-            log.warning("update %s has a shape python-telegram-bot cannot read", update_id)
-            return None
+            raise NotAnUpdate("a shape python-telegram-bot cannot read") from None
 
     async def _process(self, update: Update, arrived: float) -> None:
         """What python-telegram-bot's update fetcher does with a queued update, timed."""
@@ -284,6 +284,19 @@ def _server_log() -> logging.Logger:
     if not any(isinstance(f, ClientFaults) for f in logger.filters):
         logger.addFilter(ClientFaults(logger))
     return logger
+
+
+def _secret_token(request: web.Request) -> tuple[bytes, str]:
+    """The secret token the request carries, as bytes, and what is wrong with it if it is
+    not the secret: ``no``, ``more than one`` or ``wrong``."""
+    values = request.headers.getall(SECRET_HEADER, [])
+    if not values or values == [""]:
+        return b"", "no"
+    if len(values) > 1:  # which one a proxy in between would pass on is not ours to guess
+        return b"", "more than one"
+    # Header bytes that are not UTF-8 arrive as surrogates: "replace" makes them "?", which
+    # the configured secret (letters, digits, _ and -) never contains.
+    return values[0].encode("utf-8", "replace"), "wrong"
 
 
 def _plain(status: int, text: str, *, headers: dict[str, str] | None = None) -> web.Response:
