@@ -35,6 +35,9 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home \
 USER samenspraak
 VOLUME ["/app/data"]
 
+# 0.0.0.0: every address of the container's own network, so that a published port reaches
+# the server. Publish it on the host's loopback address for the reverse proxy
+# (-p 127.0.0.1:8080:8080), never on a public one: see docs/deploying.md.
 ENV HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
     QUESTIONNAIRES_DIR=/app/questionnaires \

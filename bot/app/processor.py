@@ -47,6 +47,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, TextClause, event, text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, SessionTransaction
 from telegram import Update
@@ -261,7 +262,13 @@ class _Gate:
         pause = _FIRST_PAUSE
         while True:
             # NULL: another worker has the resident's turn; else whether already handled.
-            done = await self._on(lane, _TAKE, {"key": key, "update_id": claim.update_id})
+            try:
+                done = await self._on(lane, _TAKE, {"key": key, "update_id": claim.update_id})
+            except StatementError:
+                # Refused, perhaps after the lock was taken (a timeout in the look-up):
+                # let it go. (PostgreSQL only warns about a lock that was not held.)
+                await self._release(lane, key)
+                raise
             if done is not None:
                 break
             await asyncio.sleep(pause)
@@ -275,7 +282,18 @@ class _Gate:
                     lane, updates.CLAIM, {"update_id": claim.update_id, "at": claim.now()}
                 )
         finally:
+            await self._release(lane, key)
+
+    async def _release(self, lane: _Lane, key: int) -> None:
+        """Give the resident's turn back."""
+        try:
             await self._on(lane, _UNLOCK, {"key": key})
+        except StatementError:
+            # Refused: the lock stays held, and only the end of the database session frees
+            # it (with the other turns it holds). Rare enough to pay that price.
+            async with lane.mutex:
+                await self._drop(lane)
+            raise
 
     def _lane(self, key: int) -> _Lane:
         if self._engine is None:
@@ -291,22 +309,35 @@ class _Gate:
         return self._lanes[key % self.lanes]
 
     async def _on(self, lane: _Lane, statement: TextClause, params: dict[str, Any]) -> Any:
-        """One statement on ``lane``'s connection (opened when needed)."""
+        """One statement on ``lane``'s connection (opened when needed).
+
+        The connection holds the turns of every resident whose update this worker handles on
+        this lane, so it is given up only when it must be: when it is broken, or when a
+        statement was cut off half-way (perhaps holding a lock it was taking). A statement
+        the database refuses (a value out of range, a table being migrated) leaves the
+        connection, and every lock on it, as it was: that error is the update's own.
+        """
         assert self._engine is not None
         async with lane.mutex:
             if lane.connection is None:
                 lane.connection = await self._engine.connect()
             try:
                 return (await lane.connection.execute(statement, params)).scalar()
-            except BaseException:
-                # Broken, or cut off half-way (perhaps holding a lock it was taking): end
-                # the database session, which frees every lock it held, rather than go on
-                # with a connection in an unknown state.
-                connection, lane.connection = lane.connection, None
-                with contextlib.suppress(Exception):
-                    await connection.invalidate()
-                log.warning("a connection holding residents' turns was lost")
+            except StatementError as exc:
+                if getattr(exc, "connection_invalidated", False):  # broken: its locks are gone
+                    await self._drop(lane)
                 raise
+            except BaseException:
+                await self._drop(lane)
+                raise
+
+    async def _drop(self, lane: _Lane) -> None:
+        """End ``lane``'s database session, which frees every lock it held (mutex held)."""
+        connection, lane.connection = lane.connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+        log.warning("a connection holding residents' turns was lost")
 
     async def close(self) -> None:
         for lane in self._lanes:
@@ -408,17 +439,21 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
         if self._gate is None or not isinstance(update, Update):
             await coroutine
             return
-        async with self._gate.admit(key, update.update_id) as claim:
-            if claim is None:
-                _discard(coroutine)
-                UPDATES_DROPPED.labels(reason="duplicate").inc()
-                log.info("update %s was handled before; dropped", update.update_id)
-                return
-            token = _CLAIM.set(claim)
-            try:
-                await coroutine
-            finally:
-                _CLAIM.reset(token)
+        try:
+            async with self._gate.admit(key, update.update_id) as claim:
+                if claim is None:
+                    _discard(coroutine)
+                    UPDATES_DROPPED.labels(reason="duplicate").inc()
+                    log.info("update %s was handled before; dropped", update.update_id)
+                    return
+                token = _CLAIM.set(claim)
+                try:
+                    await coroutine
+                finally:
+                    _CLAIM.reset(token)
+        except BaseException:
+            _discard(coroutine)  # the database refused the update before it ran (else a no-op)
+            raise
 
     @property
     def residents_in_flight(self) -> int:

@@ -44,7 +44,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         type=_connections,
         default=None,
         metavar="N",
-        help="webhook requests Telegram may send at the same time, 1-100 (default 40)",
+        help="webhook requests Telegram may send at the same time, 1-100 (default 40); "
+        "the connections the server holds at most are HTTP_MAX_CONNECTIONS",
     )
 
 

@@ -7,19 +7,21 @@ by the Application's update processor, so a slow answer never makes Telegram ret
 
 Several workers can run behind one load balancer: nothing here is kept between requests
 except the metrics, and every worker registers the same webhook.
+
+What the internet may send instead is refused at the door: connections that are slow, idle
+or too many (:mod:`bot.app.listener`), requests without exactly the right secret (403),
+bodies that are not an update Telegram could have sent (400, :mod:`bot.app.intake`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
-import json
 import logging
 import os
+import socket
 import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -27,6 +29,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app.intake import NotAnUpdate, read_update
+from bot.app.listener import Limits, Listener, connection_cap, track_requests
+from bot.app.throttle import ClientFaults
 from bot.core.config import ConfigError, Settings
 from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
 from bot.core.services import Services
@@ -110,52 +115,77 @@ class WebhookServer:
         self._secret = target.secret.encode()
         self._accepting = False
         self._runner: web.AppRunner | None = None
+        self._listener: Listener | None = None
         # Accepted and not yet handled; beyond the limit Telegram is asked to come back.
         self.pending = 0
         self.max_pending = PENDING_PER_SLOT * services.settings.max_concurrent_updates
-        self.app = web.Application(client_max_size=MAX_BODY)
+        self.app = web.Application(client_max_size=MAX_BODY, middlewares=[track_requests])
         self.app.router.add_post(target.path, self.webhook)
         self.app.router.add_get(HEALTH_PATH, self.health)
         self.app.router.add_get(METRICS_PATH, self.metrics)
 
     async def start(self, host: str, port: int) -> None:
+        settings = self.services.settings
+        limits = Limits(
+            request_timeout=settings.http_request_timeout.total_seconds(),
+            keepalive_timeout=settings.http_keepalive_timeout.total_seconds(),
+            max_connections=connection_cap(settings.http_max_connections),
+        )
         # No access log: one line per update says nothing an operator needs, and the
-        # metrics count them. Signals are the caller's (see bot.app.serve).
+        # metrics count them. Signals are the caller's (see bot.app.serve). aiohttp's own
+        # log goes through ClientFaults: a malformed request is not worth a traceback.
         runner = web.AppRunner(
-            self.app, access_log=None, handle_signals=False, shutdown_timeout=10
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=10,
+            keepalive_timeout=limits.keepalive_timeout,
+            logger=_server_log(),
         )
         await runner.setup()
-        self._runner = runner
-        site = web.TCPSite(runner, host, port)
+        assert runner.server is not None
+        listener = Listener(runner.server, limits)
         try:
-            await site.start()
+            await listener.start(host, port)
         except OSError as exc:
             await runner.cleanup()
-            self._runner = None
-            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            reason = exc.strerror if isinstance(exc, socket.gaierror) else None
+            reason = reason or (os.strerror(exc.errno).lower() if exc.errno else str(exc))
             raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
+        self._runner, self._listener = runner, listener
         self._accepting = True
-        log.info("listening on http://%s:%s (webhook at %s)", host, port, self.target.path)
+        log.info(
+            "listening on http://%s:%s (webhook at %s; at most %d connections, each to "
+            "send its request within %g s)",
+            host,
+            port,
+            self.target.path,
+            limits.max_connections,
+            limits.request_timeout,
+        )
 
     async def stop(self) -> None:
         """Stop listening; requests in progress are answered first (idempotent)."""
         self._accepting = False
         runner, self._runner = self._runner, None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.close()
         if runner is not None:
-            await runner.cleanup()
+            await runner.cleanup()  # idle connections closed, busy ones answered
+        if listener is not None:
+            listener.abort()
 
     # --- the webhook ---------------------------------------------------------------------------
 
     async def webhook(self, request: web.Request) -> web.Response:
         """One update from Telegram: checked, queued, answered at once."""
         arrived = time.perf_counter()
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret):
+        given, fault = _secret_token(request)
+        if not given or not hmac.compare_digest(given, self._secret):
             # Without the body: it is not trusted, and it may hold a resident's message.
             log.warning(
-                "refused a webhook request from %s: %s secret token",
-                request.remote,
-                "wrong" if given else "no",
+                "refused a webhook request from %s: %s secret token", request.remote, fault
             )
             return _plain(403, "forbidden")
         if not self._accepting or not self.application.running:
@@ -169,9 +199,14 @@ class WebhookServer:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:  # no (or a false) Content-Length
             return _plain(413, "request too large")
-        update = self._parse(body)
-        if update is None:
-            return _plain(400, "not a Telegram update")
+        except web.RequestPayloadError:  # e.g. Content-Encoding: gzip, but not gzip
+            return _plain(400, "the body cannot be read")
+        try:
+            update = self._parse(body)
+        except NotAnUpdate as exc:
+            # Only with the right secret: Telegram changed, or the secret is known.
+            log.warning("refused a webhook request with the secret: %s", exc)
+            return _plain(400, f"not a Telegram update: {exc}")
         if self.pending >= self.max_pending:
             # Overloaded: Telegram sends it again later (or the proxy to another worker).
             log.warning(
@@ -186,25 +221,22 @@ class WebhookServer:
         # Answer when the update is handled (at most ANSWER_WITHIN s): Telegram sends a
         # chat's next update only after this answer, so one resident's updates keep their
         # order across workers; and an update whose worker dies first comes again.
-        with contextlib.suppress(TimeoutError):
+        try:
             await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
+        except TimeoutError:
+            pass  # still being handled: it is ours
+        except Exception:
+            # Not handled (the error handler logged it): Telegram sends it again later.
+            return _plain(503, "not handled, try again", headers={"Retry-After": "1"})
         return web.Response(status=200)
 
-    def _parse(self, body: bytes) -> Update | None:
-        try:
-            data: Any = json.loads(body)
-        except ValueError:  # also bytes that are not UTF-8
-            return None
-        if not isinstance(data, dict):
-            return None
-        update_id = data.get("update_id")
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            return None
+    def _parse(self, body: bytes) -> Update:
+        """The update in ``body``; :class:`NotAnUpdate` when it is not one."""
+        data = read_update(body)
         try:
             return Update.de_json(data, self.application.bot)
         except Exception:  # an object with an update_id, but parts PTB cannot read
-            log.warning("update %s has a shape python-telegram-bot cannot read", update_id)
-            return None
+            raise NotAnUpdate("a shape python-telegram-bot cannot read") from None
 
     async def _process(self, update: Update, arrived: float) -> None:
         """What python-telegram-bot's update fetcher does with a queued update, timed."""
@@ -244,6 +276,27 @@ class WebhookServer:
         return web.Response(
             body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
+
+
+def _server_log() -> logging.Logger:
+    """The logger aiohttp's server writes to, with :class:`ClientFaults` on it (once)."""
+    logger = logging.getLogger(f"{__name__}.http")
+    if not any(isinstance(f, ClientFaults) for f in logger.filters):
+        logger.addFilter(ClientFaults(logger))
+    return logger
+
+
+def _secret_token(request: web.Request) -> tuple[bytes, str]:
+    """The secret token the request carries, as bytes, and what is wrong with it if it is
+    not the secret: ``no``, ``more than one`` or ``wrong``."""
+    values = request.headers.getall(SECRET_HEADER, [])
+    if not values or values == [""]:
+        return b"", "no"
+    if len(values) > 1:  # which one a proxy in between would pass on is not ours to guess
+        return b"", "more than one"
+    # Header bytes that are not UTF-8 arrive as surrogates: "replace" makes them "?", which
+    # the configured secret (letters, digits, _ and -) never contains.
+    return values[0].encode("utf-8", "replace"), "wrong"
 
 
 def _plain(status: int, text: str, *, headers: dict[str, str] | None = None) -> web.Response:

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # A connection must deliver a whole request (headers and body) within this time; one
+    # that waits for its next request is closed after the keep-alive timeout.
+    http_request_timeout: timedelta = timedelta(seconds=10)
+    http_keepalive_timeout: timedelta = timedelta(seconds=75)
+    # Connections held open at most; default: half the open-file limit, at most 1000.
+    http_max_connections: int | None = Field(default=None, ge=1)
     # Name of this worker in leases and logs; default: host name and process id.
     worker_name: str | None = None
 
@@ -109,6 +115,7 @@ class Settings(BaseSettings):
         "webhook_url",
         "webhook_secret",
         "worker_name",
+        "http_max_connections",
         mode="before",
     )
     @classmethod
@@ -193,7 +200,14 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters: letters, digits, _ and -")
         return value
 
-    @field_validator("session_timeout", "flood_window", "broadcast_chat_interval", mode="before")
+    @field_validator(
+        "session_timeout",
+        "flood_window",
+        "broadcast_chat_interval",
+        "http_request_timeout",
+        "http_keepalive_timeout",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         duration = parse_duration(value)
