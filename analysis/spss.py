@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from analysis.export import FIXED, PSEUDONYM_CHARS, Response
 from analysis.names import shorten
+from analysis.scrub import legible
 from flows import engine
 from flows.machine import Flow
 from flows.schema import (
@@ -183,7 +184,7 @@ class _Column:
             return
         (variable,) = self.variables
         if isinstance(question, TextQuestion):
-            variable.values.append(str(value) if value is not None else "")
+            variable.values.append(legible(str(value)) if value is not None else "")
         elif not reached:
             variable.values.append(None)
         elif value is None:

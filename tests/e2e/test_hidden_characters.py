@@ -22,6 +22,7 @@ from sandbox.fakeapi import FakeBotApi
 from storage.models import Answer
 from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_digest import block, respond, sent
+from tests.e2e.test_export import read_sav
 
 ADMIN, RESIDENT = 4_242_777, 4_242_778
 QUESTION = "Wat kan de gemeente beter doen bij het ophalen van afval?"
@@ -85,14 +86,17 @@ async def test_the_export_files_hold_the_words_plainly(
 ) -> None:
     admin = fake.user(ADMIN)
     await admin.send("/export afvalinzameling")
-    sheet_csv, sheet_xlsx = await admin.next_messages(2)
+    sheet_csv, sheet_xlsx, sheet_sav = await admin.next_messages(3)
     assert sheet_csv.document is not None and sheet_xlsx.document is not None
+    assert sheet_sav.document is not None
 
     rows = list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))
     assert rows[0][-1] == "idee" and rows[2][-1] == SHOWN
     book = openpyxl.load_workbook(io.BytesIO(sheet_xlsx.document))
     table = [list(row) for row in book["Antwoorden"].iter_rows(values_only=True)]
     assert table[0][-1] == "idee" and table[2][-1] == SHOWN
+    data, _meta = read_sav(sheet_sav.document)
+    assert data["idee"] == [SHOWN]
 
 
 async def test_the_answer_is_kept_as_given(fake: FakeBotApi, runner: BotRunner) -> None:

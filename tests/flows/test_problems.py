@@ -278,7 +278,8 @@ def test_every_problem_of_a_file_at_once_in_dutch() -> None:
             "x.yaml",
             line_of(text, "lables"),
             "questions.s.lables",
-            f"is geen veld dat ik ken. Bedoel je 'labels'? Hier kan: {FIELDS}, min, max, labels, decimals",
+            f"is geen veld dat ik ken. Bedoel je 'labels'? Hier kan: {FIELDS}, min, max, labels, "
+            "decimals",
         ),
         Said(
             "x.yaml",
