@@ -179,7 +179,7 @@ async def test_buttons_on_an_export_file_answer_with_a_new_message(
     message, and Telegram is asked nothing it refuses."""
     boss = groups.boss
     await boss.send("/export afvalinzameling")
-    sheet_csv, sheet_xlsx = await boss.next_messages(2)
+    sheet_csv, sheet_xlsx, _sheet_sav = await boss.next_messages(3)
     assert sheet_csv.document is not None and sheet_csv.text == ""
     for data, message, expected in (
         ("adm:l:0", sheet_csv, "afvalinzameling"),

@@ -25,6 +25,9 @@ from tests.e2e.test_digest import block, respond, sent
 ADMIN, OTHER_ADMIN = 424242, 434343
 AFVAL = "Afval ophalen in Rivierstad"
 QUESTION = "Wat kan de gemeente beter doen bij het ophalen van afval?"
+# The digest names a question by its whole text (or its label), so that questions that
+# begin alike read apart.
+IN_DIGEST = f"{QUESTION} Schrijf het in je eigen woorden."
 RULE = (
     "Alleen goedgekeurde teksten komen als citaat in het overzicht voor de ambtenaren. "
     "Alle teksten tellen mee in de aantallen."
@@ -189,7 +192,7 @@ async def test_approve_reject_and_the_digest_quotes_only_approved_texts(
     await sent(runner, 1)
     text = group.drain()[0].text
     assert block(text, "Wat kan de gemeente beter doen") == [
-        f"{QUESTION} (3 antwoorden)",
+        f"{IN_DIGEST} (3 antwoorden)",
         f"«{GOOD}»",
         "1 tekst wacht op moderatie.",
     ]
