@@ -30,7 +30,7 @@ from flows.texts import Html, Language, formats, t
 # How a question and its answers are worded lives in flows.wording; these names are part of
 # the engine's face, as they always were.
 from flows.wording import answer_label as answer_label
-from flows.wording import format_number
+from flows.wording import characters, format_number
 from flows.wording import hint as hint
 from flows.wording import invalid as invalid
 
@@ -364,10 +364,12 @@ def _text(
 ) -> Outcome:
     value = reading.clean(text)
     if len(value) > question.max_length:
-        problem = t(lang, "invalid.text_long", length=len(value), max=question.max_length)
+        length, most = characters(len(value), lang), characters(question.max_length, lang)
+        problem = t(lang, "invalid.text_long", length=length, max=most)
         return Outcome(state, problem=problem)
     if len(value) < question.min_length:
-        return Outcome(state, problem=t(lang, "invalid.text_short", min=question.min_length))
+        least = characters(question.min_length, lang)
+        return Outcome(state, problem=t(lang, "invalid.text_short", min=least))
     return _advance(flow, state, value)
 
 

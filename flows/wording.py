@@ -54,7 +54,7 @@ def hint(question: AnyQuestion, language: Language) -> Html:
         case ScaleQuestion():
             return t(language, "hint.scale", min=question.min, max=question.max)
         case TextQuestion():
-            return t(language, "hint.text", max=question.max_length)
+            return t(language, "hint.text", max=characters(question.max_length, language))
         case NumberQuestion():
             return t(
                 language,
@@ -88,8 +88,13 @@ def invalid(question: AnyQuestion, language: Language) -> Html:
                 max=format_number(question.max, language),
             )
         case TextQuestion():
-            return t(language, "hint.text", max=question.max_length)
+            return t(language, "hint.text", max=characters(question.max_length, language))
     return t(language, f"invalid.{question.type}")
+
+
+def characters(count: int, language: Language) -> Html:
+    """``1 teken``, ``1.000 tekens``: a length in characters, with its plural form."""
+    return t(language, "unit.characters", count=count)
 
 
 def example(question: ScaleQuestion, language: Language) -> str:

@@ -73,11 +73,7 @@ def screen(
     # As typed, but without the invisible characters that could reorder or hide words.
     text = legible(item.text)
     shown = shorten(text, SHOWN_UNITS)
-    count = (
-        t(language, "moderation.left.one")
-        if left == 1
-        else t(language, "moderation.left.many", count=left)
-    )
+    count = t(language, "moderation.left", count=left)
     lines = [
         *head,
         count,

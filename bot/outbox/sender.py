@@ -111,13 +111,13 @@ def describe(broadcast: BroadcastInfo, progress: Progress) -> Html:
         "nl",
         "verzending.done",
         what=what,
-        total=formats.number(progress.total),
+        count=progress.total,
         sent=formats.number(progress.sent),
         unreachable=formats.number(progress.unreachable),
         failed=formats.number(progress.failed),
     )
     if progress.interrupted:
-        more = t("nl", "verzending.interrupted", count=formats.number(progress.interrupted))
+        more = t("nl", "verzending.interrupted", count=progress.interrupted)
         text = Html(text + more)
     return text
 

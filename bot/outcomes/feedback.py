@@ -187,7 +187,10 @@ class Feedback(Part):
                 return
             if len(text) > loop.MAX_OUTCOME_CHARS:
                 problem = t(
-                    "nl", "terugkoppeling.too_long", length=len(text), max=loop.MAX_OUTCOME_CHARS
+                    "nl",
+                    "terugkoppeling.too_long",
+                    length=t("nl", "unit.characters", count=len(text)),
+                    max=formats.number(loop.MAX_OUTCOME_CHARS),
                 )
                 reply = Reply([Send(problem)])
             elif len(text) < MIN_OUTCOME_CHARS:
@@ -228,7 +231,7 @@ class Feedback(Part):
             text = t(
                 "nl",
                 "terugkoppeling.confirm",
-                count=formats.number(len(recipients)),
+                count=len(recipients),
                 english=formats.number(in_english),
                 status=status,
             )
@@ -291,7 +294,7 @@ class Feedback(Part):
             title=flow.questionnaire.title.nl,
             status=views.status_label(status, "nl"),
         )
-        write = t("nl", "terugkoppeling.write_nl", max=loop.MAX_OUTCOME_CHARS)
+        write = t("nl", "terugkoppeling.write_nl", max=formats.number(loop.MAX_OUTCOME_CHARS))
         return Reply([Send(write)], edit=Edit(chosen))
 
     async def _publish(

@@ -33,7 +33,7 @@ from bot.outcomes.shared import (
     slug,
     stale,
 )
-from flows.texts import formats, t
+from flows.texts import t
 from storage import audit
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -55,7 +55,7 @@ async def invitation_offer(db: AsyncSession, services: Services, questionnaire_i
         return Send(t("nl", "uitnodiging.offer_none", theme=theme))
     count = len(recipients)
     return Send(
-        t("nl", "uitnodiging.offer", count=formats.number(count), theme=theme, title=title),
+        t("nl", "uitnodiging.offer", count=count, theme=theme, title=title),
         views.invitation_offer_keyboard(questionnaire_id, questionnaire.version, count),
     )
 

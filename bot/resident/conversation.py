@@ -96,7 +96,8 @@ class ResidentHandlers:
             text = t(
                 language,
                 "privacy",
-                retention=self.settings.retention_days,
+                municipality=self.settings.municipality_name,
+                retention=t(language, "unit.days", count=self.settings.retention_days),
                 contact=self.settings.privacy_contact,
             )
             return Reply([Send(text)])

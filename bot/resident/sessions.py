@@ -65,7 +65,7 @@ class Sessions:
             language,
             "welcome",
             municipality=self.settings.municipality_name,
-            retention=self.settings.retention_days,
+            retention=t(language, "unit.days", count=self.settings.retention_days),
         )
         return Reply([Send(text, render.consent_keyboard(language, then, chosen=chosen))])
 

@@ -2,13 +2,30 @@
 
 Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
 residents or from questionnaire files is always shown as written, never as markup.
+
+Two kinds of variants, chosen by :func:`t`, are the shape gettext gives them once the texts
+move to catalogs (the languages issue):
+
+- **plural forms** (``ngettext``): a text with a number before a noun is two keys,
+  ``<key>[one]`` and ``<key>[other]``; ``t(language, "<key>", count=n)`` picks the form for
+  ``n`` and fills ``{count}`` with it, written the way the language writes numbers.
+- **form of address** (``pgettext`` with the context ``u``): a resident-facing Dutch text
+  that says "je" has a ``<key>@u`` twin that says "u" (Dutch only: English has one form).
+  ``t`` takes the twin for a :class:`Locale` whose ``address`` is ``"u"`` (or for
+  ``address="u"``); a text without a twin has no form of address and is said as it is.
+  Plural keys take the context first: ``<key>@u[one]``.
+
+The marks are not dots, so no ordinary key ("problem.yaml.other") is ever taken for one.
+
 """
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Literal, cast, get_args
 
+from flows.texts import formats
 from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
@@ -17,6 +34,12 @@ from flows.texts.privacy import TEXTS_PRIVACY
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
+#: How the bot addresses a resident in Dutch: informal "je" (the default) or formal "u".
+Address = Literal["je", "u"]
+ADDRESSES: tuple[Address, ...] = get_args(Address)
+DEFAULT_ADDRESS: Address = "je"
+#: The plural forms Dutch and English have (gettext: ``nplurals=2; plural=(n != 1)``).
+PLURAL_FORMS = ("one", "other")
 
 CATALOG: dict[str, dict[str, str]] = {
     "welcome": {
@@ -26,7 +49,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "jij merkt als inwoner het beste of beleid werkt.\n\n"
             "<b>Wat we bewaren</b>\n"
             "We bewaren je antwoorden zonder je naam of telefoonnummer. Je chatnummer en de "
-            "teksten die je zelf typt, wissen we {retention} dagen nadat een vragenlijst is "
+            "teksten die je zelf typt, wissen we {retention} nadat een vragenlijst is "
             "gesloten. Meer lees je met /privacy.\n\n"
             "Doe je mee?"
         ),
@@ -36,7 +59,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "opinion counts: as a resident you know best whether a policy works.\n\n"
             "<b>What we store</b>\n"
             "We keep your answers without your name or phone number. Your chat number and "
-            "written answers are deleted {retention} days after a questionnaire closes. "
+            "written answers are deleted {retention} after a questionnaire closes. "
             "Read more with /privacy.\n\n"
             "Will you take part?"
         ),
@@ -74,7 +97,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "There are no open questionnaires right now. Check again later, or send /help.",
     },
     "pick.done_mark": {"nl": "✓ ", "en": "✓ "},
-    "intro": {
+    "intro[one]": {
+        "nl": "<b>{title}</b>\n\n{intro}\n\nDeze vragenlijst heeft 1 vraag.",
+        "en": "<b>{title}</b>\n\n{intro}\n\nThis questionnaire has 1 question.",
+    },
+    "intro[other]": {
         "nl": "<b>{title}</b>\n\n{intro}\n\nDeze vragenlijst heeft ongeveer {count} vragen.",
         "en": "<b>{title}</b>\n\n{intro}\n\nThis questionnaire has about {count} questions.",
     },
@@ -100,8 +127,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "hint.yesno": {"nl": "Tik op Ja of Nee.", "en": "Tap Yes or No."},
     "hint.text": {
-        "nl": "Typ je antwoord in een bericht (maximaal {max} tekens).",
-        "en": "Type your answer in a message (at most {max} characters).",
+        "nl": "Typ je antwoord in een bericht (maximaal {max}).",
+        "en": "Type your answer in a message (at most {max}).",
     },
     "hint.number": {
         "nl": "Typ een getal van {min} tot en met {max}.",
@@ -138,16 +165,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Answer yes or no, or tap a button.",
     },
     "invalid.text_short": {
-        "nl": "Je antwoord is wat kort. Schrijf minstens {min} tekens.",
-        "en": "Your answer is a bit short. Write at least {min} characters.",
+        "nl": "Je antwoord is wat kort. Schrijf minstens {min}.",
+        "en": "Your answer is a bit short. Write at least {min}.",
     },
     "invalid.text_long": {
         "nl": (
-            "Je tekst is te lang: {length} tekens. Het mag maximaal {max} tekens zijn. "
+            "Je tekst is te lang: {length}. Het mag maximaal {max} zijn. "
             "Maak het wat korter en stuur het opnieuw."
         ),
         "en": (
-            "Your text is too long: {length} characters. The limit is {max}. "
+            "Your text is too long: {length}. The limit is {max}. "
             "Please shorten it and send it again."
         ),
     },
@@ -334,7 +361,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "staan onder een code, niet onder je Telegram-nummer. Om je een bericht te kunnen "
             "sturen bewaren we je chatnummer apart.\n"
             "<b>Waarom:</b> zodat de gemeente weet wat inwoners vinden van haar beleid.\n"
-            "<b>Hoe lang:</b> open antwoorden en je chatnummer worden {retention} dagen na het "
+            "<b>Hoe lang:</b> open antwoorden en je chatnummer worden {retention} na het "
             "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou. "
             "Vroeg je om berichten (/instellingen)? Dan bewaren we je chatnummer tot je dat "
             "uitzet.\n"
@@ -350,7 +377,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "under your Telegram number. To be able to message you we keep your chat number "
             "separately.\n"
             "<b>Why:</b> so the municipality knows what residents think of its policies.\n"
-            "<b>How long:</b> open answers and your chat number are deleted {retention} days "
+            "<b>How long:</b> open answers and your chat number are deleted {retention} "
             "after a questionnaire closes. Numbers are kept, without a link to you. Asked "
             "for messages (/instellingen)? Then we keep your chat number until you turn "
             "them off.\n"
@@ -368,6 +395,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Vragenlijsten invullen doe je in een privégesprek met mij.",
         "en": "Questionnaires are answered in a private chat with me.",
     },
+    # --- numbers with their noun, for texts that have more to say than the number ---------
+    "unit.days[one]": {"nl": "{count} dag", "en": "{count} day"},
+    "unit.days[other]": {"nl": "{count} dagen", "en": "{count} days"},
+    "unit.characters[one]": {"nl": "{count} teken", "en": "{count} character"},
+    "unit.characters[other]": {"nl": "{count} tekens", "en": "{count} characters"},
     "flood": {
         "nl": (
             "Rustig aan! Je stuurt veel berichten tegelijk. Wacht even en probeer het dan opnieuw."
@@ -423,6 +455,26 @@ class Html(str):
     __slots__ = ()
 
 
+class Locale(str):
+    """A language as the bot speaks it to one resident: the language code (the string
+    itself, so it goes wherever a language goes) and the Dutch form of address, ``je`` or
+    ``u`` (FORM_OF_ADDRESS, or a questionnaire's ``address`` inside its conversation).
+
+    Everything that writes a text for a resident passes the language on to :func:`t`
+    untouched, so the form chosen where the conversation starts holds in every text of it.
+    """
+
+    address: Address
+
+    def __new__(cls, language: str, address: Address = DEFAULT_ADDRESS) -> Locale:
+        locale = super().__new__(cls, language)
+        locale.address = address
+        return locale
+
+    def __repr__(self) -> str:
+        return f"Locale({str(self)!r}, {self.address!r})"
+
+
 def escape(value: object) -> str:
     """Escape any value for Telegram HTML (``<``, ``>`` and ``&``)."""
     return value if isinstance(value, Html) else html.escape(str(value), quote=False)
@@ -442,14 +494,94 @@ def language_of(code: str | None) -> Language:
     return "en" if code and code.lower().startswith("en") else DEFAULT_LANGUAGE
 
 
+def address_of(language: Language) -> Address:
+    """The form of address ``language`` carries (a :class:`Locale`), else ``je``."""
+    return cast(Address, getattr(language, "address", DEFAULT_ADDRESS))
+
+
+def plural_form(language: Language, count: int) -> str:
+    """``one`` or ``other``: the plural form of ``count`` (Dutch and English: 1 is one)."""
+    return "one" if count == 1 else "other"
+
+
 def t(language: Language, key: str, /, **params: object) -> Html:
-    """The text ``key`` in ``language`` with every parameter HTML-escaped."""
-    entry = CATALOG[key]
-    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    return Html(template.format(**{k: escape(v) for k, v in params.items()}))
+    """The text ``key`` in ``language`` with every parameter HTML-escaped.
+
+    Two parameters also choose the text: ``count`` (an int) the plural form of a plural text
+    (``<key>[one]``/``<key>[other]``), and is shown as a number the way the language writes
+    it; ``address`` (``je`` or ``u``) the form of address, instead of the one ``language``
+    carries (see :class:`Locale`).
+    """
+    address = params.pop("address", None)
+    if address is not None and address not in ADDRESSES:
+        raise ValueError(f"address must be one of {ADDRESSES}, not {address!r}")
+    count = params.get("count")
+    number = count if isinstance(count, int) and not isinstance(count, bool) else None
+    template = _template(language, key, number, address)
+    values = {k: escape(v) for k, v in params.items()}
+    if number is not None:
+        values["count"] = _number(language, number)
+    return Html(template.format(**values))
 
 
-def raw(language: Language, key: str, /) -> str:
+def raw(language: Language, key: str, /, *, address: Address | None = None) -> str:
     """A catalog text without formatting, for button labels."""
-    entry = CATALOG[key]
-    return entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return _template(language, key, None, address)
+
+
+def _number(language: Language, count: int) -> str:
+    return f"{count:,}" if language == "en" else formats.number(count)
+
+
+def _template(language: Language, key: str, count: int | None, address: Address | None) -> str:
+    """The template for ``key``: the plural form of ``count`` and the form of address, in
+    ``language``, else in Dutch (a text administrators alone read may be Dutch only)."""
+    spoken = address or address_of(language)
+    names = [f"{key}@{spoken}", key] if spoken != DEFAULT_ADDRESS else [key]
+    if f"{key}[other]" in CATALOG:
+        if count is None:
+            raise TypeError(f"the text {key!r} has plural forms: give count=<int>")
+        form = plural_form(language, count)
+        names = [f"{name}[{form}]" for name in names]
+    for wanted in (language, DEFAULT_LANGUAGE):
+        for name in names:
+            entry = CATALOG.get(name)
+            if entry is not None and wanted in entry:
+                return entry[wanted]
+    raise KeyError(key)
+
+
+_VARIANT = re.compile(r"(?P<text>[^@\[\]]+)(?:@(?P<address>[^@\[\]]+))?(?:\[(?P<form>[^\]]+)\])?")
+
+
+def check_catalog(catalog: dict[str, dict[str, str]]) -> None:
+    """Refuse a catalog whose variants do not add up: a plural text without both forms (or
+    also a plain key), a form or an address that does not exist, or a "u" twin without its
+    "je" text or in another language than Dutch."""
+    problems = []
+    for key in catalog:
+        match = _VARIANT.fullmatch(key)
+        if match is None:
+            problems.append(f"{key} is not <key>, <key>@u, <key>[form] or <key>@u[form]")
+            continue
+        text, address, form = match.group("text", "address", "form")
+        stem = f"{text}@{address}" if address else text
+        if form is not None:
+            if form not in PLURAL_FORMS:
+                problems.append(f"{key}: the plural forms are {PLURAL_FORMS}")
+            problems += [f"no {stem}[{f}]" for f in PLURAL_FORMS if f"{stem}[{f}]" not in catalog]
+            if stem in catalog:
+                problems.append(f"{stem} is both a text and plural forms")
+        if address is not None:
+            if address not in ADDRESSES or address == DEFAULT_ADDRESS:
+                problems.append(f"{key}: only the 'u' form has a twin")
+            plain = text + (f"[{form}]" if form else "")
+            if plain not in catalog:
+                problems.append(f"{key} has no {plain}")
+            if set(catalog[key]) != {DEFAULT_LANGUAGE}:
+                problems.append(f"{key}: a form of address is Dutch only")
+    if problems:
+        raise RuntimeError("text catalog: " + "; ".join(sorted(set(problems))))
+
+
+check_catalog(CATALOG)

@@ -232,11 +232,19 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "• na <code>{question}</code>: {rules}",
         "en": "• after <code>{question}</code>: {rules}",
     },
-    "admin.preview.branch.many": {
+    "admin.preview.branch.many[one]": {
+        "nl": "• na <code>{question}</code>: 1 regel, naar {targets}",
+        "en": "• after <code>{question}</code>: 1 rule, to {targets}",
+    },
+    "admin.preview.branch.many[other]": {
         "nl": "• na <code>{question}</code>: {count} regels, naar {targets}",
         "en": "• after <code>{question}</code>: {count} rules, to {targets}",
     },
-    "admin.preview.branch.count": {
+    "admin.preview.branch.count[one]": {
+        "nl": "• na <code>{question}</code>: 1 regel",
+        "en": "• after <code>{question}</code>: 1 rule",
+    },
+    "admin.preview.branch.count[other]": {
         "nl": "• na <code>{question}</code>: {count} regels",
         "en": "• after <code>{question}</code>: {count} rules",
     },
@@ -444,7 +452,17 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "Die vragenlijst ken ik niet: <code>{id}</code>.\n\n{ids}",
         "en": "I don't know that questionnaire: <code>{id}</code>.\n\n{ids}",
     },
-    "admin.export.caption": {
+    "admin.export.caption[one]": {
+        "nl": (
+            "{title}: 1 reactie. Zonder namen of Telegram-nummers, datums per dag. "
+            "Testantwoorden tellen niet mee."
+        ),
+        "en": (
+            "{title}: 1 response. No names or Telegram numbers, dates per day. "
+            "Test answers are left out."
+        ),
+    },
+    "admin.export.caption[other]": {
         "nl": (
             "{title}: {count} reacties. Zonder namen of Telegram-nummers, datums per dag. "
             "Testantwoorden tellen niet mee."

@@ -6,11 +6,11 @@ Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs
 from __future__ import annotations
 
 TEXTS_MODERATION: dict[str, dict[str, str]] = {
-    "moderation.left.one": {
+    "moderation.left[one]": {
         "nl": "<b>Moderatie</b> · nog 1 tekst",
         "en": "<b>Moderation</b> · 1 text left",
     },
-    "moderation.left.many": {
+    "moderation.left[other]": {
         "nl": "<b>Moderatie</b> · nog {count} teksten",
         "en": "<b>Moderation</b> · {count} texts left",
     },

@@ -158,7 +158,14 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
         "en": "You already gave that answer.",
     },
     # --- administrators: invitations (Dutch) -----------------------------------------------
-    "uitnodiging.offer": {
+    "uitnodiging.offer[one]": {
+        "nl": (
+            "<b>Uitnodigen?</b>\n"
+            "1 inwoner wil uitnodigingen over <i>{theme}</i>. Die krijgt een bericht met een "
+            "knop om <b>{title}</b> in te vullen."
+        ),
+    },
+    "uitnodiging.offer[other]": {
         "nl": (
             "<b>Uitnodigen?</b>\n"
             "{count} inwoners willen uitnodigingen over <i>{theme}</i>. Zij krijgen een "
@@ -227,14 +234,20 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     },
     "terugkoppeling.skip": {"nl": "Overslaan"},
     "terugkoppeling.too_long": {
-        "nl": "Dat zijn {length} tekens; het mag hoogstens {max} zijn. Maak het korter.",
+        "nl": "Dat zijn {length}; het mag hoogstens {max} zijn. Maak het korter.",
     },
     "terugkoppeling.too_short": {
         "nl": "Dat is wel erg kort. Schrijf een zin of twee.",
     },
     "terugkoppeling.preview": {"nl": "<b>Voorbeeld</b>: zo krijgt een inwoner het bericht."},
     "terugkoppeling.preview_en": {"nl": "<b>Voorbeeld in het Engels</b>:"},
-    "terugkoppeling.confirm": {
+    "terugkoppeling.confirm[one]": {
+        "nl": (
+            "Dit bericht gaat naar <b>1</b> inwoner die meedeed en op de hoogte wil blijven "
+            "({english} in het Engels). De status wordt: {status}. Versturen?"
+        ),
+    },
+    "terugkoppeling.confirm[other]": {
         "nl": (
             "Dit bericht gaat naar <b>{count}</b> inwoners die meededen en op de hoogte willen "
             "blijven ({english} van hen in het Engels). De status wordt: {status}. Versturen?"
@@ -279,13 +292,25 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     "verzending.outcome": {"nl": "Terugkoppeling: {title}"},
     "verzending.effect_check": {"nl": "Effectmeting: {title}"},
     "verzending.progress": {"nl": "<b>{what}</b>\n{sent} van {total} verstuurd"},
-    "verzending.done": {
+    "verzending.done[one]": {
         "nl": (
-            "<b>{what}</b>\nKlaar: {total} inwoners.\n"
+            "<b>{what}</b>\nKlaar: 1 inwoner.\n"
             "Verstuurd: {sent}\nOnbereikbaar (bot geblokkeerd): {unreachable}\nMislukt: {failed}"
         ),
     },
-    "verzending.interrupted": {
+    "verzending.done[other]": {
+        "nl": (
+            "<b>{what}</b>\nKlaar: {count} inwoners.\n"
+            "Verstuurd: {sent}\nOnbereikbaar (bot geblokkeerd): {unreachable}\nMislukt: {failed}"
+        ),
+    },
+    "verzending.interrupted[one]": {
+        "nl": (
+            "\n1 daarvan werd onderbroken door een herstart: misschien toch aangekomen, "
+            "niet nog eens verstuurd."
+        ),
+    },
+    "verzending.interrupted[other]": {
         "nl": (
             "\n{count} daarvan werden onderbroken door een herstart: misschien toch aangekomen, "
             "niet nog eens verstuurd."

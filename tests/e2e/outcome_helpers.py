@@ -179,7 +179,8 @@ async def final_report(admin: FakeUser, message: BotMessage, within: float = 30)
 def report_text(what: str, total: int, *, sent: int, unreachable: int = 0, failed: int = 0) -> str:
     """The final report the administrator's progress message ends as (``what``: its first
     line, e.g. "Uitnodiging: <title>")."""
+    residents = "1 inwoner" if total == 1 else f"{total} inwoners"
     return (
-        f"{what}\nKlaar: {total} inwoners.\n"
+        f"{what}\nKlaar: {residents}.\n"
         f"Verstuurd: {sent}\nOnbereikbaar (bot geblokkeerd): {unreachable}\nMislukt: {failed}"
     )

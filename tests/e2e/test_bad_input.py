@@ -146,17 +146,18 @@ async def test_a_too_long_text_answer_is_counted(fake: FakeBotApi, bot: BotRunne
         await resident.ask(typed)
     idee = await resident.ask("nee")
     assert question_text(idee).startswith("Heb je een idee om je wijk groener")
-    assert idee.text.endswith("Typ je antwoord in een bericht (maximaal 1000 tekens).")
+    assert idee.text.endswith("Typ je antwoord in een bericht (maximaal 1.000 tekens).")
     before = await latest(bot, resident, "groen-in-de-wijk")
 
     await resident.send("Meer bomen! " * 834)  # 10,008 characters, 10,007 without the last space
     too_long = (
-        "Je tekst is te lang: 10007 tekens. Het mag maximaal 1000 tekens zijn. "
+        "Je tekst is te lang: 10.007 tekens. Het mag maximaal 1.000 tekens zijn. "
         "Maak het wat korter en stuur het opnieuw."
     )
     await assert_told_once(fake, resident, too_long, idee)
     await resident.send("x" * 1001)
-    await assert_told_once(fake, resident, too_long.replace("10007", "1001"), idee)  # one too many
+    one_too_many = too_long.replace("10.007", "1.001")
+    await assert_told_once(fake, resident, one_too_many, idee)
     assert same_state(before, await latest(bot, resident, "groen-in-de-wijk"))
 
     await resident.send("y" * 1000)

@@ -298,7 +298,7 @@ async def test_terugkoppeling_reaches_participants_who_opted_in_in_their_languag
     short = await admin.ask("ok")
     assert short.text == "Dat is wel erg kort. Schrijf een zin of twee."
     long = await admin.ask("x" * 3001)
-    assert long.text == "Dat zijn 3001 tekens; het mag hoogstens 3000 zijn. Maak het korter."
+    assert long.text == "Dat zijn 3.001 tekens; het mag hoogstens 3.000 zijn. Maak het korter."
     await admin.send(DUTCH)
     await admin.next_message()
     await admin.send(ENGLISH)

@@ -387,11 +387,11 @@ def test_text_too_short(flow: Flow) -> None:
 def test_text_of_ten_thousand_characters(flow: Flow) -> None:
     problem = refused(flow, "uitleg", Typed("a" * 10_000))
     assert problem == (
-        "Je tekst is te lang: 10000 tekens. Het mag maximaal 200 tekens zijn. "
+        "Je tekst is te lang: 10.000 tekens. Het mag maximaal 200 tekens zijn. "
         "Maak het wat korter en stuur het opnieuw."
     )
     assert refused(flow, "uitleg", Typed("a" * 10_000), "en") == (
-        "Your text is too long: 10000 characters. The limit is 200. "
+        "Your text is too long: 10,000 characters. The limit is 200 characters. "
         "Please shorten it and send it again."
     )
 
