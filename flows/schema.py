@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from flows.limits import BUTTON_LABEL_CHARS, CALLBACK_DATA_BYTES
+from flows.texts import Address
 
 SCHEMA_VERSION = 1
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -400,6 +401,9 @@ class Questionnaire(Strict):
     title: Label
     intro: IntroText
     outro: IntroText | None = None
+    # "u" or "je": how the bot's own texts address residents in this questionnaire's
+    # conversation (default: the bot's FORM_OF_ADDRESS).
+    address: Address | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     questions: list[Question] = Field(min_length=1, max_length=60)

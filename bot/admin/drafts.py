@@ -13,6 +13,7 @@ from bot.admin.views import refused_text, when
 from bot.core.keyboards import notice
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.outcomes import invitations
 from bot.resident import views as render
 from flows import engine, lifecycle
@@ -107,7 +108,7 @@ class Drafts:
             await audit.record(
                 db, "test", actor=user.id, target=draft[0], detail={"version": draft[1]}, now=now
             )
-            language = resident.language
+            language = speaking(services.settings, resident.language, flow)  # its "je" or "u"
             title = flow.questionnaire.title.get(language)
             prompt = engine.prompt(flow, session.state)
             token = services.pseudonyms.button_token(session.id, session.state.current)

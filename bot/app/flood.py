@@ -29,6 +29,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.core.metrics import UPDATES_DROPPED
 from bot.core.recent import Recent
 from bot.core.services import Services
+from bot.core.voice import speaking
 from flows.texts import Language, language_of, t
 from storage import repo
 
@@ -157,9 +158,9 @@ async def _language(services: Services, pseudonym: str, update: Update) -> Langu
         log.warning("could not look up the language for the flood warning", exc_info=True)
         resident = None
     if resident is not None and resident.consented:
-        return resident.language
+        return speaking(services.settings, resident.language)
     user = update.effective_user
-    return language_of(user.language_code if user else None)
+    return speaking(services.settings, language_of(user.language_code if user else None))
 
 
 async def _warn(update: Update, context: ContextTypes.DEFAULT_TYPE, language: Language) -> None:

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.schedule import Schedule, parse_schedule
+from flows.texts import ADDRESSES, DEFAULT_ADDRESS, Address
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/samenspraak.db"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
@@ -78,6 +79,9 @@ class Settings(BaseSettings):
     # the others stay capped (bot.app.console.LIBRARY_LEVELS). LOG_LIBRARIES=aiosqlite:DEBUG
     log_libraries: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     municipality_name: str = "de gemeente"
+    # How the bot addresses residents in Dutch: "je" or "u" (a questionnaire's own
+    # ``address`` wins inside its conversation).
+    form_of_address: Address = DEFAULT_ADDRESS
     privacy_contact: str = "privacy@gemeente.example"
     retention_days: int = Field(default=90, ge=1)
     max_concurrent_updates: int = Field(default=256, ge=1)
@@ -224,6 +228,14 @@ class Settings(BaseSettings):
     @property
     def schedule(self) -> Schedule:
         return parse_schedule(self.digest_schedule)
+
+    @field_validator("form_of_address", mode="before")
+    @classmethod
+    def _address(cls, value: object) -> object:
+        form = value.strip().lower() if isinstance(value, str) else value
+        if form not in ADDRESSES:
+            raise ValueError("must be je (informal) or u (formal)")
+        return form
 
     @field_validator("log_level")
     @classmethod

@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from bot.core.keyboards import notice
 from bot.core.reply import Edit, Postman, Reply
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.outbox.sender import OutboxSender, describe
 from bot.outcomes import views
 from bot.outcomes.buttons import ScheduleCheck
@@ -133,7 +134,10 @@ class EffectChecks(Part):
                         )
                     payload[language] = {
                         "text": views.effect_text(
-                            title.get(language), formats.shorten(told, EXCERPT_CHARS), language
+                            title.get(language),
+                            formats.shorten(told, EXCERPT_CHARS),
+                            speaking(self.services.settings, language),
+                            self.services.settings.municipality_name,
                         ),
                         "buttons": views.effect_buttons(check.id, None, language),
                     }

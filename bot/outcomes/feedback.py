@@ -29,6 +29,7 @@ from bot.core.callbacks import decode
 from bot.core.keyboards import notice
 from bot.core.reply import Document, Edit, Postman, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import Cancel, ChooseStatus, Confirm, SkipEnglish
@@ -129,6 +130,8 @@ class Feedback(Part):
     def __init__(self, services: Services, postman: Postman, sender: OutboxSender) -> None:
         super().__init__(services, postman, sender)
         self.drafts = Drafts(services)
+        #: The residents' Dutch, in the bot's form of address.
+        self._dutch = speaking(services.settings, "nl")
 
     async def command(self, update: Update, context: Context) -> None:
         """/terugkoppeling [<id>]: the list of questionnaires, or step 1 for one of them."""
@@ -170,7 +173,10 @@ class Feedback(Part):
             )
             for flow in self.catalog.currents()
         ]
-        return t("nl", "terugkoppeling.usage", list=Html("\n".join(lines)))
+        municipality = self.services.settings.municipality_name
+        return t(
+            "nl", "terugkoppeling.usage", list=Html("\n".join(lines)), municipality=municipality
+        )
 
     async def text(self, update: Update, context: Context) -> None:
         """The Dutch text, then the English one. Runs in a handler group ahead of the
@@ -217,7 +223,7 @@ class Feedback(Part):
         assert flow is not None and draft.status is not None and draft.message_nl is not None
         recipients = await store.outcome_recipients(db, draft.questionnaire_id)
         title = flow.questionnaire.title
-        dutch = views.outcome_text(title.nl, draft.status, draft.message_nl, "nl")
+        dutch = views.outcome_text(title.nl, draft.status, draft.message_nl, self._dutch)
         messages: list[Send | Document] = [
             Send(Html(f"{t('nl', 'terugkoppeling.preview')}\n\n{dutch}"))
         ]
@@ -318,7 +324,9 @@ class Feedback(Part):
         )
         payload: dict[str, Any] = {
             "meta": {"title": title.nl, "outcome": outcome.id},
-            "nl": {"text": views.outcome_text(title.nl, draft.status, draft.message_nl, "nl")},
+            "nl": {
+                "text": views.outcome_text(title.nl, draft.status, draft.message_nl, self._dutch)
+            },
         }
         if draft.message_en is not None:
             payload["en"] = {

@@ -18,6 +18,7 @@ from telegram import Bot, CallbackQuery, Message, Update
 from bot.core.keyboards import notice
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import InvitationChoice, Invite, NotNow
@@ -152,7 +153,7 @@ class Invitations(Part):
                         questionnaire.title.get(language),
                         questionnaire.intro.get(language),
                         questionnaire.theme.get(language),
-                        language,
+                        speaking(self.services.settings, language),
                     ),
                     "buttons": views.invitation_buttons(questionnaire_id, language),
                 }

@@ -18,6 +18,7 @@ from telegram import CallbackQuery, Update, User
 from bot.core.callbacks import decode
 from bot.core.keyboards import Keyboard, from_json, notice
 from bot.core.reply import Edit, Reply, Send
+from bot.core.voice import addressed, speaking
 from bot.outcomes import views
 from bot.outcomes.buttons import EffectAnswer, OptInAtEnd, OptInSetting
 from bot.outcomes.shared import Context, Part, press, slug, stale
@@ -38,11 +39,12 @@ _SEPARATOR = "\n\n"
 
 
 async def end_offer(
-    db: AsyncSession, resident_id: int, language: Language, flow: Flow
+    db: AsyncSession, resident_id: int, language: Language, flow: Flow, *, municipality: str
 ) -> tuple[Html, Keyboard]:
     """The opt-ins under the "finished" message: hear about the outcome of this
-    questionnaire, and invitations on its theme. Finishing also shows the resident can be
-    reached again (after having blocked the bot once)."""
+    questionnaire (what ``municipality`` does with it), and invitations on its theme.
+    Finishing also shows the resident can be reached again (after having blocked the bot
+    once)."""
     await store.clear_unreachable(db, resident_id)
     chosen = await store.subscriptions(db, resident_id)
     questionnaire = flow.questionnaire
@@ -52,6 +54,7 @@ async def end_offer(
         outcomes_on=(loop.OUTCOMES, questionnaire.id) in chosen,
         invitations_on=(loop.INVITATIONS, slug(flow)) in chosen,
         language=language,
+        municipality=municipality,
     )
     return t(language, "optin.offer"), keyboard
 
@@ -60,8 +63,15 @@ class Residents(Part):
     """The residents' commands and buttons of closing the loop."""
 
     async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
+        """The consenting resident, speaking in the bot's form of address; else None."""
         resident = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
-        return resident if resident is not None and resident.consented else None
+        if resident is None or not resident.consented:
+            return None
+        return addressed(self.services.settings, resident)
+
+    def _stranger(self, user: User) -> Language:
+        """The language for someone who has not joined (yet): their Telegram app's."""
+        return speaking(self.services.settings, language_of(user.language_code))
 
     # --- /instellingen and the opt-in toggles -------------------------------------------------
 
@@ -79,7 +89,7 @@ class Residents(Part):
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None:
-                reply = Reply([Send(t(language_of(user.language_code), "instellingen.consent"))])
+                reply = Reply([Send(t(self._stranger(user), "instellingen.consent"))])
             else:
                 reply = await action(db, resident)
         await self.postman.deliver(context.bot, message.chat_id, reply)
@@ -93,7 +103,8 @@ class Residents(Part):
         entries = await self._settings(db, resident)
         key = "instellingen.text" if entries else "instellingen.empty"
         keyboard = views.settings_keyboard(entries, resident.language)
-        return Reply([Send(t(resident.language, key), keyboard)])
+        municipality = self.services.settings.municipality_name
+        return Reply([Send(t(resident.language, key, municipality=municipality), keyboard)])
 
     async def _settings(self, db: AsyncSession, resident: ResidentInfo) -> list[Setting]:
         language = resident.language
@@ -133,7 +144,7 @@ class Residents(Part):
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None:
-                consent = t(language_of(user.language_code), "instellingen.consent")
+                consent = t(self._stranger(user), "instellingen.consent")
                 return Reply([], notice=notice(consent))
             language = resident.language
             if not isinstance(pressed, OptInAtEnd | OptInSetting):
@@ -144,6 +155,7 @@ class Residents(Part):
                 flow = self.catalog.current(questionnaire_id)
                 if flow is None or not await store.took_part(db, resident.id, questionnaire_id):
                     return stale(language)
+                language = speaking(self.services.settings, language, flow)  # its conversation
                 topic = questionnaire_id if kind == loop.OUTCOMES else slug(flow)
             elif kind == loop.OUTCOMES:  # /instellingen: likewise
                 topic = pressed.topic
@@ -160,7 +172,10 @@ class Residents(Part):
             )
             await store.clear_unreachable(db, resident.id)
             if flow is not None:  # at the end of the questionnaire
-                _, keyboard = await end_offer(db, resident.id, language, flow)
+                municipality = self.services.settings.municipality_name
+                _, keyboard = await end_offer(
+                    db, resident.id, language, flow, municipality=municipality
+                )
             else:
                 shown = views.settings_keyboard(await self._settings(db, resident), language)
                 assert shown is not None  # the pressed line is on it
@@ -186,7 +201,8 @@ class Residents(Part):
         followed = [topic for kind, topic in sorted(chosen) if kind == loop.OUTCOMES]
         ids = list(dict.fromkeys([*taken, *followed]))
         if not ids:
-            return t(language, "resultaten.nothing")
+            municipality = self.services.settings.municipality_name
+            return t(language, "resultaten.nothing", municipality=municipality)
         found = await store.outcomes_of(db, ids)
         current = await store.outcome_statuses(db)
         news: dict[str, list[store.OutcomeInfo]] = {qid: [] for qid in ids}
@@ -271,7 +287,7 @@ class Residents(Part):
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None:
-                return stale(language_of(user.language_code))
+                return stale(self._stranger(user))
             language = resident.language
             if pressed is None or pressed.value not in loop.EFFECT_VALUES:
                 return stale(language)

@@ -37,10 +37,11 @@ def optin_keyboard(
     outcomes_on: bool,
     invitations_on: bool,
     language: Language,
+    municipality: str,
 ) -> Keyboard:
     """The two opt-ins offered at the end of a questionnaire; the label shows the state and
     the button sets the other one."""
-    outcomes = raw(language, "optin.outcomes")
+    outcomes = raw(language, "optin.outcomes").format(municipality=municipality)
     invitations = raw(language, "optin.theme").format(theme=theme)
     return Keyboard(
         [
@@ -105,8 +106,8 @@ def invitation_buttons(questionnaire_id: str, language: Language) -> JsonRows:
     return [[json_row(label, Pick(questionnaire_id))]]
 
 
-def effect_text(title: str, excerpt: str, language: Language) -> Html:
-    return t(language, "effect.message", title=title, excerpt=excerpt)
+def effect_text(title: str, excerpt: str, language: Language, municipality: str) -> Html:
+    return t(language, "effect.message", title=title, excerpt=excerpt, municipality=municipality)
 
 
 def effect_buttons(check_id: int, chosen: str | None, language: Language) -> JsonRows:

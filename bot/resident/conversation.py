@@ -21,6 +21,7 @@ from bot.core.keyboards import Keyboard, notice
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import addressed, speaking
 from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy
 from bot.resident import views as render
@@ -122,9 +123,22 @@ class ResidentHandlers:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
+        language, _session, _flow = await self._speaker(user)
+        await self._deliver(context.bot, message.chat_id, reply(language))
+
+    async def _speaker(self, user: User) -> tuple[Language, SessionInfo | None, Flow | None]:
+        """Read only: the language of whoever asks (Telegram's, for someone who has not
+        joined), in the form of address of the questionnaire they are answering, if any;
+        that session and its questionnaire."""
         async with self.services.sessions() as db:
-            resident = await self._resident(db, user)
-        await self._deliver(context.bot, message.chat_id, reply(self._lang(resident, user)))
+            found = await repo.find_resident_in_session(db, self._pseudonym(user))
+        if found is None or not found[0].consented:
+            return self._lang(None, user), None, None
+        resident, session = found
+        flow = self.sessions.flow(session)
+        if session is None or flow is None or self.sessions.timed_out(session):
+            return speaking(self.settings, resident.language), None, None
+        return speaking(self.settings, resident.language, flow), session, flow
 
     async def stop(self, update: Update, context: Context) -> None:
         """/stop: pause the questionnaire; the answers so far are kept."""
@@ -136,7 +150,8 @@ class ResidentHandlers:
                 return Reply([Send(t(resident.language, "stop.nothing"))])
             await repo.set_status(db, session.id, repo.PAUSED, now=self.services.clock())
             log.info("resident %s paused %s", resident.pseudonym[:12], session.questionnaire_id)
-            return Reply([Send(t(resident.language, "stopped"))])
+            language = speaking(self.settings, resident.language, self.sessions.flow(session))
+            return Reply([Send(t(language, "stopped"))])
 
         await self._simple(update, context, action)
 
@@ -190,7 +205,9 @@ class ResidentHandlers:
                 found = await repo.find_resident_in_session(db, self._pseudonym(user))
                 if found is None or not found[0].consented:
                     return self.sessions.welcome(user, None)
-                return await self._answer_button(db, *found, pressed)
+                return await self._answer_button(
+                    db, addressed(self.settings, found[0]), found[1], pressed
+                )
             resident = await self._resident(db, user)
             if isinstance(pressed, buttons.Consent):
                 return await self._consent(db, user, resident, query, pressed)
@@ -218,6 +235,7 @@ class ResidentHandlers:
         answer, then = pressed.answer, pressed.then
         if pressed.language in LANGUAGES:  # picked with /taal before consenting
             language = pressed.language
+        language = speaking(self.settings, language)
         edit = Edit(None, None)  # take the consent buttons away
         if answer == "n":
             if existing is not None and existing.consented:
@@ -237,12 +255,13 @@ class ResidentHandlers:
         resident = await repo.register_resident(
             db,
             self._pseudonym(user),
-            language=language,
+            language=str(language),
             consent="given",
             chat_id=query.message.chat.id if query.message else user.id,
             now=self.services.clock(),
         )
         log.info("resident %s gave consent", resident.pseudonym[:12])
+        resident = addressed(self.settings, resident)
         reply = Reply([Send(t(language, "consent.given"))], edit=edit)
         if then and SLUG.match(then):
             follow = await self.sessions.open(db, resident, then)
@@ -255,14 +274,19 @@ class ResidentHandlers:
     ) -> Reply:
         if code not in LANGUAGES:
             return Reply([], notice=t(self._lang(resident, user), "stale.short"))
-        reply = Reply([Send(t(code, "language.set"))], edit=Edit(None, None))
+        reply = Reply([], edit=Edit(None, None))
         if resident is None or not resident.consented:
             # Nothing is stored before consent: the consent buttons carry the language.
-            return reply.then(*self.sessions.welcome(user, None, language=code).messages)
+            told = Send(t(speaking(self.settings, code), "language.set"))
+            return reply.then(told, *self.sessions.welcome(user, None, language=code).messages)
         await repo.set_language(db, resident.id, code)
-        resident = ResidentInfo(resident.id, resident.pseudonym, code, resident.consent)
-        session = await self.sessions.active(db, resident, reply)
+        resident = ResidentInfo(
+            resident.id, resident.pseudonym, speaking(self.settings, code), resident.consent
+        )
+        session = await self.sessions.active(db, resident, reply)  # may say it expired
         flow = self.sessions.flow(session)
+        told = Send(t(speaking(self.settings, code, flow if session else None), "language.set"))
+        reply.messages.insert(0, told)
         if session is not None and flow is not None:
             reply.then(self.sessions.question(flow, session, code))
         return reply
@@ -282,6 +306,7 @@ class ResidentHandlers:
         if session is None or flow is None:
             reply.notice = t(language, "stale.short")
             return reply.then(*(await self.sessions.pick(db, resident)).messages)
+        language = speaking(self.settings, language, flow)
         tokens = self.services.pseudonyms
         if token != tokens.button_token(session.id, session.state.current):
             if any(token == tokens.button_token(session.id, q) for q in session.state.path):
@@ -319,7 +344,7 @@ class ResidentHandlers:
             reply = Reply([])
             session = await self.sessions.active(db, resident, reply, active)
             flow = self.sessions.flow(session) if session else None
-            language = resident.language
+            language = speaking(self.settings, resident.language, flow)
             if session is None or flow is None:
                 if given is None:
                     reply.then(Send(t(language, why)))
@@ -342,6 +367,7 @@ class ResidentHandlers:
         *,
         pressed: bool,
     ) -> Reply:
+        resident = addressed(self.settings, resident, flow)  # the questionnaire's "je" or "u"
         language = resident.language
         before = engine.prompt(flow, session.state)
         outcome = engine.apply(flow, session.state, given, language)
@@ -414,7 +440,10 @@ class ResidentHandlers:
         offer: Html | None = None
         opt_ins: Keyboard | None = None
         if not session.is_test:  # an administrator trying it out has nothing to opt in to
-            offer, opt_ins = await end_offer(db, resident.id, language, flow)
+            municipality = self.settings.municipality_name
+            offer, opt_ins = await end_offer(
+                db, resident.id, language, flow, municipality=municipality
+            )
         *first, last = finished_messages(flow, rows, language, offer)
         return [
             *(Send(part) for part in first),
@@ -428,13 +457,14 @@ class ResidentHandlers:
         return self.services.pseudonyms.of(user.id)
 
     async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
-        return await repo.find_resident(db, self._pseudonym(user))
+        """The resident (if known), speaking in the bot's form of address."""
+        resident = await repo.find_resident(db, self._pseudonym(user))
+        return addressed(self.settings, resident) if resident is not None else None
 
-    @staticmethod
-    def _lang(resident: ResidentInfo | None, user: User) -> Language:
+    def _lang(self, resident: ResidentInfo | None, user: User) -> Language:
         if resident is not None and resident.consented:
             return resident.language
-        return language_of(user.language_code)
+        return speaking(self.settings, language_of(user.language_code))
 
     async def _simple(self, update: Update, context: Context, action: Action) -> None:
         """Run ``action(db, resident, active)`` for a consented resident, else ask for
@@ -448,7 +478,7 @@ class ResidentHandlers:
             if found is None or not found[0].consented:
                 reply = self.sessions.welcome(user, None, again=True)
             else:
-                reply = await action(db, *found)
+                reply = await action(db, addressed(self.settings, found[0]), found[1])
         await self._deliver(context.bot, message.chat_id, reply)
 
     async def _deliver(

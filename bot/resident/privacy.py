@@ -26,6 +26,7 @@ from bot.core.callbacks import Button
 from bot.core.keyboards import Keyboard, button
 from bot.core.reply import Document, Edit, Postman, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.resident.mydata import export_document, summary_text
 from flows.schema import Questionnaire
 from flows.texts import Html, Language, formats, language_of, plain_text, raw, t
@@ -103,9 +104,10 @@ async def forget_question(
     db: AsyncSession, services: Services, resident: repo.ResidentInfo
 ) -> tuple[Html, Keyboard]:
     """The erase question and its buttons (also for consent withdrawn after joining)."""
-    language = resident.language
+    language = speaking(services.settings, resident.language)
     token = await _token(db, services, resident)
-    return t(language, "forget.ask"), forget_keyboard(language, token)
+    municipality = services.settings.municipality_name
+    return t(language, "forget.ask", municipality=municipality), forget_keyboard(language, token)
 
 
 class PrivacyHandlers:
@@ -116,9 +118,11 @@ class PrivacyHandlers:
         self.settings = services.settings
         self._postman = Postman()
 
-    @staticmethod
-    def _language(resident: repo.ResidentInfo | None, user: User) -> Language:
-        return resident.language if resident is not None else language_of(user.language_code)
+    def _language(self, resident: repo.ResidentInfo | None, user: User) -> Language:
+        """The resident's language (their Telegram app's for a stranger), in the bot's form
+        of address."""
+        language = resident.language if resident is not None else language_of(user.language_code)
+        return speaking(self.settings, language)
 
     # --- /mijngegevens ------------------------------------------------------------------------
 

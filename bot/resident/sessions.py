@@ -17,6 +17,7 @@ from telegram import User
 
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
+from bot.core.voice import speaking
 from bot.resident import buttons
 from bot.resident import views as render
 from flows import engine
@@ -55,7 +56,7 @@ class Sessions:
     ) -> Reply:
         """The consent question; ``language`` when the resident chose one with /taal."""
         chosen = language is not None
-        language = language or language_of(user.language_code)
+        language = speaking(self.settings, language or language_of(user.language_code))
         if then is not None and self.catalog.current(then) is None:
             then = None
         if again:
@@ -84,6 +85,7 @@ class Sessions:
         if flow is None:
             pick = await self.pick(db, resident)
             return Reply([Send(t(language, "unknown_questionnaire")), *pick.messages])
+        language = speaking(self.settings, language, flow)
         if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
             pick = await self.pick(db, resident)
             return Reply([Send(t(language, "closed")), *pick.messages])
@@ -96,6 +98,7 @@ class Sessions:
                 reply.then(Send(t(language, "expired")))
             else:
                 session = await repo.resume_session(db, latest, now=self.services.clock())
+                language = speaking(self.settings, language, old_flow)
                 return reply.then(
                     Send(t(language, "resume")), self.question(old_flow, session, language)
                 )
@@ -107,7 +110,7 @@ class Sessions:
         return reply.then(*begun.messages)
 
     async def begin(self, db: AsyncSession, resident: ResidentInfo, flow: Flow) -> Reply:
-        language = resident.language
+        language = speaking(self.settings, resident.language, flow)
         questionnaire = flow.questionnaire
         session = await repo.start_session(
             db,
@@ -126,8 +129,8 @@ class Sessions:
         self, db: AsyncSession, resident: ResidentInfo, pressed: buttons.Revise
     ) -> Reply:
         questionnaire_id, answer = pressed.questionnaire_id, pressed.answer
-        language = resident.language
         flow = self.catalog.current(questionnaire_id)
+        language = speaking(self.settings, resident.language, flow)
         if answer == "n":
             return Reply([Send(t(language, "revise.kept"))], edit=Edit(None, None))
         if flow is None or answer != "y":
@@ -145,6 +148,7 @@ class Sessions:
             # "Ja, aanpassen" pressed twice (or on an older offer): go on with the revision
             # under way instead of starting another one.
             session = await repo.resume_session(db, latest, now=self.services.clock())
+            language = speaking(self.settings, language, old_flow)
             reply = Reply(
                 [Send(t(language, "resume")), self.question(old_flow, session, language)]
             )
@@ -172,15 +176,17 @@ class Sessions:
             await self.services.refresh_catalog()
         if session is not None and (self.timed_out(session) or self.flow(session) is None):
             await repo.set_status(db, session.id, repo.EXPIRED, now=self.services.clock())
-            reply.then(Send(t(resident.language, "expired")))
+            language = speaking(self.settings, resident.language, self.flow(session))
+            reply.then(Send(t(language, "expired")))
             return None
         return session
 
     def question(
         self, flow: Flow, session: SessionInfo, language: Language, noted: str | None = None
     ) -> Send:
-        """The current question with its buttons; ``noted``: the previous answer, typed
-        loosely, read back above it."""
+        """The current question with its buttons, in the questionnaire's form of address;
+        ``noted``: the previous answer, typed loosely, read back above it."""
+        language = speaking(self.settings, language, flow)
         prompt = engine.prompt(flow, session.state)
         token = self.services.pseudonyms.button_token(session.id, session.state.current)
         return Send(

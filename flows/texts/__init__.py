@@ -17,6 +17,8 @@ move to catalogs (the languages issue):
 
 The marks are not dots, so no ordinary key ("problem.yaml.other") is ever taken for one.
 
+Longer than most modules: it is the residents' catalog, every text in each language and form
+of address, beside each other so that a change to one shows the others.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ PLURAL_FORMS = ("one", "other")
 CATALOG: dict[str, dict[str, str]] = {
     "welcome": {
         "nl": (
-            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort de "
-            "gemeente wat jij vindt van plannen en regels in je buurt. Jouw mening telt: "
+            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort "
+            "{municipality} wat jij vindt van plannen en regels in je buurt. Jouw mening telt: "
             "jij merkt als inwoner het beste of beleid werkt.\n\n"
             "<b>Wat we bewaren</b>\n"
             "We bewaren je antwoorden zonder je naam of telefoonnummer. Je chatnummer en de "
@@ -54,8 +56,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "Doe je mee?"
         ),
         "en": (
-            "Hello! I am the survey bot of {municipality}. With short questionnaires the "
-            "municipality hears what you think of plans and rules in your neighbourhood. Your "
+            "Hello! I am the survey bot of {municipality}. With short questionnaires "
+            "{municipality} hears what you think of plans and rules in your neighbourhood. Your "
             "opinion counts: as a resident you know best whether a policy works.\n\n"
             "<b>What we store</b>\n"
             "We keep your answers without your name or phone number. Your chat number and "
@@ -64,16 +66,30 @@ CATALOG: dict[str, dict[str, str]] = {
             "Will you take part?"
         ),
     },
+    "welcome@u": {
+        "nl": (
+            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort "
+            "{municipality} wat u vindt van plannen en regels in uw buurt. Uw mening telt: u "
+            "merkt als inwoner het beste of beleid werkt.\n\n"
+            "<b>Wat we bewaren</b>\n"
+            "We bewaren uw antwoorden zonder uw naam of telefoonnummer. Uw chatnummer en de "
+            "teksten die u zelf typt, wissen we {retention} nadat een vragenlijst is gesloten. "
+            "Meer leest u met /privacy.\n\n"
+            "Doet u mee?"
+        ),
+    },
     "consent.yes": {"nl": "Ja, ik doe mee", "en": "Yes, I'll take part"},
     "consent.no": {"nl": "Nee, liever niet", "en": "No, thanks"},
     "consent.given": {
         "nl": "Fijn dat je meedoet! Je kunt altijd stoppen met /stop.",
         "en": "Great that you are taking part! You can always stop with /stop.",
     },
+    "consent.given@u": {"nl": "Fijn dat u meedoet! U kunt altijd stoppen met /stop."},
     "consent.already": {
         "nl": "Je doet al mee.",
         "en": "You are already taking part.",
     },
+    "consent.already@u": {"nl": "U doet al mee."},
     "consent.refused": {
         "nl": (
             "Helemaal goed. We bewaren niets over jou. Wil je later toch meedoen? "
@@ -84,14 +100,22 @@ CATALOG: dict[str, dict[str, str]] = {
             "Read how we handle data with /privacy."
         ),
     },
+    "consent.refused@u": {
+        "nl": (
+            "Helemaal goed. We bewaren niets over u. Wilt u later toch meedoen? Stuur dan "
+            "/start. Met /privacy leest u hoe we met gegevens omgaan."
+        ),
+    },
     "consent.needed": {
         "nl": "Eerst even dit: doe je mee? Kies hieronder.",
         "en": "First things first: will you take part? Choose below.",
     },
+    "consent.needed@u": {"nl": "Eerst even dit: doet u mee? Kies hieronder."},
     "pick": {
         "nl": "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst.",
         "en": "Which topic would you like to give your opinion on? Choose a questionnaire.",
     },
+    "pick@u": {"nl": "Over welk onderwerp wilt u iets zeggen? Kies een vragenlijst."},
     "pick.none": {
         "nl": "Er staan nu geen vragenlijsten open. Kijk later nog eens, of stuur /help.",
         "en": "There are no open questionnaires right now. Check again later, or send /help.",
@@ -107,10 +131,12 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "progress": {"nl": "Vraag {number} van {total}", "en": "Question {number} of {total}"},
     "previous_answer": {"nl": "Je gaf eerder: {answer}", "en": "Your earlier answer: {answer}"},
+    "previous_answer@u": {"nl": "U gaf eerder: {answer}"},
     "hint.choice": {
         "nl": "Tik op een knop, of typ het nummer van je keuze.",
         "en": "Tap a button, or type the number of your choice.",
     },
+    "hint.choice@u": {"nl": "Tik op een knop, of typ het nummer van uw keuze."},
     "hint.multi": {
         "nl": (
             "Kies één of meer antwoorden en tik dan op Klaar. Je kunt ook de nummers typen, "
@@ -119,6 +145,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "Choose one or more answers, then tap Done. You can also type the numbers, "
             "for example: 1, 3"
+        ),
+    },
+    "hint.multi@u": {
+        "nl": (
+            "Kies één of meer antwoorden en tik dan op Klaar. U kunt ook de nummers typen, "
+            "bijvoorbeeld: 1, 3"
         ),
     },
     "hint.scale": {
@@ -130,6 +162,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Typ je antwoord in een bericht (maximaal {max}).",
         "en": "Type your answer in a message (at most {max}).",
     },
+    "hint.text@u": {"nl": "Typ uw antwoord in een bericht (maximaal {max})."},
     "hint.number": {
         "nl": "Typ een getal van {min} tot en met {max}.",
         "en": "Type a number from {min} to {max}.",
@@ -138,6 +171,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Kies je wijk, of typ de 4 cijfers van je postcode.",
         "en": "Choose your neighbourhood, or type the 4 digits of your postcode.",
     },
+    "hint.area@u": {"nl": "Kies uw wijk, of typ de 4 cijfers van uw postcode."},
     "invalid.choice": {
         "nl": (
             "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met {max}."
@@ -168,6 +202,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Je antwoord is wat kort. Schrijf minstens {min}.",
         "en": "Your answer is a bit short. Write at least {min}.",
     },
+    "invalid.text_short@u": {"nl": "Uw antwoord is wat kort. Schrijf minstens {min}."},
     "invalid.text_long": {
         "nl": (
             "Je tekst is te lang: {length}. Het mag maximaal {max} zijn. "
@@ -176,6 +211,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "Your text is too long: {length}. The limit is {max}. "
             "Please shorten it and send it again."
+        ),
+    },
+    "invalid.text_long@u": {
+        "nl": (
+            "Uw tekst is te lang: {length}. Het mag maximaal {max} zijn. Maak het wat korter "
+            "en stuur het opnieuw."
         ),
     },
     "invalid.number": {
@@ -195,10 +236,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Die wijk of postcode ken ik niet. Kies je wijk met een knop.",
         "en": "I don't know that neighbourhood or postcode. Choose yours with a button.",
     },
+    "invalid.area@u": {"nl": "Die wijk of postcode ken ik niet. Kies uw wijk met een knop."},
     "invalid.not_optional": {
         "nl": "Deze vraag kun je niet overslaan.",
         "en": "You can't skip this question.",
     },
+    "invalid.not_optional@u": {"nl": "Deze vraag kunt u niet overslaan."},
     "invalid.no_back": {
         "nl": "Dit is de eerste vraag. Terug kan niet.",
         "en": "This is the first question. You can't go back.",
@@ -212,6 +255,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "Tik dan op « Vorige.",
         "en": "I can't use an edited message. Want to change an answer? Tap « Back.",
     },
+    "edited@u": {
+        "nl": (
+            "Een aangepast bericht kan ik niet gebruiken. Wilt u een antwoord veranderen? Tik "
+            "dan op « Vorige."
+        ),
+    },
     "unknown_command": {
         "nl": "Dat commando ken ik niet. Stuur /help voor uitleg.",
         "en": "I don't know that command. Send /help for an explanation.",
@@ -224,6 +273,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Die knop hoort bij een oudere vraag. Hier is je vraag van nu.",
         "en": "That button belongs to an older question. Here is your current question.",
     },
+    "stale@u": {"nl": "Die knop hoort bij een oudere vraag. Hier is uw vraag van nu."},
     "stale.short": {
         "nl": "Die knop werkt niet meer.",
         "en": "That button no longer works.",
@@ -232,11 +282,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Je antwoord is al opgeslagen.",
         "en": "Your answer has already been saved.",
     },
+    "already_saved@u": {"nl": "Uw antwoord is al opgeslagen."},
     "chosen": {"nl": "Je antwoord: {answer}", "en": "Your answer: {answer}"},
+    "chosen@u": {"nl": "Uw antwoord: {answer}"},
     "went_back": {
         "nl": "« Je ging terug naar de vorige vraag.",
         "en": "« You went back to the previous question.",
     },
+    "went_back@u": {"nl": "« U ging terug naar de vorige vraag."},
     "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
     "button.skip": {"nl": "Sla over", "en": "Skip"},
     "button.back": {"nl": "« Vorige", "en": "« Back"},
@@ -249,6 +302,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "<b>Klaar! Dank je wel voor je mening.</b>\n\nDit heb je geantwoord:",
         "en": "<b>Done! Thank you for your opinion.</b>\n\nThis is what you answered:",
     },
+    "finished@u": {"nl": "<b>Klaar! Dank u wel voor uw mening.</b>\n\nDit hebt u geantwoord:"},
     "finished.default_outro": {
         "nl": (
             "Wat gebeurt er nu? Ambtenaren lezen alle antwoorden samen, zonder namen. "
@@ -259,10 +313,17 @@ CATALOG: dict[str, dict[str, str]] = {
             "They use them to improve the policy. You will hear later what was done with them."
         ),
     },
+    "finished.default_outro@u": {
+        "nl": (
+            "Wat gebeurt er nu? Ambtenaren lezen alle antwoorden samen, zonder namen. Ze "
+            "gebruiken ze om het beleid beter te maken. U hoort later wat er mee is gedaan."
+        ),
+    },
     "finished.more": {
         "nl": "Wil je nog een vragenlijst invullen? Stuur /vragenlijsten.",
         "en": "Want to fill in another questionnaire? Send /questionnaires.",
     },
+    "finished.more@u": {"nl": "Wilt u nog een vragenlijst invullen? Stuur /vragenlijsten."},
     "stopped": {
         "nl": (
             "Gestopt. Je antwoorden tot nu toe zijn bewaard. Kies deze vragenlijst later "
@@ -273,6 +334,12 @@ CATALOG: dict[str, dict[str, str]] = {
             "to continue."
         ),
     },
+    "stopped@u": {
+        "nl": (
+            "Gestopt. Uw antwoorden tot nu toe zijn bewaard. Kies deze vragenlijst later "
+            "opnieuw om verder te gaan."
+        ),
+    },
     "stop.nothing": {
         "nl": (
             "Je bent nu niet met een vragenlijst bezig. Stuur /vragenlijsten om er een te kiezen."
@@ -281,10 +348,16 @@ CATALOG: dict[str, dict[str, str]] = {
             "You are not filling in a questionnaire right now. Send /questionnaires to pick one."
         ),
     },
+    "stop.nothing@u": {
+        "nl": (
+            "U bent nu niet met een vragenlijst bezig. Stuur /vragenlijsten om er een te kiezen."
+        ),
+    },
     "resume": {
         "nl": "Welkom terug! We gaan verder waar je was gebleven.",
         "en": "Welcome back! Let's continue where you left off.",
     },
+    "resume@u": {"nl": "Welkom terug! We gaan verder waar u was gebleven."},
     "expired": {
         "nl": (
             "Je was een tijd weg, dus je vorige vragenlijst is afgesloten. Je antwoorden "
@@ -293,6 +366,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "You were away for a while, so your previous questionnaire was closed. Your "
             "answers until then are saved. Choose a questionnaire to start again."
+        ),
+    },
+    "expired@u": {
+        "nl": (
+            "U was een tijd weg, dus uw vorige vragenlijst is afgesloten. Uw antwoorden tot "
+            "dan zijn bewaard. Kies een vragenlijst om opnieuw te beginnen."
         ),
     },
     "revise": {
@@ -305,16 +384,24 @@ CATALOG: dict[str, dict[str, str]] = {
             "Your new answers will then replace the old ones."
         ),
     },
+    "revise@u": {
+        "nl": (
+            "U hebt deze vragenlijst al ingevuld. Wilt u uw antwoorden aanpassen? Uw nieuwe "
+            "antwoorden komen dan in de plaats van de oude."
+        ),
+    },
     "revise.yes": {"nl": "Ja, aanpassen", "en": "Yes, change them"},
     "revise.no": {"nl": "Nee, laat maar", "en": "No, keep them"},
     "revise.kept": {
         "nl": "Prima, je antwoorden blijven zoals ze waren.",
         "en": "Fine, your answers stay as they were.",
     },
+    "revise.kept@u": {"nl": "Prima, uw antwoorden blijven zoals ze waren."},
     "closed": {
         "nl": "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen.",
         "en": "This questionnaire is closed. You can no longer fill it in.",
     },
+    "closed@u": {"nl": "Deze vragenlijst is gesloten. U kunt hem niet meer invullen."},
     "unknown_questionnaire": {
         "nl": "Die vragenlijst kan ik niet vinden. Hier zijn de vragenlijsten die open staan.",
         "en": "I can't find that questionnaire. Here are the open questionnaires.",
@@ -345,14 +432,30 @@ CATALOG: dict[str, dict[str, str]] = {
             "/help – this explanation"
         ),
     },
+    "help@u": {
+        "nl": (
+            "<b>Zo werkt het</b>\n"
+            "Ik stel u korte vragen over onderwerpen in uw buurt. Tik op een knop of typ uw "
+            "antwoord.\n\n"
+            "/vragenlijsten – kies een vragenlijst\n"
+            "/stop – stop met de vragenlijst (uw antwoorden blijven bewaard)\n"
+            "/taal – kies Nederlands of Engels\n"
+            "/privacy – wat we bewaren en waarom\n"
+            "/mijngegevens – alles wat we over u bewaren\n"
+            "/vergeetmij – wis uw gegevens\n"
+            "/help – deze uitleg"
+        ),
+    },
     "language.pick": {
         "nl": "Welke taal wil je? / Which language do you prefer?",
         "en": "Which language do you prefer? / Welke taal wil je?",
     },
+    "language.pick@u": {"nl": "Welke taal wilt u? / Which language do you prefer?"},
     "language.set": {
         "nl": "Ik praat nu Nederlands met je.",
         "en": "I will speak English with you now.",
     },
+    "language.set@u": {"nl": "Ik praat nu Nederlands met u."},
     "privacy": {
         "nl": (
             "<b>Privacy</b>\n"
@@ -360,7 +463,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "antwoordde. We bewaren geen naam, gebruikersnaam of telefoonnummer. Je antwoorden "
             "staan onder een code, niet onder je Telegram-nummer. Om je een bericht te kunnen "
             "sturen bewaren we je chatnummer apart.\n"
-            "<b>Waarom:</b> zodat de gemeente weet wat inwoners vinden van haar beleid.\n"
+            "<b>Waarom:</b> zodat {municipality} weet wat inwoners vinden van het beleid.\n"
             "<b>Hoe lang:</b> open antwoorden en je chatnummer worden {retention} na het "
             "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou. "
             "Vroeg je om berichten (/instellingen)? Dan bewaren we je chatnummer tot je dat "
@@ -376,7 +479,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "store your name, username or phone number. Your answers are filed under a code, not "
             "under your Telegram number. To be able to message you we keep your chat number "
             "separately.\n"
-            "<b>Why:</b> so the municipality knows what residents think of its policies.\n"
+            "<b>Why:</b> so {municipality} knows what residents think of its policies.\n"
             "<b>How long:</b> open answers and your chat number are deleted {retention} "
             "after a questionnaire closes. Numbers are kept, without a link to you. Asked "
             "for messages (/instellingen)? Then we keep your chat number until you turn "
@@ -387,6 +490,24 @@ CATALOG: dict[str, dict[str, str]] = {
             "questionnaire. Questions? Mail {contact}."
         ),
     },
+    "privacy@u": {
+        "nl": (
+            "<b>Privacy</b>\n"
+            "<b>Wat we bewaren:</b> uw antwoorden, de taal die u kiest en wanneer u "
+            "antwoordde. We bewaren geen naam, gebruikersnaam of telefoonnummer. Uw antwoorden "
+            "staan onder een code, niet onder uw Telegram-nummer. Om u een bericht te kunnen "
+            "sturen bewaren we uw chatnummer apart.\n"
+            "<b>Waarom:</b> zodat {municipality} weet wat inwoners vinden van het beleid.\n"
+            "<b>Hoe lang:</b> open antwoorden en uw chatnummer worden {retention} na het "
+            "sluiten van een vragenlijst gewist. Cijfers blijven bewaard, zonder link naar u. "
+            "Vroeg u om berichten (/instellingen)? Dan bewaren we uw chatnummer tot u dat "
+            "uitzet.\n"
+            "<b>Wie het ziet:</b> ambtenaren zien alleen totalen en citaten zonder namen.\n"
+            "<b>Uw rechten:</b> met /mijngegevens krijgt u alles wat we over u bewaren. Met "
+            "/vergeetmij wissen we uw gegevens en trekt u uw toestemming in. Met /stop stopt u "
+            "met een vragenlijst. Vragen? Mail {contact}."
+        ),
+    },
     "error": {
         "nl": "Sorry, er ging iets mis aan onze kant. Probeer het zo nog eens.",
         "en": "Sorry, something went wrong on our side. Please try again in a moment.",
@@ -395,6 +516,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": "Vragenlijsten invullen doe je in een privégesprek met mij.",
         "en": "Questionnaires are answered in a private chat with me.",
     },
+    "group.only_private@u": {"nl": "Vragenlijsten invullen doet u in een privégesprek met mij."},
     # --- numbers with their noun, for texts that have more to say than the number ---------
     "unit.days[one]": {"nl": "{count} dag", "en": "{count} day"},
     "unit.days[other]": {"nl": "{count} dagen", "en": "{count} days"},
@@ -405,6 +527,11 @@ CATALOG: dict[str, dict[str, str]] = {
             "Rustig aan! Je stuurt veel berichten tegelijk. Wacht even en probeer het dan opnieuw."
         ),
         "en": "Easy there! You are sending many messages at once. Wait a moment and try again.",
+    },
+    "flood@u": {
+        "nl": (
+            "Rustig aan! U stuurt veel berichten tegelijk. Wacht even en probeer het dan opnieuw."
+        ),
     },
 }
 

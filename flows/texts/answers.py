@@ -27,6 +27,13 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
             "Tap a button, or type the number."
         ),
     },
+    "invalid.ambiguous@u": {
+        "nl": (
+            "Ik weet niet welk antwoord u bedoelt met „{typed}”. Bedoelt u een van deze?\n"
+            "{choices}\n"
+            "Tik op een knop, of typ het nummer."
+        ),
+    },
     "invalid.ambiguous_area": {
         "nl": (
             "Ik weet niet welke wijk je bedoelt met „{typed}”. Bedoel je een van deze?\n"
@@ -38,6 +45,13 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
             "these?\n{choices}\nTap your neighbourhood."
         ),
     },
+    "invalid.ambiguous_area@u": {
+        "nl": (
+            "Ik weet niet welke wijk u bedoelt met „{typed}”. Bedoelt u een van deze?\n"
+            "{choices}\n"
+            "Tik op uw wijk."
+        ),
+    },
     "invalid.exclusive": {
         "nl": (
             "„{option}” kies je alleen, niet samen met andere antwoorden. Kies alleen "
@@ -46,6 +60,12 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
         "en": (
             "“{option}” goes on its own, not together with other answers. Choose only "
             "“{option}”, or choose the other answers."
+        ),
+    },
+    "invalid.exclusive@u": {
+        "nl": (
+            "„{option}” kiest u alleen, niet samen met andere antwoorden. Kies alleen "
+            "„{option}”, of kies de andere antwoorden."
         ),
     },
     "invalid.scale_decimals": {

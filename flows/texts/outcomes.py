@@ -20,9 +20,15 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "Tap what you would like. You can always change it with /instellingen."
         ),
     },
+    "optin.offer@u": {
+        "nl": (
+            "<b>Op de hoogte blijven?</b>\n"
+            "Tik aan wat u wilt. U kunt het altijd veranderen met /instellingen."
+        ),
+    },
     "optin.outcomes": {
-        "nl": "Horen wat de gemeente ermee doet",
-        "en": "Hear what the municipality does with it",
+        "nl": "Horen wat {municipality} ermee doet",
+        "en": "Hear what {municipality} does with it",
     },
     "optin.theme": {
         "nl": "Uitnodigingen over {theme}",
@@ -32,23 +38,33 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
         "nl": "Aangezet. Je krijgt hierover een bericht.",
         "en": "Switched on. You will get a message about this.",
     },
+    "optin.on@u": {"nl": "Aangezet. U krijgt hierover een bericht."},
     "optin.off": {
         "nl": "Uitgezet. Je krijgt hierover geen bericht meer.",
         "en": "Switched off. You will no longer get messages about this.",
     },
+    "optin.off@u": {"nl": "Uitgezet. U krijgt hierover geen bericht meer."},
     # --- residents: /instellingen ----------------------------------------------------------
     "instellingen.text": {
         "nl": (
             "<b>Je berichten</b>\n"
             "Tik op een regel om hem aan of uit te zetten. ✅ betekent: staat aan.\n\n"
-            "<b>Uitkomsten</b>: wat de gemeente doet met een vragenlijst die je invulde.\n"
+            "<b>Uitkomsten</b>: wat {municipality} doet met een vragenlijst die je invulde.\n"
             "<b>Uitnodigingen</b>: een bericht als er een nieuwe vragenlijst is over een thema."
         ),
         "en": (
             "<b>Your messages</b>\n"
             "Tap a line to switch it on or off. ✅ means: switched on.\n\n"
-            "<b>Outcomes</b>: what the municipality does with a questionnaire you filled in.\n"
+            "<b>Outcomes</b>: what {municipality} does with a questionnaire you filled in.\n"
             "<b>Invitations</b>: a message when there is a new questionnaire on a theme."
+        ),
+    },
+    "instellingen.text@u": {
+        "nl": (
+            "<b>Uw berichten</b>\n"
+            "Tik op een regel om hem aan of uit te zetten. ✅ betekent: staat aan.\n\n"
+            "<b>Uitkomsten</b>: wat {municipality} doet met een vragenlijst die u invulde.\n"
+            "<b>Uitnodigingen</b>: een bericht als er een nieuwe vragenlijst is over een thema."
         ),
     },
     "instellingen.outcomes": {"nl": "Uitkomsten: {title}", "en": "Outcomes: {title}"},
@@ -61,11 +77,13 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
         "nl": "Eerst even dit: doe je mee? Stuur /start.",
         "en": "First things first: will you take part? Send /start.",
     },
+    "instellingen.consent@u": {"nl": "Eerst even dit: doet u mee? Stuur /start."},
     # --- residents: /resultaten ------------------------------------------------------------
     "resultaten.title": {
         "nl": "<b>Wat er met je mening is gedaan</b>",
         "en": "<b>What was done with your opinion</b>",
     },
+    "resultaten.title@u": {"nl": "<b>Wat er met uw mening is gedaan</b>"},
     "resultaten.questionnaire": {
         "nl": "<b>{title}</b>\nStatus nu: {status}",
         "en": "<b>{title}</b>\nStatus now: {status}",
@@ -81,11 +99,17 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     "resultaten.nothing": {
         "nl": (
             "Je hebt nog geen vragenlijst ingevuld. Kies er een met /vragenlijsten. "
-            "Daarna lees je hier wat de gemeente met de antwoorden doet."
+            "Daarna lees je hier wat {municipality} met de antwoorden doet."
         ),
         "en": (
             "You have not filled in a questionnaire yet. Choose one with /questionnaires. "
-            "Afterwards you can read here what the municipality does with the answers."
+            "Afterwards you can read here what {municipality} does with the answers."
+        ),
+    },
+    "resultaten.nothing@u": {
+        "nl": (
+            "U hebt nog geen vragenlijst ingevuld. Kies er een met /vragenlijsten. Daarna "
+            "leest u hier wat {municipality} met de antwoorden doet."
         ),
     },
     "resultaten.more": {
@@ -118,6 +142,15 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "Read everything again: /resultaten. Switch off: /instellingen.</i>"
         ),
     },
+    "uitkomst.message@u": {
+        "nl": (
+            "<b>Nieuws over: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>U krijgt dit bericht omdat u meedeed en op de hoogte wilde blijven. Alles "
+            "teruglezen: /resultaten. Uitzetten: /instellingen.</i>"
+        ),
+    },
     "uitnodiging.message": {
         "nl": (
             "<b>Nieuwe vragenlijst: {title}</b>\n\n"
@@ -132,17 +165,33 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "Switch off: /instellingen.</i>"
         ),
     },
+    "uitnodiging.message@u": {
+        "nl": (
+            "<b>Nieuwe vragenlijst: {title}</b>\n\n"
+            "{intro}\n\n"
+            "<i>U krijgt dit bericht omdat u uitnodigingen wilt over {theme}. Uitzetten: "
+            "/instellingen.</i>"
+        ),
+    },
     "uitnodiging.button": {"nl": "Doe mee", "en": "Take part"},
     "effect.message": {
         "nl": (
             "<b>{title}</b>\n"
-            "Een tijd geleden vertelde de gemeente je dit:\n<i>{excerpt}</i>\n\n"
+            "Een tijd geleden vertelde {municipality} je dit:\n<i>{excerpt}</i>\n\n"
             "<b>Merk je iets van deze verandering?</b>"
         ),
         "en": (
             "<b>{title}</b>\n"
-            "Some time ago the municipality told you this:\n<i>{excerpt}</i>\n\n"
+            "Some time ago {municipality} told you this:\n<i>{excerpt}</i>\n\n"
             "<b>Do you notice anything of this change?</b>"
+        ),
+    },
+    "effect.message@u": {
+        "nl": (
+            "<b>{title}</b>\n"
+            "Een tijd geleden vertelde {municipality} u dit:\n"
+            "<i>{excerpt}</i>\n\n"
+            "<b>Merkt u iets van deze verandering?</b>"
         ),
     },
     "effect.ja": {"nl": "Ja", "en": "Yes"},
@@ -153,10 +202,12 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
         "nl": "Dank je! Je antwoord is opgeslagen. Je kunt het nog veranderen.",
         "en": "Thank you! Your answer is saved. You can still change it.",
     },
+    "effect.thanks@u": {"nl": "Dank u! Uw antwoord is opgeslagen. U kunt het nog veranderen."},
     "effect.same": {
         "nl": "Dat antwoord had je al gegeven.",
         "en": "You already gave that answer.",
     },
+    "effect.same@u": {"nl": "Dat antwoord had u al gegeven."},
     # --- administrators: invitations (Dutch) -----------------------------------------------
     "uitnodiging.offer[one]": {
         "nl": (
@@ -202,7 +253,7 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     "terugkoppeling.usage": {
         "nl": (
             "<b>Terugkoppeling</b>\n"
-            "Vertel de deelnemers wat de gemeente met hun mening deed. Stuur "
+            "Vertel de deelnemers wat {municipality} met hun mening deed. Stuur "
             "/terugkoppeling gevolgd door de id van een vragenlijst.\n\n{list}"
         ),
     },

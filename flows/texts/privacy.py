@@ -18,11 +18,18 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "erased. Read how we handle data with /privacy."
         ),
     },
+    "mydata.none@u": {
+        "nl": (
+            "We bewaren niets over u. U doet nog niet mee, of uw gegevens zijn gewist. Met "
+            "/privacy leest u hoe we met gegevens omgaan."
+        ),
+    },
     "mydata.filename": {"nl": "mijngegevens.json", "en": "mydata.json"},
     "mydata.caption": {
         "nl": "Alles wat we over jou bewaren.",
         "en": "Everything we store about you.",
     },
+    "mydata.caption@u": {"nl": "Alles wat we over u bewaren."},
     "mydata.about": {
         "nl": (
             "Alle gegevens die de vragenbot van {municipality} over jou bewaart, op {date}. "
@@ -33,6 +40,13 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "All data the survey bot of {municipality} stores about you, on {date}. Your "
             "answers are filed under a code, not under your name or Telegram number. "
             "Questions? Mail {contact}."
+        ),
+    },
+    "mydata.about@u": {
+        "nl": (
+            "Alle gegevens die de vragenbot van {municipality} over u bewaart, op {date}. Uw "
+            "antwoorden staan onder een code, niet onder uw naam of Telegram-nummer. Vragen? "
+            "Mail {contact}."
         ),
     },
     "mydata.summary": {
@@ -49,26 +63,41 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "Want us to erase it? Send /vergeetmij."
         ),
     },
+    "mydata.summary@u": {
+        "nl": (
+            "<b>Dit bewaren we over u</b>\n"
+            "In het bestand hierboven staat alles. Kort gezegd:\n\n"
+            "{lines}\n\n"
+            "Wilt u dat we dit wissen? Stuur /vergeetmij."
+        ),
+    },
     "mydata.code": {
         "nl": "• Je code: {code}. Dat is niet je naam en niet je Telegram-nummer.",
         "en": "• Your code: {code}. That is not your name and not your Telegram number.",
     },
+    "mydata.code@u": {"nl": "• Uw code: {code}. Dat is niet uw naam en niet uw Telegram-nummer."},
     "mydata.language": {
         "nl": "• Taal: {language}. Je doet mee sinds {date}.",
         "en": "• Language: {language}. You have taken part since {date}.",
     },
+    "mydata.language@u": {"nl": "• Taal: {language}. U doet mee sinds {date}."},
     "mydata.consent.refused": {
         "nl": "• Taal: {language}. Je zei op {date} dat je niet wilt meedoen.",
         "en": "• Language: {language}. On {date} you said you did not want to take part.",
+    },
+    "mydata.consent.refused@u": {
+        "nl": ("• Taal: {language}. U zei op {date} dat u niet wilt meedoen."),
     },
     "mydata.contact.yes": {
         "nl": "• Je chatnummer, zodat we je een bericht kunnen sturen.",
         "en": "• Your chat number, so that we can send you a message.",
     },
+    "mydata.contact.yes@u": {"nl": "• Uw chatnummer, zodat we u een bericht kunnen sturen."},
     "mydata.contact.no": {
         "nl": "• Geen chatnummer: we kunnen je geen bericht sturen.",
         "en": "• No chat number: we cannot send you a message.",
     },
+    "mydata.contact.no@u": {"nl": "• Geen chatnummer: we kunnen u geen bericht sturen."},
     "mydata.responses": {
         "nl": "• Vragenlijsten: {count}, waarvan {completed} helemaal ingevuld.",
         "en": "• Questionnaires: {count}, of which {completed} completed.",
@@ -77,6 +106,7 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         "nl": "• Antwoorden: {count}, waarvan {texts} in je eigen woorden.",
         "en": "• Answers: {count}, of which {texts} in your own words.",
     },
+    "mydata.answers@u": {"nl": "• Antwoorden: {count}, waarvan {texts} in uw eigen woorden."},
     "mydata.subscriptions": {
         "nl": (
             "• Onderwerpen waarover je berichten wilt krijgen: {count}. "
@@ -84,13 +114,25 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         ),
         "en": "• Topics you want messages about: {count}. Change them with /instellingen.",
     },
+    "mydata.subscriptions@u": {
+        "nl": (
+            "• Onderwerpen waarover u berichten wilt krijgen: {count}. Aanpassen kan met "
+            "/instellingen."
+        ),
+    },
     "mydata.subscriptions.none": {
         "nl": "• Je krijgt geen berichten over uitkomsten of nieuwe vragenlijsten.",
         "en": "• You get no messages about outcomes or new questionnaires.",
     },
+    "mydata.subscriptions.none@u": {
+        "nl": ("• U krijgt geen berichten over uitkomsten of nieuwe vragenlijsten."),
+    },
     "mydata.effects": {
         "nl": "• Antwoorden op de vraag of je iets merkt van een verandering: {count}.",
         "en": "• Answers to the question whether you notice a change: {count}.",
+    },
+    "mydata.effects@u": {
+        "nl": ("• Antwoorden op de vraag of u iets merkt van een verandering: {count}."),
     },
     "mydata.language.nl": {"nl": "Nederlands", "en": "Dutch"},
     "mydata.language.en": {"nl": "Engels", "en": "English"},
@@ -99,6 +141,7 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         "nl": "We bewaren niets over jou. Er is dus niets om te wissen.",
         "en": "We store nothing about you, so there is nothing to erase.",
     },
+    "forget.none@u": {"nl": "We bewaren niets over u. Er is dus niets om te wissen."},
     "forget.ask": {
         "nl": (
             "<b>Alles van jou wissen?</b>\n"
@@ -107,8 +150,8 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "• welke berichten je van ons wilt krijgen\n"
             "• de teksten die je zelf hebt getypt\n\n"
             "Je andere antwoorden blijven bestaan, maar zonder link naar jou. Zo kloppen de "
-            "cijfers die de gemeente al heeft. Ben je bezig met een vragenlijst? Dan stopt die. "
-            "Je trekt ook je toestemming in. Terugdraaien kan niet.\n\n"
+            "cijfers die {municipality} al heeft. Ben je bezig met een vragenlijst? Dan stopt "
+            "die. Je trekt ook je toestemming in. Terugdraaien kan niet.\n\n"
             "Wil je eerst zien wat we bewaren? Stuur /mijngegevens."
         ),
         "en": (
@@ -117,10 +160,23 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "• your chat number\n"
             "• which messages you want from us\n"
             "• the texts you typed yourself\n\n"
-            "Your other answers stay, but without a link to you. That way the figures the "
-            "municipality already has stay correct. Are you in the middle of a questionnaire? "
+            "Your other answers stay, but without a link to you. That way the figures "
+            "{municipality} already has stay correct. Are you in the middle of a questionnaire? "
             "Then it stops. This also withdraws your consent. It cannot be undone.\n\n"
             "Want to see what we store first? Send /mijngegevens."
+        ),
+    },
+    "forget.ask@u": {
+        "nl": (
+            "<b>Alles van u wissen?</b>\n"
+            "Dan wissen we:\n"
+            "• uw chatnummer\n"
+            "• welke berichten u van ons wilt krijgen\n"
+            "• de teksten die u zelf hebt getypt\n\n"
+            "Uw andere antwoorden blijven bestaan, maar zonder link naar u. Zo kloppen de "
+            "cijfers die {municipality} al heeft. Bent u bezig met een vragenlijst? Dan stopt "
+            "die. U trekt ook uw toestemming in. Terugdraaien kan niet.\n\n"
+            "Wilt u eerst zien wat we bewaren? Stuur /mijngegevens."
         ),
     },
     "forget.yes": {"nl": "Ja, wis alles", "en": "Yes, erase everything"},
@@ -135,6 +191,12 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "you are. Want to take part again later? Send /start."
         ),
     },
+    "forget.done@u": {
+        "nl": (
+            "Klaar. We hebben uw gegevens gewist en uw toestemming is ingetrokken. We weten nu "
+            "niet meer wie u bent. Wilt u later weer meedoen? Stuur dan /start."
+        ),
+    },
     "forget.cancelled": {
         "nl": "Goed, we wissen niets. Alles blijft zoals het was.",
         "en": "Fine, we erase nothing. Everything stays as it was.",
@@ -143,4 +205,5 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
         "nl": "Je gegevens zijn al gewist.",
         "en": "Your data has already been erased.",
     },
+    "forget.already@u": {"nl": "Uw gegevens zijn al gewist."},
 }

@@ -33,8 +33,8 @@ from tests.e2e.outcome_helpers import (
 from tests.support.clocks import Offset
 
 SCHOOL_TITLE = "Veilig naar school"
-OUTCOMES_OFF = "▫️ Horen wat de gemeente ermee doet"
-OUTCOMES_ON = "✅ Horen wat de gemeente ermee doet"
+OUTCOMES_OFF = "▫️ Horen wat Rivierstad ermee doet"
+OUTCOMES_ON = "✅ Horen wat Rivierstad ermee doet"
 THEME_OFF = "▫️ Uitnodigingen over Verkeersveiligheid"
 THEME_ON = "✅ Uitnodigingen over Verkeersveiligheid"
 DUTCH = "De gemeente legt in 2027 drie nieuwe zebrapaden aan <bij scholen> & fietsstroken."
@@ -466,7 +466,7 @@ async def test_effect_check_is_scheduled_sent_answered_and_changeable(
     await final_report(admin, progress)
     assert "Verstuurd: 5\n" in progress.text
     first = people["dutch"][0]
-    (check,) = received(first, "Veilig naar school\nEen tijd geleden vertelde de gemeente je dit:")
+    (check,) = received(first, "Veilig naar school\nEen tijd geleden vertelde Rivierstad je dit:")
     assert check.text.endswith(EFFECT)
     assert DUTCH in check.text
     assert check.buttons == [["Ja", "Een beetje"], ["Nee", "Weet ik niet"]]

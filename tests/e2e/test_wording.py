@@ -1,5 +1,7 @@
-"""Counts as residents and administrators read them: "1 inwoner", "1 dag", "1 vraag"
-(plural forms chosen by the count)."""
+"""Counts and the municipality as residents and administrators read them: "1 inwoner",
+"1 dag", "1 vraag" (plural forms chosen by the count), and the configured MUNICIPALITY_NAME
+wherever the bot names the municipality, never "de gemeente".
+"""
 
 from __future__ import annotations
 
@@ -106,3 +108,42 @@ async def test_one_day_and_one_question(
         english = fake.user(language_code="en")
         welcome = await english.ask("/start")
         assert "deleted 1 day after a questionnaire closes" in welcome.text
+
+
+async def test_the_bot_names_the_municipality_by_its_configured_name(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    folder = questionnaires(tmp_path)
+    name = "Berg & Dal"  # also shows that the name is text, never markup
+    async with running_bot(fake, database_url, questionnaires_dir=folder, municipality_name=name):
+        resident = fake.user()
+        welcome = await resident.ask("/start")
+        assert welcome.text.startswith(
+            f"Hallo! Ik ben de vragenbot van {name}. Met korte vragenlijsten hoort {name} wat "
+            "jij vindt van plannen en regels in je buurt."
+        )
+        privacy = await resident.ask("/privacy")
+        assert f"Waarom: zodat {name} weet wat inwoners vinden van het beleid." in privacy.text
+        await resident.press("Ja, ik doe mee", message=welcome)
+        await resident.next_messages(2)
+        nothing = await resident.ask("/resultaten")
+        assert f"Daarna lees je hier wat {name} met de antwoorden doet." in nothing.text
+
+        await resident.send("/start buurtfeest")
+        await resident.next_messages(2)
+        end, _more = await resident.ask("Centrum"), await resident.next_message()
+        assert end.buttons[0] == [f"▫️ Horen wat {name} ermee doet"]
+        settings = await resident.ask("/instellingen")
+        assert f"Uitkomsten: wat {name} doet met een vragenlijst die je invulde." in settings.text
+        forget = await resident.ask("/vergeetmij")
+        assert f"Zo kloppen de cijfers die {name} al heeft." in forget.text
+
+        said = [m.text for m in resident.messages] + [
+            label for m in resident.messages for row in m.buttons for label in row
+        ]
+        assert [text for text in said if "de gemeente" in text.lower()] == []
+
+        english = fake.user(language_code="en")
+        welcome = await english.ask("/start")
+        assert f"With short questionnaires {name} hears what you think" in welcome.text
+        assert "the municipality" not in welcome.text

@@ -8,11 +8,20 @@ from string import Formatter
 
 import pytest
 
-from flows.texts import CATALOG, check_catalog, t
+from flows.texts import CATALOG, Locale, check_catalog, raw, t
+
+JE = re.compile(r"\b(je|jij|jou|jouw|jouwe|jezelf)\b", re.IGNORECASE)
 
 
 def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def resident_facing(key: str, entry: dict[str, str]) -> bool:
+    """Residents read a text in both languages; what administrators alone read is Dutch
+    only, or their own (admin., moderation., a questionnaire file's problem.)."""
+    staff = ("admin.", "moderation.", "problem.", "help.admin")
+    return "en" in entry and not key.startswith(staff)
 
 
 def test_count_chooses_the_plural_form_and_is_written_as_the_language_writes_numbers() -> None:
@@ -32,6 +41,41 @@ def test_a_plural_text_without_a_count_is_a_mistake_said_plainly() -> None:
         t("nl", "unit.days")
     with pytest.raises(TypeError, match="plural forms"):
         t("nl", "unit.days", count="3")  # a number written as text is no count
+
+
+def test_a_locale_carries_the_form_of_address() -> None:
+    u, je = Locale("nl", "u"), Locale("nl")
+    assert t(u, "chosen", answer="Ja") == "Uw antwoord: Ja"
+    assert t(je, "chosen", answer="Ja") == "Je antwoord: Ja"
+    assert t("nl", "chosen", answer="Ja") == "Je antwoord: Ja"  # a plain language: "je"
+    assert t(Locale("en", "u"), "chosen", answer="Yes") == "Your answer: Yes"
+    assert t(u, "progress", number=1, total=2) == "Vraag 1 van 2"  # no form of address
+    assert t(je, "chosen", answer="Ja", address="u") == "Uw antwoord: Ja"  # given: it wins
+    assert raw(u, "consent.given").startswith("Fijn dat u meedoet!")
+    # It is the language wherever a language goes.
+    assert u == "nl" and {"nl": 1}[u] == 1 and f"{u}" == "nl"
+    with pytest.raises(ValueError, match="address must be one of"):
+        t("nl", "chosen", answer="Ja", address="jij")
+
+
+def test_every_dutch_text_residents_read_that_says_je_has_a_twin_that_says_u() -> None:
+    missing, wrong, different = [], [], []
+    for key, entry in CATALOG.items():
+        if "@u" in key:
+            twin = entry["nl"]
+            if JE.search(twin):
+                wrong.append(key)
+            if fields(twin) != fields(CATALOG[key.replace("@u", "")]["nl"]):
+                different.append(key)
+            continue
+        if not resident_facing(key, entry) or not JE.search(entry["nl"]):
+            continue
+        text, bracket, form = key.partition("[")
+        if f"{text}@u{bracket}{form}" not in CATALOG:
+            missing.append(key)
+    assert missing == [], "Dutch texts for residents saying 'je' without a 'u' twin"
+    assert wrong == [], "'u' twins that still say 'je'"
+    assert different == [], "'u' twins with other placeholders than their 'je' text"
 
 
 def test_plural_forms_take_the_same_parameters() -> None:
