@@ -1,6 +1,7 @@
 """The administrators' handlers in their private chat as one object built from the services
-(uploads, the buttons of drafts, /beheer, /export, their command menu, the schedule of
-questionnaires); :mod:`bot.app.handlers` registers them.
+(uploads, the buttons of drafts, /beheer, /export, the schedule of questionnaires);
+:mod:`bot.app.handlers` registers them. Their command menu is set with everyone's
+(:mod:`bot.app.menus`).
 
 Every command and every button is checked against ADMIN_USER_IDS on the server
 (:func:`bot.core.access.admin_only`), whatever the chat shows, and written to the audit log
@@ -21,7 +22,6 @@ from bot.admin.beheer import Beheer
 from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
-from bot.admin.menu import AdminMenu
 from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
@@ -45,7 +45,6 @@ class Administrators:
         self.drafts = Drafts(services)
         self.questionnaires = Beheer(services)
         self.downloads = Downloads(services)
-        self.menu = AdminMenu(services.settings.admin_user_ids)
         self.schedule = Schedule(services)
         self.upload: Handler = admin_only("upload")(self._upload)
         self.beheer: Handler = admin_only("beheer")(self._beheer)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes
@@ -19,7 +19,7 @@ from bot.app.request import AiohttpRequest, RetryingRequest
 from bot.app.webhook import WebhookServer, webhook_target
 from bot.core import jobs
 from bot.core.services import Services
-from flows.texts import COMMANDS, language_of, t
+from flows.texts import language_of, t
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +70,10 @@ def features_of(application: Application) -> Features:  # type: ignore[type-arg]
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu in Dutch (the default) and English, and the
-    administrators' own menus in their private chats."""
-    bot = application.bot
-    dutch = [BotCommand(name, text) for name, text in COMMANDS["nl"]]
-    english = [BotCommand(name, text) for name, text in COMMANDS["en"]]
-    await bot.set_my_commands(dutch)
-    await bot.set_my_commands(dutch, language_code="nl")
-    await bot.set_my_commands(english, language_code="en")
-    await features_of(application).admins.menu.set_all(bot)
+    """Register the command menus per audience (:mod:`bot.app.menus`), in Dutch and English:
+    the residents' in every private chat, each administrator's in their own chat, the
+    staff group's in that group."""
+    await features_of(application).menus.set_all(application.bot)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -36,6 +36,7 @@ from bot.admin.handlers import Administrators
 from bot.admin.moderation import COMMAND as MODERATION
 from bot.admin.moderation import ModerationHandlers
 from bot.app.flood import Flood
+from bot.app.menus import Menus
 from bot.core import jobs
 from bot.core.access import admin_only
 from bot.core.services import Services
@@ -67,9 +68,9 @@ Job = Callable[[Services, Bot], Awaitable[None]]
 class Stage(IntEnum):
     """Handler groups, in the order they run for every update."""
 
-    #: An administrator's command menu, set at their first update of any kind (an
-    #: administrator who had never written to the bot when it started). Never stops it.
-    ADMIN_MENU = -10
+    #: A chat's own command menu (an administrator's, the staff group's), set at its first
+    #: update of any kind when Telegram refused it at start-up. Never stops the update.
+    MENUS = -10
     #: An administrator's typed /terugkoppeling text: only the database knows whether a text
     #: is one, so this looks first; other texts go on.
     ADMIN_TEXT = -3
@@ -86,6 +87,7 @@ class Features:
     """Every feature of the bot, built once per application."""
 
     flood: Flood
+    menus: Menus
     residents: ResidentHandlers
     privacy: privacy.PrivacyHandlers
     admins: Administrators
@@ -100,6 +102,7 @@ class Features:
         digests = DigestService(services, settings.schedule, settings.digest_chat_id)
         return cls(
             flood=Flood(services),
+            menus=Menus(settings),
             residents=ResidentHandlers(services),
             privacy=privacy.PrivacyHandlers(services),
             admins=Administrators(services),
@@ -161,10 +164,9 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
     if settings.admin_user_ids:
         # Only administrators' documents: anybody else's go on to the conversation.
         upload = PRIVATE & NEW & filters.Document.ALL & filters.User(settings.admin_user_ids)
-        rows += [
-            (Stage.FEATURES, MessageHandler(upload, admins.upload)),
-            (Stage.ADMIN_MENU, every(admins.menu.on_first_contact)),
-        ]
+        rows.append((Stage.FEATURES, MessageHandler(upload, admins.upload)))
+    if features.menus.chats:
+        rows.append((Stage.MENUS, every(features.menus.on_first_contact)))
     rows += [
         (Stage.FEATURES, press(admins.button, AdminButton.matches)),
         # Moderation of free text: administrators in private, a pointer in a group.

@@ -85,10 +85,25 @@ class ResidentHandlers:
         )
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help: how it works and the commands."""
-        await self._in_language(
-            update, context, lambda language: Reply([Send(t(language, "help"))])
-        )
+        """/help: how it works and the residents' commands; for an administrator theirs too;
+        during a questionnaire (in its form of address), a last line pointing back to its
+        question."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        language, session, flow = await self._speaker(user)
+        parts = [t(language, "help")]
+        if user.id in self.settings.admin_user_ids:
+            parts.append(t(language, "help.admin"))
+        if session is not None and flow is not None:
+            prompt = engine.prompt(flow, session.state)
+            title = flow.questionnaire.title.get(language)
+            where = t(
+                language, "help.question", title=title, number=prompt.number, total=prompt.total
+            )
+            parts.append(where)
+        reply = Reply([Send(Html("\n\n".join(parts)))])
+        await self._deliver(context.bot, message.chat_id, reply)
 
     async def privacy(self, update: Update, context: Context) -> None:
         """/privacy: what is stored, why, for how long, who sees it. Works without consent."""

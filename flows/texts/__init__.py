@@ -413,6 +413,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "antwoord.\n\n"
             "/vragenlijsten – kies een vragenlijst\n"
             "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
+            "/resultaten – wat er met de antwoorden is gedaan\n"
+            "/instellingen – kies welke berichten je krijgt\n"
             "/taal – kies Nederlands of Engels\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over je bewaren\n"
@@ -425,6 +427,8 @@ CATALOG: dict[str, dict[str, str]] = {
             "type your answer.\n\n"
             "/questionnaires – choose a questionnaire\n"
             "/stop – stop the questionnaire (your answers stay saved)\n"
+            "/resultaten – what was done with the answers\n"
+            "/instellingen – choose which messages you get\n"
             "/language – choose Dutch or English\n"
             "/privacy – what we store and why\n"
             "/mijngegevens – everything we store about you\n"
@@ -439,11 +443,49 @@ CATALOG: dict[str, dict[str, str]] = {
             "antwoord.\n\n"
             "/vragenlijsten – kies een vragenlijst\n"
             "/stop – stop met de vragenlijst (uw antwoorden blijven bewaard)\n"
+            "/resultaten – wat er met de antwoorden is gedaan\n"
+            "/instellingen – kies welke berichten u krijgt\n"
             "/taal – kies Nederlands of Engels\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over u bewaren\n"
             "/vergeetmij – wis uw gegevens\n"
             "/help – deze uitleg"
+        ),
+    },
+    "help.admin": {
+        "nl": (
+            "<b>Voor beheerders</b>\n"
+            "Een vragenlijst toevoegen of bijwerken: stuur het YAML-bestand in dit gesprek.\n\n"
+            "/beheer – vragenlijsten openen, sluiten en archiveren\n"
+            "/moderatie – open antwoorden nakijken\n"
+            "/terugkoppeling – inwoners vertellen wat er met hun mening gebeurt\n"
+            "/uitnodigen – inwoners uitnodigen voor een vragenlijst\n"
+            "/export – antwoorden downloaden als CSV, Excel en SPSS"
+        ),
+        "en": (
+            "<b>For administrators</b>\n"
+            "To add or update a questionnaire, send its YAML file in this chat.\n\n"
+            "/beheer – open, close and archive questionnaires\n"
+            "/moderatie – review written answers\n"
+            "/terugkoppeling – tell residents what happened with their opinion\n"
+            "/uitnodigen – invite residents to a questionnaire\n"
+            "/export – download answers as CSV, Excel and SPSS"
+        ),
+    },
+    "help.question": {
+        "nl": (
+            "<i>Je bent bezig met {title}. Vraag {number} van {total} staat hierboven en wacht "
+            "op je antwoord.</i>"
+        ),
+        "en": (
+            "<i>You are filling in {title}. Question {number} of {total} is above, waiting for "
+            "your answer.</i>"
+        ),
+    },
+    "help.question@u": {
+        "nl": (
+            "<i>U bent bezig met {title}. Vraag {number} van {total} staat hierboven en wacht "
+            "op uw antwoord.</i>"
         ),
     },
     "language.pick": {
@@ -547,25 +589,28 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
 
-# Commands, shown in Telegram's menu (setMyCommands) per language.
+# Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
+# private chat, the civil servants' group's in that group (administrators' commands: in
+# flows/texts/admin.py). The Dutch descriptions address nobody ("je" or "u"): the menu is
+# the same for every resident.
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "nl": [
-        ("start", "Begin of kies een vragenlijst"),
-        ("vragenlijsten", "Kies een vragenlijst"),
-        ("stop", "Stop met de vragenlijst"),
-        ("resultaten", "Wat de gemeente met je mening deed"),
-        ("instellingen", "Berichten die je wilt krijgen"),
-        ("taal", "Kies je taal (Nederlands/English)"),
+        ("start", "Beginnen of een vragenlijst kiezen"),
+        ("vragenlijsten", "Een vragenlijst kiezen"),
+        ("stop", "Stoppen met de vragenlijst"),
+        ("resultaten", "Wat er met de antwoorden is gedaan"),
+        ("instellingen", "Berichten aan- of uitzetten"),
+        ("taal", "Taal kiezen (Nederlands/English)"),
         ("privacy", "Wat we bewaren en waarom"),
-        ("mijngegevens", "Bekijk alles wat we van je bewaren"),
-        ("vergeetmij", "Wis je gegevens"),
+        ("mijngegevens", "Alles zien wat we bewaren"),
+        ("vergeetmij", "Gegevens laten wissen"),
         ("help", "Uitleg"),
     ],
     "en": [
         ("start", "Start or choose a questionnaire"),
         ("questionnaires", "Choose a questionnaire"),
         ("stop", "Stop the questionnaire"),
-        ("resultaten", "What the municipality did with your opinion"),
+        ("resultaten", "What was done with the answers"),
         ("instellingen", "Messages you want to receive"),
         ("language", "Choose your language (Nederlands/English)"),
         ("privacy", "What we store and why"),
@@ -573,6 +618,10 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("vergeetmij", "Erase your data"),
         ("help", "How it works"),
     ],
+}
+GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nl": [("digest", "Overzicht van wat nieuw is"), ("help", "Uitleg over deze groep")],
+    "en": [("digest", "Digest of what is new"), ("help", "About this group")],
 }
 
 

@@ -14,13 +14,15 @@ ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("beheer", "Vragenlijsten beheren"),
         ("moderatie", "Open antwoorden nakijken"),
         ("terugkoppeling", "Inwoners vertellen wat er met hun mening gebeurt"),
-        ("export", "Antwoorden downloaden als CSV en Excel"),
+        ("uitnodigen", "Inwoners uitnodigen voor een vragenlijst"),
+        ("export", "Antwoorden downloaden als CSV, Excel en SPSS"),
     ],
     "en": [
         ("beheer", "Manage questionnaires"),
         ("moderatie", "Review written answers"),
         ("terugkoppeling", "Tell residents what happened with their opinion"),
-        ("export", "Download answers as CSV and Excel"),
+        ("uitnodigen", "Invite residents to a questionnaire"),
+        ("export", "Download answers as CSV, Excel and SPSS"),
     ],
 }
 

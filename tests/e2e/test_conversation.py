@@ -659,11 +659,14 @@ async def test_help_and_list_take_precedence_mid_questionnaire(
         "antwoord.\n\n"
         "/vragenlijsten – kies een vragenlijst\n"
         "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
+        "/resultaten – wat er met de antwoorden is gedaan\n"
+        "/instellingen – kies welke berichten je krijgt\n"
         "/taal – kies Nederlands of Engels\n"
         "/privacy – wat we bewaren en waarom\n"
         "/mijngegevens – alles wat we over je bewaren\n"
         "/vergeetmij – wis je gegevens\n"
-        "/help – deze uitleg"
+        "/help – deze uitleg\n\n"
+        f"Je bent bezig met {AFVAL}. Vraag 2 van 7 staat hierboven en wacht op je antwoord."
     )
     scale = await resident.ask("2")  # the questionnaire goes on
     assert scale.text.startswith("Vraag 3 van 7\n\nWat gaat er weleens mis")

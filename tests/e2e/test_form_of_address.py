@@ -163,6 +163,9 @@ async def test_a_questionnaire_with_address_u_says_u_in_every_text_of_its_conver
         await settled(resident, fake)
         help_ = await resident.ask("/help")
         assert help_.text.startswith("Zo werkt het\nIk stel u korte vragen")
+        assert help_.text.endswith(
+            f"U bent bezig met {WONEN}. Vraag 1 van 7 staat hierboven en wacht op uw antwoord."
+        )
         await resident.press("Centrum")
         await settled(resident, fake)
 
