@@ -1,0 +1,43 @@
+"""The README says how to do what it tells a newcomer to do: where the ``samenspraak``
+command is after ``make install``, and what the browser test needs (and does without it)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.test_sandbox_browser import CHROMIUM, pytestmark
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    """The text of the ``## title`` section, up to the next one."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.M | re.S)
+    assert match, f"no section {title!r}"
+    return match.group(1)
+
+
+def test_it_says_where_the_command_is_before_using_it_bare() -> None:
+    text = section("The `samenspraak` command")
+    first_bare = text.index("| `samenspraak run`")
+    told = " ".join(text[:first_bare].split())  # line breaks as spaces
+    assert ".venv/bin/samenspraak run" in told
+    assert "source .venv/bin/activate" in told
+    # The make targets it names run what it says they run.
+    assert "$(VENV)/bin/samenspraak run --or-sandbox" in MAKEFILE
+    assert "`make run` runs `samenspraak run --or-sandbox`" in told
+    assert "$(VENV)/bin/samenspraak sandbox" in MAKEFILE
+    assert "`make sandbox` runs `samenspraak sandbox`" in told
+
+
+def test_the_tests_section_says_what_the_browser_test_needs() -> None:
+    text = section("Tests")
+    assert "tests/browser/" in text
+    assert f"`{CHROMIUM}`" in text
+    assert "`sudo apt-get install chromium`" in text
+    assert "skipped" in text
+    # ... which is what the test itself says when it skips.
+    reasons = " ".join(str(mark.kwargs.get("reason", "")) for mark in pytestmark)
+    assert "apt-get install chromium" in reasons and str(CHROMIUM) in reasons
