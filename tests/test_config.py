@@ -124,6 +124,14 @@ def test_malformed_admin_user_ids() -> None:
     )
 
 
+def test_form_of_address() -> None:
+    assert settings().form_of_address == "je"
+    assert settings(FORM_OF_ADDRESS=" U ").form_of_address == "u"
+    assert error(FORM_OF_ADDRESS="jij") == (
+        "FORM_OF_ADDRESS: must be je (informal) or u (formal) (got 'jij')"
+    )
+
+
 def test_digest_chat_id() -> None:
     assert settings(DIGEST_CHAT_ID="-1001234567890").digest_chat_id == -1001234567890
     assert error(DIGEST_CHAT_ID="ambtenaren") == (
