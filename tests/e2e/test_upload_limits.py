@@ -55,12 +55,17 @@ async def test_residents_are_answered_while_large_uploads_are_checked(
     """Three large valid files, and a resident's /help right after them: the help comes
     first; then one of them is published. The event loop never stood still for half the
     time one file takes to check (checked on the loop, each file stops it for all of that
-    time)."""
+    time).
+
+    Stalls are counted in the CPU time of the loop's own thread, not on the wall clock: on
+    a busy machine (the suite runs in parallel with other work) the operating system may
+    leave the whole process waiting for a core, which says nothing about what runs on the
+    loop; work done on the loop, such as checking a file, shows in its CPU time."""
     sources = {f"wijken{i}": heavy(f"wijken{i}") for i in range(3)}
     assert all(len(source.encode()) < MAX_FILE_BYTES for source in sources.values())
-    started = time.monotonic()
+    started = time.thread_time()
     parse(sources["wijken0"], "wijken0.yaml")  # valid, and what checking one costs here
-    cost = time.monotonic() - started
+    cost = time.thread_time() - started
 
     async with running(fake, database_url):
         boss, resident = admin(fake), fake.user()
@@ -69,9 +74,9 @@ async def test_residents_are_answered_while_large_uploads_are_checked(
 
         async def probe() -> None:
             while not done.is_set():
-                before = time.monotonic()
+                before = time.thread_time()
                 await asyncio.sleep(0.005)
-                stalls.append(time.monotonic() - before - 0.005)
+                stalls.append(time.thread_time() - before)
 
         probing = asyncio.create_task(probe())
         for qid, source in sources.items():
@@ -94,7 +99,7 @@ async def test_residents_are_answered_while_large_uploads_are_checked(
         if call.method == "sendMessage" and call.ok
     ]
     assert answered.index(str(resident.id)) < answered.index(str(ADMIN)), "help waited for a file"
-    assert max(stalls) < cost / 2, f"the event loop stood still {max(stalls):.2f} s"
+    assert max(stalls) < cost / 2, f"the event loop was busy {max(stalls):.2f} s at a stretch"
 
 
 def checkers() -> list[psutil.Process]:
