@@ -33,7 +33,9 @@ from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_af
 from tests.support.processes import ChildProcess, polling
 from tests.support.processes import environment as clean_environment
 
-SHIPPED = ["afvalinzameling", "groen-in-de-wijk", "schoolroutes"]
+SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes"]
+# How many questions each shipped file has (the Burgerpeiling is the long one).
+QUESTIONS = {"burgerpeiling": 32}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
 Result = subprocess.CompletedProcess[str]
 
@@ -268,7 +270,8 @@ def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> No
     [result] = ran["validate"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert lines(result.stdout) == [
-        f"ok  {QUESTIONNAIRES / name}.yaml: {name} version 1, 10 questions" for name in SHIPPED
+        f"ok  {QUESTIONNAIRES / name}.yaml: {name} version 1, {QUESTIONS.get(name, 10)} questions"
+        for name in SHIPPED
     ]
     assert result.stderr == ""
 
@@ -325,6 +328,7 @@ def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> 
     assert [row.split()[:5] for row in rows] == [[n, "1", "open", "open", "0"] for n in SHIPPED]
     assert [row.split(maxsplit=5)[5] for row in rows] == [
         "Afval ophalen in Rivierstad",
+        "Burgerpeiling Rivierstad",
         "Groen in de wijk",
         "Veilig naar school",
     ]
@@ -501,7 +505,7 @@ def test_export_an_unknown_questionnaire(exported: Exported) -> None:
         exported.unknown,
         1,
         "samenspraak: no questionnaire 'parkeren' in the database "
-        "(known: afvalinzameling, groen-in-de-wijk, schoolroutes)",
+        "(known: afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes)",
     )
     assert not exported.not_written.exists()  # no empty file left behind
 

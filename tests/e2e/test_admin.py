@@ -690,13 +690,15 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     await walk(resident, await open_afval(resident), PLAN)
     boss = admin(fake)
     overview = await boss.ask("/beheer")
-    assert overview.text.split("\n\n")[1:4] == [
+    assert overview.text.split("\n\n")[1:5] == [
         "Afval ophalen in Rivierstad · open\nafvalinzameling · versie 1 · 1 klaar, 0 bezig",
+        "Burgerpeiling Rivierstad · open\nburgerpeiling · versie 1 · 0 klaar, 0 bezig",
         "Groen in de wijk · open\ngroen-in-de-wijk · versie 1 · 0 klaar, 0 bezig",
         "Veilig naar school · open\nschoolroutes · versie 1 · 0 klaar, 0 bezig",
     ]
     assert overview.buttons == [
         ["Afval ophalen in Rivierstad"],
+        ["Burgerpeiling Rivierstad"],
         ["Groen in de wijk"],
         ["Veilig naar school"],
     ]
@@ -729,7 +731,7 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     assert "Status: gearchiveerd" in overview.text
     assert overview.buttons == [["Exporteren"], ["« Terug"]]
     await tap(boss, "« Terug", overview)
-    assert overview.text.split("\n\n")[3] == (
+    assert overview.text.split("\n\n")[4] == (
         "Veilig naar school · gearchiveerd\nschoolroutes · versie 1 · 0 klaar, 0 bezig"
     )
     # A stale confirmation after the fact: refused, nothing changes.

@@ -18,6 +18,7 @@ from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner, join
 from tests.e2e.test_conversation import (
     AFVAL,
+    BURGER,
     GROEN,
     PICK,
     PICK_BUTTONS,
@@ -364,7 +365,7 @@ async def test_a_button_of_a_finished_questionnaire(fake: FakeBotApi, bot: BotRu
     assert (await resident.wait_callback_answered(query)).text == STALE_SHORT
     pick = await resident.next_message()
     assert pick.text == PICK
-    assert pick.buttons == [[AFVAL], [GROEN], [f"✓ {SCHOOL}"]]
+    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"]]
     after = await latest(bot, resident, "schoolroutes")
     assert same_state(before, after) and after.status == "completed"
     assert await statuses(bot) == [("schoolroutes", "completed")]

@@ -27,8 +27,9 @@ from tests.support.clocks import Offset
 AFVAL = "Afval ophalen in Rivierstad"
 GROEN = "Groen in de wijk"
 SCHOOL = "Veilig naar school"
+BURGER = "Burgerpeiling Rivierstad"
 PICK = "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst."
-PICK_BUTTONS = [[AFVAL], [GROEN], [SCHOOL]]
+PICK_BUTTONS = [[AFVAL], [BURGER], [GROEN], [SCHOOL]]
 CONSENT_BUTTONS = [["Ja, ik doe mee", "Nee, liever niet"]]
 CONSENT_NEEDED = "Eerst even dit: doe je mee? Kies hieronder."
 GIVEN = "Fijn dat je meedoet! Je kunt altijd stoppen met /stop."
@@ -212,6 +213,7 @@ async def test_english_client_gets_english(fake: FakeBotApi, bot: BotRunner) -> 
     assert given.text == "Great that you are taking part! You can always stop with /stop."
     assert pick.buttons == [
         ["Waste collection in Rivierstad"],
+        ["Residents' survey Rivierstad"],
         ["Green in your neighbourhood"],
         ["Safe routes to school"],
     ]
@@ -297,8 +299,13 @@ async def test_the_list_marks_completed_questionnaires(fake: FakeBotApi, bot: Bo
     await finish_schoolroutes(resident, first)
     pick = await resident.ask("/vragenlijsten")
     assert pick.text == PICK
-    assert pick.buttons == [[AFVAL], [GROEN], [f"✓ {SCHOOL}"]]
-    assert pick.button_data == [["p:afvalinzameling"], ["p:groen-in-de-wijk"], ["p:schoolroutes"]]
+    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"]]
+    assert pick.button_data == [
+        ["p:afvalinzameling"],
+        ["p:burgerpeiling"],
+        ["p:groen-in-de-wijk"],
+        ["p:schoolroutes"],
+    ]
     assert await answers(bot, resident, "schoolroutes") == SCHOOL_SHORT
     assert await statuses(bot) == [("schoolroutes", "completed")]
 
@@ -778,14 +785,14 @@ async def test_closed_questionnaire_is_not_offered(
         given, closed, pick = await resident.next_messages(3)
         assert given.text == GIVEN
         assert closed.text == "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen."
-        assert (pick.text, pick.buttons) == (PICK, [[AFVAL]])
+        assert (pick.text, pick.buttons) == (PICK, [[AFVAL], [BURGER]])
         again = await resident.ask("/vragenlijsten")
-        assert again.buttons == [[AFVAL]]
+        assert again.buttons == [[AFVAL], [BURGER]]
         query = await resident.press_data("p:schoolroutes", message_id=again.message_id)
         await resident.wait_callback_answered(query)
         closed, pick = await resident.next_messages(2)
         assert closed.text.startswith("Deze vragenlijst is gesloten.")
-        assert pick.buttons == [[AFVAL]]
+        assert pick.buttons == [[AFVAL], [BURGER]]
         assert await count(runner, "sessions") == 0
     finally:
         await runner.stop()
@@ -796,7 +803,11 @@ async def test_closed_questionnaire_is_not_offered(
 async def test_no_open_questionnaires(fake: FakeBotApi, database_url: str, tmp_path: Path) -> None:
     closed = 'closes_at: "2021-01-01"'
     folder = _with_dates(
-        tmp_path, schoolroutes=closed, groen_in_de_wijk=closed, afvalinzameling=closed
+        tmp_path,
+        schoolroutes=closed,
+        groen_in_de_wijk=closed,
+        afvalinzameling=closed,
+        burgerpeiling=closed,
     )
     runner = BotRunner(fake, database_url, questionnaires_dir=folder)
     await runner.start()

@@ -120,6 +120,7 @@ async def test_export_asks_which_questionnaire(fake: FakeBotApi, admin_bot: BotR
         "Welke vragenlijst? Typ /export en de id, bijvoorbeeld: /export afvalinzameling",
         "",
         "afvalinzameling – Afval ophalen in Rivierstad",
+        "burgerpeiling – Burgerpeiling Rivierstad",
         "groen-in-de-wijk – Groen in de wijk",
         "schoolroutes – Veilig naar school",
     ]

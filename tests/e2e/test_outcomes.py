@@ -149,6 +149,7 @@ async def test_instellingen_shows_and_changes_both(bot: BotRunner, fake: FakeBot
         ["▫️ Uitnodigingen: Afval en containers"],
         ["▫️ Uitnodigingen: Groen en buitenruimte"],
         ["▫️ Uitnodigingen: Verkeersveiligheid"],
+        ["▫️ Uitnodigingen: Wonen en leven in Rivierstad"],
     ]
     await tap(resident, "Uitnodigingen: Groen en buitenruimte", settings)
     await resident.wait_for(

@@ -50,7 +50,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +61,7 @@ from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage, SandboxEvent
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import BotRunner
+from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.outcome_helpers import SCHOOL_THEME, seed
 from tests.e2e.test_admin import ADMIN, running
 from tests.e2e.test_digest import SIX, everyone
@@ -306,6 +306,15 @@ def _compare(path: Path, actual: str, expected: str) -> None:
         path.write_text(actual, encoding="utf-8")
         return
     assert actual == expected, f"{path.name} differs; UPDATE_TRANSCRIPTS=1 rewrites it"
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
+    """The bot as the tests run it, but with room for a whole long questionnaire (the
+    Burgerpeiling's 30 answers) typed at machine speed: the flood guard, which would say
+    "Rustig aan" after 20 updates in 10 seconds, has its own tests (test_flood.py)."""
+    async with running_bot(fake, database_url, flood_max_updates=100) as runner:
+        yield runner
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
