@@ -17,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 YES = {"ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"}
 NO = {"nee", "n", "no", "nope", "neen"}
 BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}
-OPINIONS = {"weet ik niet", "geen mening"}
+OPINIONS = {"weet ik niet", "weet niet", "weet het niet", "geen mening"}
 SKIP = {"sla over", "overslaan", "skip", *OPINIONS}
 DONE = {"klaar", "done", "klaar ✓", "done ✓"}
 #: The fewest characters (after :func:`loose`) that may name an option by its beginning.

@@ -24,6 +24,7 @@ from tests.e2e.test_admin import admin, running
 from tests.e2e.test_conversation import answers
 from tests.e2e.test_digest import block, sent
 from tests.e2e.test_export import read_sav
+from tests.e2e.test_form_of_address import said, saying_je
 
 ID = "burgerpeiling"
 TITLE = "Burgerpeiling Rivierstad"
@@ -138,7 +139,15 @@ async def test_every_branch_is_completed_by_residents(fake: FakeBotApi, database
     async with running(fake, database_url, **FAST) as bot:
         for plan in PLANS:
             resident = fake.user()
+            since = len(fake.calls)
             *questions, end = await respond(resident, plan)
+            # The Burgerpeiling says "u" (address: u), and so does the bot inside it: its
+            # hints, read-backs, buttons and summary. (The welcome before it follows the
+            # bot's FORM_OF_ADDRESS.)
+            await fake.settle()
+            inside = said(fake, since, resident.id)
+            start = next(i for i, text in enumerate(inside) if TITLE in text)
+            assert saying_je(inside[start:]) == []
             # One question per answer, counted along the resident's own branch to its end.
             assert len(questions) == len(plan.asked) == len(plan.typed)
             assert progress(questions[-1]) == (len(plan.asked), len(plan.asked))

@@ -464,3 +464,29 @@ def test_the_new_keys_are_optional() -> None:
     assert scale.type == "scale" and scale.decimals == 0
     assert isinstance(amount, NumberQuestion) and (amount.integer, amount.places) == (True, 0)
     assert multi.type == "multi" and not any(o.exclusive for o in multi.options)
+
+
+def test_not_knowing_skips_a_grade_that_may_be_skipped_and_only_that() -> None:
+    """The Burgerpeiling's grades take "weet niet" as a skip (it counts as missing), as its
+    button "Sla over" does; on a grade that must be answered it is no answer."""
+    grades = flow_of(
+        """
+- id: cijfer
+  type: scale
+  min: 1
+  max: 10
+  optional: true
+  text: {nl: Welk rapportcijfer, en: Which grade}
+- id: verplicht
+  type: scale
+  min: 1
+  max: 10
+  text: {nl: Welk cijfer, en: Which grade}
+"""
+    )
+    for typed in ["weet niet", "Weet het niet", "weet ik niet", "geen mening"]:
+        skipped = apply(grades, at("cijfer"), Typed(typed), "nl")
+        assert skipped.problem is None, typed
+        assert skipped.accepted == ("cijfer", None), typed
+        refused = apply(grades, at("verplicht"), Typed(typed), "nl")
+        assert refused.accepted is None and refused.problem is not None, typed
