@@ -139,7 +139,12 @@ def test_well_formed_data_the_handlers_refuse_still_decodes(data: str) -> None:
 
 def test_keyboards_carry_the_same_data() -> None:
     end = views.optin_keyboard(
-        "schoolroutes", "Verkeersveiligheid", outcomes_on=True, invitations_on=False, language="nl"
+        "schoolroutes",
+        "Verkeersveiligheid",
+        outcomes_on=True,
+        invitations_on=False,
+        language="nl",
+        municipality="Rivierstad",
     )
     assert _data(end) == [["sub:e:schoolroutes:o:0"], ["sub:e:schoolroutes:i:1"]]
     settings = views.settings_keyboard(

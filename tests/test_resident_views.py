@@ -94,7 +94,7 @@ def test_a_long_earlier_answer_shown_again_is_shortened_to_fit() -> None:
     paragraphs = plain_text(text).split("\n\n")
     assert paragraphs[0] == "Genoteerd: Optie 1"
     assert paragraphs[3].startswith("Je gaf eerder: Meer bankjes") and paragraphs[3].endswith("…")
-    assert paragraphs[4] == "Typ je antwoord in een bericht (maximaal 3500 tekens)."
+    assert paragraphs[4] == "Typ je antwoord in een bericht (maximaal 3.500 tekens)."
 
 
 def test_no_room_at_all_leaves_the_answers_out_and_returns() -> None:

@@ -30,7 +30,7 @@ option_sets:
 def peiling(questions: str, version: int = 1) -> str:
     return (
         "schema_version: 1\n"
-        "id: burgerpeiling\n"
+        "id: peiling-proef\n"
         f"version: {version}\n"
         "theme: {nl: Wonen en leven, en: Living}\n"
         "title: {nl: Burgerpeiling Rivierstad, en: Citizens' survey Rivierstad}\n"
@@ -117,7 +117,7 @@ async def test_a_broken_questionnaire_gets_every_problem_in_dutch_and_plain_word
     ]
     assert not NOT_DUTCH.search(reply)
     assert await versions(admin_bot) == before
-    assert await state(admin_bot, "burgerpeiling") is None
+    assert await state(admin_bot, "peiling-proef") is None
 
 
 async def test_a_question_mark_in_a_text_gets_a_hint_to_use_quotes(
@@ -176,7 +176,7 @@ async def test_a_shared_answer_list_is_previewed_published_and_answered(
     lines = preview.text.splitlines()
     assert lines[:2] == [
         "Voorbeeld: Burgerpeiling Rivierstad",
-        "Nieuwe vragenlijst burgerpeiling, versie 1.",
+        "Nieuwe vragenlijst peiling-proef, versie 1.",
     ]
     assert "Vragen: 2 (2× keuze)" in lines
     # The text without English: one warning, in Dutch, in the preview.
@@ -189,7 +189,7 @@ async def test_a_shared_answer_list_is_previewed_published_and_answered(
     assert published.text.startswith("✅ Burgerpeiling Rivierstad (versie 1) is gepubliceerd.")
 
     resident = fake.user()
-    welcome = await resident.ask("/start burgerpeiling")
+    welcome = await resident.ask("/start peiling-proef")
     await resident.press("Ja, ik doe mee", message=welcome)
     await fake.settle()
     first = resident.drain()[-1]

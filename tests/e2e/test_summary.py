@@ -173,7 +173,7 @@ async def test_a_long_answer_shown_again_under_a_long_question_fits(
         again = await resident.next_message()
         assert again.text.startswith("Vraag 2 van 3")
         assert "Je gaf eerder: Meer bankjes & bomen <graag>" in again.text
-        assert again.text.endswith("Typ je antwoord in een bericht (maximaal 1000 tekens).")
+        assert again.text.endswith("Typ je antwoord in een bericht (maximaal 1.000 tekens).")
         await resident.press("« Vorige", message=again)
         await resident.next_message()
         shown = await resident.ask("ja graag")  # loose: read back above the question
