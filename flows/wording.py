@@ -42,54 +42,41 @@ def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
 
 def hint(question: AnyQuestion, language: Language) -> Html:
     """How to answer this kind of question."""
-    match question:
-        case ScaleQuestion() if question.places:
-            return t(
-                language,
-                "hint.scale_decimals",
-                min=question.min,
-                max=question.max,
-                example=example(question, language),
-            )
-        case ScaleQuestion():
-            return t(language, "hint.scale", min=question.min, max=question.max)
-        case TextQuestion():
-            return t(language, "hint.text", max=characters(question.max_length, language))
-        case NumberQuestion():
-            return t(
-                language,
-                "hint.number",
-                min=format_number(question.min, language),
-                max=format_number(question.max, language),
-            )
-    return t(language, f"hint.{question.type}")
+    if isinstance(question, TextQuestion):
+        return t(language, "hint.text", max=characters(question.max_length, language))
+    return _worded("hint", question, language)
 
 
 def invalid(question: AnyQuestion, language: Language) -> Html:
     """What was wrong with an answer that could not be used."""
+    if isinstance(question, TextQuestion):
+        return t(language, "hint.text", max=characters(question.max_length, language))
+    if isinstance(question, ChoiceQuestion):
+        return t(language, "invalid.choice", max=len(question.options))
+    return _worded("invalid", question, language)
+
+
+def _worded(kind: str, question: AnyQuestion, language: Language) -> Html:
+    """``hint.<type>`` or ``invalid.<type>`` with the bounds the question allows."""
     match question:
-        case ChoiceQuestion():
-            return t(language, "invalid.choice", max=len(question.options))
         case ScaleQuestion() if question.places:
             return t(
                 language,
-                "invalid.scale_decimals",
+                f"{kind}.scale_decimals",
                 min=question.min,
                 max=question.max,
                 example=example(question, language),
             )
         case ScaleQuestion():
-            return t(language, "invalid.scale", min=question.min, max=question.max)
+            return t(language, f"{kind}.scale", min=question.min, max=question.max)
         case NumberQuestion():
             return t(
                 language,
-                "invalid.number",
+                f"{kind}.number",
                 min=format_number(question.min, language),
                 max=format_number(question.max, language),
             )
-        case TextQuestion():
-            return t(language, "hint.text", max=characters(question.max_length, language))
-    return t(language, f"invalid.{question.type}")
+    return t(language, f"{kind}.{question.type}")
 
 
 def characters(count: int, language: Language) -> Html:

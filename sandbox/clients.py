@@ -1,5 +1,8 @@
 """Simulated Telegram clients: residents in a private chat with the bot, and group chats.
 
+Just over 500 lines on purpose: the one place a test talks to the fake as a person
+(a private chat and a group), so every way a person can act stands together.
+
 Every client keeps a cursor over the bot's messages in its chat, so that a test can wait for
 "the next message of the bot" (:meth:`ChatClient.next_message`) without caring about the
 messages it has already seen.

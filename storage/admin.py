@@ -2,6 +2,9 @@
 status by hand, and response counts. The rules (which status, which refusal, which step) are
 :mod:`flows.lifecycle`'s; this module reads and writes around them.
 
+Longer than 500 lines on purpose: a questionnaire's whole life in the database,
+draft to archive, in one place, so the order of its steps reads at once.
+
 A *draft version* is a row in ``questionnaire_versions`` with ``published_at`` NULL: an
 upload being previewed or tested. Residents never start one. A questionnaire that was never
 published has status ``draft`` and points (``current_version``) at its draft.
@@ -10,9 +13,6 @@ published has status ``draft`` and points (``current_version``) at its draft.
 :func:`storage.schedule.apply_schedule`.
 
 As everywhere in ``storage``: the caller owns the transaction; nothing here commits.
-
-One module for a questionnaire's whole life in the database, draft to archive, so that the
-order of its steps reads in one place; that makes it a little longer than most.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Async repositories: an ``AsyncSession`` in, plain frozen data out.
 
+Longer than 500 lines on purpose: see the last paragraph.
+
 The caller owns the unit of work (``async with factory.begin() as db``); nothing here
 commits, so one update's changes are committed together or not at all.
 

@@ -1,5 +1,8 @@
 """Residents in a private chat: a thin adapter from Telegram updates to the flow engine.
 
+Just over 500 lines on purpose: every Telegram entry point of the resident's
+conversation in one place (opening and resuming live in :mod:`bot.resident.sessions`).
+
 Each handler runs one unit of work: read the resident's state, apply the input, commit,
 and only then talk to Telegram. So an answer confirmed to a resident is always stored,
 and a crash before the commit loses nothing that was confirmed.

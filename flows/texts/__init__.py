@@ -1,5 +1,8 @@
 """Everything the bot says to residents, in plain Dutch (B1) and English.
 
+Longer than 500 lines on purpose: it is a catalog (every resident text in Dutch, its
+"u" form and English), not logic; issue #17 moves it to gettext .po files.
+
 Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
 residents or from questionnaire files is always shown as written, never as markup.
 
