@@ -17,8 +17,8 @@ async def _tables(engine: AsyncEngine) -> set[str]:
     return set(names) - {"alembic_version"}
 
 
-async def test_upgrade_and_downgrade(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_upgrade_and_downgrade(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     try:
         assert await migrate.current(engine) is None
         await migrate.upgrade(engine)
@@ -48,9 +48,9 @@ async def test_models_match_migrations(engine: AsyncEngine) -> None:
     assert changes == []
 
 
-async def test_workers_starting_together_migrate_once(database_url: str) -> None:
+async def test_workers_starting_together_migrate_once(empty_database_url: str) -> None:
     """Three workers starting at once on an empty database: they take turns, none fails."""
-    engines = [create_engine(database_url) for _ in range(3)]
+    engines = [create_engine(empty_database_url) for _ in range(3)]
     try:
         await asyncio.gather(*(migrate.upgrade(engine) for engine in engines))
         for engine in engines:
