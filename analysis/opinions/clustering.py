@@ -4,7 +4,7 @@ silhouette. See the package docstring for the choices and why."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,13 +90,6 @@ def vote_matrix(
     else:
         kept = 0
     return Matrix(tuple(order), columns, matrix), kept
-
-
-def clustered_rows(matrix: Matrix, min_votes: int) -> np.ndarray:
-    """Rows of the participants with at least ``min_votes`` votes (or all statements)."""
-    needed = min(min_votes, len(matrix.statements))
-    counts = matrix.voted.sum(axis=1)
-    return np.flatnonzero(counts >= max(needed, 1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,7 +180,7 @@ def group_base_clusters(centers: FloatArray, weights: FloatArray) -> IntArray:
     return best
 
 
-def number_groups(labels: IntArray, sizes_of: Sequence[int] | None = None) -> IntArray:
+def number_groups(labels: IntArray) -> IntArray:
     """Renumber groups 0..k-1: largest first, ties by their first member's row."""
     found = np.unique(labels)
     sizes = np.array([(labels == g).sum() for g in found])
@@ -208,23 +201,41 @@ class Clustering:
     projection: Projection
 
 
-def cluster(matrix: Matrix, min_votes: int = MIN_VOTES) -> Clustering:
-    """Opinion groups of the participants with enough votes."""
-    # One thread: scikit-learn's k-means spins OpenMP threads that cost more than they
-    # bring on these small 2-D problems, the more so on a busy machine.
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return _cluster(matrix, min_votes)
+def cluster(
+    matrix: Matrix, moderated_out: Collection[int] = (), min_votes: int = MIN_VOTES
+) -> Clustering:
+    """Opinion groups of the participants with enough votes; see the package docstring."""
+    # One thread: k-means (OpenMP) and the eigen-decomposition (BLAS) are small problems
+    # here, and their threads spin and cost more than they bring, the more so on a busy
+    # machine (a 316 x 316 eigh: 1.8 s with threads under load, 0.05 s without).
+    with threadpool_limits(limits=1):
+        return _cluster(matrix, set(moderated_out), min_votes)
 
 
-def _cluster(matrix: Matrix, min_votes: int) -> Clustering:
-    fitted = fit_pca(matrix)
-    rows = clustered_rows(matrix, min_votes)
-    values = matrix.values[rows].astype(np.float64)
-    points = project(values, matrix.voted[rows], fitted)
+def _cluster(matrix: Matrix, moderated_out: set[int], min_votes: int) -> Clustering:
+    # Polis's matrix has a column for each statement with a vote; the votes on one that was
+    # moderated out become a column of passes for everyone (nm/zero-out-columns).
+    active = np.flatnonzero(matrix.voted.any(axis=0))
+    columns = tuple(matrix.statements[int(i)] for i in active)
+    zeroed = np.array([statement in moderated_out for statement in columns], dtype=bool)
+    values = matrix.values[:, active]
+    votes_cast = (values != MISSING).sum(axis=1)
+    if zeroed.any():
+        values = values.copy()
+        values[:, zeroed] = 0
+    rating = Matrix(matrix.participants, columns, values)
+    fitted = fit_pca(rating)
+    # Clustered: enough votes cast (on any statement, as Polis counts them).
+    rows = np.flatnonzero(votes_cast >= max(min(min_votes, len(columns)), 1))
+    points = project(values[rows].astype(np.float64), rating.voted[rows], fitted)
     if len(rows) == 0:
-        empty = np.zeros((0, 2))
         projection = Projection(
-            fitted.center, fitted.components, empty, np.zeros(0, dtype=np.int64)
+            columns,
+            zeroed,
+            fitted.center,
+            fitted.components,
+            np.zeros((0, 2)),
+            np.zeros(0, dtype=np.int64),
         )
         return Clustering(rows, points, np.zeros(0, dtype=np.int64), projection)
     centers, base = base_clusters(points)
@@ -235,13 +246,22 @@ def _cluster(matrix: Matrix, min_votes: int) -> Clustering:
     # The same renumbering for the base clusters.
     mapping = {int(old): int(new) for old, new in zip(groups, renumbered, strict=True)}
     base_group = np.array([mapping[int(g)] for g in base_group], dtype=np.int64)
-    projection = Projection(fitted.center, fitted.components, centers, base_group)
+    projection = Projection(columns, zeroed, fitted.center, fitted.components, centers, base_group)
     return Clustering(rows, points, renumbered, projection)
 
 
-def place_point(values: np.ndarray, voted: np.ndarray, projection: Projection) -> int | None:
-    """The group of the base cluster nearest to one participant's projected votes."""
-    if not voted.any() or len(projection.base_centers) == 0:
+def place_point(votes: Mapping[int, int], projection: Projection) -> int | None:
+    """The group of the base cluster nearest to one participant's projected votes
+    (statement id -> +1 / -1 / 0)."""
+    if len(projection.base_centers) == 0:
+        return None
+    values = np.zeros(len(projection.columns))
+    voted = projection.zeroed.copy()
+    for i, statement in enumerate(projection.columns):
+        if statement in votes and not projection.zeroed[i]:
+            values[i] = votes[statement]
+            voted[i] = True
+    if not voted[~projection.zeroed].any():
         return None
     fitted = Fitted(projection.center, projection.components)
     point = project(values[None, :], voted[None, :], fitted)[0]
