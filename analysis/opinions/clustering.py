@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
+import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
@@ -24,8 +26,10 @@ MAX_GROUPS = 5
 #: Missing vote in the int8 matrix.
 MISSING = 2
 SEED = 0
-#: k-means starts for the base clusters (Polis runs one; their exact borders matter little).
-BASE_STARTS = 3
+#: k-means starts for the base clusters (Polis runs one; their exact borders matter little,
+#: and three starts agreed no better with Polis's groups on the real conversations, at three
+#: times the cost).
+BASE_STARTS = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,42 +58,45 @@ def vote_matrix(
     votes: Iterable[tuple[str, int, int]], statements: Iterable[int]
 ) -> tuple[Matrix, int]:
     """The matrix of the last vote of each participant on each statement considered (votes
-    on other statements are left out); also the number of votes kept."""
-    columns = tuple(sorted(set(statements)))
-    column_of = {statement: index for index, statement in enumerate(columns)}
-    row_of: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[int] = []
-    for participant, statement, value in votes:
-        column = column_of.get(statement)
-        if column is None:
-            continue
-        if value not in (1, -1, 0):
-            raise ValueError(f"a vote is +1, -1 or 0, not {value!r}")
-        row = row_of.setdefault(participant, len(row_of))
-        rows.append(row)
-        cols.append(column)
-        values.append(value)
-    order = sorted(row_of, key=participant_key)
+    on other statements are left out); also the number of votes kept. Vectorised: a
+    million votes take about a second, most of it reading the tuples."""
+    columns = np.array(sorted(set(statements)), dtype=np.int64)
+    listed = votes if isinstance(votes, list) else list(votes)
+    count = len(listed)
+    statement_ids = np.fromiter(map(itemgetter(1), listed), dtype=np.int64, count=count)
+    values = np.fromiter(map(itemgetter(2), listed), dtype=np.float64, count=count)
+    wrong = (values != 1) & (values != -1) & (values != 0)
+    if wrong.any():
+        raise ValueError(f"a vote is +1, -1 or 0, not {values[wrong][0]!r}")
+    position = np.searchsorted(columns, statement_ids)
+    inside = position < len(columns)
+    considered = inside.copy()
+    considered[inside] = columns[position[inside]] == statement_ids[inside]
+    kept_at = np.flatnonzero(considered)
+    names = np.empty(count, dtype=object)
+    names[:] = list(map(itemgetter(0), listed))
+    if len(kept_at) < count:
+        names = names[kept_at]
+    codes, found = pd.factorize(names)
+    order = sorted((str(name) for name in found), key=participant_key)
     renumber = np.empty(len(order), dtype=np.int64)
-    for new, participant in enumerate(order):
-        renumber[row_of[participant]] = new
+    new_of = {name: new for new, name in enumerate(order)}
+    for code, name in enumerate(found):
+        renumber[code] = new_of[str(name)]
     matrix = np.full((len(order), len(columns)), MISSING, dtype=np.int8)
-    if rows:
-        row_array = renumber[np.asarray(rows, dtype=np.int64)]
-        col_array = np.asarray(cols, dtype=np.int64)
-        value_array = np.asarray(values, dtype=np.int8)
+    kept = 0
+    if len(kept_at):
+        rows = renumber[codes]
+        cols = position[kept_at]
+        cast = values[kept_at].astype(np.int8)
         # The last vote of a participant on a statement counts: keep each cell's last index.
-        cells = row_array * len(columns) + col_array
-        reversed_cells = cells[::-1]
-        _, first_from_end = np.unique(reversed_cells, return_index=True)
+        cells = rows * len(columns) + cols
+        _, first_from_end = np.unique(cells[::-1], return_index=True)
         keep = len(cells) - 1 - first_from_end
-        matrix[row_array[keep], col_array[keep]] = value_array[keep]
+        matrix[rows[keep], cols[keep]] = cast[keep]
         kept = len(keep)
-    else:
-        kept = 0
-    return Matrix(tuple(order), columns, matrix), kept
+    statement_tuple = tuple(int(s) for s in columns)
+    return Matrix(tuple(order), statement_tuple, matrix), kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,16 +107,15 @@ class Fitted:
     components: FloatArray  # 2 x statements
 
 
-def fit_pca(matrix: Matrix) -> Fitted:
-    """PCA of the matrix with missing votes imputed by the statement's mean (of everyone who
-    voted on it; 0 for a statement nobody voted on), as Polis does, over all voters."""
-    voted = matrix.voted
-    values = np.where(voted, matrix.values, 0).astype(np.float64)
+def fit_pca(filled: FloatArray, voted: np.ndarray) -> Fitted:
+    """PCA of the vote matrix (``filled``: the votes, 0 where ``voted`` is false) with each
+    missing vote imputed by its statement's mean (of everyone who voted on it), as Polis
+    does, over all voters."""
     counts = voted.sum(axis=0)
-    center = np.divide(values.sum(axis=0), counts, out=np.zeros(values.shape[1]), where=counts > 0)
-    components = np.zeros((2, values.shape[1]))
-    if values.shape[0] >= 2 and values.shape[1] >= 1:
-        imputed = np.where(voted, values, center)
+    center = np.divide(filled.sum(axis=0), counts, out=np.zeros(filled.shape[1]), where=counts > 0)
+    components = np.zeros((2, filled.shape[1]))
+    if filled.shape[0] >= 2 and filled.shape[1] >= 1:
+        imputed = np.where(voted, filled, center)
         wanted = min(2, *imputed.shape)
         pca = PCA(n_components=wanted, svd_solver="covariance_eigh")
         pca.fit(imputed)
@@ -117,14 +123,16 @@ def fit_pca(matrix: Matrix) -> Fitted:
     return Fitted(center, components)
 
 
-def project(values: np.ndarray, voted: np.ndarray, fitted: Fitted) -> FloatArray:
-    """Polis's sparsity-aware projection: (vote - mean) on the statements voted on, onto the
-    components, scaled by sqrt(statements / votes), so that someone who voted on few
-    statements is not drawn into the middle of the map."""
-    centered = np.where(voted, values - fitted.center, 0.0)
-    projected: FloatArray = centered @ fitted.components.T
+def project(filled: FloatArray, voted: np.ndarray, fitted: Fitted) -> FloatArray:
+    """Polis's sparsity-aware projection: (vote - mean) on the statements voted on (``filled``
+    has 0 where ``voted`` is false), onto the components, scaled by sqrt(statements /
+    votes), so that someone who voted on few statements is not drawn into the middle of
+    the map."""
+    components = fitted.components.T
+    shift = fitted.center[:, None] * components
+    projected: FloatArray = filled @ components - voted.astype(np.float64) @ shift
     votes = voted.sum(axis=1)
-    scale = np.sqrt(values.shape[1] / np.maximum(votes, 1))
+    scale = np.sqrt(filled.shape[1] / np.maximum(votes, 1))
     scaled: FloatArray = projected * scale[:, None]
     return scaled
 
@@ -223,11 +231,14 @@ def _cluster(matrix: Matrix, moderated_out: set[int], min_votes: int) -> Cluster
     if zeroed.any():
         values = values.copy()
         values[:, zeroed] = 0
-    rating = Matrix(matrix.participants, columns, values)
-    fitted = fit_pca(rating)
+    voted = values != MISSING
+    filled = np.where(voted, values, 0).astype(np.float64)
+    fitted = fit_pca(filled, voted)
     # Clustered: enough votes cast (on any statement, as Polis counts them).
     rows = np.flatnonzero(votes_cast >= max(min(min_votes, len(columns)), 1))
-    points = project(values[rows].astype(np.float64), rating.voted[rows], fitted)
+    if len(rows) < len(voted):
+        filled, voted = filled[rows], voted[rows]
+    points = project(filled, voted, fitted)
     if len(rows) == 0:
         projection = Projection(
             columns,
