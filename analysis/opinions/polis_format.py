@@ -55,8 +55,10 @@ SUMMARY_KEYS = (
     "groups",
     "conversation-description",
 )
-#: Largest file read (a deliberation of 10,000 participants x 500 statements is ~60 MB).
-MAX_BYTES = 1 << 30
+#: Largest file read: a million votes are about 60 MB of votes.csv (and 200 MB in memory).
+MAX_BYTES = 256 << 20
+#: Largest number accepted (ids, timestamps): within a float's exact integers.
+MAX_NUMBER = 2**53
 
 
 class PolisFormatError(ValueError):
@@ -177,6 +179,8 @@ def _number(
         raise PolisFormatError(
             f"{column} moet een geheel getal zijn, niet {text[:40]!r}", str(path), line
         ) from None
+    if abs(number) >= MAX_NUMBER:
+        raise PolisFormatError(f"{column} is te groot ({text[:40]})", str(path), line)
     if allowed is not None and number not in allowed:
         shown = " of ".join(f"{a:+d}" if a else "0" for a in allowed)
         raise PolisFormatError(f"{column} moet {shown} zijn, niet {number}", str(path), line)

@@ -312,3 +312,24 @@ def test_written_export_reads_back(tmp_path: Path) -> None:
     assert (tmp_path / "votes.csv").read_text().splitlines()[
         0
     ] == "timestamp,datetime,comment-id,voter-id,vote"
+
+
+def test_statements_moderated_out_count_as_polis_counts_them() -> None:
+    """Votes on a statement taken out later: never reported, but they count towards a
+    participant's 7 votes, and the statement stays in the matrix as a pass by everyone."""
+    votes, _ = planted(2, 20, 10, seed=12)
+    # "six" voted on 6 live statements and on the one taken out (99): 7 votes in all.
+    late = [Vote("six", s, 1) for s in range(6)] + [Vote("six", 99, 1)]
+    on_removed = [Vote(f"p0-{m}", 99, 1) for m in range(5)]
+    result = analyse([*votes, *late, *on_removed], range(10), moderated_out=[99])
+    assert "six" in result.groups
+    assert 99 not in result.statements and 99 not in result.counts
+    assert result.voters == 41
+    without = analyse([*votes, *late], range(10))
+    assert "six" not in without.groups
+    assert result.projection is not None and 99 in result.projection.columns
+    # Without a vote on it, a statement taken out changes nothing.
+    assert (
+        analyse(votes, range(10), moderated_out=[98]).coordinates
+        == analyse(votes, range(10)).coordinates
+    )

@@ -9,6 +9,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from bot.app.cli import main
+from tests.support.processes import environment
 
 POLIS = Path(__file__).parents[1] / "fixtures" / "polis"
 CONVERSATIONS = ["15-per-hour-seattle", "scoop-hivemind.biodiversity"]
@@ -103,6 +106,24 @@ def test_the_same_folder_gives_the_same_answer(analysed: dict[str, dict[str, Any
     assert analyse_json(POLIS / "15-per-hour-seattle") == analysed["15-per-hour-seattle"]
 
 
+def test_the_console_command_in_another_process_gives_the_same_answer(
+    tmp_path: Path, analysed: dict[str, dict[str, Any]]
+) -> None:
+    """The real command line, in a child with another hash seed: the same JSON."""
+    folder = POLIS / "15-per-hour-seattle"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.app.cli", "stellingen", "analyse", str(folder), "--json"],
+        cwd=tmp_path,
+        env=environment(PYTHONHASHSEED="4242"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == analysed["15-per-hour-seattle"]
+
+
 def broken(tmp_path: Path, file: str, change: str) -> Path:
     """A copy of the Seattle conversation with one file changed: ``change`` is "delete",
     or "line N: TEXT" to replace line N (1 = the header)."""
@@ -161,6 +182,7 @@ def broken(tmp_path: Path, file: str, change: str) -> Path:
             "regel 2: moderated moet +1 of 0 of -1 zijn, niet 5",
         ),
         ("participants-votes.csv", "line 3: 1,B,0,13", "participants-votes.csv, regel 3"),
+        ("votes.csv", "line 2: 1,x,0,99999999999999999999,1", "regel 2: voter-id is te groot"),
     ],
 )
 def test_bad_folders_get_a_clear_answer(
