@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from analysis.opinions.model import FloatArray, IntArray, Projection
 
@@ -209,6 +210,12 @@ class Clustering:
     projection: Projection
 
 
+@cache
+def _threads() -> ThreadpoolController:
+    """The thread pools of the loaded libraries (looked up once: it takes a tenth of a second)."""
+    return ThreadpoolController()
+
+
 def cluster(
     matrix: Matrix, moderated_out: Collection[int] = (), min_votes: int = MIN_VOTES
 ) -> Clustering:
@@ -216,7 +223,7 @@ def cluster(
     # One thread: k-means (OpenMP) and the eigen-decomposition (BLAS) are small problems
     # here, and their threads spin and cost more than they bring, the more so on a busy
     # machine (a 316 x 316 eigh: 1.8 s with threads under load, 0.05 s without).
-    with threadpool_limits(limits=1):
+    with _threads().limit(limits=1):
         return _cluster(matrix, set(moderated_out), min_votes)
 
 
