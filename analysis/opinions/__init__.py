@@ -4,21 +4,26 @@ telegram, no sqlalchemy: votes in, plain data out.
 
 API
 ---
-``analyse(votes, statements, *, moderated_out=(), min_votes=7) -> OpinionAnalysis``
+``analyse(votes, statements, *, moderated_out=(), min_votes=7, previous=None) -> OpinionAnalysis``
     ``votes``: an iterable of (participant id: str, statement id: int, value) with value +1
     agree, -1 disagree, 0 pass (:class:`Vote` is such a tuple; a list is fastest); a later
     vote of a participant on a statement replaces an earlier one. ``statements``: the ids
     analysed (the caller leaves out what moderation rejected). ``moderated_out``: ids taken
     out after people voted on them, whose votes are in ``votes`` too: they are treated as
     Polis treats them (step 1 below) and never reported. Votes on any other id are ignored.
-    The same votes give the same result, in any order. :class:`OpinionAnalysis` (frozen):
+    Participant ids are strings (others are turned into one with ``str``). ``previous``:
+    the ``groups`` of an earlier analysis of the same deliberation, so that groups keep
+    their numbers (see ``groups``). The same votes give the same result, in any order.
+    :class:`OpinionAnalysis` (frozen):
 
     - ``statements``: the ids analysed, sorted; ``voters``: participants with a vote on one
       of them; ``votes``: those votes (the latest per participant and statement);
     - ``participants``: the clustered participants (at least ``min_votes`` votes, or all
       statements if there are fewer), in order (numbers numerically, then other ids);
-    - ``groups``: clustered participant -> group 0..k-1 (0 is the largest group; ties: the
-      group of the earlier participant); ``group_sizes``; ``group_count``;
+    - ``groups``: clustered participant -> group 0..k-1: 0 is the largest group (ties: the
+      group of the earlier participant); with ``previous``, the numbering that keeps the
+      most participants in a group of their earlier number (an optimal assignment, SciPy),
+      new groups taking the numbers left, largest first; ``group_sizes``; ``group_count``;
     - ``coordinates``: clustered participant -> (x, y) on the opinion map (a PNG's dots);
     - ``counts``: statement -> one :class:`Counts` (agree, disagree, passed, seen) per group,
       of the clustered participants; ``totals``: statement -> :class:`Counts` of all voters;

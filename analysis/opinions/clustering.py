@@ -4,13 +4,14 @@ silhouette. See the package docstring for the choices and why."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from operator import itemgetter
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
@@ -266,6 +267,38 @@ def _cluster(matrix: Matrix, moderated_out: set[int], min_votes: int) -> Cluster
     base_group = np.array([mapping[int(g)] for g in base_group], dtype=np.int64)
     projection = Projection(columns, zeroed, fitted.center, fitted.components, centers, base_group)
     return Clustering(rows, points, renumbered, projection)
+
+
+def renumber_like(
+    found: Clustering, participants: Sequence[str], previous: Mapping[str, int]
+) -> Clustering:
+    """The same clustering with its groups numbered after ``previous`` (participant ->
+    group of an earlier analysis): the numbering that keeps the most participants in a
+    group of the same number (an optimal assignment); groups left over take the numbers
+    left over, largest first."""
+    count = int(found.groups.max()) + 1 if len(found.groups) else 0
+    if count == 0:
+        return found
+    earlier = np.array([previous.get(p, -1) for p in participants], dtype=np.int64)
+    numbers = max(count, int(earlier.max()) + 1)
+    overlap = np.zeros((count, numbers), dtype=np.int64)
+    known = (earlier >= 0) & (earlier < numbers)
+    np.add.at(overlap, (found.groups[known], earlier[known]), 1)
+    rows, cols = linear_sum_assignment(overlap, maximize=True)
+    mapping = {
+        row: col
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True)
+        if overlap[row, col] > 0
+    }
+    # The assignment may hand out numbers >= count (an earlier analysis had more groups):
+    # keep 0..count-1, give those groups the free numbers in their current order.
+    free = iter(sorted(set(range(count)) - {n for n in mapping.values() if n < count}))
+    for group in range(count):
+        if mapping.get(group, count) >= count:
+            mapping[group] = next(free)
+    lookup = np.array([mapping[g] for g in range(count)], dtype=np.int64)
+    projection = replace(found.projection, base_groups=lookup[found.projection.base_groups])
+    return replace(found, groups=lookup[found.groups], projection=projection)
 
 
 def place_point(votes: Mapping[int, int], projection: Projection) -> int | None:

@@ -18,6 +18,7 @@ def analyse(
     *,
     moderated_out: Iterable[int] = (),
     min_votes: int = clustering.MIN_VOTES,
+    previous: Mapping[str, int] | None = None,
 ) -> OpinionAnalysis:
     """Opinion groups, consensus, divisive and representative statements of a deliberation.
 
@@ -27,11 +28,17 @@ def analyse(
     votes count towards a participant's 7 and they stay in the matrix as a pass by everyone
     (see the package docstring). Votes on other statements are ignored. Deterministic: the
     same votes give the same analysis, whatever their order (apart from which of two votes
-    on one statement is the later)."""
+    on one statement is the later). ``previous``: the ``groups`` of an earlier analysis of
+    the same deliberation; the groups are then numbered so that as many participants as
+    possible keep their number (the rest: largest first)."""
     live = sorted(set(statement_ids))
     removed = set(moderated_out) - set(live)
     matrix, _ = clustering.vote_matrix(votes, [*live, *removed])
     found = clustering.cluster(matrix, removed, min_votes)
+    if previous:
+        found = clustering.renumber_like(
+            found, [matrix.participants[int(row)] for row in found.rows], previous
+        )
     column_of = {statement: i for i, statement in enumerate(matrix.statements)}
     live_columns = np.array([column_of[s] for s in live], dtype=np.int64)
     values = matrix.values[:, live_columns]

@@ -333,3 +333,30 @@ def test_statements_moderated_out_count_as_polis_counts_them() -> None:
         analyse(votes, range(10), moderated_out=[98]).coordinates
         == analyse(votes, range(10)).coordinates
     )
+
+
+def test_group_numbers_follow_an_earlier_analysis() -> None:
+    votes, truth = planted(3, 30, 24, seed=13)
+    first = analyse(votes, range(24))
+    # Group 2 of the planted ones grows: it becomes the largest, so by size it would be
+    # renumbered 0; with the earlier groups its members keep their number.
+    more = [
+        Vote(f"new{m}", v.statement, v.value)
+        for m in range(20)
+        for v in votes
+        if v.participant == "p2-0"
+    ]
+    bigger = [*votes, *more]
+    by_size = analyse(bigger, range(24))
+    kept = analyse(bigger, range(24), previous=first.groups)
+    assert by_size.groups["p2-0"] == 0 != first.groups["p2-0"]
+    assert all(kept.groups[p] == first.groups[p] for p in truth)
+    assert kept.groups[f"new{0}"] == first.groups["p2-0"]
+    assert sorted(kept.group_sizes) == sorted(by_size.group_sizes)
+    assert kept.representative[kept.groups["p2-0"]] == by_size.representative[0]
+    for someone in ("p0-1", "p2-1"):
+        mine = {v.statement: v.value for v in votes if v.participant == someone}
+        assert place(kept, mine) == first.groups[someone]
+    # Nobody in common: numbered by size, as without.
+    strangers = {f"x{m}": m % 2 for m in range(10)}
+    assert analyse(bigger, range(24), previous=strangers).groups == by_size.groups
