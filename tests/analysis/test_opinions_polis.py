@@ -238,3 +238,15 @@ def test_a_real_export_written_again_reads_back_the_same(tmp_path: Path) -> None
     # its matrix met them; ours by participant number).
     assert written[0] == polis[0]
     assert sorted(written[1:]) == sorted(polis[1:])
+
+
+def test_comments_and_votes_are_enough(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = broken(tmp_path, "participants-votes.csv", "delete")
+    (folder / "summary.csv").unlink()
+    assert main(["stellingen", "analyse", str(folder), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["polis"] is None
+    assert result["participants"] == 138
+    assert main(["stellingen", "analyse", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Gesprek:" not in out and "Vergeleken met de groepen van Polis" not in out
