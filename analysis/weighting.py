@@ -93,6 +93,13 @@ class Weights:
         return self.n / self.n_eff if self.n_eff else float("nan")
 
 
+def preload() -> None:
+    """Import statsmodels and scipy now (seconds on a busy machine), e.g. in a worker thread
+    at start-up, rather than in the first digest that weights."""
+    import scipy.stats  # noqa: F401
+    import statsmodels.stats.proportion  # noqa: F401
+
+
 def cells(
     area: npt.ArrayLike, band: npt.ArrayLike, areas: int, bands: int
 ) -> npt.NDArray[np.int64]:

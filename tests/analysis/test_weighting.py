@@ -145,3 +145,12 @@ def test_effective_size_of_equal_and_unequal_weights() -> None:
     assert effective_size([10, 10], [1, 1]) == pytest.approx(20)
     assert effective_size([10, 10], [0.5, 1.5]) == pytest.approx(400 / 25)
     assert effective_size([0, 0], [1, 1]) == 0
+
+
+def test_preload_imports_what_estimates_need() -> None:
+    import sys
+
+    from analysis.weighting import preload
+
+    preload()
+    assert "statsmodels.stats.proportion" in sys.modules and "scipy.stats" in sys.modules
