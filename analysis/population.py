@@ -335,8 +335,8 @@ def _parse_cbs(
                 blank.append(header[columns[what]])
             else:
                 figures[what] = value
-        if not figures and blank:
-            secret.append(name)  # CBS gives no figures at all for this wijk
+        if blank and all(header[columns[b]] in blank for b in ADULT_BANDS):
+            secret.append(name)  # CBS gives no figures by age for this wijk (tiny or none)
             continue
         missing = [b for b in ADULT_BANDS if b not in figures and header[columns[b]] in blank]
         if missing:

@@ -39,7 +39,7 @@ to import on a busy machine and most of the bot never needs it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -110,6 +110,65 @@ def cells(
     known = (a >= 0) & (a < areas) & (b >= 0) & (b < bands)
     flat = np.bincount(a[known] * bands + b[known], minlength=areas * bands)
     return flat.reshape(areas, bands)
+
+
+@dataclass(frozen=True)
+class RespondentCounts:
+    """Respondents per wijk x age band, and those known in one dimension or neither."""
+
+    cells: npt.NDArray[np.int64]  # shape (areas, bands)
+    area_only: npt.NDArray[np.int64]  # per wijk: age band unknown
+    band_only: npt.NDArray[np.int64]  # per band: wijk unknown
+    unknown: int  # neither known (or a value the questionnaire does not know)
+
+
+def respondent_counts(
+    rows: Iterable[tuple[str | None, str | None, int]],
+    areas: Sequence[str],
+    bands: Sequence[str],
+) -> RespondentCounts:
+    """Counts from SQL-style rows ``(area id or None, band id or None, respondents)``, e.g.
+    a ``GROUP BY`` over the profile; ids not in ``areas`` or ``bands`` count as unknown."""
+    area_at = {a: i for i, a in enumerate(areas)}
+    band_at = {b: i for i, b in enumerate(bands)}
+    table = np.zeros((len(areas), len(bands)), dtype=np.int64)
+    area_only = np.zeros(len(areas), dtype=np.int64)
+    band_only = np.zeros(len(bands), dtype=np.int64)
+    unknown = 0
+    for area, band, count in rows:
+        a = area_at.get(area) if area is not None else None
+        b = band_at.get(band) if band is not None else None
+        if a is not None and b is not None:
+            table[a, b] += count
+        elif a is not None:
+            area_only[a] += count
+        elif b is not None:
+            band_only[b] += count
+        else:
+            unknown += count
+    return RespondentCounts(table, area_only, band_only, unknown)
+
+
+def option_counts(
+    rows: Iterable[tuple[str | None, str | None, str, int]],
+    areas: Sequence[str],
+    bands: Sequence[str],
+    options: Sequence[str],
+) -> npt.NDArray[np.int64]:
+    """Counts per wijk x band x option (for :func:`estimate`) from rows ``(area id, band
+    id, option, count)``; rows with an unknown wijk, band or option are left out (they are
+    in the unweighted figures, not in the weighted ones)."""
+    area_at = {a: i for i, a in enumerate(areas)}
+    band_at = {b: i for i, b in enumerate(bands)}
+    option_at = {o: i for i, o in enumerate(options)}
+    table = np.zeros((len(areas), len(bands), len(options)), dtype=np.int64)
+    for area, band, option, count in rows:
+        a = area_at.get(area) if area is not None else None
+        b = band_at.get(band) if band is not None else None
+        k = option_at.get(option)
+        if a is not None and b is not None and k is not None:
+            table[a, b, k] += count
+    return table
 
 
 def rake(

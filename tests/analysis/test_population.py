@@ -281,3 +281,14 @@ def test_the_age_bands_are_cbss() -> None:
         (45, 65),
         (65, None),
     ]
+
+
+def test_a_wijk_with_a_total_but_secret_ages_is_listed_not_refused() -> None:
+    population = parse_population(
+        _cbs(
+            "1;Centrum;L;Wijk;WK990200;100;10;20;30;20;20",
+            "2;De Kade;L;Wijk;WK990209;15;.;.;.;.;.",
+        ).encode()
+    )
+    assert [w.name for w in population.wijken] == ["Centrum"]
+    assert population.secret == ("De Kade",)

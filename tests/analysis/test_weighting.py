@@ -7,7 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.weighting import Stratum, cells, effective_size, estimate, rake
+from analysis.weighting import (
+    Stratum,
+    cells,
+    effective_size,
+    estimate,
+    option_counts,
+    rake,
+    respondent_counts,
+)
 
 POPULATION = np.array([[1000, 2000, 2000], [1000, 1000, 3000], [500, 500, 1000]])
 
@@ -154,3 +162,36 @@ def test_preload_imports_what_estimates_need() -> None:
 
     preload()
     assert "statsmodels.stats.proportion" in sys.modules and "scipy.stats" in sys.modules
+
+
+def test_counts_from_group_by_rows() -> None:
+    rows = [
+        ("noord", "15-24", 3),
+        ("noord", "65+", 4),
+        ("zuid", "15-24", 5),
+        ("noord", None, 2),
+        (None, "65+", 6),
+        (None, None, 1),
+        ("elders", "15-24", 7),  # an area the questionnaire does not have
+        ("zuid", "0-14", 8),  # a band not weighted on
+    ]
+    counts = respondent_counts(rows, ["noord", "zuid"], ["15-24", "65+"])
+    assert counts.cells.tolist() == [[3, 4], [5, 0]]
+    assert counts.area_only.tolist() == [2, 8]
+    assert counts.band_only.tolist() == [7, 6]
+    assert counts.unknown == 1
+    chosen = option_counts(
+        [
+            ("noord", "15-24", "ja", 2),
+            ("noord", "15-24", "nee", 1),
+            ("zuid", "65+", "ja", 4),
+            (None, "65+", "ja", 9),
+            ("zuid", "65+", "misschien", 3),
+        ],
+        ["noord", "zuid"],
+        ["15-24", "65+"],
+        ["ja", "nee"],
+    )
+    assert chosen.shape == (2, 2, 2)
+    assert chosen[0, 0].tolist() == [2, 1] and chosen[1, 1].tolist() == [4, 0]
+    assert chosen.sum() == 7
