@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from analysis.counts import MIN_CELL, clamp_min_cell
 from analysis.population import BANDS_BY_ID
+from analysis.weighting import Weights
 from flows.schema import AreaQuestion
 
 UNDER = 0.8  # share of respondents / share of population below this: under-represented
@@ -221,3 +222,71 @@ def _join(items: Sequence[str], word: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def weighting_notes(
+    weights: Weights, areas: Sequence[Label], bands: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """What a reader of weighted figures must know, one (Dutch, English) line per fact:
+    strata not weighted and why, weights trimmed, margins that then no longer fit."""
+    notes: list[tuple[str, str]] = []
+    for stratum in weights.not_weighted:
+        if stratum.dimension == "area":
+            area = areas[stratum.index]
+            nl_name, en_name = f"wijk {area.nl}", f"the {area.en} area"
+            nl_who, en_who = f"uit {area.nl}", f"from {area.en}"
+        else:
+            band = BANDS_BY_ID[bands[stratum.index]]
+            nl_name, en_name = band.group_nl, band.group_en
+            nl_who, en_who = f"van {band.nl}", f"aged {band.en}"
+        if stratum.reason == "empty":
+            notes.append(
+                (
+                    f"Niemand {nl_who} heeft geantwoord: de gewogen cijfers gaan over de "
+                    "andere inwoners.",
+                    f"Nobody {en_who} answered: the weighted figures are about the other "
+                    "inhabitants.",
+                )
+            )
+        elif stratum.reason == "few":
+            notes.append(
+                (
+                    f"Maar {stratum.respondents} antwoorden {nl_who}: die tellen we niet "
+                    "zwaarder mee.",
+                    f"Only {stratum.respondents} answers {en_who}: they are not weighted up.",
+                )
+            )
+        else:
+            notes.append(
+                (
+                    f"Geen inwonersaantallen voor {nl_name}: die antwoorden wegen we niet.",
+                    f"No population figures for {en_name}: those answers are not weighted.",
+                )
+            )
+    if weights.trimmed:
+        cap = f"{weights.cap:g}"
+        notes.append(
+            (
+                f"Bij {weights.trimmed} antwoorden is het gewicht afgetopt op {cap}.",
+                f"{weights.trimmed} answers had their weight capped at {cap}.",
+            )
+        )
+    if weights.margin_error >= 0.005:
+        points = f"{max(1.0, weights.margin_error * 100):.0f}"
+        rest_nl = (
+            f"tot {points} procentpunt af van de verdeling van de inwoners over wijken en "
+            "leeftijden."
+        )
+        rest_en = (
+            f"up to {points} percentage points from how the inhabitants are spread over "
+            "wijken and ages."
+        )
+        notes.append(
+            (
+                f"Daardoor wijken de gewogen cijfers {rest_nl}",
+                f"So the weighted figures differ {rest_en}",
+            )
+            if weights.trimmed
+            else (f"De gewogen cijfers wijken {rest_nl}", f"The weighted figures differ {rest_en}")
+        )
+    return tuple(notes)

@@ -15,7 +15,9 @@ from analysis.representation import (
     Label,
     Representation,
     representation,
+    weighting_notes,
 )
+from analysis.weighting import rake
 
 AREAS = [
     Label("centrum", "Centrum", "City centre"),
@@ -130,3 +132,47 @@ def test_an_area_without_inhabitants_in_the_file() -> None:
 def test_shapes_must_agree() -> None:
     with pytest.raises(ValueError, match="shapes"):
         representation(np.ones((2, 4)), POPULATION, AREAS, ADULT_BANDS)
+
+
+def test_notes_on_what_was_not_weighted_and_what_was_trimmed() -> None:
+    respondents = np.array([[40, 30, 20, 0], [10, 50, 60, 0], [1, 0, 1, 0]])
+    weights = rake(respondents, POPULATION)
+    assert weighting_notes(weights, AREAS, ADULT_BANDS) == (
+        (
+            "Maar 2 antwoorden uit De Hoven: die tellen we niet zwaarder mee.",
+            "Only 2 answers from De Hoven: they are not weighted up.",
+        ),
+        (
+            "Niemand van 65 jaar of ouder heeft geantwoord: de gewogen cijfers gaan over de "
+            "andere inwoners.",
+            "Nobody aged 65 and older answered: the weighted figures are about the other "
+            "inhabitants.",
+        ),
+    )
+    scarce = np.array([[6, 60, 60, 60], [60, 60, 60, 60], [60, 60, 60, 60]])
+    population = POPULATION.copy()
+    population[0, 0] = 20_000
+    trimmed = rake(scarce, population)
+    notes = weighting_notes(trimmed, AREAS, ADULT_BANDS)
+    assert notes[0] == (
+        "Bij 6 antwoorden is het gewicht afgetopt op 5.",
+        "6 answers had their weight capped at 5.",
+    )
+    assert notes[1][0].startswith("Daardoor wijken de gewogen cijfers tot ")
+    assert notes[1][0].endswith(
+        " procentpunt af van de verdeling van de inwoners over wijken en leeftijden."
+    )
+    fine = rake(np.full((3, 4), 20), POPULATION)
+    assert weighting_notes(fine, AREAS, ADULT_BANDS) == ()
+
+
+def test_no_population_figures_for_an_area() -> None:
+    population = POPULATION.copy()
+    population[1] = 0
+    weights = rake(np.full((3, 4), 20), population)
+    assert weighting_notes(weights, AREAS, ADULT_BANDS) == (
+        (
+            "Geen inwonersaantallen voor wijk Noord: die antwoorden wegen we niet.",
+            "No population figures for the North area: those answers are not weighted.",
+        ),
+    )
