@@ -30,7 +30,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from analysis.population_types import ADULT_BANDS as ADULT_BANDS
 from analysis.population_types import AGE_BANDS as AGE_BANDS
 from analysis.population_types import BANDS_BY_ID as BANDS_BY_ID
-from analysis.population_types import GEMEENTE_CODE, WIJK_CODE
+from analysis.population_types import GEMEENTE_CODE as GEMEENTE_CODE
+from analysis.population_types import WIJK_CODE as WIJK_CODE
 from analysis.population_types import AgeBand as AgeBand
 from analysis.population_types import Language as Language
 from analysis.population_types import Population as Population
