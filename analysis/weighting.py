@@ -25,7 +25,9 @@ The rules (:func:`rake`):
   population has no inhabitants for (an area no wijk of the file matched) is treated the
   same way (reason ``"no_population"``).
 * Weights are **trimmed** at ``cap`` (5) times the mean; what is cut off is spread over the
-  other respondents, and raking and trimming alternate until both hold (the ANES method).
+  other respondents. Every round of raking (wijk, then age) ends with trimming, until the
+  weights no longer change (or ``max_iterations``): the cap always holds, the margins as
+  far as the cap lets them (the ANES method of alternating raking and trimming).
   :attr:`Weights.trimmed` counts the respondents whose weight was cut and
   :attr:`Weights.margin_error` says how far the margins then are off.
 
@@ -49,9 +51,9 @@ import numpy.typing as npt
 from analysis.counts import MIN_CELL
 
 CAP = 5.0  # weights are trimmed at this many times the mean weight
-MAX_TRIM_ROUNDS = 50  # raking and trimming alternate at most this often
 Z95 = 1.959963984540054  # the standard normal quantile for 95%
 Floats = npt.NDArray[np.float64]
+Bool = npt.NDArray[np.bool_]
 Reason = Literal["empty", "few", "no_population"]
 
 
@@ -178,7 +180,7 @@ def rake(
     cap: float = CAP,
     min_cell: int = MIN_CELL,
     tolerance: float = 1e-9,
-    max_iterations: int = 1000,
+    max_iterations: int = 300,
 ) -> Weights:
     """Weights for ``respondents`` (counts per wijk x band) so that their wijk and age
     margins match those of ``population`` (inhabitants per wijk x band, same shape); see
@@ -204,21 +206,20 @@ def rake(
     weight = np.where(counts > 0, 1.0, 0.0)
     if total == 0 or all(len(kept[d]) == len(got[d]) for d in (0, 1)):
         return Weights(weight, counts, not_weighted, 0, cap, True, 0, 0.0)
+    goals = (_Margin.of(margins[0], kept[0]), _Margin.of(margins[1], kept[1]))
     ever_capped = np.zeros(counts.shape, dtype=bool)
-    iterations = 0
     converged = False
-    for _ in range(MAX_TRIM_ROUNDS):
-        weight, used, converged = _rake_margins(
-            weight, n_cells, margins, kept, total, tolerance, max_iterations
-        )
-        iterations += used
-        if weight.max() <= cap * (1 + 1e-9):
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 (the count is reported)
+        before = weight
+        weight = weight * goals[0].factors(weight * n_cells, 0, total)[:, None]
+        weight = weight * goals[1].factors(weight * n_cells, 1, total)[None, :]
+        if weight.max() > cap:
+            weight, capped = _trim(weight, n_cells, total, cap)
+            ever_capped |= capped
+        if float(np.abs(weight - before).max()) < tolerance:
+            converged = True
             break
-        weight, capped = _trim(weight, n_cells, total, cap)
-        ever_capped |= capped
-    if weight.max() > cap * (1 + 1e-9):  # rounds used up: the cap wins over the margins
-        weight, capped = _trim(weight, n_cells, total, cap)
-        ever_capped |= capped
     at_cap = ever_capped & (weight >= cap * (1 - 1e-9)) & (counts > 0)
     error = max(_margin_error(weight * n_cells, d, margins[d], kept[d]) for d in (0, 1))
     return Weights(
@@ -231,28 +232,6 @@ def rake(
         iterations=iterations,
         margin_error=error,
     )
-
-
-def _rake_margins(
-    weight: Floats,
-    n_cells: Floats,
-    margins: tuple[Floats, Floats],
-    kept: tuple[dict[int, Reason], dict[int, Reason]],
-    total: float,
-    tolerance: float,
-    max_iterations: int,
-) -> tuple[Floats, int, bool]:
-    """Adjust to the wijk margin, then the age margin, until neither changes: the weights,
-    the iterations used and whether they converged."""
-    for iteration in range(1, max_iterations + 1):
-        change = 0.0
-        for d in (0, 1):
-            factor = _factors(weight * n_cells, d, margins[d], kept[d], total)
-            weight = weight * (factor[:, None] if d == 0 else factor[None, :])
-            change = max(change, float(np.abs(factor - 1).max()))
-        if change < tolerance:
-            return weight, iteration, True
-    return weight, max_iterations, False
 
 
 def _kept(got: npt.NDArray[np.int64], target: Floats, min_cell: int) -> dict[int, Reason]:
@@ -268,21 +247,30 @@ def _kept(got: npt.NDArray[np.int64], target: Floats, min_cell: int) -> dict[int
     return kept
 
 
-def _factors(
-    weighted: Floats, axis: int, target: Floats, kept: dict[int, Reason], total: float
-) -> Floats:
-    """Per stratum of dimension ``axis`` the factor that brings its weighted count to its
-    share of what the kept strata leave."""
-    current = weighted.sum(axis=1 - axis)
-    free = np.ones(current.shape, dtype=bool)
-    free[list(kept)] = False
-    room = total - current[~free].sum()
-    goal = np.where(free, target, 0.0)
-    goal = goal * (room / goal.sum()) if goal.sum() > 0 else goal
-    factor = np.ones(current.shape)
-    movable = free & (current > 0)
-    factor[movable] = goal[movable] / current[movable]
-    return factor
+@dataclass(frozen=True)
+class _Margin:
+    """One dimension's target: which strata are weighted and their population shares."""
+
+    free: Bool
+    share: Floats  # of the weighted strata's population (0 for the kept ones)
+
+    @classmethod
+    def of(cls, target: Floats, kept: dict[int, Reason]) -> _Margin:
+        free = np.ones(target.shape, dtype=bool)
+        free[list(kept)] = False
+        goal = np.where(free, target, 0.0)
+        return cls(free, goal / goal.sum() if goal.sum() > 0 else goal)
+
+    def factors(self, weighted: Floats, axis: int, total: float) -> Floats:
+        """Per stratum of dimension ``axis`` the factor that brings its weighted count to its
+        share of what the kept strata leave."""
+        current = weighted.sum(axis=1 - axis)
+        room = total - current[~self.free].sum()
+        movable = self.free & (current > 0)
+        factor: Floats = np.divide(
+            self.share * room, current, out=np.ones_like(current), where=movable
+        )
+        return factor
 
 
 def _trim(weight: Floats, n_cells: Floats, total: float, cap: float) -> tuple[Floats, Bool]:
@@ -302,9 +290,6 @@ def _trim(weight: Floats, n_cells: Floats, total: float, cap: float) -> tuple[Fl
             break
         weight[free] *= (total - cap * n_cells[capped].sum()) / rest
     return weight, capped
-
-
-Bool = npt.NDArray[np.bool_]
 
 
 def _margin_error(weighted: Floats, axis: int, target: Floats, kept: dict[int, Reason]) -> float:
