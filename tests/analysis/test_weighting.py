@@ -195,3 +195,15 @@ def test_counts_from_group_by_rows() -> None:
     assert chosen.shape == (2, 2, 2)
     assert chosen[0, 0].tolist() == [2, 1] and chosen[1, 1].tolist() == [4, 0]
     assert chosen.sum() == 7
+
+
+def test_margins_that_cannot_be_met_are_reported_not_met() -> None:
+    # Respondents only on the diagonal; the population wants area 0 at 90% and band 0 at
+    # 10%, but everyone of area 0 is in band 0.
+    respondents = np.array([[50, 0], [0, 50]])
+    population = np.array([[0, 900], [100, 0]])
+    weights = rake(respondents, population)
+    assert not weights.converged
+    assert weights.margin_error == pytest.approx(0.8)  # area 0 gets 10%, not 90%
+    assert weights.cell.max() <= 5.0 + 1e-9
+    assert (weights.cell * respondents).sum() == pytest.approx(100)
