@@ -8,11 +8,13 @@ does.
 **Raking** (iterative proportional fitting) adjusts the weights in turn to the wijk margin
 and to the age margin of the population until both fit, so the weighted respondents have
 the population's distribution over wijken and over ages (not necessarily over every cell).
-It is done here in numpy, a few lines over the cell table, rather than with ``ipfn`` or
-``weightipy``: both work on per-respondent pandas frames and loop in Python (tens of
-milliseconds per 10,000 rows where this takes microseconds), neither knows about strata left
-out of the targets nor about trimming with redistribution, and ``ipfn`` has had no release
-since 2021.
+It is done here in numpy, a few lines over the cell table, rather than with a library (both
+looked at in their releases on PyPI, December 2026): ``ipfn`` 1.4.4 has a numpy version over
+such a table, but no trimming and no way to leave a stratum out of the targets;
+``weightipy`` 0.4.2 (quantipy's rim weighting, with an ANES-style cap) weights a pandas
+frame of one row per respondent (100,000 rows through pandas for every digest) and pulls in
+watchdog and requests. Neither knows the rule below for small strata, which changes the
+targets themselves.
 
 The rules (:func:`rake`):
 
