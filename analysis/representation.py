@@ -251,9 +251,9 @@ def weighting_notes(
         elif stratum.reason == "few":
             notes.append(
                 (
-                    f"Maar {stratum.respondents} antwoorden {nl_who}: die tellen we niet "
+                    f"Maar {_count_nl(stratum.respondents)} {nl_who}: die tellen we niet "
                     "zwaarder mee.",
-                    f"Only {stratum.respondents} answers {en_who}: they are not weighted up.",
+                    f"Only {_count_en(stratum.respondents)} {en_who}: not weighted up.",
                 )
             )
         else:
@@ -263,15 +263,25 @@ def weighting_notes(
                     f"No population figures for {en_name}: those answers are not weighted.",
                 )
             )
+    if weights.held:
+        notes.append(
+            (
+                f"{_answers_nl(weights.held)} uit groepjes van minder dan 5 (één wijk en "
+                "leeftijd): die tellen we niet zwaarder mee.",
+                f"{_answers_en(weights.held)} from groups of fewer than 5 (one wijk and age "
+                "band): they are not weighted up.",
+            )
+        )
     if weights.trimmed:
         cap = f"{weights.cap:g}"
         notes.append(
             (
-                f"Bij {weights.trimmed} antwoorden is het gewicht afgetopt op {cap}.",
-                f"{weights.trimmed} answers had their weight capped at {cap}.",
+                f"Bij {_count_nl(weights.trimmed)} is het gewicht afgetopt op {cap}.",
+                f"{_count_en(weights.trimmed).capitalize()} had their weight capped at {cap}.",
             )
         )
     if weights.margin_error >= 0.005:
+        because = weights.trimmed or weights.held
         points = f"{max(1.0, weights.margin_error * 100):.0f}"
         rest_nl = (
             f"tot {points} procentpunt af van de verdeling van de inwoners over wijken en "
@@ -286,7 +296,23 @@ def weighting_notes(
                 f"Daardoor wijken de gewogen cijfers {rest_nl}",
                 f"So the weighted figures differ {rest_en}",
             )
-            if weights.trimmed
+            if because
             else (f"De gewogen cijfers wijken {rest_nl}", f"The weighted figures differ {rest_en}")
         )
     return tuple(notes)
+
+
+def _count_nl(n: int) -> str:
+    return f"{n} antwoord" if n == 1 else f"{n} antwoorden"
+
+
+def _count_en(n: int) -> str:
+    return f"{n} answer" if n == 1 else f"{n} answers"
+
+
+def _answers_nl(n: int) -> str:
+    return f"{_count_nl(n)} {'komt' if n == 1 else 'komen'}"
+
+
+def _answers_en(n: int) -> str:
+    return f"{_count_en(n)} {'comes' if n == 1 else 'come'}"

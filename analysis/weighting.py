@@ -26,6 +26,9 @@ The rules (:func:`rake`):
   the other strata share the rest in the proportions of the population. A stratum the
   population has no inhabitants for (an area no wijk of the file matched) is treated the
   same way (reason ``"no_population"``).
+* A **cell** (one wijk and age band) with fewer than ``min_cell`` respondents is not weighted
+  up either: its weight stays at most 1 (:attr:`Weights.held` counts who would have had
+  more), so a handful of people never speaks for a whole group.
 * Weights are **trimmed** at ``cap`` (5) times the mean; what is cut off is spread over the
   other respondents. Every round of raking (wijk, then age) ends with trimming, until the
   weights no longer change (or ``max_iterations``): the cap always holds, the margins as
@@ -82,6 +85,9 @@ class Weights:
     converged: bool  # the margins are met (within 1e-6) after raking and trimming
     iterations: int
     margin_error: float  # largest difference of a weighted margin share from its target
+    # Respondents in cells of fewer than min_cell (in strata that are weighted) whose weight
+    # was held at 1.
+    held: int = 0
 
     @property
     def n(self) -> int:
@@ -209,6 +215,8 @@ def rake(
     if total == 0 or all(len(kept[d]) == len(got[d]) for d in (0, 1)):
         return Weights(weight, counts, not_weighted, 0, cap, True, 0, 0.0)
     goals = (_Margin.of(margins[0], kept[0]), _Margin.of(margins[1], kept[1]))
+    small = (counts > 0) & (counts < min_cell)
+    limit = np.where(small, 1.0, cap)  # a small cell is not weighted up
     ever_capped = np.zeros(counts.shape, dtype=bool)
     converged = False
     iterations = 0
@@ -216,23 +224,27 @@ def rake(
         before = weight
         weight = weight * goals[0].factors(weight * n_cells, 0, total)[:, None]
         weight = weight * goals[1].factors(weight * n_cells, 1, total)[None, :]
-        if weight.max() > cap:
-            weight, capped = _trim(weight, n_cells, total, cap)
+        if (weight > limit).any():
+            weight, capped = _trim(weight, n_cells, total, limit)
             ever_capped |= capped
         if float(np.abs(weight - before).max()) < tolerance:
             converged = True
             break
-    at_cap = ever_capped & (weight >= cap * (1 - 1e-9)) & (counts > 0)
+    at_limit = ever_capped & (weight >= limit * (1 - 1e-9)) & (counts > 0)
+    in_kept = np.zeros(counts.shape, dtype=bool)  # said already, per stratum
+    in_kept[list(kept[0]), :] = True
+    in_kept[:, list(kept[1])] = True
     error = max(_margin_error(weight * n_cells, d, margins[d], kept[d]) for d in (0, 1))
     return Weights(
         cell=weight,
         respondents=counts,
         not_weighted=not_weighted,
-        trimmed=int(counts[at_cap].sum()),
+        trimmed=int(counts[at_limit & ~small].sum()),
         cap=cap,
         converged=converged and error < 1e-6,
         iterations=iterations,
         margin_error=error,
+        held=int(counts[at_limit & small & ~in_kept].sum()),
     )
 
 
@@ -275,22 +287,22 @@ class _Margin:
         return factor
 
 
-def _trim(weight: Floats, n_cells: Floats, total: float, cap: float) -> tuple[Floats, Bool]:
-    """Weights cut at ``cap``, the excess spread over the others in proportion (repeated
-    while that lifts others over the cap); the mask of the cells cut."""
+def _trim(weight: Floats, n_cells: Floats, total: float, limit: Floats) -> tuple[Floats, Bool]:
+    """Weights cut at their cell's ``limit``, the excess spread over the others in
+    proportion (repeated while that lifts others over theirs); the mask of the cells cut."""
     weight = weight.copy()
     capped = np.zeros(weight.shape, dtype=bool)
     for _ in range(weight.size):
-        over = (weight > cap) & (n_cells > 0)
+        over = (weight > limit) & (n_cells > 0)
         if not over.any():
             break
         capped |= over
-        weight[capped] = cap
+        weight[capped] = limit[capped]
         free = ~capped & (n_cells > 0)
         rest = float((weight * n_cells)[free].sum())
         if rest <= 0:
             break
-        weight[free] *= (total - cap * n_cells[capped].sum()) / rest
+        weight[free] *= (total - (limit * n_cells)[capped].sum()) / rest
     return weight, capped
 
 

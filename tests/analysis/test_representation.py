@@ -140,7 +140,7 @@ def test_notes_on_what_was_not_weighted_and_what_was_trimmed() -> None:
     assert weighting_notes(weights, AREAS, ADULT_BANDS) == (
         (
             "Maar 2 antwoorden uit De Hoven: die tellen we niet zwaarder mee.",
-            "Only 2 answers from De Hoven: they are not weighted up.",
+            "Only 2 answers from De Hoven: not weighted up.",
         ),
         (
             "Niemand van 65 jaar of ouder heeft geantwoord: de gewogen cijfers gaan over de "
@@ -162,6 +162,15 @@ def test_notes_on_what_was_not_weighted_and_what_was_trimmed() -> None:
     assert notes[1][0].endswith(
         " procentpunt af van de verdeling van de inwoners over wijken en leeftijden."
     )
+    small = np.array([[2, 40, 40, 40], [40, 40, 40, 40], [40, 40, 40, 40]])
+    assert weighting_notes(rake(small, POPULATION), AREAS, ADULT_BANDS) == (
+        (
+            "2 antwoorden komen uit groepjes van minder dan 5 (één wijk en leeftijd): die "
+            "tellen we niet zwaarder mee.",
+            "2 answers come from groups of fewer than 5 (one wijk and age band): they are not "
+            "weighted up.",
+        ),
+    )
     fine = rake(np.full((3, 4), 20), POPULATION)
     assert weighting_notes(fine, AREAS, ADULT_BANDS) == ()
 
@@ -175,4 +184,13 @@ def test_no_population_figures_for_an_area() -> None:
             "Geen inwonersaantallen voor wijk Noord: die antwoorden wegen we niet.",
             "No population figures for the North area: those answers are not weighted.",
         ),
+    )
+
+
+def test_one_answer_is_singular() -> None:
+    respondents = np.array([[40, 30, 20, 20], [10, 50, 60, 20], [1, 0, 0, 0]])
+    notes = weighting_notes(rake(respondents, POPULATION), AREAS, ADULT_BANDS)
+    assert notes[0] == (
+        "Maar 1 antwoord uit De Hoven: die tellen we niet zwaarder mee.",
+        "Only 1 answer from De Hoven: not weighted up.",
     )

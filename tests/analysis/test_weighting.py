@@ -207,3 +207,18 @@ def test_margins_that_cannot_be_met_are_reported_not_met() -> None:
     assert weights.margin_error == pytest.approx(0.8)  # area 0 gets 10%, not 90%
     assert weights.cell.max() <= 5.0 + 1e-9
     assert (weights.cell * respondents).sum() == pytest.approx(100)
+
+
+def test_a_cell_with_fewer_than_five_respondents_is_not_weighted_up() -> None:
+    # The young of area 0: 2 respondents where raking alone would give each about 4.
+    respondents = np.array([[2, 60, 60], [30, 60, 60], [30, 60, 60]])
+    population = np.array([[2000, 1000, 1000], [1000, 1000, 1000], [1000, 1000, 1000]])
+    free = rake(respondents, population, min_cell=2)
+    assert free.cell[0, 0] > 2 and free.held == 0
+    weights = rake(respondents, population)
+    assert weights.cell[0, 0] == pytest.approx(1.0)
+    assert weights.held == 2 and weights.trimmed == 0
+    assert weights.not_weighted == ()
+    # The rest of the young carry more instead, so the margins still fit.
+    assert weights.converged and weights.margin_error < 1e-6
+    assert weights.cell[1, 0] > free.cell[1, 0]

@@ -30,6 +30,8 @@ def test_weights_are_sane_for_any_table(table: tuple[np.ndarray, np.ndarray], ca
     weights = rake(respondents, population, cap=cap)
     assert (weights.cell >= 0).all()
     assert (weights.cell[respondents == 0] == 0).all()
+    small = (respondents > 0) & (respondents < 5)
+    assert (weights.cell[small] <= 1 + 1e-9).all()  # small cells are not weighted up
     assert weights.cell.max(initial=0) <= cap * (1 + 1e-6)
     if respondents.sum():
         assert (weights.cell * respondents).sum() == np.float64(respondents.sum()) or abs(
