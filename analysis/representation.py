@@ -9,7 +9,8 @@ wijk or age band is *under-represented* when its share of the respondents is les
 0.8 times its share of the population **and** that shortfall is unlikely to be chance: a
 one-sided binomial test of its respondent count against ``n x population share`` gives
 ``p < 0.05``. *Over-represented* is the mirror image (more than 1.25 times, ``p < 0.05``).
-A stratum with inhabitants and no respondents at all is *empty* and always named. With
+A stratum with inhabitants and no respondents at all is *empty*: the verdict names it when
+that is unlikely to be chance (the same test), the notes on weighting always. With
 fewer than :data:`MIN_RESPONDENTS` respondents the verdict says it is too early to tell.
 
 Cells of wijk x age band with fewer than ``min_cell`` (5) respondents are not shown on their
@@ -139,7 +140,7 @@ def _rows(
     got: npt.NDArray[np.int64],
     inhabitants: npt.NDArray[np.int64],
 ) -> tuple[Row, ...]:
-    n = int(got.sum())
+    n = int(got[inhabitants > 0].sum())  # respondents of strata the population knows
     people = int(inhabitants.sum())
     out = []
     for (ident, nl, en), count, lives in zip(labels, got, inhabitants, strict=True):
@@ -196,8 +197,8 @@ def verdict(areas: Sequence[Row], bands: Sequence[Row], n: int) -> tuple[str, st
             f"Nog te weinig antwoorden ({n}) om te zeggen of ze de inwoners goed weerspiegelen.",
             f"Too few answers yet ({n}) to say whether they reflect the inhabitants.",
         )
-    under_bands = [r for r in bands if r.status in ("under", "empty")]
-    under_areas = [r for r in areas if r.status in ("under", "empty")]
+    under_bands = [r for r in bands if _named(r)]
+    under_areas = [r for r in areas if _named(r)]
     if not under_bands and not under_areas:
         return (
             "Geen wijk of leeftijdsgroep is duidelijk ondervertegenwoordigd.",
@@ -216,6 +217,12 @@ def verdict(areas: Sequence[Row], bands: Sequence[Row], n: int) -> tuple[str, st
     nl = f"{_join(names_nl, 'en')} {'zijn' if plural else 'is'} ondervertegenwoordigd."
     en = f"{_join(names_en, 'and')} {'are' if plural else 'is'} under-represented."
     return nl[0].upper() + nl[1:], en[0].upper() + en[1:]
+
+
+def _named(row: Row) -> bool:
+    """Whether the verdict names ``row``: under-represented, or without respondents where
+    that is unlikely to be chance (a small wijk may well have none among few answers)."""
+    return row.status == "under" or (row.status == "empty" and row.p_value < ALPHA)
 
 
 def _join(items: Sequence[str], word: str) -> str:

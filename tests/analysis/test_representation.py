@@ -194,3 +194,30 @@ def test_one_answer_is_singular() -> None:
         "Maar 1 antwoord uit De Hoven: die tellen we niet zwaarder mee.",
         "Only 1 answer from De Hoven: not weighted up.",
     )
+
+
+def test_a_small_wijk_without_answers_among_few_is_not_called_under_represented() -> None:
+    population = POPULATION.copy()
+    population[2] = 10  # De Hoven: 40 of 8,040 inhabitants
+    result = representation(
+        np.array([[10, 10, 10, 10], [10, 10, 10, 10], [0, 0, 0, 0]]),
+        population,
+        AREAS,
+        ADULT_BANDS,
+    )
+    assert result.areas[2].status == "empty" and result.areas[2].p_value > ALPHA
+    assert result.verdict_nl == "Geen wijk of leeftijdsgroep is duidelijk ondervertegenwoordigd."
+    assert [r.id for r in result.invite_first()] == ["de-hoven"]  # still where nobody spoke
+
+
+def test_respondents_of_an_area_without_inhabitants_do_not_dilute_the_others() -> None:
+    population = POPULATION.copy()
+    population[2] = 0
+    result = representation(
+        np.array([[10, 10, 10, 10], [10, 10, 10, 10], [50, 50, 50, 50]]),
+        population,
+        AREAS,
+        ADULT_BANDS,
+    )
+    assert result.areas[0].share_respondents == pytest.approx(0.5)
+    assert result.areas[0].status == "fair"
