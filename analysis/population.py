@@ -44,6 +44,9 @@ from analysis.population_types import plain_key as _key
 #: Larger uploads are refused before they are read (Telegram lets a bot download 20 MB; a
 #: municipality's own download from StatLine is a few kilobytes, the whole country ~20 MB).
 MAX_BYTES = 20 * 1024 * 1024
+#: The most inhabitants one wijk and age band may have (the largest Dutch municipality has
+#: fewer than a million inhabitants in all).
+MAX_COUNT = 10_000_000
 #: Problems reported for one file; the rest are summed up in one line.
 MAX_PROBLEMS = 50
 
@@ -198,28 +201,41 @@ _BLANK = {"", ".", "-", "x", "?"}
 
 
 def _count(value: str) -> int | str | None:
-    """A count: the number, None when blank or secret (``.``), or the text when invalid."""
+    """A count: the number, None when blank or secret (``.``), or the text when invalid (not
+    a whole number of ASCII digits, or more than :data:`MAX_COUNT`)."""
     value = value.strip().replace("\u00a0", "").replace(" ", "")
     if value in _BLANK:
         return None
-    if value.isdigit():
-        return int(value)
-    if re.fullmatch(r"\d+[.,]0+", value):
-        return int(value.split(".")[0].split(",")[0])
-    return value
+    # Only digits: "1.000" may be a thousand (Dutch) or one (English), so it is refused.
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > MAX_COUNT:
+        return value
+    return int(value)
 
 
 def _count_problem(line: int, column: str, raw: str) -> Problem:
+    shown = raw[:40]
     if raw.lstrip().startswith("-"):
         return _p(
             line,
-            f"{column}: een aantal kan niet negatief zijn ({raw}).",
-            f"{column}: a count cannot be negative ({raw}).",
+            f"{column}: een aantal kan niet negatief zijn ({shown}).",
+            f"{column}: a count cannot be negative ({shown}).",
+        )
+    if re.fullmatch(r"[0-9]+", raw.strip()):
+        return _p(
+            line,
+            f"{column}: {shown} is te groot (hooguit {MAX_COUNT:,}).".replace(",", "."),
+            f"{column}: {shown} is too large (at most {MAX_COUNT:,}).",
+        )
+    if re.fullmatch(r"[0-9]+[.,][0-9]+", raw.strip()):
+        return _p(
+            line,
+            f"{column}: schrijf '{shown}' zonder punt of komma: alleen cijfers.",
+            f"{column}: write '{shown}' without a point or comma: digits only.",
         )
     return _p(
         line,
-        f"{column}: '{raw[:40]}' is geen heel getal.",
-        f"{column}: '{raw[:40]}' is not a whole number.",
+        f"{column}: '{shown}' is geen heel getal.",
+        f"{column}: '{shown}' is not a whole number.",
     )
 
 

@@ -121,12 +121,9 @@ def test_a_national_file_needs_a_municipality() -> None:
     )
     (problem,) = _problems(text)
     assert "2 gemeenten" in problem and "Lindewaard (GM9902)" in problem
-    assert [
-        w.code
-        for w in parse_population(
-            text.encode(), municipality="GM0000".replace("0000", "9903")
-        ).wijken
-    ] == ["WK990300"]
+    assert [w.code for w in parse_population(text.encode(), municipality="GM9903").wijken] == [
+        "WK990300"
+    ]
     assert [w.name for w in parse_population(text.encode(), municipality="lindewaard").wijken] == [
         "Centrum"
     ]
@@ -154,7 +151,27 @@ def test_a_national_file_needs_a_municipality() -> None:
         ),
         (
             ["1;Centrum;L;Wijk;WK990200;100;10;20;30;20,5;20"],
-            "regel 2: k_45Tot65Jaar_11: '20,5' is geen heel getal.",
+            "regel 2: k_45Tot65Jaar_11: schrijf '20,5' zonder punt of komma: alleen cijfers.",
+        ),
+        (
+            ["1;Centrum;L;Wijk;WK990200;100;10;20;30;1.000;20"],
+            "regel 2: k_45Tot65Jaar_11: schrijf '1.000' zonder punt of komma: alleen cijfers.",
+        ),
+        (
+            ["1;Centrum;L;Wijk;WK990200;100;10;20;30;²;20"],
+            "regel 2: k_45Tot65Jaar_11: '²' is geen heel getal.",
+        ),
+        (
+            ["1;Centrum;L;Wijk;WK990200;100;10;20;30;١٢;20"],
+            "regel 2: k_45Tot65Jaar_11: '١٢' is geen heel getal.",
+        ),
+        (
+            ["1;Centrum;L;Wijk;WK990200;100;10;20;30;10000001;20"],
+            "regel 2: k_45Tot65Jaar_11: 10000001 is te groot (hooguit 10.000.000).",
+        ),
+        (
+            ["1;Centrum;L;Wijk;WK990200;100;10;20;30;" + "9" * 5000 + ";20"],
+            "regel 2: k_45Tot65Jaar_11: 9999",
         ),
         (
             [
