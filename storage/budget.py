@@ -39,6 +39,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 PAUSE = "pause"
 #: Keys of chats whose time is this far in the past are forgotten by :meth:`Store.prune`.
 FORGET_AFTER = 300.0
+#: Seconds the clock offset of the quickest round trip is trusted before a slower one counts.
+OFFSET_KEPT = 30.0
 #: Longest key (the column's width).
 MAX_KEY = 40
 
@@ -65,8 +67,9 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """The answer to :meth:`Store.take`: ``granted`` and go in ``wait`` seconds, or not
-    granted and ask again in ``wait`` seconds."""
+    """The answer to :meth:`Store.take`: ``granted`` and go in ``wait`` seconds (negative:
+    the turn has passed while the answer came), or not granted and ask again in ``wait``
+    seconds."""
 
     granted: bool
     wait: float
@@ -166,6 +169,19 @@ class PostgresStore(Store):
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._known: set[str] = set()
+        # The database's clock minus this machine's, from the quickest answer lately
+        # (NTP's way: the quicker the round trip, the less it can be off).
+        self._offset = 0.0
+        self._round_trip = float("inf")
+        self._sampled = 0.0
+
+    def _sample(self, db_now: float, asked: float, answered: float) -> None:
+        round_trip = answered - asked
+        stale = answered - self._sampled > OFFSET_KEPT
+        if round_trip <= self._round_trip or stale:
+            self._offset = db_now - (asked + answered) / 2
+            self._round_trip = round_trip
+            self._sampled = answered
 
     async def _create(self, keys: Iterable[str]) -> None:
         # In a transaction of its own: creating a row while holding another's lock could
@@ -184,19 +200,23 @@ class PostgresStore(Store):
             if missing:
                 await self._create(missing)
             async with self.engine.begin() as conn:
+                asked = time.time()
                 rows = (await conn.execute(_LOCK, {"keys": keys})).all()
                 missing = set(keys) - {row.key for row in rows}
                 if missing:  # forgotten by another worker's prune meanwhile
                     self._known -= missing
                     continue
                 now = float(rows[0].now)
+                self._sample(now, asked, time.time())
                 times = {row.key: float(row.tat) - now for row in rows}
                 turn, moved = plan(times, rules, 0.0, within)
                 if moved:
                     await conn.execute(
                         _MOVE, [{"key": key, "tat": now + at} for key, at in moved.items()]
                     )
-                return turn
+            # The turn's time on this machine's clock, whatever the answer's delay: a
+            # worker whose answer came late must not send later (crowding the next turn).
+            return Turn(turn.granted, now + turn.wait - self._offset - time.time())
         raise RuntimeError("budget keys disappeared three times in a row")
 
     async def pause(self, seconds: float) -> None:

@@ -59,6 +59,8 @@ GROUP_PER_MINUTE = 20
 GROUP_BURST = 10
 #: Bulk traffic takes a slot only when it is free within this many seconds.
 LEAD = 0.05
+#: Seconds past its turn a call may still go; later, it takes another turn.
+LATE = 0.02
 #: Seconds between two clean-ups of chats' spacing rows.
 PRUNE_EVERY = 60.0
 #: Methods Telegram counts against the limits (sendChatAction excepted).
@@ -152,10 +154,19 @@ class Budget:
             return await self._local.take(rules, within=within)
 
     async def live(self, chat_id: object) -> None:
-        """Wait for this worker's reserved turn to send into ``chat_id``."""
-        turn = await self.take(self.rules(chat_id))
-        if turn.wait > 0:
-            await asyncio.sleep(turn.wait)
+        """Wait for this worker's reserved turn to send into ``chat_id``.
+
+        A worker that wakes up well after its turn (a busy machine) takes another one
+        (twice at most): sent late, the message would crowd the turns after it.
+        """
+        rules = self.rules(chat_id)
+        for _ in range(3):
+            turn = await self.take(rules)
+            due = self.clock() + turn.wait
+            if turn.wait > 0:
+                await asyncio.sleep(turn.wait)
+            if self.clock() - due <= LATE or not rules:
+                return
 
     async def bulk(self, chat_id: object = None, extra: Sequence[Rule] = ()) -> float:
         """A bulk turn, asked again until granted; the seconds still to wait before it."""
