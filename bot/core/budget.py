@@ -134,13 +134,17 @@ class Budget:
         store = PostgresStore(engine) if shared else MemoryStore()
         return cls(store, per_second=per_second, **kwargs)
 
-    def rules(self, chat_id: object, extra: Sequence[Rule] = ()) -> list[Rule]:
+    def rules(
+        self, chat_id: object, extra: Sequence[Rule] = (), *, paid: bool = False
+    ) -> list[Rule]:
+        """The limits a call into ``chat_id`` is under; ``paid``: a paid broadcast's, which
+        Telegram does not count against the overall limit (``extra`` holds its own)."""
         rules = list(extra)
         chat = chat_key(chat_id)
         if chat is not None and chat[1]:
             spacing = 60.0 / (GROUP_PER_MINUTE - GROUP_BURST)
             rules.append(Rule(f"g:{chat[0]}", spacing, GROUP_BURST))
-        if self.overall is not None:
+        if self.overall is not None and not paid:
             rules.append(self.overall)
         return rules
 
@@ -168,18 +172,20 @@ class Budget:
             if self.clock() - due <= LATE or not rules:
                 return
 
-    async def bulk(self, chat_id: object = None, extra: Sequence[Rule] = ()) -> float:
+    async def bulk(
+        self, chat_id: object = None, extra: Sequence[Rule] = (), *, paid: bool = False
+    ) -> float:
         """A bulk turn, asked again until granted; the seconds still to wait before it."""
-        rules = self.rules(chat_id, extra)
+        rules = self.rules(chat_id, extra, paid=paid)
         while True:
             turn = await self.take(rules, within=self.lead)
             if turn.granted:
                 return turn.wait
             await asyncio.sleep(turn.wait)
 
-    async def try_bulk(self, extra: Sequence[Rule] = ()) -> Turn:
+    async def try_bulk(self, extra: Sequence[Rule] = (), *, paid: bool = False) -> Turn:
         """One try at a bulk turn (the broadcast sender sleeps in between itself)."""
-        return await self.take(self.rules(None, extra), within=self.lead)
+        return await self.take(self.rules(None, extra, paid=paid), within=self.lead)
 
     async def chat_turn(self, chat_id: int, interval: float) -> Turn:
         """The chat's turn for a broadcast message if it is free now (not reserved ahead)."""

@@ -56,6 +56,7 @@ from bot.core.jobs import worker_name
 from bot.core.keyboards import from_json
 from bot.core.recent import Recent
 from bot.core.services import Services
+from bot.outbox import cost
 from flows.texts import Html, formats, t
 from storage import outbox
 from storage.budget import Rule
@@ -119,7 +120,11 @@ class OutboxSender:
         settings = services.settings
         self.worker = worker_name(settings)
         # Catching up one slot missed by a little (the loop was busy) keeps the pace.
-        self.rules = [Rule("bulk", 1.0 / settings.broadcast_rate, burst=2)]
+        self.paid = settings.paid_broadcasts
+        if self.paid:  # Telegram's paid broadcasts: their own, far higher limit
+            self.rules = [Rule("paid", 1.0 / cost.paid_rate(settings), burst=2)]
+        else:
+            self.rules = [Rule("bulk", 1.0 / settings.broadcast_rate, burst=2)]
         self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -226,7 +231,7 @@ class OutboxSender:
             return False
         while len(self._in_flight) >= MAX_IN_FLIGHT:
             await asyncio.wait(list(self._in_flight), return_when=asyncio.FIRST_COMPLETED)
-        turn = await self.budget.try_bulk(self.rules)
+        turn = await self.budget.try_bulk(self.rules, paid=self.paid)
         if not turn.granted:
             await self._sleep(turn.wait)
             return True  # the loop checks again (and whether to stop)
@@ -269,7 +274,7 @@ class OutboxSender:
             # Claiming took long (a busy database or machine): the turn has passed, and
             # sending now would crowd the messages of the turns after it. Another turn.
             try:
-                wait = await self.budget.bulk(None, self.rules)
+                wait = await self.budget.bulk(None, self.rules, paid=self.paid)
             except Exception:
                 log.exception("outbox: could not take a turn for message %s", row.id)
         if wait > 0:
@@ -312,6 +317,7 @@ class OutboxSender:
                 parse_mode=ParseMode.HTML,
                 reply_markup=from_json(content.get("buttons")),
                 rate_limit_args=PREPAID,
+                allow_paid_broadcast=self.paid or None,
             )
         except RetryAfter as error:  # the limiter paused every worker already
             seconds = retry_after(error)
