@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import broadcast, conversation, digest, memory, profile, webhook
+from bench import broadcast, budget, conversation, digest, memory, profile, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest", "webhook", "broadcast"]
+    everything = ["conversation", "memory", "digest", "webhook", "broadcast", "budget"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -64,6 +64,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return digest.main()
     if name == "broadcast":
         return asyncio.run(broadcast.run(broadcast.Settings()))
+    if name == "budget":
+        return asyncio.run(budget.run(budget.Settings()))
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
     prefix = "webhook_" if name == "webhook" else ""
     return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         nargs="?",
         default="all",
-        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast"],
+        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast", "budget"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -165,6 +167,9 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
     if "broadcast" in which:
         sent = results["broadcast"]
         ok = ok and sent["duplicates"] == 0 and sent["skipped"] == 0
+    for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
+        ok = ok and shared["duplicates"] == 0
+        ok = ok and shared["most_in_a_rolling_second"] <= budget.CAP
     return ok
 
 
@@ -306,6 +311,16 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 f"p95 {resident['reply_latency_p95_ms']} ms, {resident['answers']} answers",
             ),
         ]
+    for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
+        rows.append(
+            (
+                f"shared budget, {shared['workers']} worker(s): sent/s",
+                f"{shared['sent_per_second']}",
+                f"{shared['share_of_cap']:.0%} of the cap {budget.CAP}, at most "
+                f"{shared['most_in_a_rolling_second']} in a second, "
+                f"{shared['responses_429']} x 429; reply p99 {shared['reply_p99_s']} s",
+            )
+        )
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(

@@ -183,9 +183,14 @@ class Budget:
                 return turn.wait
             await asyncio.sleep(turn.wait)
 
-    async def try_bulk(self, extra: Sequence[Rule] = (), *, paid: bool = False) -> Turn:
-        """One try at a bulk turn (the broadcast sender sleeps in between itself)."""
-        return await self.take(self.rules(None, extra, paid=paid), within=self.lead)
+    async def try_bulk(
+        self, extra: Sequence[Rule] = (), *, paid: bool = False, lead: float | None = None
+    ) -> Turn:
+        """One try at a bulk turn (the broadcast sender sleeps in between itself), granted
+        when free within ``lead`` seconds (default :data:`LEAD`): time the caller needs to
+        prepare the call, so that it goes right on its turn."""
+        within = self.lead if lead is None else max(self.lead, lead)
+        return await self.take(self.rules(None, extra, paid=paid), within=within)
 
     async def chat_turn(self, chat_id: int, interval: float) -> Turn:
         """The chat's turn for a broadcast message if it is free now (not reserved ahead)."""

@@ -72,6 +72,7 @@ MAX_IN_FLIGHT = 16  # sends under way at once (rate x latency; the pool has 64 c
 PROGRESS_EVERY = 3.0  # seconds between edits of the administrator's progress message
 IDLE_CHECK = 5.0  # longest sleep while waiting for a retry that is due later
 BROADCASTS_REMEMBERED = 100  # broadcasts whose payload and last progress text are kept
+CLAIM_LEAD = 0.5  # longest time ahead a turn is taken for claiming the message
 BULK = {"bulk": True}  # rate_limit_args of the progress reports
 PREPAID = {"prepaid": True}  # rate_limit_args of a message whose turn was taken
 
@@ -127,6 +128,7 @@ class OutboxSender:
             self.rules = [Rule("bulk", 1.0 / settings.broadcast_rate, burst=2)]
         self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
+        self._claiming = 0.0  # seconds claiming a message takes lately (with a margin)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
@@ -231,7 +233,9 @@ class OutboxSender:
             return False
         while len(self._in_flight) >= MAX_IN_FLIGHT:
             await asyncio.wait(list(self._in_flight), return_when=asyncio.FIRST_COMPLETED)
-        turn = await self.budget.try_bulk(self.rules, paid=self.paid)
+        # Turns are taken as far ahead as claiming a message takes lately, so that the
+        # message is ready when its turn comes.
+        turn = await self.budget.try_bulk(self.rules, paid=self.paid, lead=self._claiming)
         if not turn.granted:
             await self._sleep(turn.wait)
             return True  # the loop checks again (and whether to stop)
@@ -245,6 +249,7 @@ class OutboxSender:
         """Claim the next due message and send it at ``go_at`` (its turn). Never raises."""
         try:
             now = self.services.clock()
+            began = time.monotonic()
             async with self.services.sessions.begin() as db:
                 rows = await outbox.claim(db, self.worker, limit=1, now=now, lease=CLAIM_LEASE)
             if not rows:
@@ -259,6 +264,9 @@ class OutboxSender:
                 metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
                 return
             chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
+            took = time.monotonic() - began
+            # Mostly the latest, quickly back down after a slow moment (at most CLAIM_LEAD).
+            self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
             if not chat.granted:  # this chat had a message moments ago: later, not a try
                 async with self.services.sessions.begin() as db:
                     await outbox.retry_later(

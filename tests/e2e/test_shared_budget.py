@@ -1,12 +1,19 @@
-"""Three ``samenspraak serve`` processes on one PostgreSQL database share one budget of
-Telegram calls (bot.core.budget): with a low overall cap, the fake Bot API, counting every
-sending call in every rolling second, never sees more than the cap, and its own flood limit
-(set to the cap) never has to answer 429, while all three workers answer residents and one
-of them sends a broadcast. Needs TEST_DATABASE_URL."""
+"""Several ``samenspraak serve`` processes on one PostgreSQL database (needs
+TEST_DATABASE_URL).
+
+* Three workers share one budget of Telegram calls (bot.core.budget): with a low overall
+  cap, the fake Bot API, counting every sending call in every rolling second, never sees
+  more than the cap, and its own flood limit (set to the cap) never has to answer 429,
+  while all three workers answer residents and one of them sends a broadcast.
+* A worker that stalls (SIGSTOP, 30 s) holds no job lease for ever: another worker takes
+  the outbox job over and sends the broadcast meanwhile; once the stalled one goes on,
+  nobody gets the message twice.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from datetime import UTC, datetime
@@ -18,7 +25,7 @@ from sqlalchemy import insert, select
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import ApiCall
-from storage import outbox
+from storage import leases, outbox
 from storage.db import create_engine, session_factory
 from storage.models import Contact, Resident
 from tests.e2e.conftest import WEBHOOK_SECRET
@@ -51,7 +58,7 @@ def most_in_a_second(times: list[float]) -> int:
     return most
 
 
-async def seed(url: str, users: list[FakeUser]) -> list[int]:
+async def seed(url: str, users: list[FakeUser], prefix: str = "budget") -> list[int]:
     """Consenting residents with a chat; their ids."""
     engine = create_engine(url)
     now = datetime.now(UTC)
@@ -61,7 +68,7 @@ async def seed(url: str, users: list[FakeUser]) -> list[int]:
                 insert(Resident),
                 [
                     {
-                        "pseudonym": f"budget-{user.id}",
+                        "pseudonym": f"{prefix}-{user.id}",
                         "language": "nl",
                         "consent": "given",
                         "consent_at": now,
@@ -71,10 +78,12 @@ async def seed(url: str, users: list[FakeUser]) -> list[int]:
                 ],
             )
             rows = await db.execute(
-                select(Resident.id, Resident.pseudonym).where(Resident.pseudonym.like("budget-%"))
+                select(Resident.id, Resident.pseudonym).where(
+                    Resident.pseudonym.like(f"{prefix}-%")
+                )
             )
             ids = {pseudonym: rid for rid, pseudonym in rows}
-            residents = [ids[f"budget-{user.id}"] for user in users]
+            residents = [ids[f"{prefix}-{user.id}"] for user in users]
             await db.execute(
                 insert(Contact),
                 [
@@ -171,3 +180,81 @@ async def test_three_workers_never_exceed_the_shared_cap(
         f"\n{len(calls)} sending calls, at most {busiest} in one second (cap {CAP}); "
         f"slowest /help reply {max(waits):.2f} s"
     )
+
+
+STALL = 30.0  # seconds the stalled worker stays stopped
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+async def test_a_stalled_worker_holds_no_lease_for_ever(
+    fake: FakeBotApi,
+    postgres_url: str,  # noqa: F811
+    front: SpreadingFront,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    env = environment(
+        **bot_environment(
+            postgres_url,
+            fake.url,
+            log_level=os.environ.get("WORKERS_LOG_LEVEL", "WARNING"),
+            webhook_url=front.webhook_url,
+            webhook_secret=WEBHOOK_SECRET,
+            jobs_interval=1,  # leases last 2 x 1 s + 10 s
+        )
+    )
+    workers = [
+        ServeWorker(f"worker-{n}", int(backend.rsplit(":", 1)[1]), env, tmp_path)
+        for n, backend in enumerate(front.backends[:2], 1)
+    ]
+    engine = create_engine(postgres_url)
+    sessions = session_factory(engine)
+    stalled: ServeWorker | None = None
+    try:
+        workers[0].launch()
+        await workers[0].wait_until(healthy(workers[0].url))
+        workers[1].launch()
+        await workers[1].wait_until(healthy(workers[1].url))
+
+        async def holder() -> str | None:
+            async with sessions() as db:
+                held = await leases.current(db, "outbox", now=datetime.now(UTC))
+            return held.holder if held is not None else None
+
+        deadline = time.monotonic() + 30
+        while (name := await holder()) is None:
+            assert time.monotonic() < deadline, "nobody took the outbox job"
+            await asyncio.sleep(0.2)
+        stalled = next(w for w in workers if w.name == name)
+        other = next(w for w in workers if w is not stalled)
+        stalled._process().suspend()  # SIGSTOP
+        stopped_at = time.monotonic()
+        users = [fake.user(first_name=f"Ontvanger {i}") for i in range(20)]
+        await seed(postgres_url, users, prefix="stall")
+
+        def delivered() -> int:
+            return sum(1 for u in users for m in u.messages if m.text == NEWS)
+
+        while delivered() < len(users):
+            assert time.monotonic() - stopped_at < STALL, (
+                f"{delivered()} of {len(users)} sent while {stalled.name} stalled"
+            )
+            await asyncio.sleep(0.2)
+        assert await holder() == other.name
+        taken_over = time.monotonic() - stopped_at
+        await asyncio.sleep(max(0.0, STALL - taken_over))
+        stalled._process().resume()  # SIGCONT: it finds its lease gone and carries on
+        await asyncio.sleep(3)
+        await fake.settle(timeout=10)
+        for worker in workers:
+            assert await worker.stop() == 0, worker.log_tail()
+    finally:
+        if stalled is not None:
+            with contextlib.suppress(Exception):
+                stalled._process().resume()
+        for worker in workers:
+            worker.kill()
+        await engine.dispose()
+    assert [sum(1 for m in u.messages if m.text == NEWS) for u in users] == [1] * len(users)
+    assert fake.rejected == []
+    print(f"\nthe broadcast went out {taken_over:.1f} s after the lease holder stalled")
