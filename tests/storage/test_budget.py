@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.budget import Budget
 from storage import migrate
-from storage.budget import NOW, MemoryStore, PostgresStore, Rule, Store, plan
+from storage.budget import NOW, MemoryStore, PostgresStore, Rule, Store, Turn, plan
 from storage.db import create_engine
 from tests.conftest import _reset_postgres
 
@@ -111,3 +113,25 @@ async def test_memory_prune_forgets_chats_long_past() -> None:
     now[0] = 1_000.0
     assert await store.prune() == 1
     assert (await store.take([EVERY])).wait == 0.0
+
+
+class Broken(Store):
+    """A shared store whose database is down."""
+
+    async def take(self, rules: Sequence[Rule], *, within: float | None = None) -> Turn:
+        raise OSError("connection refused")
+
+    async def pause(self, seconds: float) -> None:
+        raise OSError("connection refused")
+
+
+async def test_without_the_database_a_worker_paces_alone_and_says_so() -> None:
+    told: list[str] = []
+    budget = Budget(Broken(), per_second=10, unreachable=told.append)
+    first = await budget.take(budget.rules(None))
+    second = await budget.take(budget.rules(None))
+    assert first.granted and first.wait == 0.0
+    assert second.granted and second.wait == pytest.approx(1 / 9.6, abs=0.01)
+    await budget.pause(3.0)  # a 429 still holds this worker back
+    assert (await budget.take(budget.rules(None))).wait == pytest.approx(3.0, abs=0.05)
+    assert told == ["OSError"] * 4
