@@ -1,6 +1,6 @@
-"""``python -m bench [all|conversation|memory|digest|webhook|broadcast|opinions|weighting]``:
-run the benchmarks, print a table and write ``bench/results/latest.json`` (a single benchmark
-updates only its own section).
+"""``python -m bench [all|NAME]``: run the benchmarks (NAME one of ``BENCHMARKS``), print a
+table and write ``bench/results/latest.json`` (a single benchmark updates only its own
+section).
 
 See BENCHMARKS.md for the method and the figures.
 """
@@ -19,13 +19,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import broadcast, conversation, digest, memory, opinions, profile, webhook, weighting
+from bench import (
+    broadcast,
+    budget,
+    conversation,
+    digest,
+    memory,
+    opinions,
+    profile,
+    webhook,
+    weighting,
+)
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 T = TypeVar("T")
 
 #: Every benchmark ``all`` runs, in order.
-BENCHMARKS = ("conversation", "memory", "digest", "webhook", "broadcast", "opinions", "weighting")
+BENCHMARKS = (
+    "conversation",
+    "memory",
+    "digest",
+    "webhook",
+    "broadcast",
+    "budget",
+    "opinions",
+    "weighting",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +90,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return opinions.main()
     if name == "weighting":
         return weighting.main()
+    if name == "budget":
+        return asyncio.run(budget.run(budget.Settings()))
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
     prefix = "webhook_" if name == "webhook" else ""
     return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
@@ -174,6 +195,9 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
         ok = ok and sent["duplicates"] == 0 and sent["skipped"] == 0
     if "weighting" in which:
         ok = ok and bool(results["weighting"]["meets_target"])
+    for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
+        ok = ok and shared["duplicates"] == 0
+        ok = ok and shared["most_in_a_rolling_second"] <= budget.CAP
     return ok
 
 
@@ -338,6 +362,16 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 f"{found['statements']} statements; peak RSS {found['process_peak_rss_mib']:.0f} "
                 f"MiB; targets < {found['target_s']:g} s, < {found['target_mib']} MiB: "
                 + ("met" if found["meets_target"] else "NOT met"),
+            )
+        )
+    for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
+        rows.append(
+            (
+                f"shared budget, {shared['workers']} worker(s): sent/s",
+                f"{shared['sent_per_second']}",
+                f"{shared['share_of_cap']:.0%} of the cap {budget.CAP}, at most "
+                f"{shared['most_in_a_rolling_second']} in a second, "
+                f"{shared['responses_429']} x 429; reply p99 {shared['reply_p99_s']} s",
             )
         )
     width = max(len(r[0]) for r in rows)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -359,6 +360,17 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # False when an unauthorised user tried it (the attempt is logged, not carried out).
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SendBudget(Base):
+    """The bot's shared budget of Telegram calls (storage.budget): per key (the whole bot,
+    broadcasts, one group or chat, a pause after a 429) the theoretical time, in seconds on
+    the database's clock, at which the next call may go."""
+
+    __tablename__ = "send_budget"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)
 
 
 class ProcessedUpdate(Base):

@@ -10,14 +10,16 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.app import handlers
 from bot.app.handlers import Features
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest
+from bot.app.throttle import Throttled
 from bot.app.webhook import WebhookServer, webhook_target
 from bot.core import jobs
+from bot.core.budget import Budget, SharedRateLimiter
 from bot.core.services import Services
 from flows.texts import language_of, t
 
@@ -52,10 +54,14 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     )
     if webhook:
         builder = builder.updater(None)
-    # Always limit: 20 messages a minute per group and waiting out a 429 (RetryAfter) matter
-    # for digests even when the overall limit is off (RATE_LIMIT_PER_SECOND=0).
-    limiter = AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
-    builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    # One budget for every worker (bot.core.budget). Always on: 20 messages a minute per
+    # group and waiting out a 429 matter for digests even when the overall limit is off
+    # (RATE_LIMIT_PER_SECOND=0).
+    unreachable = Throttled(log, "the shared Telegram budget cannot be reached (%s)")
+    budget = Budget.for_engine(
+        services.engine, settings.rate_limit_per_second, unreachable=unreachable.note
+    )
+    builder = builder.rate_limiter(SharedRateLimiter(budget, max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data[FEATURES] = handlers.install(application, services)

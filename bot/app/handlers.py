@@ -74,8 +74,6 @@ class Stage(IntEnum):
     #: An administrator's typed /terugkoppeling text: only the database knows whether a text
     #: is one, so this looks first; other texts go on.
     ADMIN_TEXT = -3
-    #: Counts residents' updates, so that broadcasts give way to live replies.
-    LIVE_TRAFFIC = -2
     #: Drops a flooding resident's updates (and says "rustig aan" once).
     FLOOD = -1
     #: The one feature that answers the update.
@@ -180,7 +178,6 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, admin_command("uitnodigen", invite(loop.invitations.command))),
         (Stage.ADMIN_TEXT, MessageHandler(admin_text, outcome(loop.feedback.text))),
         (Stage.FEATURES, press(loop.residents.opt_in_button, OptIn.claims)),
-        (Stage.LIVE_TRAFFIC, every(loop.sender.count_update)),
         (Stage.FEATURES, press(loop.residents.effect_button, EffectAnswer.claims)),
         (Stage.FEATURES, press(invite(loop.invitations.button), InvitationChoice.claims)),
         (Stage.FEATURES, press(outcome(loop.feedback.button), FeedbackStep.claims)),

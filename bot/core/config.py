@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # Broadcasts (invitations, outcomes, effect checks) through the durable outbox.
     broadcast_rate: float = Field(default=25, gt=0)
     broadcast_chat_interval: timedelta = timedelta(seconds=1)
+    # Paid broadcasts (allow_paid_broadcast): up to 1,000 a second, 0.1 Stars a message.
+    paid_broadcasts: bool = False
+    paid_broadcast_rate: float = Field(default=1000, gt=0, le=1000)
     # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks.
     jobs_interval: float = Field(default=30, gt=0)
     # Webhook mode (``samenspraak serve``).

@@ -28,6 +28,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
+from bot.core.budget import background
 from bot.core.config import Settings
 from bot.core.services import Services
 from storage import leases, updates
@@ -139,7 +140,8 @@ def repeating(
     async def callback(context: ContextTypes.DEFAULT_TYPE) -> None:
         services: Services = context.bot_data["services"]
         try:
-            await leased.run(services, context.bot)
+            with background():  # its Telegram calls give way to replies (bot.core.budget)
+                await leased.run(services, context.bot)
         except Exception:
             log.exception("job %s failed; it runs again in %s s", name, interval)
 

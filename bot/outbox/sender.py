@@ -1,24 +1,20 @@
-"""The broadcast sender: works through the durable outbox (:mod:`storage.outbox`), paced
-below Telegram's limits (:mod:`bot.outbox.pacing`), and keeps the administrator's progress
-message up to date.
+"""The broadcast sender: works through the durable outbox (:mod:`storage.outbox`), within
+the bot's shared budget of Telegram calls (:mod:`bot.core.budget`), and keeps the
+administrator's progress message up to date.
 
-Broadcast messages do not go through the application's shared ``AIORateLimiter``. That
-limiter queues every call in one line and, on a 429, stops *all* traffic for
-``retry_after``: a broadcast would hold up residents answering a questionnaire. So the
-sender uses its own :class:`telegram.Bot` on the application's HTTP connection pool,
-without a rate limiter, and paces itself:
+Pace: every worker's sender takes its turns from the one budget all workers share, as
+bulk traffic, so however many workers drain the outbox at once, together they stay
+within:
 
-- at most ``BROADCAST_RATE`` messages a second overall (default 25, below Telegram's
-  about 30, leaving room for live replies, which keep going through the shared limiter);
-- at most one message per chat per ``BROADCAST_CHAT_INTERVAL``;
-- live traffic comes first: the sender counts the updates residents send (each costs the
-  bot about :data:`~bot.outbox.pacing.CALLS_PER_UPDATE` calls) and slows down so that
-  broadcast and replies together stay within ``RATE_LIMIT_PER_SECOND`` (30 when that is
-  off), never below a fifth of its own rate. Without that, the replies to residents who
-  start the questionnaire right after an invitation would push the bot over Telegram's
-  limit, and the 429s would pause everyone;
-- a 429 pauses only the sender, for ``retry_after``; the message waits and is not counted
-  as a failed attempt.
+- ``RATE_LIMIT_PER_SECOND`` overall, giving way to replies to residents (which reserve
+  their turns first: a broadcast takes only the slots nobody reserved);
+- ``BROADCAST_RATE`` messages a second for broadcasts (a key of its own in the budget);
+- one message per chat per ``BROADCAST_CHAT_INTERVAL``;
+- a 429 pauses every worker for ``retry_after``; the message waits and is not counted as
+  a failed attempt.
+
+A turn is taken first, then a message is claimed, then sent: a message is claimed only
+when it can go at once, so a crash leaves only the messages in flight in doubt.
 
 A 403 (the resident blocked the bot) marks the contact unreachable: not retried. Network
 errors and server errors are retried with a growing pause, up to :data:`MAX_ATTEMPTS`
@@ -30,7 +26,7 @@ administrator confirms a broadcast; it stops when nothing is due, and when the a
 stops (it finishes the messages in flight first, so a clean stop leaves nothing in doubt).
 The job runs on the worker that holds its lease (bot.core.jobs); a confirmation handled by
 another worker starts a drain there too. Claims never overlap, so nobody gets a message
-twice; two workers draining at once only add up their pace until 429s slow them down.
+twice.
 """
 
 from __future__ import annotations
@@ -39,9 +35,7 @@ import asyncio
 import contextlib
 import logging
 import time
-import warnings
 from datetime import timedelta
-from typing import Any
 
 import aiohttp
 from telegram import Bot
@@ -55,16 +49,17 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import metrics
+from bot.core.budget import LATE, Budget, SharedRateLimiter, retry_after
 from bot.core.jobs import worker_name
 from bot.core.keyboards import from_json
 from bot.core.recent import Recent
 from bot.core.services import Services
-from bot.outbox.pacing import LiveTraffic, Pacer, allowed_rate
+from bot.outbox import cost
 from flows.texts import Html, formats, t
 from storage import outbox
+from storage.budget import Rule
 from storage.outbox import BroadcastInfo, Claimed, Progress
 
 log = logging.getLogger(__name__)
@@ -77,14 +72,9 @@ MAX_IN_FLIGHT = 16  # sends under way at once (rate x latency; the pool has 64 c
 PROGRESS_EVERY = 3.0  # seconds between edits of the administrator's progress message
 IDLE_CHECK = 5.0  # longest sleep while waiting for a retry that is due later
 BROADCASTS_REMEMBERED = 100  # broadcasts whose payload and last progress text are kept
-TELEGRAM_LIMIT = 30.0  # messages a second, when RATE_LIMIT_PER_SECOND is 0 (off)
-
-
-def _retry_after(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value: Any = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+CLAIM_LEAD = 0.5  # longest time ahead a turn is taken for claiming the message
+BULK = {"bulk": True}  # rate_limit_args of the progress reports
+PREPAID = {"prepaid": True}  # rate_limit_args of a message whose turn was taken
 
 
 def _sent_nothing(error: TimedOut) -> bool:
@@ -130,17 +120,15 @@ class OutboxSender:
         self.services = services
         settings = services.settings
         self.worker = worker_name(settings)
-        self.rate = settings.broadcast_rate
-        self.budget = settings.rate_limit_per_second or TELEGRAM_LIMIT
-        # Catching up after a hiccup stays within the budget in any one second.
-        self.pacer = Pacer(
-            self.rate,
-            settings.broadcast_chat_interval.total_seconds(),
-            burst=max(1.0, self.budget - self.rate),
-        )
-        self.live = LiveTraffic()
+        # Catching up one slot missed by a little (the loop was busy) keeps the pace.
+        self.paid = settings.paid_broadcasts
+        if self.paid:  # Telegram's paid broadcasts: their own, far higher limit
+            self.rules = [Rule("paid", 1.0 / cost.paid_rate(settings), burst=2)]
+        else:
+            self.rules = [Rule("bulk", 1.0 / settings.broadcast_rate, burst=2)]
+        self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
-        self._bot: Bot | None = None
+        self._claiming = 0.0  # seconds claiming a message takes lately (with a margin)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
@@ -155,10 +143,6 @@ class OutboxSender:
 
     # --- starting -----------------------------------------------------------------------------
 
-    async def count_update(self, _update: object, _context: object) -> None:
-        """A handler in its own group ahead of the others: counts residents' updates."""
-        self.live.hit()
-
     async def tick(self, _services: Services, _bot: Bot) -> None:
         """The repeating ``outbox`` job: make sure due messages are being sent."""
         self.wake()
@@ -172,21 +156,13 @@ class OutboxSender:
             return
         self._task = self.application.create_task(self._drain(), name="outbox")
 
-    def broadcast_bot(self) -> Bot:
-        """A Bot without the shared rate limiter, on the application's connection pool
-        (which the application opens and closes)."""
-        if self._bot is None:
-            settings = self.services.settings
-            request = self.application.bot.request
-            api = settings.telegram_api_url
-            self._bot = Bot(
-                settings.token,
-                base_url=f"{api}/bot",
-                base_file_url=f"{api}/file/bot",
-                request=request,
-                get_updates_request=request,
-            )
-        return self._bot
+    @property
+    def budget(self) -> Budget:
+        """The budget of the application's rate limiter (bot.app.application)."""
+        limiter = self.application.bot.rate_limiter
+        if not isinstance(limiter, SharedRateLimiter):
+            raise RuntimeError("the application has no shared budget (bot.core.budget)")
+        return limiter.budget
 
     # --- the drain loop -----------------------------------------------------------------------
 
@@ -225,7 +201,7 @@ class OutboxSender:
                     await self._housekeeping()
                     wait = await self._until_next_due()
                     if wait is None and self._final:  # a final report waits for a flood pause
-                        wait = max(self.pacer.delay(), 0.5)
+                        wait = max(await self.budget.store.paused_for(), 0.5)
                     errors = 0
                 except Exception:
                     errors += 1
@@ -255,23 +231,25 @@ class OutboxSender:
         if self._nothing_due:
             self._nothing_due = False
             return False
-        self.pacer.set_rate(allowed_rate(self.rate, self.budget, self.live.per_second()))
-        delay = self.pacer.delay()
-        if delay > 0:
-            await self._sleep(delay)
-            return True  # the loop checks again (and whether to stop)
         while len(self._in_flight) >= MAX_IN_FLIGHT:
             await asyncio.wait(list(self._in_flight), return_when=asyncio.FIRST_COMPLETED)
-        self.pacer.take()
-        task = asyncio.create_task(self._claim_and_send(), name="outbox-send")
+        # Turns are taken as far ahead as claiming a message takes lately, so that the
+        # message is ready when its turn comes.
+        turn = await self.budget.try_bulk(self.rules, paid=self.paid, lead=self._claiming)
+        if not turn.granted:
+            await self._sleep(turn.wait)
+            return True  # the loop checks again (and whether to stop)
+        go_at = self.budget.clock() + turn.wait
+        task = asyncio.create_task(self._claim_and_send(go_at), name="outbox-send")
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
 
-    async def _claim_and_send(self) -> None:
-        """Claim the next due message and send it. Never raises."""
+    async def _claim_and_send(self, go_at: float) -> None:
+        """Claim the next due message and send it at ``go_at`` (its turn). Never raises."""
         try:
             now = self.services.clock()
+            began = time.monotonic()
             async with self.services.sessions.begin() as db:
                 rows = await outbox.claim(db, self.worker, limit=1, now=now, lease=CLAIM_LEASE)
             if not rows:
@@ -285,18 +263,30 @@ class OutboxSender:
                     )
                 metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
                 return
-            wait = self.pacer.chat_delay(row.chat_id)
-            if wait > 0:  # this chat had a message moments ago: later, not counted as a try
+            chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
+            took = time.monotonic() - began
+            # Mostly the latest, quickly back down after a slow moment (at most CLAIM_LEAD).
+            self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
+            if not chat.granted:  # this chat had a message moments ago: later, not a try
                 async with self.services.sessions.begin() as db:
                     await outbox.retry_later(
-                        db, row.id, at=now + timedelta(seconds=wait), error=None, count=False
+                        db, row.id, at=now + timedelta(seconds=chat.wait), error=None, count=False
                     )
                 return
-            self.pacer.mark_chat(row.chat_id)
         except Exception:
             log.exception("outbox: could not claim a message")
             self._nothing_due = True  # the loop pauses, then looks again
             return
+        wait = go_at - self.budget.clock()
+        if wait < -LATE:
+            # Claiming took long (a busy database or machine): the turn has passed, and
+            # sending now would crowd the messages of the turns after it. Another turn.
+            try:
+                wait = await self.budget.bulk(None, self.rules, paid=self.paid)
+            except Exception:
+                log.exception("outbox: could not take a turn for message %s", row.id)
+        if wait > 0:
+            await asyncio.sleep(wait)
         await self._send(row)
 
     async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
@@ -329,15 +319,16 @@ class OutboxSender:
             metrics.BROADCAST_MESSAGES.labels(result="failed").inc()
             return
         try:
-            await self.broadcast_bot().send_message(
+            await self.application.bot.send_message(
                 row.chat_id,
                 content["text"],
                 parse_mode=ParseMode.HTML,
                 reply_markup=from_json(content.get("buttons")),
+                rate_limit_args=PREPAID,
+                allow_paid_broadcast=self.paid or None,
             )
-        except RetryAfter as error:
-            seconds = _retry_after(error)
-            self.pacer.pause(seconds)
+        except RetryAfter as error:  # the limiter paused every worker already
+            seconds = retry_after(error)
             log.info("outbox: flood limit, pausing broadcasts for %s s", seconds)
             await self._later(row, seconds, "flood limit", count=False)
         except Forbidden as error:
@@ -447,16 +438,15 @@ class OutboxSender:
         text = describe(broadcast, progress)
         if self._reported.get(broadcast.id) == text:
             return
-        delay = max(self.pacer.delay(), self.pacer.chat_delay(chat_id))
-        if delay > 0:
-            await asyncio.sleep(delay)
-        self.pacer.take(chat_id)
         try:
-            await self.broadcast_bot().edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+            await self.application.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                rate_limit_args=BULK,
             )
-        except RetryAfter as error:
-            self.pacer.pause(_retry_after(error))
+        except RetryAfter:  # after the limiter's retries
             if progress.done:
                 self._final[broadcast.id] = (broadcast, progress)
             return

@@ -30,6 +30,7 @@ from bot.core.keyboards import notice
 from bot.core.reply import Document, Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
+from bot.outbox import cost
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import Cancel, ChooseStatus, Confirm, SkipEnglish
@@ -241,6 +242,7 @@ class Feedback(Part):
                 english=formats.number(in_english),
                 status=status,
             )
+            text = Html(text + cost.estimate(self.services.settings, len(recipients)))
         else:
             text = t("nl", "terugkoppeling.confirm_none", status=status)
         messages.append(Send(text, views.confirm_keyboard(anyone=bool(recipients))))

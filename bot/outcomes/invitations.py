@@ -19,6 +19,7 @@ from bot.core.keyboards import notice
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
+from bot.outbox import cost
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import InvitationChoice, Invite, NotNow
@@ -34,7 +35,7 @@ from bot.outcomes.shared import (
     slug,
     stale,
 )
-from flows.texts import t
+from flows.texts import Html, t
 from storage import audit
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -55,8 +56,9 @@ async def invitation_offer(db: AsyncSession, services: Services, questionnaire_i
     if not recipients:
         return Send(t("nl", "uitnodiging.offer_none", theme=theme))
     count = len(recipients)
+    offer = t("nl", "uitnodiging.offer", count=count, theme=theme, title=title)
     return Send(
-        t("nl", "uitnodiging.offer", count=count, theme=theme, title=title),
+        Html(offer + cost.estimate(services.settings, count)),
         views.invitation_offer_keyboard(questionnaire_id, questionnaire.version, count),
     )
 

@@ -70,11 +70,18 @@ class _Bucket:
         self.tokens -= 1
 
 
+#: Telegram's limit for calls with ``allow_paid_broadcast`` (paid in Stars), which do not
+#: count against the usual overall limit.
+PAID_PER_SECOND = 1000.0
+
+
 class FloodLimit:
-    """At most ``per_second`` sending calls, and ``per_chat_per_second`` into one chat."""
+    """At most ``per_second`` sending calls, and ``per_chat_per_second`` into one chat; paid
+    broadcasts (``allow_paid_broadcast``) up to :data:`PAID_PER_SECOND` instead."""
 
     def __init__(self, per_second: float | None, per_chat_per_second: float | None) -> None:
         self._global_bucket = _Bucket(per_second) if per_second else None
+        self._paid_bucket = _Bucket(PAID_PER_SECOND) if per_second else None
         self._chat_rate = per_chat_per_second or None
         self._chat_buckets: dict[object, _Bucket] = {}
 
@@ -86,8 +93,10 @@ class FloodLimit:
             return
         now = time.monotonic()
         buckets: list[_Bucket] = []
-        if self._global_bucket is not None:
-            buckets.append(self._global_bucket)
+        paid = params.get("allow_paid_broadcast") is True
+        overall = self._paid_bucket if paid else self._global_bucket
+        if overall is not None:
+            buckets.append(overall)
         chat_key = params.get("chat_id")
         if self._chat_rate is not None and chat_key is not None:
             bucket = self._chat_buckets.get(chat_key)

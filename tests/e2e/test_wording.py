@@ -65,9 +65,9 @@ async def test_one_resident_is_one_inwoner(fake: FakeBotApi, database_url: str) 
         english = await admin.next_message()
         await admin.press("Overslaan", message=english)
         _preview, confirm = await admin.next_messages(2)
-        assert confirm.text == (
+        assert confirm.text.startswith(
             "Dit bericht gaat naar 1 inwoner die meedeed en op de hoogte wil blijven (0 in het "
-            "Engels). De status wordt: besluit genomen. Versturen?"
+            "Engels). De status wordt: besluit genomen. Versturen?\n\nDuur en kosten (1 bericht)"
         )
         await admin.press("Versturen", message=confirm)
         report = await final_report(admin, confirm)
