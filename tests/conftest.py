@@ -52,7 +52,7 @@ def postgres_database() -> Iterator[str]:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _empty_postgres(url: str) -> None:
+async def _reset_postgres(url: str) -> None:
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
@@ -125,7 +125,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'samenspraak.db'}"
     url: str = request.getfixturevalue("postgres_database")
-    asyncio.run(_empty_postgres(url))
+    asyncio.run(_reset_postgres(url))
     return url
 
 
