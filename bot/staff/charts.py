@@ -266,3 +266,24 @@ def png_size(data: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG")
     width, height = struct.unpack(">II", data[16:24])
     return int(width), int(height)
+
+
+def render_question(
+    question: AnyQuestion, distribution: Distribution, *, title: str, colour: int = 0
+) -> bytes:
+    """One closed question's bars as a PNG, without the digest's header (for reports):
+    the same panel as in a digest's chart."""
+    lines = textwrap.wrap(title, TITLE_WRAP, max_lines=3, placeholder=" …")
+    panel = _Panel(question, distribution, lines, PANEL_COLOURS[colour % len(PANEL_COLOURS)])
+    height = MARGIN + panel.height
+    fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, WIDTH_PX)
+    ax.set_ylim(height, 0)
+    _draw_panel(ax, panel, float(MARGIN))
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    fig.clear()
+    return out.getvalue()

@@ -1,0 +1,158 @@
+"""Reports: one model (:mod:`analysis.report`), made into a Word file or a public page.
+
+:class:`ReportService` reads (one storage call, :func:`storage.report.gather_report`),
+builds the model (:func:`analysis.report_build.build_report`) and writes it: a .docx for
+the council (:mod:`bot.staff.report_docx`) or the results page (:mod:`bot.staff.report_html`).
+The page is cached per questionnaire and language until something it shows changes
+(:func:`storage.report.stamp`). Used by /rapport, /publiceer, ``samenspraak report`` and the
+web server's results page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from analysis.report import Report
+from analysis.report_build import build_report
+from bot.core.services import Services
+from bot.staff import report_docx, report_html
+from flows.schema import Questionnaire
+from storage import report as store
+
+log = logging.getLogger(__name__)
+
+#: A report covers the questionnaire's whole life unless a period is asked for.
+BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
+RESULTS_PATH = "/resultaten"
+MAX_CACHED = 64  # pages (questionnaire, language) kept in memory
+
+
+class UnknownQuestionnaire(LookupError):
+    """No questionnaire with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    body: bytes
+    stamp: tuple[object, ...]
+
+
+def results_path(questionnaire_id: str, language: str = "nl") -> str:
+    """The stable path of a questionnaire's results page."""
+    tail = "/en" if language == "en" else ""
+    return f"{RESULTS_PATH}/{questionnaire_id}{tail}"
+
+
+class ReportService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._pages: dict[tuple[str, str], Page] = {}
+        self._lock = asyncio.Lock()
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        flow = self.services.catalog.current(questionnaire_id)
+        if flow is None:
+            raise UnknownQuestionnaire(questionnaire_id)
+        return flow.questionnaire
+
+    async def build(
+        self,
+        questionnaire_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Report:
+        """The report of one questionnaire (default: its whole life until now)."""
+        questionnaire = self.questionnaire(questionnaire_id)
+        settings = self.services.settings
+        now = self.services.clock()
+        until = until or now + timedelta(seconds=1)
+        since = since or BEGINNING
+        if since >= until:
+            raise ValueError("the period must start before it ends")
+        async with self.services.reports() as db:
+            inputs = await store.gather_report(db, questionnaire, since, until)
+        return build_report(
+            inputs,
+            questionnaire,
+            municipality=settings.municipality_name,
+            generated_at=now,
+            min_cell=settings.digest_min_cell,
+        )
+
+    async def docx(
+        self, questionnaire_id: str, *, since: datetime | None = None
+    ) -> tuple[Report, bytes]:
+        """The report and its Word file; :class:`report_docx.TemplateError` when
+        REPORT_TEMPLATE is broken (checked before anything is read)."""
+        template = await asyncio.to_thread(
+            report_docx.load_template, self.services.settings.report_template
+        )
+        report = await self.build(questionnaire_id, since=since)
+        chart = report_docx.chart_of(self.questionnaire(questionnaire_id))
+        data = await asyncio.to_thread(
+            report_docx.write_docx,
+            report,
+            chart=chart,
+            zone=self.services.settings.zone,
+            template=template,
+        )
+        return report, data
+
+    async def html(
+        self, questionnaire_id: str, language: str = "nl", *, since: datetime | None = None
+    ) -> tuple[Report, str]:
+        """The report and its public page, one self-contained HTML file (no internal
+        notes)."""
+        report = await self.build(questionnaire_id, since=since)
+        return report, report_html.write_html(
+            report.public(),
+            language=language,
+            zone=self.services.settings.zone,
+            path=results_path(questionnaire_id),
+        )
+
+    # --- The published page -----------------------------------------------------------------
+
+    async def published_page(self, questionnaire_id: str, language: str) -> bytes | None:
+        """The results page if an administrator published it (None: not public or not
+        known), from the cache while nothing it shows changed."""
+        if self.services.catalog.current(questionnaire_id) is None:
+            return None
+        async with self.services.reports() as db:
+            if await store.published_at(db, questionnaire_id) is None:
+                return None
+            stamp = await store.stamp(db, questionnaire_id)
+        key = (questionnaire_id, language)
+        cached = self._pages.get(key)
+        if cached is not None and cached.stamp == stamp:
+            return cached.body
+        async with self._lock:  # one build at a time; others wait for it
+            cached = self._pages.get(key)
+            if cached is not None and cached.stamp == stamp:
+                return cached.body
+            body = (await self.html(questionnaire_id, language))[1].encode()
+            if len(self._pages) >= MAX_CACHED:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[key] = Page(body, stamp)
+            return body
+
+    def public_url(self, questionnaire_id: str) -> str | None:
+        """The results page's address for residents: PUBLIC_URL (or WEBHOOK_URL's origin)
+        and the stable path; None when the bot has no public address."""
+        settings = self.services.settings
+        base = settings.public_url or _origin(settings.webhook_url)
+        if not base:
+            return None
+        return base.rstrip("/") + results_path(questionnaire_id)
+
+
+def _origin(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
