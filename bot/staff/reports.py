@@ -14,10 +14,10 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from analysis.report import Report
 from analysis.report_build import build_report
+from bot.core.links import results_path, results_url
 from bot.core.services import Services
 from bot.staff import report_docx, report_html
 from flows.schema import Questionnaire
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 #: A report covers the questionnaire's whole life unless a period is asked for.
 BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
-RESULTS_PATH = "/resultaten"
 MAX_CACHED = 64  # pages (questionnaire, language) kept in memory
 
 
@@ -39,12 +38,6 @@ class UnknownQuestionnaire(LookupError):
 class Page:
     body: bytes
     stamp: tuple[object, ...]
-
-
-def results_path(questionnaire_id: str, language: str = "nl") -> str:
-    """The stable path of a questionnaire's results page."""
-    tail = "/en" if language == "en" else ""
-    return f"{RESULTS_PATH}/{questionnaire_id}{tail}"
 
 
 class ReportService:
@@ -142,17 +135,5 @@ class ReportService:
             return body
 
     def public_url(self, questionnaire_id: str) -> str | None:
-        """The results page's address for residents: PUBLIC_URL (or WEBHOOK_URL's origin)
-        and the stable path; None when the bot has no public address."""
-        settings = self.services.settings
-        base = settings.public_url or _origin(settings.webhook_url)
-        if not base:
-            return None
-        return base.rstrip("/") + results_path(questionnaire_id)
-
-
-def _origin(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+        """The results page's address for residents (None: the bot has no public one)."""
+        return results_url(self.services.settings, questionnaire_id)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from analysis.report import Report
 from analysis.report_build import build_report
+from flows.schema import AreaQuestion
 from storage import migrate
 from storage import report as store
 from storage.db import create_engine, session_factory
@@ -78,7 +79,7 @@ def _seed(path: Path) -> None:
             )
             # Three residents answered schoolroutes: too few to show anything.
             first = school.questions[0]
-            value = first.options[0].id if hasattr(first, "options") else 3
+            value = first.areas[0].id if isinstance(first, AreaQuestion) else first.options[0].id  # type: ignore[union-attr]
             for i in range(3):
                 moment = SINCE + timedelta(days=1, hours=i)
                 await add(
