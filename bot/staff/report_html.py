@@ -50,13 +50,13 @@ a:focus,a:hover{outline:3px solid #b35c00;outline-offset:2px}
 .summary{background:var(--soft);padding:.8rem 1.2rem;border-left:4px solid var(--accent)}
 .summary li{margin:.35rem 0}
 figure{margin:.6rem 0}
-svg{display:block;width:100%;max-width:40rem;height:auto}
+svg{display:block;width:100%;max-width:30rem;height:auto}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;max-width:40rem;margin:.4rem 0 1rem}
 caption{text-align:left;font-weight:600;padding:.3rem 0;color:var(--muted)}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);
-vertical-align:top}
-td.n,th.n{text-align:right;white-space:nowrap}
+vertical-align:top;overflow-wrap:anywhere}
+td.n,th.n{text-align:right}
 .note{color:var(--muted);font-style:italic}
 blockquote{margin:.5rem 0;padding:.4rem 1rem;border-left:4px solid var(--line)}
 footer{margin-top:3rem;padding-bottom:2rem;color:var(--muted);border-top:1px solid var(--line)}
