@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import broadcast, conversation, digest, memory, profile, webhook
+from bench import broadcast, conversation, digest, memory, profile, report, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest", "webhook", "broadcast"]
+    everything = ["conversation", "memory", "digest", "webhook", "broadcast", "report"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -62,6 +62,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """One benchmark, with the options that name its settings."""
     if name == "digest":
         return digest.main()
+    if name == "report":
+        return report.main()
     if name == "broadcast":
         return asyncio.run(broadcast.run(broadcast.Settings()))
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         nargs="?",
         default="all",
-        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast"],
+        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast", "report"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -282,6 +284,23 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                         f"{figures['chart_s']:.2f} s; target < 3 s",
                     )
                 )
+    if "report" in which:
+        found = results["report"]
+        rows.append(
+            (
+                "report: Word file, sqlite",
+                f"{found['report_s']:.2f} s",
+                f"{found['responses']:,} responses, {found['charts']} charts; target < 10 s",
+            )
+        )
+        rows.append(
+            (
+                "report: page, cached",
+                f"{found['page_cached_p95_ms']} ms",
+                f"p95 of {found['requests']}, median {found['page_cached_median_ms']} ms, "
+                f"cold {found['page_cold_s']} s; target < 200 ms",
+            )
+        )
     if "webhook" in which:
         rows += _webhook_rows(results["webhook"])
     if "broadcast" in which:
