@@ -134,6 +134,30 @@ async def stamp(db: AsyncSession, questionnaire_id: str) -> tuple[object, ...]:
     return (*sessions, *latest)
 
 
+async def quick_stamp(db: AsyncSession) -> tuple[object, ...]:
+    """The newest answer, response, audit entry, outcome and effect-check answer of any
+    questionnaire: five primary-key lookups. While it is unchanged nothing a report shows
+    can have changed (a change elsewhere moves it too; :func:`stamp` then tells whether it
+    concerns this questionnaire)."""
+    row = (
+        await db.execute(
+            select(
+                *(
+                    select(func.max(column)).scalar_subquery()
+                    for column in (
+                        Answer.id,
+                        Session.id,
+                        AuditEntry.id,
+                        Outcome.id,
+                        EffectAnswer.id,
+                    )
+                )
+            )
+        )
+    ).one()
+    return tuple(row)
+
+
 # --- Publication -------------------------------------------------------------------------------
 
 

@@ -268,22 +268,50 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def render_question(
-    question: AnyQuestion, distribution: Distribution, *, title: str, colour: int = 0
-) -> bytes:
-    """One closed question's bars as a PNG, without the digest's header (for reports):
-    the same panel as in a digest's chart."""
-    lines = textwrap.wrap(title, TITLE_WRAP, max_lines=3, placeholder=" …")
-    panel = _Panel(question, distribution, lines, PANEL_COLOURS[colour % len(PANEL_COLOURS)])
-    height = MARGIN + panel.height
+def render_questions(
+    items: Sequence[tuple[AnyQuestion, Distribution, str]],
+) -> list[bytes]:
+    """One PNG per (question, distribution, title), each the digest's panel without its
+    header (for reports). Drawn as one figure and cut apart: one drawing pass, not one per
+    question."""
+    panels = [
+        _Panel(
+            question,
+            distribution,
+            textwrap.wrap(title, TITLE_WRAP, max_lines=3, placeholder=" …"),
+            PANEL_COLOURS[i % len(PANEL_COLOURS)],
+        )
+        for i, (question, distribution, title) in enumerate(items)
+    ]
+    if not panels:
+        return []
+    tops = [MARGIN + sum(p.height + MARGIN for p in panels[:i]) for i in range(len(panels))]
+    height = tops[-1] + panels[-1].height + MARGIN
     fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(0, WIDTH_PX)
     ax.set_ylim(height, 0)
-    _draw_panel(ax, panel, float(MARGIN))
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    for panel, top in zip(panels, tops, strict=True):
+        _draw_panel(ax, panel, float(top))
+    canvas.draw()  # type: ignore[no-untyped-call]
+    from PIL import Image
+
+    image = Image.frombuffer(
+        "RGBA",
+        canvas.get_width_height(),
+        canvas.buffer_rgba(),  # type: ignore[no-untyped-call]
+        "raw",
+        "RGBA",
+        0,
+        1,
+    ).convert("RGB")
     fig.clear()
-    return out.getvalue()
+    pictures = []
+    for panel, top in zip(panels, tops, strict=True):
+        out = io.BytesIO()
+        box = (0, top - MARGIN // 2, WIDTH_PX, min(height, top + panel.height))
+        image.crop(box).save(out, format="PNG", compress_level=3)
+        pictures.append(out.getvalue())
+    return pictures

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -39,7 +40,8 @@ TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml
 DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 
-Chart = Callable[[QuestionResult], bytes]
+#: Draws the charts of questions: per question id a PNG.
+Charts = Callable[[Sequence[QuestionResult]], dict[str, bytes]]
 
 
 class TemplateError(Exception):
@@ -99,19 +101,21 @@ def _start(template: bytes | None) -> DocxDocument:
 class _Writer:
     def __init__(self, document: DocxDocument) -> None:
         self.doc = document
-        names = {s.name for s in document.styles}
-        self.has = names.__contains__
+        # Style objects, looked up once: python-docx finds a style by name by going through
+        # every style, each time one is used.
+        self.styles: dict[str, Any] = {s.name: s for s in document.styles if s.name}
+        self.has = self.styles.__contains__
 
-    def style(self, wanted: str, fallback: str | None = None) -> str | None:
+    def style(self, wanted: str, fallback: str | None = None) -> Any:
         if self.has(wanted):
-            return wanted
-        return fallback if fallback and self.has(fallback) else None
+            return self.styles[wanted]
+        return self.styles[fallback] if fallback and self.has(fallback) else None
 
     def heading(self, text: str, level: int) -> Paragraph:
-        # add_heading needs the style; a template without it gets a bold paragraph.
+        # A template without the heading style gets a bold paragraph.
         name = "Title" if level == 0 else f"Heading {level}"
         if self.has(name):
-            heading: Paragraph = self.doc.add_heading(text, level)
+            heading: Paragraph = self.doc.add_paragraph(text, self.styles[name])
             return heading
         paragraph = self.doc.add_paragraph()
         paragraph.add_run(text).bold = True
@@ -164,24 +168,30 @@ def _repeat_header(table: Table) -> None:
     properties.append(header)
 
 
-def chart_of(questionnaire: Questionnaire) -> Chart:
-    """A question's chart, drawn as the digest draws it (matplotlib loads on first use)."""
+def chart_of(questionnaire: Questionnaire) -> Charts:
+    """The charts of questions, each drawn as the digest draws it (matplotlib loads on
+    first use), all in one drawing pass."""
 
-    def draw(result: QuestionResult) -> bytes:
-        from bot.staff.charts import render_question
+    def draw(results: Sequence[QuestionResult]) -> dict[str, bytes]:
+        from bot.staff.charts import render_questions
 
-        distribution = Distribution(
-            result.question_id,
-            result.type,
-            result.respondents,
-            result.skipped,
-            tuple((row.key, row.count) for row in result.rows),
-            merged=result.merged,
-        )
-        question = questionnaire.question(result.question_id)
-        return render_question(
-            question, distribution, title=result.name.nl, colour=result.position
-        )
+        items = [
+            (
+                questionnaire.question(r.question_id),
+                Distribution(
+                    r.question_id,
+                    r.type,
+                    r.respondents,
+                    r.skipped,
+                    tuple((row.key, row.count) for row in r.rows),
+                    merged=r.merged,
+                ),
+                r.name.nl,
+            )
+            for r in results
+        ]
+        pictures = render_questions(items)
+        return dict(zip((r.question_id for r in results), pictures, strict=True))
 
     return draw
 
@@ -189,7 +199,7 @@ def chart_of(questionnaire: Questionnaire) -> Chart:
 def write_docx(
     report: Report,
     *,
-    chart: Chart | None,
+    chart: Charts | None,
     zone: tzinfo,
     template: bytes | None = None,
 ) -> bytes:
@@ -202,7 +212,7 @@ def write_docx(
     w.page_break()
     _method(w, report, zone)
     _representativeness(w, report)
-    _results(w, report, chart)
+    _results(w, report, chart(report.shown()) if chart is not None else {})
     _scorecard(w, report, zone)
     _opinion_groups(w, report)
     _outcomes(w, report, zone)
@@ -265,7 +275,7 @@ def _opinion_groups(w: _Writer, report: Report) -> None:
     w.bullets([s.nl for s in section.common_ground])
 
 
-def _results(w: _Writer, report: Report, chart: Chart | None) -> None:
+def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
     w.heading(words.HEADINGS["results"][0], 1)
     if report.level != "full":
         w.text(report.summary[0].nl)
@@ -276,8 +286,9 @@ def _results(w: _Writer, report: Report, chart: Chart | None) -> None:
         if result.suppressed or not result.rows:
             w.text(words.suppressed_line(result.respondents, report.min_cell, "nl"), italic=True)
             continue
-        if chart is not None:
-            w.picture(chart(result), words.alt_text(result, "nl"), result.name.nl)
+        if result.question_id in charts:
+            picture = charts[result.question_id]
+            w.picture(picture, words.alt_text(result, "nl"), result.name.nl)
         w.table(["Antwoord", "Aantal", "Percentage"], words.answer_rows(result, "nl"))
         for line in words.result_notes(result, report, "nl"):
             w.text(line, italic=True)

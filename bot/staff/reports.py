@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,10 +35,18 @@ class UnknownQuestionnaire(LookupError):
     """No questionnaire with that id."""
 
 
-@dataclass(frozen=True, slots=True)
+#: Seconds a cached page is served on an unchanged :func:`storage.report.quick_stamp`
+#: before the questionnaire's own stamp is checked again (changes that leave no new row
+#: anywhere, such as retention removing old texts, show within this time).
+RECHECK_AFTER = 60.0
+
+
+@dataclass(slots=True)
 class Page:
     body: bytes
-    stamp: tuple[object, ...]
+    stamp: tuple[object, ...]  # storage.report.stamp when it was made or last checked
+    quick: tuple[object, ...]  # storage.report.quick_stamp then
+    checked: float  # time.monotonic() then
 
 
 class ReportService:
@@ -45,6 +54,7 @@ class ReportService:
         self.services = services
         self._pages: dict[tuple[str, str], Page] = {}
         self._lock = asyncio.Lock()
+        self.recheck_after = RECHECK_AFTER
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire:
         flow = self.services.catalog.current(questionnaire_id)
@@ -116,13 +126,22 @@ class ReportService:
         known), from the cache while nothing it shows changed."""
         if self.services.catalog.current(questionnaire_id) is None:
             return None
+        key = (questionnaire_id, language)
         async with self.services.reports() as db:
             if await store.published_at(db, questionnaire_id) is None:
                 return None
+            quick = await store.quick_stamp(db)
+            cached = self._pages.get(key)
+            now = time.monotonic()
+            if (
+                cached is not None
+                and cached.quick == quick
+                and now - cached.checked < (self.recheck_after)
+            ):
+                return cached.body  # nothing new anywhere
             stamp = await store.stamp(db, questionnaire_id)
-        key = (questionnaire_id, language)
-        cached = self._pages.get(key)
-        if cached is not None and cached.stamp == stamp:
+        if cached is not None and cached.stamp == stamp:  # news, but not about this one
+            cached.quick, cached.checked = quick, now
             return cached.body
         async with self._lock:  # one build at a time; others wait for it
             cached = self._pages.get(key)
@@ -131,7 +150,7 @@ class ReportService:
             body = (await self.html(questionnaire_id, language))[1].encode()
             if len(self._pages) >= MAX_CACHED:
                 self._pages.pop(next(iter(self._pages)))
-            self._pages[key] = Page(body, stamp)
+            self._pages[key] = Page(body, stamp, quick, now)
             return body
 
     def public_url(self, questionnaire_id: str) -> str | None:
