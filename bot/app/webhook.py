@@ -126,8 +126,8 @@ class WebhookServer:
         self.app.router.add_get(HEALTH_PATH, self.health)
         self.app.router.add_get(METRICS_PATH, self.metrics)
         # The public results pages an administrator published (/publiceer).
-        reports = ReportService(services)
-        report_web.add_routes(self.app, lambda: reports)
+        self.reports = ReportService(services)
+        report_web.add_routes(self.app, lambda: self.reports)
 
     async def start(self, host: str, port: int) -> None:
         settings = self.services.settings
@@ -180,6 +180,7 @@ class WebhookServer:
             await runner.cleanup()  # idle connections closed, busy ones answered
         if listener is not None:
             listener.abort()
+        await self.reports.close()
 
     # --- the webhook ---------------------------------------------------------------------------
 

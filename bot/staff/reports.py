@@ -4,8 +4,9 @@
 builds the model (:func:`analysis.report_build.build_report`) and writes it: a .docx for
 the council (:mod:`bot.staff.report_docx`) or the results page (:mod:`bot.staff.report_html`).
 The page is cached per questionnaire and language until something it shows changes
-(:func:`storage.report.stamp`). Used by /rapport, /publiceer, ``samenspraak report`` and the
-web server's results page.
+(:func:`storage.report.stamp`); then the cached page is served while the new one is made
+in the background, so only the very first visitor waits for a build. Used by /rapport,
+/publiceer, ``samenspraak report`` and the web server's results page.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class ReportService:
         self.services = services
         self._pages: dict[tuple[str, str], Page] = {}
         self._lock = asyncio.Lock()
+        self._refreshing: dict[tuple[str, str], asyncio.Task[bytes]] = {}
         self.recheck_after = RECHECK_AFTER
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire:
@@ -143,15 +145,42 @@ class ReportService:
         if cached is not None and cached.stamp == stamp:  # news, but not about this one
             cached.quick, cached.checked = quick, now
             return cached.body
+        if cached is not None:
+            # Something it shows changed: the page as it was, while the new one is made
+            # (one at a time), so no visitor waits for a build once the page exists.
+            if key not in self._refreshing:
+                task = asyncio.create_task(self._make(key, stamp, quick))
+                self._refreshing[key] = task
+                task.add_done_callback(lambda done: self._refreshed(key, done))
+            return cached.body
+        return await self._make(key, stamp, quick)
+
+    async def _make(
+        self, key: tuple[str, str], stamp: tuple[object, ...], quick: tuple[object, ...]
+    ) -> bytes:
         async with self._lock:  # one build at a time; others wait for it
             cached = self._pages.get(key)
             if cached is not None and cached.stamp == stamp:
                 return cached.body
-            body = (await self.html(questionnaire_id, language))[1].encode()
-            if len(self._pages) >= MAX_CACHED:
+            body = (await self.html(*key))[1].encode()
+            if key not in self._pages and len(self._pages) >= MAX_CACHED:
                 self._pages.pop(next(iter(self._pages)))
-            self._pages[key] = Page(body, stamp, quick, now)
+            self._pages[key] = Page(body, stamp, quick, time.monotonic())
             return body
+
+    def _refreshed(self, key: tuple[str, str], task: asyncio.Task[bytes]) -> None:
+        self._refreshing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "the results page of %s could not be made again", key[0], exc_info=task.exception()
+            )
+
+    async def close(self) -> None:
+        """Stop pages being made in the background (when the server stops)."""
+        tasks = list(self._refreshing.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def public_url(self, questionnaire_id: str) -> str | None:
         """The results page's address for residents (None: the bot has no public one)."""
