@@ -93,7 +93,7 @@ async def run(database_url: str, count: int) -> dict[str, Any]:
         _say(f"   Word report: best {min(timings):.2f} s of {REPEATS} (model {model_s:.2f} s)")
 
         async with services.sessions.begin() as db:
-            await store.publish(db, QUESTIONNAIRE, by=None, now=datetime.now(UTC))
+            await store.publish(db, QUESTIONNAIRE, now=datetime.now(UTC))
         app = web.Application()
         report_web.add_routes(app, lambda: service)
         runner = web.AppRunner(app, access_log=None)

@@ -389,5 +389,5 @@ class PublishedReport(Base):
     questionnaire_id: Mapped[str] = mapped_column(
         ForeignKey("questionnaires.id", ondelete="CASCADE"), primary_key=True
     )
+    # Who published it is in the audit log (report.publish), kept as long as the log is.
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_by: Mapped[int | None] = mapped_column(BigInteger, default=None)

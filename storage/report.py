@@ -170,13 +170,11 @@ async def published_at(db: AsyncSession, questionnaire_id: str) -> datetime | No
     )
 
 
-async def publish(
-    db: AsyncSession, questionnaire_id: str, *, by: int | None, now: datetime
-) -> bool:
-    """Make the results page public; False when it already was."""
+async def publish(db: AsyncSession, questionnaire_id: str, *, now: datetime) -> bool:
+    """Make the results page public; False when it already was (the caller audits who)."""
     if await published_at(db, questionnaire_id) is not None:
         return False
-    db.add(PublishedReport(questionnaire_id=questionnaire_id, published_at=now, published_by=by))
+    db.add(PublishedReport(questionnaire_id=questionnaire_id, published_at=now))
     await db.flush()
     return True
 

@@ -137,7 +137,7 @@ class ReportHandlers:
             if off:
                 changed = await store.unpublish(db, wanted)
             else:
-                changed = await store.publish(db, wanted, by=user.id, now=now)
+                changed = await store.publish(db, wanted, now=now)
             if changed:
                 action = "report.unpublish" if off else "report.publish"
                 await audit.record(db, action, actor=user.id, target=wanted, now=now)

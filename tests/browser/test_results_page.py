@@ -59,7 +59,7 @@ async def page_url(tmp_path: Any) -> AsyncIterator[str]:
         since = datetime.now(UTC) - timedelta(days=6)
         await fill(services.sessions, flow.questionnaire, 40, since=since, days=5)
         async with services.sessions.begin() as db:
-            await store.publish(db, "afvalinzameling", by=None, now=datetime.now(UTC))
+            await store.publish(db, "afvalinzameling", now=datetime.now(UTC))
         yield f"{runner.base_url}/resultaten/afvalinzameling"
     await fake.stop()
 

@@ -43,7 +43,7 @@ async def test_the_sandbox_serves_a_published_results_page(sandbox: Sandbox) -> 
         async with http.get(page) as response:
             assert response.status == 404, "not published"
         async with services.sessions.begin() as db:
-            await store.publish(db, "afvalinzameling", by=None, now=datetime.now(UTC))
+            await store.publish(db, "afvalinzameling", now=datetime.now(UTC))
         async with http.get(page) as response:
             assert response.status == 200
             body = await response.text()

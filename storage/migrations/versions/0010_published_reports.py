@@ -24,7 +24,6 @@ def upgrade() -> None:
         "published_reports",
         sa.Column("questionnaire_id", sa.String(length=40), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_by", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["questionnaire_id"],
             ["questionnaires.id"],
