@@ -95,13 +95,3 @@ def test_bad_input_gets_one_clear_line(folder: Path) -> None:
         "(.docx/.dotx): File is not a zip file\n"
     )
     assert not out.exists()
-    missing = report(
-        folder,
-        "-q",
-        "afvalinzameling",
-        "--output",
-        str(out),
-        REPORT_TEMPLATE=str(folder / "weg.dotx"),
-    )
-    assert missing.returncode == 1
-    assert "cannot be read: No such file or directory" in missing.stderr
