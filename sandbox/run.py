@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from bot.core.config import Settings
     from bot.core.services import Services
+    from bot.staff.reports import ReportService
     from sandbox.fakeapi import FakeBotApi
     from sandbox.web import WebChat
 
@@ -172,6 +173,7 @@ class Sandbox:
         self.fake: FakeBotApi = FakeBotApi(self.token, bot_username=BOT_USERNAME)
         self.web: WebChat = WebChat(self.fake, reset=self.reset)
         self.services: Services | None = None
+        self._reports: dict[int, ReportService] = {}  # the results pages' service, by bot
         self._bot_stop: asyncio.Event | None = None
         self._bot_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -226,7 +228,7 @@ class Sandbox:
         from bot.staff.reports import ReportService
 
         app = self.web.application()
-        made: dict[int, ReportService] = {}  # one service (and page cache) per bot start
+        made = self._reports  # one service (and page cache) per bot start
 
         def reports() -> ReportService | None:
             services = self.services
@@ -317,6 +319,9 @@ class Sandbox:
                 except TimeoutError:
                     log.warning("the bot did not stop within 30 s; cancelled")
         finally:
+            for reports in list(self._reports.values()):
+                await reports.close()  # pages being made in the background
+            self._reports.clear()
             if services is not None:
                 await services.close()
 
