@@ -27,6 +27,7 @@ from bench import (
     memory,
     opinions,
     profile,
+    report,
     webhook,
     weighting,
 )
@@ -44,6 +45,7 @@ BENCHMARKS = (
     "budget",
     "opinions",
     "weighting",
+    "report",
 )
 
 
@@ -84,6 +86,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
     """One benchmark, with the options that name its settings."""
     if name == "digest":
         return digest.main()
+    if name == "report":
+        return report.main()
     if name == "broadcast":
         return asyncio.run(broadcast.run(broadcast.Settings()))
     if name == "opinions":
@@ -315,6 +319,23 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                         f"{figures['chart_s']:.2f} s; target < 3 s",
                     )
                 )
+    if "report" in which:
+        found = results["report"]
+        rows.append(
+            (
+                "report: Word file, sqlite",
+                f"{found['report_s']:.2f} s",
+                f"{found['responses']:,} responses, {found['charts']} charts; target < 10 s",
+            )
+        )
+        rows.append(
+            (
+                "report: page, cached",
+                f"{found['page_cached_p95_ms']} ms",
+                f"p95 of {found['requests']}, median {found['page_cached_median_ms']} ms, "
+                f"cold {found['page_cold_s']} s; target < 200 ms",
+            )
+        )
     if "webhook" in which:
         rows += _webhook_rows(results["webhook"])
     if "weighting" in which:

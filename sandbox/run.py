@@ -34,8 +34,11 @@ from bot.app.plugins import Command
 # The fake, the web chat and the bot are imported when the sandbox starts, so that
 # ``samenspraak --help`` (which adds this module's arguments) stays quick.
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.core.config import Settings
     from bot.core.services import Services
+    from bot.staff.reports import ReportService
     from sandbox.fakeapi import FakeBotApi
     from sandbox.web import WebChat
 
@@ -170,6 +173,7 @@ class Sandbox:
         self.fake: FakeBotApi = FakeBotApi(self.token, bot_username=BOT_USERNAME)
         self.web: WebChat = WebChat(self.fake, reset=self.reset)
         self.services: Services | None = None
+        self._reports: dict[int, ReportService] = {}  # the results pages' service, by bot
         self._bot_stop: asyncio.Event | None = None
         self._bot_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -195,6 +199,7 @@ class Sandbox:
             admin_user_ids=[ADMIN_USER_ID],
             digest_chat_id=GROUP_CHAT_ID,
             pseudonym_secret=SANDBOX_PSEUDONYM_SECRET,
+            public_url=self.url,  # outcome messages link to the sandbox's results pages
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -202,7 +207,7 @@ class Sandbox:
     async def start(self) -> None:
         """Serve the fake and the web chat, then start the bot against them."""
         try:
-            await self.fake.start(self.host, self.port, app=self.web.application())
+            await self.fake.start(self.host, self.port, app=self._application())
         except OSError as exc:
             raise SandboxError(
                 f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); is another "
@@ -215,6 +220,27 @@ class Sandbox:
         except BaseException:
             await self.stop()
             raise
+
+    def _application(self) -> web.Application:
+        """The web chat and, as ``samenspraak serve`` has them, the published results pages
+        (/resultaten/<id>) of the bot running in the sandbox."""
+        from bot.staff import report_web
+        from bot.staff.reports import ReportService
+
+        app = self.web.application()
+        made = self._reports  # one service (and page cache) per bot start
+
+        def reports() -> ReportService | None:
+            services = self.services
+            if services is None:
+                return None
+            if id(services) not in made:
+                made.clear()
+                made[id(services)] = ReportService(services)
+            return made[id(services)]
+
+        report_web.add_routes(app, reports)
+        return app
 
     async def stop(self) -> None:
         """Stop the bot, end the page's event streams, stop the server."""
@@ -293,6 +319,9 @@ class Sandbox:
                 except TimeoutError:
                     log.warning("the bot did not stop within 30 s; cancelled")
         finally:
+            for reports in list(self._reports.values()):
+                await reports.close()  # pages being made in the background
+            self._reports.clear()
             if services is not None:
                 await services.close()
 

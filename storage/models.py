@@ -391,3 +391,15 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime]
+
+
+class PublishedReport(Base):
+    """A questionnaire whose results page is public: an administrator said so (/publiceer)."""
+
+    __tablename__ = "published_reports"
+
+    questionnaire_id: Mapped[str] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Who published it is in the audit log (report.publish), kept as long as the log is.
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)

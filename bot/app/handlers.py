@@ -52,6 +52,7 @@ from bot.resident import privacy
 from bot.resident.conversation import ResidentHandlers
 from bot.staff.digests import DigestService
 from bot.staff.group import GroupHandlers
+from bot.staff.report_chat import ReportHandlers
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -93,6 +94,7 @@ class Features:
     outcomes: Outcomes
     digests: DigestService
     group: GroupHandlers
+    reports: ReportHandlers
 
     @classmethod
     def build(cls, application: Application, services: Services) -> Features:  # type: ignore[type-arg]
@@ -108,6 +110,7 @@ class Features:
             outcomes=Outcomes(application, services),
             digests=digests,
             group=GroupHandlers(digests),
+            reports=ReportHandlers(services),
         )
 
 
@@ -158,6 +161,13 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         # commands and buttons act in the administrator's private chat only (admin_only).
         (Stage.FEATURES, admin_command("beheer", admins.beheer)),
         (Stage.FEATURES, admin_command("export", admins.export)),
+        # Reports: /rapport in the staff group or an administrator's chat (it checks which
+        # itself), /publiceer the public results page (administrators, in private).
+        (Stage.FEATURES, command("rapport", features.reports.rapport, PRIVATE | GROUPS)),
+        (
+            Stage.FEATURES,
+            admin_command("publiceer", admin_only("publish_report")(features.reports.publiceer)),
+        ),
     ]
     if settings.admin_user_ids:
         # Only administrators' documents: anybody else's go on to the conversation.

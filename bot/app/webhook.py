@@ -35,6 +35,8 @@ from bot.app.throttle import ClientFaults
 from bot.core.config import ConfigError, Settings
 from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
 from bot.core.services import Services
+from bot.staff import report_web
+from bot.staff.reports import ReportService
 from storage import stats
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,9 @@ class WebhookServer:
         self.app.router.add_post(target.path, self.webhook)
         self.app.router.add_get(HEALTH_PATH, self.health)
         self.app.router.add_get(METRICS_PATH, self.metrics)
+        # The public results pages an administrator published (/publiceer).
+        self.reports = ReportService(services)
+        report_web.add_routes(self.app, lambda: self.reports)
 
     async def start(self, host: str, port: int) -> None:
         settings = self.services.settings
@@ -175,6 +180,7 @@ class WebhookServer:
             await runner.cleanup()  # idle connections closed, busy ones answered
         if listener is not None:
             listener.abort()
+        await self.reports.close()
 
     # --- the webhook ---------------------------------------------------------------------------
 

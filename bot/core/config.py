@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     http_max_connections: int | None = Field(default=None, ge=1)
     # Name of this worker in leases and logs; default: host name and process id.
     worker_name: str | None = None
+    # Reports (/rapport, `samenspraak report`): the municipality's own Word template
+    # (.dotx or .docx, its styles and logo), and the public address results pages are linked
+    # at (default: the origin of WEBHOOK_URL).
+    report_template: Path | None = None
+    public_url: str | None = None
 
     @field_validator(
         "telegram_bot_token",
@@ -123,6 +128,8 @@ class Settings(BaseSettings):
         "webhook_secret",
         "worker_name",
         "http_max_connections",
+        "report_template",
+        "public_url",
         mode="before",
     )
     @classmethod
@@ -196,6 +203,13 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be the public https address Telegram posts updates to")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("must be an address such as https://bot.gemeente.example")
         return value
 
     @field_validator("webhook_secret")

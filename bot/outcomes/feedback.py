@@ -27,6 +27,7 @@ from telegram.ext import ApplicationHandlerStop, filters
 from bot.core.access import is_admin
 from bot.core.callbacks import decode
 from bot.core.keyboards import notice
+from bot.core.links import results_url
 from bot.core.reply import Document, Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
@@ -48,6 +49,7 @@ from flows.texts import Html, formats, t
 from storage import audit
 from storage import outcomes as store
 from storage.outbox import BroadcastInfo
+from storage.report import published_at
 
 log = logging.getLogger(__name__)
 
@@ -324,15 +326,21 @@ class Feedback(Part):
             created_by=admin,
             now=now,
         )
+        public = await published_at(db, draft.questionnaire_id) is not None
+        settings = self.services.settings
+        link_nl = results_url(settings, draft.questionnaire_id) if public else None
+        link_en = results_url(settings, draft.questionnaire_id, "en") if public else None
         payload: dict[str, Any] = {
             "meta": {"title": title.nl, "outcome": outcome.id},
             "nl": {
-                "text": views.outcome_text(title.nl, draft.status, draft.message_nl, self._dutch)
+                "text": views.outcome_text(
+                    title.nl, draft.status, draft.message_nl, self._dutch, link_nl
+                )
             },
         }
         if draft.message_en is not None:
             payload["en"] = {
-                "text": views.outcome_text(title.en, draft.status, draft.message_en, "en")
+                "text": views.outcome_text(title.en, draft.status, draft.message_en, "en", link_en)
             }
         broadcast = await queue_broadcast(
             db,

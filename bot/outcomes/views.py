@@ -86,14 +86,21 @@ def settings_keyboard(settings: Sequence[Setting], language: Language) -> Keyboa
 # --- messages residents receive ---------------------------------------------------------------
 
 
-def outcome_text(title: str, status: str, message: str, language: Language) -> Html:
-    return t(
+def outcome_text(
+    title: str, status: str, message: str, language: Language, link: str | None = None
+) -> Html:
+    """The outcome as residents get it; with ``link``, the public results page's address."""
+    text = t(
         language,
         "uitkomst.message",
         title=title,
         status=status_label(status, language),
         message=message,
     )
+    if link is None:
+        return text
+    head, sep, footer = text.rpartition("\n\n")
+    return Html(f"{head}\n\n{t(language, 'uitkomst.link', url=link)}{sep}{footer}")
 
 
 def invitation_text(title: str, intro: str, theme: str, language: Language) -> Html:

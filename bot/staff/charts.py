@@ -266,3 +266,52 @@ def png_size(data: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG")
     width, height = struct.unpack(">II", data[16:24])
     return int(width), int(height)
+
+
+def render_questions(
+    items: Sequence[tuple[AnyQuestion, Distribution, str]],
+) -> list[bytes]:
+    """One PNG per (question, distribution, title), each the digest's panel without its
+    header (for reports). Drawn as one figure and cut apart: one drawing pass, not one per
+    question."""
+    panels = [
+        _Panel(
+            question,
+            distribution,
+            textwrap.wrap(title, TITLE_WRAP, max_lines=3, placeholder=" …"),
+            PANEL_COLOURS[i % len(PANEL_COLOURS)],
+        )
+        for i, (question, distribution, title) in enumerate(items)
+    ]
+    if not panels:
+        return []
+    tops = [MARGIN + sum(p.height + MARGIN for p in panels[:i]) for i in range(len(panels))]
+    height = tops[-1] + panels[-1].height + MARGIN
+    fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, WIDTH_PX)
+    ax.set_ylim(height, 0)
+    for panel, top in zip(panels, tops, strict=True):
+        _draw_panel(ax, panel, float(top))
+    canvas.draw()  # type: ignore[no-untyped-call]
+    from PIL import Image
+
+    image = Image.frombuffer(
+        "RGBA",
+        canvas.get_width_height(),
+        canvas.buffer_rgba(),  # type: ignore[no-untyped-call]
+        "raw",
+        "RGBA",
+        0,
+        1,
+    ).convert("RGB")
+    fig.clear()
+    pictures = []
+    for panel, top in zip(panels, tops, strict=True):
+        out = io.BytesIO()
+        box = (0, top - MARGIN // 2, WIDTH_PX, min(height, top + panel.height))
+        image.crop(box).save(out, format="PNG", compress_level=3)
+        pictures.append(out.getvalue())
+    return pictures

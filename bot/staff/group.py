@@ -22,6 +22,7 @@ HELP = (
     "inwoners staan er pas als citaat in als een beheerder ze heeft goedgekeurd.\n\n"
     "/digest – overzicht van alles wat nieuw is sinds het laatste geplande overzicht\n"
     "/digest &lt;id&gt; – overzicht van één vragenlijst ({ids})\n"
+    "/rapport &lt;id&gt; – rapport voor de raad, als Word-bestand\n"
     "/help – deze uitleg"
 )
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-from analysis.counts import OTHER, clamp_min_cell
+from analysis import labels
+from analysis.counts import clamp_min_cell
 from analysis.figures import (
     Changes,
     DimensionScore,
@@ -25,57 +26,32 @@ from analysis.figures import (
 from analysis.names import question_names
 from bot.staff.split import units
 from flows.limits import CAPTION_CHARS
-from flows.outcomes import EFFECT_VALUES
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
     AreaQuestion,
-    ChoiceQuestion,
-    Dimension,
     MultiQuestion,
     Questionnaire,
     QuestionType,
-    ScaleQuestion,
-    YesNoQuestion,
 )
-from flows.texts import Html, escape, raw
+from flows.texts import Html, escape
 from flows.texts.formats import day, number, percent
 
 # --- Labels -----------------------------------------------------------------------------------
 
-DIMENSION_LABELS = {
-    Dimension.DIENSTVERLENING.value: "Dienstverlening",
-    Dimension.ORGANISATIE.value: "Organisatie",
-    Dimension.BESTUUR.value: "Bestuur",
-}
+DIMENSION_LABELS = {key: nl for key, (nl, _) in labels.DIMENSIONS.items()}
 KIND_TITLES = {"scheduled": "Overzicht", "on_demand": "Tussenstand", "final": "Eindoverzicht"}
 EFFECT_QUESTION = "Merk je iets van deze verandering?"
 
 
 def effect_label(value: str) -> str:
     """The Dutch label of an effect-check answer (``een_beetje``: ``Een beetje``)."""
-    if value == OTHER:
-        return "Overig"
-    return raw("nl", f"effect.{value}") if value in EFFECT_VALUES else value
+    return labels.effect_label(value, "nl")
 
 
 def option_label(question: AnyQuestion, key: str, merged: int = 0) -> str:
     """The Dutch label of a distribution key."""
-    if key == OTHER and isinstance(question, AreaQuestion):
-        return f"Overig ({merged} {'wijk' if merged == 1 else 'wijken'})"
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
-        labels = {o.id: o.label.nl for o in question.options}
-        return labels.get(key, key)
-    if isinstance(question, AreaQuestion):
-        return {a.id: a.label.nl for a in question.areas}.get(key, key)
-    if isinstance(question, YesNoQuestion):
-        return {"yes": "Ja", "no": "Nee"}.get(key, key)
-    if isinstance(question, ScaleQuestion) and question.labels:
-        if key == str(question.min):
-            return f"{key} {question.labels.min.nl}"
-        if key == str(question.max):
-            return f"{key} {question.labels.max.nl}"
-    return key
+    return labels.option_label(question, key, merged, "nl")
 
 
 def rows_of(question: AnyQuestion, distribution: Distribution) -> list[tuple[str, int, float]]:

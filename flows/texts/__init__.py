@@ -464,7 +464,9 @@ CATALOG: dict[str, dict[str, str]] = {
             "/moderatie – open antwoorden nakijken\n"
             "/terugkoppeling – inwoners vertellen wat er met hun mening gebeurt\n"
             "/uitnodigen – inwoners uitnodigen voor een vragenlijst\n"
-            "/export – antwoorden downloaden als CSV, Excel en SPSS"
+            "/export – antwoorden downloaden als CSV, Excel en SPSS\n"
+            "/rapport – rapport voor de raad als Word-bestand\n"
+            "/publiceer – resultatenpagina openbaar maken (of offline halen)"
         ),
         "en": (
             "<b>For administrators</b>\n"
@@ -473,7 +475,9 @@ CATALOG: dict[str, dict[str, str]] = {
             "/moderatie – review written answers\n"
             "/terugkoppeling – tell residents what happened with their opinion\n"
             "/uitnodigen – invite residents to a questionnaire\n"
-            "/export – download answers as CSV, Excel and SPSS"
+            "/export – download answers as CSV, Excel and SPSS\n"
+            "/rapport – report for the council as a Word file\n"
+            "/publiceer – publish the results page (or take it offline)"
         ),
     },
     "help.question": {
@@ -625,8 +629,16 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [("digest", "Overzicht van wat nieuw is"), ("help", "Uitleg over deze groep")],
-    "en": [("digest", "Digest of what is new"), ("help", "About this group")],
+    "nl": [
+        ("digest", "Overzicht van wat nieuw is"),
+        ("rapport", "Rapport voor de raad als Word-bestand"),
+        ("help", "Uitleg over deze groep"),
+    ],
+    "en": [
+        ("digest", "Digest of what is new"),
+        ("rapport", "Report for the council as a Word file"),
+        ("help", "About this group"),
+    ],
 }
 
 

@@ -16,6 +16,8 @@ ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("terugkoppeling", "Inwoners vertellen wat er met hun mening gebeurt"),
         ("uitnodigen", "Inwoners uitnodigen voor een vragenlijst"),
         ("export", "Antwoorden downloaden als CSV, Excel en SPSS"),
+        ("rapport", "Rapport voor de raad als Word-bestand"),
+        ("publiceer", "Resultatenpagina openbaar maken"),
     ],
     "en": [
         ("beheer", "Manage questionnaires"),
@@ -23,6 +25,8 @@ ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("terugkoppeling", "Tell residents what happened with their opinion"),
         ("uitnodigen", "Invite residents to a questionnaire"),
         ("export", "Download answers as CSV, Excel and SPSS"),
+        ("rapport", "Report for the council as a Word file"),
+        ("publiceer", "Publish the results page"),
     ],
 }
 

@@ -126,6 +126,10 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     "status.besluit": {"nl": "besluit genomen", "en": "decision taken"},
     "status.uitgevoerd": {"nl": "uitgevoerd", "en": "carried out"},
     # --- broadcasts residents receive ------------------------------------------------------
+    "uitkomst.link": {
+        "nl": "Alle uitkomsten op een rij: {url}",
+        "en": "All results in one place: {url}",
+    },
     "uitkomst.message": {
         "nl": (
             "<b>Nieuws over: {title}</b>\n"

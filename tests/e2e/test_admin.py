@@ -136,7 +136,15 @@ async def test_administrators_get_their_own_command_menu(
     dutch = [c["command"] for c in fake.commands(scope) or []]
     english = [c["command"] for c in fake.commands(scope, "en") or []]
     for commands in (dutch, english):
-        assert commands[-5:] == ["beheer", "moderatie", "terugkoppeling", "uitnodigen", "export"]
+        assert commands[-7:] == [
+            "beheer",
+            "moderatie",
+            "terugkoppeling",
+            "uitnodigen",
+            "export",
+            "rapport",
+            "publiceer",
+        ]
         assert "start" in commands and "help" in commands
     residents = [c["command"] for c in fake.commands() or []]
     assert "beheer" not in residents and "export" not in residents
@@ -158,12 +166,14 @@ async def test_an_administrator_new_to_the_bot_gets_the_menu_at_their_first_mess
         assert welcome.text.startswith("Hallo!")
         await fake.settle()
         menu = fake.commands({"type": "chat", "chat_id": newcomer_id}) or []
-        assert [c["command"] for c in menu][-5:] == [
+        assert [c["command"] for c in menu][-7:] == [
             "beheer",
             "moderatie",
             "terugkoppeling",
             "uitnodigen",
             "export",
+            "rapport",
+            "publiceer",
         ]
         calls = len(fake.calls)
         await newcomer.ask("/help")  # set once: no further calls for the menu

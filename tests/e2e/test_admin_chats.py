@@ -32,6 +32,7 @@ ADMIN_COMMANDS = (
     "/moderatie",
     "/terugkoppeling afvalinzameling",
     "/uitnodigen afvalinzameling",
+    "/publiceer afvalinzameling",
 )
 
 

@@ -17,7 +17,7 @@ from tests.e2e.conftest import TOKEN, BotRunner, join, running_bot
 
 ADMIN = 4_242_001
 RESIDENTS = {"type": "all_private_chats"}
-THEIRS = ["beheer", "moderatie", "terugkoppeling", "uitnodigen", "export"]
+THEIRS = ["beheer", "moderatie", "terugkoppeling", "uitnodigen", "export", "rapport", "publiceer"]
 
 
 def names(fake: FakeBotApi, scope: JsonDict | None, language: str = "") -> list[str] | None:
@@ -52,13 +52,14 @@ async def test_each_audience_has_its_own_menu_in_dutch_and_english(
         assert names(fake, admin) == residents + THEIRS
         assert names(fake, admin, "en") == [name for name, _ in COMMANDS["en"]] + THEIRS
         english = fake.commands(admin, "en") or []
-        assert english[-1]["description"] == dict(ADMIN_COMMANDS["en"])["export"]
+        assert english[-1]["description"] == dict(ADMIN_COMMANDS["en"])["publiceer"]
 
         staff = {"type": "chat", "chat_id": group.id}
-        assert names(fake, staff) == ["digest", "help"]
-        assert names(fake, staff, "en") == ["digest", "help"]
+        assert names(fake, staff) == ["digest", "rapport", "help"]
+        assert names(fake, staff, "en") == ["digest", "rapport", "help"]
         assert fake.commands(staff, "en") == [
             {"command": "digest", "description": "Digest of what is new"},
+            {"command": "rapport", "description": "Report for the council as a Word file"},
             {"command": "help", "description": "About this group"},
         ]
         for language in ("", "nl", "en"):  # nothing left for other groups
@@ -82,7 +83,7 @@ async def test_the_staff_group_gets_its_menu_at_its_first_update_if_refused_at_s
         help_ = await group.member().ask("/help")
         assert help_.text.startswith("Samenspraak in deze groep\n")
         await fake.settle()
-        assert names(fake, {"type": "chat", "chat_id": group_id}) == ["digest", "help"]
+        assert names(fake, {"type": "chat", "chat_id": group_id}) == ["digest", "rapport", "help"]
     finally:
         await runner.stop()
     await fake.settle()

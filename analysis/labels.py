@@ -1,0 +1,63 @@
+"""What an answer value is called, in Dutch or English: options, areas, yes/no, scale ends,
+effect-check answers, scorecard dimensions. Digests (Dutch) and reports (both) use these."""
+
+from __future__ import annotations
+
+from analysis.counts import OTHER
+from flows.outcomes import EFFECT_VALUES, STATUSES
+from flows.schema import (
+    AnyQuestion,
+    AreaQuestion,
+    ChoiceQuestion,
+    Dimension,
+    MultiQuestion,
+    ScaleQuestion,
+    YesNoQuestion,
+)
+from flows.texts import raw
+
+DIMENSIONS = {
+    Dimension.DIENSTVERLENING.value: ("Dienstverlening", "Service delivery"),
+    Dimension.ORGANISATIE.value: ("Organisatie", "Organisation"),
+    Dimension.BESTUUR.value: ("Bestuur", "Governance"),
+}
+
+
+def dimension_label(dimension: str, language: str = "nl") -> str:
+    nl, en = DIMENSIONS.get(dimension, (dimension, dimension))
+    return en if language == "en" else nl
+
+
+def effect_label(value: str, language: str = "nl") -> str:
+    """An effect-check answer (``een_beetje``: ``Een beetje``)."""
+    if value == OTHER:
+        return "Other" if language == "en" else "Overig"
+    return raw(language, f"effect.{value}") if value in EFFECT_VALUES else value
+
+
+def status_label(status: str, language: str = "nl") -> str:
+    """An outcome status (``besluit``: ``besluit genomen``)."""
+    return raw(language, f"status.{status}") if status in STATUSES else status
+
+
+def option_label(question: AnyQuestion, key: str, merged: int = 0, language: str = "nl") -> str:
+    """The label of a distribution key."""
+    en = language == "en"
+    if key == OTHER and isinstance(question, AreaQuestion):
+        if en:
+            return f"Other ({merged} {'area' if merged == 1 else 'areas'})"
+        return f"Overig ({merged} {'wijk' if merged == 1 else 'wijken'})"
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        labels = {o.id: (o.label.en if en else o.label.nl) for o in question.options}
+        return labels.get(key, key)
+    if isinstance(question, AreaQuestion):
+        return {a.id: (a.label.en if en else a.label.nl) for a in question.areas}.get(key, key)
+    if isinstance(question, YesNoQuestion):
+        return ({"yes": "Yes", "no": "No"} if en else {"yes": "Ja", "no": "Nee"}).get(key, key)
+    if isinstance(question, ScaleQuestion) and question.labels:
+        ends = question.labels
+        if key == str(question.min):
+            return f"{key} {ends.min.en if en else ends.min.nl}"
+        if key == str(question.max):
+            return f"{key} {ends.max.en if en else ends.max.nl}"
+    return key

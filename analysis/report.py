@@ -1,0 +1,260 @@
+"""The report of one questionnaire and period, as plain frozen data: one model, three outputs.
+
+:func:`analysis.report_build.build_report` fills a :class:`Report` from the same figures as
+the digest (:func:`analysis.digest.compute` over :func:`storage.digest.gather`), and
+``bot/staff`` writes it as an editable Word file and as a public web page. Nothing here
+identifies a resident: the small-cell rule (``min_cell``, at least 5 by default) is applied
+before anything is put in the model, quotes are scrubbed and only come from texts an
+administrator approved, and what only staff may read is kept apart in :class:`InternalNotes`
+(:meth:`Report.public` drops it).
+
+Two sections wait for features that are built elsewhere: :class:`Representativeness`
+(response against the population, weighted results) and :class:`OpinionGroups` (opinion
+groups and common ground in a deliberation). Each is an optional field of :class:`Report`:
+filling it is one function that returns its dataclass, passed to ``build_report``; every
+output already writes the section when it is there and says plainly that it is not
+available when it is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+Level = Literal["empty", "suppressed", "full"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A text in Dutch and English (English falls back to Dutch where a questionnaire has
+    no translation)."""
+
+    nl: str
+    en: str
+
+    def of(self, language: str) -> str:
+        return self.en if language == "en" else self.nl
+
+
+# --- What storage gathers besides the digest's tallies ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invitations:
+    """Invitations sent for the questionnaire through the bot (broadcasts)."""
+
+    broadcasts: int = 0
+    recipients: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeNote:
+    """What the municipality told participants it did with the results."""
+
+    status: str  # flows.outcomes.STATUSES
+    at: datetime
+    message_nl: str
+    message_en: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """The scorecard of one scheduled or closing digest: the score per dimension of its
+    period."""
+
+    at: datetime
+    scores: tuple[tuple[str, float], ...]
+
+
+# --- The sections ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """How and when residents were asked, and how many took part."""
+
+    since: datetime
+    until: datetime
+    opens_at: datetime | None
+    closes_at: datetime | None
+    first_answer: datetime | None
+    last_answer: datetime | None
+    started: int  # responses that count (no tests, no replaced revisions)
+    completed: int
+    questions: int
+    closed_questions: int
+    invitations: Invitations
+    min_cell: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.started if self.started else None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One answer option: its label, how often it was given and its share of respondents."""
+
+    key: str
+    label: Bilingual
+    count: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    """The answers to one closed question. ``suppressed``: fewer than ``min_cell``
+    respondents, so no breakdown (``rows`` is empty and the count is not shown)."""
+
+    question_id: str
+    position: int  # 1-based, in questionnaire order
+    name: Bilingual
+    type: str
+    respondents: int
+    skipped: int
+    rows: tuple[Row, ...]
+    suppressed: bool = False
+    mean: float | None = None
+    median: float | None = None
+    merged: int = 0  # areas in "overig"
+    multi: bool = False  # shares add up to more than 100%
+
+    @property
+    def top(self) -> Row | None:
+        """The answer given most often (the first on a tie)."""
+        shown = [r for r in self.rows if r.count > 0]
+        return max(shown, key=lambda r: r.count) if shown else None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberResult:
+    question_id: str
+    position: int
+    name: Bilingual
+    respondents: int
+    suppressed: bool
+    mean: float | None
+    median: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TextResult:
+    """Free text: words many answers use and quotes (scrubbed, approved in moderation)."""
+
+    question_id: str
+    position: int
+    name: Bilingual
+    count: int
+    suppressed: bool
+    words: tuple[tuple[str, int], ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    """One dimension of the public-value scorecard (0-100)."""
+
+    dimension: str
+    label: Bilingual
+    score: float | None
+    answers: int
+    uncounted: int
+    tagged: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeEntry:
+    status: str
+    status_label: Bilingual
+    at: datetime
+    message: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class EffectResult:
+    """Answers to "Merk je iets van deze verandering?"; ``rows`` empty when too few to split."""
+
+    total: int
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentativenessRow:
+    """One group (an age band, a wijk...): its share of respondents and of the population,
+    and the weighted result's margin where weighting exists."""
+
+    variable: Bilingual
+    group: Bilingual
+    sample_share: float
+    population_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Representativeness:
+    """Response against the population (filled by the representativeness feature)."""
+
+    rows: tuple[RepresentativenessRow, ...]
+    weighted: bool
+    note: Bilingual
+    margin: float | None = None  # the largest margin of error of the weighted results, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class OpinionGroup:
+    label: Bilingual
+    size: int
+    statements: tuple[Bilingual, ...]  # what sets this group apart
+
+
+@dataclass(frozen=True, slots=True)
+class OpinionGroups:
+    """Opinion groups and common ground of a deliberation (filled by that feature)."""
+
+    groups: tuple[OpinionGroup, ...]
+    common_ground: tuple[Bilingual, ...]
+    note: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class InternalNotes:
+    """What staff may read and the public page leaves out."""
+
+    pending_moderation: int
+    drop_off: Bilingual | None  # the question where most unfinished responses stop
+    incomplete: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    questionnaire_id: str
+    title: Bilingual
+    theme: Bilingual
+    intro: Bilingual
+    municipality: str
+    generated_at: datetime
+    level: Level  # empty: nobody answered; suppressed: fewer than min_cell responded
+    method: Method
+    summary: tuple[Bilingual, ...]
+    questions: tuple[QuestionResult, ...]
+    numbers: tuple[NumberResult, ...]
+    texts: tuple[TextResult, ...]
+    scorecard: tuple[ScoreLine, ...]
+    trend: tuple[TrendPoint, ...]
+    outcomes: tuple[OutcomeEntry, ...]
+    effects: EffectResult | None
+    internal: InternalNotes | None
+    representativeness: Representativeness | None = None
+    opinion_groups: OpinionGroups | None = None
+
+    @property
+    def min_cell(self) -> int:
+        return self.method.min_cell
+
+    def public(self) -> Report:
+        """The same report without what only staff read."""
+        return replace(self, internal=None)
+
+    def shown(self) -> tuple[QuestionResult, ...]:
+        """Closed questions with a breakdown."""
+        return tuple(q for q in self.questions if not q.suppressed and q.rows)

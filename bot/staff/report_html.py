@@ -1,0 +1,296 @@
+"""The public results page: one self-contained HTML file in Dutch or English.
+
+Written from a :class:`~analysis.report.Report` without its internal notes; the same words
+as the Word report (:mod:`bot.staff.report_text`). Made for WCAG 2.1 AA: a ``lang`` on the
+page and on the link to the other language, one ``h1`` and headings in order, a skip link,
+text and bars with at least 4.5:1 contrast, charts as inline SVG with a text alternative
+(``role="img"`` and ``aria-label``) beside a real table of the same numbers, visible focus,
+readable from 320 px wide. No scripts, no fonts, no images from elsewhere, no tracking: the
+page makes no request of its own (its Content-Security-Policy says so too), so it can be
+served by the bot or copied to the municipality's own site as it is.
+
+Every text is escaped (:func:`html.escape`): quotes are residents' words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from html import escape
+
+from analysis.report import QuestionResult, Report
+from bot.staff import report_text as words
+from flows.texts.formats import percent
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+# Okabe-Ito blue and black on white: 5.9:1 and 21:1.
+STYLE = """
+:root{--ink:#1a1a1a;--muted:#4a4a4a;--accent:#005a8c;--bar:#0072B2;--line:#c8c8c8;--bg:#fff;
+--soft:#f3f6f8}
+*{box-sizing:border-box}
+html{font-size:100%}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+line-height:1.55;color:var(--ink);background:var(--bg)}
+.skip{position:absolute;left:-999px;top:0;background:var(--accent);color:#fff;padding:.5rem 1rem}
+.skip:focus{left:0;z-index:2}
+header,main,footer{max-width:46rem;margin:0 auto;padding:0 1rem}
+header{padding-top:1.25rem;border-bottom:4px solid var(--accent)}
+.lang{float:right;margin:.2rem 0 0 1rem}
+h1{font-size:1.9rem;line-height:1.2;margin:.4rem 0 .6rem}
+h2{font-size:1.4rem;margin:2.2rem 0 .6rem;padding-top:.6rem;border-top:1px solid var(--line)}
+h3{font-size:1.1rem;margin:1.6rem 0 .4rem}
+p,li{max-width:40rem}
+.meta{color:var(--muted);margin:.2rem 0 1rem}
+a{color:var(--accent);text-decoration:underline}
+a:focus,a:hover{outline:3px solid #b35c00;outline-offset:2px}
+.summary{background:var(--soft);padding:.8rem 1.2rem;border-left:4px solid var(--accent)}
+.summary li{margin:.35rem 0}
+figure{margin:.6rem 0}
+svg{display:block;width:100%;max-width:30rem;height:auto}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;max-width:40rem;margin:.4rem 0 1rem}
+caption{text-align:left;font-weight:600;padding:.3rem 0;color:var(--muted)}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);
+vertical-align:top;overflow-wrap:anywhere}
+td.n,th.n{text-align:right}
+.note{color:var(--muted);font-style:italic}
+blockquote{margin:.5rem 0;padding:.4rem 1rem;border-left:4px solid var(--line)}
+footer{margin-top:3rem;padding-bottom:2rem;color:var(--muted);border-top:1px solid var(--line)}
+@media (max-width:30rem){h1{font-size:1.55rem}h2{font-size:1.25rem}}
+"""
+
+BAR_COLOUR = "#0072B2"
+LABEL_COLOUR = "#1a1a1a"
+SVG_WIDTH, ROW, LABEL_CHARS = 360, 30, 19  # 19 characters fit in 150 px at 13 px
+
+
+def write_html(report: Report, *, language: str, zone: tzinfo, path: str) -> str:
+    """The page of ``report`` (pass ``report.public()``) in ``language`` ("nl" or "en").
+    ``path``: the Dutch page's path; the English one is ``path + "/en"``."""
+    en = language == "en"
+    lang = "en" if en else "nl"
+    other_lang, other_href, other_text = (
+        ("nl", path, "Nederlands") if en else ("en", f"{path}/en", "English")
+    )
+    title = report.title.of(lang)
+    parts: list[str] = [
+        "<!doctype html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="robots" content="noindex">' if report.level != "full" else "",
+        f"<title>{escape(title)} – {escape(_results_word(lang))}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        f'<a class="skip" href="#main">{"Skip to content" if en else "Naar de inhoud"}</a>',
+        "<header>",
+        f'<p class="lang"><a href="{escape(other_href)}" hreflang="{other_lang}" '
+        f'lang="{other_lang}">{other_text}</a></p>',
+        f'<p class="meta">{escape(report.municipality.capitalize())}</p>',
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(_results_word(lang))} · '
+        f"{escape(words.period(report, zone, lang))}</p>",
+        "</header>",
+        '<main id="main">',
+        f"<p>{escape(report.intro.of(lang))}</p>",
+        f'<h2 id="summary">{escape(words.heading("summary", lang))}</h2>',
+        '<ul class="summary">',
+        *(f"<li>{escape(line.of(lang))}</li>" for line in report.summary),
+        "</ul>",
+    ]
+    parts += _method(report, zone, lang)
+    parts += _representativeness(report, lang)
+    parts += _results(report, lang)
+    parts += _scorecard(report, zone, lang)
+    parts += _opinion_groups(report, lang)
+    parts += _outcomes(report, zone, lang)
+    parts += [
+        "</main>",
+        "<footer>",
+        "<p>"
+        + escape(
+            f"Made on {words.when(report.generated_at, zone, lang)} with Samenspraak. "
+            "This page uses no cookies and no tracking."
+            if en
+            else f"Gemaakt op {words.when(report.generated_at, zone, lang)} met Samenspraak. "
+            "Deze pagina gebruikt geen cookies en volgt je niet."
+        )
+        + "</p>",
+        "</footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _results_word(lang: str) -> str:
+    return "Results of the consultation" if lang == "en" else "Uitkomsten van de raadpleging"
+
+
+def _table(
+    caption: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: int = 1
+) -> list[str]:
+    """A table with a caption, column headers and row headers (the first cell of each row);
+    columns from ``numeric`` on are numbers, aligned right."""
+    cls = [' class="n"' if i >= numeric else "" for i in range(len(header))]
+    out = ['<div class="table-wrap">', "<table>", f"<caption>{escape(caption)}</caption>"]
+    out.append(
+        "<thead><tr>"
+        + "".join(f'<th scope="col"{c}>{escape(h)}</th>' for h, c in zip(header, cls, strict=True))
+        + "</tr></thead>"
+    )
+    out.append("<tbody>")
+    for row in rows:
+        cells = [f'<th scope="row">{escape(row[0])}</th>']
+        cells += [f"<td{c}>{escape(v)}</td>" for v, c in zip(row[1:], cls[1:], strict=True)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>", "</div>"]
+    return out
+
+
+def _method(report: Report, zone: tzinfo, lang: str) -> list[str]:
+    out = [f'<h2 id="method">{escape(words.heading("method", lang))}</h2>']
+    out += [f"<p>{escape(line)}</p>" for line in words.method_lines(report, zone, lang)]
+    caption = "Facts about the consultation" if lang == "en" else "Feiten over de raadpleging"
+    header = ["What" if lang == "en" else "Wat", "Value" if lang == "en" else "Waarde"]
+    return out + _table(caption, header, words.method_rows(report, zone, lang), numeric=2)
+
+
+def _representativeness(report: Report, lang: str) -> list[str]:
+    out = [f'<h2 id="representativeness">{escape(words.heading("representativeness", lang))}</h2>']
+    section = report.representativeness
+    if section is None:
+        return [*out, f"<p>{escape(words.NOT_AVAILABLE['representativeness'][lang == 'en'])}</p>"]
+    en = lang == "en"
+    out.append(f"<p>{escape(section.note.of(lang))}</p>")
+    rows = [
+        [
+            f"{r.variable.of(lang)}: {r.group.of(lang)}",
+            percent(r.sample_share),
+            percent(r.population_share),
+        ]
+        for r in section.rows
+    ]
+    header = [
+        "Group" if en else "Groep",
+        "Participants" if en else "Deelnemers",
+        "Residents" if en else "Inwoners",
+    ]
+    return out + _table(words.heading("representativeness", lang), header, rows)
+
+
+def _opinion_groups(report: Report, lang: str) -> list[str]:
+    out = [f'<h2 id="opinion-groups">{escape(words.heading("opinion_groups", lang))}</h2>']
+    section = report.opinion_groups
+    if section is None:
+        return [*out, f"<p>{escape(words.NOT_AVAILABLE['opinion_groups'][lang == 'en'])}</p>"]
+    out.append(f"<p>{escape(section.note.of(lang))}</p>")
+    for group in section.groups:
+        out.append(f"<h3>{escape(group.label.of(lang))} ({group.size})</h3>")
+        out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in group.statements), "</ul>"]
+    out.append(f"<h3>{'Common ground' if lang == 'en' else 'Gedeelde grond'}</h3>")
+    out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in section.common_ground), "</ul>"]
+    return out
+
+
+def _svg(result: QuestionResult, lang: str) -> str:
+    """Horizontal bars, one per answer, labelled; the text alternative lists them all."""
+    rows = result.rows
+    height = ROW * len(rows) + 8
+    label_width, bar_left = 150, 156
+    room = SVG_WIDTH - bar_left - 48
+    longest = max((r.share for r in rows), default=0.0) or 1.0
+    alt = words.alt_text(result, lang)
+    parts = [
+        f'<svg role="img" aria-label="{escape(alt)}" viewBox="0 0 {SVG_WIDTH} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
+    ]
+    for i, row in enumerate(rows):
+        y = 4 + i * ROW
+        label = row.label.of(lang)
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        width = max(1.0, row.share / longest * room) if row.count else 0.0
+        parts.append(
+            f'<text x="{label_width}" y="{y + 19}" text-anchor="end" font-size="13" '
+            f'fill="{LABEL_COLOUR}">{escape(short)}</text>'
+            f'<rect x="{bar_left}" y="{y + 5}" width="{width:.1f}" height="{ROW - 10}" '
+            f'fill="{BAR_COLOUR}"/>'
+            f'<text x="{bar_left + width + 5:.1f}" y="{y + 19}" font-size="13" '
+            f'fill="{LABEL_COLOUR}">{percent(row.share)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _results(report: Report, lang: str) -> list[str]:
+    en = lang == "en"
+    out = [f'<h2 id="results">{escape(words.heading("results", lang))}</h2>']
+    if report.level != "full":
+        return [*out, f"<p>{escape(report.summary[0].of(lang))}</p>"]
+    out.append(f"<p>{escape(words.results_intro(report, lang))}</p>")
+    header = ["Answer" if en else "Antwoord", "Number" if en else "Aantal", "%"]
+    for result in report.questions:
+        out.append(f"<h3>{result.position}. {escape(result.name.of(lang))}</h3>")
+        if result.suppressed or not result.rows:
+            line = words.suppressed_line(result.respondents, report.min_cell, lang)
+            out.append(f'<p class="note">{escape(line)}</p>')
+            continue
+        out.append(f"<figure>{_svg(result, lang)}</figure>")
+        out += _table(result.name.of(lang), header, words.answer_rows(result, lang))
+        notes = words.result_notes(result, report, lang)
+        out.append(f'<p class="note">{escape(". ".join(n.rstrip(".") for n in notes))}.</p>')
+    for item in report.numbers:
+        out.append(f"<h3>{item.position}. {escape(item.name.of(lang))}</h3>")
+        out.append(f"<p>{escape(words.number_line(item, report.min_cell, lang))}</p>")
+    for text in report.texts:
+        out.append(f"<h3>{text.position}. {escape(text.name.of(lang))}</h3>")
+        out += [f"<p>{escape(line)}</p>" for line in words.text_lines(text, report.min_cell, lang)]
+        out += [f"<blockquote><p>“{escape(q)}”</p></blockquote>" for q in text.quotes]
+    return out
+
+
+def _scorecard(report: Report, zone: tzinfo, lang: str) -> list[str]:
+    en = lang == "en"
+    out = [f'<h2 id="public-value">{escape(words.heading("scorecard", lang))}</h2>']
+    if not report.scorecard:
+        return [*out, f"<p>{escape(words.no_scorecard(report, lang))}</p>"]
+    out.append(f"<p>{escape(words.SCORECARD_INTRO[en])}</p>")
+    header = ["Part" if en else "Onderdeel", "Score (0–100)", "Answers" if en else "Antwoorden"]
+    out += _table(words.heading("scorecard", lang), header, words.score_rows(report, lang))
+    if report.trend:
+        out.append(f"<h3>{'Over time' if en else 'Verloop'}</h3>")
+        head, rows = words.trend_table(report, zone, lang)
+        out += _table("Over time" if en else "Verloop", head, rows)
+    return out
+
+
+def _outcomes(report: Report, zone: tzinfo, lang: str) -> list[str]:
+    en = lang == "en"
+    out = [f'<h2 id="outcomes">{escape(words.heading("outcomes", lang))}</h2>']
+    if not report.outcomes:
+        out.append(f"<p>{escape(words.NO_OUTCOMES[en])}</p>")
+    for entry in report.outcomes:
+        out.append(
+            f"<h3>{escape(words.when(entry.at, zone, lang))}: "
+            f"{escape(entry.status_label.of(lang))}</h3>"
+        )
+        out += [f"<p>{escape(p)}</p>" for p in entry.message.of(lang).split("\n") if p.strip()]
+    if report.effects is not None:
+        out.append(f"<h3>{'Did it make a difference?' if en else 'Merk je verschil?'}</h3>")
+        out += [f"<p>{escape(line)}</p>" for line in words.effect_lines(report, lang)]
+        if report.effects.rows:
+            header = ["Answer" if en else "Antwoord", "Number" if en else "Aantal", "%"]
+            out += _table(
+                "Do you notice this change?" if en else "Merk je iets van deze verandering?",
+                header,
+                words.effect_rows(report, lang),
+            )
+    return out

@@ -1,0 +1,351 @@
+"""The words of a report, in Dutch and English: headings, sentences and table rows that the
+Word file (:mod:`bot.staff.report_docx`) and the public page (:mod:`bot.staff.report_html`)
+share, so both say the same. Plain text: each output escapes it its own way.
+
+Dutch in plain words (B1), the way the digest speaks to civil servants.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from analysis.report import InternalNotes, NumberResult, QuestionResult, Report, TextResult
+from flows.texts.formats import date, number, percent
+
+HEADINGS: dict[str, tuple[str, str]] = {
+    "summary": ("Samenvatting", "Summary"),
+    "method": ("Hoe we het vroegen", "How we asked"),
+    "representativeness": ("Respons en representativiteit", "Response and representativeness"),
+    "results": ("Uitkomsten per vraag", "Results per question"),
+    "scorecard": ("Publieke waarde", "Public value"),
+    "opinion_groups": ("Meningsgroepen en gedeelde grond", "Opinion groups and common ground"),
+    "outcomes": ("Wat de gemeente ermee doet", "What the municipality does with it"),
+    "appendix": ("Bijlage: alle gesloten vragen", "Appendix: all closed questions"),
+}
+NOT_AVAILABLE: dict[str, tuple[str, str]] = {
+    "representativeness": (
+        "Niet beschikbaar: voor deze vragenlijst is de respons niet vergeleken met de "
+        "bevolking. De uitkomsten zijn niet gewogen. Ze zeggen iets over de mensen die "
+        "meededen, niet over alle inwoners.",
+        "Not available: the response to this questionnaire was not compared with the "
+        "population. The results are not weighted. They describe the people who took part, "
+        "not all residents.",
+    ),
+    "opinion_groups": (
+        "Niet beschikbaar: dit was geen gesprek met stellingen, dus er zijn geen "
+        "meningsgroepen en geen gedeelde grond berekend.",
+        "Not available: this was not a deliberation with statements, so no opinion groups "
+        "or common ground were found.",
+    ),
+}
+SCORECARD_INTRO = (
+    "Publieke waarde meet drie dingen op één schaal van 0 tot 100: de dienstverlening, de "
+    "organisatie en het bestuur. 0 is heel slecht, 100 is heel goed.",
+    "Public value measures three things on one scale from 0 to 100: service delivery, the "
+    "organisation and governance. 0 is very poor, 100 is very good.",
+)
+NO_OUTCOMES = (
+    "De gemeente heeft nog niet verteld wat ze met de uitkomsten doet.",
+    "The municipality has not yet said what it does with the results.",
+)
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[1] if language == "en" else pair[0]
+
+
+def heading(key: str, language: str) -> str:
+    return _pick(HEADINGS[key], language)
+
+
+def count(value: int, language: str) -> str:
+    return f"{value:,}" if language == "en" else number(value)
+
+
+def when(moment: datetime, zone: tzinfo, language: str) -> str:
+    return date(moment, language, zone)
+
+
+def period(report: Report, zone: tzinfo, language: str) -> str:
+    """From the first to the last answer (or the period asked for, without answers)."""
+    method = report.method
+    start = method.first_answer or method.opens_at or method.since
+    end = method.last_answer or method.closes_at or method.until
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=zone)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=zone)
+    first, last = when(start, zone, language), when(end, zone, language)
+    if first == last:
+        return first
+    return f"{first} – {last}"
+
+
+def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
+    m, en = report.method, language == "en"
+    people = count(m.started, language)
+    lines = [
+        (
+            f"Residents answered {m.questions} questions in a chat with the municipality's "
+            "bot on Telegram, in Dutch or English, whenever it suited them. Anyone could "
+            "take part; nobody was chosen at random."
+            if en
+            else f"Inwoners beantwoordden {m.questions} vragen in een chat met de bot van de "
+            "gemeente op Telegram, in het Nederlands of Engels, op een moment dat hen "
+            "uitkwam. Iedereen kon meedoen; er is geen steekproef getrokken."
+        ),
+        (
+            f"{people} residents started, {count(m.completed, language)} answered every "
+            f"question. Answers from test runs do not count; each resident counts once."
+            if en
+            else f"{people} inwoners begonnen, {count(m.completed, language)} beantwoordden "
+            "alle vragen. Proefrondes tellen niet mee; elke inwoner telt één keer."
+        ),
+        (
+            f"To protect privacy we show no figures for groups of fewer than {m.min_cell} "
+            "people, and written answers are only quoted after a check, with names, "
+            "addresses and numbers removed."
+            if en
+            else f"Om de privacy te beschermen tonen we geen cijfers over groepen van minder "
+            f"dan {m.min_cell} mensen. Geschreven antwoorden citeren we pas na controle, "
+            "zonder namen, adressen en nummers."
+        ),
+    ]
+    return lines
+
+
+def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
+    m, en = report.method, language == "en"
+    invited = (
+        (
+            f"{count(m.invitations.broadcasts, language)} invitation(s) in the bot, to "
+            f"{count(m.invitations.recipients, language)} residents who asked for them"
+            if en
+            else f"{count(m.invitations.broadcasts, language)} uitnodiging(en) in de bot, "
+            f"aan {count(m.invitations.recipients, language)} inwoners die daarom vroegen"
+        )
+        if m.invitations.broadcasts
+        else (
+            "Through the municipality's own channels (no invitations in the bot)"
+            if en
+            else "Via de eigen kanalen van de gemeente (geen uitnodigingen in de bot)"
+        )
+    )
+    rate = percent(m.completion_rate) if m.completion_rate is not None else "–"
+    return [
+        ["Channel" if en else "Kanaal", "Telegram (chat)"],
+        ["Period" if en else "Periode", period(report, zone, language)],
+        ["Invited" if en else "Uitgenodigd", invited],
+        ["Started" if en else "Begonnen", count(m.started, language)],
+        ["Completed" if en else "Afgerond", f"{count(m.completed, language)} ({rate})"],
+        [
+            "Questions" if en else "Vragen",
+            f"{m.questions} ({m.closed_questions} {'closed' if en else 'gesloten'})",
+        ],
+        ["Smallest group shown" if en else "Kleinste groep getoond", str(m.min_cell)],
+    ]
+
+
+def results_intro(report: Report, language: str) -> str:
+    if language == "en":
+        return (
+            "Per question: how many people gave each answer. Percentages are of the people "
+            "who answered that question. Where more than one answer was possible, they add "
+            "up to more than 100%."
+        )
+    return (
+        "Per vraag: hoeveel mensen elk antwoord gaven. De percentages zijn van de mensen die "
+        "die vraag beantwoordden. Bij vragen met meer keuzes tellen ze op tot meer dan 100%."
+    )
+
+
+def suppressed_line(respondents: int, min_cell: int, language: str) -> str:
+    if respondents == 0:
+        return (
+            "Nobody answered this question."
+            if language == "en"
+            else ("Niemand beantwoordde deze vraag.")
+        )
+    if language == "en":
+        return f"Fewer than {min_cell} people answered this question, so we do not show it."
+    return f"Minder dan {min_cell} mensen beantwoordden deze vraag. Daarom tonen we die niet."
+
+
+def answer_rows(result: QuestionResult, language: str) -> list[list[str]]:
+    return [
+        [row.label.of(language), count(row.count, language), percent(row.share)]
+        for row in result.rows
+    ]
+
+
+def alt_text(result: QuestionResult, language: str) -> str:
+    """The chart in words: every bar with its share."""
+    bars = "; ".join(f"{row.label.of(language)}: {percent(row.share)}" for row in result.rows)
+    if language == "en":
+        return (
+            f"Bar chart of the answers to “{result.name.en}” "
+            f"({count(result.respondents, language)} answers): {bars}."
+        )
+    return (
+        f"Staafdiagram van de antwoorden op ‘{result.name.nl}’ "
+        f"({count(result.respondents, language)} antwoorden): {bars}."
+    )
+
+
+def result_notes(result: QuestionResult, report: Report, language: str) -> list[str]:
+    en = language == "en"
+    notes = [
+        f"{count(result.respondents, language)} answers"
+        + (f", {count(result.skipped, language)} skipped" if result.skipped else "")
+        if en
+        else f"{count(result.respondents, language)} antwoorden"
+        + (f", {count(result.skipped, language)} overgeslagen" if result.skipped else "")
+    ]
+    if result.multi:
+        notes.append("More than one answer was possible." if en else "Meer keuzes mogelijk.")
+    if result.mean is not None:
+        mean = f"{result.mean:.1f}" if en else number(result.mean, 1)
+        notes.append(f"Average {mean}" if en else f"Gemiddeld {mean}")
+    if result.merged:
+        notes.append(
+            f"Areas with fewer than {report.min_cell} answers are together under ‘Other’."
+            if en
+            else f"Wijken met minder dan {report.min_cell} antwoorden staan samen onder ‘Overig’."
+        )
+    return notes
+
+
+def number_line(item: NumberResult, min_cell: int, language: str) -> str:
+    if item.suppressed or item.mean is None:
+        return suppressed_line(item.respondents, min_cell, language)
+    en = language == "en"
+    mean = f"{item.mean:.1f}" if en else number(item.mean, 1)
+    median = (
+        ""
+        if item.median is None
+        else (f", median {item.median:g}" if en else f", mediaan {number(item.median, 1)}")
+    )
+    answers = count(item.respondents, language)
+    return (
+        f"Average {mean}{median} ({answers} answers)"
+        if en
+        else f"Gemiddeld {mean}{median} ({answers} antwoorden)"
+    )
+
+
+def text_lines(text: TextResult, min_cell: int, language: str) -> list[str]:
+    en = language == "en"
+    if text.suppressed:
+        return [suppressed_line(text.count, min_cell, language)]
+    lines = [
+        f"{count(text.count, language)} {'written answers' if en else 'geschreven antwoorden'}."
+    ]
+    if text.words:
+        listed = ", ".join(f"{w} ({count(c, language)})" for w, c in text.words)
+        lines.append(f"Often mentioned: {listed}" if en else f"Veel genoemd: {listed}")
+    if text.quotes:
+        lines.append(
+            "Some answers, checked and without personal details:"
+            if en
+            else "Een paar antwoorden, nagekeken en zonder persoonlijke gegevens:"
+        )
+    return lines
+
+
+def no_scorecard(report: Report, language: str) -> str:
+    if report.level != "full":
+        return _pick(
+            (
+                "Geen score: te weinig mensen deden mee.",
+                "No score: too few people took part.",
+            ),
+            language,
+        )
+    return _pick(
+        (
+            "Deze vragenlijst meet geen publieke waarde.",
+            "This questionnaire does not measure public value.",
+        ),
+        language,
+    )
+
+
+def score_rows(report: Report, language: str) -> list[list[str]]:
+    rows = []
+    for line in report.scorecard:
+        if line.score is None:
+            score = "–"
+        else:
+            score = f"{line.score:.0f}" if language == "en" else number(line.score)
+        rows.append([line.label.of(language), score, count(line.answers, language)])
+    return rows
+
+
+def trend_table(report: Report, zone: tzinfo, language: str) -> tuple[list[str], list[list[str]]]:
+    dimensions = [s.dimension for s in report.scorecard]
+    header = ["Date" if language == "en" else "Datum"] + [
+        s.label.of(language) for s in report.scorecard
+    ]
+    rows = []
+    for point in report.trend:
+        scores = dict(point.scores)
+        rows.append(
+            [when(point.at, zone, language)]
+            + [
+                number(scores[d])
+                if d in scores and language != "en"
+                else (f"{scores[d]:.0f}" if d in scores else "–")
+                for d in dimensions
+            ]
+        )
+    return header, rows
+
+
+def effect_lines(report: Report, language: str) -> list[str]:
+    effects = report.effects
+    assert effects is not None
+    en = language == "en"
+    lines = [
+        f"Some weeks after the change, we asked participants: “Do you notice this change?” "
+        f"{count(effects.total, language)} answered."
+        if en
+        else "Enkele weken na de verandering vroegen we deelnemers: ‘Merk je iets van deze "
+        f"verandering?’ {count(effects.total, language)} mensen antwoordden."
+    ]
+    if not effects.rows:
+        lines.append(
+            f"Too few answers to show them apart (fewer than {report.min_cell})."
+            if en
+            else f"Te weinig antwoorden om uit te splitsen (minder dan {report.min_cell})."
+        )
+    return lines
+
+
+def effect_rows(report: Report, language: str) -> list[list[str]]:
+    assert report.effects is not None
+    return [
+        [row.label.of(language), count(row.count, language), percent(row.share)]
+        for row in report.effects.rows
+    ]
+
+
+def appendix_intro(report: Report, language: str) -> str:
+    return _pick(
+        (
+            "Alle gesloten vragen op een rij, in de volgorde van de vragenlijst.",
+            "All closed questions, in the order of the questionnaire.",
+        ),
+        language,
+    )
+
+
+def internal_lines(notes: InternalNotes) -> list[str]:
+    lines = [f"Niet afgerond: {number(notes.incomplete)} reacties."]
+    if notes.drop_off is not None:
+        lines.append(f"De meeste mensen stopten bij: {notes.drop_off.nl}.")
+    if notes.pending_moderation:
+        lines.append(
+            f"{number(notes.pending_moderation)} geschreven antwoorden wachten nog op "
+            "moderatie (/moderatie); pas daarna kunnen ze als citaat in het rapport."
+        )
+    return lines

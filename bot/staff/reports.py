@@ -1,0 +1,187 @@
+"""Reports: one model (:mod:`analysis.report`), made into a Word file or a public page.
+
+:class:`ReportService` reads (one storage call, :func:`storage.report.gather_report`),
+builds the model (:func:`analysis.report_build.build_report`) and writes it: a .docx for
+the council (:mod:`bot.staff.report_docx`) or the results page (:mod:`bot.staff.report_html`).
+The page is cached per questionnaire and language until something it shows changes
+(:func:`storage.report.stamp`); then the cached page is served while the new one is made
+in the background, so only the very first visitor waits for a build. Used by /rapport,
+/publiceer, ``samenspraak report`` and the web server's results page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from analysis.report import Report
+from analysis.report_build import build_report
+from bot.core.links import results_path, results_url
+from bot.core.services import Services
+from bot.staff import report_docx, report_html
+from flows.schema import Questionnaire
+from storage import report as store
+
+log = logging.getLogger(__name__)
+
+#: A report covers the questionnaire's whole life unless a period is asked for.
+BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_CACHED = 64  # pages (questionnaire, language) kept in memory
+
+
+class UnknownQuestionnaire(LookupError):
+    """No questionnaire with that id."""
+
+
+#: Seconds a cached page is served on an unchanged :func:`storage.report.quick_stamp`
+#: before the questionnaire's own stamp is checked again (changes that leave no new row
+#: anywhere, such as retention removing old texts, show within this time).
+RECHECK_AFTER = 60.0
+
+
+@dataclass(slots=True)
+class Page:
+    body: bytes
+    stamp: tuple[object, ...]  # storage.report.stamp when it was made or last checked
+    quick: tuple[object, ...]  # storage.report.quick_stamp then
+    checked: float  # time.monotonic() then
+
+
+class ReportService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._pages: dict[tuple[str, str], Page] = {}
+        self._lock = asyncio.Lock()
+        self._refreshing: dict[tuple[str, str], asyncio.Task[bytes]] = {}
+        self.recheck_after = RECHECK_AFTER
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        flow = self.services.catalog.current(questionnaire_id)
+        if flow is None:
+            raise UnknownQuestionnaire(questionnaire_id)
+        return flow.questionnaire
+
+    async def build(
+        self,
+        questionnaire_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Report:
+        """The report of one questionnaire (default: its whole life until now)."""
+        questionnaire = self.questionnaire(questionnaire_id)
+        settings = self.services.settings
+        now = self.services.clock()
+        until = until or now + timedelta(seconds=1)
+        since = since or BEGINNING
+        if since >= until:
+            raise ValueError("the period must start before it ends")
+        async with self.services.reports() as db:
+            inputs = await store.gather_report(db, questionnaire, since, until)
+        return build_report(
+            inputs,
+            questionnaire,
+            municipality=settings.municipality_name,
+            generated_at=now,
+            min_cell=settings.digest_min_cell,
+        )
+
+    async def docx(
+        self, questionnaire_id: str, *, since: datetime | None = None
+    ) -> tuple[Report, bytes]:
+        """The report and its Word file; :class:`report_docx.TemplateError` when
+        REPORT_TEMPLATE is broken (checked before anything is read)."""
+        template = await asyncio.to_thread(
+            report_docx.load_template, self.services.settings.report_template
+        )
+        report = await self.build(questionnaire_id, since=since)
+        chart = report_docx.chart_of(self.questionnaire(questionnaire_id))
+        data = await asyncio.to_thread(
+            report_docx.write_docx,
+            report,
+            chart=chart,
+            zone=self.services.settings.zone,
+            template=template,
+        )
+        return report, data
+
+    async def html(
+        self, questionnaire_id: str, language: str = "nl", *, since: datetime | None = None
+    ) -> tuple[Report, str]:
+        """The report and its public page, one self-contained HTML file (no internal
+        notes)."""
+        report = await self.build(questionnaire_id, since=since)
+        return report, report_html.write_html(
+            report.public(),
+            language=language,
+            zone=self.services.settings.zone,
+            path=results_path(questionnaire_id),
+        )
+
+    # --- The published page -----------------------------------------------------------------
+
+    async def published_page(self, questionnaire_id: str, language: str) -> bytes | None:
+        """The results page if an administrator published it (None: not public or not
+        known), from the cache while nothing it shows changed."""
+        if self.services.catalog.current(questionnaire_id) is None:
+            return None
+        key = (questionnaire_id, language)
+        async with self.services.reports() as db:
+            if await store.published_at(db, questionnaire_id) is None:
+                return None
+            quick = await store.quick_stamp(db)
+            cached = self._pages.get(key)
+            now = time.monotonic()
+            if (
+                cached is not None
+                and cached.quick == quick
+                and now - cached.checked < (self.recheck_after)
+            ):
+                return cached.body  # nothing new anywhere
+            stamp = await store.stamp(db, questionnaire_id)
+        if cached is not None and cached.stamp == stamp:  # news, but not about this one
+            cached.quick, cached.checked = quick, now
+            return cached.body
+        if cached is not None:
+            # Something it shows changed: the page as it was, while the new one is made
+            # (one at a time), so no visitor waits for a build once the page exists.
+            if key not in self._refreshing:
+                task = asyncio.create_task(self._make(key, stamp, quick))
+                self._refreshing[key] = task
+                task.add_done_callback(lambda done: self._refreshed(key, done))
+            return cached.body
+        return await self._make(key, stamp, quick)
+
+    async def _make(
+        self, key: tuple[str, str], stamp: tuple[object, ...], quick: tuple[object, ...]
+    ) -> bytes:
+        async with self._lock:  # one build at a time; others wait for it
+            cached = self._pages.get(key)
+            if cached is not None and cached.stamp == stamp:
+                return cached.body
+            body = (await self.html(*key))[1].encode()
+            if key not in self._pages and len(self._pages) >= MAX_CACHED:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[key] = Page(body, stamp, quick, time.monotonic())
+            return body
+
+    def _refreshed(self, key: tuple[str, str], task: asyncio.Task[bytes]) -> None:
+        self._refreshing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "the results page of %s could not be made again", key[0], exc_info=task.exception()
+            )
+
+    async def close(self) -> None:
+        """Stop pages being made in the background (when the server stops)."""
+        tasks = list(self._refreshing.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def public_url(self, questionnaire_id: str) -> str | None:
+        """The results page's address for residents (None: the bot has no public one)."""
+        return results_url(self.services.settings, questionnaire_id)

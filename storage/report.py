@@ -1,0 +1,187 @@
+"""What a report reads besides the digest's tallies, and whether its results page is public.
+
+:func:`gather_report` is :func:`storage.digest.gather` over the period, plus the
+invitations sent, the outcomes told, the scorecard of each scheduled and closing digest (the
+trend) and when the first and last answers came. :func:`stamp` is a cheap fingerprint of
+everything a report shows, so a cached page is made again only when something changed (a
+new answer, a moderation decision, an outcome, an effect-check answer, publication).
+Publishing and unpublishing are audited by the caller (:mod:`storage.audit`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from analysis.report import Invitations, OutcomeNote, TrendPoint
+from analysis.report_build import ReportInputs
+from flows.schema import Questionnaire
+from storage import digest as digest_store
+from storage.models import (
+    Answer,
+    AuditEntry,
+    Broadcast,
+    Digest,
+    EffectAnswer,
+    Outcome,
+    PublishedReport,
+    Session,
+)
+from storage.outcomes import outcomes_of
+from storage.repo import REPLACED
+
+TREND_POINTS = 26  # the latest scheduled and closing digests in the trend
+
+
+async def gather_report(
+    db: AsyncSession, questionnaire: Questionnaire, since: datetime, until: datetime
+) -> ReportInputs:
+    """Everything a report of ``questionnaire`` over [since, until) shows."""
+    tallies = await digest_store.gather(db, questionnaire, since, until)
+    qid = questionnaire.id
+    first, last = (
+        await db.execute(
+            select(func.min(Answer.answered_at), func.max(Answer.answered_at))
+            .select_from(Answer)
+            .join(Session, Session.id == Answer.session_id)
+            .where(
+                Session.questionnaire_id == qid,
+                Session.is_test.is_(False),
+                Session.status != REPLACED,
+                Answer.answered_at >= since,
+                Answer.answered_at < until,
+            )
+        )
+    ).one()
+    sent, recipients = (
+        await db.execute(
+            select(func.count(), func.coalesce(func.sum(Broadcast.total), 0)).where(
+                Broadcast.kind == "invitation",
+                Broadcast.questionnaire_id == qid,
+                Broadcast.created_at < until,
+            )
+        )
+    ).one()
+    outcomes = tuple(
+        OutcomeNote(o.status, o.created_at, o.message_nl, o.message_en)
+        for o in await outcomes_of(db, [qid])
+        if o.created_at < until
+    )
+    return ReportInputs(
+        tallies=tallies,
+        invitations=Invitations(int(sent), int(recipients)),
+        outcomes=outcomes,
+        trend=await trend(db, qid, until),
+        first_answer=first,
+        last_answer=last,
+    )
+
+
+async def trend(
+    db: AsyncSession, questionnaire_id: str, until: datetime
+) -> tuple[TrendPoint, ...]:
+    """The scorecard of the latest scheduled and closing digests that had figures for the
+    questionnaire, oldest first (on-demand digests overlap them and are left out)."""
+    rows = await db.execute(
+        select(Digest.sent_at, Digest.figures)
+        .where(Digest.kind.in_(("scheduled", "final")), Digest.sent_at < until)
+        .where((Digest.questionnaire_id == questionnaire_id) | Digest.questionnaire_id.is_(None))
+        .order_by(Digest.sent_at.desc(), Digest.id.desc())
+        .limit(TREND_POINTS * 4)
+    )
+    points: list[TrendPoint] = []
+    for sent_at, figures in rows:
+        mine = (figures or {}).get(questionnaire_id)
+        dimensions = mine.get("dimensions") if isinstance(mine, dict) else None
+        if not isinstance(dimensions, dict) or not dimensions:
+            continue
+        scores = tuple(
+            (str(k), float(v))
+            for k, v in sorted(dimensions.items())
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        )
+        if scores:
+            points.append(TrendPoint(sent_at, scores))
+        if len(points) == TREND_POINTS:
+            break
+    return tuple(reversed(points))
+
+
+async def stamp(db: AsyncSession, questionnaire_id: str) -> tuple[object, ...]:
+    """A fingerprint that changes whenever a report of the questionnaire could, cheap
+    enough to ask on every request: its responses (how many, the latest change; every
+    answer touches its response), and the latest audit entry (moderation decisions,
+    outcomes, publication are audited), outcome and effect-check answer of any
+    questionnaire."""
+    sessions = (
+        await db.execute(
+            select(
+                func.count(), func.max(Session.updated_at), func.max(Session.completed_at)
+            ).where(Session.questionnaire_id == questionnaire_id)
+        )
+    ).one()
+    latest = (
+        await db.execute(
+            select(
+                select(func.max(AuditEntry.id)).scalar_subquery(),
+                select(func.max(Outcome.id)).scalar_subquery(),
+                select(func.max(EffectAnswer.id)).scalar_subquery(),
+            )
+        )
+    ).one()
+    return (*sessions, *latest)
+
+
+async def quick_stamp(db: AsyncSession) -> tuple[object, ...]:
+    """The newest answer, response, audit entry, outcome and effect-check answer of any
+    questionnaire: five primary-key lookups. While it is unchanged nothing a report shows
+    can have changed (a change elsewhere moves it too; :func:`stamp` then tells whether it
+    concerns this questionnaire)."""
+    row = (
+        await db.execute(
+            select(
+                *(
+                    select(func.max(column)).scalar_subquery()
+                    for column in (
+                        Answer.id,
+                        Session.id,
+                        AuditEntry.id,
+                        Outcome.id,
+                        EffectAnswer.id,
+                    )
+                )
+            )
+        )
+    ).one()
+    return tuple(row)
+
+
+# --- Publication -------------------------------------------------------------------------------
+
+
+async def published_at(db: AsyncSession, questionnaire_id: str) -> datetime | None:
+    """When the questionnaire's results page was published; None: it is not public."""
+    return await db.scalar(
+        select(PublishedReport.published_at).where(
+            PublishedReport.questionnaire_id == questionnaire_id
+        )
+    )
+
+
+async def publish(db: AsyncSession, questionnaire_id: str, *, now: datetime) -> bool:
+    """Make the results page public; False when it already was (the caller audits who)."""
+    if await published_at(db, questionnaire_id) is not None:
+        return False
+    db.add(PublishedReport(questionnaire_id=questionnaire_id, published_at=now))
+    await db.flush()
+    return True
+
+
+async def unpublish(db: AsyncSession, questionnaire_id: str) -> bool:
+    """Take the results page offline; False when it was not public."""
+    result = await db.execute(
+        delete(PublishedReport).where(PublishedReport.questionnaire_id == questionnaire_id)
+    )
+    return bool(getattr(result, "rowcount", 0))

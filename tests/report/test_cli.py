@@ -1,0 +1,97 @@
+"""``samenspraak report`` as an operator runs it: a Word file or the static page, and one
+clear line for an unknown id, an empty questionnaire, too few residents or a broken
+template."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.conftest import QUESTIONNAIRES
+from tests.report.conftest import Seeded
+from tests.support.processes import environment
+
+
+@pytest.fixture(scope="module")
+def folder(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    here = tmp_path_factory.mktemp("cli")
+    shutil.copy(seeded.path, here / "samenspraak.db")
+    return here
+
+
+def report(folder: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = environment(
+        home=folder,
+        DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'samenspraak.db'}",
+        QUESTIONNAIRES_DIR=str(QUESTIONNAIRES),
+        **variables,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot.app.cli", "report", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_a_word_report_and_a_static_page(folder: Path) -> None:
+    out = folder / "rapport.docx"
+    done = report(
+        folder, "--questionnaire", "afvalinzameling", "--format", "docx", "--output", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"report written to {out}\n"
+    document = Document(io.BytesIO(out.read_bytes()))
+    assert document.paragraphs[0].text == "Afval ophalen in Rivierstad"
+    page = folder / "resultaten.html"
+    done = report(
+        folder, "-q", "afvalinzameling", "--format", "html", "--lang", "en", "--output", str(page)
+    )
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith('<!doctype html>\n<html lang="en">')
+    assert "Internal" not in html and "Interne notities" not in html
+
+
+def test_bad_input_gets_one_clear_line(folder: Path) -> None:
+    out = folder / "x.docx"
+    unknown = report(folder, "-q", "parkeren", "--output", str(out))
+    assert unknown.returncode == 1
+    assert unknown.stderr == (
+        "samenspraak: there is no questionnaire 'parkeren'; see `samenspraak questionnaire list`\n"
+    )
+    assert not out.exists()
+
+    empty = report(folder, "-q", "groen-in-de-wijk", "--output", str(out))
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stderr == (
+        f"report written to {out} (nobody has answered yet: the report says so)\n"
+    )
+    few = report(
+        folder, "-q", "schoolroutes", "--format", "html", "--output", str(folder / "s.html")
+    )
+    assert few.returncode == 0, few.stderr
+    assert "(fewer than 5 residents took part: every figure is left out" in few.stderr
+    assert "Er deden 3 inwoners mee. Dat is minder dan 5." in (folder / "s.html").read_text()
+
+    broken = folder / "huisstijl.dotx"
+    broken.write_text("dit is geen Word-bestand")
+    out.unlink()
+    bad = report(
+        folder, "-q", "afvalinzameling", "--output", str(out), REPORT_TEMPLATE=str(broken)
+    )
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        f"samenspraak: REPORT_TEMPLATE {broken} is not a Word document or template "
+        "(.docx/.dotx): File is not a zip file\n"
+    )
+    assert not out.exists()

@@ -1,0 +1,89 @@
+"""The public page as text: escaped resident words, both languages, no internal notes, no
+reference to anything outside the page; and the two sections other features will fill,
+written when their data is there."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+
+from docx import Document
+
+from analysis.report import (
+    Bilingual,
+    OpinionGroup,
+    OpinionGroups,
+    Report,
+    Representativeness,
+    RepresentativenessRow,
+)
+from bot.staff.report_docx import write_docx
+from bot.staff.report_html import write_html
+from tests.report.conftest import AFVAL, UNMODERATED, ZONE, Seeded, report_of
+
+
+def _page(report: Report, language: str = "nl") -> str:
+    return write_html(report.public(), language=language, zone=ZONE, path="/resultaten/afval")
+
+
+def test_page_is_self_contained_and_escaped(seeded: Seeded) -> None:
+    report = report_of(seeded, AFVAL)
+    markup = replace(
+        report,
+        texts=tuple(
+            replace(t, quotes=(*t.quotes, "Zet <script>alert(1)</script> & meer"))
+            for t in report.texts
+        ),
+    )
+    page = _page(markup)
+    assert "<script" not in page
+    assert "Zet &lt;script&gt;alert(1)&lt;/script&gt; &amp; meer" in page
+    # Nothing is loaded from elsewhere: no src at all, links only to the other language.
+    assert not re.search(r"\bsrc=", page)
+    assert re.findall(r'href="([^"]*)"', page) == ["#main", "/resultaten/afval/en"]
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert UNMODERATED not in page
+    assert "Interne notities" not in page and "moderatie" not in page
+    english = _page(report, "en")
+    assert english.startswith('<!doctype html>\n<html lang="en">')
+    assert 'hreflang="nl" lang="nl">Nederlands</a>' in english
+    assert '<h2 id="results">Results per question</h2>' in english
+    assert "Bar chart of the answers to" in english
+
+
+def test_sections_of_other_features_are_written_when_there(seeded: Seeded) -> None:
+    report = replace(
+        report_of(seeded, AFVAL),
+        representativeness=Representativeness(
+            rows=(
+                RepresentativenessRow(
+                    Bilingual("Leeftijd", "Age"), Bilingual("18-34", "18-34"), 0.21, 0.30
+                ),
+            ),
+            weighted=True,
+            note=Bilingual("Gewogen naar leeftijd.", "Weighted by age."),
+        ),
+        opinion_groups=OpinionGroups(
+            groups=(
+                OpinionGroup(
+                    Bilingual("Groep A", "Group A"), 12, (Bilingual("Meer bomen", "More trees"),)
+                ),
+            ),
+            common_ground=(Bilingual("Veilige fietspaden", "Safe cycle paths"),),
+            note=Bilingual("Twee groepen.", "Two groups."),
+        ),
+    )
+    page = _page(report)
+    assert "Niet beschikbaar" not in page
+    assert (
+        '<th scope="row">Leeftijd: 18-34</th><td class="n">21%</td><td class="n">30%</td>' in page
+    )
+    assert "<li>Veilige fietspaden</li>" in page
+    document = Document(io.BytesIO(write_docx(report, chart=None, zone=ZONE)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Niet beschikbaar" not in text
+    assert "Gewogen naar leeftijd." in text and "Groep A (12 deelnemers)" in text
+    assert any(
+        t.rows[0].cells[0].text == "Kenmerk" and len(t.columns) == 4 for t in document.tables
+    )
