@@ -253,6 +253,7 @@ def _session_of(rows: Sequence[Row[Any, *tuple[Any, ...]]]) -> SessionInfo:
         path=tuple(first.path),
         answers={row.question_id: row.value for row in rows if row.question_id is not None},
         draft=tuple(first.draft),
+        seed=first.id,
     )
     return SessionInfo(
         first.id,
@@ -370,7 +371,7 @@ async def start_session(
         questionnaire_id,
         version,
         ACTIVE,
-        SessionState(current=state.current, path=state.path, draft=state.draft),
+        SessionState(current=state.current, path=state.path, draft=state.draft, seed=row.id),
         now,
         now,
         None,

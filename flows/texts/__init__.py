@@ -294,6 +294,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "went_back@u": {"nl": "« U ging terug naar de vorige vraag."},
     "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
+    # An earlier answer named in a later text ({answer:...}) that was not given.
+    "piped.none": {"nl": "(geen antwoord)", "en": "(no answer)"},
     "button.skip": {"nl": "Sla over", "en": "Skip"},
     "button.back": {"nl": "« Vorige", "en": "« Back"},
     "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
