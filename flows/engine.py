@@ -49,7 +49,7 @@ class SessionState:
     draft: tuple[str, ...] = ()
     # Orders the options of a question with ``shuffle`` (flows.shuffle): the session's number
     # in the database, so the order stays across « Vorige and resuming. None: the file's order.
-    seed: int | None = None
+    seed: int | None = field(default=None, compare=False)
 
     @property
     def finished(self) -> bool:
@@ -105,6 +105,9 @@ class Outcome:
     discard: tuple[str, ...] = ()  # answers left off the final branch, to delete
     moved: bool = False  # the current question changed
     noted: str | None = None  # an answer typed loosely, as recorded: read back to the resident
+    # After going back: the questions whose answers lie on the branch now (the others were
+    # given on a branch the resident left and must not count); None when nothing changed.
+    branch: tuple[str, ...] | None = None
 
     @property
     def finished(self) -> bool:
@@ -230,7 +233,14 @@ def _advance(flow: Flow, state: SessionState, value: Any, noted: str | None = No
             del answers[key]
     draft = _draft_for(flow, target, answers)
     new = SessionState(current=target, path=path, answers=answers, draft=draft, seed=state.seed)
-    return Outcome(new, accepted=(qid, value), discard=discard, moved=True, noted=noted)
+    branch = None
+    if target != END and any(k not in on_path for k in answers):
+        # Answers beyond the path: the resident went back. Which of them the branch still
+        # reaches decides which count (storage marks the others).
+        branch = tuple(answers_on_branch(flow, answers))
+    return Outcome(
+        new, accepted=(qid, value), discard=discard, moved=True, noted=noted, branch=branch
+    )
 
 
 def answers_on_branch(flow: Flow, answers: Mapping[str, Any]) -> dict[str, Any]:

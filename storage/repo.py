@@ -469,6 +469,14 @@ async def save_outcome(
                     "b_answered_at": now,
                 },
             )
+    if outcome.branch is not None:
+        # After going back: answers the branch no longer reaches stop counting (and count
+        # again when the resident returns to their branch).
+        await connection.execute(
+            update(_ANSWERS)
+            .where(_A.session_id == session.id)
+            .values(off_branch=_A.question_id.not_in(list(outcome.branch)))
+        )
     if outcome.discard:
         await connection.execute(
             _DISCARD_ANSWERS, {"b_session_id": session.id, "b_question_ids": list(outcome.discard)}
