@@ -502,6 +502,8 @@ class Questionnaire(Strict):
     address: Address | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # Close by itself after this many completed responses (flows.lifecycle.full).
+    max_responses: int | None = Field(default=None, ge=1, le=1_000_000)
     questions: list[Question] = Field(min_length=1, max_length=60)
 
     @field_validator("closes_at")

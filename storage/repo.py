@@ -305,6 +305,19 @@ async def latest_session(
     return _session_of(rows) if rows else None
 
 
+async def count_completed(db: AsyncSession, questionnaire_id: str) -> int:
+    """Completed responses to a questionnaire that count (any version; no test runs; a
+    revision replaces its earlier response, so a resident counts once)."""
+    found = await db.scalar(
+        select(func.count()).where(
+            Session.questionnaire_id == questionnaire_id,
+            Session.status == COMPLETED,
+            Session.is_test.is_(False),
+        )
+    )
+    return int(found or 0)
+
+
 async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:
     found = await db.scalar(
         select(Session.id)
