@@ -15,7 +15,8 @@ from flows.engine import (
     start,
     summary,
 )
-from flows.schema import END
+from flows.loader import parse
+from flows.schema import END, Questionnaire
 from flows.shuffle import arranged, order
 from tests.flows.helpers import Said, document, flow_of, line_of, only_problem, problems
 
@@ -316,3 +317,22 @@ def test_typed_numbers_follow_the_order_shown_and_the_answer_is_stored_in_file_o
     assert order(flow.questions["hinder"].options, 7, "hinder") == list(
         prompt(flow, state).question.options
     )
+
+
+# --- Closing after N ----------------------------------------------------------------------
+
+
+def test_full_after_max_responses() -> None:
+    from flows.lifecycle import full
+    from tests.flows.helpers import HEADER
+
+    limited = parse_document(HEADER + "max_responses: 2\n")
+    assert not full(limited, 1) and full(limited, 2) and full(limited, 3)
+    assert not full(parse_document(HEADER), 10**6)
+    text = document("- {id: a, type: yesno, text: {nl: A, en: A}}", HEADER + "max_responses: 0\n")
+    found = only_problem(text)
+    assert (found.line, found.field) == (line_of(text, "max_responses"), "max_responses")
+
+
+def parse_document(header: str) -> Questionnaire:
+    return parse(document("- {id: a, type: yesno, text: {nl: A, en: A}}", header), "x.yaml")
