@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from analysis.digest import compute
-from flows.engine import Back, Pick, SessionState, Typed, apply, start
+from flows.engine import Back, Input, Pick, SessionState, Typed, apply, start
 from flows.machine import Flow
+from flows.schema import Questionnaire
 from storage import digest as storage_digest
 from storage import repo
 from tests.digest.helpers import IN, SINCE, UNTIL, Sessions, store
@@ -50,18 +53,18 @@ questions:
 
 
 async def _step(
-    db: object, session: repo.SessionInfo, state: SessionState, given: object, flow: Flow
+    db: AsyncSession, session: repo.SessionInfo, state: SessionState, given: Input, flow: Flow
 ) -> SessionState:
-    outcome = apply(flow, state, given, "nl")  # type: ignore[arg-type]
+    outcome = apply(flow, state, given, "nl")
     assert outcome.problem is None, outcome.problem
-    await repo.save_outcome(db, session, outcome, now=IN)  # type: ignore[arg-type]
+    await repo.save_outcome(db, session, outcome, now=IN)
     return outcome.state
 
 
-async def _counts(sessions: Sessions, questionnaire: object) -> dict[str, int]:
+async def _counts(sessions: Sessions, questionnaire: Questionnaire) -> dict[str, int]:
     async with sessions() as db:
-        tallies = await storage_digest.gather(db, questionnaire, SINCE, UNTIL)  # type: ignore[arg-type]
-    digest = compute(tallies, questionnaire, min_cell=1)  # type: ignore[arg-type]
+        tallies = await storage_digest.gather(db, questionnaire, SINCE, UNTIL)
+    digest = compute(tallies, questionnaire, min_cell=1)
     return {d.question_id: d.respondents for d in digest.distributions if d.question_id != "slot"}
 
 
