@@ -6,8 +6,9 @@ with small cells merged, means and medians, the public-value scorecard, top word
 quotes from scrubbed texts, where unfinished responses stop, effect checks, and the change
 since the previous digest. No Telegram, no database.
 
-Quotes are only texts an administrator approved (``/moderatie``); texts waiting for
-moderation or rejected still count in the numbers, and the digest says how many wait.
+Quotes and top words come only from texts an administrator approved (``/moderatie``); texts
+waiting for moderation or rejected still count in the numbers, and the digest says how many
+wait.
 Answers to effect checks ("Merk je iets van deze verandering?") get the small-cell rule of
 areas.
 """
@@ -207,16 +208,18 @@ def _float(key: str) -> float | None:
 def text_stats(
     tally: AnswerTally, sample: TextSample, top: int = TOP_WORDS, quotes: int = QUOTES
 ) -> TextStats:
-    """Words from every text in the sample, quotes from the approved ones (the newest
-    approved texts of the period when the sample has too few), all scrubbed."""
-    approved = ((t.answer_id, t.text) for t in sample.recent if t.approved)
+    """Words and quotes from the texts moderation allows to be shown: the approved ones in
+    the sample (or, when the sample has too few, the newest approved texts of the period),
+    all scrubbed. Texts that wait or were rejected count in the numbers only: a word from an
+    unjudged text could be a name or an insult."""
+    approved = [(t.answer_id, t.text) for t in sample.recent if t.approved]
+    if sample.approved is not None and len(sample.approved) > len(approved):
+        approved = list(sample.approved)
     picked = pick_quotes(approved, tally.question_id, quotes)
-    if len(picked) < quotes and sample.approved is not None:
-        picked = pick_quotes(sample.approved, tally.question_id, quotes)
     return TextStats(
         tally.question_id,
         tally.answered,
-        top_words((scrub(t.text) for t in sample.recent), top),
+        top_words((scrub(text) for _, text in approved), top),
         picked,
         tally.pending,
     )

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from bench.common import QUESTIONNAIRES
 from flows.loader import load_directory
+from flows.piping import REFERENCE, pipes
 from flows.schema import (
     AnyQuestion,
     AreaQuestion,
@@ -51,10 +52,17 @@ class Knowledge:
         questionnaires = load_directory(QUESTIONNAIRES)
         self.ids: list[str] = sorted(q.id for q in questionnaires)
         self.by_text: dict[str, AnyQuestion] = {}
+        # Texts with an earlier answer piped in ({answer:<id>}): any answer in its place.
+        self.piped: list[tuple[re.Pattern[str], AnyQuestion]] = []
         for questionnaire in questionnaires:
             for question in questionnaire.questions:
                 for language in ("nl", "en"):
-                    self.by_text[html.escape(question.text.get(language), quote=False)] = question
+                    text = html.escape(question.text.get(language), quote=False)
+                    self.by_text[text] = question
+                    if pipes(text):
+                        parts = REFERENCE.split(text)[::2]  # the text around the references
+                        pattern = ".*?".join(re.escape(part) for part in parts)
+                        self.piped.append((re.compile(pattern, re.DOTALL), question))
         self.finished_more = {t(language, "finished.more") for language in ("nl", "en")}
         self.progress = re.compile(r"^<i>(Vraag|Question) \d+ (van|of) \d+</i>")
 
@@ -67,6 +75,9 @@ class Knowledge:
             question = self.by_text.get(bold)
             if question is not None:
                 return question
+            for pattern, piped in self.piped:
+                if pattern.fullmatch(bold):
+                    return piped
         return None
 
 

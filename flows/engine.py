@@ -14,6 +14,7 @@ from typing import Any
 from flows import reading
 from flows.limits import BUTTON_LABEL_CHARS
 from flows.machine import Flow
+from flows.piping import piped, pipes
 from flows.schema import (
     END,
     AnyQuestion,
@@ -25,6 +26,7 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
+from flows.shuffle import arranged
 from flows.texts import Html, Language, formats, t
 
 # How a question and its answers are worded lives in flows.wording; these names are part of
@@ -45,6 +47,9 @@ class SessionState:
     path: tuple[str, ...] = ()
     answers: dict[str, Any] = field(default_factory=dict)
     draft: tuple[str, ...] = ()
+    # Orders the options of a question with ``shuffle`` (flows.shuffle): the session's number
+    # in the database, so the order stays across « Vorige and resuming. None: the file's order.
+    seed: int | None = field(default=None, compare=False)
 
     @property
     def finished(self) -> bool:
@@ -100,6 +105,9 @@ class Outcome:
     discard: tuple[str, ...] = ()  # answers left off the final branch, to delete
     moved: bool = False  # the current question changed
     noted: str | None = None  # an answer typed loosely, as recorded: read back to the resident
+    # After going back: the questions whose answers lie on the branch now (the others were
+    # given on a branch the resident left and must not count); None when nothing changed.
+    branch: tuple[str, ...] | None = None
 
     @property
     def finished(self) -> bool:
@@ -120,6 +128,15 @@ class Prompt:
     selected: tuple[str, ...]
     previous: Any
     can_back: bool
+    # The question's text with earlier answers piped in ({answer:<id>}), Dutch and English;
+    # None when it pipes nothing.
+    piped: tuple[str, str] | None = None
+
+    def text(self, language: Language) -> str:
+        """The question's text as the resident reads it (plain text: escape it for HTML)."""
+        if self.piped is None:
+            return self.question.text.get(language)
+        return self.piped[1] if language == "en" else self.piped[0]
 
 
 # --- Public functions -------------------------------------------------------------------------
@@ -133,13 +150,27 @@ def prompt(flow: Flow, state: SessionState) -> Prompt:
     """The question to show now, with its number along the resident's branch."""
     number = len(state.path) + 1
     total = len(state.path) + _remaining(flow, state)
+    question = arranged(flow.questions[state.current], state.seed)
     return Prompt(
-        question=flow.questions[state.current],
+        question=question,
         number=number,
         total=total,
         selected=state.draft,
         previous=state.answers.get(state.current),
         can_back=bool(state.path),
+        piped=_piped(flow, question, state),
+    )
+
+
+def _piped(flow: Flow, question: AnyQuestion, state: SessionState) -> tuple[str, str] | None:
+    """The question's text in both languages with the answers on the branch piped in."""
+    text = question.text
+    if not (pipes(text.nl) or pipes(text.en)):
+        return None
+    given = {qid: state.answers.get(qid) for qid in state.path}
+    return (
+        piped(text.nl, flow.questions, given, "nl"),
+        piped(text.en, flow.questions, given, "en"),
     )
 
 
@@ -147,7 +178,7 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
     """Apply one input to a session that is on a question."""
     if state.finished:
         raise ValueError("the session is already finished")
-    question = flow.questions[state.current]
+    question = arranged(flow.questions[state.current], state.seed)
     match given:
         case Back():
             return _back(flow, state, language)
@@ -156,7 +187,7 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
                 return Outcome(state, problem=t(language, "invalid.not_optional"))
             return _advance(flow, state, None)
         case Toggle(option):
-            return _toggle(question, state, option, language)
+            return _toggle(flow.questions[state.current], state, option, language)
         case Confirm():
             if not isinstance(question, MultiQuestion):
                 return Outcome(state, problem=hint(question, language))
@@ -173,9 +204,10 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
 
 def summary(flow: Flow, state: SessionState, language: Language) -> list[tuple[str, str]]:
     """(question, answer) for every question on the resident's branch."""
+    given = {qid: state.answers.get(qid) for qid in state.path}
     return [
         (
-            flow.questions[qid].text.get(language),
+            piped(flow.questions[qid].text.get(language), flow.questions, given, language),
             answer_label(flow.questions[qid], state.answers.get(qid), language),
         )
         for qid in state.path
@@ -200,8 +232,15 @@ def _advance(flow: Flow, state: SessionState, value: Any, noted: str | None = No
         for key in discard:
             del answers[key]
     draft = _draft_for(flow, target, answers)
-    new = SessionState(current=target, path=path, answers=answers, draft=draft)
-    return Outcome(new, accepted=(qid, value), discard=discard, moved=True, noted=noted)
+    new = SessionState(current=target, path=path, answers=answers, draft=draft, seed=state.seed)
+    branch = None
+    if target != END and any(k not in on_path for k in answers):
+        # Answers beyond the path: the resident went back. Which of them the branch still
+        # reaches decides which count (storage marks the others).
+        branch = tuple(answers_on_branch(flow, answers))
+    return Outcome(
+        new, accepted=(qid, value), discard=discard, moved=True, noted=noted, branch=branch
+    )
 
 
 def answers_on_branch(flow: Flow, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,7 +321,9 @@ def _multi(
     lang: Language,
     loose: bool = False,
 ) -> Outcome:
-    ids = [o.id for o in question.options]
+    # Stored in the file's order, whatever order the options were shown in.
+    original = flow.questions.get(question.id)
+    ids = [o.id for o in (original if isinstance(original, MultiQuestion) else question).options]
     ordered = [i for i in ids if i in set(chosen)]
     alone = [o for o in question.options if o.exclusive and o.id in ordered]
     if alone and len(ordered) > 1:

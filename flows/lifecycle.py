@@ -99,6 +99,13 @@ def availability(questionnaire: Questionnaire, now: datetime, zone: tzinfo) -> s
     return window(questionnaire.opens_at, questionnaire.closes_at, now, zone)
 
 
+def full(questionnaire: Questionnaire, completed: int) -> bool:
+    """Whether ``completed`` responses reach the questionnaire's ``max_responses`` (a
+    questionnaire without one is never full): then it closes by itself."""
+    limit = questionnaire.max_responses
+    return limit is not None and completed >= limit
+
+
 # --- Drafts and publication -------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from flows.optionsets import repoint, resolve
 from flows.problems import Message, Path_, both, from_pydantic, shown
-from flows.schema import Questionnaire
+from flows.schema import WHEN_TAGS, Questionnaire
 from flows.texts import Language
 from flows.validator import check_graph, untranslated
 from flows.yamlsafe import Found, Lines, Refusal, build, compose, syntax_problem
@@ -85,6 +85,8 @@ def _data_path(data: Any, loc: Iterable[str | int]) -> Path_:
             tag_next = False  # the tag pydantic adds for a discriminated union
             continue  # (a text question's tag is "text", and so is its field)
         tag_next = False
+        if isinstance(node, dict) and part in WHEN_TAGS and part not in node:
+            continue  # the kind of a ``when`` (one condition, all, any, not) pydantic tried
         if isinstance(node, dict) and part in node:
             node = node[part]
             path.append(part)

@@ -6,6 +6,11 @@ plus ``end``, a ``next`` transition per rule (conditions in the order written, t
 default last) and a ``back`` transition along every edge. A resident's session is a
 two-field cursor that is moved over the shared machine and thrown away: no machine
 per resident (pytransitions #146, #434).
+
+A condition is one test or ``all``/``any``/``not`` over tests (:data:`flows.schema.When`).
+A question with ``show_if`` is passed by when its condition does not hold on the answers
+so far: :meth:`Flow.next_of` goes on to where the question would lead without an answer,
+and the machine has a ``back`` edge from there to the question before it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from flows.schema import END, AnyQuestion, Condition, Questionnaire
+from flows.schema import END, AnyQuestion, AnyWhen, Questionnaire
 from flows.validator import successors
 
 
@@ -29,10 +34,9 @@ class Cursor:
     previous: str | None = None
 
 
-def _when(condition: Condition) -> Callable[[EventData], bool]:
+def _when(condition: AnyWhen) -> Callable[[EventData], bool]:
     def check(event: EventData) -> bool:
-        cursor = cast(Cursor, event.model)
-        return condition.matches(cursor.answers.get(condition.question))
+        return condition.holds(cast(Cursor, event.model).answers)
 
     return check
 
@@ -70,7 +74,7 @@ class Flow:
                     [_when(rule.when)] if rule.when else None
                 )
                 self.machine.add_transition("next", question.id, rule.goto, conditions=conditions)
-            for target in dict.fromkeys(targets):
+            for target in dict.fromkeys(self._past_hidden(questionnaire, targets)):
                 if target != END:
                     self.machine.add_transition(
                         "back", target, question.id, conditions=[_came_from(question.id)]
@@ -85,6 +89,27 @@ class Flow:
             if all(rule.when is None for rule in question.rules())
         }
 
+        # Questions asked only when their ``show_if`` holds.
+        self._shown_if = {q.id: q.show_if for q in questionnaire.questions if q.show_if}
+
+    @staticmethod
+    def _past_hidden(questionnaire: Questionnaire, targets: list[str]) -> list[str]:
+        """``targets``, and where each question among them with ``show_if`` leads (and so on):
+        the questions that may come right after, when those are passed by."""
+        index = {q.id: i for i, q in enumerate(questionnaire.questions)}
+        found: list[str] = []
+        todo = list(targets)
+        while todo:
+            target = todo.pop(0)
+            if target in found:
+                continue
+            found.append(target)
+            if target != END and target in index:
+                question = questionnaire.questions[index[target]]
+                if question.show_if is not None:
+                    todo.extend(successors(questionnaire, index[target]))
+        return found
+
     @property
     def key(self) -> str:
         return self.questionnaire.key
@@ -92,7 +117,15 @@ class Flow:
     def next_of(self, question_id: str, answers: Mapping[str, Any]) -> str:
         """Where the questionnaire goes after ``question_id``, given the answers so far."""
         fixed = self._fixed.get(question_id)
-        return fixed if fixed is not None else self._next(question_id, answers)
+        target = fixed if fixed is not None else self._next(question_id, answers)
+        if self._shown_if:
+            # Pass by a question whose show_if does not hold, as if it were not there.
+            while target != END and (when := self._shown_if.get(target)) is not None:
+                if when.holds(answers):
+                    break
+                fixed = self._fixed.get(target)
+                target = fixed if fixed is not None else self._next(target, answers)
+        return target
 
     def _next(self, question_id: str, answers: Mapping[str, Any]) -> str:
         cursor = Cursor(state=question_id, answers=answers)

@@ -1,5 +1,10 @@
 """The questionnaire format: pydantic models of the YAML files in ``questionnaires/``.
 
+Longer than 500 lines on purpose: it is the whole file format, one model per construct of
+the YAML (texts, options, areas, conditions and their ``all``/``any``/``not``, rules, every
+question type, the questionnaire), and the models refer to each other, so they stay in one
+module rather than in parts that would import each other.
+
 A questionnaire is data, not code. These models check everything that can be checked
 on one field at a time; whole-graph checks (unknown targets, unreachable questions,
 loops) live in :mod:`flows.validator`, and :mod:`flows.loader` maps every problem to a file
@@ -10,6 +15,7 @@ administrator's language (the text ``problem.<code>`` in :mod:`flows.texts.probl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -19,9 +25,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -240,6 +248,92 @@ class Condition(Strict):
             return False
         return not (self.at_most is not None and answer > self.at_most)
 
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the answers so far satisfy this condition."""
+        return self.matches(answers.get(self.question))
+
+    def leaves(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
+        """This condition, at its own place (see :class:`AllOf`)."""
+        yield (), self
+
+
+# --- Compound conditions ----------------------------------------------------------------------
+# ``when`` (and ``show_if``) is one condition as above, or ``all:``, ``any:`` or ``not:`` over
+# conditions, nested as deep as an author likes. A skipped or unanswered question satisfies
+# no single condition, so ``not:`` over it holds.
+
+
+class AllOf(Strict):
+    """Every condition in the list holds."""
+
+    all: list[When] = Field(min_length=1, max_length=20)
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(item.holds(answers) for item in self.all)
+
+    def leaves(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
+        """Every single condition inside, with its place below this one (for the validator)."""
+        for index, item in enumerate(self.all):
+            for path, leaf in item.leaves():
+                yield ("all", index, *path), leaf
+
+
+class AnyOf(Strict):
+    """At least one condition in the list holds."""
+
+    any: list[When] = Field(min_length=1, max_length=20)
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return any(item.holds(answers) for item in self.any)
+
+    def leaves(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
+        for index, item in enumerate(self.any):
+            for path, leaf in item.leaves():
+                yield ("any", index, *path), leaf
+
+
+class NotOf(Strict):
+    """The condition does not hold (also when its question was skipped or not asked)."""
+
+    negated: When = Field(alias="not")
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return not self.negated.holds(answers)
+
+    def leaves(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
+        for path, leaf in self.negated.leaves():
+            yield ("not", *path), leaf
+
+
+#: Tags of the kinds of ``when``; the loader leaves them out of a problem's field.
+WHEN_TAGS = frozenset({"condition", "all", "any", "not"})
+
+
+def _when_kind(value: object) -> str | None:
+    if isinstance(value, dict):
+        return next((key for key in ("all", "any", "not") if key in value), "condition")
+    if isinstance(value, AllOf | AnyOf | NotOf):
+        return "all" if isinstance(value, AllOf) else "any" if isinstance(value, AnyOf) else "not"
+    if isinstance(value, BaseModel):
+        return "condition"
+    return None
+
+
+When = Annotated[
+    Annotated[Condition, Tag("condition")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")],
+    Discriminator(
+        _when_kind,
+        custom_error_type="when.kind",
+        custom_error_message="when.kind",
+    ),
+]
+AnyWhen = Condition | AllOf | AnyOf | NotOf
+for _model in (AllOf, AnyOf, NotOf):
+    _model.model_rebuild()
+
 
 def _as_number(value: object) -> float | None:
     try:
@@ -251,7 +345,7 @@ def _as_number(value: object) -> float | None:
 class Rule(Strict):
     """One case of a question's ``next``: go to ``goto`` when ``when`` holds (or always)."""
 
-    when: Condition | None = None
+    when: When | None = None
     goto: Slug
 
 
@@ -266,6 +360,9 @@ class QuestionBase(Strict):
     variable: Annotated[str, AfterValidator(_variable)] | None = None
     # ``next: other-question`` is short for one rule without a condition.
     next: list[Rule] | None = None
+    # Ask this question only when this holds (on the answers before it); otherwise the
+    # questionnaire goes on as if it were not there (:meth:`flows.machine.Flow.next_of`).
+    show_if: When | None = None
 
     @field_validator("next", mode="before")
     @classmethod
@@ -280,11 +377,15 @@ class QuestionBase(Strict):
 class ChoiceQuestion(QuestionBase):
     type: Literal[QuestionType.CHOICE]
     options: list[Option] = Field(min_length=2, max_length=12)
+    # Options in another order for each resident ("weet niet", "anders" stay last).
+    shuffle: bool = False
 
 
 class MultiQuestion(QuestionBase):
     type: Literal[QuestionType.MULTI]
     options: list[Option] = Field(min_length=2, max_length=12)
+    # Options in another order for each resident ("weet niet", "anders" stay last).
+    shuffle: bool = False
     min_choices: int = Field(default=1, ge=1)
     max_choices: int | None = Field(default=None, ge=1)
 
@@ -406,6 +507,8 @@ class Questionnaire(Strict):
     address: Address | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # Close by itself after this many completed responses (flows.lifecycle.full).
+    max_responses: int | None = Field(default=None, ge=1, le=1_000_000)
     questions: list[Question] = Field(min_length=1, max_length=60)
 
     @field_validator("closes_at")

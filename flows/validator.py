@@ -1,7 +1,9 @@
 """Whole-questionnaire checks the schema cannot make field by field: every branch leads to
-a question further on (or the end), conditions fit the question they test, every
-question can be reached, and options marked ``exclusive`` stand on a multi question that
-lets them; and the one warning, texts without an English translation.
+a question further on (or the end), conditions (also inside ``all``/``any``/``not`` and in
+``show_if``) fit the question they test and test earlier answers, ``{answer:<id>}`` in a text
+names an earlier question, every question can be reached, and options marked ``exclusive``
+stand on a multi question that lets them; and the one warning, texts without an English
+translation.
 
 Each problem is a data path and a :class:`~flows.problems.Message`, worded in the reader's
 language when it is shown.
@@ -9,15 +11,18 @@ language when it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
+from flows.piping import references
 from flows.problems import Message, Path_, guess
 from flows.public_value import check_scores
 from flows.schema import (
     END,
+    LANGUAGES,
     AnyQuestion,
+    AnyWhen,
     AreaQuestion,
     ChoiceQuestion,
     Condition,
@@ -84,6 +89,72 @@ def _condition_problem(condition: Condition, target: AnyQuestion) -> Message | N
     return None
 
 
+def _check_when(
+    when: AnyWhen,
+    where: Path_,
+    index: int,
+    position: dict[str, int],
+    questions: Sequence[AnyQuestion],
+    *,
+    before: bool = False,
+) -> Iterator[tuple[Path_, Message]]:
+    """Every single condition in ``when`` (one, or inside ``all``/``any``/``not``): its
+    question exists, comes before question ``index`` (or is it, unless ``before``), and the
+    value it tests is an answer that question can have."""
+    ids = [q.id for q in questions]
+    for inside, condition in when.leaves():
+        at: Path_ = (*where, *inside)
+        ref = condition.question
+        if ref not in position:
+            close = guess(ref, ids[: index + 1])
+            yield (
+                (*at, "question"),
+                (
+                    Message.of("when.unknown.guess", ref=ref, guess=close)
+                    if close
+                    else Message.of("when.unknown", ref=ref)
+                ),
+            )
+        elif position[ref] > index or (before and position[ref] == index):
+            code = "when.before" if before else "when.later"
+            yield (*at, "question"), Message.of(code, ref=ref)
+        else:
+            problem = _condition_problem(condition, questions[position[ref]])
+            if problem:
+                yield at, problem
+
+
+def check_show_if(
+    questionnaire: Questionnaire, position: dict[str, int]
+) -> Iterator[tuple[Path_, Message]]:
+    """``show_if`` tests answers to questions before the question it is on."""
+    for i, question in enumerate(questionnaire.questions):
+        if question.show_if is not None:
+            yield from _check_when(
+                question.show_if,
+                ("questions", i, "show_if"),
+                i,
+                position,
+                questionnaire.questions,
+                before=True,
+            )
+
+
+def check_piping(
+    questionnaire: Questionnaire, position: dict[str, int]
+) -> Iterator[tuple[Path_, Message]]:
+    """``{answer:<id>}`` in a question's text or its options' labels names a question that
+    comes before it."""
+    for i, question in enumerate(questionnaire.questions):
+        for where, text in _texts(question, ("questions", i)):
+            for lang in LANGUAGES:
+                for ref in dict.fromkeys(references(text.get(lang))):
+                    if ref not in position:
+                        yield (*where, lang), Message.of("answer.unknown", ref=ref)
+                    elif position[ref] >= i:
+                        yield (*where, lang), Message.of("answer.later", ref=ref)
+
+
 def check_exclusive(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
     """``exclusive: true`` only on a multi question's options, and only where one option
     alone is enough (``min_choices`` 1)."""
@@ -147,27 +218,14 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]
                         else Message.of("goto", goto=rule.goto, end=END)
                     ),
                 )
-            if rule.when is None:
-                continue
-            cond_where: Path_ = ("questions", i, "next", j, "when")
-            ref = rule.when.question
-            if ref not in position:
-                close = guess(ref, ids[: i + 1])
-                yield (
-                    (*cond_where, "question"),
-                    (
-                        Message.of("when.unknown.guess", ref=ref, guess=close)
-                        if close
-                        else Message.of("when.unknown", ref=ref)
-                    ),
+            if rule.when is not None:
+                yield from _check_when(
+                    rule.when, ("questions", i, "next", j, "when"), i, position, questions
                 )
-            elif position[ref] > i:
-                yield (*cond_where, "question"), Message.of("when.later", ref=ref)
-            else:
-                problem = _condition_problem(rule.when, questions[position[ref]])
-                if problem:
-                    yield cond_where, problem
         graph[question.id] = [t for t in successors(questionnaire, i) if t in position]
+
+    yield from check_show_if(questionnaire, position)
+    yield from check_piping(questionnaire, position)
 
     # Loops: depth-first search with colours.
     colour: dict[str, int] = {}

@@ -5,7 +5,8 @@
 Only per-value counts come back, never every answer. The one exception is free text: the
 most recent texts of the period (at most :data:`MAX_TEXTS` per question) are read for top
 words and quotes. Test runs, replaced revisions and unfinished tries beside a resident's
-completed response never count.
+completed response never count, nor answers given on a branch the resident later left by
+going back and answering otherwise (``answers.off_branch``).
 
 Moderation (:mod:`storage.moderation`): rejected texts are not read, and only approved ones
 are marked quotable. Every text counts in the numbers, and texts waiting for moderation
@@ -129,6 +130,8 @@ def _answers(
         Answer.answered_at >= since,
         Answer.answered_at < until,
         Answer.question_id.in_(list(question_ids)),
+        # Not given on a branch the resident left by going back (flows.engine.Outcome.branch).
+        Answer.off_branch.is_(False),
     ]
 
 

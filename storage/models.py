@@ -210,6 +210,10 @@ class Answer(Base):
     moderation_reason: Mapped[str | None] = mapped_column(String(16), default=None)
     moderated_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     moderated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Given on a branch the resident later left by going back and answering otherwise (an
+    # unfinished response; a finished one loses such answers): kept to show again if they
+    # return to that branch, never counted in digests (flows.engine.Outcome.branch).
+    off_branch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Digest(Base):

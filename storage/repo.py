@@ -253,6 +253,7 @@ def _session_of(rows: Sequence[Row[Any, *tuple[Any, ...]]]) -> SessionInfo:
         path=tuple(first.path),
         answers={row.question_id: row.value for row in rows if row.question_id is not None},
         draft=tuple(first.draft),
+        seed=first.id,
     )
     return SessionInfo(
         first.id,
@@ -302,6 +303,19 @@ async def latest_session(
     parameters = {"resident_id": resident_id, "questionnaire_id": questionnaire_id}
     rows = (await connection.execute(_LATEST_SESSION, parameters)).all()
     return _session_of(rows) if rows else None
+
+
+async def count_completed(db: AsyncSession, questionnaire_id: str) -> int:
+    """Completed responses to a questionnaire that count (any version; no test runs; a
+    revision replaces its earlier response, so a resident counts once)."""
+    found = await db.scalar(
+        select(func.count()).where(
+            Session.questionnaire_id == questionnaire_id,
+            Session.status == COMPLETED,
+            Session.is_test.is_(False),
+        )
+    )
+    return int(found or 0)
 
 
 async def has_completed(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:
@@ -370,7 +384,7 @@ async def start_session(
         questionnaire_id,
         version,
         ACTIVE,
-        SessionState(current=state.current, path=state.path, draft=state.draft),
+        SessionState(current=state.current, path=state.path, draft=state.draft, seed=row.id),
         now,
         now,
         None,
@@ -468,6 +482,14 @@ async def save_outcome(
                     "b_answered_at": now,
                 },
             )
+    if outcome.branch is not None:
+        # After going back: answers the branch no longer reaches stop counting (and count
+        # again when the resident returns to their branch).
+        await connection.execute(
+            update(_ANSWERS)
+            .where(_A.session_id == session.id)
+            .values(off_branch=_A.question_id.not_in(list(outcome.branch)))
+        )
     if outcome.discard:
         await connection.execute(
             _DISCARD_ANSWERS, {"b_session_id": session.id, "b_question_ids": list(outcome.discard)}

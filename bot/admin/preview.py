@@ -14,7 +14,7 @@ from bot.core.keyboards import Keyboard, button
 from flows.lifecycle import availability
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
 from flows.loader import Problem, warnings
-from flows.schema import END, Condition, Questionnaire, Rule
+from flows.schema import END, AllOf, AnyOf, AnyWhen, Condition, NotOf, Questionnaire, Rule
 from flows.texts import Html, Language, escape, raw, t
 
 MAX_PROBLEM_CHARS = 600  # of one problem's message
@@ -73,7 +73,19 @@ def _warning_line(problem: Problem, language: Language) -> Html:
     return Html("\n⚠️ " + escape(message[:1].upper() + message[1:]))
 
 
-def _condition(condition: Condition) -> str:
+def _condition(when: AnyWhen) -> str:
+    """A condition as the file says it, short: ``all``/``any`` joined, ``not`` in front."""
+    match when:
+        case AllOf():
+            return "(" + " & ".join(_condition(c) for c in when.all) + ")"
+        case AnyOf():
+            return "(" + " | ".join(_condition(c) for c in when.any) + ")"
+        case NotOf():
+            return f"not {_condition(when.negated)}"
+    return _single(when)
+
+
+def _single(condition: Condition) -> str:
     q = condition.question
     if condition.equals is not None:
         return f"{q} = {condition.equals}"

@@ -445,6 +445,8 @@ class ResidentHandlers:
                 outcome.accepted[0],
             )
         if outcome.finished:
+            if not session.is_test:  # max_responses: a questionnaire may now be full
+                await self.sessions.capacity.completed(db, flow.questionnaire)
             return reply.then(*await self._finished(db, resident, updated, flow))
         return reply.then(self.sessions.question(flow, updated, language, outcome.noted))
 
@@ -504,6 +506,7 @@ class ResidentHandlers:
     ) -> None:
         """Talk to Telegram after the commit; remember which message asks which question."""
         sent = await self._postman.deliver(bot, chat_id, reply, query)
+        await self.sessions.capacity.announce(bot)
         for tag, message in sent.items():
             session_id, question_id = cast(tuple[int, str], tag)
             self._questions.put(session_id, (message.message_id, question_id))

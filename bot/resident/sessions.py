@@ -20,6 +20,7 @@ from bot.core.services import Services
 from bot.core.voice import speaking
 from bot.resident import buttons
 from bot.resident import views as render
+from bot.resident.capacity import Capacity
 from flows import engine
 from flows.machine import Flow
 from flows.texts import Language, language_of, t
@@ -45,6 +46,7 @@ class Sessions:
         self.services = services
         self.catalog = services.catalog
         self.settings = services.settings
+        self.capacity = Capacity(services)
 
     def welcome(
         self,
@@ -86,9 +88,13 @@ class Sessions:
             pick = await self.pick(db, resident)
             return Reply([Send(t(language, "unknown_questionnaire")), *pick.messages])
         language = speaking(self.settings, language, flow)
-        if not self.catalog.is_open(questionnaire_id, self.services.clock(), self.settings.zone):
+        # Full (max_responses reached) says so, also before this worker's catalog knows.
+        full = await self.capacity.full(db, flow.questionnaire)
+        if full or not self.catalog.is_open(
+            questionnaire_id, self.services.clock(), self.settings.zone
+        ):
             pick = await self.pick(db, resident)
-            return Reply([Send(t(language, "closed")), *pick.messages])
+            return Reply([Send(t(language, "closed.full" if full else "closed")), *pick.messages])
         reply = Reply([])
         latest = await repo.latest_session(db, resident.id, questionnaire_id)
         if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):

@@ -33,7 +33,7 @@ def question_text(prompt: Prompt, language: Language, noted: str | None = None) 
     question = prompt.question
     lines = [
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
-        f"<b>{escape(question.text.get(language))}</b>",
+        f"<b>{escape(prompt.text(language))}</b>",
     ]
     if isinstance(question, ScaleQuestion) and question.labels:
         lines.append(
@@ -64,10 +64,9 @@ def question_text(prompt: Prompt, language: Language, noted: str | None = None) 
 
 def went_back_text(prompt: Prompt, language: Language) -> Html:
     """The question message after « Vorige: still readable, no hint, no buttons."""
-    question = prompt.question
     return Html(
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
-        f"<b>{escape(question.text.get(language))}</b>\n\n"
+        f"<b>{escape(prompt.text(language))}</b>\n\n"
         f"<i>{t(language, 'went_back')}</i>"
     )
 
@@ -79,7 +78,7 @@ def answered_text(prompt: Prompt, value: object, language: Language) -> Html:
     question = prompt.question
     head = (
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>\n\n"
-        f"<b>{escape(question.text.get(language))}</b>\n\n✅ "
+        f"<b>{escape(prompt.text(language))}</b>\n\n✅ "
     )
     room = MESSAGE_CHARS - _size(head + t(language, "chosen", answer=""))
     label = _fit(answer_label(question, value, language), room)

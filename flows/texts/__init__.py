@@ -295,6 +295,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "went_back@u": {"nl": "« U ging terug naar de vorige vraag."},
     "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
+    # An earlier answer named in a later text ({answer:...}) that was not given.
+    "piped.none": {"nl": "(geen antwoord)", "en": "(no answer)"},
     "button.skip": {"nl": "Sla over", "en": "Skip"},
     "button.back": {"nl": "« Vorige", "en": "« Back"},
     "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
@@ -406,6 +408,23 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "This questionnaire is closed. You can no longer fill it in.",
     },
     "closed@u": {"nl": "Deze vragenlijst is gesloten. U kunt hem niet meer invullen."},
+    # A questionnaire that closed itself after its max_responses completed responses.
+    "closed.full": {
+        "nl": (
+            "Er hebben al genoeg mensen meegedaan aan deze vragenlijst. Daarom is hij nu "
+            "gesloten. Bedankt dat je wilde helpen!"
+        ),
+        "en": (
+            "Enough people have taken part in this questionnaire, so it is now closed. "
+            "Thank you for wanting to help!"
+        ),
+    },
+    "closed.full@u": {
+        "nl": (
+            "Er hebben al genoeg mensen meegedaan aan deze vragenlijst. Daarom is hij nu "
+            "gesloten. Bedankt dat u wilde helpen!"
+        ),
+    },
     "unknown_questionnaire": {
         "nl": "Die vragenlijst kan ik niet vinden. Hier zijn de vragenlijsten die open staan.",
         "en": "I can't find that questionnaire. Here are the open questionnaires.",

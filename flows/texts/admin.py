@@ -76,6 +76,18 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "<b>{file}</b>, vervolg:\n\n{problems}",
         "en": "<b>{file}</b>, continued:\n\n{problems}",
     },
+    "admin.full": {
+        "nl": (
+            "„{title}” ({id}) is vanzelf gesloten: er zijn {count} ingevulde reacties, het "
+            "maximum dat in de vragenlijst staat (max_responses). Wie nog bezig is, mag "
+            "afmaken. Weer openen kan met /beheer."
+        ),
+        "en": (
+            "“{title}” ({id}) closed itself: it has {count} completed responses, the maximum "
+            "its file sets (max_responses). Residents still answering may finish. Reopen it "
+            "with /beheer."
+        ),
+    },
     "admin.upload.problem": {
         "nl": "• regel {line}, <code>{field}</code>: {message}",
         "en": "• line {line}, <code>{field}</code>: {message}",

@@ -407,6 +407,30 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
         "nl": "'{ref}' is geen vraag in deze lijst. Bedoel je '{guess}'?",
         "en": "'{ref}' is not a question; did you mean '{guess}'?",
     },
+    "problem.when.kind": {
+        "nl": (
+            "hier hoort een voorwaarde: 'question' met 'equals', 'one_of', 'at_least' of "
+            "'at_most', of 'all', 'any' of 'not' met voorwaarden eronder"
+        ),
+        "en": (
+            "expects a condition: 'question' with 'equals', 'one_of', 'at_least' or "
+            "'at_most', or 'all', 'any' or 'not' over conditions"
+        ),
+    },
+    "problem.when.before": {
+        "nl": "'{ref}' komt niet vóór deze vraag, dus er is nog geen antwoord op",
+        "en": "'{ref}' does not come before this question, so it has no answer yet",
+    },
+    "problem.answer.unknown": {
+        "nl": "'{{answer:{ref}}}': '{ref}' is geen vraag in deze lijst",
+        "en": "'{{answer:{ref}}}': '{ref}' is not a question",
+    },
+    "problem.answer.later": {
+        "nl": (
+            "'{{answer:{ref}}}': '{ref}' komt niet vóór deze vraag, dus er is nog geen antwoord op"
+        ),
+        "en": "'{{answer:{ref}}}': '{ref}' does not come before this question, so no answer yet",
+    },
     "problem.when.later": {
         "nl": "'{ref}' komt na deze vraag, dus er is nog geen antwoord op",
         "en": "'{ref}' comes after this question, so it has no answer yet",

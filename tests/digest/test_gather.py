@@ -352,7 +352,7 @@ async def test_only_approved_texts_are_quoted(
     assert idee.count == 3  # every text counts, whatever its moderation
     assert idee.pending == 1
     assert [q.answer_id for q in idee.quotes] == [texts["T1"]]
-    assert idee.words == ()  # the rejected T3 gives no words: "container" in 2 answers
+    assert idee.words == ()  # only the approved T1 gives words: "container" in 1 answer
 
 
 async def test_quotes_behind_a_moderation_backlog(
@@ -374,7 +374,8 @@ async def test_texts_never_judged_wait_and_are_not_quoted(
     await _moderate(sessions, list(texts.values()), None)
     (idee,) = (await _aggregate(sessions, questionnaire)).texts
     assert (idee.count, idee.pending, idee.quotes) == (3, 3, ())
-    assert idee.words == (("container", 3),)  # waiting texts are not rejected: words count
+    # Words come from texts moderation allows to be shown only: waiting texts give none.
+    assert idee.words == ()
 
 
 async def test_excluded_answers_are_not_quoted(

@@ -138,10 +138,10 @@ def test_problem_text_names_file_line_and_field() -> None:
 
 # --- One case per kind of problem -------------------------------------------------------------
 
-QUESTION_FIELDS = "id, text, optional, dimension, label, variable, next, type"
+QUESTION_FIELDS = "id, text, optional, dimension, label, variable, next, show_if, type"
 TOP_FIELDS = (
     "schema_version, id, version, theme, title, intro, outro, address, opens_at, closes_at, "
-    "questions, option_sets"
+    "max_responses, questions, option_sets"
 )
 UNKNOWN = f"is not a known field. Did you mean 'optional'? Known here: {QUESTION_FIELDS}"
 NOT_A_QUESTION = "goes to 'nergens', which is not a question (or 'end')"
@@ -741,7 +741,7 @@ def test_all_problems_of_a_file_are_reported_at_once() -> None:
             line_of(text, "tpye"),
             "questions.q1.tpye",
             "is not a known field. Did you mean 'type'? Known here: id, text, optional, "
-            "dimension, label, variable, next, type, options",
+            "dimension, label, variable, next, show_if, type, options, shuffle",
         ),
     ]
 

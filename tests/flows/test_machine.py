@@ -133,7 +133,13 @@ def test_shipped_questionnaires_step_as_their_machines() -> None:
         flow = Flow(load_file(path))
         answers: dict[str, Any] = {}
         for question in flow.order:
-            assert flow.next_of(question, answers) == flow._next(question, answers), path
+            # The machine's step, past questions whose show_if does not hold.
+            stepped = flow._next(question, answers)
+            while stepped != END and (when := flow.questions[stepped].show_if) is not None:
+                if when.holds(answers):
+                    break
+                stepped = flow._next(stepped, answers)
+            assert flow.next_of(question, answers) == stepped, path
             options = getattr(flow.questions[question], "options", None)
             if options:
                 answers[question] = options[0].id

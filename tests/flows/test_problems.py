@@ -16,7 +16,7 @@ from flows.texts import CATALOG
 from tests.flows.helpers import HEADER, MINI, Said, document, line_of, only_problem, problems
 from tests.flows.test_loader import CHOICE, ONE_PROBLEM, YESNO, otherwise
 
-FIELDS = "id, text, optional, dimension, label, variable, next, type"
+FIELDS = "id, text, optional, dimension, label, variable, next, show_if, type"
 SCALE = "- id: s\n  type: scale\n  text: {nl: Cijfer, en: Score}\n"
 QUOTE_HINT = (
     "Staat er in een tekst een dubbele punt (:), een vraagteken (?) of een hekje (#)? Zet "
@@ -41,7 +41,7 @@ IN_DUTCH: dict[str, tuple[str, str | None, str, str]] = {
         document(CHOICE.replace("  options:", "  opties: []\n  options:")),
         "opties",
         "questions.q1.opties",
-        f"is geen veld dat ik ken. Bedoel je 'options'? Hier kan: {FIELDS}, options",
+        f"is geen veld dat ik ken. Bedoel je 'options'? Hier kan: {FIELDS}, options, shuffle",
     ),
     "a comma inside { } splits a text": (
         document(YESNO.replace("{nl: Tweede vraag,", "{nl: Ja, dat klopt,")),
