@@ -280,6 +280,10 @@ class QuestionBase(Strict):
 class ChoiceQuestion(QuestionBase):
     type: Literal[QuestionType.CHOICE]
     options: list[Option] = Field(min_length=2, max_length=12)
+    # ``profile: age_band``: answered from the resident's profile ("about you, once") when it
+    # holds an age band among these options (ids as in flows.profile.AGE_BANDS), and kept
+    # there when answered.
+    profile: Literal["age_band"] | None = None
 
 
 class MultiQuestion(QuestionBase):
@@ -374,6 +378,9 @@ class NumberQuestion(QuestionBase):
 class AreaQuestion(QuestionBase):
     type: Literal[QuestionType.AREA]
     areas: list[Area] = Field(min_length=2, max_length=30)
+    # ``profile: wijk``: answered from the resident's profile ("about you, once") when it
+    # holds a wijk or postcode of these areas, and kept there when answered.
+    profile: Literal["wijk"] | None = None
 
     def area_for_postcode(self, postcode: str) -> Area | None:
         return next((a for a in self.areas if a.covers(postcode)), None)

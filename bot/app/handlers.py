@@ -49,6 +49,7 @@ from bot.outcomes.buttons import (
 )
 from bot.outcomes.handlers import Outcomes
 from bot.resident import privacy
+from bot.resident import profile as about_you
 from bot.resident.conversation import ResidentHandlers
 from bot.staff.digests import DigestService
 from bot.staff.group import GroupHandlers
@@ -90,6 +91,7 @@ class Features:
     menus: Menus
     residents: ResidentHandlers
     privacy: privacy.PrivacyHandlers
+    profile: about_you.ProfileHandlers
     admins: Administrators
     moderation: ModerationHandlers
     outcomes: Outcomes
@@ -100,11 +102,15 @@ class Features:
     def build(cls, application: Application, services: Services) -> Features:  # type: ignore[type-arg]
         settings = services.settings
         digests = DigestService(services, settings.schedule, settings.digest_chat_id)
+        residents = ResidentHandlers(services)
         return cls(
             flood=Flood(services),
             menus=Menus(settings),
-            residents=ResidentHandlers(services),
+            residents=residents,
             privacy=privacy.PrivacyHandlers(services),
+            profile=about_you.ProfileHandlers(
+                services, lambda user: residents.sessions.welcome(user, None, again=True)
+            ),
             admins=Administrators(services),
             moderation=ModerationHandlers(services),
             outcomes=Outcomes(application, services),
@@ -156,6 +162,9 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, command(privacy.MYDATA_COMMANDS, rights.my_data)),
         (Stage.FEATURES, command(privacy.FORGET_COMMANDS, rights.forget)),
         (Stage.FEATURES, press(rights.button, privacy.Forget.claims)),
+        # About you, once: age band and wijk, reused by every questionnaire.
+        (Stage.FEATURES, command(about_you.COMMANDS, features.profile.command)),
+        (Stage.FEATURES, press(features.profile.button, about_you.ProfileButton.claims)),
         # Administrators: questionnaires (each handler checks ADMIN_USER_IDS itself). Their
         # commands and buttons act in the administrator's private chat only (admin_only).
         (Stage.FEATURES, admin_command("beheer", admins.beheer)),
