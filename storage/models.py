@@ -397,6 +397,9 @@ class ReferencePopulation(Base):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Telegram user id of the administrator; NULL for the command line.
     uploaded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # NULL while an upload in chat waits for the administrator's confirmation after the
+    # preview: not used by any digest until then.
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PopulationCell(Base):

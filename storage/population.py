@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PopulationCell, ReferencePopulation, utcnow
@@ -37,6 +37,7 @@ class StoredPopulation:
     uploaded_at: datetime
     uploaded_by: int | None
     cells: tuple[Cell, ...]
+    confirmed: bool = True
 
 
 async def store_population(
@@ -47,9 +48,11 @@ async def store_population(
     source: str,
     uploaded_by: int | None = None,
     now: datetime | None = None,
+    confirmed: bool = True,
 ) -> int:
     """Store one population (all its cells) and return its id. Cells of the same wijk and
-    band are added up (a CBS file lists a wijk once; a simple CSV may split it)."""
+    band are added up (a CBS file lists a wijk once; a simple CSV may split it). Not
+    ``confirmed``: a draft, used by no digest until :func:`confirm`."""
     merged: dict[tuple[str, str], Cell] = {}
     for cell in cells:
         if cell.inhabitants < 0:
@@ -72,6 +75,7 @@ async def store_population(
         total=sum(c.inhabitants for c in merged.values()),
         uploaded_at=now or utcnow(),
         uploaded_by=uploaded_by,
+        confirmed_at=(now or utcnow()) if confirmed else None,
     )
     db.add(population)
     await db.flush()
@@ -95,6 +99,7 @@ async def population_at(db: AsyncSession, moment: datetime) -> StoredPopulation 
     found = await db.scalar(
         select(ReferencePopulation)
         .where(ReferencePopulation.valid_from <= moment)
+        .where(ReferencePopulation.confirmed_at.is_not(None))
         .order_by(
             ReferencePopulation.valid_from.desc(),
             ReferencePopulation.uploaded_at.desc(),
@@ -105,17 +110,52 @@ async def population_at(db: AsyncSession, moment: datetime) -> StoredPopulation 
     return await _with_cells(db, found) if found is not None else None
 
 
+async def confirm(db: AsyncSession, population_id: int, now: datetime | None = None) -> bool:
+    """Take a draft into use; False when there is no such draft (gone, or confirmed)."""
+    result = await db.execute(
+        update(ReferencePopulation)
+        .where(ReferencePopulation.id == population_id)
+        .where(ReferencePopulation.confirmed_at.is_(None))
+        .values(confirmed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def discard(db: AsyncSession, population_id: int) -> bool:
+    """Delete a draft (with its cells); False when there is no such draft."""
+    await db.execute(
+        delete(PopulationCell)
+        .where(PopulationCell.population_id == population_id)
+        .where(
+            PopulationCell.population_id.in_(
+                select(ReferencePopulation.id)
+                .where(ReferencePopulation.id == population_id)
+                .where(ReferencePopulation.confirmed_at.is_(None))
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    result = await db.execute(
+        delete(ReferencePopulation)
+        .where(ReferencePopulation.id == population_id)
+        .where(ReferencePopulation.confirmed_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 async def population(db: AsyncSession, population_id: int) -> StoredPopulation | None:
     found = await db.get(ReferencePopulation, population_id)
     return await _with_cells(db, found) if found is not None else None
 
 
 async def populations(db: AsyncSession) -> list[StoredPopulation]:
-    """Every stored population, newest first, without their cells."""
+    """Every confirmed population, newest first, without their cells."""
     rows = await db.scalars(
-        select(ReferencePopulation).order_by(
-            ReferencePopulation.valid_from.desc(), ReferencePopulation.id.desc()
-        )
+        select(ReferencePopulation)
+        .where(ReferencePopulation.confirmed_at.is_not(None))
+        .order_by(ReferencePopulation.valid_from.desc(), ReferencePopulation.id.desc())
     )
     return [_plain(p, ()) for p in rows]
 
@@ -143,4 +183,5 @@ def _plain(found: ReferencePopulation, cells: tuple[Cell, ...]) -> StoredPopulat
         found.uploaded_at,
         found.uploaded_by,
         cells,
+        found.confirmed_at is not None,
     )

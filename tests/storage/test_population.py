@@ -100,3 +100,26 @@ async def test_profile_given_changed_declined_and_erased(sessions: Sessions, min
         await erase_resident(db, resident.id)
     async with sessions() as db:
         assert await db.scalar(select(func.count()).select_from(ResidentProfile)) == 0
+
+
+async def test_a_draft_is_used_only_once_confirmed_and_can_be_discarded(
+    sessions: Sessions,
+) -> None:
+    async with sessions.begin() as db:
+        draft = await population.store_population(
+            db, _cells(1), valid_from=JAN_2025, source="x", confirmed=False
+        )
+        other = await population.store_population(
+            db, _cells(3), valid_from=JAN_2025, source="y", confirmed=False
+        )
+    async with sessions.begin() as db:
+        assert await population.population_at(db, JAN_2026) is None
+        assert await population.confirm(db, draft)
+        assert not await population.confirm(db, draft)  # pressed twice
+        assert await population.discard(db, other)
+        assert not await population.discard(db, draft)  # confirmed: stays
+    async with sessions() as db:
+        found = await population.population_at(db, JAN_2026)
+        assert found is not None and found.id == draft and found.confirmed
+        assert await population.population(db, other) is None
+        assert await db.scalar(select(func.count()).select_from(PopulationCell)) == 3

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("uploaded_by", sa.BigInteger(), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_populations")),
     )
     with op.batch_alter_table("reference_populations", schema=None) as batch_op:
