@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.app import manage, plugins, run
+from bot.app import manage, manage_population, plugins, run
 from bot.app.console import fail, reason
 from bot.core.config import ConfigError
 from flows.schema import LANGUAGES
@@ -91,6 +91,8 @@ def parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--action", metavar="ACTION", help="only this action, e.g. publish")
     audit.set_defaults(func=manage.cmd_audit)
+
+    manage_population.add_parser(commands)
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current", "downgrade"])

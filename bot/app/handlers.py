@@ -35,6 +35,7 @@ from bot.admin.buttons import AdminButton, ModerationButton
 from bot.admin.handlers import Administrators
 from bot.admin.moderation import COMMAND as MODERATION
 from bot.admin.moderation import ModerationHandlers
+from bot.admin.population import PopulationButton
 from bot.app.flood import Flood
 from bot.app.menus import Menus
 from bot.core import jobs
@@ -178,6 +179,8 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         rows.append((Stage.MENUS, every(features.menus.on_first_contact)))
     rows += [
         (Stage.FEATURES, press(admins.button, AdminButton.matches)),
+        # A reference population's preview: Opslaan / Annuleren (administrators only).
+        (Stage.FEATURES, press(admins.population_button, PopulationButton.claims)),
         # Moderation of free text: administrators in private, a pointer in a group.
         (Stage.FEATURES, admin_command(MODERATION, moderation.command)),
         (Stage.FEATURES, press(moderation.button, ModerationButton.matches)),

@@ -35,6 +35,7 @@ from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
+from flows.texts.population import TEXTS_POPULATION
 from flows.texts.privacy import TEXTS_PRIVACY
 from flows.texts.profile import TEXTS_PROFILE
 
@@ -592,7 +593,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
-_merge(TEXTS_PROFILE)
+_merge(TEXTS_PROFILE, TEXTS_POPULATION)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
