@@ -395,15 +395,14 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
     """The digest built as the bot builds it, and each step on its own; best of a few."""
     from zoneinfo import ZoneInfo
 
+    from analysis.heard import who_we_heard
     from bot.core.schedule import parse_schedule
     from bot.staff import render
-    from bot.staff.charts import png_size, render_chart_pages
+    from bot.staff.charts import png_size, render_chart_pages, render_heard_chart
     from bot.staff.digests import DigestService
-    from analysis.heard import who_we_heard
-    from bot.staff.charts import render_heard_chart
     from bot.staff.heard import heard_lines
-    from storage.heard import area_question, gather_heard
     from bot.staff.split import split_messages
+    from storage.heard import area_question, gather_heard
 
     zone = ZoneInfo("Europe/Amsterdam")
     sessions = session_factory(engine)
