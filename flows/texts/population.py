@@ -83,4 +83,9 @@ TEXTS_POPULATION: dict[str, dict[str, str]] = {
         "nl": "Ik kon het bestand niet ophalen bij Telegram. Probeer het nog eens.",
         "en": "I could not fetch the file from Telegram. Please try again.",
     },
+    "uitnodiging.first": {
+        "nl": "Weinig gehoord tot nu: {groups}. Van wie uitnodigingen wil, wonen of vallen "
+        "{count} daarin. Die kun je eerst uitnodigen; de anderen later met /uitnodigen.",
+    },
+    "uitnodiging.first_button": {"nl": "Eerst deze {count} uitnodigen"},
 }

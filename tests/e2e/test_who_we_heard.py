@@ -17,6 +17,7 @@ import pytest
 
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
+from storage import outcomes, repo
 from tests.e2e.test_admin import ADMIN, admin, running
 from tests.e2e.test_digest import sent
 from tests.e2e.test_export import read_sav
@@ -154,3 +155,45 @@ async def test_the_digest_says_who_was_heard_and_weights_the_results(
         data, meta = read_sav(sheet_sav.document)
         assert meta.column_names[-1] == "weight"
         assert sum(data["weight"]) == pytest.approx(36, rel=1e-3)  # mean weight 1
+
+        # /uitnodigen: three more residents want invitations on the theme; the two in groups
+        # we hear least (young, or from De Hoven) can be invited first.
+        followers = {
+            ("15 tot 25 jaar", "De Hoven"): fake.user(),
+            ("15 tot 25 jaar", "Noord"): fake.user(),
+            ("65 jaar of ouder", "Noord"): fake.user(),
+        }
+        for (band, wijk), user in followers.items():
+            welcome = await user.ask("/start")
+            await user.press("Ja, ik doe mee", message=welcome)
+            await user.next_messages(2)
+            about = await user.ask("/overmij")
+            await user.press(band, message=about)
+            await user.press(wijk, message=about)
+            await user.wait_for(
+                lambda u=user, w=wijk: "✅ " + w in str(u.chat.bot_messages[-1].reply_markup)
+            )
+            user.drain()
+        assert runner.services is not None
+        async with runner.services.sessions.begin() as db:
+            for user in followers.values():
+                found = await repo.find_resident(db, runner.services.pseudonyms.of(user.id))
+                assert found is not None
+                await outcomes.set_subscription(db, found.id, "invitations", "buurt", True)
+        boss.drain()
+        offer = await boss.ask("/uitnodigen buurt")
+        assert "3 inwoners willen uitnodigingen over Buurt" in offer.text
+        assert "Weinig gehoord tot nu: jongeren van 15 tot 25" in offer.text
+        assert "wonen of vallen 2 daarin" in offer.text
+        assert [b for row in offer.buttons for b in row][-1] == "Eerst deze 2 uitnodigen"
+        await boss.press("Eerst deze 2 uitnodigen", message=offer)
+        invited = [
+            followers[("15 tot 25 jaar", "De Hoven")],
+            followers[("15 tot 25 jaar", "Noord")],
+        ]
+        for user in invited:
+            message = await user.next_message(20)
+            assert message.text.startswith("Nieuwe vragenlijst: Bankjes in de buurt")
+        later = await boss.ask("/uitnodigen buurt")
+        assert "1 inwoner wil uitnodigingen over Buurt" in later.text, later.text
+        assert followers[("65 jaar of ouder", "Noord")].unread() == []
