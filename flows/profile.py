@@ -16,6 +16,9 @@ from flows.schema import AnyQuestion, Area, AreaQuestion, ChoiceQuestion
 
 #: CBS's age bands a resident can be in, youngest first.
 AGE_BANDS: tuple[str, ...] = ("15-24", "25-44", "45-64", "65+")
+#: The option id a ``profile: age_band`` question gives each band (option ids have no "+").
+BAND_OPTIONS: dict[str, str] = {band: band.replace("+", "-plus") for band in AGE_BANDS}
+OPTION_BANDS: dict[str, str] = {option: band for band, option in BAND_OPTIONS.items()}
 WIJK, AGE_BAND = "wijk", "age_band"
 POSTCODE = re.compile(r"^\s*(\d{4})\s*(?:[A-Za-z]{2})?\s*$")
 
@@ -41,7 +44,8 @@ def answer_from(question: AnyQuestion, known: Known) -> str | None:
     the wijk's own id."""
     if isinstance(question, ChoiceQuestion) and question.profile == AGE_BAND:
         ids = {o.id for o in question.options}
-        return known.age_band if known.age_band in ids else None
+        option = BAND_OPTIONS.get(known.age_band or "")
+        return option if option in ids else None
     if isinstance(question, AreaQuestion) and question.profile == WIJK:
         if known.postcode is not None:
             area = question.area_for_postcode(known.postcode)
@@ -57,7 +61,7 @@ def learned(question: AnyQuestion, value: object) -> dict[str, str]:
     if not isinstance(value, str):
         return {}
     if isinstance(question, ChoiceQuestion) and question.profile == AGE_BAND:
-        return {AGE_BAND: value} if value in AGE_BANDS else {}
+        return {AGE_BAND: OPTION_BANDS[value]} if value in OPTION_BANDS else {}
     if isinstance(question, AreaQuestion) and question.profile == WIJK:
         return {WIJK: value} if any(a.id == value for a in question.areas) else {}
     return {}

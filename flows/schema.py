@@ -281,7 +281,7 @@ class ChoiceQuestion(QuestionBase):
     type: Literal[QuestionType.CHOICE]
     options: list[Option] = Field(min_length=2, max_length=12)
     # ``profile: age_band``: answered from the resident's profile ("about you, once") when it
-    # holds an age band among these options (ids as in flows.profile.AGE_BANDS), and kept
+    # holds an age band among these options (ids as in flows.profile.BAND_OPTIONS), and kept
     # there when answered.
     profile: Literal["age_band"] | None = None
 

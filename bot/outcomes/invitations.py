@@ -81,7 +81,11 @@ async def _recipients(
     earlier = await outbox_repo.broadcasts(
         db, kind="invitation", questionnaire_id=questionnaire_id
     )
-    first = [b.id for b in earlier if (b.payload.get("meta") or {}).get("version") == version]
+    first = [
+        b.id
+        for b in earlier
+        if (meta := b.payload.get("meta") or {}).get("version") == version and meta.get("first")
+    ]
     reached = await invited_before(db, first)
     return [(r, language) for r, language in recipients if r not in reached]
 

@@ -295,11 +295,23 @@ def render_heard_chart(rows: Sequence[tuple[str, float, float]], title: str) -> 
     ax.text(
         MARGIN,
         MARGIN + 58,
-        "Wie hebben we gehoord? Aandeel per wijk\n■ reacties   ■ inwoners (15 jaar en ouder)",
+        "Wie hebben we gehoord? Aandeel per wijk",
         fontsize=SUBTITLE_PT,
         color=GREY,
         va="top",
-        linespacing=1.3,
+        parse_math=False,
+    )
+    for x, legend, colour in ((MARGIN, "■ reacties", BLUE), (MARGIN + 190, "■ inwoners", ORANGE)):
+        ax.text(
+            x, MARGIN + 94, legend, fontsize=SUBTITLE_PT, color=colour, va="top", parse_math=False
+        )
+    ax.text(
+        MARGIN + 360,
+        MARGIN + 94,
+        "(15 jaar en ouder)",
+        fontsize=SUBTITLE_PT,
+        color=GREY,
+        va="top",
         parse_math=False,
     )
     left = MARGIN + (WIDTH_PX - 2 * MARGIN) * LABEL_COLUMN
