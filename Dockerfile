@@ -25,6 +25,8 @@ COPY storage ./storage
 RUN pip install . && rm -rf build *.egg-info
 
 COPY questionnaires ./questionnaires
+# Reference populations for weighting (`samenspraak population import populations/...`).
+COPY populations ./populations
 
 # A user without a login and without rights outside /app/data (SQLite and the generated
 # pseudonym key live there when DATABASE_URL and PSEUDONYM_SECRET are not set).

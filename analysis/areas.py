@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from analysis.population import ADULT_BANDS, WIJK_CODE, Population, Wijk, name_key
+from analysis.population_types import ADULT_BANDS, WIJK_CODE, Population, Wijk, name_key
 from flows.schema import AreaQuestion
 
 

@@ -1,24 +1,23 @@
-"""A municipality's reference population: inhabitants per wijk and CBS age band, read from CSV.
+"""Reading a municipality's reference population (inhabitants per wijk and CBS age band)
+from CSV bytes: an upload in chat or a file on the command line.
 
-Two formats are read, both as bytes (an upload in chat or a file on the command line):
-
-* **CBS "Kerncijfers wijken en buurten"** as downloaded from StatLine or the CBS open-data
-  API (tables 84799NED for 2023, 85984NED for 2024, ...): ``;`` or ``,`` separated, UTF-8
-  with or without a BOM (Windows-1252 is accepted too), values quoted or not, with the
-  columns ``WijkenEnBuurten``, ``Gemeentenaam_1``, ``SoortRegio_2``, ``Codering_3``,
-  ``AantalInwoners_5``, ``k_0Tot15Jaar_8`` ... ``k_65JaarOfOuder_12``. The number after
-  the last underscore differs per year, so columns are found by their name without it
-  (StatLine's readable headers, ``Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)``,
-  are found the same way). Only the rows of ``SoortRegio`` "Wijk" are used; Gemeente and
-  Buurt rows are skipped. A wijk whose figures are all blank or ``.`` (CBS keeps them
-  secret for tiny wijken) is listed in :attr:`Population.secret` and left out.
-* **A simple CSV**: ``wijk,leeftijd,inwoners`` (or ``wijk,age_band,inhabitants``), one row
-  per wijk and age band, the band as in :data:`AGE_BANDS` (``15-24``) or as CBS writes it
+* **CBS "Kerncijfers wijken en buurten"** as StatLine or the open-data API give it (tables
+  84799NED for 2023, 85984NED for 2024, ...): ``;`` or ``,`` separated, UTF-8 with or
+  without BOM (or Windows-1252), quoted or not, columns ``WijkenEnBuurten``,
+  ``Gemeentenaam_1``, ``SoortRegio_2``, ``Codering_3``, ``AantalInwoners_5``,
+  ``k_0Tot15Jaar_8`` ... ``k_65JaarOfOuder_12``. The number after the last underscore differs
+  per year, so a column is found by its name without it (StatLine's readable headers,
+  ``Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)``, the same way). Only rows of
+  ``SoortRegio`` "Wijk" count; a wijk CBS gives no figures for (all blank or ``.``) is
+  listed in :attr:`Population.secret`.
+* **A simple CSV**: ``wijk,leeftijd,inwoners`` (or ``area,age_band,inhabitants``), one row
+  per wijk and band, the band as in :data:`AGE_BANDS` (``15-24``) or as CBS writes it
   (``15 tot 25 jaar``); an optional ``code`` column holds the CBS wijk code.
 
 :func:`parse_population` returns a :class:`Population` or raises :class:`PopulationError`
-with every problem found, each with its line number, in Dutch and English. Mapping a
-population onto a questionnaire's wijken is :mod:`analysis.areas`.
+with every problem, each with its line number, in Dutch and English. The data types live in
+:mod:`analysis.population_types` and are re-exported here; :mod:`analysis.areas` maps a
+population onto a questionnaire's wijken.
 """
 
 from __future__ import annotations
@@ -26,145 +25,30 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+
+from analysis.population_types import ADULT_BANDS as ADULT_BANDS
+from analysis.population_types import AGE_BANDS as AGE_BANDS
+from analysis.population_types import BANDS_BY_ID as BANDS_BY_ID
+from analysis.population_types import GEMEENTE_CODE as GEMEENTE_CODE
+from analysis.population_types import WIJK_CODE as WIJK_CODE
+from analysis.population_types import AgeBand as AgeBand
+from analysis.population_types import Language as Language
+from analysis.population_types import Population as Population
+from analysis.population_types import PopulationError as PopulationError
+from analysis.population_types import Problem as Problem
+from analysis.population_types import Wijk as Wijk
+from analysis.population_types import name_key as name_key
+from analysis.population_types import plain_key as _key
 
 #: Larger uploads are refused before they are read (Telegram lets a bot download 20 MB; a
 #: municipality's own download from StatLine is a few kilobytes, the whole country ~20 MB).
 MAX_BYTES = 20 * 1024 * 1024
+#: The most inhabitants one wijk and age band may have (the largest Dutch municipality has
+#: fewer than a million inhabitants in all).
+MAX_COUNT = 10_000_000
 #: Problems reported for one file; the rest are summed up in one line.
 MAX_PROBLEMS = 50
-
-Language = Literal["nl", "en"]
-
-
-@dataclass(frozen=True, slots=True)
-class AgeBand:
-    """One of CBS's age bands: ``low`` up to (not including) ``high`` years."""
-
-    id: str
-    low: int
-    high: int | None  # None: and older
-    cbs: str  # the CBS column name without its number, e.g. "k_15Tot25Jaar"
-    nl: str  # "15 tot 25 jaar"
-    en: str
-    group_nl: str  # the people in it, for a verdict: "jongeren van 15 tot 25"
-    group_en: str
-
-
-#: CBS's age bands in "Kerncijfers wijken en buurten", youngest first. The profile a
-#: resident gives uses the same ids.
-AGE_BANDS: tuple[AgeBand, ...] = (
-    AgeBand("0-14", 0, 15, "k_0Tot15Jaar", "0 tot 15 jaar", "0 to 14", "kinderen", "children"),
-    AgeBand(
-        "15-24",
-        15,
-        25,
-        "k_15Tot25Jaar",
-        "15 tot 25 jaar",
-        "15 to 24",
-        "jongeren van 15 tot 25",
-        "young people aged 15 to 24",
-    ),
-    AgeBand(
-        "25-44",
-        25,
-        45,
-        "k_25Tot45Jaar",
-        "25 tot 45 jaar",
-        "25 to 44",
-        "mensen van 25 tot 45",
-        "people aged 25 to 44",
-    ),
-    AgeBand(
-        "45-64",
-        45,
-        65,
-        "k_45Tot65Jaar",
-        "45 tot 65 jaar",
-        "45 to 64",
-        "mensen van 45 tot 65",
-        "people aged 45 to 64",
-    ),
-    AgeBand(
-        "65+",
-        65,
-        None,
-        "k_65JaarOfOuder",
-        "65 jaar of ouder",
-        "65 and older",
-        "65-plussers",
-        "people aged 65 and older",
-    ),
-)
-BANDS_BY_ID: Mapping[str, AgeBand] = {band.id: band for band in AGE_BANDS}
-#: The bands residents who answer fall in (a questionnaire is not for children): the ones
-#: weighting and representativeness use unless told otherwise.
-ADULT_BANDS: tuple[str, ...] = ("15-24", "25-44", "45-64", "65+")
-
-WIJK_CODE = re.compile(r"WK\d{6}")
-GEMEENTE_CODE = re.compile(r"GM\d{4}")
-
-
-@dataclass(frozen=True, slots=True)
-class Wijk:
-    """One wijk's inhabitants per age band id (every band of :data:`ADULT_BANDS`; "0-14"
-    when the file has it)."""
-
-    name: str
-    code: str | None  # CBS wijk code "WK034401"; None in a simple CSV without codes
-    bands: Mapping[str, int]
-    total: int | None = None  # AantalInwoners, when the file gives it
-    line: int = 0  # where the wijk is in the file (its first row in a simple CSV)
-
-    def inhabitants(self, bands: Sequence[str] = ADULT_BANDS) -> int:
-        return sum(self.bands.get(band, 0) for band in bands)
-
-
-@dataclass(frozen=True, slots=True)
-class Population:
-    """Inhabitants per wijk and age band, as read from one file."""
-
-    wijken: tuple[Wijk, ...]
-    source: Literal["cbs", "simple"]
-    municipality: str | None = None  # name (or GM code) when the file says
-    period: str | None = None  # CBS ``Perioden`` when the file has it, e.g. "2024JJ00"
-    secret: tuple[str, ...] = ()  # wijken CBS gives no figures for (all blank or ".")
-
-    def total(self, bands: Sequence[str] = ADULT_BANDS) -> int:
-        return sum(w.inhabitants(bands) for w in self.wijken)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a population file, at ``line`` (None: the file as a whole)."""
-
-    line: int | None
-    nl: str
-    en: str
-
-    def text(self, language: Language = "nl") -> str:
-        """``regel 3: ...`` in ``language``; plain text (escape it before HTML)."""
-        message = self.nl if language == "nl" else self.en
-        if self.line is None:
-            return message
-        return f"{'regel' if language == 'nl' else 'line'} {self.line}: {message}"
-
-    def __str__(self) -> str:
-        return self.text("en")
-
-
-class PopulationError(Exception):
-    """A population file that cannot be used; ``problems`` says every reason."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-# --- reading -------------------------------------------------------------------------------
 
 
 def parse_population(
@@ -186,7 +70,7 @@ def parse_population(
         return _parse_cbs(header, columns, rows[1:], municipality)
     simple = _simple_columns(header)
     if simple is not None:
-        return _parse_simple(simple, rows[1:])
+        return _parse_simple(header, simple, rows[1:])
     raise PopulationError([_wrong_columns(header)])
 
 
@@ -194,29 +78,26 @@ def _p(line: int | None, nl: str, en: str) -> Problem:
     return Problem(line, nl, en)
 
 
+def _fail(line: int | None, nl: str, en: str) -> PopulationError:
+    """The error of a file with this one problem."""
+    return PopulationError([Problem(line, nl, en)])
+
+
 def _decode(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         mb = max_bytes // (1024 * 1024)
-        raise PopulationError(
-            [
-                _p(
-                    None,
-                    f"Het bestand is te groot ({len(data) / 1024 / 1024:.1f} MB; hooguit {mb} "
-                    "MB). Download bij CBS alleen de wijken van je eigen gemeente.",
-                    f"The file is too large ({len(data) / 1024 / 1024:.1f} MB; at most {mb} "
-                    "MB). Download from CBS only your own municipality's wijken.",
-                )
-            ]
+        raise _fail(
+            None,
+            f"Het bestand is te groot ({len(data) / 1024 / 1024:.1f} MB; hooguit {mb} "
+            "MB). Download bij CBS alleen de wijken van je eigen gemeente.",
+            f"The file is too large ({len(data) / 1024 / 1024:.1f} MB; at most {mb} "
+            "MB). Download from CBS only your own municipality's wijken.",
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise PopulationError(
-            [
-                _p(
-                    None,
-                    "Dit is een Excel-bestand. Sla het op als CSV en stuur het opnieuw.",
-                    "This is an Excel file. Save it as CSV and send it again.",
-                )
-            ]
+        raise _fail(
+            None,
+            "Dit is een Excel-bestand. Sla het op als CSV en stuur het opnieuw.",
+            "This is an Excel file. Save it as CSV and send it again.",
         )
     if b"\x00" in data[:4096] or data.startswith(b"%PDF"):
         raise PopulationError([_not_csv()])
@@ -252,21 +133,11 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
             if any(cell.strip() for cell in cells):
                 yield reader.line_num, cells
     except csv.Error as error:
-        raise PopulationError(
-            [
-                _p(
-                    reader.line_num,
-                    f"deze regel is geen geldige CSV ({error}).",
-                    f"this line is not valid CSV ({error}).",
-                )
-            ]
+        raise _fail(
+            reader.line_num,
+            f"deze regel is geen geldige CSV ({error}).",
+            f"this line is not valid CSV ({error}).",
         ) from None
-
-
-def _key(name: str) -> str:
-    """A header or a name without case, accents, spaces and punctuation."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 _CBS_KEYS: tuple[tuple[str, str], ...] = (
@@ -286,7 +157,9 @@ def _cbs_columns(header: Sequence[str]) -> dict[str, int]:
     for index, name in enumerate(header):
         key = _key(re.sub(r"_\d+$", "", name))
         for what, stem in _CBS_KEYS:
-            if stem in key and what not in found:
+            # "IndelingswijzigingWijkenEnBuurten" is not the region: that one starts with it
+            hit = key.startswith(stem) if what == "region" else stem in key
+            if hit and what not in found:
                 found[what] = index
                 break
     return found
@@ -328,28 +201,41 @@ _BLANK = {"", ".", "-", "x", "?"}
 
 
 def _count(value: str) -> int | str | None:
-    """A count: the number, None when blank or secret (``.``), or the text when invalid."""
+    """A count: the number, None when blank or secret (``.``), or the text when invalid (not
+    a whole number of ASCII digits, or more than :data:`MAX_COUNT`)."""
     value = value.strip().replace("\u00a0", "").replace(" ", "")
     if value in _BLANK:
         return None
-    if value.isdigit():
-        return int(value)
-    if re.fullmatch(r"\d+[.,]0+", value):
-        return int(value.split(".")[0].split(",")[0])
-    return value
+    # Only digits: "1.000" may be a thousand (Dutch) or one (English), so it is refused.
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > MAX_COUNT:
+        return value
+    return int(value)
 
 
 def _count_problem(line: int, column: str, raw: str) -> Problem:
+    shown = raw[:40]
     if raw.lstrip().startswith("-"):
         return _p(
             line,
-            f"{column}: een aantal kan niet negatief zijn ({raw}).",
-            f"{column}: a count cannot be negative ({raw}).",
+            f"{column}: een aantal kan niet negatief zijn ({shown}).",
+            f"{column}: a count cannot be negative ({shown}).",
+        )
+    if re.fullmatch(r"[0-9]+", raw.strip()):
+        return _p(
+            line,
+            f"{column}: {shown} is te groot (hooguit {MAX_COUNT:,}).".replace(",", "."),
+            f"{column}: {shown} is too large (at most {MAX_COUNT:,}).",
+        )
+    if re.fullmatch(r"[0-9]+[.,][0-9]+", raw.strip()):
+        return _p(
+            line,
+            f"{column}: schrijf '{shown}' zonder punt of komma: alleen cijfers.",
+            f"{column}: write '{shown}' without a point or comma: digits only.",
         )
     return _p(
         line,
-        f"{column}: '{raw[:40]}' is geen heel getal.",
-        f"{column}: '{raw[:40]}' is not a whole number.",
+        f"{column}: '{shown}' is geen heel getal.",
+        f"{column}: '{shown}' is not a whole number.",
     )
 
 
@@ -388,19 +274,16 @@ def _parse_cbs(
     needed = [band for band in ADULT_BANDS if band not in columns]
     if needed:
         names = ", ".join(BANDS_BY_ID[b].cbs for b in needed)
-        raise PopulationError(
-            [
-                _p(
-                    1,
-                    f"de kolommen met leeftijdsgroepen ontbreken: {names}. Kies bij CBS ook "
-                    "'Bevolking > Leeftijdsgroepen'.",
-                    f"the age band columns are missing: {names}. At CBS, also choose "
-                    "'Bevolking > Leeftijdsgroepen'.",
-                )
-            ]
+        raise _fail(
+            1,
+            f"de kolommen met leeftijdsgroepen ontbreken: {names}. Kies bij CBS ook "
+            "'Bevolking > Leeftijdsgroepen'.",
+            f"the age band columns are missing: {names}. At CBS, also choose "
+            "'Bevolking > Leeftijdsgroepen'.",
         )
     wijk_rows: list[tuple[int, list[str], str]] = []
     municipalities: dict[str, str] = {}  # GM code (or name) -> name
+    gemeenten: dict[str, str] = {}  # GM code -> name, from Gemeente rows
     for line, cells in rows:
         kind = _key(_cell(cells, columns.get("kind")))
         region = _cell(cells, columns.get("region"))
@@ -408,6 +291,8 @@ def _parse_cbs(
         if not WIJK_CODE.fullmatch(code) and WIJK_CODE.fullmatch(region):
             code = region
         is_wijk = kind == "wijk" if "kind" in columns else bool(WIJK_CODE.fullmatch(code))
+        if GEMEENTE_CODE.fullmatch(code) and region and not GEMEENTE_CODE.fullmatch(region):
+            gemeenten[code] = region  # the Gemeente row names the municipality
         if not is_wijk:
             continue
         owner = ("GM" + code[2:6]) if WIJK_CODE.fullmatch(code) else ""
@@ -415,17 +300,16 @@ def _parse_cbs(
         municipalities.setdefault(owner or name, name or owner)
         wijk_rows.append((line, cells, owner or name))
     if not wijk_rows:
-        raise PopulationError(
-            [
-                _p(
-                    None,
-                    "Er staan geen wijken in het bestand (rijen met SoortRegio 'Wijk'). Kies "
-                    "bij CBS ook de wijken van je gemeente.",
-                    "The file has no wijken (rows with SoortRegio 'Wijk'). At CBS, also "
-                    "choose your municipality's wijken.",
-                )
-            ]
+        raise _fail(
+            None,
+            "Er staan geen wijken in het bestand (rijen met SoortRegio 'Wijk'). Kies "
+            "bij CBS ook de wijken van je gemeente.",
+            "The file has no wijken (rows with SoortRegio 'Wijk'). At CBS, also "
+            "choose your municipality's wijken.",
         )
+    for code, name in gemeenten.items():
+        if municipalities.get(code) == code:
+            municipalities[code] = name
     chosen = _choose_municipality(municipalities, municipality)
     wijken: list[Wijk] = []
     secret: list[str] = []
@@ -468,8 +352,8 @@ def _parse_cbs(
                 blank.append(header[columns[what]])
             else:
                 figures[what] = value
-        if not figures and blank:
-            secret.append(name)  # CBS gives no figures at all for this wijk
+        if blank and all(header[columns[b]] in blank for b in ADULT_BANDS):
+            secret.append(name)  # CBS gives no figures by age for this wijk (tiny or none)
             continue
         missing = [b for b in ADULT_BANDS if b not in figures and header[columns[b]] in blank]
         if missing:
@@ -502,26 +386,18 @@ def _choose_municipality(found: Mapping[str, str], wanted: str | None) -> str | 
         if len(found) <= 1:
             return next(iter(found), None)
         listed = ", ".join(f"{name} ({code})" for code, name in list(found.items())[:10])
-        raise PopulationError(
-            [
-                _p(
-                    None,
-                    f"Het bestand bevat {len(found)} gemeenten ({listed} ...). Zeg welke.",
-                    f"The file holds {len(found)} municipalities ({listed} ...). Say which.",
-                )
-            ]
+        raise _fail(
+            None,
+            f"Het bestand bevat {len(found)} gemeenten ({listed} ...). Zeg welke.",
+            f"The file holds {len(found)} municipalities ({listed} ...). Say which.",
         )
     for code, name in found.items():
         if wanted.upper() == code or _key(wanted) == _key(name):
             return code
-    raise PopulationError(
-        [
-            _p(
-                None,
-                f"Gemeente {wanted} staat niet in het bestand.",
-                f"Municipality {wanted} is not in the file.",
-            )
-        ]
+    raise _fail(
+        None,
+        f"Gemeente {wanted} staat niet in het bestand.",
+        f"Municipality {wanted} is not in the file.",
     )
 
 
@@ -536,7 +412,9 @@ _BAND_ALIASES: Mapping[str, str] = {
 }
 
 
-def _parse_simple(columns: Mapping[str, int], rows: Sequence[tuple[int, list[str]]]) -> Population:
+def _parse_simple(
+    header: Sequence[str], columns: Mapping[str, int], rows: Sequence[tuple[int, list[str]]]
+) -> Population:
     problems = _Problems()
     order: list[str] = []
     names: dict[str, str] = {}
@@ -577,7 +455,7 @@ def _parse_simple(columns: Mapping[str, int], rows: Sequence[tuple[int, list[str
             problems.add(_p(line, "het aantal inwoners ontbreekt.", "the count is missing."))
             continue
         if isinstance(value, str):
-            problems.add(_count_problem(line, "inwoners", raw))
+            problems.add(_count_problem(line, header[columns["count"]], raw))
             continue
         ident = _key(name)
         if ident not in names:
@@ -620,10 +498,3 @@ def _parse_simple(columns: Mapping[str, int], rows: Sequence[tuple[int, list[str
         ),
         source="simple",
     )
-
-
-def name_key(name: str) -> str:
-    """A wijk name as compared when mapping: without case, accents, punctuation, spaces and
-    a leading "Wijk 01" (CBS names some wijken "Wijk 03 Noord")."""
-    key = _key(name)
-    return re.sub(r"^wijk\d+", "", key) or key

@@ -9,7 +9,8 @@ wijk or age band is *under-represented* when its share of the respondents is les
 0.8 times its share of the population **and** that shortfall is unlikely to be chance: a
 one-sided binomial test of its respondent count against ``n x population share`` gives
 ``p < 0.05``. *Over-represented* is the mirror image (more than 1.25 times, ``p < 0.05``).
-A stratum with inhabitants and no respondents at all is *empty* and always named. With
+A stratum with inhabitants and no respondents at all is *empty*: the verdict names it when
+that is unlikely to be chance (the same test), the notes on weighting always. With
 fewer than :data:`MIN_RESPONDENTS` respondents the verdict says it is too early to tell.
 
 Cells of wijk x age band with fewer than ``min_cell`` (5) respondents are not shown on their
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 from analysis.counts import MIN_CELL, clamp_min_cell
 from analysis.population import BANDS_BY_ID
+from analysis.weighting import Weights
 from flows.schema import AreaQuestion
 
 UNDER = 0.8  # share of respondents / share of population below this: under-represented
@@ -138,7 +140,7 @@ def _rows(
     got: npt.NDArray[np.int64],
     inhabitants: npt.NDArray[np.int64],
 ) -> tuple[Row, ...]:
-    n = int(got.sum())
+    n = int(got[inhabitants > 0].sum())  # respondents of strata the population knows
     people = int(inhabitants.sum())
     out = []
     for (ident, nl, en), count, lives in zip(labels, got, inhabitants, strict=True):
@@ -195,8 +197,8 @@ def verdict(areas: Sequence[Row], bands: Sequence[Row], n: int) -> tuple[str, st
             f"Nog te weinig antwoorden ({n}) om te zeggen of ze de inwoners goed weerspiegelen.",
             f"Too few answers yet ({n}) to say whether they reflect the inhabitants.",
         )
-    under_bands = [r for r in bands if r.status in ("under", "empty")]
-    under_areas = [r for r in areas if r.status in ("under", "empty")]
+    under_bands = [r for r in bands if _named(r)]
+    under_areas = [r for r in areas if _named(r)]
     if not under_bands and not under_areas:
         return (
             "Geen wijk of leeftijdsgroep is duidelijk ondervertegenwoordigd.",
@@ -217,7 +219,107 @@ def verdict(areas: Sequence[Row], bands: Sequence[Row], n: int) -> tuple[str, st
     return nl[0].upper() + nl[1:], en[0].upper() + en[1:]
 
 
+def _named(row: Row) -> bool:
+    """Whether the verdict names ``row``: under-represented, or without respondents where
+    that is unlikely to be chance (a small wijk may well have none among few answers)."""
+    return row.status == "under" or (row.status == "empty" and row.p_value < ALPHA)
+
+
 def _join(items: Sequence[str], word: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def weighting_notes(
+    weights: Weights, areas: Sequence[Label], bands: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """What a reader of weighted figures must know, one (Dutch, English) line per fact:
+    strata not weighted and why, weights trimmed, margins that then no longer fit."""
+    notes: list[tuple[str, str]] = []
+    for stratum in weights.not_weighted:
+        if stratum.dimension == "area":
+            area = areas[stratum.index]
+            nl_name, en_name = f"wijk {area.nl}", f"the {area.en} area"
+            nl_who, en_who = f"uit {area.nl}", f"from {area.en}"
+        else:
+            band = BANDS_BY_ID[bands[stratum.index]]
+            nl_name, en_name = band.group_nl, band.group_en
+            nl_who, en_who = f"van {band.nl}", f"aged {band.en}"
+        if stratum.reason == "empty":
+            notes.append(
+                (
+                    f"Niemand {nl_who} heeft geantwoord: de gewogen cijfers gaan over de "
+                    "andere inwoners.",
+                    f"Nobody {en_who} answered: the weighted figures are about the other "
+                    "inhabitants.",
+                )
+            )
+        elif stratum.reason == "few":
+            notes.append(
+                (
+                    f"Maar {_count_nl(stratum.respondents)} {nl_who}: die tellen we niet "
+                    "zwaarder mee.",
+                    f"Only {_count_en(stratum.respondents)} {en_who}: not weighted up.",
+                )
+            )
+        else:
+            notes.append(
+                (
+                    f"Geen inwonersaantallen voor {nl_name}: die antwoorden wegen we niet.",
+                    f"No population figures for {en_name}: those answers are not weighted.",
+                )
+            )
+    if weights.held:
+        notes.append(
+            (
+                f"{_answers_nl(weights.held)} uit groepjes van minder dan 5 (één wijk en "
+                "leeftijd): die tellen we niet zwaarder mee.",
+                f"{_answers_en(weights.held)} from groups of fewer than 5 (one wijk and age "
+                "band): they are not weighted up.",
+            )
+        )
+    if weights.trimmed:
+        cap = f"{weights.cap:g}"
+        notes.append(
+            (
+                f"Bij {_count_nl(weights.trimmed)} is het gewicht afgetopt op {cap}.",
+                f"{_count_en(weights.trimmed).capitalize()} had their weight capped at {cap}.",
+            )
+        )
+    if weights.margin_error >= 0.005:
+        because = weights.trimmed or weights.held
+        points = f"{max(1.0, weights.margin_error * 100):.0f}"
+        rest_nl = (
+            f"tot {points} procentpunt af van de verdeling van de inwoners over wijken en "
+            "leeftijden."
+        )
+        rest_en = (
+            f"up to {points} percentage points from how the inhabitants are spread over "
+            "wijken and ages."
+        )
+        notes.append(
+            (
+                f"Daardoor wijken de gewogen cijfers {rest_nl}",
+                f"So the weighted figures differ {rest_en}",
+            )
+            if because
+            else (f"De gewogen cijfers wijken {rest_nl}", f"The weighted figures differ {rest_en}")
+        )
+    return tuple(notes)
+
+
+def _count_nl(n: int) -> str:
+    return f"{n} antwoord" if n == 1 else f"{n} antwoorden"
+
+
+def _count_en(n: int) -> str:
+    return f"{n} answer" if n == 1 else f"{n} answers"
+
+
+def _answers_nl(n: int) -> str:
+    return f"{_count_nl(n)} {'komt' if n == 1 else 'komen'}"
+
+
+def _answers_en(n: int) -> str:
+    return f"{_count_en(n)} {'comes' if n == 1 else 'come'}"

@@ -8,11 +8,13 @@ does.
 **Raking** (iterative proportional fitting) adjusts the weights in turn to the wijk margin
 and to the age margin of the population until both fit, so the weighted respondents have
 the population's distribution over wijken and over ages (not necessarily over every cell).
-It is done here in numpy, a few lines over the cell table, rather than with ``ipfn`` or
-``weightipy``: both work on per-respondent pandas frames and loop in Python (tens of
-milliseconds per 10,000 rows where this takes microseconds), neither knows about strata left
-out of the targets nor about trimming with redistribution, and ``ipfn`` has had no release
-since 2021.
+It is done here in numpy, a few lines over the cell table, rather than with a library (both
+looked at in their releases on PyPI, December 2026): ``ipfn`` 1.4.4 has a numpy version over
+such a table, but no trimming and no way to leave a stratum out of the targets;
+``weightipy`` 0.4.2 (quantipy's rim weighting, with an ANES-style cap) weights a pandas
+frame of one row per respondent (100,000 rows through pandas for every digest) and pulls in
+watchdog and requests. Neither knows the rule below for small strata, which changes the
+targets themselves.
 
 The rules (:func:`rake`):
 
@@ -24,8 +26,13 @@ The rules (:func:`rake`):
   the other strata share the rest in the proportions of the population. A stratum the
   population has no inhabitants for (an area no wijk of the file matched) is treated the
   same way (reason ``"no_population"``).
+* A **cell** (one wijk and age band) with fewer than ``min_cell`` respondents is not weighted
+  up either: its weight stays at most 1 (:attr:`Weights.held` counts who would have had
+  more), so a handful of people never speaks for a whole group.
 * Weights are **trimmed** at ``cap`` (5) times the mean; what is cut off is spread over the
-  other respondents, and raking and trimming alternate until both hold (the ANES method).
+  other respondents. Every round of raking (wijk, then age) ends with trimming, until the
+  weights no longer change (or ``max_iterations``): the cap always holds, the margins as
+  far as the cap lets them (the ANES method of alternating raking and trimming).
   :attr:`Weights.trimmed` counts the respondents whose weight was cut and
   :attr:`Weights.margin_error` says how far the margins then are off.
 
@@ -39,7 +46,7 @@ to import on a busy machine and most of the bot never needs it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,9 +56,9 @@ import numpy.typing as npt
 from analysis.counts import MIN_CELL
 
 CAP = 5.0  # weights are trimmed at this many times the mean weight
-MAX_TRIM_ROUNDS = 50  # raking and trimming alternate at most this often
 Z95 = 1.959963984540054  # the standard normal quantile for 95%
 Floats = npt.NDArray[np.float64]
+Bool = npt.NDArray[np.bool_]
 Reason = Literal["empty", "few", "no_population"]
 
 
@@ -78,6 +85,9 @@ class Weights:
     converged: bool  # the margins are met (within 1e-6) after raking and trimming
     iterations: int
     margin_error: float  # largest difference of a weighted margin share from its target
+    # Respondents in cells of fewer than min_cell (in strata that are weighted) whose weight
+    # was held at 1.
+    held: int = 0
 
     @property
     def n(self) -> int:
@@ -93,6 +103,13 @@ class Weights:
         return self.n / self.n_eff if self.n_eff else float("nan")
 
 
+def preload() -> None:
+    """Import statsmodels and scipy now (seconds on a busy machine), e.g. in a worker thread
+    at start-up, rather than in the first digest that weights."""
+    import scipy.stats  # noqa: F401
+    import statsmodels.stats.proportion  # noqa: F401
+
+
 def cells(
     area: npt.ArrayLike, band: npt.ArrayLike, areas: int, bands: int
 ) -> npt.NDArray[np.int64]:
@@ -105,6 +122,65 @@ def cells(
     return flat.reshape(areas, bands)
 
 
+@dataclass(frozen=True)
+class RespondentCounts:
+    """Respondents per wijk x age band, and those known in one dimension or neither."""
+
+    cells: npt.NDArray[np.int64]  # shape (areas, bands)
+    area_only: npt.NDArray[np.int64]  # per wijk: age band unknown
+    band_only: npt.NDArray[np.int64]  # per band: wijk unknown
+    unknown: int  # neither known (or a value the questionnaire does not know)
+
+
+def respondent_counts(
+    rows: Iterable[tuple[str | None, str | None, int]],
+    areas: Sequence[str],
+    bands: Sequence[str],
+) -> RespondentCounts:
+    """Counts from SQL-style rows ``(area id or None, band id or None, respondents)``, e.g.
+    a ``GROUP BY`` over the profile; ids not in ``areas`` or ``bands`` count as unknown."""
+    area_at = {a: i for i, a in enumerate(areas)}
+    band_at = {b: i for i, b in enumerate(bands)}
+    table = np.zeros((len(areas), len(bands)), dtype=np.int64)
+    area_only = np.zeros(len(areas), dtype=np.int64)
+    band_only = np.zeros(len(bands), dtype=np.int64)
+    unknown = 0
+    for area, band, count in rows:
+        a = area_at.get(area) if area is not None else None
+        b = band_at.get(band) if band is not None else None
+        if a is not None and b is not None:
+            table[a, b] += count
+        elif a is not None:
+            area_only[a] += count
+        elif b is not None:
+            band_only[b] += count
+        else:
+            unknown += count
+    return RespondentCounts(table, area_only, band_only, unknown)
+
+
+def option_counts(
+    rows: Iterable[tuple[str | None, str | None, str, int]],
+    areas: Sequence[str],
+    bands: Sequence[str],
+    options: Sequence[str],
+) -> npt.NDArray[np.int64]:
+    """Counts per wijk x band x option (for :func:`estimate`) from rows ``(area id, band
+    id, option, count)``; rows with an unknown wijk, band or option are left out (they are
+    in the unweighted figures, not in the weighted ones)."""
+    area_at = {a: i for i, a in enumerate(areas)}
+    band_at = {b: i for i, b in enumerate(bands)}
+    option_at = {o: i for i, o in enumerate(options)}
+    table = np.zeros((len(areas), len(bands), len(options)), dtype=np.int64)
+    for area, band, option, count in rows:
+        a = area_at.get(area) if area is not None else None
+        b = band_at.get(band) if band is not None else None
+        k = option_at.get(option)
+        if a is not None and b is not None and k is not None:
+            table[a, b, k] += count
+    return table
+
+
 def rake(
     respondents: npt.ArrayLike,
     population: npt.ArrayLike,
@@ -112,7 +188,7 @@ def rake(
     cap: float = CAP,
     min_cell: int = MIN_CELL,
     tolerance: float = 1e-9,
-    max_iterations: int = 1000,
+    max_iterations: int = 300,
 ) -> Weights:
     """Weights for ``respondents`` (counts per wijk x band) so that their wijk and age
     margins match those of ``population`` (inhabitants per wijk x band, same shape); see
@@ -138,55 +214,38 @@ def rake(
     weight = np.where(counts > 0, 1.0, 0.0)
     if total == 0 or all(len(kept[d]) == len(got[d]) for d in (0, 1)):
         return Weights(weight, counts, not_weighted, 0, cap, True, 0, 0.0)
+    goals = (_Margin.of(margins[0], kept[0]), _Margin.of(margins[1], kept[1]))
+    small = (counts > 0) & (counts < min_cell)
+    limit = np.where(small, 1.0, cap)  # a small cell is not weighted up
     ever_capped = np.zeros(counts.shape, dtype=bool)
-    iterations = 0
     converged = False
-    for _ in range(MAX_TRIM_ROUNDS):
-        weight, used, converged = _rake_margins(
-            weight, n_cells, margins, kept, total, tolerance, max_iterations
-        )
-        iterations += used
-        if weight.max() <= cap * (1 + 1e-9):
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 (the count is reported)
+        before = weight
+        weight = weight * goals[0].factors(weight * n_cells, 0, total)[:, None]
+        weight = weight * goals[1].factors(weight * n_cells, 1, total)[None, :]
+        if (weight > limit).any():
+            weight, capped = _trim(weight, n_cells, total, limit)
+            ever_capped |= capped
+        if float(np.abs(weight - before).max()) < tolerance:
+            converged = True
             break
-        weight, capped = _trim(weight, n_cells, total, cap)
-        ever_capped |= capped
-    if weight.max() > cap * (1 + 1e-9):  # rounds used up: the cap wins over the margins
-        weight, capped = _trim(weight, n_cells, total, cap)
-        ever_capped |= capped
-    at_cap = ever_capped & (weight >= cap * (1 - 1e-9)) & (counts > 0)
+    at_limit = ever_capped & (weight >= limit * (1 - 1e-9)) & (counts > 0)
+    in_kept = np.zeros(counts.shape, dtype=bool)  # said already, per stratum
+    in_kept[list(kept[0]), :] = True
+    in_kept[:, list(kept[1])] = True
     error = max(_margin_error(weight * n_cells, d, margins[d], kept[d]) for d in (0, 1))
     return Weights(
         cell=weight,
         respondents=counts,
         not_weighted=not_weighted,
-        trimmed=int(counts[at_cap].sum()),
+        trimmed=int(counts[at_limit & ~small].sum()),
         cap=cap,
         converged=converged and error < 1e-6,
         iterations=iterations,
         margin_error=error,
+        held=int(counts[at_limit & small & ~in_kept].sum()),
     )
-
-
-def _rake_margins(
-    weight: Floats,
-    n_cells: Floats,
-    margins: tuple[Floats, Floats],
-    kept: tuple[dict[int, Reason], dict[int, Reason]],
-    total: float,
-    tolerance: float,
-    max_iterations: int,
-) -> tuple[Floats, int, bool]:
-    """Adjust to the wijk margin, then the age margin, until neither changes: the weights,
-    the iterations used and whether they converged."""
-    for iteration in range(1, max_iterations + 1):
-        change = 0.0
-        for d in (0, 1):
-            factor = _factors(weight * n_cells, d, margins[d], kept[d], total)
-            weight = weight * (factor[:, None] if d == 0 else factor[None, :])
-            change = max(change, float(np.abs(factor - 1).max()))
-        if change < tolerance:
-            return weight, iteration, True
-    return weight, max_iterations, False
 
 
 def _kept(got: npt.NDArray[np.int64], target: Floats, min_cell: int) -> dict[int, Reason]:
@@ -202,43 +261,49 @@ def _kept(got: npt.NDArray[np.int64], target: Floats, min_cell: int) -> dict[int
     return kept
 
 
-def _factors(
-    weighted: Floats, axis: int, target: Floats, kept: dict[int, Reason], total: float
-) -> Floats:
-    """Per stratum of dimension ``axis`` the factor that brings its weighted count to its
-    share of what the kept strata leave."""
-    current = weighted.sum(axis=1 - axis)
-    free = np.ones(current.shape, dtype=bool)
-    free[list(kept)] = False
-    room = total - current[~free].sum()
-    goal = np.where(free, target, 0.0)
-    goal = goal * (room / goal.sum()) if goal.sum() > 0 else goal
-    factor = np.ones(current.shape)
-    movable = free & (current > 0)
-    factor[movable] = goal[movable] / current[movable]
-    return factor
+@dataclass(frozen=True)
+class _Margin:
+    """One dimension's target: which strata are weighted and their population shares."""
+
+    free: Bool
+    share: Floats  # of the weighted strata's population (0 for the kept ones)
+
+    @classmethod
+    def of(cls, target: Floats, kept: dict[int, Reason]) -> _Margin:
+        free = np.ones(target.shape, dtype=bool)
+        free[list(kept)] = False
+        goal = np.where(free, target, 0.0)
+        return cls(free, goal / goal.sum() if goal.sum() > 0 else goal)
+
+    def factors(self, weighted: Floats, axis: int, total: float) -> Floats:
+        """Per stratum of dimension ``axis`` the factor that brings its weighted count to its
+        share of what the kept strata leave."""
+        current = weighted.sum(axis=1 - axis)
+        room = total - current[~self.free].sum()
+        movable = self.free & (current > 0)
+        factor: Floats = np.divide(
+            self.share * room, current, out=np.ones_like(current), where=movable
+        )
+        return factor
 
 
-def _trim(weight: Floats, n_cells: Floats, total: float, cap: float) -> tuple[Floats, Bool]:
-    """Weights cut at ``cap``, the excess spread over the others in proportion (repeated
-    while that lifts others over the cap); the mask of the cells cut."""
+def _trim(weight: Floats, n_cells: Floats, total: float, limit: Floats) -> tuple[Floats, Bool]:
+    """Weights cut at their cell's ``limit``, the excess spread over the others in
+    proportion (repeated while that lifts others over theirs); the mask of the cells cut."""
     weight = weight.copy()
     capped = np.zeros(weight.shape, dtype=bool)
     for _ in range(weight.size):
-        over = (weight > cap) & (n_cells > 0)
+        over = (weight > limit) & (n_cells > 0)
         if not over.any():
             break
         capped |= over
-        weight[capped] = cap
+        weight[capped] = limit[capped]
         free = ~capped & (n_cells > 0)
         rest = float((weight * n_cells)[free].sum())
         if rest <= 0:
             break
-        weight[free] *= (total - cap * n_cells[capped].sum()) / rest
+        weight[free] *= (total - (limit * n_cells)[capped].sum()) / rest
     return weight, capped
-
-
-Bool = npt.NDArray[np.bool_]
 
 
 def _margin_error(weighted: Floats, axis: int, target: Floats, kept: dict[int, Reason]) -> float:

@@ -1,6 +1,6 @@
-"""``python -m bench [all|conversation|memory|digest|webhook]``: run the benchmarks, print a
-table and write ``bench/results/latest.json`` (a single benchmark updates only its own
-section).
+"""``python -m bench [all|conversation|memory|digest|webhook|broadcast|weighting]``: run the
+benchmarks, print a table and write ``bench/results/latest.json`` (a single benchmark updates
+only its own section).
 
 See BENCHMARKS.md for the method and the figures.
 """
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import broadcast, conversation, digest, memory, profile, webhook
+from bench import broadcast, conversation, digest, memory, profile, webhook, weighting
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest", "webhook", "broadcast"]
+    everything = ["conversation", "memory", "digest", "webhook", "broadcast", "weighting"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -64,6 +64,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return digest.main()
     if name == "broadcast":
         return asyncio.run(broadcast.run(broadcast.Settings()))
+    if name == "weighting":
+        return weighting.main()
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
     prefix = "webhook_" if name == "webhook" else ""
     return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         nargs="?",
         default="all",
-        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast"],
+        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast", "weighting"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -165,6 +167,8 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
     if "broadcast" in which:
         sent = results["broadcast"]
         ok = ok and sent["duplicates"] == 0 and sent["skipped"] == 0
+    if "weighting" in which:
+        ok = ok and bool(results["weighting"]["meets_target"])
     return ok
 
 
@@ -284,6 +288,19 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 )
     if "webhook" in which:
         rows += _webhook_rows(results["webhook"])
+    if "weighting" in which:
+        weigh = results["weighting"]
+        median = weigh["median_s"]
+        rows.append(
+            (
+                f"weighting + representativeness, {weigh['responses']:,} responses",
+                f"{median['total_s'] * 1000:.1f} ms",
+                f"count {median['count_s'] * 1000:.1f}, rake {median['rake_s'] * 1000:.2f}, "
+                f"{weigh['closed_questions']} estimates {median['estimate_s'] * 1000:.1f}, "
+                f"representation {median['representation_s'] * 1000:.1f} ms; target < "
+                f"{weigh['target_s']:g} s: " + ("met" if weigh["meets_target"] else "NOT met"),
+            )
+        )
     if "broadcast" in which:
         sent = results["broadcast"]
         resident = sent["resident"]
