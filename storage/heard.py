@@ -4,10 +4,9 @@ to weight the results: two GROUP BY reads per questionnaire, never a row per res
 A respondent's **wijk** is their answer to the questionnaire's ``profile: wijk`` question
 (the first one); their **age band** is the one in their profile ("about you, once"), read
 through the response's resident (a response whose resident erased themselves has none).
-Responses count as in the rest of the digest (:func:`storage.digest._counting`: no tests,
-no replaced revisions, no unfinished try beside a completed response), from the start up to
-the end of the digest's period: representativeness and weighting are about everyone heard
-so far, not one week.
+Completed responses count (no tests; a replaced revision is never completed, so each
+resident's finished response counts once), from the start up to the end of the digest's
+period: representativeness and weighting are about everyone heard so far, not one week.
 
 :func:`gather_heard` returns plain data (:class:`HeardTally`); :mod:`analysis` weights it.
 """
@@ -24,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from flows.schema import AreaQuestion, Questionnaire, QuestionType
-from storage.digest import JsonSql, _counting
+from storage.digest import JsonSql
 from storage.models import Answer, ResidentProfile, Session
 from storage.population import StoredPopulation, population_at
+from storage.repo import COMPLETED
 
 #: Questions whose weighted shares a digest shows: one option (or scale point) per answer.
 WEIGHTED_TYPES = frozenset({QuestionType.CHOICE, QuestionType.YESNO, QuestionType.SCALE})
@@ -73,14 +73,30 @@ async def gather_heard(
         return None
     json = JsonSql.of(db)
     wijk = aliased(Answer)
-    counting = [*_counting(questionnaire.id), Session.started_at < until]
-    rows = await db.execute(
-        select(json.scalar(wijk.value), ResidentProfile.age_band, func.count(Session.id))
+    # Completed responses only: each resident's finished response counts once (a replaced
+    # revision or an unfinished try is never "completed"), without the per-response check
+    # for an unfinished try beside a completed one that the rest of the digest needs.
+    completed = [
+        Session.questionnaire_id == questionnaire.id,
+        Session.status == COMPLETED,
+        Session.is_test.is_(False),
+        Session.started_at < until,
+    ]
+    # Each response's wijk and age band, once; the answers are joined to it.
+    cells = (
+        select(
+            Session.id.label("session_id"),
+            json.scalar(wijk.value).label("area"),
+            ResidentProfile.age_band.label("band"),
+        )
         .select_from(Session)
         .outerjoin(wijk, and_(wijk.session_id == Session.id, wijk.question_id == question.id))
         .outerjoin(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
-        .where(*counting)
-        .group_by(json.scalar(wijk.value), ResidentProfile.age_band)
+        .where(*completed)
+        .subquery("cells")
+    )
+    rows = await db.execute(
+        select(cells.c.area, cells.c.band, func.count()).group_by(cells.c.area, cells.c.band)
     )
     respondents: dict[tuple[str | None, str | None], int] = {}
     for area, band, count in rows:
@@ -90,26 +106,17 @@ async def gather_heard(
     answers: dict[str, dict[tuple[str, str, str], int]] = {}
     if weighted:
         value = json.scalar(Answer.value)
-        area_value = json.scalar(wijk.value)
         rows = await db.execute(
-            select(
-                Answer.question_id,
-                area_value,
-                ResidentProfile.age_band,
-                value,
-                func.count(Answer.id),
-            )
+            select(Answer.question_id, cells.c.area, cells.c.band, value, func.count())
             .select_from(Answer)
-            .join(Session, Session.id == Answer.session_id)
-            .join(wijk, and_(wijk.session_id == Session.id, wijk.question_id == question.id))
-            .join(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
+            .join(cells, cells.c.session_id == Answer.session_id)
             .where(
-                *counting,
                 Answer.question_id.in_(weighted),
                 Answer.value.is_not(None),
-                ResidentProfile.age_band.is_not(None),
+                cells.c.area.is_not(None),
+                cells.c.band.is_not(None),
             )
-            .group_by(Answer.question_id, area_value, ResidentProfile.age_band, value)
+            .group_by(Answer.question_id, cells.c.area, cells.c.band, value)
         )
         for question_id, area, band, answer, count in rows:
             area_text, answer_text = _text(area), _text(answer)

@@ -63,19 +63,25 @@ PLAN = [
 ]
 
 
+#: Forty residents answer at once on a busy machine: generous waits.
+WAIT = 60.0
+
+
 async def resident(user: FakeUser, band: str, wijk: str, answer: str) -> None:
-    welcome = await user.ask("/start")
+    welcome = await user.ask("/start", timeout=WAIT)
     await user.press("Ja, ik doe mee", message=welcome)
-    await user.next_messages(2)  # thanks, the list
-    about = await user.ask("/overmij")
+    await user.next_messages(2, timeout=WAIT)  # thanks, the list
+    about = await user.ask("/overmij", timeout=WAIT)
     await user.press(band, message=about)
     await user.press(wijk, message=about)
-    await user.wait_for(lambda: "✅ " + wijk in str(user.chat.bot_messages[-1].reply_markup))
+    await user.wait_for(
+        lambda: "✅ " + wijk in str(user.chat.bot_messages[-1].reply_markup), timeout=WAIT
+    )
     await user.send("/start buurt")
-    _intro, known, question = await user.next_messages(3)
+    _intro, known, question = await user.next_messages(3, timeout=WAIT)
     assert known.text == f"In welke wijk woon je? {wijk} (uit /overmij)"
     await user.press(answer, message=question)
-    await user.next_messages(2)  # the thanks with the summary and opt-ins, "another one?"
+    await user.next_messages(2, timeout=WAIT)  # the thanks with the summary and opt-ins, more
 
 
 async def test_the_digest_says_who_was_heard_and_weights_the_results(
@@ -107,7 +113,7 @@ async def test_the_digest_says_who_was_heard_and_weights_the_results(
         )
         member = group.member()
         await member.send("/digest")
-        await sent(runner, 1, within=30)
+        await sent(runner, 1, within=WAIT)
         messages = group.drain()
         assert [m.kind for m in messages] == ["text", "photo", "photo"]
         text = messages[0].text
@@ -164,10 +170,10 @@ async def test_the_digest_says_who_was_heard_and_weights_the_results(
             ("65 jaar of ouder", "Noord"): fake.user(),
         }
         for (band, wijk), user in followers.items():
-            welcome = await user.ask("/start")
+            welcome = await user.ask("/start", timeout=WAIT)
             await user.press("Ja, ik doe mee", message=welcome)
-            await user.next_messages(2)
-            about = await user.ask("/overmij")
+            await user.next_messages(2, timeout=WAIT)
+            about = await user.ask("/overmij", timeout=WAIT)
             await user.press(band, message=about)
             await user.press(wijk, message=about)
             await user.wait_for(

@@ -1,18 +1,19 @@
 """storage.heard on each database (PostgreSQL too with TEST_DATABASE_URL): respondents per
 wijk (their answer to the ``profile: wijk`` question) and age band (their profile), and the
-answers of closed questions per wijk, band and value; tests and other questionnaires apart;
+answers of closed questions per wijk, band and value, of completed responses only;
 nothing without a population valid at the end of the period."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.loader import parse
 from storage import profiles
 from storage.heard import gather_heard
-from storage.models import Answer
+from storage.models import Answer, Session
 from storage.population import Cell, store_population
 from tests.storage.helpers import mini_source, register, start, sync, variant
 
@@ -27,7 +28,13 @@ def source() -> str:
 
 
 async def answered(
-    sessions: Sessions, name: str, band: str | None, wijk: str | None, tevreden: int | None
+    sessions: Sessions,
+    name: str,
+    band: str | None,
+    wijk: str | None,
+    tevreden: int | None,
+    *,
+    done: bool = True,
 ) -> None:
     resident = await register(sessions, name * 8)
     if band is not None:
@@ -38,6 +45,10 @@ async def answered(
         if wijk is not None:
             db.add(Answer(session_id=session.id, question_id="wijk", value=wijk))
         db.add(Answer(session_id=session.id, question_id="tevreden", value=tevreden))
+        if done:
+            await db.execute(
+                update(Session).where(Session.id == session.id).values(status="completed")
+            )
 
 
 async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> None:
@@ -55,6 +66,8 @@ async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> 
         ]
     ):
         await answered(sessions, f"{i:08x}", band, wijk, score)
+    # An unfinished response does not count.
+    await answered(sessions, "ffffffff", "65+", "noord", 1, done=False)
     async with sessions() as db:
         assert await gather_heard(db, questionnaire, LATER) is None  # no population yet
     async with sessions.begin() as db:
