@@ -246,8 +246,9 @@ async def answer_known(
 async def remember(
     db: AsyncSession, services: Services, resident_id: int, flow: Flow, accepted: object
 ) -> None:
-    """An answer to a ``profile:`` question goes into the profile, unless the resident
-    chose to keep none ("liever niet")."""
+    """An answer to a ``profile:`` question goes into the profile of a resident who keeps
+    one: who gave something with /overmij (a resident who never did, or chose "liever
+    niet", keeps none; nothing is kept about them unasked)."""
     if not isinstance(accepted, tuple) or len(accepted) != 2:
         return
     question = flow.questions.get(str(accepted[0]))
@@ -257,7 +258,7 @@ async def remember(
     if not learned:
         return
     found = await profiles.get_profile(db, resident_id)
-    if found is not None and found.declined:
+    if found is None or found.declined:
         return
     if about.WIJK in learned:
         await profiles.set_profile(

@@ -22,7 +22,6 @@ from analysis.heard import Heard, who_we_heard
 from analysis.names import question_names
 from analysis.population import BANDS_BY_ID
 from analysis.representation import Row
-from bot.staff.charts import render_heard_chart
 from flows.schema import AnyQuestion, ChoiceQuestion, Questionnaire, YesNoQuestion
 from flows.texts import Html, escape
 from flows.texts.formats import day, number, percent
@@ -183,6 +182,9 @@ async def heard_block(
     stored = tally.population
 
     def work() -> HeardBlock:
+        # matplotlib when first drawn, as the digest's own chart: not at start-up.
+        from bot.staff.charts import render_heard_chart
+
         cells = [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in stored.cells]
         heard = who_we_heard(
             questionnaire,

@@ -189,8 +189,6 @@ async def test_my_data_arrives_as_a_json_document_with_everything(
         "• Vragenlijsten: 1, waarvan 1 helemaal ingevuld.",
         "• Antwoorden: 8, waarvan 1 in je eigen woorden.",
         "• Je krijgt geen berichten over uitkomsten of nieuwe vragenlijsten.",
-        # The wijk question (profile: wijk) was answered: "about you, once" keeps it.
-        "• Over jou: leeftijd niet gegeven, wijk west. Veranderen of wissen met /overmij.",
         "",
         "Wil je dat we dit wissen? Stuur /vergeetmij.",
     ]

@@ -77,10 +77,15 @@ async def test_profile_given_once_is_reused_changed_and_declined(
         shown = await resident.ask("/overmij")
         assert "niet te geven" in shown.text
 
-        # A resident without a profile answers the wijk question once; the next
-        # questionnaire that asks it takes it from there.
+        # A resident who keeps a profile (an age band given) answers the wijk question
+        # once; the next questionnaire that asks it takes it from there.
         other = fake.user()
-        await join(other, then="afvalinzameling")
+        await join(other)
+        await other.next_message()  # the list
+        shown = await other.ask("/overmij")
+        await other.press("65 jaar of ouder", message=shown)
+        await edit_of(other, shown)
+        await other.send("/start afvalinzameling")
         intro, question = await other.next_messages(2)
         assert WIJK_Q in question.text
         await other.send("4108 AB")
@@ -89,4 +94,16 @@ async def test_profile_given_once_is_reused_changed_and_declined(
         messages = await other.next_messages(3)
         assert any(m.text == f"{WIJK_Q} Oost (uit /overmij)" for m in messages)
         shown = await other.ask("/overmij")
-        assert "Wijk: Oost" in shown.text and "Leeftijd: niet gegeven" in shown.text
+        assert "Wijk: Oost" in shown.text and "Leeftijd: 65 jaar of ouder" in shown.text
+
+        # Someone who never gave anything is asked every time, and nothing is kept.
+        third = fake.user()
+        await join(third, then="afvalinzameling")
+        intro, question = await third.next_messages(2)
+        await third.send("4108")
+        await third.next_message()
+        await third.send("/start groen-in-de-wijk")
+        intro, question = await third.next_messages(2)
+        assert WIJK_Q in question.text
+        shown = await third.ask("/overmij")
+        assert "Leeftijd: niet gegeven" in shown.text and "Wijk: niet gegeven" in shown.text
