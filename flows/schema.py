@@ -379,6 +379,10 @@ class ChoiceQuestion(QuestionBase):
     options: list[Option] = Field(min_length=2, max_length=12)
     # Options in another order for each resident ("weet niet", "anders" stay last).
     shuffle: bool = False
+    # ``profile: age_band``: answered from the resident's profile ("about you, once") when it
+    # holds an age band among these options (ids as in flows.profile.BAND_OPTIONS), and kept
+    # there when answered.
+    profile: Literal["age_band"] | None = None
 
 
 class MultiQuestion(QuestionBase):
@@ -475,6 +479,9 @@ class NumberQuestion(QuestionBase):
 class AreaQuestion(QuestionBase):
     type: Literal[QuestionType.AREA]
     areas: list[Area] = Field(min_length=2, max_length=30)
+    # ``profile: wijk``: answered from the resident's profile ("about you, once") when it
+    # holds a wijk or postcode of these areas, and kept there when answered.
+    profile: Literal["wijk"] | None = None
 
     def area_for_postcode(self, postcode: str) -> Area | None:
         return next((a for a in self.areas if a.covers(postcode)), None)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, Resident, Session
+from storage.models import Answer, Resident, ResidentProfile, Session
 from storage.repo import REPLACED, superseded
 
 
@@ -25,6 +25,7 @@ class ExportRow:
     started_at: datetime
     completed_at: datetime | None
     answers: dict[str, Any]
+    age_band: str | None = None  # from the resident's profile ("about you, once")
 
 
 async def export_rows(
@@ -33,8 +34,9 @@ async def export_rows(
     """One row per response that counts: replaced revisions, unfinished tries beside a
     completed response (:func:`superseded`) and test runs left out."""
     query = (
-        select(Session, Resident.pseudonym)
+        select(Session, Resident.pseudonym, ResidentProfile.age_band)
         .outerjoin(Resident, Resident.id == Session.resident_id)
+        .outerjoin(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
         .where(
             Session.questionnaire_id == questionnaire_id,
             Session.status != REPLACED,
@@ -45,7 +47,7 @@ async def export_rows(
     if not include_test:
         query = query.where(Session.is_test.is_(False))
     sessions = (await db.execute(query)).all()
-    ids = [s.id for s, _ in sessions]
+    ids = [s.id for s, _, _ in sessions]
     answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -64,6 +66,7 @@ async def export_rows(
             s.started_at,
             s.completed_at,
             answers[s.id],
+            band,
         )
-        for s, pseudonym in sessions
+        for s, pseudonym, band in sessions
     ]

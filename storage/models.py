@@ -407,3 +407,57 @@ class PublishedReport(Base):
     )
     # Who published it is in the audit log (report.publish), kept as long as the log is.
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferencePopulation(Base):
+    """One upload of the municipality's inhabitants per wijk and age band (CBS "Kerncijfers
+    wijken en buurten" or a simple CSV), valid from ``valid_from``: a digest uses the
+    newest one valid at the end of its period, so a new year's figures replace the old from
+    their date and a digest of an earlier period keeps the figures it had."""
+
+    __tablename__ = "reference_populations"
+    __table_args__ = (Index("ix_reference_populations_valid_from", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    valid_from: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(200))  # the file's name, for the record
+    total: Mapped[int] = mapped_column(BigInteger)  # inhabitants, all cells together
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Telegram user id of the administrator; NULL for the command line.
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # NULL while an upload in chat waits for the administrator's confirmation after the
+    # preview: not used by any digest until then.
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PopulationCell(Base):
+    """Inhabitants of one wijk in one age band, as uploaded (code and name as in the file;
+    mapped onto a questionnaire's wijken when a digest is made)."""
+
+    __tablename__ = "population_cells"
+    __table_args__ = (CheckConstraint("inhabitants >= 0", name="inhabitants"),)
+
+    population_id: Mapped[int] = mapped_column(
+        ForeignKey("reference_populations.id", ondelete="CASCADE"), primary_key=True
+    )
+    wijk_name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(10), primary_key=True)
+    wijk_code: Mapped[str | None] = mapped_column(String(16), default=None)
+    inhabitants: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResidentProfile(Base):
+    """ "About you, once": a resident's age band (CBS's bands, never a birth date) and wijk
+    (an area id of the questionnaires) or 4-digit postcode, given once and reused by every
+    questionnaire. ``declined`` when they chose not to keep one."""
+
+    __tablename__ = "resident_profiles"
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    age_band: Mapped[str | None] = mapped_column(String(10), default=None)
+    wijk: Mapped[str | None] = mapped_column(String(64), default=None)
+    postcode: Mapped[str | None] = mapped_column(String(4), default=None)
+    declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,6 +35,7 @@ from storage.models import (
     Subscription,
     utcnow,
 )
+from storage.profiles import Profile, get_profile
 
 # Refused admin attempts name the sender by this many characters of their pseudonym
 # (bot.core.access.refuse); an erasure finds those lines by it.
@@ -121,6 +122,7 @@ class ResidentData:
     effect_answers: tuple[StoredEffectAnswer, ...]
     messages: tuple[StoredMessage, ...]
     refused_attempts: tuple[StoredAttempt, ...] = ()
+    profile: Profile | None = None  # "about you, once" (storage.profiles)
 
 
 def _refused_by(pseudonym: str) -> Any:
@@ -219,6 +221,7 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
         effect_answers=tuple(StoredEffectAnswer(*row) for row in effects),
         messages=tuple(StoredMessage(*row) for row in messages),
         refused_attempts=tuple(StoredAttempt(*row) for row in attempts),
+        profile=await get_profile(db, resident_id),
     )
 
 

@@ -43,6 +43,7 @@ from storage.models import (
     Outcome,
     QuestionnaireRecord,
     QuestionnaireVersion,
+    ReferencePopulation,
     Resident,
     Session,
     Subscription,
@@ -173,6 +174,11 @@ async def _forget_administrators(db: AsyncSession, old: datetime) -> int:
         update(Outcome)
         .where(Outcome.created_by.is_not(None), Outcome.created_at <= old)
         .values(created_by=None),
+        update(ReferencePopulation)
+        .where(
+            ReferencePopulation.uploaded_by.is_not(None), ReferencePopulation.uploaded_at <= old
+        )
+        .values(uploaded_by=None),
         update(EffectCheck)
         .where(EffectCheck.created_by.is_not(None), EffectCheck.created_at <= old)
         .values(created_by=None),

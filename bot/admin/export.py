@@ -19,10 +19,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from analysis.export import Cell, FreeText, Table, build_table
+from analysis.heard import response_weights, who_we_heard
 from analysis.spss import Dataset, Variable, build_dataset
 from bot.core.services import Services
 from flows.machine import Flow
 from storage.export import ExportRow, export_rows
+from storage.heard import HeardTally, area_question, gather_heard
+
+#: The weight column of every export format: weights to the population by wijk and age.
+WEIGHT, WEIGHT_LABEL = "weight", "Gewicht (wijk en leeftijd)"
 
 # A cell starting with one of these is a formula to Excel and LibreOffice: a resident could
 # type "=HYPERLINK(...)" into a free-text answer. In CSV such text gets a leading
@@ -159,13 +164,28 @@ class Export:
     rows: list[ExportRow]
     flows: dict[int, Flow]
     current: Flow
+    #: Per row its weight to the population by wijk and age band (None: not weighted);
+    #: None when there is no population or the questionnaire asks no wijk.
+    weights: list[float | None] | None = None
 
     def table(self, services: Services) -> Table:
-        return build_table(self.flows, self.rows, services.settings.zone)
+        table = build_table(self.flows, self.rows, services.settings.zone)
+        if self.weights is not None:
+            table.ids.append(WEIGHT)
+            table.labels.append(WEIGHT_LABEL)
+            for cells, weight in zip(table.rows, self.weights, strict=True):
+                cells.append(weight)
+        return table
 
     def dataset(self, services: Services) -> Dataset:
         title = self.current.questionnaire.title.nl
-        return build_dataset(self.flows, self.rows, services.settings.zone, title)
+        dataset = build_dataset(self.flows, self.rows, services.settings.zone, title)
+        if self.weights is not None:
+            values: list[float | str | date | None] = list(self.weights)
+            dataset.variables.append(
+                Variable(WEIGHT, WEIGHT_LABEL, "number", values=values, measure="scale")
+            )
+        return dataset
 
 
 async def export_data(services: Services, questionnaire_id: str) -> Export:
@@ -180,9 +200,34 @@ async def export_data(services: Services, questionnaire_id: str) -> Export:
         )
     async with services.reports() as db:
         rows = list(await export_rows(db, questionnaire_id))
+        tally = await gather_heard(db, current.questionnaire, services.clock())
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
-    return Export(rows, flows, current)
+    return Export(rows, flows, current, _weights(services, current, rows, tally))
+
+
+def _weights(
+    services: Services, current: Flow, rows: list[ExportRow], tally: HeardTally | None
+) -> list[float | None] | None:
+    """The weight column: each response weighted to the population valid now."""
+    question = area_question(current.questionnaire)
+    if tally is None or question is None:
+        return None
+    cells = [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in tally.population.cells]
+    heard = who_we_heard(
+        current.questionnaire,
+        question,
+        cells,
+        tally.respondents,
+        {},
+        min_cell=services.settings.digest_min_cell,
+    )
+    wijk = question.id
+    return response_weights(heard, ((_value(r.answers.get(wijk)), r.age_band) for r in rows))
+
+
+def _value(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 async def export_table(services: Services, questionnaire_id: str) -> tuple[Table, Flow]:

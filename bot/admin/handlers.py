@@ -22,6 +22,7 @@ from bot.admin.beheer import Beheer
 from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
+from bot.admin.population import PopulationUploads, looks_like_csv
 from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
@@ -42,6 +43,7 @@ class Administrators:
         self.services = services
         self.postman = Postman()
         self.uploads = Uploads(services)
+        self.population = PopulationUploads(services)
         self.drafts = Drafts(services)
         self.questionnaires = Beheer(services)
         self.downloads = Downloads(services)
@@ -49,13 +51,19 @@ class Administrators:
         self.upload: Handler = admin_only("upload")(self._upload)
         self.beheer: Handler = admin_only("beheer")(self._beheer)
         self.export: Handler = admin_only("export")(self._export)
+        self.population_button: Handler = admin_only("population")(self.population.button)
 
     async def _upload(self, update: Update, context: Context) -> None:
         """A questionnaire YAML sent as a document: validated, kept as a draft, previewed."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.document is None:
             return
-        reply = await self.uploads.receive(message.document, user)
+        document = message.document
+        if looks_like_csv(document.file_name, document.mime_type):
+            # A CSV is a reference population (inhabitants per wijk and age band).
+            reply = await self.population.receive(document, user, message.caption)
+        else:
+            reply = await self.uploads.receive(document, user)
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
     async def _beheer(self, update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.app import manage, plugins, report_cli, run, stellingen
+from bot.app import manage, manage_population, plugins, report_cli, run, stellingen
 from bot.app.console import fail, reason
 from bot.core.config import ConfigError
 from flows.schema import LANGUAGES
@@ -95,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=manage.cmd_audit)
 
     stellingen.add_commands(commands)
+    manage_population.add_parser(commands)
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current", "downgrade"])

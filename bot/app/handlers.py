@@ -35,6 +35,7 @@ from bot.admin.buttons import AdminButton, ModerationButton
 from bot.admin.handlers import Administrators
 from bot.admin.moderation import COMMAND as MODERATION
 from bot.admin.moderation import ModerationHandlers
+from bot.admin.population import PopulationButton
 from bot.app.flood import Flood
 from bot.app.menus import Menus
 from bot.core import jobs
@@ -49,6 +50,7 @@ from bot.outcomes.buttons import (
 )
 from bot.outcomes.handlers import Outcomes
 from bot.resident import privacy
+from bot.resident import profile as about_you
 from bot.resident.conversation import ResidentHandlers
 from bot.staff.digests import DigestService
 from bot.staff.group import GroupHandlers
@@ -89,6 +91,7 @@ class Features:
     menus: Menus
     residents: ResidentHandlers
     privacy: privacy.PrivacyHandlers
+    profile: about_you.ProfileHandlers
     admins: Administrators
     moderation: ModerationHandlers
     outcomes: Outcomes
@@ -100,11 +103,15 @@ class Features:
     def build(cls, application: Application, services: Services) -> Features:  # type: ignore[type-arg]
         settings = services.settings
         digests = DigestService(services, settings.schedule, settings.digest_chat_id)
+        residents = ResidentHandlers(services)
         return cls(
             flood=Flood(services),
             menus=Menus(settings),
-            residents=ResidentHandlers(services),
+            residents=residents,
             privacy=privacy.PrivacyHandlers(services),
+            profile=about_you.ProfileHandlers(
+                services, lambda user: residents.sessions.welcome(user, None, again=True)
+            ),
             admins=Administrators(services),
             moderation=ModerationHandlers(services),
             outcomes=Outcomes(application, services),
@@ -157,6 +164,9 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, command(privacy.MYDATA_COMMANDS, rights.my_data)),
         (Stage.FEATURES, command(privacy.FORGET_COMMANDS, rights.forget)),
         (Stage.FEATURES, press(rights.button, privacy.Forget.claims)),
+        # About you, once: age band and wijk, reused by every questionnaire.
+        (Stage.FEATURES, command(about_you.COMMANDS, features.profile.command)),
+        (Stage.FEATURES, press(features.profile.button, about_you.ProfileButton.claims)),
         # Administrators: questionnaires (each handler checks ADMIN_USER_IDS itself). Their
         # commands and buttons act in the administrator's private chat only (admin_only).
         (Stage.FEATURES, admin_command("beheer", admins.beheer)),
@@ -177,6 +187,8 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         rows.append((Stage.MENUS, every(features.menus.on_first_contact)))
     rows += [
         (Stage.FEATURES, press(admins.button, AdminButton.matches)),
+        # A reference population's preview: Opslaan / Annuleren (administrators only).
+        (Stage.FEATURES, press(admins.population_button, PopulationButton.claims)),
         # Moderation of free text: administrators in private, a pointer in a group.
         (Stage.FEATURES, admin_command(MODERATION, moderation.command)),
         (Stage.FEATURES, press(moderation.button, ModerationButton.matches)),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, CallbackQuery, Message, Update
 
-from bot.core.keyboards import notice
+from bot.core.keyboards import Keyboard, button, notice
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
@@ -23,6 +23,7 @@ from bot.outbox import cost
 from bot.outbox.sender import OutboxSender
 from bot.outcomes import views
 from bot.outcomes.buttons import InvitationChoice, Invite, NotNow
+from bot.outcomes.invite_first import InviteFirst, first_recipients, invited_before
 from bot.outcomes.shared import (
     Context,
     Handled,
@@ -35,7 +36,8 @@ from bot.outcomes.shared import (
     slug,
     stale,
 )
-from flows.texts import Html, t
+from flows.machine import Flow
+from flows.texts import Html, formats, raw, t
 from storage import audit
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -51,16 +53,43 @@ async def invitation_offer(db: AsyncSession, services: Services, questionnaire_i
         ids = questionnaire_ids(services.catalog)
         return Send(t("nl", "uitnodiging.unknown", id=questionnaire_id, ids=ids))
     questionnaire = flow.questionnaire
-    recipients = await store.invitation_recipients(db, slug(flow), questionnaire_id)
+    recipients = await _recipients(db, services, flow, questionnaire.version)
     theme, title = questionnaire.theme.nl, questionnaire.title.nl
     if not recipients:
         return Send(t("nl", "uitnodiging.offer_none", theme=theme))
     count = len(recipients)
     offer = t("nl", "uitnodiging.offer", count=count, theme=theme, title=title)
-    return Send(
-        Html(offer + cost.estimate(services.settings, count)),
-        views.invitation_offer_keyboard(questionnaire_id, questionnaire.version, count),
+    text = Html(offer + cost.estimate(services.settings, count))
+    keyboard = views.invitation_offer_keyboard(questionnaire_id, questionnaire.version, count)
+    # Those we hear least first: a line saying who and how many, and a button for them.
+    first = await first_recipients(db, services, flow, recipients)
+    if first is not None and 0 < len(first.recipients) < count:
+        many = len(first.recipients)
+        groups = ", ".join(first.groups)
+        text = Html(f"{text}\n\n{t('nl', 'uitnodiging.first', groups=groups, count=many)}")
+        label = raw("nl", "uitnodiging.first_button").format(count=formats.number(many))
+        only = button(label, InviteFirst(questionnaire_id, questionnaire.version))
+        keyboard = Keyboard([*keyboard.inline_keyboard, [only]])
+    return Send(text, keyboard)
+
+
+async def _recipients(
+    db: AsyncSession, services: Services, flow: Flow, version: int
+) -> list[tuple[int, str]]:
+    """Who an invitation to ``version`` would reach: the theme's followers, without those
+    an earlier "invite first" of the same version reached already."""
+    questionnaire_id = flow.questionnaire.id
+    recipients = await store.invitation_recipients(db, slug(flow), questionnaire_id)
+    earlier = await outbox_repo.broadcasts(
+        db, kind="invitation", questionnaire_id=questionnaire_id
     )
+    first = [
+        b.id
+        for b in earlier
+        if (meta := b.payload.get("meta") or {}).get("version") == version and meta.get("first")
+    ]
+    reached = await invited_before(db, first)
+    return [(r, language) for r, language in recipients if r not in reached]
 
 
 async def offer_invitation(
@@ -129,7 +158,7 @@ class Invitations(Part):
                 )
             self._handled.add(message)
             return Reply([], edit=Edit(t("nl", "uitnodiging.declined", id=questionnaire_id)))
-        assert isinstance(pressed, Invite)
+        assert isinstance(pressed, Invite | InviteFirst)
         if not self._open(questionnaire_id):
             title = questionnaire.title.nl
             return Reply(
@@ -140,14 +169,27 @@ class Invitations(Part):
             earlier = await outbox_repo.broadcasts(
                 db, kind="invitation", questionnaire_id=questionnaire_id
             )
-            if any(
-                (b.payload.get("meta") or {}).get("version") == pressed.version for b in earlier
+            same = [
+                (b.payload.get("meta") or {})
+                for b in earlier
+                if (b.payload.get("meta") or {}).get("version") == pressed.version
+            ]
+            # Once per version; after "invite first" only the others are left to invite.
+            if any(not meta.get("first") for meta in same) or (
+                same and isinstance(pressed, InviteFirst)
             ):
                 already = t("nl", "uitnodiging.already", title=questionnaire.title.nl)
                 return Reply([], notice=notice(already))
-            recipients = await store.invitation_recipients(db, slug(flow), questionnaire_id)
+            recipients = await _recipients(db, self.services, flow, pressed.version)
+            if isinstance(pressed, InviteFirst):
+                first = await first_recipients(db, self.services, flow, recipients)
+                recipients = first.recipients if first is not None else []
             payload: dict[str, Any] = {
-                "meta": {"title": questionnaire.title.nl, "version": pressed.version}
+                "meta": {
+                    "title": questionnaire.title.nl,
+                    "version": pressed.version,
+                    **({"first": True} if isinstance(pressed, InviteFirst) else {}),
+                }
             }
             for language in ("nl", "en"):
                 payload[language] = {

@@ -26,7 +26,7 @@ from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import addressed, speaking
 from bot.outcomes.residents import end_offer
-from bot.resident import buttons, privacy
+from bot.resident import buttons, privacy, profile
 from bot.resident import views as render
 from bot.resident.sessions import Sessions
 from bot.resident.summary import finished_messages
@@ -404,6 +404,8 @@ class ResidentHandlers:
             await repo.save_outcome(
                 db, session, outcome, now=self.services.clock(), moderate=moderate
             )
+            if accepted is not None and not session.is_test:
+                await profile.remember(db, self.services, resident.id, flow, accepted)
         updated = SessionInfo(
             session.id,
             session.resident_id,
@@ -444,7 +446,13 @@ class ResidentHandlers:
                 session.questionnaire_id,
                 outcome.accepted[0],
             )
-        if outcome.finished:
+        if not outcome.finished and not isinstance(given, engine.Back):
+            # A question marked ``profile:`` is answered from the resident's profile.
+            updated, known = await profile.answer_known(
+                db, self.services, resident, updated, flow, language
+            )
+            reply.then(*(Send(line) for line in known))
+        if updated.state.finished:
             if not session.is_test:  # max_responses: a questionnaire may now be full
                 await self.sessions.capacity.completed(db, flow.questionnaire)
             return reply.then(*await self._finished(db, resident, updated, flow))

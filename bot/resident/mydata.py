@@ -121,6 +121,17 @@ def export_document(
             }
             for m in data.messages
         ],
+        "about_you": (
+            {
+                "age_band": data.profile.age_band,
+                "wijk": data.profile.wijk,
+                "postcode": data.profile.postcode,
+                "declined": data.profile.declined,
+                "updated_at": _when(data.profile.updated_at, zone),
+            }
+            if data.profile is not None
+            else None
+        ),
         "refused_admin_commands": [
             {"action": a.action, "at": _when(a.at, zone)} for a in data.refused_attempts
         ],
@@ -166,4 +177,16 @@ def summary_text(
     ]
     if data.effect_answers:
         lines.append(t(language, "mydata.effects", count=len(data.effect_answers)))
+    if data.profile is not None and not data.profile.empty:
+        unknown = raw(language, "profile.unknown")
+        age = f"profile.age.{data.profile.age_band}"
+        wijk = data.profile.wijk or data.profile.postcode
+        lines.append(
+            t(
+                language,
+                "mydata.profile",
+                age=raw(language, age) if age in CATALOG else unknown,
+                wijk=wijk or unknown,
+            )
+        )
     return t(language, "mydata.summary", lines=Html("\n".join(lines)))

@@ -18,7 +18,7 @@ from telegram import User
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
-from bot.resident import buttons
+from bot.resident import buttons, profile
 from bot.resident import views as render
 from bot.resident.capacity import Capacity
 from flows import engine
@@ -127,9 +127,12 @@ class Sessions:
             now=self.services.clock(),
         )
         log.info("resident %s started %s", resident.pseudonym[:12], questionnaire.key)
-        return Reply(
-            [Send(render.intro_text(flow, language)), self.question(flow, session, language)]
+        reply = Reply([Send(render.intro_text(flow, language))])
+        # A first question marked ``profile:`` is answered from the resident's profile.
+        session, known = await profile.answer_known(
+            db, self.services, resident, session, flow, language
         )
+        return reply.then(*(Send(line) for line in known), self.question(flow, session, language))
 
     async def revise(
         self, db: AsyncSession, resident: ResidentInfo, pressed: buttons.Revise

@@ -21,6 +21,7 @@ from datetime import UTC, tzinfo
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from analysis.figures import Distribution, QuestionnaireDigest
 from analysis.names import question_names
@@ -315,3 +316,84 @@ def render_questions(
         image.crop(box).save(out, format="PNG", compress_level=3)
         pictures.append(out.getvalue())
     return pictures
+
+
+# --- Who did we hear: respondents against the population per wijk ---------------------------
+
+
+def render_heard_chart(rows: Sequence[tuple[str, float, float]], title: str) -> bytes:
+    """One PNG: per wijk (label, share of the respondents, share of the inhabitants, both
+    0-1) two bars side by side: respondents in blue, inhabitants in orange, so a short
+    blue bar beside a long orange one shows a wijk that is heard too little."""
+    height = HEADER + len(rows) * ROW * 2 + MARGIN + ROW
+    fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, WIDTH_PX)
+    ax.set_ylim(height, 0)
+    ax.text(
+        MARGIN,
+        MARGIN,
+        textwrap.shorten(title, 60, placeholder=" …"),
+        fontsize=TITLE_PT,
+        fontweight="bold",
+        va="top",
+        parse_math=False,
+    )
+    ax.text(
+        MARGIN,
+        MARGIN + 58,
+        "Wie hebben we gehoord? Aandeel per wijk",
+        fontsize=SUBTITLE_PT,
+        color=GREY,
+        va="top",
+        parse_math=False,
+    )
+    for x, legend, colour in ((MARGIN, "■ reacties", BLUE), (MARGIN + 190, "■ inwoners", ORANGE)):
+        ax.text(
+            x, MARGIN + 94, legend, fontsize=SUBTITLE_PT, color=colour, va="top", parse_math=False
+        )
+    ax.text(
+        MARGIN + 360,
+        MARGIN + 94,
+        "(15 jaar en ouder)",
+        fontsize=SUBTITLE_PT,
+        color=GREY,
+        va="top",
+        parse_math=False,
+    )
+    left = MARGIN + (WIDTH_PX - 2 * MARGIN) * LABEL_COLUMN
+    span = WIDTH_PX - MARGIN - left - 90
+    top = float(HEADER)
+    peak = max([max(r, p) for _, r, p in rows] + [0.01])
+    for label, respondents, inhabitants in rows:
+        ax.text(
+            MARGIN,
+            top + ROW,
+            "\n".join(textwrap.wrap(label, LABEL_WRAP)[:2]),
+            fontsize=LABEL_PT,
+            va="center",
+            parse_math=False,
+        )
+        for offset, share, colour in ((0.5, respondents, BLUE), (1.5, inhabitants, ORANGE)):
+            y = top + offset * ROW
+            width = span * share / peak
+            ax.add_patch(_bar(left, y - ROW * 0.4, width, ROW * 0.8, colour))
+            ax.text(
+                left + width + 8,
+                y,
+                percent(share),
+                fontsize=VALUE_PT,
+                va="center",
+                parse_math=False,
+            )
+        top += 2 * ROW
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    fig.clear()
+    return out.getvalue()
+
+
+def _bar(x: float, y: float, width: float, height: float, colour: str) -> Rectangle:
+    return Rectangle((x, y), max(width, 1.0), height, facecolor=colour, edgecolor="none")

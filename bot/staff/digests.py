@@ -26,6 +26,7 @@ from bot.core.metrics import DIGESTS_SENT
 from bot.core.schedule import Schedule
 from bot.core.services import Services
 from bot.staff import render
+from bot.staff.heard import heard_block, heard_caption
 from bot.staff.split import split_messages
 from flows.lifecycle import availability
 from flows.machine import Flow
@@ -50,6 +51,8 @@ class Part:
     caption: Html
     figures: dict[str, object]
     quiet: bool = False  # nothing happened in the period (see QuestionnaireDigest.quiet)
+    #: More photos after the chart: (PNG, caption), e.g. respondents against the population.
+    photos: list[tuple[bytes, Html]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,20 +157,31 @@ class DigestService:
         """Read (one storage call), compute the figures, write text, caption and chart (the
         chart in a worker thread)."""
         settings = self.services.settings
+        min_cell, zone = settings.digest_min_cell, settings.zone
         async with self.services.reports() as db:
             tallies = await store.gather(db, questionnaire, since, until, chat_id=self.chat_id)
-        figures = compute(tallies, questionnaire, min_cell=settings.digest_min_cell)
-        text = render.compose(figures, questionnaire, kind=kind, zone=settings.zone)
+            # Who did we hear: respondents against the population, weighted results.
+            heard = await heard_block(
+                db, questionnaire, until, min_cell=min_cell, zone=zone, charts=charts
+            )
+        figures = compute(tallies, questionnaire, min_cell=min_cell)
+        text = render.compose(figures, questionnaire, kind=kind, zone=zone)
+        if heard is not None:
+            text = Html("\n".join([text, "", *heard.lines]))
         chart = None
         if charts and figures.answered:
-            chart = await asyncio.to_thread(_chart, figures, questionnaire, settings.zone)
+            chart = await asyncio.to_thread(_chart, figures, questionnaire, zone)
+        photos = []
+        if heard is not None and heard.chart is not None:
+            photos.append((heard.chart, heard_caption(questionnaire)))
         return Part(
             questionnaire.id,
             split_messages(text),
             chart,
-            render.caption(figures, questionnaire, zone=settings.zone),
-            figures_of(figures),
+            render.caption(figures, questionnaire, zone=zone),
+            {**figures_of(figures), **({"heard": dict(heard.figures)} if heard else {})},
             figures.quiet,
+            photos,
         )
 
     async def _with_effects(
@@ -208,6 +222,11 @@ class DigestService:
                 if part.chart is not None:
                     await bot.send_photo(
                         chat_id, part.chart, caption=part.caption, parse_mode=ParseMode.HTML
+                    )
+                    delivered += 1
+                for photo, caption in part.photos:
+                    await bot.send_photo(
+                        chat_id, photo, caption=caption, parse_mode=ParseMode.HTML
                     )
                     delivered += 1
         except TelegramError as exc:

@@ -35,7 +35,9 @@ from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
+from flows.texts.population import TEXTS_POPULATION
 from flows.texts.privacy import TEXTS_PRIVACY
+from flows.texts.profile import TEXTS_PROFILE
 from flows.texts.sending import TEXTS_SENDING
 
 Language = str
@@ -616,6 +618,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
 _merge(TEXTS_SENDING)
+_merge(TEXTS_PROFILE, TEXTS_POPULATION)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
@@ -628,6 +631,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("stop", "Stoppen met de vragenlijst"),
         ("resultaten", "Wat er met de antwoorden is gedaan"),
         ("instellingen", "Berichten aan- of uitzetten"),
+        ("overmij", "Leeftijd en wijk, één keer geven"),
         ("taal", "Taal kiezen (Nederlands/English)"),
         ("privacy", "Wat we bewaren en waarom"),
         ("mijngegevens", "Alles zien wat we bewaren"),
@@ -640,6 +644,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("stop", "Stop the questionnaire"),
         ("resultaten", "What was done with the answers"),
         ("instellingen", "Messages you want to receive"),
+        ("aboutme", "Your age group and neighbourhood, given once"),
         ("language", "Choose your language (Nederlands/English)"),
         ("privacy", "What we store and why"),
         ("mijngegevens", "See all data we keep about you"),

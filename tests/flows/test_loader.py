@@ -741,7 +741,7 @@ def test_all_problems_of_a_file_are_reported_at_once() -> None:
             line_of(text, "tpye"),
             "questions.q1.tpye",
             "is not a known field. Did you mean 'type'? Known here: id, text, optional, "
-            "dimension, label, variable, next, show_if, type, options, shuffle",
+            "dimension, label, variable, next, show_if, type, options, shuffle, profile",
         ),
     ]
 

@@ -1,0 +1,94 @@
+"""storage.heard on each database (PostgreSQL too with TEST_DATABASE_URL): respondents per
+wijk (their answer to the ``profile: wijk`` question) and age band (their profile), and the
+answers of closed questions per wijk, band and value, of completed responses only;
+nothing without a population valid at the end of the period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.loader import parse
+from storage import profiles
+from storage.heard import gather_heard
+from storage.models import Answer, Session
+from storage.population import Cell, store_population
+from tests.storage.helpers import mini_source, register, start, sync, variant
+
+Sessions = async_sessionmaker[AsyncSession]
+LATER = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+def source() -> str:
+    return variant(mini_source(), questionnaire_id="buurt").replace(
+        "    type: area\n", "    type: area\n    profile: wijk\n", 1
+    )
+
+
+async def answered(
+    sessions: Sessions,
+    name: str,
+    band: str | None,
+    wijk: str | None,
+    tevreden: int | None,
+    *,
+    done: bool = True,
+) -> None:
+    resident = await register(sessions, name * 8)
+    if band is not None:
+        async with sessions.begin() as db:
+            await profiles.set_profile(db, resident.id, age_band=band)
+    session = await start(sessions, resident.id, "buurt")
+    async with sessions.begin() as db:
+        if wijk is not None:
+            db.add(Answer(session_id=session.id, question_id="wijk", value=wijk))
+        db.add(Answer(session_id=session.id, question_id="tevreden", value=tevreden))
+        if done:
+            await db.execute(
+                update(Session).where(Session.id == session.id).values(status="completed")
+            )
+
+
+async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> None:
+    text = source()
+    assert await sync(sessions, "buurt", 1, text)
+    questionnaire = parse(text, "buurt")
+    for i, (band, wijk, score) in enumerate(
+        [
+            ("65+", "noord", 4),
+            ("65+", "noord", 4),
+            ("65+", "noord", None),  # skipped: a respondent, no answer
+            ("25-44", "centrum", 2),
+            (None, "centrum", 5),  # no profile: wijk known, band not
+            ("15-24", None, 3),  # band known, no wijk answer
+        ]
+    ):
+        await answered(sessions, f"{i:08x}", band, wijk, score)
+    # An unfinished response does not count.
+    await answered(sessions, "ffffffff", "65+", "noord", 1, done=False)
+    async with sessions() as db:
+        assert await gather_heard(db, questionnaire, LATER) is None  # no population yet
+    async with sessions.begin() as db:
+        await store_population(
+            db,
+            [Cell("Noord", None, "65+", 100), Cell("Centrum", None, "25-44", 50)],
+            valid_from=datetime(2020, 1, 1, tzinfo=UTC),
+            source="test.csv",
+        )
+    async with sessions() as db:
+        tally = await gather_heard(db, questionnaire, LATER)
+        before = await gather_heard(db, questionnaire, datetime(2019, 1, 1, tzinfo=UTC))
+    assert before is None
+    assert tally is not None and tally.population.source == "test.csv"
+    assert dict(tally.respondents) == {
+        ("noord", "65+"): 3,
+        ("centrum", "25-44"): 1,
+        ("centrum", None): 1,
+        (None, "15-24"): 1,
+    }
+    assert dict(tally.answers["tevreden"]) == {
+        ("noord", "65+", "4"): 2,
+        ("centrum", "25-44", "2"): 1,
+    }
