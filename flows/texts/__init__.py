@@ -36,6 +36,7 @@ from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.privacy import TEXTS_PRIVACY
+from flows.texts.shapes import TEXTS_SHAPES
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -591,6 +592,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
+_merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in

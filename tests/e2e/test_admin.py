@@ -367,7 +367,7 @@ async def test_invalid_upload_lists_every_problem_and_stores_nothing(
     )
     assert lines[2:] == [
         "• regel 9, questions.tevreden.type: 'schaal' is geen soort vraag. Kies uit: "
-        "choice, multi, scale, yesno, text, number, area",
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date",
     ]
     assert "&lt;" in (reply.html or "")  # the file name is text, not markup
     assert await versions(admin_bot) == before
@@ -487,7 +487,7 @@ async def test_windows_line_endings_and_a_byte_order_mark(
     invalid = await upload(boss, "fietsen.yaml", broken)
     assert invalid.text.splitlines()[2:] == [
         "• regel 9, questions.tevreden.type: 'schaal' is geen soort vraag. Kies uit: "
-        "choice, multi, scale, yesno, text, number, area"
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date"
     ]
     preview = await upload(boss, "FIETSEN.YAML", windows)
     assert preview.text.startswith(f"Voorbeeld: {FIETS}\nNieuwe vragenlijst fietsen, versie 1.")
