@@ -28,8 +28,9 @@ AFVAL = "Afval ophalen in Rivierstad"
 GROEN = "Groen in de wijk"
 SCHOOL = "Veilig naar school"
 BURGER = "Burgerpeiling Rivierstad"
+WIJK = "Wijkpeiling Rivierstad"
 PICK = "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst."
-PICK_BUTTONS = [[AFVAL], [BURGER], [GROEN], [SCHOOL]]
+PICK_BUTTONS = [[AFVAL], [BURGER], [GROEN], [SCHOOL], [WIJK]]
 CONSENT_BUTTONS = [["Ja, ik doe mee", "Nee, liever niet"]]
 CONSENT_NEEDED = "Eerst even dit: doe je mee? Kies hieronder."
 GIVEN = "Fijn dat je meedoet! Je kunt altijd stoppen met /stop."
@@ -299,12 +300,13 @@ async def test_the_list_marks_completed_questionnaires(fake: FakeBotApi, bot: Bo
     await finish_schoolroutes(resident, first)
     pick = await resident.ask("/vragenlijsten")
     assert pick.text == PICK
-    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"]]
+    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"], [WIJK]]
     assert pick.button_data == [
         ["p:afvalinzameling"],
         ["p:burgerpeiling"],
         ["p:groen-in-de-wijk"],
         ["p:schoolroutes"],
+        ["p:wijkpeiling"],
     ]
     assert await answers(bot, resident, "schoolroutes") == SCHOOL_SHORT
     assert await statuses(bot) == [("schoolroutes", "completed")]
