@@ -397,6 +397,11 @@ MAX_GRID_ITEMS = 12
 MAX_RANKING_OPTIONS = 7
 
 
+#: What a grid and each of its statements may say in the file.
+GRID_FIELDS = ("id", "type", "text", "label", "optional", "dimension", "next", "options", "items")
+GRID_ITEM_FIELDS = ("id", "text", "label", "variable")
+
+
 class GridQuestion(ChoiceQuestion):
     """One statement of a grid: a choice question that knows its grid (its id, the question
     that all statements share and where this one stands among them)."""

@@ -32,8 +32,6 @@ from flows.schema import (
 )
 from flows.texts import Address, raw
 
-#: Fields of a statement in a grid; the rest of a written-out statement is the grid's.
-ITEM_FIELDS = ("id", "text", "label", "variable")
 #: Characters a resident may type after "Anders, namelijk".
 OTHER_MAX_CHARS = 200
 OTHER_TYPES = frozenset({QuestionType.CHOICE.value, QuestionType.MULTI.value})

@@ -217,6 +217,7 @@ async def test_english_client_gets_english(fake: FakeBotApi, bot: BotRunner) -> 
         ["Residents' survey Rivierstad"],
         ["Green in your neighbourhood"],
         ["Safe routes to school"],
+        ["Neighbourhood survey Rivierstad"],
     ]
     assert await sql(bot, "SELECT language FROM residents") == [("en",)]
 
@@ -787,14 +788,14 @@ async def test_closed_questionnaire_is_not_offered(
         given, closed, pick = await resident.next_messages(3)
         assert given.text == GIVEN
         assert closed.text == "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen."
-        assert (pick.text, pick.buttons) == (PICK, [[AFVAL], [BURGER]])
+        assert (pick.text, pick.buttons) == (PICK, [[AFVAL], [BURGER], [WIJK]])
         again = await resident.ask("/vragenlijsten")
-        assert again.buttons == [[AFVAL], [BURGER]]
+        assert again.buttons == [[AFVAL], [BURGER], [WIJK]]
         query = await resident.press_data("p:schoolroutes", message_id=again.message_id)
         await resident.wait_callback_answered(query)
         closed, pick = await resident.next_messages(2)
         assert closed.text.startswith("Deze vragenlijst is gesloten.")
-        assert pick.buttons == [[AFVAL], [BURGER]]
+        assert pick.buttons == [[AFVAL], [BURGER], [WIJK]]
         assert await count(runner, "sessions") == 0
     finally:
         await runner.stop()
@@ -810,6 +811,7 @@ async def test_no_open_questionnaires(fake: FakeBotApi, database_url: str, tmp_p
         groen_in_de_wijk=closed,
         afvalinzameling=closed,
         burgerpeiling=closed,
+        wijkpeiling=closed,
     )
     runner = BotRunner(fake, database_url, questionnaires_dir=folder)
     await runner.start()

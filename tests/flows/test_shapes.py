@@ -103,7 +103,7 @@ def test_anders_is_asked_only_when_chosen() -> None:
             ("    - {id: schoon, text", "    - {id: schoon, tekst: {nl: x}, text"),
             "tekst",
             "questions.stellingen.items[1].tekst",
-            "is not a known field",
+            "is not a known field. Did you mean 'text'? Known here: id, text, label, variable",
         ),
         (
             ("  items:\n", "  items: veel\n  oud:\n"),
