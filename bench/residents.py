@@ -58,13 +58,19 @@ class Knowledge:
             for question in questionnaire.questions:
                 for language in ("nl", "en"):
                     self.by_text[html.escape(question.text.get(language), quote=False)] = question
-        self.finished_more = {t(language, "finished.more") for language in ("nl", "en")}
-        self.progress = re.compile(r"^<i>(Vraag|Question) \d+ (van|of) \d+</i>")
+        # In either form of address: a questionnaire that says "u" says it here too.
+        self.finished_more = {
+            t(language, "finished.more", address=address)
+            for language in ("nl", "en")
+            for address in ("je", "u")
+        }
+        # First, or after the read-back of a typed ranking or date ("Genoteerd: ...").
+        self.progress = re.compile(r"(?:^|\n)<i>(Vraag|Question) \d+ (van|of) \d+</i>")
 
     def question(self, message: BotMessage) -> AnyQuestion | None:
         """The question a message asks, if it is a question message."""
         source = message.html or ""
-        if not self.progress.match(source):
+        if not self.progress.search(source):
             return None
         for bold in _BOLD.findall(source):
             question = self.by_text.get(bold)
@@ -234,6 +240,9 @@ def typed_answer(question: AnyQuestion, rng: random.Random) -> str:
         case MultiQuestion():
             count = rng.randint(1, min(3, len(question.options)))
             picked = sorted(rng.sample(range(1, len(question.options) + 1), count))
+            # As a person would: an option that stands alone ("Ik doe nergens aan mee") alone.
+            alone = [n for n in picked if question.options[n - 1].exclusive]
+            picked = alone[:1] if alone else picked
             return ", ".join(str(n) for n in picked)
         case ScaleQuestion():
             return str(rng.randint(question.min, question.max))

@@ -17,6 +17,8 @@ from tests.e2e.test_conversation import (
     start_questionnaire,
     tap,
 )
+from tests.e2e.test_form_of_address import JE
+from tests.e2e.test_transcripts import HERE
 
 THUIS = "„Ik voel me thuis in mijn buurt.”"
 PRIORITEIT = (
@@ -62,3 +64,14 @@ async def test_a_sticker_on_a_grid_and_in_a_ranking_loses_nothing(
     stored = await answers(bot, resident, "wijkpeiling")
     assert stored["prioriteit"] == ["wonen", "groen", "veiligheid", "spelen", "verkeer"]
     assert (stored["buurt"], stored["thuis"], stored["vervoer"]) == (8, "eens", "fiets")
+
+
+def test_the_wijkpeiling_says_u_after_consent() -> None:
+    """The golden transcript (compared exactly with a real run by test_transcripts.py) says
+    "u" in every text of the questionnaire's conversation, generated "anders" questions,
+    ranking and date texts included; before it, the bot's own consent says "je"."""
+    text = (HERE / "wijkpeiling.alles.txt").read_text(encoding="utf-8")
+    conversation = text.split("< Wijkpeiling Rivierstad", 1)[1]
+    bot_lines = [line for line in conversation.splitlines() if line.startswith(("<", "~", " "))]
+    assert not [line for line in bot_lines if JE.search(line)]
+    assert any("U koos „Anders, namelijk …”. Wat bedoelt u?" in line for line in bot_lines)
