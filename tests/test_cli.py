@@ -332,6 +332,7 @@ def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> 
         "Burgerpeiling Rivierstad",
         "Groen in de wijk",
         "Veilig naar school",
+        "Wijkpeiling Rivierstad",
     ]
 
 
