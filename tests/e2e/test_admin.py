@@ -701,6 +701,7 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
         ["Burgerpeiling Rivierstad"],
         ["Groen in de wijk"],
         ["Veilig naar school"],
+        ["Wijkpeiling Rivierstad"],
     ]
     await tap(boss, "Veilig naar school", overview)
     assert overview.text.startswith("Veilig naar school\nschoolroutes · versie 1\n\nStatus: open")
@@ -731,7 +732,7 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     assert "Status: gearchiveerd" in overview.text
     assert overview.buttons == [["Exporteren"], ["« Terug"]]
     await tap(boss, "« Terug", overview)
-    assert overview.text.split("\n\n")[4] == (
+    assert overview.text.split("\n\n")[5] == (  # archived ones come last
         "Veilig naar school · gearchiveerd\nschoolroutes · versie 1 · 0 klaar, 0 bezig"
     )
     # A stale confirmation after the fact: refused, nothing changes.
