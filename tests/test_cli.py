@@ -507,7 +507,7 @@ def test_export_an_unknown_questionnaire(exported: Exported) -> None:
         exported.unknown,
         1,
         "samenspraak: no questionnaire 'parkeren' in the database "
-        "(known: afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes)",
+        "(known: afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling)",
     )
     assert not exported.not_written.exists()  # no empty file left behind
 
