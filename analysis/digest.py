@@ -39,6 +39,7 @@ from analysis.figures import (
 )
 from analysis.scorecard import scorecard
 from analysis.scrub import scrub
+from analysis.shapes import ranking_stats
 from analysis.tallies import AnswerTally, NumberSummary, ResponseTally, Tallies, TextSample
 from analysis.words import QUOTES, TOP_WORDS, pick_quotes, top_words
 from flows.outcomes import EFFECT_VALUES
@@ -50,6 +51,7 @@ from flows.schema import (
     MultiQuestion,
     NumberQuestion,
     Questionnaire,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -102,6 +104,11 @@ def compute(
         scorecard=scorecard(questionnaire, distributions, numbers),
         min_cell=min_cell,
         effects=effect_stats(tallies.effects.counts, tallies.effects.new, min_cell),
+        rankings=tuple(
+            ranking_stats(q, (a := tallies.answer(q.id)).answered, a.skipped, a.values)
+            for q in questions
+            if isinstance(q, RankingQuestion)
+        ),
     )
     if tallies.previous is None:
         return digest

@@ -23,8 +23,11 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
+    Option,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
 )
@@ -90,12 +93,21 @@ def build_table(flows: Mapping[int, Flow], rows: Sequence[Response], zone: tzinf
     question_ids: list[str] = []
     labels: dict[str, str] = {}
     codebook: list[tuple[str, str, str, str]] = []
+    ranked: dict[str, tuple[str, str]] = {}  # a ranking's column: (question, option)
     for version in sorted(flows, reverse=True):
         newest = flows[version]
         for qid in newest.order:
             if qid in labels:
                 continue
             question = newest.questions[qid]
+            if isinstance(question, RankingQuestion):  # tidy: a column per option, its place
+                for column, option in _ranked_columns(question):
+                    question_ids.append(column)
+                    labels[column] = f"{question.label or question.text.nl}: {option.label.nl}"
+                    ranked[column] = (qid, option.id)
+                labels[qid] = question.label or question.text.nl
+                codebook.append((qid, question.text.nl, _kind(question), _answers(question)))
+                continue
             question_ids.append(qid)
             labels[qid] = question.label or question.text.nl
             kind = raw("nl", f"admin.type.{question.type}")  # as the preview names it
@@ -112,7 +124,10 @@ def build_table(flows: Mapping[int, Flow], rows: Sequence[Response], zone: tzinf
         ]
         # An unfinished response: only the answers along the branch the resident is on.
         answers = engine.answers_on_branch(flow, row.answers) if flow else row.answers
-        cells.extend(_cell(flow, qid, answers) for qid in question_ids)
+        cells.extend(
+            _place(answers, *ranked[qid]) if qid in ranked else _cell(flow, qid, answers)
+            for qid in question_ids
+        )
         table.append(cells)
     return Table(
         [name for name, _ in FIXED] + question_ids,
@@ -122,7 +137,32 @@ def build_table(flows: Mapping[int, Flow], rows: Sequence[Response], zone: tzinf
     )
 
 
+def _kind(question: AnyQuestion) -> str:
+    return raw("nl", f"admin.type.{question.type}")
+
+
+def _ranked_columns(question: RankingQuestion) -> list[tuple[str, Option]]:
+    """A ranking's columns: ``<question>.<option>``, each holding the option's place."""
+    return [(f"{question.id}.{option.id}", option) for option in question.options]
+
+
+def _place(answers: dict[str, Any], qid: str, option: str) -> Cell:
+    """The place (1 = first) a resident gave ``option``; "(overgeslagen)" when skipped."""
+    if qid not in answers:
+        return None
+    value = answers[qid]
+    if value is None:
+        return raw("nl", "skipped")
+    order = [str(v) for v in value] if isinstance(value, list) else []
+    return order.index(option) + 1 if option in order else None
+
+
 def _answers(question: AnyQuestion) -> str:
+    if isinstance(question, RankingQuestion):
+        places = ", ".join(f"{o.id} = {o.label.nl}" for o in question.options)
+        return f"plek 1 (eerst) tot en met {len(question.options)} per optie: {places}"
+    if isinstance(question, DateQuestion):
+        return "datum (dag-maand-jaar)"
     if isinstance(question, ChoiceQuestion | MultiQuestion):
         return "; ".join(f"{o.id} = {o.label.nl}" for o in question.options)
     if isinstance(question, AreaQuestion):
@@ -158,4 +198,9 @@ def _cell(flow: Flow | None, qid: str, answers: dict[str, Any]) -> Cell:
         return "; ".join(answer_label(question, [v], "nl") for v in value)
     if isinstance(question, TextQuestion) and value is not None:
         return free_text(value)
+    if isinstance(question, DateQuestion) and value is not None:
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return free_text(value)
     return answer_label(question, value, "nl")

@@ -136,6 +136,17 @@ class Changes:
 
 
 @dataclass(frozen=True, slots=True)
+class RankingStats:
+    """Rankings given in the period to one question (:mod:`analysis.shapes`)."""
+
+    question_id: str
+    respondents: int
+    skipped: int
+    # (option id, mean place or None, times put first), lowest mean place first.
+    options: tuple[tuple[str, float | None, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionnaireDigest:
     questionnaire_id: str
     since: datetime
@@ -148,6 +159,7 @@ class QuestionnaireDigest:
     min_cell: int = MIN_CELL
     effects: EffectStats | None = None
     changes: Changes | None = None  # None without a previous digest
+    rankings: tuple[RankingStats, ...] = ()  # ranking questions, questionnaire order
 
     def distribution(self, question_id: str) -> Distribution | None:
         return next((d for d in self.distributions if d.question_id == question_id), None)
@@ -168,6 +180,7 @@ class QuestionnaireDigest:
             or any(d.respondents or d.skipped for d in self.distributions)
             or any(n.respondents or n.skipped for n in self.numbers)
             or any(t.count for t in self.texts)
+            or any(r.respondents or r.skipped for r in self.rankings)
             or (self.effects is not None and self.effects.new)
         )
 

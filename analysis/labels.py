@@ -11,6 +11,7 @@ from flows.schema import (
     ChoiceQuestion,
     Dimension,
     MultiQuestion,
+    RankingQuestion,
     ScaleQuestion,
     YesNoQuestion,
 )
@@ -47,7 +48,7 @@ def option_label(question: AnyQuestion, key: str, merged: int = 0, language: str
         if en:
             return f"Other ({merged} {'area' if merged == 1 else 'areas'})"
         return f"Overig ({merged} {'wijk' if merged == 1 else 'wijken'})"
-    if isinstance(question, ChoiceQuestion | MultiQuestion):
+    if isinstance(question, ChoiceQuestion | MultiQuestion | RankingQuestion):
         labels = {o.id: (o.label.en if en else o.label.nl) for o in question.options}
         return labels.get(key, key)
     if isinstance(question, AreaQuestion):

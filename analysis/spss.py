@@ -32,8 +32,10 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -119,6 +121,9 @@ class _Column:
         label = fit(question.text.nl, VARIABLE_LABEL_BYTES)
         skipped = {float(SKIPPED): SKIPPED_LABEL} if self.skip is not None else {}
         self.variables: list[Variable] = []
+        if isinstance(question, RankingQuestion | DateQuestion):
+            self.variables = _shaped_variables(question, name, label, missing, skipped)
+            return
         if isinstance(question, MultiQuestion):
             self.options = list(self.codes)
             for k, option in enumerate(self.options, start=1):
@@ -182,7 +187,18 @@ class _Column:
                     cell = 1.0 if option in ticked else 0.0
                 variable.values.append(cell)
             return
+        if isinstance(question, RankingQuestion):
+            places = {str(v): i for i, v in enumerate(value, 1)} if isinstance(value, list) else {}
+            for choice, variable in zip(question.options, self.variables, strict=True):
+                place = places.get(choice.id) if reached and value is not None else None
+                variable.values.append(
+                    self.skip if reached and value is None else place and float(place)
+                )
+            return
         (variable,) = self.variables
+        if isinstance(question, DateQuestion):
+            variable.values.append(_date(value) if reached else None)
+            return
         if isinstance(question, TextQuestion):
             variable.values.append(legible(str(value)) if value is not None else "")
         elif not reached:
@@ -203,6 +219,36 @@ class _Column:
             return float(value)
         except (TypeError, ValueError):
             return None
+
+
+def _shaped_variables(
+    question: RankingQuestion | DateQuestion,
+    name: str,
+    label: str,
+    missing: tuple[float, ...],
+    skipped: Mapping[float, str],
+) -> list[Variable]:
+    """A ranking as a variable per option holding its place (1 = first); a date as a date."""
+    if isinstance(question, DateQuestion):
+        return [Variable(name, label, "date")]
+    return [
+        Variable(
+            f"{name}_{k}",
+            fit(f"{option.label.nl} – plek – {question.text.nl}", VARIABLE_LABEL_BYTES),
+            "number",
+            value_labels=dict(skipped),
+            measure="ordinal",
+            missing=missing,
+        )
+        for k, option in enumerate(question.options, 1)
+    ]
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def build_dataset(

@@ -133,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--echo-window", type=float, default=20.0, help="echo window, s")
     parser.add_argument("--rounds", type=int, default=2, help="conversation + echo rounds")
     parser.add_argument(
+        "--questionnaire", default=None, help="conversation: every resident takes this one"
+    )
+    parser.add_argument(
         "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="stored sessions"
     )
     parser.add_argument(

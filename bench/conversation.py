@@ -50,6 +50,7 @@ class Settings:
     echo_window: float = 20.0
     rounds: int = 2  # Samenspraak then the echo bot, this many times (the machine is shared)
     profile: Path | None = None  # py-spy output for the Samenspraak process, if wanted
+    questionnaire: str | None = None  # every resident takes this one (default: in turn)
 
 
 async def run(settings: Settings) -> dict[str, Any]:
@@ -124,7 +125,7 @@ async def _conversation(
     )
     startup = await bot.start(fake)
     stats = Stats()
-    residents = crowd(fake, settings.residents, stats, Resident)
+    residents = crowd(fake, settings.residents, stats, Resident, only=settings.questionnaire)
     rejected_before = len(fake.rejected)
     try:
         stop = asyncio.Event()

@@ -15,6 +15,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from bench.common import QUESTIONNAIRES
@@ -24,8 +25,10 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -63,13 +66,19 @@ class Knowledge:
                         parts = REFERENCE.split(text)[::2]  # the text around the references
                         pattern = ".*?".join(re.escape(part) for part in parts)
                         self.piped.append((re.compile(pattern, re.DOTALL), question))
-        self.finished_more = {t(language, "finished.more") for language in ("nl", "en")}
-        self.progress = re.compile(r"^<i>(Vraag|Question) \d+ (van|of) \d+</i>")
+        # In either form of address: a questionnaire that says "u" says it here too.
+        self.finished_more = {
+            t(language, "finished.more", address=address)
+            for language in ("nl", "en")
+            for address in ("je", "u")
+        }
+        # First, or after the read-back of a typed ranking or date ("Genoteerd: ...").
+        self.progress = re.compile(r"(?:^|\n)<i>(Vraag|Question) \d+ (van|of) \d+</i>")
 
     def question(self, message: BotMessage) -> AnyQuestion | None:
         """The question a message asks, if it is a question message."""
         source = message.html or ""
-        if not self.progress.match(source):
+        if not self.progress.search(source):
             return None
         for bold in _BOLD.findall(source):
             question = self.by_text.get(bold)
@@ -191,7 +200,9 @@ class Resident:
     async def _answer(self, question: AnyQuestion, message: BotMessage, data: list[str]) -> None:
         answers = [d for d in data if d.startswith("a:")]
         toggles = [d for d in data if d.startswith("t:")]
-        by_button = self.rng.random() >= self.typed_share
+        # A ranking is typed in one message ("3 1 2"), as is a date: no Klaar to tap.
+        shaped = isinstance(question, RankingQuestion | DateQuestion)
+        by_button = not shaped and self.rng.random() >= self.typed_share
         if by_button and answers:
             self.pending_since = time.monotonic()
             self.stats.pressed += 1
@@ -240,6 +251,9 @@ def typed_answer(question: AnyQuestion, rng: random.Random) -> str:
         case MultiQuestion():
             count = rng.randint(1, min(3, len(question.options)))
             picked = sorted(rng.sample(range(1, len(question.options) + 1), count))
+            # As a person would: an option that stands alone ("Ik doe nergens aan mee") alone.
+            alone = [n for n in picked if question.options[n - 1].exclusive]
+            picked = alone[:1] if alone else picked
             return ", ".join(str(n) for n in picked)
         case ScaleQuestion():
             return str(rng.randint(question.min, question.max))
@@ -249,22 +263,41 @@ def typed_answer(question: AnyQuestion, rng: random.Random) -> str:
             return str(rng.randint(int(question.min), int(min(question.max, question.min + 9))))
         case TextQuestion():
             return rng.choice(_TEXT_ANSWERS)
+        case RankingQuestion():
+            order = list(range(1, len(question.options) + 1))
+            rng.shuffle(order)
+            return " ".join(str(n) for n in order)
+        case DateQuestion():
+            day = question.earliest + timedelta(days=rng.randint(0, 300))
+            day = min(day, question.latest)
+            return f"{day.day}-{day.month}-{day.year}"
     raise TypeError(f"unknown question {question!r}")
 
 
 R = TypeVar("R", bound=Resident)
 
 
-def crowd(fake: FakeBotApi, count: int, stats: Stats, kind: type[R], **extra: Any) -> list[R]:
-    """``count`` residents of ``kind`` ("Inwoner0", ...), the questionnaires taken in turn,
-    each with a seed of its own; ``extra``: more arguments for ``kind``."""
+def crowd(
+    fake: FakeBotApi,
+    count: int,
+    stats: Stats,
+    kind: type[R],
+    only: str | None = None,
+    **extra: Any,
+) -> list[R]:
+    """``count`` residents of ``kind`` ("Inwoner0", ...), the questionnaires taken in turn
+    (or ``only`` that one), each with a seed of its own; ``extra``: more arguments for
+    ``kind``."""
     knowledge = Knowledge()
+    ids = [only] if only else knowledge.ids
+    if only and only not in knowledge.ids:
+        raise ValueError(f"no shipped questionnaire {only!r}; there are {knowledge.ids}")
     return [
         kind(
             fake.user(first_name=f"Inwoner{i}", language_code="nl"),
             knowledge,
             stats,
-            questionnaire=knowledge.ids[i % len(knowledge.ids)],
+            questionnaire=ids[i % len(ids)],
             seed=i,
             **extra,
         )

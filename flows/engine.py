@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flows import reading
+from flows import dates, reading
 from flows.limits import BUTTON_LABEL_CHARS
 from flows.machine import Flow
 from flows.piping import piped, pipes
@@ -20,8 +22,10 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -35,6 +39,8 @@ from flows.wording import answer_label as answer_label
 from flows.wording import characters, format_number
 from flows.wording import hint as hint
 from flows.wording import invalid as invalid
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # --- Session and inputs -----------------------------------------------------------------------
 
@@ -92,7 +98,12 @@ class Typed:
     text: str
 
 
-Input = Pick | Toggle | Confirm | Skip | Back | Typed
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """Take back the last option put in place on a ranking question."""
+
+
+Input = Pick | Toggle | Confirm | Skip | Back | Typed | Undo
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +190,8 @@ def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> 
     if state.finished:
         raise ValueError("the session is already finished")
     question = arranged(flow.questions[state.current], state.seed)
+    if isinstance(question, RankingQuestion | DateQuestion) or isinstance(given, Undo):
+        return _shaped(flow, state, question, given, language)  # the shapes of issue 16
     match given:
         case Back():
             return _back(flow, state, language)
@@ -496,3 +509,104 @@ def _number(
 
 def _invalid(state: SessionState, question: AnyQuestion, lang: Language) -> Outcome:
     return Outcome(state, problem=invalid(question, lang))
+
+
+# --- Ranking and date questions (issue 16) ----------------------------------------------------
+
+
+def today() -> date:
+    """The date in the municipality (Europe/Amsterdam): what "morgen" is counted from."""
+    return datetime.now(AMSTERDAM).date()
+
+
+def _shaped(
+    flow: Flow, state: SessionState, question: AnyQuestion, given: Input, lang: Language
+) -> Outcome:
+    """An input on a ranking or date question (or an undo on any question)."""
+    if isinstance(given, Undo):
+        if not isinstance(question, RankingQuestion):
+            return Outcome(state, problem=hint(question, lang))
+        if not state.draft:
+            return Outcome(state, problem=t(lang, "invalid.ranking_empty"))
+        return Outcome(replace(state, draft=state.draft[:-1]), moved=True)
+    if isinstance(given, Typed):
+        word = reading.norm(given.text)
+        if word in reading.BACK:
+            return _back(flow, state, lang)
+        if word in (reading.SKIP if question.optional else reading.SKIP - reading.OPINIONS):
+            given = Skip()
+    match given:
+        case Back():
+            return _back(flow, state, lang)
+        case Skip():
+            if not question.optional:
+                problem = Html(f"{t(lang, 'invalid.not_optional')} {hint(question, lang)}")
+                return Outcome(state, problem=problem)
+            return _advance(flow, state, None)
+        case Toggle(option) | Pick(option) if isinstance(question, RankingQuestion):
+            return _place(flow, state, question, option, lang)
+        case Typed(text) if isinstance(question, RankingQuestion):
+            return _typed_ranking(flow, state, question, text, lang)
+        case Typed(text) if isinstance(question, DateQuestion):
+            return _typed_date(flow, state, question, text, lang)
+    return Outcome(state, problem=hint(question, lang))
+
+
+def _place(
+    flow: Flow, state: SessionState, question: RankingQuestion, option: str, lang: Language
+) -> Outcome:
+    """One tap on a ranking: the option takes the next place; with one option left, that
+    one takes the last place and the order is the answer."""
+    ids = [o.id for o in question.options]
+    if option not in ids:
+        return Outcome(state, problem=invalid(question, lang))
+    if option in state.draft:
+        label = answer_label(question, [option], lang).removeprefix("1. ")
+        place = state.draft.index(option) + 1
+        return Outcome(state, problem=t(lang, "invalid.ranking_placed", option=label, place=place))
+    draft = (*state.draft, option)
+    if len(draft) >= len(ids) - 1:
+        order = [*draft, *(i for i in ids if i not in draft)]
+        return _advance(flow, replace(state, draft=()), order)
+    return Outcome(replace(state, draft=draft), moved=True)
+
+
+def _typed_ranking(
+    flow: Flow, state: SessionState, question: RankingQuestion, text: str, lang: Language
+) -> Outcome:
+    """ "3 1 2" (or "3, 1, 2"): the options by number, most preferred first; the last one
+    may be left out."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    count = len(question.options)
+    if not parts or not all(p.isdigit() for p in parts):
+        return Outcome(state, problem=invalid(question, lang))
+    numbers = [int(p) for p in parts]
+    twice = next((n for i, n in enumerate(numbers) if n in numbers[:i]), None)
+    if twice is not None:
+        return Outcome(state, problem=t(lang, "invalid.ranking_twice", number=twice))
+    if not all(1 <= n <= count for n in numbers) or len(numbers) < count - 1:
+        return Outcome(state, problem=invalid(question, lang))
+    ids = [o.id for o in question.options]
+    order = [ids[n - 1] for n in numbers]
+    order += [i for i in ids if i not in order]
+    noted = answer_label(question, order, lang)
+    return _advance(flow, replace(state, draft=()), order, noted)
+
+
+def _typed_date(
+    flow: Flow, state: SessionState, question: DateQuestion, text: str, lang: Language
+) -> Outcome:
+    """A typed date, stored as ``YYYY-MM-DD`` and read back in words to be checked."""
+    found = dates.read_date(reading.clean(text), today())
+    if found is None:
+        return Outcome(state, problem=invalid(question, lang))
+    if not question.earliest <= found <= question.latest:
+        problem = t(
+            lang,
+            "invalid.date_range",
+            date=dates.short_date(found, lang),
+            earliest=dates.short_date(question.earliest, lang),
+            latest=dates.short_date(question.latest, lang),
+        )
+        return Outcome(state, problem=problem)
+    return _advance(flow, state, found.isoformat(), dates.spoken_date(found, lang))

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from flows.optionsets import repoint, resolve
 from flows.problems import Message, Path_, both, from_pydantic, shown
 from flows.schema import WHEN_TAGS, Questionnaire
+from flows.shapes import write_out
 from flows.texts import Language
 from flows.validator import check_graph, untranslated
 from flows.yamlsafe import Found, Lines, Refusal, build, compose, syntax_problem
@@ -166,11 +167,14 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     lines.refused |= lists.skipped
     for path, message in lists.problems:
         collected.add(path, message)
+    shaped = write_out(lists.data)  # grids and "anders" as questions (flows.shapes)
+    for path, message in shaped.problems:
+        collected.add(repoint(path, lists.borrowed), message)
     try:
-        questionnaire = Questionnaire.model_validate(lists.data)
+        questionnaire = Questionnaire.model_validate(shaped.data)
     except ValidationError as exc:
         for error in exc.errors():
-            path = _data_path(lists.data, error["loc"])
+            path = shaped.origin(_data_path(shaped.data, error["loc"]))
             said = lines.was_refused(path) and error["type"] != "extra_forbidden"
             if said or (error["type"] == "missing" and path[-1:] == ("en",)):
                 continue  # said already (a refused value; the missing Dutch of a text)
@@ -180,7 +184,7 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
             collected.add(repoint(path, lists.borrowed), message, merge=True)
         raise QuestionnaireError(_capped(collected.problems, source)) from None
     for path, message in check_graph(questionnaire):
-        collected.add(repoint(path, lists.borrowed), message)
+        collected.add(repoint(shaped.origin(path), lists.borrowed), message)
     if collected.problems:
         raise QuestionnaireError(_capped(collected.problems, source))
     return questionnaire

@@ -22,7 +22,15 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from flows.schema import OPTION_SETS, Questionnaire, QuestionType, Text
+from flows.schema import (
+    GRID_FIELDS,
+    GRID_ITEM_FIELDS,
+    OPTION_SETS,
+    GridQuestion,
+    Questionnaire,
+    QuestionType,
+    Text,
+)
 from flows.texts import CATALOG, Html, Language, plain_text, t
 
 Param = object
@@ -263,6 +271,8 @@ def from_pydantic(error: ErrorDetails, path: Path_) -> Message:
     if kind == "extra_forbidden":
         parent = inner_model(locate(error["loc"][:-1]))
         known = known_fields(parent)
+        if parent is GridQuestion:  # written out from a grid: the fields the file may have
+            known = list(GRID_ITEM_FIELDS if "items" in path else GRID_FIELDS)
         if parent is Text:
             return Message.of("unknown.text", known=known)
         close = guess(str(last), known)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -115,6 +115,10 @@ class QuestionType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     AREA = "area"
+    # Shapes of issue 16 (see flows/shapes.py).
+    GRID = "grid"
+    RANKING = "ranking"
+    DATE = "date"
 
 
 class Strict(BaseModel):
@@ -413,6 +417,9 @@ class ScaleQuestion(QuestionBase):
     labels: ScaleLabels | None = None
     # Digits a resident may type after the decimal comma ("7,5" with 1); buttons stay whole.
     decimals: int = Field(default=0, ge=0, le=2)
+    # How digests report it: "grade" (rapportcijfer: mean with one decimal), "nps" (0-10:
+    # promoters 9-10 minus detractors 0-6); without it, a distribution with mean and median.
+    report: Literal["grade", "nps"] | None = None
 
     @property
     def places(self) -> int:
@@ -487,6 +494,64 @@ class AreaQuestion(QuestionBase):
         return next((a for a in self.areas if a.covers(postcode)), None)
 
 
+# --- Shapes of issue 16 -----------------------------------------------------------------------
+# A ``grid`` in the file (statements on one shared scale) is written out by the loader
+# (:mod:`flows.shapes`) as one :class:`GridQuestion` per statement, like ``option_sets``: the
+# conversation, storage and exports see choice questions, and digests draw them as one chart.
+
+#: Statements in one grid; each is a message of its own.
+MAX_GRID_ITEMS = 12
+#: Options a resident can put in order on a ``ranking`` question.
+MAX_RANKING_OPTIONS = 7
+
+
+#: What a grid and each of its statements may say in the file.
+GRID_FIELDS = ("id", "type", "text", "label", "optional", "dimension", "next", "options", "items")
+GRID_ITEM_FIELDS = ("id", "text", "label", "variable")
+
+
+class GridQuestion(ChoiceQuestion):
+    """One statement of a grid: a choice question that knows its grid (its id, the question
+    that all statements share and where this one stands among them)."""
+
+    type: Literal[QuestionType.GRID]  # type: ignore[assignment]
+    grid: Slug
+    stem: QuestionText
+    position: int = Field(ge=1, le=MAX_GRID_ITEMS)
+    count: int = Field(ge=2, le=MAX_GRID_ITEMS)
+    # A short name for the grid as a whole (the chart's title); without it the stem.
+    grid_label: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_LABEL_CHARS)] | None = (
+        None
+    )
+
+
+class RankingQuestion(QuestionBase):
+    """Options put in order of preference; stored as the option ids, most preferred first."""
+
+    type: Literal[QuestionType.RANKING]
+    options: list[Option] = Field(min_length=2, max_length=MAX_RANKING_OPTIONS)
+
+
+#: A date outside these is refused when a file sets no bounds of its own.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+class DateQuestion(QuestionBase):
+    """A typed date ("12 maart", "12-3-2027", "morgen"), read back to the resident; stored
+    as ``YYYY-MM-DD``."""
+
+    type: Literal[QuestionType.DATE]
+    earliest: date = EARLIEST_DATE
+    latest: date = LATEST_DATE
+
+    @model_validator(mode="after")
+    def _bounds(self) -> DateQuestion:
+        if self.earliest > self.latest:
+            raise refuse("date_bounds")
+        return self
+
+
 Question = Annotated[
     ChoiceQuestion
     | MultiQuestion
@@ -494,7 +559,10 @@ Question = Annotated[
     | YesNoQuestion
     | TextQuestion
     | NumberQuestion
-    | AreaQuestion,
+    | AreaQuestion
+    | GridQuestion
+    | RankingQuestion
+    | DateQuestion,
     Field(discriminator="type"),
 ]
 
@@ -555,6 +623,9 @@ AnyQuestion = (
     | TextQuestion
     | NumberQuestion
     | AreaQuestion
+    | GridQuestion
+    | RankingQuestion
+    | DateQuestion
 )
 CLOSED_TYPES = frozenset(
     {
@@ -563,6 +634,7 @@ CLOSED_TYPES = frozenset(
         QuestionType.SCALE,
         QuestionType.YESNO,
         QuestionType.AREA,
+        QuestionType.GRID,
     }
 )
 
@@ -575,4 +647,11 @@ CLOSED_TYPES = frozenset(
 
 OPTION_SETS = "option_sets"
 #: The question types whose ``options`` may name a list.
-OPTION_SET_TYPES = frozenset({QuestionType.CHOICE.value, QuestionType.MULTI.value})
+OPTION_SET_TYPES = frozenset(
+    {
+        QuestionType.CHOICE.value,
+        QuestionType.MULTI.value,
+        QuestionType.GRID.value,
+        QuestionType.RANKING.value,
+    }
+)

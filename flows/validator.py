@@ -33,6 +33,7 @@ from flows.schema import (
     Text,
     YesNoQuestion,
 )
+from flows.shapes import check_shapes
 from flows.variables import check_variables
 
 
@@ -177,6 +178,7 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]
     """Duplicate ids, unknown targets, unreachable questions, loops, bad conditions; option
     scores and SPSS variable names that cannot work; and :func:`check_exclusive`."""
     yield from check_exclusive(questionnaire)
+    yield from check_shapes(questionnaire)
     yield from check_scores(questionnaire)
     yield from check_variables(questionnaire)
     questions = questionnaire.questions

@@ -4,14 +4,18 @@ that could not be used, and a stored answer as residents and civil servants read
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from flows import dates
 from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
+    RankingQuestion,
     ScaleQuestion,
     TextQuestion,
     YesNoQuestion,
@@ -23,6 +27,8 @@ def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
     """A stored answer as a resident or civil servant reads it."""
     if value is None:
         return raw(language, "skipped")
+    if isinstance(question, RankingQuestion | DateQuestion):
+        return _shaped_label(question, value, language)
     if isinstance(question, ChoiceQuestion | MultiQuestion):
         labels = {o.id: o.label.get(language) for o in question.options}
         values = value if isinstance(value, list) else [value]
@@ -69,6 +75,8 @@ def _worded(kind: str, question: AnyQuestion, language: Language) -> Html:
             )
         case ScaleQuestion():
             return t(language, f"{kind}.scale", min=question.min, max=question.max)
+        case RankingQuestion() if kind == "invalid":
+            return t(language, "invalid.ranking", max=len(question.options))
         case NumberQuestion():
             return t(
                 language,
@@ -96,3 +104,15 @@ def format_number(value: Any, language: Language = "nl") -> str:
     if isinstance(value, float) and language != "en":
         return str(value).replace(".", ",")  # Dutch writes a decimal comma
     return str(value)
+
+
+def _shaped_label(question: RankingQuestion | DateQuestion, value: Any, language: Language) -> str:
+    """A ranking as "1. Fiets, 2. Bus", a date as "vrijdag 12 maart 2027"."""
+    if isinstance(question, RankingQuestion):
+        labels = {o.id: o.label.get(language) for o in question.options}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(f"{i}. {labels.get(str(v), str(v))}" for i, v in enumerate(values, 1))
+    try:
+        return dates.spoken_date(date.fromisoformat(str(value)), language)
+    except ValueError:
+        return str(value)

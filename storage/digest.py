@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from analysis.shapes import ranked_key
 from analysis.tallies import (
     AnswerTally,
     EffectTally,
@@ -63,7 +64,13 @@ QUOTE_ROWS = 200  # the most recent approved texts read to quote from behind a b
 MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a sorted median
 # Questions whose answer is one JSON scalar, counted per value.
 SINGLE_VALUE = frozenset(
-    {QuestionType.CHOICE, QuestionType.YESNO, QuestionType.SCALE, QuestionType.AREA}
+    {
+        QuestionType.CHOICE,
+        QuestionType.YESNO,
+        QuestionType.SCALE,
+        QuestionType.AREA,
+        QuestionType.GRID,  # a statement of a grid: a choice question
+    }
 )
 
 # --- JSON per database ------------------------------------------------------------------------
@@ -94,6 +101,12 @@ class JsonSql:
 
     def number(self, column: SQLColumnExpression[Any]) -> ColumnElement[float]:
         return cast(self.scalar(column), Float)
+
+    def at(self, column: SQLColumnExpression[Any], index: int) -> ColumnElement[Any]:
+        """The element ``index`` of a JSON array as text (NULL past its end)."""
+        if self.postgres:
+            return column.op("#>>", return_type=Text)(literal_column(f"'{{{int(index)}}}'"))
+        return func.json_extract(column, f"$[{int(index)}]")
 
     def elements(self, column: SQLColumnExpression[Any]) -> Any:
         """A table of the text elements of a JSON array (one column: ``value``), to join."""
@@ -278,6 +291,9 @@ async def _answer_tallies(
         )
         for question_id, option, count in rows:
             add(str(question_id), option, int(count))
+    ranked = await _rankings(db, json, questionnaire, since, until)
+    for question_id, option, place, count in ranked:
+        add(question_id, ranked_key(option, place), count)
     return tuple(
         AnswerTally(
             name,
@@ -288,6 +304,30 @@ async def _answer_tallies(
         )
         for name in questions
     )
+
+
+async def _rankings(
+    db: AsyncSession, json: JsonSql, questionnaire: Questionnaire, since: datetime, until: datetime
+) -> list[tuple[str, str, int, int]]:
+    """(question, option, place, count) for the period's rankings: how often each option
+    was put in each place (a query per place; a ranking has at most a few)."""
+    ranking = [q for q in questionnaire.questions if q.type == QuestionType.RANKING]
+    found: list[tuple[str, str, int, int]] = []
+    places = max((len(getattr(q, "options", ())) for q in ranking), default=0)
+    ids = [q.id for q in ranking]
+    for index in range(places):
+        element = json.at(Answer.value, index).label("option")
+        rows = await db.execute(
+            _joined(Answer.question_id, element, func.count())
+            .where(*_answers(questionnaire.id, since, until, ids), Answer.value.is_not(None))
+            .group_by(Answer.question_id, element)
+        )
+        found.extend(
+            (str(qid), str(option), index + 1, int(count))
+            for qid, option, count in rows
+            if option is not None
+        )
+    return found
 
 
 async def _number_summary(

@@ -33,9 +33,9 @@ from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_af
 from tests.support.processes import ChildProcess, polling
 from tests.support.processes import environment as clean_environment
 
-SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes"]
+SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
 # How many questions each shipped file has (the Burgerpeiling is the long one).
-QUESTIONS = {"burgerpeiling": 32}
+QUESTIONS = {"burgerpeiling": 32, "wijkpeiling": 13}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
 Result = subprocess.CompletedProcess[str]
 
@@ -286,7 +286,7 @@ def test_validate_a_broken_file_lists_every_problem(
     assert result.returncode == 1
     assert lines(result.stdout) == [
         f"{broken}:{type_line}: questions.kinderen.type: must be one of: "
-        "choice, multi, scale, yesno, text, number, area (not 'jaofnee')",
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date (not 'jaofnee')",
         f"{broken}:{typo_line}: questions.plek.max_lenght: is not a known field. "
         "Did you mean 'max_length'? Known here: id, text, optional, dimension, label, "
         "variable, next, show_if, type, min_length, max_length",
@@ -301,7 +301,8 @@ def test_validate_in_dutch_says_what_is_allowed(ran: dict[str, list[Result]]) ->
     assert [
         line.removeprefix(f"{broken}:").split(": ", 2)[2] for line in lines(result.stdout)
     ] == [
-        "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, area",
+        "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
+        "area, grid, ranking, date",
         "is geen veld dat ik ken. Bedoel je 'max_length'? Hier kan: id, text, optional, "
         "dimension, label, variable, next, show_if, type, min_length, max_length",
     ]
@@ -331,6 +332,7 @@ def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> 
         "Burgerpeiling Rivierstad",
         "Groen in de wijk",
         "Veilig naar school",
+        "Wijkpeiling Rivierstad",
     ]
 
 
@@ -505,7 +507,7 @@ def test_export_an_unknown_questionnaire(exported: Exported) -> None:
         exported.unknown,
         1,
         "samenspraak: no questionnaire 'parkeren' in the database "
-        "(known: afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes)",
+        "(known: afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling)",
     )
     assert not exported.not_written.exists()  # no empty file left behind
 

@@ -74,7 +74,7 @@ def test_import_as_draft_then_publish(samenspraak: Run, tmp_path: Path) -> None:
     assert status == 1
     assert out.splitlines() == [
         f"{broken}:9: questions.tevreden.type: must be one of: "
-        "choice, multi, scale, yesno, text, number, area (not 'schaal')"
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date (not 'schaal')"
     ]
     assert err == "1 problem(s) found\n"
 

@@ -13,6 +13,7 @@
 ``d:<tok>``              done with a multi question
 ``s:<tok>``              skip
 ``b:<tok>``              back
+``u:<tok>``              undo the last place given on a ranking question
 =======================  ========================================================
 
 ``<tok>`` binds a question's button to one session and question (see
@@ -77,4 +78,9 @@ class Skip(OnQuestion, prefix="s"):
 
 @dataclass(frozen=True, slots=True)
 class Back(OnQuestion, prefix="b"):
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Undo(OnQuestion, prefix="u"):
     token: str

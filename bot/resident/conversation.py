@@ -345,6 +345,8 @@ class ResidentHandlers:
                 given = engine.Confirm()
             case buttons.Skip():
                 given = engine.Skip()
+            case buttons.Undo():
+                given = engine.Undo()
             case _:
                 given = engine.Back()
         return await self._step(db, resident, session, flow, given, pressed=True)
@@ -419,7 +421,9 @@ class ResidentHandlers:
             session.is_test,
         )
         reply = Reply([])
-        if isinstance(given, engine.Toggle):
+        # A tap that changes the selection (a multi's tick, a ranking's place) edits the
+        # buttons; the tap that completes a ranking answers it like any other answer.
+        if isinstance(given, engine.Toggle | engine.Undo) and outcome.accepted is None:
             token = self.services.pseudonyms.button_token(session.id, session.state.current)
             keyboard = render.question_keyboard(
                 engine.prompt(flow, outcome.state), token, language

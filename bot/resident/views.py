@@ -19,7 +19,9 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    GridQuestion,
     MultiQuestion,
+    RankingQuestion,
     ScaleQuestion,
     YesNoQuestion,
 )
@@ -35,6 +37,8 @@ def question_text(prompt: Prompt, language: Language, noted: str | None = None) 
         f"<i>{t(language, 'progress', number=prompt.number, total=prompt.total)}</i>",
         f"<b>{escape(prompt.text(language))}</b>",
     ]
+    if isinstance(question, GridQuestion):
+        lines[1:1] = grid_head(question, language)
     if isinstance(question, ScaleQuestion) and question.labels:
         lines.append(
             f"{question.min} = {escape(question.labels.min.get(language))}\n"
@@ -60,6 +64,13 @@ def question_text(prompt: Prompt, language: Language, noted: str | None = None) 
     if earlier is not None and (earlier := _fit(earlier, room)):
         lines.append(t(language, "previous_answer", answer=earlier))
     return Html("\n\n".join([*first, *lines, how]))
+
+
+def grid_head(question: GridQuestion, language: Language) -> list[str]:
+    """Above a statement of a grid: the question all its statements share, and where this
+    statement stands among them."""
+    where = t(language, "grid.position", position=question.position, count=question.count)
+    return [escape(question.stem.get(language)), f"<i>{where}</i>"]
 
 
 def went_back_text(prompt: Prompt, language: Language) -> Html:
@@ -155,6 +166,8 @@ def _answer_rows(
                     button(raw(language, "button.no"), buttons.Answer(token, "no")),
                 ]
             ]
+        case RankingQuestion():
+            return ranking_rows(question, prompt, token, language)
         case AreaQuestion():
             return rows(
                 [
@@ -164,6 +177,24 @@ def _answer_rows(
                 2,
             )
     return []
+
+
+def ranking_rows(
+    question: RankingQuestion, prompt: Prompt, token: str, language: Language
+) -> list[list[InlineKeyboardButton]]:
+    """A ranking's options, numbered as typed ("3 1 2"); those placed show their place, and
+    once one is placed, a button takes the last place back."""
+    placed = {option: place for place, option in enumerate(prompt.selected, 1)}
+    lines = []
+    for i, option in enumerate(question.options, 1):
+        label = f"{i}. {option.label.get(language)}"
+        if option.id in placed:
+            where = raw(language, "ranking.place").format(place=placed[option.id])
+            label = f"✅ {label} ({where})"
+        lines.append([button(label, buttons.Toggle(token, option.id))])
+    if prompt.selected:
+        lines.append([button(raw(language, "button.undo"), buttons.Undo(token))])
+    return lines
 
 
 def intro_text(flow: Flow, language: Language) -> Html:

@@ -25,8 +25,16 @@ from matplotlib.patches import Rectangle
 
 from analysis.figures import Distribution, QuestionnaireDigest
 from analysis.names import question_names
+from bot.staff.gridchart import GridPanel
 from bot.staff.render import period_text, rows_of
-from flows.schema import AnyQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from flows.schema import (
+    AnyQuestion,
+    GridQuestion,
+    Questionnaire,
+    RankingQuestion,
+    ScaleQuestion,
+    YesNoQuestion,
+)
 from flows.texts.formats import number, percent
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -74,27 +82,79 @@ class _Panel:
         return len(self.title) * PANEL_TITLE_LINE + 12 + self.rows * ROW + PANEL_GAP
 
 
+Panel = _Panel | GridPanel
+
+
 def _panels(
     digest: QuestionnaireDigest, questionnaire: Questionnaire, question_ids: Sequence[str] | None
-) -> list[_Panel]:
-    panels: list[_Panel] = []
+) -> list[Panel]:
+    panels: list[Panel] = []
     wanted = set(question_ids) if question_ids is not None else None
     names = question_names(questionnaire.questions, CHART_NAME_CHARS)
     for question in questionnaire.questions:
         found = digest.distribution(question.id)
+        if isinstance(question, RankingQuestion):
+            found = _first_places(digest, question.id)
         if found is None or (wanted is not None and question.id not in wanted):
             continue
+        if isinstance(question, GridQuestion):
+            if grid := _grid_panel(digest, questionnaire, question, names, wanted):
+                panels.append(grid)
+            continue
         heading = f"{names[question.id]} ({number(found.respondents)} antwoorden)"
+        if isinstance(question, RankingQuestion):
+            heading = f"{names[question.id]}: vaakst op plek 1 ({number(found.respondents)})"
         title = textwrap.wrap(heading, TITLE_WRAP, max_lines=3, placeholder=" …")
         colour = PANEL_COLOURS[len(panels) % len(PANEL_COLOURS)]
         panels.append(_Panel(question, found, title, colour))
     return panels
 
 
+def _first_places(digest: QuestionnaireDigest, question_id: str) -> Distribution | None:
+    """A ranking as a distribution of first places, the best mean place first."""
+    ranked = next((r for r in digest.rankings if r.question_id == question_id), None)
+    if ranked is None:
+        return None
+    counts = tuple((option, first) for option, _, first in ranked.options)
+    return Distribution(question_id, "ranking", ranked.respondents, ranked.skipped, counts)
+
+
+def _grid_panel(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    question: GridQuestion,
+    names: dict[str, str],
+    wanted: set[str] | None,
+) -> GridPanel | None:
+    """The grid of ``question`` as one panel, drawn where its first statement (wanted)
+    stands; None for the grid's other statements."""
+    statements = [
+        (q, names[q.id], found)
+        for q in questionnaire.questions
+        if isinstance(q, GridQuestion)
+        and q.grid == question.grid
+        and (wanted is None or q.id in wanted)
+        and (found := digest.distribution(q.id)) is not None
+    ]
+    if not statements or statements[0][0].id != question.id:
+        return None
+    name = question.grid_label or question.stem.nl
+    answered = max(found.respondents for _, _, found in statements)
+    heading = f"{name} ({number(answered)} antwoorden)"
+    title = textwrap.wrap(heading, TITLE_WRAP, max_lines=3, placeholder=" …")
+    return GridPanel(title, statements, ROW, PANEL_TITLE_LINE, PANEL_GAP)
+
+
 def _colours(panel: _Panel) -> list[str]:
     question, keys = panel.question, [k for k, _ in panel.distribution.counts]
     if isinstance(question, YesNoQuestion):
         return [{"yes": BLUE, "no": ORANGE}.get(k, GREY) for k in keys]
+    if isinstance(question, ScaleQuestion) and question.report == "nps":
+        # Detractors (0-6), passives (7-8), promoters (9-10).
+        return [
+            VERMILLION if _nps_group(k) < 0 else BLUE if _nps_group(k) > 0 else YELLOW
+            for k in keys
+        ]
     if isinstance(question, ScaleQuestion):
         span = question.max - question.min
         colours = []
@@ -108,6 +168,14 @@ def _colours(panel: _Panel) -> list[str]:
             colours.append(SCALE_COLOURS[step])
         return colours
     return [panel.colour] * len(keys)
+
+
+def _nps_group(key: str) -> int:
+    try:
+        value = float(key)
+    except ValueError:
+        return 0
+    return -1 if value <= 6 else 1 if value >= 9 else 0
 
 
 def _label(text: str) -> str:
@@ -170,7 +238,7 @@ def _draw_panel(ax: Axes, panel: _Panel, top: float) -> None:
 
 
 def _figure(
-    digest: QuestionnaireDigest, questionnaire: Questionnaire, panels: list[_Panel], zone: tzinfo
+    digest: QuestionnaireDigest, questionnaire: Questionnaire, panels: list[Panel], zone: tzinfo
 ) -> bytes:
     height = HEADER + sum(p.height for p in panels) + MARGIN
     if not panels:
@@ -216,7 +284,10 @@ def _figure(
         )
     top = float(HEADER)
     for panel in panels:
-        _draw_panel(ax, panel, top)
+        if isinstance(panel, GridPanel):
+            panel.draw(ax, top, WIDTH_PX, MARGIN, (PANEL_PT, LABEL_PT))
+        else:
+            _draw_panel(ax, panel, top)
         top += panel.height
     out = io.BytesIO()
     # Light compression: a few hundred kB more, a third of the encoding time saved.
@@ -247,7 +318,7 @@ def render_chart_pages(
     """The same chart cut into PNGs of at most about ``max_height`` px (a panel taller than
     that gets a page of its own), for an album of at most 10 photos. With ``limit`` only the
     first ``limit`` pages are drawn (drawing is what takes the time)."""
-    pages: list[list[_Panel]] = [[]]
+    pages: list[list[Panel]] = [[]]
     used = HEADER + MARGIN
     for panel in _panels(digest, questionnaire, None):
         if pages[-1] and used + panel.height > max_height:

@@ -20,19 +20,24 @@ from analysis.figures import (
     EffectStats,
     NumberStats,
     QuestionnaireDigest,
+    RankingStats,
     ResponseStats,
     TextStats,
 )
 from analysis.names import question_names
+from analysis.shapes import nps
 from bot.staff.split import units
 from flows.limits import CAPTION_CHARS
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
     AreaQuestion,
+    GridQuestion,
     MultiQuestion,
     Questionnaire,
     QuestionType,
+    RankingQuestion,
+    ScaleQuestion,
 )
 from flows.texts import Html, escape
 from flows.texts.formats import day, number, percent
@@ -133,18 +138,24 @@ def compose(
         not digest.answered
         and not any(n.respondents for n in digest.numbers)
         and not any(t.count for t in digest.texts)
+        and not any(r.respondents for r in digest.rankings)
     ):
         # Nothing answered in the period: one line instead of a row of empty questions.
         lines += ["", "<i>Geen nieuwe antwoorden in deze periode.</i>"]
         return Html("\n".join(lines))
     for question in questionnaire.questions:
         block: list[str] = []
+        if isinstance(question, GridQuestion) and question.position == 1:
+            lines += ["", *_grid_heading(question)]
         if isinstance(question, AreaQuestion):
             found = digest.distribution(question.id)
             block = _area(question, found, digest.min_cell) if found else []
         elif question.type in CLOSED_TYPES:
             found = digest.distribution(question.id)
             block = _closed(question, names[question.id], found, changes) if found else []
+        elif isinstance(question, RankingQuestion):
+            ranked = next((r for r in digest.rankings if r.question_id == question.id), None)
+            block = _ranking(question, names[question.id], ranked) if ranked else []
         elif question.type == QuestionType.NUMBER:
             stats = next((n for n in digest.numbers if n.question_id == question.id), None)
             block = _number(names[question.id], stats) if stats else []
@@ -154,6 +165,12 @@ def compose(
         if text.question_id in questions:
             lines += ["", *_text(names[text.question_id], text)]
     return Html("\n".join(lines))
+
+
+def _grid_heading(question: GridQuestion) -> list[str]:
+    """Above a grid's statements: what they share (each statement follows as a question)."""
+    name = question.grid_label or question.stem.nl
+    return [f"<b>{escape(name)}</b> – {number(question.count)} uitspraken, zie de grafiek"]
 
 
 def _heading(name: str) -> str:
@@ -252,6 +269,37 @@ def _closed(
         if distribution.median is not None:
             line += f" · mediaan {number(distribution.median, 1).removesuffix(',0')}"
         lines.append(line)
+    if isinstance(question, ScaleQuestion):
+        lines += _reported(question, distribution)
+    return lines
+
+
+def _reported(question: ScaleQuestion, distribution: Distribution) -> list[str]:
+    """A rapportcijfer's mean, or a 0-10 scale's Net Promoter Score."""
+    if question.report == "grade" and distribution.mean is not None:
+        return [f"Rapportcijfer: <b>{number(distribution.mean, 1)}</b>"]
+    score = nps(distribution) if question.report == "nps" else None
+    if score is None:
+        return []
+    sign = "+" if round(score) > 0 else ""
+    return [f"NPS: <b>{sign}{number(round(score))}</b> (9–10 min 0–6, in procentpunten)"]
+
+
+def _ranking(question: RankingQuestion, name: str, ranked: RankingStats) -> list[str]:
+    """Options by mean place, each with how often it came first."""
+    lines = [f"{_heading(name)} ({answers_text(ranked.respondents)}"]
+    lines[0] += f", {number(ranked.skipped)} overgeslagen)" if ranked.skipped else ")"
+    if not ranked.respondents:
+        return lines
+    lines[0] += " – volgorde"
+    labels = {o.id: o.label.nl for o in question.options}
+    for place, (option, mean, first) in enumerate(ranked.options, 1):
+        where = f"gemiddelde plek {number(mean, 1)}" if mean is not None else "geen plek"
+        share = percent(first / ranked.respondents)
+        lines.append(
+            f"{place}. {escape(labels.get(option, option))} – {where} · "
+            f"{number(first)}× op 1 ({share})"
+        )
     return lines
 
 

@@ -39,6 +39,7 @@ from flows.texts.population import TEXTS_POPULATION
 from flows.texts.privacy import TEXTS_PRIVACY
 from flows.texts.profile import TEXTS_PROFILE
 from flows.texts.sending import TEXTS_SENDING
+from flows.texts.shapes import TEXTS_SHAPES
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -619,6 +620,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
 _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
+_merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in

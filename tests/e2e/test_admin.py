@@ -377,7 +377,7 @@ async def test_invalid_upload_lists_every_problem_and_stores_nothing(
     )
     assert lines[2:] == [
         "• regel 9, questions.tevreden.type: 'schaal' is geen soort vraag. Kies uit: "
-        "choice, multi, scale, yesno, text, number, area",
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date",
     ]
     assert "&lt;" in (reply.html or "")  # the file name is text, not markup
     assert await versions(admin_bot) == before
@@ -497,7 +497,7 @@ async def test_windows_line_endings_and_a_byte_order_mark(
     invalid = await upload(boss, "fietsen.yaml", broken)
     assert invalid.text.splitlines()[2:] == [
         "• regel 9, questions.tevreden.type: 'schaal' is geen soort vraag. Kies uit: "
-        "choice, multi, scale, yesno, text, number, area"
+        "choice, multi, scale, yesno, text, number, area, grid, ranking, date"
     ]
     preview = await upload(boss, "FIETSEN.YAML", windows)
     assert preview.text.startswith(f"Voorbeeld: {FIETS}\nNieuwe vragenlijst fietsen, versie 1.")
@@ -711,6 +711,7 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
         ["Burgerpeiling Rivierstad"],
         ["Groen in de wijk"],
         ["Veilig naar school"],
+        ["Wijkpeiling Rivierstad"],
     ]
     await tap(boss, "Veilig naar school", overview)
     assert overview.text.startswith("Veilig naar school\nschoolroutes · versie 1\n\nStatus: open")
@@ -741,7 +742,7 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     assert "Status: gearchiveerd" in overview.text
     assert overview.buttons == [["Exporteren"], ["« Terug"]]
     await tap(boss, "« Terug", overview)
-    assert overview.text.split("\n\n")[4] == (
+    assert overview.text.split("\n\n")[5] == (  # archived ones come last
         "Veilig naar school · gearchiveerd\nschoolroutes · versie 1 · 0 klaar, 0 bezig"
     )
     # A stale confirmation after the fact: refused, nothing changes.

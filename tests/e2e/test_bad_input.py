@@ -23,6 +23,7 @@ from tests.e2e.test_conversation import (
     PICK,
     PICK_BUTTONS,
     SCHOOL,
+    WIJK,
     answers,
     count,
     finish_schoolroutes,
@@ -365,7 +366,7 @@ async def test_a_button_of_a_finished_questionnaire(fake: FakeBotApi, bot: BotRu
     assert (await resident.wait_callback_answered(query)).text == STALE_SHORT
     pick = await resident.next_message()
     assert pick.text == PICK
-    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"]]
+    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"], [WIJK]]
     after = await latest(bot, resident, "schoolroutes")
     assert same_state(before, after) and after.status == "completed"
     assert await statuses(bot) == [("schoolroutes", "completed")]

@@ -28,8 +28,9 @@ AFVAL = "Afval ophalen in Rivierstad"
 GROEN = "Groen in de wijk"
 SCHOOL = "Veilig naar school"
 BURGER = "Burgerpeiling Rivierstad"
+WIJK = "Wijkpeiling Rivierstad"
 PICK = "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst."
-PICK_BUTTONS = [[AFVAL], [BURGER], [GROEN], [SCHOOL]]
+PICK_BUTTONS = [[AFVAL], [BURGER], [GROEN], [SCHOOL], [WIJK]]
 CONSENT_BUTTONS = [["Ja, ik doe mee", "Nee, liever niet"]]
 CONSENT_NEEDED = "Eerst even dit: doe je mee? Kies hieronder."
 GIVEN = "Fijn dat je meedoet! Je kunt altijd stoppen met /stop."
@@ -216,6 +217,7 @@ async def test_english_client_gets_english(fake: FakeBotApi, bot: BotRunner) -> 
         ["Residents' survey Rivierstad"],
         ["Green in your neighbourhood"],
         ["Safe routes to school"],
+        ["Neighbourhood survey Rivierstad"],
     ]
     assert await sql(bot, "SELECT language FROM residents") == [("en",)]
 
@@ -299,12 +301,13 @@ async def test_the_list_marks_completed_questionnaires(fake: FakeBotApi, bot: Bo
     await finish_schoolroutes(resident, first)
     pick = await resident.ask("/vragenlijsten")
     assert pick.text == PICK
-    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"]]
+    assert pick.buttons == [[AFVAL], [BURGER], [GROEN], [f"✓ {SCHOOL}"], [WIJK]]
     assert pick.button_data == [
         ["p:afvalinzameling"],
         ["p:burgerpeiling"],
         ["p:groen-in-de-wijk"],
         ["p:schoolroutes"],
+        ["p:wijkpeiling"],
     ]
     assert await answers(bot, resident, "schoolroutes") == SCHOOL_SHORT
     assert await statuses(bot) == [("schoolroutes", "completed")]
@@ -785,14 +788,14 @@ async def test_closed_questionnaire_is_not_offered(
         given, closed, pick = await resident.next_messages(3)
         assert given.text == GIVEN
         assert closed.text == "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen."
-        assert (pick.text, pick.buttons) == (PICK, [[AFVAL], [BURGER]])
+        assert (pick.text, pick.buttons) == (PICK, [[AFVAL], [BURGER], [WIJK]])
         again = await resident.ask("/vragenlijsten")
-        assert again.buttons == [[AFVAL], [BURGER]]
+        assert again.buttons == [[AFVAL], [BURGER], [WIJK]]
         query = await resident.press_data("p:schoolroutes", message_id=again.message_id)
         await resident.wait_callback_answered(query)
         closed, pick = await resident.next_messages(2)
         assert closed.text.startswith("Deze vragenlijst is gesloten.")
-        assert pick.buttons == [[AFVAL], [BURGER]]
+        assert pick.buttons == [[AFVAL], [BURGER], [WIJK]]
         assert await count(runner, "sessions") == 0
     finally:
         await runner.stop()
@@ -808,6 +811,7 @@ async def test_no_open_questionnaires(fake: FakeBotApi, database_url: str, tmp_p
         groen_in_de_wijk=closed,
         afvalinzameling=closed,
         burgerpeiling=closed,
+        wijkpeiling=closed,
     )
     runner = BotRunner(fake, database_url, questionnaires_dir=folder)
     await runner.start()

@@ -39,7 +39,7 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 AFVAL = "Afval ophalen in Rivierstad"
 GROEN = "Groen in de wijk"
 SCHOOL = "Veilig naar school"
-IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes"
+IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling"
 REFUSED = "Overzichten stuur ik alleen naar de groep van de gemeente."
 REMOVED = "[verwijderd]"
 

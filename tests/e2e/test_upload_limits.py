@@ -120,7 +120,7 @@ async def test_every_problem_of_a_large_file_comes_back_from_the_checking_proces
         reply = await boss.next_message(120)
         assert reply.text.splitlines()[2:] == [
             "• regel 9, questions.vraag0.type: 'wijk' is geen soort vraag. Kies uit: "
-            "choice, multi, scale, yesno, text, number, area"
+            "choice, multi, scale, yesno, text, number, area, grid, ranking, date"
         ]
 
 

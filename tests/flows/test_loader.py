@@ -145,7 +145,7 @@ TOP_FIELDS = (
 )
 UNKNOWN = f"is not a known field. Did you mean 'optional'? Known here: {QUESTION_FIELDS}"
 NOT_A_QUESTION = "goes to 'nergens', which is not a question (or 'end')"
-TYPES = "choice, multi, scale, yesno, text, number, area"
+TYPES = "choice, multi, scale, yesno, text, number, area, grid, ranking, date"
 TOO_LONG_ID = "o" * (MAX_OPTION_ID_BYTES + 1)
 TOO_LONG_TEXT = "x" * (MAX_QUESTION_CHARS + 1)
 TOO_LONG_LABEL = "L" * (MAX_BUTTON_LABEL_CHARS + 1)
@@ -811,7 +811,8 @@ def test_load_directory_reports_every_file_and_duplicate_versions(tmp_path: Path
             str(tmp_path / "d_kapot.yaml"),
             line_of(broken, "type: janee"),
             "questions.q1.type",
-            "must be one of: choice, multi, scale, yesno, text, number, area (not 'janee')",
+            "must be one of: choice, multi, scale, yesno, text, number, area, grid, ranking, "
+            "date (not 'janee')",
         ),
         Said(str(tmp_path / "e_leeg.yaml"), None, "", "the file is empty"),
     ]

@@ -78,13 +78,15 @@ IN_DUTCH: dict[str, tuple[str, str | None, str, str]] = {
         document(YESNO.replace("type: yesno", "type: janee", 1)),
         "type: janee",
         "questions.q1.type",
-        "'janee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, area",
+        "'janee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
+        "area, grid, ranking, date",
     ),
     "missing question type": (
         document(YESNO.replace("  type: yesno\n", "", 1)),
         "- id: q1",
         "questions.q1.type",
-        "ontbreekt. Geef de soort vraag: choice, multi, scale, yesno, text, number, area",
+        "ontbreekt. Geef de soort vraag: choice, multi, scale, yesno, text, number, area, "
+        "grid, ranking, date",
     ),
     "dimension": (
         document(YESNO.replace("  type: yesno", "  dimension: geld\n  type: yesno", 1)),
@@ -279,14 +281,14 @@ def test_every_problem_of_a_file_at_once_in_dutch() -> None:
             line_of(text, "lables"),
             "questions.s.lables",
             f"is geen veld dat ik ken. Bedoel je 'labels'? Hier kan: {FIELDS}, min, max, labels, "
-            "decimals",
+            "decimals, report",
         ),
         Said(
             "x.yaml",
             line_of(text, "janee"),
             "questions.q1.type",
             "'janee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
-            "area",
+            "area, grid, ranking, date",
         ),
     ]
 
