@@ -251,17 +251,19 @@ _NUMBER_LIMITS = {
 }
 
 
-def from_pydantic(error: ErrorDetails, path: Path_) -> Message:
-    """Our message for one of pydantic's errors at ``path`` in the data."""
+def from_pydantic(
+    error: ErrorDetails, path: Path_, root: type[BaseModel] = Questionnaire
+) -> Message:
+    """Our message for one of pydantic's errors at ``path`` in the data (of a ``root``)."""
     kind, ctx = error["type"], dict(error.get("ctx") or {})
     given = error.get("input")
     value = quoted(given)
     last = path[-1] if path else ""
-    spot = locate(error["loc"])
+    spot = locate(error["loc"], root)
     if kind == "missing":
         return Message.of("required.nl") if last == "nl" else Message.of("required")
     if kind == "extra_forbidden":
-        parent = inner_model(locate(error["loc"][:-1]))
+        parent = inner_model(locate(error["loc"][:-1], root))
         known = known_fields(parent)
         if parent is Text:
             return Message.of("unknown.text", known=known)

@@ -36,6 +36,7 @@ from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.privacy import TEXTS_PRIVACY
+from flows.texts.stellingen import TEXTS_STELLINGEN
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -591,6 +592,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 
 _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWERS)
+_merge(TEXTS_STELLINGEN)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
