@@ -25,10 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.deliberation import Deliberation, Vote
 from storage import audit
 from storage.models import (
+    Contact,
     DeliberationParticipant,
     DeliberationRecord,
     DeliberationStatement,
     DeliberationVote,
+    Resident,
 )
 
 LIVE, PENDING, REJECTED = "live", "pending", "rejected"
@@ -62,6 +64,7 @@ class StatementInfo:
     text_en: str | None
     author_id: int | None
     anonymised: bool = False
+    created_at: datetime | None = None
 
     def text(self, language: str) -> str:
         """In ``language`` if the file has it (a resident's own statement: as written)."""
@@ -93,6 +96,7 @@ def _statement(row: DeliberationStatement) -> StatementInfo:
         row.text_en,
         row.author_id,
         row.anonymised,
+        row.created_at,
     )
 
 
@@ -477,3 +481,18 @@ async def participant_number(
 def live_texts(found: Sequence[StatementInfo], language: str) -> list[tuple[int, str]]:
     """(id, text) pairs for a near-duplicate check."""
     return [(s.id, s.text(language)) for s in found]
+
+
+async def author_contact(db: AsyncSession, statement_id: int) -> tuple[int, str] | None:
+    """(chat id, language) of a statement's author, to tell them it went live; None for a
+    seed, an anonymised or erased author, or one the bot cannot reach."""
+    row = (
+        await db.execute(
+            select(Contact.chat_id, Resident.language)
+            .select_from(_S)
+            .join(Resident, Resident.id == _S.author_id)
+            .join(Contact, Contact.resident_id == Resident.id)
+            .where(_S.id == statement_id, Contact.unreachable_at.is_(None))
+        )
+    ).first()
+    return (int(row[0]), str(row[1])) if row else None

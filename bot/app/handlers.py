@@ -50,6 +50,8 @@ from bot.outcomes.buttons import (
 from bot.outcomes.handlers import Outcomes
 from bot.resident import privacy
 from bot.resident.conversation import ResidentHandlers
+from bot.resident.stellingen import Deliberations
+from bot.resident.stellingen_views import Stelling
 from bot.staff.digests import DigestService
 from bot.staff.group import GroupHandlers
 
@@ -89,6 +91,7 @@ class Features:
     flood: Flood
     menus: Menus
     residents: ResidentHandlers
+    deliberations: Deliberations
     privacy: privacy.PrivacyHandlers
     admins: Administrators
     moderation: ModerationHandlers
@@ -100,10 +103,12 @@ class Features:
     def build(cls, application: Application, services: Services) -> Features:  # type: ignore[type-arg]
         settings = services.settings
         digests = DigestService(services, settings.schedule, settings.digest_chat_id)
+        residents = ResidentHandlers(services)
         return cls(
             flood=Flood(services),
             menus=Menus(settings),
-            residents=ResidentHandlers(services),
+            residents=residents,
+            deliberations=Deliberations(services, residents),
             privacy=privacy.PrivacyHandlers(services),
             admins=Administrators(services),
             moderation=ModerationHandlers(services),
@@ -139,6 +144,7 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
     """Every handler, in order: (group, handler)."""
     settings = services.settings
     resident, rights, admins = features.residents, features.privacy, features.admins
+    talks = features.deliberations
     loop, moderation, group = features.outcomes, features.moderation, features.group
     outcome, invite, check = (
         admin_only("outcome"),
@@ -185,20 +191,23 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, press(invite(loop.invitations.button), InvitationChoice.claims)),
         (Stage.FEATURES, press(outcome(loop.feedback.button), FeedbackStep.claims)),
         (Stage.FEATURES, press(check(loop.effect_checks.schedule_button), ScheduleCheck.claims)),
+        # Deliberations ("gesprek met stellingen"): their buttons; /start, /stop, text and
+        # the rest come to them first and go on to the questionnaires when not theirs.
+        (Stage.FEATURES, press(talks.button, Stelling.claims)),
         # The residents' conversation: every other private message and button.
-        (Stage.FEATURES, command("start", resident.start)),
-        (Stage.FEATURES, command(["vragenlijsten", "questionnaires"], resident.questionnaires)),
+        (Stage.FEATURES, command("start", talks.start)),
+        (Stage.FEATURES, command(["vragenlijsten", "questionnaires"], talks.questionnaires)),
         (Stage.FEATURES, command("help", resident.help)),
         (Stage.FEATURES, command("privacy", resident.privacy)),
         (Stage.FEATURES, command(["taal", "language"], resident.language)),
-        (Stage.FEATURES, command("stop", resident.stop)),
+        (Stage.FEATURES, command("stop", talks.stop)),
         (
             Stage.FEATURES,
             MessageHandler(PRIVATE & NEW & filters.COMMAND, resident.unknown_command),
         ),
-        (Stage.FEATURES, MessageHandler(PRIVATE & NEW & filters.TEXT, resident.text)),
+        (Stage.FEATURES, MessageHandler(PRIVATE & NEW & filters.TEXT, talks.text)),
         (Stage.FEATURES, MessageHandler(PRIVATE & EDITED, resident.edited)),
-        (Stage.FEATURES, MessageHandler(PRIVATE & NEW, resident.unsupported)),
+        (Stage.FEATURES, MessageHandler(PRIVATE & NEW, talks.unsupported)),
         (Stage.FEATURES, press(resident.button)),
         # The civil servants' group.
         (Stage.FEATURES, command("digest", group.digest, GROUPS)),

@@ -226,6 +226,24 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
     "stellingen.live@u": {
         "nl": "Goed nieuws: uw stelling staat nu in het gesprek <b>{title}</b>:\n\n{text}",
     },
+    # Moderators (/moderatie): a resident's statement.
+    "moderation.statement": {
+        "nl": "Gesprek: {title}\nNieuwe stelling van een inwoner · {when}\n\n«{text}»",
+        "en": "Conversation: {title}\nNew statement by a resident · {when}\n\n«{text}»",
+    },
+    "moderation.statement.rule": {
+        "nl": (
+            "<i>Goedgekeurd zien alle deelnemers de stelling en stemmen erop. Kies "
+            "<b>anoniem</b> als de tekst niemand herkenbaar maakt: dan blijft hij staan als "
+            "de schrijver zijn gegevens laat wissen.</i>"
+        ),
+        "en": (
+            "<i>Once approved, every participant sees the statement and votes on it. Choose "
+            "<b>anonymous</b> when the text identifies nobody: it then stays when its writer "
+            "has their data erased.</i>"
+        ),
+    },
+    "moderation.statement.anonymous": {"nl": "Goedkeuren, anoniem", "en": "Approve, anonymous"},
     # Problems in a deliberation file (flows.deliberation.check).
     "problem.statement_twice": {
         "nl": "deze stelling staat er al; elke stelling maar één keer",

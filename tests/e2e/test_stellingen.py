@@ -1,0 +1,198 @@
+"""A deliberation ("gesprek met stellingen") end to end through the fake Bot API: a deep
+link opens it, one statement at a time with [Eens] [Oneens] [Weet niet / sla over] or
+typed, /stop and coming back, "Waar sta ik?", adding a statement; and bad input (closed,
+forged and replayed buttons, a 2,000-character statement, a sticker): a clear answer each,
+nothing stored twice, no Telegram call rejected. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from sandbox.clients import FakeUser
+from sandbox.fakeapi import FakeBotApi
+from sandbox.models import BotMessage
+from storage.models import DeliberationRecord, DeliberationStatement, DeliberationVote
+from tests.e2e.conftest import BotRunner, join, running_bot
+
+TALK = "autoluw-centrum"
+TITLE = "Een autoluw centrum?"
+AGREE, DISAGREE, PASS = "Eens", "Oneens", "Weet niet / sla over"
+PLACE, ADD = "Waar sta ik?", "Stelling toevoegen"
+STATEMENT = "Stelling\n\n"
+
+
+async def votes(bot: BotRunner) -> list[tuple[int, int]]:
+    assert bot.services is not None
+    async with bot.services.sessions() as db:
+        rows = await db.execute(
+            select(DeliberationVote.statement_id, DeliberationVote.vote).order_by(
+                DeliberationVote.statement_id
+            )
+        )
+        return [(s, v) for s, v in rows.all()]
+
+
+async def enter(user: FakeUser) -> BotMessage:
+    """Consent through the deep link; the intro, then the first statement."""
+    await join(user, then=TALK)
+    intro = await user.next_message()
+    assert intro.text.startswith(TITLE), intro.text
+    first = await user.next_message()
+    assert first.text.startswith(STATEMENT) and first.buttons[:2] == [[AGREE, DISAGREE], [PASS]]
+    return first
+
+
+async def tap(user: FakeUser, label: str, message: BotMessage) -> tuple[str | None, BotMessage]:
+    """Press; the callback's notice and the next statement (or message)."""
+    query = await user.press(label, message=message)
+    answer = await user.wait_callback_answered(query)
+    return answer.text, await user.next_message()
+
+
+async def test_a_resident_votes_stops_comes_back_and_sees_where_they_stand(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    async with running_bot(fake, database_url) as bot:
+        anna = fake.user(first_name="Anna")
+        first = await enter(anna)
+        shown = first.text.removeprefix(STATEMENT)
+        _, second = await tap(anna, AGREE, first)
+        assert first.text == f"{shown}\n\nJouw stem: Eens" and not first.buttons
+        assert second.text.startswith(STATEMENT) and second.text != first.text
+        # Typed answers work, and show on the statement message.
+        third = await anna.ask("oneens")
+        assert second.text.endswith("Jouw stem: Oneens") and not second.buttons
+        hint = await anna.ask("misschien")
+        assert hint.text.startswith("Kies een knop onder de stelling.")
+        again = await anna.next_message()
+        assert again.text == third.text  # the same statement, asked again
+        sticker_id = await anna.send_sticker()
+        assert sticker_id
+        said = await anna.next_message()
+        assert said.text.startswith("Daar kan ik niets mee, sorry. Stem met de knoppen")
+        stopped = await anna.ask("/stop")
+        assert stopped.text == (
+            "Je bent gestopt. Je stemmen zijn bewaard. Verder gaan? Stuur /start autoluw-centrum."
+        )
+        # After /stop, typed text is the questionnaires' again; the deep link resumes.
+        back = await anna.ask(f"/start {TALK}")
+        assert back.text == f"Welkom terug bij {TITLE}. We gaan verder waar je was."
+        resumed = await anna.next_message()
+        assert resumed.text == again.text, "the statement left unanswered comes back"
+        assert len(await votes(bot)) == 2
+        # Seven votes: "Waar sta ik?" appears; with one voter there are no groups yet.
+        current = resumed
+        for label in [PASS, AGREE, DISAGREE, AGREE, AGREE]:
+            _, current = await tap(anna, label, current)
+        assert [PLACE, ADD] in current.buttons
+        assert len(await votes(bot)) == 7
+        _, placed = await tap(anna, PLACE, current)
+        assert placed.text.startswith("Er hebben nog te weinig mensen gestemd")
+
+
+async def test_bad_input_gets_a_clear_answer_and_nothing_is_stored_twice(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    async with running_bot(fake, database_url) as bot:
+        anna, bram = fake.user(first_name="Anna"), fake.user(first_name="Bram")
+        first = await enter(anna)
+        await enter(bram)
+        data, other = first.button_data[0]
+        _, second = await tap(anna, AGREE, first)
+        # A replayed button (the same press again, from an old copy): saved once.
+        query = await anna.press_data(data, message_id=first.message_id)
+        assert (await anna.wait_callback_answered(query)).text == "Bewaard."
+        # The same statement's other button: the vote changes, nothing is added.
+        query = await anna.press_data(other, message_id=first.message_id)
+        assert (await anna.wait_callback_answered(query)).text == "Je stem is aangepast."
+        assert [v for _, v in await votes(bot)] == [-1]
+        # Another resident's button, and a made-up one: they change nothing.
+        query = await bram.press_data(data)
+        assert (await bram.wait_callback_answered(query)).text == "Die knop werkt niet meer."
+        forged = data.rsplit(":", 2)[0] + ":999999:a"
+        query = await anna.press_data(forged, message_id=second.message_id)
+        assert (await anna.wait_callback_answered(query)).text == "Die knop werkt niet meer."
+        assert [v for _, v in await votes(bot)] == [-1]
+        # A statement of 2,000 characters, then an empty one: each refused, with why.
+        query = await anna.press(ADD, message=second)
+        await anna.wait_callback_answered(query)
+        ask = await anna.next_message()
+        assert ask.text.startswith("Typ je stelling in één korte zin (hoogstens 140 tekens).")
+        long = await anna.ask("a" * 2000)
+        assert long.text.startswith("Je stelling heeft 2000 tekens. Dat is te lang")
+        # A near-duplicate of a seed statement: offered to vote on the existing one.
+        dup = await anna.ask("er mogen minder autos door het centrum rijden")
+        assert dup.text.startswith("Zo'n stelling is er al:") and dup.buttons[0] == [
+            AGREE,
+            DISAGREE,
+        ]
+        # Closed: a vote button says so and takes the buttons away; nothing is stored.
+        assert bot.services is not None
+        async with bot.services.sessions.begin() as db:
+            await db.execute(update(DeliberationRecord).values(status="closed"))
+        text, closed = await tap(anna, AGREE, second)
+        assert text == "Dit gesprek is gesloten."
+        assert closed.text.startswith("Dit gesprek is gesloten. Stemmen kan niet meer.")
+        assert [v for _, v in await votes(bot)] == [-1]
+        typed = await anna.ask("eens")
+        assert typed.text.startswith("Dit gesprek is gesloten.")
+        async with bot.services.sessions() as db:
+            count = await db.scalar(
+                select(func.count())
+                .select_from(DeliberationStatement)
+                .where(DeliberationStatement.origin == "resident")
+            )
+        assert count == 0
+
+
+ADMIN = 424242
+OWN = "Maak de Brugstraat een fietsstraat, bel me op 06-12345678"
+SCRUBBED = "Maak de Brugstraat een fietsstraat, bel me op [verwijderd]"
+
+
+async def add(user: FakeUser, statement: BotMessage, text: str) -> BotMessage:
+    """Add a statement from under ``statement``: the bot's answer."""
+    query = await user.press(ADD, message=statement)
+    await user.wait_callback_answered(query)
+    await user.next_message()  # "Typ je stelling ..."
+    return await user.ask(text)
+
+
+async def test_a_residents_statement_is_moderated_goes_live_and_others_vote_on_it(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, database_url, admin_user_ids=[ADMIN]) as bot:
+        anna, bram = fake.user(first_name="Anna"), fake.user(first_name="Bram")
+        first = await enter(anna)
+        waiting = await add(anna, first, OWN)
+        assert waiting.text.startswith("Dank je! Je stelling wacht nu op een moderator.")
+        again = await anna.next_message()
+        assert again.text == first.text, "then the statement she was at"
+        # Bram does not see it before it is approved: he votes through all twelve seeds.
+        current = await enter(bram)
+        seen = []
+        while current.text.startswith(STATEMENT):
+            seen.append(current.text)
+            _, current = await tap(bram, AGREE, current)
+        assert len(seen) == 12 and not any("Brugstraat" in s for s in seen)
+        assert current.text.startswith("Je hebt op alle stellingen gestemd.")
+        # The moderator approves it; the phone number was scrubbed before it was stored.
+        admin = fake.user(ADMIN)
+        screen = await admin.ask("/moderatie")
+        assert "Nieuwe stelling van een inwoner" in screen.text, screen.text
+        assert f"«{SCRUBBED}»" in screen.text and "06-1234" not in screen.text
+        query = await admin.press("Goedkeuren", message=screen)
+        assert (await admin.wait_callback_answered(query)).text == "Goedgekeurd"
+        told = await anna.next_message()
+        assert told.text == (
+            f"Goed nieuws: je stelling staat nu in het gesprek {TITLE}:\n\n{SCRUBBED}"
+        )
+        # Bram comes back and gets to vote on it.
+        await bram.ask(f"/start {TALK}")
+        new = await bram.next_message()
+        assert new.text == f"{STATEMENT}{SCRUBBED}"
+        _, done = await tap(bram, DISAGREE, new)
+        assert done.text.startswith("Je hebt op alle stellingen gestemd.")
+        assert (await votes(bot))[-1][1] == -1 and len(await votes(bot)) == 13
