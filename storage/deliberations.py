@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from analysis.deliberation_digest import Counts
 from flows.deliberation import Deliberation, Vote
 from storage import audit
 from storage.models import (
@@ -496,3 +497,42 @@ async def author_contact(db: AsyncSession, statement_id: int) -> tuple[int, str]
         )
     ).first()
     return (int(row[0]), str(row[1])) if row else None
+
+
+async def digest_counts(
+    db: AsyncSession, deliberation_id: str, since: datetime, until: datetime
+) -> Counts:
+    """Participants, votes (all, and in the period), statements live / waiting / added by
+    residents: SQL aggregates, nothing loaded row by row."""
+    participants = await db.scalar(
+        select(func.count()).select_from(_P).where(_P.deliberation_id == deliberation_id)
+    )
+    votes = await db.execute(
+        select(
+            func.count(),
+            func.count().filter(_V.voted_at >= since, _V.voted_at < until),
+        ).where(_V.deliberation_id == deliberation_id)
+    )
+    total, in_period = votes.one()
+    by_status = dict(
+        (
+            await db.execute(
+                select(_S.status, func.count())
+                .where(_S.deliberation_id == deliberation_id)
+                .group_by(_S.status)
+            )
+        ).all()
+    )
+    by_residents = await db.scalar(
+        select(func.count())
+        .select_from(_S)
+        .where(_S.deliberation_id == deliberation_id, _S.origin == RESIDENT)
+    )
+    return Counts(
+        int(participants or 0),
+        int(total or 0),
+        int(in_period or 0),
+        int(by_status.get(LIVE, 0)),
+        int(by_status.get(PENDING, 0)),
+        int(by_residents or 0),
+    )

@@ -7,13 +7,21 @@ nothing stored twice, no Telegram call rejected. On SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
+
 from sqlalchemy import func, select, update
 
+from flows.deliberation import Vote
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
+from storage import deliberations as store
+from storage import repo
 from storage.models import DeliberationRecord, DeliberationStatement, DeliberationVote
 from tests.e2e.conftest import BotRunner, join, running_bot
+from tests.e2e.test_digest import block
 
 TALK = "autoluw-centrum"
 TITLE = "Een autoluw centrum?"
@@ -147,8 +155,36 @@ async def test_bad_input_gets_a_clear_answer_and_nothing_is_stored_twice(
 
 
 ADMIN = 424242
-OWN = "Maak de Brugstraat een fietsstraat, bel me op 06-12345678"
-SCRUBBED = "Maak de Brugstraat een fietsstraat, bel me op [verwijderd]"
+OWN = "Maak de Brugstraat een <b>fietsstraat</b> & bel me op 06-12345678"
+SCRUBBED = "Maak de Brugstraat een <b>fietsstraat</b> & bel me op [verwijderd]"
+
+
+async def planted(bot: BotRunner, count: int) -> None:
+    """``count`` more participants, stored directly: half agree with the first six seed
+    statements and disagree with the rest, half the other way round (two opinion groups)."""
+    assert bot.services is not None
+    now = bot.services.clock()
+    async with bot.services.sessions.begin() as db:
+        every = await store.statements(db, TALK)
+        live = [s for s in every if s.origin == "seed"]
+        own = [s for s in every if s.origin == "resident"]
+        for index in range(count):
+            resident = await repo.register_resident(
+                db,
+                f"planted-{index}",
+                language="nl",
+                consent="given",
+                chat_id=9_000 + index,
+                now=now,
+            )
+            await store.join(db, TALK, resident.id, now=now)
+            for number, statement in enumerate(live):
+                first_half = number < 6
+                agree = first_half if index % 2 == 0 else not first_half
+                given = Vote.AGREE if agree else Vote.DISAGREE
+                await store.vote(db, statement, resident.id, given, now=now)
+            for statement in own:  # what both groups agree on
+                await store.vote(db, statement, resident.id, Vote.AGREE, now=now)
 
 
 async def add(user: FakeUser, statement: BotMessage, text: str) -> BotMessage:
@@ -159,11 +195,13 @@ async def add(user: FakeUser, statement: BotMessage, text: str) -> BotMessage:
     return await user.ask(text)
 
 
-async def test_a_residents_statement_is_moderated_goes_live_and_others_vote_on_it(
+async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_digest_maps_it(
     fake: FakeBotApi, database_url: str
 ) -> None:
     fake.user(ADMIN, first_name="Beheerder")
-    async with running_bot(fake, database_url, admin_user_ids=[ADMIN]) as bot:
+    group = fake.group(title="Team participatie")
+    settings = {"admin_user_ids": [ADMIN], "digest_chat_id": group.id, "digest_schedule": "off"}
+    async with running_bot(fake, database_url, **settings) as bot:
         anna, bram = fake.user(first_name="Anna"), fake.user(first_name="Bram")
         first = await enter(anna)
         waiting = await add(anna, first, OWN)
@@ -196,3 +234,28 @@ async def test_a_residents_statement_is_moderated_goes_live_and_others_vote_on_i
         _, done = await tap(bram, DISAGREE, new)
         assert done.text.startswith("Je hebt op alle stellingen gestemd.")
         assert (await votes(bot))[-1][1] == -1 and len(await votes(bot)) == 13
+        # The digest: counts, the opinion map, the two groups and what sets them apart.
+        await planted(bot, 20)
+        await group.member().send("/digest")
+        text = await group.next_message(timeout=30)
+        photo = await group.next_message(timeout=30)
+        assert text.text.startswith(f"Gesprek met stellingen: {TITLE}\n"), text.text
+        assert "22 deelnemers · 273 stemmen (273 nieuw)" in text.text
+        assert "Stellingen: 13 live · 0 wachten op moderatie · 1 toegevoegd door inwoners" in (
+            text.text
+        )
+        assert "Meningsgroepen (21 deelnemers ingedeeld): groep A: 11, groep B: 10" in text.text
+        assert "Kenmerkend voor groep A" in text.text and "Kenmerkend voor groep B" in text.text
+        assert "Waar de groepen verschillen" in text.text
+        # The resident's statement, approved, is quoted as written (escaped, not markup).
+        assert block(text.text, "Waar alle groepen het over eens zijn")[1:3] == [
+            f"• {SCRUBBED}",
+            "  eens: A 91% · B 100%",  # Bram, in group A, disagreed
+        ]
+        own_b = block(text.text, "Kenmerkend voor groep B")
+        assert any(line.endswith("(oneens)") for line in own_b), own_b
+        assert photo.kind == "photo" and photo.photo is not None
+        assert photo.photo.startswith(b"\x89PNG")
+        if os.environ.get("SAVE_OPINION_MAP"):  # to look at it
+            await asyncio.to_thread(Path(os.environ["SAVE_OPINION_MAP"]).write_bytes, photo.photo)
+        assert photo.caption is not None and photo.caption.startswith(f"Meningskaart · {TITLE}")
