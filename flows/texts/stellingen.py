@@ -27,11 +27,11 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
         ),
     },
     "stellingen.resumed": {
-        "nl": "Welkom terug bij <b>{title}</b>. We gaan verder waar je was.",
-        "en": "Welcome back to <b>{title}</b>. Let's go on where you left off.",
+        "nl": "Welkom terug bij het gesprek <b>{title}</b>\nWe gaan verder waar je was.",
+        "en": "Welcome back to <b>{title}</b>\nLet's go on where you left off.",
     },
     "stellingen.resumed@u": {
-        "nl": "Welkom terug bij <b>{title}</b>. We gaan verder waar u was.",
+        "nl": "Welkom terug bij het gesprek <b>{title}</b>\nWe gaan verder waar u was.",
     },
     "stellingen.statement": {
         "nl": "<b>Stelling</b>\n\n{text}",
@@ -108,12 +108,12 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
     },
     "stellingen.place.early": {
         "nl": (
-            "Er hebben nog te weinig mensen gestemd om groepen te zien. Kijk later nog eens "
-            "met de knop <i>Waar sta ik?</i>."
+            "Er hebben nog te weinig mensen gestemd om groepen te zien. Druk later nog eens "
+            "op <i>Waar sta ik?</i>"
         ),
         "en": (
-            "Too few people have voted yet to see groups. Look again later with the "
-            "<i>Where do I stand?</i> button."
+            "Too few people have voted yet to see groups. Press <i>Where do I stand?</i> "
+            "again later."
         ),
     },
     "stellingen.place.group": {

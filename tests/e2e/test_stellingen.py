@@ -85,7 +85,7 @@ async def test_a_resident_votes_stops_comes_back_and_sees_where_they_stand(
         )
         # After /stop, typed text is the questionnaires' again; the deep link resumes.
         back = await anna.ask(f"/start {TALK}")
-        assert back.text == f"Welkom terug bij {TITLE}. We gaan verder waar je was."
+        assert back.text == f"Welkom terug bij het gesprek {TITLE}\nWe gaan verder waar je was."
         resumed = await anna.next_message()
         assert resumed.text == again.text, "the statement left unanswered comes back"
         assert len(await votes(bot)) == 2
@@ -259,3 +259,26 @@ async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_
         if os.environ.get("SAVE_OPINION_MAP"):  # to look at it
             await asyncio.to_thread(Path(os.environ["SAVE_OPINION_MAP"]).write_bytes, photo.photo)
         assert photo.caption is not None and photo.caption.startswith(f"Meningskaart · {TITLE}")
+
+
+async def test_a_hundred_votes_in_ten_seconds_store_each_vote_once(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    """Taps and typed votes as fast as a client sends them: the flood guard says "rustig
+    aan" once and drops the rest of the window; every vote that got through is stored once
+    (one per statement), and Telegram refuses nothing (checked when the bot stops)."""
+    async with running_bot(fake, database_url) as bot:
+        anna = fake.user(first_name="Anna")
+        first = await enter(anna)
+        data = first.button_data[0][0]
+        for index in range(100):
+            if index % 2:
+                await anna.send("eens")
+            else:
+                await anna.press_data(data, message_id=first.message_id)
+        await fake.settle(30)
+        stored = await votes(bot)
+        assert 1 <= len(stored) <= 12
+        assert len({statement for statement, _ in stored}) == len(stored)
+        said = [m.text for m in anna.messages if m.text.startswith("Rustig aan")]
+        assert len(said) == 1, [m.text for m in anna.messages][-5:]
