@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -536,3 +536,84 @@ async def digest_counts(
         int(by_status.get(PENDING, 0)),
         int(by_residents or 0),
     )
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    deliberation_id: str
+    statement: int  # the statement's number in its deliberation
+    vote: int
+    voted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    deliberation_id: str
+    statement: int
+    text: str
+    status: str
+    anonymised: bool
+    created_at: datetime
+
+
+async def resident_rows(
+    db: AsyncSession, resident_id: int
+) -> tuple[tuple[StoredVote, ...], tuple[StoredStatement, ...]]:
+    """A resident's votes and own statements (/mijngegevens)."""
+    votes = await db.execute(
+        select(_V.deliberation_id, _S.number, _V.vote, _V.voted_at)
+        .join(_S, _S.id == _V.statement_id)
+        .where(_V.resident_id == resident_id)
+        .order_by(_V.voted_at, _S.number)
+    )
+    own = await db.execute(
+        select(_S.deliberation_id, _S.number, _S.text_nl, _S.status, _S.anonymised, _S.created_at)
+        .where(_S.author_id == resident_id)
+        .order_by(_S.created_at, _S.id)
+    )
+    return (
+        tuple(StoredVote(*row) for row in votes.all()),
+        tuple(StoredStatement(*row) for row in own.all()),
+    )
+
+
+async def erase_author(db: AsyncSession, resident_id: int) -> int:
+    """Before a resident is forgotten: their statements go, unless a moderator made one
+    anonymous (then it stays, unlinked). Their votes and places go with the resident
+    (ON DELETE CASCADE). The number of statements deleted."""
+    deleted = await db.execute(
+        delete(DeliberationStatement)
+        .where(_S.author_id == resident_id, _S.anonymised.is_(False))
+        .execution_options(synchronize_session=False)
+    )
+    await db.execute(
+        update(DeliberationStatement)
+        .where(_S.author_id == resident_id)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def apply_retention(db: AsyncSession, cutoff: datetime) -> int:
+    """Residents' statements of deliberations closed before ``cutoff``: deleted, unless made
+    anonymous (then unlinked from their author). The number deleted."""
+    closed = select(DeliberationRecord.id).where(
+        DeliberationRecord.status == CLOSED, DeliberationRecord.closed_at <= cutoff
+    )
+    scope = and_(_S.deliberation_id.in_(closed), _S.author_id.is_not(None))
+    deleted = await db.execute(
+        delete(DeliberationStatement)
+        .where(scope, _S.anonymised.is_(False))
+        .execution_options(synchronize_session=False)
+    )
+    await db.execute(
+        update(DeliberationStatement)
+        .where(scope)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]

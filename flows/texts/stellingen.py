@@ -226,6 +226,23 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
     "stellingen.live@u": {
         "nl": "Goed nieuws: uw stelling staat nu in het gesprek <b>{title}</b>:\n\n{text}",
     },
+    # /mijngegevens
+    "mydata.stellingen.votes[one]": {
+        "nl": "1 stem op een stelling",
+        "en": "1 vote on a statement",
+    },
+    "mydata.stellingen.votes[other]": {
+        "nl": "{count} stemmen op stellingen",
+        "en": "{count} votes on statements",
+    },
+    "mydata.stellingen.statements[one]": {
+        "nl": "1 eigen stelling",
+        "en": "1 statement of your own",
+    },
+    "mydata.stellingen.statements[other]": {
+        "nl": "{count} eigen stellingen",
+        "en": "{count} statements of your own",
+    },
     # Moderators (/moderatie): a resident's statement.
     "moderation.statement": {
         "nl": "Gesprek: {title}\nNieuwe stelling van een inwoner · {when}\n\n«{text}»",

@@ -8,6 +8,7 @@ nothing stored twice, no Telegram call rejected. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -282,3 +283,51 @@ async def test_a_hundred_votes_in_ten_seconds_store_each_vote_once(
         assert len({statement for statement, _ in stored}) == len(stored)
         said = [m.text for m in anna.messages if m.text.startswith("Rustig aan")]
         assert len(said) == 1, [m.text for m in anna.messages][-5:]
+
+
+async def test_my_data_shows_votes_and_statements_and_forget_me_erases_them(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    """/mijngegevens holds the votes and own statements; /vergeetmij erases the votes and
+    every statement, except one a moderator approved as anonymous (it stays, unlinked)."""
+    fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, database_url, admin_user_ids=[ADMIN]) as bot:
+        anna = fake.user(first_name="Anna")
+        first = await enter(anna)
+        _, second = await tap(anna, AGREE, first)
+        await add(anna, second, "Meer bankjes langs de rivier.")
+        current = await anna.next_message()
+        await add(anna, current, "Een markt op zondag in de Brugstraat.")
+        admin = fake.user(ADMIN)
+        screen = await admin.ask("/moderatie")
+        assert "«Meer bankjes langs de rivier.»" in screen.text
+        query = await admin.press("Goedkeuren, anoniem", message=screen)
+        await admin.wait_callback_answered(query)
+        await anna.next_messages(2)  # "wacht op een moderator", the statement; then "live"
+        await anna.send("/mijngegevens")
+        document, summary = await anna.next_messages(2)
+        assert document.document is not None
+        data = json.loads(document.document.decode("utf-8"))
+        assert [v["vote"] for v in data["deliberation_votes"]] == ["agree"]
+        assert [
+            (s["text"], s["status"], s["anonymous"]) for s in data["deliberation_statements"]
+        ] == [
+            ("Meer bankjes langs de rivier.", "live", True),
+            ("Een markt op zondag in de Brugstraat.", "pending", False),
+        ]
+        assert "1 stem op een stelling" in summary.text and "2 eigen stellingen" in summary.text
+        question = await anna.ask("/vergeetmij")
+        query = await anna.press("Ja, wis alles", message=question)
+        await anna.wait_callback_answered(query)
+        await fake.settle()
+        assert await votes(bot) == []
+        assert bot.services is not None
+        async with bot.services.sessions() as db:
+            left = (
+                await db.execute(
+                    select(DeliberationStatement.text_nl, DeliberationStatement.author_id).where(
+                        DeliberationStatement.origin == "resident"
+                    )
+                )
+            ).all()
+        assert [tuple(row) for row in left] == [("Meer bankjes langs de rivier.", None)]

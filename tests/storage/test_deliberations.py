@@ -4,7 +4,7 @@ waiting for moderation, and erasure with the resident."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -121,3 +121,25 @@ async def test_erasing_a_resident_takes_their_votes(sessions: Sessions) -> None:
     async with sessions() as db:
         assert await db.scalar(select(func.count()).select_from(DeliberationVote)) == 0
         assert await store.participant(db, talk, anna) is None
+
+
+async def test_retention_deletes_residents_statements_of_a_long_closed_deliberation(
+    sessions: Sessions,
+) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        kept = await store.add_statement(db, talk, anna, "Meer bankjes.", now=NOW)
+        await store.decide(db, kept.id, approve=True, anonymise=True, by=7, now=NOW)
+        await store.add_statement(db, talk, anna, "Een markt op zondag.", now=NOW)
+        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 0  # still open
+        await store.set_status(db, talk, "closed", now=NOW)
+    async with sessions.begin() as db:
+        assert await store.apply_retention(db, NOW - timedelta(days=1)) == 0  # not yet due
+        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 1
+    async with sessions() as db:
+        left = await store.statements(db, talk, None)
+        assert [(s.text_nl, s.author_id) for s in left if s.origin == "resident"] == [
+            ("Meer bankjes.", None)
+        ]
+        assert len(left) == 13  # the seeds stay
