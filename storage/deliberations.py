@@ -617,3 +617,51 @@ async def apply_retention(db: AsyncSession, cutoff: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportStatement:
+    number: int
+    author: int | None  # the author's participant number; None: a seed or unlinked
+    created_at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportVote:
+    participant: int
+    statement: int
+    vote: int
+    voted_at: datetime
+
+
+async def export_rows(
+    db: AsyncSession, deliberation_id: str
+) -> tuple[list[ExportStatement], list[ExportVote]]:
+    """The live statements (with their author's participant number) and every vote on them,
+    by participant number: what a Polis export holds, and nothing that names a resident."""
+    author = (
+        select(_P.number)
+        .where(_P.deliberation_id == _S.deliberation_id, _P.resident_id == _S.author_id)
+        .scalar_subquery()
+    )
+    statements = await db.execute(
+        select(_S.number, author, _S.created_at, _S.text_nl)
+        .where(_S.deliberation_id == deliberation_id, _S.status == LIVE)
+        .order_by(_S.number)
+    )
+    votes = await db.execute(
+        select(_P.number, _S.number, _V.vote, _V.voted_at)
+        .select_from(_V)
+        .join(_S, and_(_S.id == _V.statement_id, _S.status == LIVE))
+        .join(_P, and_(_P.deliberation_id == _V.deliberation_id, _P.resident_id == _V.resident_id))
+        .where(_V.deliberation_id == deliberation_id)
+        .order_by(_V.voted_at, _P.number, _S.number)
+    )
+    return (
+        [ExportStatement(*row) for row in statements.all()],
+        [ExportVote(*row) for row in votes.all()],
+    )

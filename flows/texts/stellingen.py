@@ -243,6 +243,29 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
         "nl": "{count} eigen stellingen",
         "en": "{count} statements of your own",
     },
+    # Administrators: /export of a deliberation.
+    "admin.export.polis[one]": {
+        "nl": (
+            "{title}: 1 deelnemer. In het open-data-formaat van Polis (comments.csv, "
+            "votes.csv, participants-votes.csv, summary.csv), met deelnemersnummers in "
+            "plaats van namen; alleen goedgekeurde stellingen."
+        ),
+        "en": (
+            "{title}: 1 participant. In Polis's open-data format, with participant numbers "
+            "instead of names; approved statements only."
+        ),
+    },
+    "admin.export.polis[other]": {
+        "nl": (
+            "{title}: {count} deelnemers. In het open-data-formaat van Polis (comments.csv, "
+            "votes.csv, participants-votes.csv, summary.csv), met deelnemersnummers in "
+            "plaats van namen; alleen goedgekeurde stellingen."
+        ),
+        "en": (
+            "{title}: {count} participants. In Polis's open-data format, with participant "
+            "numbers instead of names; approved statements only."
+        ),
+    },
     # Moderators (/moderatie): a resident's statement.
     "moderation.statement": {
         "nl": "Gesprek: {title}\nNieuwe stelling van een inwoner · {when}\n\n«{text}»",

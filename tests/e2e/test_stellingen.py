@@ -8,12 +8,16 @@ nothing stored twice, no Telegram call rejected. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
+import subprocess
+import zipfile
 from pathlib import Path
 
 from sqlalchemy import func, select, update
 
+from analysis.opinions import read_polis
 from flows.deliberation import Vote
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
@@ -21,8 +25,10 @@ from sandbox.models import BotMessage
 from storage import deliberations as store
 from storage import repo
 from storage.models import DeliberationRecord, DeliberationStatement, DeliberationVote
-from tests.e2e.conftest import BotRunner, join, running_bot
+from tests.conftest import QUESTIONNAIRES
+from tests.e2e.conftest import TOKEN, BotRunner, join, running_bot
 from tests.e2e.test_digest import block
+from tests.support.processes import environment, samenspraak
 
 TALK = "autoluw-centrum"
 TITLE = "Een autoluw centrum?"
@@ -331,3 +337,56 @@ async def test_my_data_shows_votes_and_statements_and_forget_me_erases_them(
                 )
             ).all()
         assert [tuple(row) for row in left] == [("Meer bankjes langs de rivier.", None)]
+
+
+async def test_export_writes_polis_open_data_in_chat_and_on_the_command_line(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    """/export <deliberation> sends a zip of Polis's four files, and ``samenspraak export
+    --format polis`` writes the folder; both read back with the Polis reader, with
+    participant numbers and group ids and no Telegram id or pending statement."""
+    fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, database_url, admin_user_ids=[ADMIN]) as bot:
+        anna = fake.user(first_name="Anna")
+        first = await enter(anna)
+        _, second = await tap(anna, AGREE, first)
+        await add(anna, second, "Een markt op zondag in de Brugstraat.")  # stays pending
+        await planted(bot, 12)
+        admin = fake.user(ADMIN)
+        await admin.send(f"/export {TALK}")
+        document = await admin.next_message(timeout=30)
+    assert document.kind == "document" and document.document is not None
+    assert document.document_name is not None and document.document_name.endswith(".zip")
+    assert document.caption is not None and document.caption.startswith(f"{TITLE}: 13 deelnemers.")
+    folder = tmp_path / "uit-de-chat"
+    with zipfile.ZipFile(io.BytesIO(document.document)) as archive:
+        assert sorted(archive.namelist()) == [
+            "comments.csv",
+            "participants-votes.csv",
+            "summary.csv",
+            "votes.csv",
+        ]
+        archive.extractall(folder)
+    command = await asyncio.to_thread(
+        subprocess.run,
+        samenspraak("export", "-q", TALK, "-f", "polis", "-o", str(tmp_path / "cli")),
+        env=environment(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            DATABASE_URL=database_url,
+            QUESTIONNAIRES_DIR=str(QUESTIONNAIRES),
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    assert command.stderr.endswith(f"13 participant(s) written to {tmp_path / 'cli'}\n")
+    for written in (folder, tmp_path / "cli"):
+        export = read_polis(written)
+        assert len(export.comments) == 12  # the pending statement is not exported
+        assert len(export.votes) == 1 + 12 * 12
+        assert {c.author_id for c in export.comments} == {0}  # the municipality's seeds
+        assert len(set(export.groups.values())) == 2, export.groups
+        everything = "".join(p.read_text(encoding="utf-8") for p in written.iterdir())
+        assert str(anna.id) not in everything and "Brugstraat" not in everything
