@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.admin import buttons
 from bot.admin.beheer import Beheer
+from bot.admin.beheer_stellingen import BeheerStellingen, DeliberationStatus
 from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
@@ -44,6 +45,7 @@ class Administrators:
         self.uploads = Uploads(services)
         self.drafts = Drafts(services)
         self.questionnaires = Beheer(services)
+        self.deliberations = BeheerStellingen(services)
         self.downloads = Downloads(services)
         self.schedule = Schedule(services)
         self.upload: Handler = admin_only("upload")(self._upload)
@@ -63,7 +65,9 @@ class Administrators:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        reply = await self.questionnaires.command(language_of(user.language_code))
+        language = language_of(user.language_code)
+        reply = await self.questionnaires.command(language)
+        reply.then(*await self.deliberations.reply(language))  # then the deliberations
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
     async def _export(self, update: Update, context: Context) -> None:
@@ -110,5 +114,7 @@ class Administrators:
                 await self.drafts.publish(press, pressed)
             case buttons.Cancel():
                 await self.drafts.cancel(press, pressed)
+            case DeliberationStatus():
+                await self.deliberations.change(press, pressed)
             case _:
                 await press.stale()

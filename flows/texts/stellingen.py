@@ -243,6 +243,25 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
         "nl": "{count} eigen stellingen",
         "en": "{count} statements of your own",
     },
+    # Administrators: /beheer.
+    "admin.stellingen.head": {
+        "nl": "<b>Gesprekken met stellingen</b>",
+        "en": "<b>Conversations with statements</b>",
+    },
+    "admin.stellingen.line": {
+        "nl": (
+            "<b>{title}</b> ({id}) · {status}\n{participants} deelnemers · {votes} stemmen · "
+            "{pending} stellingen wachten op moderatie"
+        ),
+        "en": (
+            "<b>{title}</b> ({id}) · {status}\n{participants} participants · {votes} votes · "
+            "{pending} statements wait for moderation"
+        ),
+    },
+    "admin.stellingen.open": {"nl": "open", "en": "open"},
+    "admin.stellingen.closed": {"nl": "gesloten", "en": "closed"},
+    "admin.stellingen.close": {"nl": "Sluiten: {id}", "en": "Close: {id}"},
+    "admin.stellingen.open_again": {"nl": "Weer openen: {id}", "en": "Open again: {id}"},
     # Administrators: /export of a deliberation.
     "admin.export.polis[one]": {
         "nl": (

@@ -390,3 +390,34 @@ async def test_export_writes_polis_open_data_in_chat_and_on_the_command_line(
         assert len(set(export.groups.values())) == 2, export.groups
         everything = "".join(p.read_text(encoding="utf-8") for p in written.iterdir())
         assert str(anna.id) not in everything and "Brugstraat" not in everything
+
+
+async def test_an_administrator_closes_and_reopens_a_deliberation_in_beheer(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, database_url, admin_user_ids=[ADMIN]) as bot:
+        anna = fake.user(first_name="Anna")
+        first = await enter(anna)
+        admin = fake.user(ADMIN)
+        await admin.send("/beheer")
+        await admin.wait_for(lambda: any("Gesprekken met" in m.text for m in admin.messages))
+        screen = next(m for m in admin.messages if "Gesprekken met" in m.text)
+        assert f"{TITLE} ({TALK}) · open\n1 deelnemers · 0 stemmen" in screen.text
+        query = await admin.press(f"Sluiten: {TALK}", message=screen)
+        assert (await admin.wait_callback_answered(query)).text == "gesloten"
+        await admin.wait_for(lambda: f"({TALK}) · gesloten" in screen.text)
+        text, closed = await tap(anna, AGREE, first)
+        assert text == "Dit gesprek is gesloten." and await votes(bot) == []
+        assert closed.text.startswith("Dit gesprek is gesloten.")
+        query = await admin.press(f"Weer openen: {TALK}", message=screen)
+        assert (await admin.wait_callback_answered(query)).text == "open"
+        again = await anna.ask(f"/start {TALK}")
+        assert again.text.startswith("Welkom terug bij het gesprek")
+        # A resident cannot press an administrator's button.
+        query = await anna.press_data(f"adm:st:close:{TALK}")
+        await anna.wait_callback_answered(query)
+        assert bot.services is not None
+        async with bot.services.sessions() as db:
+            info = await store.get(db, TALK)
+        assert info is not None and info.status == "open"
