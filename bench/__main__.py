@@ -1,6 +1,6 @@
-"""``python -m bench [all|conversation|memory|digest|webhook]``: run the benchmarks, print a
-table and write ``bench/results/latest.json`` (a single benchmark updates only its own
-section).
+"""``python -m bench [all|conversation|memory|digest|webhook|broadcast|opinions]``: run the
+benchmarks, print a table and write ``bench/results/latest.json`` (a single benchmark
+updates only its own section).
 
 See BENCHMARKS.md for the method and the figures.
 """
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench import broadcast, conversation, digest, memory, profile, webhook
+from bench import broadcast, conversation, digest, memory, opinions, profile, webhook
 from bench.common import RESULTS, bot_root, machine, set_bot_root
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.bot_root:
         set_bot_root(Path(args.bot_root))
-    everything = ["conversation", "memory", "digest", "webhook", "broadcast"]
+    everything = ["conversation", "memory", "digest", "webhook", "broadcast", "opinions"]
     which = everything if args.benchmark == "all" else [args.benchmark]
     output = Path(args.output)
     results = _load(output)
@@ -64,6 +64,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return digest.main()
     if name == "broadcast":
         return asyncio.run(broadcast.run(broadcast.Settings()))
+    if name == "opinions":
+        return opinions.main()
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
     prefix = "webhook_" if name == "webhook" else ""
     return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         nargs="?",
         default="all",
-        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast"],
+        choices=["all", "conversation", "memory", "digest", "webhook", "broadcast", "opinions"],
     )
     parser.add_argument("--residents", type=int, default=100, help="simulated residents")
     parser.add_argument("--warmup", type=float, default=5.0, help="conversation warm-up, s")
@@ -306,6 +308,18 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 f"p95 {resident['reply_latency_p95_ms']} ms, {resident['answers']} answers",
             ),
         ]
+    if "opinions" in which:
+        found = results["opinions"]
+        rows.append(
+            (
+                "opinion analysis",
+                f"{found['analyse_s']:.2f} s",
+                f"{found['votes']:,} votes, {found['participants']:,} participants x "
+                f"{found['statements']} statements; peak RSS {found['process_peak_rss_mib']:.0f} "
+                f"MiB; targets < {found['target_s']:g} s, < {found['target_mib']} MiB: "
+                + ("met" if found["meets_target"] else "NOT met"),
+            )
+        )
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(

@@ -4,14 +4,18 @@ silhouette. See the package docstring for the choices and why."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from operator import itemgetter
 
 import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from analysis.opinions.model import FloatArray, IntArray, Projection
 
@@ -24,8 +28,10 @@ MAX_GROUPS = 5
 #: Missing vote in the int8 matrix.
 MISSING = 2
 SEED = 0
-#: k-means starts for the base clusters (Polis runs one; their exact borders matter little).
-BASE_STARTS = 3
+#: k-means starts for the base clusters (Polis runs one; their exact borders matter little,
+#: and three starts agreed no better with Polis's groups on the real conversations, at three
+#: times the cost).
+BASE_STARTS = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,49 +60,45 @@ def vote_matrix(
     votes: Iterable[tuple[str, int, int]], statements: Iterable[int]
 ) -> tuple[Matrix, int]:
     """The matrix of the last vote of each participant on each statement considered (votes
-    on other statements are left out); also the number of votes kept."""
-    columns = tuple(sorted(set(statements)))
-    column_of = {statement: index for index, statement in enumerate(columns)}
-    row_of: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[int] = []
-    for participant, statement, value in votes:
-        column = column_of.get(statement)
-        if column is None:
-            continue
-        if value not in (1, -1, 0):
-            raise ValueError(f"a vote is +1, -1 or 0, not {value!r}")
-        row = row_of.setdefault(participant, len(row_of))
-        rows.append(row)
-        cols.append(column)
-        values.append(value)
-    order = sorted(row_of, key=participant_key)
+    on other statements are left out); also the number of votes kept. Vectorised: a
+    million votes take about a second, most of it reading the tuples."""
+    columns = np.array(sorted(set(statements)), dtype=np.int64)
+    listed = votes if isinstance(votes, list) else list(votes)
+    count = len(listed)
+    statement_ids = np.fromiter(map(itemgetter(1), listed), dtype=np.int64, count=count)
+    values = np.fromiter(map(itemgetter(2), listed), dtype=np.float64, count=count)
+    wrong = (values != 1) & (values != -1) & (values != 0)
+    if wrong.any():
+        raise ValueError(f"a vote is +1, -1 or 0, not {values[wrong][0]!r}")
+    position = np.searchsorted(columns, statement_ids)
+    inside = position < len(columns)
+    considered = inside.copy()
+    considered[inside] = columns[position[inside]] == statement_ids[inside]
+    kept_at = np.flatnonzero(considered)
+    names = np.empty(count, dtype=object)
+    names[:] = list(map(itemgetter(0), listed))
+    if len(kept_at) < count:
+        names = names[kept_at]
+    codes, found = pd.factorize(names)
+    order = sorted((str(name) for name in found), key=participant_key)
     renumber = np.empty(len(order), dtype=np.int64)
-    for new, participant in enumerate(order):
-        renumber[row_of[participant]] = new
+    new_of = {name: new for new, name in enumerate(order)}
+    for code, name in enumerate(found):
+        renumber[code] = new_of[str(name)]
     matrix = np.full((len(order), len(columns)), MISSING, dtype=np.int8)
-    if rows:
-        row_array = renumber[np.asarray(rows, dtype=np.int64)]
-        col_array = np.asarray(cols, dtype=np.int64)
-        value_array = np.asarray(values, dtype=np.int8)
+    kept = 0
+    if len(kept_at):
+        rows = renumber[codes]
+        cols = position[kept_at]
+        cast = values[kept_at].astype(np.int8)
         # The last vote of a participant on a statement counts: keep each cell's last index.
-        cells = row_array * len(columns) + col_array
-        reversed_cells = cells[::-1]
-        _, first_from_end = np.unique(reversed_cells, return_index=True)
+        cells = rows * len(columns) + cols
+        _, first_from_end = np.unique(cells[::-1], return_index=True)
         keep = len(cells) - 1 - first_from_end
-        matrix[row_array[keep], col_array[keep]] = value_array[keep]
+        matrix[rows[keep], cols[keep]] = cast[keep]
         kept = len(keep)
-    else:
-        kept = 0
-    return Matrix(tuple(order), columns, matrix), kept
-
-
-def clustered_rows(matrix: Matrix, min_votes: int) -> np.ndarray:
-    """Rows of the participants with at least ``min_votes`` votes (or all statements)."""
-    needed = min(min_votes, len(matrix.statements))
-    counts = matrix.voted.sum(axis=1)
-    return np.flatnonzero(counts >= max(needed, 1))
+    statement_tuple = tuple(int(s) for s in columns)
+    return Matrix(tuple(order), statement_tuple, matrix), kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,16 +109,15 @@ class Fitted:
     components: FloatArray  # 2 x statements
 
 
-def fit_pca(matrix: Matrix) -> Fitted:
-    """PCA of the matrix with missing votes imputed by the statement's mean (of everyone who
-    voted on it; 0 for a statement nobody voted on), as Polis does, over all voters."""
-    voted = matrix.voted
-    values = np.where(voted, matrix.values, 0).astype(np.float64)
+def fit_pca(filled: FloatArray, voted: np.ndarray) -> Fitted:
+    """PCA of the vote matrix (``filled``: the votes, 0 where ``voted`` is false) with each
+    missing vote imputed by its statement's mean (of everyone who voted on it), as Polis
+    does, over all voters."""
     counts = voted.sum(axis=0)
-    center = np.divide(values.sum(axis=0), counts, out=np.zeros(values.shape[1]), where=counts > 0)
-    components = np.zeros((2, values.shape[1]))
-    if values.shape[0] >= 2 and values.shape[1] >= 1:
-        imputed = np.where(voted, values, center)
+    center = np.divide(filled.sum(axis=0), counts, out=np.zeros(filled.shape[1]), where=counts > 0)
+    components = np.zeros((2, filled.shape[1]))
+    if filled.shape[0] >= 2 and filled.shape[1] >= 1:
+        imputed = np.where(voted, filled, center)
         wanted = min(2, *imputed.shape)
         pca = PCA(n_components=wanted, svd_solver="covariance_eigh")
         pca.fit(imputed)
@@ -124,14 +125,16 @@ def fit_pca(matrix: Matrix) -> Fitted:
     return Fitted(center, components)
 
 
-def project(values: np.ndarray, voted: np.ndarray, fitted: Fitted) -> FloatArray:
-    """Polis's sparsity-aware projection: (vote - mean) on the statements voted on, onto the
-    components, scaled by sqrt(statements / votes), so that someone who voted on few
-    statements is not drawn into the middle of the map."""
-    centered = np.where(voted, values - fitted.center, 0.0)
-    projected: FloatArray = centered @ fitted.components.T
+def project(filled: FloatArray, voted: np.ndarray, fitted: Fitted) -> FloatArray:
+    """Polis's sparsity-aware projection: (vote - mean) on the statements voted on (``filled``
+    has 0 where ``voted`` is false), onto the components, scaled by sqrt(statements /
+    votes), so that someone who voted on few statements is not drawn into the middle of
+    the map."""
+    components = fitted.components.T
+    shift = fitted.center[:, None] * components
+    projected: FloatArray = filled @ components - voted.astype(np.float64) @ shift
     votes = voted.sum(axis=1)
-    scale = np.sqrt(values.shape[1] / np.maximum(votes, 1))
+    scale = np.sqrt(filled.shape[1] / np.maximum(votes, 1))
     scaled: FloatArray = projected * scale[:, None]
     return scaled
 
@@ -187,7 +190,7 @@ def group_base_clusters(centers: FloatArray, weights: FloatArray) -> IntArray:
     return best
 
 
-def number_groups(labels: IntArray, sizes_of: Sequence[int] | None = None) -> IntArray:
+def number_groups(labels: IntArray) -> IntArray:
     """Renumber groups 0..k-1: largest first, ties by their first member's row."""
     found = np.unique(labels)
     sizes = np.array([(labels == g).sum() for g in found])
@@ -208,23 +211,50 @@ class Clustering:
     projection: Projection
 
 
-def cluster(matrix: Matrix, min_votes: int = MIN_VOTES) -> Clustering:
-    """Opinion groups of the participants with enough votes."""
-    # One thread: scikit-learn's k-means spins OpenMP threads that cost more than they
-    # bring on these small 2-D problems, the more so on a busy machine.
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return _cluster(matrix, min_votes)
+@cache
+def _threads() -> ThreadpoolController:
+    """The thread pools of the loaded libraries (looked up once: it takes a tenth of a second)."""
+    return ThreadpoolController()
 
 
-def _cluster(matrix: Matrix, min_votes: int) -> Clustering:
-    fitted = fit_pca(matrix)
-    rows = clustered_rows(matrix, min_votes)
-    values = matrix.values[rows].astype(np.float64)
-    points = project(values, matrix.voted[rows], fitted)
+def cluster(
+    matrix: Matrix, moderated_out: Collection[int] = (), min_votes: int = MIN_VOTES
+) -> Clustering:
+    """Opinion groups of the participants with enough votes; see the package docstring."""
+    # One thread: k-means (OpenMP) and the eigen-decomposition (BLAS) are small problems
+    # here, and their threads spin and cost more than they bring, the more so on a busy
+    # machine (a 316 x 316 eigh: 1.8 s with threads under load, 0.05 s without).
+    with _threads().limit(limits=1):
+        return _cluster(matrix, set(moderated_out), min_votes)
+
+
+def _cluster(matrix: Matrix, moderated_out: set[int], min_votes: int) -> Clustering:
+    # Polis's matrix has a column for each statement with a vote; the votes on one that was
+    # moderated out become a column of passes for everyone (nm/zero-out-columns).
+    active = np.flatnonzero(matrix.voted.any(axis=0))
+    columns = tuple(matrix.statements[int(i)] for i in active)
+    zeroed = np.array([statement in moderated_out for statement in columns], dtype=bool)
+    values = matrix.values[:, active]
+    votes_cast = (values != MISSING).sum(axis=1)
+    if zeroed.any():
+        values = values.copy()
+        values[:, zeroed] = 0
+    voted = values != MISSING
+    filled = np.where(voted, values, 0).astype(np.float64)
+    fitted = fit_pca(filled, voted)
+    # Clustered: enough votes cast (on any statement, as Polis counts them).
+    rows = np.flatnonzero(votes_cast >= max(min(min_votes, len(columns)), 1))
+    if len(rows) < len(voted):
+        filled, voted = filled[rows], voted[rows]
+    points = project(filled, voted, fitted)
     if len(rows) == 0:
-        empty = np.zeros((0, 2))
         projection = Projection(
-            fitted.center, fitted.components, empty, np.zeros(0, dtype=np.int64)
+            columns,
+            zeroed,
+            fitted.center,
+            fitted.components,
+            np.zeros((0, 2)),
+            np.zeros(0, dtype=np.int64),
         )
         return Clustering(rows, points, np.zeros(0, dtype=np.int64), projection)
     centers, base = base_clusters(points)
@@ -235,13 +265,54 @@ def _cluster(matrix: Matrix, min_votes: int) -> Clustering:
     # The same renumbering for the base clusters.
     mapping = {int(old): int(new) for old, new in zip(groups, renumbered, strict=True)}
     base_group = np.array([mapping[int(g)] for g in base_group], dtype=np.int64)
-    projection = Projection(fitted.center, fitted.components, centers, base_group)
+    projection = Projection(columns, zeroed, fitted.center, fitted.components, centers, base_group)
     return Clustering(rows, points, renumbered, projection)
 
 
-def place_point(values: np.ndarray, voted: np.ndarray, projection: Projection) -> int | None:
-    """The group of the base cluster nearest to one participant's projected votes."""
-    if not voted.any() or len(projection.base_centers) == 0:
+def renumber_like(
+    found: Clustering, participants: Sequence[str], previous: Mapping[str, int]
+) -> Clustering:
+    """The same clustering with its groups numbered after ``previous`` (participant ->
+    group of an earlier analysis): the numbering that keeps the most participants in a
+    group of the same number (an optimal assignment); groups left over take the numbers
+    left over, largest first."""
+    count = int(found.groups.max()) + 1 if len(found.groups) else 0
+    if count == 0:
+        return found
+    earlier = np.array([previous.get(p, -1) for p in participants], dtype=np.int64)
+    numbers = max(count, int(earlier.max()) + 1)
+    overlap = np.zeros((count, numbers), dtype=np.int64)
+    known = (earlier >= 0) & (earlier < numbers)
+    np.add.at(overlap, (found.groups[known], earlier[known]), 1)
+    rows, cols = linear_sum_assignment(overlap, maximize=True)
+    mapping = {
+        row: col
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True)
+        if overlap[row, col] > 0
+    }
+    # The assignment may hand out numbers >= count (an earlier analysis had more groups):
+    # keep 0..count-1, give those groups the free numbers in their current order.
+    free = iter(sorted(set(range(count)) - {n for n in mapping.values() if n < count}))
+    for group in range(count):
+        if mapping.get(group, count) >= count:
+            mapping[group] = next(free)
+    lookup = np.array([mapping[g] for g in range(count)], dtype=np.int64)
+    projection = replace(found.projection, base_groups=lookup[found.projection.base_groups])
+    return replace(found, groups=lookup[found.groups], projection=projection)
+
+
+def place_point(votes: Mapping[int, int], projection: Projection) -> int | None:
+    """The group of the base cluster nearest to one participant's projected votes
+    (statement id -> +1 / -1 / 0)."""
+    if len(projection.base_centers) == 0:
+        return None
+    values = np.zeros(len(projection.columns))
+    voted = projection.zeroed.copy()
+    for i, statement in enumerate(projection.columns):
+        if statement in votes and not projection.zeroed[i]:
+            values[i] = votes[statement]
+            voted[i] = True
+    if not voted[~projection.zeroed].any():
         return None
     fitted = Fitted(projection.center, projection.components)
     point = project(values[None, :], voted[None, :], fitted)[0]

@@ -16,30 +16,51 @@ def analyse(
     votes: Iterable[tuple[str, int, int]],
     statement_ids: Iterable[int],
     *,
+    moderated_out: Iterable[int] = (),
     min_votes: int = clustering.MIN_VOTES,
+    previous: Mapping[str, int] | None = None,
 ) -> OpinionAnalysis:
     """Opinion groups, consensus, divisive and representative statements of a deliberation.
 
     ``votes``: (participant id, statement id, +1 / -1 / 0); a later vote of a participant on
-    a statement replaces an earlier one; votes on statements not in ``statement_ids`` are
-    ignored. Deterministic: the same votes give the same analysis, whatever their order
-    (apart from which of two votes on one statement is the later)."""
-    matrix, kept = clustering.vote_matrix(votes, statement_ids)
-    found = clustering.cluster(matrix, min_votes)
-    ids = matrix.statements
+    a statement replaces an earlier one. ``statement_ids``: the statements analysed.
+    ``moderated_out``: statements taken out after people voted on them; as in Polis their
+    votes count towards a participant's 7 and they stay in the matrix as a pass by everyone
+    (see the package docstring). Votes on other statements are ignored. Deterministic: the
+    same votes give the same analysis, whatever their order (apart from which of two votes
+    on one statement is the later). ``previous``: the ``groups`` of an earlier analysis of
+    the same deliberation; the groups are then numbered so that as many participants as
+    possible keep their number (the rest: largest first)."""
+    live = sorted(set(statement_ids))
+    removed = set(moderated_out) - set(live)
+    matrix, _ = clustering.vote_matrix(votes, [*live, *removed])
+    found = clustering.cluster(matrix, removed, min_votes)
+    if previous:
+        found = clustering.renumber_like(
+            found, [matrix.participants[int(row)] for row in found.rows], previous
+        )
+    column_of = {statement: i for i, statement in enumerate(matrix.statements)}
+    live_columns = np.array([column_of[s] for s in live], dtype=np.int64)
+    values = matrix.values[:, live_columns]
+    voters = np.flatnonzero((values != clustering.MISSING).any(axis=1))
+    ids = tuple(live)
     participants = tuple(matrix.participants[int(row)] for row in found.rows)
     group_count = int(found.groups.max()) + 1 if len(found.groups) else 0
-    clustered = matrix.values[found.rows]
-    by_group = statements.tally(clustered, found.groups, group_count)
-    everyone = statements.tally(
-        matrix.values, np.zeros(len(matrix.participants), dtype=np.int64), 1
-    )
+    by_group = statements.tally(values[found.rows], found.groups, group_count)
+    everyone = statements.tally(values, np.zeros(len(values), dtype=np.int64), 1)
     scores = statements.consensus_scores(by_group) if group_count else np.zeros(len(ids))
-    extreme = statements.extremity(found.projection.center, found.projection.components)
+    projection = found.projection
+    extreme = dict(
+        zip(
+            projection.columns,
+            statements.extremity(projection.center, projection.components),
+            strict=True,
+        )
+    )
     return OpinionAnalysis(
         statements=ids,
-        voters=len(matrix.participants),
-        votes=kept,
+        voters=len(voters),
+        votes=int((values != clustering.MISSING).sum()),
         participants=participants,
         groups={p: int(g) for p, g in zip(participants, found.groups, strict=True)},
         coordinates={
@@ -54,8 +75,8 @@ def analyse(
         consensus=statements.consensus(ids, by_group),
         divisive=statements.divisive(ids, by_group),
         representative=statements.representative(ids, by_group),
-        extremity={s: float(extreme[i]) for i, s in enumerate(ids)},
-        projection=found.projection,
+        extremity={s: float(extreme.get(s, 0.0)) for s in ids},
+        projection=projection,
     )
 
 
@@ -63,16 +84,9 @@ def place(analysis: OpinionAnalysis, votes: Mapping[int, int]) -> int | None:
     """The group whose members vote most like these votes (statement id -> +1 / -1 / 0):
     the group of the nearest base cluster on the opinion map. None without groups or
     without a vote on a statement of the analysis."""
-    projection = analysis.projection
-    if projection is None or not analysis.group_sizes:
+    if analysis.projection is None or not analysis.group_sizes:
         return None
-    values = np.zeros(len(analysis.statements))
-    voted = np.zeros(len(analysis.statements), dtype=bool)
-    for i, statement in enumerate(analysis.statements):
-        if statement in votes:
-            values[i] = votes[statement]
-            voted[i] = True
-    return clustering.place_point(values, voted, projection)
+    return clustering.place_point(votes, analysis.projection)
 
 
 def next_statement(

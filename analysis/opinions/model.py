@@ -66,9 +66,12 @@ class Representative:
 
 @dataclass(frozen=True, eq=False)
 class Projection:
-    """What places a new participant on the map: the statement means (the centre), the two
-    principal components (2 x statements) and the base clusters (centre and group)."""
+    """What places a new participant on the map: the matrix's statements (``zeroed``: those
+    moderated out, a pass for everyone), their means (the centre), the two principal
+    components (2 x statements) and the base clusters (centre and group)."""
 
+    columns: tuple[int, ...]
+    zeroed: npt.NDArray[np.bool_]
     center: FloatArray
     components: FloatArray
     base_centers: FloatArray

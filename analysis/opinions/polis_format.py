@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.opinions.core import analyse
 from analysis.opinions.model import OpinionAnalysis, Vote
 
 COMMENTS = "comments.csv"
@@ -54,18 +55,21 @@ SUMMARY_KEYS = (
     "groups",
     "conversation-description",
 )
-#: Largest file read (a deliberation of 10,000 participants x 500 statements is ~60 MB).
-MAX_BYTES = 1 << 30
+#: Largest file read: a million votes are about 60 MB of votes.csv (and 200 MB in memory).
+MAX_BYTES = 256 << 20
+#: Largest number accepted (ids, timestamps): within a float's exact integers.
+MAX_NUMBER = 2**53
 
 
 class PolisFormatError(ValueError):
-    """A folder that is not a Polis export: which file, which line, what is wrong."""
+    """A folder that is not a Polis export: which file, which line, what is wrong (in Dutch,
+    like the rest of ``samenspraak stellingen analyse``)."""
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None):
         self.file, self.line, self.problem = file, line, message
         where = file or ""
         if file and line is not None:
-            where += f", line {line}"
+            where += f", regel {line}"
         super().__init__(f"{where}: {message}" if where else message)
 
 
@@ -101,14 +105,23 @@ class PolisExport:
         """Comment ids not moderated out."""
         return tuple(sorted(c.comment_id for c in self.comments if c.moderated != -1))
 
+    def moderated_out(self) -> tuple[int, ...]:
+        """Comment ids moderated out (moderated = -1)."""
+        return tuple(sorted(c.comment_id for c in self.comments if c.moderated == -1))
+
     def analysis_votes(self) -> list[Vote]:
         """The votes for :func:`analysis.opinions.analyse`, oldest first (so the latest
-        counts), participant ids as strings; votes on moderated-out comments left out."""
-        live = set(self.statements())
+        counts), participant ids as strings. Votes on moderated-out comments are in it:
+        ``analyse(..., moderated_out=export.moderated_out())`` treats them as Polis does
+        (they never count as votes on the statement)."""
         ordered = sorted(self.votes, key=lambda v: v.timestamp)
-        return [
-            Vote(str(v.voter_id), v.comment_id, v.vote) for v in ordered if v.comment_id in live
-        ]
+        return [Vote(str(v.voter_id), v.comment_id, v.vote) for v in ordered]
+
+    def analyse(self) -> OpinionAnalysis:
+        """The analysis of this conversation, moderated-out comments as Polis treats them."""
+        return analyse(
+            self.analysis_votes(), self.statements(), moderated_out=self.moderated_out()
+        )
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -119,21 +132,23 @@ def _rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     path = folder / name
     if not path.is_file():
-        raise PolisFormatError(f"{name} is missing", str(path))
+        raise PolisFormatError(f"{name} ontbreekt", str(path))
     if path.stat().st_size > MAX_BYTES:
-        raise PolisFormatError(f"larger than {MAX_BYTES >> 20} MiB", str(path))
+        raise PolisFormatError(f"groter dan {MAX_BYTES >> 20} MiB", str(path))
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise PolisFormatError(f"not a CSV file ({exc})", str(path), 1) from None
+            raise PolisFormatError(f"geen CSV-bestand ({exc})", str(path), 1) from None
         if header is None:
-            raise PolisFormatError("empty file", str(path))
+            raise PolisFormatError("leeg bestand", str(path))
         missing = [column for column in required if column not in header]
         if missing:
             raise PolisFormatError(
-                "missing column(s) " + ", ".join(missing) + f" (found: {', '.join(header)})",
+                "kolom(men) ontbreken: "
+                + ", ".join(missing)
+                + f" (gevonden: {', '.join(h[:40] for h in header[:12])})",
                 str(path),
                 1,
             )
@@ -143,13 +158,15 @@ def _rows(
                     continue
                 if len(row) != len(header):
                     raise PolisFormatError(
-                        f"{len(row)} fields where the header has {len(header)}",
+                        f"{len(row)} velden, de kopregel heeft er {len(header)}",
                         str(path),
                         reader.line_num,
                     )
                 yield reader.line_num, dict(zip(header, row, strict=True))
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise PolisFormatError(f"not valid CSV ({exc})", str(path), reader.line_num) from None
+            raise PolisFormatError(
+                f"geen geldige CSV ({exc})", str(path), reader.line_num
+            ) from None
 
 
 def _number(
@@ -160,13 +177,15 @@ def _number(
         number = int(text)
     except ValueError:
         raise PolisFormatError(
-            f"{column} must be a whole number, not {text[:40]!r}", str(path), line
+            f"{column} moet een geheel getal zijn, niet {text[:40]!r}", str(path), line
         ) from None
+    if abs(number) >= MAX_NUMBER:
+        raise PolisFormatError(f"{column} is te groot ({text[:40]})", str(path), line)
     if allowed is not None and number not in allowed:
-        shown = ", ".join(f"{a:+d}" if a else "0" for a in allowed)
-        raise PolisFormatError(f"{column} must be one of {shown}, not {number}", str(path), line)
+        shown = " of ".join(f"{a:+d}" if a else "0" for a in allowed)
+        raise PolisFormatError(f"{column} moet {shown} zijn, niet {number}", str(path), line)
     if allowed is None and number < 0 and column != "timestamp":
-        raise PolisFormatError(f"{column} must not be negative ({number})", str(path), line)
+        raise PolisFormatError(f"{column} mag niet negatief zijn ({number})", str(path), line)
     return number
 
 
@@ -176,9 +195,9 @@ def read_polis(folder: Path) -> PolisExport:
     summary.csv are read when present."""
     folder = Path(folder)
     if not folder.exists():
-        raise PolisFormatError(f"no such folder: {folder}")
+        raise PolisFormatError(f"map bestaat niet: {folder}")
     if not folder.is_dir():
-        raise PolisFormatError(f"not a folder: {folder}")
+        raise PolisFormatError(f"geen map: {folder}")
     path = folder / COMMENTS
     comments: dict[int, PolisComment] = {}
     for line, row in _rows(
@@ -186,7 +205,9 @@ def read_polis(folder: Path) -> PolisExport:
     ):
         comment_id = _number(row["comment-id"], "comment-id", path, line)
         if comment_id in comments:
-            raise PolisFormatError(f"comment-id {comment_id} appears twice", str(path), line)
+            raise PolisFormatError(
+                f"comment-id {comment_id} staat er twee keer in", str(path), line
+            )
         comments[comment_id] = PolisComment(
             comment_id=comment_id,
             author_id=_number(row["author-id"], "author-id", path, line),
@@ -200,7 +221,7 @@ def read_polis(folder: Path) -> PolisExport:
         comment_id = _number(row["comment-id"], "comment-id", path, line)
         if comment_id not in comments:
             raise PolisFormatError(
-                f"comment-id {comment_id} is not in {COMMENTS}", str(path), line
+                f"comment-id {comment_id} staat niet in {COMMENTS}", str(path), line
             )
         votes.append(
             PolisVote(
@@ -225,7 +246,9 @@ def read_polis(folder: Path) -> PolisExport:
                     if pair:
                         summary[pair[0]] = pair[1] if len(pair) > 1 else ""
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise PolisFormatError(f"not valid CSV ({exc})", str(folder / SUMMARY)) from None
+                raise PolisFormatError(
+                    f"geen geldige CSV ({exc})", str(folder / SUMMARY)
+                ) from None
     return PolisExport(tuple(comments.values()), tuple(votes), groups, summary)
 
 

@@ -180,8 +180,9 @@ def representative(
     the statements whose agree (or disagree) share in the group is significantly above
     that of the other groups and above 1/2 (both tests at 90 %), best first by
     repness x its z x probability x its z, at most 5, the group's best agreed statement
-    first, agreed ones before disagreed ones. A group without any significant statement
-    gets its single best one."""
+    first (even when not significant: Polis wants each group's agreement shown), agreed ones
+    before disagreed ones. A group without any significant statement gets its best agreed
+    one, or else its single best one by the two-proportion test."""
     groups = counts.agree.shape[0]
     if groups == 0:
         return {}
@@ -218,7 +219,24 @@ def representative(
                 best = _finalize(statement, s)
             if _beats_best_agree(s, best_agree[1] if best_agree else None):
                 best_agree = (statement, s)
-        head = [_finalize(*best_agree)] if best_agree is not None else []
+        head: list[Representative] = []
+        if best_agree is not None:
+            # The group's best agreed statement leads, with its agree figures (it was chosen
+            # for them; Polis marks it best-agree and adds its agree count).
+            statement, s = best_agree
+            head = [
+                Representative(
+                    statement=statement,
+                    direction="agree",
+                    successes=s.na,
+                    trials=s.ns,
+                    probability=s.pa,
+                    probability_z=s.pat,
+                    repness=s.ra,
+                    repness_z=s.rat,
+                    significant=bool(s.pat > Z90 and s.rat > Z90),
+                )
+            ]
         if not sufficient:
             chosen = head or ([best] if best is not None else [])
         else:

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.app import manage, plugins, run
+from bot.app import manage, plugins, run, stellingen
 from bot.app.console import fail, reason
 from bot.core.config import ConfigError
 from flows.schema import LANGUAGES
@@ -93,6 +93,8 @@ def parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--action", metavar="ACTION", help="only this action, e.g. publish")
     audit.set_defaults(func=manage.cmd_audit)
+
+    stellingen.add_commands(commands)
 
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current", "downgrade"])
