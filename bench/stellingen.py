@@ -132,7 +132,7 @@ async def votes(settings: VoteSettings) -> dict[str, Any]:
             database = root / "votes.db"
             env = bot_env(fake, f"sqlite+aiosqlite:///{database}", QUESTIONNAIRES_DIR=str(folder))
             bot = BotProcess("samenspraak", [*samenspraak_executable(), "run"], env, root)
-            await bot.start(fake)
+            await bot.start(fake, within=240.0)  # a shared machine starts slowly
             stamps: list[float] = []
             voters = [
                 Voter(fake.user(first_name=f"Stemmer{i}")) for i in range(settings.residents)

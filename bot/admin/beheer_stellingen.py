@@ -1,4 +1,4 @@
-"""/beheer for deliberations: below the questionnaires, each deliberation with its status,
+"""/beheer stellingen: each deliberation with its status,
 participants and votes, and a button to close it (or open it again). Each change is in the
 audit log; a closed deliberation takes no votes (residents hear so) and its closing moment
 starts the retention period.
@@ -26,6 +26,8 @@ from storage import audit
 from storage import deliberations as store
 
 log = logging.getLogger(__name__)
+#: ``/beheer stellingen`` lists the deliberations (``/beheer`` alone, the questionnaires).
+STELLINGEN = "stellingen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,9 @@ class BeheerStellingen:
 
     async def reply(self, language: Language) -> list[Send]:
         found = await self.screen(language)
-        return [] if found is None else [Send(*found)]
+        if found is None:
+            return [Send(t(language, "admin.stellingen.none"))]
+        return [Send(*found)]
 
     async def change(self, press: Press, pressed: DeliberationStatus) -> None:
         """Close or open; the pressed message shows the list again."""

@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot.admin import buttons
 from bot.admin.beheer import Beheer
-from bot.admin.beheer_stellingen import BeheerStellingen, DeliberationStatus
+from bot.admin.beheer_stellingen import STELLINGEN, BeheerStellingen, DeliberationStatus
 from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
@@ -28,7 +28,7 @@ from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
 from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
-from bot.core.reply import Postman
+from bot.core.reply import Postman, Reply
 from bot.core.services import Services
 from flows.texts import language_of
 
@@ -66,8 +66,11 @@ class Administrators:
         if message is None or user is None:
             return
         language = language_of(user.language_code)
-        reply = await self.questionnaires.command(language)
-        reply.then(*await self.deliberations.reply(language))  # then the deliberations
+        if [a.lower() for a in context.args or []] == [STELLINGEN]:
+            # /beheer stellingen: the deliberations, each with its open/close button.
+            reply = Reply().then(*await self.deliberations.reply(language))
+        else:
+            reply = await self.questionnaires.command(language)
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
     async def _export(self, update: Update, context: Context) -> None:

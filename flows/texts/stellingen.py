@@ -258,6 +258,10 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
             "{pending} statements wait for moderation"
         ),
     },
+    "admin.stellingen.none": {
+        "nl": "Er zijn nog geen gesprekken met stellingen.",
+        "en": "There are no conversations with statements yet.",
+    },
     "admin.stellingen.open": {"nl": "open", "en": "open"},
     "admin.stellingen.closed": {"nl": "gesloten", "en": "closed"},
     "admin.stellingen.close": {"nl": "Sluiten: {id}", "en": "Close: {id}"},

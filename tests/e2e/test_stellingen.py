@@ -400,7 +400,7 @@ async def test_an_administrator_closes_and_reopens_a_deliberation_in_beheer(
         anna = fake.user(first_name="Anna")
         first = await enter(anna)
         admin = fake.user(ADMIN)
-        await admin.send("/beheer")
+        await admin.send("/beheer stellingen")
         await admin.wait_for(lambda: any("Gesprekken met" in m.text for m in admin.messages))
         screen = next(m for m in admin.messages if "Gesprekken met" in m.text)
         assert f"{TITLE} ({TALK}) · open\n1 deelnemers · 0 stemmen" in screen.text
