@@ -26,10 +26,16 @@ from storage.deliberations import DeliberationInfo, VoteRow
 ANALYSIS_TTL = 30.0
 
 
-def run_analysis(rows: Sequence[VoteRow], numbers: Sequence[int]) -> OpinionAnalysis:
-    """The opinion analysis of stored votes (participants and statements by number)."""
+def run_analysis(
+    rows: Sequence[VoteRow],
+    numbers: Sequence[int],
+    previous: OpinionAnalysis | None = None,
+) -> OpinionAnalysis:
+    """The opinion analysis of stored votes (participants and statements by number); with
+    ``previous``, groups keep their numbers (letters) from that analysis where they can."""
     votes = [(str(r.participant), r.statement, r.vote) for r in rows]
-    return analyse(votes, list(numbers))
+    earlier = previous.groups if previous is not None else None
+    return analyse(votes, list(numbers), previous=earlier)
 
 
 class DeliberationState:
@@ -82,7 +88,9 @@ class DeliberationState:
                 return found[1]
             rows = await store.vote_rows(db, deliberation_id)
             live = await store.statements(db, deliberation_id)
-            result = await asyncio.to_thread(run_analysis, rows, [s.number for s in live])
+            earlier = found[1] if found is not None else None
+            numbers = [s.number for s in live]
+            result = await asyncio.to_thread(run_analysis, rows, numbers, earlier)
             self._analyses[deliberation_id] = (self._clock(), result)
             return result
 
