@@ -298,10 +298,12 @@ class Deliberations:
         """Store the vote; on the statement shown now, go on to the next one."""
         language = resident.language
         now = self.services.clock()
-        before = await store.previous_vote(db, statement.id, resident.id)
+        current = statement.id == participant.current_statement_id
+        # Only an older statement's button needs the earlier vote (to say "aangepast").
+        before = None if current else await store.previous_vote(db, statement.id, resident.id)
         await store.vote(db, statement, resident.id, given, now=now)
         shown = views.voted_text(statement.text(language), given, language)
-        if statement.id != participant.current_statement_id:
+        if not current:
             # An older statement's button: the vote is changed, the conversation stays.
             said = "stellingen.saved" if before in (None, given) else "stellingen.changed"
             return Reply([], edit=Edit(shown, None), notice=t(language, said))
