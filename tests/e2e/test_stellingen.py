@@ -266,6 +266,12 @@ async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_
         if os.environ.get("SAVE_OPINION_MAP"):  # to look at it
             await asyncio.to_thread(Path(os.environ["SAVE_OPINION_MAP"]).write_bytes, photo.photo)
         assert photo.caption is not None and photo.caption.startswith(f"Meningskaart · {TITLE}")
+        # Now there are groups: "Waar sta ik?" says Bram's in words, no numbers about anyone.
+        finished = bram.last()
+        _, placed = await tap(bram, PLACE, finished)
+        assert placed.text.startswith("Waar sta je?\n\nEr zijn 2 groepen mensen die ongeveer")
+        assert "Jij stemt het meest zoals groep A." in placed.text
+        assert f"Waar alle groepen het over eens zijn\n• {SCRUBBED}" in placed.text
 
 
 async def test_a_hundred_votes_in_ten_seconds_store_each_vote_once(
