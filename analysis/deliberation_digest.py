@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from analysis.opinions import OpinionAnalysis
+if TYPE_CHECKING:  # the analysis loads numpy and scikit-learn: only when it runs
+    from analysis.opinions import OpinionAnalysis
 
 #: How many statements each list shows.
 TOP = 5

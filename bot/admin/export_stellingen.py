@@ -17,11 +17,14 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.opinions import PolisComment, PolisExport, PolisVote, analyse, write_polis
 from bot.core.services import Services
 from flows.deliberation import parse
 from storage import deliberations as store
+
+if TYPE_CHECKING:
+    from analysis.opinions import PolisExport
 
 MUNICIPALITY = 0
 
@@ -32,6 +35,8 @@ def _ms(moment: datetime) -> int:
 
 async def polis_export(services: Services, deliberation_id: str) -> tuple[PolisExport, str]:
     """The deliberation as a Polis export, and its title; LookupError for an unknown id."""
+    from analysis.opinions import PolisComment, PolisExport, PolisVote
+
     async with services.reports() as db:
         info = await store.get(db, deliberation_id)
         if info is None:
@@ -55,6 +60,8 @@ async def polis_export(services: Services, deliberation_id: str) -> tuple[PolisE
 
 def write_folder(export: PolisExport, folder: Path) -> None:
     """The four CSV files in ``folder``, with Polis's group-id from our analysis."""
+    from analysis.opinions import analyse, write_polis
+
     analysis = analyse(export.analysis_votes(), export.statements())
     write_polis(folder, export, analysis)
 

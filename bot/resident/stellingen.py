@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Update, User
 from telegram.ext import ContextTypes
 
-from analysis.opinions import next_statement, place
 from analysis.scrub import scrub
 from bot.core.callbacks import decode
 from bot.core.recent import Recent
@@ -223,6 +222,8 @@ class Deliberations:
             live = await store.statements(db, deliberation_id)
             by_number = {s.number: s for s in live}
             voted_numbers = [s.number for s in live if s.id in mine]
+            from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
+
             chosen = next_statement(
                 list(by_number),
                 voted_numbers,
@@ -475,6 +476,8 @@ class Deliberations:
         live = {s.number: s for s in await store.statements(db, deliberation.id)}
         by_id = {s.id: s.number for s in live.values()}
         numbers = {by_id[sid]: int(v) for sid, v in mine.items() if sid in by_id}
+        from analysis.opinions import place
+
         group = place(analysis, numbers)
         sizes = analysis.group_sizes
         if group is None or len(sizes) < 2 or sizes[group] < MIN_GROUP:

@@ -14,13 +14,16 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from analysis.opinions import OpinionAnalysis, analyse
 from flows.deliberation import Deliberation, parse
 from storage import deliberations as store
 from storage.deliberations import DeliberationInfo, VoteRow
+
+if TYPE_CHECKING:  # numpy and scikit-learn load when an analysis first runs
+    from analysis.opinions import OpinionAnalysis
 
 #: Seconds an analysis serves routing and "Waar sta ik?" before it is made again.
 ANALYSIS_TTL = 30.0
@@ -33,6 +36,8 @@ def run_analysis(
 ) -> OpinionAnalysis:
     """The opinion analysis of stored votes (participants and statements by number); with
     ``previous``, groups keep their numbers (letters) from that analysis where they can."""
+    from analysis.opinions import analyse
+
     votes = [(str(r.participant), r.statement, r.vote) for r in rows]
     earlier = previous.groups if previous is not None else None
     return analyse(votes, list(numbers), previous=earlier)

@@ -15,15 +15,12 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis.deliberation_digest import Agreement, Counts, DeliberationFigures, compute
-from analysis.opinions import OpinionAnalysis
 from bot.resident.stellingen_state import run_analysis
-from bot.staff.charts import BLUE, GREEN, ORANGE, PURPLE, VERMILLION
 from bot.staff.render import period_text
 from flows.deliberation import Deliberation, parse
 from flows.texts import Html, escape
@@ -31,7 +28,11 @@ from flows.texts.formats import number
 from storage import deliberations as store
 from storage.deliberations import DeliberationInfo
 
-GROUP_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE)
+if TYPE_CHECKING:
+    from analysis.opinions import OpinionAnalysis
+
+# Okabe & Ito, as bot.staff.charts (not imported: it loads matplotlib, which waits for a map).
+GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 HIDDEN = "#BBBBBB"
 MAP_PX = 1080
 DPI = 100
@@ -96,6 +97,9 @@ def compose(figures: DeliberationFigures, since: datetime, until: datetime, zone
 def opinion_map(figures: DeliberationFigures) -> bytes:
     """The opinion map: one dot per clustered participant, coloured by group (grey: in a
     group too small to show). No axes, labels or numbers."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(MAP_PX / DPI, MAP_PX / DPI), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.04, 0.04, 0.92, 0.88))
