@@ -10,13 +10,13 @@ text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from flows.optionsets import repoint, resolve
 from flows.problems import Message, Path_, both, from_pydantic, shown
@@ -27,6 +27,7 @@ from flows.validator import check_graph, untranslated
 from flows.yamlsafe import Found, Lines, Refusal, build, compose, syntax_problem
 
 MAX_FILE_BYTES = 256 * 1024
+M = TypeVar("M", bound=BaseModel)
 # Problems reported for one file; the rest are summed up in one line.
 MAX_PROBLEMS = 100
 
@@ -137,6 +138,17 @@ class _Collected:
 
 def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     """Parse and validate one questionnaire; raises :class:`QuestionnaireError`."""
+    return parse_model(text, source, Questionnaire, check_graph)
+
+
+def parse_model(
+    text: str,
+    source: str,
+    model: type[M],
+    check: Callable[[M], Iterable[tuple[Path_, Message]]] | None = None,
+) -> M:
+    """Parse and validate one file as ``model`` (a questionnaire, a deliberation), with the
+    whole-file checks ``check``; every problem with its file, line and field."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         raise _problem(source, Message.of("file_too_big", size=size, max=MAX_FILE_BYTES))
@@ -171,7 +183,7 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
     for path, message in shaped.problems:
         collected.add(repoint(path, lists.borrowed), message)
     try:
-        questionnaire = Questionnaire.model_validate(shaped.data)
+        questionnaire = model.model_validate(shaped.data)
     except ValidationError as exc:
         for error in exc.errors():
             path = shaped.origin(_data_path(shaped.data, error["loc"]))
@@ -180,10 +192,10 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
                 continue  # said already (a refused value; the missing Dutch of a text)
             if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
                 path = (*path, "type")
-            message = from_pydantic(error, path)
+            message = from_pydantic(error, path, model)
             collected.add(repoint(path, lists.borrowed), message, merge=True)
         raise QuestionnaireError(_capped(collected.problems, source)) from None
-    for path, message in check_graph(questionnaire):
+    for path, message in check(questionnaire) if check is not None else ():
         collected.add(repoint(shaped.origin(path), lists.borrowed), message)
     if collected.problems:
         raise QuestionnaireError(_capped(collected.problems, source))

@@ -259,17 +259,19 @@ _NUMBER_LIMITS = {
 }
 
 
-def from_pydantic(error: ErrorDetails, path: Path_) -> Message:
-    """Our message for one of pydantic's errors at ``path`` in the data."""
+def from_pydantic(
+    error: ErrorDetails, path: Path_, root: type[BaseModel] = Questionnaire
+) -> Message:
+    """Our message for one of pydantic's errors at ``path`` in the data (of a ``root``)."""
     kind, ctx = error["type"], dict(error.get("ctx") or {})
     given = error.get("input")
     value = quoted(given)
     last = path[-1] if path else ""
-    spot = locate(error["loc"])
+    spot = locate(error["loc"], root)
     if kind == "missing":
         return Message.of("required.nl") if last == "nl" else Message.of("required")
     if kind == "extra_forbidden":
-        parent = inner_model(locate(error["loc"][:-1]))
+        parent = inner_model(locate(error["loc"][:-1], root))
         known = known_fields(parent)
         if parent is GridQuestion:  # written out from a grid: the fields the file may have
             known = list(GRID_ITEM_FIELDS if "items" in path else GRID_FIELDS)

@@ -461,3 +461,112 @@ class ResidentProfile(Base):
     postcode: Mapped[str | None] = mapped_column(String(4), default=None)
     declined: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Deliberations ("gesprek met stellingen", flows.deliberation) -----------------------------
+
+
+class DeliberationRecord(Base):
+    """A deliberation and its lifecycle, with the YAML source of its current version."""
+
+    __tablename__ = "deliberations"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DeliberationStatement(Base):
+    """A statement residents vote on: a seed from the file, or one a resident added.
+
+    ``number`` is the statement's number within its deliberation (Polis's comment id).
+    A resident's statement is ``pending`` until a moderator approves (``live``) or rejects
+    it; only live statements are shown and quoted. ``author_id`` links it to its author
+    (for /mijngegevens and /vergeetmij); it is NULL for seeds and once anonymised.
+    """
+
+    __tablename__ = "deliberation_statements"
+    __table_args__ = (
+        UniqueConstraint("deliberation_id", "number"),
+        CheckConstraint("origin IN ('seed', 'resident')", name="origin"),
+        CheckConstraint("status IN ('live', 'pending', 'rejected')", name="status"),
+        Index("ix_deliberation_statements_status", "status", "deliberation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deliberation_id: Mapped[str] = mapped_column(
+        ForeignKey("deliberations.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(10))
+    seed_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    text_nl: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text, default=None)
+    dimension: Mapped[str | None] = mapped_column(String(16), default=None)
+    status: Mapped[str] = mapped_column(String(10), default="live")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="SET NULL"), default=None, index=True
+    )
+    # Set when a moderator made the statement anonymous: it then outlives its author.
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    moderation_reason: Mapped[str | None] = mapped_column(String(16), default=None)
+    moderated_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    moderated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class DeliberationParticipant(Base):
+    """A resident in a deliberation: their pseudonymous number there (for exports), where
+    they are (``current_statement_id``: the statement shown to them), and whether the
+    deliberation is their conversation now (``active``) or paused (/stop)."""
+
+    __tablename__ = "deliberation_participants"
+    __table_args__ = (
+        UniqueConstraint("deliberation_id", "number"),
+        Index("ix_deliberation_participants_resident_active", "resident_id", "active"),
+    )
+
+    deliberation_id: Mapped[str] = mapped_column(
+        ForeignKey("deliberations.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "vote" (a statement is shown) or "adding" (the next text is a new statement).
+    mode: Mapped[str] = mapped_column(String(8), default="vote")
+    current_statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliberation_statements.id", ondelete="SET NULL"), default=None
+    )
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliberationVote(Base):
+    """One resident's vote on one statement (agree 1, disagree -1, pass 0); a changed vote
+    replaces the earlier one."""
+
+    __tablename__ = "deliberation_votes"
+    __table_args__ = (
+        CheckConstraint("vote IN (-1, 0, 1)", name="vote"),
+        Index("ix_deliberation_votes_deliberation", "deliberation_id", "statement_id"),
+    )
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("deliberation_statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    deliberation_id: Mapped[str] = mapped_column(
+        ForeignKey("deliberations.id", ondelete="CASCADE")
+    )
+    vote: Mapped[int] = mapped_column(Integer)
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.catalog import Catalog
 from flows.loader import QuestionnaireError, parse
 from flows.schema import Questionnaire, TextQuestion
-from storage import audit
+from storage import audit, deliberations
 from storage.models import (
     Answer,
     AuditEntry,
@@ -123,6 +123,9 @@ class ResidentData:
     messages: tuple[StoredMessage, ...]
     refused_attempts: tuple[StoredAttempt, ...] = ()
     profile: Profile | None = None  # "about you, once" (storage.profiles)
+    # Deliberations ("gesprek met stellingen"): their votes and their own statements.
+    votes: tuple[deliberations.StoredVote, ...] = ()
+    statements: tuple[deliberations.StoredStatement, ...] = ()
 
 
 def _refused_by(pseudonym: str) -> Any:
@@ -192,6 +195,7 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
         .where(_refused_by(resident.pseudonym))
         .order_by(AuditEntry.at, AuditEntry.id)
     )
+    votes, statements = await deliberations.resident_rows(db, resident_id)
     return ResidentData(
         pseudonym=resident.pseudonym,
         language=resident.language,
@@ -222,6 +226,8 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
         messages=tuple(StoredMessage(*row) for row in messages),
         refused_attempts=tuple(StoredAttempt(*row) for row in attempts),
         profile=await get_profile(db, resident_id),
+        votes=votes,
+        statements=statements,
     )
 
 
@@ -329,6 +335,7 @@ class Erased:
     effect_answers: int  # unlinked; they still count
     contact: bool  # a chat id was deleted
     attempts: int = 0  # refused admin attempts whose pseudonym was struck from the audit log
+    statements: int = 0  # own statements in deliberations deleted (votes go with the resident)
 
     def detail(self) -> dict[str, int | bool]:
         return {
@@ -339,6 +346,7 @@ class Erased:
             "effect_answers": self.effect_answers,
             "contact": self.contact,
             "attempts": self.attempts,
+            "statements": self.statements,
         }
 
 
@@ -401,6 +409,7 @@ async def erase_resident(
         .where(Contact.resident_id == resident_id)
         .execution_options(synchronize_session=False)
     )
+    statements = await deliberations.erase_author(db, resident_id)
     attempts = 0
     for entry in await db.scalars(select(AuditEntry).where(_refused_by(pseudonym))):
         entry.detail = {**dict(entry.detail or {}), "pseudonym": None}
@@ -419,6 +428,7 @@ async def erase_resident(
         effect_answers=count_of(effects),
         contact=count_of(contact) > 0,
         attempts=attempts,
+        statements=statements,
     )
     await audit.record(db, "privacy.erase", actor=None, via=via, detail=erased.detail(), now=now)
     return erased

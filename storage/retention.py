@@ -31,7 +31,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.catalog import Catalog
-from storage import audit
+from storage import audit, deliberations
 from storage.models import (
     Answer,
     AuditEntry,
@@ -123,6 +123,8 @@ async def apply_retention(
     due = sorted(qid for qid, moment in closed.items() if moment <= cutoff)
 
     texts = await delete_free_text(db, versions, Session.questionnaire_id.in_(due)) if due else 0
+    # Residents' own statements in deliberations closed as long ago (unless anonymous).
+    texts += await deliberations.apply_retention(db, cutoff)
 
     forgotten = 0
     for resident_id in await _forgettable(db, due, cutoff, batch):

@@ -10,6 +10,7 @@ from telegram import User
 
 from bot.admin import buttons
 from bot.admin.export import csv_text, export_data, sav_bytes, xlsx_bytes
+from bot.admin.export_stellingen import polis_zip
 from bot.admin.press import Press
 from bot.admin.views import ids_text
 from bot.core.reply import Document, Reply, Send
@@ -61,6 +62,9 @@ class Downloads:
         try:
             data = await export_data(services, questionnaire_id)
         except LookupError:
+            polis = await self._polis(questionnaire_id, user, language)
+            if polis is not None:
+                return polis
             currents = list(services.catalog.currents())
             ids = ids_text(currents, language)
             return Reply([Send(t(language, "admin.export.unknown", id=questionnaire_id, ids=ids))])
@@ -90,3 +94,27 @@ class Downloads:
                 Document(spss, f"{name}.sav"),
             ]
         )
+
+    async def _polis(self, deliberation_id: str, user: User, language: Language) -> Reply | None:
+        """A deliberation in Polis's open-data format (one zip; audited); None when
+        ``deliberation_id`` is not one."""
+        services = self.services
+        try:
+            data, title, count = await polis_zip(services, deliberation_id)
+        except LookupError:
+            return None
+        now = services.clock()
+        name = (
+            f"{deliberation_id}-polis-{now.astimezone(services.settings.zone).date().isoformat()}"
+        )
+        async with services.sessions.begin() as db:
+            await audit.record(
+                db,
+                "export",
+                actor=user.id,
+                target=deliberation_id,
+                detail={"participants": count, "formats": ["polis"]},
+                now=now,
+            )
+        caption = t(language, "admin.export.polis", title=title, count=count)
+        return Reply([Document(data, f"{name}.zip", caption)])

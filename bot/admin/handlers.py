@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.admin import buttons
 from bot.admin.beheer import Beheer
+from bot.admin.beheer_stellingen import STELLINGEN, BeheerStellingen, DeliberationStatus
 from bot.admin.buttons import AdminButton
 from bot.admin.downloads import Downloads
 from bot.admin.drafts import Drafts
@@ -28,7 +29,7 @@ from bot.admin.schedule import Schedule
 from bot.admin.uploads import Uploads
 from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
-from bot.core.reply import Postman
+from bot.core.reply import Postman, Reply
 from bot.core.services import Services
 from flows.texts import language_of
 
@@ -46,6 +47,7 @@ class Administrators:
         self.population = PopulationUploads(services)
         self.drafts = Drafts(services)
         self.questionnaires = Beheer(services)
+        self.deliberations = BeheerStellingen(services)
         self.downloads = Downloads(services)
         self.schedule = Schedule(services)
         self.upload: Handler = admin_only("upload")(self._upload)
@@ -71,7 +73,12 @@ class Administrators:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        reply = await self.questionnaires.command(language_of(user.language_code))
+        language = language_of(user.language_code)
+        if [a.lower() for a in context.args or []] == [STELLINGEN]:
+            # /beheer stellingen: the deliberations, each with its open/close button.
+            reply = Reply().then(*await self.deliberations.reply(language))
+        else:
+            reply = await self.questionnaires.command(language)
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
     async def _export(self, update: Update, context: Context) -> None:
@@ -118,5 +125,7 @@ class Administrators:
                 await self.drafts.publish(press, pressed)
             case buttons.Cancel():
                 await self.drafts.cancel(press, pressed)
+            case DeliberationStatus():
+                await self.deliberations.change(press, pressed)
             case _:
                 await press.stale()

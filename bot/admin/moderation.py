@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.admin import moderation_stellingen as statements
 from bot.admin import moderation_views as views
 from bot.admin.buttons import AskWhy, BackToText, OnText, Reject
 from bot.admin.press import Press, handle_press
@@ -66,6 +67,11 @@ class ModerationHandlers:
     ) -> views.Screen:
         """The text that waits longest (or "Klaar"), below ``notice``."""
         item = await store.next_pending(db, texts)
+        if item is None:  # then residents' statements in deliberations
+            zone = self.services.settings.zone
+            found = await statements.screen(db, language, zone, notice=notice)
+            if found is not None:
+                return found
         left = await store.count_pending(db, texts)
         return self._screen(language, item, left, notice=notice)
 
@@ -89,7 +95,6 @@ class ModerationHandlers:
         language = language_of(user.language_code)
         async with self.services.sessions.begin() as db:
             texts = await self._texts(db)
-            item = await store.next_pending(db, texts)
             left = await store.count_pending(db, texts)
             await audit.record(
                 db,
@@ -98,7 +103,7 @@ class ModerationHandlers:
                 detail={"pending": left},
                 now=self.services.clock(),
             )
-            text, keyboard = self._screen(language, item, left)
+            text, keyboard = await self._next(db, texts, language)
         await self.postman.deliver(context.bot, message.chat_id, Reply([Send(text, keyboard)]))
 
     async def _button(self, update: Update, context: Context) -> None:
@@ -107,6 +112,9 @@ class ModerationHandlers:
     async def _press(self, press: Press) -> None:
         """A moderation button: decide, or ask why, or go back; then show what is next."""
         found = decode(press.query.data)
+        if isinstance(found, statements.OnStatement):
+            await self._statement(press, found)
+            return
         answer_id = found.answer_id if isinstance(found, OnText) else None
         if not isinstance(found, OnText) or answer_id is None:
             await press.stale()
@@ -168,3 +176,28 @@ class ModerationHandlers:
             text, keyboard = await self._next(db, texts, language, shown)
         log.info("moderation: answer %s %s", answer_id, result)
         await press.answer(Reply(edit=Edit(text, keyboard, failing="send"), notice=said))
+
+    async def _statement(self, press: Press, pressed: statements.OnStatement) -> None:
+        """A resident's statement in a deliberation: approve, reject, or ask why."""
+        language, zone = press.language, self.services.settings.zone
+        if isinstance(pressed, statements.AskWhyStatement | statements.BackToStatement):
+            asking = pressed.statement if isinstance(pressed, statements.AskWhyStatement) else None
+            async with self.services.sessions() as db:
+                texts = await self._texts(db)
+                found = await statements.screen(db, language, zone, asking=asking)
+                if asking is None and found is not None:
+                    found = await statements.screen(db, language, zone)
+                text, keyboard = found or await self._next(db, texts, language)
+            await press.answer(Reply(edit=Edit(text, keyboard, failing="send")))
+            return
+        async with self.services.sessions.begin() as db:
+            decision = await statements.decide(
+                db, pressed, language, by=press.user.id, now=self.services.clock()
+            )
+            texts = await self._texts(db)
+            text, keyboard = await self._next(db, texts, language, decision.shown)
+        await press.answer(
+            Reply(edit=Edit(text, keyboard, failing="send"), notice=decision.notice)
+        )
+        address = self.services.settings.form_of_address
+        await statements.tell_author(press.bot, self.postman, decision, address)

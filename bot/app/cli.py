@@ -70,7 +70,9 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export responses (pseudonymous)")
     export.add_argument("--questionnaire", "-q", required=True, metavar="ID")
-    export.add_argument("--format", "-f", default="csv", choices=["csv", "xlsx", "sav"])
+    export.add_argument(
+        "--format", "-f", default="csv", choices=["csv", "xlsx", "sav", "polis"]
+    )  # polis: a deliberation, as a folder in Polis's open-data format (--output DIR)
     export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
     export.set_defaults(func=manage.cmd_export)
 

@@ -52,6 +52,8 @@ from bot.outcomes.handlers import Outcomes
 from bot.resident import privacy
 from bot.resident import profile as about_you
 from bot.resident.conversation import ResidentHandlers
+from bot.resident.stellingen import Deliberations
+from bot.resident.stellingen_views import Stelling
 from bot.staff.digests import DigestService
 from bot.staff.group import GroupHandlers
 from bot.staff.report_chat import ReportHandlers
@@ -90,6 +92,7 @@ class Features:
     flood: Flood
     menus: Menus
     residents: ResidentHandlers
+    deliberations: Deliberations
     privacy: privacy.PrivacyHandlers
     profile: about_you.ProfileHandlers
     admins: Administrators
@@ -108,6 +111,7 @@ class Features:
             flood=Flood(services),
             menus=Menus(settings),
             residents=residents,
+            deliberations=Deliberations(services, residents),
             privacy=privacy.PrivacyHandlers(services),
             profile=about_you.ProfileHandlers(
                 services, lambda user: residents.sessions.welcome(user, None, again=True)
@@ -147,6 +151,7 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
     """Every handler, in order: (group, handler)."""
     settings = services.settings
     resident, rights, admins = features.residents, features.privacy, features.admins
+    talks = features.deliberations
     loop, moderation, group = features.outcomes, features.moderation, features.group
     outcome, invite, check = (
         admin_only("outcome"),
@@ -204,20 +209,23 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         (Stage.FEATURES, press(invite(loop.invitations.button), InvitationChoice.claims)),
         (Stage.FEATURES, press(outcome(loop.feedback.button), FeedbackStep.claims)),
         (Stage.FEATURES, press(check(loop.effect_checks.schedule_button), ScheduleCheck.claims)),
+        # Deliberations ("gesprek met stellingen"): their buttons; /start, /stop, text and
+        # the rest come to them first and go on to the questionnaires when not theirs.
+        (Stage.FEATURES, press(talks.button, Stelling.claims)),
         # The residents' conversation: every other private message and button.
-        (Stage.FEATURES, command("start", resident.start)),
-        (Stage.FEATURES, command(["vragenlijsten", "questionnaires"], resident.questionnaires)),
+        (Stage.FEATURES, command("start", talks.start)),
+        (Stage.FEATURES, command(["vragenlijsten", "questionnaires"], talks.questionnaires)),
         (Stage.FEATURES, command("help", resident.help)),
         (Stage.FEATURES, command("privacy", resident.privacy)),
         (Stage.FEATURES, command(["taal", "language"], resident.language)),
-        (Stage.FEATURES, command("stop", resident.stop)),
+        (Stage.FEATURES, command("stop", talks.stop)),
         (
             Stage.FEATURES,
             MessageHandler(PRIVATE & NEW & filters.COMMAND, resident.unknown_command),
         ),
-        (Stage.FEATURES, MessageHandler(PRIVATE & NEW & filters.TEXT, resident.text)),
+        (Stage.FEATURES, MessageHandler(PRIVATE & NEW & filters.TEXT, talks.text)),
         (Stage.FEATURES, MessageHandler(PRIVATE & EDITED, resident.edited)),
-        (Stage.FEATURES, MessageHandler(PRIVATE & NEW, resident.unsupported)),
+        (Stage.FEATURES, MessageHandler(PRIVATE & NEW, talks.unsupported)),
         (Stage.FEATURES, press(resident.button)),
         # The civil servants' group.
         (Stage.FEATURES, command("digest", group.digest, GROUPS)),

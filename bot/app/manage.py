@@ -218,6 +218,8 @@ async def _export(settings: Settings, questionnaire_id: str, form: str) -> tuple
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging("WARNING")
+    if args.format == "polis":
+        return _export_polis(settings, args)
     if args.format in {"xlsx", "sav"} and not args.output:
         return fail(f"--format {args.format} writes a file: add --output FILE.{args.format}")
     # Written only when complete: an unknown questionnaire or a failure leaves no file behind.
@@ -234,6 +236,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror}", 1)
     print(f"{count} response(s) written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _export_polis(settings: Settings, args: argparse.Namespace) -> int:
+    """A deliberation as a folder in Polis's open-data format (``--output DIR``)."""
+    from analysis.opinions import PolisExport
+    from bot.admin.export_stellingen import polis_export, write_folder
+    from bot.core.services import build_services
+
+    if not args.output:
+        return fail("--format polis writes a folder: add --output DIR")
+
+    async def run() -> tuple[PolisExport, int]:
+        services = await build_services(settings, seed=False)
+        try:
+            export, _title = await polis_export(services, args.questionnaire)
+            async with services.sessions.begin() as db:
+                await _audit(db, "export", args.questionnaire, formats=["polis"])
+        finally:
+            await services.close()
+        return export, len({v.voter_id for v in export.votes})
+
+    try:
+        export, count = asyncio.run(run())
+    except LookupError as exc:
+        return fail(str(exc.args[0]), 1)
+    try:
+        write_folder(export, Path(args.output))
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror}", 1)
+    print(f"{count} participant(s) written to {args.output}", file=sys.stderr)
     return 0
 
 

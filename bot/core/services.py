@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.core.config import Settings
 from bot.core.parsing import Parser
 from flows.catalog import Catalog, Key
+from flows.deliberation import read_directory as read_deliberations
 from flows.loader import QuestionnaireError, load_directory, parse, questionnaire_files
 from flows.schema import Questionnaire
-from storage import admin, migrate
+from storage import admin, deliberations, migrate
 from storage.db import create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
@@ -125,11 +126,16 @@ async def seed_questionnaires(
     stored. The database is the source of truth: this only adds new (id, version) pairs, as
     published versions, and never reopens a questionnaire closed or archived since."""
     found = read_questionnaires(settings.questionnaires_dir)
+    talks = read_deliberations(settings.questionnaires_dir)  # in its folder "stellingen"
     added = 0
     async with sessions.begin() as db:
         for questionnaire, source in found:
             if await admin.seed(db, questionnaire, source, now=now, zone=settings.zone):
                 log.info("loaded questionnaire %s", questionnaire.key)
+                added += 1
+        for deliberation, source in talks:
+            if await deliberations.seed(db, deliberation, source, now=now):
+                log.info("loaded deliberation %s", deliberation.key)
                 added += 1
     return added
 

@@ -46,6 +46,9 @@ QUESTION_CACHE = 20_000
 
 #: What ``_simple`` runs: the unit of work, the resident, their questionnaire in progress.
 Action = Callable[[AsyncSession, ResidentInfo, SessionInfo | None], Awaitable[Reply]]
+#: Opens something other than a questionnaire by id (a deliberation) after consent; None
+#: when the id is not one of its own.
+Opener = Callable[[AsyncSession, ResidentInfo, str], Awaitable[Reply | None]]
 
 
 class ResidentHandlers:
@@ -60,6 +63,8 @@ class ResidentHandlers:
         self.sessions = Sessions(services)
         self.catalog = services.catalog
         self.settings = services.settings
+        # Set by the deliberations (bot.resident.stellingen): a deep link may name one.
+        self.opener: Opener | None = None
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -281,7 +286,10 @@ class ResidentHandlers:
         log.info("resident %s gave consent", resident.pseudonym[:12])
         resident = addressed(self.settings, resident)
         reply = Reply([Send(t(language, "consent.given"))], edit=edit)
-        if then and SLUG.match(then):
+        opened = await self.opener(db, resident, then) if then and self.opener else None
+        if opened is not None:
+            follow = opened
+        elif then and SLUG.match(then):
             follow = await self.sessions.open(db, resident, then)
         else:
             follow = await self.sessions.pick(db, resident)

@@ -135,6 +135,26 @@ def export_document(
         "refused_admin_commands": [
             {"action": a.action, "at": _when(a.at, zone)} for a in data.refused_attempts
         ],
+        "deliberation_votes": [
+            {
+                "deliberation": v.deliberation_id,
+                "statement": v.statement,
+                "vote": {1: "agree", -1: "disagree", 0: "pass"}.get(v.vote, v.vote),
+                "voted_at": _when(v.voted_at, zone),
+            }
+            for v in data.votes
+        ],
+        "deliberation_statements": [
+            {
+                "deliberation": s.deliberation_id,
+                "statement": s.statement,
+                "text": s.text,
+                "status": s.status,
+                "anonymous": s.anonymised,
+                "added_at": _when(s.created_at, zone),
+            }
+            for s in data.statements
+        ],
     }
 
 
@@ -189,4 +209,7 @@ def summary_text(
                 wijk=wijk or unknown,
             )
         )
+    if data.votes or data.statements:
+        lines.append(t(language, "mydata.stellingen.votes", count=len(data.votes)))
+        lines.append(t(language, "mydata.stellingen.statements", count=len(data.statements)))
     return t(language, "mydata.summary", lines=Html("\n".join(lines)))

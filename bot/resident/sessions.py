@@ -55,11 +55,13 @@ class Sessions:
         *,
         again: bool = False,
         language: Language | None = None,
+        keep: bool = False,
     ) -> Reply:
-        """The consent question; ``language`` when the resident chose one with /taal."""
+        """The consent question; ``language`` when the resident chose one with /taal;
+        ``keep``: ``then`` is known to the caller (a deliberation), keep it."""
         chosen = language is not None
         language = speaking(self.settings, language or language_of(user.language_code))
-        if then is not None and self.catalog.current(then) is None:
+        if then is not None and not keep and self.catalog.current(then) is None:
             then = None
         if again:
             keyboard = render.consent_keyboard(language, chosen=chosen)

@@ -26,12 +26,14 @@ from bot.core.metrics import DIGESTS_SENT
 from bot.core.schedule import Schedule
 from bot.core.services import Services
 from bot.staff import render
+from bot.staff import stellingen as deliberations
 from bot.staff.heard import heard_block, heard_caption
 from bot.staff.split import split_messages
 from flows.lifecycle import availability
 from flows.machine import Flow
 from flows.schema import Questionnaire
 from flows.texts import Html
+from storage import deliberations as talks
 from storage import digest as store
 from storage import digest_log
 
@@ -141,6 +143,7 @@ class DigestService:
             for flow in flows
         ]
         if questionnaire_id is None:
+            parts += await self._deliberations(since, until, charts=charts)
             # Quiet questionnaires are left out; one asked for by name is always shown.
             parts = [part for part in parts if not part.quiet]
         return Digest(kind, since, until, parts, questionnaire_id, self.services.settings.zone)
@@ -183,6 +186,37 @@ class DigestService:
             figures.quiet,
             photos,
         )
+
+    async def _deliberations(
+        self, since: datetime, until: datetime, *, charts: bool
+    ) -> list[Part]:
+        """A part per open deliberation (:mod:`bot.staff.stellingen`)."""
+        settings = self.services.settings
+        found: list[Part] = []
+        async with self.services.reports() as db:
+            for info in await talks.listing(db):
+                if info.status != talks.OPEN:
+                    continue
+                figures, text, chart = await deliberations.part(
+                    db,
+                    info,
+                    since,
+                    until,
+                    settings.zone,
+                    min_group=settings.digest_min_cell,
+                    charts=charts,
+                )
+                found.append(
+                    Part(
+                        info.id,
+                        split_messages(text),
+                        chart,
+                        deliberations.caption(figures),
+                        {"votes": figures.counts.votes},
+                        figures.quiet,
+                    )
+                )
+        return found
 
     async def _with_effects(
         self, flows: list[Flow], since: datetime, until: datetime

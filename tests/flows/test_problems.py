@@ -41,7 +41,8 @@ IN_DUTCH: dict[str, tuple[str, str | None, str, str]] = {
         document(CHOICE.replace("  options:", "  opties: []\n  options:")),
         "opties",
         "questions.q1.opties",
-        f"is geen veld dat ik ken. Bedoel je 'options'? Hier kan: {FIELDS}, options, shuffle, profile",
+        "is geen veld dat ik ken. Bedoel je 'options'? "
+        f"Hier kan: {FIELDS}, options, shuffle, profile",
     ),
     "a comma inside { } splits a text": (
         document(YESNO.replace("{nl: Tweede vraag,", "{nl: Ja, dat klopt,")),

@@ -344,6 +344,7 @@ async def test_erase_is_recorded_in_the_audit_log_without_identifying_anyone(
         "effect_answers": 0,
         "contact": True,
         "attempts": 1,
+        "statements": 0,
     }
     assert "anna" not in str(entry.detail) and "424242" not in str(entry.detail)
     # Her attempt stays logged, without the link to her; the other one is untouched.

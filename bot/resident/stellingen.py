@@ -1,0 +1,550 @@
+"""Residents in a deliberation ("gesprek met stellingen"): one statement at a time, voted
+on with [Eens] [Oneens] [Weet niet / sla over] or typed (eens/oneens/ja/nee/pas), their own
+statements added, and "Waar sta ik?".
+
+A thin adapter, like :mod:`bot.resident.conversation`, and in front of it: /start, /stop,
+text and everything else a resident sends come here first; when the resident is not in a
+deliberation (and /start names none), the questionnaire conversation takes the update as
+before. Each handler is one unit of work: the vote is committed before the next statement
+is shown (``Reply`` is delivered by the postman after the commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import CallbackQuery, Update, User
+from telegram.ext import ContextTypes
+
+from analysis.scrub import scrub
+from bot.core.callbacks import decode
+from bot.core.recent import Recent
+from bot.core.reply import Edit, Postman, Reply, Send
+from bot.core.services import Services
+from bot.core.voice import addressed
+from bot.resident import stellingen_views as views
+from bot.resident.conversation import ResidentHandlers
+from bot.resident.stellingen_state import DeliberationState
+from bot.resident.stellingen_views import Extras
+from flows.deliberation import (
+    MAX_STATEMENT_CHARS,
+    MIN_VOTES_TO_PLACE,
+    Deliberation,
+    Vote,
+    near_duplicate,
+    read_vote,
+    statement_text_problem,
+)
+from flows.schema import SLUG
+from flows.texts import Html, escape, t
+from storage import deliberations as store
+from storage import repo
+from storage.deliberations import DeliberationInfo, ParticipantInfo, StatementInfo
+from storage.repo import ResidentInfo
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+#: What runs for a resident in a deliberation: the unit of work, the resident, where they are.
+Action = Callable[[AsyncSession, ResidentInfo, ParticipantInfo], Awaitable[Reply]]
+#: A group is described to a resident only when it has at least this many members.
+MIN_GROUP = 5
+#: Statements quoted in "Waar sta ik?": per group, and agreed by all.
+PLACE_QUOTES = 3
+STATEMENT_MESSAGES = 20_000
+
+
+class Deliberations:
+    """The residents' side of deliberations (registered in :mod:`bot.app.handlers`)."""
+
+    def __init__(self, services: Services, residents: ResidentHandlers) -> None:
+        self.services = services
+        self.residents = residents
+        self.settings = services.settings
+        self.state = DeliberationState()
+        self._postman = Postman(STATEMENT_MESSAGES)
+        # The statement message last sent to a resident, so that a typed vote can show on it.
+        self._shown: Recent[tuple[str, int], tuple[int, int]] = Recent(STATEMENT_MESSAGES)
+        residents.opener = self.open_after_consent
+
+    # --- entry points -------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """/start <deliberation id> opens it; anything else is the questionnaires' /start
+        (and ends the resident's deliberation as their conversation)."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return
+        wanted = context.args[0].lower() if context.args else None
+        reply: Reply | None = None
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            info = await store.get(db, wanted) if wanted and SLUG.match(wanted) else None
+            if info is not None:
+                if resident is None or not resident.consented:
+                    reply = self.residents.sessions.welcome(user, info.id, keep=True)
+                else:
+                    reply = await self._open(db, resident, info)
+            elif resident is not None and await store.active(db, resident.id) is not None:
+                await store.leave_all(db, resident.id, now=self.services.clock())
+        if reply is None:
+            await self.residents.start(update, context)
+            return
+        await self._deliver(context, message.chat_id, reply)
+
+    async def questionnaires(self, update: Update, context: Context) -> None:
+        """/vragenlijsten: the resident leaves the deliberation for a questionnaire."""
+        user = update.effective_user
+        if user is not None:
+            async with self.services.sessions.begin() as db:
+                resident = await self._resident(db, user)
+                if resident is not None:
+                    await store.leave_all(db, resident.id, now=self.services.clock())
+        await self.residents.questionnaires(update, context)
+
+    async def stop(self, update: Update, context: Context) -> None:
+        """/stop: pause the deliberation (votes are kept), else the questionnaire's /stop."""
+
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+        ) -> Reply:
+            await store.leave_all(db, resident.id, now=self.services.clock())
+            log.info("resident %s paused a deliberation", resident.pseudonym[:12])
+            text = t(resident.language, "stellingen.stopped", id=participant.deliberation_id)
+            return Reply([Send(text)])
+
+        if not await self._in_deliberation(update, context, action):
+            await self.residents.stop(update, context)
+
+    async def text(self, update: Update, context: Context) -> None:
+        """A typed vote, or the text of a new statement."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        typed = message.text
+
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+        ) -> Reply:
+            return await self._typed(db, resident, participant, typed)
+
+        if not await self._in_deliberation(update, context, action):
+            await self.residents.text(update, context)
+
+    async def unsupported(self, update: Update, context: Context) -> None:
+        """A sticker, photo, voice...: how to vote, and the statement stays."""
+
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+        ) -> Reply:
+            return Reply([Send(t(resident.language, "stellingen.unsupported"))])
+
+        if not await self._in_deliberation(update, context, action):
+            await self.residents.unsupported(update, context)
+
+    async def button(self, update: Update, context: Context) -> None:
+        """Every deliberation button; the callback query is always answered."""
+        query = update.callback_query
+        if query is None:
+            return
+        answered = False
+        try:
+            async with self.services.sessions.begin() as db:
+                reply = await self._button(db, query)
+            answered = True
+            chat_id = query.message.chat.id if query.message else query.from_user.id
+            await self._deliver(context, chat_id, reply, query)
+        finally:
+            if not answered:
+                await query.answer()
+
+    async def open_after_consent(
+        self, db: AsyncSession, resident: ResidentInfo, wanted: str
+    ) -> Reply | None:
+        """Right after consent from a deep link: the deliberation, if ``wanted`` is one."""
+        info = await store.get(db, wanted)
+        if info is None:
+            return None
+        reply = await self._open(db, resident, info)
+        # The questionnaires' postman delivers it: it knows no tags of ours.
+        reply.messages = [
+            Send(m.text, m.keyboard) if isinstance(m, Send) else m for m in reply.messages
+        ]
+        return reply
+
+    # --- the conversation ---------------------------------------------------------------------
+
+    async def _open(
+        self, db: AsyncSession, resident: ResidentInfo, info: DeliberationInfo
+    ) -> Reply:
+        """Join (or come back to) a deliberation: its intro, then the statement to vote on."""
+        deliberation = self.state.deliberation(info)
+        language = resident.language
+        title = deliberation.title.get(language)
+        if not self._open_now(info, deliberation):
+            return Reply(
+                [Send(Html(f"<b>{escape(title)}</b>\n\n{t(language, 'stellingen.closed')}"))]
+            )
+        now = self.services.clock()
+        participant, new = await store.join(db, info.id, resident.id, now=now)
+        log.info("resident %s joined deliberation %s", resident.pseudonym[:12], info.id)
+        if new:
+            intro = t(
+                language, "stellingen.intro", title=title, intro=deliberation.intro.get(language)
+            )
+        else:
+            intro = t(language, "stellingen.resumed", title=title)
+        reply = Reply([Send(intro)])
+        current = None
+        if participant.current_statement_id is not None:
+            current = await store.statement(db, participant.current_statement_id)
+            voted = await store.previous_vote(db, current.id, resident.id) if current else None
+            if current is not None and (current.status != store.LIVE or voted is not None):
+                current = None
+        return await self._show_next(db, resident, participant, deliberation, reply, current)
+
+    async def _show_next(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        participant: ParticipantInfo,
+        deliberation: Deliberation,
+        reply: Reply,
+        current: StatementInfo | None = None,
+    ) -> Reply:
+        """Add the next statement (``current`` if given, else routed) to ``reply``."""
+        language = resident.language
+        deliberation_id = participant.deliberation_id
+        mine = await store.votes_of(db, deliberation_id, resident.id)
+        if current is None:
+            live = await store.statements(db, deliberation_id)
+            by_number = {s.number: s for s in live}
+            voted_numbers = [s.number for s in live if s.id in mine]
+            from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
+
+            chosen = next_statement(
+                list(by_number),
+                voted_numbers,
+                analysis=self.state.cached(deliberation_id),
+                seed=f"{participant.number}:{len(mine)}",
+            )
+            current = by_number.get(chosen) if chosen is not None else None
+        now = self.services.clock()
+        await store.set_place(
+            db, deliberation_id, resident.id, current=current.id if current else None, now=now
+        )
+        extras = await self._extras(db, resident, deliberation, len(mine))
+        if current is None:
+            done = t(language, "stellingen.all_done", id=deliberation_id)
+            return reply.then(Send(done, views.extras_keyboard(language, extras)))
+        token = self._token(resident, current.id)
+        text = views.statement_text(current.text(language), language)
+        keyboard = views.statement_keyboard(current.id, token, language, extras)
+        return reply.then(Send(text, keyboard, tag=(deliberation_id, resident.id, current.id)))
+
+    async def _extras(
+        self, db: AsyncSession, resident: ResidentInfo, deliberation: Deliberation, votes: int
+    ) -> Extras:
+        place_token = add_token = None
+        if votes >= MIN_VOTES_TO_PLACE:
+            place_token = self._token(resident, f"w:{deliberation.id}")
+        if deliberation.may_add:
+            added = await store.count_added(db, deliberation.id, resident.id)
+            if added < deliberation.statements_per_resident:
+                add_token = self._token(resident, f"n:{deliberation.id}")
+        return Extras(deliberation.id, place_token, add_token)
+
+    async def _typed(
+        self, db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo, typed: str
+    ) -> Reply:
+        language = resident.language
+        info = await store.get(db, participant.deliberation_id)
+        if info is None:  # removed meanwhile
+            await store.leave_all(db, resident.id, now=self.services.clock())
+            return Reply([Send(t(language, "stellingen.closed"))])
+        deliberation = self.state.deliberation(info)
+        if not self._open_now(info, deliberation):
+            await store.leave_all(db, resident.id, now=self.services.clock())
+            return Reply([Send(t(language, "stellingen.closed"))])
+        if participant.mode == store.ADDING:
+            return await self._add(db, resident, participant, deliberation, typed)
+        given = read_vote(typed)
+        current = (
+            await store.statement(db, participant.current_statement_id)
+            if participant.current_statement_id is not None
+            else None
+        )
+        if current is None or current.status != store.LIVE:
+            reply = (
+                Reply([]) if given is not None else Reply([Send(t(language, "stellingen.hint"))])
+            )
+            return await self._show_next(db, resident, participant, deliberation, reply)
+        if given is None:
+            reply = Reply([Send(t(language, "stellingen.hint"))])
+            return await self._show_next(db, resident, participant, deliberation, reply, current)
+        return await self._vote(db, resident, participant, deliberation, current, given, None)
+
+    async def _vote(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        participant: ParticipantInfo,
+        deliberation: Deliberation,
+        statement: StatementInfo,
+        given: Vote,
+        query: CallbackQuery | None,
+    ) -> Reply:
+        """Store the vote; on the statement shown now, go on to the next one."""
+        language = resident.language
+        now = self.services.clock()
+        current = statement.id == participant.current_statement_id
+        # Only an older statement's button needs the earlier vote (to say "aangepast").
+        before = None if current else await store.previous_vote(db, statement.id, resident.id)
+        await store.vote(db, statement, resident.id, given, now=now)
+        shown = views.voted_text(statement.text(language), given, language)
+        if not current:
+            # An older statement's button: the vote is changed, the conversation stays.
+            said = "stellingen.saved" if before in (None, given) else "stellingen.changed"
+            return Reply([], edit=Edit(shown, None), notice=t(language, said))
+        reply = Reply([])
+        if query is not None:
+            reply.edit = Edit(shown, None)
+        else:
+            last = self._shown.pop((participant.deliberation_id, resident.id))
+            if last is not None and last[1] == statement.id:
+                reply.edit = Edit(shown, None, message_id=last[0], failing="ignore")
+        log.info("resident %s voted in %s", resident.pseudonym[:12], participant.deliberation_id)
+        return await self._show_next(db, resident, participant, deliberation, reply)
+
+    async def _add(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        participant: ParticipantInfo,
+        deliberation: Deliberation,
+        typed: str,
+    ) -> Reply:
+        """The typed text of a new statement: checked, scrubbed, stored for moderation."""
+        language = resident.language
+        problem = statement_text_problem(typed)
+        if problem == "too_long":
+            size = len(typed.strip())
+            text = t(language, "stellingen.add.too_long", size=size, max=MAX_STATEMENT_CHARS)
+            return Reply([Send(text)])
+        if problem == "empty":
+            return Reply([Send(t(language, "stellingen.add.empty"))])
+        cleaned = scrub(typed)
+        now = self.services.clock()
+        current = (
+            await store.statement(db, participant.current_statement_id)
+            if participant.current_statement_id is not None
+            else None
+        )
+        existing = [
+            s for s in await store.statements(db, deliberation.id, None) if s.status != "rejected"
+        ]
+        texts = [(s.id, s.text_nl) for s in existing] + [
+            (s.id, s.text_en) for s in existing if s.text_en
+        ]
+        same = near_duplicate(cleaned, texts)
+        await store.set_place(
+            db,
+            deliberation.id,
+            resident.id,
+            current=current.id if current else None,
+            now=now,
+        )
+        participant = ParticipantInfo(
+            participant.deliberation_id,
+            participant.resident_id,
+            participant.number,
+            True,
+            store.VOTING,
+            participant.current_statement_id,
+        )
+        if same is not None:
+            found = next(s for s in existing if s.id == same)
+            said = t(language, "stellingen.add.duplicate", text=found.text(language))
+            if found.status == store.LIVE:
+                token = self._token(resident, found.id)
+                keyboard = views.statement_keyboard(found.id, token, language)
+                return Reply([Send(said, keyboard)])
+            reply = Reply([Send(said)])
+            return await self._show_next(db, resident, participant, deliberation, reply, current)
+        await store.add_statement(db, deliberation.id, resident.id, cleaned, now=now)
+        log.info("resident %s added a statement to %s", resident.pseudonym[:12], deliberation.id)
+        reply = Reply([Send(t(language, "stellingen.add.waiting"))])
+        return await self._show_next(db, resident, participant, deliberation, reply, current)
+
+    # --- buttons ------------------------------------------------------------------------------
+
+    async def _button(self, db: AsyncSession, query: CallbackQuery) -> Reply:
+        pressed = decode(query.data)
+        user = query.from_user
+        resident = await self._resident(db, user)
+        language = resident.language if resident is not None else self.residents._lang(None, user)
+        stale = Reply([], notice=t(language, "stellingen.stale"))
+        if resident is None or not resident.consented:
+            return self.residents.sessions.welcome(user, None)
+        if isinstance(pressed, views.VoteButton):
+            return await self._vote_button(db, resident, query, pressed) or stale
+        if isinstance(pressed, views.PlaceButton | views.AddButton):
+            wanted = f"{'w' if isinstance(pressed, views.PlaceButton) else 'n'}:"
+            if pressed.token != self._token(resident, wanted + pressed.deliberation_id):
+                return stale
+            info = await store.get(db, pressed.deliberation_id)
+            participant = await store.participant(db, pressed.deliberation_id, resident.id)
+            if info is None or participant is None:
+                return stale
+            deliberation = self.state.deliberation(info)
+            if isinstance(pressed, views.PlaceButton):
+                return await self._place(db, resident, deliberation)
+            return await self._ask_statement(db, resident, info, deliberation)
+        return stale
+
+    async def _vote_button(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        query: CallbackQuery,
+        pressed: views.VoteButton,
+    ) -> Reply | None:
+        language = resident.language
+        if pressed.token != self._token(resident, pressed.statement_id):
+            return None  # another resident's button, or made up
+        statement = await store.statement(db, pressed.statement_id)
+        if statement is None or statement.status != store.LIVE:
+            return None
+        info = await store.get(db, statement.deliberation_id)
+        if info is None:
+            return None
+        deliberation = self.state.deliberation(info)
+        if not self._open_now(info, deliberation):
+            closed = t(language, "stellingen.closed.short")
+            return Reply(
+                [Send(t(language, "stellingen.closed"))], edit=Edit(None, None), notice=closed
+            )
+        participant = await store.participant(db, info.id, resident.id)
+        if participant is None:
+            return None
+        if not participant.active:  # voting again after /stop: the deliberation is back
+            participant, _ = await store.join(db, info.id, resident.id, now=self.services.clock())
+        given = views.VOTES[pressed.vote]
+        return await self._vote(db, resident, participant, deliberation, statement, given, query)
+
+    async def _ask_statement(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        info: DeliberationInfo,
+        deliberation: Deliberation,
+    ) -> Reply:
+        language = resident.language
+        if not self._open_now(info, deliberation):
+            return Reply([Send(t(language, "stellingen.closed"))])
+        if not deliberation.may_add:
+            return Reply([Send(t(language, "stellingen.add.not_allowed"))])
+        added = await store.count_added(db, info.id, resident.id)
+        if added >= deliberation.statements_per_resident:
+            return Reply([Send(t(language, "stellingen.add.limit", count=added))])
+        participant, _ = await store.join(db, info.id, resident.id, now=self.services.clock())
+        await store.set_place(
+            db,
+            info.id,
+            resident.id,
+            current=participant.current_statement_id,
+            mode=store.ADDING,
+            now=self.services.clock(),
+        )
+        return Reply([Send(t(language, "stellingen.add.ask", max=MAX_STATEMENT_CHARS))])
+
+    async def _place(
+        self, db: AsyncSession, resident: ResidentInfo, deliberation: Deliberation
+    ) -> Reply:
+        """ "Waar sta ik?": the group the resident votes most like, what it agrees with, and
+        what every group agrees on; in words, without numbers that could identify anyone."""
+        language = resident.language
+        mine = await store.votes_of(db, deliberation.id, resident.id)
+        if len(mine) < MIN_VOTES_TO_PLACE:
+            text = t(
+                language, "stellingen.place.too_few", need=MIN_VOTES_TO_PLACE, count=len(mine)
+            )
+            return Reply([Send(text)])
+        analysis = await self.state.fresh(db, deliberation.id)
+        live = {s.number: s for s in await store.statements(db, deliberation.id)}
+        by_id = {s.id: s.number for s in live.values()}
+        numbers = {by_id[sid]: int(v) for sid, v in mine.items() if sid in by_id}
+        from analysis.opinions import place
+
+        group = place(analysis, numbers)
+        sizes = analysis.group_sizes
+        if group is None or len(sizes) < 2 or sizes[group] < MIN_GROUP:
+            return Reply([Send(t(language, "stellingen.place.early"))])
+        typical = [
+            r.statement
+            for r in analysis.representative.get(group, ())
+            if r.direction == "agree" and r.statement in live
+        ][:PLACE_QUOTES]
+        common = [n for n in analysis.consensus if n in live][:PLACE_QUOTES]
+        text = t(
+            language,
+            "stellingen.place.group",
+            groups=len(sizes),
+            group=_group_name(group),
+            typical=_bullets(live[n].text(language) for n in typical) if typical else "–",
+        )
+        if common:
+            bullets = _bullets(live[n].text(language) for n in common)
+            after = t(language, "stellingen.place.common", common=bullets)
+        else:
+            after = t(language, "stellingen.place.no_common")
+        return Reply([Send(Html(text + after))])
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _open_now(self, info: DeliberationInfo, deliberation: Deliberation) -> bool:
+        return self.state.is_open(info, deliberation, self.services.clock(), self.settings.zone)
+
+    def _token(self, resident: ResidentInfo, target: int | str) -> str:
+        return self.services.pseudonyms.button_token(resident.id, f"st:{target}")
+
+    async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
+        found = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
+        return addressed(self.settings, found) if found is not None else None
+
+    async def _in_deliberation(self, update: Update, context: Context, action: Action) -> bool:
+        """Run ``action(db, resident, participant)`` when the resident is in a deliberation
+        now; False (nothing done) otherwise."""
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
+            return False
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, user)
+            if resident is None or not resident.consented:
+                return False
+            participant = await store.active(db, resident.id)
+            if participant is None:
+                return False
+            reply = await action(db, resident, participant)
+        await self._deliver(context, message.chat_id, reply)
+        return True
+
+    async def _deliver(
+        self, context: Context, chat_id: int, reply: Reply, query: CallbackQuery | None = None
+    ) -> None:
+        sent = await self._postman.deliver(context.bot, chat_id, reply, query)
+        for tag, message in sent.items():
+            deliberation_id, resident_id, statement_id = cast(tuple[str, int, int], tag)
+            self._shown.put((deliberation_id, resident_id), (message.message_id, statement_id))
+
+
+def _group_name(group: int) -> str:
+    """Groups are letters (A, B, ...): a name, not a count."""
+    return chr(ord("A") + group)
+
+
+def _bullets(texts: Iterable[str]) -> Html:
+    """Statements as a list, each escaped (residents' own words are data, never markup)."""
+    return Html("\n".join(f"• {escape(text)}" for text in texts))

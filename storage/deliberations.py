@@ -1,0 +1,689 @@
+"""Deliberations in the database: the deliberation, its statements, its participants and
+their votes. Session in, plain frozen data out.
+
+A vote is one row per resident and statement: a changed vote replaces the earlier one
+(an upsert), so a replayed button never stores anything twice. A resident's statement is
+stored ``pending`` and becomes ``live`` only when a moderator approves it; the decision is
+one conditional ``UPDATE ... WHERE status = 'pending'``, so of two moderators at once exactly
+one decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, NamedTuple
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from analysis.deliberation_digest import Counts
+from flows.deliberation import Deliberation, Vote
+from storage import audit
+from storage.models import (
+    Contact,
+    DeliberationParticipant,
+    DeliberationRecord,
+    DeliberationStatement,
+    DeliberationVote,
+    Resident,
+)
+
+LIVE, PENDING, REJECTED = "live", "pending", "rejected"
+SEED, RESIDENT = "seed", "resident"
+OPEN, CLOSED = "open", "closed"
+VOTING, ADDING = "vote", "adding"
+# Tries at taking the next free number (participants, statements) when another
+# transaction took the same one at the same moment (PostgreSQL; SQLite writes one at a time).
+NUMBER_TRIES = 5
+
+_S, _P, _V = DeliberationStatement, DeliberationParticipant, DeliberationVote
+
+
+@dataclass(frozen=True, slots=True)
+class DeliberationInfo:
+    id: str
+    version: int
+    status: str
+    source: str
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementInfo:
+    id: int
+    deliberation_id: str
+    number: int
+    origin: str
+    status: str
+    text_nl: str
+    text_en: str | None
+    author_id: int | None
+    anonymised: bool = False
+    created_at: datetime | None = None
+
+    def text(self, language: str) -> str:
+        """In ``language`` if the file has it (a resident's own statement: as written)."""
+        return self.text_en if language == "en" and self.text_en else self.text_nl
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInfo:
+    deliberation_id: str
+    resident_id: int
+    number: int
+    active: bool
+    mode: str
+    current_statement_id: int | None
+
+
+def checksum(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _statement(row: DeliberationStatement) -> StatementInfo:
+    return StatementInfo(
+        row.id,
+        row.deliberation_id,
+        row.number,
+        row.origin,
+        row.status,
+        row.text_nl,
+        row.text_en,
+        row.author_id,
+        row.anonymised,
+        row.created_at,
+    )
+
+
+def _participant(row: DeliberationParticipant) -> ParticipantInfo:
+    return ParticipantInfo(
+        row.deliberation_id,
+        row.resident_id,
+        row.number,
+        row.active,
+        row.mode,
+        row.current_statement_id,
+    )
+
+
+# --- the deliberation ---------------------------------------------------------------------------
+
+
+async def seed(
+    db: AsyncSession, deliberation: Deliberation, source: str, *, now: datetime
+) -> bool:
+    """Store a deliberation from a file, with its seed statements, if its id is new (the
+    database is the source of truth: a stored one is never changed from a file)."""
+    if await db.get(DeliberationRecord, deliberation.id) is not None:
+        return False
+    db.add(
+        DeliberationRecord(
+            id=deliberation.id,
+            version=deliberation.version,
+            source=source,
+            checksum=checksum(source),
+            status=OPEN,
+            created_at=now,
+            opened_at=now,
+        )
+    )
+    await db.flush()
+    for number, statement in enumerate(deliberation.statements):
+        db.add(
+            DeliberationStatement(
+                deliberation_id=deliberation.id,
+                number=number,
+                origin=SEED,
+                seed_id=statement.id,
+                text_nl=statement.text.nl,
+                text_en=statement.text.en,
+                dimension=statement.dimension.value if statement.dimension else None,
+                status=LIVE,
+                created_at=now,
+            )
+        )
+    await db.flush()
+    return True
+
+
+async def get(db: AsyncSession, deliberation_id: str) -> DeliberationInfo | None:
+    row = await db.get(DeliberationRecord, deliberation_id)
+    if row is None:
+        return None
+    return DeliberationInfo(row.id, row.version, row.status, row.source, row.checksum)
+
+
+async def listing(db: AsyncSession) -> list[DeliberationInfo]:
+    rows = (await db.scalars(select(DeliberationRecord).order_by(DeliberationRecord.id))).all()
+    return [DeliberationInfo(r.id, r.version, r.status, r.source, r.checksum) for r in rows]
+
+
+async def set_status(
+    db: AsyncSession, deliberation_id: str, status: Literal["open", "closed"], *, now: datetime
+) -> bool:
+    """Open or close; False when there is no such deliberation."""
+    values: dict[str, Any] = {"status": status}
+    values["opened_at" if status == OPEN else "closed_at"] = now
+    result = await db.execute(
+        update(DeliberationRecord)
+        .where(DeliberationRecord.id == deliberation_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+async def participant(
+    db: AsyncSession, deliberation_id: str, resident_id: int
+) -> ParticipantInfo | None:
+    row = await db.get(DeliberationParticipant, (deliberation_id, resident_id))
+    return _participant(row) if row is not None else None
+
+
+async def active(db: AsyncSession, resident_id: int) -> ParticipantInfo | None:
+    """The deliberation this resident is in now, if any."""
+    row = await db.scalar(
+        select(DeliberationParticipant)
+        .where(_P.resident_id == resident_id, _P.active.is_(True))
+        .limit(1)
+    )
+    return _participant(row) if row is not None else None
+
+
+async def leave_all(db: AsyncSession, resident_id: int, *, now: datetime) -> None:
+    """No deliberation is this resident's conversation any more (they paused it, or chose a
+    questionnaire)."""
+    await db.execute(
+        update(DeliberationParticipant)
+        .where(_P.resident_id == resident_id, _P.active.is_(True))
+        .values(active=False, mode=VOTING, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def join(
+    db: AsyncSession, deliberation_id: str, resident_id: int, *, now: datetime
+) -> tuple[ParticipantInfo, bool]:
+    """Make this deliberation the resident's conversation: (participant, True when new).
+    A new participant gets the next pseudonymous number of the deliberation."""
+    await leave_all(db, resident_id, now=now)
+    row = await db.get(DeliberationParticipant, (deliberation_id, resident_id))
+    if row is not None:
+        row.active, row.mode, row.updated_at = True, VOTING, now
+        await db.flush()
+        return _participant(row), False
+    for attempt in range(NUMBER_TRIES):
+        number = await _next_number(db, _P.number, _P.deliberation_id, deliberation_id)
+        try:
+            async with db.begin_nested():
+                row = DeliberationParticipant(
+                    deliberation_id=deliberation_id,
+                    resident_id=resident_id,
+                    number=number,
+                    active=True,
+                    mode=VOTING,
+                    joined_at=now,
+                    updated_at=now,
+                )
+                db.add(row)
+            return _participant(row), True
+        except IntegrityError:
+            if attempt == NUMBER_TRIES - 1:
+                raise
+            found = await db.get(DeliberationParticipant, (deliberation_id, resident_id))
+            if found is not None:  # joined meanwhile by a second update of theirs
+                return _participant(found), False
+    raise AssertionError("unreachable")
+
+
+async def _next_number(db: AsyncSession, column: Any, owner: Any, owner_id: str) -> int:
+    highest = await db.scalar(select(func.max(column)).where(owner == owner_id))
+    return 0 if highest is None else int(highest) + 1
+
+
+async def set_place(
+    db: AsyncSession,
+    deliberation_id: str,
+    resident_id: int,
+    *,
+    current: int | None,
+    mode: str = VOTING,
+    now: datetime,
+) -> None:
+    """The statement shown to the resident now, and whether their next text is a new one."""
+    await db.execute(
+        update(DeliberationParticipant)
+        .where(_P.deliberation_id == deliberation_id, _P.resident_id == resident_id)
+        .values(current_statement_id=current, mode=mode, active=True, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- statements ---------------------------------------------------------------------------------
+
+
+async def statement(db: AsyncSession, statement_id: int) -> StatementInfo | None:
+    row = await db.get(DeliberationStatement, statement_id)
+    return _statement(row) if row is not None else None
+
+
+async def statements(
+    db: AsyncSession, deliberation_id: str, status: str | None = LIVE
+) -> list[StatementInfo]:
+    """The deliberation's statements (only those with ``status``; None: all), by number."""
+    query = select(DeliberationStatement).where(_S.deliberation_id == deliberation_id)
+    if status is not None:
+        query = query.where(_S.status == status)
+    rows = (await db.scalars(query.order_by(_S.number))).all()
+    return [_statement(r) for r in rows]
+
+
+async def count_added(db: AsyncSession, deliberation_id: str, resident_id: int) -> int:
+    """How many statements this resident added here (rejected ones count too)."""
+    found = await db.scalar(
+        select(func.count())
+        .select_from(DeliberationStatement)
+        .where(_S.deliberation_id == deliberation_id, _S.author_id == resident_id)
+    )
+    return int(found or 0)
+
+
+async def add_statement(
+    db: AsyncSession, deliberation_id: str, resident_id: int, text: str, *, now: datetime
+) -> StatementInfo:
+    """A resident's statement, waiting for a moderator."""
+    for attempt in range(NUMBER_TRIES):
+        number = await _next_number(db, _S.number, _S.deliberation_id, deliberation_id)
+        try:
+            async with db.begin_nested():
+                row = DeliberationStatement(
+                    deliberation_id=deliberation_id,
+                    number=number,
+                    origin=RESIDENT,
+                    text_nl=text,
+                    status=PENDING,
+                    author_id=resident_id,
+                    created_at=now,
+                )
+                db.add(row)
+            return _statement(row)
+        except IntegrityError:
+            if attempt == NUMBER_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def next_pending(db: AsyncSession) -> StatementInfo | None:
+    """The oldest resident's statement that waits for a moderator."""
+    row = await db.scalar(
+        select(DeliberationStatement)
+        .where(_S.status == PENDING)
+        .order_by(_S.created_at, _S.id)
+        .limit(1)
+    )
+    return _statement(row) if row is not None else None
+
+
+async def count_pending(db: AsyncSession) -> int:
+    found = await db.scalar(
+        select(func.count()).select_from(DeliberationStatement).where(_S.status == PENDING)
+    )
+    return int(found or 0)
+
+
+async def decide(
+    db: AsyncSession,
+    statement_id: int,
+    *,
+    approve: bool,
+    reason: str | None = None,
+    anonymise: bool = False,
+    by: int | None,
+    now: datetime,
+) -> StatementInfo | None:
+    """Approve (live) or reject one pending statement; None when it does not wait (decided
+    by someone else first, or no such statement). Written to the audit log, without text."""
+    values: dict[str, Any] = {
+        "status": LIVE if approve else REJECTED,
+        "moderation_reason": reason,
+        "moderated_by": by,
+        "moderated_at": now,
+    }
+    if approve and anonymise:
+        values["anonymised"] = True
+    result = await db.execute(
+        update(DeliberationStatement)
+        .where(_S.id == statement_id, _S.status == PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    found = await statement(db, statement_id)
+    assert found is not None
+    await audit.record(
+        db,
+        "stellingen.approve" if approve else "stellingen.reject",
+        actor=by,
+        via="telegram",
+        target=f"statement:{statement_id}",
+        detail={"deliberation": found.deliberation_id, **({"reason": reason} if reason else {})},
+        now=now,
+    )
+    return found
+
+
+# --- votes --------------------------------------------------------------------------------------
+
+
+def _vote_upsert(insert: Any) -> Any:
+    statement = insert(DeliberationVote)
+    return statement.on_conflict_do_update(
+        index_elements=[_V.statement_id, _V.resident_id],
+        set_={"vote": statement.excluded.vote, "voted_at": statement.excluded.voted_at},
+    )
+
+
+_VOTE = {"postgresql": _vote_upsert(pg_insert), "sqlite": _vote_upsert(sqlite_insert)}
+
+
+async def previous_vote(db: AsyncSession, statement_id: int, resident_id: int) -> Vote | None:
+    found = await db.scalar(
+        select(_V.vote).where(_V.statement_id == statement_id, _V.resident_id == resident_id)
+    )
+    return None if found is None else Vote(found)
+
+
+async def vote(
+    db: AsyncSession,
+    statement: StatementInfo,
+    resident_id: int,
+    given: Vote,
+    *,
+    now: datetime,
+) -> None:
+    """Store (or replace) a resident's vote on a statement."""
+    dialect = db.get_bind().dialect.name
+    await db.execute(
+        _VOTE["postgresql" if dialect == "postgresql" else "sqlite"],
+        {
+            "statement_id": statement.id,
+            "resident_id": resident_id,
+            "deliberation_id": statement.deliberation_id,
+            "vote": int(given),
+            "voted_at": now,
+        },
+    )
+
+
+async def votes_of(db: AsyncSession, deliberation_id: str, resident_id: int) -> dict[int, Vote]:
+    """A resident's votes in a deliberation: statement id -> vote."""
+    rows = await db.execute(
+        select(_V.statement_id, _V.vote).where(
+            _V.deliberation_id == deliberation_id, _V.resident_id == resident_id
+        )
+    )
+    return {sid: Vote(v) for sid, v in rows.all()}
+
+
+async def vote_counts(db: AsyncSession, deliberation_id: str) -> dict[int, int]:
+    """Votes per live statement (statement id -> number of votes, passes included)."""
+    rows = await db.execute(
+        select(_V.statement_id, func.count())
+        .join(_S, and_(_S.id == _V.statement_id, _S.status == LIVE))
+        .where(_V.deliberation_id == deliberation_id)
+        .group_by(_V.statement_id)
+    )
+    return {sid: int(n) for sid, n in rows.all()}
+
+
+class VoteRow(NamedTuple):
+    """One vote for the analysis: participant number, statement number, vote (a plain
+    tuple: a million of them are made for a large digest)."""
+
+    participant: int
+    statement: int
+    vote: int
+
+
+async def vote_rows(db: AsyncSession, deliberation_id: str) -> list[VoteRow]:
+    """Every vote on a live statement, by participant and statement number (pseudonymous:
+    no resident id leaves the database).
+
+    A million votes is the digest's largest read: the votes come as plain tuples (no ORM
+    rows), and statement and participant numbers are looked up in two small maps rather
+    than joined row by row."""
+    numbers = dict(
+        (
+            await db.execute(
+                select(_S.id, _S.number).where(
+                    _S.deliberation_id == deliberation_id, _S.status == LIVE
+                )
+            )
+        ).all()
+    )
+    people = dict(
+        (
+            await db.execute(
+                select(_P.resident_id, _P.number).where(_P.deliberation_id == deliberation_id)
+            )
+        ).all()
+    )
+    result = await db.execute(
+        select(_V.statement_id, _V.resident_id, _V.vote).where(
+            _V.deliberation_id == deliberation_id
+        )
+    )
+    return [
+        VoteRow(people[resident], numbers[statement], vote)
+        for statement, resident, vote in result.all()
+        if statement in numbers and resident in people
+    ]
+
+
+async def participant_number(
+    db: AsyncSession, deliberation_id: str, resident_id: int
+) -> int | None:
+    found = await db.scalar(
+        select(_P.number).where(
+            _P.deliberation_id == deliberation_id, _P.resident_id == resident_id
+        )
+    )
+    return None if found is None else int(found)
+
+
+def live_texts(found: Sequence[StatementInfo], language: str) -> list[tuple[int, str]]:
+    """(id, text) pairs for a near-duplicate check."""
+    return [(s.id, s.text(language)) for s in found]
+
+
+async def author_contact(db: AsyncSession, statement_id: int) -> tuple[int, str] | None:
+    """(chat id, language) of a statement's author, to tell them it went live; None for a
+    seed, an anonymised or erased author, or one the bot cannot reach."""
+    row = (
+        await db.execute(
+            select(Contact.chat_id, Resident.language)
+            .select_from(_S)
+            .join(Resident, Resident.id == _S.author_id)
+            .join(Contact, Contact.resident_id == Resident.id)
+            .where(_S.id == statement_id, Contact.unreachable_at.is_(None))
+        )
+    ).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+async def digest_counts(
+    db: AsyncSession, deliberation_id: str, since: datetime, until: datetime
+) -> Counts:
+    """Participants, votes (all, and in the period), statements live / waiting / added by
+    residents: SQL aggregates, nothing loaded row by row."""
+    participants = await db.scalar(
+        select(func.count()).select_from(_P).where(_P.deliberation_id == deliberation_id)
+    )
+    votes = await db.execute(
+        select(
+            func.count(),
+            func.count().filter(_V.voted_at >= since, _V.voted_at < until),
+        ).where(_V.deliberation_id == deliberation_id)
+    )
+    total, in_period = votes.one()
+    by_status = dict(
+        (
+            await db.execute(
+                select(_S.status, func.count())
+                .where(_S.deliberation_id == deliberation_id)
+                .group_by(_S.status)
+            )
+        ).all()
+    )
+    by_residents = await db.scalar(
+        select(func.count())
+        .select_from(_S)
+        .where(_S.deliberation_id == deliberation_id, _S.origin == RESIDENT)
+    )
+    return Counts(
+        int(participants or 0),
+        int(total or 0),
+        int(in_period or 0),
+        int(by_status.get(LIVE, 0)),
+        int(by_status.get(PENDING, 0)),
+        int(by_residents or 0),
+    )
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    deliberation_id: str
+    statement: int  # the statement's number in its deliberation
+    vote: int
+    voted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    deliberation_id: str
+    statement: int
+    text: str
+    status: str
+    anonymised: bool
+    created_at: datetime
+
+
+async def resident_rows(
+    db: AsyncSession, resident_id: int
+) -> tuple[tuple[StoredVote, ...], tuple[StoredStatement, ...]]:
+    """A resident's votes and own statements (/mijngegevens)."""
+    votes = await db.execute(
+        select(_V.deliberation_id, _S.number, _V.vote, _V.voted_at)
+        .join(_S, _S.id == _V.statement_id)
+        .where(_V.resident_id == resident_id)
+        .order_by(_V.voted_at, _S.number)
+    )
+    own = await db.execute(
+        select(_S.deliberation_id, _S.number, _S.text_nl, _S.status, _S.anonymised, _S.created_at)
+        .where(_S.author_id == resident_id)
+        .order_by(_S.created_at, _S.id)
+    )
+    return (
+        tuple(StoredVote(*row) for row in votes.all()),
+        tuple(StoredStatement(*row) for row in own.all()),
+    )
+
+
+async def erase_author(db: AsyncSession, resident_id: int) -> int:
+    """Before a resident is forgotten: their statements go, unless a moderator made one
+    anonymous (then it stays, unlinked). Their votes and places go with the resident
+    (ON DELETE CASCADE). The number of statements deleted."""
+    deleted = await db.execute(
+        delete(DeliberationStatement)
+        .where(_S.author_id == resident_id, _S.anonymised.is_(False))
+        .execution_options(synchronize_session=False)
+    )
+    await db.execute(
+        update(DeliberationStatement)
+        .where(_S.author_id == resident_id)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def apply_retention(db: AsyncSession, cutoff: datetime) -> int:
+    """Residents' statements of deliberations closed before ``cutoff``: deleted, unless made
+    anonymous (then unlinked from their author). The number deleted."""
+    closed = select(DeliberationRecord.id).where(
+        DeliberationRecord.status == CLOSED, DeliberationRecord.closed_at <= cutoff
+    )
+    scope = and_(_S.deliberation_id.in_(closed), _S.author_id.is_not(None))
+    deleted = await db.execute(
+        delete(DeliberationStatement)
+        .where(scope, _S.anonymised.is_(False))
+        .execution_options(synchronize_session=False)
+    )
+    await db.execute(
+        update(DeliberationStatement)
+        .where(scope)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportStatement:
+    number: int
+    author: int | None  # the author's participant number; None: a seed or unlinked
+    created_at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportVote:
+    participant: int
+    statement: int
+    vote: int
+    voted_at: datetime
+
+
+async def export_rows(
+    db: AsyncSession, deliberation_id: str
+) -> tuple[list[ExportStatement], list[ExportVote]]:
+    """The live statements (with their author's participant number) and every vote on them,
+    by participant number: what a Polis export holds, and nothing that names a resident."""
+    author = (
+        select(_P.number)
+        .where(_P.deliberation_id == _S.deliberation_id, _P.resident_id == _S.author_id)
+        .scalar_subquery()
+    )
+    statements = await db.execute(
+        select(_S.number, author, _S.created_at, _S.text_nl)
+        .where(_S.deliberation_id == deliberation_id, _S.status == LIVE)
+        .order_by(_S.number)
+    )
+    votes = await db.execute(
+        select(_P.number, _S.number, _V.vote, _V.voted_at)
+        .select_from(_V)
+        .join(_S, and_(_S.id == _V.statement_id, _S.status == LIVE))
+        .join(_P, and_(_P.deliberation_id == _V.deliberation_id, _P.resident_id == _V.resident_id))
+        .where(_V.deliberation_id == deliberation_id)
+        .order_by(_V.voted_at, _P.number, _S.number)
+    )
+    return (
+        [ExportStatement(*row) for row in statements.all()],
+        [ExportVote(*row) for row in votes.all()],
+    )

@@ -1,0 +1,145 @@
+"""Deliberations in the database, on SQLite and PostgreSQL: seeding from the file, one vote
+per resident and statement (a changed vote replaces it), pseudonymous numbers, statements
+waiting for moderation, and erasure with the resident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.deliberation import Vote, read_directory
+from storage import deliberations as store
+from storage import repo
+from storage.models import DeliberationVote, Resident
+from tests.conftest import QUESTIONNAIRES
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _seeded(sessions: Sessions) -> str:
+    [(deliberation, source)] = read_directory(QUESTIONNAIRES)
+    async with sessions.begin() as db:
+        assert await store.seed(db, deliberation, source, now=NOW)
+        assert not await store.seed(db, deliberation, source, now=NOW)  # stored once
+    return deliberation.id
+
+
+async def _resident(db: AsyncSession, name: str) -> int:
+    found = await repo.register_resident(
+        db, name, language="nl", consent="given", chat_id=abs(hash(name)) % 10**9, now=NOW
+    )
+    return found.id
+
+
+async def test_seed_votes_replace_and_numbers(sessions: Sessions) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        live = await store.statements(db, talk)
+        assert [s.number for s in live] == list(range(12))
+        assert live[0].text("en") == "Fewer cars should drive through the city centre."
+        anna, bram = await _resident(db, "anna"), await _resident(db, "bram")
+        first, new = await store.join(db, talk, anna, now=NOW)
+        second, _ = await store.join(db, talk, bram, now=NOW)
+        again, new_again = await store.join(db, talk, anna, now=NOW)
+        assert (first.number, second.number, new, new_again) == (0, 1, True, False)
+        assert again.number == 0 and again.active
+        await store.vote(db, live[0], anna, Vote.AGREE, now=NOW)
+        await store.vote(db, live[0], anna, Vote.AGREE, now=NOW)  # a replayed button
+        await store.vote(db, live[1], anna, Vote.PASS, now=NOW)
+        await store.vote(db, live[1], anna, Vote.DISAGREE, now=NOW)  # changed
+        await store.vote(db, live[0], bram, Vote.DISAGREE, now=NOW)
+    async with sessions() as db:
+        count = await db.scalar(select(func.count()).select_from(DeliberationVote))
+        assert count == 3
+        assert await store.votes_of(db, talk, anna) == {
+            live[0].id: Vote.AGREE,
+            live[1].id: Vote.DISAGREE,
+        }
+        assert await store.vote_counts(db, talk) == {live[0].id: 2, live[1].id: 1}
+        rows = sorted(
+            (r.participant, r.statement, r.vote) for r in await store.vote_rows(db, talk)
+        )
+        assert rows == [(0, 0, 1), (0, 1, -1), (1, 0, -1)]
+
+
+async def test_one_active_deliberation_and_pausing(sessions: Sessions) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        await store.join(db, talk, anna, now=NOW)
+        live = await store.statements(db, talk)
+        await store.set_place(db, talk, anna, current=live[3].id, mode=store.ADDING, now=NOW)
+        found = await store.active(db, anna)
+        assert found is not None and found.current_statement_id == live[3].id
+        assert found.mode == store.ADDING
+        await store.leave_all(db, anna, now=NOW)
+        assert await store.active(db, anna) is None
+        back, new = await store.join(db, talk, anna, now=NOW)
+        assert not new and back.current_statement_id == live[3].id and back.mode == store.VOTING
+
+
+async def test_statements_wait_for_one_moderators_decision(sessions: Sessions) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        added = await store.add_statement(db, talk, anna, "Meer zebrapaden bij scholen.", now=NOW)
+        other = await store.add_statement(db, talk, anna, "Iets onaardigs.", now=NOW)
+        assert (added.number, added.status, other.number) == (12, store.PENDING, 13)
+        assert await store.count_added(db, talk, anna) == 2
+        assert await store.count_pending(db) == 2
+        assert len(await store.statements(db, talk)) == 12  # not live yet
+        first = await store.next_pending(db)
+        assert first is not None and first.id == added.id
+        approved = await store.decide(db, added.id, approve=True, by=7, now=NOW)
+        assert approved is not None and approved.status == store.LIVE
+        assert (
+            await store.decide(db, added.id, approve=False, reason="spam", by=8, now=NOW) is None
+        )
+        rejected = await store.decide(
+            db, other.id, approve=False, reason="offensive", by=7, now=NOW
+        )
+        assert rejected is not None and rejected.status == store.REJECTED
+    async with sessions() as db:
+        live = await store.statements(db, talk)
+        assert [s.number for s in live][-1] == 12
+        assert await store.count_pending(db) == 0
+        assert await store.count_added(db, talk, anna) == 2  # a rejected one counts
+
+
+async def test_erasing_a_resident_takes_their_votes(sessions: Sessions) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        live = await store.statements(db, talk)
+        await store.join(db, talk, anna, now=NOW)
+        await store.vote(db, live[0], anna, Vote.AGREE, now=NOW)
+    async with sessions.begin() as db:
+        await db.execute(delete(Resident).where(Resident.id == anna))
+    async with sessions() as db:
+        assert await db.scalar(select(func.count()).select_from(DeliberationVote)) == 0
+        assert await store.participant(db, talk, anna) is None
+
+
+async def test_retention_deletes_residents_statements_of_a_long_closed_deliberation(
+    sessions: Sessions,
+) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        kept = await store.add_statement(db, talk, anna, "Meer bankjes.", now=NOW)
+        await store.decide(db, kept.id, approve=True, anonymise=True, by=7, now=NOW)
+        await store.add_statement(db, talk, anna, "Een markt op zondag.", now=NOW)
+        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 0  # still open
+        await store.set_status(db, talk, "closed", now=NOW)
+    async with sessions.begin() as db:
+        assert await store.apply_retention(db, NOW - timedelta(days=1)) == 0  # not yet due
+        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 1
+    async with sessions() as db:
+        left = await store.statements(db, talk, None)
+        assert [(s.text_nl, s.author_id) for s in left if s.origin == "resident"] == [
+            ("Meer bankjes.", None)
+        ]
+        assert len(left) == 13  # the seeds stay
