@@ -45,14 +45,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.budget import NEWS, _seed
-from bench.common import TOKEN, bot_env
+from bench.common import PSEUDONYM_SECRET, TOKEN, bot_env
+from bot.core.services import Pseudonyms
 from sandbox.fakeapi import FakeBotApi
 from storage import leases, outbox, repo
 from storage.db import create_engine, session_factory
 from storage.models import Answer, Broadcast, OutboxMessage, Session
 from tests.e2e.fronts import CountingFront
 from tests.e2e.test_kill import Resident, kill_plan
-from tests.e2e.test_resilience import AFVAL, pseudonym
+from tests.e2e.test_resilience import AFVAL
 from tests.support.pgcluster import Cluster, binaries
 from tests.support.ports import reserve_port
 from tests.support.processes import ServeWorker, healthy
@@ -309,11 +310,12 @@ async def _stored(url: str, residents: list[Resident]) -> dict[int, list[Any]]:
     """Per resident: (status, answers) of each of their afvalinzameling sessions (none when
     the bot never heard of them)."""
     engine = create_engine(url)
+    pseudonyms = Pseudonyms(PSEUDONYM_SECRET.encode())
     found: dict[int, list[Any]] = {}
     try:
         async with session_factory(engine)() as db:
             for resident in residents:
-                info = await repo.find_resident(db, pseudonym(resident.user))
+                info = await repo.find_resident(db, pseudonyms.of(resident.user.id))
                 found[resident.user.id] = []
                 if info is None:
                     continue

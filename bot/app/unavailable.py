@@ -12,6 +12,10 @@ before.
 
 from __future__ import annotations
 
+from asyncpg.exceptions import (  # type: ignore[import-untyped]
+    InterfaceError as DriverInterfaceError,
+)
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram.error import TelegramError
@@ -42,6 +46,12 @@ def database_unavailable(error: BaseException | None) -> bool:
         if isinstance(error, TelegramError):
             return False
         if isinstance(error, DatabaseUnavailable | PoolTimeout | InterfaceError | OSError):
+            return True
+        # asyncpg's own: a connection closed mid-query, a server starting or shutting down
+        # (57P01-57P03).
+        if isinstance(
+            error, PostgresConnectionError | OperatorInterventionError | DriverInterfaceError
+        ):
             return True
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             return True

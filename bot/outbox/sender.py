@@ -317,7 +317,11 @@ class OutboxSender:
             log.exception("outbox: could not record message %s", row.id)
 
     async def _send_and_record(self, row: Claimed) -> None:
-        broadcast = await self._payload(row.broadcast_id)
+        try:
+            broadcast = await self._payload(row.broadcast_id)
+        except Exception:
+            await self._unclaim(row)  # not sent: back to the queue, not in doubt
+            raise
         content = None
         if broadcast is not None:
             content = broadcast.payload.get(row.language) or broadcast.payload.get("nl")
