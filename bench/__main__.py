@@ -24,6 +24,7 @@ from bench import (
     budget,
     conversation,
     digest,
+    faults,
     memory,
     opinions,
     profile,
@@ -43,6 +44,7 @@ BENCHMARKS = (
     "webhook",
     "broadcast",
     "budget",
+    "faults",
     "opinions",
     "weighting",
     "report",
@@ -96,6 +98,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return weighting.main()
     if name == "budget":
         return asyncio.run(budget.run(budget.Settings()))
+    if name == "faults":
+        return asyncio.run(faults.run(faults.FULL if args.faults_full else faults.Settings()))
     module = {"conversation": conversation, "memory": memory, "webhook": webhook}[name]
     prefix = "webhook_" if name == "webhook" else ""
     return asyncio.run(module.run(_settings(module.Settings, args, prefix)))
@@ -165,6 +169,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="run Samenspraak from this source tree (e.g. a copy with a patch applied)",
     )
+    parser.add_argument(
+        "--faults-full",
+        action="store_true",
+        help="faults: 300 residents and a broadcast to 5,000 (the default is scaled down)",
+    )
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     return parser
 
@@ -205,6 +214,9 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
         ok = ok and shared["duplicates"] == 0
         ok = ok and shared["most_in_a_rolling_second"] <= budget.CAP
+    for name in ("kill", "database") if "faults" in which else ():
+        if name in results["faults"]:
+            ok = ok and bool(results["faults"][name]["held"])
     return ok
 
 
@@ -398,11 +410,39 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 f"{shared['responses_429']} x 429; reply p99 {shared['reply_p99_s']} s",
             )
         )
+    if "faults" in which:
+        rows += _fault_rows(results["faults"])
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(
         f"{name:<{width}}  {value:>{value_width}}  {note}".rstrip() for name, value, note in rows
     )
+
+
+def _fault_rows(found: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    for name in ("kill", "database"):
+        if name not in found:
+            continue
+        one = found[name]
+        sent = one["broadcast"]
+        rows += [
+            (
+                f"faults, {name}: held",
+                "yes" if one["held"] else "NO",
+                f"{one['residents_finished']}/{one['residents']} residents finished; answers "
+                f"{one['answers_confirmed']} confirmed, {one['answers_stored']} stored, "
+                f"{one['confirmed_answers_lost']} lost, {one['answers_applied_twice']} twice",
+            ),
+            (
+                "  broadcast",
+                f"{sent['arrived_once']}/{sent['recipients']}",
+                f"arrived once; {sent['duplicates']} duplicates, {sent['skipped']} skipped "
+                f"({sent['skipped_marked_interrupted']} marked interrupted, "
+                f"{sent['skipped_silently']} silently); webhook {one['webhook_answers']}",
+            ),
+        ]
+    return rows
 
 
 def _webhook_rows(hook: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -17,6 +17,12 @@ from bot.app.handlers import Features
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest
 from bot.app.throttle import Throttled
+from bot.app.unavailable import (
+    REDELIVER,
+    DatabaseUnavailable,
+    database_unavailable,
+    redeliveries,
+)
 from bot.app.webhook import WebhookServer, webhook_target
 from bot.core import jobs
 from bot.core.budget import Budget, SharedRateLimiter
@@ -66,6 +72,8 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     application.bot_data["services"] = services
     application.bot_data[FEATURES] = handlers.install(application, services)
     application.add_error_handler(on_error)
+    if webhook:  # updates the database could not take are answered 503 and come again
+        application.bot_data[REDELIVER] = redeliveries()
     return application
 
 
@@ -85,6 +93,19 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the update id (never the message text) and apologise to the resident."""
     update_id = update.update_id if isinstance(update, Update) else None
+    redeliver = context.application.bot_data.get(REDELIVER)
+    if isinstance(context.error, DatabaseUnavailable):
+        return  # the webhook's own 503 for an update noted below
+    if update_id is not None and redeliver is not None and database_unavailable(context.error):
+        # No apology: the webhook answers 503 and Telegram sends the update again.
+        if update_id not in redeliver:
+            log.warning(
+                "update %s: the database is unavailable (%s); Telegram will send it again",
+                update_id,
+                type(context.error).__name__,
+            )
+        redeliver.put(update_id, None)
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -32,6 +32,7 @@ from telegram.ext import Application
 from bot.app.intake import NotAnUpdate, read_update
 from bot.app.listener import Limits, Listener, connection_cap, track_requests
 from bot.app.throttle import ClientFaults
+from bot.app.unavailable import REDELIVER, DatabaseUnavailable
 from bot.core.config import ConfigError, Settings
 from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
 from bot.core.services import Services
@@ -247,10 +248,17 @@ class WebhookServer:
     async def _process(self, update: Update, arrived: float) -> None:
         """What python-telegram-bot's update fetcher does with a queued update, timed."""
         application = self.application
+        redeliver = application.bot_data.get(REDELIVER)
+        if redeliver is not None:
+            redeliver.pop(update.update_id)  # noted by an earlier delivery's failure
         try:
             await application.update_processor.process_update(
                 update, application.process_update(update)
             )
+            if redeliver is not None and update.update_id in redeliver:
+                # The error handler found the database down: 503, Telegram sends it again.
+                redeliver.pop(update.update_id)
+                raise DatabaseUnavailable(f"update {update.update_id}: the database is down")
         finally:
             self.pending -= 1
             UPDATE_SECONDS.observe(time.perf_counter() - arrived)

@@ -68,6 +68,11 @@ MAX_ATTEMPTS = 5  # tries per message for errors worth retrying
 BACKOFF_FIRST = 2.0  # seconds before the second try; doubled each time
 BACKOFF_MAX = 300.0
 CLAIM_LEASE = timedelta(minutes=2)  # longer than any single send can take
+#: A message Telegram took is recorded as sent even when the database is away a while (it
+#: restarts): tried again every RECORD_PAUSE seconds, within the claim's lease, instead of
+#: leaving the row in doubt ("onderbroken") although this worker knows it arrived.
+RECORD_TRIES = 90
+RECORD_PAUSE = 1.0
 MAX_IN_FLIGHT = 16  # sends under way at once (rate x latency; the pool has 64 connections)
 PROGRESS_EVERY = 3.0  # seconds between edits of the administrator's progress message
 IDLE_CHECK = 5.0  # longest sleep while waiting for a retry that is due later
@@ -263,7 +268,11 @@ class OutboxSender:
                     )
                 metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
                 return
-            chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
+            try:
+                chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
+            except Exception:
+                await self._unclaim(row)  # not sent: not in doubt either
+                raise
             took = time.monotonic() - began
             # Mostly the latest, quickly back down after a slow moment (at most CLAIM_LEAD).
             self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
@@ -308,7 +317,11 @@ class OutboxSender:
             log.exception("outbox: could not record message %s", row.id)
 
     async def _send_and_record(self, row: Claimed) -> None:
-        broadcast = await self._payload(row.broadcast_id)
+        try:
+            broadcast = await self._payload(row.broadcast_id)
+        except Exception:
+            await self._unclaim(row)  # not sent: back to the queue, not in doubt
+            raise
         content = None
         if broadcast is not None:
             content = broadcast.payload.get(row.language) or broadcast.payload.get("nl")
@@ -347,12 +360,40 @@ class OutboxSender:
         except (NetworkError, TelegramError) as error:
             await self._retry(row, error.message)
         else:
-            async with sessions.begin() as db:
-                await outbox.mark_sent(db, row.id, now=self.services.clock())
+            await self._record_sent(row)
             metrics.BROADCAST_MESSAGES.labels(result="sent").inc()
             self._sent_since_report[row.broadcast_id] = (
                 self._sent_since_report.get(row.broadcast_id, 0) + 1
             )
+
+    async def _unclaim(self, row: Claimed) -> None:
+        """Give a claimed row that was not sent back, due now; while the database cannot be
+        reached, try again (else it would be given up as in doubt, though it never left)."""
+        for attempt in range(1, RECORD_TRIES + 1):
+            try:
+                async with self.services.sessions.begin() as db:
+                    await outbox.retry_later(
+                        db, row.id, at=self.services.clock(), error=None, count=False
+                    )
+                return
+            except Exception:
+                if attempt == RECORD_TRIES:
+                    raise
+                await asyncio.sleep(RECORD_PAUSE)
+
+    async def _record_sent(self, row: Claimed) -> None:
+        """Mark ``row`` sent; while the database cannot be reached, try again (it arrived)."""
+        for attempt in range(1, RECORD_TRIES + 1):
+            try:
+                async with self.services.sessions.begin() as db:
+                    await outbox.mark_sent(db, row.id, now=self.services.clock())
+                return
+            except Exception:
+                if attempt == RECORD_TRIES:
+                    raise
+                if attempt == 1:
+                    log.warning("outbox: message %s sent, not yet recorded; trying again", row.id)
+                await asyncio.sleep(RECORD_PAUSE)
 
     async def _fail(self, row: Claimed, error: str) -> None:
         log.warning("outbox: message %s failed: %s", row.id, error)

@@ -246,6 +246,15 @@ class FakeBotApi:
         """Webhook deliveries given up after all attempts: (update, last error)."""
         return self._feed.failures
 
+    def retry_webhook(self, attempts: int, first_delay: float, longest_delay: float) -> None:
+        """Deliver each webhook update up to ``attempts`` times, waiting ``first_delay``
+        seconds before the first retry, doubled for each further one up to
+        ``longest_delay``: Telegram keeps trying for much longer than the defaults (4
+        attempts within half a second), which a run with the database down needs."""
+        self._feed.webhook_attempts = attempts
+        self._feed.webhook_retry_delay = first_delay
+        self._feed.webhook_longest_delay = longest_delay
+
     # ================================================================== simulated people
 
     def user(self, user_id: int | None = None, **profile: Unpack[Profile]) -> FakeUser:

@@ -53,6 +53,8 @@ class UpdateFeed:
     webhook_attempts: int = 4
     #: Delay before the first webhook retry (doubled for each further one), in seconds.
     webhook_retry_delay: float = 0.05
+    #: The longest delay between two webhook attempts, in seconds.
+    webhook_longest_delay: float = 60.0
     #: Timeout of one webhook POST, in seconds.
     webhook_timeout: float = 10.0
 
@@ -148,7 +150,12 @@ class UpdateFeed:
                     webhook.last_error_message = error
                     attempt += 1
                     if attempt < self.webhook_attempts:
-                        await asyncio.sleep(self.webhook_retry_delay * 2 ** (attempt - 1))
+                        await asyncio.sleep(
+                            min(
+                                self.webhook_retry_delay * 2 ** (attempt - 1),
+                                self.webhook_longest_delay,
+                            )
+                        )
                 _LOG.warning(
                     "Webhook delivery of update %s failed: %s", update["update_id"], error
                 )

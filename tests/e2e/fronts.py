@@ -119,3 +119,17 @@ class SpreadingFront(_Front):
         finally:
             if key is not None:
                 self.open[key] -= 1
+
+
+class CountingFront(SpreadingFront):
+    """A :class:`SpreadingFront` that counts the statuses it answers the fake Bot API with
+    (:attr:`statuses`): a 503 from a worker is passed back, and Telegram delivers again."""
+
+    def __init__(self, backends: list[str], *, port: int = 0) -> None:
+        super().__init__(backends, port=port)
+        self.statuses: Counter[int] = Counter()
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        response = await super()._forward(request)
+        self.statuses[response.status] += 1
+        return response
