@@ -34,7 +34,9 @@ PLAN = [
 ]
 
 
-async def _seed(runner: BotRunner) -> None:
+async def seed_heard(runner: BotRunner) -> None:
+    """A population (valid from 1 January 2026) and the 34 residents of :data:`PLAN`, each
+    with an age band in their profile and a completed response to afvalinzameling."""
     services = runner.services
     assert services is not None
     async with services.sessions.begin() as db:
@@ -73,7 +75,7 @@ async def test_the_report_says_who_was_heard_and_weights_the_results(
     fake.user(ADMIN, first_name="Beheerder")
     settings = {"digest_chat_id": group.id, "admin_user_ids": [ADMIN], "digest_schedule": "off"}
     async with running_bot(fake, database_url, **settings) as runner:
-        await _seed(runner)
+        await seed_heard(runner)
         await fake.settle()
         group.drain()
         await group.member().send("/rapport afvalinzameling")
