@@ -181,23 +181,66 @@ class EffectResult:
 
 @dataclass(frozen=True, slots=True)
 class RepresentativenessRow:
-    """One group (an age band, a wijk...): its share of respondents and of the population,
-    and the weighted result's margin where weighting exists."""
+    """One group (a wijk, an age band): its share of respondents and of the population.
+    ``sample_share`` and ``respondents`` are None for 1 to ``min_cell - 1`` respondents (not
+    shown on their own, as in digests)."""
 
     variable: Bilingual
     group: Bilingual
-    sample_share: float
+    sample_share: float | None
     population_share: float
+    respondents: int | None = None
+    inhabitants: int | None = None
+    per_1000: float | None = None  # respondents per 1,000 inhabitants
+    status: Bilingual | None = None  # "ondervertegenwoordigd", "geen reacties"...
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedShare:
+    """One answer of a closed question: unweighted and weighted share (0..1) and the 95%
+    margin of the weighted one (None when it cannot be given)."""
+
+    label: Bilingual
+    unweighted: float
+    weighted: float
+    margin: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedResult:
+    question_id: str
+    position: int
+    name: Bilingual
+    answered: int  # respondents with wijk and age band known who answered it
+    shares: tuple[WeightedShare, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    """One wijk in the chart of respondents against the population (shares 0..1;
+    ``respondents`` None: fewer than ``min_cell``, no bar)."""
+
+    label: Bilingual
+    respondents: float | None
+    population: float
 
 
 @dataclass(frozen=True, slots=True)
 class Representativeness:
-    """Response against the population (filled by the representativeness feature)."""
+    """Response against the population, the one-line verdict, what could not be weighted
+    and the weighted results (:func:`analysis.report_heard.representativeness`)."""
 
     rows: tuple[RepresentativenessRow, ...]
     weighted: bool
     note: Bilingual
     margin: float | None = None  # the largest margin of error of the weighted results, 0..1
+    verdict: Bilingual | None = None
+    empty: tuple[Bilingual, ...] = ()  # strata with inhabitants and no respondents
+    notes: tuple[Bilingual, ...] = ()  # about the weighting: not weighted, trimmed...
+    results: tuple[WeightedResult, ...] = ()
+    respondents: int = 0  # with wijk and age band known
+    n_eff: float | None = None  # their effective number after weighting
+    chart: tuple[ChartBar, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

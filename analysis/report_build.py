@@ -66,7 +66,7 @@ class ReportInputs:
     last_answer: datetime | None
 
 
-def _names(questionnaire: Questionnaire) -> dict[str, Bilingual]:
+def question_labels(questionnaire: Questionnaire) -> dict[str, Bilingual]:
     """Per question its name in both languages (a label is the author's, in Dutch)."""
     dutch = question_names(questionnaire.questions)
     return {
@@ -107,7 +107,7 @@ def build_report(
     stats = digest.responses
     level: Level = "empty" if stats.total == 0 else "suppressed" if stats.total < limit else "full"
     hidden = level != "full"
-    names = _names(questionnaire)
+    names = question_labels(questionnaire)
     positions = {q.id: i for i, q in enumerate(questionnaire.questions, start=1)}
 
     questions = []

@@ -1,5 +1,8 @@
 """Who did we hear? The counts a digest needs to compare respondents with the population and
 to weight the results: two GROUP BY reads per questionnaire, never a row per response.
+Each read goes from the response to its wijk answer and profile once, then to its answers,
+and groups on the stored JSON text (decoded in Python: a handful of distinct values), not
+on a value decoded in SQL for every answer; see BENCHMARKS.md (issue 14).
 
 A respondent's **wijk** is their answer to the questionnaire's ``profile: wijk`` question
 (the first one); their **age band** is the one in their profile ("about you, once"), read
@@ -13,17 +16,17 @@ period: representativeness and weighting are about everyone heard so far, not on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Text, and_, cast, func, select, text, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from flows.schema import AreaQuestion, Questionnaire, QuestionType
-from storage.digest import JsonSql
 from storage.models import Answer, ResidentProfile, Session
 from storage.population import StoredPopulation, population_at
 from storage.repo import COMPLETED
@@ -52,6 +55,24 @@ def area_question(questionnaire: Questionnaire) -> AreaQuestion | None:
     )
 
 
+def _stored(db: AsyncSession) -> Callable[[Any], ColumnElement[str]]:
+    """A JSON column's stored text, to group by: decoding it in SQL for every answer
+    (``json_extract``, ``#>>``) costs more than the grouping itself on SQLite; the few
+    distinct texts are decoded in Python (:func:`_decoded`). PostgreSQL cannot group a
+    ``json`` value, its text it can."""
+    if db.get_bind().dialect.name == "postgresql":
+        return lambda column: cast(column, Text)
+    return lambda column: type_coerce(column, Text)
+
+
+def _decoded(raw: str | float | None) -> str | None:
+    """A stored JSON scalar as the digest's text (``4.0`` and ``4`` alike: ``"4"``). SQLite
+    gives a JSON number back as a number (the column's numeric affinity), the rest as text."""
+    if raw is None or not isinstance(raw, str):
+        return _text(raw)
+    return _text(json.loads(raw))
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -71,7 +92,7 @@ async def gather_heard(
     population = await population_at(db, until)
     if population is None:
         return None
-    json = JsonSql.of(db)
+    stored = _stored(db)
     wijk = aliased(Answer)
     # Completed responses only: each resident's finished response counts once (a replaced
     # revision or an unfinished try is never "completed"), without the per-response check
@@ -82,44 +103,55 @@ async def gather_heard(
         Session.is_test.is_(False),
         Session.started_at < until,
     ]
-    # Each response's wijk and age band, once; the answers are joined to it.
-    cells = (
-        select(
-            Session.id.label("session_id"),
-            json.scalar(wijk.value).label("area"),
-            ResidentProfile.age_band.label("band"),
-        )
-        .select_from(Session)
-        .outerjoin(wijk, and_(wijk.session_id == Session.id, wijk.question_id == question.id))
-        .outerjoin(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
-        .where(*completed)
-        .subquery("cells")
-    )
+    on_wijk = and_(wijk.session_id == Session.id, wijk.question_id == question.id)
+    on_profile = ResidentProfile.resident_id == Session.resident_id
+    area = stored(wijk.value)
     rows = await db.execute(
-        select(cells.c.area, cells.c.band, func.count()).group_by(cells.c.area, cells.c.band)
+        select(area.label("area"), ResidentProfile.age_band, func.count())
+        .select_from(Session)
+        .outerjoin(wijk, on_wijk)
+        .outerjoin(ResidentProfile, on_profile)
+        .where(*completed)
+        .group_by(area, ResidentProfile.age_band)
     )
     respondents: dict[tuple[str | None, str | None], int] = {}
-    for area, band, count in rows:
-        key = (_text(area), band)
+    for raw, band, count in rows:
+        key = (_decoded(raw), band)
         respondents[key] = respondents.get(key, 0) + int(count)
     weighted = [q.id for q in questionnaire.questions if q.type in WEIGHTED_TYPES]
     answers: dict[str, dict[tuple[str, str, str], int]] = {}
     if weighted:
-        value = json.scalar(Answer.value)
-        rows = await db.execute(
-            select(Answer.question_id, cells.c.area, cells.c.band, value, func.count())
-            .select_from(Answer)
-            .join(cells, cells.c.session_id == Answer.session_id)
+        if db.get_bind().dialect.name == "postgresql":
+            # PostgreSQL guesses hundreds of thousands of groups where there are hundreds
+            # (it cannot know the values of a cast): with the default 4 MB it sorts on disk
+            # instead of hashing in memory. For this read only (SET LOCAL: the transaction).
+            await db.execute(text("SET LOCAL work_mem = '64MB'"))
+        # Each response, then its wijk answer and profile, then its answers: the two
+        # lookups happen once per response, not once per answer.
+        value = stored(Answer.value)
+        given_rows = await db.execute(
+            select(
+                Answer.question_id,
+                area.label("area"),
+                ResidentProfile.age_band,
+                value.label("value"),
+                func.count(),
+            )
+            .select_from(Session)
+            .join(wijk, on_wijk)
+            .join(ResidentProfile, on_profile)
+            .join(Answer, Answer.session_id == Session.id)
             .where(
+                *completed,
                 Answer.question_id.in_(weighted),
                 Answer.value.is_not(None),
-                cells.c.area.is_not(None),
-                cells.c.band.is_not(None),
+                wijk.value.is_not(None),
+                ResidentProfile.age_band.is_not(None),
             )
-            .group_by(Answer.question_id, cells.c.area, cells.c.band, value)
+            .group_by(Answer.question_id, area, ResidentProfile.age_band, value)
         )
-        for question_id, area, band, answer, count in rows:
-            area_text, answer_text = _text(area), _text(answer)
+        for question_id, raw_area, band, raw, count in given_rows:
+            area_text, answer_text = _decoded(raw_area), _decoded(raw)
             if area_text is None or answer_text is None or band is None:
                 continue
             cell = answers.setdefault(question_id, {})

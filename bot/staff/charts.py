@@ -392,10 +392,11 @@ def render_questions(
 # --- Who did we hear: respondents against the population per wijk ---------------------------
 
 
-def render_heard_chart(rows: Sequence[tuple[str, float, float]], title: str) -> bytes:
+def render_heard_chart(rows: Sequence[tuple[str, float | None, float]], title: str) -> bytes:
     """One PNG: per wijk (label, share of the respondents, share of the inhabitants, both
     0-1) two bars side by side: respondents in blue, inhabitants in orange, so a short
-    blue bar beside a long orange one shows a wijk that is heard too little."""
+    blue bar beside a long orange one shows a wijk that is heard too little. A share of
+    None (too few respondents to show, the small-cell rule) gets no bar, only "te weinig"."""
     height = HEADER + len(rows) * ROW * 2 + MARGIN + ROW
     fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
@@ -437,7 +438,7 @@ def render_heard_chart(rows: Sequence[tuple[str, float, float]], title: str) -> 
     left = MARGIN + (WIDTH_PX - 2 * MARGIN) * LABEL_COLUMN
     span = WIDTH_PX - MARGIN - left - 90
     top = float(HEADER)
-    peak = max([max(r, p) for _, r, p in rows] + [0.01])
+    peak = max([max(r or 0.0, p) for _, r, p in rows] + [0.01])
     for label, respondents, inhabitants in rows:
         ax.text(
             MARGIN,
@@ -449,12 +450,13 @@ def render_heard_chart(rows: Sequence[tuple[str, float, float]], title: str) -> 
         )
         for offset, share, colour in ((0.5, respondents, BLUE), (1.5, inhabitants, ORANGE)):
             y = top + offset * ROW
-            width = span * share / peak
-            ax.add_patch(_bar(left, y - ROW * 0.4, width, ROW * 0.8, colour))
+            width = 0.0 if share is None else span * share / peak
+            if share is not None:
+                ax.add_patch(_bar(left, y - ROW * 0.4, width, ROW * 0.8, colour))
             ax.text(
                 left + width + 8,
                 y,
-                percent(share),
+                "te weinig" if share is None else percent(share),
                 fontsize=VALUE_PT,
                 va="center",
                 parse_math=False,

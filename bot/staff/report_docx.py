@@ -32,7 +32,7 @@ from analysis.figures import Distribution
 from analysis.report import QuestionResult, Report
 from bot.staff import report_text as words
 from flows.schema import Questionnaire
-from flows.texts.formats import number, percent
+from flows.texts.formats import number
 
 CHART_WIDTH = Cm(15)
 #: The content type of a template's main part, which python-docx does not open as such.
@@ -211,7 +211,7 @@ def write_docx(
     w.bullets([line.nl for line in report.summary])
     w.page_break()
     _method(w, report, zone)
-    _representativeness(w, report)
+    _representativeness(w, report, chart is not None)
     _results(w, report, chart(report.shown()) if chart is not None else {})
     _scorecard(w, report, zone)
     _opinion_groups(w, report)
@@ -245,20 +245,37 @@ def _method(w: _Writer, report: Report, zone: tzinfo) -> None:
     w.table(["Kenmerk", "Waarde"], words.method_rows(report, zone, "nl"))
 
 
-def _representativeness(w: _Writer, report: Report) -> None:
+def _representativeness(w: _Writer, report: Report, charts: bool) -> None:
     w.heading(words.HEADINGS["representativeness"][0], 1)
     section = report.representativeness
     if section is None:
         w.text(words.NOT_AVAILABLE["representativeness"][0])
         return
-    w.text(section.note.nl)
-    w.table(
-        ["Kenmerk", "Groep", "Deelnemers", "Inwoners"],
-        [
-            [r.variable.nl, r.group.nl, percent(r.sample_share), percent(r.population_share)]
-            for r in section.rows
-        ],
-    )
+    if section.verdict is not None:
+        w.doc.add_paragraph().add_run(section.verdict.nl).bold = True
+    for line in words.heard_lines(section, "nl"):
+        w.text(line)
+    if section.rows:
+        w.table(words.heard_header("nl"), words.heard_rows(section, report.min_cell, "nl"))
+    if charts and section.chart:
+        # matplotlib when first drawn, as the digest's own chart.
+        from bot.staff.charts import render_heard_chart
+
+        bars = [(b.label.nl, b.respondents, b.population) for b in section.chart]
+        w.picture(
+            render_heard_chart(bars, report.title.nl),
+            words.heard_alt(section, "nl"),
+            "Wie hebben we gehoord?",
+        )
+    for note in section.notes:
+        w.text(note.nl, italic=True)
+    if not section.results:
+        return
+    w.heading("Gewogen naar wijk en leeftijd", 2)
+    w.text(words.weighted_intro(section, "nl"))
+    for result in section.results:
+        w.heading(f"{result.position}. {result.name.nl} ({number(result.answered)})", 3)
+        w.table(words.weighted_header("nl"), words.weighted_rows(result, "nl"))
 
 
 def _opinion_groups(w: _Writer, report: Report) -> None:

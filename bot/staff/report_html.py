@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from html import escape
 
-from analysis.report import QuestionResult, Report
+from analysis.report import QuestionResult, Report, Representativeness
 from bot.staff import report_text as words
 from flows.texts.formats import percent
 
@@ -170,21 +170,72 @@ def _representativeness(report: Report, lang: str) -> list[str]:
     if section is None:
         return [*out, f"<p>{escape(words.NOT_AVAILABLE['representativeness'][lang == 'en'])}</p>"]
     en = lang == "en"
-    out.append(f"<p>{escape(section.note.of(lang))}</p>")
-    rows = [
-        [
-            f"{r.variable.of(lang)}: {r.group.of(lang)}",
-            percent(r.sample_share),
-            percent(r.population_share),
-        ]
-        for r in section.rows
+    if section.verdict is not None:
+        out.append(f"<p><strong>{escape(section.verdict.of(lang))}</strong></p>")
+    out += [f"<p>{escape(line)}</p>" for line in words.heard_lines(section, lang)]
+    if section.chart:
+        out.append(f"<figure>{_heard_svg(section, lang)}</figure>")
+    if section.rows:
+        out += _table(
+            words.heading("representativeness", lang),
+            words.heard_header(lang),
+            words.heard_rows(section, report.min_cell, lang),
+        )
+    out += [f'<p class="note">{escape(note.of(lang))}</p>' for note in section.notes]
+    if not section.results:
+        return out
+    out.append(f"<h3>{'Weighted by area and age' if en else 'Gewogen naar wijk en leeftijd'}</h3>")
+    out.append(f"<p>{escape(words.weighted_intro(section, lang))}</p>")
+    for result in section.results:
+        caption = f"{result.position}. {result.name.of(lang)} ({result.answered})"
+        out += _table(caption, words.weighted_header(lang), words.weighted_rows(result, lang))
+    return out
+
+
+def _heard_svg(section: Representativeness, lang: str) -> str:
+    """Per wijk two bars: respondents (dark) and inhabitants (light outline), labelled;
+    the text alternative lists them all."""
+    bars = section.chart
+    height = ROW * 2 * len(bars) + 8
+    label_width, bar_left = 150, 156
+    room = SVG_WIDTH - bar_left - 80
+    longest = max([max(b.respondents or 0.0, b.population) for b in bars] + [0.01])
+    alt = words.heard_alt(section, lang)
+    few = "too few" if lang == "en" else "te weinig"
+    parts = [
+        f'<svg role="img" aria-label="{escape(alt)}" viewBox="0 0 {SVG_WIDTH} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
     ]
-    header = [
-        "Group" if en else "Groep",
-        "Participants" if en else "Deelnemers",
-        "Residents" if en else "Inwoners",
-    ]
-    return out + _table(words.heading("representativeness", lang), header, rows)
+    for i, bar in enumerate(bars):
+        y = 4 + i * 2 * ROW
+        label = bar.label.of(lang)
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text x="{label_width}" y="{y + 19}" text-anchor="end" font-size="13" '
+            f'fill="{LABEL_COLOUR}">{escape(short)}</text>'
+        )
+        for offset, share, fill in (
+            (0, bar.respondents, BAR_COLOUR),
+            (ROW, bar.population, "none"),
+        ):
+            width = 0.0 if share is None else max(1.0, share / longest * room)
+            if share is not None:
+                parts.append(
+                    f'<rect x="{bar_left}" y="{y + offset + 5}" width="{width:.1f}" '
+                    f'height="{ROW - 10}" fill="{fill}" stroke="{BAR_COLOUR}"/>'
+                )
+            value = few if share is None else percent(share)
+            who = (
+                ("respondents" if offset == 0 else "inhabitants")
+                if lang == "en"
+                else ("reacties" if offset == 0 else "inwoners")
+            )
+            parts.append(
+                f'<text x="{bar_left + width + 5:.1f}" y="{y + offset + 19}" font-size="13" '
+                f'fill="{LABEL_COLOUR}">{escape(value)} {who}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _opinion_groups(report: Report, lang: str) -> list[str]:

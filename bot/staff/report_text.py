@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from analysis.report import InternalNotes, NumberResult, QuestionResult, Report, TextResult
+from analysis.report import (
+    InternalNotes,
+    NumberResult,
+    QuestionResult,
+    Report,
+    Representativeness,
+    TextResult,
+    WeightedResult,
+)
 from flows.texts.formats import date, number, percent
 
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -349,3 +357,96 @@ def internal_lines(notes: InternalNotes) -> list[str]:
             "moderatie (/moderatie); pas daarna kunnen ze als citaat in het rapport."
         )
     return lines
+
+
+# --- Response and representativeness ------------------------------------------------------
+
+
+def heard_header(language: str) -> list[str]:
+    if language == "en":
+        return ["Group", "Respondents", "Inhabitants", "Of respondents", "Of inhabitants", ""]
+    return ["Groep", "Reacties", "Inwoners", "Van de reacties", "Van de inwoners", ""]
+
+
+def heard_rows(section: Representativeness, min_cell: int, language: str) -> list[list[str]]:
+    """Per wijk and age band: respondents (fewer than ``min_cell``: not shown), inhabitants,
+    both shares and the status."""
+    en = language == "en"
+    few = f"fewer than {min_cell}" if en else f"minder dan {min_cell}"
+    rows = []
+    for row in section.rows:
+        rows.append(
+            [
+                f"{row.variable.of(language)}: {row.group.of(language)}",
+                few if row.respondents is None else number(row.respondents),
+                "–" if row.inhabitants is None else number(row.inhabitants),
+                "–" if row.sample_share is None else percent(row.sample_share),
+                percent(row.population_share),
+                "" if row.status is None else row.status.of(language),
+            ]
+        )
+    return rows
+
+
+def heard_lines(section: Representativeness, language: str) -> list[str]:
+    """What the section says before its table: the comparison, and the strata nobody
+    answered from."""
+    en = language == "en"
+    lines = [section.note.of(language)]
+    if section.empty:
+        names = ", ".join(e.of(language) for e in section.empty)
+        lines.append(f"No responses from: {names}." if en else f"Geen reacties uit: {names}.")
+    return lines
+
+
+def heard_alt(section: Representativeness, language: str) -> str:
+    """The chart of respondents against the population in words."""
+    en = language == "en"
+    few = "too few" if en else "te weinig"
+    bars = "; ".join(
+        f"{bar.label.of(language)}: "
+        f"{few if bar.respondents is None else percent(bar.respondents)}"
+        f"{' of respondents, ' if en else ' van de reacties, '}"
+        f"{percent(bar.population)}{' of inhabitants' if en else ' van de inwoners'}"
+        for bar in section.chart
+    )
+    if en:
+        return (
+            "Bar chart of the share of respondents against the share of inhabitants per "
+            f"area: {bars}."
+        )
+    return (
+        "Staafdiagram van het aandeel van de reacties tegen het aandeel van de inwoners per "
+        f"wijk: {bars}."
+    )
+
+
+def weighted_intro(section: Representativeness, language: str) -> str:
+    n_eff = section.n_eff or 0.0
+    if language == "en":
+        return (
+            f"{number(section.respondents)} responses with a known area and age; after "
+            f"weighting they count as {number(n_eff)}. ± is the 95% margin of error."
+        )
+    return (
+        f"{number(section.respondents)} reacties met bekende wijk en leeftijd; na weging "
+        f"tellen ze als {number(n_eff)}. ± is de foutmarge (95%)."
+    )
+
+
+def weighted_header(language: str) -> list[str]:
+    if language == "en":
+        return ["Answer", "Unweighted", "Weighted", "±"]
+    return ["Antwoord", "Ongewogen", "Gewogen", "±"]
+
+
+def weighted_rows(result: WeightedResult, language: str) -> list[list[str]]:
+    return [
+        [
+            share.label.of(language),
+            percent(share.unweighted),
+            percent(share.weighted),
+            "–" if share.margin is None else f"{round(share.margin * 100)} pp",
+        ]
+        for share in result.shares
+    ]

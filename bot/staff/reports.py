@@ -17,13 +17,16 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from analysis.report import Report
+from analysis.heard import who_we_heard
+from analysis.report import Report, Representativeness
 from analysis.report_build import build_report
+from analysis.report_heard import representativeness
 from bot.core.links import results_path, results_url
 from bot.core.services import Services
 from bot.staff import report_docx, report_html
 from flows.schema import Questionnaire
 from storage import report as store
+from storage.heard import HeardTally, area_question, gather_heard
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +84,40 @@ class ReportService:
             raise ValueError("the period must start before it ends")
         async with self.services.reports() as db:
             inputs = await store.gather_report(db, questionnaire, since, until)
+            tally = await gather_heard(db, questionnaire, until)
         return build_report(
             inputs,
             questionnaire,
             municipality=settings.municipality_name,
             generated_at=now,
             min_cell=settings.digest_min_cell,
+            representativeness=self._heard(questionnaire, tally),
+        )
+
+    def _heard(
+        self, questionnaire: Questionnaire, tally: HeardTally | None
+    ) -> Representativeness | None:
+        """The representativeness section from the digest's figures (None: no wijk asked
+        or no population valid at the end of the period, and the section says so)."""
+        question = area_question(questionnaire)
+        if tally is None or question is None:
+            return None
+        settings = self.services.settings
+        stored = tally.population
+        heard = who_we_heard(
+            questionnaire,
+            question,
+            [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in stored.cells],
+            tally.respondents,
+            tally.answers,
+            min_cell=settings.digest_min_cell,
+        )
+        return representativeness(
+            heard,
+            questionnaire,
+            source=stored.source,
+            valid_from=stored.valid_from,
+            zone=settings.zone,
         )
 
     async def docx(

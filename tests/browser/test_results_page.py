@@ -21,6 +21,7 @@ from storage import report as store
 from tests.browser.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS
 from tests.digest.helpers import fill
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
+from tests.e2e.test_report_heard import seed_heard
 
 try:
     from axe_playwright_python.async_playwright import Axe
@@ -47,7 +48,9 @@ pytestmark = [
 
 @pytest.fixture
 async def page_url(tmp_path: Any) -> AsyncIterator[str]:
-    """The published results page of afvalinzameling, with 40 responses."""
+    """The published results page of afvalinzameling, with 40 responses and 34 more from
+    residents with a profile, compared with a population (the representativeness section
+    filled)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'samenspraak.db'}"
     fake = FakeBotApi(TOKEN)
     await fake.start()
@@ -58,6 +61,7 @@ async def page_url(tmp_path: Any) -> AsyncIterator[str]:
         assert flow is not None
         since = datetime.now(UTC) - timedelta(days=6)
         await fill(services.sessions, flow.questionnaire, 40, since=since, days=5)
+        await seed_heard(runner)
         async with services.sessions.begin() as db:
             await store.publish(db, "afvalinzameling", now=datetime.now(UTC))
         yield f"{runner.base_url}/resultaten/afvalinzameling"
@@ -107,6 +111,8 @@ async def test_results_page_is_accessible_and_makes_no_requests(
         },
     )
     assert _serious(results) == []
+    weighted = "Weighted by area and age" if language == "en" else "Gewogen naar wijk en leeftijd"
+    assert await page.locator("h3", has_text=weighted).count() == 1, "the section is filled"
 
     # Headings in order: one h1, then h2s, h3s beneath them.
     levels = await page.evaluate(

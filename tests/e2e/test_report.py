@@ -87,6 +87,10 @@ async def test_rapport_in_the_group_and_for_an_administrator(
         ]
         assert "Interne notities" in headings
         assert "Bijlage: alle gesloten vragen" in headings
+        # No population uploaded: the section says so plainly.
+        paragraphs = [p.text for p in Document(io.BytesIO(report.document)).paragraphs]
+        after = paragraphs[paragraphs.index("Respons en representativiteit") + 1]
+        assert after.startswith("Niet beschikbaar: voor deze vragenlijst is de respons niet ")
 
         await member.send("/rapport onbekend")
         unknown = await group.next_message()

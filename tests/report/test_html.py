@@ -15,8 +15,6 @@ from analysis.report import (
     OpinionGroup,
     OpinionGroups,
     Report,
-    Representativeness,
-    RepresentativenessRow,
 )
 from bot.staff.report_docx import write_docx
 from bot.staff.report_html import write_html
@@ -53,17 +51,9 @@ def test_page_is_self_contained_and_escaped(seeded: Seeded) -> None:
 
 
 def test_sections_of_other_features_are_written_when_there(seeded: Seeded) -> None:
+    """Opinion groups here; representativeness in test_representativeness.py."""
     report = replace(
         report_of(seeded, AFVAL),
-        representativeness=Representativeness(
-            rows=(
-                RepresentativenessRow(
-                    Bilingual("Leeftijd", "Age"), Bilingual("18-34", "18-34"), 0.21, 0.30
-                ),
-            ),
-            weighted=True,
-            note=Bilingual("Gewogen naar leeftijd.", "Weighted by age."),
-        ),
         opinion_groups=OpinionGroups(
             groups=(
                 OpinionGroup(
@@ -75,15 +65,9 @@ def test_sections_of_other_features_are_written_when_there(seeded: Seeded) -> No
         ),
     )
     page = _page(report)
-    assert "Niet beschikbaar" not in page
-    assert (
-        '<th scope="row">Leeftijd: 18-34</th><td class="n">21%</td><td class="n">30%</td>' in page
-    )
+    assert "Niet beschikbaar: dit was geen gesprek" not in page
     assert "<li>Veilige fietspaden</li>" in page
     document = Document(io.BytesIO(write_docx(report, chart=None, zone=ZONE)))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Niet beschikbaar" not in text
-    assert "Gewogen naar leeftijd." in text and "Groep A (12 deelnemers)" in text
-    assert any(
-        t.rows[0].cells[0].text == "Kenmerk" and len(t.columns) == 4 for t in document.tables
-    )
+    assert "Niet beschikbaar: dit was geen gesprek" not in text
+    assert "Twee groepen." in text and "Groep A (12 deelnemers)" in text

@@ -1,0 +1,112 @@
+"""/rapport with a reference population: the Word report's "Respons en representativiteit"
+section compares respondents with the inhabitants per wijk and age band, gives the verdict,
+names the strata nobody answered from, shows the chart with its alt text and the weighted
+shares beside the unweighted with the 95% margin, from the same figures as the digest. (Without
+a population the section says plainly that it is not available: tests/e2e/test_report.py.)"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from docx import Document
+
+from sandbox.fakeapi import FakeBotApi
+from storage import profiles
+from storage.population import Cell, store_population
+from tests.digest.helpers import Response, add
+from tests.e2e.conftest import BotRunner, running_bot
+from tests.storage.helpers import register
+
+ADMIN = 4_242_001
+SINCE = datetime.now(UTC) - timedelta(days=6)
+BANDS = ("15-24", "25-44", "45-64", "65+")
+WIJKEN = {"Centrum": 6000, "Noord": 9000, "Oost": 8000, "Zuid": 10000, "De Hoven": 4000}
+# (age band, wijk, answer to "inzameling", how many): older people from Noord, nobody
+# young, nobody from De Hoven, three from Oost.
+PLAN = [
+    ("65+", "noord", "kliko", 12),
+    ("65+", "noord", "ondergronds", 2),
+    ("45-64", "noord", "kliko", 6),
+    ("25-44", "centrum", "ondergronds", 6),
+    ("45-64", "zuid", "allebei", 5),
+    ("25-44", "oost", "kliko", 3),
+]
+
+
+async def seed_heard(runner: BotRunner) -> None:
+    """A population (valid from 1 January 2026) and the 34 residents of :data:`PLAN`, each
+    with an age band in their profile and a completed response to afvalinzameling."""
+    services = runner.services
+    assert services is not None
+    async with services.sessions.begin() as db:
+        await store_population(
+            db,
+            [
+                Cell(name, None, band, total // 4)
+                for name, total in WIJKEN.items()
+                for band in BANDS
+            ],
+            valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+            source="kerncijfers-2026.csv",
+        )
+    number = 0
+    for band, wijk, answer, count in PLAN:
+        for _ in range(count):
+            number += 1
+            resident = await register(services.sessions, f"{number:016x}")
+            moment = SINCE + timedelta(hours=number)
+            async with services.sessions.begin() as db:
+                await profiles.set_profile(db, resident.id, age_band=band)
+                await add(
+                    db,
+                    "afvalinzameling",
+                    Response(
+                        {"wijk": wijk, "inzameling": answer}, started=moment, answered=moment
+                    ),
+                    resident_id=resident.id,
+                )
+
+
+async def test_the_report_says_who_was_heard_and_weights_the_results(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    group = fake.group(title="Team participatie")
+    fake.user(ADMIN, first_name="Beheerder")
+    settings = {"digest_chat_id": group.id, "admin_user_ids": [ADMIN], "digest_schedule": "off"}
+    async with running_bot(fake, database_url, **settings) as runner:
+        await seed_heard(runner)
+        await fake.settle()
+        group.drain()
+        await group.member().send("/rapport afvalinzameling")
+        report = await group.next_message(timeout=60)
+        assert report.document is not None
+        document = Document(io.BytesIO(report.document))
+        texts = [p.text for p in document.paragraphs]
+        section = texts[
+            texts.index("Respons en representativiteit") : texts.index("Uitkomsten per vraag")
+        ]
+        whole = "\n".join(section)
+        assert "Niet beschikbaar" not in whole
+        assert section[1].startswith("Jongeren van 15 tot 25"), section
+        assert section[1].endswith("ondervertegenwoordigd.")
+        assert "kerncijfers-2026.csv, geldig vanaf 1 januari 2026" in whole
+        assert any(t.startswith("Geen reacties uit: ") and "De Hoven" in t for t in section)
+        assert "Minder dan 5 antwoorden uit Oost: die tellen we niet zwaarder mee." in section
+        assert "Gewogen naar wijk en leeftijd" in section
+        groups = next(t for t in document.tables if t.rows[0].cells[0].text == "Groep")
+        rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in groups.rows}
+        assert rows["Wijk: Noord"][:2] == ["20", "9.000"]
+        assert rows["Wijk: Oost"][0] == "minder dan 5" and rows["Wijk: Oost"][2] == "–"
+        assert rows["Wijk: De Hoven"][0] == "0" and rows["Wijk: De Hoven"][4] == "geen reacties"
+        weighted = next(t for t in document.tables if t.rows[0].cells[1].text == "Ongewogen")
+        kliko = next(r for r in weighted.rows if r.cells[0].text == "Eigen containers bij huis")
+        unweighted, reweighted = (int(c.text.rstrip("%")) for c in kliko.cells[1:3])
+        assert unweighted == 62  # 21 of 34
+        assert reweighted < unweighted - 5, "the older Noord respondents weigh less"
+        assert kliko.cells[3].text.endswith(" pp")
+        described = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+        assert any(
+            d.startswith("Staafdiagram van het aandeel van de reacties tegen het aandeel van de")
+            for d in described
+        )
