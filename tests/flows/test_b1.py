@@ -10,6 +10,7 @@ from flows import b1
 from flows.b1_words import DIFFICULT_WORDS
 from flows.loader import parse
 from flows.texts import plain_text
+from tests.conftest import ROOT
 
 AMBTELIJK = (
     "Middels deze vragenlijst wensen wij te inventariseren in hoeverre u voornemens bent te "
@@ -168,3 +169,9 @@ def test_the_word_list_is_long_enough_and_every_row_is_well_formed() -> None:
             assert word.endswith("eren")
         # Every row finds itself.
         assert b1.difficult(f"Dit is {word} hier.")[0].found == word
+
+
+def test_the_readme_shows_what_the_check_says() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = [x for x in readme.splitlines() if x.startswith("  mening: score")]
+    assert line == "  mening: " + plain_text(b1.findings(part(AMBTELIJK), "nl"))
