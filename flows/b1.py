@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pyphen
 
@@ -98,6 +98,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_readable(text))
 
 
+@lru_cache(maxsize=8192)  # a questionnaire repeats its words; bounded, as files are untrusted
 def syllables(word: str) -> int:
     """Syllables of one word by Dutch hyphenation (at least one)."""
     return sum(len(_hyphenator().positions(part.lower())) + 1 for part in re.split(r"[-'’]", word))

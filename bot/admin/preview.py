@@ -104,10 +104,10 @@ MAX_B1_CHARS = 1200
 MAX_B1_PART_CHARS = 400  # of one part's line
 
 
-def _b1(questionnaire: Questionnaire, language: Language) -> Html:
+def _b1(parts: Sequence[b1.Part], language: Language) -> Html:
     """The parts whose Dutch could be simpler, one line each, as many as fit in
     :data:`MAX_B1_CHARS`; nothing when every part reads easily."""
-    warned = [part for part in b1.report(questionnaire) if part.warns]
+    warned = [part for part in parts if part.warns]
     if not warned:
         return Html("")
     lines: list[str] = [t(language, "admin.preview.b1", count=len(warned))]
@@ -195,9 +195,13 @@ def preview_text(
     now: datetime,
     zone: tzinfo,
     language: Language,
+    b1_parts: Sequence[b1.Part] | None = None,
 ) -> Html:
     """Title, theme, questions and their types, branches, open and close dates, warnings
-    and what the B1 check found in the Dutch (:mod:`flows.b1`)."""
+    and what the B1 check found in the Dutch (``b1_parts``, computed when not given:
+    :mod:`flows.b1`)."""
+    if b1_parts is None:
+        b1_parts = b1.report(questionnaire)
     qid, version = questionnaire.id, questionnaire.version
     if live_version is None:
         what = t(language, "admin.preview.new", id=qid, version=version)
@@ -235,7 +239,7 @@ def preview_text(
                 [
                     t(language, warning[state]) if state in warning else "",
                     *(_warning_line(w, language) for w in warnings(questionnaire, "")),
-                    _b1(questionnaire, language),
+                    _b1(b1_parts, language),
                 ]
             )
         ),

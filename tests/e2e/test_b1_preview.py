@@ -4,6 +4,7 @@ can be published); many parts fit one message, with "… en nog N."."""
 
 from __future__ import annotations
 
+from bot.core.parsing import INLINE_CHARS
 from flows.limits import MESSAGE_CHARS
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import BotRunner
@@ -53,7 +54,11 @@ async def test_an_ambtelijk_question_gets_a_warning_with_simpler_words_in_the_pr
 async def test_many_warnings_are_capped_within_one_message(
     fake: FakeBotApi, admin_bot: BotRunner
 ) -> None:
-    preview = await upload(admin(fake), "fietsen.yaml", ambtelijk_source(questions=40))
+    """A large file (checked in the parser's worker process, B1 check included)."""
+    source = ambtelijk_source(questions=40)
+    source += "# " + "opvulling " * (INLINE_CHARS // 10) + "\n"
+    assert len(source) > INLINE_CHARS
+    preview = await upload(admin(fake), "fietsen.yaml", source)
     assert len(preview.text) <= MESSAGE_CHARS
     lines = preview.text.splitlines()
     start = lines.index("Taal (B1): 40 delen kunnen eenvoudiger.")
