@@ -6,7 +6,8 @@ reports:
 
 - a **readability score**, Flesch-Douma (the Dutch Flesch Reading Ease: 206.835 − 0.93 ×
   words per sentence − 77 × syllables per word; the constants textstat uses for ``nl``),
-  of the part's main text (intro, question text, outro). Below :data:`EASY_SCORE` it warns;
+  of the part's main text (intro, question text, outro). Below :data:`EASY_SCORE` it warns,
+  for a text of at least :data:`MIN_JUDGED_WORDS` words;
 - **long sentences**: more than :data:`MAX_SENTENCE_WORDS` words. B1 advice (Rijksoverheid,
   Direct Duidelijk) is short sentences, on average 10 to 15 words and hardly ever more than
   20; a question in a chat is read on a phone, so 20 is the line;
@@ -46,6 +47,10 @@ MAX_SENTENCE_WORDS = 20
 LONG_WORD_SYLLABLES = 6
 #: Texts with fewer words than this get no score (a score of three words says nothing).
 MIN_SCORED_WORDS = 5
+#: Texts with fewer words than this get a score but no "hard to read": on one short
+#: question one long word decides it ("Heeft u het afgelopen jaar vrijwilligerswerk
+#: gedaan?" scores 35, and is plain Dutch).
+MIN_JUDGED_WORDS = 10
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -68,13 +73,14 @@ class Part:
 
     name: str
     score: float | None
+    judged: bool  # the main text is long enough for its score to decide "hard to read"
     long_sentences: tuple[int, ...]  # their lengths in words
     long_words: tuple[str, ...]
     difficult: tuple[Hard, ...]
 
     @property
     def hard_to_read(self) -> bool:
-        return self.score is not None and self.score < EASY_SCORE
+        return self.judged and self.score is not None and self.score < EASY_SCORE
 
     @property
     def warns(self) -> bool:
@@ -189,6 +195,7 @@ def check_texts(name: str, main: Text | None, texts: list[Text]) -> Part:
     return Part(
         name,
         flesch_douma(main.nl) if main is not None else None,
+        main is not None and len(words(main.nl)) >= MIN_JUDGED_WORDS,
         tuple(long_sentences),
         tuple(long_words),
         tuple(hard.values()),
@@ -222,7 +229,9 @@ def findings(part: Part, language: Language) -> Html:
     escaped): the score, long sentences, long words, difficult words with simpler ones."""
     said: list[str] = []
     if part.score is not None:
-        key = "admin.b1.hard_to_read" if part.hard_to_read else "admin.b1.score"
+        low = part.score < EASY_SCORE
+        key = "admin.b1.score.short" if low and not part.judged else "admin.b1.score"
+        key = "admin.b1.hard_to_read" if part.hard_to_read else key
         said.append(t(language, key, score=round(part.score)))
     if part.long_sentences:
         lengths = ", ".join(str(n) for n in part.long_sentences)

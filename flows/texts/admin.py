@@ -302,6 +302,10 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
     "admin.b1.part": {"nl": "  {name}: {findings}", "en": "  {name}: {findings}"},
     "admin.b1.ok": {"nl": "goed te lezen", "en": "reads easily"},
     "admin.b1.score": {"nl": "score {score}", "en": "score {score}"},
+    "admin.b1.score.short": {
+        "nl": "score {score} (korte tekst: de score zegt weinig)",
+        "en": "score {score} (a short text: the score says little)",
+    },
     "admin.b1.hard_to_read": {
         "nl": "score {score}, moeilijk te lezen",
         "en": "score {score}, hard to read",

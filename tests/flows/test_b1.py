@@ -175,3 +175,11 @@ def test_the_readme_shows_what_the_check_says() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     [line] = [x for x in readme.splitlines() if x.startswith("  mening: score")]
     assert line == "  mening: " + plain_text(b1.findings(part(AMBTELIJK), "nl"))
+
+
+def test_a_short_question_with_one_long_word_is_not_called_hard_to_read() -> None:
+    found = part("Heeft u het afgelopen jaar vrijwilligerswerk gedaan?")
+    assert found.score is not None and found.score < b1.EASY_SCORE
+    assert not found.judged and not found.warns
+    said = plain_text(b1.findings(found, "nl"))
+    assert said == f"score {round(found.score)} (korte tekst: de score zegt weinig); goed te lezen"
