@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 import pyphen
 
 from flows.b1_words import DIFFICULT_WORDS
-from flows.schema import Questionnaire, Text
+from flows.schema import GridQuestion, Questionnaire, Text
 from flows.texts import Html, Language, t
 from flows.validator import all_texts
 
@@ -207,11 +207,16 @@ def _under(node: object) -> list[Text]:
 
 
 def parts(questionnaire: Questionnaire) -> Iterator[Part]:
-    """The opening, every question (a grid's statements each), and the closing text."""
+    """The opening, every question (a grid's statements each, its shared question with the
+    first), and the closing text."""
     q = questionnaire
     yield check_texts("intro", q.intro, [q.title, q.theme, q.intro])
     for question in q.questions:
-        yield check_texts(question.id, question.text, _under(question))
+        texts = _under(question)
+        if isinstance(question, GridQuestion) and question.position > 1:
+            # The grid's question is the same on every statement: said of the first only.
+            texts = [text for text in texts if text is not question.stem]
+        yield check_texts(question.id, question.text, texts)
     if q.outro is not None:
         yield check_texts("outro", q.outro, [q.outro])
 

@@ -183,3 +183,26 @@ def test_a_short_question_with_one_long_word_is_not_called_hard_to_read() -> Non
     assert not found.judged and not found.warns
     said = plain_text(b1.findings(found, "nl"))
     assert said == f"score {round(found.score)} (korte tekst: de score zegt weinig); goed te lezen"
+
+
+def test_a_grids_shared_question_is_reported_with_its_first_statement_only() -> None:
+    source = yaml.safe_load(questionnaire(PLAIN))
+    source["questions"].append(
+        {
+            "id": "stellingen",
+            "type": "grid",
+            "text": {"nl": "In hoeverre bent u het eens?"},
+            "options": [
+                {"id": "ja", "label": {"nl": "Eens"}},
+                {"id": "nee", "label": {"nl": "Oneens"}},
+            ],
+            "items": [
+                {"id": "een", "text": {"nl": "Mijn buurt is schoon."}},
+                {"id": "twee", "text": {"nl": "Mijn buurt is veilig."}},
+            ],
+        }
+    )
+    parts = b1.report(parse(yaml.safe_dump(source, allow_unicode=True), "grid.yaml"))
+    found = {p.name: [(h.found, h.simpler) for h in p.difficult] for p in parts}
+    assert found["een"] == [("In hoeverre", "hoeveel of hoe ver")]
+    assert found["twee"] == []
