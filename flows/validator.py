@@ -147,7 +147,7 @@ def check_piping(
     """``{answer:<id>}`` in a question's text or its options' labels names a question that
     comes before it."""
     for i, question in enumerate(questionnaire.questions):
-        for where, text in _texts(question, ("questions", i)):
+        for where, text in all_texts(question, ("questions", i)):
             for lang in LANGUAGES:
                 for ref in dict.fromkeys(references(text.get(lang))):
                     if ref not in position:
@@ -261,22 +261,22 @@ def check_graph(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]
 MAX_NAMED = 12
 
 
-def _texts(node: object, path: Path_) -> Iterator[tuple[Path_, Text]]:
-    """Every text in a questionnaire with where it is."""
+def all_texts(node: object, path: Path_) -> Iterator[tuple[Path_, Text]]:
+    """Every text in a questionnaire (or in a part of it) with where it is."""
     if isinstance(node, Text):
         yield path, node
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            yield from _texts(getattr(node, name), (*path, name))
+            yield from all_texts(getattr(node, name), (*path, name))
     elif isinstance(node, list | tuple):
         for index, item in enumerate(node):
-            yield from _texts(item, (*path, index))
+            yield from all_texts(item, (*path, index))
 
 
 def untranslated(questionnaire: Questionnaire) -> Message | None:
     """One warning for the whole file: how many texts have no English, and where (the
     fields at the top, then the questions by id), or None when every text has it."""
-    missing = [path for path, text in _texts(questionnaire, ()) if "en" in text.untranslated]
+    missing = [path for path, text in all_texts(questionnaire, ()) if "en" in text.untranslated]
     if not missing:
         return None
     fields = list(dict.fromkeys(str(p[0]) for p in missing if p[0] != "questions"))

@@ -22,6 +22,8 @@ import pytest
 
 from bot.app.cli import main
 from bot.core.services import Pseudonyms
+from flows import b1
+from flows.loader import load_file
 from flows.texts import COMMANDS
 from flows.variables import FIXED as FIXED_COLUMNS
 from sandbox.clients import FakeUser
@@ -35,7 +37,7 @@ from tests.support.processes import environment as clean_environment
 
 SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
 # How many questions each shipped file has (the Burgerpeiling is the long one).
-QUESTIONS = {"burgerpeiling": 32, "wijkpeiling": 13}
+QUESTIONS = {"burgerpeiling": 32, "groen-in-de-wijk": 11, "wijkpeiling": 13}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
 Result = subprocess.CompletedProcess[str]
 
@@ -130,6 +132,31 @@ def untranslated_questionnaire(folder: Path) -> Path:
     return path
 
 
+AMBTELIJK = (
+    "Middels deze vragenlijst wensen wij te inventariseren in hoeverre u voornemens bent te "
+    "participeren in het beleidsvoornemen inzake de herinrichting van de openbare ruimte."
+)
+
+
+def ambtelijk_questionnaire(folder: Path) -> Path:
+    """schoolroutes with its first question rewritten in ambtelijk Dutch: valid, and the B1
+    check has something to say."""
+    source = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
+    first = load_file(QUESTIONNAIRES / "schoolroutes.yaml").questions[0].text.nl
+    assert first in source
+    path = folder / "ambtelijk.yaml"
+    path.write_text(source.replace(first, AMBTELIJK, 1), encoding="utf-8")
+    return path
+
+
+def b1_report(stdout: str, path: Path) -> list[str]:
+    """The B1 lines printed after the ok line of ``path``."""
+    said = lines(stdout)
+    start = said.index(next(line for line in said if line.startswith(f"ok  {path}:")))
+    end = next((n for n in range(start + 1, len(said)) if said[n].startswith("ok  ")), len(said))
+    return [line for line in said[start + 1 : end] if line.startswith(("B1", "Taalcheck", "  "))]
+
+
 Case = list[tuple[list[str], dict[str, str]]]  # commands run one after the other, in one folder
 
 
@@ -142,6 +169,9 @@ def simple_cases(base: Path) -> dict[str, Case]:
         ],
         "validate untranslated": [
             (["questionnaire", "validate", "--lang", "nl", str(base / "half.yaml")], {})
+        ],
+        "validate ambtelijk": [
+            (["questionnaire", "validate", "--lang", "nl", str(base / "ambtelijk.yaml")], {})
         ],
         "list": [(["questionnaire", "list"], {})],
         "db": [(["db", "upgrade"], {}), (["db", "current"], {})],
@@ -173,6 +203,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     base = tmp_path_factory.mktemp("cli")
     broken_questionnaire(base)
     untranslated_questionnaire(base)
+    ambtelijk_questionnaire(base)
     export = base / "export"
     (export / "uitvoer").mkdir(parents=True)
     exports: list[Case] = [
@@ -269,10 +300,51 @@ def test_an_unreachable_database(
 def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:
     [result] = ran["validate"]
     assert result.returncode == 0, result.stdout + result.stderr
-    assert lines(result.stdout) == [
+    assert [line for line in lines(result.stdout) if line.startswith("ok  ")] == [
         f"ok  {QUESTIONNAIRES / name}.yaml: {name} version 1, {QUESTIONS.get(name, 10)} questions"
         for name in SHIPPED
     ]
+    assert result.stderr == ""
+
+
+def test_validate_prints_the_b1_report_of_every_shipped_questionnaire(
+    ran: dict[str, list[Result]],
+) -> None:
+    """After each file's ok line: the B1 check's heading and one line per part (the
+    opening, each question, the closing text), each with its Flesch-Douma score. Every
+    shipped file, whichever they are."""
+    [result] = ran["validate"]
+    shipped = sorted(QUESTIONNAIRES.glob("*.yaml"))
+    assert shipped
+    for path in shipped:
+        questionnaire = load_file(path)
+        names = ["intro", *(q.id for q in questionnaire.questions)]
+        names += ["outro"] if questionnaire.outro else []
+        head, *parts = b1_report(result.stdout, path)
+        assert head == "B1 language check (Flesch-Douma: 60 or more reads easily):"
+        assert [line.split(":")[0].strip() for line in parts] == names
+        for line, part in zip(parts, b1.report(questionnaire), strict=True):
+            if part.score is None:  # a text of a few words has no score
+                assert "score" not in line
+            else:
+                assert f": score {round(part.score)}" in line, line
+            assert ("reads easily" in line) is not part.warns, line
+
+
+def test_validate_offers_simpler_words_for_an_ambtelijk_question(
+    ran: dict[str, list[Result]],
+) -> None:
+    [result] = ran["validate ambtelijk"]
+    assert result.returncode == 0, result.stdout + result.stderr  # warnings, not errors
+    path = Path(result.args[-1])
+    head, *parts = b1_report(result.stdout, path)
+    assert head == "Taalcheck B1 (Flesch-Douma: 60 of hoger leest makkelijk):"
+    first = load_file(path).questions[0].id
+    [line] = [p for p in parts if p.startswith(f"  {first}: ")]
+    assert "moeilijk te lezen" in line
+    assert "lange zin (24 woorden; liefst hoogstens 20)" in line
+    for pair in ("participeren → meedoen", "inzake → over", "Middels → met of door"):
+        assert pair in line
     assert result.stderr == ""
 
 
@@ -313,11 +385,12 @@ def test_validate_warns_of_missing_translations_in_one_line(ran: dict[str, list[
     [result] = ran["validate untranslated"]
     path = Path(result.args[-1])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert lines(result.stdout) == [
+    assert lines(result.stdout)[:2] == [
         f"ok  {path}: schoolroutes version 1, 10 questions",
         f"{path}: let op: de Engelse vertaling (en) ontbreekt bij: title (1 in totaal). Wie de "
         "bot in het Engels gebruikt, ziet daar de Nederlandse tekst",
     ]
+    assert lines(result.stdout)[2:] == b1_report(result.stdout, path)  # then only the B1 check
     assert result.stderr == ""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from bot.admin.buttons import Cancel, Publish, TryDraft
 from bot.admin.views import when
 from bot.core.keyboards import Keyboard, button
+from flows import b1
 from flows.lifecycle import availability
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
 from flows.loader import Problem, warnings
@@ -98,6 +99,41 @@ def _single(condition: Condition) -> str:
     return f"{q} ≤ {condition.at_most:g}"
 
 
+#: The B1 check's part of a preview: its lines stop here, with "… and N more".
+MAX_B1_CHARS = 1200
+MAX_B1_PART_CHARS = 400  # of one part's line
+
+
+def _b1(parts: Sequence[b1.Part], language: Language) -> Html:
+    """The parts whose Dutch could be simpler, one line each, as many as fit in
+    :data:`MAX_B1_CHARS`; nothing when every part reads easily."""
+    warned = [part for part in parts if part.warns]
+    if not warned:
+        return Html("")
+    lines: list[str] = [t(language, "admin.preview.b1", count=len(warned))]
+    for index, part in enumerate(warned):
+        findings = Html(_short_html(b1.findings(part, language), MAX_B1_PART_CHARS))
+        line = t(language, "admin.preview.b1.part", name=part.name, findings=findings)
+        more = t(language, "admin.more", count=len(warned) - index)
+        if sum(len(x) + 1 for x in lines) + len(line) + len(more) > MAX_B1_CHARS:
+            lines.append(more)
+            break
+        lines.append(line)
+    return Html("\n".join(lines))
+
+
+def _short_html(text: Html, limit: int) -> str:
+    """``text`` (tags-free HTML with escaped entities) cut at ``limit`` characters without
+    splitting an entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp > cut.rfind(";"):
+        cut = cut[:amp]
+    return cut + "…"
+
+
 MAX_BRANCH_CHARS = 500  # one question's rules; longer ones are summed up in a count
 
 
@@ -159,8 +195,13 @@ def preview_text(
     now: datetime,
     zone: tzinfo,
     language: Language,
+    b1_parts: Sequence[b1.Part] | None = None,
 ) -> Html:
-    """Title, theme, questions and their types, branches, open and close dates."""
+    """Title, theme, questions and their types, branches, open and close dates, warnings
+    and what the B1 check found in the Dutch (``b1_parts``, computed when not given:
+    :mod:`flows.b1`)."""
+    if b1_parts is None:
+        b1_parts = b1.report(questionnaire)
     qid, version = questionnaire.id, questionnaire.version
     if live_version is None:
         what = t(language, "admin.preview.new", id=qid, version=version)
@@ -198,6 +239,7 @@ def preview_text(
                 [
                     t(language, warning[state]) if state in warning else "",
                     *(_warning_line(w, language) for w in warnings(questionnaire, "")),
+                    _b1(b1_parts, language),
                 ]
             )
         ),

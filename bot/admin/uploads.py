@@ -70,7 +70,8 @@ class Uploads:
         except UnicodeDecodeError:
             return await self._refuse(user, name, "not_utf8", t(language, "admin.upload.not_utf8"))
         try:
-            questionnaire = await self.services.parser.parse(source, name)  # off the loop
+            # Off the loop for a large file, with the B1 check of its Dutch.
+            questionnaire, b1_parts = await self.services.parser.check(source, name)
         except ParserGone:
             text = t(language, "admin.upload.check_failed")
             return await self._refuse(user, name, "check_failed", text)
@@ -97,6 +98,7 @@ class Uploads:
                     now=now,
                     zone=zone,
                     language=language,
+                    b1_parts=b1_parts,
                 )
                 keyboard = preview.preview_keyboard(
                     questionnaire.id, questionnaire.version, draft.checksum, language

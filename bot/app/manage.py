@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from bot.app.console import fail, setup_logging
 from bot.core.config import Settings, load_settings
+from flows import b1
 from flows.loader import QuestionnaireError, load_file, questionnaire_files, warnings
 from flows.problems import Message
+from flows.texts import plain_text, t
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Every problem of every file, in ``--lang`` (English unless asked); warnings too."""
+    """Every problem of every file, in ``--lang`` (English unless asked); warnings too, and
+    the B1 check of every valid file's Dutch, part by part (:mod:`flows.b1`)."""
     language = args.lang
     problems = 0
     files: list[Path] = []
@@ -56,6 +59,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         for warning in warnings(questionnaire, str(path)):
             print(warning.text(language))
+        print(plain_text(t(language, "admin.b1.head", easy=round(b1.EASY_SCORE))))
+        for part in b1.report(questionnaire):
+            findings = b1.findings(part, language)
+            print(plain_text(t(language, "admin.b1.part", name=part.name, findings=findings)))
     if problems:
         print(Message.of("found", count=problems).text(language), file=sys.stderr)
         return 1

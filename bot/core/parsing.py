@@ -15,6 +15,9 @@ and ended with the services (:meth:`Parser.close`); should the bot's process be 
 the worker ends within a second by itself. A worker that died (killed, out of memory) is
 replaced once. A small file, as every shipped questionnaire is, is parsed in place: 20 ms,
 less than handing it over costs.
+
+An upload is also given the B1 check of its Dutch (:func:`parse_and_check`) in the same
+place: for a file near the size limit it costs more than half a second of CPU.
 """
 
 from __future__ import annotations
@@ -25,13 +28,17 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
+from flows import b1
 from flows.loader import parse
 from flows.schema import Questionnaire
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Characters of a questionnaire parsed on the event loop (a shipped one has 5,000-8,000).
 INLINE_CHARS = 16 * 1024
@@ -53,21 +60,30 @@ class Parser:
     async def parse(self, text: str, source: str) -> Questionnaire:
         """The questionnaire in ``text``; raises :class:`~flows.loader.QuestionnaireError`
         with every problem (or :class:`ParserGone`)."""
+        return await self._run(parse, text, source)
+
+    async def check(self, text: str, source: str) -> tuple[Questionnaire, list[b1.Part]]:
+        """As :meth:`parse`, with what the B1 check found (:func:`parse_and_check`)."""
+        return await self._run(parse_and_check, text, source)
+
+    async def _run(self, work: Callable[[str, str], T], text: str, source: str) -> T:
+        """``work(text, source)`` in place for a small file, else in the worker (once more
+        in a new worker if it died)."""
         if len(text) <= INLINE_CHARS or self._closed:
-            return parse(text, source)
+            return work(text, source)
         try:
-            return await self._in_worker(text, source)
+            return await self._in_worker(work, text, source)
         except BrokenProcessPool:
             log.warning("the questionnaire parser process died; starting another")
         try:
-            return await self._in_worker(text, source)
+            return await self._in_worker(work, text, source)
         except BrokenProcessPool:
             raise ParserGone("the questionnaire parser process died twice") from None
 
-    async def _in_worker(self, text: str, source: str) -> Questionnaire:
+    async def _in_worker(self, work: Callable[[str, str], T], text: str, source: str) -> T:
         pool = self._worker()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, parse, text, source)
+            return await asyncio.get_running_loop().run_in_executor(pool, work, text, source)
         except BrokenProcessPool:
             if self._pool is pool:  # the next file gets a new worker
                 self._pool = None
@@ -91,6 +107,12 @@ class Parser:
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+def parse_and_check(text: str, source: str) -> tuple[Questionnaire, list[b1.Part]]:
+    """The questionnaire in ``text`` and the B1 check of its Dutch (:func:`flows.b1.report`)."""
+    questionnaire = parse(text, source)
+    return questionnaire, b1.report(questionnaire)
 
 
 def _end_with(parent: int) -> None:

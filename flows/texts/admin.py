@@ -282,6 +282,43 @@ TEXTS_ADMIN: dict[str, dict[str, str]] = {
         "nl": "\nNa publiceren gaat hij vanzelf open op de startdatum.",
         "en": "\nOnce published, it opens by itself on the start date.",
     },
+    # --- the B1 check (flows.b1): in the preview and in `questionnaire validate` ----------
+    "admin.preview.b1[one]": {
+        "nl": "\n\n<b>Taal (B1):</b> 1 deel kan eenvoudiger.",
+        "en": "\n\n<b>Language (B1):</b> 1 part could be simpler.",
+    },
+    "admin.preview.b1[other]": {
+        "nl": "\n\n<b>Taal (B1):</b> {count} delen kunnen eenvoudiger.",
+        "en": "\n\n<b>Language (B1):</b> {count} parts could be simpler.",
+    },
+    "admin.preview.b1.part": {
+        "nl": "⚠️ <code>{name}</code>: {findings}",
+        "en": "⚠️ <code>{name}</code>: {findings}",
+    },
+    "admin.b1.head": {
+        "nl": "Taalcheck B1 (Flesch-Douma: {easy} of hoger leest makkelijk):",
+        "en": "B1 language check (Flesch-Douma: {easy} or more reads easily):",
+    },
+    "admin.b1.part": {"nl": "  {name}: {findings}", "en": "  {name}: {findings}"},
+    "admin.b1.ok": {"nl": "goed te lezen", "en": "reads easily"},
+    "admin.b1.score": {"nl": "score {score}", "en": "score {score}"},
+    "admin.b1.score.short": {
+        "nl": "score {score} (korte tekst: de score zegt weinig)",
+        "en": "score {score} (a short text: the score says little)",
+    },
+    "admin.b1.hard_to_read": {
+        "nl": "score {score}, moeilijk te lezen",
+        "en": "score {score}, hard to read",
+    },
+    "admin.b1.long_sentences": {
+        "nl": "lange zin ({words} woorden; liefst hoogstens {max})",
+        "en": "long sentence ({words} words; best at most {max})",
+    },
+    "admin.b1.long_words": {"nl": "lange woorden: {words}", "en": "long words: {words}"},
+    "admin.b1.difficult": {
+        "nl": "moeilijke woorden: {words}",
+        "en": "difficult words (simpler Dutch): {words}",
+    },
     "admin.button.test": {"nl": "Zelf testen", "en": "Test it myself"},
     "admin.button.publish": {"nl": "Publiceren", "en": "Publish"},
     "admin.button.cancel": {"nl": "Annuleren", "en": "Cancel"},
