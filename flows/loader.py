@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from flows.images import check_file
 from flows.optionsets import repoint, resolve
-from flows.problems import Message, Path_, both, from_pydantic, shown
+from flows.problems import Message, Path_, both, from_pydantic, quoted, shown
 from flows.schema import WHEN_TAGS, Questionnaire
 from flows.shapes import write_out
 from flows.texts import Language
@@ -135,8 +136,10 @@ class _Collected:
         self.problems.append(problem)
 
 
-def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
-    """Parse and validate one questionnaire; raises :class:`QuestionnaireError`."""
+def parse(text: str, source: str = "<questionnaire>", images: Path | None = None) -> Questionnaire:
+    """Parse and validate one questionnaire; raises :class:`QuestionnaireError`. With
+    ``images``, the folder the images of ``image:`` are read from: each is checked there
+    (:func:`flows.images.check_file`)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         raise _problem(source, Message.of("file_too_big", size=size, max=MAX_FILE_BYTES))
@@ -185,9 +188,37 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
         raise QuestionnaireError(_capped(collected.problems, source)) from None
     for path, message in check_graph(questionnaire):
         collected.add(repoint(shaped.origin(path), lists.borrowed), message)
+    for index, question in enumerate(questionnaire.questions if images is not None else ()):
+        image = question.image
+        assert images is not None
+        found_problem = check_file(images, image) if image is not None else None
+        if found_problem is not None:
+            code, params = found_problem
+            message = Message.of(code, value=quoted(question.image), **params)
+            where = shaped.origin(("questions", index, "image"))
+            collected.add(repoint(where, lists.borrowed), message)
     if collected.problems:
         raise QuestionnaireError(_capped(collected.problems, source))
     return questionnaire
+
+
+def image_problem(text: str, source: str, question_id: str, message: Message) -> Problem:
+    """A problem with the image of question ``question_id`` in the (valid) file ``text``,
+    at its line: for what is found after parsing, such as an https URL that answers 404."""
+    line: int | None = None
+    try:
+        root, _refused = compose(text)
+        if root is None:
+            raise AttributeError("empty")
+        lines = Lines()
+        data = build(root, (), lines, [])
+        for index, item in enumerate(data.get("questions") or []):
+            if isinstance(item, dict) and item.get("id") == question_id:
+                line = lines.line(("questions", index, "image"))
+                break
+    except (Refusal, yaml.YAMLError, AttributeError):
+        pass
+    return Problem(source, line, f"questions.{question_id}.image", message)
 
 
 def warnings(questionnaire: Questionnaire, source: str) -> list[Problem]:
@@ -217,7 +248,7 @@ def _named(data: Any, path: Path_) -> str:
 
 
 def load_file(path: Path) -> Questionnaire:
-    """Read and validate one questionnaire file."""
+    """Read and validate one questionnaire file; its images are looked for next to it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -228,7 +259,7 @@ def load_file(path: Path) -> Questionnaire:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _problem(str(path), Message.of("not_utf8")) from None
-    return parse(text, str(path))
+    return parse(text, str(path), images=path.parent)
 
 
 def questionnaire_files(directory: Path) -> list[Path]:

@@ -27,6 +27,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from flows.loader import parse
 from flows.schema import Questionnaire
@@ -50,24 +51,26 @@ class Parser:
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
 
-    async def parse(self, text: str, source: str) -> Questionnaire:
+    async def parse(self, text: str, source: str, images: Path | None = None) -> Questionnaire:
         """The questionnaire in ``text``; raises :class:`~flows.loader.QuestionnaireError`
-        with every problem (or :class:`ParserGone`)."""
+        with every problem (or :class:`ParserGone`). ``images``: the folder its images are
+        checked in (none checked without it)."""
         if len(text) <= INLINE_CHARS or self._closed:
-            return parse(text, source)
+            return parse(text, source, images)
         try:
-            return await self._in_worker(text, source)
+            return await self._in_worker(text, source, images)
         except BrokenProcessPool:
             log.warning("the questionnaire parser process died; starting another")
         try:
-            return await self._in_worker(text, source)
+            return await self._in_worker(text, source, images)
         except BrokenProcessPool:
             raise ParserGone("the questionnaire parser process died twice") from None
 
-    async def _in_worker(self, text: str, source: str) -> Questionnaire:
+    async def _in_worker(self, text: str, source: str, images: Path | None) -> Questionnaire:
         pool = self._worker()
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, parse, text, source)
+            return await loop.run_in_executor(pool, parse, text, source, images)
         except BrokenProcessPool:
             if self._pool is pool:  # the next file gets a new worker
                 self._pool = None
