@@ -5,6 +5,8 @@ administrator uploads the questionnaire in chat, with the line."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import logging
 import shutil
 import ssl
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.app import manage
 from bot.core import images
 from sandbox.fakeapi import FakeBotApi
 from sandbox.spec import UploadedFile
@@ -81,6 +84,14 @@ async def test_the_first_resident_gets_an_upload_the_next_the_file_id(
         again = await first.next_message()
         assert QUESTION in again.text
         assert len(photo_calls(fake)) == 2
+        # Coming back to the questionnaire later shows the picture again, by file_id.
+        await second.send("/vragenlijsten")
+        pick = await second.next_message()
+        await second.press("Plan speeltuin", message=pick)
+        resume, photo, question = await second.next_messages(3)
+        assert resume.text == "Welkom terug! We gaan verder waar je was gebleven."
+        assert photo.photo == PLAN.read_bytes() and QUESTION in question.text
+        assert photo_calls(fake)[-1] == by_id
 
 
 async def test_a_photo_that_cannot_be_sent_leaves_the_question_asked_and_is_logged_once(
@@ -154,3 +165,21 @@ async def test_an_image_url_that_is_missing_or_no_image_is_refused_at_upload(
         assert "images/nergens.png' is niet gevonden in" in absent.text
         good = await upload(boss, "plan.yaml", plan_yaml(f"{https_server}/plan.png"))
         assert "klopt nog niet" not in good.text and good.buttons  # the preview
+
+
+async def test_validate_names_a_missing_file_and_a_404_url_with_their_lines(
+    https_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``samenspraak questionnaire validate`` (run in a thread: it runs its own loop)."""
+    missing = tmp_path / "plan.yaml"
+    missing.write_text(plan_yaml("images/plan.png"), encoding="utf-8")
+    gone = tmp_path / "weg.yaml"
+    gone.write_text(plan_yaml(f"{https_server}/weg.png", "weg"), encoding="utf-8")
+    arguments = argparse.Namespace(paths=[str(missing), str(gone)], lang="en")
+    assert await asyncio.to_thread(manage.cmd_validate, arguments) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"{missing}:10: questions.plek.image: 'images/plan.png' was not found in {tmp_path}",
+        f"{gone}:10: questions.plek.image: '{https_server}/weg.png' gave no image: the address "
+        "answered HTTP 404 instead of 200 (does the URL exist?)",
+    ]
