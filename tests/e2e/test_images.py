@@ -114,6 +114,18 @@ async def test_a_photo_that_cannot_be_sent_leaves_the_question_asked_and_is_logg
         await join(later, then="plan")
         _intro, photo, _question = await later.next_messages(3)
         assert photo.photo == PLAN.read_bytes()
+        # A file_id Telegram no longer knows: refused once, then uploaded again and kept.
+        fake.fail_next(
+            "sendPhoto", status=400, description="Bad Request: wrong file identifier/HTTP URL"
+        )
+        forgotten = fake.user()
+        await join(forgotten, then="plan")
+        _intro, photo, _question = await forgotten.next_messages(3)
+        assert photo.photo == PLAN.read_bytes()
+        *_, first, refused, uploaded = photo_calls(fake)
+        assert isinstance(first, UploadedFile) and isinstance(uploaded, UploadedFile)
+        assert isinstance(refused, str) and refused.startswith("AgAC")  # later's file_id
+        assert len([r for r in caplog.records if "could not send" in r.getMessage()]) == 1
 
 
 @pytest.fixture
