@@ -461,7 +461,10 @@ class ResidentHandlers:
             if not session.is_test:  # max_responses: a questionnaire may now be full
                 await self.sessions.capacity.completed(db, flow.questionnaire)
             return reply.then(*await self._finished(db, resident, updated, flow))
-        forward = not isinstance(given, engine.Back)  # back: the picture is still above
+        # The picture comes with a question reached going forward; after « Vorige (or on
+        # the same question) it is still just above.
+        moved = updated.state.current != session.state.current
+        forward = moved and not isinstance(given, engine.Back)
         return reply.then(
             self.sessions.question(flow, updated, language, outcome.noted, image=forward)
         )
