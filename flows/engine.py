@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flows import dates, reading
+from flows.images import Media
 from flows.limits import BUTTON_LABEL_CHARS
 from flows.machine import Flow
 from flows.piping import piped, pipes
@@ -142,6 +143,8 @@ class Prompt:
     # The question's text with earlier answers piped in ({answer:<id>}), Dutch and English;
     # None when it pipes nothing.
     piped: tuple[str, str] | None = None
+    # A picture to show with the question (``image:``), for bot/ to send; None: none.
+    media: Media | None = None
 
     def text(self, language: Language) -> str:
         """The question's text as the resident reads it (plain text: escape it for HTML)."""
@@ -170,6 +173,7 @@ def prompt(flow: Flow, state: SessionState) -> Prompt:
         previous=state.answers.get(state.current),
         can_back=bool(state.path),
         piped=_piped(flow, question, state),
+        media=Media(question.image) if question.image is not None else None,
     )
 
 

@@ -10,7 +10,7 @@ text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from flows.images import check_file
 from flows.optionsets import repoint, resolve
-from flows.problems import Message, Path_, both, from_pydantic, shown
+from flows.problems import Message, Path_, both, from_pydantic, quoted, shown
 from flows.schema import WHEN_TAGS, Questionnaire
 from flows.shapes import write_out
 from flows.texts import Language
@@ -136,9 +137,29 @@ class _Collected:
         self.problems.append(problem)
 
 
-def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
-    """Parse and validate one questionnaire; raises :class:`QuestionnaireError`."""
-    return parse_model(text, source, Questionnaire, check_graph)
+def parse(text: str, source: str = "<questionnaire>", images: Path | None = None) -> Questionnaire:
+    """Parse and validate one questionnaire; raises :class:`QuestionnaireError`. With
+    ``images``, the folder the images of ``image:`` are read from: each is checked there
+    (:func:`flows.images.check_file`)."""
+
+    def check(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
+        yield from check_graph(questionnaire)
+        if images is not None:
+            yield from _image_problems(questionnaire, images)
+
+    return parse_model(text, source, Questionnaire, check)
+
+
+def _image_problems(questionnaire: Questionnaire, images: Path) -> Iterator[tuple[Path_, Message]]:
+    """Each ``image:`` file that is missing, too big or not an image in the folder ``images``."""
+    for index, question in enumerate(questionnaire.questions):
+        if question.image is None:
+            continue
+        found = check_file(images, question.image)
+        if found is not None:
+            code, params = found
+            message = Message.of(code, value=quoted(question.image), **params)
+            yield ("questions", index, "image"), message
 
 
 def parse_model(
@@ -202,6 +223,25 @@ def parse_model(
     return questionnaire
 
 
+def image_problem(text: str, source: str, question_id: str, message: Message) -> Problem:
+    """A problem with the image of question ``question_id`` in the (valid) file ``text``,
+    at its line: for what is found after parsing, such as an https URL that answers 404."""
+    line: int | None = None
+    try:
+        root, _refused = compose(text)
+        if root is None:
+            raise AttributeError("empty")
+        lines = Lines()
+        data = build(root, (), lines, [])
+        for index, item in enumerate(data.get("questions") or []):
+            if isinstance(item, dict) and item.get("id") == question_id:
+                line = lines.line(("questions", index, "image"))
+                break
+    except (Refusal, yaml.YAMLError, AttributeError):
+        pass
+    return Problem(source, line, f"questions.{question_id}.image", message)
+
+
 def warnings(questionnaire: Questionnaire, source: str) -> list[Problem]:
     """What an administrator should know about a valid questionnaire: texts without English."""
     missing = untranslated(questionnaire)
@@ -229,7 +269,7 @@ def _named(data: Any, path: Path_) -> str:
 
 
 def load_file(path: Path) -> Questionnaire:
-    """Read and validate one questionnaire file."""
+    """Read and validate one questionnaire file; its images are looked for next to it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -240,7 +280,7 @@ def load_file(path: Path) -> Questionnaire:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _problem(str(path), Message.of("not_utf8")) from None
-    return parse(text, str(path))
+    return parse(text, str(path), images=path.parent)
 
 
 def questionnaire_files(directory: Path) -> list[Path]:

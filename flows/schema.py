@@ -36,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from flows.images import check_source
 from flows.limits import BUTTON_LABEL_CHARS, CALLBACK_DATA_BYTES
 from flows.texts import Address
 
@@ -367,6 +368,9 @@ class QuestionBase(Strict):
     # Ask this question only when this holds (on the answers before it); otherwise the
     # questionnaire goes on as if it were not there (:meth:`flows.machine.Flow.next_of`).
     show_if: When | None = None
+    # A picture shown above the question (a plan, a map): a path under the questionnaires
+    # folder or an https URL (flows.images). An attachment: the answer is the type's own.
+    image: Annotated[str, AfterValidator(check_source)] | None = None
 
     @field_validator("next", mode="before")
     @classmethod

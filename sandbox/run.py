@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from bot.core.config import Settings
     from bot.core.services import Services
     from bot.staff.reports import ReportService
+    from flows.schema import Questionnaire
     from sandbox.fakeapi import FakeBotApi
     from sandbox.web import WebChat
 
@@ -117,7 +118,8 @@ def prepare_preview(questionnaires_dir: Path, preview: Path, into: Path) -> str:
 
     Raises :class:`~flows.loader.QuestionnaireError` listing every problem of ``preview``.
     A questionnaire in ``questionnaires_dir`` with the same id (or file name) is left out:
-    the preview replaces it.
+    the preview replaces it. The images the questionnaires name by path (``image:``) come
+    along, to the same relative place.
     """
     from flows.loader import QuestionnaireError, load_file, questionnaire_files
 
@@ -128,14 +130,29 @@ def prepare_preview(questionnaires_dir: Path, preview: Path, into: Path) -> str:
             if path.name == preview.name or path.resolve() == preview.resolve():
                 continue
             try:
-                if load_file(path).id == questionnaire.id:
+                other = load_file(path)
+                if other.id == questionnaire.id:
                     continue
+                _copy_images(other, path.parent, into)
             except QuestionnaireError:
                 pass  # copied anyway: the bot reports it
             shutil.copyfile(path, into / path.name)
     target = preview.name if preview.suffix in (".yaml", ".yml") else f"{preview.name}.yaml"
     shutil.copyfile(preview, into / target)
+    _copy_images(questionnaire, preview.parent, into)
     return questionnaire.id
+
+
+def _copy_images(questionnaire: Questionnaire, folder: Path, into: Path) -> None:
+    """The local images of a valid ``questionnaire`` (checked by load_file), from ``folder``
+    to the same place under ``into``."""
+    for question in questionnaire.questions:
+        image = question.image
+        if image is None or image.startswith("https://"):
+            continue
+        target = into / image
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / image, target)
 
 
 class Sandbox:

@@ -15,6 +15,7 @@ from telegram import Document, User
 from bot.admin import preview
 from bot.admin.views import refused_text
 from bot.core.fetch import FetchFailed, TooBig, fetch
+from bot.core.images import check_urls
 from bot.core.parsing import ParserGone
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
@@ -69,9 +70,15 @@ class Uploads:
             source = data.decode("utf-8")
         except UnicodeDecodeError:
             return await self._refuse(user, name, "not_utf8", t(language, "admin.upload.not_utf8"))
+        # Images named by a path are looked for in QUESTIONNAIRES_DIR, where they are read
+        # from when residents see them; https images are fetched once now (bot.core.images).
+        folder = self.services.settings.questionnaires_dir
         try:
             # Off the loop for a large file, with the B1 check of its Dutch.
-            questionnaire, b1_parts = await self.services.parser.check(source, name)
+            questionnaire, b1_parts = await self.services.parser.check(source, name, folder)
+            found = await check_urls(questionnaire, source, name)
+            if found:
+                raise QuestionnaireError(found)
         except ParserGone:
             text = t(language, "admin.upload.check_failed")
             return await self._refuse(user, name, "check_failed", text)

@@ -18,17 +18,26 @@ from typing import TYPE_CHECKING
 from bot.app.console import fail, setup_logging
 from bot.core.config import Settings, load_settings
 from flows import b1
-from flows.loader import QuestionnaireError, load_file, questionnaire_files, warnings
+from flows.loader import Problem, QuestionnaireError, load_file, questionnaire_files, warnings
 from flows.problems import Message
 from flows.texts import plain_text, t
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from flows.schema import Questionnaire
     from storage.audit import AuditRecord
 
 
 # --- questionnaire ----------------------------------------------------------------------------
+
+
+async def _image_urls(questionnaire: Questionnaire, path: Path) -> list[Problem]:
+    """The problems of the https images of a valid file (each fetched once, capped)."""
+    from bot.core.images import check_urls
+
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    return await check_urls(questionnaire, text, str(path))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -48,6 +57,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in files:
         try:
             questionnaire = load_file(path)
+            found = asyncio.run(_image_urls(questionnaire, path))
+            if found:
+                raise QuestionnaireError(found)
         except QuestionnaireError as exc:
             problems += len(exc.problems)
             for problem in exc.problems:

@@ -10,6 +10,8 @@ through here.
 
 from __future__ import annotations
 
+import ssl
+
 import aiohttp
 from telegram import Bot
 from telegram.error import TelegramError
@@ -31,7 +33,11 @@ class TooBig(Exception):
 
 class FetchFailed(Exception):
     """The file could not be fetched (the message never holds the URL, which holds the
-    token)."""
+    token); ``status``: the HTTP status that was answered instead of 200, if that was it."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 async def fetch(bot: Bot, file_id: str, limit: int) -> bytes:
@@ -46,21 +52,23 @@ async def fetch(bot: Bot, file_id: str, limit: int) -> bytes:
     if not file.file_path:
         raise FetchFailed("getFile gave no file_path")
     try:
-        return await _download(file.file_path, limit)
+        return await download(file.file_path, limit)
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         raise FetchFailed(f"download failed: {exc.__class__.__name__}") from None
 
 
-async def _download(url: str, limit: int) -> bytes:
+async def download(url: str, limit: int, tls: ssl.SSLContext | None = None) -> bytes:
     """What ``url`` answers, read chunk by chunk; the connection is closed (not read to its
-    end) once more than ``limit`` bytes came."""
+    end) once more than ``limit`` bytes came. Redirects are not followed. Raises
+    :class:`TooBig`, :class:`FetchFailed` (not 200), aiohttp's errors or TimeoutError.
+    ``tls``: whom to trust for https (None: the system's certificate authorities)."""
     data = bytearray()
     async with (
         aiohttp.ClientSession(timeout=TIMEOUT) as http,
-        http.get(url, allow_redirects=False) as response,
+        http.get(url, allow_redirects=False, ssl=tls if tls is not None else True) as response,
     ):
         if response.status != 200:
-            raise FetchFailed(f"download answered {response.status}")
+            raise FetchFailed(f"download answered {response.status}", response.status)
         if response.content_length is not None and response.content_length > limit:
             response.close()
             raise TooBig(response.content_length)

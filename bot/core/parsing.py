@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from flows import b1
@@ -57,14 +59,17 @@ class Parser:
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
 
-    async def parse(self, text: str, source: str) -> Questionnaire:
+    async def parse(self, text: str, source: str, images: Path | None = None) -> Questionnaire:
         """The questionnaire in ``text``; raises :class:`~flows.loader.QuestionnaireError`
-        with every problem (or :class:`ParserGone`)."""
-        return await self._run(parse, text, source)
+        with every problem (or :class:`ParserGone`). ``images``: the folder its images are
+        checked in (none checked without it)."""
+        return await self._run(partial(parse, images=images), text, source)
 
-    async def check(self, text: str, source: str) -> tuple[Questionnaire, list[b1.Part]]:
+    async def check(
+        self, text: str, source: str, images: Path | None = None
+    ) -> tuple[Questionnaire, list[b1.Part]]:
         """As :meth:`parse`, with what the B1 check found (:func:`parse_and_check`)."""
-        return await self._run(parse_and_check, text, source)
+        return await self._run(partial(parse_and_check, images=images), text, source)
 
     async def _run(self, work: Callable[[str, str], T], text: str, source: str) -> T:
         """``work(text, source)`` in place for a small file, else in the worker (once more
@@ -82,8 +87,9 @@ class Parser:
 
     async def _in_worker(self, work: Callable[[str, str], T], text: str, source: str) -> T:
         pool = self._worker()
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, work, text, source)
+            return await loop.run_in_executor(pool, work, text, source)
         except BrokenProcessPool:
             if self._pool is pool:  # the next file gets a new worker
                 self._pool = None
@@ -109,9 +115,12 @@ class Parser:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
-def parse_and_check(text: str, source: str) -> tuple[Questionnaire, list[b1.Part]]:
-    """The questionnaire in ``text`` and the B1 check of its Dutch (:func:`flows.b1.report`)."""
-    questionnaire = parse(text, source)
+def parse_and_check(
+    text: str, source: str, images: Path | None = None
+) -> tuple[Questionnaire, list[b1.Part]]:
+    """The questionnaire in ``text`` (its images checked in ``images``, if given) and the B1
+    check of its Dutch (:func:`flows.b1.report`)."""
+    questionnaire = parse(text, source, images)
     return questionnaire, b1.report(questionnaire)
 
 

@@ -24,8 +24,10 @@ from telegram import Bot, CallbackQuery, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from bot.core.images import Pictures
 from bot.core.keyboards import Keyboard
 from bot.core.recent import Recent
+from flows.images import Media
 from flows.texts import Html, plain_text
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,10 @@ class Send:
     text: Html
     keyboard: Keyboard | None = None
     tag: Hashable | None = None
+    # A picture sent as a photo of its own just before the text (a question's ``image:``);
+    # sent by the postman's :class:`~bot.core.images.Pictures`, the text goes also when the
+    # picture cannot.
+    photo: Media | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +148,9 @@ def _takes(message: Message, chat_id: int, edit: Edit) -> bool:
 class Postman:
     """Delivers replies, after the commit, and remembers what its messages show."""
 
-    def __init__(self, size: int = REMEMBERED) -> None:
+    def __init__(self, size: int = REMEMBERED, pictures: Pictures | None = None) -> None:
         self.screen = Screen(size)
+        self.pictures = pictures
 
     async def deliver(
         self, bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
@@ -183,6 +190,8 @@ class Postman:
                     parse_mode=ParseMode.HTML if item.caption is not None else None,
                 )
                 continue
+            if item.photo is not None and self.pictures is not None:
+                await self.pictures.send(bot, chat_id, item.photo)
             sent = await self.send(bot, chat_id, item.text, item.keyboard)
             if item.tag is not None:
                 tagged[item.tag] = sent

@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.buttons import Pick
 from bot.core.callbacks import decode
+from bot.core.images import Pictures
 from bot.core.keyboards import Keyboard, notice
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
@@ -59,7 +60,7 @@ class ResidentHandlers:
         # The last question message per session, so that a typed answer can update it.
         # Memory stays bounded; after a restart an old message simply keeps its buttons.
         self._questions: Recent[int, tuple[int, str]] = Recent(QUESTION_CACHE)
-        self._postman = Postman(QUESTION_CACHE)
+        self._postman = Postman(QUESTION_CACHE, Pictures(services.settings.questionnaires_dir))
         self.sessions = Sessions(services)
         self.catalog = services.catalog
         self.settings = services.settings
@@ -468,7 +469,13 @@ class ResidentHandlers:
             if not session.is_test:  # max_responses: a questionnaire may now be full
                 await self.sessions.capacity.completed(db, flow.questionnaire)
             return reply.then(*await self._finished(db, resident, updated, flow))
-        return reply.then(self.sessions.question(flow, updated, language, outcome.noted))
+        # The picture comes with a question reached going forward; after « Vorige (or on
+        # the same question) it is still just above.
+        moved = updated.state.current != session.state.current
+        forward = moved and not isinstance(given, engine.Back)
+        return reply.then(
+            self.sessions.question(flow, updated, language, outcome.noted, image=forward)
+        )
 
     async def _finished(
         self, db: AsyncSession, resident: ResidentInfo, session: SessionInfo, flow: Flow

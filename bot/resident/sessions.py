@@ -108,7 +108,8 @@ class Sessions:
                 session = await repo.resume_session(db, latest, now=self.services.clock())
                 language = speaking(self.settings, language, old_flow)
                 return reply.then(
-                    Send(t(language, "resume")), self.question(old_flow, session, language)
+                    Send(t(language, "resume")),
+                    self.question(old_flow, session, language, image=True),
                 )
         if await repo.has_completed(db, resident.id, questionnaire_id):
             return reply.then(
@@ -134,7 +135,9 @@ class Sessions:
         session, known = await profile.answer_known(
             db, self.services, resident, session, flow, language
         )
-        return reply.then(*(Send(line) for line in known), self.question(flow, session, language))
+        return reply.then(
+            *(Send(line) for line in known), self.question(flow, session, language, image=True)
+        )
 
     async def revise(
         self, db: AsyncSession, resident: ResidentInfo, pressed: buttons.Revise
@@ -161,7 +164,10 @@ class Sessions:
             session = await repo.resume_session(db, latest, now=self.services.clock())
             language = speaking(self.settings, language, old_flow)
             reply = Reply(
-                [Send(t(language, "resume")), self.question(old_flow, session, language)]
+                [
+                    Send(t(language, "resume")),
+                    self.question(old_flow, session, language, image=True),
+                ]
             )
         else:
             reply = await self.begin(db, resident, flow)
@@ -193,10 +199,20 @@ class Sessions:
         return session
 
     def question(
-        self, flow: Flow, session: SessionInfo, language: Language, noted: str | None = None
+        self,
+        flow: Flow,
+        session: SessionInfo,
+        language: Language,
+        noted: str | None = None,
+        *,
+        image: bool = False,
     ) -> Send:
         """The current question with its buttons, in the questionnaire's form of address;
-        ``noted``: the previous answer, typed loosely, read back above it."""
+        ``noted``: the previous answer, typed loosely, read back above it. With ``image``,
+        the question's picture (``image:``) comes just before it: when the resident comes to
+        the question going forward, or comes back to the questionnaire later; not when the
+        question is shown again after « Vorige, a stale button or a wrong answer, where the
+        picture is still just above."""
         language = speaking(self.settings, language, flow)
         prompt = engine.prompt(flow, session.state)
         token = self.services.pseudonyms.button_token(session.id, session.state.current)
@@ -204,6 +220,7 @@ class Sessions:
             render.question_text(prompt, language, noted),
             render.question_keyboard(prompt, token, language),
             tag=(session.id, session.state.current),
+            photo=prompt.media if image else None,
         )
 
     def flow(self, session: SessionInfo | None) -> Flow | None:

@@ -567,5 +567,76 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
             "digits may follow the comma"
         ),
     },
+    # --- images on questions (flows.images, bot/core/images.py) --------------------------------
+    "problem.image.long": {
+        "nl": "is te lang; een pad of URL heeft hoogstens {max} tekens",
+        "en": "is too long; a path or URL has at most {max} characters",
+    },
+    "problem.image.not_https": {
+        "nl": "{value}: een URL voor een afbeelding begint met https:// (geen http of anders)",
+        "en": "{value}: an image URL starts with https:// (not http or anything else)",
+    },
+    "problem.image.bad_url": {
+        "nl": "{value} is geen bruikbare URL: geef https://, een servernaam en het pad",
+        "en": "{value} is not a usable URL: give https://, a host name and the path",
+    },
+    "problem.image.absolute": {
+        "nl": (
+            "{value}: geef een pad vanaf de map met vragenlijsten, zoals images/plan.png "
+            "(geen pad vanaf de schijf, geen \\)"
+        ),
+        "en": (
+            "{value}: give a path from the folder of questionnaires, such as images/plan.png "
+            "(not a path from the disk, no \\)"
+        ),
+    },
+    "problem.image.dotdot": {
+        "nl": "{value}: '..' mag niet; de afbeelding staat in de map met vragenlijsten",
+        "en": "{value}: '..' is not allowed; the image lives in the folder of questionnaires",
+    },
+    "problem.image.suffix": {
+        "nl": "{value}: een afbeelding eindigt op {allowed}",
+        "en": "{value}: an image ends in {allowed}",
+    },
+    "problem.image.outside": {
+        "nl": "{value} wijst naar een plek buiten de map met vragenlijsten",
+        "en": "{value} points outside the folder of questionnaires",
+    },
+    "problem.image.missing": {
+        "nl": "{value} is niet gevonden in {folder}",
+        "en": "{value} was not found in {folder}",
+    },
+    "problem.image.too_big": {
+        "nl": "{value} is {size} KB; een afbeelding mag hoogstens {max} KB zijn",
+        "en": "{value} is {size} KB; an image may be at most {max} KB",
+    },
+    "problem.image.unreadable": {
+        "nl": "{value} kan niet gelezen worden ({reason})",
+        "en": "{value} cannot be read ({reason})",
+    },
+    "problem.image.not_image": {
+        "nl": "{value} is geen PNG-, JPEG- of WebP-afbeelding",
+        "en": "{value} is not a PNG, JPEG or WebP image",
+    },
+    "problem.image.url_failed": {
+        "nl": "{value} gaf geen afbeelding: {reason}",
+        "en": "{value} gave no image: {reason}",
+    },
+    "problem.image.url_status": {
+        "nl": "het adres antwoordde met HTTP {status} in plaats van 200 (bestaat de URL?)",
+        "en": "the address answered HTTP {status} instead of 200 (does the URL exist?)",
+    },
+    "problem.image.url_big": {
+        "nl": "het is meer dan {max} KB",
+        "en": "it is more than {max} KB",
+    },
+    "problem.image.url_unreachable": {
+        "nl": "het adres was niet te bereiken ({reason})",
+        "en": "the address could not be reached ({reason})",
+    },
+    "problem.image.url_not_image": {
+        "nl": "wat het adres gaf is geen PNG-, JPEG- of WebP-afbeelding",
+        "en": "what the address gave is not a PNG, JPEG or WebP image",
+    },
     "problem.nothing": {"nl": "(geen)", "en": "(none)"},
 }

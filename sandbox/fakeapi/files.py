@@ -197,9 +197,25 @@ class FileStore:
 
 
 def _image_size(data: bytes | None) -> tuple[int, int]:
-    """Width and height of a PNG, GIF or JPEG image (800x600 when unknown)."""
-    if not data:
-        return 800, 600
+    """Width and height of a PNG, GIF, JPEG or WebP image (800x600 when unknown)."""
+    return (image_size(data) if data else None) or (800, 600)
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG, GIF, JPEG or WebP image; None when it is none of those."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            width = int.from_bytes(data[24:27], "little") + 1
+            height = int.from_bytes(data[27:30], "little") + 1
+            return width, height
+        if chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        if chunk == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            return int(width) & 0x3FFF, int(height) & 0x3FFF
+        return None
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
         return int(width), int(height)
@@ -217,4 +233,5 @@ def _image_size(data: bytes | None) -> tuple[int, int]:
                 height, width = struct.unpack(">HH", data[i + 5 : i + 9])
                 return int(width), int(height)
             i += 2 + length
-    return 800, 600
+        return 800, 600  # a JPEG whose sizes were not found: Telegram reads it anyway
+    return None

@@ -10,12 +10,12 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.fakeapi.files import FileStore
+from sandbox.fakeapi.files import FileStore, image_size
 from sandbox.fakeapi.messages import apply_caption
 from sandbox.fakeapi.rules import checked_markup
 from sandbox.fakeapi.state import TelegramState
 from sandbox.models import JsonDict
-from sandbox.spec import ApiError, BotApiSpec, MethodSpec
+from sandbox.spec import ApiError, BotApiSpec, MethodSpec, UploadedFile
 
 __all__ = ["MEDIA_METHODS", "MediaMethods"]
 
@@ -30,6 +30,28 @@ MEDIA_METHODS = {
     "sendVideoNote": "video_note",
     "sendSticker": "sticker",
 }
+
+
+#: Telegram's limits on an uploaded photo (core.telegram.org/bots/api#sendphoto): at most
+#: 10 MB, width and height together at most 10000, one at most 20 times the other.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
+
+
+def check_photo(data: bytes) -> None:
+    """Refuse an uploaded photo as Telegram does: not an image it can read, too large, or
+    of sizes it will not take."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ApiError.bad_request("PHOTO_SAVE_FILE_INVALID")
+    found = image_size(data)
+    if found is None:
+        raise ApiError.bad_request("IMAGE_PROCESS_FAILED")
+    width, height = found
+    if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * max(
+        1, min(width, height)
+    ):
+        raise ApiError.bad_request("PHOTO_INVALID_DIMENSIONS")
 
 
 class MediaMethods:
@@ -50,6 +72,8 @@ class MediaMethods:
         apply_caption(message, params)
         message.reply_markup = checked_markup(self._spec, params.get("reply_markup"))
         message.reply_to_message_id = state.reply_target(chat, params)
+        if kind == "photo" and isinstance(params[kind], UploadedFile):
+            check_photo(params[kind].data)
         stored = self._files.input_file(params[kind], kind)
         message.file_id = stored.file_id
         message.mime_type = stored.mime_type

@@ -9,6 +9,7 @@ some questions give their own SPSS ``variable``.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def folder(tmp_path: Path) -> Path:
     for source in QUESTIONNAIRES.glob("*.yaml"):
         (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     (target / "peiling.yaml").write_text(YAML, encoding="utf-8")
+    shutil.copytree(QUESTIONNAIRES / "images", target / "images")  # image: of the wijkpeiling
     return target
 
 

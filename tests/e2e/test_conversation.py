@@ -8,6 +8,7 @@ what ended up in the database.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -768,6 +769,7 @@ def _with_dates(tmp_path: Path, **dates: str) -> Path:
         if extra:
             content = content.replace("\nquestions:\n", f"\n{extra}\nquestions:\n", 1)
         (folder / source.name).write_text(content, encoding="utf-8")
+    shutil.copytree(QUESTIONNAIRES / "images", folder / "images")  # image: of the wijkpeiling
     return folder
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,7 @@ def closing(tmp_path: Path, **closes_at: str) -> Path:
             line = f'closes_at: "{closes}"'
             content = content.replace("\nquestions:\n", f"\n{line}\nquestions:\n", 1)
         (folder / source.name).write_text(content, encoding="utf-8")
+    shutil.copytree(QUESTIONNAIRES / "images", folder / "images")  # image: of the wijkpeiling
     return folder
 
 

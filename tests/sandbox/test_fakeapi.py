@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import SandboxEvent
+from tests.conftest import QUESTIONNAIRES
 from tests.sandbox.conftest import RawApi
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Ja", "callback_data": "ja"}]]}
@@ -148,6 +149,41 @@ async def test_caption_length_limit(fake: FakeBotApi, raw: RawApi, bot: telegram
     assert await raw.error("sendPhoto", chat_id=user.id, photo=file_id, caption="c" * 1025) == (
         400,
         "Bad Request: message caption is too long",
+    )
+
+
+async def test_photos_by_upload_and_file_id_and_what_telegram_refuses(
+    fake: FakeBotApi, raw: RawApi, bot: telegram.Bot
+) -> None:
+    user = fake.user()
+    png = (QUESTIONNAIRES / "images" / "buurtschouw.png").read_bytes()
+    sent = await bot.send_photo(user.id, photo=png)
+    assert (sent.photo[-1].width, sent.photo[-1].height) == (480, 320)
+    again = await bot.send_photo(user.id, photo=sent.photo[-1].file_id)
+    assert again.photo[-1].file_id == sent.photo[-1].file_id and user.last().photo == png
+    refused = [
+        (b"<html>404 Not Found</html>", "Bad Request: IMAGE_PROCESS_FAILED"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (9000).to_bytes(4) + (2000).to_bytes(4),
+            "Bad Request: PHOTO_INVALID_DIMENSIONS",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (4200).to_bytes(4) + (100).to_bytes(4),
+            "Bad Request: PHOTO_INVALID_DIMENSIONS",
+        ),
+    ]
+    for data, said in refused:
+        with pytest.raises(telegram.error.BadRequest) as caught:
+            await bot.send_photo(user.id, photo=data)
+        assert f"Bad Request: {caught.value.message}".lower() == said.lower()
+    assert await raw.error("sendPhoto", chat_id=user.id, photo="AgACnotafileid") == (
+        400,
+        "Bad Request: wrong file identifier/HTTP URL specified",
+    )
+    document = await bot.send_document(user.id, document=b"tekst", filename="a.txt")
+    assert await raw.error("sendPhoto", chat_id=user.id, photo=document.document.file_id) == (
+        400,
+        "Bad Request: can't use file of type Document as Photo",
     )
 
 

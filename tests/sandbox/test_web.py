@@ -344,8 +344,11 @@ async def test_preview_opens_the_questionnaire_for_the_first_resident(tmp_path: 
     into = tmp_path / "copy"
     assert prepare_preview(QUESTIONNAIRES, preview, into) == "proef"
     assert sorted(p.name for p in into.iterdir()) == sorted(
-        [p.name for p in QUESTIONNAIRES.glob("*.yaml")] + ["proef.yaml"]
+        [p.name for p in QUESTIONNAIRES.glob("*.yaml")] + ["proef.yaml", "images"]
     )
+    assert (into / "images" / "buurtschouw.png").read_bytes() == (
+        QUESTIONNAIRES / "images" / "buurtschouw.png"
+    ).read_bytes()  # the wijkpeiling's image: came along
 
     box = Sandbox(
         port=0,
