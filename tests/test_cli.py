@@ -196,6 +196,11 @@ class Runs:
     exports: list[Result]
 
 
+# The module's fixture runs every subprocess below once (about forty, three at a time); on a
+# busy 2-core machine that alone can take two minutes, more than the suite's 120 s per test.
+pytestmark = pytest.mark.timeout(360)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     """Every subprocess of the tests below, three at a time, while residents answer through

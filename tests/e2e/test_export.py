@@ -123,6 +123,7 @@ async def test_export_asks_which_questionnaire(fake: FakeBotApi, admin_bot: BotR
         "burgerpeiling – Burgerpeiling Rivierstad",
         "groen-in-de-wijk – Groen in de wijk",
         "schoolroutes – Veilig naar school",
+        "wijkpeiling – Wijkpeiling Rivierstad",
     ]
     unknown = await boss.ask("/export <parkeren>")
     assert unknown.text.startswith("Die vragenlijst ken ik niet: <parkeren>.")
