@@ -14,9 +14,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from storage.models import (
     DeliberationVote,
     Resident,
 )
+from storage.repo import ResidentInfo
 
 LIVE, PENDING, REJECTED = "live", "pending", "rejected"
 SEED, RESIDENT = "seed", "resident"
@@ -258,14 +259,170 @@ async def set_place(
     current: int | None,
     mode: str = VOTING,
     now: datetime,
-) -> None:
-    """The statement shown to the resident now, and whether their next text is a new one."""
-    await db.execute(
-        update(DeliberationParticipant)
-        .where(_P.deliberation_id == deliberation_id, _P.resident_id == resident_id)
-        .values(current_statement_id=current, mode=mode, active=True, updated_at=now)
-        .execution_options(synchronize_session=False)
+    only_live: bool = False,
+) -> bool:
+    """The statement shown to the resident now, and whether their next text is a new one.
+
+    With ``only_live``, False (nothing changed) when ``current`` is not a live statement
+    any more: a worker that routed from a cached list learns here, in the same statement,
+    that it must not show it."""
+    query = update(DeliberationParticipant).where(
+        _P.deliberation_id == deliberation_id, _P.resident_id == resident_id
     )
+    if only_live and current is not None:
+        still_live = select(_S.id).where(_S.id == current, _S.status == LIVE).exists()
+        query = query.where(still_live)
+    result = await db.execute(
+        query.values(
+            current_statement_id=current, mode=mode, active=True, updated_at=now
+        ).execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- one vote tap -------------------------------------------------------------------------------
+
+
+class LiveStamp(NamedTuple):
+    """What identifies a deliberation's set of live statements: how many, and the sum and
+    largest of their ids. Statements only ever go ``pending`` -> ``live`` (or are deleted),
+    so an approval or a deletion changes the stamp; a worker's cached list of live
+    statements is used only while the stamp it was read with is still the one stored."""
+
+    size: int
+    total: int
+    top: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteContext:
+    """Everything a vote tap needs, read in one query: the resident (by pseudonym), the
+    statement on the button, its deliberation's status (read fresh: a closed deliberation
+    takes no vote, whatever a worker remembers), the resident's place in it, the stamp of
+    its live statements and how many statements the resident added there."""
+
+    resident: ResidentInfo
+    statement: StatementInfo | None
+    status: str | None
+    checksum: str | None
+    participant: ParticipantInfo | None
+    live: LiveStamp
+    added: int
+
+
+_ST = cast(Table, DeliberationStatement.__table__)
+_PT = cast(Table, DeliberationParticipant.__table__)
+_RT = cast(Table, Resident.__table__)
+_DT = cast(Table, DeliberationRecord.__table__)
+_LIVE_OF = _ST.alias("live_of")
+_ADDED_OF = _ST.alias("added_of")
+
+
+def _live_of(aggregate: Any) -> Any:
+    return (
+        select(aggregate)
+        .where(_LIVE_OF.c.deliberation_id == _ST.c.deliberation_id, _LIVE_OF.c.status == LIVE)
+        .scalar_subquery()
+    )
+
+
+_VOTE_CONTEXT = (
+    select(
+        _RT.c.id.label("r_id"),
+        _RT.c.pseudonym,
+        _RT.c.language,
+        _RT.c.consent,
+        *_ST.c,
+        _DT.c.status.label("d_status"),
+        _DT.c.checksum.label("d_checksum"),
+        _PT.c.number.label("p_number"),
+        _PT.c.active.label("p_active"),
+        _PT.c.mode.label("p_mode"),
+        _PT.c.current_statement_id.label("p_current"),
+        _live_of(func.count()).label("live_count"),
+        _live_of(func.coalesce(func.sum(_LIVE_OF.c.id), 0)).label("live_total"),
+        _live_of(func.coalesce(func.max(_LIVE_OF.c.id), 0)).label("live_top"),
+        select(func.count())
+        .where(
+            _ADDED_OF.c.deliberation_id == _ST.c.deliberation_id,
+            _ADDED_OF.c.author_id == _RT.c.id,
+        )
+        .scalar_subquery()
+        .label("added"),
+    )
+    .select_from(
+        _RT.outerjoin(_ST, _ST.c.id == bindparam("statement_id"))
+        .outerjoin(_DT, _DT.c.id == _ST.c.deliberation_id)
+        .outerjoin(
+            _PT,
+            and_(_PT.c.deliberation_id == _ST.c.deliberation_id, _PT.c.resident_id == _RT.c.id),
+        )
+    )
+    .where(_RT.c.pseudonym == bindparam("pseudonym"))
+)
+
+
+async def vote_context(db: AsyncSession, pseudonym: str, statement_id: int) -> VoteContext | None:
+    """What a vote tap on ``statement_id`` needs (see :class:`VoteContext`); None when no
+    resident has ``pseudonym``."""
+    connection = await db.connection()
+    row = (
+        await connection.execute(
+            _VOTE_CONTEXT, {"pseudonym": pseudonym, "statement_id": statement_id}
+        )
+    ).first()
+    if row is None:
+        return None
+    resident = ResidentInfo(row.r_id, row.pseudonym, row.language, row.consent)
+    found = (
+        StatementInfo(
+            row.id,
+            row.deliberation_id,
+            row.number,
+            row.origin,
+            row.status,
+            row.text_nl,
+            row.text_en,
+            row.author_id,
+            bool(row.anonymised),
+            row.created_at,
+        )
+        if row.id is not None
+        else None
+    )
+    place = (
+        ParticipantInfo(
+            row.deliberation_id,
+            resident.id,
+            row.p_number,
+            bool(row.p_active),
+            row.p_mode,
+            row.p_current,
+        )
+        if row.p_number is not None
+        else None
+    )
+    return VoteContext(
+        resident,
+        found,
+        row.d_status,
+        row.d_checksum,
+        place,
+        LiveStamp(int(row.live_count or 0), int(row.live_total or 0), int(row.live_top or 0)),
+        int(row.added or 0),
+    )
+
+
+async def live_stamp(db: AsyncSession, deliberation_id: str) -> LiveStamp:
+    """The stamp of a deliberation's live statements now (see :class:`LiveStamp`)."""
+    row = (
+        await db.execute(
+            select(
+                func.count(), func.coalesce(func.sum(_S.id), 0), func.coalesce(func.max(_S.id), 0)
+            ).where(_S.deliberation_id == deliberation_id, _S.status == LIVE)
+        )
+    ).one()
+    return LiveStamp(int(row[0]), int(row[1]), int(row[2]))
 
 
 # --- statements ---------------------------------------------------------------------------------
