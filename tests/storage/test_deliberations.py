@@ -189,3 +189,32 @@ async def test_vote_context_reads_a_tap_in_one_query_and_stamps_change_with_the_
         assert closed is not None and closed.status == "closed"
         missing = await store.vote_context(db, "anna", 10**9)
         assert missing is not None and missing.statement is None and missing.status is None
+
+
+async def test_vote_arrays_read_with_or_without_the_index_give_the_same_votes(
+    sessions: Sessions,
+) -> None:
+    """The digest's lean read: numbers (not ids), live statements only, the same whether
+    SQLite scans the table (this deliberation holds most votes) or walks the index."""
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        live = await store.statements(db, talk)
+        people = [await _resident(db, name) for name in ("a", "b", "c")]
+        for index, who in enumerate(people):
+            await store.join(db, talk, who, now=NOW)
+            for statement in live[index:]:
+                await store.vote(db, statement, who, Vote((index % 3) - 1), now=NOW)
+        pending = await store.add_statement(db, talk, people[0], "Nog niet live", now=NOW)
+        await store.vote(db, pending, people[1], Vote.AGREE, now=NOW)  # not analysed
+        arrays = await store.vote_arrays(db, talk)
+        assert arrays.participants.dtype.kind == "i" and len(arrays.votes) == 12 + 11 + 10
+        expected = sorted(
+            (index, s.number, (index % 3) - 1) for index in range(3) for s in live[index:]
+        )
+        assert sorted(arrays.rows()) == expected
+        for scan in (True, False):
+            found = await db.execute(
+                select(DeliberationVote.vote).where(store._votes_of(talk, scan))
+            )
+            assert len(found.all()) == 34
+        assert len((await store.vote_arrays(db, "no-such-talk")).votes) == 0
