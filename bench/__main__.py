@@ -29,6 +29,7 @@ from bench import (
     opinions,
     profile,
     report,
+    stellingen,
     webhook,
     weighting,
 )
@@ -48,6 +49,7 @@ BENCHMARKS = (
     "opinions",
     "weighting",
     "report",
+    "stellingen",
 )
 
 
@@ -94,6 +96,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return asyncio.run(broadcast.run(broadcast.Settings()))
     if name == "opinions":
         return opinions.main()
+    if name == "stellingen":
+        return stellingen.run()
     if name == "weighting":
         return weighting.main()
     if name == "budget":
@@ -211,6 +215,8 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
         ok = ok and sent["duplicates"] == 0 and sent["skipped"] == 0
     if "weighting" in which:
         ok = ok and bool(results["weighting"]["meets_target"])
+    if "stellingen" in which:
+        ok = ok and bool(results["stellingen"]["votes"]["durability_ok"])
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
         ok = ok and shared["duplicates"] == 0
         ok = ok and shared["most_in_a_rolling_second"] <= budget.CAP
@@ -400,6 +406,25 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 + ("met" if found["meets_target"] else "NOT met"),
             )
         )
+    if "stellingen" in which:
+        votes, digested = results["stellingen"]["votes"], results["stellingen"]["digest"]
+        taps = votes["samenspraak"]
+        rows += [
+            (
+                "deliberation: vote taps/s : echo/s",
+                f"{taps['votes_per_second']} : {votes['echo_messages_per_second']} = "
+                f"{votes['ratio']}",
+                f"{taps['bot_cpu_ms_per_vote']} ms bot CPU per vote; target >= "
+                f"{votes['target_ratio']}: " + ("met" if votes["meets_target"] else "NOT met"),
+            ),
+            (
+                f"deliberation digest, {digested['votes']:,} votes",
+                f"{digested['digest_s_untraced']:.1f} s",
+                f"CPU {digested['digest_cpu_s'][0]:.1f} s, Python peak "
+                f"{digested['python_peak_mib']} MiB; target < {digested['target_s']:g} s: "
+                + ("met" if digested["meets_target"] else "NOT met"),
+            ),
+        ]
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
         rows.append(
             (

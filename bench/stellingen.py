@@ -13,7 +13,8 @@ each participant voted on a random fifth), written straight into SQLite; then th
 part of it (:func:`bot.staff.stellingen.part`: one read, the opinion analysis, the text and
 the map) timed, and the peak memory of that step.
 
-Results go to ``bench/results/stellingen.json``; BENCHMARKS.md quotes them.
+Results go to ``bench/results/stellingen.json`` (and, run as ``python -m bench stellingen``
+or ``make bench``, to ``bench/results/latest.json`` too); BENCHMARKS.md quotes them.
 """
 
 from __future__ import annotations
@@ -334,6 +335,17 @@ async def digest(settings: DigestSettings) -> dict[str, Any]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "meets_target": seconds < DIGEST_TARGET_S,
     }
+
+
+def run() -> dict[str, Any]:
+    """Both parts, for ``python -m bench stellingen`` (also written to :data:`RESULTS`)."""
+    found = {
+        "votes": asyncio.run(votes(VoteSettings())),
+        "digest": asyncio.run(digest(DigestSettings())),
+    }
+    found["meets_target"] = all(found[n]["meets_target"] for n in ("votes", "digest"))
+    RESULTS.write_text(json.dumps(found, indent=2) + "\n")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """Residents in a deliberation ("gesprek met stellingen"): one statement at a time, voted
 on with [Eens] [Oneens] [Weet niet / sla over] or typed (eens/oneens/ja/nee/pas), their own
-statements added, and "Waar sta ik?".
+statements added, and "Waar sta ik?". Over 500 lines because voting, adding a statement and
+"Waar sta ik?" share one handler class; adding a statement is the part to move out next.
 
 A thin adapter, like :mod:`bot.resident.conversation`, and in front of it: /start, /stop,
 text and everything else a resident sends come here first; when the resident is not in a
@@ -42,7 +43,7 @@ from flows.schema import SLUG
 from flows.texts import Html, escape, t
 from storage import deliberations as store
 from storage import repo
-from storage.deliberations import DeliberationInfo, ParticipantInfo, StatementInfo
+from storage.deliberations import DeliberationInfo, LiveStamp, ParticipantInfo, StatementInfo
 from storage.repo import ResidentInfo
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ MIN_GROUP = 5
 #: Statements quoted in "Waar sta ik?": per group, and agreed by all.
 PLACE_QUOTES = 3
 STATEMENT_MESSAGES = 20_000
+#: Tries at routing when the chosen statement stopped being live meanwhile.
+ROUTE_TRIES = 3
 
 
 class Deliberations:
@@ -213,29 +216,42 @@ class Deliberations:
         deliberation: Deliberation,
         reply: Reply,
         current: StatementInfo | None = None,
+        *,
+        mine: dict[int, Vote] | None = None,
+        stamp: LiveStamp | None = None,
+        added: int | None = None,
     ) -> Reply:
-        """Add the next statement (``current`` if given, else routed) to ``reply``."""
-        language = resident.language
-        deliberation_id = participant.deliberation_id
-        mine = await store.votes_of(db, deliberation_id, resident.id)
-        if current is None:
-            live = await store.statements(db, deliberation_id)
-            by_number = {s.number: s for s in live}
-            voted_numbers = [s.number for s in live if s.id in mine]
-            from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
+        """Add the next statement (``current`` if given, else routed) to ``reply``.
 
-            chosen = next_statement(
-                list(by_number),
-                voted_numbers,
-                analysis=self.state.cached(deliberation_id),
-                seed=f"{participant.number}:{len(mine)}",
-            )
-            current = by_number.get(chosen) if chosen is not None else None
+        ``mine`` (the resident's votes), ``stamp`` (of the live statements) and ``added``
+        are read here unless the caller has them already. The statement is routed from
+        this worker's list of live statements; it is shown only if it is still live when
+        the resident's place is written, else the list is read again."""
+        deliberation_id = participant.deliberation_id
+        if mine is None:
+            mine = await store.votes_of(db, deliberation_id, resident.id)
         now = self.services.clock()
-        await store.set_place(
-            db, deliberation_id, resident.id, current=current.id if current else None, now=now
-        )
-        extras = await self._extras(db, resident, deliberation, len(mine))
+        for _attempt in range(ROUTE_TRIES):
+            if current is None:
+                current = await self._route(db, participant, mine, stamp)
+            placed = await store.set_place(
+                db,
+                deliberation_id,
+                resident.id,
+                current=current.id if current else None,
+                now=now,
+                only_live=True,
+            )
+            if placed:
+                break
+            # Approved, deleted or not live any more since this worker read its list.
+            self.state.forget_live(deliberation_id)
+            current, stamp = None, None
+        else:
+            current = None
+            await store.set_place(db, deliberation_id, resident.id, current=None, now=now)
+        language = resident.language
+        extras = await self._extras(db, resident, deliberation, len(mine), added)
         if current is None:
             done = t(language, "stellingen.all_done", id=deliberation_id)
             return reply.then(Send(done, views.extras_keyboard(language, extras)))
@@ -244,14 +260,41 @@ class Deliberations:
         keyboard = views.statement_keyboard(current.id, token, language, extras)
         return reply.then(Send(text, keyboard, tag=(deliberation_id, resident.id, current.id)))
 
+    async def _route(
+        self,
+        db: AsyncSession,
+        participant: ParticipantInfo,
+        mine: dict[int, Vote],
+        stamp: LiveStamp | None,
+    ) -> StatementInfo | None:
+        """The next statement for this participant, as Polis routes (None: all voted)."""
+        live = await self.state.live(db, participant.deliberation_id, stamp)
+        by_number = {s.number: s for s in live}
+        voted_numbers = [s.number for s in live if s.id in mine]
+        from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
+
+        chosen = next_statement(
+            list(by_number),
+            voted_numbers,
+            analysis=self.state.cached(participant.deliberation_id),
+            seed=f"{participant.number}:{len(mine)}",
+        )
+        return by_number.get(chosen) if chosen is not None else None
+
     async def _extras(
-        self, db: AsyncSession, resident: ResidentInfo, deliberation: Deliberation, votes: int
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        deliberation: Deliberation,
+        votes: int,
+        added: int | None = None,
     ) -> Extras:
         place_token = add_token = None
         if votes >= MIN_VOTES_TO_PLACE:
             place_token = self._token(resident, f"w:{deliberation.id}")
         if deliberation.may_add:
-            added = await store.count_added(db, deliberation.id, resident.id)
+            if added is None:
+                added = await store.count_added(db, deliberation.id, resident.id)
             if added < deliberation.statements_per_resident:
                 add_token = self._token(resident, f"n:{deliberation.id}")
         return Extras(deliberation.id, place_token, add_token)
@@ -295,14 +338,20 @@ class Deliberations:
         statement: StatementInfo,
         given: Vote,
         query: CallbackQuery | None,
+        *,
+        stamp: LiveStamp | None = None,
+        added: int | None = None,
     ) -> Reply:
         """Store the vote; on the statement shown now, go on to the next one."""
         language = resident.language
         now = self.services.clock()
         current = statement.id == participant.current_statement_id
-        # Only an older statement's button needs the earlier vote (to say "aangepast").
-        before = None if current else await store.previous_vote(db, statement.id, resident.id)
+        # The resident's votes before this one: the earlier vote on this statement (to say
+        # "aangepast") and, with this one added, what routing needs.
+        mine = await store.votes_of(db, participant.deliberation_id, resident.id)
+        before = mine.get(statement.id)
         await store.vote(db, statement, resident.id, given, now=now)
+        mine[statement.id] = given
         shown = views.voted_text(statement.text(language), given, language)
         if not current:
             # An older statement's button: the vote is changed, the conversation stays.
@@ -316,7 +365,9 @@ class Deliberations:
             if last is not None and last[1] == statement.id:
                 reply.edit = Edit(shown, None, message_id=last[0], failing="ignore")
         log.info("resident %s voted in %s", resident.pseudonym[:12], participant.deliberation_id)
-        return await self._show_next(db, resident, participant, deliberation, reply)
+        return await self._show_next(
+            db, resident, participant, deliberation, reply, mine=mine, stamp=stamp, added=added
+        )
 
     async def _add(
         self,
@@ -383,13 +434,13 @@ class Deliberations:
     async def _button(self, db: AsyncSession, query: CallbackQuery) -> Reply:
         pressed = decode(query.data)
         user = query.from_user
+        if isinstance(pressed, views.VoteButton):
+            return await self._vote_button(db, query, pressed)
         resident = await self._resident(db, user)
         language = resident.language if resident is not None else self.residents._lang(None, user)
         stale = Reply([], notice=t(language, "stellingen.stale"))
         if resident is None or not resident.consented:
             return self.residents.sessions.welcome(user, None)
-        if isinstance(pressed, views.VoteButton):
-            return await self._vote_button(db, resident, query, pressed) or stale
         if isinstance(pressed, views.PlaceButton | views.AddButton):
             wanted = f"{'w' if isinstance(pressed, views.PlaceButton) else 'n'}:"
             if pressed.token != self._token(resident, wanted + pressed.deliberation_id):
@@ -405,34 +456,54 @@ class Deliberations:
         return stale
 
     async def _vote_button(
-        self,
-        db: AsyncSession,
-        resident: ResidentInfo,
-        query: CallbackQuery,
-        pressed: views.VoteButton,
-    ) -> Reply | None:
+        self, db: AsyncSession, query: CallbackQuery, pressed: views.VoteButton
+    ) -> Reply:
+        """A vote tap: one read (:func:`storage.deliberations.vote_context`) for the resident,
+        the statement, the deliberation's status, their place and the live statements'
+        stamp; then the vote, their votes and their next place."""
+        user = query.from_user
+        pseudonym = self.services.pseudonyms.of(user.id)
+        context = await store.vote_context(db, pseudonym, pressed.statement_id)
+        resident = addressed(self.settings, context.resident) if context is not None else None
+        if context is None or resident is None or not resident.consented:
+            return self.residents.sessions.welcome(user, None)
         language = resident.language
+        stale = Reply([], notice=t(language, "stellingen.stale"))
         if pressed.token != self._token(resident, pressed.statement_id):
-            return None  # another resident's button, or made up
-        statement = await store.statement(db, pressed.statement_id)
-        if statement is None or statement.status != store.LIVE:
-            return None
-        info = await store.get(db, statement.deliberation_id)
-        if info is None:
-            return None
-        deliberation = self.state.deliberation(info)
-        if not self._open_now(info, deliberation):
+            return stale  # another resident's button, or made up
+        statement = context.statement
+        if statement is None or statement.status != store.LIVE or context.checksum is None:
+            return stale
+        deliberation = self.state.parsed(context.checksum)
+        if deliberation is None:  # this worker has not parsed this version yet
+            info = await store.get(db, statement.deliberation_id)
+            if info is None:
+                return stale
+            deliberation = self.state.deliberation(info)
+        if not self._open_status(context.status or store.CLOSED, deliberation):
             closed = t(language, "stellingen.closed.short")
             return Reply(
                 [Send(t(language, "stellingen.closed"))], edit=Edit(None, None), notice=closed
             )
-        participant = await store.participant(db, info.id, resident.id)
+        participant = context.participant
         if participant is None:
-            return None
+            return stale
         if not participant.active:  # voting again after /stop: the deliberation is back
-            participant, _ = await store.join(db, info.id, resident.id, now=self.services.clock())
+            participant, _ = await store.join(
+                db, statement.deliberation_id, resident.id, now=self.services.clock()
+            )
         given = views.VOTES[pressed.vote]
-        return await self._vote(db, resident, participant, deliberation, statement, given, query)
+        return await self._vote(
+            db,
+            resident,
+            participant,
+            deliberation,
+            statement,
+            given,
+            query,
+            stamp=context.live,
+            added=context.added,
+        )
 
     async def _ask_statement(
         self,
@@ -505,7 +576,10 @@ class Deliberations:
     # --- helpers ------------------------------------------------------------------------------
 
     def _open_now(self, info: DeliberationInfo, deliberation: Deliberation) -> bool:
-        return self.state.is_open(info, deliberation, self.services.clock(), self.settings.zone)
+        return self._open_status(info.status, deliberation)
+
+    def _open_status(self, status: str, deliberation: Deliberation) -> bool:
+        return self.state.is_open(status, deliberation, self.services.clock(), self.settings.zone)
 
     def _token(self, resident: ResidentInfo, target: int | str) -> str:
         return self.services.pseudonyms.button_token(resident.id, f"st:{target}")

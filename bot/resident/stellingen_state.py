@@ -1,6 +1,13 @@
 """What the deliberation handlers share across updates: parsed deliberation files (by the
-checksum of their stored source) and recent opinion analyses (by deliberation), both in
-this worker's memory.
+checksum of their stored source), each deliberation's live statements (by the stamp of the
+stored set, :class:`storage.deliberations.LiveStamp`) and recent opinion analyses (by
+deliberation), all in this worker's memory.
+
+Several workers may share one database, so nothing here is trusted on its own: a vote
+reads the deliberation's status and the live stamp fresh in its one query (a closed
+deliberation takes no vote; a statement approved or deleted by another worker changes the
+stamp and the list is read again), and the statement chosen from the list is shown only
+if it is still live when the resident's place is written (``set_place(only_live=True)``).
 
 The analysis (:mod:`analysis.opinions`) runs off the event loop, at most once per
 :data:`ANALYSIS_TTL` seconds per deliberation for routing and "Waar sta ik?"; a digest runs
@@ -20,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.deliberation import Deliberation, parse
 from storage import deliberations as store
-from storage.deliberations import DeliberationInfo, VoteRow
+from storage.deliberations import DeliberationInfo, LiveStamp, StatementInfo, VoteArrays
 
 if TYPE_CHECKING:  # numpy and scikit-learn load when an analysis first runs
     from analysis.opinions import OpinionAnalysis
@@ -30,15 +37,26 @@ ANALYSIS_TTL = 30.0
 
 
 def run_analysis(
-    rows: Sequence[VoteRow],
+    rows: VoteArrays,
     numbers: Sequence[int],
     previous: OpinionAnalysis | None = None,
 ) -> OpinionAnalysis:
     """The opinion analysis of stored votes (participants and statements by number); with
-    ``previous``, groups keep their numbers (letters) from that analysis where they can."""
+    ``previous``, groups keep their numbers (letters) from that analysis where they can.
+
+    :func:`analysis.opinions.analyse` takes (participant id, statement, vote) tuples with the
+    participant as a string: they are made here from the arrays in one pass of C loops
+    (``tolist`` and ``zip``), the analysis itself unchanged."""
     from analysis.opinions import analyse
 
-    votes = [(str(r.participant), r.statement, r.vote) for r in rows]
+    votes = list(
+        zip(
+            map(str, rows.participants.tolist()),
+            rows.statements.tolist(),
+            rows.votes.tolist(),
+            strict=True,
+        )
+    )
     earlier = previous.groups if previous is not None else None
     return analyse(votes, list(numbers), previous=earlier)
 
@@ -49,6 +67,7 @@ class DeliberationState:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._parsed: dict[str, Deliberation] = {}
         self._analyses: dict[str, tuple[float, OpinionAnalysis]] = {}
+        self._live: dict[str, tuple[LiveStamp, list[StatementInfo]]] = {}
         self._running: dict[str, asyncio.Lock] = {}
         self._clock = clock
 
@@ -60,12 +79,34 @@ class DeliberationState:
             self._parsed[info.checksum] = found
         return found
 
+    def parsed(self, checksum: str) -> Deliberation | None:
+        """The parsed file of this stored source, if this worker has parsed it."""
+        return self._parsed.get(checksum)
+
+    async def live(
+        self, db: AsyncSession, deliberation_id: str, stamp: LiveStamp | None = None
+    ) -> list[StatementInfo]:
+        """The live statements, by number: this worker's list while ``stamp`` (read now; read
+        here when not given) is the one it was made with, else read again."""
+        if stamp is None:
+            stamp = await store.live_stamp(db, deliberation_id)
+        found = self._live.get(deliberation_id)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        rows = await store.statements(db, deliberation_id)
+        # The stamp of what was read (not the one given: it may be older by a moment).
+        ids = [s.id for s in rows]
+        self._live[deliberation_id] = (LiveStamp(len(ids), sum(ids), max(ids, default=0)), rows)
+        return rows
+
+    def forget_live(self, deliberation_id: str) -> None:
+        self._live.pop(deliberation_id, None)
+
     @staticmethod
-    def is_open(
-        info: DeliberationInfo, deliberation: Deliberation, now: datetime, zone: tzinfo
-    ) -> bool:
-        """Open for votes: its status, and now between its opening and closing moments."""
-        if info.status != store.OPEN:
+    def is_open(status: str, deliberation: Deliberation, now: datetime, zone: tzinfo) -> bool:
+        """Open for votes: its stored status, and now between its opening and closing
+        moments."""
+        if status != store.OPEN:
             return False
 
         def aware(moment: datetime) -> datetime:
@@ -91,7 +132,7 @@ class DeliberationState:
             found = self._analyses.get(deliberation_id)
             if found is not None and not self.stale(deliberation_id):
                 return found[1]
-            rows = await store.vote_rows(db, deliberation_id)
+            rows = await store.vote_arrays(db, deliberation_id)
             live = await store.statements(db, deliberation_id)
             earlier = found[1] if found is not None else None
             numbers = [s.number for s in live]

@@ -133,8 +133,14 @@ class DigestService:
         with answered effect checks); without ``charts`` no chart is drawn."""
         if questionnaire_id is not None:
             flow = self.services.catalog.current(questionnaire_id)
-            if flow is None:
-                raise LookupError(f"no questionnaire {questionnaire_id!r}")
+            if flow is None:  # a deliberation by its id (open or closed)
+                parts = await self._deliberations(
+                    since, until, charts=charts, only=questionnaire_id
+                )
+                if not parts:
+                    raise LookupError(f"no questionnaire or deliberation {questionnaire_id!r}")
+                # The digest log names questionnaires only: its figures name the deliberation.
+                return Digest(kind, since, until, parts, None, self.services.settings.zone)
             flows = [flow]
         else:
             flows = await self._with_effects(self.flows_for(since, until), since, until)
@@ -188,14 +194,15 @@ class DigestService:
         )
 
     async def _deliberations(
-        self, since: datetime, until: datetime, *, charts: bool
+        self, since: datetime, until: datetime, *, charts: bool, only: str | None = None
     ) -> list[Part]:
-        """A part per open deliberation (:mod:`bot.staff.stellingen`)."""
+        """A part per open deliberation (:mod:`bot.staff.stellingen`); with ``only``, the
+        part of that deliberation, open or closed (none if there is no such one)."""
         settings = self.services.settings
         found: list[Part] = []
         async with self.services.reports() as db:
             for info in await talks.listing(db):
-                if info.status != talks.OPEN:
+                if info.status != talks.OPEN if only is None else info.id != only:
                     continue
                 figures, text, chart = await deliberations.part(
                     db,
@@ -308,6 +315,11 @@ class DigestService:
         async with self._lock:
             await self._scheduled(bot, self.chat_id)
             await self._finals(bot, self.chat_id)
+
+    async def deliberation_ids(self) -> list[str]:
+        """The ids of every stored deliberation (for ``/digest <id>``)."""
+        async with self.services.sessions() as db:
+            return [info.id for info in await talks.listing(db)]
 
     async def last_scheduled_end(self, chat_id: int | None) -> datetime | None:
         """Where the last scheduled digest (to ``chat_id``; None: to any chat) ended: the

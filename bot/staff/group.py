@@ -21,7 +21,8 @@ HELP = (
     "vragenlijst sluit. Er staat niets in waarmee je een inwoner kunt herkennen. Teksten van "
     "inwoners staan er pas als citaat in als een beheerder ze heeft goedgekeurd.\n\n"
     "/digest – overzicht van alles wat nieuw is sinds het laatste geplande overzicht\n"
-    "/digest &lt;id&gt; – overzicht van één vragenlijst ({ids})\n"
+    "/digest &lt;id&gt; – overzicht van één vragenlijst ({ids}) of één gesprek met "
+    "stellingen\n"
     "/rapport &lt;id&gt; – rapport voor de raad, als Word-bestand\n"
     "/help – deze uitleg"
 )
@@ -49,7 +50,8 @@ class GroupHandlers:
         await message.reply_text(Html(text), parse_mode=ParseMode.HTML)
 
     async def digest(self, update: Update, context: Context) -> None:
-        """/digest [questionnaire-id], by any member of the digest group."""
+        """/digest [questionnaire-id or deliberation-id], by any member of the digest
+        group."""
         message = update.effective_message
         if message is None:
             return
@@ -59,12 +61,14 @@ class GroupHandlers:
         wanted = context.args[0].lower() if context.args else None
         catalog = self.digests.services.catalog
         if wanted is not None and (not SLUG.match(wanted) or catalog.current(wanted) is None):
-            ids = ", ".join(f.questionnaire.id for f in catalog.currents()) or "geen"
-            await message.reply_text(
-                Html(f"Die vragenlijst ken ik niet. Kies uit: {escape(ids)}"),
-                parse_mode=ParseMode.HTML,
-            )
-            return
+            talks = await self.digests.deliberation_ids()
+            if not SLUG.match(wanted) or wanted not in talks:
+                ids = ", ".join(f.questionnaire.id for f in catalog.currents()) or "geen"
+                said = f"Die vragenlijst of dat gesprek ken ik niet. Kies uit: {escape(ids)}"
+                if talks:
+                    said += f"\nGesprekken met stellingen: {escape(', '.join(talks))}"
+                await message.reply_text(Html(said), parse_mode=ParseMode.HTML)
+                return
         try:
             await self.digests.on_demand(context.bot, message.chat_id, wanted)
         except Exception:

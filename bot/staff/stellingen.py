@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -140,10 +139,10 @@ def caption(figures: DeliberationFigures) -> Html:
 
 async def gather(
     db: AsyncSession, info: DeliberationInfo, since: datetime, until: datetime
-) -> tuple[Counts, list[store.VoteRow], dict[int, str]]:
+) -> tuple[Counts, store.VoteArrays, dict[int, str]]:
     """One read: counts, every vote on a live statement, and the live statements' texts."""
     counts = await store.digest_counts(db, info.id, since, until)
-    rows = await store.vote_rows(db, info.id)
+    rows = await store.vote_arrays(db, info.id)
     live = {s.number: s.text_nl for s in await store.statements(db, info.id)}
     return counts, rows, live
 
@@ -152,7 +151,7 @@ def figures_of(
     info: DeliberationInfo,
     deliberation: Deliberation,
     counts: Counts,
-    rows: Sequence[store.VoteRow],
+    rows: store.VoteArrays,
     live: dict[int, str],
     min_group: int,
 ) -> tuple[DeliberationFigures, OpinionAnalysis]:

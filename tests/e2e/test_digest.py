@@ -359,15 +359,25 @@ async def test_digest_commands_in_the_group_and_elsewhere(
         group.drain()
         member = group.member()
         unknown = await command(member, "/digest onbekend")
-        assert unknown.text == f"Die vragenlijst ken ik niet. Kies uit: {IDS}"
+        choose = (
+            f"Die vragenlijst of dat gesprek ken ik niet. Kies uit: {IDS}\n"
+            "Gesprekken met stellingen: autoluw-centrum"
+        )
+        assert unknown.text == choose
         odd = await command(member, "/digest <b>&amp;")
-        assert odd.text == f"Die vragenlijst ken ik niet. Kies uit: {IDS}"
+        assert odd.text == choose
+        # A deliberation by its id: its part of the digest alone.
+        talk = await command(member, "/digest autoluw-centrum")
+        assert talk.text.startswith("Gesprek met stellingen: Een autoluw centrum?\n"), talk.text
+        assert "0 deelnemers" in talk.text
 
         help_ = await command(member, "/help")
         assert help_.text.startswith("Samenspraak in deze groep\n")
         assert "Hier komen de overzichten van wat inwoners zeggen: ma om 09:00," in help_.text
         assert "/digest – overzicht van alles wat nieuw is" in help_.text
-        assert f"/digest <id> – overzicht van één vragenlijst ({IDS})" in help_.text
+        assert f"/digest <id> – overzicht van één vragenlijst ({IDS}) of één gesprek" in (
+            help_.text
+        )
         assert "/help – deze uitleg" in help_.text
 
         # One member's updates are handled in order: the next message is the answer to

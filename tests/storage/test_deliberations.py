@@ -143,3 +143,78 @@ async def test_retention_deletes_residents_statements_of_a_long_closed_deliberat
             ("Meer bankjes.", None)
         ]
         assert len(left) == 13  # the seeds stay
+
+
+async def test_vote_context_reads_a_tap_in_one_query_and_stamps_change_with_the_live_set(
+    sessions: Sessions,
+) -> None:
+    """What a vote tap reads: the resident, the statement, the deliberation's status, the
+    resident's place, the live statements' stamp and how many they added. An approval and a
+    deletion each change the stamp (a worker's cached list is then read again); a place is
+    written with ``only_live`` only on a statement that is still live."""
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        live = await store.statements(db, talk)
+        assert await store.vote_context(db, "nobody", live[0].id) is None
+        before = await store.vote_context(db, "anna", live[0].id)
+        assert before is not None and before.resident.id == anna
+        assert before.statement == live[0] and before.status == "open"
+        assert before.participant is None and before.added == 0
+        assert before.live == store.LiveStamp(
+            len(live), sum(s.id for s in live), max(s.id for s in live)
+        )
+        assert before.live == await store.live_stamp(db, talk)
+        await store.join(db, talk, anna, now=NOW)
+        own = await store.add_statement(db, talk, anna, "Meer bankjes op het plein", now=NOW)
+        # A pending statement is not live: the stamp stays, a place on it is refused.
+        after_add = await store.vote_context(db, "anna", live[0].id)
+        assert after_add is not None and after_add.live == before.live and after_add.added == 1
+        assert after_add.participant is not None and after_add.participant.active
+        assert not await store.set_place(db, talk, anna, current=own.id, now=NOW, only_live=True)
+        assert await store.set_place(db, talk, anna, current=live[0].id, now=NOW, only_live=True)
+        await store.decide(db, own.id, approve=True, by=None, now=NOW)
+        approved = await store.live_stamp(db, talk)
+        assert approved != before.live and approved.size == len(live) + 1
+        assert await store.set_place(db, talk, anna, current=own.id, now=NOW, only_live=True)
+        # The author is forgotten: the statement goes, the stamp changes back, and the place
+        # on it is refused (and was set to nothing by the foreign key).
+        await store.erase_author(db, anna)
+        assert await store.live_stamp(db, talk) == before.live
+        assert not await store.set_place(db, talk, anna, current=own.id, now=NOW, only_live=True)
+        place = await store.participant(db, talk, anna)
+        assert place is not None and place.current_statement_id is None
+        await store.set_status(db, talk, "closed", now=NOW)
+        closed = await store.vote_context(db, "anna", live[1].id)
+        assert closed is not None and closed.status == "closed"
+        missing = await store.vote_context(db, "anna", 10**9)
+        assert missing is not None and missing.statement is None and missing.status is None
+
+
+async def test_vote_arrays_read_with_or_without_the_index_give_the_same_votes(
+    sessions: Sessions,
+) -> None:
+    """The digest's lean read: numbers (not ids), live statements only, the same whether
+    SQLite scans the table (this deliberation holds most votes) or walks the index."""
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        live = await store.statements(db, talk)
+        people = [await _resident(db, name) for name in ("a", "b", "c")]
+        for index, who in enumerate(people):
+            await store.join(db, talk, who, now=NOW)
+            for statement in live[index:]:
+                await store.vote(db, statement, who, Vote((index % 3) - 1), now=NOW)
+        pending = await store.add_statement(db, talk, people[0], "Nog niet live", now=NOW)
+        await store.vote(db, pending, people[1], Vote.AGREE, now=NOW)  # not analysed
+        arrays = await store.vote_arrays(db, talk)
+        assert arrays.participants.dtype.kind == "i" and len(arrays.votes) == 12 + 11 + 10
+        expected = sorted(
+            (index, s.number, (index % 3) - 1) for index in range(3) for s in live[index:]
+        )
+        assert sorted(arrays.rows()) == expected
+        for scan in (True, False):
+            found = await db.execute(
+                select(DeliberationVote.vote).where(store._votes_of(talk, scan))
+            )
+            assert len(found.all()) == 34
+        assert len((await store.vote_arrays(db, "no-such-talk")).votes) == 0
