@@ -34,6 +34,7 @@ from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner
 from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_afval, walk
 from tests.support.processes import ChildProcess, polling
 from tests.support.processes import environment as clean_environment
+from tests.support.shipped import shipped_version
 
 SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
 # How many questions each shipped file has (the Burgerpeiling is the long one).
@@ -306,7 +307,8 @@ def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> No
     [result] = ran["validate"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line for line in lines(result.stdout) if line.startswith("ok  ")] == [
-        f"ok  {QUESTIONNAIRES / name}.yaml: {name} version 1, {QUESTIONS.get(name, 10)} questions"
+        f"ok  {QUESTIONNAIRES / name}.yaml: {name} version {shipped_version(name)}, "
+        f"{QUESTIONS.get(name, 10)} questions"
         for name in SHIPPED
     ]
     assert result.stderr == ""
@@ -391,7 +393,7 @@ def test_validate_warns_of_missing_translations_in_one_line(ran: dict[str, list[
     path = Path(result.args[-1])
     assert result.returncode == 0, result.stdout + result.stderr
     assert lines(result.stdout)[:2] == [
-        f"ok  {path}: schoolroutes version 1, 10 questions",
+        f"ok  {path}: schoolroutes version {shipped_version('schoolroutes')}, 10 questions",
         f"{path}: let op: de Engelse vertaling (en) ontbreekt bij: title (1 in totaal). Wie de "
         "bot in het Engels gebruikt, ziet daar de Nederlandse tekst",
     ]
@@ -404,7 +406,9 @@ def test_list_shows_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> 
     assert result.returncode == 0, result.stderr
     header, *rows = lines(result.stdout)
     assert header.split() == ["id", "version", "status", "now", "responses", "title"]
-    assert [row.split()[:5] for row in rows] == [[n, "1", "open", "open", "0"] for n in SHIPPED]
+    assert [row.split()[:5] for row in rows] == [
+        [n, str(shipped_version(n)), "open", "open", "0"] for n in SHIPPED
+    ]
     assert [row.split(maxsplit=5)[5] for row in rows] == [
         "Afval ophalen in Rivierstad",
         "Burgerpeiling Rivierstad",
@@ -496,11 +500,12 @@ def expected_rows(today: str) -> list[list[str]]:
         "8",
         "Ja, en snel opgelost",
     ]
+    version = str(shipped_version("afvalinzameling"))
     return [
-        [response(IDS[0]), "1", today, today, "complete", *full, "Vaker legen in de zomer"],
+        [response(IDS[0]), version, today, today, "complete", *full, "Vaker legen in de zomer"],
         [
             response(IDS[1]),
-            "1",
+            version,
             today,
             today,
             "complete",
@@ -515,8 +520,8 @@ def expected_rows(today: str) -> list[list[str]]:
             "Nee, niets gemeld",
             "(overgeslagen)",
         ],
-        [response(IDS[2]), "1", today, "", "incomplete", "Noord", "Allebei", *[""] * 8],
-        [response(IDS[3]), "1", today, today, "complete", *full, "'" + FORMULA],
+        [response(IDS[2]), version, today, "", "incomplete", "Noord", "Allebei", *[""] * 8],
+        [response(IDS[3]), version, today, today, "complete", *full, "'" + FORMULA],
     ]
 
 

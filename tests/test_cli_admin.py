@@ -16,6 +16,7 @@ from bot.app.cli import main
 from storage.db import create_engine, session_factory
 from tests.conftest import QUESTIONNAIRES
 from tests.storage.helpers import complete, register
+from tests.support.shipped import shipped_version
 
 MINI = Path(__file__).resolve().parent / "flows" / "data" / "mini.yaml"
 Run = Callable[..., tuple[int, str, str]]
@@ -108,16 +109,17 @@ def test_import_as_draft_then_publish(samenspraak: Run, tmp_path: Path) -> None:
 
 
 def test_open_close_archive(samenspraak: Run) -> None:
+    version = str(shipped_version("schoolroutes"))
     assert samenspraak("questionnaire", "close", "schoolroutes") == (
         0,
         "schoolroutes: open -> closed\n",
         "",
     )
-    assert listed(samenspraak)["schoolroutes"] == ["1", "closed", "closed"]
+    assert listed(samenspraak)["schoolroutes"] == [version, "closed", "closed"]
     assert samenspraak("questionnaire", "open", "schoolroutes")[1] == (
         "schoolroutes: closed -> open\n"
     )
-    assert listed(samenspraak)["schoolroutes"] == ["1", "open", "open"]
+    assert listed(samenspraak)["schoolroutes"] == [version, "open", "open"]
     one_line_error(
         samenspraak("questionnaire", "archive", "schoolroutes"),
         1,

@@ -18,6 +18,7 @@ from sandbox.models import BotMessage
 from storage import outbox
 from storage.models import Contact, OutboxMessage, Resident, Session, Subscription
 from tests.e2e.conftest import BotRunner
+from tests.support.shipped import shipped_version
 
 ADMIN_ID = 4242
 AFVAL = "afvalinzameling"
@@ -103,7 +104,7 @@ async def seed(
             {
                 "resident_id": r,
                 "questionnaire_id": questionnaire,
-                "questionnaire_version": 1,
+                "questionnaire_version": shipped_version(questionnaire),
                 "status": "completed",
                 "current": "end",
                 "path": [],

@@ -32,6 +32,7 @@ from tests.e2e.conftest import BotRunner, running_bot
 from tests.e2e.test_resilience import PLAN, open_afval, walk
 from tests.flows.helpers import BILLION_LAUGHS
 from tests.support.clocks import Fixed
+from tests.support.shipped import renumbered, shipped_version
 
 ADMIN = 4_242_001
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -257,6 +258,7 @@ async def test_stale_and_garbage_buttons_from_an_administrator(
     gone = "Dit concept bestaat niet meer."
     same = "Dat is al gebeurd. Kijk nog eens in /beheer."
     close_first = "Dat kan nu niet. Sluit de vragenlijst eerst."
+    live = shipped_version("afvalinzameling")
     cases: list[tuple[str, str | None]] = [
         ("adm:q:nergens", unknown),
         ("adm:q:AFVAL", STALE),
@@ -270,8 +272,11 @@ async def test_stale_and_garbage_buttons_from_an_administrator(
         ("adm:close?:x y", STALE),
         ("adm:archive?:afvalinzameling", close_first),
         ("adm:archive:afvalinzameling", close_first),
-        ("adm:pub:afvalinzameling:1", "Versie 1 van afvalinzameling is al gepubliceerd."),
-        ("adm:pub:afvalinzameling:7", gone),
+        (
+            f"adm:pub:afvalinzameling:{live}",
+            f"Versie {live} van afvalinzameling is al gepubliceerd.",
+        ),
+        (f"adm:pub:afvalinzameling:{live + 5}", gone),
         ("adm:pub:afvalinzameling:99999999", STALE),
         ("adm:pub:afvalinzameling:-1", STALE),
         ("adm:pub:afvalinzameling", STALE),
@@ -569,10 +574,13 @@ async def test_a_published_version_cannot_be_uploaded_again(
 ) -> None:
     boss = admin(fake)
     shipped = (QUESTIONNAIRES / "schoolroutes.yaml").read_text(encoding="utf-8")
+    version = shipped_version("schoolroutes")
     same = await upload(boss, "schoolroutes.yaml", shipped)
-    assert same.text.startswith("Versie 1 van schoolroutes is al gepubliceerd.")
+    assert same.text.startswith(f"Versie {version} van schoolroutes is al gepubliceerd.")
     changed = await upload(boss, "schoolroutes.yaml", shipped.replace("5 minuten", "6 minuten"))
-    assert changed.text.startswith("Versie 1 van schoolroutes is al gepubliceerd, met een andere")
+    assert changed.text.startswith(
+        f"Versie {version} van schoolroutes is al gepubliceerd, met een andere"
+    )
 
 
 # --- test runs, cancel, new versions ----------------------------------------------------------
@@ -656,23 +664,26 @@ async def test_a_new_version_leaves_running_sessions_on_theirs(
 ) -> None:
     early = fake.user()
     question = await open_afval(early)
-    question = await walk(early, question, PLAN[:3])  # three answers on version 1
+    question = await walk(early, question, PLAN[:3])  # three answers on the shipped version
 
+    old = shipped_version("afvalinzameling")
     shipped = (QUESTIONNAIRES / "afvalinzameling.yaml").read_text(encoding="utf-8")
-    second = shipped.replace("\nversion: 1\n", "\nversion: 2\n", 1).replace(
+    second = renumbered(shipped, old + 1).replace(
         "Afval ophalen in Rivierstad", "Afval ophalen in Rivierstad (nieuw)", 1
     )
     boss = admin(fake)
     preview = await upload(boss, "afvalinzameling.yaml", second)
     assert preview.text.splitlines()[1] == (
-        "Nieuwe versie 2 van afvalinzameling. Nu gepubliceerd: versie 1. Wie al bezig is, "
-        "maakt de oude versie af."
+        f"Nieuwe versie {old + 1} van afvalinzameling. Nu gepubliceerd: versie {old}. Wie al "
+        "bezig is, maakt de oude versie af."
     )
     await boss.press("Publiceren", message=preview)
     published = await boss.next_message()
-    assert published.text.startswith("✅ Versie 2 van Afval ophalen in Rivierstad (nieuw) is")
+    assert published.text.startswith(
+        f"✅ Versie {old + 1} van Afval ophalen in Rivierstad (nieuw) is"
+    )
 
-    # The early resident goes on with version 1 to the end.
+    # The early resident goes on with the old version to the end.
     done = await walk(early, question, PLAN[3:], first=3)
     assert done.text.startswith("Klaar!")
     late = fake.user()
@@ -689,7 +700,7 @@ async def test_a_new_version_leaves_running_sessions_on_theirs(
                 select(Session.questionnaire_version, Session.status).order_by(Session.id)
             )
         ).all()
-    assert found == [(1, "completed"), (2, "active")]
+    assert found == [(old, "completed"), (old + 1, "active")]
 
 
 # --- /beheer ----------------------------------------------------------------------------------
@@ -700,11 +711,15 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     await walk(resident, await open_afval(resident), PLAN)
     boss = admin(fake)
     overview = await boss.ask("/beheer")
+    v = shipped_version
     assert overview.text.split("\n\n")[1:5] == [
-        "Afval ophalen in Rivierstad · open\nafvalinzameling · versie 1 · 1 klaar, 0 bezig",
-        "Burgerpeiling Rivierstad · open\nburgerpeiling · versie 1 · 0 klaar, 0 bezig",
-        "Groen in de wijk · open\ngroen-in-de-wijk · versie 1 · 0 klaar, 0 bezig",
-        "Veilig naar school · open\nschoolroutes · versie 1 · 0 klaar, 0 bezig",
+        f"Afval ophalen in Rivierstad · open\nafvalinzameling · versie {v('afvalinzameling')} · "
+        "1 klaar, 0 bezig",
+        f"Burgerpeiling Rivierstad · open\nburgerpeiling · versie {v('burgerpeiling')} · "
+        "0 klaar, 0 bezig",
+        f"Groen in de wijk · open\ngroen-in-de-wijk · versie {v('groen-in-de-wijk')} · "
+        "0 klaar, 0 bezig",
+        f"Veilig naar school · open\nschoolroutes · versie {v('schoolroutes')} · 0 klaar, 0 bezig",
     ]
     assert overview.buttons == [
         ["Afval ophalen in Rivierstad"],
@@ -714,7 +729,9 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
         ["Wijkpeiling Rivierstad"],
     ]
     await tap(boss, "Veilig naar school", overview)
-    assert overview.text.startswith("Veilig naar school\nschoolroutes · versie 1\n\nStatus: open")
+    assert overview.text.startswith(
+        f"Veilig naar school\nschoolroutes · versie {v('schoolroutes')}\n\nStatus: open"
+    )
     assert overview.buttons == [["Sluiten"], ["Exporteren"], ["« Terug"]]
     await tap(boss, "Sluiten", overview)
     assert overview.text.startswith("Weet je zeker dat je Veilig naar school wilt sluiten?")
@@ -743,7 +760,8 @@ async def test_beheer_opens_closes_and_archives(fake: FakeBotApi, admin_bot: Bot
     assert overview.buttons == [["Exporteren"], ["« Terug"]]
     await tap(boss, "« Terug", overview)
     assert overview.text.split("\n\n")[5] == (  # archived ones come last
-        "Veilig naar school · gearchiveerd\nschoolroutes · versie 1 · 0 klaar, 0 bezig"
+        f"Veilig naar school · gearchiveerd\nschoolroutes · versie {v('schoolroutes')} · "
+        "0 klaar, 0 bezig"
     )
     # A stale confirmation after the fact: refused, nothing changes.
     query = await boss.press_data("adm:close:schoolroutes", message_id=overview.message_id)
@@ -823,12 +841,13 @@ async def test_beheer_for_scheduled_closed_and_archived_questionnaires(
 
         query = await boss.press_data("adm:close:schoolroutes", message_id=overview.message_id)
         await boss.wait_callback_answered(query)
-        second = shipped.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+        old = shipped_version("schoolroutes")
+        second = renumbered(shipped, old + 1)
         preview = await upload(boss, "schoolroutes.yaml", second)
         await boss.press("Publiceren", message=preview)
         published = await boss.next_message()
         assert published.text == (
-            "✅ Versie 2 van Veilig naar school is gepubliceerd. De vragenlijst is nog "
+            f"✅ Versie {old + 1} van Veilig naar school is gepubliceerd. De vragenlijst is nog "
             "gesloten. Open hem in /beheer als inwoners weer mogen meedoen."
         )
         assert (await state(runner, "schoolroutes")).status == "closed"  # type: ignore[union-attr]
@@ -837,7 +856,7 @@ async def test_beheer_for_scheduled_closed_and_archived_questionnaires(
 
         query = await boss.press_data("adm:archive:schoolroutes", message_id=overview.message_id)
         await boss.wait_callback_answered(query)
-        third = shipped.replace("\nversion: 1\n", "\nversion: 3\n", 1)
+        third = renumbered(shipped, old + 2)
         refused = await upload(boss, "schoolroutes.yaml", third)
         assert refused.text == (
             "Deze vragenlijst is gearchiveerd. Dat is definitief. Wil je hem opnieuw "

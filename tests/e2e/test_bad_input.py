@@ -6,7 +6,6 @@ and every pressed button is answered (the harness checks that at teardown).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from tests.e2e.test_conversation import (
     statuses,
     tap,
 )
+from tests.support.shipped import renumbered, shipped_version
 
 UNSUPPORTED = "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen."
 CHOICE_INVALID = "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met 3."
@@ -385,8 +385,10 @@ async def test_a_button_of_a_paused_questionnaire(fake: FakeBotApi, bot: BotRunn
 async def test_buttons_of_an_older_questionnaire_version(
     fake: FakeBotApi, database_url: str, tmp_path: Path
 ) -> None:
-    """A response begun on version 1 goes on with version 1's questions and buttons after
-    version 2 is published; a button of an answered question is refused."""
+    """A response begun on the shipped version goes on with that version's questions and
+    buttons after the next version is published; a button of an answered question is
+    refused."""
+    old = shipped_version("afvalinzameling")
     folder = tmp_path / "questionnaires"
     folder.mkdir()
     source = (QUESTIONNAIRES / "afvalinzameling.yaml").read_text(encoding="utf-8")
@@ -401,25 +403,25 @@ async def test_buttons_of_an_older_questionnaire_version(
         choice = await resident.ask("Noord")
         await runner.stop()
 
-        changed = re.sub(r"^version: 1$", "version: 2", source, count=1, flags=re.M).replace(
+        changed = renumbered(source, old + 1).replace(
             "Welke containers gebruik je voor je afval?", "Welke afvalbakken gebruik je?"
         )
         (folder / "afvalinzameling.yaml").write_text(changed, encoding="utf-8")
         await runner.start()
 
-        scale = await tap(resident, "Allebei", choice)  # a version 1 button, still valid
+        scale = await tap(resident, "Allebei", choice)  # an old version's button, still valid
         assert choice.text.startswith("Vraag 2 van 7\n\nWelke containers gebruik je")
         assert progress(scale) == (3, 8)
         session = await latest(runner, resident, "afvalinzameling")
         assert (session.version, session.state.answers) == (
-            1,
+            old,
             {"wijk": "noord", "inzameling": "allebei"},
         )
         query = await resident.press_data(centrum, message_id=first.message_id)  # typed
         assert (await resident.wait_callback_answered(query)).text == ALREADY_SAVED
 
         await resident.ask("/stop")
-        offer = await resident.ask("/start afvalinzameling")  # resumes version 1
+        offer = await resident.ask("/start afvalinzameling")  # resumes the old version
         assert offer.text == "Welkom terug! We gaan verder waar je was gebleven."
         resumed = await resident.next_message()
         assert resumed.text == scale.text

@@ -22,6 +22,7 @@ from tests.e2e import peiling
 from tests.e2e.conftest import BotRunner
 from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import ORDER, PLAN, open_afval, walk
+from tests.support.shipped import shipped_version
 
 FIXED = ["response", "version", "started", "completed", "status"]
 LABELS = ["Reactie (pseudoniem)", "Versie", "Begonnen (dag)", "Afgerond (dag)", "Status"]
@@ -62,10 +63,11 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         assert rows[1][:6] == [*LABELS, "In welke wijk woon je?"]
         assert len(rows) == 4  # two header rows, two residents; not the test run
         complete, partial = rows[2], rows[3]
-        assert complete[1:5] == ["1", day, day, "complete"]
+        version = str(shipped_version("afvalinzameling"))
+        assert complete[1:5] == [version, day, day, "complete"]
         assert complete[5:7] == ["Noord", "Allebei"]
         assert complete[-1] == "Vaker legen in de zomer"
-        assert partial[1:5] == ["1", day, "", "incomplete"]
+        assert partial[1:5] == [version, day, "", "incomplete"]
         assert partial[5:] == ["Noord", "Allebei", *[""] * 8]
 
         book = openpyxl.load_workbook(io.BytesIO(sheet_xlsx.document))
@@ -95,7 +97,7 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
 
         # The test run counts nowhere else either: not in /beheer, not in digests.
         overview = await boss.ask("/beheer")
-        assert "afvalinzameling · versie 1 · 1 klaar, 1 bezig" in overview.text
+        assert f"afvalinzameling · versie {version} · 1 klaar, 1 bezig" in overview.text
         assert runner.services is not None
         async with runner.services.sessions() as db:
             stats = await digest.response_stats(

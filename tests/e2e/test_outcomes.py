@@ -222,7 +222,9 @@ async def test_an_administrator_test_run_ends_without_opt_ins(
     assert flow is not None
     async with services.sessions.begin() as db:
         resident = await resident_of(bot, tester)
-        await repo.start_session(db, resident, SCHOOL, 1, engine.start(flow), is_test=True)
+        await repo.start_session(
+            db, resident, SCHOOL, flow.questionnaire.version, engine.start(flow), is_test=True
+        )
     for typed in ["4116", "nee", "5", "2", "nee"]:
         await tester.ask(typed)
     await tester.send("8")

@@ -19,7 +19,7 @@ from sqlalchemy import text
 import bot.app.request as bot_request  # by this name: the ``bot`` fixture shadows the package
 from bot.core.services import Pseudonyms
 from bot.resident.conversation import ResidentHandlers
-from flows.loader import QuestionnaireError
+from flows.loader import QuestionnaireError, questionnaire_files
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
@@ -30,6 +30,7 @@ from storage.repo import SessionInfo
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import BotRunner
 from tests.support import bots
+from tests.support.shipped import renumbered, shipped_version
 
 AFVAL = "afvalinzameling"
 SECRET = bots.SECRET.encode()  # what BotRunner configures
@@ -457,18 +458,20 @@ async def test_refuses_to_start_with_a_changed_questionnaire_under_the_same_vers
     calls = len(fake.calls)
 
     runner = BotRunner(fake, database_url, questionnaires_dir=folder)
-    with pytest.raises(ChangedVersionError, match="afvalinzameling version 1 differs"):
+    old = shipped_version(AFVAL)
+    with pytest.raises(ChangedVersionError, match=f"afvalinzameling version {old} differs"):
         await runner.start()
     assert len(fake.calls) == calls
-    assert await count_rows(database_url, "questionnaire_versions") == 4  # the shipped ones
+    shipped = len(questionnaire_files(QUESTIONNAIRES))
+    assert await count_rows(database_url, "questionnaire_versions") == shipped
 
     # With a new version number the change is published.
-    path.write_text(changed.replace("\nversion: 1\n", "\nversion: 2\n", 1), encoding="utf-8")
+    path.write_text(renumbered(changed, old + 1), encoding="utf-8")
     services = await runner.start()
     try:
         current = services.catalog.current(AFVAL)
         assert current is not None
-        assert current.questionnaire.version == 2
-        assert await count_rows(database_url, "questionnaire_versions") == 5
+        assert current.questionnaire.version == old + 1
+        assert await count_rows(database_url, "questionnaire_versions") == shipped + 1
     finally:
         await runner.stop()
