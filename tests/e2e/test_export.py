@@ -40,7 +40,8 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
         boss = admin(fake)
         # The administrator tries the published questionnaire too: a test run.
         menu = await boss.ask("/beheer")
-        await boss.press_data("adm:test:afvalinzameling:1", message_id=menu.message_id)
+        version = shipped_version("afvalinzameling")
+        await boss.press_data(f"adm:test:afvalinzameling:{version}", message_id=menu.message_id)
         _notice, _intro, question = await boss.next_messages(3)
         await walk(boss, question, PLAN)
         await fake.settle()
