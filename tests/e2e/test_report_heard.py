@@ -17,6 +17,7 @@ from storage.population import Cell, store_population
 from tests.digest.helpers import Response, add
 from tests.e2e.conftest import BotRunner, running_bot
 from tests.storage.helpers import register
+from tests.support.shipped import shipped_version
 
 ADMIN = 4_242_001
 SINCE = datetime.now(UTC) - timedelta(days=6)
@@ -64,6 +65,7 @@ async def seed_heard(runner: BotRunner) -> None:
                     Response(
                         {"wijk": wijk, "inzameling": answer}, started=moment, answered=moment
                     ),
+                    shipped_version("afvalinzameling"),
                     resident_id=resident.id,
                 )
 
