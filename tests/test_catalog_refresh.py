@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -33,9 +34,9 @@ async def test_refreshing_without_changes_parses_nothing(
 ) -> None:
     parsed: list[str] = []
 
-    def counting(text: str, source: str = "<questionnaire>") -> object:
+    def counting(text: str, source: str = "<questionnaire>", images: Path | None = None) -> object:
         parsed.append(source)
-        return parse(text, source)
+        return parse(text, source, images)
 
     read: list[object] = []
     real_sources = admin.sources
