@@ -41,6 +41,7 @@ from flows.schema import (
 )
 from storage import admin
 from storage.models import Answer, Session, utcnow
+from tests.support.shipped import QUESTIONNAIRES, shipped_version
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -89,10 +90,14 @@ async def add(
     db: AsyncSession,
     questionnaire_id: str,
     response: Response,
-    version: int = 1,
+    version: int | None = None,
     resident_id: int | None = None,
 ) -> dict[str, int]:
-    """Insert a response (anonymous, or ``resident_id``'s); the ids of its answers."""
+    """Insert a response (anonymous, or ``resident_id``'s) to ``version`` (by default the
+    shipped version of a shipped questionnaire, else 1); the ids of its answers."""
+    if version is None:
+        shipped = (QUESTIONNAIRES / f"{questionnaire_id}.yaml").exists()
+        version = shipped_version(questionnaire_id) if shipped else 1
     completed = response.completed
     if response.status in ("completed", "replaced") and completed is None:
         completed = max([response.answered, *response.when.values()])
