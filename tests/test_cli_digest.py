@@ -249,7 +249,8 @@ def test_unknown_questionnaire_and_bad_dates(
     status, out, err = run(capsys, "--questionnaire", "onbekend")
     assert (status, out) == (1, "")
     assert err == (
-        "samenspraak: no questionnaire 'onbekend'; see `samenspraak questionnaire list`\n"
+        "samenspraak: no questionnaire or deliberation 'onbekend'; "
+        "see `samenspraak questionnaire list`\n"
     )
 
     status, out, err = run(capsys, "--since", "2999-01-01")

@@ -35,6 +35,7 @@ from tests.e2e.test_conversation import (
     start_questionnaire,
 )
 from tests.support.clocks import Fixed
+from tests.support.shipped import shipped_version
 
 PLEK = "Kruispunt <Dorpsstraat> & Kerkweg: auto's rijden er te hard"
 ASK_BUTTONS = [["Ja, wis alles", "Nee, toch niet"]]
@@ -166,7 +167,7 @@ async def test_my_data_arrives_as_a_json_document_with_everything(
     assert (response["questionnaire"], response["title"], response["version"]) == (
         "schoolroutes",
         SCHOOL,
-        1,
+        shipped_version("schoolroutes"),
     )
     assert response["status"] == "completed"
     assert response["completed_at"] and response["started_at"]

@@ -24,7 +24,7 @@ from tests.e2e.outcome_helpers import runner as outcome_runner
 from tests.e2e.test_outcomes import NEWS_EN, NEWS_NL, participants, write_outcome
 
 ADMIN = 4_242_001
-IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes"
+IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling"
 SINCE = datetime.now(UTC) - timedelta(days=6)
 UNKNOWN_COMMAND = "Dat commando ken ik niet. Stuur /help voor uitleg."
 
