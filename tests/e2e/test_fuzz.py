@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from flows.catalog import Catalog
-from flows.schema import END, MultiQuestion, TextQuestion
+from flows.schema import END, MultiQuestion, RankingQuestion, TextQuestion
 from flows.texts import COMMANDS
 from sandbox.clients import FakeGroup, FakeGroupMember, FakeUser
 from sandbox.fakeapi import FakeBotApi
@@ -344,7 +344,9 @@ def check_session(row: Session, answers: dict[str, Any], catalog: Catalog) -> No
     assert current == row.current, f"{where}: path {path} leads to {current}"
     if row.draft:
         question = flow.questions.get(row.current)
-        assert isinstance(question, MultiQuestion), f"{where}: a draft on {row.current}"
+        # Ticks of a multi question, or the places tapped so far in a ranking.
+        kinds = MultiQuestion | RankingQuestion
+        assert isinstance(question, kinds), f"{where}: a draft on {row.current}"
         options = {option.id for option in question.options}
         assert set(row.draft) <= options, f"{where}: draft {row.draft}"
 
