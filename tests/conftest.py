@@ -143,6 +143,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated, empty SQLite database only: for end-to-end tests whose subject is the
+    conversation, not the database (the storage tests and a chosen set of end-to-end
+    tests cover PostgreSQL through ``database_url``)."""
+    path = tmp_path / "samenspraak.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """A database at the newest schema (``database_url`` is migrated already)."""
     engine = create_engine(database_url)
