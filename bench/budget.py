@@ -17,28 +17,20 @@ import os
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median, quantiles
 from typing import Any
-
-from sqlalchemy import insert, select
 
 from bench.common import TOKEN, bot_env
 from bench.webhook import _database
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
-from sandbox.models import ApiCall
-from storage import outbox
-from storage.db import create_engine, session_factory
-from storage.models import Contact, Resident
 from tests.e2e.fronts import SpreadingFront
 from tests.support.ports import reserve_port
 from tests.support.processes import ServeWorker, healthy
+from tests.support.sending import most_in_a_second, seed_broadcast, sending
 
 CAP = 30
-COUNTED = ("send", "edit", "copy", "forward")
-NEWS = "Nieuws uit Rivierstad: de gemeente heeft jullie ideeën gelezen."
 SECRET = "bench-budget-secret"
 
 
@@ -48,55 +40,6 @@ class Settings:
     recipients: int = 1200  # 40 s at the cap
     residents: int = 20  # asking /help every PAUSE seconds meanwhile
     pause: float = 2.0
-
-
-def _sending(call: ApiCall) -> bool:
-    return call.method.startswith(COUNTED) and call.method != "sendChatAction"
-
-
-def most_in_a_second(times: list[float]) -> int:
-    times = sorted(times)
-    most = end = 0
-    for start, at in enumerate(times):
-        while end < len(times) and times[end] < at + 1.0:
-            end += 1
-        most = max(most, end - start)
-    return most
-
-
-async def _seed(url: str, users: list[FakeUser]) -> None:
-    engine = create_engine(url)
-    now = datetime.now(UTC)
-    try:
-        async with session_factory(engine).begin() as db:
-            await db.execute(
-                insert(Resident),
-                [
-                    {
-                        "pseudonym": f"bench-{u.id}",
-                        "language": "nl",
-                        "consent": "given",
-                        "consent_at": now,
-                        "created_at": now,
-                    }
-                    for u in users
-                ],
-            )
-            rows = await db.execute(select(Resident.id, Resident.pseudonym))
-            ids = {pseudonym: rid for rid, pseudonym in rows}
-            residents = [ids[f"bench-{u.id}"] for u in users]
-            await db.execute(
-                insert(Contact),
-                [
-                    {"resident_id": r, "chat_id": u.id}
-                    for r, u in zip(residents, users, strict=True)
-                ],
-            )
-            await outbox.create_broadcast(
-                db, "outcome", payload={"nl": {"text": NEWS}}, recipients=residents
-            )
-    finally:
-        await engine.dispose()
 
 
 async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any]:
@@ -134,7 +77,7 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
             ]
             talkers = [fake.user(first_name=f"Inwoner {i}") for i in range(settings.residents)]
             began = time.time()
-            await _seed(url, recipients)
+            await seed_broadcast(url, recipients, prefix="bench")
             done = asyncio.Event()
             latencies: list[float] = []
 
@@ -155,7 +98,7 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
                 sum(
                     1
                     for c in fake.calls
-                    if c.ok and c.params.get("chat_id") in chats and _sending(c)
+                    if c.ok and c.params.get("chat_id") in chats and sending(c)
                 )
                 < settings.recipients
             ):
@@ -172,7 +115,7 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
         stack.close()
         await front.stop()
         await fake.stop()
-    calls = [c for c in fake.calls if _sending(c) and c.time >= began]
+    calls = [c for c in fake.calls if sending(c) and c.time >= began]
     news = sorted(c.time for c in calls if c.ok and c.params.get("chat_id") in chats)
     first, last = news[0], news[-1]
     window = [c.time for c in calls if first <= c.time <= last and c.ok]

@@ -11,7 +11,7 @@ from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.outcome_helpers import AFVAL, AFVAL_THEME, final_report, seed
 from tests.e2e.test_broadcast import INVITATION, Start, admin, copies, start  # noqa: F401
-from tests.e2e.test_shared_budget import most_in_a_second, sending
+from tests.support.sending import most_in_a_second, sending
 
 CAP = 10
 RESIDENTS = 60

@@ -20,86 +20,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
 
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
-from sandbox.models import ApiCall
-from storage import leases, outbox
+from storage import leases
 from storage.db import create_engine, session_factory
-from storage.models import Contact, Resident
 from tests.e2e.conftest import WEBHOOK_SECRET
 from tests.e2e.fronts import SpreadingFront
 from tests.e2e.test_workers import front, postgres_url  # noqa: F401 (fixtures)
 from tests.support.bots import bot_environment
 from tests.support.processes import ServeWorker, environment, healthy
+from tests.support.sending import NEWS, most_in_a_second, seed_broadcast, sending
 
 pytestmark = pytest.mark.postgres
 
 CAP = 10  # messages a second, for the whole bot
 RECIPIENTS = 40
 TALKERS = 10  # residents asking for /help during the broadcast, twice each
-NEWS = "Nieuws uit Rivierstad: de gemeente heeft jullie ideeën gelezen."
-COUNTED = ("send", "edit", "copy", "forward")
-
-
-def sending(call: ApiCall) -> bool:
-    return call.method.startswith(COUNTED) and call.method != "sendChatAction"
-
-
-def most_in_a_second(times: list[float]) -> int:
-    """The most calls in any window [t, t + 1 s) that starts at a call."""
-    times = sorted(times)
-    most = end = 0
-    for start, at in enumerate(times):
-        while end < len(times) and times[end] < at + 1.0:
-            end += 1
-        most = max(most, end - start)
-    return most
-
-
-async def seed(url: str, users: list[FakeUser], prefix: str = "budget") -> list[int]:
-    """Consenting residents with a chat; their ids."""
-    engine = create_engine(url)
-    now = datetime.now(UTC)
-    try:
-        async with session_factory(engine).begin() as db:
-            await db.execute(
-                insert(Resident),
-                [
-                    {
-                        "pseudonym": f"{prefix}-{user.id}",
-                        "language": "nl",
-                        "consent": "given",
-                        "consent_at": now,
-                        "created_at": now,
-                    }
-                    for user in users
-                ],
-            )
-            rows = await db.execute(
-                select(Resident.id, Resident.pseudonym).where(
-                    Resident.pseudonym.like(f"{prefix}-%")
-                )
-            )
-            ids = {pseudonym: rid for rid, pseudonym in rows}
-            residents = [ids[f"{prefix}-{user.id}"] for user in users]
-            await db.execute(
-                insert(Contact),
-                [
-                    {"resident_id": r, "chat_id": u.id}
-                    for r, u in zip(residents, users, strict=True)
-                ],
-            )
-            await outbox.create_broadcast(
-                db,
-                "outcome",
-                payload={"nl": {"text": NEWS}, "en": {"text": NEWS}},
-                recipients=residents,
-            )
-    finally:
-        await engine.dispose()
-    return residents
 
 
 @pytest.mark.slow
@@ -138,7 +75,7 @@ async def test_three_workers_never_exceed_the_shared_cap(
 
         recipients = [fake.user(first_name=f"Ontvanger {i}") for i in range(RECIPIENTS)]
         talkers = [fake.user(first_name=f"Inwoner {i}") for i in range(TALKERS)]
-        await seed(postgres_url, recipients)
+        await seed_broadcast(postgres_url, recipients)
 
         async def talk(user: FakeUser) -> float:
             """Ask for help twice; the slowest reply's seconds."""
@@ -230,7 +167,7 @@ async def test_a_stalled_worker_holds_no_lease_for_ever(
         stalled._process().suspend()  # SIGSTOP
         stopped_at = time.monotonic()
         users = [fake.user(first_name=f"Ontvanger {i}") for i in range(20)]
-        await seed(postgres_url, users, prefix="stall")
+        await seed_broadcast(postgres_url, users, prefix="stall")
 
         def delivered() -> int:
             return sum(1 for u in users for m in u.messages if m.text == NEWS)
