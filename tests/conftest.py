@@ -28,6 +28,40 @@ QUESTIONNAIRES = ROOT / "questionnaires"
 PG_ENV = "TEST_DATABASE_URL"
 
 
+#: Test folders whose subject is the database: every test there runs on SQLite and PostgreSQL.
+STORAGE_LEVEL = ("storage", "digest")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The storage-level tests run on both databases. A test above that level (end to end,
+    the command line, the web) runs on SQLite, unless its module is marked
+    ``both_databases`` because its subject is what the database does under it (a kill, a
+    restart, workers sharing leases, the outbox): the repositories it calls are tested on
+    PostgreSQL at their own level, and running every conversation twice doubled the suite."""
+    tests = Path(__file__).resolve().parent
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        on_postgres = "postgresql" in (
+            params.get("database_url"),
+            params.get("empty_database_url"),
+        )
+        folder = Path(str(item.path)).resolve().relative_to(tests).parts[0]
+        if (
+            on_postgres
+            and folder not in STORAGE_LEVEL
+            and item.get_closest_marker("both_databases") is None
+        ):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 async def _admin(sql: str) -> None:
     engine = create_async_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT")
     try:

@@ -18,6 +18,9 @@ from bot.core.config import (
     parse_duration,
 )
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 

@@ -21,6 +21,9 @@ from storage import leases, updates
 from tests.support.bots import TOKEN, built_services
 from tests.support.clocks import Fixed
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

@@ -41,6 +41,9 @@ from tests.e2e.outcome_helpers import (
     until,
 )
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 INVITATION = "Nieuwe vragenlijst: Afval ophalen in Rivierstad"
 
 

@@ -26,6 +26,9 @@ from tests.e2e.test_resilience import (
     stored,
 )
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 # --- one varied afvalinzameling response per resident -----------------------------------------
 
 AREAS = [  # (id, label, a postcode in it)

@@ -39,6 +39,9 @@ from tests.e2e.test_resilience import (
     walk,
 )
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 READ_TIMEOUT = 0.5  # seconds the bot waits for the Bot API in these tests
 TOO_SLOW = 3 * READ_TIMEOUT  # a delay the bot does not wait for
 APOLOGY = "Sorry, er ging iets mis"

@@ -37,6 +37,9 @@ from tests.e2e.test_resilience import (
 )
 from tests.support.bots import built_services
 
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
+
 ANN = 5_000_001
 #: Bot messages of one complete afvalinzameling response along PLAN: welcome, thanks, list,
 #: intro, 10 questions, summary, "Wil je nog een vragenlijst".

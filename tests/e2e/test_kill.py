@@ -38,7 +38,7 @@ from tests.e2e.test_concurrency import CHANNELS, PROBLEMS, plan
 from tests.e2e.test_resilience import AFVAL, Step, perform, progress, pseudonym
 
 # Bounded, but four starts of a Python process and 100 residents take a while on 2 cores.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.both_databases, pytest.mark.slow, pytest.mark.timeout(300)]
 
 RESIDENTS = 100
 KILLS = 3

@@ -19,7 +19,7 @@ from tests.e2e.process import BotProcess
 from tests.e2e.test_resilience import PLAN, first_answers, open_afval, progress, stored_answers
 from tests.e2e.test_resilience import walk as walk_plan
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.both_databases, pytest.mark.slow]
 IN_FLIGHT = 4
 SLOW_REPLY = 1.0  # seconds the fake holds each in-flight reply (the bot waits up to 5)
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import BotRunner, join
+
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_resident_answers_first_question(fake: FakeBotApi, bot: BotRunner) -> None:

@@ -7,6 +7,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete
 
 from sandbox.balancer import RoundRobin
@@ -16,6 +17,9 @@ from storage import repo
 from storage.models import Resident
 from tests.e2e.conftest import behind_a_front
 from tests.e2e.test_stellingen import AGREE, STATEMENT, TALK, enter, tap, votes
+
+#: What the database does under it is this test's subject: it runs on both.
+pytestmark = pytest.mark.both_databases
 
 APPROVED = "Zet meer bankjes op het Marktplein"
 FORGOTTEN = "Maak van de Kerkstraat een speelstraat"

@@ -7,7 +7,7 @@
   (With the webhook answered before the update is handled, two workers can handle one
   resident's quick taps in another order than they were made: an option after "Klaar".
   So this test lets each tap be handled before the next.)
-* Three ``samenspraak serve`` processes behind a round-robin front; 200 residents answer a
+* Three ``samenspraak serve`` processes behind a round-robin front; 80 residents answer a
   questionnaire; halfway the worker holding the jobs is killed with SIGKILL. Afterwards
   every response is complete and correct, nobody got a question twice, the digests and
   the broadcast went out once, and another worker took the jobs over.
@@ -152,7 +152,7 @@ async def test_updates_spread_over_two_workers_keep_every_question_in_place(
 
 # --- three worker processes ---------------------------------------------------------------------
 
-RESIDENTS = 200
+RESIDENTS = 80
 WORKERS = 3
 #: Longest wait for a reply (unless the update went down with the killed worker): beyond
 #: it, something is wrong.
