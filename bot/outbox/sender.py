@@ -27,6 +27,9 @@ stops (it finishes the messages in flight first, so a clean stop leaves nothing 
 The job runs on the worker that holds its lease (bot.core.jobs); a confirmation handled by
 another worker starts a drain there too. Claims never overlap, so nobody gets a message
 twice.
+
+Just over 500 lines on purpose: the pacing, claiming, retrying and progress of a broadcast
+read together, as one loop.
 """
 
 from __future__ import annotations
