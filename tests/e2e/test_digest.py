@@ -150,9 +150,10 @@ async def records(runner: BotRunner) -> list[Record]:
         return [(str(k), q, start, end) for k, q, start, end in rows]
 
 
-async def sent(runner: BotRunner, count: int, within: float = 10) -> list[Record]:
+async def sent(runner: BotRunner, count: int, within: float = 30) -> list[Record]:
     """Wait until ``count`` digests have been sent (recorded: every message of a digest is in
-    the chat by then); the records."""
+    the chat by then); the records. ``within``: generous, for a busy machine (it returns
+    as soon as they are there)."""
     deadline = time.monotonic() + within
     while len(found := await records(runner)) < count:
         if time.monotonic() > deadline:

@@ -137,9 +137,10 @@ async def settled(resident: FakeUser, fake: FakeBotApi) -> None:
 
 
 async def wrong(resident: FakeUser, fake: FakeBotApi, *inputs: str) -> None:
-    """Type answers (the bot cannot use most of them), and let it answer each."""
+    """Type answers (the bot cannot use most of them), and let it answer each: its answer
+    is waited for, not only a quiet moment (a busy machine can be quiet for a while)."""
     for text in inputs:
-        await resident.send(text)
+        await resident.ask(text)
         await settled(resident, fake)
 
 
@@ -160,6 +161,7 @@ async def test_a_questionnaire_with_address_u_says_u_in_every_text_of_its_conver
         assert "Kies uw wijk, of typ de 4 cijfers van uw postcode." in wijk.text
         await wrong(resident, fake, "vorige", "sla over", "9999", "/onbekend")
         await resident.send_sticker()
+        await resident.next_message()
         await settled(resident, fake)
         help_ = await resident.ask("/help")
         assert help_.text.startswith("Zo werkt het\nIk stel u korte vragen")

@@ -103,10 +103,14 @@ async def test_residents_are_answered_while_large_uploads_are_checked(
 
 
 def checkers() -> list[psutil.Process]:
-    """The questionnaire checking processes of this test's bot (bot.core.parsing)."""
-    return [
-        child for child in psutil.Process().children() if "spawn_main" in " ".join(child.cmdline())
-    ]
+    """The questionnaire checking processes of this test's bot (bot.core.parsing) that are
+    alive (one killed a moment ago may be a zombie until it is reaped: not counted)."""
+    alive: list[psutil.Process] = []
+    for child in psutil.Process().children():
+        with contextlib.suppress(psutil.Error):
+            if "spawn_main" in " ".join(child.cmdline()):
+                alive.append(child)
+    return alive
 
 
 @pytest.mark.slow
