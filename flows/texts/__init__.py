@@ -35,9 +35,12 @@ import html
 import re
 from typing import Literal, cast, get_args
 
+from babel import Locale as BabelLocale
+
 from flows.texts import formats, po
 from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
+from flows.texts.languages import TEXTS_LANGUAGES
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.population import TEXTS_POPULATION
@@ -635,6 +638,7 @@ _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN)
+_merge(TEXTS_LANGUAGES)  # language names, the command menu in every language (issue 17)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
@@ -680,6 +684,22 @@ GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("help", "About this group"),
     ],
 }
+
+
+
+
+def commands(language: Language) -> list[tuple[str, str]]:
+    """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
+    Dutch commands described in the language's catalog (``menu.<command>``)."""
+    if language in COMMANDS:
+        return COMMANDS[str(language)]
+    return [(name, raw(language, f"menu.{name}")) for name, _ in COMMANDS[DEFAULT_LANGUAGE]]
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for /taal: ``Nederlands``, ``العربية``, ``Türkçe``."""
+    name = BabelLocale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    return (name or code)[:1].upper() + (name or code)[1:]
 
 
 class Html(str):
