@@ -690,10 +690,12 @@ GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
 
 def commands(language: Language) -> list[tuple[str, str]]:
     """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
-    Dutch commands described in the language's catalog (``menu.<command>``)."""
+    English commands (``/questionnaires``, ``/language``) described in the language's
+    catalog (``menu.<Dutch command>``)."""
     if language in COMMANDS:
         return COMMANDS[str(language)]
-    return [(name, raw(language, f"menu.{name}")) for name, _ in COMMANDS[DEFAULT_LANGUAGE]]
+    pairs = zip(COMMANDS[DEFAULT_LANGUAGE], COMMANDS["en"], strict=True)
+    return [(english, raw(language, f"menu.{dutch}")) for (dutch, _), (english, _) in pairs]
 
 
 def language_name(code: str) -> str:
