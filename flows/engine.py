@@ -187,9 +187,7 @@ def _piped(
     if not any(pipes(text) for text in texts.values()):
         return None
     given = {qid: state.answers.get(qid) for qid in state.path}
-    return tuple(
-        (code, piped(text, flow.questions, given, code)) for code, text in texts.items()
-    )
+    return tuple((code, piped(text, flow.questions, given, code)) for code, text in texts.items())
 
 
 def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> Outcome:

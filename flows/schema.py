@@ -57,6 +57,7 @@ def is_language_code(code: object) -> bool:
         and localedata.exists(code.replace("-", "_"))
     )
 
+
 # Room in a message for the progress line, the end labels of a scale and the
 # confirmation added after an answer; a question text longer than this cannot be sent.
 MAX_QUESTION_CHARS = 3500

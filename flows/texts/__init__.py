@@ -686,8 +686,6 @@ GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-
-
 def commands(language: Language) -> list[tuple[str, str]]:
     """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
     English commands (``/questionnaires``, ``/language``) described in the language's

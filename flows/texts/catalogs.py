@@ -123,7 +123,7 @@ def update(language: str, folder: Path = po.LOCALES) -> tuple[int, int]:
         elif was is not None and _filled(was.string):
             message.string = was.string
             message.user_comments = list(was.user_comments)
-            message.flags = {"fuzzy"}
+            message.flags = set(was.flags) | {"fuzzy"}
             message.previous_id = list(was.id) if isinstance(was.id, tuple) else [was.id]
         elif isinstance(dutch, tuple):
             message.string = ("",) * new.num_plurals

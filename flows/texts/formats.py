@@ -21,7 +21,9 @@ def number(value: float, decimals: int = 0, language: str = "nl") -> str:
     (with Western digits, which every resident can type back)."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return str(
-        format_decimal(round(value, decimals), format=pattern, locale=language, group_separator=True)
+        format_decimal(
+            round(value, decimals), format=pattern, locale=language, group_separator=True
+        )
     )
 
 

@@ -86,8 +86,9 @@ def problems_of(dutch: str | Forms, translated: str | Forms, nplurals: int) -> l
     if isinstance(dutch, tuple) != isinstance(translated, tuple):
         return ["a plural text needs msgid_plural and msgstr[n], an ordinary one neither"]
     if isinstance(dutch, tuple) and isinstance(translated, tuple):
-        if len(translated) != nplurals:
-            return [f"{len(translated)} plural forms, the language has {nplurals}"]
+        filled = [form for form in translated if form]
+        if len(translated) != nplurals or len(filled) != nplurals:
+            return [f"{len(filled)} plural forms, the language has {nplurals}"]
         # A form may leave the number out ("one question"); every other name must stay.
         want = fields(dutch[-1])
         want.pop("count", None)
@@ -122,7 +123,7 @@ def _string(message: Message) -> str | Forms | None:
         return None
     if isinstance(message.string, (list, tuple)):
         forms = tuple(str(s) for s in message.string)
-        return forms if all(forms) else None
+        return forms if any(forms) else None
     return str(message.string) if message.string else None
 
 
@@ -160,7 +161,9 @@ def read(path: Path, language: str) -> tuple[Catalog, Translations]:
     return catalog, Translations(language, path, plural, texts, frozenset(unreviewed))
 
 
-def load(folder: Path = LOCALES, languages: Iterable[str] | None = None) -> dict[str, Translations]:
+def load(
+    folder: Path = LOCALES, languages: Iterable[str] | None = None
+) -> dict[str, Translations]:
     """Every catalog under ``folder``, checked (see :func:`read`)."""
     codes = list(languages) if languages is not None else languages_in(folder)
     errors = []
