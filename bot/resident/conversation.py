@@ -130,7 +130,7 @@ class ResidentHandlers:
         await self._in_language(update, context, reply)
 
     async def language(self, update: Update, context: Context) -> None:
-        """/taal (/language): choose Dutch or English."""
+        """/taal (/language): choose a language."""
         await self._in_language(
             update,
             context,

@@ -457,7 +457,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten je krijgt\n"
-            "/taal – kies Nederlands of Engels\n"
+            "/taal – kies je taal\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over je bewaren\n"
             "/vergeetmij – wis je gegevens\n"
@@ -471,7 +471,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop the questionnaire (your answers stay saved)\n"
             "/resultaten – what was done with the answers\n"
             "/instellingen – choose which messages you get\n"
-            "/language – choose Dutch or English\n"
+            "/language – choose your language\n"
             "/privacy – what we store and why\n"
             "/mijngegevens – everything we store about you\n"
             "/vergeetmij – erase your data\n"
@@ -487,7 +487,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop met de vragenlijst (uw antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten u krijgt\n"
-            "/taal – kies Nederlands of Engels\n"
+            "/taal – kies uw taal\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over u bewaren\n"
             "/vergeetmij – wis uw gegevens\n"
@@ -652,7 +652,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("resultaten", "Wat er met de antwoorden is gedaan"),
         ("instellingen", "Berichten aan- of uitzetten"),
         ("overmij", "Leeftijd en wijk, één keer geven"),
-        ("taal", "Taal kiezen (Nederlands/English)"),
+        ("taal", "Taal kiezen"),
         ("privacy", "Wat we bewaren en waarom"),
         ("mijngegevens", "Alles zien wat we bewaren"),
         ("vergeetmij", "Gegevens laten wissen"),
@@ -665,7 +665,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("resultaten", "What was done with the answers"),
         ("instellingen", "Messages you want to receive"),
         ("aboutme", "Your age group and neighbourhood, given once"),
-        ("language", "Choose your language (Nederlands/English)"),
+        ("language", "Choose your language"),
         ("privacy", "What we store and why"),
         ("mijngegevens", "See all data we keep about you"),
         ("vergeetmij", "Erase your data"),

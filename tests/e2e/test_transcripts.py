@@ -14,7 +14,8 @@ Each file in ``transcripts/`` is one conversation, readable as a resident sees i
 Edits show the message's new text (or ``(same text)``) and its new buttons. Within one
 input, notices come first, then edits, then new messages (the bot answers the button and
 edits in parallel, then sends). ``*.en.txt`` files are played by a resident whose Telegram
-is in English, the others by a Dutch one.
+is in English (``*.ar.txt`` Arabic, ``*.tr.txt`` Turkish: any language with a catalog), the
+others by a Dutch one.
 
 Files in ``transcripts/staff/`` are played against the bot as the municipality runs it:
 administrator ``ADMIN`` of tests/e2e/test_admin.py, a digest group (``digest_chat_id``,
@@ -57,6 +58,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.texts import LANGUAGES
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage, SandboxEvent
@@ -317,12 +319,18 @@ async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
         yield runner
 
 
+def transcript_language(path: Path) -> str:
+    """``x.ar.txt`` is played by a resident whose Telegram is in Arabic; no code: Dutch."""
+    code = path.stem.rpartition(".")[2]
+    return code if code in LANGUAGES and "." in path.stem else "nl"
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_transcript(fake: FakeBotApi, bot: BotRunner, path: Path) -> None:
     expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
     script = parse(expected)
     assert not script.parties, "@ lines only in staff/ transcripts"
-    language = "en" if path.name.endswith(".en.txt") else "nl"
+    language = transcript_language(path)
     resident = fake.user(first_name="Sanne", language_code=language)
     actual = await play(fake, {"": resident}, script)
     _compare(path, actual, expected)
