@@ -25,7 +25,17 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import LANGUAGES, Html, Language, escape, formats, language_name, plain_text, raw, t
+from flows.texts import (
+    LANGUAGES,
+    Html,
+    Language,
+    escape,
+    formats,
+    language_name,
+    plain_text,
+    raw,
+    t,
+)
 
 
 def question_text(prompt: Prompt, language: Language, noted: str | None = None) -> Html:

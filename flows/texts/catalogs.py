@@ -124,7 +124,11 @@ def update(language: str, folder: Path = po.LOCALES) -> tuple[int, int]:
             message.string = was.string
             message.user_comments = list(was.user_comments)
             message.flags = set(was.flags) | {"fuzzy"}
-            message.previous_id = list(was.id) if isinstance(was.id, tuple) else [was.id]
+            message.previous_id = (
+                [str(part) for part in was.id]
+                if isinstance(was.id, (list, tuple))
+                else [str(was.id)]
+            )
         elif isinstance(dutch, tuple):
             message.string = ("",) * new.num_plurals
         new[dutch] = message
@@ -163,7 +167,7 @@ def check(folder: Path = po.LOCALES) -> int:
         print(error, file=sys.stderr)
         return 1
     missing = 0
-    for language, catalog in loaded.items():
+    for catalog in loaded.values():
         for key, dutch, _ in messages():
             if "@u" in key or staff_only(key):
                 continue

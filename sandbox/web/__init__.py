@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from aiohttp import BodyPartReader, web
 
+from flows.texts import LANGUAGES as TEXT_LANGUAGES
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.limits import MAX_CAPTION, MAX_NAME, MAX_TEXT
@@ -35,7 +36,6 @@ from sandbox.models import BotMessage, JsonDict, SandboxEvent, dumps
 from sandbox.spec import ApiError
 from sandbox.web.stream import EventStream
 from sandbox.web.views import MessageViews
-from flows.texts import LANGUAGES as TEXT_LANGUAGES
 
 __all__ = [
     "ADMIN_USER_ID",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flows.loader import parse, warnings
 from flows.schema import ChoiceQuestion
 from flows.texts import direction, formats, language_name, language_of
-from tests.flows.helpers import HEADER, document, line_of, only_problem
+from tests.flows.helpers import document, line_of, only_problem
 from tests.flows.test_loader import CHOICE
 
 ARABIC = document(
