@@ -74,6 +74,9 @@ STAFF = HERE / "staff"
 ATTACHMENTS = HERE / "files"
 UPDATE = os.environ.get("UPDATE_TRANSCRIPTS") == "1"
 FILES = sorted(HERE.glob("*.txt"))
+#: A test questionnaire with texts in Dutch, English, Arabic and Turkish, played in each.
+LANGUAGE_DIR = HERE / "languages"
+LANGUAGE_FILES = sorted(LANGUAGE_DIR.glob("*.txt"))
 STAFF_FILES = sorted(STAFF.glob("*.txt"))
 _BUTTON_ROW = re.compile(r"^[<~] \[.*\]$")
 _MEDIA_KINDS = "photo|video|animation|audio|voice|video_note|sticker|location|contact|poll"
@@ -334,6 +337,23 @@ async def test_transcript(fake: FakeBotApi, bot: BotRunner, path: Path) -> None:
     resident = fake.user(first_name="Sanne", language_code=language)
     actual = await play(fake, {"": resident}, script)
     _compare(path, actual, expected)
+
+
+@pytest.mark.parametrize("path", LANGUAGE_FILES, ids=[p.stem for p in LANGUAGE_FILES])
+async def test_transcript_in_every_language(fake: FakeBotApi, sqlite_url: str, path: Path) -> None:
+    """``languages/buurtfeest.<code>.txt``: the bot's texts and the questionnaire's in the
+    resident's language (the questionnaire in ``languages/questionnaires/``)."""
+    expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
+    script = parse(expected)
+    resident = fake.user(first_name="Sanne", language_code=transcript_language(path))
+    folder = LANGUAGE_DIR / "questionnaires"
+    async with running_bot(fake, sqlite_url, questionnaires_dir=folder):
+        actual = await play(fake, {"": resident}, script)
+    _compare(path, actual, expected)
+
+
+def test_a_transcript_in_every_language_the_bot_speaks() -> None:
+    assert {transcript_language(p) for p in LANGUAGE_FILES} == set(LANGUAGES)
 
 
 # What happened before a staff transcript's first input, out of sight (by file stem).
