@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 
 _SHORT_MONTHS = (
     *("jan", "feb", "mrt", "apr", "mei", "jun"),
@@ -25,6 +25,11 @@ def number(value: float, decimals: int = 0, language: str = "nl") -> str:
             round(value, decimals), format=pattern, locale=language, group_separator=True
         )
     )
+
+
+def decimal_sign(language: str) -> str:
+    """The sign before the decimals: ``,`` in Dutch and Turkish, ``.`` in English."""
+    return str(get_decimal_symbol(language.replace("-", "_")))
 
 
 def percent(share: float) -> str:

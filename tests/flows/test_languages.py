@@ -98,3 +98,25 @@ def test_dates_and_numbers_follow_the_language() -> None:
         "1.234,5",
     ]
     assert formats.number(10_000) == "10.000"  # Dutch unless told
+
+
+def test_an_answer_is_read_back_in_the_language() -> None:
+    from datetime import date
+
+    from flows import dates
+    from flows.wording import format_number
+
+    day = date(2027, 3, 12)
+    assert [dates.spoken_date(day, code) for code in ("nl", "en", "tr", "ar")] == [
+        "vrijdag 12 maart 2027",
+        "Friday 12 March 2027",
+        "Cuma 12 Mart 2027",
+        "الجمعة 12 مارس 2027",
+    ]
+    assert dates.short_date(day, "tr") == "12 Mart 2027"
+    assert [format_number(2.5, code) for code in ("nl", "en", "ar", "tr")] == [
+        "2,5",
+        "2.5",
+        "2.5",
+        "2,5",
+    ]
