@@ -5,9 +5,9 @@ Longer than 500 lines on purpose: it is the source catalog (every resident text 
 and its "u" form), not logic. The Dutch text of a key is the ``msgid`` of its message in
 the catalogs, with the key as ``msgctxt``; every other language lives in
 ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en``
-entry here is the old format: ``make messages`` (``python -m flows.texts.catalogs
-extract``) carries it into the English catalog for a key that has no English there yet;
-from then on the catalog is the English text.
+entry here is the old format, kept while other branches land: ``make messages``
+(``python -m flows.texts.catalogs extract``) copies it into the English catalog, which is
+what the bot reads.
 
 Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
 residents or from questionnaire files is always shown as written, never as markup.

@@ -5,10 +5,11 @@ It writes ``flows/locales/samenspraak.pot`` (every text key as ``msgctxt``, its 
 as ``msgid``) and updates every ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po``:
 
 - a new key is added; a key that is gone is dropped;
-- a translation made for the current Dutch text stays as it is, with its comments;
-- a language that the old format in ``flows/texts`` still carries (``"en": ...`` next to
-  ``"nl"``) fills a key that has no translation for the current Dutch text from there;
-  Dutch itself is its own translation;
+- a language that the old format in ``flows/texts`` still carries for a key (``"en": ...``
+  next to ``"nl"``) takes its text from there, so a change made there arrives; Dutch is
+  its own translation. (Once every branch has landed, the ``en`` entries can go: then the
+  English catalog is where English is edited, as every other language is.)
+- any other translation made for the current Dutch text stays as it is, with its comments;
 - a translation made for an earlier Dutch text is kept but marked fuzzy (not used) with
   the earlier Dutch as ``#| msgid``, for a translator to check.
 
@@ -114,12 +115,13 @@ def update(language: str, folder: Path = po.LOCALES) -> tuple[int, int]:
             continue  # the form of address is Dutch only
         message = Message(dutch, context=key, auto_comments=_comments(key))
         was = by_key.get(key)
-        if was is not None and _same(was.id, dutch) and _filled(was.string):
+        if language in legacy:  # the old format in flows/texts: its text is the one
+            message.string = _forms(legacy[language], new.num_plurals)
+            message.user_comments = list(was.user_comments) if was is not None else []
+        elif was is not None and _same(was.id, dutch) and _filled(was.string):
             message.string = was.string
             message.user_comments = list(was.user_comments)
             message.flags = set(was.flags)
-        elif language in legacy:
-            message.string = _forms(legacy[language], new.num_plurals)
         elif was is not None and _filled(was.string):
             message.string = was.string
             message.user_comments = list(was.user_comments)

@@ -122,6 +122,10 @@ def test_extract_carries_a_key_in_the_old_format_into_every_catalog(
     assert '#| msgid "Nieuw: {thing}"\nmsgctxt "x.new"' in path.read_text("utf-8")
     assert entries("en", copy)["x.new"].string == "Now new: {thing}"  # type: ignore[attr-defined]
     assert po.load(copy)["ar"].get("x.new", "Nu nieuw: {thing}") is None
+    # Only the English changes in the old format: the English catalog follows.
+    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nu nieuw: {thing}", "en": "Brand new: {thing}"})
+    catalogs.extract(copy)
+    assert po.load(copy)["en"].get("x.new", "Nu nieuw: {thing}") == "Brand new: {thing}"
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:
