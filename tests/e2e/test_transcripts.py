@@ -345,6 +345,7 @@ async def test_transcript_in_every_language(fake: FakeBotApi, sqlite_url: str, p
     resident's language (the questionnaire in ``languages/questionnaires/``)."""
     expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
     script = parse(expected)
+    assert "# NOT PRESSED" not in expected, "a button of the conversation was missing"
     resident = fake.user(first_name="Sanne", language_code=transcript_language(path))
     folder = LANGUAGE_DIR / "questionnaires"
     async with running_bot(fake, sqlite_url, questionnaires_dir=folder):
