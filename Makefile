@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint format bench clean
+.PHONY: install run sandbox test lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,3 +45,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The gettext catalogs (flows/locales): add new and changed Dutch texts of flows/texts to
+# every language's .po, then check them as the bot does at start.
+messages: install
+	$(PY) -m flows.texts.catalogs extract
+	$(PY) -m flows.texts.catalogs check

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from babel.dates import format_date
+
 MONTHS_NL = (
     "januari",
     "februari",
@@ -109,7 +111,10 @@ def read_date(text: str, today: date) -> date | None:
 
 
 def spoken_date(day: date, language: str) -> str:
-    """``vrijdag 12 maart 2027`` (Dutch) or ``Friday 12 March 2027``."""
+    """``vrijdag 12 maart 2027`` (Dutch) or ``Friday 12 March 2027`` (``Cuma 12 Mart 2027``:
+    every other language as Babel writes it)."""
+    if language not in ("nl", "en"):
+        return str(format_date(day, "EEEE d MMMM y", locale=_babel(language)))
     if language == "en":
         month = MONTHS_EN[day.month - 1].capitalize()
         return f"{DAYS_EN[day.weekday()]} {day.day} {month} {day.year}"
@@ -118,6 +123,13 @@ def spoken_date(day: date, language: str) -> str:
 
 def short_date(day: date, language: str) -> str:
     """``12 maart 2027`` (Dutch) or ``12 March 2027``: a bound in a hint."""
+    if language not in ("nl", "en"):
+        return str(format_date(day, "d MMMM y", locale=_babel(language)))
     months = MONTHS_EN if language == "en" else MONTHS_NL
     month = months[day.month - 1]
     return f"{day.day} {month.capitalize() if language == 'en' else month} {day.year}"
+
+
+def _babel(language: str) -> str:
+    """A language code as Babel takes it (``pt-BR`` → ``pt_BR``)."""
+    return str(language).replace("-", "_")

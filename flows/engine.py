@@ -142,7 +142,8 @@ class Prompt:
     can_back: bool
     # The question's text with earlier answers piped in ({answer:<id>}), Dutch and English;
     # None when it pipes nothing.
-    piped: tuple[str, str] | None = None
+    #: The question's text in each of its languages with earlier answers piped in.
+    piped: tuple[tuple[str, str], ...] | None = None
     # A picture to show with the question (``image:``), for bot/ to send; None: none.
     media: Media | None = None
 
@@ -150,7 +151,8 @@ class Prompt:
         """The question's text as the resident reads it (plain text: escape it for HTML)."""
         if self.piped is None:
             return self.question.text.get(language)
-        return self.piped[1] if language == "en" else self.piped[0]
+        texts = dict(self.piped)
+        return texts.get(str(language)) or texts.get(str(language).split("-")[0]) or texts["nl"]
 
 
 # --- Public functions -------------------------------------------------------------------------
@@ -177,16 +179,15 @@ def prompt(flow: Flow, state: SessionState) -> Prompt:
     )
 
 
-def _piped(flow: Flow, question: AnyQuestion, state: SessionState) -> tuple[str, str] | None:
-    """The question's text in both languages with the answers on the branch piped in."""
-    text = question.text
-    if not (pipes(text.nl) or pipes(text.en)):
+def _piped(
+    flow: Flow, question: AnyQuestion, state: SessionState
+) -> tuple[tuple[str, str], ...] | None:
+    """The question's text in each of its languages with the answers on the branch piped in."""
+    texts = question.text.translations
+    if not any(pipes(text) for text in texts.values()):
         return None
     given = {qid: state.answers.get(qid) for qid in state.path}
-    return (
-        piped(text.nl, flow.questions, given, "nl"),
-        piped(text.en, flow.questions, given, "en"),
-    )
+    return tuple((code, piped(text, flow.questions, given, code)) for code, text in texts.items())
 
 
 def apply(flow: Flow, state: SessionState, given: Input, language: Language) -> Outcome:
@@ -485,7 +486,7 @@ def _number(
     lang: Language,
 ) -> Outcome:
     if isinstance(question, NumberQuestion) and question.unit:
-        for unit in (question.unit.nl, question.unit.en):
+        for unit in question.unit.translations.values():
             word = word.removesuffix(reading.norm(unit)).strip()
     typed = reading.number(word, question.places)
     value = typed.value

@@ -24,7 +24,7 @@ from flows.problems import Message, Path_, both, from_pydantic, quoted, shown
 from flows.schema import WHEN_TAGS, Questionnaire
 from flows.shapes import write_out
 from flows.texts import Language
-from flows.validator import check_graph, untranslated
+from flows.validator import check_graph, untranslated, untranslated_other
 from flows.yamlsafe import Found, Lines, Refusal, build, compose, syntax_problem
 
 MAX_FILE_BYTES = 256 * 1024
@@ -243,9 +243,10 @@ def image_problem(text: str, source: str, question_id: str, message: Message) ->
 
 
 def warnings(questionnaire: Questionnaire, source: str) -> list[Problem]:
-    """What an administrator should know about a valid questionnaire: texts without English."""
-    missing = untranslated(questionnaire)
-    return [Problem(source, None, "", missing, warning=True)] if missing else []
+    """What an administrator should know about a valid questionnaire: texts without English,
+    or without a translation into another language the file uses elsewhere."""
+    missing = [m for m in (untranslated(questionnaire), *untranslated_other(questionnaire)) if m]
+    return [Problem(source, None, "", message, warning=True) for message in missing]
 
 
 def _capped(problems: list[Problem], source: str) -> list[Problem]:

@@ -130,9 +130,9 @@ def by_label(text: str, items: Sequence[Item]) -> str | None:
 def items_of(question: AnyQuestion) -> list[Item]:
     """The options (or areas) of a closed question, as typing may name them."""
     if isinstance(question, ChoiceQuestion | MultiQuestion):
-        return [(o.id, (o.label.nl, o.label.en)) for o in question.options]
+        return [(o.id, tuple(o.label.translations.values())) for o in question.options]
     if isinstance(question, AreaQuestion):
-        return [(a.id, (a.label.nl, a.label.en)) for a in question.areas]
+        return [(a.id, tuple(a.label.translations.values())) for a in question.areas]
     return []
 
 

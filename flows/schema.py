@@ -20,6 +20,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+from babel import localedata
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -41,7 +42,21 @@ from flows.limits import BUTTON_LABEL_CHARS, CALLBACK_DATA_BYTES
 from flows.texts import Address
 
 SCHEMA_VERSION = 1
+#: The languages every questionnaire text has: Dutch, and English (Dutch when not given).
+#: A file may add any other language code (:data:`LANGUAGE_CODE`) to any text.
 LANGUAGES: tuple[str, ...] = ("nl", "en")
+#: A language code as questionnaire files write it: ``ar``, ``tr``, ``pt-BR``.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Z][A-Za-z]{1,3}|-[0-9]{3})?")
+
+
+def is_language_code(code: object) -> bool:
+    """A language code (:data:`LANGUAGE_CODE`) of a language CLDR knows: ``ar``, ``pt-BR``."""
+    return (
+        isinstance(code, str)
+        and LANGUAGE_CODE.fullmatch(code) is not None
+        and localedata.exists(code.replace("-", "_"))
+    )
+
 
 # Room in a message for the progress line, the end labels of a scale and the
 # confirmation added after an answer; a question text longer than this cannot be sent.
@@ -127,21 +142,32 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A text in every supported language. Dutch is required; a text without English is
-    shown in Dutch to residents who use English (:attr:`untranslated` says so, and the
-    validator warns about it)."""
+    """A text in Dutch (required) and any other languages, each under its language code
+    (``en``, ``ar``, ``tr``, ``pt-BR``). A text without a language is shown in Dutch to
+    residents who use it (:attr:`untranslated` says so for English, and the validator warns
+    about every language a file uses elsewhere)."""
 
     nl: str = Field(min_length=1)
     en: str = Field(min_length=1)
     _untranslated: tuple[str, ...] = PrivateAttr(default=())
+    _others: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
     def _dutch_for_missing(cls, data: Any, handler: ModelWrapValidatorHandler[Text]) -> Text:
+        others: dict[str, str] = {}
+        if isinstance(data, dict):
+            for code in [k for k in data if k not in LANGUAGES and is_language_code(k)]:
+                value = data[code]
+                if not isinstance(value, str) or not value.strip():
+                    raise refuse("text_empty", language=code)
+                others[code] = value.strip()
+            data = {k: v for k, v in data.items() if k not in others}
         missing = isinstance(data, dict) and isinstance(data.get("nl"), str) and "en" not in data
         text = handler({**data, "en": data["nl"]} if missing else data)
         if missing:
             text._untranslated = ("en",)
+        text._others = others
         return text
 
     @property
@@ -149,13 +175,27 @@ class Text(Strict):
         """The languages this text falls back to Dutch for."""
         return self._untranslated
 
+    @property
+    def translations(self) -> dict[str, str]:
+        """Every language this text has (Dutch and English always), by code."""
+        return {"nl": self.nl, "en": self.en, **self._others}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages written in the file (English only when it is there)."""
+        given = tuple(self.translations)
+        return tuple(code for code in given if code != "en" or "en" not in self._untranslated)
+
     def get(self, language: str) -> str:
-        return self.en if language == "en" else self.nl
+        """The text in ``language`` (``ar-EG`` finds ``ar``), else in Dutch."""
+        code = str(language)
+        found = self.translations
+        return found.get(code) or found.get(code.split("-")[0]) or self.nl
 
 
 def _limit(limit: int) -> AfterValidator:
     def check(text: Text) -> Text:
-        for lang in LANGUAGES:
+        for lang in text.translations:
             size = len(text.get(lang))
             if size > limit:
                 raise refuse("text_too_long", language=lang, size=size, max=limit)

@@ -30,7 +30,7 @@ def closes_list(option: Option) -> bool:
     """Whether ``option`` stays at the end of a shuffled list."""
     if option.exclusive:
         return True
-    for label in (option.label.nl, option.label.en):
+    for label in option.label.translations.values():
         word = reading.norm(label)
         if word in CLOSING or word.startswith(CLOSING_START):
             return True

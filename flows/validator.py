@@ -148,7 +148,7 @@ def check_piping(
     comes before it."""
     for i, question in enumerate(questionnaire.questions):
         for where, text in all_texts(question, ("questions", i)):
-            for lang in LANGUAGES:
+            for lang in text.translations:
                 for ref in dict.fromkeys(references(text.get(lang))):
                     if ref not in position:
                         yield (*where, lang), Message.of("answer.unknown", ref=ref)
@@ -279,6 +279,28 @@ def untranslated(questionnaire: Questionnaire) -> Message | None:
     missing = [path for path, text in all_texts(questionnaire, ()) if "en" in text.untranslated]
     if not missing:
         return None
+    return Message.of("untranslated", count=len(missing), where=_where(questionnaire, missing))
+
+
+def untranslated_other(questionnaire: Questionnaire) -> list[Message]:
+    """A warning per language beyond Dutch and English that some texts of the file have and
+    others lack (those are shown in Dutch to a resident who speaks it)."""
+    texts = list(all_texts(questionnaire, ()))
+    used = dict.fromkeys(code for _, text in texts for code in text.languages)
+    warnings = []
+    for code in used:
+        if code in LANGUAGES:
+            continue
+        missing = [path for path, text in texts if code not in text.languages]
+        if missing:
+            where = _where(questionnaire, missing)
+            warnings.append(
+                Message.of("untranslated.other", language=code, count=len(missing), where=where)
+            )
+    return warnings
+
+
+def _where(questionnaire: Questionnaire, missing: list[Path_]) -> Message | str:
     fields = list(dict.fromkeys(str(p[0]) for p in missing if p[0] != "questions"))
     questions = [questionnaire.questions[int(p[1])].id for p in missing if p[0] == "questions"]
     ids = list(dict.fromkeys(questions))
@@ -290,4 +312,4 @@ def untranslated(questionnaire: Questionnaire) -> Message | None:
             if fields
             else Message.of("untranslated.questions", questions=listed)
         )
-    return Message.of("untranslated", count=len(missing), where=where)
+    return where

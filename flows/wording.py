@@ -20,7 +20,7 @@ from flows.schema import (
     TextQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, raw, t
+from flows.texts import Html, Language, formats, raw, t
 
 
 def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
@@ -98,11 +98,12 @@ def example(question: ScaleQuestion, language: Language) -> str:
 
 
 def format_number(value: Any, language: Language = "nl") -> str:
-    """A number as typed back to a resident: 12, 2,5 (Dutch) or 2.5 (English)."""
+    """A number as typed back to a resident: 12, 2,5 (Dutch, Turkish) or 2.5 (English,
+    Arabic): the language's decimal sign, no grouping."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, float) and language != "en":
-        return str(value).replace(".", ",")  # Dutch writes a decimal comma
+    if isinstance(value, float):
+        return str(value).replace(".", formats.decimal_sign(str(language)))
     return str(value)
 
 

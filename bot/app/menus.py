@@ -1,5 +1,6 @@
 """The bot's command menus, one per audience, each in Dutch (for every language) and in
-English (``language_code="en"``), set with Telegram's command scopes:
+every other language the bot speaks (``language_code="en"``, ``"ar"``...), set with
+Telegram's command scopes:
 
 - residents: every private chat (``BotCommandScopeAllPrivateChats``);
 - each administrator: their own private chat (``BotCommandScopeChat``), the residents'
@@ -35,8 +36,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.config import Settings
-from flows.schema import LANGUAGES
-from flows.texts import COMMANDS, DEFAULT_LANGUAGE, GROUP_COMMANDS
+from flows.texts import DEFAULT_LANGUAGE, GROUP_COMMANDS, LANGUAGES, commands
 from flows.texts.admin import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,10 @@ class Menus:
     def __init__(self, settings: Settings) -> None:
         #: The menus of single chats: each administrator's private chat, the staff group.
         self.chats: dict[int, Menu] = {
-            admin_id: {lang: COMMANDS[lang] + ADMIN_COMMANDS[lang] for lang in LANGUAGES}
+            admin_id: {
+                lang: commands(lang) + ADMIN_COMMANDS.get(lang, ADMIN_COMMANDS[DEFAULT_LANGUAGE])
+                for lang in LANGUAGES
+            }
             for admin_id in settings.admin_user_ids
         }
         if settings.digest_chat_id is not None:
@@ -66,7 +69,8 @@ class Menus:
         """At start-up: every menu; a chat whose menu fails waits for its first update."""
         for code in OLD_DEFAULT_LANGUAGES:
             await bot.delete_my_commands(BotCommandScopeDefault(), language_code=code)
-        await _set(bot, BotCommandScopeAllPrivateChats(), COMMANDS)
+        residents = {lang: commands(lang) for lang in LANGUAGES}
+        await _set(bot, BotCommandScopeAllPrivateChats(), residents)
         for chat_id in self.chats:
             if not await self._set_chat(bot, chat_id):
                 self._pending[chat_id] = 0.0
@@ -96,7 +100,7 @@ class Menus:
 
 async def _set(bot: Bot, scope: BotCommandScope, menu: Menu) -> None:
     """``menu`` for ``scope``: Dutch for every language, and each other language its own."""
-    for language in LANGUAGES:
-        commands = [BotCommand(name, text) for name, text in menu[language]]
+    for language, items in menu.items():
+        listed = [BotCommand(name, text) for name, text in items]
         code = None if language == DEFAULT_LANGUAGE else language
-        await bot.set_my_commands(commands, scope=scope, language_code=code)
+        await bot.set_my_commands(listed, scope=scope, language_code=code)

@@ -25,7 +25,7 @@ from bot.outcomes import views
 from bot.outcomes.buttons import ScheduleCheck
 from bot.outcomes.shared import Context, Handled, Part, press, queue_broadcast, stale
 from flows import outcomes as loop
-from flows.texts import formats, t
+from flows.texts import LANGUAGES, formats, t
 from storage import audit
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -124,7 +124,7 @@ class EffectChecks(Part):
                 )
                 recipients = await store.outcome_recipients(db, check.questionnaire_id)
                 payload: dict[str, Any] = {"meta": {"title": title.nl, "check": check.id}}
-                for language in ("nl", "en"):
+                for language in LANGUAGES:  # each resident gets it in their own language
                     told = ""
                     if outcome is not None:
                         told = (

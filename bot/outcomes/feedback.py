@@ -45,7 +45,7 @@ from bot.outcomes.shared import (
     stale,
 )
 from flows import outcomes as loop
-from flows.texts import Html, formats, t
+from flows.texts import LANGUAGES, Html, formats, t
 from storage import audit
 from storage import outcomes as store
 from storage.outbox import BroadcastInfo
@@ -342,6 +342,15 @@ class Feedback(Part):
             payload["en"] = {
                 "text": views.outcome_text(title.en, draft.status, draft.message_en, "en", link_en)
             }
+        # Other languages: the bot's words in the resident's language around the message
+        # as the municipality wrote it, in Dutch.
+        for language in LANGUAGES:
+            if language not in ("nl", "en"):  # English without its own message: all Dutch
+                payload[language] = {
+                    "text": views.outcome_text(
+                        title.get(language), draft.status, draft.message_nl, language, link_nl
+                    )
+                }
         broadcast = await queue_broadcast(
             db,
             "outcome",

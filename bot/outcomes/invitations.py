@@ -37,7 +37,7 @@ from bot.outcomes.shared import (
     stale,
 )
 from flows.machine import Flow
-from flows.texts import Html, formats, raw, t
+from flows.texts import LANGUAGES, Html, formats, raw, t
 from storage import audit
 from storage import outbox as outbox_repo
 from storage import outcomes as store
@@ -191,7 +191,7 @@ class Invitations(Part):
                     **({"first": True} if isinstance(pressed, InviteFirst) else {}),
                 }
             }
-            for language in ("nl", "en"):
+            for language in LANGUAGES:  # each resident gets it in their own language
                 payload[language] = {
                     "text": views.invitation_text(
                         questionnaire.title.get(language),

@@ -34,8 +34,8 @@ from bot.resident.summary import finished_messages
 from flows import engine
 from flows.engine import Input
 from flows.machine import Flow
-from flows.schema import LANGUAGES, SLUG, TextQuestion
-from flows.texts import Html, Language, language_of, t
+from flows.schema import SLUG, TextQuestion
+from flows.texts import LANGUAGES, Html, Language, language_of, t
 from storage import repo
 from storage.privacy import erase_resident
 from storage.repo import ResidentInfo, SessionInfo
@@ -130,7 +130,7 @@ class ResidentHandlers:
         await self._in_language(update, context, reply)
 
     async def language(self, update: Update, context: Context) -> None:
-        """/taal (/language): choose Dutch or English."""
+        """/taal (/language): choose a language."""
         await self._in_language(
             update,
             context,

@@ -25,7 +25,17 @@ from flows.schema import (
     ScaleQuestion,
     YesNoQuestion,
 )
-from flows.texts import Html, Language, escape, formats, plain_text, raw, t
+from flows.texts import (
+    LANGUAGES,
+    Html,
+    Language,
+    escape,
+    formats,
+    language_name,
+    plain_text,
+    raw,
+    t,
+)
 
 
 def question_text(prompt: Prompt, language: Language, noted: str | None = None) -> Html:
@@ -252,11 +262,6 @@ def revise_keyboard(questionnaire_id: str, language: Language) -> Keyboard:
 
 
 def language_keyboard() -> Keyboard:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button("Nederlands", buttons.ChooseLanguage("nl")),
-                button("English", buttons.ChooseLanguage("en")),
-            ]
-        ]
-    )
+    """Every language with a catalog, each named in itself, two on a row."""
+    choices = [button(language_name(code), buttons.ChooseLanguage(code)) for code in LANGUAGES]
+    return InlineKeyboardMarkup([choices[i : i + 2] for i in range(0, len(choices), 2)])

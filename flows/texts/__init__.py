@@ -1,17 +1,24 @@
-"""Everything the bot says to residents, in plain Dutch (B1) and English.
+"""Everything the bot says to residents: the Dutch source texts (B1) and :func:`t`, which
+speaks them in the resident's language from the gettext catalogs (``flows/locales``).
 
-Longer than 500 lines on purpose: it is a catalog (every resident text in Dutch, its
-"u" form and English), not logic; issue #17 moves it to gettext .po files.
+Longer than 500 lines on purpose: it is the source catalog (every resident text in Dutch
+and its "u" form), not logic. The Dutch text of a key is the ``msgid`` of its message in
+the catalogs, with the key as ``msgctxt``; every other language lives in
+``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en``
+entry here is the old format, kept while other branches land: ``make messages``
+(``python -m flows.texts.catalogs extract``) copies it into the English catalog, which is
+what the bot reads.
 
 Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
 residents or from questionnaire files is always shown as written, never as markup.
 
-Two kinds of variants, chosen by :func:`t`, are the shape gettext gives them once the texts
-move to catalogs (the languages issue):
+Two kinds of variants, chosen by :func:`t`, are the shape gettext gives them:
 
 - **plural forms** (``ngettext``): a text with a number before a noun is two keys,
-  ``<key>[one]`` and ``<key>[other]``; ``t(language, "<key>", count=n)`` picks the form for
-  ``n`` and fills ``{count}`` with it, written the way the language writes numbers.
+  ``<key>[one]`` and ``<key>[other]`` here (one message with ``msgid_plural`` in the
+  catalogs, with as many forms as the language has: Arabic six); ``t(language, "<key>",
+  count=n)`` picks the form for ``n`` and fills ``{count}`` with it, written the way the
+  language writes numbers.
 - **form of address** (``pgettext`` with the context ``u``): a resident-facing Dutch text
   that says "je" has a ``<key>@u`` twin that says "u" (Dutch only: English has one form).
   ``t`` takes the twin for a :class:`Locale` whose ``address`` is ``"u"`` (or for
@@ -20,8 +27,6 @@ move to catalogs (the languages issue):
 
 The marks are not dots, so no ordinary key ("problem.yaml.other") is ever taken for one.
 
-Longer than most modules: it is the residents' catalog, every text in each language and form
-of address, beside each other so that a change to one shows the others.
 """
 
 from __future__ import annotations
@@ -30,9 +35,12 @@ import html
 import re
 from typing import Literal, cast, get_args
 
-from flows.texts import formats
+from babel import Locale as BabelLocale
+
+from flows.texts import formats, po
 from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
+from flows.texts.languages import TEXTS_LANGUAGES
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.population import TEXTS_POPULATION
@@ -48,8 +56,15 @@ DEFAULT_LANGUAGE = "nl"
 Address = Literal["je", "u"]
 ADDRESSES: tuple[Address, ...] = get_args(Address)
 DEFAULT_ADDRESS: Address = "je"
-#: The plural forms Dutch and English have (gettext: ``nplurals=2; plural=(n != 1)``).
+#: The plural forms of the Dutch source texts (gettext: ``nplurals=2; plural=(n != 1)``).
 PLURAL_FORMS = ("one", "other")
+#: Every language's catalog, read and checked at start (a broken one stops the start with
+#: its file and key: :class:`flows.texts.po.CatalogError`).
+TRANSLATIONS: dict[str, po.Translations] = po.load()
+#: The languages residents can choose (/taal): those with a catalog, Dutch first.
+LANGUAGES: tuple[str, ...] = tuple(TRANSLATIONS) or (DEFAULT_LANGUAGE,)
+#: Languages written from right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 
 CATALOG: dict[str, dict[str, str]] = {
     "welcome": {
@@ -442,7 +457,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten je krijgt\n"
-            "/taal – kies Nederlands of Engels\n"
+            "/taal – kies je taal\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over je bewaren\n"
             "/vergeetmij – wis je gegevens\n"
@@ -456,7 +471,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop the questionnaire (your answers stay saved)\n"
             "/resultaten – what was done with the answers\n"
             "/instellingen – choose which messages you get\n"
-            "/language – choose Dutch or English\n"
+            "/language – choose your language\n"
             "/privacy – what we store and why\n"
             "/mijngegevens – everything we store about you\n"
             "/vergeetmij – erase your data\n"
@@ -472,7 +487,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/stop – stop met de vragenlijst (uw antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten u krijgt\n"
-            "/taal – kies Nederlands of Engels\n"
+            "/taal – kies uw taal\n"
             "/privacy – wat we bewaren en waarom\n"
             "/mijngegevens – alles wat we over u bewaren\n"
             "/vergeetmij – wis uw gegevens\n"
@@ -623,6 +638,7 @@ _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN)
+_merge(TEXTS_LANGUAGES)  # language names, the command menu in every language (issue 17)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
@@ -636,7 +652,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("resultaten", "Wat er met de antwoorden is gedaan"),
         ("instellingen", "Berichten aan- of uitzetten"),
         ("overmij", "Leeftijd en wijk, één keer geven"),
-        ("taal", "Taal kiezen (Nederlands/English)"),
+        ("taal", "Taal kiezen"),
         ("privacy", "Wat we bewaren en waarom"),
         ("mijngegevens", "Alles zien wat we bewaren"),
         ("vergeetmij", "Gegevens laten wissen"),
@@ -649,7 +665,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("resultaten", "What was done with the answers"),
         ("instellingen", "Messages you want to receive"),
         ("aboutme", "Your age group and neighbourhood, given once"),
-        ("language", "Choose your language (Nederlands/English)"),
+        ("language", "Choose your language"),
         ("privacy", "What we store and why"),
         ("mijngegevens", "See all data we keep about you"),
         ("vergeetmij", "Erase your data"),
@@ -668,6 +684,22 @@ GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("help", "About this group"),
     ],
 }
+
+
+def commands(language: Language) -> list[tuple[str, str]]:
+    """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
+    English commands (``/questionnaires``, ``/language``) described in the language's
+    catalog (``menu.<Dutch command>``)."""
+    if language in COMMANDS:
+        return COMMANDS[str(language)]
+    pairs = zip(COMMANDS[DEFAULT_LANGUAGE], COMMANDS["en"], strict=True)
+    return [(english, raw(language, f"menu.{dutch}")) for (dutch, _), (english, _) in pairs]
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for /taal: ``Nederlands``, ``العربية``, ``Türkçe``."""
+    name = BabelLocale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    return (name or code)[:1].upper() + (name or code)[1:]
 
 
 class Html(str):
@@ -711,8 +743,10 @@ def plain_text(text: str) -> str:
 
 
 def language_of(code: str | None) -> Language:
-    """The language for a Telegram ``language_code``: English for ``en*``, else Dutch."""
-    return "en" if code and code.lower().startswith("en") else DEFAULT_LANGUAGE
+    """The language for a Telegram ``language_code`` (``ar``, ``tr-TR``, ``en-GB``): the
+    language itself when there is a catalog for it, else Dutch."""
+    primary = (code or "").lower().replace("_", "-").split("-")[0]
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def address_of(language: Language) -> Address:
@@ -721,8 +755,13 @@ def address_of(language: Language) -> Address:
 
 
 def plural_form(language: Language, count: int) -> str:
-    """``one`` or ``other``: the plural form of ``count`` (Dutch and English: 1 is one)."""
+    """``one`` or ``other``: the plural form of ``count`` in the Dutch source texts."""
     return "one" if count == 1 else "other"
+
+
+def direction(language: Language) -> Literal["ltr", "rtl"]:
+    """``rtl`` for a language written from right to left (Arabic), else ``ltr``."""
+    return "rtl" if str(language) in RIGHT_TO_LEFT else "ltr"
 
 
 def t(language: Language, key: str, /, **params: object) -> Html:
@@ -741,7 +780,7 @@ def t(language: Language, key: str, /, **params: object) -> Html:
     template = _template(language, key, number, address)
     values = {k: escape(v) for k, v in params.items()}
     if number is not None:
-        values["count"] = _number(language, number)
+        values["count"] = formats.number(number, language=str(language))
     return Html(template.format(**values))
 
 
@@ -750,26 +789,40 @@ def raw(language: Language, key: str, /, *, address: Address | None = None) -> s
     return _template(language, key, None, address)
 
 
-def _number(language: Language, count: int) -> str:
-    return f"{count:,}" if language == "en" else formats.number(count)
+def source(key: str) -> str | tuple[str, str] | None:
+    """The Dutch text of ``key`` (``<key>@u`` for a twin): a plural text's two forms, or
+    None when there is no such key."""
+    if f"{key}[other]" in CATALOG:
+        return (CATALOG[f"{key}[one]"]["nl"], CATALOG[f"{key}[other]"]["nl"])
+    entry = CATALOG.get(key)
+    return entry["nl"] if entry is not None else None
 
 
 def _template(language: Language, key: str, count: int | None, address: Address | None) -> str:
     """The template for ``key``: the plural form of ``count`` and the form of address, in
-    ``language``, else in Dutch (a text administrators alone read may be Dutch only)."""
+    ``language`` from its catalog, else in Dutch (what has no translation yet, or what
+    administrators alone read)."""
     spoken = address or address_of(language)
     names = [f"{key}@{spoken}", key] if spoken != DEFAULT_ADDRESS else [key]
-    if f"{key}[other]" in CATALOG:
-        if count is None:
-            raise TypeError(f"the text {key!r} has plural forms: give count=<int>")
-        form = plural_form(language, count)
-        names = [f"{name}[{form}]" for name in names]
-    for wanted in (language, DEFAULT_LANGUAGE):
-        for name in names:
-            entry = CATALOG.get(name)
-            if entry is not None and wanted in entry:
-                return entry[wanted]
-    raise KeyError(key)
+    found = [(name, dutch) for name in names if (dutch := source(name)) is not None]
+    if not found:
+        raise KeyError(key)
+    if isinstance(found[0][1], tuple) and count is None:
+        raise TypeError(f"the text {key!r} has plural forms: give count=<int>")
+    for code in dict.fromkeys((str(language), DEFAULT_LANGUAGE)):
+        catalog = TRANSLATIONS.get(code)
+        if catalog is None:
+            continue
+        for name, dutch in found:
+            translated = catalog.get(name, dutch[0] if isinstance(dutch, tuple) else dutch)
+            if isinstance(translated, tuple) and count is not None:
+                return translated[min(catalog.plural(count), len(translated) - 1)]
+            if isinstance(translated, str):
+                return translated
+    dutch = found[0][1]
+    if isinstance(dutch, tuple):
+        return dutch[0] if plural_form(DEFAULT_LANGUAGE, count or 0) == "one" else dutch[1]
+    return dutch
 
 
 _VARIANT = re.compile(r"(?P<text>[^@\[\]]+)(?:@(?P<address>[^@\[\]]+))?(?:\[(?P<form>[^\]]+)\])?")

@@ -1,31 +1,35 @@
-"""The Dutch (and English) way of writing numbers, shares, dates and shortened text: one
-place for what residents, civil servants and administrators read."""
+"""Numbers, shares, dates and shortened text the way each language writes them (Babel's
+CLDR data; Dutch by default): one place for what residents, civil servants and
+administrators read."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, tzinfo
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_decimal_symbol
+
 _SHORT_MONTHS = (
     *("jan", "feb", "mrt", "apr", "mei", "jun"),
     *("jul", "aug", "sep", "okt", "nov", "dec"),
 )
-_MONTHS = {
-    "nl": (
-        *("januari", "februari", "maart", "april", "mei", "juni"),
-        *("juli", "augustus", "september", "oktober", "november", "december"),
-    ),
-    "en": (
-        *("January", "February", "March", "April", "May", "June"),
-        *("July", "August", "September", "October", "November", "December"),
-    ),
-}
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """Dutch notation: ``10.000``, ``1.234,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+def number(value: float, decimals: int = 0, language: str = "nl") -> str:
+    """``10.000``, ``1.234,5`` in Dutch; ``10,000`` in English; in ``language``'s way
+    (with Western digits, which every resident can type back)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return str(
+        format_decimal(
+            round(value, decimals), format=pattern, locale=language, group_separator=True
+        )
+    )
+
+
+def decimal_sign(language: str) -> str:
+    """The sign before the decimals: ``,`` in Dutch and Turkish, ``.`` in English."""
+    return str(get_decimal_symbol(language.replace("-", "_")))
 
 
 def percent(share: float) -> str:
@@ -40,10 +44,10 @@ def day(moment: datetime, zone: tzinfo = UTC) -> str:
 
 
 def date(moment: datetime, language: str, zone: tzinfo) -> str:
-    """``12 januari 2027`` (or ``12 January 2027``) in ``zone``: for residents."""
+    """``12 januari 2027`` (``12 January 2027``, ``12 Ocak 2027``, ``12 يناير 2027``) in
+    ``zone``: for residents, the month named in their language."""
     local = moment.astimezone(zone)
-    months = _MONTHS.get(language, _MONTHS["nl"])
-    return f"{local.day} {months[local.month - 1]} {local.year}"
+    return str(format_date(local.date(), "d MMMM y", locale=language))
 
 
 def shorten(text: str, limit: int) -> str:

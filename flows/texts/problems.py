@@ -272,6 +272,10 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
         "nl": "de tekst in '{language}' heeft {size} tekens; hoogstens {max}",
         "en": "the '{language}' text has {size} characters; at most {max}",
     },
+    "problem.text_empty": {
+        "nl": "de tekst in '{language}' is leeg; laat de taal weg als er geen vertaling is",
+        "en": "the '{language}' text is empty; leave the language out when there is none",
+    },
     "problem.postcode": {
         "nl": "postcode {value} is geen 4 cijfers en geen reeks zoals 1011-1018",
         "en": "postcode {value} is not 4 digits or a range like 1011-1018",
@@ -480,6 +484,16 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
         "en": (
             "the English translation ('en') is missing in: {where} ({count} in all). "
             "Residents who use English see the Dutch text there"
+        ),
+    },
+    "problem.untranslated.other": {
+        "nl": (
+            "de vertaling in '{language}' ontbreekt bij: {where} ({count} in totaal). Wie de "
+            "bot in die taal gebruikt, ziet daar de Nederlandse tekst"
+        ),
+        "en": (
+            "the '{language}' translation is missing in: {where} ({count} in all). "
+            "Residents who use that language see the Dutch text there"
         ),
     },
     "problem.untranslated.where": {

@@ -22,6 +22,7 @@
     svg.append(p);
     return svg;
   };
+  const LANGUAGE_NAMES = { nl: "Dutch", en: "English", ar: "Arabic", tr: "Turkish" };
   const ICON_CHECKS = "M1.5 12.5 5 16l8-9M9 16l1 1 8-10";
   const ICON_FILE = "M6 2h8l6 6v14H6zm7 1.5V9h5.5z";
   const ICON_LINK = "M14 3h7v7h-2V6.4l-8.3 8.3-1.4-1.4L17.6 5H14zM5 5h6v2H6v11h11v-5h2v7H4V5z";
@@ -349,6 +350,7 @@
         if (button.url) {
           const href = safeUrl(button.url);
           const a = el("a", "inline-button", button.text);
+          a.dir = "auto";
           if (href) {
             a.href = href;
             a.target = "_blank";
@@ -360,6 +362,7 @@
         }
         const b = el("button", "inline-button", button.text);
         b.type = "button";
+        b.dir = "auto";
         if (button.data !== undefined) {
           b.dataset.data = button.data;
           b.addEventListener("click", () => press(message.chat_id, message.id, button.data, b));
@@ -423,6 +426,9 @@
       if (message.media.type === "sticker") bubble.classList.add("sticker-only");
     }
     const text = el("div", "text");
+    // Arabic reads right to left: each line takes the direction of its own first letter,
+    // as in Telegram (with unicode-bidi: plaintext in app.css).
+    text.dir = "auto";
     if (message.text) text.append(buildText(message.text, message.entities));
     text.append(metaNode(message));
     bubble.append(text);
@@ -621,7 +627,7 @@
           "p",
           "",
           "The municipality's survey bot. Press Start to talk to it as " +
-            `${chat.title}, whose Telegram app is in ${chat.language === "en" ? "English" : "Dutch"}.`,
+            `${chat.title}, whose Telegram app is in ${LANGUAGE_NAMES[chat.language] || chat.language}.`,
         ),
       );
     }
@@ -648,6 +654,7 @@
       for (const button of row) {
         const b = el("button", "reply-button", button.text);
         b.type = "button";
+        b.dir = "auto";
         b.addEventListener("click", () => {
           if (button.request === "contact") send({ contact: true });
           else if (button.request === "location") send({ location: true });

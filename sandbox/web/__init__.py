@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from aiohttp import BodyPartReader, web
 
+from flows.texts import LANGUAGES as TEXT_LANGUAGES
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.limits import MAX_CAPTION, MAX_NAME, MAX_TEXT
@@ -60,7 +61,7 @@ GROUP_TITLE = "Ambtenaren Rivierstad"
 #: Where Rivierstad's town hall would be, for a shared location.
 TOWN_HALL = (51.8126, 5.8372)
 
-LANGUAGES = ("nl", "en")
+LANGUAGES = TEXT_LANGUAGES  # every language the bot has a catalog for
 #: Bytes of a file a person may upload in the web chat.
 MAX_UPLOAD = 20 * 1024 * 1024
 #: Header every state-changing request must carry: a cross-site form cannot set it, and a
@@ -158,7 +159,7 @@ class WebChat:
         if len(name) > MAX_NAME:
             raise _BadInput(400, f"a name has at most {MAX_NAME} characters")
         if language not in LANGUAGES:
-            raise _BadInput(400, "the language is nl or en")
+            raise _BadInput(400, f"the language is one of {', '.join(LANGUAGES)}")
         user = self.fake.user(first_name=name, language_code=language)
         entry = ChatEntry(user.id, "resident", name, user.id, name, language)
         self.entries[user.id] = entry

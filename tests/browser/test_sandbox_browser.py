@@ -390,3 +390,55 @@ async def test_add_a_resident_by_keyboard_and_see_the_desktop_layout(
 
     assert watch.errors == []
     await context.close()
+
+
+async def direction(locator: Locator) -> str:
+    """The direction the browser lays ``locator`` out in: ``rtl`` or ``ltr``."""
+    found: str = await locator.evaluate("e => getComputedStyle(e).direction")
+    return found
+
+
+async def test_an_arabic_speaking_resident_reads_right_to_left(
+    sandbox_url: str, browser: Browser
+) -> None:
+    """A resident whose Telegram is in Arabic: the bot speaks Arabic, and the web chat lays
+    out each Arabic bubble and button right to left, a Dutch one (a questionnaire without
+    Arabic text) left to right."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = await browser.new_context(
+        viewport=PHONE, device_scale_factor=2, locale="ar", timezone_id="Europe/Amsterdam"
+    )
+    page = await context.new_page()
+    watch = Watch(page)
+    await page.goto(sandbox_url)
+    await expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible(timeout=WAIT)
+    await page.get_by_role("button", name="Back to the chats").click()  # a phone: the list
+    await page.get_by_role("button", name="Add a resident").click()
+    dialog = page.get_by_role("dialog", name="Add a resident")
+    await dialog.get_by_role("textbox", name="Name").fill("Layla")
+    await dialog.get_by_role("radio", name=re.compile("Arabic")).check()
+    await dialog.get_by_role("button", name="Add resident").click()
+    await expect(dialog).to_be_hidden()
+    await page.get_by_role("button", name="Start", exact=True).click()
+
+    welcome = bot_message(page, "هل تشارك؟")
+    await expect(welcome).to_be_visible(timeout=WAIT)
+    assert await direction(welcome.locator(".text")) == "rtl"
+    yes = welcome.get_by_role("button", name="نعم، أشارك")
+    assert await direction(yes) == "rtl"
+    await yes.click()
+    await press(page, "اختر استبيانًا", re.compile("Afval"))
+    question = bot_message(page, "In welke wijk woon je?")
+    await expect(question).to_be_visible(timeout=WAIT)
+    # "السؤال 1 من 7" first: the bubble is right to left, the Dutch question in it is not.
+    assert await direction(question.locator(".text")) == "rtl"
+    assert await direction(question.get_by_role("button", name="Centrum")) == "ltr"
+    await question.get_by_role("button", name="Centrum").click()
+    await expect(bot_message(page, "إجابتك: Centrum")).to_be_visible(timeout=WAIT)
+    await expect(
+        bot_message(page, "Welke containers").get_by_role("button", name="« السابق")
+    ).to_be_visible(timeout=WAIT)
+    assert await sticking_out(page) == []
+    await snap(page, "sandbox-arabic-390.png")
+    assert watch.errors == []
+    await context.close()

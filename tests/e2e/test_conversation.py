@@ -227,7 +227,7 @@ async def test_language_chosen_before_consent_is_kept(fake: FakeBotApi, bot: Bot
     """A Dutch resident whose Telegram is in English picks Nederlands before saying yes."""
     resident = fake.user(language_code="en")
     picker = await resident.ask("/language")
-    assert picker.buttons == [["Nederlands", "English"]]
+    assert picker.buttons == [["Nederlands", "English"], ["العربية", "Türkçe"]]
     await resident.press("Nederlands", message=picker)
     told, welcome = await resident.next_messages(2)
     assert told.text == "Ik praat nu Nederlands met je."
@@ -631,7 +631,7 @@ async def test_taal_switches_to_english_mid_questionnaire(
     yesno = await tap(resident, "Zuid", first)
     picker = await resident.ask("/taal")
     assert picker.text == "Welke taal wil je? / Which language do you prefer?"
-    assert picker.buttons == [["Nederlands", "English"]]
+    assert picker.buttons == [["Nederlands", "English"], ["العربية", "Türkçe"]]
     await resident.press("English", message=picker)
     told, question = await resident.next_messages(2)
     assert picker.buttons == []
@@ -672,7 +672,7 @@ async def test_help_and_list_take_precedence_mid_questionnaire(
         "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
         "/resultaten – wat er met de antwoorden is gedaan\n"
         "/instellingen – kies welke berichten je krijgt\n"
-        "/taal – kies Nederlands of Engels\n"
+        "/taal – kies je taal\n"
         "/privacy – wat we bewaren en waarom\n"
         "/mijngegevens – alles wat we over je bewaren\n"
         "/vergeetmij – wis je gegevens\n"

@@ -364,6 +364,24 @@ async def test_terugkoppeling_without_translation_and_cancelled(
         assert "Status: in behandeling" in message.text
 
 
+async def test_terugkoppeling_reaches_arabic_and_turkish_speakers_in_their_language(
+    bot: BotRunner, fake: FakeBotApi, admin: FakeUser
+) -> None:
+    """The bot's words in their language, the municipality's message as it wrote it."""
+    arabic = await seed(bot, fake, 1, language="ar", took_part=[SCHOOL], outcomes=[SCHOOL])
+    turkish = await seed(bot, fake, 1, language="tr", took_part=[SCHOOL], outcomes=[SCHOOL])
+    confirm = await write_outcome(admin, "besluit genomen")
+    await admin.press("Versturen", message=confirm)
+    await final_report(admin, confirm)
+    (message,) = received(arabic[0], "أخبار عن: Veilig naar school")
+    assert message.text.startswith(
+        f"أخبار عن: Veilig naar school\nالحالة: اتُّخذ قرار\n\n{DUTCH}\n\n"
+    )
+    assert message.html is not None and "&lt;bij scholen&gt; &amp;" in message.html
+    (message,) = received(turkish[0], "Haber: Veilig naar school")
+    assert message.text.startswith(f"Haber: Veilig naar school\nDurum: karar verildi\n\n{DUTCH}")
+
+
 async def test_terugkoppeling_with_nobody_to_tell_is_stored(
     bot: BotRunner, fake: FakeBotApi, admin: FakeUser
 ) -> None:

@@ -14,7 +14,8 @@ Each file in ``transcripts/`` is one conversation, readable as a resident sees i
 Edits show the message's new text (or ``(same text)``) and its new buttons. Within one
 input, notices come first, then edits, then new messages (the bot answers the button and
 edits in parallel, then sends). ``*.en.txt`` files are played by a resident whose Telegram
-is in English, the others by a Dutch one.
+is in English (``*.ar.txt`` Arabic, ``*.tr.txt`` Turkish: any language with a catalog), the
+others by a Dutch one.
 
 Files in ``transcripts/staff/`` are played against the bot as the municipality runs it:
 administrator ``ADMIN`` of tests/e2e/test_admin.py, a digest group (``digest_chat_id``,
@@ -57,6 +58,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.texts import LANGUAGES
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage, SandboxEvent
@@ -72,6 +74,9 @@ STAFF = HERE / "staff"
 ATTACHMENTS = HERE / "files"
 UPDATE = os.environ.get("UPDATE_TRANSCRIPTS") == "1"
 FILES = sorted(HERE.glob("*.txt"))
+#: A test questionnaire with texts in Dutch, English, Arabic and Turkish, played in each.
+LANGUAGE_DIR = HERE / "languages"
+LANGUAGE_FILES = sorted(LANGUAGE_DIR.glob("*.txt"))
 STAFF_FILES = sorted(STAFF.glob("*.txt"))
 _BUTTON_ROW = re.compile(r"^[<~] \[.*\]$")
 _MEDIA_KINDS = "photo|video|animation|audio|voice|video_note|sticker|location|contact|poll"
@@ -317,15 +322,39 @@ async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotRunner]:
         yield runner
 
 
+def transcript_language(path: Path) -> str:
+    """``x.ar.txt`` is played by a resident whose Telegram is in Arabic; no code: Dutch."""
+    code = path.stem.rpartition(".")[2]
+    return code if code in LANGUAGES and "." in path.stem else "nl"
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_transcript(fake: FakeBotApi, bot: BotRunner, path: Path) -> None:
     expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
     script = parse(expected)
     assert not script.parties, "@ lines only in staff/ transcripts"
-    language = "en" if path.name.endswith(".en.txt") else "nl"
+    language = transcript_language(path)
     resident = fake.user(first_name="Sanne", language_code=language)
     actual = await play(fake, {"": resident}, script)
     _compare(path, actual, expected)
+
+
+@pytest.mark.parametrize("path", LANGUAGE_FILES, ids=[p.stem for p in LANGUAGE_FILES])
+async def test_transcript_in_every_language(fake: FakeBotApi, sqlite_url: str, path: Path) -> None:
+    """``languages/buurtfeest.<code>.txt``: the bot's texts and the questionnaire's in the
+    resident's language (the questionnaire in ``languages/questionnaires/``)."""
+    expected = path.read_text(encoding="utf-8")  # noqa: ASYNC240 - a small local file
+    script = parse(expected)
+    assert "# NOT PRESSED" not in expected, "a button of the conversation was missing"
+    resident = fake.user(first_name="Sanne", language_code=transcript_language(path))
+    folder = LANGUAGE_DIR / "questionnaires"
+    async with running_bot(fake, sqlite_url, questionnaires_dir=folder):
+        actual = await play(fake, {"": resident}, script)
+    _compare(path, actual, expected)
+
+
+def test_a_transcript_in_every_language_the_bot_speaks() -> None:
+    assert {transcript_language(p) for p in LANGUAGE_FILES} == set(LANGUAGES)
 
 
 # What happened before a staff transcript's first input, out of sight (by file stem).
