@@ -482,6 +482,21 @@ class DeliberationRecord(Base):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class DeliberationDraft(Base):
+    """A deliberation file an administrator uploaded and has not yet published or thrown
+    away: at most one per id (a newer upload replaces it). ``deliberation_id`` is not a
+    foreign key: the first version of a deliberation is a draft before it exists."""
+
+    __tablename__ = "deliberation_drafts"
+
+    deliberation_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class DeliberationStatement(Base):
     """A statement residents vote on: a seed from the file, or one a resident added.
 

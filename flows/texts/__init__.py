@@ -41,6 +41,7 @@ from flows.texts.profile import TEXTS_PROFILE
 from flows.texts.sending import TEXTS_SENDING
 from flows.texts.shapes import TEXTS_SHAPES
 from flows.texts.stellingen import TEXTS_STELLINGEN
+from flows.texts.stellingen_admin import TEXTS_STELLINGEN_ADMIN
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -622,7 +623,7 @@ _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWE
 _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
-_merge(TEXTS_STELLINGEN)
+_merge(TEXTS_STELLINGEN, TEXTS_STELLINGEN_ADMIN)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
