@@ -33,9 +33,8 @@ from flows.deliberation import Deliberation, VersionPlan, parse, untranslated
 from flows.lifecycle import Refused
 from flows.loader import QuestionnaireError
 from flows.texts import Html, Language, raw, t
-from storage import audit
+from storage import audit, deliberations
 from storage import deliberation_drafts as drafts
-from storage import deliberations
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from flows.texts import raw
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage.models import DeliberationDraft, DeliberationStatement, DeliberationVote
-from tests.e2e.test_admin import ADMIN, admin, audit_log, running, scalar, upload
+from tests.e2e.test_admin import admin, audit_log, running, scalar, upload
 from tests.e2e.test_stellingen import AGREE, DISAGREE, STATEMENT, tap
 
 TALK = "brugstraat"
@@ -58,10 +58,11 @@ async def test_an_administrator_uploads_publishes_and_updates_a_deliberation(
         # A bad file: too few statements, one far too long. Every problem, nothing stored.
         bad = talk(1, {"a": ("x" * 200, None), "b": ("Kort.", None)})
         said = await upload(boss, "brugstraat.yaml", bad)
-        assert said.text.startswith("brugstraat.yaml klopt nog niet. Er is niets opgeslagen."), said.text
-        assert "• regel 10, statements[0].text: de tekst in 'nl' heeft 200 tekens; hoogstens 140" in (
-            said.text
+        assert said.text.startswith("brugstraat.yaml klopt nog niet. Er is niets opgeslagen.")
+        too_long = (
+            "• regel 10, statements[0].text: de tekst in 'nl' heeft 200 tekens; hoogstens 140"
         )
+        assert too_long in said.text, said.text
         assert not said.buttons
         short = await upload(boss, "brugstraat.yaml", talk(1, {"a": ("Kort.", None)}))
         assert short.text.startswith("brugstraat.yaml klopt nog niet."), short.text

@@ -8,8 +8,8 @@ import pytest
 from flows.deliberation import (
     MAX_STATEMENT_CHARS,
     Deliberation,
-    Vote,
     VersionPlan,
+    Vote,
     is_deliberation,
     load_file,
     near_duplicate,
