@@ -206,14 +206,15 @@ class DeliberationUploads:
             return
         did, version = draft
         language, now = press.language, self.services.clock()
+        published: drafts.PublishedDeliberation | None = None
         async with self.services.sessions.begin() as db:
             try:
                 done = await drafts.publish(db, did, version, mark=mark, now=now)
             except Refused as refusal:
                 zone = self.services.settings.zone
                 reply = Reply(notice=notice(refused_text(refusal, language, zone)))
-                done = None
             else:
+                published = done
                 detail: dict[str, object] = {"version": version, "kind": "stellingen"}
                 if done.plan is not None:
                     plan = done.plan
@@ -241,7 +242,7 @@ class DeliberationUploads:
                         status=raw(language, f"admin.stellingen.{done.status}"),
                     )
                 reply = Reply([Send(text)], edit=Edit(None, None, failing="ignore"))
-        if done is not None:
+        if published is not None:
             log.info("administrator published deliberation %s@%s", did, version)
         await press.answer(reply)
 
