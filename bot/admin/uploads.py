@@ -27,7 +27,7 @@ from flows.lifecycle import Refused
 from flows.loader import MAX_FILE_BYTES, QuestionnaireError
 from flows.texts import Html, Language, language_of, t
 from storage import admin as store
-from storage import audit
+from storage import audit, deliberations
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,9 @@ class Uploads:
         now, zone = services.clock(), services.settings.zone
         async with services.sessions.begin() as db:
             try:
+                if await deliberations.get(db, questionnaire.id) is not None:
+                    # /start <id> would be ambiguous: the id is a deliberation's.
+                    raise Refused("deliberation", "id taken", questionnaire=questionnaire.id)
                 draft = await store.store_draft(
                     db, questionnaire, source, uploaded_by=user.id, now=now
                 )

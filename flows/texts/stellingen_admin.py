@@ -130,6 +130,16 @@ TEXTS_STELLINGEN_ADMIN: dict[str, dict[str, str]] = {
             "The deliberation is {status}."
         ),
     },
+    "admin.refused.deliberation": {
+        "nl": (
+            "Er is al een gesprek met stellingen met de id <code>{id}</code>. Kies een andere "
+            "id voor de vragenlijst."
+        ),
+        "en": (
+            "There already is a deliberation with the id <code>{id}</code>. Choose another id "
+            "for the questionnaire."
+        ),
+    },
     "admin.refused.taken": {
         "nl": (
             "Er is al een vragenlijst met de id <code>{id}</code>. Kies een andere id voor "

@@ -14,7 +14,7 @@ from flows.texts import raw
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
 from storage.models import DeliberationDraft, DeliberationStatement, DeliberationVote
-from tests.e2e.test_admin import admin, audit_log, running, scalar, upload
+from tests.e2e.test_admin import admin, audit_log, fiets_source, running, scalar, upload
 from tests.e2e.test_stellingen import AGREE, DISAGREE, STATEMENT, tap
 
 TALK = "brugstraat"
@@ -81,6 +81,10 @@ async def test_an_administrator_uploads_publishes_and_updates_a_deliberation(
         done = await press_and_read(boss, "Publiceren", preview)
         assert done.text.startswith("✅ De Brugstraat is gepubliceerd."), done.text
         await boss.wait_for(lambda: not preview.buttons)
+
+        # A questionnaire may not take the deliberation's id (/start brugstraat would clash).
+        clash = await upload(boss, "brugstraat.yaml", fiets_source().replace("fietsen", TALK))
+        assert clash.text.startswith("Er is al een gesprek met stellingen met de id brugstraat.")
 
         # A resident votes on all three statements.
         anna = fake.user(first_name="Anna")
