@@ -19,6 +19,7 @@ from analysis.report_opinions import (
     opinion_groups,
 )
 from bot.staff.report_docx import write_docx
+from bot.staff.report_html import write_html
 from tests.report.conftest import ZONE
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
@@ -113,3 +114,26 @@ def test_the_word_report_of_a_deliberation() -> None:
     document = Document(io.BytesIO(write_docx(quiet, chart=None, zone=ZONE)))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert "Gedeelde grond" not in headings
+
+
+def test_the_page_of_a_deliberation_in_dutch_and_english() -> None:
+    facts = DeliberationFacts(
+        "plein",
+        Bilingual("Het plein", "The square"),
+        Bilingual("Buurt", "Neighbourhood"),
+        Bilingual("Over het plein.", "About the square."),
+        None,
+        None,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        NOW,
+    )
+    report = deliberation_report(
+        facts, figures(), {1: "More trees."}, municipality="x", generated_at=NOW, min_cell=5
+    ).public()
+    dutch = write_html(report, language="nl", zone=ZONE, path="/resultaten/plein")
+    assert "<h3>Groep A (12)</h3>" in dutch and "<h3>Gedeelde grond</h3>" in dutch
+    assert "Meer bomen. (eens: A 90% · B 80%)" in dutch
+    english = write_html(report, language="en", zone=ZONE, path="/resultaten/plein")
+    assert "<h3>Group B (8)</h3>" in english and "More trees. (agreed: A 90% · B 80%)" in english
+    assert "Residents voted on 4 statements" in english
+    assert "06-12345678" not in dutch + english
