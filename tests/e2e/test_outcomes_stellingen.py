@@ -13,8 +13,16 @@ import pytest
 
 from sandbox.clients import FakeGroup, FakeUser
 from sandbox.fakeapi import FakeBotApi
+from storage import deliberations as talks
 from tests.e2e.conftest import BotRunner, join
-from tests.e2e.outcome_helpers import ADMIN_ID, final_report, received, runner, sql
+from tests.e2e.outcome_helpers import (
+    ADMIN_ID,
+    final_report,
+    received,
+    runner,
+    services_of,
+    sql,
+)
 from tests.e2e.test_stellingen import AGREE, DISAGREE, STATEMENT, TALK, TITLE, tap
 from tests.support.clocks import Offset
 
@@ -122,3 +130,12 @@ async def test_the_loop_closes_for_a_deliberation(
     digest = await group.next_message(timeout=30)
     assert digest.text.startswith(f"Gesprek met stellingen: {TITLE}"), digest.text
     assert "Effectmeting: Merk je iets van deze verandering?\n1 antwoord, 1 nieuw" in digest.text
+    # Closed, it is still in the digest of a period in which its effect check was answered.
+    services = services_of(bot)
+    async with services.sessions.begin() as db:
+        assert await talks.set_status(db, TALK, "closed", now=services.clock())
+    group.drain()
+    await group.member().send("/digest")
+    digest = await group.next_message(timeout=30)
+    assert digest.text.startswith(f"Gesprek met stellingen: {TITLE}"), digest.text
+    assert "Effectmeting" in digest.text
