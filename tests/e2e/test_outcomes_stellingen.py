@@ -85,6 +85,12 @@ async def test_the_loop_closes_for_a_deliberation(
     assert bram_optin.buttons == [[OPTIN_OFF]]
     stranger = fake.user(first_name="Cas")
     await join(stranger)  # never joined the deliberation
+    # A forged opt-in of someone who never took part, or for invitations on a deliberation
+    # (it has no theme), changes nothing.
+    for data, who in ((f"sub:e:{TALK}:o:1", stranger), (f"sub:e:{TALK}:i:1", anna)):
+        query = await who.press_data(data)
+        assert (await who.wait_callback_answered(query)).text == "Die knop werkt niet meer."
+    assert await sql(bot, "SELECT topic FROM subscriptions ORDER BY id") == [(TALK,)]
 
     admin = fake.user(ADMIN_ID)
     listing = await admin.ask("/terugkoppeling")
