@@ -2,7 +2,9 @@
 Word file (:mod:`bot.staff.report_docx`) and the public page (:mod:`bot.staff.report_html`)
 share, so both say the same. Plain text: each output escapes it its own way.
 
-Dutch in plain words (B1), the way the digest speaks to civil servants.
+Dutch in plain words (B1), the way the digest speaks to civil servants. Just over 500
+lines: the words of a questionnaire's and a deliberation's report are kept side by side;
+the deliberation's (method, results) are the part to move out next.
 """
 
 from __future__ import annotations
