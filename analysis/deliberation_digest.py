@@ -57,10 +57,11 @@ class DeliberationFigures:
     divisive: tuple[Agreement, ...]
     representative: Mapping[int, tuple[Agreement, ...]]  # shown group -> its statements
     points: tuple[tuple[float, float, int | None], ...]  # x, y, shown group (None: hidden)
+    effect_answers_new: int = 0  # answers to its effect checks in the period
 
     @property
     def quiet(self) -> bool:
-        return self.counts.votes_in_period == 0
+        return self.counts.votes_in_period == 0 and self.effect_answers_new == 0
 
 
 def _agreement(

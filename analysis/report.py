@@ -289,6 +289,8 @@ class Report:
     internal: InternalNotes | None
     representativeness: Representativeness | None = None
     opinion_groups: OpinionGroups | None = None
+    # A deliberation's report has no questions: its results are the opinion groups.
+    kind: Literal["questionnaire", "deliberation"] = "questionnaire"
 
     @property
     def min_cell(self) -> int:

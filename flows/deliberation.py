@@ -17,6 +17,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
@@ -37,6 +38,7 @@ from flows.schema import (
     _limit,
     refuse,
 )
+from flows.validator import all_texts
 
 #: Polis keeps statements short: one thought, read in one glance on a phone.
 MAX_STATEMENT_CHARS = 140
@@ -162,6 +164,64 @@ def read_directory(questionnaires_dir: Path) -> list[tuple[Deliberation, str]]:
     if problems:
         raise QuestionnaireError(problems)
     return found
+
+
+# --- an uploaded file, and a new version ------------------------------------------------------
+
+_KIND = re.compile(r"""^kind:[ \t]*["']?stellingen["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def is_deliberation(source: str) -> bool:
+    """Whether an uploaded YAML file is a deliberation: it says ``kind: stellingen`` at its
+    top level (a key at the start of a line; a questionnaire has no ``kind``). Cheap, so
+    that the upload knows which validator to use before parsing."""
+    return _KIND.search(source) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPlan:
+    """What a new version does to the seed statements of the published one, by statement
+    ``id``:
+
+    - ``kept``: the same Dutch text (give or take case and punctuation): the statement stays,
+      with every vote on it; a changed English text or dimension is taken over.
+    - ``reworded``: the same id with another Dutch text: a vote on the old words says nothing
+      about the new ones, so the old statement is retired (no longer shown, its votes no
+      longer counted, still in the export as moderated out) and the new text starts afresh.
+    - ``removed``: no longer in the file: retired the same way.
+    - ``added``: new ids: new statements.
+
+    Residents' own statements and every participant stay as they are."""
+
+    kept: tuple[str, ...]
+    reworded: tuple[str, ...]
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+def plan_version(old: Deliberation, new: Deliberation) -> VersionPlan:
+    """How ``new`` replaces ``old`` (see :class:`VersionPlan`)."""
+    before = {statement.id: normalised(statement.text.nl) for statement in old.statements}
+    after = {statement.id: normalised(statement.text.nl) for statement in new.statements}
+    return VersionPlan(
+        kept=tuple(i for i in after if i in before and before[i] == after[i]),
+        reworded=tuple(i for i in after if i in before and before[i] != after[i]),
+        removed=tuple(i for i in before if i not in after),
+        added=tuple(i for i in after if i not in before),
+    )
+
+
+def untranslated(deliberation: Deliberation) -> list[str]:
+    """Where the file has Dutch without English: the fields at the top, then statement ids."""
+    found: list[str] = []
+    for path, text in all_texts(deliberation, ()):
+        if "en" not in text.untranslated:
+            continue
+        if path[0] == "statements":
+            found.append(deliberation.statements[int(path[1])].id)
+        else:
+            found.append(str(path[0]))
+    return list(dict.fromkeys(found))
 
 
 # --- what a resident types ---------------------------------------------------------------------

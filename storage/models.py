@@ -252,9 +252,8 @@ class Outcome(Base):
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    questionnaire_id: Mapped[str] = mapped_column(
-        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
-    )
+    # A questionnaire's id or a deliberation's (ids are never shared between the two).
+    questionnaire_id: Mapped[str] = mapped_column(String(40), index=True)
     # ontvangen, in_behandeling, besluit, uitgevoerd
     status: Mapped[str] = mapped_column(String(16))
     message_nl: Mapped[str] = mapped_column(Text)
@@ -269,9 +268,8 @@ class EffectCheck(Base):
     __tablename__ = "effect_checks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    questionnaire_id: Mapped[str] = mapped_column(
-        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
-    )
+    # A questionnaire's id or a deliberation's.
+    questionnaire_id: Mapped[str] = mapped_column(String(40), index=True)
     outcome_id: Mapped[int | None] = mapped_column(
         ForeignKey("outcomes.id", ondelete="SET NULL"), default=None
     )
@@ -313,9 +311,8 @@ class Broadcast(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
-    questionnaire_id: Mapped[str | None] = mapped_column(
-        ForeignKey("questionnaires.id", ondelete="CASCADE"), default=None
-    )
+    # A questionnaire's id or a deliberation's.
+    questionnaire_id: Mapped[str | None] = mapped_column(String(40), default=None)
     # What to send, per language: {"nl": {"text": ..., "buttons": [...]}, "en": {...}}
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="sending")
@@ -483,6 +480,23 @@ class DeliberationRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What the municipality did with it, as for questionnaires (/terugkoppeling).
+    outcome_status: Mapped[str] = mapped_column(String(16), default="ontvangen")
+
+
+class DeliberationDraft(Base):
+    """A deliberation file an administrator uploaded and has not yet published or thrown
+    away: at most one per id (a newer upload replaces it). ``deliberation_id`` is not a
+    foreign key: the first version of a deliberation is a draft before it exists."""
+
+    __tablename__ = "deliberation_drafts"
+
+    deliberation_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DeliberationStatement(Base):

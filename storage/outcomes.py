@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Exists,
     SQLColumnExpression,
     and_,
     delete,
     exists,
     func,
+    or_,
     select,
     update,
 )
@@ -32,6 +32,8 @@ from flows.outcomes import INVITATIONS, OUTCOMES
 from storage.models import (
     AuditEntry,
     Contact,
+    DeliberationParticipant,
+    DeliberationRecord,
     EffectAnswer,
     EffectCheck,
     Outcome,
@@ -98,12 +100,19 @@ async def _added(db: AsyncSession, row: Row) -> Row:
     return row
 
 
-def _took_part(questionnaire_id: str, resident: SQLColumnExpression[int] | int) -> Exists:
-    return exists().where(
+def _took_part(questionnaire_id: str, resident: SQLColumnExpression[int] | int) -> Any:
+    """A (not test) session of this questionnaire, or a place in this deliberation (ids are
+    never shared between the two)."""
+    answered = exists().where(
         Session.resident_id == resident,
         Session.questionnaire_id == questionnaire_id,
         Session.is_test.is_(False),
     )
+    joined = exists().where(
+        DeliberationParticipant.resident_id == resident,
+        DeliberationParticipant.deliberation_id == questionnaire_id,
+    )
+    return or_(answered, joined)
 
 
 # --- Subscriptions ----------------------------------------------------------------------------
@@ -148,14 +157,20 @@ async def set_subscription(
 
 
 async def questionnaires_taken(db: AsyncSession, resident_id: int) -> list[str]:
-    """Ids of the questionnaires the resident took part in (test runs left out)."""
+    """Ids of the questionnaires the resident took part in (test runs left out), then of
+    the deliberations they joined, each in the order they began."""
     rows = await db.scalars(
         select(Session.questionnaire_id)
         .where(Session.resident_id == resident_id, Session.is_test.is_(False))
         .group_by(Session.questionnaire_id)
         .order_by(func.min(Session.started_at))
     )
-    return list(rows)
+    joined = await db.scalars(
+        select(DeliberationParticipant.deliberation_id)
+        .where(DeliberationParticipant.resident_id == resident_id)
+        .order_by(DeliberationParticipant.joined_at, DeliberationParticipant.deliberation_id)
+    )
+    return [*rows, *joined]
 
 
 async def took_part(db: AsyncSession, resident_id: int, questionnaire_id: str) -> bool:
@@ -218,18 +233,23 @@ async def clear_unreachable(db: AsyncSession, resident_id: int) -> None:
 
 
 async def outcome_status(db: AsyncSession, questionnaire_id: str) -> str | None:
-    """The questionnaire's outcome status; None when there is no such questionnaire."""
-    status: str | None = await db.scalar(
-        select(QuestionnaireRecord.outcome_status).where(
-            QuestionnaireRecord.id == questionnaire_id
+    """The questionnaire's (or deliberation's) outcome status; None when there is none."""
+    for record in (QuestionnaireRecord, DeliberationRecord):
+        status: str | None = await db.scalar(
+            select(record.outcome_status).where(record.id == questionnaire_id)
         )
-    )
-    return status
+        if status is not None:
+            return status
+    return None
 
 
 async def outcome_statuses(db: AsyncSession) -> dict[str, str]:
-    rows = await db.execute(select(QuestionnaireRecord.id, QuestionnaireRecord.outcome_status))
-    return {qid: status for qid, status in rows}
+    """Every questionnaire's and deliberation's outcome status, by id."""
+    found: dict[str, str] = {}
+    for record in (QuestionnaireRecord, DeliberationRecord):
+        rows = await db.execute(select(record.id, record.outcome_status))
+        found.update({qid: status for qid, status in rows})
+    return found
 
 
 async def record_outcome(
@@ -243,11 +263,10 @@ async def record_outcome(
     now: datetime | None = None,
 ) -> OutcomeInfo:
     """Store an outcome and make ``status`` the questionnaire's outcome status."""
-    await db.execute(
-        update(QuestionnaireRecord)
-        .where(QuestionnaireRecord.id == questionnaire_id)
-        .values(outcome_status=status)
-    )
+    for record in (QuestionnaireRecord, DeliberationRecord):
+        await db.execute(
+            update(record).where(record.id == questionnaire_id).values(outcome_status=status)
+        )
     row = Outcome(
         questionnaire_id=questionnaire_id,
         status=status,

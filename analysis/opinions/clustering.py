@@ -116,8 +116,9 @@ def fit_pca(filled: FloatArray, voted: np.ndarray) -> Fitted:
     counts = voted.sum(axis=0)
     center = np.divide(filled.sum(axis=0), counts, out=np.zeros(filled.shape[1]), where=counts > 0)
     components = np.zeros((2, filled.shape[1]))
-    if filled.shape[0] >= 2 and filled.shape[1] >= 1:
-        imputed = np.where(voted, filled, center)
+    imputed = np.where(voted, filled, center)
+    # Everyone voted alike: no variance, no components (PCA would divide by zero).
+    if filled.shape[0] >= 2 and filled.shape[1] >= 1 and np.ptp(imputed, axis=0).any():
         wanted = min(2, *imputed.shape)
         pca = PCA(n_components=wanted, svd_solver="covariance_eigh")
         pca.fit(imputed)

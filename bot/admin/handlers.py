@@ -26,6 +26,7 @@ from bot.admin.drafts import Drafts
 from bot.admin.population import PopulationUploads, looks_like_csv
 from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
+from bot.admin.upload_stellingen import CancelDeliberation, PublishDeliberation
 from bot.admin.uploads import Uploads
 from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
@@ -125,6 +126,10 @@ class Administrators:
                 await self.drafts.publish(press, pressed)
             case buttons.Cancel():
                 await self.drafts.cancel(press, pressed)
+            case PublishDeliberation():
+                await self.uploads.deliberations.publish(press, pressed)
+            case CancelDeliberation():
+                await self.uploads.deliberations.cancel(press, pressed)
             case DeliberationStatus():
                 await self.deliberations.change(press, pressed)
             case _:

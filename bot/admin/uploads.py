@@ -1,5 +1,7 @@
 """A questionnaire sent as a document by an administrator: checked (type, size, encoding,
-the validator), kept as a draft, and answered with every problem or with the preview.
+the validator), kept as a draft, and answered with every problem or with the preview. A
+deliberation file (``kind: stellingen``) goes the same way through
+:mod:`bot.admin.upload_stellingen`.
 
 A file that is not YAML, too large or invalid is refused and nothing is stored; every
 attempt is in the audit log. Non-administrators never get here: the upload handler only
@@ -13,17 +15,19 @@ import logging
 from telegram import Document, User
 
 from bot.admin import preview
+from bot.admin.upload_stellingen import DeliberationUploads
 from bot.admin.views import refused_text
 from bot.core.fetch import FetchFailed, TooBig, fetch
 from bot.core.images import check_urls
 from bot.core.parsing import ParserGone
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
+from flows.deliberation import is_deliberation
 from flows.lifecycle import Refused
 from flows.loader import MAX_FILE_BYTES, QuestionnaireError
 from flows.texts import Html, Language, language_of, t
 from storage import admin as store
-from storage import audit
+from storage import audit, deliberations
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ class Uploads:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.deliberations = DeliberationUploads(services)
 
     async def receive(self, document: Document, user: User) -> Reply:
         """Check, store as a draft and preview ``document``; or say why not."""
@@ -70,6 +75,9 @@ class Uploads:
             source = data.decode("utf-8")
         except UnicodeDecodeError:
             return await self._refuse(user, name, "not_utf8", t(language, "admin.upload.not_utf8"))
+        if is_deliberation(source):
+            # ``kind: stellingen``: a deliberation, with its own validator and preview.
+            return await self.deliberations.receive(source, name, user, language)
         # Images named by a path are looked for in QUESTIONNAIRES_DIR, where they are read
         # from when residents see them; https images are fetched once now (bot.core.images).
         folder = self.services.settings.questionnaires_dir
@@ -90,6 +98,9 @@ class Uploads:
         now, zone = services.clock(), services.settings.zone
         async with services.sessions.begin() as db:
             try:
+                if await deliberations.get(db, questionnaire.id) is not None:
+                    # /start <id> would be ambiguous: the id is a deliberation's.
+                    raise Refused("deliberation", "id taken", questionnaire=questionnaire.id)
                 draft = await store.store_draft(
                     db, questionnaire, source, uploaded_by=user.id, now=now
                 )

@@ -23,7 +23,7 @@ from bot.core.voice import speaking
 from bot.outbox.sender import OutboxSender, describe
 from bot.outcomes import views
 from bot.outcomes.buttons import ScheduleCheck
-from bot.outcomes.shared import Context, Handled, Part, press, queue_broadcast, stale
+from bot.outcomes.shared import Context, Handled, Part, press, queue_broadcast, stale, subject_of
 from flows import outcomes as loop
 from flows.texts import LANGUAGES, formats, t
 from storage import audit
@@ -112,13 +112,13 @@ class EffectChecks(Part):
     async def _start(self, check: store.EffectCheckInfo) -> BroadcastInfo | None:
         """Queue the check for everyone who follows the questionnaire's outcomes; None when
         it cannot go (questionnaire gone) or another worker started it."""
-        flow = self.catalog.current(check.questionnaire_id)
-        if flow is None:
-            return None
-        title = flow.questionnaire.title
         now = self.services.clock()
         try:
             async with self.services.sessions.begin() as db:
+                subject = await subject_of(self.services, db, check.questionnaire_id)
+                if subject is None:
+                    return None
+                title = subject.title
                 outcome = (
                     await store.get_outcome(db, check.outcome_id) if check.outcome_id else None
                 )

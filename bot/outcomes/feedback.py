@@ -39,10 +39,13 @@ from bot.outcomes.shared import (
     Context,
     Part,
     Queued,
+    Subject,
+    every_subject,
     press,
     progress_edit,
     queue_broadcast,
     stale,
+    subject_of,
 )
 from flows import outcomes as loop
 from flows.texts import LANGUAGES, Html, formats, t
@@ -144,37 +147,39 @@ class Feedback(Part):
         questionnaire_id = context.args[0].lower() if context.args else None
         async with self.services.sessions.begin() as db:
             current = await store.outcome_statuses(db)
-            flow = self.catalog.current(questionnaire_id) if questionnaire_id else None
+            subject = (
+                await subject_of(self.services, db, questionnaire_id) if questionnaire_id else None
+            )
             if questionnaire_id is None:
-                reply = Reply([Send(self._listing(current))])
-            elif flow is None or questionnaire_id not in current:
+                reply = Reply(
+                    [Send(self._listing(await every_subject(self.services, db), current))]
+                )
+            elif subject is None or questionnaire_id not in current:
                 unknown = t("nl", "terugkoppeling.unknown", id=questionnaire_id)
                 reply = Reply([Send(unknown)])
             else:
-                questionnaire = flow.questionnaire
-                await self.drafts.record(db, user.id, store.DRAFT_START, questionnaire.id)
-                status = current[questionnaire.id]
+                await self.drafts.record(db, user.id, store.DRAFT_START, subject.id)
+                status = current[subject.id]
                 text = t(
                     "nl",
                     "terugkoppeling.status",
-                    title=questionnaire.title.nl,
+                    title=subject.title.nl,
                     status=views.status_label(status, "nl"),
                 )
-                reply = Reply([Send(text, views.status_keyboard(questionnaire.id, status))])
+                reply = Reply([Send(text, views.status_keyboard(subject.id, status))])
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
-    def _listing(self, current: dict[str, str]) -> Html:
+    def _listing(self, subjects: list[Subject], current: dict[str, str]) -> Html:
+        """Every questionnaire and deliberation with its outcome status."""
         lines = [
             t(
                 "nl",
                 "terugkoppeling.line",
-                id=flow.questionnaire.id,
-                title=flow.questionnaire.title.nl,
-                status=views.status_label(
-                    current.get(flow.questionnaire.id, loop.STATUSES[0]), "nl"
-                ),
+                id=subject.id,
+                title=subject.title.nl,
+                status=views.status_label(current.get(subject.id, loop.STATUSES[0]), "nl"),
             )
-            for flow in self.catalog.currents()
+            for subject in subjects
         ]
         municipality = self.services.settings.municipality_name
         return t(
@@ -222,10 +227,10 @@ class Feedback(Part):
 
     async def _preview(self, db: AsyncSession, draft: Draft) -> list[Send | Document]:
         """The message as residents will get it, how many will, and the question to send."""
-        flow = self.catalog.current(draft.questionnaire_id)
-        assert flow is not None and draft.status is not None and draft.message_nl is not None
+        subject = await subject_of(self.services, db, draft.questionnaire_id)
+        assert subject is not None and draft.status is not None and draft.message_nl is not None
         recipients = await store.outcome_recipients(db, draft.questionnaire_id)
-        title = flow.questionnaire.title
+        title = subject.title
         dutch = views.outcome_text(title.nl, draft.status, draft.message_nl, self._dutch)
         messages: list[Send | Document] = [
             Send(Html(f"{t('nl', 'terugkoppeling.preview')}\n\n{dutch}"))
@@ -276,17 +281,19 @@ class Feedback(Part):
                 return Reply(await self._preview(db, draft), edit=Edit(None, None))
             if isinstance(pressed, Confirm) and draft.step == "confirm":
                 broadcast, offer = await self._publish(db, message, draft, admin)
-                return self._published(draft, broadcast, offer)
+                subject = await subject_of(self.services, db, qid)
+                title = subject.title.nl if subject is not None else qid
+                return self._published(draft, broadcast, offer, title)
         return stale()
 
     async def _choose_status(self, admin: int, message: Message, pressed: ChooseStatus) -> Reply:
         if pressed.status >= len(loop.STATUSES):
             return stale()
         status = loop.STATUSES[pressed.status]
-        flow = self.catalog.current(pressed.questionnaire_id)
-        if flow is None:
-            return stale()
         async with self.services.sessions.begin() as db:
+            subject = await subject_of(self.services, db, pressed.questionnaire_id)
+            if subject is None:
+                return stale()
             draft = await self.drafts.current(db, admin)
             if draft is not None and draft.status_message == message.message_id:
                 return stale()  # a second tap: the status is already chosen
@@ -301,7 +308,7 @@ class Feedback(Part):
         chosen = t(
             "nl",
             "terugkoppeling.chosen",
-            title=flow.questionnaire.title.nl,
+            title=subject.title.nl,
             status=views.status_label(status, "nl"),
         )
         write = t("nl", "terugkoppeling.write_nl", max=formats.number(loop.MAX_OUTCOME_CHARS))
@@ -312,9 +319,9 @@ class Feedback(Part):
     ) -> tuple[BroadcastInfo, Send | None]:
         """Store the outcome, set the status, and queue it for everyone who opted in, in
         the caller's unit of work; with it, the offer of an effect check after "uitgevoerd"."""
-        flow = self.catalog.current(draft.questionnaire_id)
-        assert flow is not None and draft.status is not None and draft.message_nl is not None
-        title = flow.questionnaire.title
+        subject = await subject_of(self.services, db, draft.questionnaire_id)
+        assert subject is not None and draft.status is not None and draft.message_nl is not None
+        title = subject.title
         now = self.services.clock()
         recipients = await store.outcome_recipients(db, draft.questionnaire_id)
         outcome = await store.record_outcome(
@@ -373,7 +380,9 @@ class Feedback(Part):
             offer = Send(t("nl", "effectmeting.offer"), keyboard)
         return broadcast, offer
 
-    def _published(self, draft: Draft, broadcast: BroadcastInfo, offer: Send | None) -> Reply:
+    def _published(
+        self, draft: Draft, broadcast: BroadcastInfo, offer: Send | None, title: str
+    ) -> Reply:
         """The confirmation becomes the progress message (or says it is stored, when nobody
         is to be told); "uitgevoerd" offers an effect check."""
         assert draft.status is not None
@@ -386,12 +395,10 @@ class Feedback(Part):
         messages: list[Send | Document] = [offer] if offer is not None else []
         if broadcast.total:
             return Queued(messages, edit=progress_edit(broadcast))
-        flow = self.catalog.current(draft.questionnaire_id)
-        assert flow is not None
         saved = t(
             "nl",
             "terugkoppeling.saved",
-            title=flow.questionnaire.title.nl,
+            title=title,
             status=views.status_label(draft.status, "nl"),
         )
         return Reply(messages, edit=Edit(saved))

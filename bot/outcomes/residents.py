@@ -21,7 +21,7 @@ from bot.core.reply import Edit, Reply, Send
 from bot.core.voice import addressed, speaking
 from bot.outcomes import views
 from bot.outcomes.buttons import EffectAnswer, OptInAtEnd, OptInSetting
-from bot.outcomes.shared import Context, Part, press, slug, stale
+from bot.outcomes.shared import Context, Part, press, slug, stale, subject_of
 from bot.outcomes.views import Setting
 from flows import outcomes as loop
 from flows.limits import MESSAGE_CHARS, MESSAGE_MARGIN
@@ -111,11 +111,11 @@ class Residents(Part):
         chosen = await store.subscriptions(db, resident.id)
         entries = []
         for questionnaire_id in await store.questionnaires_taken(db, resident.id):
-            flow = self.catalog.current(questionnaire_id)
-            if flow is None:
+            subject = await subject_of(self.services, db, questionnaire_id)
+            if subject is None:
                 continue
             on = (loop.OUTCOMES, questionnaire_id) in chosen
-            title = flow.questionnaire.title.get(language)
+            title = subject.title.get(language)
             entries.append(Setting(loop.OUTCOMES, questionnaire_id, title, on))
         themes = self._themes(language)
         for kind, topic in chosen:
@@ -149,17 +149,22 @@ class Residents(Part):
             language = resident.language
             if not isinstance(pressed, OptInAtEnd | OptInSetting):
                 return stale(language)
-            kind, flow = pressed.kind, None
+            kind, flow, talk = pressed.kind, None, None
             if isinstance(pressed, OptInAtEnd):  # a questionnaire they took part in
                 questionnaire_id = pressed.questionnaire_id
-                flow = self.catalog.current(questionnaire_id)
-                if flow is None or not await store.took_part(db, resident.id, questionnaire_id):
+                subject = await subject_of(self.services, db, questionnaire_id)
+                if subject is None or not await store.took_part(db, resident.id, questionnaire_id):
                     return stale(language)
+                flow = subject.flow
+                if flow is None:  # a deliberation: only its outcomes
+                    if kind != loop.OUTCOMES:
+                        return stale(language)
+                    talk = questionnaire_id
                 language = speaking(self.services.settings, language, flow)  # its conversation
-                topic = questionnaire_id if kind == loop.OUTCOMES else slug(flow)
+                topic = questionnaire_id if kind == loop.OUTCOMES or flow is None else slug(flow)
             elif kind == loop.OUTCOMES:  # /instellingen: likewise
                 topic = pressed.topic
-                known = self.catalog.current(topic) is not None
+                known = await subject_of(self.services, db, topic) is not None
                 if not known or not await store.took_part(db, resident.id, topic):
                     return stale(language)
             else:  # /instellingen: a theme of now, or one they still follow
@@ -175,6 +180,13 @@ class Residents(Part):
                 municipality = self.services.settings.municipality_name
                 _, keyboard = await end_offer(
                     db, resident.id, language, flow, municipality=municipality
+                )
+            elif talk is not None:  # under a deliberation's last statement
+                keyboard = views.deliberation_optin_keyboard(
+                    talk,
+                    outcomes_on=pressed.wanted,
+                    language=language,
+                    municipality=self.services.settings.municipality_name,
                 )
             else:
                 shown = views.settings_keyboard(await self._settings(db, resident), language)
@@ -217,8 +229,18 @@ class Residents(Part):
         parts: list[str] = [t(language, "resultaten.title")]
         size = len(parts[0])
         cut = False
+        titles = {}
         for questionnaire_id in order:
-            block = self._history(questionnaire_id, current, news[questionnaire_id], language)
+            subject = await subject_of(self.services, db, questionnaire_id)
+            titles[questionnaire_id] = subject.title.get(language) if subject else questionnaire_id
+        for questionnaire_id in order:
+            block = self._history(
+                titles[questionnaire_id],
+                questionnaire_id,
+                current,
+                news[questionnaire_id],
+                language,
+            )
             while block:
                 text = _SEPARATOR.join(block)
                 if size + len(text) + len(_SEPARATOR) <= room:
@@ -238,15 +260,14 @@ class Residents(Part):
 
     def _history(
         self,
+        title: str,
         questionnaire_id: str,
         current: dict[str, str],
         outcomes: list[store.OutcomeInfo],
         language: Language,
     ) -> list[str]:
-        """One questionnaire in /resultaten: its title and status now, then its outcomes,
-        newest first."""
-        flow = self.catalog.current(questionnaire_id)
-        title = flow.questionnaire.title.get(language) if flow else questionnaire_id
+        """One questionnaire (or deliberation) in /resultaten: its title and status now,
+        then its outcomes, newest first."""
         status = current.get(questionnaire_id, loop.STATUSES[0])
         block: list[str] = [
             t(

@@ -1,6 +1,7 @@
 """What the closing-the-loop handlers share: their base class, pressed buttons answered with
-a reply delivered after the commit, theme slugs, and the progress message of a broadcast
-just queued."""
+a reply delivered after the commit, theme slugs, the progress message of a broadcast just
+queued, and what residents took part in (:class:`Subject`: a questionnaire or a
+deliberation, whose ids are never shared)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from bot.core.services import Services
 from bot.outbox.sender import OutboxSender, describe
 from flows import outcomes as loop
 from flows.catalog import Catalog
+from flows.deliberation import parse as parse_deliberation
 from flows.machine import Flow
+from flows.schema import Text
 from flows.texts import Language, raw
-from storage import audit, outbox
+from storage import audit, deliberations, outbox
 from storage.outbox import BroadcastInfo, Progress
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -40,6 +43,42 @@ class Part:
         self.catalog = services.catalog
         self.postman = postman
         self.sender = sender
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What residents took part in and hear the outcome of: a questionnaire (``flow``, its
+    current version) or a deliberation (``flow`` None)."""
+
+    id: str
+    title: Text
+    theme: Text
+    flow: Flow | None = None
+
+
+async def subject_of(services: Services, db: AsyncSession, subject_id: str) -> Subject | None:
+    """The questionnaire or deliberation with this id; None when there is neither."""
+    flow = services.catalog.current(subject_id)
+    if flow is not None:
+        questionnaire = flow.questionnaire
+        return Subject(questionnaire.id, questionnaire.title, questionnaire.theme, flow)
+    info = await deliberations.get(db, subject_id)
+    if info is None:
+        return None
+    deliberation = parse_deliberation(info.source, info.id)
+    return Subject(info.id, deliberation.title, deliberation.theme)
+
+
+async def every_subject(services: Services, db: AsyncSession) -> list[Subject]:
+    """Every current questionnaire, then every deliberation."""
+    found = [
+        Subject(f.questionnaire.id, f.questionnaire.title, f.questionnaire.theme, f)
+        for f in services.catalog.currents()
+    ]
+    for info in await deliberations.listing(db):
+        deliberation = parse_deliberation(info.source, info.id)
+        found.append(Subject(info.id, deliberation.title, deliberation.theme))
+    return found
 
 
 class Handled:

@@ -61,6 +61,16 @@ def optin_keyboard(
     )
 
 
+def deliberation_optin_keyboard(
+    deliberation_id: str, *, outcomes_on: bool, language: Language, municipality: str
+) -> Keyboard:
+    """The opt-in under a deliberation's "you have voted on every statement": hearing what
+    ``municipality`` does with it (a deliberation has no theme to be invited on)."""
+    outcomes = raw(language, "optin.outcomes").format(municipality=municipality)
+    wanted = buttons.OptInAtEnd(deliberation_id, "o", not outcomes_on)
+    return Keyboard([[button(_mark(outcomes_on) + outcomes, wanted)]])
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     """One line of /instellingen."""

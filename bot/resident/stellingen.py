@@ -26,6 +26,7 @@ from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import addressed
+from bot.outcomes.views import deliberation_optin_keyboard
 from bot.resident import stellingen_views as views
 from bot.resident.conversation import ResidentHandlers
 from bot.resident.stellingen_state import DeliberationState
@@ -39,9 +40,11 @@ from flows.deliberation import (
     read_vote,
     statement_text_problem,
 )
+from flows.outcomes import OUTCOMES
 from flows.schema import SLUG
 from flows.texts import Html, escape, t
 from storage import deliberations as store
+from storage import outcomes as outcome_store
 from storage import repo
 from storage.deliberations import DeliberationInfo, LiveStamp, ParticipantInfo, StatementInfo
 from storage.repo import ResidentInfo
@@ -254,11 +257,27 @@ class Deliberations:
         extras = await self._extras(db, resident, deliberation, len(mine), added)
         if current is None:
             done = t(language, "stellingen.all_done", id=deliberation_id)
-            return reply.then(Send(done, views.extras_keyboard(language, extras)))
+            return reply.then(
+                Send(done, views.extras_keyboard(language, extras)),
+                await self._optin(db, resident, deliberation_id),
+            )
         token = self._token(resident, current.id)
         text = views.statement_text(current.text(language), language)
         keyboard = views.statement_keyboard(current.id, token, language, extras)
         return reply.then(Send(text, keyboard, tag=(deliberation_id, resident.id, current.id)))
+
+    async def _optin(self, db: AsyncSession, resident: ResidentInfo, deliberation_id: str) -> Send:
+        """Whether to hear what the municipality does with the deliberation (closing the
+        loop, as at the end of a questionnaire); /instellingen changes it later too."""
+        municipality = self.services.settings.municipality_name
+        chosen = await outcome_store.subscriptions(db, resident.id)
+        keyboard = deliberation_optin_keyboard(
+            deliberation_id,
+            outcomes_on=(OUTCOMES, deliberation_id) in chosen,
+            language=resident.language,
+            municipality=municipality,
+        )
+        return Send(t(resident.language, "stellingen.optin", municipality=municipality), keyboard)
 
     async def _route(
         self,

@@ -196,13 +196,16 @@ class DigestService:
     async def _deliberations(
         self, since: datetime, until: datetime, *, charts: bool, only: str | None = None
     ) -> list[Part]:
-        """A part per open deliberation (:mod:`bot.staff.stellingen`); with ``only``, the
-        part of that deliberation, open or closed (none if there is no such one)."""
+        """A part per open deliberation (:mod:`bot.staff.stellingen`), and per closed one
+        whose effect checks were answered in the period; with ``only``, the part of that
+        deliberation, open or closed (none if there is no such one)."""
         settings = self.services.settings
         found: list[Part] = []
         async with self.services.reports() as db:
+            answered = set(await store.effect_questionnaires(db, since, until))
             for info in await talks.listing(db):
-                if info.status != talks.OPEN if only is None else info.id != only:
+                wanted = info.status == talks.OPEN or info.id in answered
+                if not wanted if only is None else info.id != only:
                     continue
                 figures, text, chart = await deliberations.part(
                     db,

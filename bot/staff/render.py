@@ -344,6 +344,11 @@ def waiting_text(count: int) -> str:
     return f"{number(count)} teksten wachten op moderatie."
 
 
+def effect_lines(stats: EffectStats, min_cell: int) -> list[str]:
+    """The effect checks' lines of a part (also a deliberation's)."""
+    return _effects(stats, min_cell)
+
+
 def _effects(stats: EffectStats, min_cell: int) -> list[str]:
     limit = clamp_min_cell(min_cell)
     lines = [

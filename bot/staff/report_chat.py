@@ -76,7 +76,7 @@ class ReportHandlers:
                 parse_mode=ParseMode.HTML,
             )
             return
-        if not SLUG.match(wanted) or self.services.catalog.current(wanted) is None:
+        if not SLUG.match(wanted) or not await self.reports.known(wanted):
             await message.reply_text(self._unknown(wanted), parse_mode=ParseMode.HTML)
             return
         await context.bot.send_chat_action(chat.id, "upload_document")
@@ -127,7 +127,7 @@ class ReportHandlers:
                 parse_mode=ParseMode.HTML,
             )
             return
-        if not SLUG.match(wanted) or self.services.catalog.current(wanted) is None:
+        if not SLUG.match(wanted) or not await self.reports.known(wanted):
             await message.reply_text(self._unknown(wanted), parse_mode=ParseMode.HTML)
             return
         args = context.args or []

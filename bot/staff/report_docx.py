@@ -287,15 +287,20 @@ def _opinion_groups(w: _Writer, report: Report) -> None:
     w.text(section.note.nl)
     for group in section.groups:
         w.heading(f"{group.label.nl} ({number(group.size)} deelnemers)", 2)
-        w.bullets([s.nl for s in group.statements])
-    w.heading("Gedeelde grond", 2)
-    w.bullets([s.nl for s in section.common_ground])
+        if group.statements:
+            w.bullets([s.nl for s in group.statements])
+    if section.common_ground:
+        w.heading("Gedeelde grond", 2)
+        w.bullets([s.nl for s in section.common_ground])
 
 
 def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
     w.heading(words.HEADINGS["results"][0], 1)
     if report.level != "full":
         w.text(report.summary[0].nl)
+        return
+    if report.kind == "deliberation":
+        w.text(words.deliberation_results("nl"))
         return
     w.text(words.results_intro(report, "nl"))
     for result in report.questions:

@@ -246,9 +246,12 @@ def _opinion_groups(report: Report, lang: str) -> list[str]:
     out.append(f"<p>{escape(section.note.of(lang))}</p>")
     for group in section.groups:
         out.append(f"<h3>{escape(group.label.of(lang))} ({group.size})</h3>")
-        out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in group.statements), "</ul>"]
-    out.append(f"<h3>{'Common ground' if lang == 'en' else 'Gedeelde grond'}</h3>")
-    out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in section.common_ground), "</ul>"]
+        if group.statements:
+            out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in group.statements), "</ul>"]
+    if section.common_ground:
+        out.append(f"<h3>{'Common ground' if lang == 'en' else 'Gedeelde grond'}</h3>")
+        ground = section.common_ground
+        out += ["<ul>", *(f"<li>{escape(s.of(lang))}</li>" for s in ground), "</ul>"]
     return out
 
 
@@ -286,6 +289,8 @@ def _results(report: Report, lang: str) -> list[str]:
     out = [f'<h2 id="results">{escape(words.heading("results", lang))}</h2>']
     if report.level != "full":
         return [*out, f"<p>{escape(report.summary[0].of(lang))}</p>"]
+    if report.kind == "deliberation":
+        return [*out, f"<p>{escape(words.deliberation_results(lang))}</p>"]
     out.append(f"<p>{escape(words.results_intro(report, lang))}</p>")
     header = ["Answer" if en else "Antwoord", "Number" if en else "Aantal", "%"]
     for result in report.questions:

@@ -2,7 +2,9 @@
 Word file (:mod:`bot.staff.report_docx`) and the public page (:mod:`bot.staff.report_html`)
 share, so both say the same. Plain text: each output escapes it its own way.
 
-Dutch in plain words (B1), the way the digest speaks to civil servants.
+Dutch in plain words (B1), the way the digest speaks to civil servants. Just over 500
+lines: the words of a questionnaire's and a deliberation's report are kept side by side;
+the deliberation's (method, results) are the part to move out next.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ def period(report: Report, zone: tzinfo, language: str) -> str:
 def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
     m, en = report.method, language == "en"
     people = count(m.started, language)
+    if report.kind == "deliberation":
+        return _deliberation_method(report, language)
     lines = [
         (
             f"Residents answered {m.questions} questions in a chat with the municipality's "
@@ -122,6 +126,42 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
     return lines
 
 
+def _deliberation_method(report: Report, language: str) -> list[str]:
+    m, en = report.method, language == "en"
+    people, grouped = count(m.started, language), count(m.completed, language)
+    if en:
+        return [
+            f"Residents voted on {m.questions} statements in a chat with the municipality's "
+            "bot on Telegram: agree, disagree or skip. They could add statements of their own; "
+            "those were only shown after a moderator approved them. Anyone could take part; "
+            "nobody was chosen at random.",
+            f"{people} residents took part; {grouped} of them voted often enough (at least 7 "
+            "votes) to be put in an opinion group. Each resident counts once.",
+            f"To protect privacy we show no group of fewer than {m.min_cell} people, and only "
+            "approved statements, with names, addresses and numbers removed.",
+        ]
+    return [
+        f"Inwoners stemden over {m.questions} stellingen in een chat met de bot van de "
+        "gemeente op Telegram: eens, oneens of overslaan. Ze konden ook zelf stellingen "
+        "toevoegen. Die kwamen er pas bij als een moderator ze had goedgekeurd. Iedereen kon "
+        "meedoen; er is geen steekproef getrokken.",
+        f"{people} inwoners deden mee. {grouped} van hen stemden vaak genoeg (minstens 7 "
+        "keer) om in een meningsgroep te komen. Elke inwoner telt één keer.",
+        f"Om de privacy te beschermen tonen we geen groep van minder dan {m.min_cell} mensen. "
+        "We tonen alleen goedgekeurde stellingen, zonder namen, adressen en nummers.",
+    ]
+
+
+def deliberation_results(language: str) -> str:
+    """The results section of a deliberation's report: its results are the groups."""
+    if language == "en":
+        return "The results of a deliberation are its opinion groups and common ground, below."
+    return (
+        "De uitkomsten van een gesprek met stellingen zijn de meningsgroepen en de gedeelde "
+        "grond. Die staan hieronder."
+    )
+
+
 def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
     m, en = report.method, language == "en"
     invited = (
@@ -140,6 +180,18 @@ def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
         )
     )
     rate = percent(m.completion_rate) if m.completion_rate is not None else "–"
+    if report.kind == "deliberation":
+        return [
+            ["Channel" if en else "Kanaal", "Telegram (chat)"],
+            ["Period" if en else "Periode", period(report, zone, language)],
+            ["Participants" if en else "Deelnemers", count(m.started, language)],
+            [
+                "In an opinion group" if en else "In een meningsgroep",
+                f"{count(m.completed, language)} ({rate})",
+            ],
+            ["Statements" if en else "Stellingen", str(m.questions)],
+            ["Smallest group shown" if en else "Kleinste groep getoond", str(m.min_cell)],
+        ]
     return [
         ["Channel" if en else "Kanaal", "Telegram (chat)"],
         ["Period" if en else "Periode", period(report, zone, language)],

@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from analysis.heard import who_we_heard
-from analysis.report import Report, Representativeness
+from analysis.report import Bilingual, Report, Representativeness
 from analysis.report_build import build_report
 from analysis.report_heard import representativeness
+from analysis.report_opinions import DeliberationFacts, deliberation_report
 from bot.core.links import results_path, results_url
 from bot.core.services import Services
-from bot.staff import report_docx, report_html
+from bot.staff import report_docx, report_html, stellingen
+from flows.deliberation import parse as parse_deliberation
 from flows.schema import Questionnaire
+from storage import deliberations
 from storage import report as store
 from storage.heard import HeardTally, area_question, gather_heard
 
@@ -74,14 +77,19 @@ class ReportService:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Report:
-        """The report of one questionnaire (default: its whole life until now)."""
-        questionnaire = self.questionnaire(questionnaire_id)
+        """The report of one questionnaire or deliberation (default: its whole life until
+        now)."""
         settings = self.services.settings
         now = self.services.clock()
         until = until or now + timedelta(seconds=1)
         since = since or BEGINNING
         if since >= until:
             raise ValueError("the period must start before it ends")
+        if self.services.catalog.current(questionnaire_id) is None:
+            found = await self._deliberation(questionnaire_id, since, until)
+            if found is not None:
+                return found
+        questionnaire = self.questionnaire(questionnaire_id)
         async with self.services.reports() as db:
             inputs = await store.gather_report(db, questionnaire, since, until)
             tally = await gather_heard(db, questionnaire, until)
@@ -92,6 +100,52 @@ class ReportService:
             generated_at=now,
             min_cell=settings.digest_min_cell,
             representativeness=self._heard(questionnaire, tally),
+        )
+
+    async def known(self, wanted: str) -> bool:
+        """Whether there is a questionnaire or a deliberation with this id."""
+        if self.services.catalog.current(wanted) is not None:
+            return True
+        async with self.services.reports() as db:
+            return await deliberations.get(db, wanted) is not None
+
+    async def _deliberation(
+        self, deliberation_id: str, since: datetime, until: datetime
+    ) -> Report | None:
+        """A deliberation's report, with its opinion groups and common ground (the digest's
+        own read and figures); None when there is no such deliberation."""
+        services, settings = self.services, self.services.settings
+        async with services.reports() as db:
+            info = await deliberations.get(db, deliberation_id)
+            if info is None:
+                return None
+            counts, rows, live = await stellingen.gather(db, info, since, until)
+            english = {
+                s.number: s.text_en
+                for s in await deliberations.statements(db, deliberation_id)
+                if s.text_en
+            }
+        talk = parse_deliberation(info.source, info.id)
+        figures, _ = await asyncio.to_thread(
+            stellingen.figures_of, info, talk, counts, rows, live, settings.digest_min_cell
+        )
+        facts = DeliberationFacts(
+            info.id,
+            Bilingual(talk.title.nl, talk.title.en),
+            Bilingual(talk.theme.nl, talk.theme.en),
+            Bilingual(talk.intro.nl, talk.intro.en),
+            talk.opens_at,
+            talk.closes_at,
+            since,
+            until,
+        )
+        return deliberation_report(
+            facts,
+            figures,
+            english,
+            municipality=settings.municipality_name,
+            generated_at=services.clock(),
+            min_cell=settings.digest_min_cell,
         )
 
     def _heard(
@@ -129,7 +183,8 @@ class ReportService:
             report_docx.load_template, self.services.settings.report_template
         )
         report = await self.build(questionnaire_id, since=since)
-        chart = report_docx.chart_of(self.questionnaire(questionnaire_id))
+        flow = self.services.catalog.current(questionnaire_id)
+        chart = report_docx.chart_of(flow.questionnaire) if flow is not None else None
         data = await asyncio.to_thread(
             report_docx.write_docx,
             report,

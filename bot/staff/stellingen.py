@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis.deliberation_digest import Agreement, Counts, DeliberationFigures, compute
+from analysis.digest import effect_stats
 from bot.resident.stellingen_state import run_analysis
-from bot.staff.render import period_text
+from bot.staff.render import effect_lines, period_text
 from flows.deliberation import Deliberation, parse
 from flows.texts import Html, escape
 from flows.texts.formats import number
 from storage import deliberations as store
 from storage.deliberations import DeliberationInfo
+from storage.digest import effects
 
 if TYPE_CHECKING:
     from analysis.opinions import OpinionAnalysis
@@ -171,12 +174,18 @@ async def part(
     min_group: int,
     charts: bool = True,
 ) -> tuple[DeliberationFigures, Html, bytes | None]:
-    """Figures, text and (with ``charts``) the map of one deliberation."""
+    """Figures, text and (with ``charts``) the map of one deliberation; its effect checks'
+    answers (closing the loop, as for a questionnaire) at the end of the text."""
     deliberation = parse(info.source, info.id)
     counts, rows, live = await gather(db, info, since, until)
     figures, _ = await asyncio.to_thread(
         figures_of, info, deliberation, counts, rows, live, min_group
     )
     text = compose(figures, since, until, zone)
+    tally = await effects(db, info.id, since, until)
+    stats = effect_stats(tally.counts, tally.new, min_group)
+    if stats is not None:
+        text = Html("\n".join([text, "", *effect_lines(stats, min_group)]))
+        figures = replace(figures, effect_answers_new=stats.new)
     chart = await asyncio.to_thread(opinion_map, figures) if charts and figures.points else None
     return figures, text, chart

@@ -49,6 +49,7 @@ from flows.texts.profile import TEXTS_PROFILE
 from flows.texts.sending import TEXTS_SENDING
 from flows.texts.shapes import TEXTS_SHAPES
 from flows.texts.stellingen import TEXTS_STELLINGEN
+from flows.texts.stellingen_admin import TEXTS_STELLINGEN_ADMIN
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -452,9 +453,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": (
             "<b>Zo werkt het</b>\n"
             "Ik stel je korte vragen over onderwerpen in je buurt. Tik op een knop of typ je "
-            "antwoord.\n\n"
+            "antwoord.\n"
+            "Soms is er een gesprek met stellingen. Dan zeg je of je het eens bent met korte "
+            "stellingen. Je kunt ook zelf een stelling toevoegen. Zo'n gesprek open je met de "
+            "link van de gemeente.\n\n"
             "/vragenlijsten – kies een vragenlijst\n"
-            "/stop – stop met de vragenlijst (je antwoorden blijven bewaard)\n"
+            "/stop – stop met de vragenlijst of het gesprek (je antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten je krijgt\n"
             "/taal – kies je taal\n"
@@ -466,9 +470,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": (
             "<b>How it works</b>\n"
             "I ask you short questions about topics in your neighbourhood. Tap a button or "
-            "type your answer.\n\n"
+            "type your answer.\n"
+            "Sometimes there is a deliberation with statements. You say whether you agree "
+            "with short statements, and you can add a statement of your own. You open such a "
+            "deliberation with the link from the municipality.\n\n"
             "/questionnaires – choose a questionnaire\n"
-            "/stop – stop the questionnaire (your answers stay saved)\n"
+            "/stop – stop the questionnaire or deliberation (your answers stay saved)\n"
             "/resultaten – what was done with the answers\n"
             "/instellingen – choose which messages you get\n"
             "/language – choose your language\n"
@@ -482,9 +489,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": (
             "<b>Zo werkt het</b>\n"
             "Ik stel u korte vragen over onderwerpen in uw buurt. Tik op een knop of typ uw "
-            "antwoord.\n\n"
+            "antwoord.\n"
+            "Soms is er een gesprek met stellingen. Dan zegt u of u het eens bent met korte "
+            "stellingen. U kunt ook zelf een stelling toevoegen. Zo'n gesprek opent u met de "
+            "link van de gemeente.\n\n"
             "/vragenlijsten – kies een vragenlijst\n"
-            "/stop – stop met de vragenlijst (uw antwoorden blijven bewaard)\n"
+            "/stop – stop met de vragenlijst of het gesprek (uw antwoorden blijven bewaard)\n"
             "/resultaten – wat er met de antwoorden is gedaan\n"
             "/instellingen – kies welke berichten u krijgt\n"
             "/taal – kies uw taal\n"
@@ -497,23 +507,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "help.admin": {
         "nl": (
             "<b>Voor beheerders</b>\n"
-            "Een vragenlijst toevoegen of bijwerken: stuur het YAML-bestand in dit gesprek.\n\n"
+            "Een vragenlijst of een gesprek met stellingen toevoegen of bijwerken: stuur het "
+            "YAML-bestand in dit gesprek.\n\n"
             "/beheer – vragenlijsten openen, sluiten en archiveren\n"
-            "/moderatie – open antwoorden nakijken\n"
+            "/beheer stellingen – gesprekken met stellingen openen en sluiten\n"
+            "/moderatie – open antwoorden en nieuwe stellingen nakijken\n"
             "/terugkoppeling – inwoners vertellen wat er met hun mening gebeurt\n"
             "/uitnodigen – inwoners uitnodigen voor een vragenlijst\n"
-            "/export – antwoorden downloaden als CSV, Excel en SPSS\n"
+            "/export – antwoorden downloaden als CSV, Excel en SPSS (een gesprek met "
+            "stellingen: in het formaat van Polis)\n"
             "/rapport – rapport voor de raad als Word-bestand\n"
             "/publiceer – resultatenpagina openbaar maken (of offline halen)"
         ),
         "en": (
             "<b>For administrators</b>\n"
-            "To add or update a questionnaire, send its YAML file in this chat.\n\n"
+            "To add or update a questionnaire or a deliberation, send its YAML file in this "
+            "chat.\n\n"
             "/beheer – open, close and archive questionnaires\n"
-            "/moderatie – review written answers\n"
+            "/beheer stellingen – open and close deliberations\n"
+            "/moderatie – review written answers and new statements\n"
             "/terugkoppeling – tell residents what happened with their opinion\n"
             "/uitnodigen – invite residents to a questionnaire\n"
-            "/export – download answers as CSV, Excel and SPSS\n"
+            "/export – download answers as CSV, Excel and SPSS (a deliberation: in Polis's "
+            "format)\n"
             "/rapport – report for the council as a Word file\n"
             "/publiceer – publish the results page (or take it offline)"
         ),
@@ -637,7 +653,7 @@ _merge(TEXTS_PRIVACY, TEXTS_ADMIN, TEXTS_OUTCOMES, TEXTS_MODERATION, TEXTS_ANSWE
 _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
-_merge(TEXTS_STELLINGEN)
+_merge(TEXTS_STELLINGEN, TEXTS_STELLINGEN_ADMIN)
 _merge(TEXTS_LANGUAGES)  # language names, the command menu in every language (issue 17)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
@@ -648,7 +664,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     "nl": [
         ("start", "Beginnen of een vragenlijst kiezen"),
         ("vragenlijsten", "Een vragenlijst kiezen"),
-        ("stop", "Stoppen met de vragenlijst"),
+        ("stop", "Stoppen met de vragenlijst of het gesprek"),
         ("resultaten", "Wat er met de antwoorden is gedaan"),
         ("instellingen", "Berichten aan- of uitzetten"),
         ("overmij", "Leeftijd en wijk, één keer geven"),
@@ -661,7 +677,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     "en": [
         ("start", "Start or choose a questionnaire"),
         ("questionnaires", "Choose a questionnaire"),
-        ("stop", "Stop the questionnaire"),
+        ("stop", "Stop the questionnaire or deliberation"),
         ("resultaten", "What was done with the answers"),
         ("instellingen", "Messages you want to receive"),
         ("aboutme", "Your age group and neighbourhood, given once"),

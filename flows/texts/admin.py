@@ -11,8 +11,8 @@ from flows.texts.problems import TEXTS_PROBLEMS
 # Added to the residents' commands in the administrators' own command menu.
 ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
     "nl": [
-        ("beheer", "Vragenlijsten beheren"),
-        ("moderatie", "Open antwoorden nakijken"),
+        ("beheer", "Vragenlijsten en gesprekken beheren"),
+        ("moderatie", "Open antwoorden en stellingen nakijken"),
         ("terugkoppeling", "Inwoners vertellen wat er met hun mening gebeurt"),
         ("uitnodigen", "Inwoners uitnodigen voor een vragenlijst"),
         ("export", "Antwoorden downloaden als CSV, Excel en SPSS"),
@@ -20,8 +20,8 @@ ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("publiceer", "Resultatenpagina openbaar maken"),
     ],
     "en": [
-        ("beheer", "Manage questionnaires"),
-        ("moderatie", "Review written answers"),
+        ("beheer", "Manage questionnaires and deliberations"),
+        ("moderatie", "Review written answers and statements"),
         ("terugkoppeling", "Tell residents what happened with their opinion"),
         ("uitnodigen", "Invite residents to a questionnaire"),
         ("export", "Download answers as CSV, Excel and SPSS"),

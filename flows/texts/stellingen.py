@@ -77,6 +77,22 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
             "dan kunt u daar later op stemmen: stuur dan /start {id}."
         ),
     },
+    "stellingen.optin": {
+        "nl": (
+            "Wil je horen wat {municipality} met de uitkomsten doet? Tik dan hieronder. Je kunt "
+            "het altijd veranderen met /instellingen."
+        ),
+        "en": (
+            "Would you like to hear what {municipality} does with the results? Tap below. You "
+            "can always change it with /instellingen."
+        ),
+    },
+    "stellingen.optin@u": {
+        "nl": (
+            "Wilt u horen wat {municipality} met de uitkomsten doet? Tik dan hieronder. U kunt "
+            "het altijd veranderen met /instellingen."
+        ),
+    },
     "stellingen.closed": {
         "nl": "Dit gesprek is gesloten. Stemmen kan niet meer. Dank je voor je mening!",
         "en": "This conversation is closed. Voting is no longer possible. Thank you!",

@@ -121,6 +121,15 @@ def test_too_few_votes_give_no_groups_and_nothing_crashes() -> None:
     assert place(analyse([], [1, 2]), {1: 1}) is None
 
 
+def test_everyone_voting_alike_gives_one_group_without_a_division_by_zero() -> None:
+    """No variance at all: the PCA is skipped (it would divide by zero), nothing warns."""
+    alike = [Vote(p, s, 1 if s < 6 else -1) for p in "abcdef" for s in range(8)]
+    found = analyse(alike, range(8))
+    assert found.participants == tuple("abcdef")
+    assert set(found.groups.values()) == {0}
+    assert all(point == (0.0, 0.0) for point in found.coordinates.values())
+
+
 # --- the statistics, by hand --------------------------------------------------------------------
 
 # Two groups of 10 voters; per statement (agree, disagree, pass) of group 0 and group 1.

@@ -53,6 +53,14 @@ async def test_each_audience_has_its_own_menu_in_dutch_and_english(
         assert names(fake, admin, "en") == [name for name, _ in COMMANDS["en"]] + THEIRS
         english = fake.commands(admin, "en") or []
         assert english[-1]["description"] == dict(ADMIN_COMMANDS["en"])["publiceer"]
+        # Deliberations are named where they are managed, moderated and stopped.
+        dutch = {c["command"]: c["description"] for c in fake.commands(admin, "") or []}
+        assert dutch["beheer"] == "Vragenlijsten en gesprekken beheren"
+        assert dutch["moderatie"] == "Open antwoorden en stellingen nakijken"
+        assert dutch["stop"] == "Stoppen met de vragenlijst of het gesprek"
+        assert {c["command"]: c["description"] for c in english}["beheer"] == (
+            "Manage questionnaires and deliberations"
+        )
 
         staff = {"type": "chat", "chat_id": group.id}
         assert names(fake, staff) == ["digest", "rapport", "help"]
@@ -105,12 +113,17 @@ async def test_help_fits_who_asks_and_where(fake: FakeBotApi, database_url: str)
         ):
             assert line in help_.text.split("\n"), line
         assert "/beheer" not in help_.text and "/digest" not in help_.text
+        assert "Soms is er een gesprek met stellingen." in help_.text  # deliberations too
 
         admin = fake.user(ADMIN)
         theirs = await admin.ask("/help")
         assert theirs.text.startswith(help_.text + "\n\nVoor beheerders\n")
         for command in THEIRS:
             assert f"\n/{command} – " in theirs.text, command
+        assert "een gesprek met stellingen toevoegen of bijwerken" in theirs.text
+        assert "\n/beheer stellingen – gesprekken met stellingen openen en sluiten\n" in (
+            theirs.text
+        )
         staff = await group.member().ask("/help")
         assert staff.text.startswith("Samenspraak in deze groep\n")
         assert "/digest – " in staff.text and "/vragenlijsten" not in staff.text

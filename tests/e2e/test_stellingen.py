@@ -223,6 +223,8 @@ async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_
             _, current = await tap(bram, AGREE, current)
         assert len(seen) == 12 and not any("Brugstraat" in s for s in seen)
         assert current.text.startswith("Je hebt op alle stellingen gestemd.")
+        optin = await bram.next_message()  # closing the loop: hear what becomes of it
+        assert optin.text.startswith("Wil je horen wat Rivierstad met de uitkomsten doet?")
         # The moderator approves it; the phone number was scrubbed before it was stored.
         admin = fake.user(ADMIN)
         screen = await admin.ask("/moderatie")
@@ -240,6 +242,7 @@ async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_
         assert new.text == f"{STATEMENT}{SCRUBBED}"
         _, done = await tap(bram, DISAGREE, new)
         assert done.text.startswith("Je hebt op alle stellingen gestemd.")
+        await bram.next_message()  # the opt-in again
         assert (await votes(bot))[-1][1] == -1 and len(await votes(bot)) == 13
         # The digest: counts, the opinion map, the two groups and what sets them apart.
         await planted(bot, 20)
@@ -267,8 +270,7 @@ async def test_a_residents_statement_is_moderated_goes_live_others_vote_and_the_
             await asyncio.to_thread(Path(os.environ["SAVE_OPINION_MAP"]).write_bytes, photo.photo)
         assert photo.caption is not None and photo.caption.startswith(f"Meningskaart · {TITLE}")
         # Now there are groups: "Waar sta ik?" says Bram's in words, no numbers about anyone.
-        finished = bram.last()
-        _, placed = await tap(bram, PLACE, finished)
+        _, placed = await tap(bram, PLACE, done)
         assert placed.text.startswith("Waar sta je?\n\nEr zijn 2 groepen mensen die ongeveer")
         assert "Jij stemt het meest zoals groep A." in placed.text
         assert f"Waar alle groepen het over eens zijn\n• {SCRUBBED}" in placed.text

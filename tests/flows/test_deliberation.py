@@ -7,15 +7,23 @@ import pytest
 
 from flows.deliberation import (
     MAX_STATEMENT_CHARS,
+    Deliberation,
+    VersionPlan,
     Vote,
+    is_deliberation,
+    load_file,
     near_duplicate,
     parse,
+    plan_version,
     read_directory,
     read_vote,
     statement_text_problem,
+    untranslated,
 )
 from flows.loader import QuestionnaireError
 from tests.conftest import QUESTIONNAIRES
+
+SHIPPED = QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml"
 
 GOOD = """\
 schema_version: 1
@@ -112,3 +120,30 @@ def test_what_a_typed_statement_may_be() -> None:
     assert statement_text_problem("x" * 2000) == "too_long"
     assert statement_text_problem(" ?! ") == "empty"
     assert statement_text_problem("Meer zebrapaden bij scholen.") is None
+
+
+def test_an_upload_is_a_deliberation_when_it_says_kind_stellingen_at_its_top() -> None:
+    assert is_deliberation(SHIPPED.read_text(encoding="utf-8"))
+    assert is_deliberation("id: x\nkind: 'stellingen'  # a comment\n")
+    assert not is_deliberation((QUESTIONNAIRES / "afvalinzameling.yaml").read_text("utf-8"))
+    assert not is_deliberation("intro:\n  kind: stellingen\n")  # not at the top level
+
+
+def test_a_new_version_keeps_reworded_removed_and_added_statements_apart() -> None:
+    old = load_file(SHIPPED)
+    data = old.model_dump(mode="json")
+    statements = data["statements"]
+    statements[0]["text"]["nl"] = statements[0]["text"]["nl"].upper()  # case only: kept
+    statements[0]["text"]["en"] = "Other English."  # English only: kept
+    statements[1]["text"]["nl"] = "Iets heel anders over winkels."  # reworded
+    removed = statements.pop(2)["id"]
+    statements.append({"id": "nieuw", "text": {"nl": "Een nieuwe stelling.", "en": "New."}})
+    new = Deliberation.model_validate({**data, "version": 2})
+    plan = plan_version(old, new)
+    assert plan.reworded == (old.statements[1].id,)
+    assert plan.removed == (removed,) and plan.added == ("nieuw",)
+    assert plan.kept == tuple(
+        s.id for s in new.statements if s.id not in {old.statements[1].id, "nieuw"}
+    )
+    assert plan_version(old, old) == VersionPlan(tuple(s.id for s in old.statements), (), (), ())
+    assert untranslated(old) == []

@@ -1,0 +1,117 @@
+"""The Word report of a deliberation end to end: /rapport <deliberation-id> by an
+administrator sends a .docx whose "Meningsgroepen en gedeelde grond" section has the real
+opinion groups from the analysis (each with what sets it apart, and how many of the group
+agreed), the common ground all groups support, and no group smaller than the small-cell
+limit; a deliberation with too few participants says so plainly."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.document import Document as DocxDocument
+
+from flows.deliberation import Vote
+from sandbox.fakeapi import FakeBotApi
+from storage import deliberations as store
+from storage import repo
+from tests.e2e.conftest import BotRunner, running_bot
+
+ADMIN = 4_242_001
+TALK = "autoluw-centrum"
+
+
+async def plant(bot: BotRunner, groups: list[int]) -> list[store.StatementInfo]:
+    """Participants stored directly, in groups of the given sizes: group 0 agrees with seed
+    statements 0-3 and disagrees with 4-7, group 1 the other way round; everyone agrees with
+    statements 8 and 9 and disagrees with 10."""
+    assert bot.services is not None
+    now = bot.services.clock()
+    async with bot.services.sessions.begin() as db:
+        seeds = await store.statements(db, TALK)
+        index = len(await store.vote_rows(db, TALK))  # new residents after earlier ones
+        for group, size in enumerate(groups):
+            for _ in range(size):
+                resident = await repo.register_resident(
+                    db,
+                    f"p-{index}",
+                    language="nl",
+                    consent="given",
+                    chat_id=9_000 + index,
+                    now=now,
+                )
+                index += 1
+                await store.join(db, TALK, resident.id, now=now)
+                for number, statement in enumerate(seeds[:11]):
+                    if number >= 8:
+                        vote = Vote.AGREE if number < 10 else Vote.DISAGREE
+                    else:
+                        vote = Vote.AGREE if (number < 4) == (group == 0) else Vote.DISAGREE
+                    await store.vote(db, statement, resident.id, vote, now=now)
+    return seeds
+
+
+async def report(fake: FakeBotApi) -> DocxDocument:
+    boss = fake.user(ADMIN)
+    boss.drain()
+    await boss.send(f"/rapport {TALK}")
+    sent = await boss.next_message(timeout=60)
+    assert sent.document_name is not None and sent.document_name.startswith(f"rapport-{TALK}-")
+    assert sent.document is not None
+    return Document(io.BytesIO(sent.document))
+
+
+def section(document: DocxDocument) -> list[tuple[str, str]]:
+    """(style, text) of the paragraphs of the opinion-groups section."""
+    found: list[tuple[str, str]] = []
+    inside = False
+    for paragraph in document.paragraphs:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style == "Heading 1":
+            inside = paragraph.text == "Meningsgroepen en gedeelde grond"
+            continue
+        if inside and paragraph.text:
+            found.append((style, paragraph.text))
+    return found
+
+
+async def test_the_word_report_of_a_deliberation_shows_its_opinion_groups(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, sqlite_url, admin_user_ids=[ADMIN]) as bot:
+        # Three participants: fewer than five, so no results at all.
+        await plant(bot, [3])
+        few = await report(fake)
+        text = "\n".join(p.text for p in few.paragraphs)
+        assert "Er deden 3 inwoners mee. Dat is minder dan 5." in text
+        assert "Groep A" not in text and "Gedeelde grond" not in text
+
+        # Eight and seven more: two opposite groups.
+        seeds = await plant(bot, [8, 7])
+        document = await report(fake)
+        lines = section(document)
+        headings = [text for style, text in lines if style == "Heading 2"]
+        assert headings[0].startswith("Groep A (") and headings[1].startswith("Groep B (")
+        assert "Gedeelde grond" in headings and len(headings) == 3, headings
+        body = "\n".join(text for _, text in lines)
+        assert body.startswith("18 deelnemers met genoeg stemmen zijn in groepen verdeeld")
+        sizes = [int(h.split("(")[1].split(" ")[0]) for h in headings[:2]]
+        assert sum(sizes) == 18 and min(sizes) >= 5, sizes
+        ground = lines[[t for _, t in lines].index("Gedeelde grond") + 1 :]
+        agreed = [seeds[8].text_nl, seeds[9].text_nl]
+        assert sorted(t.split(" (eens:")[0] for _, t in ground) == sorted(agreed), ground
+        assert all(style.startswith("List") for style, _ in ground)
+        assert seeds[10].text_nl not in "\n".join(t for _, t in ground)  # everyone disagreed
+        # Each group: its own statements, agree or disagree, with how many of it agreed.
+        group_a = lines[[t for _, t in lines].index(headings[0]) + 1 :]
+        own = [
+            t
+            for _, t in group_a[: next(i for i, (s, _) in enumerate(group_a) if s == "Heading 2")]
+        ]
+        assert own and all(t.startswith(("Eens: ", "Oneens: ")) for t in own), own
+        assert all(t.endswith("van de groep eens)") for t in own), own
+        texts = {s.text_nl for s in seeds[:8]}
+        assert all(t.split(": ", 1)[1].split(" (")[0] in texts for t in own), own
+        summary = "\n".join(p.text for p in document.paragraphs[:12])
+        assert "Er zijn 2 meningsgroepen." in summary
