@@ -33,6 +33,7 @@ from typing import Literal, cast, get_args
 from flows.texts import formats
 from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
+from flows.texts.codes import TEXTS_CODES
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
 from flows.texts.population import TEXTS_POPULATION
@@ -488,6 +489,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/terugkoppeling – inwoners vertellen wat er met hun mening gebeurt\n"
             "/uitnodigen – inwoners uitnodigen voor een vragenlijst\n"
             "/export – antwoorden downloaden als CSV, Excel en SPSS\n"
+            "/codes – uitnodigingscodes maken voor een steekproef van adressen\n"
             "/rapport – rapport voor de raad als Word-bestand\n"
             "/publiceer – resultatenpagina openbaar maken (of offline halen)"
         ),
@@ -499,6 +501,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/terugkoppeling – tell residents what happened with their opinion\n"
             "/uitnodigen – invite residents to a questionnaire\n"
             "/export – download answers as CSV, Excel and SPSS\n"
+            "/codes – make invitation codes for a random sample of addresses\n"
             "/rapport – report for the council as a Word file\n"
             "/publiceer – publish the results page (or take it offline)"
         ),
@@ -623,6 +626,7 @@ _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN)
+_merge(TEXTS_CODES)  # invitation codes for a random sample (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
