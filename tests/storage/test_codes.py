@@ -1,0 +1,108 @@
+"""storage.codes on each database: 1,000 codes of a sample each work once, only their keyed
+hashes are kept, a code expires with its date and with its questionnaire, and the sample's
+response is counted apart (codes sent, used, started, completed)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows import codes as shapes
+from storage import admin, codes
+from storage.codes import Found
+from storage.models import SampleCode
+from tests.storage.helpers import complete, register, start
+
+Sessions = async_sessionmaker[AsyncSession]
+KEY = shapes.code_key(b"a server secret for the tests")
+NOW = datetime(2031, 5, 1, 10, 0, tzinfo=UTC)
+
+
+async def issue(sessions: Sessions, count: int, **kwargs: object) -> list[str]:
+    drawn = shapes.new_codes(count)
+    async with sessions.begin() as db:
+        stored = await codes.store_codes(
+            db, "mini", [shapes.code_digest(KEY, c) for c in drawn], now=NOW, **kwargs
+        )
+    assert stored == count
+    return drawn
+
+
+async def use(sessions: Sessions, code: str, now: datetime = NOW) -> codes.Redemption:
+    async with sessions.begin() as db:
+        return await codes.redeem(db, shapes.code_digest(KEY, code), now=now)
+
+
+async def test_a_thousand_codes_each_work_once(sessions: Sessions, mini: str) -> None:
+    drawn = await issue(sessions, 1000)
+    assert len(set(drawn)) == 1000
+    first = [await use(sessions, code) for code in drawn]
+    assert {r.found for r in first} == {Found.OK}
+    assert {r.questionnaire_id for r in first} == {"mini"}
+    again = [await use(sessions, code) for code in drawn]
+    assert {r.found for r in again} == {Found.USED}
+    async with sessions() as db:
+        tally = await codes.sample_tally(db, "mini")
+    assert tally == codes.SampleTally(sent=1000, used=1000, started=0, completed=0)
+
+
+async def test_only_hashes_are_kept(sessions: Sessions, mini: str) -> None:
+    drawn = await issue(sessions, 20)
+    async with sessions() as db:
+        kept = list(await db.scalars(select(SampleCode.digest)))
+    assert len(kept) == 20
+    text = " ".join(kept)
+    for code in drawn:
+        assert code not in text and shapes.grouped(code) not in text
+    # Without the key a copy of the database cannot test a guess: another key, other hashes.
+    other = shapes.code_key(b"another secret")
+    assert not {shapes.code_digest(other, c) for c in drawn} & set(kept)
+
+
+async def test_a_code_used_twice_at_once_works_once(sessions: Sessions, mini: str) -> None:
+    [code] = await issue(sessions, 1)
+    results = await asyncio.gather(use(sessions, code), use(sessions, code))
+    assert sorted(r.found.value for r in results) == ["ok", "used"]
+
+
+async def test_wrong_expired_and_closed_codes_say_so(sessions: Sessions, mini: str) -> None:
+    assert (await use(sessions, "ABCD2345EF")).found is Found.WRONG
+    [late] = await issue(sessions, 1, expires_at=NOW + timedelta(days=1))
+    assert (await use(sessions, late, NOW + timedelta(days=2))).found is Found.EXPIRED
+    [unused, used] = await issue(sessions, 2)
+    assert (await use(sessions, used)).found is Found.OK
+    async with sessions.begin() as db:
+        await admin.transition(db, "mini", "close", now=NOW, zone=UTC)
+    # Closed: the code expires with its questionnaire, used or not.
+    assert (await use(sessions, unused)).found is Found.CLOSED
+    assert (await use(sessions, used)).found is Found.CLOSED
+    assert (await use(sessions, late, NOW)).found is Found.CLOSED
+
+
+async def test_the_samples_responses_are_counted_apart(sessions: Sessions, mini: str) -> None:
+    await issue(sessions, 10)
+    sampled = [await register(sessions, f"s{i}") for i in range(3)]
+    others = [await register(sessions, f"o{i}") for i in range(2)]
+    done = await complete(sessions, sampled[0].id)
+    half = await start(sessions, sampled[1].id)
+    test_run = await complete(sessions, sampled[2].id, is_test=True)
+    for other in others:
+        await complete(sessions, other.id)
+    async with sessions.begin() as db:
+        for session in (done, half, test_run):
+            await codes.mark_sample(db, session.id)
+    async with sessions() as db:
+        tally = await codes.sample_tally(db, "mini")
+        assert await codes.in_sample(db, sampled[1].id, "mini")
+        assert not await codes.in_sample(db, others[0].id, "mini")
+        assert await codes.sampled_questionnaires(db, sampled[0].id) == {"mini"}
+    # Test runs never count; the open participants are not the sample's.
+    assert tally == codes.SampleTally(sent=10, used=0, started=2, completed=1)
+
+
+async def test_a_questionnaire_without_codes_has_no_sample(sessions: Sessions, mini: str) -> None:
+    async with sessions() as db:
+        assert await codes.sample_tally(db, "mini") is None
