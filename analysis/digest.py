@@ -35,6 +35,7 @@ from analysis.figures import (
     PreviousFigures,
     QuestionnaireDigest,
     ResponseStats,
+    SampleStats,
     TextStats,
 )
 from analysis.scorecard import scorecard
@@ -109,6 +110,7 @@ def compute(
             for q in questions
             if isinstance(q, RankingQuestion)
         ),
+        sample=sample_stats(tallies),
     )
     if tallies.previous is None:
         return digest
@@ -116,6 +118,15 @@ def compute(
 
 
 # --- Responses --------------------------------------------------------------------------------
+
+
+def sample_stats(tallies: Tallies) -> SampleStats | None:
+    """The sample's response beside open participation; None without invitation codes."""
+    sample = tallies.sample
+    if sample is None:
+        return None
+    open_completed = max(0, tallies.responses.completed - sample.completed)
+    return SampleStats(sample.sent, sample.used, sample.started, sample.completed, open_completed)
 
 
 def response_stats(tally: ResponseTally) -> ResponseStats:

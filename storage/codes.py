@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from analysis.tallies import SampleTally
 from storage.models import QuestionnaireRecord, SampleCode, Session, utcnow
 
 #: Rows per INSERT when a batch is stored (well below SQLite's limit of bound parameters).
@@ -38,17 +39,6 @@ class Found(enum.Enum):
 class Redemption:
     found: Found
     questionnaire_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SampleTally:
-    """A questionnaire's sample: codes made (letters sent), codes used, and the responses
-    that came in with one (started, completed; test runs never count)."""
-
-    sent: int
-    used: int
-    started: int
-    completed: int
 
 
 async def store_codes(
@@ -128,15 +118,23 @@ async def in_sample(db: AsyncSession, resident_id: int, questionnaire_id: str) -
     return found is not None
 
 
-async def sample_tally(db: AsyncSession, questionnaire_id: str) -> SampleTally | None:
-    """The questionnaire's sample, or None when it has no codes. Two aggregates. Responses
-    replaced by a revision do not count (their revision does)."""
+async def sample_tally(
+    db: AsyncSession, questionnaire_id: str, until: datetime | None = None
+) -> SampleTally | None:
+    """The questionnaire's sample, or None when it has no codes (made before ``until``).
+    Two aggregates. Responses replaced by a revision do not count (their revision does)."""
+    made = [SampleCode.questionnaire_id == questionnaire_id]
+    started = [Session.started_at < until] if until is not None else []
+    done = Session.status == "completed"
+    if until is not None:
+        made.append(SampleCode.created_at < until)
+        done = done & (Session.completed_at < until)
     codes = (
         await db.execute(
             select(
                 func.count(SampleCode.id),
                 func.coalesce(func.sum(case((SampleCode.used.is_(True), 1), else_=0)), 0),
-            ).where(SampleCode.questionnaire_id == questionnaire_id)
+            ).where(*made)
         )
     ).one()
     sent, used = int(codes[0] or 0), int(codes[1] or 0)
@@ -146,8 +144,9 @@ async def sample_tally(db: AsyncSession, questionnaire_id: str) -> SampleTally |
         await db.execute(
             select(
                 func.count(Session.id),
-                func.coalesce(func.sum(case((Session.status == "completed", 1), else_=0)), 0),
+                func.coalesce(func.sum(case((done, 1), else_=0)), 0),
             ).where(
+                *started,
                 Session.questionnaire_id == questionnaire_id,
                 Session.sample.is_(True),
                 Session.is_test.is_(False),

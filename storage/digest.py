@@ -54,6 +54,7 @@ from analysis.tallies import (
     TextSample,
 )
 from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
+from storage.codes import sample_tally
 from storage.digest_log import previous_figures
 from storage.models import Answer, EffectAnswer, EffectCheck, Session
 from storage.moderation import APPROVED, REJECTED
@@ -227,6 +228,7 @@ async def gather(
         texts=tuple(texts),
         effects=await effects(db, qid, since, until),
         previous=await previous_figures(db, qid, chat_id=chat_id, before=until),
+        sample=await sample_tally(db, qid, until),
     )
 
 

@@ -10,10 +10,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from analysis.digest import compute
+from analysis.figures import SampleStats
+from analysis.tallies import SampleTally
+from bot.staff import render
 from flows import codes as shapes
-from storage import admin, codes
+from flows.loader import parse
+from storage import admin, codes, digest
 from storage.codes import Found
-from storage.models import SampleCode
+from storage.models import SampleCode, utcnow
 from tests.storage.helpers import complete, register, start
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -21,11 +26,17 @@ KEY = shapes.code_key(b"a server secret for the tests")
 NOW = datetime(2031, 5, 1, 10, 0, tzinfo=UTC)
 
 
-async def issue(sessions: Sessions, count: int, **kwargs: object) -> list[str]:
+async def issue(
+    sessions: Sessions, count: int, *, now: datetime = NOW, expires_at: datetime | None = None
+) -> list[str]:
     drawn = shapes.new_codes(count)
     async with sessions.begin() as db:
         stored = await codes.store_codes(
-            db, "mini", [shapes.code_digest(KEY, c) for c in drawn], now=NOW, **kwargs
+            db,
+            "mini",
+            [shapes.code_digest(KEY, c) for c in drawn],
+            now=now,
+            expires_at=expires_at,
         )
     assert stored == count
     return drawn
@@ -46,7 +57,7 @@ async def test_a_thousand_codes_each_work_once(sessions: Sessions, mini: str) ->
     assert {r.found for r in again} == {Found.USED}
     async with sessions() as db:
         tally = await codes.sample_tally(db, "mini")
-    assert tally == codes.SampleTally(sent=1000, used=1000, started=0, completed=0)
+    assert tally == SampleTally(sent=1000, used=1000, started=0, completed=0)
 
 
 async def test_only_hashes_are_kept(sessions: Sessions, mini: str) -> None:
@@ -100,9 +111,55 @@ async def test_the_samples_responses_are_counted_apart(sessions: Sessions, mini:
         assert not await codes.in_sample(db, others[0].id, "mini")
         assert await codes.sampled_questionnaires(db, sampled[0].id) == {"mini"}
     # Test runs never count; the open participants are not the sample's.
-    assert tally == codes.SampleTally(sent=10, used=0, started=2, completed=1)
+    assert tally == SampleTally(sent=10, used=0, started=2, completed=1)
 
 
 async def test_a_questionnaire_without_codes_has_no_sample(sessions: Sessions, mini: str) -> None:
     async with sessions() as db:
         assert await codes.sample_tally(db, "mini") is None
+
+
+async def test_the_digest_leads_with_the_samples_response_rate(
+    sessions: Sessions, mini: str
+) -> None:
+    """gather → compute → compose: 10 letters, 4 codes used, 2 responses completed with a
+    code, 1 without: a response rate of 20%, before the responses of everyone."""
+    drawn = await issue(sessions, 10, now=utcnow())
+    for code in drawn[:4]:
+        assert (await use(sessions, code)).found is Found.OK
+    sampled = [await register(sessions, f"s{i}") for i in range(3)]
+    responses = [await complete(sessions, sampled[0].id), await complete(sessions, sampled[1].id)]
+    responses.append(await start(sessions, sampled[2].id))
+    other = await register(sessions, "open")
+    await complete(sessions, other.id)
+    async with sessions.begin() as db:
+        for session in responses:
+            await codes.mark_sample(db, session.id)
+    questionnaire = parse(mini)
+    async with sessions() as db:
+        tallies = await digest.gather(
+            db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
+        )
+    figures = compute(tallies, questionnaire)
+    assert figures.sample == SampleStats(sent=10, used=4, started=3, completed=2, open_completed=1)
+    text = render.compose(figures, questionnaire)
+    lines = text.splitlines()
+    assert "Brieven: 10 · code gebruikt: 4 (40%)" in lines
+    assert "Afgerond met een code: 2 van 3" in lines
+    assert "<b>Respons van de steekproef: 20%</b>" in lines
+    assert "Open deelname (zonder code): 1 afgerond" in lines
+    assert lines.index("<b>Steekproef (brieven met een code)</b>") < lines.index("<b>Reacties</b>")
+    # Only codes count: the digest says open participation is off.
+    closed = render.compose(figures, questionnaire.model_copy(update={"access": "codes"}))
+    assert "Open deelname staat uit: alleen reacties met een code tellen." in closed
+
+
+async def test_without_codes_the_digest_has_no_sample_block(sessions: Sessions, mini: str) -> None:
+    questionnaire = parse(mini)
+    async with sessions() as db:
+        tallies = await digest.gather(
+            db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
+        )
+    figures = compute(tallies, questionnaire)
+    assert figures.sample is None
+    assert "Steekproef" not in render.compose(figures, questionnaire)
