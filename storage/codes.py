@@ -165,3 +165,11 @@ async def sampled_questionnaires(db: AsyncSession, resident_id: int) -> set[str]
         .distinct()
     )
     return set(rows)
+
+
+async def questionnaire_status(db: AsyncSession, questionnaire_id: str) -> str | None:
+    """The questionnaire's status as stored now (draft, open, closed, archived)."""
+    found = await db.scalar(
+        select(QuestionnaireRecord.status).where(QuestionnaireRecord.id == questionnaire_id)
+    )
+    return None if found is None else str(found)

@@ -69,8 +69,6 @@ async def make_batch(
     flow = catalog.current(questionnaire_id)
     if flow is None:
         raise CodeRefused("admin.codes.unknown", questionnaire_id)
-    if catalog.status(questionnaire_id) in ("closed", "archived"):
-        raise CodeRefused("admin.codes.not_open", questionnaire_id)
     questionnaire = flow.questionnaire
     closes = questionnaire.closes_at
     if closes is not None and closes.tzinfo is None:
@@ -79,6 +77,9 @@ async def make_batch(
     key = shapes.code_key(settings.secret())
     now = services.clock()
     async with services.sessions.begin() as db:
+        # As stored now: another worker (or the command line) may have closed it meanwhile.
+        if await codes.questionnaire_status(db, questionnaire_id) in ("closed", "archived"):
+            raise CodeRefused("admin.codes.not_open", questionnaire_id)
         await codes.store_codes(
             db,
             questionnaire_id,
