@@ -5,8 +5,9 @@ its QR code.
 
 QR codes are made by segno (pure Python, no image library needed, well kept); the PDF is
 drawn with matplotlib's object API (already used for the digest charts), each QR code as
-vector squares so that it prints sharp at any size. Nothing here is stored: the codes exist
-only in these files (the database keeps their hashes, :mod:`storage.codes`).
+an image of its modules, unsmoothed, so that it prints sharp at any size (a thousand codes,
+84 pages, take some 20 seconds, off the event loop). Nothing here is stored: the codes
+exist only in these files (the database keeps their hashes, :mod:`storage.codes`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from matplotlib.figure import Figure
 
 from flows.codes import grouped
 
@@ -93,48 +95,42 @@ def write_folder(folder: Path, letters: Sequence[Letter], title: str) -> list[Pa
 def pdf_bytes(letters: Sequence[Letter], title: str) -> bytes:
     """A PDF to print: per A4 page 12 QR codes, each with its code below it."""
     from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
 
     buffer = io.BytesIO()
     per_page = COLUMNS * ROWS
     with PdfPages(buffer, metadata={"Title": title, "Creator": "Samenspraak"}) as pdf:
         for start in range(0, max(len(letters), 1), per_page):
-            figure = Figure(figsize=A4)
-            figure.text(0.5, 0.975, title, ha="center", va="top", fontsize=10)
-            for index, letter in enumerate(letters[start : start + per_page]):
-                row, column = divmod(index, COLUMNS)
-                width, height = 1 / COLUMNS, 0.93 / ROWS
-                axes = figure.add_axes(
-                    (column * width + 0.03, 0.93 - (row + 1) * height + 0.04, width - 0.06, 0.17)
-                )
-                matrix = segno.make_qr(letter.target, error="m").matrix
-                size = len(matrix)
-                for y, line in enumerate(matrix):
-                    x = 0
-                    while x < size:  # one rectangle per run of dark modules
-                        if line[x]:
-                            end = x
-                            while end < size and line[end]:
-                                end += 1
-                            axes.add_patch(
-                                Rectangle((x, size - y - 1), end - x, 1, color="black", lw=0)
-                            )
-                            x = end
-                        else:
-                            x += 1
-                axes.set_xlim(-4, size + 4)
-                axes.set_ylim(-4, size + 4)
-                axes.set_aspect("equal")
-                axes.axis("off")
-                axes.text(
-                    size / 2,
-                    -3.5,
-                    letter.printed,
-                    ha="center",
-                    va="top",
-                    family="monospace",
-                    fontsize=12,
-                )
-            pdf.savefig(figure)
+            pdf.savefig(page(letters[start : start + per_page], title))
     return buffer.getvalue()
+
+
+def page(letters: Sequence[Letter], title: str) -> Figure:
+    """One A4 page of at most 12 QR codes, each with its code below it."""
+    figure = Figure(figsize=A4)
+    figure.text(0.5, 0.975, title, ha="center", va="top", fontsize=10)
+    width, height = 1 / COLUMNS, 0.93 / ROWS
+    for index, letter in enumerate(letters[: COLUMNS * ROWS]):
+        row, column = divmod(index, COLUMNS)
+        axes = figure.add_axes(
+            (column * width + 0.03, 0.93 - (row + 1) * height + 0.04, width - 0.06, 0.17)
+        )
+        matrix = segno.make_qr(letter.target, error="m", boost_error=False).matrix
+        size = len(matrix)
+        # One image per QR code, its modules as pixels: drawn without smoothing (the PDF
+        # viewer scales it sharp), so the QR code prints crisp at any size.
+        axes.imshow(
+            [[1 - bool(dark) for dark in line] for line in matrix],
+            cmap="gray",
+            vmin=0,
+            vmax=1,
+            interpolation="none",
+            extent=(0, size, 0, size),
+        )
+        axes.set_xlim(-4, size + 4)
+        axes.set_ylim(-4, size + 4)
+        axes.set_aspect("equal")
+        axes.axis("off")
+        axes.text(
+            size / 2, -3.5, letter.printed, ha="center", va="top", family="monospace", fontsize=12
+        )
+    return figure

@@ -80,7 +80,7 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         anna = fake.user(first_name="Anna")
         welcome = await anna.ask(f"/start {first}")
         await anna.press("Ja, ik doe mee", message=welcome)
-        thanks, ok, intro, question = await anna.next_messages(4)
+        _thanks, ok, intro, question = await anna.next_messages(4)
         assert ok.text == said("codes.ok")
         assert intro.text.startswith("Afval ophalen in Rivierstad")
         assert question.text.startswith("Vraag 1 van")
