@@ -12,8 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from analysis.digest import compute
 from analysis.figures import SampleStats
+from analysis.report import Invitations
+from analysis.report_build import ReportInputs, build_report
 from analysis.tallies import SampleTally
 from bot.staff import render
+from bot.staff.report_text import method_rows
 from flows import codes as shapes
 from flows.loader import parse
 from storage import admin, codes, digest
@@ -149,6 +152,15 @@ async def test_the_digest_leads_with_the_samples_response_rate(
     assert "<b>Respons van de steekproef: 20%</b>" in lines
     assert "Open deelname (zonder code): 1 afgerond" in lines
     assert lines.index("<b>Steekproef (brieven met een code)</b>") < lines.index("<b>Reacties</b>")
+    # The report says the same in its method table.
+    inputs = ReportInputs(tallies, Invitations(0, 0), (), (), None, None)
+    report = build_report(
+        inputs, questionnaire, municipality="Rivierstad", generated_at=utcnow(), min_cell=5
+    )
+    rows = dict(method_rows(report, UTC, "nl"))
+    assert rows["Steekproef"] == (
+        "10 brieven met een code, 4 gebruikt, 2 afgerond (respons 20%); zonder code: 1 afgerond"
+    )
     # Only codes count: the digest says open participation is off.
     closed = render.compose(figures, questionnaire.model_copy(update={"access": "codes"}))
     assert "Open deelname staat uit: alleen reacties met een code tellen." in closed
