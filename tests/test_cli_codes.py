@@ -73,6 +73,26 @@ def test_codes_are_written_for_the_letters(
     [entry] = audited(database_url)
     assert (entry.via, entry.target) == ("cli", "afvalinzameling")
     assert entry.detail == {"count": 50, "user": "ambtenaar"}
+    assert "no --bot" not in err
+
+    # A round of letters with a deadline of its own: after that day its codes have expired.
+    late = tmp_path / "late"
+    status, _, err = samenspraak(
+        "codes",
+        "create",
+        "-q",
+        "afvalinzameling",
+        "-n",
+        "2",
+        "-o",
+        str(late),
+        "--until",
+        "2020-01-31",
+    )
+    assert status == 0, err
+    rows = list(csv.DictReader((late / "codes.csv").read_text(encoding="utf-8-sig").splitlines()))
+    expired = [c for r in rows if (c := shapes.normalise(r["code"]))]
+    assert redeem_all(database_url, expired) == [Found.EXPIRED] * 2
 
     # Never over codes written before; an unknown questionnaire; a count out of range.
     assert (

@@ -4,8 +4,9 @@ asks for N codes of a questionnaire (``/codes <id> <N>`` in their chat, or
 
 The codes are drawn here (:func:`flows.codes.new_codes`), their keyed hashes stored in one
 unit of work with the audit entry (:mod:`storage.codes`), and the files built off the event
-loop. A code expires when its questionnaire closes: at its ``closes_at`` if it has one, and
-in any case once it is closed.
+loop. A code expires when its questionnaire closes (whenever that is: a later ``closes_at``
+in a new version keeps the codes working), or earlier at a date of its own (``--until`` on
+the command line, for a round of letters with a deadline).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from bot.core.reply import Document, Postman, Reply, Send
 from bot.core.services import Services
 from flows import codes as shapes
 from flows.texts import Html, Language, language_of, t
-from flows.texts.formats import date
+from flows.texts.formats import date, number
 from storage import audit, codes
 
 Context = ContextTypes.DEFAULT_TYPE
 #: Characters of a typed questionnaire id looked up (an id has at most 40).
 MAX_WANTED_CHARS = 80
+#: From this many codes on, the administrator hears first that the files take a while.
+BUSY_FROM = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,8 @@ class Batch:
     questionnaire_id: str
     title: str
     letters: list[Letter]
-    expires_at: datetime | None
+    expires_at: datetime | None  # a date of the batch's own; None: when the questionnaire closes
+    closes_at: datetime | None  # the questionnaire's planned end, if it has one
 
 
 class CodeRefused(Exception):
@@ -59,6 +63,7 @@ async def make_batch(
     actor: int | None,
     via: str,
     detail: dict[str, object] | None = None,
+    expires_at: datetime | None = None,
 ) -> Batch:
     """Draw ``count`` codes for the questionnaire and store their hashes (audited as
     ``codes.create``); raises :class:`CodeRefused` for an unknown, closed or archived one,
@@ -84,7 +89,7 @@ async def make_batch(
             db,
             questionnaire_id,
             [shapes.code_digest(key, code) for code in drawn],
-            expires_at=closes,
+            expires_at=expires_at,
             now=now,
         )
         await audit.record(
@@ -100,7 +105,7 @@ async def make_batch(
         Letter(code, code_url(settings, code), telegram_start_url(bot_username, code))
         for code in drawn
     ]
-    return Batch(questionnaire_id, questionnaire.title.nl, letters, closes)
+    return Batch(questionnaire_id, questionnaire.title.nl, letters, expires_at, closes)
 
 
 class CodeHandlers:
@@ -116,6 +121,13 @@ class CodeHandlers:
             return
         language = language_of(user.language_code)
         args = list(context.args or [])
+        if (
+            len(args) == 2
+            and args[1].isdigit()
+            and BUSY_FROM <= int(args[1]) <= shapes.MOST_PER_REQUEST
+        ):
+            busy = t(language, "admin.codes.busy", number=number(int(args[1])))
+            await self.postman.deliver(context.bot, message.chat_id, Reply([Send(busy)]))
         reply = await self._reply(language, args, context.bot.username, user.id)
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
@@ -140,10 +152,9 @@ class CodeHandlers:
         printable = await asyncio.to_thread(pdf_bytes, letters, batch.title)
         images = await asyncio.to_thread(qr_zip, letters)
         zone = self.services.settings.zone
+        ends = [moment for moment in (batch.expires_at, batch.closes_at) if moment is not None]
         until = (
-            t(language, "admin.codes.until", date=date(batch.expires_at, language, zone))
-            if batch.expires_at is not None
-            else ""
+            t(language, "admin.codes.until", date=date(min(ends), language, zone)) if ends else ""
         )
         caption = t(language, "admin.codes.made", title=batch.title, count=count, until=until)
         stamp = self.services.clock().astimezone(zone).strftime("%Y%m%d-%H%M")

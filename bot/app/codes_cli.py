@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from bot.app.console import fail, setup_logging
@@ -14,6 +15,8 @@ from bot.core.config import Settings, load_settings
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.app.manage import day
+
     codes = commands.add_parser(
         "codes", help="make invitation codes for a random sample of addresses"
     )
@@ -28,6 +31,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--bot",
         metavar="USERNAME",
         help="the bot's Telegram username, for the t.me links (default: none in the CSV)",
+    )
+    create.add_argument(
+        "--until",
+        type=day,
+        metavar="DATE",
+        help="the codes stop working after this day (default: when the questionnaire closes)",
     )
     create.set_defaults(func=cmd_create)
 
@@ -73,6 +82,11 @@ async def _create(settings: Settings, args: argparse.Namespace, folder: Path) ->
             actor=None,
             via="cli",
             detail={"user": _who()},
+            expires_at=(
+                datetime.combine(args.until + timedelta(days=1), time(), tzinfo=settings.zone)
+                if args.until
+                else None
+            ),
         )
     finally:
         await services.close()

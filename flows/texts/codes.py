@@ -179,6 +179,15 @@ TEXTS_CODES: dict[str, dict[str, str]] = {
             "and delete them once the letters are sent."
         ),
     },
+    "admin.codes.busy": {
+        "nl": (
+            "Ik maak {number} codes met hun QR-codes. Dat duurt ongeveer een halve minuut "
+            "per 1.000."
+        ),
+        "en": (
+            "Making {number} codes with their QR codes. This takes about half a minute per 1,000."
+        ),
+    },
     "admin.codes.until": {"nl": " (uiterlijk {date})", "en": " (at the latest {date})"},
     "admin.codes.no_url": {
         "nl": (
