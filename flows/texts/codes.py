@@ -188,6 +188,17 @@ TEXTS_CODES: dict[str, dict[str, str]] = {
             "Making {number} codes with their QR codes. This takes about half a minute per 1,000."
         ),
     },
+    "admin.codes.no_invitations": {
+        "nl": (
+            "{title} is alleen voor de steekproef: wie een brief met een code kreeg. "
+            "Uitnodigen via de bot kan daarom niet. Maak codes met /codes {id} en een aantal."
+        ),
+        "en": (
+            "{title} is for the random sample only: those who got a letter with a code. "
+            "So inviting through the bot is not possible. Make codes with /codes {id} and a "
+            "number."
+        ),
+    },
     "admin.codes.until": {"nl": " (uiterlijk {date})", "en": " (at the latest {date})"},
     "admin.codes.no_url": {
         "nl": (

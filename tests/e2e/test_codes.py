@@ -141,7 +141,13 @@ async def test_a_questionnaire_for_codes_only(fake: FakeBotApi, sqlite_url: str)
         preview = await upload(boss, "fietsen.yaml", fiets_source(extra="access: codes"))
         await boss.press("Publiceren", message=preview)
         await fake.settle()
-        boss.drain()  # published, and the offer to invite the theme's followers
+        _published, offer = boss.drain()
+        # For the sample only: no invitation to the theme's followers, also not later.
+        no_invitations = said(
+            "admin.codes.no_invitations", title="Fietsen in de stad", id="fietsen"
+        )
+        assert offer.text == no_invitations
+        assert (await boss.ask("/uitnodigen fietsen")).text == no_invitations
         [row] = await make_codes(boss, "fietsen", 1)
         assert row["url"] == ""  # no PUBLIC_URL: the QR code opens the Telegram link
         assert (await boss.next_message()).text == said("admin.codes.no_url")
