@@ -19,6 +19,7 @@ from sandbox.fakeapi import FakeBotApi
 from storage import admin as store
 from storage.models import SampleCode
 from tests.e2e.test_admin import ADMIN, admin, audit_log, fiets_source, running, upload
+from tests.e2e.test_privacy import my_data
 from tests.support.bots import SECRET
 
 PUBLIC = "https://bot.rivierstad.example"
@@ -170,4 +171,9 @@ async def test_a_questionnaire_for_codes_only(fake: FakeBotApi, sqlite_url: str)
         back = await eva.ask("/start fietsen")
         assert back.text == said("resume")
         await eva.next_message()
+        # /mijngegevens says that her response came in with a code (not which one).
+        document, data, _summary = await my_data(eva)
+        [response] = data["responses"]
+        assert response["with_invitation_code"] is True
+        assert document.document is not None and code not in document.document.decode()
         assert runner.services is not None
