@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,8 +59,17 @@ class CodeDoor:
     def digest(self, code: str) -> str:
         return shapes.code_digest(self._key, code)
 
-    async def use(self, db: AsyncSession, resident: ResidentInfo, typed: str) -> Reply:
-        """``typed``: what the resident typed or the link carried, a code or not."""
+    async def use(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        typed: str,
+        *,
+        leaving: Callable[[], Awaitable[None]] | None = None,
+    ) -> Reply:
+        """``typed``: what the resident typed or the link carried, a code or not;
+        ``leaving``: run just before a questionnaire opens (a deliberation the resident is
+        in ends as their conversation)."""
         language = resident.language
         key = resident.pseudonym
         wait = self.guesses.wait(key)
@@ -77,10 +87,15 @@ class CodeDoor:
         if found.found is Found.WRONG:
             self.guesses.wrong(key)
         qid = found.questionnaire_id
+        opens = found.found is Found.OK or (
+            found.found is Found.USED and qid and await codes.in_sample(db, resident.id, qid)
+        )
+        if opens and qid is not None and leaving is not None:
+            await leaving()
         if found.found is Found.OK and qid is not None:
             opened = await self.sessions.open(db, resident, qid, sample=True)
             return Reply([Send(t(language, "codes.ok")), *opened.messages])
-        if found.found is Found.USED and qid and await codes.in_sample(db, resident.id, qid):
+        if opens and qid is not None:
             # Their own code again (the link in their letter, clicked twice): go on.
             return await self.sessions.open(db, resident, qid, sample=True)
         return Reply([Send(t(language, _TOLD[found.found]))])

@@ -20,6 +20,7 @@ from storage import admin as store
 from storage.models import SampleCode
 from tests.e2e.test_admin import ADMIN, admin, audit_log, fiets_source, running, upload
 from tests.e2e.test_privacy import my_data
+from tests.e2e.test_stellingen import enter
 from tests.support.bots import SECRET
 
 PUBLIC = "https://bot.rivierstad.example"
@@ -56,8 +57,8 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         boss = admin(fake)
         usage = await boss.ask("/codes afvalinzameling")
         assert usage.text.startswith("Zo maak je uitnodigingscodes")
-        rows = await make_codes(boss, "afvalinzameling", 5)
-        assert len({row["code"] for row in rows}) == 5
+        rows = await make_codes(boss, "afvalinzameling", 6)
+        assert len({row["code"] for row in rows}) == 6
         for row in rows:
             code = shapes.normalise(row["code"])
             assert code is not None and row["code"] == shapes.grouped(code)
@@ -67,15 +68,17 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         assert (entry.actor, entry.target, entry.detail) == (
             ADMIN,
             "afvalinzameling",
-            {"count": 5},
+            {"count": 6},
         )
         # A resident may not make codes.
         stranger = fake.user()
         await stranger.ask("/codes afvalinzameling 5")
         assert len(await audit_log(runner, "codes")) == 1  # the refused attempt, logged
 
-        first, second, expiring, closing, spare = (shapes.normalise(r["code"]) for r in rows)
-        assert first and second and expiring and closing and spare
+        first, second, expiring, closing, spare, talking = (
+            shapes.normalise(r["code"]) for r in rows
+        )
+        assert first and second and expiring and closing and spare and talking
 
         # The link of a letter (t.me/<bot>?start=<code>): consent, then the questionnaire.
         anna = fake.user(first_name="Anna")
@@ -118,6 +121,15 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         await cor.send(shapes.grouped(second))
         ok, intro, _question = await cor.next_messages(3)
         assert ok.text == said("codes.ok")
+
+        # In a deliberation: a wrong code keeps her there, her letter's code opens it.
+        fenna = fake.user(first_name="Fenna")
+        statement = await enter(fenna)
+        assert (await fenna.ask("ABCD-2345-EF")).text == said("codes.wrong")
+        await fenna.send(shapes.grouped(talking))
+        ok, intro, _question = await fenna.next_messages(3)
+        assert ok.text == said("codes.ok") and intro.text.startswith("Afval ophalen")
+        assert statement.buttons  # the statement left unanswered keeps its buttons
 
         async with runner.services.sessions.begin() as db:
             await store.transition(
