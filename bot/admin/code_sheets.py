@@ -6,7 +6,7 @@ its QR code.
 QR codes are made by segno (pure Python, no image library needed, well kept); the PDF is
 drawn with matplotlib's object API (already used for the digest charts), each QR code as
 an image of its modules, unsmoothed, so that it prints sharp at any size (a thousand codes,
-84 pages, take some 20 seconds, off the event loop). Nothing here is stored: the codes
+84 pages, take 20 to 30 seconds, off the event loop: BENCHMARKS.md). Nothing here is stored: the codes
 exist only in these files (the database keeps their hashes, :mod:`storage.codes`).
 """
 
@@ -67,7 +67,7 @@ def csv_bytes(letters: Sequence[Letter]) -> bytes:
 
 def qr_png(letter: Letter) -> bytes:
     buffer = io.BytesIO()
-    segno.make_qr(letter.target, error="m").save(buffer, kind="png", scale=10, border=4)
+    segno.make_qr(letter.target, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
 
 

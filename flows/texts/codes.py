@@ -181,8 +181,8 @@ TEXTS_CODES: dict[str, dict[str, str]] = {
     },
     "admin.codes.busy": {
         "nl": (
-            "Ik maak {number} codes met hun QR-codes. Dat duurt ongeveer een halve minuut "
-            "per 1.000."
+            "Ik maak {number} codes met hun QR-codes. Dat kan tot een minuut per 1.000 codes "
+            "duren."
         ),
         "en": (
             "Making {number} codes with their QR codes. This takes about half a minute per 1,000."
