@@ -6,8 +6,9 @@ its QR code.
 QR codes are made by segno (pure Python, no image library needed, well kept); the PDF is
 drawn with matplotlib's object API (already used for the digest charts), each QR code as
 an image of its modules, unsmoothed, so that it prints sharp at any size (a thousand codes,
-84 pages, take 20 to 30 seconds, off the event loop: BENCHMARKS.md). Nothing here is stored: the codes
-exist only in these files (the database keeps their hashes, :mod:`storage.codes`).
+84 pages, take 20 to 30 seconds, off the event loop: BENCHMARKS.md). Nothing here is
+stored: the codes exist only in these files (the database keeps their hashes,
+:mod:`storage.codes`).
 """
 
 from __future__ import annotations
