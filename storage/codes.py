@@ -173,3 +173,9 @@ async def questionnaire_status(db: AsyncSession, questionnaire_id: str) -> str |
         select(QuestionnaireRecord.status).where(QuestionnaireRecord.id == questionnaire_id)
     )
     return None if found is None else str(found)
+
+
+async def release(db: AsyncSession, digest: str) -> None:
+    """Make a code just used unused again: the questionnaire it opens could not be started
+    after all (full, or not open yet in this worker's view), so the letter still works."""
+    await db.execute(update(SampleCode).where(SampleCode.digest == digest).values(used=False))

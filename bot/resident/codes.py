@@ -56,6 +56,16 @@ class CodeDoor:
         # The services' clock, read at each call: tests move it.
         self.guesses = Guesses(clock=lambda: self.services.clock())
 
+    async def _startable(self, db: AsyncSession, flow: Flow | None) -> bool:
+        if flow is None:
+            return False
+        settings, questionnaire = self.services.settings, flow.questionnaire
+        if not self.sessions.catalog.is_open(
+            questionnaire.id, self.services.clock(), settings.zone
+        ):
+            return False
+        return not await self.sessions.capacity.full(db, questionnaire)
+
     def digest(self, code: str) -> str:
         return shapes.code_digest(self._key, code)
 
@@ -77,11 +87,16 @@ class CodeDoor:
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
             return Reply([Send(t(language, "codes.slow", count=minutes))])
         code = shapes.normalise(typed)
+        digest = self.digest(code) if code is not None else ""
         if code is None:
             found = Redemption(Found.WRONG)
         else:
-            found = await codes.redeem(db, self.digest(code), now=self.services.clock())
+            found = await codes.redeem(db, digest, now=self.services.clock())
         flow = self.sessions.catalog.current(found.questionnaire_id or "")
+        if found.found is Found.OK and not await self._startable(db, flow):
+            # Full, or not open by its dates: the code is not spent on nothing.
+            await codes.release(db, digest)
+            found = Redemption(Found.CLOSED, found.questionnaire_id)
         language = speaking(self.services.settings, language, flow)
         log.info("resident %s used a code: %s", resident.pseudonym[:12], found.found.value)
         if found.found is Found.WRONG:

@@ -175,3 +175,13 @@ async def test_without_codes_the_digest_has_no_sample_block(sessions: Sessions, 
     figures = compute(tallies, questionnaire)
     assert figures.sample is None
     assert "Steekproef" not in render.compose(figures, questionnaire)
+
+
+async def test_a_released_code_works_again(sessions: Sessions, mini: str) -> None:
+    """A code whose questionnaire turned out full is given back, not spent on nothing."""
+    [code] = await issue(sessions, 1)
+    assert (await use(sessions, code)).found is Found.OK
+    async with sessions.begin() as db:
+        await codes.release(db, shapes.code_digest(KEY, code))
+    assert (await use(sessions, code)).found is Found.OK
+    assert (await use(sessions, code)).found is Found.USED
