@@ -55,3 +55,16 @@ def test_a_request_is_refused_outside_its_bounds() -> None:
         codes.new_codes(0)
     with pytest.raises(ValueError):
         codes.new_codes(codes.MOST_PER_REQUEST + 1)
+
+
+def test_a_questionnaire_says_who_may_answer() -> None:
+    from flows.loader import QuestionnaireError, parse
+    from tests.storage.helpers import mini_source
+
+    source = mini_source()
+    assert parse(source, "mini.yaml").access == "open"
+    with_codes = source.replace("questions:\n", "access: codes\nquestions:\n", 1)
+    assert parse(with_codes, "mini.yaml").access == "codes"
+    wrong = source.replace("questions:\n", "access: iedereen\nquestions:\n", 1)
+    with pytest.raises(QuestionnaireError, match="access"):
+        parse(wrong, "mini.yaml")
