@@ -155,6 +155,9 @@ class SampleStats:
     started: int  # responses that came in with a code
     completed: int  # of them, completed
     open_completed: int  # completed responses without a code (open participation)
+    # The closed questions as the sample answered them so far, questionnaire order; empty
+    # while fewer than ``min_cell`` of the sample completed (too few to show apart).
+    distributions: tuple[Distribution, ...] = ()
 
     @property
     def response_rate(self) -> float | None:

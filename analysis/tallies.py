@@ -105,6 +105,8 @@ class Tallies:
     effects: EffectTally = field(default_factory=EffectTally)
     previous: PreviousFigures | None = None  # the latest digest sent that had figures for it
     sample: SampleTally | None = None  # None: the questionnaire has no invitation codes
+    # The sample's answers up to the end of the period (not only in it), to lead with.
+    sample_answers: tuple[AnswerTally, ...] = ()
 
     def answer(self, question_id: str) -> AnswerTally:
         """The tally of one question; all zeros when nobody answered it in the period."""

@@ -130,7 +130,7 @@ def compose(
             f"<i>▲/▼ = verschil met het vorige overzicht ({escape(day(changes.since, zone))})</i>"
         )
     if digest.sample is not None:  # a random sample leads, as in the Burgerpeiling
-        lines += ["", *_sample(digest.sample, questionnaire.access == "codes")]
+        lines += ["", *_sample(digest.sample, questionnaire, names, digest.min_cell)]
     lines += ["", *_responses(digest.responses, names)]
     score = _scorecard(digest.scorecard, changes, questionnaire)
     if score:
@@ -180,9 +180,13 @@ def _heading(name: str) -> str:
     return f"<b>{escape(name)}</b>"
 
 
-def _sample(stats: SampleStats, codes_only: bool) -> list[str]:
+def _sample(
+    stats: SampleStats, questionnaire: Questionnaire, names: Mapping[str, str], min_cell: int
+) -> list[str]:
     """The random sample (letters with an invitation code): its response rate first, then
-    open participation apart (or that it is switched off)."""
+    open participation apart (or that it is switched off), then how the sample answered the
+    closed questions so far (once enough of it completed)."""
+    codes_only = questionnaire.access == "codes"
     lines = ["<b>Steekproef (brieven met een code)</b>"]
     used = f"Brieven: {number(stats.sent)} · code gebruikt: {number(stats.used)}"
     if stats.use_rate is not None:
@@ -196,6 +200,16 @@ def _sample(stats: SampleStats, codes_only: bool) -> list[str]:
         lines.append("Open deelname staat uit: alleen reacties met een code tellen.")
     else:
         lines.append(f"Open deelname (zonder code): {number(stats.open_completed)} afgerond")
+    questions = {q.id: q for q in questionnaire.questions}
+    shown = [d for d in stats.distributions if d.respondents and d.question_id in questions]
+    if shown:
+        lines += ["", "<b>Zo antwoordde de steekproef</b> (alle reacties met een code tot nu)"]
+    for found in shown:
+        question = questions[found.question_id]
+        if isinstance(question, AreaQuestion):
+            lines += _area(question, found, min_cell)
+        else:
+            lines += _closed(question, names[question.id], found, None)
     return lines
 
 

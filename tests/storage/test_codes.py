@@ -185,3 +185,36 @@ async def test_a_released_code_works_again(sessions: Sessions, mini: str) -> Non
         await codes.release(db, shapes.code_digest(KEY, code))
     assert (await use(sessions, code)).found is Found.OK
     assert (await use(sessions, code)).found is Found.USED
+
+
+async def test_the_digest_leads_with_how_the_sample_answered(
+    sessions: Sessions, mini: str
+) -> None:
+    """With enough of the sample completed, its own answers come first: counted over the
+    sample's responses only, not the open participants'."""
+    sampled = [await register(sessions, f"s{i}") for i in range(3)]
+    others = [await register(sessions, f"o{i}") for i in range(2)]
+    await issue(sessions, 10, now=utcnow())
+    mine = [await complete(sessions, resident.id) for resident in sampled]
+    for other in others:
+        await complete(sessions, other.id)
+    async with sessions.begin() as db:
+        for session in mine:
+            await codes.mark_sample(db, session.id)
+    questionnaire = parse(mini)
+    async with sessions() as db:
+        tallies = await digest.gather(
+            db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
+        )
+    few = compute(tallies, questionnaire)  # DIGEST_MIN_CELL 5: three are too few to show
+    assert few.sample is not None and few.sample.distributions == ()
+    figures = compute(tallies, questionnaire, min_cell=3)
+    assert figures.sample is not None
+    first = figures.sample.distributions[0]
+    everyone = figures.distribution(first.question_id)
+    assert everyone is not None
+    assert (first.respondents, everyone.respondents) == (3, 5)
+    lines = render.compose(figures, questionnaire).splitlines()
+    lead = lines.index("<b>Zo antwoordde de steekproef</b> (alle reacties met een code tot nu)")
+    assert lead < lines.index("<b>Reacties</b>")
+    assert any("(3 antwoorden)" in line for line in lines[lead : lines.index("<b>Reacties</b>")])
