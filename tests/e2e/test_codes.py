@@ -57,8 +57,8 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         boss = admin(fake)
         usage = await boss.ask("/codes afvalinzameling")
         assert usage.text.startswith("Zo maak je uitnodigingscodes")
-        rows = await make_codes(boss, "afvalinzameling", 6)
-        assert len({row["code"] for row in rows}) == 6
+        rows = await make_codes(boss, "afvalinzameling", 7)
+        assert len({row["code"] for row in rows}) == 7
         for row in rows:
             code = shapes.normalise(row["code"])
             assert code is not None and row["code"] == shapes.grouped(code)
@@ -68,17 +68,17 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         assert (entry.actor, entry.target, entry.detail) == (
             ADMIN,
             "afvalinzameling",
-            {"count": 6},
+            {"count": 7},
         )
         # A resident may not make codes.
         stranger = fake.user()
         await stranger.ask("/codes afvalinzameling 5")
         assert len(await audit_log(runner, "codes")) == 1  # the refused attempt, logged
 
-        first, second, expiring, closing, spare, talking = (
+        first, second, expiring, closing, spare, talking, typed = (
             shapes.normalise(r["code"]) for r in rows
         )
-        assert first and second and expiring and closing and spare and talking
+        assert first and second and expiring and closing and spare and talking and typed
 
         # The link of a letter (t.me/<bot>?start=<code>): consent, then the questionnaire.
         anna = fake.user(first_name="Anna")
@@ -92,6 +92,14 @@ async def test_codes_from_a_letter(fake: FakeBotApi, sqlite_url: str) -> None:
         back = await anna.ask(f"/start {first}")
         assert back.text == said("resume")
         await anna.next_message()
+
+        # Typed by someone new: the consent question first, then the questionnaire.
+        gijs = fake.user(first_name="Gijs")
+        welcome = await gijs.ask(shapes.grouped(typed))
+        assert welcome.text.startswith("Hallo!")
+        await gijs.press("Ja, ik doe mee", message=welcome)
+        _thanks, ok, intro, _question = await gijs.next_messages(4)
+        assert ok.text == said("codes.ok") and intro.text.startswith("Afval ophalen")
 
         # Somebody else with the same code (typed, in lower case, with spaces): used.
         bas = fake.user(first_name="Bas")
