@@ -35,6 +35,7 @@ from analysis.figures import (
     PreviousFigures,
     QuestionnaireDigest,
     ResponseStats,
+    SampleStats,
     TextStats,
 )
 from analysis.scorecard import scorecard
@@ -109,6 +110,7 @@ def compute(
             for q in questions
             if isinstance(q, RankingQuestion)
         ),
+        sample=sample_stats(tallies, questionnaire, min_cell),
     )
     if tallies.previous is None:
         return digest
@@ -116,6 +118,28 @@ def compute(
 
 
 # --- Responses --------------------------------------------------------------------------------
+
+
+def sample_stats(
+    tallies: Tallies, questionnaire: Questionnaire | None = None, min_cell: int = MIN_CELL
+) -> SampleStats | None:
+    """The sample's response beside open participation, and (with ``questionnaire``) its
+    answers to the closed questions so far; None without invitation codes."""
+    sample = tallies.sample
+    if sample is None:
+        return None
+    open_completed = max(0, tallies.responses.completed - sample.completed)
+    distributions: tuple[Distribution, ...] = ()
+    if questionnaire is not None and sample.completed >= clamp_min_cell(min_cell):
+        given = {a.question_id: a for a in tallies.sample_answers}
+        distributions = tuple(
+            distribution(q, given.get(q.id) or AnswerTally(q.id), min_cell)
+            for q in questionnaire.questions
+            if q.type in CLOSED_TYPES
+        )
+    return SampleStats(
+        sample.sent, sample.used, sample.started, sample.completed, open_completed, distributions
+    )
 
 
 def response_stats(tally: ResponseTally) -> ResponseStats:

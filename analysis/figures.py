@@ -147,6 +147,29 @@ class RankingStats:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleStats:
+    """The random sample's response (invitation codes) beside open participation."""
+
+    sent: int  # codes made: letters sent
+    used: int  # codes used
+    started: int  # responses that came in with a code
+    completed: int  # of them, completed
+    open_completed: int  # completed responses without a code (open participation)
+    # The closed questions as the sample answered them so far, questionnaire order; empty
+    # while fewer than ``min_cell`` of the sample completed (too few to show apart).
+    distributions: tuple[Distribution, ...] = ()
+
+    @property
+    def response_rate(self) -> float | None:
+        """Completed responses of the sample per letter sent, 0..1."""
+        return self.completed / self.sent if self.sent else None
+
+    @property
+    def use_rate(self) -> float | None:
+        return self.used / self.sent if self.sent else None
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionnaireDigest:
     questionnaire_id: str
     since: datetime
@@ -160,6 +183,7 @@ class QuestionnaireDigest:
     effects: EffectStats | None = None
     changes: Changes | None = None  # None without a previous digest
     rankings: tuple[RankingStats, ...] = ()  # ranking questions, questionnaire order
+    sample: SampleStats | None = None  # None: no invitation codes for this questionnaire
 
     def distribution(self, question_id: str) -> Distribution | None:
         return next((d for d in self.distributions if d.question_id == question_id), None)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from analysis.figures import SampleStats
+
 Level = Literal["empty", "suppressed", "full"]
 
 
@@ -86,6 +88,8 @@ class Method:
     closed_questions: int
     invitations: Invitations
     min_cell: int
+    # A random sample of addresses got letters with invitation codes (None: no codes).
+    sample: SampleStats | None = None
 
     @property
     def completion_rate(self) -> float | None:

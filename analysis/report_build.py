@@ -17,7 +17,7 @@ from datetime import datetime
 
 from analysis import labels
 from analysis.counts import clamp_min_cell
-from analysis.digest import compute
+from analysis.digest import compute, sample_stats
 from analysis.figures import Distribution, QuestionnaireDigest
 from analysis.names import question_names, shorten
 from analysis.report import (
@@ -201,6 +201,7 @@ def build_report(
         closed_questions=sum(1 for q in questionnaire.questions if q.type in CLOSED_TYPES),
         invitations=inputs.invitations,
         min_cell=limit,
+        sample=sample_stats(tallies),
     )
     report = Report(
         questionnaire_id=questionnaire.id,

@@ -80,6 +80,18 @@ class EffectTally:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleTally:
+    """A questionnaire's random sample (invitation codes, :mod:`storage.codes`): codes made
+    (letters sent) and used, and the responses that came in with one, started and completed
+    before the end of the period (test runs and replaced revisions never count)."""
+
+    sent: int
+    used: int  # at the time of the digest: a code's use is not dated (it would link)
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Tallies:
     """Everything counted for one questionnaire and the period [since, until)."""
 
@@ -92,6 +104,9 @@ class Tallies:
     texts: tuple[TextSample, ...] = ()
     effects: EffectTally = field(default_factory=EffectTally)
     previous: PreviousFigures | None = None  # the latest digest sent that had figures for it
+    sample: SampleTally | None = None  # None: the questionnaire has no invitation codes
+    # The sample's answers up to the end of the period (not only in it), to lead with.
+    sample_answers: tuple[AnswerTally, ...] = ()
 
     def answer(self, question_id: str) -> AnswerTally:
         """The tally of one question; all zeros when nobody answered it in the period."""

@@ -628,6 +628,9 @@ class Questionnaire(Strict):
     closes_at: datetime | None = None
     # Close by itself after this many completed responses (flows.lifecycle.full).
     max_responses: int | None = Field(default=None, ge=1, le=1_000_000)
+    # Who may answer: "open" (anyone, the default) or "codes" (only residents with an
+    # invitation code of the questionnaire's random sample, storage.codes).
+    access: Literal["open", "codes"] = "open"
     questions: list[Question] = Field(min_length=1, max_length=60)
 
     @field_validator("closes_at")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -54,11 +54,14 @@ from analysis.tallies import (
     TextSample,
 )
 from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
+from storage.codes import sample_tally
 from storage.digest_log import previous_figures
 from storage.models import Answer, EffectAnswer, EffectCheck, Session
 from storage.moderation import APPROVED, REJECTED
 from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, superseded
 
+#: Before any answer: the start of "everything so far".
+EVER = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_TEXTS = 5_000  # most recent text answers per question read for top words and quotes
 QUOTE_ROWS = 200  # the most recent approved texts read to quote from behind a backlog
 MAX_NUMBER_VALUES = 1_000  # number questions with a wider range get AVG and a sorted median
@@ -136,10 +139,17 @@ def _counting(questionnaire_id: str) -> list[ColumnElement[bool]]:
 
 
 def _answers(
-    questionnaire_id: str, since: datetime, until: datetime, question_ids: Collection[str]
+    questionnaire_id: str,
+    since: datetime,
+    until: datetime,
+    question_ids: Collection[str],
+    *,
+    sample_only: bool = False,
 ) -> list[ColumnElement[bool]]:
     return [
         *_counting(questionnaire_id),
+        # Only responses that came in with an invitation code (storage.codes).
+        *([Session.sample.is_(True)] if sample_only else []),
         Answer.answered_at >= since,
         Answer.answered_at < until,
         Answer.question_id.in_(list(question_ids)),
@@ -199,6 +209,7 @@ async def gather(
         raise ValueError("since must come before until")
     json = JsonSql.of(db)
     qid = questionnaire.id
+    sample = await sample_tally(db, qid, until)
     answers = await _answer_tallies(db, json, questionnaire, since, until)
     numbers = [
         await _number_summary(db, json, _given(qid, since, until, question.id), question.id)
@@ -227,6 +238,13 @@ async def gather(
         texts=tuple(texts),
         effects=await effects(db, qid, since, until),
         previous=await previous_figures(db, qid, chat_id=chat_id, before=until),
+        sample=sample,
+        # The sample's answers so far, to lead with (not only the period's).
+        sample_answers=(
+            await _answer_tallies(db, json, questionnaire, EVER, until, sample_only=True)
+            if sample is not None and sample.started
+            else ()
+        ),
     )
 
 
@@ -236,8 +254,11 @@ async def _answer_tallies(
     questionnaire: Questionnaire,
     since: datetime,
     until: datetime,
+    *,
+    sample_only: bool = False,
 ) -> tuple[AnswerTally, ...]:
-    """Answered and skipped per question, counts per value, texts waiting for moderation."""
+    """Answered and skipped per question, counts per value, texts waiting for moderation
+    (``sample_only``: of the random sample's responses alone)."""
     qid = questionnaire.id
     questions = [q.id for q in questionnaire.questions]
     # One pass over the period's answers: answered and skipped per question, counts per
@@ -257,7 +278,7 @@ async def _answer_tallies(
     ).label("waiting")
     rows = await db.execute(
         _joined(Answer.question_id, skipped_flag, key, waiting, func.count())
-        .where(*_answers(qid, since, until, questions))
+        .where(*_answers(qid, since, until, questions, sample_only=sample_only))
         .group_by(Answer.question_id, skipped_flag, key, waiting)
     )
     given: Counter[str] = Counter()
@@ -286,12 +307,15 @@ async def _answer_tallies(
         rows = await db.execute(
             _joined(Answer.question_id, element.c.value, func.count())
             .join(element, true())
-            .where(*_answers(qid, since, until, multi), Answer.value.is_not(None))
+            .where(
+                *_answers(qid, since, until, multi, sample_only=sample_only),
+                Answer.value.is_not(None),
+            )
             .group_by(Answer.question_id, element.c.value)
         )
         for question_id, option, count in rows:
             add(str(question_id), option, int(count))
-    ranked = await _rankings(db, json, questionnaire, since, until)
+    ranked = await _rankings(db, json, questionnaire, since, until, sample_only=sample_only)
     for question_id, option, place, count in ranked:
         add(question_id, ranked_key(option, place), count)
     return tuple(
@@ -307,7 +331,13 @@ async def _answer_tallies(
 
 
 async def _rankings(
-    db: AsyncSession, json: JsonSql, questionnaire: Questionnaire, since: datetime, until: datetime
+    db: AsyncSession,
+    json: JsonSql,
+    questionnaire: Questionnaire,
+    since: datetime,
+    until: datetime,
+    *,
+    sample_only: bool = False,
 ) -> list[tuple[str, str, int, int]]:
     """(question, option, place, count) for the period's rankings: how often each option
     was put in each place (a query per place; a ranking has at most a few)."""
@@ -319,7 +349,10 @@ async def _rankings(
         element = json.at(Answer.value, index).label("option")
         rows = await db.execute(
             _joined(Answer.question_id, element, func.count())
-            .where(*_answers(questionnaire.id, since, until, ids), Answer.value.is_not(None))
+            .where(
+                *_answers(questionnaire.id, since, until, ids, sample_only=sample_only),
+                Answer.value.is_not(None),
+            )
             .group_by(Answer.question_id, element)
         )
         found.extend(

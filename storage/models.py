@@ -193,6 +193,9 @@ class Session(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Opened with an invitation code of the questionnaire's random sample (storage.codes);
+    # which code is not kept, so a response cannot be traced back to a letter's address.
+    sample: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Answer(Base):
@@ -217,6 +220,27 @@ class Answer(Base):
     # unfinished response; a finished one loses such answers): kept to show again if they
     # return to that branch, never counted in digests (flows.engine.Outcome.branch).
     off_branch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class SampleCode(Base):
+    """One invitation code of a questionnaire's random sample (a letter to an address).
+
+    Only the code's keyed hash is kept (``flows.codes.code_digest``), never the code; and
+    not which response it opened: ``used`` says only that it was used, once.
+    """
+
+    __tablename__ = "sample_codes"
+    __table_args__ = (Index("ix_sample_codes_questionnaire_used", "questionnaire_id", "used"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # After this moment the code no longer opens the questionnaire (NULL: while it is open).
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Digest(Base):

@@ -70,6 +70,7 @@ class StoredResponse:
     updated_at: datetime
     completed_at: datetime | None
     answers: tuple[StoredAnswer, ...]
+    sample: bool = False  # came in with an invitation code (not which one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,7 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
                 s.updated_at,
                 s.completed_at,
                 tuple(answers.get(s.id, ())),
+                s.sample,
             )
             for s in sessions
         ),

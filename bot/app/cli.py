@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.app import manage, manage_population, plugins, report_cli, run, stellingen
+from bot.app import codes_cli, manage, manage_population, plugins, report_cli, run, stellingen
 from bot.app.console import fail, reason
 from bot.core.config import ConfigError
 from flows.schema import LANGUAGES
@@ -88,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     digest.set_defaults(func=manage.cmd_digest)
 
     report_cli.add_parser(commands)
+    codes_cli.add_parser(commands)
 
     audit = commands.add_parser("audit", help="show the audit log: who did what, and when")
     audit.add_argument(

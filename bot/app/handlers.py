@@ -32,6 +32,7 @@ from telegram.ext import (
 )
 
 from bot.admin.buttons import AdminButton, ModerationButton
+from bot.admin.codes import CodeHandlers
 from bot.admin.handlers import Administrators
 from bot.admin.moderation import COMMAND as MODERATION
 from bot.admin.moderation import ModerationHandlers
@@ -96,6 +97,7 @@ class Features:
     privacy: privacy.PrivacyHandlers
     profile: about_you.ProfileHandlers
     admins: Administrators
+    codes: CodeHandlers
     moderation: ModerationHandlers
     outcomes: Outcomes
     digests: DigestService
@@ -117,6 +119,7 @@ class Features:
                 services, lambda user: residents.sessions.welcome(user, None, again=True)
             ),
             admins=Administrators(services),
+            codes=CodeHandlers(services),
             moderation=ModerationHandlers(services),
             outcomes=Outcomes(application, services),
             digests=digests,
@@ -176,6 +179,8 @@ def table(features: Features, services: Services) -> list[tuple[Stage, Handler]]
         # commands and buttons act in the administrator's private chat only (admin_only).
         (Stage.FEATURES, admin_command("beheer", admins.beheer)),
         (Stage.FEATURES, admin_command("export", admins.export)),
+        # Invitation codes for a random sample of addresses: the files for the letters.
+        (Stage.FEATURES, admin_command("codes", admin_only("codes")(features.codes.command))),
         # Reports: /rapport in the staff group or an administrator's chat (it checks which
         # itself), /publiceer the public results page (administrators, in private).
         (Stage.FEATURES, command("rapport", features.reports.rapport, PRIVATE | GROUPS)),

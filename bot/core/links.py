@@ -29,3 +29,23 @@ def _origin(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+#: Where an invitation code's personal web address points (the web door's page for it).
+CODE_PATH = "/doe-mee"
+
+
+def code_url(settings: Settings, code: str) -> str | None:
+    """An invitation code's personal web address, ``<PUBLIC_URL>/doe-mee/<code>``; None
+    when the bot has no public address."""
+    base = settings.public_url or _origin(settings.webhook_url)
+    if not base:
+        return None
+    return f"{base.rstrip('/')}{CODE_PATH}/{code}"
+
+
+def telegram_start_url(bot_username: str | None, parameter: str) -> str | None:
+    """``https://t.me/<bot>?start=<parameter>``; None without the bot's username."""
+    if not bot_username:
+        return None
+    return f"https://t.me/{bot_username.lstrip('@')}?start={parameter}"

@@ -53,6 +53,15 @@ async def invitation_offer(db: AsyncSession, services: Services, questionnaire_i
         ids = questionnaire_ids(services.catalog)
         return Send(t("nl", "uitnodiging.unknown", id=questionnaire_id, ids=ids))
     questionnaire = flow.questionnaire
+    if questionnaire.access == "codes":  # for the sample only: invited by letter, not here
+        return Send(
+            t(
+                "nl",
+                "admin.codes.no_invitations",
+                title=questionnaire.title.nl,
+                id=questionnaire_id,
+            )
+        )
     recipients = await _recipients(db, services, flow, questionnaire.version)
     theme, title = questionnaire.theme.nl, questionnaire.title.nl
     if not recipients:
@@ -159,6 +168,14 @@ class Invitations(Part):
             self._handled.add(message)
             return Reply([], edit=Edit(t("nl", "uitnodiging.declined", id=questionnaire_id)))
         assert isinstance(pressed, Invite | InviteFirst)
+        if questionnaire.access == "codes":
+            title = questionnaire.title.nl
+            return Reply(
+                [],
+                notice=notice(
+                    t("nl", "admin.codes.no_invitations", title=title, id=questionnaire_id)
+                ),
+            )
         if not self._open(questionnaire_id):
             title = questionnaire.title.nl
             return Reply(

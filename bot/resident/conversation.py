@@ -29,9 +29,11 @@ from bot.core.voice import addressed, speaking
 from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy, profile
 from bot.resident import views as render
+from bot.resident.codes import CodeDoor, takes_text
 from bot.resident.sessions import Sessions
 from bot.resident.summary import finished_messages
 from flows import engine
+from flows.codes import looks_like_code, normalise
 from flows.engine import Input
 from flows.machine import Flow
 from flows.schema import SLUG, TextQuestion
@@ -62,6 +64,7 @@ class ResidentHandlers:
         self._questions: Recent[int, tuple[int, str]] = Recent(QUESTION_CACHE)
         self._postman = Postman(QUESTION_CACHE, Pictures(services.settings.questionnaires_dir))
         self.sessions = Sessions(services)
+        self.codes = CodeDoor(services, self.sessions)
         self.catalog = services.catalog
         self.settings = services.settings
         # Set by the deliberations (bot.resident.stellingen): a deep link may name one.
@@ -70,17 +73,24 @@ class ResidentHandlers:
     # --- commands -----------------------------------------------------------------------------
 
     async def start(self, update: Update, context: Context) -> None:
-        """/start, optionally with a deep link to one questionnaire (t.me/<bot>?start=<id>)."""
+        """/start, optionally with a deep link to one questionnaire (t.me/<bot>?start=<id>)
+        or with an invitation code (t.me/<bot>?start=<code>)."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
         wanted = context.args[0].lower() if context.args else None
         if wanted is not None and not SLUG.match(wanted):
             wanted = None
+        # Not a questionnaire's id but shaped like a code: the code of a letter.
+        code = normalise(context.args[0]) if context.args else None
+        if wanted is not None and self.catalog.current(wanted) is not None:
+            code = None
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None or not resident.consented:
-                reply = self.sessions.welcome(user, wanted)
+                reply = self.sessions.welcome(user, code or wanted, keep=code is not None)
+            elif code is not None:
+                reply = await self.codes.use(db, resident, code)
             elif wanted:
                 reply = await self.sessions.open(db, resident, wanted)
             else:
@@ -186,11 +196,23 @@ class ResidentHandlers:
     # --- messages -----------------------------------------------------------------------------
 
     async def text(self, update: Update, context: Context) -> None:
-        """A typed answer."""
-        message = update.effective_message
+        """A typed answer, or a typed invitation code (not where free text is asked)."""
+        message, user = update.effective_message, update.effective_user
         if message is None or message.text is None:
             return
-        await self._with_session(update, context, engine.Typed(message.text))
+        typed = message.text
+        if user is not None and looks_like_code(typed):
+            async with self.services.sessions.begin() as db:
+                found = await repo.find_resident_in_session(db, self._pseudonym(user))
+                reply: Reply | None = None
+                if found is None or not found[0].consented:
+                    reply = self.sessions.welcome(user, normalise(typed), keep=True)
+                elif not takes_text(self.sessions.flow(found[1]), found[1]):
+                    reply = await self.codes.use(db, addressed(self.settings, found[0]), typed)
+            if reply is not None:
+                await self._deliver(context.bot, message.chat_id, reply)
+                return
+        await self._with_session(update, context, engine.Typed(typed))
 
     async def unsupported(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice, locations...: a friendly hint and the question again."""
@@ -290,6 +312,8 @@ class ResidentHandlers:
         opened = await self.opener(db, resident, then) if then and self.opener else None
         if opened is not None:
             follow = opened
+        elif then and normalise(then) == then:  # the invitation code of a letter
+            follow = await self.codes.use(db, resident, then)
         elif then and SLUG.match(then):
             follow = await self.sessions.open(db, resident, then)
         else:

@@ -76,6 +76,8 @@ def export_document(
                 "current_question": None if response.current == END else response.current,
                 "selection_not_sent": list(response.draft),
                 "test": response.is_test,
+                # Opened with an invitation code from a letter (which code is not kept).
+                "with_invitation_code": response.sample,
                 "started_at": _when(response.started_at, zone),
                 "last_activity_at": _when(response.updated_at, zone),
                 "completed_at": _when(response.completed_at, zone),

@@ -24,7 +24,7 @@ from bot.resident.capacity import Capacity
 from flows import engine
 from flows.machine import Flow
 from flows.texts import Language, language_of, t
-from storage import repo
+from storage import codes, repo
 from storage.repo import ResidentInfo, SessionInfo
 
 log = logging.getLogger(__name__)
@@ -77,13 +77,30 @@ class Sessions:
     async def pick(self, db: AsyncSession, resident: ResidentInfo) -> Reply:
         language = resident.language
         flows = self.catalog.open_flows(self.services.clock(), self.settings.zone)
+        if any(f.questionnaire.access == "codes" for f in flows):
+            # Open to the sample only: listed for a resident who came in with a code.
+            sampled = await codes.sampled_questionnaires(db, resident.id)
+            flows = [
+                f
+                for f in flows
+                if f.questionnaire.access == "open" or f.questionnaire.id in sampled
+            ]
         if not flows:
             return Reply([Send(t(language, "pick.none"))])
         done = await repo.completed_questionnaires(db, resident.id)
         return Reply([Send(t(language, "pick"), render.pick_keyboard(flows, done, language))])
 
-    async def open(self, db: AsyncSession, resident: ResidentInfo, questionnaire_id: str) -> Reply:
-        """Start, resume or offer to revise one questionnaire."""
+    async def open(
+        self,
+        db: AsyncSession,
+        resident: ResidentInfo,
+        questionnaire_id: str,
+        *,
+        sample: bool = False,
+    ) -> Reply:
+        """Start, resume or offer to revise one questionnaire; ``sample``: the resident
+        came with an invitation code of its random sample, and their response counts as
+        the sample's."""
         language = resident.language
         flow = self.catalog.current(questionnaire_id)
         if flow is None:
@@ -97,8 +114,17 @@ class Sessions:
         ):
             pick = await self.pick(db, resident)
             return Reply([Send(t(language, "closed.full" if full else "closed")), *pick.messages])
+        if (
+            flow.questionnaire.access == "codes"
+            and not sample
+            and not await codes.in_sample(db, resident.id, questionnaire_id)
+        ):
+            pick = await self.pick(db, resident)
+            return Reply([Send(t(language, "codes.only")), *pick.messages])
         reply = Reply([])
         latest = await repo.latest_session(db, resident.id, questionnaire_id)
+        if sample and latest is not None and latest.status != repo.EXPIRED:
+            await codes.mark_sample(db, latest.id)  # their response so far is the sample's
         if latest is not None and latest.status in (repo.ACTIVE, repo.PAUSED):
             old_flow = self.flow(latest)
             if self.timed_out(latest) or old_flow is None:
@@ -115,12 +141,17 @@ class Sessions:
             return reply.then(
                 Send(t(language, "revise"), render.revise_keyboard(questionnaire_id, language))
             )
-        begun = await self.begin(db, resident, flow)
+        begun = await self.begin(db, resident, flow, sample=sample)
         return reply.then(*begun.messages)
 
-    async def begin(self, db: AsyncSession, resident: ResidentInfo, flow: Flow) -> Reply:
+    async def begin(
+        self, db: AsyncSession, resident: ResidentInfo, flow: Flow, *, sample: bool = False
+    ) -> Reply:
         language = speaking(self.settings, resident.language, flow)
         questionnaire = flow.questionnaire
+        # A revision (or a new start) of a response that came in with a code stays the
+        # sample's.
+        sample = sample or await codes.in_sample(db, resident.id, questionnaire.id)
         session = await repo.start_session(
             db,
             resident.id,
@@ -129,6 +160,8 @@ class Sessions:
             engine.start(flow),
             now=self.services.clock(),
         )
+        if sample:
+            await codes.mark_sample(db, session.id)
         log.info("resident %s started %s", resident.pseudonym[:12], questionnaire.key)
         reply = Reply([Send(render.intro_text(flow, language))])
         # A first question marked ``profile:`` is answered from the resident's profile.

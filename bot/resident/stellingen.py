@@ -31,6 +31,7 @@ from bot.resident import stellingen_views as views
 from bot.resident.conversation import ResidentHandlers
 from bot.resident.stellingen_state import DeliberationState
 from bot.resident.stellingen_views import Extras
+from flows.codes import looks_like_code
 from flows.deliberation import (
     MAX_STATEMENT_CHARS,
     MIN_VOTES_TO_PLACE,
@@ -134,6 +135,17 @@ class Deliberations:
         async def action(
             db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
         ) -> Reply:
+            if participant.mode == "vote" and looks_like_code(typed):
+                # The invitation code of a letter: it opens its questionnaire instead.
+                async def leave() -> None:
+                    await store.leave_all(db, resident.id, now=self.services.clock())
+
+                reply = await self.residents.codes.use(db, resident, typed, leaving=leave)
+                # Delivered by this feature's postman: it knows no tags of the questionnaires.
+                reply.messages = [
+                    Send(m.text, m.keyboard) if isinstance(m, Send) else m for m in reply.messages
+                ]
+                return reply
             return await self._typed(db, resident, participant, typed)
 
         if not await self._in_deliberation(update, context, action):

@@ -22,6 +22,7 @@ from analysis.figures import (
     QuestionnaireDigest,
     RankingStats,
     ResponseStats,
+    SampleStats,
     TextStats,
 )
 from analysis.names import question_names
@@ -128,6 +129,8 @@ def compose(
         lines.append(
             f"<i>▲/▼ = verschil met het vorige overzicht ({escape(day(changes.since, zone))})</i>"
         )
+    if digest.sample is not None:  # a random sample leads, as in the Burgerpeiling
+        lines += ["", *_sample(digest.sample, questionnaire, names, digest.min_cell)]
     lines += ["", *_responses(digest.responses, names)]
     score = _scorecard(digest.scorecard, changes, questionnaire)
     if score:
@@ -175,6 +178,39 @@ def _grid_heading(question: GridQuestion) -> list[str]:
 
 def _heading(name: str) -> str:
     return f"<b>{escape(name)}</b>"
+
+
+def _sample(
+    stats: SampleStats, questionnaire: Questionnaire, names: Mapping[str, str], min_cell: int
+) -> list[str]:
+    """The random sample (letters with an invitation code): its response rate first, then
+    open participation apart (or that it is switched off), then how the sample answered the
+    closed questions so far (once enough of it completed)."""
+    codes_only = questionnaire.access == "codes"
+    lines = ["<b>Steekproef (brieven met een code)</b>"]
+    used = f"Brieven: {number(stats.sent)} · code gebruikt: {number(stats.used)}"
+    if stats.use_rate is not None:
+        used += f" ({percent(stats.use_rate)})"
+    lines.append(used)
+    done = f"Afgerond met een code: {number(stats.completed)} van {number(stats.started)}"
+    lines.append(done)
+    if stats.response_rate is not None:
+        lines.append(f"<b>Respons van de steekproef: {percent(stats.response_rate)}</b>")
+    if codes_only:
+        lines.append("Open deelname staat uit: alleen reacties met een code tellen.")
+    else:
+        lines.append(f"Open deelname (zonder code): {number(stats.open_completed)} afgerond")
+    questions = {q.id: q for q in questionnaire.questions}
+    shown = [d for d in stats.distributions if d.respondents and d.question_id in questions]
+    if shown:
+        lines += ["", "<b>Zo antwoordde de steekproef</b> (alle reacties met een code tot nu)"]
+    for found in shown:
+        question = questions[found.question_id]
+        if isinstance(question, AreaQuestion):
+            lines += _area(question, found, min_cell)
+        else:
+            lines += _closed(question, names[question.id], found, None)
+    return lines
 
 
 def _responses(stats: ResponseStats, names: Mapping[str, str]) -> list[str]:

@@ -99,12 +99,23 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
     lines = [
         (
             f"Residents answered {m.questions} questions in a chat with the municipality's "
-            "bot on Telegram, in Dutch or English, whenever it suited them. Anyone could "
-            "take part; nobody was chosen at random."
+            "bot on Telegram, in Dutch or English, whenever it suited them. "
+            + (
+                "A random sample of addresses got a letter with a personal code; its "
+                "response is shown apart."
+                if m.sample
+                else "Anyone could take part; nobody was chosen at random."
+            )
             if en
             else f"Inwoners beantwoordden {m.questions} vragen in een chat met de bot van de "
             "gemeente op Telegram, in het Nederlands of Engels, op een moment dat hen "
-            "uitkwam. Iedereen kon meedoen; er is geen steekproef getrokken."
+            "uitkwam. "
+            + (
+                "Een steekproef van adressen kreeg een brief met een persoonlijke code; de "
+                "respons daarvan staat apart."
+                if m.sample
+                else "Iedereen kon meedoen; er is geen steekproef getrokken."
+            )
         ),
         (
             f"{people} residents started, {count(m.completed, language)} answered every "
@@ -192,9 +203,30 @@ def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
             ["Statements" if en else "Stellingen", str(m.questions)],
             ["Smallest group shown" if en else "Kleinste groep getoond", str(m.min_cell)],
         ]
+    sampled: list[list[str]] = []
+    if m.sample is not None:
+        s = m.sample
+        response = percent(s.response_rate) if s.response_rate is not None else "–"
+        sampled = [
+            [
+                "Random sample" if en else "Steekproef",
+                (
+                    f"{count(s.sent, language)} letters with a code, "
+                    f"{count(s.used, language)} used, {count(s.completed, language)} "
+                    f"completed (response {response}); without a code: "
+                    f"{count(s.open_completed, language)} completed"
+                    if en
+                    else f"{count(s.sent, language)} brieven met een code, "
+                    f"{count(s.used, language)} gebruikt, {count(s.completed, language)} "
+                    f"afgerond (respons {response}); zonder code: "
+                    f"{count(s.open_completed, language)} afgerond"
+                ),
+            ]
+        ]
     return [
         ["Channel" if en else "Kanaal", "Telegram (chat)"],
         ["Period" if en else "Periode", period(report, zone, language)],
+        *sampled,
         ["Invited" if en else "Uitgenodigd", invited],
         ["Started" if en else "Begonnen", count(m.started, language)],
         ["Completed" if en else "Afgerond", f"{count(m.completed, language)} ({rate})"],

@@ -40,6 +40,7 @@ from babel import Locale as BabelLocale
 from flows.texts import formats, po
 from flows.texts.admin import TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
+from flows.texts.codes import TEXTS_CODES
 from flows.texts.languages import TEXTS_LANGUAGES
 from flows.texts.moderation import TEXTS_MODERATION
 from flows.texts.outcomes import TEXTS_OUTCOMES
@@ -516,6 +517,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/uitnodigen – inwoners uitnodigen voor een vragenlijst\n"
             "/export – antwoorden downloaden als CSV, Excel en SPSS (een gesprek met "
             "stellingen: in het formaat van Polis)\n"
+            "/codes – uitnodigingscodes maken voor een steekproef van adressen\n"
             "/rapport – rapport voor de raad als Word-bestand\n"
             "/publiceer – resultatenpagina openbaar maken (of offline halen)"
         ),
@@ -530,6 +532,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "/uitnodigen – invite residents to a questionnaire\n"
             "/export – download answers as CSV, Excel and SPSS (a deliberation: in Polis's "
             "format)\n"
+            "/codes – make invitation codes for a random sample of addresses\n"
             "/rapport – report for the council as a Word file\n"
             "/publiceer – publish the results page (or take it offline)"
         ),
@@ -655,6 +658,7 @@ _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN, TEXTS_STELLINGEN_ADMIN)
 _merge(TEXTS_LANGUAGES)  # language names, the command menu in every language (issue 17)
+_merge(TEXTS_CODES)  # invitation codes for a random sample (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in

@@ -137,12 +137,13 @@ async def test_administrators_get_their_own_command_menu(
     dutch = [c["command"] for c in fake.commands(scope) or []]
     english = [c["command"] for c in fake.commands(scope, "en") or []]
     for commands in (dutch, english):
-        assert commands[-7:] == [
+        assert commands[-8:] == [
             "beheer",
             "moderatie",
             "terugkoppeling",
             "uitnodigen",
             "export",
+            "codes",
             "rapport",
             "publiceer",
         ]
@@ -167,12 +168,13 @@ async def test_an_administrator_new_to_the_bot_gets_the_menu_at_their_first_mess
         assert welcome.text.startswith("Hallo!")
         await fake.settle()
         menu = fake.commands({"type": "chat", "chat_id": newcomer_id}) or []
-        assert [c["command"] for c in menu][-7:] == [
+        assert [c["command"] for c in menu][-8:] == [
             "beheer",
             "moderatie",
             "terugkoppeling",
             "uitnodigen",
             "export",
+            "codes",
             "rapport",
             "publiceer",
         ]

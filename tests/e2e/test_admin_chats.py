@@ -33,6 +33,7 @@ ADMIN_COMMANDS = (
     "/terugkoppeling afvalinzameling",
     "/uitnodigen afvalinzameling",
     "/publiceer afvalinzameling",
+    "/codes afvalinzameling 10",
 )
 
 

@@ -17,7 +17,16 @@ from tests.e2e.conftest import TOKEN, BotRunner, join, running_bot
 
 ADMIN = 4_242_001
 RESIDENTS = {"type": "all_private_chats"}
-THEIRS = ["beheer", "moderatie", "terugkoppeling", "uitnodigen", "export", "rapport", "publiceer"]
+THEIRS = [
+    "beheer",
+    "moderatie",
+    "terugkoppeling",
+    "uitnodigen",
+    "export",
+    "codes",
+    "rapport",
+    "publiceer",
+]
 
 
 def names(fake: FakeBotApi, scope: JsonDict | None, language: str = "") -> list[str] | None:

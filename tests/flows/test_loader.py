@@ -141,7 +141,7 @@ def test_problem_text_names_file_line_and_field() -> None:
 QUESTION_FIELDS = "id, text, optional, dimension, label, variable, next, show_if, image, type"
 TOP_FIELDS = (
     "schema_version, id, version, theme, title, intro, outro, address, opens_at, closes_at, "
-    "max_responses, questions, option_sets"
+    "max_responses, access, questions, option_sets"
 )
 UNKNOWN = f"is not a known field. Did you mean 'optional'? Known here: {QUESTION_FIELDS}"
 NOT_A_QUESTION = "goes to 'nergens', which is not a question (or 'end')"
