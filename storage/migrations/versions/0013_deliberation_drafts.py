@@ -4,7 +4,7 @@ deliberations.outcome_status, and outcomes, effect checks and broadcasts name a
 questionnaire or a deliberation (their foreign key to questionnaires goes)
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 05:00:00
 
 """
