@@ -110,6 +110,7 @@ class ReportService:
             [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in stored.cells],
             tally.respondents,
             tally.answers,
+            answered=tally.answered,
             min_cell=settings.digest_min_cell,
         )
         return representativeness(
