@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from analysis.heard import who_we_heard
 from analysis.report import Report, Representativeness
-from analysis.report_build import build_report
+from analysis.report_build import ReportInputs, build_report
 from analysis.report_heard import representativeness
 from bot.core.links import results_path, results_url
 from bot.core.services import Services
@@ -82,9 +82,18 @@ class ReportService:
         since = since or BEGINNING
         if since >= until:
             raise ValueError("the period must start before it ends")
-        async with self.services.reports() as db:
-            inputs = await store.gather_report(db, questionnaire, since, until)
-            tally = await gather_heard(db, questionnaire, until)
+
+        # The results and who was heard read side by side, each on a connection of its own
+        # (on SQLite each in its own thread): the report waits for the longer, not both.
+        async def results() -> ReportInputs:
+            async with self.services.reports() as db:
+                return await store.gather_report(db, questionnaire, since, until)
+
+        async def heard() -> HeardTally | None:
+            async with self.services.reports() as db:
+                return await gather_heard(db, questionnaire, until)
+
+        inputs, tally = await asyncio.gather(results(), heard())
         return build_report(
             inputs,
             questionnaire,
