@@ -268,18 +268,45 @@ async def set_place(
     With ``only_live``, False (nothing changed) when ``current`` is not a live statement
     any more: a worker that routed from a cached list learns here, in the same statement,
     that it must not show it."""
-    query = update(DeliberationParticipant).where(
-        _P.deliberation_id == deliberation_id, _P.resident_id == resident_id
+    query = _SET_PLACE_IF_LIVE if only_live and current is not None else _SET_PLACE
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    result = await connection.execute(
+        query,
+        {
+            "b_deliberation": deliberation_id,
+            "b_resident": resident_id,
+            "b_current": current,
+            "b_mode": mode,
+            "b_now": now,
+        },
     )
-    if only_live and current is not None:
-        still_live = select(_S.id).where(_S.id == current, _S.status == LIVE).exists()
+    return bool(result.rowcount)
+
+
+def _set_place(only_live: bool) -> Any:
+    table = cast(Table, DeliberationParticipant.__table__)
+    query = update(table).where(
+        table.c.deliberation_id == bindparam("b_deliberation"),
+        table.c.resident_id == bindparam("b_resident"),
+    )
+    if only_live:
+        statements = cast(Table, DeliberationStatement.__table__)
+        still_live = (
+            select(statements.c.id)
+            .where(statements.c.id == bindparam("b_current"), statements.c.status == LIVE)
+            .exists()
+        )
         query = query.where(still_live)
-    result = await db.execute(
-        query.values(
-            current_statement_id=current, mode=mode, active=True, updated_at=now
-        ).execution_options(synchronize_session=False)
+    return query.values(
+        current_statement_id=bindparam("b_current"),
+        mode=bindparam("b_mode"),
+        active=True,
+        updated_at=bindparam("b_now"),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+_SET_PLACE = _set_place(only_live=False)
+_SET_PLACE_IF_LIVE = _set_place(only_live=True)
 
 
 # --- one vote tap -------------------------------------------------------------------------------
@@ -571,8 +598,9 @@ async def vote(
     now: datetime,
 ) -> None:
     """Store (or replace) a resident's vote on a statement."""
-    dialect = db.get_bind().dialect.name
-    await db.execute(
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    dialect = connection.dialect.name
+    await connection.execute(
         _VOTE["postgresql" if dialect == "postgresql" else "sqlite"],
         {
             "statement_id": statement.id,
@@ -586,12 +614,16 @@ async def vote(
 
 async def votes_of(db: AsyncSession, deliberation_id: str, resident_id: int) -> dict[int, Vote]:
     """A resident's votes in a deliberation: statement id -> vote."""
-    rows = await db.execute(
-        select(_V.statement_id, _V.vote).where(
-            _V.deliberation_id == deliberation_id, _V.resident_id == resident_id
-        )
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    rows = await connection.execute(
+        _VOTES_OF, {"deliberation_id": deliberation_id, "resident_id": resident_id}
     )
     return {sid: Vote(v) for sid, v in rows.all()}
+
+
+_VOTES_OF = select(_V.statement_id, _V.vote).where(
+    _V.deliberation_id == bindparam("deliberation_id"), _V.resident_id == bindparam("resident_id")
+)
 
 
 async def vote_counts(db: AsyncSession, deliberation_id: str) -> dict[int, int]:
