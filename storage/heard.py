@@ -176,8 +176,8 @@ async def gather_heard(
                 ticked = [] if single is None else [single]
             cell = given.setdefault(question_id, {})
             for option in ticked:
-                key = (area_text, str(band), option)
-                cell[key] = cell.get(key, 0) + int(count)
+                chosen = (area_text, str(band), option)
+                cell[chosen] = cell.get(chosen, 0) + int(count)
     return HeardTally(questionnaire.id, question.id, population, respondents, given, answered)
 
 
