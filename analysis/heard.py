@@ -6,7 +6,10 @@ onto the questionnaire's wijken (:func:`analysis.areas.map_population`), respond
 inhabitants with the one-line verdict (:func:`analysis.representation.representation`),
 weights by raking on the wijk and age margins (:func:`analysis.weighting.rake`), and per
 closed question the weighted shares with their 95% margins (:func:`analysis.weighting.
-estimate`). No Telegram, no database.
+estimate`; for multiple choice each option's share of the weighted respondents who answered,
+so the shares add up to more than 100%). The counts become tables with the functions of
+:mod:`analysis.weighting` (:func:`~analysis.weighting.respondent_counts`,
+:func:`~analysis.weighting.option_counts`), as everywhere else. No Telegram, no database.
 """
 
 from __future__ import annotations
@@ -14,17 +17,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
 from analysis.areas import AreaMapping, AreaOption, map_population
 from analysis.counts import MIN_CELL
 from analysis.population import ADULT_BANDS, Population, Wijk
 from analysis.representation import Label, Representation, representation
-from analysis.weighting import QuestionEstimate, Weights, estimate, rake
+from analysis.weighting import (
+    QuestionEstimate,
+    Weights,
+    estimate,
+    option_counts,
+    rake,
+    respondent_counts,
+)
 from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    MultiQuestion,
     Questionnaire,
     ScaleQuestion,
     YesNoQuestion,
@@ -69,7 +78,7 @@ def mapping_for(population: Population, question: AreaQuestion) -> AreaMapping:
 
 def options_of(question: AnyQuestion, seen: Iterable[str]) -> tuple[str, ...]:
     """The values a closed question's answers take, in its order (then any others)."""
-    if isinstance(question, ChoiceQuestion):
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
         known = [o.id for o in question.options]
     elif isinstance(question, YesNoQuestion):
         known = ["yes", "no"]
@@ -88,53 +97,50 @@ def who_we_heard(
     respondents: Mapping[tuple[str | None, str | None], int],
     answers: Mapping[str, Mapping[tuple[str, str, str], int]],
     *,
+    answered: Mapping[str, Mapping[tuple[str, str], int]] | None = None,
     min_cell: int = MIN_CELL,
 ) -> Heard:
-    """The figures of :class:`Heard` from the counts (see the module)."""
+    """The figures of :class:`Heard` from the counts (see the module). ``answered`` gives,
+    for a multiple-choice question, the respondents per (wijk, band) who answered it: each
+    option's weighted share is then of them, not of the ticks (a single-choice question's
+    respondents are the sum over its options)."""
     mapping = mapping_for(population_from(cells), question)
-    areas = {area: i for i, area in enumerate(mapping.areas)}
-    bands = {band: j for j, band in enumerate(mapping.bands)}
-    both = np.zeros((len(areas), len(bands)), dtype=np.int64)
-    area_only = np.zeros(len(areas), dtype=np.int64)
-    band_only = np.zeros(len(bands), dtype=np.int64)
-    unknown = 0
-    for (area, band), count in respondents.items():
-        i, j = areas.get(area or ""), bands.get(band or "")
-        if i is not None and j is not None:
-            both[i, j] += count
-        elif i is not None:
-            area_only[i] += count
-        elif j is not None:
-            band_only[j] += count
-        else:
-            unknown += count
-    labels = Label.of(question)
+    areas, bands = list(mapping.areas), list(mapping.bands)
+    counted = respondent_counts(
+        ((area, band, count) for (area, band), count in respondents.items()), areas, bands
+    )
     shown = representation(
-        both,
+        counted.cells,
         mapping.inhabitants,
-        labels,
-        list(mapping.bands),
-        area_only=area_only,
-        band_only=band_only,
-        unknown=unknown,
+        Label.of(question),
+        bands,
+        area_only=counted.area_only,
+        band_only=counted.band_only,
+        unknown=counted.unknown,
         min_cell=min_cell,
     )
-    weights = rake(both, mapping.inhabitants, min_cell=min_cell)
+    weights = rake(counted.cells, mapping.inhabitants, min_cell=min_cell)
     estimates = []
     for q in questionnaire.questions:
-        counted = answers.get(q.id)
-        if not counted:
+        given = answers.get(q.id)
+        if not given:
             continue
-        options = options_of(q, (value for _, _, value in counted))
-        index = {option: k for k, option in enumerate(options)}
-        chosen = np.zeros((len(areas), len(bands), len(options)), dtype=np.int64)
-        for (area, band, value), count in counted.items():
-            i, j = areas.get(area), bands.get(band)
-            if i is not None and j is not None:
-                chosen[i, j, index[value]] += count
+        options = options_of(q, (value for _, _, value in given))
+        rows = ((area, band, value, count) for (area, band, value), count in given.items())
+        chosen = option_counts(rows, areas, bands, options)
         if chosen.sum() == 0:
             continue
-        estimates.append(WeightedQuestion(q.id, options, estimate(weights, chosen, options)))
+        per_cell = None
+        if isinstance(q, MultiQuestion):
+            who = (answered or {}).get(q.id, {})
+            per_cell = respondent_counts(
+                ((area, band, count) for (area, band), count in who.items()), areas, bands
+            ).cells
+            if per_cell.sum() == 0:
+                continue  # ticks without who answered: no share of respondents to give
+        estimates.append(
+            WeightedQuestion(q.id, options, estimate(weights, chosen, options, answered=per_cell))
+        )
     return Heard(shown, weights, tuple(estimates), mapping.unmatched_areas, min_cell)
 
 

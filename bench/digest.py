@@ -448,7 +448,9 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
         cells = [
             (c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in tally.population.cells
         ]
-        who = who_we_heard(questionnaire, area, cells, tally.respondents, tally.answers)
+        who = who_we_heard(
+            questionnaire, area, cells, tally.respondents, tally.answers, answered=tally.answered
+        )
         heard_lines(who, questionnaire, source="x", valid_from=SINCE, zone=zone)
         heard_figures.append(time.perf_counter() - started)
         started = time.perf_counter()

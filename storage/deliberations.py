@@ -268,18 +268,45 @@ async def set_place(
     With ``only_live``, False (nothing changed) when ``current`` is not a live statement
     any more: a worker that routed from a cached list learns here, in the same statement,
     that it must not show it."""
-    query = update(DeliberationParticipant).where(
-        _P.deliberation_id == deliberation_id, _P.resident_id == resident_id
+    query = _SET_PLACE_IF_LIVE if only_live and current is not None else _SET_PLACE
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    result = await connection.execute(
+        query,
+        {
+            "b_deliberation": deliberation_id,
+            "b_resident": resident_id,
+            "b_current": current,
+            "b_mode": mode,
+            "b_now": now,
+        },
     )
-    if only_live and current is not None:
-        still_live = select(_S.id).where(_S.id == current, _S.status == LIVE).exists()
+    return bool(result.rowcount)
+
+
+def _set_place(only_live: bool) -> Any:
+    table = cast(Table, DeliberationParticipant.__table__)
+    query = update(table).where(
+        table.c.deliberation_id == bindparam("b_deliberation"),
+        table.c.resident_id == bindparam("b_resident"),
+    )
+    if only_live:
+        statements = cast(Table, DeliberationStatement.__table__)
+        still_live = (
+            select(statements.c.id)
+            .where(statements.c.id == bindparam("b_current"), statements.c.status == LIVE)
+            .exists()
+        )
         query = query.where(still_live)
-    result = await db.execute(
-        query.values(
-            current_statement_id=current, mode=mode, active=True, updated_at=now
-        ).execution_options(synchronize_session=False)
+    return query.values(
+        current_statement_id=bindparam("b_current"),
+        mode=bindparam("b_mode"),
+        active=True,
+        updated_at=bindparam("b_now"),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+_SET_PLACE = _set_place(only_live=False)
+_SET_PLACE_IF_LIVE = _set_place(only_live=True)
 
 
 # --- one vote tap -------------------------------------------------------------------------------
@@ -571,8 +598,9 @@ async def vote(
     now: datetime,
 ) -> None:
     """Store (or replace) a resident's vote on a statement."""
-    dialect = db.get_bind().dialect.name
-    await db.execute(
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    dialect = connection.dialect.name
+    await connection.execute(
         _VOTE["postgresql" if dialect == "postgresql" else "sqlite"],
         {
             "statement_id": statement.id,
@@ -586,12 +614,16 @@ async def vote(
 
 async def votes_of(db: AsyncSession, deliberation_id: str, resident_id: int) -> dict[int, Vote]:
     """A resident's votes in a deliberation: statement id -> vote."""
-    rows = await db.execute(
-        select(_V.statement_id, _V.vote).where(
-            _V.deliberation_id == deliberation_id, _V.resident_id == resident_id
-        )
+    connection = await db.connection()  # core, prebuilt: once per vote tap
+    rows = await connection.execute(
+        _VOTES_OF, {"deliberation_id": deliberation_id, "resident_id": resident_id}
     )
     return {sid: Vote(v) for sid, v in rows.all()}
+
+
+_VOTES_OF = select(_V.statement_id, _V.vote).where(
+    _V.deliberation_id == bindparam("deliberation_id"), _V.resident_id == bindparam("resident_id")
+)
 
 
 async def vote_counts(db: AsyncSession, deliberation_id: str) -> dict[int, int]:
@@ -638,10 +670,11 @@ async def vote_arrays(db: AsyncSession, deliberation_id: str) -> VoteArrays:
     """Every vote on a live statement, by participant and statement number (pseudonymous:
     no resident id leaves the database).
 
-    A million votes is the digest's largest read, so it is lean: the three integer columns
-    of the votes in one driver-level fetch (no SQLAlchemy row per vote), flattened straight
-    into a numpy array off the event loop; statement and participant ids become numbers
-    through two small sorted maps (numpy ``searchsorted``), not a join row by row."""
+    A million votes is the digest's largest read, so it is lean: the database joins the
+    three integer columns into text itself (one aggregate row: no driver or SQLAlchemy row
+    per vote), which numpy parses off the event loop; statement and participant ids become
+    numbers through two small sorted maps (numpy ``searchsorted``), not a join row by
+    row."""
     import asyncio
 
     import numpy as np
@@ -659,12 +692,25 @@ async def vote_arrays(db: AsyncSession, deliberation_id: str) -> VoteArrays:
         )
     ).all()
     scan = await _scan_votes(db, deliberation_id)
-    query = select(_V.statement_id, _V.resident_id, _V.vote).where(
-        _votes_of(deliberation_id, scan)
-    )
-    raw = await _fetch_all(db, query)
-    votes = await asyncio.to_thread(_flat, raw, 3)
-    del raw
+    where = _votes_of(deliberation_id, scan)
+    if db.get_bind().dialect.name == "postgresql":
+        # One text of "statement,resident,vote" triples: aligned by construction.
+        triple = func.concat_ws(",", _V.statement_id, _V.resident_id, _V.vote)
+        texts = (await db.execute(select(func.string_agg(triple, ",")).where(where))).one()
+    else:
+        # Three texts, one per column: SQLite steps every aggregate of a row together, so
+        # the n-th number of each is the same vote's.
+        texts = (
+            await db.execute(
+                select(
+                    func.group_concat(_V.statement_id),
+                    func.group_concat(_V.resident_id),
+                    func.group_concat(_V.vote),
+                ).where(where)
+            )
+        ).one()
+    votes = await asyncio.to_thread(_parsed, tuple(texts))
+    del texts
     statement_ids, statement_numbers = _sorted_map(statements)
     resident_ids, participant_numbers = _sorted_map(people)
     s_at, s_found = _lookup(statement_ids, votes[:, 0])
@@ -700,29 +746,18 @@ def _votes_of(deliberation_id: str, scan: bool) -> Any:
     return column == deliberation_id
 
 
-async def _fetch_all(db: AsyncSession, query: Any) -> Sequence[Sequence[int]]:
-    """All rows of ``query`` as the driver gives them (tuples from sqlite3, records from
-    asyncpg), in the session's transaction, without a SQLAlchemy row for each."""
-    connection = await db.connection()
-    compiled = query.compile(dialect=connection.dialect)
-    args = [compiled.params[name] for name in compiled.positiontup or ()]
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    if connection.dialect.name == "postgresql":
-        return cast(Sequence[Sequence[int]], await driver.fetch(str(compiled), *args))
-    async with driver.execute(str(compiled), tuple(args)) as cursor:
-        return cast(Sequence[Sequence[int]], await cursor.fetchall())
-
-
-def _flat(rows: Sequence[Sequence[int]], width: int) -> Any:
-    import itertools
-
+def _parsed(texts: tuple[str | None, ...]) -> Any:
+    """Votes as an (n, 3) int64 array from the texts :func:`vote_arrays` reads: one text of
+    comma-separated triples, or one text per column."""
     import numpy as np
 
-    flat = np.fromiter(
-        itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width
-    )
-    return flat.reshape(len(rows), width)
+    columns = [
+        np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, dtype=np.int64)
+        for text in texts
+    ]
+    if len(columns) == 1:
+        return columns[0].reshape(-1, 3)
+    return np.stack(columns, axis=1)
 
 
 def _sorted_map(pairs: Sequence[Any]) -> tuple[Any, Any]:

@@ -16,12 +16,16 @@ the end of the period, per answer value.
 
 Answers are counted in the period they were given (``answered_at`` in [since, until)), so a
 response that runs over two periods adds to both and every answer shows up in exactly one
-scheduled digest. Answers are read with the JSON functions of each database:
-``json_extract``/``json_each`` on SQLite, ``#>>``/``json_array_elements_text`` on PostgreSQL.
+scheduled digest. Answers are read with the JSON functions of each database (``json_extract``
+on SQLite, ``#>>`` on PostgreSQL), or grouped on their stored text and decoded in Python as
+those functions would (a single value on SQLite; a multiple-choice answer's ticked options,
+as ``json_each`` and ``json_array_elements_text`` would list them): one pass over the
+period's answers counts every closed question.
 """
 
 from __future__ import annotations
 
+import json as jsonlib
 from collections import Counter
 from collections.abc import Collection
 from datetime import UTC, datetime
@@ -39,7 +43,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    true,
+    type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,6 +106,50 @@ class JsonSql:
             return func.json_typeof(column) == "number"
         return func.json_type(column).in_(("integer", "real"))
 
+    def grouped(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """A JSON scalar to group by, given back as :meth:`decoded` reads it. On SQLite the
+        stored text itself: decoding every answer in SQL (``json_extract``) costs more than
+        decoding the few distinct values in Python. On PostgreSQL :meth:`scalar`."""
+        if self.postgres:
+            return self.scalar(column)
+        return type_coerce(column, Text)
+
+    def decoded(self, grouped: Any) -> Any:
+        """A value of :meth:`grouped` as :meth:`scalar` gives it: on SQLite a JSON number
+        comes back as a number (the column's numeric affinity), a string as its JSON text,
+        decoded here as ``json_extract`` would (true and false as 1 and 0)."""
+        if self.postgres or not isinstance(grouped, str):
+            return grouped
+        value = jsonlib.loads(grouped)
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, list | dict):
+            return jsonlib.dumps(value, separators=(",", ":"))  # json_extract's minified text
+        return value
+
+    def whole(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """A JSON value's text, to group by (an array of ticked options)."""
+        return cast(column, Text) if self.postgres else type_coerce(column, Text)
+
+    def ticks(self, whole: Any) -> list[Any]:
+        """The elements of a :meth:`whole` value, as SQL's table of a JSON array's elements
+        gives them: SQLite's ``json_each`` (a scalar is one element; true and false are 1 and
+        0), PostgreSQL's ``json_array_elements_text`` (a scalar is none; each as text)."""
+        value = jsonlib.loads(whole) if isinstance(whole, str) else whole
+        if not isinstance(value, list):
+            return [] if self.postgres or value is None else [self._element(value)]
+        if self.postgres:
+            return [_pg_text(item) for item in value]
+        return [self._element(item) for item in value]
+
+    @staticmethod
+    def _element(item: Any) -> Any:
+        if isinstance(item, bool):
+            return int(item)
+        if isinstance(item, list | dict):
+            return jsonlib.dumps(item, separators=(",", ":"))
+        return item
+
     def number(self, column: SQLColumnExpression[Any]) -> ColumnElement[float]:
         return cast(self.scalar(column), Float)
 
@@ -111,17 +159,16 @@ class JsonSql:
             return column.op("#>>", return_type=Text)(literal_column(f"'{{{int(index)}}}'"))
         return func.json_extract(column, f"$[{int(index)}]")
 
-    def elements(self, column: SQLColumnExpression[Any]) -> Any:
-        """A table of the text elements of a JSON array (one column: ``value``), to join."""
-        if self.postgres:
-            array = case(
-                (func.json_typeof(column) == "array", column),
-                else_=literal_column("'[]'::json"),
-            )
-            function = func.json_array_elements_text(array)
-        else:
-            function = func.json_each(column)
-        return function.table_valued("value", joins_implicitly=True).alias("element")
+
+def _pg_text(item: Any) -> str | None:
+    """An array element as PostgreSQL's ``json_array_elements_text`` gives it."""
+    if item is None:
+        return None
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, str):
+        return item
+    return jsonlib.dumps(item)
 
 
 # --- Which answers count ----------------------------------------------------------------------
@@ -264,10 +311,17 @@ async def _answer_tallies(
     # One pass over the period's answers: answered and skipped per question, counts per
     # value for single-value questions (their JSON scalar; other types group as one value),
     # and for free text whether it still waits for moderation.
+    # A multiple-choice answer groups on its whole array (a few dozen distinct ticks), split
+    # into its options in Python (:func:`_ticks`): no second pass over the answers.
     single = [q.id for q in questionnaire.questions if _per_value(q)]
+    multi = [q.id for q in questionnaire.questions if q.type == QuestionType.MULTI]
     text_ids = [q.id for q in questionnaire.questions if q.type == QuestionType.TEXT]
     skipped_flag = Answer.value.is_(None).label("skipped")
-    key = case((Answer.question_id.in_(single), json.scalar(Answer.value)), else_=None).label("v")
+    key = case(
+        (Answer.question_id.in_(single), json.grouped(Answer.value)),
+        (Answer.question_id.in_(multi), json.whole(Answer.value)),
+        else_=None,
+    ).label("v")
     waiting = case(
         (
             Answer.question_id.in_(text_ids)
@@ -290,6 +344,7 @@ async def _answer_tallies(
         counts = values.setdefault(question_id, {})
         counts[_key(value)] = counts.get(_key(value), 0) + count
 
+    ticked = set(multi)
     for question_id, is_skipped, value, waits, count in rows:
         name = str(question_id)
         if is_skipped:
@@ -298,23 +353,15 @@ async def _answer_tallies(
         given[name] += int(count)
         if waits:
             pending[name] += int(count)
-        if value is not None:
-            add(name, value, int(count))
-
-    multi = [q.id for q in questionnaire.questions if q.type == QuestionType.MULTI]
-    if multi:
-        element = json.elements(Answer.value)
-        rows = await db.execute(
-            _joined(Answer.question_id, element.c.value, func.count())
-            .join(element, true())
-            .where(
-                *_answers(qid, since, until, multi, sample_only=sample_only),
-                Answer.value.is_not(None),
-            )
-            .group_by(Answer.question_id, element.c.value)
-        )
-        for question_id, option, count in rows:
-            add(str(question_id), option, int(count))
+        if value is None:
+            continue
+        if name in ticked:
+            for option in json.ticks(value):
+                add(name, option, int(count))
+        else:
+            add(name, json.decoded(value), int(count))
+    for name in ticked & values.keys():  # in the order the options' own GROUP BY gave
+        values[name] = dict(sorted(values[name].items()))
     ranked = await _rankings(db, json, questionnaire, since, until, sample_only=sample_only)
     for question_id, option, place, count in ranked:
         add(question_id, ranked_key(option, place), count)

@@ -31,20 +31,26 @@ from storage.models import Answer, ResidentProfile, Session
 from storage.population import StoredPopulation, population_at
 from storage.repo import COMPLETED
 
-#: Questions whose weighted shares a digest shows: one option (or scale point) per answer.
-WEIGHTED_TYPES = frozenset({QuestionType.CHOICE, QuestionType.YESNO, QuestionType.SCALE})
+#: Questions whose weighted shares a digest shows: one option (or scale point) per answer,
+#: and multiple choice (each ticked option's share of the weighted respondents who answered).
+WEIGHTED_TYPES = frozenset(
+    {QuestionType.CHOICE, QuestionType.YESNO, QuestionType.SCALE, QuestionType.MULTI}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class HeardTally:
     """Respondents per (wijk, age band), either None when not known, and per closed question
-    the answers of respondents whose wijk and band are both known, per (wijk, band, value)."""
+    the answers of respondents whose wijk and band are both known, per (wijk, band, value);
+    for a multiple-choice question per (wijk, band, ticked option), with ``answered`` the
+    respondents per (wijk, band) who answered it (ticking one or more)."""
 
     questionnaire_id: str
     area_question: str
     population: StoredPopulation
     respondents: Mapping[tuple[str | None, str | None], int]
     answers: Mapping[str, Mapping[tuple[str, str, str], int]] = field(default_factory=dict)
+    answered: Mapping[str, Mapping[tuple[str, str], int]] = field(default_factory=dict)
 
 
 def area_question(questionnaire: Questionnaire) -> AreaQuestion | None:
@@ -82,10 +88,12 @@ def _text(value: Any) -> str | None:
 
 
 async def gather_heard(
-    db: AsyncSession, questionnaire: Questionnaire, until: datetime
+    db: AsyncSession, questionnaire: Questionnaire, until: datetime, *, answers: bool = True
 ) -> HeardTally | None:
     """The counts for ``questionnaire`` up to ``until``, against the population valid at
-    ``until``; None when it asks no wijk or there is no population (yet)."""
+    ``until``; None when it asks no wijk or there is no population (yet). ``answers=False``:
+    the respondents only (weights and representativeness, no weighted shares), without the
+    read of every answer."""
     question = area_question(questionnaire)
     if question is None:
         return None
@@ -118,8 +126,10 @@ async def gather_heard(
     for raw, band, count in rows:
         key = (_decoded(raw), band)
         respondents[key] = respondents.get(key, 0) + int(count)
-    weighted = [q.id for q in questionnaire.questions if q.type in WEIGHTED_TYPES]
-    answers: dict[str, dict[tuple[str, str, str], int]] = {}
+    weighted = [q.id for q in questionnaire.questions if q.type in WEIGHTED_TYPES and answers]
+    multi = {q.id for q in questionnaire.questions if q.type == QuestionType.MULTI}
+    given: dict[str, dict[tuple[str, str, str], int]] = {}
+    answered: dict[str, dict[tuple[str, str], int]] = {}
     if weighted:
         if db.get_bind().dialect.name == "postgresql":
             # PostgreSQL guesses hundreds of thousands of groups where there are hundreds
@@ -127,7 +137,8 @@ async def gather_heard(
             # instead of hashing in memory. For this read only (SET LOCAL: the transaction).
             await db.execute(text("SET LOCAL work_mem = '64MB'"))
         # Each response, then its wijk answer and profile, then its answers: the two
-        # lookups happen once per response, not once per answer.
+        # lookups happen once per response, not once per answer. A multiple-choice answer
+        # groups on its whole stored array (a few dozen distinct ticks), split in Python.
         value = stored(Answer.value)
         given_rows = await db.execute(
             select(
@@ -151,10 +162,30 @@ async def gather_heard(
             .group_by(Answer.question_id, area, ResidentProfile.age_band, value)
         )
         for question_id, raw_area, band, raw, count in given_rows:
-            area_text, answer_text = _decoded(raw_area), _decoded(raw)
-            if area_text is None or answer_text is None or band is None:
+            area_text = _decoded(raw_area)
+            if area_text is None or band is None:
                 continue
-            cell = answers.setdefault(question_id, {})
-            given = (area_text, str(band), answer_text)
-            cell[given] = cell.get(given, 0) + int(count)
-    return HeardTally(questionnaire.id, question.id, population, respondents, answers)
+            if question_id in multi:
+                ticked = _ticked(raw)
+                if not ticked:
+                    continue
+                who = answered.setdefault(question_id, {})
+                who[(area_text, str(band))] = who.get((area_text, str(band)), 0) + int(count)
+            else:
+                single = _decoded(raw)
+                ticked = [] if single is None else [single]
+            cell = given.setdefault(question_id, {})
+            for option in ticked:
+                chosen = (area_text, str(band), option)
+                cell[chosen] = cell.get(chosen, 0) + int(count)
+    return HeardTally(questionnaire.id, question.id, population, respondents, given, answered)
+
+
+def _ticked(raw: str | float | None) -> list[str]:
+    """The options of a stored multiple-choice answer (a JSON array), each once."""
+    if not isinstance(raw, str):
+        return []
+    value = json.loads(raw)
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(text for item in value if (text := _text(item)) is not None))

@@ -38,6 +38,9 @@ API
     - ``extremity``: statement -> how far out a lone agree vote on it lands on the map
       (Polis's comment extremity; it drives routing).
 
+``analyse_columns(participants, statements_voted, votes, statements, ...)``
+    The same analysis of votes given as three integer arrays, as storage reads them
+    (participant numbers, whose ids are then their decimal text): no tuple per vote.
 ``place(analysis, votes_of_one_participant) -> int | None``
     "Waar sta ik?": the group whose members vote most like these votes ({statement: value}):
     the group of the nearest base cluster after projecting them as in step 3.
@@ -101,7 +104,7 @@ Method (Polis's, math/src/polismath/math/*.clj in compdemocracy/polis)
    :func:`statements.divisive` for their definitions.
 """
 
-from analysis.opinions.core import analyse, next_statement, place
+from analysis.opinions.core import analyse, analyse_columns, next_statement, place
 from analysis.opinions.model import (
     AGREE,
     DISAGREE,
@@ -133,6 +136,7 @@ __all__ = [
     "Representative",
     "Vote",
     "analyse",
+    "analyse_columns",
     "next_statement",
     "place",
     "read_polis",

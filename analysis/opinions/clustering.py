@@ -101,6 +101,43 @@ def vote_matrix(
     return Matrix(tuple(order), statement_tuple, matrix), kept
 
 
+def vote_matrix_columns(
+    participants: IntArray, statement_ids: IntArray, votes: IntArray, statements: Iterable[int]
+) -> tuple[Matrix, int]:
+    """:func:`vote_matrix` of votes given as three columns (participant numbers, statement
+    ids, votes; as storage reads them), without a tuple per vote: the same matrix, since a
+    number's id is its decimal text and numbers sort as :func:`participant_key` sorts them.
+    Negative participant numbers (text that is not all digits) go through the tuples."""
+    people = np.asarray(participants, dtype=np.int64)
+    if len(people) and int(people.min()) < 0:
+        listed = list(zip(map(str, people.tolist()), statement_ids, votes, strict=True))
+        return vote_matrix(listed, statements)
+    columns = np.array(sorted(set(statements)), dtype=np.int64)
+    ids = np.asarray(statement_ids, dtype=np.int64)
+    values = np.asarray(votes, dtype=np.float64)
+    wrong = (values != 1) & (values != -1) & (values != 0)
+    if wrong.any():
+        raise ValueError(f"a vote is +1, -1 or 0, not {values[wrong][0]!r}")
+    position = np.searchsorted(columns, ids)
+    inside = position < len(columns)
+    considered = inside.copy()
+    considered[inside] = columns[position[inside]] == ids[inside]
+    kept_at = np.flatnonzero(considered)
+    numbers, rows = np.unique(people[kept_at], return_inverse=True)
+    matrix = np.full((len(numbers), len(columns)), MISSING, dtype=np.int8)
+    kept = 0
+    if len(kept_at):
+        cols = position[kept_at]
+        cast = values[kept_at].astype(np.int8)
+        cells = rows.reshape(-1) * len(columns) + cols  # the last vote on a cell counts
+        _, first_from_end = np.unique(cells[::-1], return_index=True)
+        keep = len(cells) - 1 - first_from_end
+        matrix[rows.reshape(-1)[keep], cols[keep]] = cast[keep]
+        kept = len(keep)
+    order = tuple(str(n) for n in numbers.tolist())
+    return Matrix(order, tuple(int(s) for s in columns), matrix), kept
+
+
 @dataclass(frozen=True, eq=False)
 class Fitted:
     """PCA of the vote matrix: the statement means and the two components."""

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 import numpy as np
 
 from analysis.opinions import clustering, statements
-from analysis.opinions.model import Counts, OpinionAnalysis
+from analysis.opinions.model import Counts, IntArray, OpinionAnalysis
 
 
 def analyse(
@@ -34,6 +34,37 @@ def analyse(
     live = sorted(set(statement_ids))
     removed = set(moderated_out) - set(live)
     matrix, _ = clustering.vote_matrix(votes, [*live, *removed])
+    return _analysed(matrix, live, removed, min_votes, previous)
+
+
+def analyse_columns(
+    participants: IntArray,
+    statements_voted: IntArray,
+    votes: IntArray,
+    statement_ids: Iterable[int],
+    *,
+    moderated_out: Iterable[int] = (),
+    min_votes: int = clustering.MIN_VOTES,
+    previous: Mapping[str, int] | None = None,
+) -> OpinionAnalysis:
+    """:func:`analyse` of votes given as three columns (participant numbers, whose ids are
+    their decimal text; statement ids; votes), as storage reads them: the same analysis,
+    without a tuple per vote."""
+    live = sorted(set(statement_ids))
+    removed = set(moderated_out) - set(live)
+    matrix, _ = clustering.vote_matrix_columns(
+        participants, statements_voted, votes, [*live, *removed]
+    )
+    return _analysed(matrix, live, removed, min_votes, previous)
+
+
+def _analysed(
+    matrix: clustering.Matrix,
+    live: list[int],
+    removed: set[int],
+    min_votes: int,
+    previous: Mapping[str, int] | None,
+) -> OpinionAnalysis:
     found = clustering.cluster(matrix, removed, min_votes)
     if previous:
         found = clustering.renumber_like(

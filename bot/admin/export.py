@@ -200,7 +200,7 @@ async def export_data(services: Services, questionnaire_id: str) -> Export:
         )
     async with services.reports() as db:
         rows = list(await export_rows(db, questionnaire_id))
-        tally = await gather_heard(db, current.questionnaire, services.clock())
+        tally = await gather_heard(db, current.questionnaire, services.clock(), answers=False)
     versions = {row.version for row in rows} | {current.questionnaire.version}
     flows = {v: f for v in versions if (f := catalog.get(questionnaire_id, v)) is not None}
     return Export(rows, flows, current, _weights(services, current, rows, tally))

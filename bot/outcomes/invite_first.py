@@ -48,7 +48,7 @@ async def first_recipients(
     under-represented group)."""
     questionnaire = flow.questionnaire
     question = area_question(questionnaire)
-    tally = await gather_heard(db, questionnaire, services.clock())
+    tally = await gather_heard(db, questionnaire, services.clock(), answers=False)
     if question is None or tally is None or not recipients:
         return None
     cells = [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in tally.population.cells]

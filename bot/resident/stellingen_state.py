@@ -44,21 +44,14 @@ def run_analysis(
     """The opinion analysis of stored votes (participants and statements by number); with
     ``previous``, groups keep their numbers (letters) from that analysis where they can.
 
-    :func:`analysis.opinions.analyse` takes (participant id, statement, vote) tuples with the
-    participant as a string: they are made here from the arrays in one pass of C loops
-    (``tolist`` and ``zip``), the analysis itself unchanged."""
-    from analysis.opinions import analyse
+    The votes go to :func:`analysis.opinions.analyse_columns` as the arrays they were read
+    into: no tuple per vote."""
+    from analysis.opinions import analyse_columns
 
-    votes = list(
-        zip(
-            map(str, rows.participants.tolist()),
-            rows.statements.tolist(),
-            rows.votes.tolist(),
-            strict=True,
-        )
-    )
     earlier = previous.groups if previous is not None else None
-    return analyse(votes, list(numbers), previous=earlier)
+    return analyse_columns(
+        rows.participants, rows.statements, rows.votes, list(numbers), previous=earlier
+    )
 
 
 class DeliberationState:

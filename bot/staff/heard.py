@@ -22,7 +22,7 @@ from analysis.heard import Heard, who_we_heard
 from analysis.names import question_names
 from analysis.population import BANDS_BY_ID
 from analysis.representation import Row
-from flows.schema import AnyQuestion, ChoiceQuestion, Questionnaire, YesNoQuestion
+from flows.schema import AnyQuestion, ChoiceQuestion, MultiQuestion, Questionnaire, YesNoQuestion
 from flows.texts import Html, escape
 from flows.texts.formats import day, number, percent
 from storage.heard import area_question, gather_heard
@@ -58,7 +58,7 @@ def _row(row: Row, min_cell: int) -> str:
 
 
 def _label(question: AnyQuestion, option: str) -> str:
-    if isinstance(question, ChoiceQuestion):
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
         found = {o.id: o.label.nl for o in question.options}.get(option)
         return found or option
     if isinstance(question, YesNoQuestion):
@@ -192,6 +192,7 @@ async def heard_block(
             cells,
             tally.respondents,
             tally.answers,
+            answered=tally.answered,
             min_cell=min_cell,
         )
         lines = heard_lines(

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from analysis.heard import who_we_heard
 from analysis.report import Bilingual, Report, Representativeness
-from analysis.report_build import build_report
+from analysis.report_build import ReportInputs, build_report
 from analysis.report_heard import representativeness
 from analysis.report_opinions import DeliberationFacts, deliberation_report
 from bot.core.links import results_path, results_url
@@ -90,9 +90,18 @@ class ReportService:
             if found is not None:
                 return found
         questionnaire = self.questionnaire(questionnaire_id)
-        async with self.services.reports() as db:
-            inputs = await store.gather_report(db, questionnaire, since, until)
-            tally = await gather_heard(db, questionnaire, until)
+
+        # The results and who was heard read side by side, each on a connection of its own
+        # (on SQLite each in its own thread): the report waits for the longer, not both.
+        async def results() -> ReportInputs:
+            async with self.services.reports() as db:
+                return await store.gather_report(db, questionnaire, since, until)
+
+        async def heard() -> HeardTally | None:
+            async with self.services.reports() as db:
+                return await gather_heard(db, questionnaire, until)
+
+        inputs, tally = await asyncio.gather(results(), heard())
         return build_report(
             inputs,
             questionnaire,
@@ -164,6 +173,7 @@ class ReportService:
             [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in stored.cells],
             tally.respondents,
             tally.answers,
+            answered=tally.answered,
             min_cell=settings.digest_min_cell,
         )
         return representativeness(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import case, func, literal_column, select, true, update
 
 from analysis.counts import MIN_CELL, OTHER
 from analysis.digest import compute, effect_stats
@@ -504,3 +504,51 @@ async def test_active_questionnaires(
 def test_json_sql_refuses_other_databases() -> None:
     with pytest.raises(ValueError, match="mysql"):
         storage_digest.JsonSql("mysql")
+
+
+# Odd stored values: what a single-value question's answers are grouped on (the stored text
+# on SQLite, decoded in Python) and how a multiple-choice answer is split into options must
+# give what the database's own JSON functions give (json_extract / #>>, json_each /
+# json_array_elements_text), so one pass over the answers counts as the separate reads did.
+ODD_VALUES: list[Any] = [
+    "noord", "4", 4, 4.0, 2.5, -3, True, False, "", "a \"quoted\" ü", 10**12,
+    ["gft", "pmd"], ["gft", "gft"], [], "gft", 7, [1, 2.5, True, None, "x"], ["a", ["b"]],
+]  # fmt: skip
+
+
+async def test_values_read_in_python_as_the_database_reads_them(sessions: Sessions) -> None:
+    await store(sessions, PROEF)
+    async with sessions.begin() as db:
+        ids = [
+            (await add(db, "proef", Response({"vervoer": value})))["vervoer"]
+            for value in ODD_VALUES
+        ]
+    async with sessions() as db:
+        json = storage_digest.JsonSql.of(db)
+        for answer_id, value in zip(ids, ODD_VALUES, strict=True):
+            where = Answer.id == answer_id
+            if not isinstance(value, list):
+                by_sql, grouped = (
+                    await db.execute(
+                        select(json.scalar(Answer.value), json.grouped(Answer.value)).where(where)
+                    )
+                ).one()
+                assert json.decoded(grouped) == by_sql, value
+                assert type(json.decoded(grouped)) is type(by_sql), value
+            if json.postgres:
+                array = func.json_array_elements_text(
+                    case(
+                        (func.json_typeof(Answer.value) == "array", Answer.value),
+                        else_=literal_column("'[]'::json"),
+                    )
+                ).table_valued("value", joins_implicitly=True)
+            else:
+                array = func.json_each(Answer.value).table_valued("value", joins_implicitly=True)
+            listed = list(
+                await db.scalars(
+                    select(array.c.value).select_from(Answer).join(array, true()).where(where)
+                )
+            )
+            whole = await db.scalar(select(json.whole(Answer.value)).where(where))
+            assert json.ticks(whole) == listed, value
+            assert [type(t) for t in json.ticks(whole)] == [type(t) for t in listed], value

@@ -28,7 +28,8 @@ TITLE = "Bankjes in de buurt"
 
 
 def questionnaire(folder: Path) -> Path:
-    """A short questionnaire with Rivierstad's wijken (as the shipped ones) and one choice."""
+    """A short questionnaire with Rivierstad's wijken (as the shipped ones), one choice and
+    one multiple choice."""
     shipped = AREAS.read_text(encoding="utf-8")
     areas = shipped[shipped.index("    areas:\n") : shipped.index("\n  - id: inzameling")]
     folder.mkdir()
@@ -36,7 +37,7 @@ def questionnaire(folder: Path) -> Path:
         "schema_version: 1\nid: buurt\nversion: 1\n"
         "theme: {nl: Buurt, en: Neighbourhood}\n"
         f"title: {{nl: {TITLE}, en: Benches}}\n"
-        "intro: {nl: Twee vragen., en: Two questions.}\n"
+        "intro: {nl: Drie vragen., en: Three questions.}\n"
         "questions:\n"
         "  - id: wijk\n    type: area\n    profile: wijk\n"
         '    text: {nl: "In welke wijk woon je?", en: "Which neighbourhood?"}\n'
@@ -45,7 +46,12 @@ def questionnaire(folder: Path) -> Path:
         '    text: {nl: "Wil je meer bankjes in de buurt?", en: "More benches?"}\n'
         "    options:\n"
         "      - {id: ja, label: {nl: Ja graag, en: Yes}}\n"
-        "      - {id: nee, label: {nl: Nee hoor, en: No}}\n",
+        "      - {id: nee, label: {nl: Nee hoor, en: No}}\n"
+        "  - id: waar\n    type: multi\n"
+        '    text: {nl: "Waar wil je bankjes?", en: "Where?"}\n'
+        "    options:\n"
+        "      - {id: park, label: {nl: In het park, en: In the park}}\n"
+        "      - {id: plein, label: {nl: Op het plein, en: On the square}}\n",
         encoding="utf-8",
     )
     return folder
@@ -81,6 +87,8 @@ async def resident(user: FakeUser, band: str, wijk: str, answer: str) -> None:
     _intro, known, question = await user.next_messages(3, timeout=WAIT)
     assert known.text == f"In welke wijk woon je? {wijk} (uit /overmij)"
     await user.press(answer, message=question)
+    await user.next_message(timeout=WAIT)  # where: in the park (everyone), on the square too
+    await user.send("1" if wijk == "Noord" else "1, 2")  # (all but the 20 from Noord)
     await user.next_messages(2, timeout=WAIT)  # the thanks with the summary and opt-ins, more
 
 
@@ -143,6 +151,13 @@ async def test_the_digest_says_who_was_heard_and_weights_the_results(
         assert unweighted == 50  # 18 of 36
         assert reweighted < unweighted - 5, "the older Noord respondents weigh less"
         assert 10 <= margin <= 30
+        # Multiple choice: each option's share of the weighted respondents who answered.
+        assert weighted[5] == "Waar wil je bankjes? (36)"
+        assert weighted[6] == "• In het park: 100% → gewogen 100% ± 0"
+        plein = re.fullmatch(r"• Op het plein: (\d+)% → gewogen (\d+)% ± (\d+)", weighted[7])
+        assert plein is not None, weighted[7]
+        assert int(plein.group(1)) == 44  # 16 of 36: all but Noord's 20
+        assert int(plein.group(2)) > 44 + 5, "Noord, who did not tick it, weighs less"
         chart = messages[2]
         assert chart.photo is not None and chart.caption is not None
         assert chart.caption.startswith("Wie hebben we gehoord? Bankjes in de buurt")

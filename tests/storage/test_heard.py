@@ -35,6 +35,7 @@ async def answered(
     tevreden: int | None,
     *,
     done: bool = True,
+    bakken: list[str] | None = None,
 ) -> None:
     resident = await register(sessions, name * 8)
     if band is not None:
@@ -45,6 +46,7 @@ async def answered(
         if wijk is not None:
             db.add(Answer(session_id=session.id, question_id="wijk", value=wijk))
         db.add(Answer(session_id=session.id, question_id="tevreden", value=tevreden))
+        db.add(Answer(session_id=session.id, question_id="bakken", value=bakken))
         if done:
             await db.execute(
                 update(Session).where(Session.id == session.id).values(status="completed")
@@ -55,19 +57,19 @@ async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> 
     text = source()
     assert await sync(sessions, "buurt", 1, text)
     questionnaire = parse(text, "buurt")
-    for i, (band, wijk, score) in enumerate(
+    for i, (band, wijk, score, bakken) in enumerate(
         [
-            ("65+", "noord", 4),
-            ("65+", "noord", 4),
-            ("65+", "noord", None),  # skipped: a respondent, no answer
-            ("25-44", "centrum", 2),
-            (None, "centrum", 5),  # no profile: wijk known, band not
-            ("15-24", None, 3),  # band known, no wijk answer
+            ("65+", "noord", 4, ["gft", "papier"]),
+            ("65+", "noord", 4, ["papier"]),
+            ("65+", "noord", None, None),  # skipped both: a respondent, no answers
+            ("25-44", "centrum", 2, ["pmd", "gft", "papier"]),
+            (None, "centrum", 5, ["gft"]),  # no profile: wijk known, band not
+            ("15-24", None, 3, ["gft"]),  # band known, no wijk answer
         ]
     ):
-        await answered(sessions, f"{i:08x}", band, wijk, score)
+        await answered(sessions, f"{i:08x}", band, wijk, score, bakken=bakken)
     # An unfinished response does not count.
-    await answered(sessions, "ffffffff", "65+", "noord", 1, done=False)
+    await answered(sessions, "ffffffff", "65+", "noord", 1, done=False, bakken=["pmd"])
     async with sessions() as db:
         assert await gather_heard(db, questionnaire, LATER) is None  # no population yet
     async with sessions.begin() as db:
@@ -92,3 +94,17 @@ async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> 
         ("noord", "65+", "4"): 2,
         ("centrum", "25-44", "2"): 1,
     }
+    # Multiple choice: each ticked option per wijk and band, and who answered it at all.
+    assert dict(tally.answers["bakken"]) == {
+        ("noord", "65+", "gft"): 1,
+        ("noord", "65+", "papier"): 2,
+        ("centrum", "25-44", "pmd"): 1,
+        ("centrum", "25-44", "gft"): 1,
+        ("centrum", "25-44", "papier"): 1,
+    }
+    assert dict(tally.answered["bakken"]) == {("noord", "65+"): 2, ("centrum", "25-44"): 1}
+    assert "tevreden" not in tally.answered  # one option per answer: the sum of its counts
+    async with sessions() as db:
+        only = await gather_heard(db, questionnaire, LATER, answers=False)
+    assert only is not None and only.respondents == tally.respondents
+    assert not only.answers and not only.answered
