@@ -47,7 +47,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.budget import NEWS, _seed
 from bench.common import PSEUDONYM_SECRET, TOKEN, bot_env
 from bot.core.services import Pseudonyms
 from sandbox.fakeapi import FakeBotApi
@@ -60,6 +59,7 @@ from tests.e2e.test_resilience import AFVAL
 from tests.support.pgcluster import Cluster, binaries
 from tests.support.ports import reserve_port
 from tests.support.processes import ServeWorker, healthy
+from tests.support.sending import NEWS, seed_broadcast
 
 SECRET = "bench-faults-secret"
 LOST = "a confirmed answer was lost"
@@ -142,7 +142,7 @@ class Harness:
         self.recipients = {u.id for u in people}
         plans = [kill_plan(i) for i in range(self.settings.residents)]
         self.residents = [Resident(self.fake.user(), steps, answers) for steps, answers in plans]
-        await _seed(self.cluster.url, people)  # the broadcast starts now
+        await seed_broadcast(self.cluster.url, people, prefix="bench")  # the broadcast starts now
         self.tasks = [asyncio.create_task(r.run(self.running)) for r in self.residents]
         self.tasks.append(asyncio.create_task(self._nudge()))
         self.running.set()
