@@ -11,7 +11,7 @@ and a crash before the commit loses nothing that was confirmed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +30,7 @@ from bot.core.voice import addressed, speaking
 from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy, profile
 from bot.resident import views as render
-from bot.resident.sessions import Sessions
+from bot.resident.sessions import Sessions, Speaker
 from bot.resident.summary import finished_messages
 from flows import engine
 from flows.engine import Input
@@ -525,7 +525,7 @@ class ResidentHandlers:
         resident = await repo.find_resident(db, who.pseudonym)
         return addressed(self.settings, resident) if resident is not None else None
 
-    def _lang(self, resident: ResidentInfo | None, who: Who) -> Language:
+    def _lang(self, resident: ResidentInfo | None, who: Speaker) -> Language:
         if resident is not None and resident.consented:
             return resident.language
         return speaking(self.settings, language_of(who.language_code))
@@ -547,5 +547,9 @@ class ResidentHandlers:
         sent = await self._postman.deliver(bot, chat_id, reply, query)
         await self.sessions.capacity.announce(bot)
         for tag, message in sent.items():
-            session_id, question_id = cast(tuple[int, str], tag)
-            self._questions.put(session_id, (message.message_id, question_id))
+            self.shown(tag, message.message_id)
+
+    def shown(self, tag: Hashable, message_id: int) -> None:
+        """A door shows the question ``tag`` (session id, question id) as ``message_id``."""
+        session_id, question_id = cast(tuple[int, str], tag)
+        self._questions.put(session_id, (message_id, question_id))

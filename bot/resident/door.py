@@ -14,6 +14,8 @@ deliberations and the other features come first); a door without such a table us
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from bot.core.channel import Event, Press, Start, Text, Who
 from bot.core.reply import Reply
 from bot.resident.conversation import ResidentHandlers
@@ -42,6 +44,11 @@ class Door:
     def __init__(self, residents: ResidentHandlers, rights: PrivacyHandlers) -> None:
         self.residents = residents
         self.rights = rights
+
+    def shown(self, tag: Hashable, message_id: int) -> None:
+        """The door shows the message ``tag`` (a question, see ``Sessions.question``) as
+        ``message_id``: a typed answer to it then edits it, as on Telegram."""
+        self.residents.shown(tag, message_id)
 
     async def respond(self, who: Who, event: Event, *, shows_buttons: bool = True) -> Reply:
         """The reply to ``event`` from ``who``, committed. ``shows_buttons``: the message a

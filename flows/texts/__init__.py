@@ -41,6 +41,7 @@ from flows.texts.profile import TEXTS_PROFILE
 from flows.texts.sending import TEXTS_SENDING
 from flows.texts.shapes import TEXTS_SHAPES
 from flows.texts.stellingen import TEXTS_STELLINGEN
+from flows.texts.web import TEXTS_WEB
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -623,6 +624,7 @@ _merge(TEXTS_SENDING)
 _merge(TEXTS_PROFILE, TEXTS_POPULATION)
 _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN)
+_merge(TEXTS_WEB)  # the web door's chat page (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in
