@@ -162,7 +162,7 @@ class WebResident:
 
     async def press(self, label: str, n: int, edits: int = 0) -> Said:
         for line_id in sorted(self.lines, reverse=True):
-            kind, body = self.lines[line_id]
+            _kind, body = self.lines[line_id]
             matches = [
                 (value, name)
                 for value, name in _BUTTON.findall(body)
