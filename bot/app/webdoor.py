@@ -93,10 +93,13 @@ class Visitor:
     transcript: Transcript = field(default_factory=Transcript)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     allowance: float = BURST
-    checked: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    checked: float = -1.0
 
     def allowed(self, burst: int, per_second: float) -> bool:
-        now = time.monotonic()
+        now = self.clock()
+        if self.checked < 0:
+            self.checked = now
         self.allowance = min(burst, self.allowance + (now - self.checked) * per_second)
         self.checked = now
         if self.allowance < 1:
@@ -350,7 +353,7 @@ class WebDoor:
             raise web.HTTPNotFound
         response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
         self._set_cookie(request, response, Cookie(questionnaire, token))
-        return response
+        raise response
 
     async def code(self, request: web.Request) -> web.StreamResponse:
         """``/doe-mee/<code>``: the questionnaire an invitation code opens (issue 23, part 3)."""
@@ -359,7 +362,7 @@ class WebDoor:
         language: Language = speaking(self.services.settings, language_of(None))
         if questionnaire is None or not SLUG.match(questionnaire):
             return _html(render_notice(language, "web.unknown", None), status=404)
-        return web.HTTPSeeOther(f"{PATH}/{questionnaire}")
+        raise web.HTTPSeeOther(f"{PATH}/{questionnaire}")
 
     # --- posters and other sites --------------------------------------------------------------
 

@@ -73,6 +73,16 @@ async def answer(resident: Resident) -> None:
     assert "✅ 1. Hij is vaak vol" in ticked.edits[0].labels()
 
 
+async def huge_answer(resident: Resident) -> None:
+    """10,000 characters at a choice question: the same friendly answer, nothing moves."""
+    await joined(resident)
+    said = await resident.say("2" * 10_000, n=1)
+    assert said.last.text == "Die wijk of postcode ken ik niet. Kies je wijk met een knop."
+    assert not said.last.buttons
+    after = await resident.say("Noord", n=1, edits=1)
+    assert after.last.text.startswith(Q2)
+
+
 async def back(resident: Resident) -> None:
     await joined(resident)
     await resident.say("Noord", n=1, edits=1)
@@ -132,7 +142,17 @@ async def privacy(resident: Resident) -> None:
     assert nothing.last.text.startswith(NOTHING_STORED)
 
 
-CASES: list[Case] = [consent, refusal, answer, back, skip, stop_and_resume, language, privacy]
+CASES: list[Case] = [
+    consent,
+    refusal,
+    answer,
+    huge_answer,
+    back,
+    skip,
+    stop_and_resume,
+    language,
+    privacy,
+]
 
 
 @asynccontextmanager

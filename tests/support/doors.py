@@ -186,13 +186,19 @@ class WebResident:
     ) -> aiohttp.ClientResponse:
         """A raw post (forged, replayed...): the response, read."""
         headers = {"Accept": "application/json"} if self.javascript else {}
-        if cookie is not None:
+        if cookie is None:
+            response = await self.http.post(
+                self.page_url, data=form, headers=headers, allow_redirects=False
+            )
+            await response.read()
+            return response
+        async with aiohttp.ClientSession() as http:  # only this cookie, none of the jar's
             headers["Cookie"] = cookie
-        response = await self.http.post(
-            self.page_url, data=form, headers=headers, allow_redirects=False
-        )
-        await response.read()
-        return response
+            response = await http.post(
+                self.page_url, data=form, headers=headers, allow_redirects=False
+            )
+            await response.read()
+            return response
 
     async def _post(self, form: dict[str, str], pressed: int | None, n: int, edits: int) -> Said:
         form = {"csrf": self.csrf, **form}
@@ -202,7 +208,11 @@ class WebResident:
                 self.last_status = response.status
                 page = await response.text()
             found = self._read_page(page)
-            changed = [(i, kind, body) for i, kind, body in found if i > before or i == pressed]
+            changed = [
+                (i, kind, body)
+                for i, kind, body in found
+                if i > before or i == pressed or self.lines.get(i, (kind, body))[1] != body
+            ]
         else:
             response = await self.post(form)
             self.last_status = response.status
