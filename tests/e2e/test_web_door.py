@@ -148,11 +148,11 @@ async def test_forged_and_foreign_posts_change_nothing(
         groen = response.cookies["samenspraak"].value
     foreign = await web.post({"text": "2", "csrf": web.csrf}, cookie=f"samenspraak={groen}")
     assert foreign.status == 400 and FOREIGN in await foreign.text()
-    async with aiohttp.ClientSession() as http:
-        async with http.get(
-            served.base_url + PAGE, headers={"Cookie": f"samenspraak={groen}"}
-        ) as response:
-            assert response.status == 400 and FOREIGN in await response.text()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(served.base_url + PAGE, headers={"Cookie": f"samenspraak={groen}"}) as response,
+    ):
+        assert response.status == 400 and FOREIGN in await response.text()
     assert await sql(served, "SELECT count(*) FROM answers") == before
     # The real form still works, once.
     said = await web.press("2. Ondergrondse containers", n=1, edits=1)
