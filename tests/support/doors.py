@@ -34,6 +34,7 @@ class Message:
     text: str
     buttons: list[list[str]] = field(default_factory=list)
     document: str | None = None
+    before: str | None = None  # an edit: the text it had
 
     def labels(self) -> list[str]:
         return [label for row in self.buttons for label in row]
@@ -56,7 +57,8 @@ class Said:
 
 class Resident(Protocol):
     """A resident at one door. ``n``: how many new messages the step brings (the web door
-    checks it; Telegram waits for them); ``edits``: how many edits of the pressed message."""
+    checks it, unless it is -1; Telegram waits for them); ``edits``: how many edits of
+    messages already shown."""
 
     channel: str
 
@@ -232,7 +234,9 @@ class WebResident:
             if kind == "notice":
                 said.notice = _web_message(body).text
             elif known and (line_id == pressed or _web_message(body).text != before):
-                said.edits.append(_web_message(body))
+                edit = _web_message(body)
+                edit.before = before
+                said.edits.append(edit)
             elif not known:
                 said.messages.append(_web_message(body))
         if not self.javascript:
@@ -240,6 +244,8 @@ class WebResident:
         return self._check(said, n, edits)
 
     def _check(self, said: Said, n: int, edits: int = 0) -> Said:
+        if n < 0:  # a recording: whatever was said
+            return said
         assert len(said.messages) == n, f"expected {n} new message(s), got {said.texts}"
         assert len(said.edits) == edits, f"expected {edits} edit(s), got {said.edits}"
         if not said.edits and said.messages:
