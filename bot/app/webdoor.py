@@ -79,7 +79,7 @@ SECURITY_HEADERS = {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # the secret link never leaves in a Referer
     "X-Content-Type-Options": "nosniff",
 }
 #: What a code URL needs: the questionnaire a code opens (marking it used), or None.
@@ -283,7 +283,8 @@ class WebDoor:
         if (
             cookie is None
             or not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie))
-            or (origin is not None and urlsplit(origin).netloc != request.host)
+            # A browser names the page a form came from (``null`` when it may not say).
+            or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
         ):
             return _html(render_notice(language, "web.forged", back), status=403)
         who = self.who(request, cookie)

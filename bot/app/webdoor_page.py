@@ -212,8 +212,8 @@ def render_page(
         f"<h1>{t(language, 'web.heading', title=title)}</h1>"
         f"<p>{t(language, 'web.intro')}</p></header>"
         "<main>"
-        f'<ol id="log" role="log" aria-live="polite" aria-label="{raw(language, "web.log")}">'
-        f"{lines}</ol>"
+        f'<div id="log" role="log" aria-live="polite" aria-label="{raw(language, "web.log")}">'
+        f"<ol>{lines}</ol></div>"
         f'<form id="say" method="post" action="{chrome.action}" data-chat>{_hidden(chrome)}'
         f'<label for="text">{t(language, "web.type")}</label>'
         '<div class="say"><textarea id="text" name="text" rows="2" required></textarea>'
@@ -250,7 +250,7 @@ body{margin:0;font:1.05rem/1.45 system-ui,sans-serif;color:#1a1a1a;background:#f
 header,main{max-width:44rem;margin:0 auto;padding:0 .75rem}
 h1{font-size:1.3rem;margin:.8rem 0 .2rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-#log{list-style:none;padding:0;margin:0}
+#log ol{list-style:none;padding:0;margin:0}
 #log li{margin:.5rem 0;padding:.55rem .7rem;border-radius:.6rem;max-width:92%;
  background:#eef1f5;border:1px solid #c9d1db}
 #log li.mine{margin-left:auto;background:#dff0e3;border-color:#9cc7a8}
@@ -274,7 +274,7 @@ a{color:#0b4f8a}.small{font-size:.9rem;color:#444}details{margin:.6rem 0}
 
 SCRIPT = """(function () {
   "use strict";
-  var log = document.getElementById("log");
+  var log = document.querySelector("#log ol");
   var text = document.getElementById("text");
   function place(lines) {
     lines.forEach(function (item) {
