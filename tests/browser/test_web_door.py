@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sandbox.fakeapi import FakeBotApi
-from tests.browser.test_results_page import DESKTOP, SERIOUS, browser  # noqa: F401 - fixture
+from tests.browser.test_results_page import DESKTOP, SERIOUS
+from tests.browser.test_results_page import browser as _browser  # noqa: F401 - the fixture
 from tests.browser.test_sandbox_browser import CHROMIUM, PHONE, SCREENSHOTS
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
 

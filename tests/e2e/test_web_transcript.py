@@ -45,9 +45,17 @@ def _lines(said: Said) -> list[str]:
     return out
 
 
+def _read(path: Path) -> str:
+    return path.read_text()
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
 @pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
 async def test_web_transcript(path: Path, fake: FakeBotApi, sqlite_url: str) -> None:
-    script = parse(path.read_text())
+    script = parse(_read(path))
     async with running_bot(fake, sqlite_url, webhook=True) as bot:
         assert isinstance(bot, WebhookRunner)
         resident = WebResident(bot.base_url)
@@ -68,5 +76,5 @@ async def test_web_transcript(path: Path, fake: FakeBotApi, sqlite_url: str) -> 
             await resident.close()
     actual = "\n".join(lines).rstrip("\n") + "\n"
     if UPDATE:
-        path.write_text(actual)
-    assert actual == path.read_text()
+        _write(path, actual)
+    assert actual == _read(path)
