@@ -21,13 +21,12 @@ import pytest
 
 from sandbox.fakeapi import FakeBotApi
 from tests.browser.test_results_page import DESKTOP, SERIOUS
-from tests.browser.test_results_page import browser as _browser  # noqa: F401 - the fixture
-from tests.browser.test_sandbox_browser import CHROMIUM, PHONE, SCREENSHOTS
+from tests.browser.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
 
 try:
     from axe_playwright_python.async_playwright import Axe
-    from playwright.async_api import Browser, Page, expect
+    from playwright.async_api import Browser, Page, async_playwright, expect
 except ImportError:  # pragma: no cover - depends on the machine
     Axe = None
 
@@ -51,6 +50,18 @@ async def base_url(tmp_path: Path) -> AsyncIterator[str]:
         assert isinstance(runner, WebhookRunner)
         yield runner.base_url
     await fake.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
 
 
 def _serious(results: Any) -> list[str]:
