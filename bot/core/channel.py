@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.reply import Reply
+from storage.repo import WEB_PREFIX
 
 TELEGRAM = "telegram"
 WEB = "web"
 CHANNELS = (TELEGRAM, WEB)
-#: A web resident's pseudonym starts with this (a Telegram one is 64 hexadecimal digits).
-WEB_PREFIX = "web-"
 
 
 def channel_of(pseudonym: str) -> str:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from analysis.digest import response_stats as compute_response_stats
 from bot.core.channel import WEB_PREFIX
+from bot.staff.render import _responses
 from sandbox.fakeapi import FakeBotApi
+from storage.digest import response_stats
 from tests.e2e.conftest import WebhookRunner, running_bot
 from tests.support.doors import Resident, TelegramResident, WebResident
 
@@ -185,3 +189,24 @@ async def test_the_contract_holds_at_every_door(
             on_web = [p.startswith(WEB_PREFIX) for p in pseudonyms]
     # Web residents are known by a web pseudonym, Telegram ones by theirs.
     assert on_web and all(on_web) == (door == "web") and any(on_web) == (door == "web")
+
+
+async def test_one_questionnaire_through_both_doors_counts_once_each(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """A resident at each door finishes the same questionnaire: the digest counts both,
+    and says how many came through which door."""
+    async with running_bot(fake, sqlite_url, webhook=True) as bot:
+        assert isinstance(bot, WebhookRunner) and bot.services is not None
+        web = WebResident(bot.base_url)
+        try:
+            await skip(TelegramResident(fake.user()))
+            await skip(web)
+        finally:
+            await web.close()
+        now = datetime.now(UTC)
+        async with bot.services.sessions() as db:
+            tally = await response_stats(db, AFVAL, now - timedelta(days=1), now)
+    assert (tally.completed, tally.completed_on_web, tally.total) == (2, 1, 2)
+    lines = _responses(compute_response_stats(tally), {})
+    assert "Totaal: 2 van 2 afgerond (100%); via Telegram 1, via de website 1" in lines
