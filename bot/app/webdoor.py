@@ -52,7 +52,7 @@ from bot.app.webdoor_page import (
     render_notice,
     render_page,
 )
-from bot.core.channel import WEB, WEB_PREFIX, Event, Press, Start, Text, Who
+from bot.core.channel import WEB, Event, Press, Start, Text, Who
 from bot.core.recent import Recent
 from bot.core.services import Services
 from bot.core.voice import speaking
@@ -61,6 +61,7 @@ from bot.resident.privacy import Forget
 from flows.schema import SLUG
 from flows.texts import Language, language_of, raw, t
 from storage import repo
+from storage.repo import WEB_PREFIX
 
 PATH = "/praat"
 STATIC = PATH + "/static"

@@ -154,9 +154,9 @@ def render_line(line: Line, chrome: Chrome) -> str:
     ]
     if line.file is not None:
         name = html.escape(line.file)
-        label = t(language, "web.download", name=line.file)
+        download = t(language, "web.download", name=line.file)
         parts.append(
-            f'<a class="file" href="{chrome.action}/bestand" download="{name}">{label}</a>'
+            f'<a class="file" href="{chrome.action}/bestand" download="{name}">{download}</a>'
         )
     if line.buttons:
         parts.append(
