@@ -159,7 +159,14 @@ async def run_polling(
         async with application:  # initialize() ... shutdown()
             await register_commands(application)
             if web_at is not None:
-                site = await serve_web_door(web_door(application, services), *web_at)
+                try:
+                    site = await serve_web_door(web_door(application, services), *web_at)
+                except OSError as exc:  # the bot still runs; the chat pages do not
+                    log.warning(
+                        "the residents' chat pages are off: cannot listen on %s:%s (%s)",
+                        *web_at,
+                        exc.strerror or exc,
+                    )
             assert application.updater is not None
             await application.start()
             try:
