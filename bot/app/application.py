@@ -93,7 +93,11 @@ async def serve_web_door(door: WebDoor, host: str, port: int) -> web.AppRunner:
     door.add_routes(app)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
     log.info("residents' chat pages at http://%s:%s%s/<questionnaire>", host, port, PATH)
     return runner
 

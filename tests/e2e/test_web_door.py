@@ -5,17 +5,22 @@ own cases, the same at every door, are in ``test_doors.py``."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.app.application import run_polling
 from bot.app.webdoor import Visitor
+from bot.core.services import Services
 from sandbox.fakeapi import FakeBotApi
-from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.test_conversation import count, sql
 from tests.support.doors import WebResident
+from tests.support.ports import reserve_port
 
 AFVAL = "afvalinzameling"
 PAGE = f"/praat/{AFVAL}"
@@ -183,3 +188,30 @@ def test_a_browser_session_is_slowed_down_after_a_burst() -> None:
     now[0] += 1.0
     assert visitor.allowed(3, 1.0)
     assert not visitor.allowed(3, 1.0)
+
+
+class PollingWithPages(BotRunner):
+    """The bot as ``samenspraak run`` runs it: long polling, and the chat pages on a port."""
+
+    def __init__(self, fake: FakeBotApi, database_url: str, port: int) -> None:
+        super().__init__(fake, database_url)
+        self.port = port
+
+    def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return run_polling(services, stop, web_at=("127.0.0.1", self.port))
+
+
+async def test_samenspraak_run_serves_the_chat_pages_too(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    with reserve_port() as reserved:
+        runner = PollingWithPages(fake, sqlite_url, reserved.port)
+        await runner.start()
+        try:
+            resident = WebResident(reserved.url)
+            try:
+                await at_question_2(resident)
+            finally:
+                await resident.close()
+        finally:
+            await runner.stop()
