@@ -1,7 +1,10 @@
-"""Residents in a private chat: a thin adapter from Telegram updates to the flow engine.
+"""Residents in a private chat: a thin adapter from Telegram updates to the flow engine,
+through the resident's side of the conversation that every door shares.
 
 Just over 500 lines on purpose: every Telegram entry point of the resident's
-conversation in one place (opening and resuming live in :mod:`bot.resident.sessions`).
+conversation in one place, and beside each the channel-neutral method it calls (a
+:class:`~bot.core.channel.Who` in, a ``Reply`` out), which every other door reaches through
+:mod:`bot.resident.door` (opening and resuming live in :mod:`bot.resident.sessions`).
 
 Each handler runs one unit of work: read the resident's state, apply the input, commit,
 and only then talk to Telegram. So an answer confirmed to a resident is always stored,
