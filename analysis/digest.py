@@ -150,7 +150,12 @@ def response_stats(tally: ResponseTally) -> ResponseStats:
         question_id, count = min(tally.unfinished, key=lambda qc: (-qc[1], qc[0]))
         drop_off = DropOff(question_id, count)
     return ResponseStats(
-        tally.new, tally.completed_in_period, tally.total, tally.completed, drop_off
+        tally.new,
+        tally.completed_in_period,
+        tally.total,
+        tally.completed,
+        drop_off,
+        tally.completed_on_web,
     )
 
 

@@ -34,6 +34,7 @@ class ResponseStats:
     total: int  # started before the end of the period
     completed: int  # of ``total``, finished before the end of the period
     drop_off: DropOff | None  # over all unfinished responses (active, paused, expired)
+    completed_on_web: int = 0  # of ``completed``, through the web door (the rest: Telegram)
 
     @property
     def incomplete(self) -> int:

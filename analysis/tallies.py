@@ -26,6 +26,7 @@ class ResponseTally:
     completed: int  # of ``total``, finished before the end of the period
     # Unfinished responses (active, paused, expired) per question they stand at.
     unfinished: tuple[tuple[str, int], ...] = ()
+    completed_on_web: int = 0  # of ``completed``, through the web door (the rest: Telegram)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from bench import (
     profile,
     report,
     stellingen,
+    webdoor,
     webhook,
     weighting,
 )
@@ -53,6 +54,7 @@ BENCHMARKS = (
     "weighting",
     "report",
     "stellingen",
+    "webdoor",
 )
 
 
@@ -103,6 +105,8 @@ def _run(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return stellingen.run()
     if name == "weighting":
         return weighting.main()
+    if name == "webdoor":
+        return webdoor.main()
     if name == "budget":
         return asyncio.run(budget.run(budget.Settings()))
     if name == "faults":
@@ -223,6 +227,9 @@ def _passed(results: dict[str, Any], which: list[str]) -> bool:
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
         ok = ok and shared["duplicates"] == 0
         ok = ok and shared["most_in_a_rolling_second"] <= budget.CAP
+    if "webdoor" in which:
+        door = results["webdoor"]
+        ok = ok and door["page_under_100_kb"] and not door["page_refers_elsewhere"]
     for name in ("kill", "database") if "faults" in which else ():
         if name in results["faults"]:
             ok = ok and bool(results["faults"][name]["held"])
@@ -426,6 +433,52 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 f"CPU {digested['digest_cpu_s'][0]:.1f} s, Python peak "
                 f"{digested['python_peak_mib']} MiB; target < {digested['target_s']:g} s: "
                 + ("met" if digested["meets_target"] else "NOT met"),
+            ),
+        ]
+    if "webdoor" in which:
+        door = results["webdoor"]
+        rows += [
+            (
+                "web door : Telegram door, answers/s",
+                f"{door['web_answers_per_second']} : {door['telegram_answers_per_second']} = "
+                f"{door['web_to_telegram']}",
+                f"{door['web_cpu_ms_per_answer']} vs {door['telegram_cpu_ms_per_answer']} ms "
+                f"bot CPU per answer; target >= 1: "
+                + ("met" if door["web_to_telegram"] >= 1 else "NOT met"),
+            ),
+            (
+                "web door: chat page weight",
+                f"{door['page_total_bytes']:,} B",
+                "page, stylesheet and script; target < 100 KB: "
+                + ("met" if door["page_under_100_kb"] else "NOT met")
+                + (
+                    "; refers elsewhere!"
+                    if door["page_refers_elsewhere"]
+                    else "; nothing elsewhere"
+                ),
+            ),
+        ]
+    if "webdoor" in which:
+        door = results["webdoor"]
+        rows += [
+            (
+                "web door : Telegram door, answers/s",
+                f"{door['web_answers_per_second']} : {door['telegram_answers_per_second']} = "
+                f"{door['web_to_telegram']}",
+                f"{door['web_cpu_ms_per_answer']} vs {door['telegram_cpu_ms_per_answer']} ms "
+                f"bot CPU per answer; target >= 1: "
+                + ("met" if door["web_to_telegram"] >= 1 else "NOT met"),
+            ),
+            (
+                "web door: chat page weight",
+                f"{door['page_total_bytes']:,} B",
+                "page, stylesheet and script; target < 100 KB: "
+                + ("met" if door["page_under_100_kb"] else "NOT met")
+                + (
+                    "; refers elsewhere!"
+                    if door["page_refers_elsewhere"]
+                    else "; nothing elsewhere"
+                ),
             ),
         ]
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:

@@ -60,9 +60,9 @@ from analysis.tallies import (
 from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
 from storage.codes import sample_tally
 from storage.digest_log import previous_figures
-from storage.models import Answer, EffectAnswer, EffectCheck, Session
+from storage.models import Answer, EffectAnswer, EffectCheck, Resident, Session
 from storage.moderation import APPROVED, REJECTED
-from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, superseded
+from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, WEB_PREFIX, superseded
 
 #: Before any answer: the start of "everything so far".
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
@@ -495,6 +495,17 @@ async def response_stats(
         )
     ).one()
     total, new, completed, completed_in_period = (int(v) for v in row)
+    on_web = await db.scalar(
+        select(func.count())
+        .select_from(Session)
+        .join(Resident, Resident.id == Session.resident_id)
+        .where(
+            *_counting(questionnaire_id),
+            done,
+            Session.started_at < until,
+            Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True),
+        )
+    )
     unfinished = await db.execute(
         select(Session.current, func.count())
         .where(
@@ -510,6 +521,7 @@ async def response_stats(
         total,
         completed,
         tuple((str(current), int(count)) for current, count in unfinished),
+        int(on_web or 0),
     )
 
 

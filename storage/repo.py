@@ -186,6 +186,11 @@ async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None
     return ResidentInfo(row.id, row.pseudonym, row.language, row.consent) if row else None
 
 
+#: A web door resident's pseudonym starts with this (a Telegram one is 64 hex digits):
+#: what counts per door (digests) reads it, the doors write it (``bot.core.channel``).
+WEB_PREFIX = "web-"
+
+
 async def register_resident(
     db: AsyncSession,
     pseudonym: str,

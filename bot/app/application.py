@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from aiohttp import web
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -23,10 +24,12 @@ from bot.app.unavailable import (
     database_unavailable,
     redeliveries,
 )
-from bot.app.webhook import WebhookServer, webhook_target
+from bot.app.webdoor import PATH, WebDoor
+from bot.app.webhook import MAX_BODY, WebhookServer, webhook_target
 from bot.core import jobs
 from bot.core.budget import Budget, SharedRateLimiter
 from bot.core.services import Services
+from bot.resident.door import Door
 from flows.texts import language_of, t
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,28 @@ def build_application(services: Services, *, webhook: bool = False) -> Applicati
     return application
 
 
+def web_door(application: Application, services: Services) -> WebDoor:  # type: ignore[type-arg]
+    """The web door on the conversation this application's handlers run (one per process,
+    sharing the residents' features with Telegram)."""
+    features = features_of(application)
+    return WebDoor(services, Door(features.residents, features.privacy))
+
+
+async def serve_web_door(door: WebDoor, host: str, port: int) -> web.AppRunner:
+    """The web door on its own server (``samenspraak run``, which has no webhook server)."""
+    app = web.Application(client_max_size=MAX_BODY)
+    door.add_routes(app)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    log.info("residents' chat pages at http://%s:%s%s/<questionnaire>", host, port, PATH)
+    return runner
+
+
 def features_of(application: Application) -> Features:  # type: ignore[type-arg]
     """The features :func:`build_application` installed."""
     features: Features = application.bot_data[FEATURES]
@@ -122,17 +147,30 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not apologise for update %s", update_id)
 
 
-async def run_polling(services: Services, stop: asyncio.Event) -> None:
+async def run_polling(
+    services: Services, stop: asyncio.Event, *, web_at: tuple[str, int] | None = None
+) -> None:
     """Run the bot with long polling until ``stop`` is set, then shut down cleanly.
 
     The Application lives in the caller's event loop (with the database engine), so tests
     and ``samenspraak run`` start the bot the same way. In-flight updates finish before
-    the Application stops.
+    the Application stops. ``web_at``: (host, port) where the web door's chat pages are
+    served meanwhile.
     """
     application = build_application(services)
+    site: web.AppRunner | None = None
     try:
         async with application:  # initialize() ... shutdown()
             await register_commands(application)
+            if web_at is not None:
+                try:
+                    site = await serve_web_door(web_door(application, services), *web_at)
+                except OSError as exc:  # the bot still runs; the chat pages do not
+                    log.warning(
+                        "the residents' chat pages are off: cannot listen on %s:%s (%s)",
+                        *web_at,
+                        exc.strerror or exc,
+                    )
             assert application.updater is not None
             await application.start()
             try:
@@ -149,6 +187,8 @@ async def run_polling(services: Services, stop: asyncio.Event) -> None:
             await application.stop()
             await jobs.release(application)  # a restarted worker takes its jobs at once
     finally:
+        if site is not None:
+            await site.cleanup()
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).
         await application.bot.shutdown()
@@ -173,7 +213,7 @@ async def run_webhook(
     settings = services.settings
     target = webhook_target(settings)  # a missing setting fails before anything starts
     application = build_application(services, webhook=True)
-    server = WebhookServer(application, services, target)
+    server = WebhookServer(application, services, target, web_door(application, services))
     try:
         async with application:  # initialize() ... shutdown()
             await register_commands(application)

@@ -67,7 +67,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _sandbox_instead()
     from bot.app.application import run_polling
 
-    return _start(settings, run_polling)
+    async def run(services: Services, stop: asyncio.Event) -> None:
+        # The residents' chat pages (the web door) on HTTP_HOST:HTTP_PORT meanwhile.
+        await run_polling(services, stop, web_at=(settings.http_host, settings.http_port))
+
+    return _start(settings, run)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

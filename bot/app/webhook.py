@@ -1,4 +1,5 @@
-"""The HTTP side of ``samenspraak serve``: Telegram's webhook, ``/healthz`` and ``/metrics``.
+"""The HTTP side of ``samenspraak serve``: Telegram's webhook, ``/healthz``, ``/metrics``,
+the published results pages and the residents' chat pages (the web door).
 
 An aiohttp application hosts python-telegram-bot's Application, which runs without its own
 updater (see ``examples/customwebhookbot`` in python-telegram-bot). Telegram posts each
@@ -33,6 +34,7 @@ from bot.app.intake import NotAnUpdate, read_update
 from bot.app.listener import Limits, Listener, connection_cap, track_requests
 from bot.app.throttle import ClientFaults
 from bot.app.unavailable import REDELIVER, DatabaseUnavailable
+from bot.app.webdoor import WebDoor
 from bot.core.config import ConfigError, Settings
 from bot.core.metrics import BROADCAST_QUEUE, SESSIONS_ACTIVE, UPDATE_SECONDS, UPDATES
 from bot.core.services import Services
@@ -111,6 +113,7 @@ class WebhookServer:
         application: Application,  # type: ignore[type-arg]
         services: Services,
         target: WebhookTarget,
+        web_door: WebDoor | None = None,
     ) -> None:
         self.application = application
         self.services = services
@@ -129,6 +132,9 @@ class WebhookServer:
         # The public results pages an administrator published (/publiceer).
         self.reports = ReportService(services)
         report_web.add_routes(self.app, lambda: self.reports)
+        # The residents' chat pages (the web door, bot.app.webdoor).
+        if web_door is not None:
+            web_door.add_routes(self.app)
 
     async def start(self, host: str, port: int) -> None:
         settings = self.services.settings

@@ -1,7 +1,10 @@
-"""Residents in a private chat: a thin adapter from Telegram updates to the flow engine.
+"""Residents in a private chat: a thin adapter from Telegram updates to the flow engine,
+through the resident's side of the conversation that every door shares.
 
 Just over 500 lines on purpose: every Telegram entry point of the resident's
-conversation in one place (opening and resuming live in :mod:`bot.resident.sessions`).
+conversation in one place, and beside each the channel-neutral method it calls (a
+:class:`~bot.core.channel.Who` in, a ``Reply`` out), which every other door reaches through
+:mod:`bot.resident.door` (opening and resuming live in :mod:`bot.resident.sessions`).
 
 Each handler runs one unit of work: read the resident's state, apply the input, commit,
 and only then talk to Telegram. So an answer confirmed to a resident is always stored,
@@ -11,7 +14,7 @@ and a crash before the commit loses nothing that was confirmed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.buttons import Pick
 from bot.core.callbacks import decode
+from bot.core.channel import TELEGRAM, Who, channel_of
 from bot.core.images import Pictures
 from bot.core.keyboards import Keyboard, notice
 from bot.core.recent import Recent
@@ -30,7 +34,7 @@ from bot.outcomes.residents import end_offer
 from bot.resident import buttons, privacy, profile
 from bot.resident import views as render
 from bot.resident.codes import CodeDoor, takes_text
-from bot.resident.sessions import Sessions
+from bot.resident.sessions import Sessions, Speaker
 from bot.resident.summary import finished_messages
 from flows import engine
 from flows.codes import looks_like_code, normalise
@@ -70,7 +74,11 @@ class ResidentHandlers:
         # Set by the deliberations (bot.resident.stellingen): a deep link may name one.
         self.opener: Opener | None = None
 
-    # --- commands -----------------------------------------------------------------------------
+    # --- Telegram: each update as an event of the channel seam (bot.core.channel) ---------
+
+    def who(self, user: User, chat_id: int | None = None) -> Who:
+        """A Telegram user as the conversation knows them: the keyed hash of their id."""
+        return Who(self._pseudonym(user), user.language_code, chat_id or user.id, TELEGRAM)
 
     async def start(self, update: Update, context: Context) -> None:
         """/start, optionally with a deep link to one questionnaire (t.me/<bot>?start=<id>)
@@ -78,41 +86,109 @@ class ResidentHandlers:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        wanted = context.args[0].lower() if context.args else None
-        if wanted is not None and not SLUG.match(wanted):
-            wanted = None
-        # Not a questionnaire's id but shaped like a code: the code of a letter.
-        code = normalise(context.args[0]) if context.args else None
-        if wanted is not None and self.catalog.current(wanted) is not None:
-            code = None
-        async with self.services.sessions.begin() as db:
-            resident = await self._resident(db, user)
-            if resident is None or not resident.consented:
-                reply = self.sessions.welcome(user, code or wanted, keep=code is not None)
-            elif code is not None:
-                reply = await self.codes.use(db, resident, code)
-            elif wanted:
-                reply = await self.sessions.open(db, resident, wanted)
-            else:
-                reply = await self.sessions.pick(db, resident)
+        wanted = context.args[0] if context.args else None
+        reply = await self.begin(self.who(user, message.chat_id), wanted)
         await self._deliver(context.bot, message.chat_id, reply)
 
     async def questionnaires(self, update: Update, context: Context) -> None:
         """/vragenlijsten (/questionnaires): the open questionnaires as buttons."""
-        await self._simple(
-            update, context, lambda db, resident, _: self.sessions.pick(db, resident)
-        )
+        await self._telegram(update, context, self.questionnaires_reply)
 
     async def help(self, update: Update, context: Context) -> None:
-        """/help: how it works and the residents' commands; for an administrator theirs too;
-        during a questionnaire (in its form of address), a last line pointing back to its
-        question."""
+        """/help (see :meth:`help_reply`)."""
+        user = update.effective_user
+        admin = user is not None and user.id in self.settings.admin_user_ids
+        await self._telegram(update, context, lambda who: self.help_reply(who, admin=admin))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """/privacy: what is stored, why, for how long, who sees it. Works without consent."""
+        await self._telegram(update, context, self.privacy_reply)
+
+    async def language(self, update: Update, context: Context) -> None:
+        """/taal (/language): choose Dutch or English."""
+        await self._telegram(update, context, self.language_reply)
+
+    async def stop(self, update: Update, context: Context) -> None:
+        """/stop: pause the questionnaire; the answers so far are kept."""
+        await self._telegram(update, context, self.stop_reply)
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command the bot does not know: explain, then the current question again."""
+        await self._telegram(update, context, lambda who: self.other(who, "unknown_command"))
+
+    async def text(self, update: Update, context: Context) -> None:
+        """A typed answer."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        typed = message.text
+        await self._telegram(update, context, lambda who: self.typed(who, typed))
+
+    async def unsupported(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice, locations...: a friendly hint and the question again."""
+        await self._telegram(update, context, lambda who: self.other(who, "unsupported"))
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited message is not a new answer; « Vorige changes an answer."""
+        await self._telegram(update, context, lambda who: self.other(who, "edited"))
+
+    async def button(self, update: Update, context: Context) -> None:
+        """Every inline button. The callback query is always answered."""
+        query = update.callback_query
+        if query is None:
+            return
+        answered = False
+        try:
+            chat_id = query.message.chat.id if query.message else query.from_user.id
+            reply = await self.press(self.who(query.from_user, chat_id), query.data)
+            answered = True
+            await self._deliver(context.bot, chat_id, reply, query=query)
+        finally:
+            if not answered:
+                await query.answer()
+
+    async def _telegram(
+        self, update: Update, context: Context, respond: Callable[[Who], Awaitable[Reply]]
+    ) -> None:
+        """A message from a private chat: ``respond`` for its sender, delivered after."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        language, session, flow = await self._speaker(user)
+        reply = await respond(self.who(user, message.chat_id))
+        await self._deliver(context.bot, message.chat_id, reply)
+
+    # --- the resident's side, for every door --------------------------------------------------
+
+    async def begin(self, who: Who, given: str | None) -> Reply:
+        """The conversation opens: consent first, then what ``given`` names (a
+        questionnaire's id, or the invitation code of a letter) or the list to pick from."""
+        wanted = given.lower() if given else None
+        if wanted is not None and not SLUG.match(wanted):
+            wanted = None
+        # Not a questionnaire's id but shaped like a code: the code of a letter.
+        code = normalise(given) if given else None
+        if wanted is not None and self.catalog.current(wanted) is not None:
+            code = None
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            if resident is None or not resident.consented:
+                return self.sessions.welcome(who, code or wanted, keep=code is not None)
+            if code is not None:
+                return await self.codes.use(db, resident, code)
+            if wanted:
+                return await self.sessions.open(db, resident, wanted)
+            return await self.sessions.pick(db, resident)
+
+    async def questionnaires_reply(self, who: Who) -> Reply:
+        return await self._simple(who, lambda db, resident, _: self.sessions.pick(db, resident))
+
+    async def help_reply(self, who: Who, *, admin: bool = False) -> Reply:
+        """How it works and the residents' commands; for an administrator theirs too;
+        during a questionnaire (in its form of address), a last line pointing back to its
+        question."""
+        language, session, flow = await self._speaker(who)
         parts = [t(language, "help")]
-        if user.id in self.settings.admin_user_ids:
+        if admin:
             parts.append(t(language, "help.admin"))
         if session is not None and flow is not None:
             prompt = engine.prompt(flow, session.state)
@@ -121,62 +197,38 @@ class ResidentHandlers:
                 language, "help.question", title=title, number=prompt.number, total=prompt.total
             )
             parts.append(where)
-        reply = Reply([Send(Html("\n\n".join(parts)))])
-        await self._deliver(context.bot, message.chat_id, reply)
+        return Reply([Send(Html("\n\n".join(parts)))])
 
-    async def privacy(self, update: Update, context: Context) -> None:
-        """/privacy: what is stored, why, for how long, who sees it. Works without consent."""
-
-        def reply(language: str) -> Reply:
-            text = t(
-                language,
-                "privacy",
-                municipality=self.settings.municipality_name,
-                retention=t(language, "unit.days", count=self.settings.retention_days),
-                contact=self.settings.privacy_contact,
-            )
-            return Reply([Send(text)])
-
-        await self._in_language(update, context, reply)
-
-    async def language(self, update: Update, context: Context) -> None:
-        """/taal (/language): choose a language."""
-        await self._in_language(
-            update,
-            context,
-            lambda language: Reply(
-                [Send(t(language, "language.pick"), render.language_keyboard())]
-            ),
+    async def privacy_reply(self, who: Who) -> Reply:
+        language, _session, _flow = await self._speaker(who)
+        text = t(
+            language,
+            "privacy",
+            municipality=self.settings.municipality_name,
+            retention=t(language, "unit.days", count=self.settings.retention_days),
+            contact=self.settings.privacy_contact,
         )
+        return Reply([Send(text)])
 
-    async def _in_language(
-        self, update: Update, context: Context, reply: Callable[[str], Reply]
-    ) -> None:
-        """A command that needs no consent and no questionnaire: ``reply`` in the resident's
-        language (Telegram's, for someone the bot does not know yet)."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
-        language, _session, _flow = await self._speaker(user)
-        await self._deliver(context.bot, message.chat_id, reply(language))
+    async def language_reply(self, who: Who) -> Reply:
+        language, _session, _flow = await self._speaker(who)
+        return Reply([Send(t(language, "language.pick"), render.language_keyboard())])
 
-    async def _speaker(self, user: User) -> tuple[Language, SessionInfo | None, Flow | None]:
-        """Read only: the language of whoever asks (Telegram's, for someone who has not
+    async def _speaker(self, who: Who) -> tuple[Language, SessionInfo | None, Flow | None]:
+        """Read only: the language of whoever asks (their device's, for someone who has not
         joined), in the form of address of the questionnaire they are answering, if any;
         that session and its questionnaire."""
         async with self.services.sessions() as db:
-            found = await repo.find_resident_in_session(db, self._pseudonym(user))
+            found = await repo.find_resident_in_session(db, who.pseudonym)
         if found is None or not found[0].consented:
-            return self._lang(None, user), None, None
+            return self._lang(None, who), None, None
         resident, session = found
         flow = self.sessions.flow(session)
         if session is None or flow is None or self.sessions.timed_out(session):
             return speaking(self.settings, resident.language), None, None
         return speaking(self.settings, resident.language, flow), session, flow
 
-    async def stop(self, update: Update, context: Context) -> None:
-        """/stop: pause the questionnaire; the answers so far are kept."""
-
+    async def stop_reply(self, who: Who) -> Reply:
         async def action(
             db: AsyncSession, resident: ResidentInfo, session: SessionInfo | None
         ) -> Reply:
@@ -187,80 +239,43 @@ class ResidentHandlers:
             language = speaking(self.settings, resident.language, self.sessions.flow(session))
             return Reply([Send(t(language, "stopped"))])
 
-        await self._simple(update, context, action)
+        return await self._simple(who, action)
 
-    async def unknown_command(self, update: Update, context: Context) -> None:
-        """A command the bot does not know: explain, then the current question again."""
-        await self._with_session(update, context, None, "unknown_command")
-
-    # --- messages -----------------------------------------------------------------------------
-
-    async def text(self, update: Update, context: Context) -> None:
+    async def typed(self, who: Who, text: str) -> Reply:
         """A typed answer, or a typed invitation code (not where free text is asked)."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or message.text is None:
-            return
-        typed = message.text
-        if user is not None and looks_like_code(typed):
+        if looks_like_code(text):
             async with self.services.sessions.begin() as db:
-                found = await repo.find_resident_in_session(db, self._pseudonym(user))
-                reply: Reply | None = None
+                found = await repo.find_resident_in_session(db, who.pseudonym)
                 if found is None or not found[0].consented:
-                    reply = self.sessions.welcome(user, normalise(typed), keep=True)
-                elif not takes_text(self.sessions.flow(found[1]), found[1]):
-                    reply = await self.codes.use(db, addressed(self.settings, found[0]), typed)
-            if reply is not None:
-                await self._deliver(context.bot, message.chat_id, reply)
-                return
-        await self._with_session(update, context, engine.Typed(typed))
+                    return self.sessions.welcome(who, normalise(text), keep=True)
+                if not takes_text(self.sessions.flow(found[1]), found[1]):
+                    return await self.codes.use(db, addressed(self.settings, found[0]), text)
+        return await self._with_session(who, engine.Typed(text))
 
-    async def unsupported(self, update: Update, context: Context) -> None:
-        """Stickers, photos, voice, locations...: a friendly hint and the question again."""
-        await self._with_session(update, context, None)
+    async def other(self, who: Who, why: str) -> Reply:
+        """Something that is no answer (``why``: unsupported, edited, unknown_command): a
+        friendly hint and the question again."""
+        return await self._with_session(who, None, why)
 
-    async def edited(self, update: Update, context: Context) -> None:
-        """An edited message is not a new answer; « Vorige changes an answer."""
-        await self._with_session(update, context, None, "edited")
-
-    # --- buttons ------------------------------------------------------------------------------
-
-    async def button(self, update: Update, context: Context) -> None:
-        """Every inline button. The callback query is always answered."""
-        query = update.callback_query
-        if query is None:
-            return
-        answered = False
-        try:
-            reply = await self._button(query)
-            answered = True
-            await self._deliver(
-                context.bot,
-                query.message.chat.id if query.message else query.from_user.id,
-                reply,
-                query=query,
-            )
-        finally:
-            if not answered:
-                await query.answer()
-
-    async def _button(self, query: CallbackQuery) -> Reply:
-        pressed = decode(query.data)
-        user = query.from_user
+    async def press(self, who: Who, data: str | None) -> Reply:
+        """A button of the conversation pressed (consent, language, a questionnaire, an
+        answer, « Vorige, ...)."""
+        pressed = decode(data)
         async with self.services.sessions.begin() as db:
             if isinstance(pressed, buttons.OnQuestion):  # resident and questionnaire at once
-                found = await repo.find_resident_in_session(db, self._pseudonym(user))
+                found = await repo.find_resident_in_session(db, who.pseudonym)
                 if found is None or not found[0].consented:
-                    return self.sessions.welcome(user, None)
+                    return self.sessions.welcome(who, None)
                 return await self._answer_button(
                     db, addressed(self.settings, found[0]), found[1], pressed
                 )
-            resident = await self._resident(db, user)
+            resident = await self._resident(db, who)
             if isinstance(pressed, buttons.Consent):
-                return await self._consent(db, user, resident, query, pressed)
+                return await self._consent(db, who, resident, pressed)
             if isinstance(pressed, buttons.ChooseLanguage):
-                return await self._set_language(db, resident, user, pressed.code)
+                return await self._set_language(db, resident, who, pressed.code)
             if resident is None or not resident.consented:
-                return self.sessions.welcome(user, None)
+                return self.sessions.welcome(who, None)
             if isinstance(pressed, Pick):
                 return await self.sessions.open(db, resident, pressed.questionnaire_id)
             if isinstance(pressed, buttons.Revise):
@@ -270,12 +285,11 @@ class ResidentHandlers:
     async def _consent(
         self,
         db: AsyncSession,
-        user: User,
+        who: Who,
         existing: ResidentInfo | None,
-        query: CallbackQuery,
         pressed: buttons.Consent,
     ) -> Reply:
-        language = language_of(user.language_code)
+        language = language_of(who.language_code)
         if existing is not None:
             language = existing.language
         answer, then = pressed.answer, pressed.then
@@ -300,10 +314,10 @@ class ResidentHandlers:
             return Reply([], notice=t(language, "consent.already"))
         resident = await repo.register_resident(
             db,
-            self._pseudonym(user),
+            who.pseudonym,
             language=str(language),
             consent="given",
-            chat_id=query.message.chat.id if query.message else user.id,
+            chat_id=who.chat_id,
             now=self.services.clock(),
         )
         log.info("resident %s gave consent", resident.pseudonym[:12])
@@ -321,15 +335,15 @@ class ResidentHandlers:
         return reply.then(*follow.messages)
 
     async def _set_language(
-        self, db: AsyncSession, resident: ResidentInfo | None, user: User, code: str
+        self, db: AsyncSession, resident: ResidentInfo | None, who: Who, code: str
     ) -> Reply:
         if code not in LANGUAGES:
-            return Reply([], notice=t(self._lang(resident, user), "stale.short"))
+            return Reply([], notice=t(self._lang(resident, who), "stale.short"))
         reply = Reply([], edit=Edit(None, None))
         if resident is None or not resident.consented:
             # Nothing is stored before consent: the consent buttons carry the language.
             told = Send(t(speaking(self.settings, code), "language.set"))
-            return reply.then(told, *self.sessions.welcome(user, None, language=code).messages)
+            return reply.then(told, *self.sessions.welcome(who, None, language=code).messages)
         await repo.set_language(db, resident.id, code)
         resident = ResidentInfo(
             resident.id, resident.pseudonym, speaking(self.settings, code), resident.consent
@@ -387,8 +401,8 @@ class ResidentHandlers:
     # --- the conversation step ----------------------------------------------------------------
 
     async def _with_session(
-        self, update: Update, context: Context, given: Input | None, why: str = "unsupported"
-    ) -> None:
+        self, who: Who, given: Input | None, why: str = "unsupported"
+    ) -> Reply:
         """Typed text (``given``), or something unusable (``None``, explained by ``why``)."""
 
         async def action(
@@ -408,7 +422,7 @@ class ResidentHandlers:
                 )
             return await self._step(db, resident, session, flow, given, pressed=False)
 
-        await self._simple(update, context, action)
+        return await self._simple(who, action)
 
     async def _step(
         self,
@@ -510,7 +524,9 @@ class ResidentHandlers:
         rows = engine.summary(flow, session.state, language)
         offer: Html | None = None
         opt_ins: Keyboard | None = None
-        if not session.is_test:  # an administrator trying it out has nothing to opt in to
+        # An administrator trying it out has nothing to opt in to; a door that cannot reach
+        # anyone later (the web) offers no messages later.
+        if not session.is_test and channel_of(resident.pseudonym) == TELEGRAM:
             municipality = self.settings.municipality_name
             offer, opt_ins = await end_offer(
                 db, resident.id, language, flow, municipality=municipality
@@ -527,30 +543,25 @@ class ResidentHandlers:
     def _pseudonym(self, user: User) -> str:
         return self.services.pseudonyms.of(user.id)
 
-    async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
+    async def _resident(self, db: AsyncSession, who: Who) -> ResidentInfo | None:
         """The resident (if known), speaking in the bot's form of address."""
-        resident = await repo.find_resident(db, self._pseudonym(user))
+        resident = await repo.find_resident(db, who.pseudonym)
         return addressed(self.settings, resident) if resident is not None else None
 
-    def _lang(self, resident: ResidentInfo | None, user: User) -> Language:
+    def _lang(self, resident: ResidentInfo | None, who: Speaker) -> Language:
         if resident is not None and resident.consented:
             return resident.language
-        return speaking(self.settings, language_of(user.language_code))
+        return speaking(self.settings, language_of(who.language_code))
 
-    async def _simple(self, update: Update, context: Context, action: Action) -> None:
+    async def _simple(self, who: Who, action: Action) -> Reply:
         """Run ``action(db, resident, active)`` for a consented resident, else ask for
         consent. The resident and their questionnaire in progress (``active``) are read in
         one query."""
-        user, message = update.effective_user, update.effective_message
-        if user is None or message is None:
-            return
         async with self.services.sessions.begin() as db:
-            found = await repo.find_resident_in_session(db, self._pseudonym(user))
+            found = await repo.find_resident_in_session(db, who.pseudonym)
             if found is None or not found[0].consented:
-                reply = self.sessions.welcome(user, None, again=True)
-            else:
-                reply = await action(db, addressed(self.settings, found[0]), found[1])
-        await self._deliver(context.bot, message.chat_id, reply)
+                return self.sessions.welcome(who, None, again=True)
+            return await action(db, addressed(self.settings, found[0]), found[1])
 
     async def _deliver(
         self, bot: Bot, chat_id: int, reply: Reply, query: CallbackQuery | None = None
@@ -559,5 +570,9 @@ class ResidentHandlers:
         sent = await self._postman.deliver(bot, chat_id, reply, query)
         await self.sessions.capacity.announce(bot)
         for tag, message in sent.items():
-            session_id, question_id = cast(tuple[int, str], tag)
-            self._questions.put(session_id, (message.message_id, question_id))
+            self.shown(tag, message.message_id)
+
+    def shown(self, tag: Hashable, message_id: int) -> None:
+        """A door shows the question ``tag`` (session id, question id) as ``message_id``."""
+        session_id, question_id = cast(tuple[int, str], tag)
+        self._questions.put(session_id, (message_id, question_id))

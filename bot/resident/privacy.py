@@ -23,6 +23,7 @@ from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.core.callbacks import Button
+from bot.core.channel import TELEGRAM, Who
 from bot.core.keyboards import Keyboard, button
 from bot.core.reply import Document, Edit, Postman, Reply, Send
 from bot.core.services import Services
@@ -118,11 +119,14 @@ class PrivacyHandlers:
         self.settings = services.settings
         self._postman = Postman()
 
-    def _language(self, resident: repo.ResidentInfo | None, user: User) -> Language:
-        """The resident's language (their Telegram app's for a stranger), in the bot's form
-        of address."""
-        language = resident.language if resident is not None else language_of(user.language_code)
+    def _language(self, resident: repo.ResidentInfo | None, who: Who) -> Language:
+        """The resident's language (their device's for a stranger), in the bot's form of
+        address."""
+        language = resident.language if resident is not None else language_of(who.language_code)
         return speaking(self.settings, language)
+
+    def who(self, user: User) -> Who:
+        return Who(self.services.pseudonyms.of(user.id), user.language_code, user.id, TELEGRAM)
 
     # --- /mijngegevens ------------------------------------------------------------------------
 
@@ -131,7 +135,12 @@ class PrivacyHandlers:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        pseudonym = self.services.pseudonyms.of(user.id)
+        reply = await self.my_data_reply(self.who(user))
+        await self._postman.deliver(context.bot, message.chat_id, reply)
+
+    async def my_data_reply(self, who: Who) -> Reply:
+        """Everything held about the resident, as a JSON file and in short."""
+        pseudonym = who.pseudonym
         async with self.services.sessions() as db:
             resident = await repo.find_resident(db, pseudonym)
             data = await resident_data(db, resident.id) if resident else None
@@ -141,32 +150,30 @@ class PrivacyHandlers:
                 key = (response.questionnaire_id, response.version)
                 if key not in questionnaires:
                     questionnaires[key] = await versions.get(db, *key)
-        language = self._language(resident, user)
+        language = self._language(resident, who)
         if resident is None or data is None:
-            reply = Reply([Send(t(language, "mydata.none"))])
-        else:
-            now = self.services.clock()
-            about = t(
-                language,
-                "mydata.about",
-                municipality=self.settings.municipality_name,
-                date=formats.date(now, language, self.settings.zone),
-                contact=self.settings.privacy_contact,
-            )
-            document = export_document(
-                data,
-                questionnaires,
-                language,
-                zone=self.settings.zone,
-                now=now,
-                about=plain_text(about),
-            )
-            content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-            summary = summary_text(data, questionnaires, language, self.settings.zone)
-            name, caption = raw(language, "mydata.filename"), t(language, "mydata.caption")
-            reply = Reply([Document(content, name, caption), Send(summary)])
-            log.info("resident %s asked for their data", pseudonym[:12])
-        await self._postman.deliver(context.bot, message.chat_id, reply)
+            return Reply([Send(t(language, "mydata.none"))])
+        now = self.services.clock()
+        about = t(
+            language,
+            "mydata.about",
+            municipality=self.settings.municipality_name,
+            date=formats.date(now, language, self.settings.zone),
+            contact=self.settings.privacy_contact,
+        )
+        document = export_document(
+            data,
+            questionnaires,
+            language,
+            zone=self.settings.zone,
+            now=now,
+            about=plain_text(about),
+        )
+        content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        summary = summary_text(data, questionnaires, language, self.settings.zone)
+        name, caption = raw(language, "mydata.filename"), t(language, "mydata.caption")
+        log.info("resident %s asked for their data", pseudonym[:12])
+        return Reply([Document(content, name, caption), Send(summary)])
 
     # --- /vergeetmij --------------------------------------------------------------------------
 
@@ -175,14 +182,17 @@ class PrivacyHandlers:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
+        reply = await self.forget_reply(self.who(user))
+        await self._postman.deliver(context.bot, message.chat_id, reply)
+
+    async def forget_reply(self, who: Who) -> Reply:
+        """The erase question, with two buttons bound to this resident."""
         async with self.services.sessions() as db:
-            resident = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
+            resident = await repo.find_resident(db, who.pseudonym)
             question = await forget_question(db, self.services, resident) if resident else None
         if question is None:
-            reply = Reply([Send(t(self._language(None, user), "forget.none"))])
-        else:
-            reply = Reply([Send(*question)])
-        await self._postman.deliver(context.bot, message.chat_id, reply)
+            return Reply([Send(t(self._language(None, who), "forget.none"))])
+        return Reply([Send(*question)])
 
     async def button(self, update: Update, context: Context) -> None:
         """A press on an erase button: erase, keep, or refuse a foreign or forged one. The
@@ -192,20 +202,25 @@ class PrivacyHandlers:
             return
         reply = Reply()
         try:
-            reply = await self._press(query.from_user, Forget.unpack(query.data), query.message)
+            reply = await self.press(
+                self.who(query.from_user), query.data, shows_buttons=_has_buttons(query.message)
+            )
         finally:
             # Always answered (the button stops spinning), also when the erasure failed.
             await self._postman.deliver(context.bot, query.from_user.id, reply, query)
 
-    async def _press(self, user: User, pressed: Forget | None, message: object) -> Reply:
-        pseudonym = self.services.pseudonyms.of(user.id)
+    async def press(self, who: Who, data: object, *, shows_buttons: bool) -> Reply:
+        """An erase button pressed; ``shows_buttons``: the message pressed on still shows
+        the erase buttons (not a second press on an answered question)."""
+        pressed = Forget.unpack(data)
+        pseudonym = who.pseudonym
         async with self.services.sessions.begin() as db:
             resident = await repo.find_resident(db, pseudonym)
-            language = self._language(resident, user)
+            language = self._language(resident, who)
             if resident is None:
                 reply = Reply(notice=raw(language, "forget.already"))
                 # A second erase question, or one asked before: its buttons do nothing.
-                if _has_buttons(message):
+                if shows_buttons:
                     reply.edit = Edit(t(language, "forget.already"), failing="send")
                 return reply
             token = await _token(db, self.services, resident)
@@ -217,7 +232,7 @@ class PrivacyHandlers:
                 log.info("resident %s pressed an erase button not theirs", pseudonym[:12])
                 return Reply(notice=raw(language, "stale.short"))
             if pressed.answer == "n":
-                if not _has_buttons(message):  # pressed twice: the message says so already
+                if not shows_buttons:  # pressed twice: the message says so already
                     return Reply()
                 return Reply(edit=Edit(t(language, "forget.cancelled"), failing="send"))
             await erase_resident(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import enum
 import logging
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import User
 
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
@@ -28,6 +28,13 @@ from storage import codes, repo
 from storage.repo import ResidentInfo, SessionInfo
 
 log = logging.getLogger(__name__)
+
+
+class Speaker(Protocol):
+    """Whoever asks: a Telegram ``User`` or a door's :class:`~bot.core.channel.Who`."""
+
+    @property
+    def language_code(self) -> str | None: ...
 
 
 class _Unread(enum.Enum):
@@ -50,7 +57,7 @@ class Sessions:
 
     def welcome(
         self,
-        user: User,
+        user: Speaker,
         then: str | None,
         *,
         again: bool = False,

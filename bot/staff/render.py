@@ -224,6 +224,11 @@ def _responses(stats: ResponseStats, names: Mapping[str, str]) -> list[str]:
     total = f"Totaal: {number(stats.completed)} van {number(stats.total)} afgerond"
     if stats.completion_rate is not None:
         total += f" ({percent(stats.completion_rate)})"
+    if stats.completed_on_web:  # every door counted together; the split per door
+        telegram = stats.completed - stats.completed_on_web
+        total += (
+            f"; via Telegram {number(telegram)}, via de website {number(stats.completed_on_web)}"
+        )
     lines.append(total)
     if stats.drop_off is not None and stats.incomplete:
         name = names.get(stats.drop_off.question_id, stats.drop_off.question_id)

@@ -51,6 +51,7 @@ from flows.texts.sending import TEXTS_SENDING
 from flows.texts.shapes import TEXTS_SHAPES
 from flows.texts.stellingen import TEXTS_STELLINGEN
 from flows.texts.stellingen_admin import TEXTS_STELLINGEN_ADMIN
+from flows.texts.web import TEXTS_WEB
 
 Language = str
 DEFAULT_LANGUAGE = "nl"
@@ -659,6 +660,7 @@ _merge(TEXTS_SHAPES)  # grids, anders namelijk, ranking, dates (issue 16)
 _merge(TEXTS_STELLINGEN, TEXTS_STELLINGEN_ADMIN)
 _merge(TEXTS_LANGUAGES)  # language names, the command menu in every language (issue 17)
 _merge(TEXTS_CODES)  # invitation codes for a random sample (issue 23)
+_merge(TEXTS_WEB)  # the web door's chat page (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
 # private chat, the civil servants' group's in that group (administrators' commands: in

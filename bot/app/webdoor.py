@@ -1,0 +1,431 @@
+"""The web door: a resident's chat page per questionnaire at ``/praat/<questionnaire>``,
+served by ``samenspraak serve`` (next to the webhook) and ``samenspraak run``.
+
+The same conversation as on Telegram (:class:`bot.resident.door.Door`), through a page of
+forms that works without JavaScript and, with the small script, without reloads
+(:mod:`bot.app.webdoor_page`). Also: ``/praat/<id>/qr.svg`` and ``qr.png`` for posters and
+letters, ``/praat/<id>/insluiten`` with a snippet for the municipality's own site, and
+``/praat/<id>/verder/<token>``, the secret link that continues on another device.
+
+**One cookie, first-party.** ``samenspraak`` holds ``<questionnaire>.<token>.<check>``: a
+random token (the only thing that ties a browser to its answers; the resident's pseudonym
+is a keyed hash of it, never the token itself) with the questionnaire it belongs to. It is
+HttpOnly, SameSite=Lax, Secure when the page is served over https, its path is the
+questionnaire's page, and it is set because the conversation cannot work without it: no
+banner is needed (PRIVACY.md). A cookie of another questionnaire is refused with a clear
+page. Nothing is loaded from anywhere else (a strict Content-Security-Policy says so).
+
+**Forms.** Every post carries a token derived from the cookie's (CSRF); a post without it,
+with a wrong one or from another site (``Origin``) is refused and changes nothing. One post
+at a time per browser session, and at most :data:`BURST` quickly after each other
+(``web.too_fast``): limits per browser session, in memory only.
+
+**Invitation codes** plug in at ``/doe-mee/<code>`` (:class:`CodeOpener`): given an opener,
+the door asks it which questionnaire a code opens and sends the resident there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import html as markup
+import io
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import segno
+from aiohttp import web
+
+from bot.app.webdoor_page import (
+    SCRIPT,
+    STYLE,
+    Chrome,
+    Line,
+    Transcript,
+    render_line,
+    render_notice,
+    render_page,
+)
+from bot.core.channel import WEB, Event, Press, Start, Text, Who
+from bot.core.recent import Recent
+from bot.core.services import Services
+from bot.core.voice import speaking
+from bot.resident.door import Door
+from bot.resident.privacy import Forget
+from flows.schema import SLUG
+from flows.texts import Language, language_of, raw, t
+from storage import repo
+from storage.repo import WEB_PREFIX
+
+PATH = "/praat"
+STATIC = PATH + "/static"
+CODE_PATH = "/doe-mee"
+COOKIE = "samenspraak"
+#: How long the cookie lasts: a resident can come back to an unfinished questionnaire.
+COOKIE_DAYS = 90
+#: Browser sessions whose transcript a process keeps in memory.
+KEPT_SESSIONS = 20_000
+#: Posts per browser session in quick succession, and how many more per second after.
+BURST = 30
+PER_SECOND = 1.0
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "same-origin",  # the secret link never leaves in a Referer
+    "X-Content-Type-Options": "nosniff",
+}
+#: What a code URL needs: the questionnaire a code opens (marking it used), or None.
+CodeOpener = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass
+class Visitor:
+    """One browser session in this process: its transcript, its lock and its limit."""
+
+    transcript: Transcript = field(default_factory=Transcript)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    allowance: float = BURST
+    clock: Callable[[], float] = time.monotonic
+    checked: float = -1.0
+
+    def allowed(self, burst: int, per_second: float) -> bool:
+        now = self.clock()
+        if self.checked < 0:
+            self.checked = now
+        self.allowance = min(burst, self.allowance + (now - self.checked) * per_second)
+        self.checked = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Cookie:
+    questionnaire: str
+    token: str
+
+
+class WebDoor:
+    """The routes of the web door on an aiohttp application."""
+
+    def __init__(
+        self,
+        services: Services,
+        door: Door,
+        *,
+        codes: CodeOpener | None = None,
+        burst: int = BURST,
+        per_second: float = PER_SECOND,
+    ) -> None:
+        self.services = services
+        self.door = door
+        self.codes = codes
+        self.burst, self.per_second = burst, per_second
+        self._secret = services.pseudonyms.secret
+        self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get(STATIC + "/chat.css", self.style)
+        app.router.add_get(STATIC + "/chat.js", self.script)
+        app.router.add_get(PATH + "/{questionnaire}", self.page)
+        app.router.add_post(PATH + "/{questionnaire}", self.post)
+        app.router.add_get(PATH + "/{questionnaire}/bestand", self.document)
+        app.router.add_get(PATH + "/{questionnaire}/verder/{token}", self.elsewhere)
+        app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
+        app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
+        app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
+        if self.codes is not None:  # invitation codes (issue 23, part 3)
+            app.router.add_get(CODE_PATH + "/{code}", self.code)
+
+    # --- identities -------------------------------------------------------------------------
+
+    def _mac(self, purpose: str, *parts: str) -> str:
+        message = ":".join((purpose, *parts)).encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:12]).decode().rstrip("=")
+
+    def pseudonym(self, cookie: Cookie) -> str:
+        message = f"web:{cookie.questionnaire}:{cookie.token}".encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        return WEB_PREFIX + digest[: 64 - len(WEB_PREFIX)]
+
+    def csrf(self, cookie: Cookie) -> str:
+        return self._mac("csrf", cookie.questionnaire, cookie.token)
+
+    def _cookie_value(self, cookie: Cookie) -> str:
+        check = self._mac("cookie", cookie.questionnaire, cookie.token)
+        return f"{cookie.questionnaire}.{cookie.token}.{check}"
+
+    def _read_cookie(self, request: web.Request) -> Cookie | None:
+        """The browser's cookie, if it is one this door made (of any questionnaire)."""
+        value = request.cookies.get(COOKIE, "")
+        parts = value.split(".")
+        if len(parts) != 3 or not SLUG.match(parts[0]) or not TOKEN.match(parts[1]):
+            return None
+        cookie = Cookie(parts[0], parts[1])
+        expected = self._mac("cookie", cookie.questionnaire, cookie.token)
+        return cookie if hmac.compare_digest(parts[2], expected) else None
+
+    def _set_cookie(
+        self, request: web.Request, response: web.StreamResponse, cookie: Cookie
+    ) -> None:
+        response.set_cookie(
+            COOKIE,
+            self._cookie_value(cookie),
+            path=f"{PATH}/{cookie.questionnaire}",
+            max_age=COOKIE_DAYS * 24 * 3600,
+            httponly=True,
+            secure=self._https(request),
+            samesite="Lax",
+        )
+
+    def _https(self, request: web.Request) -> bool:
+        public = self.services.settings.public_url
+        forwarded = request.headers.get("X-Forwarded-Proto", "")
+        return (
+            request.secure or forwarded == "https" or bool(public and public.startswith("https:"))
+        )
+
+    def who(self, request: web.Request, cookie: Cookie) -> Who:
+        accepted = request.headers.get("Accept-Language", "")
+        code = accepted.split(",")[0].split(";")[0].strip()[:2].lower() or None
+        return Who(self.pseudonym(cookie), code, None, WEB)
+
+    def _visitor(self, cookie: Cookie) -> Visitor:
+        key = self.pseudonym(cookie)
+        visitor = self._visitors.get(key)
+        if visitor is None:
+            visitor = Visitor(allowance=self.burst)
+            self._visitors.put(key, visitor)
+        return visitor
+
+    async def _language(self, who: Who) -> Language:
+        async with self.services.sessions() as db:
+            resident = await repo.find_resident(db, who.pseudonym)
+        if resident is not None and resident.consented:
+            return speaking(self.services.settings, resident.language)
+        return speaking(self.services.settings, language_of(who.language_code))
+
+    # --- the page -----------------------------------------------------------------------------
+
+    def _title(self, questionnaire: str, language: Language) -> str | None:
+        flow = self.services.catalog.current(questionnaire)
+        return flow.questionnaire.title.get(language) if flow is not None else None
+
+    def _origin(self, request: web.Request) -> str:
+        public = self.services.settings.public_url
+        if public:
+            parts = urlsplit(public)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"{'https' if self._https(request) else 'http'}://{request.host}"
+
+    async def page(self, request: web.Request) -> web.Response:
+        questionnaire = request.match_info["questionnaire"]
+        language: Language = speaking(self.services.settings, language_of(None))
+        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        cookie = self._read_cookie(request)
+        if cookie is not None and cookie.questionnaire != questionnaire:
+            return self._foreign(questionnaire, language)
+        fresh = cookie is None
+        if cookie is None:
+            cookie = Cookie(questionnaire, secrets.token_urlsafe(32))
+        who = self.who(request, cookie)
+        visitor = self._visitor(cookie)
+        async with visitor.lock:
+            if not visitor.transcript.lines:  # a new visit, another device, a restart
+                reply = await self.door.respond(who, Start(questionnaire))
+                self._remember(visitor.transcript.apply(reply, None))
+        language = await self._language(who)
+        title = self._title(questionnaire, language) or questionnaire
+        chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language)
+        elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
+        body = render_page(title, visitor.transcript, chrome, elsewhere=elsewhere, static=STATIC)
+        response = _html(body)
+        if fresh:
+            self._set_cookie(request, response, cookie)
+        return response
+
+    def _remember(self, lines: list[Line]) -> None:
+        """Tell the conversation which line shows which question, so that a typed answer
+        shows on it as a pressed one does (as on Telegram)."""
+        for line in lines:
+            if line.tag is not None:
+                self.door.shown(line.tag, line.id)
+
+    def _foreign(self, questionnaire: str, language: Language) -> web.Response:
+        back = f"{PATH}/{questionnaire}"
+        response = _html(render_notice(language, "web.other_questionnaire", back), status=400)
+        return response
+
+    async def post(self, request: web.Request) -> web.Response:
+        """A typed text or a pressed button, as a form post (JSON back when asked)."""
+        questionnaire = request.match_info["questionnaire"]
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        language: Language = speaking(self.services.settings, language_of(None))
+        back = f"{PATH}/{questionnaire}"
+        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        cookie = self._read_cookie(request)
+        if cookie is not None and cookie.questionnaire != questionnaire:
+            return self._foreign(questionnaire, language)
+        form = await request.post()
+        origin = request.headers.get("Origin")
+        if (
+            cookie is None
+            or not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie))
+            # A browser names the page a form came from (``null`` when it may not say).
+            or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
+        ):
+            return _html(render_notice(language, "web.forged", back), status=403)
+        who = self.who(request, cookie)
+        visitor = self._visitor(cookie)
+        if not visitor.allowed(self.burst, self.per_second):
+            language = await self._language(who)
+            return _html(render_notice(language, "web.too_fast", back), status=429)
+        event: Event | None = None
+        pressed: int | None = None
+        if isinstance(form.get("press"), str):
+            event = Press(str(form["press"]))
+            line = str(form.get("line", ""))
+            pressed = int(line) if line.isdigit() else None
+        elif isinstance(form.get("text"), str) and str(form["text"]).strip():
+            event = Text(str(form["text"]).strip())
+        before = await self._language(who)
+        lines: list[str] = []
+        async with visitor.lock:
+            transcript = visitor.transcript
+            if event is not None:
+                target = transcript.line(pressed) if pressed is not None else None
+                shows = target is not None and any(
+                    Forget.claims(item.data) for row in target.buttons for item in row
+                )
+                changed = [transcript.typed(event.text)] if isinstance(event, Text) else []
+                reply = await self.door.respond(who, event, shows_buttons=shows)
+                after = await self._language(who)
+                if isinstance(event, Press) and _erases(event.data):
+                    # Nothing of the conversation stays, not even in memory: only the
+                    # question that erased it, which now says so.
+                    transcript.lines = [line for line in transcript.lines if line.id == pressed]
+                    transcript.document = None
+                changed += transcript.apply(reply, pressed)
+                self._remember(changed)
+                chrome = Chrome(back, self.csrf(cookie), after)
+                lines = [render_line(line, chrome) for line in changed]
+            else:
+                after = before
+        if not wants_json:
+            raise web.HTTPSeeOther(back + "#text")
+        answer = {"lines": [{"html": line} for line in lines], "reload": after != before}
+        return web.json_response(answer, headers=SECURITY_HEADERS)
+
+    async def document(self, request: web.Request) -> web.Response:
+        """The last file the conversation gave (/mijngegevens), to this browser only."""
+        cookie = self._read_cookie(request)
+        questionnaire = request.match_info["questionnaire"]
+        if cookie is None or cookie.questionnaire != questionnaire:
+            raise web.HTTPNotFound
+        found = self._visitors.get(self.pseudonym(cookie))
+        if found is None or found.transcript.document is None:
+            raise web.HTTPNotFound
+        document = found.transcript.document
+        disposition = f'attachment; filename="{document.filename}"'
+        headers = {**SECURITY_HEADERS, "Content-Disposition": disposition}
+        headers["Cache-Control"] = "no-store"
+        return web.Response(body=document.data, content_type="application/json", headers=headers)
+
+    async def elsewhere(self, request: web.Request) -> web.StreamResponse:
+        """The secret link: this browser continues the session the token belongs to."""
+        questionnaire = request.match_info["questionnaire"]
+        token = request.match_info["token"]
+        language: Language = speaking(self.services.settings, language_of(None))
+        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        if not TOKEN.match(token):
+            raise web.HTTPNotFound
+        response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
+        self._set_cookie(request, response, Cookie(questionnaire, token))
+        raise response
+
+    async def code(self, request: web.Request) -> web.StreamResponse:
+        """``/doe-mee/<code>``: the questionnaire an invitation code opens (issue 23, part 3)."""
+        assert self.codes is not None
+        questionnaire = await self.codes(request.match_info["code"])
+        language: Language = speaking(self.services.settings, language_of(None))
+        if questionnaire is None or not SLUG.match(questionnaire):
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        raise web.HTTPSeeOther(f"{PATH}/{questionnaire}")
+
+    # --- posters and other sites --------------------------------------------------------------
+
+    def _qr(self, request: web.Request) -> segno.QRCode:
+        questionnaire = request.match_info["questionnaire"]
+        if not SLUG.match(questionnaire) or self._title(questionnaire, "nl") is None:
+            raise web.HTTPNotFound
+        return segno.make(f"{self._origin(request)}{PATH}/{questionnaire}", error="m")
+
+    async def qr_svg(self, request: web.Request) -> web.Response:
+        svg = self._qr(request).svg_inline(scale=8, border=2, omitsize=False)
+        return web.Response(text=svg, content_type="image/svg+xml", headers=SECURITY_HEADERS)
+
+    async def qr_png(self, request: web.Request) -> web.Response:
+        buffer = io.BytesIO()
+        self._qr(request).save(buffer, kind="png", scale=8, border=2)
+        return web.Response(
+            body=buffer.getvalue(), content_type="image/png", headers=SECURITY_HEADERS
+        )
+
+    async def embed(self, request: web.Request) -> web.Response:
+        """A snippet for the municipality's site: a link and the QR code, no frame (a frame
+        on another site gets no first-party cookie, so it could not resume)."""
+        questionnaire = request.match_info["questionnaire"]
+        language: Language = speaking(self.services.settings, language_of(None))
+        title = self._title(questionnaire, language) if SLUG.match(questionnaire) else None
+        if title is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        url = f"{self._origin(request)}{PATH}/{questionnaire}"
+        heading = t(language, "web.heading", title=title)
+        snippet = (
+            f'<a href="{url}">{heading}</a>\n'
+            f'<img src="{url}/qr.svg" alt="QR-code: {heading}" width="200" height="200">'
+        )
+        body = (
+            f'<!doctype html>\n<html lang="{language}" dir="ltr"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{raw(language, 'web.embed')}</title>"
+            f'<link rel="stylesheet" href="{STATIC}/chat.css"></head><body><main>'
+            f"<h1>{t(language, 'web.embed')}</h1><pre><code>{markup.escape(snippet)}</code></pre>"
+            f"<div>{snippet}</div></main></body></html>"
+        )
+        return _html(body)
+
+    async def style(self, request: web.Request) -> web.Response:
+        return _static(STYLE, "text/css")
+
+    async def script(self, request: web.Request) -> web.Response:
+        return _static(SCRIPT, "text/javascript")
+
+
+def _erases(data: str) -> bool:
+    pressed = Forget.unpack(data)
+    return pressed is not None and pressed.answer == "y"
+
+
+def _html(body: str, *, status: int = 200) -> web.Response:
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
+    return web.Response(text=body, content_type="text/html", status=status, headers=headers)
+
+
+def _static(body: str, content_type: str) -> web.Response:
+    headers = {**SECURITY_HEADERS, "Cache-Control": "public, max-age=3600"}
+    return web.Response(text=body, content_type=content_type, charset="utf-8", headers=headers)

@@ -1,0 +1,74 @@
+"""The channel seam: who a resident is on a door (Telegram, the browser, ...), what comes in
+from them, and the one thing a door must do: deliver a step.
+
+The resident's side of the conversation (:mod:`bot.resident.door`) is written once against
+this: an :data:`Event` comes in for a :class:`Who`, a :class:`~bot.core.reply.Reply` goes
+out (its messages are the steps: text, options as buttons, a picture). A door turns its own
+input into events and the reply into its own output. Telegram is one door
+(:mod:`bot.resident.conversation`), the web chat page another (:mod:`bot.app.webdoor`).
+
+A resident is known per door by a pseudonym only: on Telegram the keyed hash of their user
+id, on the web a keyed hash of a random token in their session cookie, prefixed with
+:data:`WEB_PREFIX` so that counts can be split per door. Neither is ever an external id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.reply import Reply
+from storage.repo import WEB_PREFIX
+
+TELEGRAM = "telegram"
+WEB = "web"
+CHANNELS = (TELEGRAM, WEB)
+
+
+def channel_of(pseudonym: str) -> str:
+    """The door a pseudonym came in through."""
+    return WEB if pseudonym.startswith(WEB_PREFIX) else TELEGRAM
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """A resident as a door knows them: their pseudonym, the language their device speaks
+    (for someone who has not joined yet), and a chat id where the door has one to reach
+    them later (Telegram); ``None`` on a door that cannot reach anyone unasked."""
+
+    pseudonym: str
+    language_code: str | None
+    chat_id: int | None
+    channel: str = TELEGRAM
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """The conversation opens (Telegram's /start), optionally at one questionnaire."""
+
+    wanted: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Something typed: an answer, or a command such as ``/stop``."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button pressed: its packed data, as the step offered it."""
+
+    data: str
+
+
+Event = Start | Text | Press
+
+
+class Channel(Protocol):
+    """A door: delivers a reply, after the unit of work that made it was committed."""
+
+    name: str
+
+    async def deliver(self, who: Who, reply: Reply) -> None: ...

@@ -1,0 +1,88 @@
+"""The resident's side of the conversation for any door: one event in, one reply out.
+
+A door (:mod:`bot.core.channel`) turns what its resident did into an :data:`Event` and
+hands it to :meth:`Door.respond`, which runs the same code Telegram's handlers run
+(:mod:`bot.resident.conversation`, :mod:`bot.resident.privacy`): consent, the questions,
+« Vorige / skip / /stop / /help / /taal, the privacy commands, the thanks at the end. The
+reply is computed inside the unit of work and committed before ``respond`` returns; the
+door then shows it.
+
+Telegram routes its updates through its handler table (:mod:`bot.app.handlers`, where
+deliberations and the other features come first); a door without such a table uses
+:meth:`Door.respond`, which knows the residents' commands itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from bot.core.channel import Event, Press, Start, Text, Who
+from bot.core.reply import Reply
+from bot.resident.conversation import ResidentHandlers
+from bot.resident.privacy import FORGET_COMMANDS, MYDATA_COMMANDS, Forget, PrivacyHandlers
+
+#: The residents' commands a door understands when typed, by name (Dutch and English).
+COMMANDS = frozenset(
+    {"start", "stop", "help", "privacy", "taal", "language", "vragenlijsten", "questionnaires"}
+    | set(MYDATA_COMMANDS)
+    | set(FORGET_COMMANDS)
+)
+
+
+def command_of(text: str) -> tuple[str, str | None] | None:
+    """``/name`` or ``/name argument`` as (name, argument); None for anything else."""
+    if not text.startswith("/"):
+        return None
+    name, _, rest = text[1:].strip().partition(" ")
+    name = name.split("@", 1)[0].lower()
+    return name, (rest.strip() or None)
+
+
+class Door:
+    """The conversation behind every door but Telegram's own handler table."""
+
+    def __init__(self, residents: ResidentHandlers, rights: PrivacyHandlers) -> None:
+        self.residents = residents
+        self.rights = rights
+
+    def shown(self, tag: Hashable, message_id: int) -> None:
+        """The door shows the message ``tag`` (a question, see ``Sessions.question``) as
+        ``message_id``: a typed answer to it then edits it, as on Telegram."""
+        self.residents.shown(tag, message_id)
+
+    async def respond(self, who: Who, event: Event, *, shows_buttons: bool = True) -> Reply:
+        """The reply to ``event`` from ``who``, committed. ``shows_buttons``: the message a
+        pressed button was on still shows it (an erase question not yet answered)."""
+        residents = self.residents
+        match event:
+            case Start(wanted=wanted):
+                return await residents.begin(who, wanted)
+            case Press(data=data):
+                if Forget.claims(data):
+                    return await self.rights.press(who, data, shows_buttons=shows_buttons)
+                return await residents.press(who, data)
+            case Text(text=text):
+                command = command_of(text)
+                if command is None:
+                    return await residents.typed(who, text)
+                return await self._command(who, *command)
+
+    async def _command(self, who: Who, name: str, argument: str | None) -> Reply:
+        residents = self.residents
+        if name == "start":
+            return await residents.begin(who, argument)
+        if name == "stop":
+            return await residents.stop_reply(who)
+        if name == "help":
+            return await residents.help_reply(who)
+        if name == "privacy":
+            return await residents.privacy_reply(who)
+        if name in ("taal", "language"):
+            return await residents.language_reply(who)
+        if name in ("vragenlijsten", "questionnaires"):
+            return await residents.questionnaires_reply(who)
+        if name in MYDATA_COMMANDS:
+            return await self.rights.my_data_reply(who)
+        if name in FORGET_COMMANDS:
+            return await self.rights.forget_reply(who)
+        return await residents.other(who, "unknown_command")

@@ -1,0 +1,170 @@
+"""The web door in a real browser: headless Chromium at phone width (390 px) and at desktop
+width. A resident opens the questionnaire's page, answers by tapping and typing (the
+script posts without reloading), closes the tab half-way, comes back, finishes and
+switches language; axe-core (bundled, no internet) finds no serious or critical WCAG 2.1
+AA violation; no request leaves the server; and with JavaScript off the same
+questionnaire completes through plain forms.
+
+Served as ``samenspraak serve`` serves it (the webhook server, the fake Bot API in front).
+Screenshots go to a temporary folder; ``UPDATE_SCREENSHOTS=1`` refreshes the README's
+copies in ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from sandbox.fakeapi import FakeBotApi
+from tests.browser.test_results_page import DESKTOP, SERIOUS
+from tests.browser.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS
+from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
+
+try:
+    from axe_playwright_python.async_playwright import Axe
+    from playwright.async_api import Browser, Page, async_playwright, expect
+except ImportError:  # pragma: no cover - depends on the machine
+    Axe = None
+
+GROEN = "groen-in-de-wijk"
+TIMEOUT = 10_000  # ms for one step of the conversation
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(240),
+    pytest.mark.skipif(Axe is None, reason="Playwright or axe-playwright-python is missing"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing"),
+]
+
+
+@pytest.fixture
+async def base_url(tmp_path: Path) -> AsyncIterator[str]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'samenspraak.db'}"
+    fake = FakeBotApi(TOKEN)
+    await fake.start()
+    async with running_bot(fake, url, webhook=True) as runner:
+        assert isinstance(runner, WebhookRunner)
+        yield runner.base_url
+    await fake.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+def _serious(results: Any) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+async def _accessible(page: Page) -> None:
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = await Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    assert _serious(results) == []
+
+
+async def _bot_says(page: Page, text: str) -> None:
+    await expect(page.locator("#log li.bot").last).to_contain_text(text, timeout=TIMEOUT)
+
+
+async def _tap(page: Page, label: str) -> None:
+    await page.locator("#log li").last.get_by_role("button", name=label).click()
+
+
+async def _type(page: Page, text: str) -> None:
+    await page.get_by_label("Typ je antwoord").fill(text)
+    await page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize(("size", "name"), [(PHONE, "390"), (DESKTOP, "desktop")])
+async def test_answer_close_the_tab_come_back_and_finish(
+    base_url: str, browser: Browser, size: dict[str, int], name: str
+) -> None:
+    context = await browser.new_context(viewport=size, locale="nl-NL")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = await context.new_page()
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    url = f"{base_url}/praat/{GROEN}"
+    await page.goto(url)
+    assert await page.get_attribute("html", "lang") == "nl"
+    assert await page.get_attribute("html", "dir") == "ltr"
+    await _accessible(page)
+
+    await _tap(page, "Ja, ik doe mee")
+    await _bot_says(page, "Vraag 1 van 8")
+    # Keyboard only: the first answer button has the focus after the new question came.
+    focused = await page.evaluate("() => document.activeElement.textContent")
+    assert focused == "Centrum"
+    await page.keyboard.press("Enter")
+    await _bot_says(page, "Vraag 2 van 8")
+    await _type(page, "1")
+    await _bot_says(page, "Vraag 3 van 8")
+    assert len(loads) == 1, "answers came without a page reload"
+    await _accessible(page)
+    width = await page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= size["width"], "no sideways scrolling"
+    if name:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"web-door-{name}.png"))
+
+    await page.close()  # half-way: the tab is closed
+    page = await context.new_page()
+    await page.goto(url)
+    await _bot_says(page, "Vraag 3 van 8")  # where the resident was
+    for number, typed in enumerate(["4", "2", "6", "3"], start=4):
+        await _type(page, typed)
+        await _bot_says(page, f"Vraag {number} van 8")
+    await _type(page, "nee")
+    await _bot_says(page, "Heb je een idee om je wijk groener")
+    await _type(page, "Meer bankjes bij de vijver.")
+    await expect(page.locator("#log li.bot").nth(-2)).to_contain_text(
+        "Klaar! Dank je wel voor je mening.", timeout=TIMEOUT
+    )
+    # Another language: the page follows it.
+    await page.get_by_role("button", name="Taal / Language").click()
+    await _tap(page, "English")
+    await expect(page.locator("html")).to_have_attribute("lang", "en", timeout=TIMEOUT)
+    await expect(page.get_by_label("Type your answer")).to_be_visible()
+    await _accessible(page)
+    origin = urlsplit(base_url).netloc
+    assert {urlsplit(request).netloc for request in requests} == {origin}
+    await context.close()
+
+
+async def test_the_questionnaire_completes_without_javascript(
+    base_url: str, browser: Browser
+) -> None:
+    context = await browser.new_context(viewport=PHONE, locale="nl-NL", java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{base_url}/praat/{GROEN}")
+    await _tap(page, "Ja, ik doe mee")
+    await _bot_says(page, "Vraag 1 van 8")
+    await _tap(page, "Centrum")
+    for typed in ["1", "4", "2", "6", "3", "nee"]:
+        await page.get_by_label("Typ je antwoord").fill(typed)
+        await page.get_by_role("button", name="Stuur").click()
+    await _bot_says(page, "Heb je een idee om je wijk groener")
+    await page.get_by_label("Typ je antwoord").fill("Een moestuin voor de buurt.")
+    await page.get_by_role("button", name="Stuur").click()
+    await expect(page.locator("#log li.bot").nth(-2)).to_contain_text(
+        "Klaar! Dank je wel voor je mening.", timeout=TIMEOUT
+    )
+    # (axe needs scripts in the page: it checks the same markup in the test above.)
+    await context.close()

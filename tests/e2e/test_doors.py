@@ -1,0 +1,212 @@
+"""The channel contract: the same cases, word for word, at every door.
+
+Each case is one resident's conversation written once against ``tests.support.doors``
+and played at Telegram (a ``FakeUser`` through the fake Bot API) and at the web door (real
+HTTP to ``/praat/<questionnaire>`` of the same running ``samenspraak serve``). A new door
+gets an adapter there and its id in ``DOORS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from analysis.digest import response_stats as compute_response_stats
+from bot.core.channel import WEB_PREFIX
+from bot.staff.render import _responses
+from sandbox.fakeapi import FakeBotApi
+from storage.digest import response_stats
+from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.support.doors import Resident, TelegramResident, WebResident
+
+AFVAL = "afvalinzameling"
+WELCOME = "Hallo! Ik ben de vragenbot van Rivierstad."
+CONSENT = [["Ja, ik doe mee", "Nee, liever niet"]]
+JOINED = "Fijn dat je meedoet! Je kunt altijd stoppen met /stop."
+REFUSED = "Helemaal goed. We bewaren niets over jou."
+Q1 = "Vraag 1 van 7\n\nIn welke wijk woon je?"
+Q2 = "Vraag 2 van 7\n\nWelke containers gebruik je voor je afval?"
+Q3 = "Vraag 3 van 7\n\nWat gaat er weleens mis bij de ondergrondse container in je buurt?"
+STOPPED = "Gestopt. Je antwoorden tot nu toe zijn bewaard."
+RESUME = "Welkom terug! We gaan verder waar je was gebleven."
+FORGET_DONE = "Klaar. We hebben je gegevens gewist en je toestemming is ingetrokken."
+NOTHING_STORED = "We bewaren niets over jou."
+DOORS = ["telegram", "web"]
+
+Case = Callable[[Resident], Awaitable[None]]
+
+
+async def joined(resident: Resident) -> None:
+    """Consent through the questionnaire's own link; at question 1."""
+    welcome = await resident.open(AFVAL, n=1)
+    assert welcome.last.text.startswith(WELCOME)
+    assert welcome.last.buttons == CONSENT
+    said = await resident.press("Ja, ik doe mee", n=3, edits=1)
+    assert said.texts[0] == JOINED
+    assert said.texts[1].startswith("Afval ophalen in Rivierstad")
+    assert said.texts[2].startswith(Q1)
+    assert "Noord" in said.last.labels()
+    assert said.edits[0].buttons == []  # the consent buttons are gone
+
+
+async def consent(resident: Resident) -> None:
+    await joined(resident)
+
+
+async def refusal(resident: Resident) -> None:
+    await resident.open(AFVAL, n=1)
+    said = await resident.press("Nee, liever niet", n=1, edits=1)
+    assert REFUSED in said.last.text
+
+
+async def answer(resident: Resident) -> None:
+    await joined(resident)
+    typed = await resident.say("Noord", n=1, edits=1)
+    assert typed.last.text.startswith(Q2)
+    assert typed.edits[0].text.endswith("✅ Je antwoord: Noord")
+    pressed = await resident.press("2. Ondergrondse containers", n=1, edits=1)
+    assert pressed.last.text.startswith(Q3)
+    assert pressed.edits[0].text.endswith("✅ Je antwoord: Ondergrondse containers")
+    wrong = await resident.say("geen idee", n=1)  # not an answer: said so, nothing moves
+    assert "Kies" in wrong.last.text or "nummer" in wrong.last.text
+    ticked = await resident.press("Hij is vaak vol", n=0, edits=1)  # more than one answer
+    assert "✅ 1. Hij is vaak vol" in ticked.edits[0].labels()
+
+
+async def huge_answer(resident: Resident) -> None:
+    """10,000 characters at a choice question: the same friendly answer, nothing moves."""
+    await joined(resident)
+    said = await resident.say("2" * 10_000, n=1)
+    assert said.last.text == "Die wijk of postcode ken ik niet. Kies je wijk met een knop."
+    assert not said.last.buttons
+    after = await resident.say("Noord", n=1, edits=1)
+    assert after.last.text.startswith(Q2)
+
+
+async def back(resident: Resident) -> None:
+    await joined(resident)
+    await resident.say("Noord", n=1, edits=1)
+    said = await resident.press("« Vorige", n=1, edits=1)
+    assert said.last.text.startswith(Q1)
+    again = await resident.say("Zuid", n=1, edits=1)
+    assert again.last.text.startswith(Q2)
+
+
+async def skip(resident: Resident) -> None:
+    await joined(resident)
+    for typed in ["Oost", "2"]:
+        await resident.say(typed, n=1, edits=1)
+    await resident.press("Hij is vaak vol", n=0, edits=1)
+    await resident.press("Klaar", n=1, edits=1)
+    for typed in ["3 keer", "4", "1, 3"]:
+        said = await resident.say(typed, n=1, edits=1)
+    while "Sla over" not in said.last.labels():
+        said = await resident.press(said.last.labels()[0], n=1, edits=1)
+    done = await resident.press("Sla over", n=2, edits=1)
+    assert done.edits[0].text.endswith("✅ Je antwoord: (overgeslagen)")
+    assert done.texts[0].startswith("Klaar! Dank je wel voor je mening.")
+
+
+async def stop_and_resume(resident: Resident) -> None:
+    await joined(resident)
+    await resident.say("Noord", n=1, edits=1)
+    stopped = await resident.say("/stop", n=1)
+    assert STOPPED in stopped.last.text
+    resumed = await resident.say(f"/start {AFVAL}", n=2)
+    assert resumed.texts[0] == RESUME
+    assert resumed.texts[1].startswith(Q2)
+
+
+async def language(resident: Resident) -> None:
+    await joined(resident)
+    pick = await resident.say("/taal", n=1)
+    assert pick.last.buttons == [["Nederlands", "English"]]
+    said = await resident.press("English", n=2, edits=1)
+    assert said.texts[0] == "I will speak English with you now."
+    assert said.texts[1].startswith("Question 1 of 7\n\nWhich neighbourhood do you live in?")
+
+
+async def privacy(resident: Resident) -> None:
+    await joined(resident)
+    await resident.say("Noord", n=1, edits=1)
+    about = await resident.say("/privacy", n=1)
+    assert "Wat we bewaren" in about.last.text or "bewaren" in about.last.text
+    data = await resident.say("/mijngegevens", n=2)
+    assert data.messages[0].document is not None
+    assert data.messages[1].text.startswith("Dit bewaren we over jou")
+    ask = await resident.say("/vergeetmij", n=1)
+    assert ask.last.buttons == [["Ja, wis alles", "Nee, toch niet"]]
+    gone = await resident.press("Ja, wis alles", n=0, edits=1)
+    assert gone.edits[0].text.startswith(FORGET_DONE)
+    nothing = await resident.say("/mijngegevens", n=1)
+    assert nothing.last.text.startswith(NOTHING_STORED)
+
+
+CASES: list[Case] = [
+    consent,
+    refusal,
+    answer,
+    huge_answer,
+    back,
+    skip,
+    stop_and_resume,
+    language,
+    privacy,
+]
+
+
+@asynccontextmanager
+async def resident_at(door: str, fake: FakeBotApi, bot: WebhookRunner) -> AsyncIterator[Resident]:
+    if door == "telegram":
+        yield TelegramResident(fake.user())
+        return
+    web = WebResident(bot.base_url)
+    try:
+        yield web
+    finally:
+        await web.close()
+
+
+@pytest.mark.parametrize("door", DOORS)
+async def test_the_contract_holds_at_every_door(
+    door: str, fake: FakeBotApi, sqlite_url: str
+) -> None:
+    async with running_bot(fake, sqlite_url, webhook=True) as bot:
+        assert isinstance(bot, WebhookRunner)
+        for case in CASES:
+            async with resident_at(door, fake, bot) as resident:
+                try:
+                    await case(resident)
+                except AssertionError as failed:
+                    raise AssertionError(f"{case.__name__} at {door}: {failed}") from failed
+        assert bot.services is not None
+        async with bot.services.engine.connect() as db:
+            pseudonyms = (await db.execute(text("SELECT pseudonym FROM residents"))).scalars()
+            on_web = [p.startswith(WEB_PREFIX) for p in pseudonyms]
+    # Web residents are known by a web pseudonym, Telegram ones by theirs.
+    assert on_web and all(on_web) == (door == "web") and any(on_web) == (door == "web")
+
+
+async def test_one_questionnaire_through_both_doors_counts_once_each(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """A resident at each door finishes the same questionnaire: the digest counts both,
+    and says how many came through which door."""
+    async with running_bot(fake, sqlite_url, webhook=True) as bot:
+        assert isinstance(bot, WebhookRunner) and bot.services is not None
+        web = WebResident(bot.base_url)
+        try:
+            await skip(TelegramResident(fake.user()))
+            await skip(web)
+        finally:
+            await web.close()
+        now = datetime.now(UTC)
+        async with bot.services.sessions() as db:
+            tally = await response_stats(db, AFVAL, now - timedelta(days=1), now)
+    assert (tally.completed, tally.completed_on_web, tally.total) == (2, 1, 2)
+    lines = _responses(compute_response_stats(tally), {})
+    assert "Totaal: 2 van 2 afgerond (100%); via Telegram 1, via de website 1" in lines
