@@ -435,52 +435,6 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                 + ("met" if digested["meets_target"] else "NOT met"),
             ),
         ]
-    if "webdoor" in which:
-        door = results["webdoor"]
-        rows += [
-            (
-                "web door : Telegram door, answers/s",
-                f"{door['web_answers_per_second']} : {door['telegram_answers_per_second']} = "
-                f"{door['web_to_telegram']}",
-                f"{door['web_cpu_ms_per_answer']} vs {door['telegram_cpu_ms_per_answer']} ms "
-                f"bot CPU per answer; target >= 1: "
-                + ("met" if door["web_to_telegram"] >= 1 else "NOT met"),
-            ),
-            (
-                "web door: chat page weight",
-                f"{door['page_total_bytes']:,} B",
-                "page, stylesheet and script; target < 100 KB: "
-                + ("met" if door["page_under_100_kb"] else "NOT met")
-                + (
-                    "; refers elsewhere!"
-                    if door["page_refers_elsewhere"]
-                    else "; nothing elsewhere"
-                ),
-            ),
-        ]
-    if "webdoor" in which:
-        door = results["webdoor"]
-        rows += [
-            (
-                "web door : Telegram door, answers/s",
-                f"{door['web_answers_per_second']} : {door['telegram_answers_per_second']} = "
-                f"{door['web_to_telegram']}",
-                f"{door['web_cpu_ms_per_answer']} vs {door['telegram_cpu_ms_per_answer']} ms "
-                f"bot CPU per answer; target >= 1: "
-                + ("met" if door["web_to_telegram"] >= 1 else "NOT met"),
-            ),
-            (
-                "web door: chat page weight",
-                f"{door['page_total_bytes']:,} B",
-                "page, stylesheet and script; target < 100 KB: "
-                + ("met" if door["page_under_100_kb"] else "NOT met")
-                + (
-                    "; refers elsewhere!"
-                    if door["page_refers_elsewhere"]
-                    else "; nothing elsewhere"
-                ),
-            ),
-        ]
     for shared in results.get("budget", {}).get("rounds", []) if "budget" in which else []:
         rows.append(
             (

@@ -199,17 +199,5 @@ async def _apply(db: AsyncSession, new: Deliberation, plan: VersionPlan, *, now:
     highest = await db.scalar(select(func.max(_S.number)).where(_S.deliberation_id == did))
     number = 0 if highest is None else int(highest) + 1
     for offset, statement in enumerate(fresh):
-        db.add(
-            DeliberationStatement(
-                deliberation_id=did,
-                number=number + offset,
-                origin=SEED,
-                seed_id=statement.id,
-                text_nl=statement.text.nl,
-                text_en=statement.text.en,
-                dimension=statement.dimension.value if statement.dimension else None,
-                status=LIVE,
-                created_at=now,
-            )
-        )
+        db.add(deliberations.seed_row(did, number + offset, statement, now))
     await db.flush()

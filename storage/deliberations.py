@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis.deliberation_digest import Counts
-from flows.deliberation import Deliberation, Vote
+from flows.deliberation import Deliberation, SeedStatement, Vote
 from storage import audit
 from storage.models import (
     Contact,
@@ -138,21 +138,26 @@ async def seed(
     )
     await db.flush()
     for number, statement in enumerate(deliberation.statements):
-        db.add(
-            DeliberationStatement(
-                deliberation_id=deliberation.id,
-                number=number,
-                origin=SEED,
-                seed_id=statement.id,
-                text_nl=statement.text.nl,
-                text_en=statement.text.en,
-                dimension=statement.dimension.value if statement.dimension else None,
-                status=LIVE,
-                created_at=now,
-            )
-        )
+        db.add(seed_row(deliberation.id, number, statement, now))
     await db.flush()
     return True
+
+
+def seed_row(
+    deliberation_id: str, number: int, statement: SeedStatement, now: datetime
+) -> DeliberationStatement:
+    """A seed statement of the file as the live row residents vote on."""
+    return DeliberationStatement(
+        deliberation_id=deliberation_id,
+        number=number,
+        origin=SEED,
+        seed_id=statement.id,
+        text_nl=statement.text.nl,
+        text_en=statement.text.en,
+        dimension=statement.dimension.value if statement.dimension else None,
+        status=LIVE,
+        created_at=now,
+    )
 
 
 async def get(db: AsyncSession, deliberation_id: str) -> DeliberationInfo | None:

@@ -18,7 +18,8 @@ import pytest
 
 from sandbox.fakeapi import FakeBotApi
 from storage import report as store
-from tests.browser.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS
+from tests.browser.conftest import serious
+from tests.browser.test_sandbox_browser import CHROMIUM, PHONE, SCREENSHOTS
 from tests.digest.helpers import fill
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
 from tests.e2e.test_report_heard import seed_heard
@@ -30,7 +31,6 @@ except ImportError:  # pragma: no cover - depends on the machine
     async_playwright = None  # type: ignore[assignment]
 
 DESKTOP = {"width": 1280, "height": 900}
-SERIOUS = {"serious", "critical"}
 
 pytestmark = [
     pytest.mark.slow,
@@ -68,27 +68,6 @@ async def page_url(tmp_path: Any) -> AsyncIterator[str]:
     await fake.stop()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert async_playwright is not None
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-def _serious(results: Any) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
-
-
 @pytest.mark.parametrize(("size", "name"), [(PHONE, "390"), (DESKTOP, "desktop")])
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_results_page_is_accessible_and_makes_no_requests(
@@ -110,7 +89,7 @@ async def test_results_page_is_accessible_and_makes_no_requests(
             "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
         },
     )
-    assert _serious(results) == []
+    assert serious(results) == []
     weighted = "Weighted by area and age" if language == "en" else "Gewogen naar wijk en leeftijd"
     assert await page.locator("h3", has_text=weighted).count() == 1, "the section is filled"
 

@@ -111,19 +111,6 @@ async def sandbox_url(tmp_path: Path) -> AsyncIterator[str]:
         await asyncio.wait_for(task, 30)
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert async_playwright is not None
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
 class Watch:
     """Errors of the page: uncaught exceptions and console errors."""
 

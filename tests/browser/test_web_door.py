@@ -14,19 +14,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from sandbox.fakeapi import FakeBotApi
-from tests.browser.test_results_page import DESKTOP, SERIOUS
-from tests.browser.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, SCREENSHOTS
+from tests.browser.conftest import serious
+from tests.browser.test_results_page import DESKTOP
+from tests.browser.test_sandbox_browser import CHROMIUM, PHONE, SCREENSHOTS
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
 
 try:
     from axe_playwright_python.async_playwright import Axe
-    from playwright.async_api import Browser, Page, async_playwright, expect
+    from playwright.async_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - depends on the machine
     Axe = None
 
@@ -52,30 +52,10 @@ async def base_url(tmp_path: Path) -> AsyncIterator[str]:
     await fake.stop()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
-
-
-def _serious(results: Any) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
-
-
 async def _accessible(page: Page) -> None:
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = await Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
-    assert _serious(results) == []
+    assert serious(results) == []
 
 
 async def _bot_says(page: Page, text: str) -> None:
