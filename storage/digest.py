@@ -1,5 +1,8 @@
 """Digest tallies straight from SQL: one read per questionnaire and period.
 
+Longer than 500 lines on purpose: every count a digest shows, read in one module so that
+the rules of what counts (below) are written once.
+
 :func:`gather` counts in the database (GROUP BY, COUNT, AVG) and returns plain data
 (:class:`analysis.tallies.Tallies`); :func:`analysis.digest.compute` makes the figures.
 Only per-value counts come back, never every answer. The one exception is free text: the
