@@ -66,11 +66,9 @@ async def store_codes(
     return len(rows)
 
 
-async def redeem(db: AsyncSession, digest: str, *, now: datetime | None = None) -> Redemption:
-    """Use the code with this digest once: :attr:`Found.OK` only for the first use of an
-    unexpired code of an open questionnaire. Two residents using one code at once: one gets
-    OK, the other USED (the update only takes an unused row)."""
-    now = now or utcnow()
+async def _find(db: AsyncSession, digest: str, now: datetime) -> tuple[Redemption, int | None]:
+    """What the code with this digest is now (OK: unused, unexpired, its questionnaire
+    open), and its row."""
     row = (
         await db.execute(
             select(SampleCode.id, SampleCode.questionnaire_id, SampleCode.used)
@@ -80,14 +78,33 @@ async def redeem(db: AsyncSession, digest: str, *, now: datetime | None = None) 
         )
     ).first()
     if row is None:
-        return Redemption(Found.WRONG)
+        return Redemption(Found.WRONG), None
     code_id, questionnaire_id, used, expires_at, status = row
     if status != "open":
-        return Redemption(Found.CLOSED, questionnaire_id)
+        return Redemption(Found.CLOSED, questionnaire_id), code_id
     if used:
-        return Redemption(Found.USED, questionnaire_id)
+        return Redemption(Found.USED, questionnaire_id), code_id
     if expires_at is not None and expires_at <= now:
-        return Redemption(Found.EXPIRED, questionnaire_id)
+        return Redemption(Found.EXPIRED, questionnaire_id), code_id
+    return Redemption(Found.OK, questionnaire_id), code_id
+
+
+async def look(db: AsyncSession, digest: str, *, now: datetime | None = None) -> Redemption:
+    """What the code with this digest is, without using it (:attr:`Found.OK`: it would
+    work now). The web door asks this to know which questionnaire's page a code's address
+    leads to; the code is used only after the resident's consent (:func:`redeem`)."""
+    found, _row = await _find(db, digest, now or utcnow())
+    return found
+
+
+async def redeem(db: AsyncSession, digest: str, *, now: datetime | None = None) -> Redemption:
+    """Use the code with this digest once: :attr:`Found.OK` only for the first use of an
+    unexpired code of an open questionnaire. Two residents using one code at once: one gets
+    OK, the other USED (the update only takes an unused row)."""
+    found, code_id = await _find(db, digest, now or utcnow())
+    if found.found is not Found.OK:
+        return found
+    questionnaire_id = found.questionnaire_id
     taken = await db.execute(
         update(SampleCode)
         .where(SampleCode.id == code_id, SampleCode.used.is_(False))

@@ -84,7 +84,8 @@ def web_door(application: Application, services: Services) -> WebDoor:  # type: 
     """The web door on the conversation this application's handlers run (one per process,
     sharing the residents' features with Telegram)."""
     features = features_of(application)
-    return WebDoor(services, Door(features.residents, features.privacy))
+    door = Door(features.residents, features.privacy)
+    return WebDoor(services, door, codes=features.residents.codes)
 
 
 async def serve_web_door(door: WebDoor, host: str, port: int) -> web.AppRunner:

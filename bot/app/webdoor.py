@@ -20,8 +20,14 @@ with a wrong one or from another site (``Origin``) is refused and changes nothin
 at a time per browser session, and at most :data:`BURST` quickly after each other
 (``web.too_fast``): limits per browser session, in memory only.
 
-**Invitation codes** plug in at ``/doe-mee/<code>`` (:class:`CodeOpener`): given an opener,
-the door asks it which questionnaire a code opens and sends the resident there.
+**Invitation codes.** A letter's address ``/doe-mee/<code>`` looks the code up without
+using it (:meth:`bot.resident.codes.CodeDoor.look`) and leads to its questionnaire's page,
+which starts the conversation with the code (``/start <code>`` on Telegram): consent first,
+and only then is the code used and the response marked as the sample's. A used, expired,
+closed or wrong code gets Telegram's answer on a page of its own. Wrong codes are slowed
+down per network address (:func:`address_of`), in memory only, never stored or logged. A
+questionnaire for codes only (``access: codes``) says so on its page instead of asking
+for consent; a code typed into its chat still opens it.
 """
 
 from __future__ import annotations
@@ -35,13 +41,14 @@ import io
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import segno
 from aiohttp import web
 
+from bot.app.webdoor_codes import Codes, address_of
 from bot.app.webdoor_page import (
     SCRIPT,
     STYLE,
@@ -54,13 +61,16 @@ from bot.app.webdoor_page import (
 )
 from bot.core.channel import WEB, Event, Press, Start, Text, Who
 from bot.core.recent import Recent
+from bot.core.reply import Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
+from bot.resident.codes import Looked, told
 from bot.resident.door import Door
 from bot.resident.privacy import Forget
 from flows.schema import SLUG
 from flows.texts import Language, language_of, raw, t
 from storage import repo
+from storage.codes import Found
 from storage.repo import WEB_PREFIX
 
 PATH = "/praat"
@@ -83,8 +93,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",  # the secret link never leaves in a Referer
     "X-Content-Type-Options": "nosniff",
 }
-#: What a code URL needs: the questionnaire a code opens (marking it used), or None.
-CodeOpener = Callable[[str], Awaitable[str | None]]
 
 
 @dataclass
@@ -123,7 +131,7 @@ class WebDoor:
         services: Services,
         door: Door,
         *,
-        codes: CodeOpener | None = None,
+        codes: Codes | None = None,
         burst: int = BURST,
         per_second: float = PER_SECOND,
     ) -> None:
@@ -144,7 +152,7 @@ class WebDoor:
         app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
         app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
         app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
-        if self.codes is not None:  # invitation codes (issue 23, part 3)
+        if self.codes is not None:  # invitation codes
             app.router.add_get(CODE_PATH + "/{code}", self.code)
 
     # --- identities -------------------------------------------------------------------------
@@ -197,9 +205,8 @@ class WebDoor:
         )
 
     def who(self, request: web.Request, cookie: Cookie) -> Who:
-        accepted = request.headers.get("Accept-Language", "")
-        code = accepted.split(",")[0].split(";")[0].strip()[:2].lower() or None
-        return Who(self.pseudonym(cookie), code, None, WEB)
+        code = _accepted(request)
+        return Who(self.pseudonym(cookie), code, None, WEB, address_of(request))
 
     def _visitor(self, cookie: Cookie) -> Visitor:
         key = self.pseudonym(cookie)
@@ -237,6 +244,8 @@ class WebDoor:
         cookie = self._read_cookie(request)
         if cookie is not None and cookie.questionnaire != questionnaire:
             return self._foreign(questionnaire, language)
+        if "code" in request.query and self.codes is not None:
+            return await self._with_code(request, questionnaire, cookie, request.query["code"])
         fresh = cookie is None
         if cookie is None:
             cookie = Cookie(questionnaire, secrets.token_urlsafe(32))
@@ -244,7 +253,7 @@ class WebDoor:
         visitor = self._visitor(cookie)
         async with visitor.lock:
             if not visitor.transcript.lines:  # a new visit, another device, a restart
-                reply = await self.door.respond(who, Start(questionnaire))
+                reply = await self._opening(who, questionnaire)
                 self._remember(visitor.transcript.apply(reply, None))
         language = await self._language(who)
         title = self._title(questionnaire, language) or questionnaire
@@ -255,6 +264,70 @@ class WebDoor:
         if fresh:
             self._set_cookie(request, response, cookie)
         return response
+
+    async def _opening(self, who: Who, questionnaire: str) -> Reply:
+        """The start of a new visit: the consent question, or, on the page of a
+        questionnaire for codes only, that it needs the code of a letter (typed into the
+        chat, a code still opens it; someone who came with a code goes on)."""
+        flow = self.services.catalog.current(questionnaire)
+        if flow is not None and flow.questionnaire.access == "codes":
+            async with self.services.sessions() as db:
+                resident = await repo.find_resident(db, who.pseudonym)
+            if resident is None or not resident.consented:
+                language = speaking(self.services.settings, language_of(who.language_code), flow)
+                return Reply([Send(t(language, "codes.only"))])
+        return await self.door.respond(who, Start(questionnaire))
+
+    async def _with_code(
+        self, request: web.Request, questionnaire: str, cookie: Cookie | None, given: str
+    ) -> web.Response:
+        """The page opened with a letter's code (from ``/doe-mee/<code>``): the
+        conversation starts with it, as ``/start <code>`` does, then the page shows it
+        (without the code in the address bar)."""
+        assert self.codes is not None
+        back = f"{PATH}/{questionnaire}"
+        looked = await self.codes.look(given, address_of(request))
+        refused = self._refused(request, looked)
+        if refused is not None:
+            return refused
+        if looked.questionnaire_id != questionnaire:  # another questionnaire's code
+            raise web.HTTPSeeOther(f"{PATH}/{looked.questionnaire_id}?code={looked.code}")
+        if looked.found is Found.USED and cookie is None:
+            # Someone else's: this browser has never been here. (Their own, clicked again
+            # in the same browser, goes on where they were, as on Telegram.)
+            return self._said(request, told(Found.USED), back, 410)
+        fresh = cookie is None
+        cookie = cookie or Cookie(questionnaire, secrets.token_urlsafe(32))
+        who = self.who(request, cookie)
+        visitor = self._visitor(cookie)
+        if not visitor.allowed(self.burst, self.per_second):  # it changes things, as a post
+            return self._said(request, "web.too_fast", back, 429)
+        async with visitor.lock:
+            reply = await self.door.respond(who, Start(looked.code))
+            self._remember(visitor.transcript.apply(reply, None))
+        response = web.HTTPSeeOther(back)
+        if fresh:
+            self._set_cookie(request, response, cookie)
+        raise response
+
+    def _refused(self, request: web.Request, looked: Looked) -> web.Response | None:
+        """The page for a code that opens nothing (or an address that must wait); None
+        when it leads to its questionnaire."""
+        if looked.found is None:
+            return self._said(request, "codes.slow", None, 429, count=looked.minutes)
+        qid = looked.questionnaire_id
+        if looked.found in (Found.OK, Found.USED) and qid is not None and SLUG.match(qid):
+            if self._title(qid, "nl") is not None:
+                return None
+            return self._said(request, told(Found.CLOSED), None, 410)
+        status = 404 if looked.found is Found.WRONG else 410
+        return self._said(request, told(looked.found), None, status)
+
+    def _said(
+        self, request: web.Request, key: str, back: str | None, status: int, **params: object
+    ) -> web.Response:
+        language = speaking(self.services.settings, language_of(_accepted(request)))
+        return _html(render_notice(language, key, back, **params), status=status)
 
     def _remember(self, lines: list[Line]) -> None:
         """Tell the conversation which line shows which question, so that a typed answer
@@ -358,13 +431,15 @@ class WebDoor:
         raise response
 
     async def code(self, request: web.Request) -> web.StreamResponse:
-        """``/doe-mee/<code>``: the questionnaire an invitation code opens (issue 23, part 3)."""
+        """``/doe-mee/<code>``, the address in a letter: to the page of the code's
+        questionnaire, which starts with it (the code is not used yet); or what is wrong
+        with the code."""
         assert self.codes is not None
-        questionnaire = await self.codes(request.match_info["code"])
-        language: Language = speaking(self.services.settings, language_of(None))
-        if questionnaire is None or not SLUG.match(questionnaire):
-            return _html(render_notice(language, "web.unknown", None), status=404)
-        raise web.HTTPSeeOther(f"{PATH}/{questionnaire}")
+        looked = await self.codes.look(request.match_info["code"], address_of(request))
+        refused = self._refused(request, looked)
+        if refused is not None:
+            return refused
+        raise web.HTTPSeeOther(f"{PATH}/{looked.questionnaire_id}?code={looked.code}")
 
     # --- posters and other sites --------------------------------------------------------------
 
@@ -414,6 +489,12 @@ class WebDoor:
 
     async def script(self, request: web.Request) -> web.Response:
         return _static(SCRIPT, "text/javascript")
+
+
+def _accepted(request: web.Request) -> str | None:
+    """The language the browser asks for first (two letters), if any."""
+    accepted = request.headers.get("Accept-Language", "")
+    return accepted.split(",")[0].split(";")[0].strip()[:2].lower() or None
 
 
 def _erases(data: str) -> bool:

@@ -232,15 +232,16 @@ def render_page(
     )
 
 
-def render_notice(language: Language, key: str, back: str | None) -> str:
-    """A page that says one thing (a refused form, an unknown questionnaire...)."""
+def render_notice(language: Language, key: str, back: str | None, **params: object) -> str:
+    """A page that says one thing (a refused form, an unknown questionnaire...); ``params``
+    for the text."""
     link = f'<p><a href="{html.escape(back)}">{t(language, "web.back")}</a></p>' if back else ""
     return (
         "<!doctype html>\n"
         f'<html lang="{language}" dir="{direction(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{raw(language, 'web.bot')}</title></head>"
-        f'<body><main><p role="alert">{t(language, key)}</p>{link}</main></body></html>'
+        f'<body><main><p role="alert">{t(language, key, **params)}</p>{link}</main></body></html>'
     )
 
 

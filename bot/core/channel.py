@@ -14,7 +14,7 @@ id, on the web a keyed hash of a random token in their session cookie, prefixed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.reply import Reply
@@ -34,12 +34,15 @@ def channel_of(pseudonym: str) -> str:
 class Who:
     """A resident as a door knows them: their pseudonym, the language their device speaks
     (for someone who has not joined yet), and a chat id where the door has one to reach
-    them later (Telegram); ``None`` on a door that cannot reach anyone unasked."""
+    them later (Telegram); ``None`` on a door that cannot reach anyone unasked.
+    ``address``: the network address a door sees (the web), only to slow down guessed
+    invitation codes in memory (:mod:`bot.resident.codes`); never stored or logged."""
 
     pseudonym: str
     language_code: str | None
     chat_id: int | None
     channel: str = TELEGRAM
+    address: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,7 @@ class ResidentHandlers:
             if resident is None or not resident.consented:
                 return self.sessions.welcome(who, code or wanted, keep=code is not None)
             if code is not None:
-                return await self.codes.use(db, resident, code)
+                return await self.codes.use(db, resident, code, address=who.address)
             if wanted:
                 return await self.sessions.open(db, resident, wanted)
             return await self.sessions.pick(db, resident)
@@ -249,7 +249,8 @@ class ResidentHandlers:
                 if found is None or not found[0].consented:
                     return self.sessions.welcome(who, normalise(text), keep=True)
                 if not takes_text(self.sessions.flow(found[1]), found[1]):
-                    return await self.codes.use(db, addressed(self.settings, found[0]), text)
+                    resident = addressed(self.settings, found[0])
+                    return await self.codes.use(db, resident, text, address=who.address)
         return await self._with_session(who, engine.Typed(text))
 
     async def other(self, who: Who, why: str) -> Reply:
@@ -327,7 +328,7 @@ class ResidentHandlers:
         if opened is not None:
             follow = opened
         elif then and normalise(then) == then:  # the invitation code of a letter
-            follow = await self.codes.use(db, resident, then)
+            follow = await self.codes.use(db, resident, then, address=who.address)
         elif then and SLUG.match(then):
             follow = await self.sessions.open(db, resident, then)
         else:

@@ -133,6 +133,7 @@ class WebResident:
         self.csrf = ""
         self.lines: dict[int, tuple[str, str]] = {}  # id: (class, html)
         self.last_status = 0
+        self.last_page = ""
 
     async def close(self) -> None:
         await self.http.close()
@@ -148,6 +149,22 @@ class WebResident:
             self.last_status = response.status
             page = await response.text()
         found = self._read_page(page)
+        self.lines = {i: (kind, body) for i, kind, body in found}
+        return self._check(
+            Said([_web_message(body) for _, kind, body in found if kind != "mine"]), n
+        )
+
+    async def visit(self, path: str, n: int, *, headers: dict[str, str] | None = None) -> Said:
+        """Another address of the door (a letter's ``/doe-mee/<code>``), followed to the
+        page it leads to: its questionnaire's chat (every line on it counts as new) or a
+        page that says one thing (``last_page``, no lines)."""
+        async with self.http.get(self.base_url + path, headers=headers or {}) as response:
+            self.last_status = response.status
+            self.last_page = await response.text()
+            landed = response.url.path
+        if landed.startswith("/praat/"):
+            self.questionnaire = landed.removeprefix("/praat/")
+        found = self._read_page(self.last_page)
         self.lines = {i: (kind, body) for i, kind, body in found}
         return self._check(
             Said([_web_message(body) for _, kind, body in found if kind != "mine"]), n
