@@ -10,6 +10,7 @@ text.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -271,6 +272,31 @@ def _named(data: Any, path: Path_) -> str:
 
 def load_file(path: Path) -> Questionnaire:
     """Read and validate one questionnaire file; its images are looked for next to it."""
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[Questionnaire, str]:
+    """As :func:`load_file`, with the file's text (what is stored and checksummed).
+
+    A file read before, unchanged since (the same size and modification time, its folder
+    too: where its images are), is not parsed again: a process that starts the bot more
+    than once (the tests, the sandbox) parses each file once. Questionnaires are frozen, so
+    sharing one is safe; a file with problems is read again every time."""
+    try:
+        stat, folder = path.stat(), path.parent.stat()
+    except OSError:
+        return _read_file(path)
+    return _read_unchanged(path, stat.st_size, stat.st_mtime_ns, folder.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_unchanged(
+    path: Path, size: int, modified: int, folder_modified: int
+) -> tuple[Questionnaire, str]:
+    return _read_file(path)
+
+
+def _read_file(path: Path) -> tuple[Questionnaire, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -281,7 +307,7 @@ def load_file(path: Path) -> Questionnaire:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _problem(str(path), Message.of("not_utf8")) from None
-    return parse(text, str(path), images=path.parent)
+    return parse(text, str(path), images=path.parent), text
 
 
 def questionnaire_files(directory: Path) -> list[Path]:
@@ -290,14 +316,20 @@ def questionnaire_files(directory: Path) -> list[Path]:
 
 def load_directory(directory: Path) -> list[Questionnaire]:
     """Every questionnaire in a folder; all problems of all files in one error."""
+    return [questionnaire for questionnaire, _ in load_sources(directory)]
+
+
+def load_sources(directory: Path) -> list[tuple[Questionnaire, str]]:
+    """As :func:`load_directory`, each with its file's text: every file read and parsed
+    once."""
     if not directory.is_dir():
         raise _problem(str(directory), Message.of("folder_missing"))
-    loaded: list[Questionnaire] = []
+    loaded: list[tuple[Questionnaire, str]] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, int], Path] = {}
     for path in questionnaire_files(directory):
         try:
-            questionnaire = load_file(path)
+            questionnaire, text = read_file(path)
         except QuestionnaireError as exc:
             problems.extend(exc.problems)
             continue
@@ -312,7 +344,7 @@ def load_directory(directory: Path) -> list[Questionnaire]:
             problems.append(Problem(str(path), None, "id", message))
             continue
         seen[key] = path
-        loaded.append(questionnaire)
+        loaded.append((questionnaire, text))
     if problems:
         raise QuestionnaireError(problems)
     return loaded

@@ -19,7 +19,7 @@ from bot.core.config import Settings
 from bot.core.parsing import Parser
 from flows.catalog import Catalog, Key
 from flows.deliberation import read_directory as read_deliberations
-from flows.loader import QuestionnaireError, load_directory, parse, questionnaire_files
+from flows.loader import QuestionnaireError, load_sources
 from flows.schema import Questionnaire
 from storage import admin, deliberations, migrate
 from storage.db import create_engine, is_sqlite, session_factory
@@ -110,22 +110,25 @@ class Services:
 
 
 def read_questionnaires(directory: Path) -> list[tuple[Questionnaire, str]]:
-    """Every file, parsed, with its text; raises QuestionnaireError listing all problems."""
-    load_directory(directory)  # validates every file and reports all problems at once
-    found = []
-    for path in questionnaire_files(directory):
-        text = path.read_text(encoding="utf-8")
-        found.append((parse(text, str(path)), text))
-    return found
+    """Every file, parsed once, with its text; raises QuestionnaireError listing all
+    problems of all files."""
+    return load_sources(directory)
 
 
 async def seed_questionnaires(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    now: datetime,
+    parsed: dict[str, Questionnaire] | None = None,
 ) -> int:
     """Store the files in QUESTIONNAIRES_DIR that the database does not have yet; the number
     stored. The database is the source of truth: this only adds new (id, version) pairs, as
-    published versions, and never reopens a questionnaire closed or archived since."""
+    published versions, and never reopens a questionnaire closed or archived since.
+    ``parsed``: filled with every file's questionnaire by the checksum of its text, so that
+    the catalog does not parse them again."""
     found = read_questionnaires(settings.questionnaires_dir)
+    if parsed is not None:
+        parsed.update((admin.checksum(source), questionnaire) for questionnaire, source in found)
     talks = read_deliberations(settings.questionnaires_dir)  # in its folder "stellingen"
     added = 0
     async with sessions.begin() as db:
@@ -147,8 +150,9 @@ async def build_services(settings: Settings, *, seed: bool = True) -> Services:
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
+        parsed: dict[str, Questionnaire] = {}
         if seed:
-            await seed_questionnaires(sessions, settings, utc_now())
+            await seed_questionnaires(sessions, settings, utc_now(), parsed)
         if is_sqlite(settings.database_url):
             reports = create_engine(settings.database_url, reading=True)
         services = Services(
@@ -159,7 +163,7 @@ async def build_services(settings: Settings, *, seed: bool = True) -> Services:
             Pseudonyms(settings.secret()),
             reports_engine=reports,
         )
-        await services.refresh_catalog()
+        await services.refresh_catalog(parsed)
     except BaseException:
         await engine.dispose()
         if reports is not None:
