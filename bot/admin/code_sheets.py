@@ -19,11 +19,14 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
-from matplotlib.figure import Figure
 
 from flows.codes import grouped
+
+if TYPE_CHECKING:  # matplotlib is imported when a sheet is drawn, not with the bot
+    from matplotlib.figure import Figure
 
 #: Columns and rows of QR codes on one A4 page of the PDF.
 COLUMNS, ROWS = 3, 4
@@ -107,6 +110,8 @@ def pdf_bytes(letters: Sequence[Letter], title: str) -> bytes:
 
 def page(letters: Sequence[Letter], title: str) -> Figure:
     """One A4 page of at most 12 QR codes, each with its code below it."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=A4)
     figure.text(0.5, 0.975, title, ha="center", va="top", fontsize=10)
     width, height = 1 / COLUMNS, 0.93 / ROWS

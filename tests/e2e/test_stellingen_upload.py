@@ -97,6 +97,9 @@ async def test_an_administrator_uploads_publishes_and_updates_a_deliberation(
         for label in (AGREE, DISAGREE, AGREE):
             assert current.text.startswith(STATEMENT), current.text
             _, current = await tap(anna, label, current)
+        # Every statement voted on: she is asked whether she wants to hear the outcome.
+        offer = await anna.next_message()
+        assert offer.text.startswith("Wil je horen wat Rivierstad"), offer.text
 
         # The same version again, then a lower one: refused, nothing stored.
         again = await upload(boss, "brugstraat.yaml", talk(1, first))
