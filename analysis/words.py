@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analysis.figures import Quote
 from analysis.scrub import REMOVED, scrub
@@ -80,10 +80,14 @@ def top_words(
 
 
 def pick_quotes(
-    answers: Iterable[tuple[int, str]], question_id: str, limit: int = QUOTES
+    answers: Iterable[tuple[int, str]],
+    question_id: str,
+    limit: int = QUOTES,
+    languages: Mapping[int, str] | None = None,
 ) -> tuple[Quote, ...]:
     """The first ``limit`` answers (give them most recent first) that are 20-280 characters
-    after scrubbing; duplicates skipped."""
+    after scrubbing; duplicates skipped. Each quote keeps the language it was written in
+    (``languages``, by answer id), to be shown as written and marked with it."""
     picked: list[Quote] = []
     seen: set[str] = set()
     for answer_id, text in answers:
@@ -93,5 +97,6 @@ def pick_quotes(
         key = clean.casefold()
         if QUOTE_MIN <= len(clean) <= QUOTE_MAX and key not in seen:
             seen.add(key)
-            picked.append(Quote(answer_id, question_id, clean))
+            written_in = (languages or {}).get(answer_id)
+            picked.append(Quote(answer_id, question_id, clean, written_in))
     return tuple(picked)
