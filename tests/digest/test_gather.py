@@ -350,9 +350,9 @@ async def test_quotes_keep_the_language_they_were_written_in(
             await db.flush()
             answered = select(Answer.session_id).where(Answer.id == texts[text])
             await db.execute(
-                update(Session).where(Session.id == answered.scalar_subquery()).values(
-                    resident_id=resident.id
-                )
+                update(Session)
+                .where(Session.id == answered.scalar_subquery())
+                .values(resident_id=resident.id)
             )
         # T2 was written in English by a resident who reads Turkish now: the answer's own.
         await db.execute(update(Answer).where(Answer.id == texts["T2"]).values(language="en"))

@@ -107,16 +107,19 @@ def test_quotes_in_another_language_are_shown_as_written_and_marked(
     )
     text = render.compose(replace(digest, texts=(replace(idee, quotes=written),)), proef)
     lines = telegram_accepts(text).splitlines()
-    assert missing(
-        "\n".join(lines),
-        [
-            "«Please empty the bins more often» [Engels]",
-            "«الحاويات ممتلئة دائماً في الصيف» [Arabisch]",
-            "«Çöp kutuları çok geç boşaltılıyor» [Turks]",
-            "«De bakken zijn vaak <vol> & vies»",
-            "«Een tekst van voor de taal bewaard werd»",
-        ],
-    ) == []
+    assert (
+        missing(
+            "\n".join(lines),
+            [
+                "«Please empty the bins more often» [Engels]",
+                "«الحاويات ممتلئة دائماً في الصيف» [Arabisch]",
+                "«Çöp kutuları çok geç boşaltılıyor» [Turks]",
+                "«De bakken zijn vaak <vol> & vies»",
+                "«Een tekst van voor de taal bewaard werd»",
+            ],
+        )
+        == []
+    )
     assert "<i>«Please empty the bins more often»</i> [Engels]" in text
     assert "<i>«De bakken zijn vaak &lt;vol&gt; &amp; vies»</i>\n" in text
 
