@@ -45,10 +45,16 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
+def digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits as 0-9 and the Arabic decimal separator,
+    comma and semicolon as ``,`` and ``;``."""
+    return text.translate(_DIGITS)
+
+
 def norm(text: str) -> str:
     """Text compared as the resident meant it exactly: case, spacing and a closing . or !
     ignored; Arabic-Indic digits as 0-9, Arabic without its vowel marks."""
-    folded = _ARABIC_MARKS.sub("", clean(text).casefold().translate(_DIGITS)).translate(_ALEF)
+    folded = _ARABIC_MARKS.sub("", digits(clean(text).casefold())).translate(_ALEF)
     return " ".join(folded.rstrip(".!").split())
 
 
@@ -92,7 +98,7 @@ Item = tuple[str, Sequence[str]]
 def loose(text: str) -> str:
     """Text compared forgivingly: case, accents, punctuation and spacing ignored
     ("Weet niet / geen mening" reads as "weet niet geen mening")."""
-    decomposed = unicodedata.normalize("NFKD", clean(text).casefold().translate(_DIGITS))
+    decomposed = unicodedata.normalize("NFKD", digits(clean(text).casefold()))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 

@@ -5,8 +5,11 @@ do what the button does: a language added without its words fails here."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
+from flows.dates import read_date
 from flows.engine import Outcome, SessionState, Typed, apply
 from flows.machine import Flow
 from flows.reading import BACK, DONE, NO, SKIP, YES, loose, norm
@@ -44,6 +47,18 @@ QUESTIONS = """
   options:
     - {id: noord, label: {nl: Noord, en: North}}
     - {id: zuid, label: {nl: Zuid, en: South}}
+- id: eerst
+  type: ranking
+  text: {nl: Wat eerst, en: What first}
+  options:
+    - {id: groen, label: {nl: Groen, en: Green}}
+    - {id: veilig, label: {nl: Veilig, en: Safe}}
+    - {id: schoon, label: {nl: Schoon, en: Clean}}
+- id: dag
+  type: date
+  earliest: 2027-01-01
+  latest: 2027-12-31
+  text: {nl: Welke dag, en: Which day}
 """
 
 
@@ -149,6 +164,21 @@ def test_options_by_arabic_indic_numbers_and_done_words(flow: Flow) -> None:
     for done, language in (("Tamam", "tr"), ("bitti", "tr"), ("تم", "ar")):
         finished = typed(flow, "actief", done, language, draft=("muziek",))
         assert finished.accepted == ("actief", ["muziek"]), done
+
+
+def test_a_ranking_and_a_date_in_arabic_indic_digits(flow: Flow) -> None:
+    assert accepted(flow, "eerst", "٣، ١، ٢", "ar") == ["schoon", "groen", "veilig"]
+    assert accepted(flow, "dag", "١٢-٣-٢٠٢٧", "ar") == "2027-03-12"
+    assert accepted(flow, "dag", "2027-03-12", "tr") == "2027-03-12"
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("bugün", 0), ("Yarın", 1), ("yarin", 1), ("dün", -1), ("اليوم", 0), ("غداً", 1), ("أمس", -1)],
+)
+def test_today_tomorrow_and_yesterday_in_turkish_and_arabic(typed: str, days: int) -> None:
+    today = date(2027, 3, 12)
+    assert read_date(norm(typed), today) == today + timedelta(days=days)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
