@@ -70,9 +70,7 @@ STOP_WORDS_AR = _word_list(
     لدينا البلدية شكرا كثير كثيرا بعض جميع لماذا كيف نعم هناك هنا بين أكثر اكثر
     """
 )
-STOP_WORDS = (
-    STOP_WORDS_NL | STOP_WORDS_EN | STOP_WORDS_TR | STOP_WORDS_AR | {REMOVED.strip("[]")}
-)
+STOP_WORDS = STOP_WORDS_NL | STOP_WORDS_EN | STOP_WORDS_TR | STOP_WORDS_AR | {REMOVED.strip("[]")}
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
