@@ -251,7 +251,7 @@ def text_stats(
     approved = [(t.answer_id, t.text) for t in sample.recent if t.approved]
     if sample.approved is not None and len(sample.approved) > len(approved):
         approved = list(sample.approved)
-    picked = pick_quotes(approved, tally.question_id, quotes)
+    picked = pick_quotes(approved, tally.question_id, quotes, sample.languages)
     return TextStats(
         tally.question_id,
         tally.answered,

@@ -89,6 +89,7 @@ class Quote:
     answer_id: int
     question_id: str
     text: str
+    language: str | None = None  # the language the resident wrote it in; None: not known
 
 
 @dataclass(frozen=True, slots=True)

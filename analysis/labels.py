@@ -3,6 +3,9 @@ effect-check answers, scorecard dimensions. Digests (Dutch) and reports (both) u
 
 from __future__ import annotations
 
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+
 from analysis.counts import OTHER
 from flows.outcomes import EFFECT_VALUES, STATUSES
 from flows.schema import (
@@ -62,3 +65,24 @@ def option_label(question: AnyQuestion, key: str, merged: int = 0, language: str
         if key == str(question.max):
             return f"{key} {ends.max.en if en else ends.max.nl}"
     return key
+
+
+def language_label(code: str, language: str = "nl") -> str:
+    """A language's name in Dutch or English (``Engels``, ``Arabic``), from CLDR; the code
+    itself for one CLDR does not know."""
+    try:
+        name = BabelLocale.parse(code.replace("-", "_")).get_display_name(
+            "en" if language == "en" else "nl"
+        )
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name[:1].upper() + name[1:] if name else code
+
+
+def written_in(quoted: str | None, language: str = "nl") -> str | None:
+    """The mark for a quote written in ``quoted`` shown in a text in ``language``
+    (``[Engels]``), or None when it is written in that language or its language is unknown:
+    a resident's words are quoted as written, never translated, and say in what language."""
+    if not quoted or quoted.split("-")[0].lower() == language:
+        return None
+    return f"[{language_label(quoted, language)}]"

@@ -143,6 +143,16 @@ class NumberResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Quoted:
+    """A resident's words as they wrote them (scrubbed, approved), with the language they
+    wrote in (None: not known). Shown as written, marked with the language when it is not
+    the report's (:func:`analysis.labels.written_in`)."""
+
+    text: str
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TextResult:
     """Free text: words many answers use and quotes (scrubbed, approved in moderation)."""
 
@@ -152,7 +162,7 @@ class TextResult:
     count: int
     suppressed: bool
     words: tuple[tuple[str, int], ...]
-    quotes: tuple[str, ...]
+    quotes: tuple[Quoted, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from analysis.report import (
     OutcomeEntry,
     OutcomeNote,
     QuestionResult,
+    Quoted,
     Report,
     Representativeness,
     Row,
@@ -153,7 +154,7 @@ def build_report(
             t.count,
             small := hidden or t.count < limit,
             () if small else t.words,
-            () if small else tuple(q.text for q in t.quotes),
+            () if small else tuple(Quoted(q.text, q.language) for q in t.quotes),
         )
         for t in digest.texts
         if isinstance(questionnaire.question(t.question_id), TextQuestion)

@@ -70,6 +70,8 @@ class TextSample:
     # Only when ``recent`` is cut at its limit: the newest approved texts of the period
     # (a long moderation backlog may leave too few of them in ``recent`` to quote).
     approved: tuple[tuple[int, str], ...] | None = None
+    # The language each text was written in, by answer id ("en", "ar"); unknown ones left out.
+    languages: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Words and quotes from free text: the most used meaningful words, and a few quotes.
 
 Pure. Texts are scrubbed of personal data (:func:`analysis.scrub.scrub`) before a word is
-counted or a text quoted; stop words in Dutch and English are left out, and a word is shown
+counted or a text quoted; stop words in Dutch, English, Turkish and Arabic (the languages
+residents write in) are left out, and a word is shown
 only when several answers use it, so no single answer can be recognised by its words.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analysis.figures import Quote
 from analysis.scrub import REMOVED, scrub
@@ -54,7 +55,22 @@ STOP_WORDS_EN = _word_list(
     many would please thanks thank yes okay
     """
 )
-STOP_WORDS = STOP_WORDS_NL | STOP_WORDS_EN | {REMOVED.strip("[]")}
+STOP_WORDS_TR = _word_list(
+    """
+    ve bir bu şu için ile çok daha ama fakat gibi olarak var yok da de ben sen biz siz onlar
+    şey her ne mi değil olan olur kadar sonra önce bunu bunlar çünkü veya hem diye belediye
+    lütfen teşekkürler teşekkür artık bence hep hiç bile ise ayrıca bizim benim sizin olması
+    olsun oluyor olmalı olabilir evet hayır tamam zaten yani bazı bütün tüm neden nasıl
+    """
+)
+STOP_WORDS_AR = _word_list(
+    """
+    في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين كان كانت يكون تكون لكن أن إن أو
+    ما لا لم لن كل نحن أنا انا هم هو هي فيه فيها منذ بعد قبل عند حتى أيضا ايضا جدا يجب لدي
+    لدينا البلدية شكرا كثير كثيرا بعض جميع لماذا كيف نعم هناك هنا بين أكثر اكثر
+    """
+)
+STOP_WORDS = STOP_WORDS_NL | STOP_WORDS_EN | STOP_WORDS_TR | STOP_WORDS_AR | {REMOVED.strip("[]")}
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -80,10 +96,14 @@ def top_words(
 
 
 def pick_quotes(
-    answers: Iterable[tuple[int, str]], question_id: str, limit: int = QUOTES
+    answers: Iterable[tuple[int, str]],
+    question_id: str,
+    limit: int = QUOTES,
+    languages: Mapping[int, str] | None = None,
 ) -> tuple[Quote, ...]:
     """The first ``limit`` answers (give them most recent first) that are 20-280 characters
-    after scrubbing; duplicates skipped."""
+    after scrubbing; duplicates skipped. Each quote keeps the language it was written in
+    (``languages``, by answer id), to be shown as written and marked with it."""
     picked: list[Quote] = []
     seen: set[str] = set()
     for answer_id, text in answers:
@@ -93,5 +113,6 @@ def pick_quotes(
         key = clean.casefold()
         if QUOTE_MIN <= len(clean) <= QUOTE_MAX and key not in seen:
             seen.add(key)
-            picked.append(Quote(answer_id, question_id, clean))
+            written_in = (languages or {}).get(answer_id)
+            picked.append(Quote(answer_id, question_id, clean, written_in))
     return tuple(picked)

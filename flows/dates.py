@@ -1,5 +1,7 @@
 """Dates as residents type them, in Dutch or English: "12 maart", "12 maart 2027",
-"12-3-2027", "12/03/27", "2027-03-12", "morgen", "vandaag", "overmorgen", "gisteren".
+"12-3-2027", "12/03/27", "2027-03-12", "morgen", "vandaag", "overmorgen", "gisteren"; today,
+tomorrow and yesterday also in Turkish and Arabic ("yarın", "غدا"), and digits in Arabic-Indic
+as the engine passes the text through :func:`flows.reading.norm` ("١٢-٣-٢٠٢٧").
 
 :func:`read_date` gives the date or None; :func:`spoken_date` writes one back for the
 resident to check ("vrijdag 12 maart 2027"). A day and month without a year are in the year
@@ -52,6 +54,17 @@ RELATIVE = {
     "gisteren": -1,
     "yesterday": -1,
     "eergisteren": -2,
+    # Turkish and Arabic (as flows.reading.norm gives them: Arabic without vowel marks).
+    "bugün": 0,
+    "bugun": 0,
+    "yarın": 1,
+    "yarin": 1,
+    "dün": -1,
+    "dun": -1,
+    "اليوم": 0,
+    "غدا": 1,
+    "بكرة": 1,
+    "امس": -1,
 }
 
 

@@ -585,7 +585,7 @@ def _typed_ranking(
 ) -> Outcome:
     """ "3 1 2" (or "3, 1, 2"): the options by number, most preferred first; the last one
     may be left out."""
-    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    parts = [p for p in re.split(r"[,;\s]+", reading.digits(text).strip()) if p]
     count = len(question.options)
     if not parts or not all(p.isdigit() for p in parts):
         return Outcome(state, problem=invalid(question, lang))
@@ -606,7 +606,7 @@ def _typed_date(
     flow: Flow, state: SessionState, question: DateQuestion, text: str, lang: Language
 ) -> Outcome:
     """A typed date, stored as ``YYYY-MM-DD`` and read back in words to be checked."""
-    found = dates.read_date(reading.clean(text), today())
+    found = dates.read_date(reading.norm(text), today())  # also Arabic digits and words
     if found is None:
         return Outcome(state, problem=invalid(question, lang))
     if not question.earliest <= found <= question.latest:

@@ -2,6 +2,12 @@
 punctuation, spacing), numbers with a Dutch decimal comma, an option by its number, id,
 label, a part of its label or a unique beginning of it, and the words that mean back,
 skip, done, yes and no.
+
+Residents type in their own language: the words are Dutch, English, Turkish and Arabic
+(each catalog's button labels among them: tests/flows/test_typed_languages.py checks that
+for every language), and Arabic-Indic digits (``٣``, ``٣٫٥``, ``١، ٣``) read as numbers.
+Arabic is compared without its short-vowel marks and tatweel, and with ``أ``, ``إ`` and
+``آ`` read as ``ا``, as many residents type it.
 """
 
 from __future__ import annotations
@@ -14,17 +20,24 @@ from dataclasses import dataclass
 from flows.schema import AnyQuestion, AreaQuestion, ChoiceQuestion, MultiQuestion
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-YES = {"ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"}
-NO = {"nee", "n", "no", "nope", "neen"}
-BACK = {"vorige", "terug", "back", "previous", "« vorige", "« back"}
-OPINIONS = {"weet ik niet", "weet niet", "weet het niet", "geen mening"}
-SKIP = {"sla over", "overslaan", "skip", *OPINIONS}
-DONE = {"klaar", "done", "klaar ✓", "done ✓"}
-#: The fewest characters (after :func:`loose`) that may name an option by its beginning.
-MIN_PREFIX = 2
+# Arabic-Indic and Persian digits, the Arabic decimal separator, comma and semicolon.
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u066b": ",",
+        "\u060c": ",",
+        "\u061b": ";",
+    }
+)
+# Arabic as typed with or without vowel marks and hamza on alef (compared, never stored);
+# the dot a Turkish capital İ leaves after casefold.
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u0307]")
+_ALEF = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627"})
 
-#: An option as typing may name it: its id and its labels (in every language).
-Item = tuple[str, Sequence[str]]
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(norm(word) for word in words)
 
 
 def clean(text: str) -> str:
@@ -32,16 +45,60 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
+def digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits as 0-9 and the Arabic decimal separator,
+    comma and semicolon as ``,`` and ``;``."""
+    return text.translate(_DIGITS)
+
+
 def norm(text: str) -> str:
     """Text compared as the resident meant it exactly: case, spacing and a closing . or !
-    ignored."""
-    return " ".join(clean(text).casefold().rstrip(".!").split())
+    ignored; Arabic-Indic digits as 0-9, Arabic without its vowel marks."""
+    folded = _ARABIC_MARKS.sub("", digits(clean(text).casefold())).translate(_ALEF)
+    return " ".join(folded.rstrip(".!").split())
+
+
+YES = _words(
+    *("ja", "j", "yes", "y", "jazeker", "zeker", "jawel", "ok", "oké", "oke"),
+    *("evet", "evt", "tamam", "olur", "elbette"),  # Turkish
+    *("نعم", "أجل", "ايوه", "ايوا", "طبعا"),  # Arabic
+)
+NO = _words(
+    *("nee", "n", "no", "nope", "neen"),
+    *("hayır", "hayir", "yok", "olmaz"),
+    *("لا", "كلا"),
+)
+BACK = _words(
+    *("vorige", "terug", "back", "previous", "« vorige", "« back"),
+    *("geri", "« geri", "önceki", "onceki", "geri dön", "geri don"),
+    *("السابق", "« السابق", "رجوع", "ارجع", "عودة"),
+)
+OPINIONS = _words(
+    *("weet ik niet", "weet niet", "weet het niet", "geen mening"),
+    *("bilmiyorum", "fikrim yok"),
+    *("لا أعرف", "لا ادري", "لا أدري", "ليس لدي رأي"),
+)
+SKIP = OPINIONS | _words(
+    *("sla over", "overslaan", "skip"),
+    "atla",
+    *("تخط", "تخطى", "تخطي", "تجاوز"),
+)
+DONE = _words(
+    *("klaar", "done", "klaar ✓", "done ✓"),
+    *("tamam", "tamam ✓", "bitti", "bitir"),
+    *("تم", "تم ✓", "انتهيت", "خلاص"),
+)
+#: The fewest characters (after :func:`loose`) that may name an option by its beginning.
+MIN_PREFIX = 2
+
+#: An option as typing may name it: its id and its labels (in every language).
+Item = tuple[str, Sequence[str]]
 
 
 def loose(text: str) -> str:
     """Text compared forgivingly: case, accents, punctuation and spacing ignored
     ("Weet niet / geen mening" reads as "weet niet geen mening")."""
-    decomposed = unicodedata.normalize("NFKD", clean(text).casefold())
+    decomposed = unicodedata.normalize("NFKD", digits(clean(text).casefold()))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 

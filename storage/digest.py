@@ -452,32 +452,54 @@ async def _text_sample(
         where.append(Answer.id.not_in(list(exclude)))
     newest = (Answer.answered_at.desc(), Answer.id.desc())
     not_rejected = or_(Answer.moderation.is_(None), Answer.moderation != REJECTED)
-    recent = tuple(
-        RecentText(int(i), str(text), state == APPROVED)
-        for i, text, state in await db.execute(
-            _joined(Answer.id, json.scalar(Answer.value), Answer.moderation)
-            .where(*where, not_rejected)
-            .order_by(*newest)
-            .limit(max_texts)
-        )
-        if text is not None
+    languages: dict[int, str] = {}
+    rows = await db.execute(
+        _written_in(_joined(Answer.id, json.scalar(Answer.value), Answer.moderation, _LANGUAGE))
+        .where(*where, not_rejected)
+        .order_by(*newest)
+        .limit(max_texts)
     )
+    found: list[RecentText] = []
+    for i, text, state, language in rows:
+        if text is not None:
+            found.append(RecentText(int(i), str(text), state == APPROVED))
+            _note(languages, i, language)
+    recent = tuple(found)
     if len(recent) < max_texts:
-        return TextSample(question_id, recent)
+        return TextSample(question_id, recent, languages=languages)
     # More texts than were read. The approved ones among them are the newest approved ones
     # of the period; only when they are few is it worth reading further (a moderation
     # backlog may hide every approved text behind the newest waiting ones).
     wanted = min(max_texts, QUOTE_ROWS)
     approved = [(t.answer_id, t.text) for t in recent if t.approved]
     if len(approved) < wanted:
-        rows = await db.execute(
-            _joined(Answer.id, json.scalar(Answer.value))
+        more = await db.execute(
+            _written_in(_joined(Answer.id, json.scalar(Answer.value), _LANGUAGE))
             .where(*where, Answer.moderation == APPROVED)
             .order_by(*newest)
             .limit(wanted)
         )
-        approved = [(int(i), str(text)) for i, text in rows if text is not None]
-    return TextSample(question_id, recent, tuple(approved[:wanted]))
+        approved = []
+        for i, text, language in more:
+            if text is not None:
+                approved.append((int(i), str(text)))
+                _note(languages, i, language)
+    return TextSample(question_id, recent, tuple(approved[:wanted]), languages)
+
+
+# The language a text was written in: kept with the answer, or for a text given before that
+# was kept, the resident's language (NULL once the resident is forgotten).
+_LANGUAGE = func.coalesce(Answer.language, Resident.language)
+
+
+def _written_in(query: Select[Any]) -> Select[Any]:
+    return query.outerjoin(Resident, Resident.id == Session.resident_id)
+
+
+def _note(languages: dict[int, str], answer_id: int, language: str | None) -> None:
+    """Remember the language ``answer_id`` was written in, when it is known."""
+    if language:
+        languages[int(answer_id)] = str(language)
 
 
 async def response_stats(

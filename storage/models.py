@@ -220,6 +220,10 @@ class Answer(Base):
     # unfinished response; a finished one loses such answers): kept to show again if they
     # return to that branch, never counted in digests (flows.engine.Outcome.branch).
     off_branch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Free text only: the language the resident wrote in (their language when they answered),
+    # so digests and reports can quote it as written and say which language it is. NULL for
+    # other answers and for texts given before it was kept (then the resident's language).
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class SampleCode(Base):

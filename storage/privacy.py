@@ -54,6 +54,7 @@ class StoredAnswer:
     moderation: str | None  # free text only: pending, approved or rejected
     moderation_reason: str | None
     moderated_at: datetime | None  # who moderated is the administrator's data, not theirs
+    language: str | None = None  # free text only: the language it was written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
                 Answer.moderation,
                 Answer.moderation_reason,
                 Answer.moderated_at,
+                Answer.language,
             )
             .where(Answer.session_id.in_([s.id for s in sessions]))
             .order_by(Answer.answered_at, Answer.id)

@@ -449,12 +449,14 @@ async def save_outcome(
     *,
     now: datetime | None = None,
     moderate: bool = False,
+    language: str | None = None,
 ) -> None:
     """Store what one input did: the answer, the new position and, at the end, completion.
 
     ``moderate``: the accepted answer is free text (a ``text`` question). Given text then
     enters the moderation queue (``pending``), also when a resident changes an answer that
-    was judged before; a test run's text and a skipped question need no moderation.
+    was judged before; a test run's text and a skipped question need no moderation. It is
+    kept with ``language``, the language the resident writes in (digests quote it as such).
     """
     now = now or utcnow()
     # Prebuilt core statements on the session's connection: no ORM layer for every answer.
@@ -463,7 +465,11 @@ async def save_outcome(
         question_id, value = outcome.accepted
         if moderate:  # free text: rare, so its statement is built when needed
             waits = value is not None and not session.is_test
-            judged = {**_UNMODERATED, "moderation": PENDING if waits else None}
+            judged = {
+                **_UNMODERATED,
+                "moderation": PENDING if waits else None,
+                "language": None if value is None or language is None else str(language),
+            }
             insert = _upsert(db)(_ANSWERS).values(
                 session_id=session.id,
                 question_id=question_id,

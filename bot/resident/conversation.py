@@ -452,7 +452,12 @@ class ResidentHandlers:
                 flow.questions.get(accepted[0]), TextQuestion
             )
             await repo.save_outcome(
-                db, session, outcome, now=self.services.clock(), moderate=moderate
+                db,
+                session,
+                outcome,
+                now=self.services.clock(),
+                moderate=moderate,
+                language=str(language),
             )
             if accepted is not None and not session.is_test:
                 await profile.remember(db, self.services, resident.id, flow, accepted)

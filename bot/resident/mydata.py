@@ -48,6 +48,8 @@ def _answers(
                 entry["moderation_reason"] = answer.moderation_reason
             if answer.moderated_at is not None:
                 entry["moderated_at"] = _when(answer.moderated_at, zone)
+        if answer.language is not None:
+            entry["written_in"] = answer.language  # how digests and reports mark a quote
         out.append(entry)
     return out
 

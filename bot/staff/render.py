@@ -20,6 +20,7 @@ from analysis.figures import (
     EffectStats,
     NumberStats,
     QuestionnaireDigest,
+    Quote,
     RankingStats,
     ResponseStats,
     SampleStats,
@@ -372,10 +373,16 @@ def _text(name: str, stats: TextStats) -> list[str]:
     if stats.words:
         listed = ", ".join(f"{escape(w)} ({number(c)})" for w, c in stats.words)
         lines.append(f"Veel genoemd: {listed}")
-    lines += [f"<i>«{escape(q.text)}»</i>" for q in stats.quotes]
+    lines += [_quote(q) for q in stats.quotes]
     if stats.pending:
         lines.append(f"<i>{waiting_text(stats.pending)}</i>")
     return lines
+
+
+def _quote(quote: Quote) -> str:
+    """A resident's words as written, marked with their language when not Dutch."""
+    mark = labels.written_in(quote.language)
+    return f"<i>«{escape(quote.text)}»</i>" + (f" {escape(mark)}" if mark else "")
 
 
 def waiting_text(count: int) -> str:

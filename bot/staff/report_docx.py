@@ -28,6 +28,7 @@ from docx.shared import Cm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from analysis import labels
 from analysis.figures import Distribution
 from analysis.report import QuestionResult, Report
 from bot.staff import report_text as words
@@ -322,7 +323,9 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
         for line in words.text_lines(text, report.min_cell, "nl"):
             w.text(line)
         for quote in text.quotes:
-            w.doc.add_paragraph(f"“{quote}”", style=w.style("Quote"))
+            mark = labels.written_in(quote.language, "nl")
+            said = f"“{quote.text}”" + (f" {mark}" if mark else "")
+            w.doc.add_paragraph(said, style=w.style("Quote"))
 
 
 def _scorecard(w: _Writer, report: Report, zone: tzinfo) -> None:

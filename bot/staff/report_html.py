@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from html import escape
 
-from analysis.report import QuestionResult, Report, Representativeness
+from analysis import labels
+from analysis.report import QuestionResult, Quoted, Report, Representativeness
 from bot.staff import report_text as words
+from flows.texts import direction
 from flows.texts.formats import percent
 
 CSP = (
@@ -309,8 +311,21 @@ def _results(report: Report, lang: str) -> list[str]:
     for text in report.texts:
         out.append(f"<h3>{text.position}. {escape(text.name.of(lang))}</h3>")
         out += [f"<p>{escape(line)}</p>" for line in words.text_lines(text, report.min_cell, lang)]
-        out += [f"<blockquote><p>“{escape(q)}”</p></blockquote>" for q in text.quotes]
+        out += [_quote(q, lang) for q in text.quotes]
     return out
+
+
+def _quote(quote: Quoted, lang: str) -> str:
+    """A resident's words as written: in another language than the page's, in that
+    language's ``lang`` and direction and marked with its name."""
+    mark = labels.written_in(quote.language, lang)
+    if mark is None or quote.language is None:
+        return f"<blockquote><p>“{escape(quote.text)}”</p></blockquote>"
+    written = escape(quote.language)
+    return (
+        f'<blockquote><p><span lang="{written}" dir="{direction(quote.language)}">'
+        f"“{escape(quote.text)}”</span> {escape(mark)}</p></blockquote>"
+    )
 
 
 def _scorecard(report: Report, zone: tzinfo, lang: str) -> list[str]:

@@ -37,3 +37,24 @@ def test_quotes() -> None:
         Quote(2, "idee", "Bel [verwijderd] als de container weer vol is"),
         Quote(5, "idee", "Een antwoord over twee regels, lang genoeg"),
     )
+
+
+def test_turkish_and_arabic_stop_words_are_not_top_words() -> None:
+    """Residents write in their own language: its little words are not what they said."""
+    texts = [
+        "Çöp kutuları bir hafta boyunca dolu ve çok kirli",
+        "Bu mahallede çöp her zaman için sorun ve çok pis",
+        "Çöp kutusu bir gün boş, ama sonra yine dolu",
+        "الحاويات في الشارع ممتلئة من الصباح على الدوام",
+        "الحاويات في الحي ممتلئة من يوم السبت",
+        "رائحة الحاويات في الصيف كريهة من بعيد",
+    ]
+    found = dict(top_words(texts, min_answers=2))
+    assert found["çöp"] == 3 and found["الحاويات"] == 3 and found["ممتلئة"] == 2
+    assert {"bir", "ve", "çok", "için", "في", "من", "على"} & set(found) == set()
+
+
+def test_quotes_keep_their_language() -> None:
+    answers = [(1, "Please empty the bins more often"), (2, "Vaker legen, graag zeg ik")]
+    quotes = pick_quotes(answers, "idee", 2, {1: "en"})
+    assert [(q.answer_id, q.language) for q in quotes] == [(1, "en"), (2, None)]

@@ -23,7 +23,7 @@ from analysis.figures import Distribution, DropOff, EffectStats, QuestionnaireDi
 from analysis.words import QUOTES
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
-from storage.models import Answer, EffectAnswer, EffectCheck, Resident
+from storage.models import Answer, EffectAnswer, EffectCheck, Resident, Session
 from tests.analysis.test_digest import tallies as by_hand
 from tests.digest.helpers import (
     AFTER,
@@ -335,6 +335,37 @@ async def test_free_text(sessions: Sessions, proef: tuple[Questionnaire, dict[st
     texts = proef[1]
     assert [q.answer_id for q in idee.quotes] == [texts["T3"], texts["T2"], texts["T1"]]
     assert idee.pending == 0  # the waiting texts are a test run, replaced or out of the period
+
+
+async def test_quotes_keep_the_language_they_were_written_in(
+    sessions: Sessions, proef: tuple[Questionnaire, dict[str, int]]
+) -> None:
+    """Each quote carries the language its resident wrote in: the one kept with the answer,
+    else (a text from before it was kept) the resident's language, else none known."""
+    questionnaire, texts = proef
+    async with sessions.begin() as db:
+        for pseudonym, language, text in (("r-ar", "ar", "T3"), ("r-tr", "tr", "T2")):
+            resident = Resident(pseudonym=pseudonym, language=language, consent="given")
+            db.add(resident)
+            await db.flush()
+            answered = select(Answer.session_id).where(Answer.id == texts[text])
+            await db.execute(
+                update(Session)
+                .where(Session.id == answered.scalar_subquery())
+                .values(resident_id=resident.id)
+            )
+        # T2 was written in English by a resident who reads Turkish now: the answer's own.
+        await db.execute(update(Answer).where(Answer.id == texts["T2"]).values(language="en"))
+    (idee,) = (await _aggregate(sessions, questionnaire)).texts
+    assert [(q.answer_id, q.language) for q in idee.quotes] == [
+        (texts["T3"], "ar"),
+        (texts["T2"], "en"),
+        (texts["T1"], None),  # anonymous and never kept
+    ]
+    # Behind a moderation backlog, the quotes read further keep their language too.
+    await _moderate(sessions, [texts["T3"]], "pending")
+    (idee,) = (await _aggregate(sessions, questionnaire, max_texts=1)).texts
+    assert [(q.answer_id, q.language) for q in idee.quotes] == [(texts["T2"], "en")]
 
 
 async def _moderate(sessions: Sessions, answer_ids: Sequence[int], state: str | None) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from analysis.digest import changes, effect_stats
-from analysis.figures import PreviousFigures
+from analysis.figures import PreviousFigures, Quote
 from bot.staff import render
 from bot.staff.split import split_messages
 from flows.limits import CAPTION_CHARS, MESSAGE_CHARS
@@ -89,6 +89,39 @@ def test_resident_text_is_escaped(proef: Questionnaire) -> None:
     assert [
         e["type"] for e in parse_html(text).entities if e["type"] not in {"bold", "italic"}
     ] == []
+
+
+def test_quotes_in_another_language_are_shown_as_written_and_marked(
+    proef: Questionnaire,
+) -> None:
+    """A resident's words are never translated: a quote written in English, Arabic or
+    Turkish stands as written with its language in Dutch after it; Dutch needs no mark."""
+    digest = sample(proef)
+    (idee,) = digest.texts
+    written = (
+        Quote(1, "idee", "Please empty the bins more often", "en"),
+        Quote(2, "idee", "الحاويات ممتلئة دائماً في الصيف", "ar"),
+        Quote(3, "idee", "Çöp kutuları çok geç boşaltılıyor", "tr"),
+        Quote(4, "idee", "De bakken zijn vaak <vol> & vies", "nl"),
+        Quote(5, "idee", "Een tekst van voor de taal bewaard werd", None),
+    )
+    text = render.compose(replace(digest, texts=(replace(idee, quotes=written),)), proef)
+    lines = telegram_accepts(text).splitlines()
+    assert (
+        missing(
+            "\n".join(lines),
+            [
+                "«Please empty the bins more often» [Engels]",
+                "«الحاويات ممتلئة دائماً في الصيف» [Arabisch]",
+                "«Çöp kutuları çok geç boşaltılıyor» [Turks]",
+                "«De bakken zijn vaak <vol> & vies»",
+                "«Een tekst van voor de taal bewaard werd»",
+            ],
+        )
+        == []
+    )
+    assert "<i>«Please empty the bins more often»</i> [Engels]" in text
+    assert "<i>«De bakken zijn vaak &lt;vol&gt; &amp; vies»</i>\n" in text
 
 
 # --- Moderation and effect checks ---------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
-from analysis.report import Report
+from analysis.report import Quoted, Report
 from analysis.scrub import REMOVED
 from bot.staff import report_docx
 from bot.staff.report_docx import TemplateError, load_template, write_docx
@@ -117,7 +118,7 @@ def test_nothing_identifies_a_resident_or_was_not_approved(written: bytes, afval
     quotes = [q for t in afval.texts for q in t.quotes]
     assert quotes, "the seeded approved texts are quoted"
     for quote in quotes:
-        assert f"“{quote}”" in text
+        assert f"“{quote.text}”" in text
     assert UNMODERATED not in text
     assert REJECTED not in text
     assert PHONE not in text  # scrubbed
@@ -256,3 +257,11 @@ def test_libreoffice_renders_it_to_a_pdf(written: bytes, tmp_path: Path) -> None
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     # Title page, summary, then a dozen questions with a chart and a table each.
     assert 6 <= pages <= 40, pages
+
+
+def test_quotes_in_another_language_are_marked(afval: Report) -> None:
+    written = (Quoted("Please empty the bins more often", "en"), Quoted("Vaker legen graag", "nl"))
+    marked = replace(afval, texts=tuple(replace(t, quotes=written) for t in afval.texts))
+    paragraphs = [p.text for p in _open(write_docx(marked, chart=None, zone=ZONE)).paragraphs]
+    assert "“Please empty the bins more often” [Engels]" in paragraphs
+    assert "“Vaker legen graag”" in paragraphs

@@ -14,6 +14,7 @@ from analysis.report import (
     Bilingual,
     OpinionGroup,
     OpinionGroups,
+    Quoted,
     Report,
 )
 from bot.staff.report_docx import write_docx
@@ -30,7 +31,7 @@ def test_page_is_self_contained_and_escaped(seeded: Seeded) -> None:
     markup = replace(
         report,
         texts=tuple(
-            replace(t, quotes=(*t.quotes, "Zet <script>alert(1)</script> & meer"))
+            replace(t, quotes=(*t.quotes, Quoted("Zet <script>alert(1)</script> & meer")))
             for t in report.texts
         ),
     )
@@ -71,3 +72,22 @@ def test_sections_of_other_features_are_written_when_there(seeded: Seeded) -> No
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Niet beschikbaar: dit was geen gesprek" not in text
     assert "Twee groepen." in text and "Groep A (12 deelnemers)" in text
+
+
+def test_quotes_in_another_language_are_shown_as_written_and_marked(seeded: Seeded) -> None:
+    """A resident's words stay as written; in another language than the page's they carry
+    that language's ``lang`` and direction and its name, in the page's language."""
+    report = report_of(seeded, AFVAL)
+    written = (
+        Quoted("الحاويات ممتلئة دائماً في الصيف", "ar"),
+        Quoted("De bakken zijn vaak vol op zaterdag", "nl"),
+    )
+    marked = replace(report, texts=tuple(replace(t, quotes=written) for t in report.texts))
+    dutch, english = _page(marked), _page(marked, "en")
+    arabic = '<span lang="ar" dir="rtl">“الحاويات ممتلئة دائماً في الصيف”</span>'
+    assert f"<blockquote><p>{arabic} [Arabisch]</p></blockquote>" in dutch
+    assert f"<blockquote><p>{arabic} [Arabic]</p></blockquote>" in english
+    assert "<blockquote><p>“De bakken zijn vaak vol op zaterdag”</p></blockquote>" in dutch
+    assert (
+        '<span lang="nl" dir="ltr">“De bakken zijn vaak vol op zaterdag”</span> [Dutch]'
+    ) in english

@@ -89,6 +89,41 @@ async def test_a_changed_text_waits_again(sessions: Sessions, mini: str) -> None
     assert judged == mod.Judgement("pending", None, None, None)
 
 
+async def test_free_text_keeps_the_language_it_was_written_in(
+    sessions: Sessions, mini: str
+) -> None:
+    """The resident's language when they typed the text goes with it (a digest quotes it
+    as such); a skipped question and a closed answer have none."""
+    resident = await register(sessions, "tr-1")
+    session = await start(sessions, resident.id)
+    first = answer(session.state, "tevreden", 1, "waarom")
+    second = answer(first.state, "waarom", "Çöp kutuları hep dolu", "bakken")
+    async with sessions.begin() as db:
+        await repo.save_outcome(db, session, first, now=T0, language="tr")
+        await repo.save_outcome(db, session, second, now=T0, moderate=True, language="tr")
+    skipped, _ = await text_answer(sessions, "b", None)
+    async with sessions.begin() as db:
+        await repo.save_outcome(
+            db,
+            skipped,
+            answer(SessionState("waarom", path=("tevreden",)), "waarom", None, "bakken"),
+            now=T0,
+            moderate=True,
+            language="ar",
+        )
+    async with sessions() as db:
+        rows = await db.execute(
+            select(Answer.session_id, Answer.question_id, Answer.language).order_by(Answer.id)
+        )
+        kept = {(s, q): language for s, q, language in rows}
+    assert kept == {
+        (session.id, "tevreden"): None,
+        (session.id, "waarom"): "tr",
+        (skipped.id, "tevreden"): None,
+        (skipped.id, "waarom"): None,
+    }
+
+
 # --- The queue --------------------------------------------------------------------------------
 
 
