@@ -202,12 +202,13 @@ async def test_residents_and_forged_buttons_cannot_invite(
 async def test_a_429_pauses_the_broadcast_and_nothing_is_lost_or_doubled(
     fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    # The bot is told it may send 40 a second; the fake allows 15: it answers 429s.
+    # The bot is told it may send 40 a second; the fake allows 4: it answers 429s (a busy
+    # machine sends fewer than 40 a second, but always more than 4).
     bot = await start(broadcast_rate=40)
     users = await seed(bot, fake, 45, invitations=[AFVAL_THEME])
-    fake.set_flood_limit(per_second=15)
+    fake.set_flood_limit(per_second=4)
     offer = await invite(admin)
-    report = await final_report(admin, offer, within=40)
+    report = await final_report(admin, offer, within=90)
     assert "Verstuurd: 45\n" in report and "Mislukt: 0" in report
     assert copies(users) == [1] * 45
     flooded = [c for c in fake.calls if c.method == "sendMessage" and c.error_code == 429]
@@ -223,8 +224,10 @@ async def test_a_429_pauses_the_broadcast_and_nothing_is_lost_or_doubled(
 async def test_at_most_one_message_per_chat_per_interval(
     fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    # Two broadcasts to the same residents at once: the second copy to a chat waits a second.
-    bot = await start(broadcast_chat_interval=1.0)
+    # Two broadcasts to the same residents at once: the second copy to a chat waits a second
+    # and a bit (a message can be on its way a little longer than the next one: Telegram,
+    # like the fake, counts when they arrive).
+    bot = await start(broadcast_chat_interval=1.25)
     users = await seed(bot, fake, 8, invitations=[AFVAL_THEME, SCHOOL_THEME], took_part=[])
     chats = {user.id for user in users}
     fake.set_flood_limit(per_second=None, per_chat_per_second=1.0)
