@@ -70,7 +70,7 @@ async def healthz(port: int) -> bytes:
     """The answer to ``GET /healthz`` on a connection of its own."""
     reader, writer = await connect(port, b"GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n")
     try:
-        return await asyncio.wait_for(reader.readuntil(b"ok\n"), 10)
+        return await asyncio.wait_for(reader.readuntil(b"ok\n"), 30)  # generous: a busy machine
     finally:
         writer.close()
 
