@@ -129,6 +129,27 @@ async def draft(db: AsyncSession, deliberation_id: str) -> WaitingDraft | None:
     return WaitingDraft(row.deliberation_id, row.version, row.source, row.checksum)
 
 
+async def waiting(db: AsyncSession) -> list[WaitingDraft]:
+    """Every draft waiting to be published or thrown away, by id (for /beheer)."""
+    rows = (
+        await db.scalars(select(DeliberationDraft).order_by(DeliberationDraft.deliberation_id))
+    ).all()
+    return [WaitingDraft(r.deliberation_id, r.version, r.source, r.checksum) for r in rows]
+
+
+async def shown_again(
+    db: AsyncSession, deliberation_id: str, version: int, *, mark: str | None = None
+) -> tuple[Deliberation, StoredDraft]:
+    """The waiting draft as its preview showed it (what it replaces, what it does to the
+    published statements), to show it again or test it; :class:`Refused` ``gone`` or
+    ``replaced`` as for publishing."""
+    row = await _waiting(db, deliberation_id, version, mark)
+    new = parse(row.source, deliberation_id)
+    live = await db.get(DeliberationRecord, deliberation_id)
+    plan = plan_version(parse(live.source, live.id), new) if live else None
+    return new, StoredDraft(row.checksum, live.version if live else None, False, plan)
+
+
 async def _waiting(
     db: AsyncSession, deliberation_id: str, version: int, mark: str | None
 ) -> DeliberationDraft:

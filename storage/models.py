@@ -527,6 +527,19 @@ class DeliberationDraft(Base):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PublishedDeliberation(Base):
+    """A deliberation whose results page is public: an administrator said so (/publiceer),
+    as :class:`PublishedReport` is for a questionnaire."""
+
+    __tablename__ = "published_deliberations"
+
+    deliberation_id: Mapped[str] = mapped_column(
+        ForeignKey("deliberations.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Who published it is in the audit log (report.publish), kept as long as the log is.
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class DeliberationStatement(Base):
     """A statement residents vote on: a seed from the file, or one a resident added.
 

@@ -4,7 +4,8 @@
 invitations sent, the outcomes told, the scorecard of each scheduled and closing digest (the
 trend) and when the first and last answers came. :func:`stamp` is a cheap fingerprint of
 everything a report shows, so a cached page is made again only when something changed (a
-new answer, a moderation decision, an outcome, an effect-check answer, publication).
+new answer, a moderation decision, an outcome, an effect-check answer, publication);
+:func:`deliberation_stamp` is the same for a deliberation's page (votes, statements).
 Publishing and unpublishing are audited by the caller (:mod:`storage.audit`).
 """
 
@@ -19,13 +20,19 @@ from analysis.report import Invitations, OutcomeNote, TrendPoint
 from analysis.report_build import ReportInputs
 from flows.schema import Questionnaire
 from storage import digest as digest_store
+from storage.deliberations import LIVE
 from storage.models import (
     Answer,
     AuditEntry,
     Broadcast,
+    DeliberationParticipant,
+    DeliberationRecord,
+    DeliberationStatement,
+    DeliberationVote,
     Digest,
     EffectAnswer,
     Outcome,
+    PublishedDeliberation,
     PublishedReport,
     Session,
 )
@@ -158,30 +165,91 @@ async def quick_stamp(db: AsyncSession) -> tuple[object, ...]:
     return tuple(row)
 
 
+async def deliberation_stamp(db: AsyncSession, deliberation_id: str) -> tuple[object, ...]:
+    """:func:`stamp` for a deliberation, cheap enough to ask on every request (indexed
+    reads): its lifecycle, its votes (how many; a changed vote moves its participant's
+    ``updated_at``, every vote tap does), its participants, its statements (how many, how
+    many live, the latest moderation), and the latest audit entry, outcome and effect-check
+    answer of anything."""
+    record = (
+        await db.execute(
+            select(
+                DeliberationRecord.version, DeliberationRecord.status, DeliberationRecord.closed_at
+            ).where(DeliberationRecord.id == deliberation_id)
+        )
+    ).one_or_none()
+    votes = await db.scalar(
+        select(func.count()).where(DeliberationVote.deliberation_id == deliberation_id)
+    )
+    people = (
+        await db.execute(
+            select(func.count(), func.max(DeliberationParticipant.updated_at)).where(
+                DeliberationParticipant.deliberation_id == deliberation_id
+            )
+        )
+    ).one()
+    statements = (
+        await db.execute(
+            select(
+                func.count(),
+                func.count().filter(DeliberationStatement.status == LIVE),
+                func.max(DeliberationStatement.moderated_at),
+            ).where(DeliberationStatement.deliberation_id == deliberation_id)
+        )
+    ).one()
+    latest = (
+        await db.execute(
+            select(
+                select(func.max(AuditEntry.id)).scalar_subquery(),
+                select(func.max(Outcome.id)).scalar_subquery(),
+                select(func.max(EffectAnswer.id)).scalar_subquery(),
+            )
+        )
+    ).one()
+    return (tuple(record or ()), votes, *people, *statements, *latest)
+
+
 # --- Publication -------------------------------------------------------------------------------
 
 
-async def published_at(db: AsyncSession, questionnaire_id: str) -> datetime | None:
-    """When the questionnaire's results page was published; None: it is not public."""
-    return await db.scalar(
-        select(PublishedReport.published_at).where(
-            PublishedReport.questionnaire_id == questionnaire_id
-        )
+async def published_at(db: AsyncSession, subject_id: str) -> datetime | None:
+    """When the results page of the questionnaire or deliberation was published; None: it
+    is not public."""
+    found = await db.scalar(
+        select(PublishedReport.published_at).where(PublishedReport.questionnaire_id == subject_id)
     )
+    if found is None:
+        found = await db.scalar(
+            select(PublishedDeliberation.published_at).where(
+                PublishedDeliberation.deliberation_id == subject_id
+            )
+        )
+    return found
 
 
-async def publish(db: AsyncSession, questionnaire_id: str, *, now: datetime) -> bool:
-    """Make the results page public; False when it already was (the caller audits who)."""
-    if await published_at(db, questionnaire_id) is not None:
+async def publish(
+    db: AsyncSession, subject_id: str, *, now: datetime, deliberation: bool = False
+) -> bool:
+    """Make the results page of a questionnaire (or, with ``deliberation``, of a
+    deliberation) public; False when it already was (the caller audits who)."""
+    if await published_at(db, subject_id) is not None:
         return False
-    db.add(PublishedReport(questionnaire_id=questionnaire_id, published_at=now))
+    if deliberation:
+        db.add(PublishedDeliberation(deliberation_id=subject_id, published_at=now))
+    else:
+        db.add(PublishedReport(questionnaire_id=subject_id, published_at=now))
     await db.flush()
     return True
 
 
-async def unpublish(db: AsyncSession, questionnaire_id: str) -> bool:
-    """Take the results page offline; False when it was not public."""
-    result = await db.execute(
-        delete(PublishedReport).where(PublishedReport.questionnaire_id == questionnaire_id)
-    )
-    return bool(getattr(result, "rowcount", 0))
+async def unpublish(db: AsyncSession, subject_id: str) -> bool:
+    """Take the results page of a questionnaire or deliberation offline; False when it was
+    not public."""
+    removed = 0
+    for table, column in (
+        (PublishedReport, PublishedReport.questionnaire_id),
+        (PublishedDeliberation, PublishedDeliberation.deliberation_id),
+    ):
+        result = await db.execute(delete(table).where(column == subject_id))
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return bool(removed)

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from bot.admin import buttons
 from bot.admin.buttons import AdminButton, ModerationButton
+from bot.admin.stellingen_test import ShowDeliberationDraft, TrialVote
+from bot.admin.upload_stellingen import TryDeliberation
 from bot.core.callbacks import Button, decode
 from flows.limits import CALLBACK_DATA_BYTES
 
@@ -156,3 +158,27 @@ def test_every_data_under_adm_and_mod_reaches_its_family(rest: str) -> None:
 def test_other_data_is_not_ours(data: str | None) -> None:
     assert not AdminButton.matches(data)
     assert not ModerationButton.matches(data)
+
+
+def test_a_deliberation_tests_buttons_fit_and_check_what_they_hold() -> None:
+    """ "Zelf testen" of a deliberation draft: its vote buttons carry the statement's place
+    and the vote (nothing else to act on), fit Telegram at the longest id, and made-up data
+    holds no step."""
+    did = "d" * 40
+    longest = TrialVote(did, "abcdef", "49", "p").pack()
+    assert len(longest.encode()) <= CALLBACK_DATA_BYTES
+    assert decode(longest).step == (did, "abcdef", 49, "p")  # type: ignore[union-attr]
+    tried = TryDeliberation.of(did, 999_999, CHECKSUM).pack()
+    assert len(tried.encode()) <= CALLBACK_DATA_BYTES
+    assert decode(tried).action == "test" and decode(tried).draft == (did, 999_999)  # type: ignore[union-attr]
+    shown = decode("adm:sd:brugstraat:2")
+    assert isinstance(shown, ShowDeliberationDraft) and shown.draft == ("brugstraat", 2)
+    for made_up in (
+        "adm:sv:brugstraat:abcdef:0:x",  # no such vote
+        "adm:sv:brugstraat:ABCDEF:0:a",  # no mark
+        "adm:sv:brugstraat:abcdef:100:a",  # no such place
+        "adm:sv:Brug straat:abcdef:0:a",
+        "adm:sv:brugstraat:abcdef",
+    ):
+        pressed = decode(made_up)
+        assert isinstance(pressed, TrialVote) and pressed.step is None, made_up

@@ -1,5 +1,7 @@
 """/beheer stellingen: each deliberation with its status,
-participants and votes, and a button to close it (or open it again). Each change is in the
+participants and votes, and a button to close it (or open it again); then the drafts
+waiting to be published, each with a button that shows its preview again (with "Zelf
+testen", "Publiceren" and "Annuleren", :mod:`bot.admin.stellingen_test`). Each change is in the
 audit log; a closed deliberation takes no votes (residents hear so) and its closing moment
 starts the retention period.
 
@@ -17,12 +19,14 @@ from typing import ClassVar, Literal
 
 from bot.admin.buttons import AdminButton, _slug
 from bot.admin.press import Press
+from bot.admin.stellingen_test import ShowDeliberationDraft
 from bot.core.keyboards import Keyboard, button
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
 from flows.deliberation import parse
 from flows.texts import Html, Language, raw, t
 from storage import audit
+from storage import deliberation_drafts as drafts
 from storage import deliberations as store
 
 log = logging.getLogger(__name__)
@@ -59,12 +63,14 @@ class BeheerStellingen:
         self.services = services
 
     async def screen(self, language: Language) -> tuple[Html, Keyboard | None] | None:
-        """Every deliberation with its figures and a button; None when there is none."""
+        """Every deliberation with its figures and a button, then every waiting draft with
+        its button; None when there is neither."""
         async with self.services.reports() as db:
             listing = await store.listing(db)
-            if not listing:
+            waiting = await drafts.waiting(db)
+            if not listing and not waiting:
                 return None
-            lines = [t(language, "admin.stellingen.head")]
+            lines = [t(language, "admin.stellingen.head")] if listing else []
             rows = []
             now = self.services.clock()
             for info in listing:
@@ -87,7 +93,31 @@ class BeheerStellingen:
                     "close" if info.status == store.OPEN else "open_again"
                 )
                 rows.append([button(t(language, label, id=info.id), wanted(info.id))])
+        if waiting:
+            lines.append(t(language, "admin.stellingen.drafts"))
+        for draft in waiting:
+            title = parse(draft.source, draft.deliberation_id).title.get(language)
+            lines.append(
+                t(
+                    language,
+                    "admin.stellingen.draft",
+                    title=title,
+                    id=draft.deliberation_id,
+                    version=draft.version,
+                )
+            )
+            show = ShowDeliberationDraft.of(draft.deliberation_id, draft.version)
+            label = t(language, "admin.stellingen.draft.button", id=draft.deliberation_id)
+            rows.append([button(label, show)])
         return Html("\n\n".join(lines)), Keyboard(rows)
+
+    async def waiting(self, language: Language) -> list[Send]:
+        """Under /beheer: how many deliberation drafts wait (nothing when none does)."""
+        async with self.services.reports() as db:
+            count = len(await drafts.waiting(db))
+        if not count:
+            return []
+        return [Send(t(language, "admin.stellingen.drafts.waiting", count=count))]
 
     async def reply(self, language: Language) -> list[Send]:
         found = await self.screen(language)

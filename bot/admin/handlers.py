@@ -26,7 +26,8 @@ from bot.admin.drafts import Drafts
 from bot.admin.population import PopulationUploads, looks_like_csv
 from bot.admin.press import Press, handle_press
 from bot.admin.schedule import Schedule
-from bot.admin.upload_stellingen import CancelDeliberation, PublishDeliberation
+from bot.admin.stellingen_test import DeliberationTests, ShowDeliberationDraft, TrialVote
+from bot.admin.upload_stellingen import CancelDeliberation, PublishDeliberation, TryDeliberation
 from bot.admin.uploads import Uploads
 from bot.core.access import Handler, admin_only
 from bot.core.callbacks import decode
@@ -49,6 +50,7 @@ class Administrators:
         self.drafts = Drafts(services)
         self.questionnaires = Beheer(services)
         self.deliberations = BeheerStellingen(services)
+        self.deliberation_tests = DeliberationTests(services)
         self.downloads = Downloads(services)
         self.schedule = Schedule(services)
         self.upload: Handler = admin_only("upload")(self._upload)
@@ -80,6 +82,8 @@ class Administrators:
             reply = Reply().then(*await self.deliberations.reply(language))
         else:
             reply = await self.questionnaires.command(language)
+            # Deliberation drafts are listed in /beheer stellingen; /beheer says they wait.
+            reply = reply.then(*await self.deliberations.waiting(language))
         await self.postman.deliver(context.bot, message.chat_id, reply)
 
     async def _export(self, update: Update, context: Context) -> None:
@@ -130,6 +134,12 @@ class Administrators:
                 await self.uploads.deliberations.publish(press, pressed)
             case CancelDeliberation():
                 await self.uploads.deliberations.cancel(press, pressed)
+            case TryDeliberation():
+                await self.deliberation_tests.try_out(press, pressed)
+            case ShowDeliberationDraft():
+                await self.deliberation_tests.show(press, pressed)
+            case TrialVote():
+                await self.deliberation_tests.vote(press, pressed)
             case DeliberationStatus():
                 await self.deliberations.change(press, pressed)
             case _:

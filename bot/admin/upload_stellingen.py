@@ -1,11 +1,12 @@
 """A deliberation file ("gesprek met stellingen") sent by an administrator: checked with
 the deliberation validator, kept as a draft and answered with every problem or with a
 preview (statements, warnings, and for a new version what happens to the votes), with the
-buttons "Publiceren" and "Annuleren". :class:`bot.admin.uploads.Uploads` sends a file here
-when it says ``kind: stellingen``; the version rules are in
-:mod:`storage.deliberation_drafts`.
+buttons "Zelf testen" (:mod:`bot.admin.stellingen_test`), "Publiceren" and "Annuleren".
+:class:`bot.admin.uploads.Uploads` sends a file here when it says ``kind: stellingen``; the
+version rules are in :mod:`storage.deliberation_drafts`.
 
 ==============================  ============================================================
+``adm:sy:<id>:<v>:<m>``         try the draft: vote on its statements, nothing stored
 ``adm:sp:<id>:<v>:<m>``         publish the draft (``<m>``: the start of its checksum)
 ``adm:sx:<id>:<v>:<m>``         throw it away
 ==============================  ============================================================
@@ -40,6 +41,11 @@ log = logging.getLogger(__name__)
 
 #: Statement ids named in the "no English" warning before "…".
 MAX_NAMED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class TryDeliberation(OnDraft, prefix="adm:sy"):
+    action: ClassVar[str] = "test"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +143,16 @@ def _aware(moment: datetime, zone: tzinfo) -> datetime:
 
 
 def keyboard(deliberation_id: str, version: int, checksum: str, language: Language) -> Keyboard:
+    """Zelf testen, Publiceren, Annuleren, bound to the file previewed (as a
+    questionnaire's, :func:`bot.admin.preview.preview_keyboard`)."""
     key = (deliberation_id, version, checksum)
     return Keyboard(
         [
             [
+                button(raw(language, "admin.button.test"), TryDeliberation.of(*key)),
                 button(raw(language, "admin.button.publish"), PublishDeliberation.of(*key)),
-                button(raw(language, "admin.button.cancel"), CancelDeliberation.of(*key)),
-            ]
+            ],
+            [button(raw(language, "admin.button.cancel"), CancelDeliberation.of(*key))],
         ]
     )
 

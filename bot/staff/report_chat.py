@@ -5,9 +5,10 @@ member, as /digest), or to an administrator in their private chat. Anybody else'
 is answered as an unknown command (in a private chat) or with where reports go (in another
 group); nothing of a report reaches them.
 
-/publiceer &lt;id&gt; (an administrator, in private) makes the questionnaire's results page
-public; /publiceer &lt;id&gt; uit takes it offline. Both are audited. The closing-the-loop
-message to participants links to the page once it is public (:mod:`bot.outcomes.feedback`).
+/publiceer &lt;id&gt; (an administrator, in private) makes the results page of a questionnaire
+or a deliberation (its opinion groups and common ground) public; /publiceer &lt;id&gt; uit
+takes it offline. Both are audited. The closing-the-loop message to participants links to
+the page once it is public (:mod:`bot.outcomes.feedback`).
 """
 
 from __future__ import annotations
@@ -117,18 +118,27 @@ class ReportHandlers:
         if message is None or user is None:
             return
         wanted = self._wanted(context)
+        choose = escape(", ".join(await self.reports.subjects()) or "geen")
         if wanted is None:
             await message.reply_text(
                 Html(
-                    "Welke resultatenpagina wil je openbaar maken? Typ /publiceer en de id, "
+                    "Welke resultatenpagina wil je openbaar maken? Typ /publiceer en de id "
+                    "van een vragenlijst of een gesprek met stellingen, "
                     "of /publiceer &lt;id&gt; uit om hem offline te halen.\n"
-                    f"Kies uit: {escape(self._ids())}"
+                    f"Kies uit: {choose}"
                 ),
                 parse_mode=ParseMode.HTML,
             )
             return
-        if not SLUG.match(wanted) or not await self.reports.known(wanted):
-            await message.reply_text(self._unknown(wanted), parse_mode=ParseMode.HTML)
+        kind = await self.reports.kind(wanted) if SLUG.match(wanted) else None
+        if kind is None:
+            await message.reply_text(
+                Html(
+                    f"Die vragenlijst of dat gesprek ken ik niet: {escape(wanted)}. "
+                    f"Kies uit: {choose}"
+                ),
+                parse_mode=ParseMode.HTML,
+            )
             return
         args = context.args or []
         off = len(args) > 1 and args[1].lower() in OFF
@@ -137,7 +147,9 @@ class ReportHandlers:
             if off:
                 changed = await store.unpublish(db, wanted)
             else:
-                changed = await store.publish(db, wanted, now=now)
+                changed = await store.publish(
+                    db, wanted, now=now, deliberation=kind == "deliberation"
+                )
             if changed:
                 action = "report.unpublish" if off else "report.publish"
                 await audit.record(db, action, actor=user.id, target=wanted, now=now)

@@ -3,10 +3,11 @@
 :class:`ReportService` reads (one storage call, :func:`storage.report.gather_report`),
 builds the model (:func:`analysis.report_build.build_report`) and writes it: a .docx for
 the council (:mod:`bot.staff.report_docx`) or the results page (:mod:`bot.staff.report_html`).
-The page is cached per questionnaire and language until something it shows changes
-(:func:`storage.report.stamp`); then the cached page is served while the new one is made
-in the background, so only the very first visitor waits for a build. Used by /rapport,
-/publiceer, ``samenspraak report`` and the web server's results page.
+The page (of a questionnaire or a deliberation) is cached per subject and language until
+something it shows changes (:func:`storage.report.stamp`, ``deliberation_stamp``); then
+the cached page is served while the new one is made in the background, so only the very
+first visitor waits for a build. Used by /rapport, /publiceer, ``samenspraak report`` and
+the web server's results page.
 """
 
 from __future__ import annotations
@@ -113,10 +114,21 @@ class ReportService:
 
     async def known(self, wanted: str) -> bool:
         """Whether there is a questionnaire or a deliberation with this id."""
+        return await self.kind(wanted) is not None
+
+    async def kind(self, wanted: str) -> str | None:
+        """ "questionnaire" or "deliberation" (what the id names), None: neither."""
         if self.services.catalog.current(wanted) is not None:
-            return True
+            return "questionnaire"
         async with self.services.reports() as db:
-            return await deliberations.get(db, wanted) is not None
+            found = await deliberations.get(db, wanted) is not None
+        return "deliberation" if found else None
+
+    async def subjects(self) -> list[str]:
+        """The ids of every questionnaire and deliberation, for "choose from"."""
+        async with self.services.reports() as db:
+            talks = [d.id for d in await deliberations.listing(db)]
+        return [f.questionnaire.id for f in self.services.catalog.currents()] + talks
 
     async def _deliberation(
         self, deliberation_id: str, since: datetime, until: datetime
@@ -219,25 +231,31 @@ class ReportService:
 
     # --- The published page -----------------------------------------------------------------
 
-    async def published_page(self, questionnaire_id: str, language: str) -> bytes | None:
-        """The results page if an administrator published it (None: not public or not
-        known), from the cache while nothing it shows changed."""
-        if self.services.catalog.current(questionnaire_id) is None:
-            return None
-        key = (questionnaire_id, language)
+    async def published_page(self, subject_id: str, language: str) -> bytes | None:
+        """The results page of a questionnaire or deliberation if an administrator published
+        it (None: not public or not known), from the cache while nothing it shows changed."""
+        deliberation = self.services.catalog.current(subject_id) is None
+        key = (subject_id, language)
         async with self.services.reports() as db:
-            if await store.published_at(db, questionnaire_id) is None:
+            if deliberation and await deliberations.get(db, subject_id) is None:
                 return None
-            quick = await store.quick_stamp(db)
+            if await store.published_at(db, subject_id) is None:
+                return None
+            # A deliberation's own stamp is a few indexed reads: asked every time (its votes
+            # have no id that the quick stamp could follow).
+            if deliberation:
+                quick = await store.deliberation_stamp(db, subject_id)
+            else:
+                quick = await store.quick_stamp(db)
             cached = self._pages.get(key)
             now = time.monotonic()
             if (
                 cached is not None
                 and cached.quick == quick
-                and now - cached.checked < (self.recheck_after)
+                and (deliberation or now - cached.checked < self.recheck_after)
             ):
                 return cached.body  # nothing new anywhere
-            stamp = await store.stamp(db, questionnaire_id)
+            stamp = quick if deliberation else await store.stamp(db, subject_id)
         if cached is not None and cached.stamp == stamp:  # news, but not about this one
             cached.quick, cached.checked = quick, now
             return cached.body

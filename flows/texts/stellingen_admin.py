@@ -109,6 +109,72 @@ TEXTS_STELLINGEN_ADMIN: dict[str, dict[str, str]] = {
             "carries on and never gets a statement twice."
         ),
     },
+    # --- "Zelf testen" and /beheer stellingen ------------------------------------------------
+    "admin.stellingen.test.start": {
+        "nl": (
+            "🧪 <b>Testmodus</b>: je stemt zelf op de stellingen van <b>{title}</b> (versie "
+            "{version}). Je stemmen worden niet bewaard en tellen nergens mee. Je krijgt de "
+            "stellingen in de volgorde van het bestand. Gebruik de knoppen: typen werkt niet "
+            "in de test. Publiceren doe je daarna met de knop bij het voorbeeld, of via "
+            "/beheer stellingen."
+        ),
+        "en": (
+            "🧪 <b>Test mode</b>: you vote on the statements of <b>{title}</b> (version "
+            "{version}) yourself. Your votes are not stored and not counted anywhere. The "
+            "statements come in the order of the file. Use the buttons: typing does not work "
+            "in the test. Publish afterwards with the button under the preview, or through "
+            "/beheer stellingen."
+        ),
+    },
+    "admin.stellingen.test.done[one]": {
+        "nl": (
+            "🧪 Dat was de enige stelling van de test. Er is niets bewaard. Publiceren of "
+            "annuleren doe je met de knoppen bij het voorbeeld, of via /beheer stellingen."
+        ),
+        "en": (
+            "🧪 That was the only statement of the test. Nothing was stored. Publish or "
+            "cancel with the buttons under the preview, or through /beheer stellingen."
+        ),
+    },
+    "admin.stellingen.test.done[other]": {
+        "nl": (
+            "🧪 Dat waren alle {count} stellingen van de test. Er is niets bewaard. Publiceren "
+            "of annuleren doe je met de knoppen bij het voorbeeld, of via /beheer stellingen."
+        ),
+        "en": (
+            "🧪 Those were all {count} statements of the test. Nothing was stored. Publish or "
+            "cancel with the buttons under the preview, or through /beheer stellingen."
+        ),
+    },
+    "admin.stellingen.drafts": {
+        "nl": "<b>Concepten die wachten op publicatie</b>",
+        "en": "<b>Drafts waiting to be published</b>",
+    },
+    "admin.stellingen.draft": {
+        "nl": "📝 <b>{title}</b> ({id}) · versie {version}",
+        "en": "📝 <b>{title}</b> ({id}) · version {version}",
+    },
+    "admin.stellingen.draft.button": {
+        "nl": "Concept bekijken: {id}",
+        "en": "View draft: {id}",
+    },
+    "admin.stellingen.drafts.waiting[one]": {
+        "nl": (
+            "📝 Er wacht 1 gesprek met stellingen op publicatie. Bekijk het met /beheer "
+            "stellingen."
+        ),
+        "en": "📝 1 conversation with statements waits to be published. See /beheer stellingen.",
+    },
+    "admin.stellingen.drafts.waiting[other]": {
+        "nl": (
+            "📝 Er wachten {count} gesprekken met stellingen op publicatie. Bekijk ze met "
+            "/beheer stellingen."
+        ),
+        "en": (
+            "📝 {count} conversations with statements wait to be published. See /beheer "
+            "stellingen."
+        ),
+    },
     # --- after the preview ------------------------------------------------------------------
     "admin.stellingen.published": {
         "nl": (

@@ -2,7 +2,8 @@
 who voted on every statement opts in to hear what the municipality does with it (also in
 /instellingen), /terugkoppeling sends the outcome to the participants who opted in and no
 one else, an effect check follows "uitgevoerd" and is answered, its answers show in the
-deliberation's part of the digest, and /resultaten shows the history."""
+deliberation's part of the digest, and /resultaten shows the history. Once its results page
+is published (/publiceer), the outcome message links to it."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from tests.support.clocks import Offset
 OPTIN_OFF = "▫️ Horen wat Rivierstad ermee doet"
 OPTIN_ON = "✅ Horen wat Rivierstad ermee doet"
 NEWS = f"Nieuws over: {TITLE}"
+SITE = "https://inspraak.rivierstad.example"
 DONE = "Het centrum blijft voorlopig open voor auto's; de raad kiest eerst een proefzomer."
 
 
@@ -39,7 +41,7 @@ async def loop_bot(
     fake.user(ADMIN_ID, first_name="Beheerder")
     clock = Offset()
     group = fake.group(title="Team participatie")
-    bot = runner(fake, sqlite_url, digest_chat_id=group.id, digest_schedule="off")
+    bot = runner(fake, sqlite_url, digest_chat_id=group.id, digest_schedule="off", public_url=SITE)
     bot.clock = clock
     await bot.start()
     try:
@@ -93,6 +95,9 @@ async def test_the_loop_closes_for_a_deliberation(
     assert await sql(bot, "SELECT topic FROM subscriptions ORDER BY id") == [(TALK,)]
 
     admin = fake.user(ADMIN_ID)
+    # Its results page is public: the outcome message links to it.
+    published = await admin.ask(f"/publiceer {TALK}")
+    assert f"staat nu online: {SITE}/resultaten/{TALK}\n" in published.text, published.text
     listing = await admin.ask("/terugkoppeling")
     assert f"• {TALK}: {TITLE} (ontvangen)" in listing.text, listing.text
     start = await admin.ask(f"/terugkoppeling {TALK}")
@@ -110,6 +115,7 @@ async def test_the_loop_closes_for_a_deliberation(
     await final_report(admin, confirm)
     (news,) = received(anna, NEWS)
     assert news.text.startswith(f"{NEWS}\nStatus: uitgevoerd\n\n{DONE}")
+    assert f"Alle uitkomsten op een rij: {SITE}/resultaten/{TALK}\n" in news.text, news.text
     assert received(bram, NEWS) == [] and received(stranger, NEWS) == []
     assert await sql(bot, "SELECT outcome_status FROM deliberations WHERE id = :d", d=TALK) == [
         ("uitgevoerd",)

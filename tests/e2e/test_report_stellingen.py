@@ -2,20 +2,25 @@
 administrator sends a .docx whose "Meningsgroepen en gedeelde grond" section has the real
 opinion groups from the analysis (each with what sets it apart, and how many of the group
 agreed), the common ground all groups support, and no group smaller than the small-cell
-limit; a deliberation with too few participants says so plainly."""
+limit; a deliberation with too few participants says so plainly. /publiceer puts the same
+opinion groups on the public results page."""
 
 from __future__ import annotations
 
+import asyncio
+import html
 import io
+import re
 
+import aiohttp
 from docx import Document
 from docx.document import Document as DocxDocument
 
 from flows.deliberation import Vote
 from sandbox.fakeapi import FakeBotApi
+from storage import audit, repo
 from storage import deliberations as store
-from storage import repo
-from tests.e2e.conftest import BotRunner, running_bot
+from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 
 ADMIN = 4_242_001
 TALK = "autoluw-centrum"
@@ -115,3 +120,72 @@ async def test_the_word_report_of_a_deliberation_shows_its_opinion_groups(
         assert all(t.split(": ", 1)[1].split(" (")[0] in texts for t in own), own
         summary = "\n".join(p.text for p in document.paragraphs[:12])
         assert "Er zijn 2 meningsgroepen." in summary
+
+
+async def test_publiceer_puts_a_deliberations_results_page_online(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """/publiceer <deliberation-id> makes its page public at /resultaten/<id>: the opinion
+    groups and the common ground, in Dutch and English, made again when new votes come;
+    /publiceer <id> uit takes it offline, and an unknown id lists what there is."""
+    boss = fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, sqlite_url, webhook=True, admin_user_ids=[ADMIN]) as bot:
+        assert isinstance(bot, WebhookRunner)
+        seeds = await plant(bot, [8, 7])
+        page = f"{bot.base_url}/resultaten/{TALK}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(page) as response:
+                assert response.status == 404, "not published yet"
+
+            published = await boss.ask(f"/publiceer {TALK}")
+            assert published.text.startswith(
+                f"De resultatenpagina van {TALK} staat nu online: {page}\n"
+            ), published.text
+            async with http.get(page) as response:
+                assert response.status == 200
+                body = html.unescape(await response.text())
+                tag = response.headers["ETag"]
+                assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+            assert '<html lang="nl">' in body
+            assert '<h2 id="opinion-groups">Meningsgroepen en gedeelde grond</h2>' in body
+            assert "15 deelnemers met genoeg stemmen zijn in groepen verdeeld" in body
+            groups = re.findall(r"<h3>Groep ([A-Z]) \((\d+)\)</h3>", body)
+            assert [g for g, _ in groups] == ["A", "B"], groups
+            assert sum(int(n) for _, n in groups) == 15
+            ground = body.split("<h3>Gedeelde grond</h3>", 1)[1].split("</ul>", 1)[0]
+            assert seeds[8].text_nl in ground and seeds[9].text_nl in ground
+            assert seeds[10].text_nl not in ground  # everyone disagreed
+            assert "Interne notities" not in body
+            async with http.get(page, headers={"If-None-Match": tag}) as response:
+                assert response.status == 304, "cached: nothing changed"
+            async with http.get(page + "/en") as response:
+                assert response.status == 200
+                english = await response.text()
+            assert '<html lang="en">' in english
+            assert "<h3>Common ground</h3>" in english
+
+            # Five more participants: the page is made again (the old one meanwhile).
+            await plant(bot, [5])
+            for _ in range(600):
+                async with http.get(page) as response:
+                    if "20 deelnemers met genoeg stemmen" in await response.text():
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the page never showed the new votes")
+
+            unknown = await boss.ask("/publiceer nergens")
+            assert unknown.text.startswith("Die vragenlijst of dat gesprek ken ik niet: nergens.")
+            assert TALK in unknown.text and "afvalinzameling" in unknown.text
+            off = await boss.ask(f"/publiceer {TALK} uit")
+            assert off.text == f"De resultatenpagina van {TALK} is offline."
+            async with http.get(page) as response:
+                assert response.status == 404
+        assert bot.services is not None
+        async with bot.services.sessions() as db:
+            actions = [
+                (e.action, e.target)
+                for e in await audit.entries(db)
+                if e.action.startswith("report.")
+            ]
+        assert actions == [("report.publish", TALK), ("report.unpublish", TALK)]

@@ -13,9 +13,15 @@ from sqlalchemy import select
 from flows.texts import raw
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
-from storage.models import DeliberationDraft, DeliberationStatement, DeliberationVote
+from storage.models import (
+    DeliberationDraft,
+    DeliberationParticipant,
+    DeliberationRecord,
+    DeliberationStatement,
+    DeliberationVote,
+)
 from tests.e2e.test_admin import admin, audit_log, fiets_source, running, scalar, upload
-from tests.e2e.test_stellingen import AGREE, DISAGREE, STATEMENT, tap
+from tests.e2e.test_stellingen import AGREE, DISAGREE, PASS, STATEMENT, tap
 
 TALK = "brugstraat"
 
@@ -77,7 +83,7 @@ async def test_an_administrator_uploads_publishes_and_updates_a_deliberation(
         assert "Stellingen: 3" in preview.text
         assert "1 tekst heeft geen Engels: parkeren." in preview.text
         assert "Wat er met de stemmen gebeurt" not in preview.text
-        assert preview.buttons == [["Publiceren", "Annuleren"]]
+        assert preview.buttons == [["Zelf testen", "Publiceren"], ["Annuleren"]]
         done = await press_and_read(boss, "Publiceren", preview)
         assert done.text.startswith("✅ De Brugstraat is gepubliceerd."), done.text
         await boss.wait_for(lambda: not preview.buttons)
@@ -187,3 +193,84 @@ async def statements(bot: object) -> list[tuple[str | None, str, str, int]]:
         )
         votes = (await db.execute(select(DeliberationVote.statement_id))).scalars().all()
         return [(r.seed_id, r.status, r.text_nl, votes.count(r.id)) for r in rows]
+
+
+async def test_an_administrator_tries_a_draft_and_finds_it_again_in_beheer(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """ "Zelf testen" shows a draft as a resident sees it (intro, each statement with the
+    vote buttons, the vote said) and stores nothing; /beheer says a draft waits, /beheer
+    stellingen lists it with its preview again; after publishing, the test's buttons say
+    the draft is gone."""
+    async with running(fake, sqlite_url) as bot:
+        boss = admin(fake)
+        preview = await upload(boss, "brugstraat.yaml", talk(1, SEEDS))
+        await boss.press("Zelf testen", message=preview)
+        start = await boss.next_message()
+        assert start.text.startswith(
+            "🧪 Testmodus: je stemt zelf op de stellingen van De Brugstraat (versie 1)."
+        ), start.text
+        intro = await boss.next_message()
+        assert intro.text.startswith("De Brugstraat\n\nWat wil jij met de Brugstraat?")
+        current = await boss.next_message()
+        seen = []
+        for label in (AGREE, DISAGREE, PASS):
+            assert current.text.startswith(STATEMENT), current.text
+            assert current.buttons == [[AGREE, DISAGREE], [PASS]]
+            text = current.text.removeprefix(STATEMENT)
+            seen.append(text)
+            pressed = current
+            notice, current = await tap(boss, label, current)
+            assert notice == "Testmodus"
+            await boss.wait_for(lambda shown=pressed: not shown.buttons)
+            assert pressed.text == f"{text}\n\nJouw stem: {label}", pressed.text
+        assert seen == [nl for nl, _ in SEEDS.values()]  # the order of the file
+        assert current.text.startswith("🧪 Dat waren alle 3 stellingen van de test."), current.text
+        # Nothing stored: no deliberation, no participant, no vote; the test is audited.
+        talks = select(DeliberationRecord.id).where(DeliberationRecord.id == TALK)
+        assert await scalar(bot, talks) is None
+        assert await scalar(bot, select(DeliberationParticipant.resident_id)) is None
+        assert await scalar(bot, select(DeliberationVote.statement_id)) is None
+        tests = await audit_log(bot, "test")
+        assert [(r.target, r.detail) for r in tests] == [
+            (TALK, {"version": 1, "kind": "stellingen"})
+        ]
+        # A made-up test button: stale; an older file's button after a new upload: replaced.
+        query = await boss.press_data("adm:sv:brugstraat:zzzzzz:0:a")
+        assert (await boss.wait_callback_answered(query)).text == raw("nl", "stale.short")
+        mark = button_data(preview, "Zelf testen").rsplit(":", 1)[1]
+        first_vote = f"adm:sv:{TALK}:{mark}:0:a"
+        # A new file with the same version replaces the draft: the old test is over.
+        changed = dict(SEEDS, bomen=("Meer bomen in de Brugstraat.", "More trees."))
+        newer = await upload(boss, "brugstraat.yaml", talk(1, changed))
+        query = await boss.press_data(first_vote)
+        answer = await boss.wait_callback_answered(query)
+        assert answer.text == raw("nl", "admin.refused.replaced")
+        first_vote = f"adm:sv:{TALK}:{button_data(newer, 'Zelf testen').rsplit(':', 1)[1]}:0:a"
+
+        # /beheer says a draft waits; /beheer stellingen lists it and shows it again.
+        await boss.send("/beheer")
+        await boss.next_message()  # the questionnaires
+        waiting = await boss.next_message()
+        assert waiting.text == (
+            "📝 Er wacht 1 gesprek met stellingen op publicatie. Bekijk het met /beheer "
+            "stellingen."
+        )
+        listing = await boss.ask("/beheer stellingen")
+        drafts = "Concepten die wachten op publicatie\n\n📝 De Brugstraat (brugstraat) · versie 1"
+        assert drafts in listing.text, listing.text
+        assert listing.buttons[-1] == ["Concept bekijken: brugstraat"]
+        again = await press_and_read(boss, "Concept bekijken: brugstraat", listing)
+        assert again.text.startswith("Voorbeeld: De Brugstraat\n"), again.text
+        assert again.buttons == [["Zelf testen", "Publiceren"], ["Annuleren"]]
+        done = await press_and_read(boss, "Publiceren", again)
+        assert done.text.startswith("✅ De Brugstraat is gepubliceerd."), done.text
+
+        # Published: the draft is gone, and so is what tested it.
+        query = await boss.press_data(first_vote)
+        assert (await boss.wait_callback_answered(query)).text == raw("nl", "admin.refused.gone")
+        await boss.send("/beheer")
+        await boss.next_message()
+        listing = await boss.ask("/beheer stellingen")
+        assert "Concepten" not in listing.text and "brugstraat" in listing.text
+        assert await scalar(bot, select(DeliberationVote.statement_id)) is None

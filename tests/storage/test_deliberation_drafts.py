@@ -134,3 +134,32 @@ async def test_a_draft_is_thrown_away_and_a_questionnaire_id_is_refused(
     with pytest.raises(Refused) as refused:
         await _store(sessions, source(1, V1))
     assert refused.value.code == "taken"
+
+
+async def test_waiting_drafts_are_listed_and_shown_again_as_their_preview_showed_them(
+    sessions: Sessions,
+) -> None:
+    async with sessions() as db:
+        assert await drafts.waiting(db) == []
+    first = await _store(sessions, source(1, V1))
+    async with sessions() as db:
+        [waiting] = await drafts.waiting(db)
+        assert (waiting.deliberation_id, waiting.version) == ("plein", 1)
+        found, again = await drafts.shown_again(db, "plein", 1, mark=first.checksum[:6])
+        assert found.version == 1 and [s.id for s in found.statements] == list(V1)
+        assert (again.checksum, again.live_version, again.plan) == (first.checksum, None, None)
+        with pytest.raises(Refused) as replaced:
+            await drafts.shown_again(db, "plein", 1, mark="000000")
+        assert replaced.value.code == "replaced"
+        with pytest.raises(Refused) as gone:
+            await drafts.shown_again(db, "plein", 2)
+        assert gone.value.code == "gone"
+    await _publish(sessions, 1)
+    second = await _store(sessions, source(2, V2))
+    async with sessions() as db:
+        [waiting] = await drafts.waiting(db)
+        assert waiting.version == 2
+        _, again = await drafts.shown_again(db, "plein", 2)
+        # What the upload's preview said: the version it replaces and the plan for votes.
+        assert (again.live_version, again.plan) == (1, second.plan)
+        assert again.plan is not None and again.plan.kept and again.plan.added

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.deliberation import Vote, read_directory
 from storage import deliberations as store
-from storage import repo
-from storage.models import DeliberationVote, Resident
+from storage import repo, report
+from storage.models import DeliberationRecord, DeliberationVote, PublishedDeliberation, Resident
 from tests.conftest import QUESTIONNAIRES
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -218,3 +218,34 @@ async def test_vote_arrays_read_with_or_without_the_index_give_the_same_votes(
             )
             assert len(found.all()) == 34
         assert len((await store.vote_arrays(db, "no-such-talk")).votes) == 0
+
+
+async def test_a_deliberations_page_is_published_and_its_stamp_follows_votes(
+    sessions: Sessions,
+) -> None:
+    talk = await _seeded(sessions)
+    later = NOW + timedelta(minutes=1)
+    async with sessions.begin() as db:
+        assert await report.published_at(db, talk) is None
+        assert await report.publish(db, talk, now=NOW, deliberation=True)
+        assert not await report.publish(db, talk, now=NOW, deliberation=True)  # already
+        assert await report.published_at(db, talk) == NOW
+        empty = await report.deliberation_stamp(db, talk)
+        live = await store.statements(db, talk)
+        anna = await _resident(db, "anna")
+        await store.join(db, talk, anna, now=NOW)
+        joined = await report.deliberation_stamp(db, talk)
+        await store.vote(db, live[0], anna, Vote.AGREE, now=NOW)
+        voted = await report.deliberation_stamp(db, talk)
+        await store.vote(db, live[0], anna, Vote.DISAGREE, now=later)  # changed ...
+        await store.set_place(db, talk, anna, current=live[1].id, now=later)  # ... moves on
+        changed = await report.deliberation_stamp(db, talk)
+        assert len({empty, joined, voted, changed}) == 4
+        assert await report.deliberation_stamp(db, talk) == changed  # nothing new: same
+        assert await report.unpublish(db, talk)
+        assert not await report.unpublish(db, talk)
+        assert await report.published_at(db, talk) is None
+        await report.publish(db, talk, now=NOW, deliberation=True)
+        await db.execute(delete(DeliberationRecord).where(DeliberationRecord.id == talk))
+    async with sessions() as db:  # the publication goes with its deliberation
+        assert await db.scalar(select(func.count()).select_from(PublishedDeliberation)) == 0
