@@ -502,13 +502,23 @@ def expected_rows(today: str) -> list[list[str]]:
     ]
     version = str(shipped_version("afvalinzameling"))
     return [
-        [response(IDS[0]), version, today, today, "complete", *full, "Vaker legen in de zomer"],
+        [
+            response(IDS[0]),
+            version,
+            today,
+            today,
+            "complete",
+            "telegram",
+            *full,
+            "Vaker legen in de zomer",
+        ],
         [
             response(IDS[1]),
             version,
             today,
             today,
             "complete",
+            "telegram",
             "West",
             "Eigen containers bij huis",
             "1",
@@ -520,8 +530,18 @@ def expected_rows(today: str) -> list[list[str]]:
             "Nee, niets gemeld",
             "(overgeslagen)",
         ],
-        [response(IDS[2]), version, today, "", "incomplete", "Noord", "Allebei", *[""] * 8],
-        [response(IDS[3]), version, today, today, "complete", *full, "'" + FORMULA],
+        [
+            response(IDS[2]),
+            version,
+            today,
+            "",
+            "incomplete",
+            "telegram",
+            "Noord",
+            "Allebei",
+            *[""] * 8,
+        ],
+        [response(IDS[3]), version, today, today, "complete", "telegram", *full, "'" + FORMULA],
     ]
 
 
@@ -530,13 +550,16 @@ def test_export_csv(exported: Exported) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table[0] == ["response", "version", "started", "completed", "status", *ORDER]
-    assert table[1][:5] == [
+    assert table[0] == [
+        "response", "version", "started", "completed", "status", "channel", *ORDER
+    ]  # fmt: skip
+    assert table[1][:6] == [
         "Reactie (pseudoniem)",
         "Versie",
         "Begonnen (dag)",
         "Afgerond (dag)",
         "Status",
+        "Kanaal (telegram of web)",
     ]
     if local_today() != exported.today:
         pytest.skip("midnight passed while the test ran")
