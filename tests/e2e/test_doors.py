@@ -224,6 +224,9 @@ async def test_one_questionnaire_through_both_doors_counts_once_each(
     assert (tally.completed, tally.completed_on_web, tally.total) == (2, 1, 3)
     lines = _responses(compute_response_stats(tally), {})
     assert "Totaal: 2 van 3 afgerond (67%); via Telegram 1, via de website 1" in lines
+    # Both gave the same answers within minutes: a signal in the digest, still counted.
+    assert tally.possible_duplicates == 1
+    assert any(line.startswith("Mogelijk dubbel: 1. ") for line in lines)
     # The export: a row per response, the door of each in its own column.
     rows = [dict(zip(table.ids, row, strict=True)) for row in table.rows]
     assert sorted((r["status"], r["channel"]) for r in rows) == [
