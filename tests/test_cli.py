@@ -368,7 +368,7 @@ def test_validate_a_broken_file_lists_every_problem(
         "choice, multi, scale, yesno, text, number, area, grid, ranking, date (not 'jaofnee')",
         f"{broken}:{typo_line}: questions.plek.max_lenght: is not a known field. "
         "Did you mean 'max_length'? Known here: id, text, optional, dimension, label, "
-        "variable, next, show_if, image, type, min_length, max_length",
+        "variable, next, show_if, image, image_alt, type, min_length, max_length",
     ]
     assert result.stderr == "2 problem(s) found\n"
 
@@ -383,7 +383,7 @@ def test_validate_in_dutch_says_what_is_allowed(ran: dict[str, list[Result]]) ->
         "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
         "area, grid, ranking, date",
         "is geen veld dat ik ken. Bedoel je 'max_length'? Hier kan: id, text, optional, "
-        "dimension, label, variable, next, show_if, image, type, min_length, max_length",
+        "dimension, label, variable, next, show_if, image, image_alt, type, min_length, max_length",
     ]
     assert result.stderr == "problemen gevonden: 2\n"
 

@@ -42,7 +42,9 @@ from urllib.parse import urlsplit
 import segno
 from aiohttp import web
 
+from bot.app.webdoor_images import WebPictures
 from bot.app.webdoor_page import (
+    PICTURES,
     SCRIPT,
     STYLE,
     Chrome,
@@ -133,6 +135,7 @@ class WebDoor:
         self.burst, self.per_second = burst, per_second
         self._secret = services.pseudonyms.secret
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
+        self.pictures = WebPictures(services)  # questions' images, from this server only
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(STATIC + "/chat.css", self.style)
@@ -144,6 +147,7 @@ class WebDoor:
         app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
         app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
         app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
+        app.router.add_get(PATH + "/{questionnaire}/" + PICTURES + "/{key}", self.picture)
         if self.codes is not None:  # invitation codes (issue 23, part 3)
             app.router.add_get(CODE_PATH + "/{code}", self.code)
 
@@ -408,6 +412,16 @@ class WebDoor:
             f"<div>{snippet}</div></main></body></html>"
         )
         return _html(body)
+
+    async def picture(self, request: web.Request) -> web.Response:
+        """A question's picture (``image:``), read or fetched by this server."""
+        found = await self.pictures.picture(
+            request.match_info["questionnaire"], request.match_info["key"]
+        )
+        if found is None:
+            raise web.HTTPNotFound
+        headers = {**SECURITY_HEADERS, "Cache-Control": "public, max-age=3600"}
+        return web.Response(body=found[0], content_type=found[1], headers=headers)
 
     async def style(self, request: web.Request) -> web.Response:
         return _static(STYLE, "text/css")

@@ -132,7 +132,7 @@ async def stop_and_resume(resident: Resident) -> None:
 async def language(resident: Resident) -> None:
     await joined(resident)
     pick = await resident.say("/taal", n=1)
-    assert pick.last.buttons == [["Nederlands", "English"]]
+    assert pick.last.buttons == [["Nederlands", "English"], ["العربية", "Türkçe"]]
     said = await resident.press("English", n=2, edits=1)
     assert said.texts[0] == "I will speak English with you now."
     assert said.texts[1].startswith("Question 1 of 7\n\nWhich neighbourhood do you live in?")
