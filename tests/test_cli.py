@@ -383,7 +383,8 @@ def test_validate_in_dutch_says_what_is_allowed(ran: dict[str, list[Result]]) ->
         "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
         "area, grid, ranking, date",
         "is geen veld dat ik ken. Bedoel je 'max_length'? Hier kan: id, text, optional, "
-        "dimension, label, variable, next, show_if, image, image_alt, type, min_length, max_length",
+        "dimension, label, variable, next, show_if, image, image_alt, "
+        "type, min_length, max_length",
     ]
     assert result.stderr == "problemen gevonden: 2\n"
 

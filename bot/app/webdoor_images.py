@@ -66,8 +66,8 @@ class WebPictures:
             else:
                 folder = self.services.settings.questionnaires_dir
                 data = await asyncio.to_thread(read, folder, source)
-        except (FetchFailed, TooBig, aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
-            self._failed(source, exc)
+        except (FetchFailed, TooBig, aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
+            self._failed(source, e)
             return None
         kind = sniff(data[:16])
         if kind is None:

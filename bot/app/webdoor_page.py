@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Hashable
-from pathlib import PurePosixPath
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from telegram import InlineKeyboardMarkup
 
@@ -172,9 +172,7 @@ def render_line(line: Line, chrome: Chrome) -> str:
     if line.picture is not None:  # served by this server (webdoor_images), never elsewhere
         source = f"{chrome.action}/{PICTURES}/{picture_key(line.picture.source)}"
         alt = line.picture.alt_text(language) or raw(language, "web.picture")
-        parts.append(
-            f'<img class="picture" src="{html.escape(source)}" alt="{html.escape(alt)}">'
-        )
+        parts.append(f'<img class="picture" src="{html.escape(source)}" alt="{html.escape(alt)}">')
     parts.append(f'<div class="text">{line.html}</div>')
     if line.file is not None:
         name = html.escape(line.file)

@@ -19,8 +19,8 @@ from docx import Document
 from sqlalchemy import text
 
 from analysis.digest import response_stats as compute_response_stats
-from bot.core.channel import WEB_PREFIX
 from bot.admin.export import export_data
+from bot.core.channel import WEB_PREFIX
 from bot.staff import report_text as words
 from bot.staff.render import _responses
 from bot.staff.report_docx import write_docx
