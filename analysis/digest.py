@@ -156,6 +156,7 @@ def response_stats(tally: ResponseTally) -> ResponseStats:
         tally.completed,
         drop_off,
         tally.completed_on_web,
+        tally.possible_duplicates,
     )
 
 

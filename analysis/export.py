@@ -42,6 +42,7 @@ FIXED = [
     ("started", "Begonnen (dag)"),
     ("completed", "Afgerond (dag)"),
     ("status", "Status"),
+    ("channel", "Kanaal (telegram of web)"),
 ]
 
 
@@ -60,6 +61,8 @@ class Response(Protocol):
     def completed_at(self) -> datetime | None: ...
     @property
     def answers(self) -> dict[str, Any]: ...
+    @property
+    def channel(self) -> str | None: ...
 
 
 class FreeText(str):
@@ -121,6 +124,7 @@ def build_table(flows: Mapping[int, Flow], rows: Sequence[Response], zone: tzinf
             _day(row.started_at, zone),
             _day(row.completed_at, zone),
             "complete" if row.status == COMPLETED else "incomplete",
+            row.channel,  # "telegram" or "web"; empty once the resident was erased
         ]
         # An unfinished response: only the answers along the branch the resident is on.
         answers = engine.answers_on_branch(flow, row.answers) if flow else row.answers

@@ -35,6 +35,7 @@ class ResponseStats:
     completed: int  # of ``total``, finished before the end of the period
     drop_off: DropOff | None  # over all unfinished responses (active, paused, expired)
     completed_on_web: int = 0  # of ``completed``, through the web door (the rest: Telegram)
+    possible_duplicates: int = 0  # completed in the period; see analysis.duplicates
 
     @property
     def incomplete(self) -> int:

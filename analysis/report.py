@@ -90,6 +90,7 @@ class Method:
     min_cell: int
     # A random sample of addresses got letters with invitation codes (None: no codes).
     sample: SampleStats | None = None
+    completed_on_web: int = 0  # of ``completed``, through the web door (the rest: Telegram)
 
     @property
     def completion_rate(self) -> float | None:

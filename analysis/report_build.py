@@ -203,6 +203,7 @@ def build_report(
         invitations=inputs.invitations,
         min_cell=limit,
         sample=sample_stats(tallies),
+        completed_on_web=stats.completed_on_web,
     )
     report = Report(
         questionnaire_id=questionnaire.id,

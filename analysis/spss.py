@@ -47,6 +47,9 @@ SKIPPED_LABEL = "Overgeslagen"
 VARIABLE_LABEL_BYTES = 256  # what SPSS keeps of a variable label
 VALUE_LABEL_BYTES = 120  # and of a value label
 COMPLETED = "completed"
+#: The door a response came in through, as a code with its value label.
+CHANNEL_CODES = {"telegram": 1.0, "web": 2.0}
+CHANNEL_LABELS = {1.0: "Telegram", 2.0: "Website"}
 
 Kind = Literal["number", "text", "date"]
 Measure = Literal["nominal", "ordinal", "scale", "unknown"]
@@ -284,6 +287,13 @@ def build_dataset(
             value_labels={1.0: "Afgerond", 0.0: "Niet afgerond"},
             measure="nominal",
         ),
+        Variable(
+            "channel",
+            labels["channel"],
+            "number",
+            value_labels=CHANNEL_LABELS,
+            measure="nominal",
+        ),
     ]
     for row in rows:
         cells: list[Value] = [
@@ -292,6 +302,7 @@ def build_dataset(
             _day(row.started_at, zone),
             _day(row.completed_at, zone),
             1.0 if row.status == COMPLETED else 0.0,
+            CHANNEL_CODES.get(row.channel or ""),  # erased: system-missing
         ]
         for variable, cell in zip(fixed, cells, strict=True):
             variable.values.append(cell)

@@ -27,6 +27,9 @@ class ResponseTally:
     # Unfinished responses (active, paused, expired) per question they stand at.
     unfinished: tuple[tuple[str, int], ...] = ()
     completed_on_web: int = 0  # of ``completed``, through the web door (the rest: Telegram)
+    # Completed in the period with the same answers as one completed just before
+    # (analysis.duplicates): a signal, they still count.
+    possible_duplicates: int = 0
 
 
 @dataclass(frozen=True, slots=True)

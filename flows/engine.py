@@ -179,8 +179,15 @@ def prompt(flow: Flow, state: SessionState) -> Prompt:
         previous=state.answers.get(state.current),
         can_back=bool(state.path),
         piped=_piped(flow, question, state),
-        media=Media(question.image) if question.image is not None else None,
+        media=_media(question),
     )
+
+
+def _media(question: AnyQuestion) -> Media | None:
+    if question.image is None:
+        return None
+    alt = question.image_alt.translations if question.image_alt is not None else {}
+    return Media(question.image, tuple(alt.items()))
 
 
 def _piped(

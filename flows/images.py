@@ -43,6 +43,14 @@ class Media:
     (a relative path under the questionnaires folder, or an https URL)."""
 
     source: str
+    #: What the picture shows, per language code (the question's ``image_alt``).
+    alt: tuple[tuple[str, str], ...] = ()
+
+    def alt_text(self, language: str) -> str | None:
+        """The description in ``language`` (``ar-EG`` finds ``ar``), else Dutch; None
+        when the questionnaire gives none."""
+        found = dict(self.alt)
+        return found.get(language) or found.get(language.split("-")[0]) or found.get("nl")
 
     @property
     def is_url(self) -> bool:

@@ -411,6 +411,9 @@ class QuestionBase(Strict):
     # A picture shown above the question (a plan, a map): a path under the questionnaires
     # folder or an https URL (flows.images). An attachment: the answer is the type's own.
     image: Annotated[str, AfterValidator(check_source)] | None = None
+    # What the picture shows, for whoever cannot see it (the web door's ``alt`` text); without
+    # it the page says only that there is a picture with the question.
+    image_alt: QuestionText | None = None
 
     @field_validator("next", mode="before")
     @classmethod

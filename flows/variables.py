@@ -23,7 +23,7 @@ from flows.schema import (
 from flows.yamlsafe import Path_
 
 #: The export's columns before the questions (as in the CSV and Excel files).
-FIXED = ("response", "version", "started", "completed", "status")
+FIXED = ("response", "version", "started", "completed", "status", "channel")
 
 
 @dataclass(frozen=True, slots=True)

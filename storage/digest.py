@@ -63,6 +63,7 @@ from analysis.tallies import (
 from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
 from storage.codes import sample_tally
 from storage.digest_log import previous_figures
+from storage.duplicates import count_possible_duplicates
 from storage.models import Answer, EffectAnswer, EffectCheck, Resident, Session
 from storage.moderation import APPROVED, REJECTED
 from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, WEB_PREFIX, superseded
@@ -505,7 +506,9 @@ def _note(languages: dict[int, str], answer_id: int, language: str | None) -> No
 async def response_stats(
     db: AsyncSession, questionnaire_id: str, since: datetime, until: datetime
 ) -> ResponseTally:
-    """Responses started before ``until``: new, completed, and unfinished per question."""
+    """Responses started before ``until``: new, completed, and unfinished per question;
+    how many completed through the web door, and how many completed in the period look
+    like a copy of another (:mod:`storage.duplicates`)."""
     done = (Session.status == COMPLETED) & (Session.completed_at < until)
     row = (
         await db.execute(
@@ -547,6 +550,7 @@ async def response_stats(
         completed,
         tuple((str(current), int(count)) for current, count in unfinished),
         int(on_web or 0),
+        await count_possible_duplicates(db, questionnaire_id, since, until),
     )
 
 

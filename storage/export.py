@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Resident, ResidentProfile, Session
-from storage.repo import REPLACED, superseded
+from storage.repo import REPLACED, channel_of, superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,9 @@ class ExportRow:
     completed_at: datetime | None
     answers: dict[str, Any]
     age_band: str | None = None  # from the resident's profile ("about you, once")
+    #: The door it came in through (``storage.repo.TELEGRAM`` or ``WEB``, read from the
+    #: pseudonym's prefix); None once the resident was erased (the door is not kept).
+    channel: str | None = None
 
 
 async def export_rows(
@@ -67,6 +70,7 @@ async def export_rows(
             s.completed_at,
             answers[s.id],
             band,
+            channel_of(pseudonym) if pseudonym is not None else None,
         )
         for s, pseudonym, band in sessions
     ]

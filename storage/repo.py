@@ -189,6 +189,13 @@ async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None
 #: A web door resident's pseudonym starts with this (a Telegram one is 64 hex digits):
 #: what counts per door (digests) reads it, the doors write it (``bot.core.channel``).
 WEB_PREFIX = "web-"
+#: The doors a response can come in through, as exports and reports name them.
+TELEGRAM, WEB = "telegram", "web"
+
+
+def channel_of(pseudonym: str) -> str:
+    """The door a pseudonym came in through (read from its prefix, :data:`WEB_PREFIX`)."""
+    return WEB if pseudonym.startswith(WEB_PREFIX) else TELEGRAM
 
 
 async def register_resident(

@@ -368,7 +368,7 @@ def test_validate_a_broken_file_lists_every_problem(
         "choice, multi, scale, yesno, text, number, area, grid, ranking, date (not 'jaofnee')",
         f"{broken}:{typo_line}: questions.plek.max_lenght: is not a known field. "
         "Did you mean 'max_length'? Known here: id, text, optional, dimension, label, "
-        "variable, next, show_if, image, type, min_length, max_length",
+        "variable, next, show_if, image, image_alt, type, min_length, max_length",
     ]
     assert result.stderr == "2 problem(s) found\n"
 
@@ -383,7 +383,8 @@ def test_validate_in_dutch_says_what_is_allowed(ran: dict[str, list[Result]]) ->
         "'jaofnee' is geen soort vraag. Kies uit: choice, multi, scale, yesno, text, number, "
         "area, grid, ranking, date",
         "is geen veld dat ik ken. Bedoel je 'max_length'? Hier kan: id, text, optional, "
-        "dimension, label, variable, next, show_if, image, type, min_length, max_length",
+        "dimension, label, variable, next, show_if, image, image_alt, "
+        "type, min_length, max_length",
     ]
     assert result.stderr == "problemen gevonden: 2\n"
 
@@ -502,13 +503,23 @@ def expected_rows(today: str) -> list[list[str]]:
     ]
     version = str(shipped_version("afvalinzameling"))
     return [
-        [response(IDS[0]), version, today, today, "complete", *full, "Vaker legen in de zomer"],
+        [
+            response(IDS[0]),
+            version,
+            today,
+            today,
+            "complete",
+            "telegram",
+            *full,
+            "Vaker legen in de zomer",
+        ],
         [
             response(IDS[1]),
             version,
             today,
             today,
             "complete",
+            "telegram",
             "West",
             "Eigen containers bij huis",
             "1",
@@ -520,8 +531,18 @@ def expected_rows(today: str) -> list[list[str]]:
             "Nee, niets gemeld",
             "(overgeslagen)",
         ],
-        [response(IDS[2]), version, today, "", "incomplete", "Noord", "Allebei", *[""] * 8],
-        [response(IDS[3]), version, today, today, "complete", *full, "'" + FORMULA],
+        [
+            response(IDS[2]),
+            version,
+            today,
+            "",
+            "incomplete",
+            "telegram",
+            "Noord",
+            "Allebei",
+            *[""] * 8,
+        ],
+        [response(IDS[3]), version, today, today, "complete", "telegram", *full, "'" + FORMULA],
     ]
 
 
@@ -530,13 +551,16 @@ def test_export_csv(exported: Exported) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     table = list(csv.reader(io.StringIO(result.stdout)))
-    assert table[0] == ["response", "version", "started", "completed", "status", *ORDER]
-    assert table[1][:5] == [
+    assert table[0] == [
+        "response", "version", "started", "completed", "status", "channel", *ORDER
+    ]  # fmt: skip
+    assert table[1][:6] == [
         "Reactie (pseudoniem)",
         "Versie",
         "Begonnen (dag)",
         "Afgerond (dag)",
         "Status",
+        "Kanaal (telegram of web)",
     ]
     if local_today() != exported.today:
         pytest.skip("midnight passed while the test ran")

@@ -7,6 +7,10 @@ forms that works without JavaScript and, with the small script, without reloads
 letters, ``/praat/<id>/insluiten`` with a snippet for the municipality's own site, and
 ``/praat/<id>/verder/<token>``, the secret link that continues on another device.
 
+Just over 500 lines on purpose: every route of the web door and its cookie rules in one
+place (the page itself is :mod:`bot.app.webdoor_page`, codes :mod:`bot.app.webdoor_codes`,
+pictures :mod:`bot.app.webdoor_images`).
+
 **One cookie, first-party.** ``samenspraak`` holds ``<questionnaire>.<token>.<check>``: a
 random token (the only thing that ties a browser to its answers; the resident's pseudonym
 is a keyed hash of it, never the token itself) with the questionnaire it belongs to. It is
@@ -49,7 +53,9 @@ import segno
 from aiohttp import web
 
 from bot.app.webdoor_codes import Codes, address_of
+from bot.app.webdoor_images import WebPictures
 from bot.app.webdoor_page import (
+    PICTURES,
     SCRIPT,
     STYLE,
     Chrome,
@@ -141,6 +147,7 @@ class WebDoor:
         self.burst, self.per_second = burst, per_second
         self._secret = services.pseudonyms.secret
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
+        self.pictures = WebPictures(services)  # questions' images, from this server only
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(STATIC + "/chat.css", self.style)
@@ -152,6 +159,7 @@ class WebDoor:
         app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
         app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
         app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
+        app.router.add_get(PATH + "/{questionnaire}/" + PICTURES + "/{key}", self.picture)
         if self.codes is not None:  # invitation codes
             app.router.add_get(CODE_PATH + "/{code}", self.code)
 
@@ -483,6 +491,16 @@ class WebDoor:
             f"<div>{snippet}</div></main></body></html>"
         )
         return _html(body)
+
+    async def picture(self, request: web.Request) -> web.Response:
+        """A question's picture (``image:``), read or fetched by this server."""
+        found = await self.pictures.picture(
+            request.match_info["questionnaire"], request.match_info["key"]
+        )
+        if found is None:
+            raise web.HTTPNotFound
+        headers = {**SECURITY_HEADERS, "Cache-Control": "public, max-age=3600"}
+        return web.Response(body=found[0], content_type=found[1], headers=headers)
 
     async def style(self, request: web.Request) -> web.Response:
         return _static(STYLE, "text/css")

@@ -9,13 +9,16 @@ page works without JavaScript; the small script (:data:`SCRIPT`) posts the same 
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.reply import Document, Reply, Send
+from flows.images import Media
 from flows.texts import Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
@@ -48,6 +51,19 @@ class Line:
     notice: bool = False
     file: str | None = None  # a document's file name: the line links to it
     tag: Hashable | None = None  # what the conversation asked to know the line of
+    picture: Media | None = None  # a question's ``image:``, shown above its text
+
+
+#: Where the page finds a question's picture, under the questionnaire's page.
+PICTURES = "beeld"
+
+
+def picture_key(source: str) -> str:
+    """A picture's name in its URL: a hash of where it comes from (never the path or URL
+    itself), with its file type's ending."""
+    suffix = PurePosixPath(source.split("?")[0]).suffix.lower()
+    digest = hashlib.sha256(source.encode()).hexdigest()[:20]
+    return digest + (suffix if suffix in (".png", ".jpg", ".jpeg", ".webp") else "")
 
 
 def _data(data: object) -> str | None:
@@ -114,7 +130,9 @@ class Transcript:
         for message in reply.messages:
             if isinstance(message, Send):
                 buttons = web_buttons(message.keyboard)
-                new.append(self.add(message.text, buttons=buttons, tag=message.tag))
+                new.append(
+                    self.add(message.text, buttons=buttons, tag=message.tag, picture=message.photo)
+                )
             elif isinstance(message, Document):
                 self.document = message
                 new.append(self.add(message.caption or "", file=message.filename))
@@ -150,8 +168,12 @@ def render_line(line: Line, chrome: Chrome) -> str:
     parts = [
         f'<li id="m{line.id}" class="{kind}">',
         f'<span class="sr-only">{html.escape(who)}: </span>',
-        f'<div class="text">{line.html}</div>',
     ]
+    if line.picture is not None:  # served by this server (webdoor_images), never elsewhere
+        source = f"{chrome.action}/{PICTURES}/{picture_key(line.picture.source)}"
+        alt = line.picture.alt_text(language) or raw(language, "web.picture")
+        parts.append(f'<img class="picture" src="{html.escape(source)}" alt="{html.escape(alt)}">')
+    parts.append(f'<div class="text">{line.html}</div>')
     if line.file is not None:
         name = html.escape(line.file)
         download = t(language, "web.download", name=line.file)
@@ -257,6 +279,7 @@ h1{font-size:1.3rem;margin:.8rem 0 .2rem}
 #log li.mine{margin-left:auto;background:#dff0e3;border-color:#9cc7a8}
 #log li.notice{background:#fff7d6;border-color:#c9a227}
 .text{white-space:pre-line;overflow-wrap:anywhere}
+.picture{display:block;max-width:100%;height:auto;margin-bottom:.4rem;border-radius:.4rem}
 .buttons{margin-top:.4rem}.row{display:flex;flex-wrap:wrap;gap:.35rem;margin-top:.35rem}
 button,.button{font:inherit;padding:.5rem .8rem;min-height:44px;border-radius:.5rem;
  border:2px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;text-decoration:none}

@@ -18,16 +18,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.reply import Reply
-from storage.repo import WEB_PREFIX
+from storage.repo import TELEGRAM as TELEGRAM
+from storage.repo import WEB as WEB
+from storage.repo import WEB_PREFIX as WEB_PREFIX
+from storage.repo import channel_of as channel_of
 
-TELEGRAM = "telegram"
-WEB = "web"
 CHANNELS = (TELEGRAM, WEB)
-
-
-def channel_of(pseudonym: str) -> str:
-    """The door a pseudonym came in through."""
-    return WEB if pseudonym.startswith(WEB_PREFIX) else TELEGRAM
 
 
 @dataclass(frozen=True, slots=True)

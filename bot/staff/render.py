@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from analysis import labels
 from analysis.counts import clamp_min_cell
+from analysis.duplicates import WINDOW
 from analysis.figures import (
     Changes,
     DimensionScore,
@@ -231,6 +232,13 @@ def _responses(stats: ResponseStats, names: Mapping[str, str]) -> list[str]:
             f"; via Telegram {number(telegram)}, via de website {number(stats.completed_on_web)}"
         )
     lines.append(total)
+    if stats.possible_duplicates:  # a signal, not a block (analysis.duplicates)
+        minutes = int(WINDOW.total_seconds() // 60)
+        lines.append(
+            f"Mogelijk dubbel: {number(stats.possible_duplicates)}. Die reacties hebben precies "
+            f"dezelfde antwoorden als een reactie die kort ervoor klaar was (binnen {minutes} "
+            "minuten). Ze tellen wel mee."
+        )
     if stats.drop_off is not None and stats.incomplete:
         name = names.get(stats.drop_off.question_id, stats.drop_off.question_id)
         lines.append(

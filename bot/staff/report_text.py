@@ -99,7 +99,7 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
     lines = [
         (
             f"Residents answered {m.questions} questions in a chat with the municipality's "
-            "bot on Telegram, in Dutch or English, whenever it suited them. "
+            f"bot {_doors(report, language)}, in Dutch or English, whenever it suited them. "
             + (
                 "A random sample of addresses got a letter with a personal code; its "
                 "response is shown apart."
@@ -108,8 +108,8 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
             )
             if en
             else f"Inwoners beantwoordden {m.questions} vragen in een chat met de bot van de "
-            "gemeente op Telegram, in het Nederlands of Engels, op een moment dat hen "
-            "uitkwam. "
+            f"gemeente {_doors(report, language)}, in het Nederlands of Engels, op een moment "
+            "dat hen uitkwam. "
             + (
                 "Een steekproef van adressen kreeg een brief met een persoonlijke code; de "
                 "respons daarvan staat apart."
@@ -135,6 +135,30 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
         ),
     ]
     return lines
+
+
+def _doors(report: Report, language: str) -> str:
+    """Where residents answered: Telegram, and the website once anyone completed there."""
+    if not report.method.completed_on_web:
+        return "on Telegram" if language == "en" else "op Telegram"
+    return (
+        "on Telegram or on the municipality's website"
+        if language == "en"
+        else "op Telegram of op de website van de gemeente"
+    )
+
+
+def door_split(report: Report, language: str) -> str:
+    """How many completed through each door (empty when all came through Telegram): every
+    door counted once in the totals, the split beside them, as the digest says it."""
+    m = report.method
+    if not m.completed_on_web:
+        return ""
+    telegram = count(m.completed - m.completed_on_web, language)
+    web = count(m.completed_on_web, language)
+    if language == "en":
+        return f"; via Telegram {telegram}, via the website {web}"
+    return f"; via Telegram {telegram}, via de website {web}"
 
 
 def _deliberation_method(report: Report, language: str) -> list[str]:
@@ -223,13 +247,19 @@ def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
                 ),
             ]
         ]
+    channel = "Telegram (chat)"
+    if m.completed_on_web:
+        channel += ", website (chat page)" if en else ", website (chatpagina)"
     return [
-        ["Channel" if en else "Kanaal", "Telegram (chat)"],
+        ["Channel" if en else "Kanaal", channel],
         ["Period" if en else "Periode", period(report, zone, language)],
         *sampled,
         ["Invited" if en else "Uitgenodigd", invited],
         ["Started" if en else "Begonnen", count(m.started, language)],
-        ["Completed" if en else "Afgerond", f"{count(m.completed, language)} ({rate})"],
+        [
+            "Completed" if en else "Afgerond",
+            f"{count(m.completed, language)} ({rate}){door_split(report, language)}",
+        ],
         [
             "Questions" if en else "Vragen",
             f"{m.questions} ({m.closed_questions} {'closed' if en else 'gesloten'})",

@@ -30,6 +30,8 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
     "web.mydata": {"nl": "Mijn gegevens", "en": "My data"},
     "web.forget": {"nl": "Vergeet mij", "en": "Forget me"},
     "web.download": {"nl": "Download: {name}", "en": "Download: {name}"},
+    # The alt text of a question's picture when the questionnaire gives none (image_alt).
+    "web.picture": {"nl": "Afbeelding bij deze vraag", "en": "Picture with this question"},
     "web.elsewhere": {
         "nl": "Verder op een ander apparaat",
         "en": "Continue on another device",

@@ -77,6 +77,27 @@ def test_digest_text(proef: Questionnaire) -> None:
     assert "verschil" not in text  # no previous digest
 
 
+def test_possible_duplicates_are_a_signal_in_the_digest(proef: Questionnaire) -> None:
+    """Shown with what it means, beside the totals they still count in; absent at zero."""
+    digest = sample(proef)
+    signalled = replace(
+        digest, responses=replace(digest.responses, completed_on_web=4, possible_duplicates=3)
+    )
+    shown = telegram_accepts(render.compose(signalled, proef))
+    assert (
+        missing(
+            shown,
+            [
+                "Totaal: 30 van 40 afgerond (75%); via Telegram 26, via de website 4",
+                "Mogelijk dubbel: 3. Die reacties hebben precies dezelfde antwoorden als een "
+                "reactie die kort ervoor klaar was (binnen 10 minuten). Ze tellen wel mee.",
+            ],
+        )
+        == []
+    )
+    assert "dubbel" not in telegram_accepts(render.compose(digest, proef))
+
+
 def test_resident_text_is_escaped(proef: Questionnaire) -> None:
     quote = "Zet <b>meer</b> containers & leeg *vaker* _graag_ </i><a href='x'>"
     text = render.compose(sample(proef, quote=quote), proef)

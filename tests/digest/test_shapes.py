@@ -136,7 +136,7 @@ def _rows() -> list[ExportRow]:
 def test_the_export_has_tidy_columns_for_every_shape() -> None:
     flow = Flow(load_file(WIJKPEILING))
     table = build_table({1: flow}, _rows(), ZONE)
-    assert table.ids[5:] == [
+    assert table.ids[6:] == [
         "buurt", "thuis", "omgang", "schoon", "veilig", "vervoer", "vervoer-anders",
         "prioriteit.groen", "prioriteit.veiligheid", "prioriteit.verkeer", "prioriteit.wonen",
         "prioriteit.spelen", "meedoen", "meedoen-anders", "aanraden", "schouw", "idee",

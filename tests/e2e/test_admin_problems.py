@@ -110,7 +110,7 @@ async def test_a_broken_questionnaire_gets_every_problem_in_dutch_and_plain_word
         "lijst 'tevredenheid' bij option_sets. Bedoel je 'tevreden'? Wel: tevreden",
         f"• regel {line['    dimensie: dienstverlening']}, questions.groen.dimensie: is geen veld "
         "dat ik ken. Bedoel je 'dimension'? Hier kan: id, text, optional, dimension, label, "
-        "variable, next, show_if, image, type, options, shuffle, profile",
+        "variable, next, show_if, image, image_alt, type, options, shuffle, profile",
         f"• regel {line['    max: 11']}, questions.cijfer.max: moet 2 tot en met 10 zijn, niet 11",
         f"• regel {line['    type: janee']}, questions.veilig.type: 'janee' is geen soort vraag. "
         "Kies uit: choice, multi, scale, yesno, text, number, area, grid, ranking, date",

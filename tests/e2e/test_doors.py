@@ -8,16 +8,23 @@ gets an adapter there and its id in ``DOORS``.
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from docx import Document
 from sqlalchemy import text
 
 from analysis.digest import response_stats as compute_response_stats
+from bot.admin.export import export_data
 from bot.core.channel import WEB_PREFIX
+from bot.staff import report_text as words
 from bot.staff.render import _responses
+from bot.staff.report_docx import write_docx
+from bot.staff.reports import ReportService
 from sandbox.fakeapi import FakeBotApi
 from storage.digest import response_stats
 from tests.e2e.conftest import WebhookRunner, running_bot
@@ -36,6 +43,7 @@ RESUME = "Welkom terug! We gaan verder waar je was gebleven."
 FORGET_DONE = "Klaar. We hebben je gegevens gewist en je toestemming is ingetrokken."
 NOTHING_STORED = "We bewaren niets over jou."
 DOORS = ["telegram", "web"]
+ZONE = ZoneInfo("Europe/Amsterdam")
 
 Case = Callable[[Resident], Awaitable[None]]
 
@@ -194,19 +202,45 @@ async def test_the_contract_holds_at_every_door(
 async def test_one_questionnaire_through_both_doors_counts_once_each(
     fake: FakeBotApi, sqlite_url: str
 ) -> None:
-    """A resident at each door finishes the same questionnaire: the digest counts both,
-    and says how many came through which door."""
+    """A resident at each door finishes the same questionnaire, and one more web resident
+    stops half-way: the digest, the export and the report give the totals one door would
+    give (each response once), and say how many came through which door."""
     async with running_bot(fake, sqlite_url, webhook=True) as bot:
         assert isinstance(bot, WebhookRunner) and bot.services is not None
-        web = WebResident(bot.base_url)
+        web, halfway = WebResident(bot.base_url), WebResident(bot.base_url)
         try:
             await skip(TelegramResident(fake.user()))
             await skip(web)
+            await answer(halfway)
         finally:
             await web.close()
+            await halfway.close()
         now = datetime.now(UTC)
         async with bot.services.sessions() as db:
             tally = await response_stats(db, AFVAL, now - timedelta(days=1), now)
-    assert (tally.completed, tally.completed_on_web, tally.total) == (2, 1, 2)
+        table = (await export_data(bot.services, AFVAL)).table(bot.services)
+        report = await ReportService(bot.services).build(AFVAL)
+        document = Document(io.BytesIO(write_docx(report, chart=None, zone=ZONE)))
+    assert (tally.completed, tally.completed_on_web, tally.total) == (2, 1, 3)
     lines = _responses(compute_response_stats(tally), {})
-    assert "Totaal: 2 van 2 afgerond (100%); via Telegram 1, via de website 1" in lines
+    assert "Totaal: 2 van 3 afgerond (67%); via Telegram 1, via de website 1" in lines
+    # Both gave the same answers within minutes: a signal in the digest, still counted.
+    assert tally.possible_duplicates == 1
+    assert any(line.startswith("Mogelijk dubbel: 1. ") for line in lines)
+    # The export: a row per response, the door of each in its own column.
+    rows = [dict(zip(table.ids, row, strict=True)) for row in table.rows]
+    assert sorted((r["status"], r["channel"]) for r in rows) == [
+        ("complete", "telegram"),
+        ("complete", "web"),
+        ("incomplete", "web"),
+    ]
+    assert len({r["response"] for r in rows}) == 3
+    # The report's method section: the same totals, the same split.
+    method = dict((key, value) for key, value in words.method_rows(report, ZONE, "nl"))
+    assert method["Begonnen"] == "3"
+    assert method["Afgerond"] == "2 (67%); via Telegram 1, via de website 1"
+    assert method["Kanaal"] == "Telegram (chat), website (chatpagina)"
+    english = dict((key, value) for key, value in words.method_rows(report, ZONE, "en"))
+    assert english["Completed"] == "2 (67%); via Telegram 1, via the website 1"
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "2 (67%); via Telegram 1, via de website 1" in cells

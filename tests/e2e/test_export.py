@@ -24,8 +24,15 @@ from tests.e2e.test_admin import ADMIN, admin, audit_log, running
 from tests.e2e.test_resilience import ORDER, PLAN, open_afval, walk
 from tests.support.shipped import shipped_version
 
-FIXED = ["response", "version", "started", "completed", "status"]
-LABELS = ["Reactie (pseudoniem)", "Versie", "Begonnen (dag)", "Afgerond (dag)", "Status"]
+FIXED = ["response", "version", "started", "completed", "status", "channel"]
+LABELS = [
+    "Reactie (pseudoniem)",
+    "Versie",
+    "Begonnen (dag)",
+    "Afgerond (dag)",
+    "Status",
+    "Kanaal (telegram of web)",
+]
 
 
 def today() -> str:
@@ -61,24 +68,24 @@ async def test_export_sends_a_csv_and_an_excel_file(fake: FakeBotApi, database_u
 
         rows = list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))
         assert rows[0] == FIXED + ORDER
-        assert rows[1][:6] == [*LABELS, "In welke wijk woon je?"]
+        assert rows[1][:7] == [*LABELS, "In welke wijk woon je?"]
         assert len(rows) == 4  # two header rows, two residents; not the test run
         complete, partial = rows[2], rows[3]
         version = str(shipped_version("afvalinzameling"))
-        assert complete[1:5] == [version, day, day, "complete"]
-        assert complete[5:7] == ["Noord", "Allebei"]
+        assert complete[1:6] == [version, day, day, "complete", "telegram"]
+        assert complete[6:8] == ["Noord", "Allebei"]
         assert complete[-1] == "Vaker legen in de zomer"
-        assert partial[1:5] == [version, day, "", "incomplete"]
-        assert partial[5:] == ["Noord", "Allebei", *[""] * 8]
+        assert partial[1:6] == [version, day, "", "incomplete", "telegram"]
+        assert partial[6:] == ["Noord", "Allebei", *[""] * 8]
 
         book = openpyxl.load_workbook(io.BytesIO(sheet_xlsx.document))
         assert book.sheetnames == ["Antwoorden", "Vragen"]
         table = [list(row) for row in book["Antwoorden"].iter_rows(values_only=True)]
         assert table[0] == FIXED + ORDER
-        assert table[1][:5] == LABELS
+        assert table[1][:6] == LABELS
         assert len(table) == 4
         assert table[2][0] == complete[0]  # the same pseudonymous response id
-        assert table[2][7] == 4  # a score is a number a spreadsheet can count with
+        assert table[2][8] == 4  # a score is a number a spreadsheet can count with
         started = table[2][2]
         assert isinstance(started, datetime) and started.date().isoformat() == day  # a day
         codebook = [list(row) for row in book["Vragen"].iter_rows(values_only=True)]
@@ -142,7 +149,7 @@ async def test_export_asks_which_questionnaire(fake: FakeBotApi, admin_bot: BotR
     assert len(list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))) == 2
     assert sheet_sav.document is not None
     _data, meta = read_sav(sheet_sav.document)
-    assert meta.number_rows == 0 and meta.column_names[:5] == FIXED  # no responses: no cases
+    assert meta.number_rows == 0 and meta.column_names[:6] == FIXED  # no responses: no cases
     await fake.settle()
     assert [e.action for e in await audit_log(admin_bot)] == ["export"]
 
@@ -169,7 +176,7 @@ async def test_export_as_spss_has_the_questionnaires_names_labels_and_missing_va
         sheet_csv, _xlsx, sheet_sav = await boss.next_messages(3)
         assert sheet_csv.document is not None
         header = list(csv.reader(io.StringIO(sheet_csv.document.decode("utf-8"))))[1]
-        assert header[5:8] == [peiling.SPORT, peiling.BIEB, peiling.VERTROUWEN_LABEL]
+        assert header[6:9] == [peiling.SPORT, peiling.BIEB, peiling.VERTROUWEN_LABEL]
         assert sheet_sav.document_name == f"peiling-{today()}.sav"
         assert sheet_sav.document is not None
         data, meta = read_sav(sheet_sav.document)
@@ -204,6 +211,7 @@ async def test_export_as_spss_has_the_questionnaires_names_labels_and_missing_va
         }
         assert values["V40_1"] == {1: "Gekozen", 0: "Niet gekozen", -9: "Overgeslagen"}
         assert values["status"] == {1: "Afgerond", 0: "Niet afgerond"}
+        assert values["channel"] == {1: "Telegram", 2: "Website"}
         # Skipped is a declared missing value: -9 wherever it cannot be an answer.
         assert meta.missing_ranges["leeftijd"] == [{"lo": -9.0, "hi": -9.0}]
         # The answers, typed by the residents in tests/e2e/peiling.py.
@@ -214,6 +222,7 @@ async def test_export_as_spss_has_the_questionnaires_names_labels_and_missing_va
         assert data["leeftijd"] == [45, 70, -9]
         assert data["toelichting"] == ["Prima zo", "", ""]
         assert data["status"] == [1, 1, 1]
+        assert data["channel"] == [1, 1, 1]  # all three through Telegram
         assert data["started"] == [datetime.fromisoformat(today()).date()] * 3
         assert meta.variable_measure["V30"] == "nominal"
         # Nobody's Telegram id or name.

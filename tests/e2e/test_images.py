@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import shutil
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -21,15 +23,18 @@ from bot.core import images
 from sandbox.fakeapi import FakeBotApi
 from sandbox.spec import UploadedFile
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import join, running_bot
+from tests.e2e.conftest import WebhookRunner, join, running_bot
 from tests.e2e.test_admin import ADMIN, running, upload
+from tests.support.doors import WebResident
 
 PLAN = QUESTIONNAIRES / "images" / "buurtschouw.png"
 TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
 QUESTION = "Is dit een goede plek voor de nieuwe speeltuin?"
+FETCHED: list[str] = []  # the paths the https server was asked for
+ALT = "Kaart van het park met de nieuwe speeltuin in de noordhoek"
 
 
-def plan_yaml(image: str, questionnaire_id: str = "plan") -> str:
+def plan_yaml(image: str, questionnaire_id: str = "plan", *, alt: str = "") -> str:
     return f"""\
 schema_version: 1
 id: {questionnaire_id}
@@ -41,6 +46,7 @@ questions:
   - id: plek
     type: yesno
     image: "{image}"
+    {alt}
     text: {{nl: "{QUESTION}"}}
   - id: waarom
     type: text
@@ -134,6 +140,7 @@ async def https_server() -> AsyncIterator[str]:
     anything else 404; the bot's URL check trusts its certificate."""
 
     async def plan(request: web.Request) -> web.Response:
+        FETCHED.append(request.path)
         return web.Response(body=PLAN.read_bytes(), content_type="image/png")
 
     async def page(request: web.Request) -> web.Response:
@@ -195,3 +202,58 @@ async def test_validate_names_a_missing_file_and_a_404_url_with_their_lines(
         f"{gone}:10: questions.plek.image: '{https_server}/weg.png' gave no image: the address "
         "answered HTTP 404 instead of 200 (does the URL exist?)",
     ]
+
+
+_PICTURE = re.compile(r'<img class="picture" src="([^"]+)" alt="([^"]*)">')
+_ADDRESSES = re.compile(r'(?:src|href|action)="([^"]*)"')
+
+
+async def test_the_web_door_shows_the_picture_from_its_own_server(
+    fake: FakeBotApi, sqlite_url: str, folder: Path, https_server: str
+) -> None:
+    """On the chat page the question's picture comes from the page's own server, with its
+    alt text (or a general one); an https picture is fetched by the server, once; nothing
+    on the page points elsewhere; a name that is no picture of the questionnaire is not
+    found."""
+    (folder / "plan.yaml").write_text(
+        plan_yaml("images/plan.png", alt=f'image_alt: {{nl: "{ALT}", en: "Map of the park"}}'),
+        encoding="utf-8",
+    )
+    (folder / "verre.yaml").write_text(
+        plan_yaml(f"{https_server}/plan.png", "verre"), encoding="utf-8"
+    )
+    FETCHED.clear()
+    async with running_bot(fake, sqlite_url, webhook=True, questionnaires_dir=folder) as bot:
+        assert isinstance(bot, WebhookRunner)
+        shown: dict[str, tuple[str, str]] = {}
+        for questionnaire in ("plan", "verre"):
+            resident = WebResident(bot.base_url)
+            try:
+                await resident.open(questionnaire, n=1)
+                said = await resident.press("Ja, ik doe mee", n=3, edits=1)
+                assert QUESTION in said.last.text
+                async with resident.http.get(resident.page_url) as response:
+                    page = await response.text()
+            finally:
+                await resident.close()
+            [(source, alt)] = _PICTURE.findall(page)
+            shown[questionnaire] = (source, alt)
+            for address in _ADDRESSES.findall(page):  # no request that leaves the server
+                assert address.startswith(("/", "#", bot.base_url)), address
+        assert shown["plan"][1] == ALT
+        assert shown["verre"][1] == "Afbeelding bij deze vraag"  # none given: a general one
+        async with aiohttp.ClientSession() as http:
+            for questionnaire in ("plan", "verre", "verre"):
+                source = shown[questionnaire][0]
+                assert source.startswith(f"/praat/{questionnaire}/beeld/")
+                async with http.get(bot.base_url + source) as response:
+                    assert response.status == 200
+                    assert response.content_type == "image/png"
+                    assert await response.read() == PLAN.read_bytes()
+                    assert "img-src 'self'" in response.headers["Content-Security-Policy"]
+            # Another questionnaire's picture, or a made-up name: not found.
+            key = shown["plan"][0].rsplit("/", 1)[1]
+            for wrong in (f"/praat/verre/beeld/{key}", "/praat/plan/beeld/0000.png"):
+                async with http.get(bot.base_url + wrong) as response:
+                    assert response.status == 404
+    assert FETCHED == ["/plan.png"]  # fetched once by the server, then kept

@@ -138,7 +138,9 @@ def test_problem_text_names_file_line_and_field() -> None:
 
 # --- One case per kind of problem -------------------------------------------------------------
 
-QUESTION_FIELDS = "id, text, optional, dimension, label, variable, next, show_if, image, type"
+QUESTION_FIELDS = (
+    "id, text, optional, dimension, label, variable, next, show_if, image, image_alt, type"
+)
 TOP_FIELDS = (
     "schema_version, id, version, theme, title, intro, outro, address, opens_at, closes_at, "
     "max_responses, access, questions, option_sets"
@@ -741,7 +743,8 @@ def test_all_problems_of_a_file_are_reported_at_once() -> None:
             line_of(text, "tpye"),
             "questions.q1.tpye",
             "is not a known field. Did you mean 'type'? Known here: id, text, optional, "
-            "dimension, label, variable, next, show_if, image, type, options, shuffle, profile",
+            "dimension, label, variable, next, show_if, image, image_alt, "
+            "type, options, shuffle, profile",
         ),
     ]
 

@@ -182,7 +182,8 @@ ONE_PROBLEM: dict[str, tuple[str, str | tuple[str, int], str, str]] = {
         ("options: janee", 2),
         "questions.cijfer.options",
         "is not a known field. Did you mean 'optional'? Known here: id, text, optional, "
-        "dimension, label, variable, next, show_if, image, type, min, max, labels, decimals, "
+        "dimension, label, variable, next, show_if, image, image_alt, "
+        "type, min, max, labels, decimals, "
         "report",
     ),
 }

@@ -16,7 +16,7 @@ from flows.texts import CATALOG
 from tests.flows.helpers import HEADER, MINI, Said, document, line_of, only_problem, problems
 from tests.flows.test_loader import CHOICE, ONE_PROBLEM, YESNO, otherwise
 
-FIELDS = "id, text, optional, dimension, label, variable, next, show_if, image, type"
+FIELDS = "id, text, optional, dimension, label, variable, next, show_if, image, image_alt, type"
 SCALE = "- id: s\n  type: scale\n  text: {nl: Cijfer, en: Score}\n"
 QUOTE_HINT = (
     "Staat er in een tekst een dubbele punt (:), een vraagteken (?) of een hekje (#)? Zet "

@@ -91,7 +91,7 @@ def test_scores_and_names_that_work() -> None:
         (
             question(extra="    variable: status\n"),
             "f.yaml:11: questions.q.variable: 'status' is a column of the export itself "
-            "(response, version, started, completed, status)",
+            "(response, version, started, completed, status, channel)",
         ),
         (
             question("q1", extra="    variable: V1\n")

@@ -51,6 +51,7 @@ def row(pseudonym: str | None, session: repo.SessionInfo) -> ExportRow:
         session.started_at,
         session.completed_at,
         session.state.answers,
+        channel=None if pseudonym is None else repo.channel_of(pseudonym),
     )
 
 
@@ -99,7 +100,7 @@ async def test_export_rows(sessions: Sessions, mini: str) -> None:
     assert bob_row.answers == {"tevreden": 5, "bakken": ["papier"], "wijk": "centrum"}
     assert (bob_row.version, bob_row.status) == (2, repo.COMPLETED)
     assert cas_row == ExportRow(
-        "cas", 1, repo.ACTIVE, cas_partial.started_at, None, {"tevreden": 2}
+        "cas", 1, repo.ACTIVE, cas_partial.started_at, None, {"tevreden": 2}, None, "telegram"
     )
     assert eva_row.completed_at is not None
     assert eva_row.started_at.utcoffset() == eva_row.completed_at.utcoffset() == timedelta(0)
@@ -218,7 +219,7 @@ async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: 
     """Two header rows in CSV and Excel alike; a typed formula stays text in both."""
     second = variant(mini, version=2).replace('"Waarom?"', '"Waarom ben je (on)tevreden?"')
     await sync(sessions, "mini", 2, second)
-    ann, bob = await register(sessions, "ann"), await register(sessions, "bob")
+    ann, bob = await register(sessions, "ann"), await register(sessions, "web-bob", chat_id=None)
     done = await complete(sessions, ann.id)
     formula = '=HYPERLINK("http://example.invalid","klik")'
     typed = await run(
@@ -231,7 +232,7 @@ async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: 
 
     rows = list(csv.reader(io.StringIO(csv_text(table))))
     assert rows[0] == [
-        "response", "version", "started", "completed", "status",
+        "response", "version", "started", "completed", "status", "channel",
         "tevreden", "waarom", "bakken", "wijk",
     ]  # fmt: skip
     assert rows[1] == [
@@ -240,16 +241,18 @@ async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: 
         "Begonnen (dag)",
         "Afgerond (dag)",
         "Status",
+        "Kanaal (telegram of web)",
         "Hoe tevreden ben je?",
         "Waarom ben je (on)tevreden?",
         "Welke bakken?",
         "Waar woon je?",
     ]  # fmt: skip
     assert rows[2][:2] == ["ann", "1"] and rows[2][4:] == [
-        "complete", "2", "De bakken zitten altijd vol", "GFT; PMD", "Noord",
+        "complete", "telegram", "2", "De bakken zitten altijd vol", "GFT; PMD", "Noord",
     ]  # fmt: skip
-    assert rows[3][:2] == ["bob", "2"] and rows[3][4:] == [
+    assert rows[3][:2] == ["web-bob", "2"] and rows[3][4:] == [
         "incomplete",
+        "web",  # the door, from the pseudonym's prefix (storage.repo.channel_of)
         "1",
         "'" + formula,
         "",
@@ -260,8 +263,9 @@ async def test_export_files_have_ids_and_dutch_labels(sessions: Sessions, mini: 
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table, "Mini")))
     sheet = book["Antwoorden"]
     assert sheet.freeze_panes == "B3"
-    assert sheet["G4"].value == formula and sheet["G4"].data_type == "s"  # text, not a formula
-    assert sheet["F3"].value == 2  # a number
+    assert sheet["H4"].value == formula and sheet["H4"].data_type == "s"  # text, not a formula
+    assert sheet["G3"].value == 2  # a number
+    assert (sheet["F3"].value, sheet["F4"].value) == ("telegram", "web")
     codebook = [list(r) for r in book["Vragen"].iter_rows(values_only=True)]
     assert codebook[1:] == [
         ["tevreden", "Hoe tevreden ben je?", "schaal", "1 tot en met 5"],

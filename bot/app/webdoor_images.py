@@ -1,0 +1,83 @@
+"""The pictures of questions (``image:``, :mod:`flows.images`) on the web door's chat page,
+served by this server at ``/praat/<questionnaire>/beeld/<key>``.
+
+The page never loads anything from another site (its Content-Security-Policy allows images
+from itself only), so a picture given as an https URL is fetched by the server, once per
+process and capped at :data:`flows.images.MAX_IMAGE_BYTES` (as ``questionnaire validate``
+fetched it), and kept in memory with the local files read before. The resident's browser
+talks to this server alone: the other site never learns who looked.
+
+Only the pictures of a questionnaire's own questions (of any version the bot holds) can be
+asked for, by the key :func:`bot.app.webdoor_page.picture_key` made of their source; any
+other name is not found. What comes back must say PNG, JPEG or WebP in its first bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+
+from bot.app.webdoor_page import picture_key
+from bot.core import images
+from bot.core.fetch import FetchFailed, TooBig, download
+from bot.core.recent import Recent
+from bot.core.services import Services
+from flows.images import MAX_IMAGE_BYTES, read, sniff
+
+log = logging.getLogger(__name__)
+
+#: Pictures a process keeps in memory (each at most MAX_IMAGE_BYTES).
+KEPT_PICTURES = 32
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+class WebPictures:
+    """Finds, reads (or fetches) and keeps the pictures the chat pages show."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._kept: Recent[str, tuple[bytes, str]] = Recent(KEPT_PICTURES)
+        self._told: set[str] = set()
+
+    def source(self, questionnaire: str, key: str) -> str | None:
+        """The ``image:`` of one of the questionnaire's questions whose key is ``key``."""
+        for found in self.services.catalog.parsed().values():
+            if found.id != questionnaire:
+                continue
+            for question in found.questions:
+                if question.image is not None and picture_key(question.image) == key:
+                    return question.image
+        return None
+
+    async def picture(self, questionnaire: str, key: str) -> tuple[bytes, str] | None:
+        """The picture's bytes and content type; None when there is no such picture or it
+        cannot be had (then the question shows without it; logged once per picture)."""
+        source = self.source(questionnaire, key)
+        if source is None:
+            return None
+        kept = self._kept.get(source)
+        if kept is not None:
+            return kept
+        try:
+            if source.startswith("https://"):
+                data = await download(source, MAX_IMAGE_BYTES, images.TLS)
+            else:
+                folder = self.services.settings.questionnaires_dir
+                data = await asyncio.to_thread(read, folder, source)
+        except (FetchFailed, TooBig, aiohttp.ClientError, TimeoutError, OSError, ValueError) as e:
+            self._failed(source, e)
+            return None
+        kind = sniff(data[:16])
+        if kind is None:
+            self._failed(source, ValueError("not a PNG, JPEG or WebP image"))
+            return None
+        found = (data, CONTENT_TYPES[kind])
+        self._kept.put(source, found)
+        return found
+
+    def _failed(self, source: str, exc: Exception) -> None:
+        level = logging.DEBUG if source in self._told else logging.WARNING
+        self._told.add(source)
+        log.log(level, "the chat page cannot show the image %s (%s)", source, type(exc).__name__)
