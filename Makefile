@@ -22,12 +22,14 @@ run: install
 sandbox: install
 	$(VENV)/bin/samenspraak sandbox $(if $(Q),--questionnaire $(Q))
 
-# The suite in parallel, one pytest worker per CPU (each with its own databases);
-# `make test TEST_WORKERS=0` runs it in one process.
-TEST_WORKERS ?= auto
+# The suite in parallel: two pytest workers per CPU, at least four (most end-to-end tests
+# wait on the network far more than they compute), each with its own databases; a worker
+# that runs out of tests takes some of another's (worksteal). `make test TEST_WORKERS=0`
+# runs it in one process.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(max(4, 2 * (os.cpu_count() or 1)))')
 
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # ruff (style), mypy (types) and import-linter (the layers, pyproject.toml [tool.importlinter])
 lint: install
