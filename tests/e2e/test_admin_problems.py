@@ -191,6 +191,9 @@ async def test_a_shared_answer_list_is_previewed_published_and_answered(
     resident = fake.user()
     welcome = await resident.ask("/start peiling-proef")
     await resident.press("Ja, ik doe mee", message=welcome)
+    await resident.wait_for(
+        lambda: any(m.buttons for m in resident.unread()), what="the first question"
+    )
     await fake.settle()
     first = resident.drain()[-1]
     scale = [

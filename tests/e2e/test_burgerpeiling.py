@@ -247,7 +247,7 @@ async def test_spss_export_has_the_burgerpeilings_names_labels_and_missing_value
 
     # The Burgerpeiling's own codebook names, in questionnaire order; a multi question is a
     # column per option (zw05_1 ... zw05_6).
-    names = meta.column_names[5:]
+    names = meta.column_names[6:]  # after the columns every export has
     assert names == [
         "wl01", "wl02_0", "wl03_0", "wl04", "wl08_1", "wl16", "wl12_0",
         "bo01", "bo02_0", "bo03_0", "bo03_1", "bo06",
