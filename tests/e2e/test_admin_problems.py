@@ -206,7 +206,6 @@ async def test_a_shared_answer_list_is_previewed_published_and_answered(
     assert "Hoe prettig woont u in uw buurt?" in first.text
     assert [label for row in first.buttons for label in row][:5] == scale
     await resident.press("4. Tevreden", message=first)
-    await fake.settle()
-    second = resident.drain()[-1]
+    second = await resident.next_message()
     assert "Hoe tevreden bent u over het groen in uw buurt?" in second.text
     assert [label for row in second.buttons for label in row][:5] == scale
