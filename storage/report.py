@@ -12,6 +12,7 @@ Publishing and unpublishing are audited by the caller (:mod:`storage.audit`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,15 +130,7 @@ async def stamp(db: AsyncSession, questionnaire_id: str) -> tuple[object, ...]:
             ).where(Session.questionnaire_id == questionnaire_id)
         )
     ).one()
-    latest = (
-        await db.execute(
-            select(
-                select(func.max(AuditEntry.id)).scalar_subquery(),
-                select(func.max(Outcome.id)).scalar_subquery(),
-                select(func.max(EffectAnswer.id)).scalar_subquery(),
-            )
-        )
-    ).one()
+    latest = await _latest_changes(db)
     return (*sessions, *latest)
 
 
@@ -197,16 +190,24 @@ async def deliberation_stamp(db: AsyncSession, deliberation_id: str) -> tuple[ob
             ).where(DeliberationStatement.deliberation_id == deliberation_id)
         )
     ).one()
-    latest = (
-        await db.execute(
-            select(
-                select(func.max(AuditEntry.id)).scalar_subquery(),
-                select(func.max(Outcome.id)).scalar_subquery(),
-                select(func.max(EffectAnswer.id)).scalar_subquery(),
-            )
-        )
-    ).one()
+    latest = await _latest_changes(db)
     return (tuple(record or ()), votes, *people, *statements, *latest)
+
+
+async def _latest_changes(db: AsyncSession) -> tuple[Any, ...]:
+    """The newest audit entry, outcome and effect-check answer of any questionnaire or
+    deliberation: moderation, outcomes and publication change a report through them."""
+    return tuple(
+        (
+            await db.execute(
+                select(
+                    select(func.max(AuditEntry.id)).scalar_subquery(),
+                    select(func.max(Outcome.id)).scalar_subquery(),
+                    select(func.max(EffectAnswer.id)).scalar_subquery(),
+                )
+            )
+        ).one()
+    )
 
 
 # --- Publication -------------------------------------------------------------------------------
