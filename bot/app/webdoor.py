@@ -263,6 +263,10 @@ class WebDoor:
             if not visitor.transcript.lines:  # a new visit, another device, a restart
                 reply = await self._opening(who, questionnaire)
                 self._remember(visitor.transcript.apply(reply, None))
+            if not fresh:  # an outcome they opted in to, since their last visit
+                waiting = await self.door.waiting(who)
+                if waiting.messages:
+                    visitor.transcript.apply(waiting, None)
         language = await self._language(who)
         title = self._title(questionnaire, language) or questionnaire
         chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language)

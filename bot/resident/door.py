@@ -18,12 +18,15 @@ from collections.abc import Hashable
 
 from bot.core.channel import Event, Press, Start, Text, Who
 from bot.core.reply import Reply
+from bot.outcomes.buttons import OptIn
+from bot.outcomes.residents import Residents
 from bot.resident.conversation import ResidentHandlers
 from bot.resident.privacy import FORGET_COMMANDS, MYDATA_COMMANDS, Forget, PrivacyHandlers
 
 #: The residents' commands a door understands when typed, by name (Dutch and English).
 COMMANDS = frozenset(
     {"start", "stop", "help", "privacy", "taal", "language", "vragenlijsten", "questionnaires"}
+    | {"resultaten", "results"}
     | set(MYDATA_COMMANDS)
     | set(FORGET_COMMANDS)
 )
@@ -41,9 +44,17 @@ def command_of(text: str) -> tuple[str, str | None] | None:
 class Door:
     """The conversation behind every door but Telegram's own handler table."""
 
-    def __init__(self, residents: ResidentHandlers, rights: PrivacyHandlers) -> None:
+    def __init__(
+        self, residents: ResidentHandlers, rights: PrivacyHandlers, loop: Residents
+    ) -> None:
         self.residents = residents
         self.rights = rights
+        self.loop = loop  # closing the loop: the opt-in at the end, /resultaten, outcomes
+
+    async def waiting(self, who: Who) -> Reply:
+        """What waits for the resident since their last visit (outcomes they opted in to),
+        committed as shown: each once."""
+        return await self.loop.waiting_reply(who)
 
     def shown(self, tag: Hashable, message_id: int) -> None:
         """The door shows the message ``tag`` (a question, see ``Sessions.question``) as
@@ -60,6 +71,8 @@ class Door:
             case Press(data=data):
                 if Forget.claims(data):
                     return await self.rights.press(who, data, shows_buttons=shows_buttons)
+                if OptIn.claims(data):
+                    return await self.loop.opt_in_reply(who, data)
                 return await residents.press(who, data)
             case Text(text=text):
                 command = command_of(text)
@@ -81,6 +94,8 @@ class Door:
             return await residents.language_reply(who)
         if name in ("vragenlijsten", "questionnaires"):
             return await residents.questionnaires_reply(who)
+        if name in ("resultaten", "results"):
+            return await self.loop.results_reply(who)
         if name in MYDATA_COMMANDS:
             return await self.rights.my_data_reply(who)
         if name in FORGET_COMMANDS:
