@@ -19,7 +19,7 @@ from bot.core.callbacks import decode
 from bot.core.channel import TELEGRAM, Who, channel_of
 from bot.core.keyboards import Keyboard, from_json, notice
 from bot.core.links import results_url
-from bot.core.reply import Edit, Reply, Send
+from bot.core.reply import Document, Edit, Reply, Send
 from bot.core.voice import addressed, speaking
 from bot.outcomes import views
 from bot.outcomes.buttons import EffectAnswer, OptInAtEnd, OptInSetting
@@ -31,8 +31,8 @@ from flows.machine import Flow
 from flows.texts import Html, Language, formats, language_of, raw, t
 from storage import outbox, repo
 from storage import outcomes as store
-from storage.report import published_at
 from storage.repo import ResidentInfo
+from storage.report import published_at
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,9 @@ class Residents(Part):
 
     async def _resident(self, db: AsyncSession, user: User | Who) -> ResidentInfo | None:
         """The consenting resident, speaking in the bot's form of address; else None."""
-        pseudonym = user.pseudonym if isinstance(user, Who) else self.services.pseudonyms.of(user.id)
+        pseudonym = (
+            user.pseudonym if isinstance(user, Who) else self.services.pseudonyms.of(user.id)
+        )
         resident = await repo.find_resident(db, pseudonym)
         if resident is None or not resident.consented:
             return None
@@ -252,9 +254,10 @@ class Residents(Part):
             if resident is None:
                 return Reply([])
             found = await store.take_waiting(db, resident.id)
-            messages = []
-            for outcome in found:
-                messages.append(Send(await self._outcome_text(db, outcome, resident.language)))
+            messages: list[Send | Document] = [
+                Send(await self._outcome_text(db, outcome, resident.language))
+                for outcome in found
+            ]
         return Reply(messages)
 
     async def _outcome_text(
@@ -270,7 +273,9 @@ class Residents(Part):
         link = None
         if public:
             link = results_url(settings, outcome.questionnaire_id, "en" if english else "nl")
-        return views.outcome_text(title, outcome.status, message, language, link, key="web.outcome")
+        return views.outcome_text(
+            title, outcome.status, message, language, link, key="web.outcome"
+        )
 
     async def _results(
         self, db: AsyncSession, resident: ResidentInfo, *, settings: bool = True

@@ -234,7 +234,9 @@ async def test_the_outcome_message_reaches_every_door(
             assert "Status nu: besluit genomen" in results.last.text
             assert OUTCOME in results.last.text
             async with bot.services.engine.connect() as db:
-                waiting = (await db.execute(text("SELECT count(*) FROM waiting_outcomes"))).scalar()
+                waiting = (
+                    await db.execute(text("SELECT count(*) FROM waiting_outcomes"))
+                ).scalar()
             assert waiting == 0  # shown, or (on Telegram) sent as a message instead
 
 
@@ -258,7 +260,7 @@ async def test_forgetting_drops_an_outcome_not_yet_seen(
             assert gone.edits[0].text.startswith(FORGET_DONE)
             async with bot.services.engine.connect() as db:
                 for table in ("waiting_outcomes", "subscriptions", "residents"):
-                    query = text(f"SELECT count(*) FROM {table}")  # noqa: S608
+                    query = text(f"SELECT count(*) FROM {table}")
                     assert (await db.execute(query)).scalar() == 0, table
             if isinstance(resident, WebResident):
                 visit = await resident.open(AFVAL, n=-1)
