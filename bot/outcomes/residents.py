@@ -255,8 +255,7 @@ class Residents(Part):
                 return Reply([])
             found = await store.take_waiting(db, resident.id)
             messages: list[Send | Document] = [
-                Send(await self._outcome_text(db, outcome, resident.language))
-                for outcome in found
+                Send(await self._outcome_text(db, outcome, resident.language)) for outcome in found
             ]
         return Reply(messages)
 
