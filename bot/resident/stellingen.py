@@ -44,7 +44,7 @@ from flows.deliberation import (
 )
 from flows.outcomes import OUTCOMES
 from flows.schema import SLUG
-from flows.texts import Html, escape, t
+from flows.texts import Html, Language, escape, t
 from storage import deliberations as store
 from storage import outcomes as outcome_store
 from storage import repo
@@ -198,6 +198,12 @@ class Deliberations:
             if resident is not None and await store.active(db, resident.id) is not None:
                 await store.leave_all(db, resident.id, now=self.services.clock())
         return None
+
+    async def title(self, deliberation_id: str, language: Language) -> str | None:
+        """The deliberation's title (for a door's page); None when there is no such one."""
+        async with self.services.sessions() as db:
+            info = await store.get(db, deliberation_id)
+        return self.state.deliberation(info).title.get(language) if info is not None else None
 
     async def leave(self, who: Who) -> None:
         """The resident leaves their deliberation (for a questionnaire)."""
