@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from analysis.scrub import scrub
 from bot.core.callbacks import decode
-from bot.core.channel import Who
+from bot.core.channel import TELEGRAM, Who, channel_of
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
@@ -322,7 +322,9 @@ class Deliberations:
             language=resident.language,
             municipality=municipality,
         )
-        return Send(t(resident.language, "stellingen.optin", municipality=municipality), keyboard)
+        # A door that reaches nobody unasked (the web) shows it on the next visit instead.
+        key = "stellingen.optin" if channel_of(resident.pseudonym) == TELEGRAM else "web.optin"
+        return Send(t(resident.language, key, municipality=municipality), keyboard)
 
     async def _route(
         self,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sandbox.fakeapi import FakeBotApi
 from storage.models import DeliberationStatement, DeliberationVote, Resident
 from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.e2e.test_doors import OUTCOME_OFF, OUTCOME_ON
 from tests.e2e.test_stellingen import ADD, AGREE, DISAGREE, PASS, PLACE, STATEMENT, TALK, TITLE
 from tests.support.doors import WebResident
 
@@ -63,6 +64,15 @@ async def test_a_deliberation_on_the_web_door(fake: FakeBotApi, sqlite_url: str)
             assert ask.last.text.startswith("Typ je stelling")
             added = await anna.say("Meer bankjes op het plein bij de markt.", n=-1)
             assert added.texts[0].startswith("Dank je")
+            # Through to the last statement: the offer to hear the outcome on a next visit.
+            said, passed = added, 0
+            while PASS in said.last.labels() and passed < 40:
+                said = await anna.press(PASS, n=-1)
+                passed += 1
+            assert "Je leest het hier, als je deze pagina later weer opent." in said.last.text
+            assert "/instellingen" not in said.last.text
+            on = await anna.press(OUTCOME_OFF, n=0, edits=1)
+            assert on.edits[0].labels() == [OUTCOME_ON]
         finally:
             await anna.close()
         async with bot.services.sessions() as db:
@@ -73,7 +83,7 @@ async def test_a_deliberation_on_the_web_door(fake: FakeBotApi, sqlite_url: str)
             )
             assert {p[:4] for p in voters} == {"web-"}
             votes = await db.scalars(select(DeliberationVote.vote))
-            assert len(list(votes)) == 7
+            assert len(list(votes)) == 7 + passed  # each once
             mine = await db.scalars(
                 select(DeliberationStatement.status).where(
                     DeliberationStatement.text_nl == "Meer bankjes op het plein bij de markt."
