@@ -290,6 +290,22 @@ class Outcome(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WaitingOutcome(Base):
+    """An outcome a resident who cannot be reached unasked (the web door) opted in to: shown
+    on their chat page the next time they open it, then deleted (the outbox's message is
+    Telegram's equivalent). Nothing but the two links: the text is the outcome's own."""
+
+    __tablename__ = "waiting_outcomes"
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome_id: Mapped[int] = mapped_column(
+        ForeignKey("outcomes.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EffectCheck(Base):
     """A one-question follow-up some weeks after an outcome became "uitgevoerd"."""
 

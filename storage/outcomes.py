@@ -41,8 +41,10 @@ from storage.models import (
     Resident,
     Session,
     Subscription,
+    WaitingOutcome,
     utcnow,
 )
+from storage.repo import WEB_PREFIX
 
 # An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
 # progress is read back from them (see bot.outcomes.feedback.Drafts).
@@ -218,6 +220,51 @@ async def _followers(
         .order_by(Subscription.resident_id)
     )
     return [(resident_id, language) for resident_id, language in rows]
+
+
+async def waiting_recipients(db: AsyncSession, questionnaire_id: str) -> list[int]:
+    """Ids of the participants who opted in to an outcome but whom no message can reach
+    (residents of the web door): the outcome waits for their next visit."""
+    rows = await db.scalars(
+        select(Subscription.resident_id)
+        .join(Resident, Resident.id == Subscription.resident_id)
+        .where(
+            Subscription.kind == OUTCOMES,
+            Subscription.topic == questionnaire_id,
+            Resident.consent == "given",
+            Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True),
+            _took_part(questionnaire_id, Subscription.resident_id),
+        )
+        .order_by(Subscription.resident_id)
+    )
+    return list(rows)
+
+
+async def keep_waiting(
+    db: AsyncSession, outcome_id: int, resident_ids: Sequence[int], *, now: datetime
+) -> int:
+    """The outcome waits for each of these residents' next visit; how many."""
+    db.add_all(
+        WaitingOutcome(resident_id=resident_id, outcome_id=outcome_id, created_at=now)
+        for resident_id in resident_ids
+    )
+    await db.flush()
+    return len(resident_ids)
+
+
+async def take_waiting(db: AsyncSession, resident_id: int) -> list[OutcomeInfo]:
+    """The outcomes waiting for the resident, oldest first, and no longer waiting: each is
+    shown once (``/resultaten`` lists them all again)."""
+    rows = await db.scalars(
+        select(Outcome)
+        .join(WaitingOutcome, WaitingOutcome.outcome_id == Outcome.id)
+        .where(WaitingOutcome.resident_id == resident_id)
+        .order_by(Outcome.created_at, Outcome.id)
+    )
+    found = [_outcome(row) for row in rows]
+    if found:
+        await db.execute(delete(WaitingOutcome).where(WaitingOutcome.resident_id == resident_id))
+    return found
 
 
 async def clear_unreachable(db: AsyncSession, resident_id: int) -> None:

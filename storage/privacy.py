@@ -29,10 +29,12 @@ from storage.models import (
     EffectAnswer,
     EffectCheck,
     OutboxMessage,
+    Outcome,
     QuestionnaireVersion,
     Resident,
     Session,
     Subscription,
+    WaitingOutcome,
     utcnow,
 )
 from storage.profiles import Profile, get_profile
@@ -90,7 +92,8 @@ class StoredEffectAnswer:
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
-    """One broadcast addressed to the resident (an invitation, outcome or effect check)."""
+    """One broadcast addressed to the resident (an invitation, outcome or effect check), or
+    an outcome waiting for their next visit (the web door: status ``waiting``)."""
 
     kind: str
     questionnaire_id: str | None
@@ -193,6 +196,13 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
         .where(OutboxMessage.resident_id == resident_id)
         .order_by(OutboxMessage.id)
     )
+    # Outcomes waiting for a visit (the web door): messages not shown yet.
+    waiting = await db.execute(
+        select(Outcome.questionnaire_id)
+        .join(WaitingOutcome, WaitingOutcome.outcome_id == Outcome.id)
+        .where(WaitingOutcome.resident_id == resident_id)
+        .order_by(Outcome.id)
+    )
     attempts = await db.execute(
         select(AuditEntry.action, AuditEntry.at)
         .where(_refused_by(resident.pseudonym))
@@ -227,7 +237,10 @@ async def resident_data(db: AsyncSession, resident_id: int) -> ResidentData | No
             for s in sessions
         ),
         effect_answers=tuple(StoredEffectAnswer(*row) for row in effects),
-        messages=tuple(StoredMessage(*row) for row in messages),
+        messages=(
+            *(StoredMessage(*row) for row in messages),
+            *(StoredMessage("outcome", qid, "waiting", 0, None, None) for (qid,) in waiting),
+        ),
         refused_attempts=tuple(StoredAttempt(*row) for row in attempts),
         profile=await get_profile(db, resident_id),
         votes=votes,
@@ -408,6 +421,11 @@ async def erase_resident(
         .where(Subscription.resident_id == resident_id)
         .execution_options(synchronize_session=False)
     )
+    waiting = await db.execute(
+        delete(WaitingOutcome)
+        .where(WaitingOutcome.resident_id == resident_id)
+        .execution_options(synchronize_session=False)
+    )
     contact = await db.execute(
         delete(Contact)
         .where(Contact.resident_id == resident_id)
@@ -428,7 +446,7 @@ async def erase_resident(
         texts=texts,
         responses=count_of(unlinked),
         subscriptions=count_of(subscriptions),
-        messages=count_of(messages),
+        messages=count_of(messages) + count_of(waiting),
         effect_answers=count_of(effects),
         contact=count_of(contact) > 0,
         attempts=attempts,

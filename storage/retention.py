@@ -13,7 +13,8 @@ again after any downtime, it deletes exactly what became due in the meantime.
   ``retention`` (consent, answers, effect-check answers). Someone who consented but never
   answered is forgotten ``retention`` after their consent. A subscription does not keep a
   resident who blocked the bot (``contacts.unreachable_at``) at least ``retention`` ago:
-  nothing can reach them any more.
+  nothing can reach them any more; nor does it keep a resident of the web door (who can
+  only be told on a visit): they are forgotten as if they had none.
 - Administrators' traces are kept :data:`AUDIT_RETENTION` (two years) for accountability:
   older audit-log lines are deleted, and the Telegram ids of administrators in other tables
   (who moderated a text, uploaded a version, wrote an outcome, planned an effect check,
@@ -49,6 +50,7 @@ from storage.models import (
     Subscription,
 )
 from storage.privacy import Versions, count_of, delete_free_text, erase_resident
+from storage.repo import WEB_PREFIX
 
 CLOSED_STATUSES = ("closed", "archived")
 WAITING = ("pending", "sending")  # outbox rows not sent (or given up on) yet
@@ -222,7 +224,10 @@ async def _forgettable(
         Contact.unreachable_at.is_not(None),
         Contact.unreachable_at <= cutoff,
     )
-    subscribed = and_(exists().where(Subscription.resident_id == Resident.id), ~blocked)
+    # Nor on the web door, which reaches nobody: its outcomes wait for a visit that, once
+    # the period has passed without one, is not counted on (the waiting ones go too).
+    web = Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True)
+    subscribed = and_(exists().where(Subscription.resident_id == Resident.id), ~blocked, ~web)
     recent_effect = exists().where(
         EffectAnswer.resident_id == Resident.id, EffectAnswer.answered_at > cutoff
     )

@@ -84,7 +84,9 @@ def web_door(application: Application, services: Services) -> WebDoor:  # type: 
     """The web door on the conversation this application's handlers run (one per process,
     sharing the residents' features with Telegram)."""
     features = features_of(application)
-    door = Door(features.residents, features.privacy)
+    door = Door(
+        features.residents, features.privacy, features.outcomes.residents, features.deliberations
+    )
     return WebDoor(services, door, codes=features.residents.codes)
 
 

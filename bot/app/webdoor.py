@@ -1,5 +1,6 @@
-"""The web door: a resident's chat page per questionnaire at ``/praat/<questionnaire>``,
-served by ``samenspraak serve`` (next to the webhook) and ``samenspraak run``.
+"""The web door: a resident's chat page per questionnaire at ``/praat/<questionnaire>``
+(and per deliberation, at ``/praat/<deliberation>``), served by ``samenspraak serve``
+(next to the webhook) and ``samenspraak run``.
 
 The same conversation as on Telegram (:class:`bot.resident.door.Door`), through a page of
 forms that works without JavaScript and, with the small script, without reloads
@@ -237,6 +238,15 @@ class WebDoor:
         flow = self.services.catalog.current(questionnaire)
         return flow.questionnaire.title.get(language) if flow is not None else None
 
+    async def _heading(self, talk: str, language: Language) -> str | None:
+        """The title of the questionnaire or deliberation ``talk``; None for neither."""
+        if not SLUG.match(talk):
+            return None
+        title = self._title(talk, language)
+        if title is None and self.door.talks is not None:
+            title = await self.door.talks.title(talk, language)
+        return title
+
     def _origin(self, request: web.Request) -> str:
         public = self.services.settings.public_url
         if public:
@@ -247,7 +257,7 @@ class WebDoor:
     async def page(self, request: web.Request) -> web.Response:
         questionnaire = request.match_info["questionnaire"]
         language: Language = speaking(self.services.settings, language_of(None))
-        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+        if await self._heading(questionnaire, language) is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
         cookie = self._read_cookie(request)
         if cookie is not None and cookie.questionnaire != questionnaire:
@@ -263,8 +273,12 @@ class WebDoor:
             if not visitor.transcript.lines:  # a new visit, another device, a restart
                 reply = await self._opening(who, questionnaire)
                 self._remember(visitor.transcript.apply(reply, None))
+            if not fresh:  # an outcome they opted in to, since their last visit
+                waiting = await self.door.waiting(who)
+                if waiting.messages:
+                    visitor.transcript.apply(waiting, None)
         language = await self._language(who)
-        title = self._title(questionnaire, language) or questionnaire
+        title = await self._heading(questionnaire, language) or questionnaire
         chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language)
         elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
         body = render_page(title, visitor.transcript, chrome, elsewhere=elsewhere, static=STATIC)
@@ -355,7 +369,7 @@ class WebDoor:
         wants_json = "application/json" in request.headers.get("Accept", "")
         language: Language = speaking(self.services.settings, language_of(None))
         back = f"{PATH}/{questionnaire}"
-        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+        if await self._heading(questionnaire, language) is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
         cookie = self._read_cookie(request)
         if cookie is not None and cookie.questionnaire != questionnaire:
@@ -430,7 +444,7 @@ class WebDoor:
         questionnaire = request.match_info["questionnaire"]
         token = request.match_info["token"]
         language: Language = speaking(self.services.settings, language_of(None))
-        if not SLUG.match(questionnaire) or self._title(questionnaire, language) is None:
+        if await self._heading(questionnaire, language) is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
         if not TOKEN.match(token):
             raise web.HTTPNotFound
@@ -451,19 +465,19 @@ class WebDoor:
 
     # --- posters and other sites --------------------------------------------------------------
 
-    def _qr(self, request: web.Request) -> segno.QRCode:
+    async def _qr(self, request: web.Request) -> segno.QRCode:
         questionnaire = request.match_info["questionnaire"]
-        if not SLUG.match(questionnaire) or self._title(questionnaire, "nl") is None:
+        if await self._heading(questionnaire, "nl") is None:
             raise web.HTTPNotFound
         return segno.make(f"{self._origin(request)}{PATH}/{questionnaire}", error="m")
 
     async def qr_svg(self, request: web.Request) -> web.Response:
-        svg = self._qr(request).svg_inline(scale=8, border=2, omitsize=False)
+        svg = (await self._qr(request)).svg_inline(scale=8, border=2, omitsize=False)
         return web.Response(text=svg, content_type="image/svg+xml", headers=SECURITY_HEADERS)
 
     async def qr_png(self, request: web.Request) -> web.Response:
         buffer = io.BytesIO()
-        self._qr(request).save(buffer, kind="png", scale=8, border=2)
+        (await self._qr(request)).save(buffer, kind="png", scale=8, border=2)
         return web.Response(
             body=buffer.getvalue(), content_type="image/png", headers=SECURITY_HEADERS
         )
@@ -473,7 +487,7 @@ class WebDoor:
         on another site gets no first-party cookie, so it could not resume)."""
         questionnaire = request.match_info["questionnaire"]
         language: Language = speaking(self.services.settings, language_of(None))
-        title = self._title(questionnaire, language) if SLUG.match(questionnaire) else None
+        title = await self._heading(questionnaire, language)
         if title is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
         url = f"{self._origin(request)}{PATH}/{questionnaire}"

@@ -241,6 +241,8 @@ class Feedback(Part):
             messages.append(Send(Html(f"{t('nl', 'terugkoppeling.preview_en')}\n\n{english}")))
             in_english = sum(1 for _, language in recipients if language == "en")
         status = views.status_label(draft.status, "nl")
+        waiting = len(await store.waiting_recipients(db, draft.questionnaire_id))
+        on_web = f"{t('nl', 'terugkoppeling.waiting', count=waiting)}\n\n" if waiting else ""
         if recipients:
             text = t(
                 "nl",
@@ -249,7 +251,9 @@ class Feedback(Part):
                 english=formats.number(in_english),
                 status=status,
             )
-            text = Html(text + cost.estimate(self.services.settings, len(recipients)))
+            text = Html(on_web + text + cost.estimate(self.services.settings, len(recipients)))
+        elif waiting:  # only residents of the web door: it waits for their next visit
+            text = Html(on_web + t("nl", "terugkoppeling.confirm_web", status=status))
         else:
             text = t("nl", "terugkoppeling.confirm_none", status=status)
         messages.append(Send(text, views.confirm_keyboard(anyone=bool(recipients))))
@@ -333,6 +337,9 @@ class Feedback(Part):
             created_by=admin,
             now=now,
         )
+        # Residents of the web door cannot be sent anything: it waits for their next visit.
+        waiting = await store.waiting_recipients(db, draft.questionnaire_id)
+        await store.keep_waiting(db, outcome.id, waiting, now=now)
         public = await published_at(db, draft.questionnaire_id) is not None
         settings = self.services.settings
         link_nl = results_url(settings, draft.questionnaire_id) if public else None
@@ -369,6 +376,7 @@ class Feedback(Part):
                 "outcome": outcome.id,
                 "status": draft.status,
                 "english": draft.message_en is not None,
+                "waiting": len(waiting),
             },
             admin=admin,
             confirmed=message,

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Update, User
 
 from bot.core.callbacks import decode
+from bot.core.channel import TELEGRAM, Who, channel_of
 from bot.core.keyboards import Keyboard, from_json, notice
-from bot.core.reply import Edit, Reply, Send
+from bot.core.links import results_url
+from bot.core.reply import Document, Edit, Reply, Send
 from bot.core.voice import addressed, speaking
 from bot.outcomes import views
 from bot.outcomes.buttons import EffectAnswer, OptInAtEnd, OptInSetting
@@ -30,6 +32,7 @@ from flows.texts import Html, Language, formats, language_of, raw, t
 from storage import outbox, repo
 from storage import outcomes as store
 from storage.repo import ResidentInfo
+from storage.report import published_at
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +62,32 @@ async def end_offer(
     return t(language, "optin.offer"), keyboard
 
 
+def web_offer(
+    language: Language, questionnaire_id: str, *, outcomes_on: bool, municipality: str
+) -> tuple[Html, Keyboard]:
+    """The opt-in at the end on a door that reaches nobody unasked (the web): hearing the
+    outcome on the next visit (no invitations: nothing could carry them)."""
+    keyboard = views.deliberation_optin_keyboard(
+        questionnaire_id, outcomes_on=outcomes_on, language=language, municipality=municipality
+    )
+    return t(language, "web.optin", municipality=municipality), keyboard
+
+
 class Residents(Part):
     """The residents' commands and buttons of closing the loop."""
 
-    async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
+    async def _resident(self, db: AsyncSession, user: User | Who) -> ResidentInfo | None:
         """The consenting resident, speaking in the bot's form of address; else None."""
-        resident = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
+        pseudonym = (
+            user.pseudonym if isinstance(user, Who) else self.services.pseudonyms.of(user.id)
+        )
+        resident = await repo.find_resident(db, pseudonym)
         if resident is None or not resident.consented:
             return None
         return addressed(self.services.settings, resident)
 
-    def _stranger(self, user: User) -> Language:
-        """The language for someone who has not joined (yet): their Telegram app's."""
+    def _stranger(self, user: User | Who) -> Language:
+        """The language for someone who has not joined (yet): their device's."""
         return speaking(self.services.settings, language_of(user.language_code))
 
     # --- /instellingen and the opt-in toggles -------------------------------------------------
@@ -140,7 +157,13 @@ class Residents(Part):
         await press(update, context, self.postman, self._opt_in)
 
     async def _opt_in(self, query: CallbackQuery) -> Reply:
-        user, pressed = query.from_user, decode(query.data)
+        return await self.opt_in_reply(query.from_user, query.data or "")
+
+    async def opt_in_reply(self, user: User | Who, data: str) -> Reply:
+        """An opt-in toggle pressed by ``user`` (a Telegram user, or a resident at another
+        door: there only the outcome of what they took part in, heard on their next visit)."""
+        pressed = decode(data)
+        on_web = isinstance(user, Who) and channel_of(user.pseudonym) != TELEGRAM
         async with self.services.sessions.begin() as db:
             resident = await self._resident(db, user)
             if resident is None:
@@ -148,6 +171,8 @@ class Residents(Part):
                 return Reply([], notice=notice(consent))
             language = resident.language
             if not isinstance(pressed, OptInAtEnd | OptInSetting):
+                return stale(language)
+            if on_web and (not isinstance(pressed, OptInAtEnd) or pressed.kind != loop.OUTCOMES):
                 return stale(language)
             kind, flow, talk = pressed.kind, None, None
             if isinstance(pressed, OptInAtEnd):  # a questionnaire they took part in
@@ -176,7 +201,14 @@ class Residents(Part):
                 db, resident.id, kind, topic, pressed.wanted, now=self.services.clock()
             )
             await store.clear_unreachable(db, resident.id)
-            if flow is not None:  # at the end of the questionnaire
+            if on_web:  # at the end, on a door that reaches nobody unasked
+                _, keyboard = web_offer(
+                    language,
+                    topic,
+                    outcomes_on=pressed.wanted,
+                    municipality=self.services.settings.municipality_name,
+                )
+            elif flow is not None:  # at the end of the questionnaire
                 municipality = self.services.settings.municipality_name
                 _, keyboard = await end_offer(
                     db, resident.id, language, flow, municipality=municipality
@@ -206,7 +238,47 @@ class Residents(Part):
 
         await self._command(update, context, history)
 
-    async def _results(self, db: AsyncSession, resident: ResidentInfo) -> Html:
+    async def results_reply(self, who: Who) -> Reply:
+        """/resultaten at a door other than Telegram's handler table (the web)."""
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            if resident is None:
+                return Reply([Send(t(self._stranger(who), "instellingen.consent"))])
+            return Reply([Send(await self._results(db, resident, settings=False))])
+
+    async def waiting_reply(self, who: Who) -> Reply:
+        """The outcomes waiting for a resident of the web door (who opted in), each shown
+        once: taken from the waiting list in the same unit of work."""
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            if resident is None:
+                return Reply([])
+            found = await store.take_waiting(db, resident.id)
+            messages: list[Send | Document] = [
+                Send(await self._outcome_text(db, outcome, resident.language)) for outcome in found
+            ]
+        return Reply(messages)
+
+    async def _outcome_text(
+        self, db: AsyncSession, outcome: store.OutcomeInfo, language: Language
+    ) -> Html:
+        """An outcome in the resident's language, as the broadcast of it says it."""
+        subject = await subject_of(self.services, db, outcome.questionnaire_id)
+        title = subject.title.get(language) if subject else outcome.questionnaire_id
+        english = language == "en" and outcome.message_en
+        message = outcome.message_en if english and outcome.message_en else outcome.message_nl
+        settings = self.services.settings
+        public = await published_at(db, outcome.questionnaire_id) is not None
+        link = None
+        if public:
+            link = results_url(settings, outcome.questionnaire_id, "en" if english else "nl")
+        return views.outcome_text(
+            title, outcome.status, message, language, link, key="web.outcome"
+        )
+
+    async def _results(
+        self, db: AsyncSession, resident: ResidentInfo, *, settings: bool = True
+    ) -> Html:
         language = resident.language
         taken = await store.questionnaires_taken(db, resident.id)
         chosen = await store.subscriptions(db, resident.id)
@@ -254,8 +326,8 @@ class Residents(Part):
             size += len(parts[-1]) + len(_SEPARATOR)
         if cut:
             parts.append(more)
-        if any((loop.OUTCOMES, qid) not in chosen for qid in taken):
-            parts.append(hint)
+        if settings and any((loop.OUTCOMES, qid) not in chosen for qid in taken):
+            parts.append(hint)  # /instellingen: not on a door without settings
         return Html(_SEPARATOR.join(parts))
 
     def _history(

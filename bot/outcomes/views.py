@@ -97,12 +97,19 @@ def settings_keyboard(settings: Sequence[Setting], language: Language) -> Keyboa
 
 
 def outcome_text(
-    title: str, status: str, message: str, language: Language, link: str | None = None
+    title: str,
+    status: str,
+    message: str,
+    language: Language,
+    link: str | None = None,
+    *,
+    key: str = "uitkomst.message",
 ) -> Html:
-    """The outcome as residents get it; with ``link``, the public results page's address."""
+    """The outcome as residents get it; with ``link``, the public results page's address.
+    ``key``: the words around it (``web.outcome`` on the web door, which has no settings)."""
     text = t(
         language,
-        "uitkomst.message",
+        key,
         title=title,
         status=status_label(status, language),
         message=message,

@@ -30,18 +30,20 @@ from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import addressed, speaking
-from bot.outcomes.residents import end_offer
+from bot.outcomes.residents import end_offer, web_offer
 from bot.resident import buttons, privacy, profile
 from bot.resident import views as render
 from bot.resident.codes import CodeDoor, takes_text
 from bot.resident.sessions import Sessions, Speaker
 from bot.resident.summary import finished_messages
 from flows import engine
+from flows import outcomes as loop
 from flows.codes import looks_like_code, normalise
 from flows.engine import Input
 from flows.machine import Flow
 from flows.schema import SLUG, TextQuestion
 from flows.texts import LANGUAGES, Html, Language, language_of, t
+from storage import outcomes as outcome_store
 from storage import repo
 from storage.privacy import erase_resident
 from storage.repo import ResidentInfo, SessionInfo
@@ -531,11 +533,19 @@ class ResidentHandlers:
         offer: Html | None = None
         opt_ins: Keyboard | None = None
         # An administrator trying it out has nothing to opt in to; a door that cannot reach
-        # anyone later (the web) offers no messages later.
-        if not session.is_test and channel_of(resident.pseudonym) == TELEGRAM:
-            municipality = self.settings.municipality_name
+        # anyone later (the web) offers the outcome only, shown on the next visit.
+        municipality = self.settings.municipality_name
+        if session.is_test:
+            pass
+        elif channel_of(resident.pseudonym) == TELEGRAM:
             offer, opt_ins = await end_offer(
                 db, resident.id, language, flow, municipality=municipality
+            )
+        else:
+            qid = flow.questionnaire.id
+            chosen = (loop.OUTCOMES, qid) in await outcome_store.subscriptions(db, resident.id)
+            offer, opt_ins = web_offer(
+                language, qid, outcomes_on=chosen, municipality=municipality
             )
         *first, last = finished_messages(flow, rows, language, offer)
         return [

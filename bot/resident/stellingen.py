@@ -13,15 +13,16 @@ is shown (``Reply`` is delivered by the postman after the commit).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import CallbackQuery, Update, User
+from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from analysis.scrub import scrub
 from bot.core.callbacks import decode
+from bot.core.channel import TELEGRAM, Who, channel_of
 from bot.core.recent import Recent
 from bot.core.reply import Edit, Postman, Reply, Send
 from bot.core.services import Services
@@ -43,7 +44,7 @@ from flows.deliberation import (
 )
 from flows.outcomes import OUTCOMES
 from flows.schema import SLUG
-from flows.texts import Html, escape, t
+from flows.texts import Html, Language, escape, t
 from storage import deliberations as store
 from storage import outcomes as outcome_store
 from storage import repo
@@ -84,18 +85,8 @@ class Deliberations:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        wanted = context.args[0].lower() if context.args else None
-        reply: Reply | None = None
-        async with self.services.sessions.begin() as db:
-            resident = await self._resident(db, user)
-            info = await store.get(db, wanted) if wanted and SLUG.match(wanted) else None
-            if info is not None:
-                if resident is None or not resident.consented:
-                    reply = self.residents.sessions.welcome(user, info.id, keep=True)
-                else:
-                    reply = await self._open(db, resident, info)
-            elif resident is not None and await store.active(db, resident.id) is not None:
-                await store.leave_all(db, resident.id, now=self.services.clock())
+        wanted = context.args[0] if context.args else None
+        reply = await self.begin(self.residents.who(user, message.chat_id), wanted)
         if reply is None:
             await self.residents.start(update, context)
             return
@@ -105,32 +96,32 @@ class Deliberations:
         """/vragenlijsten: the resident leaves the deliberation for a questionnaire."""
         user = update.effective_user
         if user is not None:
-            async with self.services.sessions.begin() as db:
-                resident = await self._resident(db, user)
-                if resident is not None:
-                    await store.leave_all(db, resident.id, now=self.services.clock())
+            await self.leave(self.residents.who(user))
         await self.residents.questionnaires(update, context)
 
     async def stop(self, update: Update, context: Context) -> None:
         """/stop: pause the deliberation (votes are kept), else the questionnaire's /stop."""
-
-        async def action(
-            db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
-        ) -> Reply:
-            await store.leave_all(db, resident.id, now=self.services.clock())
-            log.info("resident %s paused a deliberation", resident.pseudonym[:12])
-            text = t(resident.language, "stellingen.stopped", id=participant.deliberation_id)
-            return Reply([Send(text)])
-
-        if not await self._in_deliberation(update, context, action):
+        if not await self._in_deliberation(update, context, self._stop):
             await self.residents.stop(update, context)
+
+    async def _stop(
+        self, db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+    ) -> Reply:
+        await store.leave_all(db, resident.id, now=self.services.clock())
+        log.info("resident %s paused a deliberation", resident.pseudonym[:12])
+        text = t(resident.language, "stellingen.stopped", id=participant.deliberation_id)
+        return Reply([Send(text)])
 
     async def text(self, update: Update, context: Context) -> None:
         """A typed vote, or the text of a new statement."""
         message = update.effective_message
         if message is None or message.text is None:
             return
-        typed = message.text
+        if not await self._in_deliberation(update, context, self._typing(message.text)):
+            await self.residents.text(update, context)
+
+    def _typing(self, typed: str) -> Action:
+        """What a typed text does in a deliberation: a vote, a new statement, or a code."""
 
         async def action(
             db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
@@ -148,8 +139,7 @@ class Deliberations:
                 return reply
             return await self._typed(db, resident, participant, typed)
 
-        if not await self._in_deliberation(update, context, action):
-            await self.residents.text(update, context)
+        return action
 
     async def unsupported(self, update: Update, context: Context) -> None:
         """A sticker, photo, voice...: how to vote, and the statement stays."""
@@ -170,7 +160,7 @@ class Deliberations:
         answered = False
         try:
             async with self.services.sessions.begin() as db:
-                reply = await self._button(db, query)
+                reply = await self._button(db, self.residents.who(query.from_user), query.data)
             answered = True
             chat_id = query.message.chat.id if query.message else query.from_user.id
             await self._deliver(context, chat_id, reply, query)
@@ -191,6 +181,49 @@ class Deliberations:
             Send(m.text, m.keyboard) if isinstance(m, Send) else m for m in reply.messages
         ]
         return reply
+
+    # --- any door (bot.resident.door): a Who in, a committed Reply out; None: not ours -----
+
+    async def begin(self, who: Who, wanted: str | None) -> Reply | None:
+        """/start <deliberation id> opens it (consent first); None for anything else, which
+        also ends the resident's deliberation as their conversation."""
+        wanted = wanted.lower() if wanted else None
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            info = await store.get(db, wanted) if wanted and SLUG.match(wanted) else None
+            if info is not None:
+                if resident is None or not resident.consented:
+                    return self.residents.sessions.welcome(who, info.id, keep=True)
+                return await self._open(db, resident, info)
+            if resident is not None and await store.active(db, resident.id) is not None:
+                await store.leave_all(db, resident.id, now=self.services.clock())
+        return None
+
+    async def title(self, deliberation_id: str, language: Language) -> str | None:
+        """The deliberation's title (for a door's page); None when there is no such one."""
+        async with self.services.sessions() as db:
+            info = await store.get(db, deliberation_id)
+        return self.state.deliberation(info).title.get(language) if info is not None else None
+
+    async def leave(self, who: Who) -> None:
+        """The resident leaves their deliberation (for a questionnaire)."""
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            if resident is not None:
+                await store.leave_all(db, resident.id, now=self.services.clock())
+
+    async def typed(self, who: Who, text: str) -> Reply | None:
+        """A typed vote or statement; None when the resident is in no deliberation."""
+        return await self._within(who, self._typing(text))
+
+    async def stop_reply(self, who: Who) -> Reply | None:
+        """/stop in a deliberation; None when the resident is in none."""
+        return await self._within(who, self._stop)
+
+    async def press(self, who: Who, data: str) -> Reply:
+        """A deliberation's button (``Stelling.claims``), pressed on its own message."""
+        async with self.services.sessions.begin() as db:
+            return await self._button(db, who, data)
 
     # --- the conversation ---------------------------------------------------------------------
 
@@ -289,7 +322,9 @@ class Deliberations:
             language=resident.language,
             municipality=municipality,
         )
-        return Send(t(resident.language, "stellingen.optin", municipality=municipality), keyboard)
+        # A door that reaches nobody unasked (the web) shows it on the next visit instead.
+        key = "stellingen.optin" if channel_of(resident.pseudonym) == TELEGRAM else "web.optin"
+        return Send(t(resident.language, key, municipality=municipality), keyboard)
 
     async def _route(
         self,
@@ -358,7 +393,7 @@ class Deliberations:
         if given is None:
             reply = Reply([Send(t(language, "stellingen.hint"))])
             return await self._show_next(db, resident, participant, deliberation, reply, current)
-        return await self._vote(db, resident, participant, deliberation, current, given, None)
+        return await self._vote(db, resident, participant, deliberation, current, given, False)
 
     async def _vote(
         self,
@@ -368,7 +403,7 @@ class Deliberations:
         deliberation: Deliberation,
         statement: StatementInfo,
         given: Vote,
-        query: CallbackQuery | None,
+        pressed: bool,
         *,
         stamp: LiveStamp | None = None,
         added: int | None = None,
@@ -389,7 +424,7 @@ class Deliberations:
             said = "stellingen.saved" if before in (None, given) else "stellingen.changed"
             return Reply([], edit=Edit(shown, None), notice=t(language, said))
         reply = Reply([])
-        if query is not None:
+        if pressed:  # on the statement's own message
             reply.edit = Edit(shown, None)
         else:
             last = self._shown.pop((participant.deliberation_id, resident.id))
@@ -462,11 +497,10 @@ class Deliberations:
 
     # --- buttons ------------------------------------------------------------------------------
 
-    async def _button(self, db: AsyncSession, query: CallbackQuery) -> Reply:
-        pressed = decode(query.data)
-        user = query.from_user
+    async def _button(self, db: AsyncSession, user: Who, data: str | None) -> Reply:
+        pressed = decode(data)
         if isinstance(pressed, views.VoteButton):
-            return await self._vote_button(db, query, pressed)
+            return await self._vote_button(db, user, pressed)
         resident = await self._resident(db, user)
         language = resident.language if resident is not None else self.residents._lang(None, user)
         stale = Reply([], notice=t(language, "stellingen.stale"))
@@ -486,15 +520,11 @@ class Deliberations:
             return await self._ask_statement(db, resident, info, deliberation)
         return stale
 
-    async def _vote_button(
-        self, db: AsyncSession, query: CallbackQuery, pressed: views.VoteButton
-    ) -> Reply:
+    async def _vote_button(self, db: AsyncSession, user: Who, pressed: views.VoteButton) -> Reply:
         """A vote tap: one read (:func:`storage.deliberations.vote_context`) for the resident,
         the statement, the deliberation's status, their place and the live statements'
         stamp; then the vote, their votes and their next place."""
-        user = query.from_user
-        pseudonym = self.services.pseudonyms.of(user.id)
-        context = await store.vote_context(db, pseudonym, pressed.statement_id)
+        context = await store.vote_context(db, user.pseudonym, pressed.statement_id)
         resident = addressed(self.settings, context.resident) if context is not None else None
         if context is None or resident is None or not resident.consented:
             return self.residents.sessions.welcome(user, None)
@@ -531,7 +561,7 @@ class Deliberations:
             deliberation,
             statement,
             given,
-            query,
+            True,
             stamp=context.live,
             added=context.added,
         )
@@ -615,8 +645,8 @@ class Deliberations:
     def _token(self, resident: ResidentInfo, target: int | str) -> str:
         return self.services.pseudonyms.button_token(resident.id, f"st:{target}")
 
-    async def _resident(self, db: AsyncSession, user: User) -> ResidentInfo | None:
-        found = await repo.find_resident(db, self.services.pseudonyms.of(user.id))
+    async def _resident(self, db: AsyncSession, who: Who) -> ResidentInfo | None:
+        found = await repo.find_resident(db, who.pseudonym)
         return addressed(self.settings, found) if found is not None else None
 
     async def _in_deliberation(self, update: Update, context: Context, action: Action) -> bool:
@@ -625,24 +655,36 @@ class Deliberations:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return False
-        async with self.services.sessions.begin() as db:
-            resident = await self._resident(db, user)
-            if resident is None or not resident.consented:
-                return False
-            participant = await store.active(db, resident.id)
-            if participant is None:
-                return False
-            reply = await action(db, resident, participant)
+        reply = await self._within(self.residents.who(user, message.chat_id), action)
+        if reply is None:
+            return False
         await self._deliver(context, message.chat_id, reply)
         return True
+
+    async def _within(self, who: Who, action: Action) -> Reply | None:
+        """``action(db, resident, participant)`` when the resident is in a deliberation now,
+        committed; None (nothing done) otherwise."""
+        async with self.services.sessions.begin() as db:
+            resident = await self._resident(db, who)
+            if resident is None or not resident.consented:
+                return None
+            participant = await store.active(db, resident.id)
+            if participant is None:
+                return None
+            return await action(db, resident, participant)
 
     async def _deliver(
         self, context: Context, chat_id: int, reply: Reply, query: CallbackQuery | None = None
     ) -> None:
         sent = await self._postman.deliver(context.bot, chat_id, reply, query)
         for tag, message in sent.items():
-            deliberation_id, resident_id, statement_id = cast(tuple[str, int, int], tag)
-            self._shown.put((deliberation_id, resident_id), (message.message_id, statement_id))
+            self.shown(tag, message.message_id)
+
+    def shown(self, tag: Hashable, message_id: int) -> None:
+        """A door shows the statement ``tag`` (deliberation, resident, statement) as
+        ``message_id``: a typed vote then shows on it."""
+        deliberation_id, resident_id, statement_id = cast(tuple[str, int, int], tag)
+        self._shown.put((deliberation_id, resident_id), (message_id, statement_id))
 
 
 def _group_name(group: int) -> str:

@@ -314,6 +314,15 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "inwoners lezen het met /resultaten. De status wordt: {status}. Opslaan?"
         ),
     },
+    "terugkoppeling.waiting[one]": {
+        "nl": "Op de website leest <b>1</b> inwoner het bij het volgende bezoek.",
+    },
+    "terugkoppeling.waiting[other]": {
+        "nl": "Op de website lezen <b>{count}</b> inwoners het bij hun volgende bezoek.",
+    },
+    "terugkoppeling.confirm_web": {
+        "nl": "Het bericht wordt bewaard. De status wordt: {status}. Opslaan?",
+    },
     "terugkoppeling.send": {"nl": "Versturen"},
     "terugkoppeling.save": {"nl": "Opslaan"},
     "terugkoppeling.cancel": {"nl": "Annuleren"},

@@ -111,4 +111,49 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
         "en": "Put this questionnaire on your own website",
     },
     "web.embed@u": {"nl": "Zet deze vragenlijst op uw eigen website"},
+    # --- closing the loop on the web: the door reaches nobody unasked --------------------
+    "web.optin": {
+        "nl": (
+            "<b>Op de hoogte blijven?</b>\n"
+            "Wil je horen wat {municipality} ermee doet? Tik dan hieronder. "
+            "Je leest het hier, als je deze pagina later weer opent."
+        ),
+        "en": (
+            "<b>Stay informed?</b>\n"
+            "Would you like to hear what {municipality} does with it? Tap below. "
+            "You can read it here when you open this page again later."
+        ),
+    },
+    "web.optin@u": {
+        "nl": (
+            "<b>Op de hoogte blijven?</b>\n"
+            "Wilt u horen wat {municipality} ermee doet? Tik dan hieronder. "
+            "U leest het hier, als u deze pagina later weer opent."
+        ),
+    },
+    "web.outcome": {
+        "nl": (
+            "<b>Nieuws over: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>Je ziet dit bericht omdat je meedeed en op de hoogte wilde blijven. "
+            "Alles teruglezen: /resultaten.</i>"
+        ),
+        "en": (
+            "<b>News about: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>You see this message because you took part and wanted to stay informed. "
+            "Read everything again: /results.</i>"
+        ),
+    },
+    "web.outcome@u": {
+        "nl": (
+            "<b>Nieuws over: {title}</b>\n"
+            "Status: <b>{status}</b>\n\n"
+            "{message}\n\n"
+            "<i>U ziet dit bericht omdat u meedeed en op de hoogte wilde blijven. "
+            "Alles teruglezen: /resultaten.</i>"
+        ),
+    },
 }

@@ -3,7 +3,8 @@ width. A resident opens the questionnaire's page, answers by tapping and typing 
 script posts without reloading), closes the tab half-way, comes back, finishes and
 switches language; axe-core (bundled, no internet) finds no serious or critical WCAG 2.1
 AA violation; no request leaves the server; and with JavaScript off the same
-questionnaire completes through plain forms.
+questionnaire completes through plain forms. And a letter's address (``/doe-mee/<code>``)
+opens its questionnaire, which completes as the sample's response.
 
 Served as ``samenspraak serve`` serves it (the webhook server, the fake Bot API in front).
 Screenshots go to a temporary folder; ``UPDATE_SCREENSHOTS=1`` refreshes the README's
@@ -18,11 +19,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from flows import codes as shapes
 from sandbox.fakeapi import FakeBotApi
+from storage import codes as stored
 from tests.browser.conftest import serious
 from tests.browser.test_results_page import DESKTOP
 from tests.browser.test_sandbox_browser import CHROMIUM, PHONE, SCREENSHOTS
 from tests.e2e.conftest import TOKEN, WebhookRunner, running_bot
+from tests.support.bots import SECRET
 
 try:
     from axe_playwright_python.async_playwright import Axe
@@ -42,14 +46,19 @@ pytestmark = [
 
 
 @pytest.fixture
-async def base_url(tmp_path: Path) -> AsyncIterator[str]:
+async def served(tmp_path: Path) -> AsyncIterator[WebhookRunner]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'samenspraak.db'}"
     fake = FakeBotApi(TOKEN)
     await fake.start()
     async with running_bot(fake, url, webhook=True) as runner:
         assert isinstance(runner, WebhookRunner)
-        yield runner.base_url
+        yield runner
     await fake.stop()
+
+
+@pytest.fixture
+async def base_url(served: WebhookRunner) -> str:
+    return served.base_url
 
 
 async def _accessible(page: Page) -> None:
@@ -148,3 +157,40 @@ async def test_the_questionnaire_completes_without_javascript(
     )
     # (axe needs scripts in the page: it checks the same markup in the test above.)
     await context.close()
+
+
+async def test_a_letter_s_code_opens_the_questionnaire_and_it_completes(
+    served: WebhookRunner, browser: Browser
+) -> None:
+    """The address in an invitation letter, typed as printed (grouped, lower case): the
+    page of its questionnaire, consent first, then the code counts; answered to the end,
+    the response is the sample's."""
+    assert served.services is not None
+    [code] = shapes.new_codes(1)
+    async with served.services.sessions.begin() as db:
+        key = shapes.code_key(SECRET.encode())
+        await stored.store_codes(db, GROEN, [shapes.code_digest(key, code)])
+    context = await browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = await context.new_page()
+    await page.goto(f"{served.base_url}/doe-mee/{shapes.grouped(code).lower()}")
+    assert urlsplit(page.url).path == f"/praat/{GROEN}"  # the code is not in the address bar
+    await _bot_says(page, "Hallo!")
+    await _tap(page, "Ja, ik doe mee")
+    await _bot_says(page, "Vraag 1 van 8")
+    await expect(page.locator("#log")).to_contain_text("Je code klopt", timeout=TIMEOUT)
+    await _tap(page, "Centrum")
+    for number, typed in enumerate(["1", "4", "2", "6", "3"], start=3):
+        await _type(page, typed)
+        await _bot_says(page, f"Vraag {number} van 8")
+    await _type(page, "nee")
+    await _bot_says(page, "Heb je een idee om je wijk groener")
+    await _type(page, "Een bank onder de boom.")
+    await expect(page.locator("#log li.bot").nth(-2)).to_contain_text(
+        "Klaar! Dank je wel voor je mening.", timeout=TIMEOUT
+    )
+    await _accessible(page)
+    await context.close()
+    async with served.services.sessions() as db:
+        tally = await stored.sample_tally(db, GROEN)
+    assert tally is not None
+    assert (tally.sent, tally.used, tally.started, tally.completed) == (1, 1, 1, 1)

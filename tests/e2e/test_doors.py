@@ -25,9 +25,11 @@ from bot.staff import report_text as words
 from bot.staff.render import _responses
 from bot.staff.report_docx import write_docx
 from bot.staff.reports import ReportService
+from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from storage.digest import response_stats
 from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.e2e.outcome_helpers import ADMIN_ID
 from tests.support.doors import Resident, TelegramResident, WebResident
 
 AFVAL = "afvalinzameling"
@@ -165,6 +167,104 @@ CASES: list[Case] = [
     language,
     privacy,
 ]
+
+
+OUTCOME_OFF = "▫️ Horen wat Rivierstad ermee doet"
+OUTCOME_ON = "✅ Horen wat Rivierstad ermee doet"
+OUTCOME = "De gemeente zet in 2027 meer <containers> & prullenbakken neer in Noord."
+NEWS = "Nieuws over: Afval ophalen in Rivierstad"
+# One administrator; outcomes go out at once.
+TELLING = {"admin_user_ids": [ADMIN_ID], "jobs_interval": 0.5, "broadcast_rate": 200}
+
+
+async def opted_in(resident: Resident) -> None:
+    """Finishes the questionnaire and asks to hear what the municipality does with it."""
+    await skip(resident)
+    said = await resident.press(OUTCOME_OFF, n=0, edits=1)
+    assert OUTCOME_ON in said.edits[0].labels()
+    assert said.notice == "Aangezet. Je krijgt hierover een bericht."
+
+
+async def publish_outcome(admin: FakeUser, *, web: bool) -> None:
+    """/terugkoppeling afvalinzameling: "besluit genomen", a Dutch message, no English."""
+    start = await admin.ask(f"/terugkoppeling {AFVAL}")
+    await admin.press("besluit genomen", message=start)
+    await admin.next_message()
+    await admin.send(OUTCOME)
+    english = await admin.next_message()
+    await admin.press("Overslaan", message=english)
+    *_, confirm = await admin.next_messages(2)
+    if web:  # the administrator is told the web residents read it on their next visit
+        assert confirm.text.startswith(
+            "Op de website leest 1 inwoner het bij het volgende bezoek.\n\n"
+            "Het bericht wordt bewaard."
+        )
+    [[go, _cancel]] = confirm.buttons
+    await admin.wait_callback_answered(await admin.press(go, message=confirm))
+
+
+@pytest.mark.parametrize("door", DOORS)
+async def test_the_outcome_message_reaches_every_door(
+    door: str, fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """A resident finishes, opts in to hear the outcome, and hears it: in the chat on
+    Telegram, on the next visit of the page on the web (once), and in /resultaten at both.
+    A resident who did not opt in hears nothing."""
+    admin = fake.user(ADMIN_ID, first_name="Beheerder")
+    async with running_bot(fake, sqlite_url, webhook=True, **TELLING) as bot:
+        assert isinstance(bot, WebhookRunner) and bot.services is not None
+        async with resident_at(door, fake, bot) as resident, resident_at(door, fake, bot) as quiet:
+            await opted_in(resident)
+            await skip(quiet)
+            await publish_outcome(admin, web=door == "web")
+            if isinstance(resident, TelegramResident):
+                news = await resident.user.next_message()
+                assert news.text.startswith(NEWS)
+                assert OUTCOME in news.text
+            else:
+                assert isinstance(resident, WebResident) and isinstance(quiet, WebResident)
+                visit = await resident.open(AFVAL, n=-1)
+                assert visit.last.text.startswith(NEWS)
+                assert OUTCOME in visit.last.text
+                assert "Alles teruglezen: /resultaten." in visit.last.text
+                again = await resident.open(AFVAL, n=-1)  # shown once
+                assert sum(NEWS in text for text in again.texts) == 1
+                assert not any(NEWS in text for text in (await quiet.open(AFVAL, n=-1)).texts)
+            results = await resident.say("/resultaten", n=1)
+            assert "Status nu: besluit genomen" in results.last.text
+            assert OUTCOME in results.last.text
+            async with bot.services.engine.connect() as db:
+                waiting = (
+                    await db.execute(text("SELECT count(*) FROM waiting_outcomes"))
+                ).scalar()
+            assert waiting == 0  # shown, or (on Telegram) sent as a message instead
+
+
+@pytest.mark.parametrize("door", DOORS)
+async def test_forgetting_drops_an_outcome_not_yet_seen(
+    door: str, fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """/vergeetmij before the next visit: the waiting outcome is erased with the rest."""
+    admin = fake.user(ADMIN_ID, first_name="Beheerder")
+    async with running_bot(fake, sqlite_url, webhook=True, **TELLING) as bot:
+        assert isinstance(bot, WebhookRunner) and bot.services is not None
+        async with resident_at(door, fake, bot) as resident:
+            await opted_in(resident)
+            if isinstance(resident, WebResident):  # the outcome waits for the next visit
+                await publish_outcome(admin, web=True)
+                async with bot.services.engine.connect() as db:
+                    query = text("SELECT count(*) FROM waiting_outcomes")
+                    assert (await db.execute(query)).scalar() == 1
+            await resident.say("/vergeetmij", n=1)
+            gone = await resident.press("Ja, wis alles", n=0, edits=1)
+            assert gone.edits[0].text.startswith(FORGET_DONE)
+            async with bot.services.engine.connect() as db:
+                for table in ("waiting_outcomes", "subscriptions", "residents"):
+                    query = text(f"SELECT count(*) FROM {table}")
+                    assert (await db.execute(query)).scalar() == 0, table
+            if isinstance(resident, WebResident):
+                visit = await resident.open(AFVAL, n=-1)
+                assert not any(NEWS in said for said in visit.texts)
 
 
 @asynccontextmanager
