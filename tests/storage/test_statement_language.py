@@ -60,7 +60,9 @@ async def test_the_language_goes_with_the_text_on_erasure_and_retention(
         john = await repo.register_resident(
             db, "john", language="en", consent="given", chat_id=4343, now=NOW
         )
-        kept = await store.add_statement(db, talk, john.id, "More benches.", now=NOW, language="en")
+        kept = await store.add_statement(
+            db, talk, john.id, "More benches.", now=NOW, language="en"
+        )
         await store.decide(db, kept.id, approve=True, anonymise=True, by=7, now=NOW)
         await store.add_statement(db, talk, john.id, "A Sunday market.", now=NOW, language="en")
         assert await store.erase_author(db, john.id) == 1
