@@ -1,10 +1,12 @@
 """A resident's statement in their own language, end to end: a resident whose Telegram is
 set to English adds a statement to a deliberation; the moderator sees it marked
 "[Engels]", approves it, and the civil servants' digest lists it as written (escaped, not
-markup), marked with its language. On SQLite.
+markup), marked with its language; /mijngegevens says which language is kept. On SQLite.
 """
 
 from __future__ import annotations
+
+import json
 
 from flows.texts import raw
 from sandbox.fakeapi import FakeBotApi
@@ -33,6 +35,7 @@ async def test_a_statement_in_english_is_marked_in_moderation_and_the_digest(
         await john.next_message()  # "Type your statement ..."
         waiting = await john.ask(OWN)
         assert waiting.text.startswith("Thank you"), waiting.text
+        assert (await john.next_message()).text == first.text  # back where he was
         assert bot.services is not None
         async with bot.services.sessions() as db:
             [added] = [s for s in await store.statements(db, TALK, None) if s.origin == "resident"]
@@ -43,6 +46,15 @@ async def test_a_statement_in_english_is_marked_in_moderation_and_the_digest(
         assert f"«{OWN}» [Engels]" in screen.text, screen.text
         query = await admin.press("Goedkeuren", message=screen)
         assert (await admin.wait_callback_answered(query)).text == "Goedgekeurd"
+        told = await john.next_message()  # "Good news: your statement is live ..."
+        assert OWN in told.text
+        # John's own data say in which language the statement is kept.
+        await john.send("/mijngegevens")
+        document, _summary = await john.next_messages(2)
+        assert document.document is not None
+        data = json.loads(document.document.decode("utf-8"))
+        [own] = data["deliberation_statements"]
+        assert (own["text"], own["written_in"]) == (OWN, "en")
         # Twenty more participants, who all agree with it: it is common ground.
         await planted(bot, 20)
         await group.member().send("/digest")
