@@ -42,6 +42,8 @@ class Agreement:
     agree: tuple[float | None, ...]
     # For a group's representative statement: whether the group agrees or disagrees.
     direction: str | None = None
+    # A resident's statement: the language they wrote it in (None: a seed, or not known).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +72,14 @@ def _agreement(
     text: str,
     groups: tuple[int, ...],
     direction: str | None = None,
+    language: str | None = None,
 ) -> Agreement:
     counts = analysis.counts.get(number, ())
     shares: list[float | None] = []
     for group in groups:
         found = counts[group] if group < len(counts) else None
         shares.append(found.agree / found.seen if found is not None and found.seen else None)
-    return Agreement(number, text, tuple(shares), direction)
+    return Agreement(number, text, tuple(shares), direction, language)
 
 
 def compute(
@@ -87,20 +90,34 @@ def compute(
     texts: Mapping[int, str],
     *,
     min_group: int = 5,
+    languages: Mapping[int, str] | None = None,
 ) -> DeliberationFigures:
-    """The figures of one deliberation; ``texts``: the live statements by number."""
+    """The figures of one deliberation; ``texts``: the live statements by number;
+    ``languages``: the language residents' statements were written in, by number."""
+    written = languages or {}
     sizes = analysis.group_sizes
     groups = tuple(g for g in range(len(sizes)) if sizes[g] >= min_group)
     hidden = sum(size for size in sizes if size < min_group)
     consensus = tuple(
-        _agreement(analysis, n, texts[n], groups) for n in analysis.consensus if n in texts
+        _agreement(analysis, n, texts[n], groups, None, written.get(n))
+        for n in analysis.consensus
+        if n in texts
     )[:TOP]
     divisive = tuple(
-        _agreement(analysis, n, texts[n], groups) for n in analysis.divisive if n in texts
+        _agreement(analysis, n, texts[n], groups, None, written.get(n))
+        for n in analysis.divisive
+        if n in texts
     )[:TOP]
     representative = {
         group: tuple(
-            _agreement(analysis, r.statement, texts[r.statement], groups, r.direction)
+            _agreement(
+                analysis,
+                r.statement,
+                texts[r.statement],
+                groups,
+                r.direction,
+                written.get(r.statement),
+            )
             for r in analysis.representative.get(group, ())
             if r.statement in texts and r.significant
         )[:3]

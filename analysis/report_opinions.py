@@ -23,6 +23,7 @@ from datetime import datetime
 
 from analysis.counts import clamp_min_cell
 from analysis.deliberation_digest import Agreement, DeliberationFigures
+from analysis.labels import written_in
 from analysis.report import (
     Bilingual,
     InternalNotes,
@@ -46,8 +47,19 @@ def group_label(group: int) -> Bilingual:
 
 
 def _statement(item: Agreement, english: Mapping[int, str]) -> Bilingual:
-    nl = scrub(item.text)
-    return Bilingual(nl, scrub(english.get(item.number) or item.text))
+    """The statement in Dutch and English; a resident's as written, marked with its
+    language where that is not the page's (``… [Engels]``, as quotes of free text)."""
+    said = _text(item, english)
+    return Bilingual(said.nl + _mark(item.language, "nl"), said.en + _mark(item.language, "en"))
+
+
+def _text(item: Agreement, english: Mapping[int, str]) -> Bilingual:
+    return Bilingual(scrub(item.text), scrub(english.get(item.number) or item.text))
+
+
+def _mark(written: str | None, language: str) -> str:
+    mark = written_in(written, language)
+    return f" {mark}" if mark else ""
 
 
 def _share(share: float | None) -> str:
@@ -251,11 +263,11 @@ def _summary(
         )
     ground = common_ground(figures)
     if ground:
-        first = _statement(ground[0], english)
+        first, written = _text(ground[0], english), ground[0].language
         lines.append(
             Bilingual(
-                f"Alle groepen zijn het vooral eens over: ‘{first.nl}’.",
-                f"All groups agree most on: ‘{first.en}’.",
+                f"Alle groepen zijn het vooral eens over: ‘{first.nl}’{_mark(written, 'nl')}.",
+                f"All groups agree most on: ‘{first.en}’{_mark(written, 'en')}.",
             )
         )
     return lines

@@ -69,6 +69,7 @@ class StatementInfo:
     author_id: int | None
     anonymised: bool = False
     created_at: datetime | None = None
+    language: str | None = None  # a resident's: the language they wrote it in
 
     def text(self, language: str) -> str:
         """In ``language`` if the file has it (a resident's own statement: as written)."""
@@ -101,6 +102,7 @@ def _statement(row: DeliberationStatement) -> StatementInfo:
         row.author_id,
         row.anonymised,
         row.created_at,
+        row.language,
     )
 
 
@@ -366,7 +368,8 @@ _VOTE_CONTEXT = (
         _RT.c.pseudonym,
         _RT.c.language,
         _RT.c.consent,
-        *_ST.c,
+        *(c for c in _ST.c if c.name != "language"),
+        _ST.c.language.label("s_language"),
         _DT.c.status.label("d_status"),
         _DT.c.checksum.label("d_checksum"),
         _PT.c.number.label("p_number"),
@@ -420,6 +423,7 @@ async def vote_context(db: AsyncSession, pseudonym: str, statement_id: int) -> V
             row.author_id,
             bool(row.anonymised),
             row.created_at,
+            row.s_language,
         )
         if row.id is not None
         else None
@@ -489,9 +493,15 @@ async def count_added(db: AsyncSession, deliberation_id: str, resident_id: int) 
 
 
 async def add_statement(
-    db: AsyncSession, deliberation_id: str, resident_id: int, text: str, *, now: datetime
+    db: AsyncSession,
+    deliberation_id: str,
+    resident_id: int,
+    text: str,
+    *,
+    now: datetime,
+    language: str | None = None,
 ) -> StatementInfo:
-    """A resident's statement, waiting for a moderator."""
+    """A resident's statement, waiting for a moderator; ``language``: the one they wrote in."""
     for attempt in range(NUMBER_TRIES):
         number = await _next_number(db, _S.number, _S.deliberation_id, deliberation_id)
         try:
@@ -501,6 +511,7 @@ async def add_statement(
                     number=number,
                     origin=RESIDENT,
                     text_nl=text,
+                    language=language,
                     status=PENDING,
                     author_id=resident_id,
                     created_at=now,
@@ -880,6 +891,7 @@ class StoredStatement:
     status: str
     anonymised: bool
     created_at: datetime
+    language: str | None = None
 
 
 async def resident_rows(
@@ -893,7 +905,15 @@ async def resident_rows(
         .order_by(_V.voted_at, _S.number)
     )
     own = await db.execute(
-        select(_S.deliberation_id, _S.number, _S.text_nl, _S.status, _S.anonymised, _S.created_at)
+        select(
+            _S.deliberation_id,
+            _S.number,
+            _S.text_nl,
+            _S.status,
+            _S.anonymised,
+            _S.created_at,
+            _S.language,
+        )
         .where(_S.author_id == resident_id)
         .order_by(_S.created_at, _S.id)
     )

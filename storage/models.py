@@ -582,6 +582,9 @@ class DeliberationStatement(Base):
     seed_id: Mapped[str | None] = mapped_column(String(20), default=None)
     text_nl: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str | None] = mapped_column(Text, default=None)
+    # A resident's statement: the resident's language when they added it, so digests and
+    # reports can say which language it is written in. NULL for seeds and older statements.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     dimension: Mapped[str | None] = mapped_column(String(16), default=None)
     status: Mapped[str] = mapped_column(String(10), default="live")
     author_id: Mapped[int | None] = mapped_column(

@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import TelegramError
 
+from analysis import labels
 from analysis.scrub import legible
 from bot.admin.buttons import ModerationButton
 from bot.core.keyboards import Keyboard, button
 from bot.core.reply import Postman
 from flows.deliberation import parse
-from flows.texts import Address, Html, Language, Locale, raw, t
+from flows.texts import Address, Html, Language, Locale, escape, raw, t
 from flows.texts.formats import day, short_title
 from storage import deliberations as store
 from storage.deliberations import StatementInfo
@@ -90,16 +91,19 @@ async def screen(
     head = [notice, ""] if notice else []
     title = await _title(db, item, language)
     text = legible(item.text_nl)
+    said = t(
+        language,
+        "moderation.statement",
+        title=title,
+        when=day(item.created_at, zone) if item.created_at else "",
+        text=text,
+    )
+    # Written in another language than the moderator's: say which, as digests do.
+    mark = labels.written_in(item.language, "en" if language == "en" else "nl")
     lines = [
         *head,
         t(language, "moderation.left", count=left),
-        t(
-            language,
-            "moderation.statement",
-            title=title,
-            when=day(item.created_at, zone) if item.created_at else "",
-            text=text,
-        ),
+        said + (f" {escape(mark)}" if mark else ""),
         "",
         t(language, "moderation.why" if asking else "moderation.statement.rule"),
     ]

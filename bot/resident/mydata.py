@@ -156,6 +156,7 @@ def export_document(
                 "status": s.status,
                 "anonymous": s.anonymised,
                 "added_at": _when(s.created_at, zone),
+                **({"written_in": s.language} if s.language else {}),
             }
             for s in data.statements
         ],

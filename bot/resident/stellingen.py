@@ -490,7 +490,9 @@ class Deliberations:
                 return Reply([Send(said, keyboard)])
             reply = Reply([Send(said)])
             return await self._show_next(db, resident, participant, deliberation, reply, current)
-        await store.add_statement(db, deliberation.id, resident.id, cleaned, now=now)
+        await store.add_statement(
+            db, deliberation.id, resident.id, cleaned, now=now, language=language
+        )
         log.info("resident %s added a statement to %s", resident.pseudonym[:12], deliberation.id)
         reply = Reply([Send(t(language, "stellingen.add.waiting"))])
         return await self._show_next(db, resident, participant, deliberation, reply, current)

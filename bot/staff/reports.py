@@ -140,7 +140,7 @@ class ReportService:
             info = await deliberations.get(db, deliberation_id)
             if info is None:
                 return None
-            counts, rows, live = await stellingen.gather(db, info, since, until)
+            counts, rows, live, languages = await stellingen.gather(db, info, since, until)
             english = {
                 s.number: s.text_en
                 for s in await deliberations.statements(db, deliberation_id)
@@ -148,7 +148,14 @@ class ReportService:
             }
         talk = parse_deliberation(info.source, info.id)
         figures, _ = await asyncio.to_thread(
-            stellingen.figures_of, info, talk, counts, rows, live, settings.digest_min_cell
+            stellingen.figures_of,
+            info,
+            talk,
+            counts,
+            rows,
+            live,
+            settings.digest_min_cell,
+            languages,
         )
         facts = DeliberationFacts(
             info.id,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from analysis import labels
 from analysis.deliberation_digest import Agreement, Counts, DeliberationFigures, compute
 from analysis.digest import effect_stats
 from bot.resident.stellingen_state import run_analysis
@@ -55,7 +56,11 @@ def _line(figures: DeliberationFigures, item: Agreement) -> str:
     said = {"agree": " <i>(eens)</i>", "disagree": " <i>(oneens)</i>"}.get(
         item.direction or "", ""
     )
-    return f"• {escape(item.text)}{said}" + (f"\n  <i>eens: {shares}</i>" if shares else "")
+    mark = labels.written_in(item.language)
+    written = f" {escape(mark)}" if mark else ""
+    return f"• {escape(item.text)}{written}{said}" + (
+        f"\n  <i>eens: {shares}</i>" if shares else ""
+    )
 
 
 def compose(figures: DeliberationFigures, since: datetime, until: datetime, zone: tzinfo) -> Html:
@@ -142,12 +147,15 @@ def caption(figures: DeliberationFigures) -> Html:
 
 async def gather(
     db: AsyncSession, info: DeliberationInfo, since: datetime, until: datetime
-) -> tuple[Counts, store.VoteArrays, dict[int, str]]:
-    """One read: counts, every vote on a live statement, and the live statements' texts."""
+) -> tuple[Counts, store.VoteArrays, dict[int, str], dict[int, str]]:
+    """One read: counts, every vote on a live statement, the live statements' texts and
+    the language residents' statements among them were written in."""
     counts = await store.digest_counts(db, info.id, since, until)
     rows = await store.vote_arrays(db, info.id)
-    live = {s.number: s.text_nl for s in await store.statements(db, info.id)}
-    return counts, rows, live
+    statements = await store.statements(db, info.id)
+    live = {s.number: s.text_nl for s in statements}
+    languages = {s.number: s.language for s in statements if s.language}
+    return counts, rows, live, languages
 
 
 def figures_of(
@@ -157,10 +165,19 @@ def figures_of(
     rows: store.VoteArrays,
     live: dict[int, str],
     min_group: int,
+    languages: dict[int, str] | None = None,
 ) -> tuple[DeliberationFigures, OpinionAnalysis]:
     """The analysis and the figures (CPU work: run it in a thread)."""
     analysis = run_analysis(rows, list(live))
-    found = compute(info.id, deliberation.title.nl, counts, analysis, live, min_group=min_group)
+    found = compute(
+        info.id,
+        deliberation.title.nl,
+        counts,
+        analysis,
+        live,
+        min_group=min_group,
+        languages=languages,
+    )
     return found, analysis
 
 
@@ -177,9 +194,9 @@ async def part(
     """Figures, text and (with ``charts``) the map of one deliberation; its effect checks'
     answers (closing the loop, as for a questionnaire) at the end of the text."""
     deliberation = parse(info.source, info.id)
-    counts, rows, live = await gather(db, info, since, until)
+    counts, rows, live, languages = await gather(db, info, since, until)
     figures, _ = await asyncio.to_thread(
-        figures_of, info, deliberation, counts, rows, live, min_group
+        figures_of, info, deliberation, counts, rows, live, min_group, languages
     )
     text = compose(figures, since, until, zone)
     tally = await effects(db, info.id, since, until)
