@@ -19,14 +19,10 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.reply import Document, Reply, Send
 from flows.images import Media
-from flows.texts import Language, raw, t
+from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
 KEPT_LINES = 120
-#: Languages written right to left (the page's ``dir``); none of the bot's yet.
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
-
-
 def direction(language: Language) -> str:
     return "rtl" if language[:2] in RIGHT_TO_LEFT else "ltr"
 

@@ -16,6 +16,7 @@ import pytest
 from bot.app.application import run_polling
 from bot.app.webdoor import Visitor
 from bot.core.services import Services
+from flows.texts import t
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.test_conversation import count, sql
@@ -215,3 +216,24 @@ async def test_samenspraak_run_serves_the_chat_pages_too(
                 await resident.close()
         finally:
             await runner.stop()
+
+
+async def test_an_arabic_speaking_browser_gets_the_page_right_to_left(
+    served: WebhookRunner,
+) -> None:
+    """The browser's language picks the first language, as Telegram's does: the page says
+    ``lang="ar" dir="rtl"`` and the bot's own texts come in Arabic."""
+    resident = WebResident(served.base_url, language="ar-EG,ar;q=0.9,en;q=0.5")
+    try:
+        said = await resident.open(AFVAL, n=1)
+        assert '<html lang="ar" dir="rtl">' in await page(resident)
+        assert said.last.buttons[0][0] == t("ar", "consent.yes")
+        joined = await resident.press(t("ar", "consent.yes"), n=3, edits=1)
+        assert joined.texts[0] == t("ar", "consent.given")
+    finally:
+        await resident.close()
+
+
+async def page(resident: WebResident) -> str:
+    async with resident.http.get(resident.page_url) as response:
+        return await response.text()
