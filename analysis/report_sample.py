@@ -9,9 +9,10 @@ respondents alone (:func:`analysis.heard.who_we_heard` over :func:`storage.heard
 gather_heard` with ``sample_only``). It computes nothing of its own.
 
 Small cells as elsewhere: nothing per question while fewer than ``min_cell`` of the sample
-completed, no breakdown of a question fewer than ``min_cell`` of it answered, and a question
-is weighted only when at least ``min_cell`` of the sample with a known wijk and age band
-answered it.
+completed, nor while 1 to ``min_cell - 1`` responded without a code (everyone's results
+minus the sample's would be theirs), no breakdown of a question fewer than ``min_cell`` of
+it answered, and a question is weighted only when at least ``min_cell`` of the sample with
+a known wijk and age band answered it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from analysis.counts import clamp_min_cell
 from analysis.digest import sample_stats
 from analysis.heard import Heard
-from analysis.report import Bilingual, QuestionResult, SampleResults
+from analysis.report import Bilingual, QuestionResult, SampleResults, WeightedResult
 from analysis.report_build import option_rows, question_labels
 from analysis.report_heard import weighted_results
 from analysis.tallies import Tallies
@@ -41,6 +42,10 @@ def sample_results(
         return None
     if stats.completed < limit:
         return SampleResults(stats, (), (), too_few(limit))
+    # With 1 to ``limit - 1`` responses without a code, everyone's results minus the
+    # sample's would be theirs: the sample is then not shown apart.
+    if 0 < tallies.responses.total - stats.started < limit:
+        return SampleResults(stats, (), (), few_open(limit))
     names = question_labels(questionnaire)
     positions = {q.id: i for i, q in enumerate(questionnaire.questions, start=1)}
     questions = []
@@ -63,7 +68,7 @@ def sample_results(
                 multi=isinstance(question, MultiQuestion),
             )
         )
-    weighted = ()
+    weighted: tuple[WeightedResult, ...] = ()
     if heard is not None and heard.weights.n >= limit:
         weighted = weighted_results(heard, questionnaire, limit)
     if not weighted:
@@ -91,6 +96,17 @@ def too_few(limit: int) -> Bilingual:
         "heeft geantwoord.",
         f"Fewer than {limit} people in the sample answered every question, so we do not "
         "show their answers apart: otherwise someone's answers might be recognised.",
+    )
+
+
+def few_open(limit: int) -> Bilingual:
+    return Bilingual(
+        f"Minder dan {limit} mensen deden mee zonder code. Daarom laten we de antwoorden van "
+        "de steekproef niet apart zien: anders kun je uitrekenen wat die paar mensen "
+        "antwoordden. De uitkomsten van alle reacties samen staan hieronder.",
+        f"Fewer than {limit} people took part without a code, so we do not show the sample's "
+        "answers apart: otherwise one could work out what those few people answered. The "
+        "results of all responses together follow below.",
     )
 
 

@@ -5,6 +5,8 @@ a population is known, said plainly when not, and nothing per question while few
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from analysis.heard import who_we_heard
@@ -101,6 +103,20 @@ def test_fewer_than_min_cell_completed_shows_nothing_per_question(
     assert section is not None
     assert section.questions == () and section.weighted == ()
     assert section.note.nl.startswith("Minder dan 5 mensen uit de steekproef")
+
+
+def test_a_few_without_a_code_keep_the_sample_from_being_shown_apart(
+    afval: tuple[Questionnaire, AreaQuestion],
+) -> None:
+    """Everyone's results minus the sample's would be the answers of the 3 without a code."""
+    questionnaire, question = afval
+    heard = who_we_heard(questionnaire, question, CELLS, RESPONDENTS, {"inzameling": GIVEN})
+    few = tallies(40)
+    few = replace(few, responses=replace(few.responses, total=43, completed=43))
+    section = sample_results(few, questionnaire, heard, min_cell=5)
+    assert section is not None and section.stats.open_completed == 3
+    assert section.questions == () and section.weighted == ()
+    assert section.note.nl.startswith("Minder dan 5 mensen deden mee zonder code.")
 
 
 def test_no_codes_no_section(afval: tuple[Questionnaire, AreaQuestion]) -> None:
