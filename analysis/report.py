@@ -259,6 +259,22 @@ class Representativeness:
 
 
 @dataclass(frozen=True, slots=True)
+class SampleResults:
+    """The random sample's own results, shown before open participation (as the
+    Burgerpeiling does; :func:`analysis.report_sample.sample_results`): how it answered the
+    closed questions (empty while fewer than ``min_cell`` of it completed) and, where a
+    population is loaded and enough of the sample is known by wijk and age band, its shares
+    weighted to the population. ``note`` says plainly which it is, and why."""
+
+    stats: SampleStats
+    questions: tuple[QuestionResult, ...]
+    weighted: tuple[WeightedResult, ...]
+    note: Bilingual
+    respondents: int = 0  # of the sample, with wijk and age band known (weighted)
+    n_eff: float | None = None  # their effective number after weighting
+
+
+@dataclass(frozen=True, slots=True)
 class OpinionGroup:
     label: Bilingual
     size: int
@@ -304,6 +320,7 @@ class Report:
     internal: InternalNotes | None
     representativeness: Representativeness | None = None
     opinion_groups: OpinionGroups | None = None
+    sample: SampleResults | None = None  # the random sample's results, shown first
     # A deliberation's report has no questions: its results are the opinion groups.
     kind: Literal["questionnaire", "deliberation"] = "questionnaire"
 

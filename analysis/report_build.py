@@ -18,7 +18,7 @@ from datetime import datetime
 from analysis import labels
 from analysis.counts import clamp_min_cell
 from analysis.digest import compute, sample_stats
-from analysis.figures import Distribution, QuestionnaireDigest
+from analysis.figures import Distribution, QuestionnaireDigest, SampleStats
 from analysis.names import question_names, shorten
 from analysis.report import (
     Bilingual,
@@ -36,6 +36,7 @@ from analysis.report import (
     Report,
     Representativeness,
     Row,
+    SampleResults,
     ScoreLine,
     TextResult,
     TrendPoint,
@@ -76,7 +77,7 @@ def question_labels(questionnaire: Questionnaire) -> dict[str, Bilingual]:
     }
 
 
-def _rows(question: AnyQuestion, found: Distribution) -> tuple[Row, ...]:
+def option_rows(question: AnyQuestion, found: Distribution) -> tuple[Row, ...]:
     return tuple(
         Row(
             key,
@@ -100,6 +101,7 @@ def build_report(
     min_cell: int,
     representativeness: Representativeness | None = None,
     opinion_groups: OpinionGroups | None = None,
+    sample: SampleResults | None = None,
 ) -> Report:
     """The report of ``questionnaire`` (its current version) over the gathered period."""
     limit = clamp_min_cell(min_cell)
@@ -125,7 +127,7 @@ def build_report(
                 question.type.value,
                 found.respondents,
                 found.skipped,
-                () if small else _rows(question, found),
+                () if small else option_rows(question, found),
                 suppressed=small,
                 mean=None if small else found.mean,
                 median=None if small else found.median,
@@ -225,6 +227,7 @@ def build_report(
         internal=internal,
         representativeness=representativeness,
         opinion_groups=opinion_groups,
+        sample=sample,
     )
     return _with_summary(report)
 
@@ -281,7 +284,8 @@ def summary(report: Report) -> list[Bilingual]:
                 "we show no results: otherwise someone's answers might be recognised.",
             )
         ]
-    lines = [
+    lines = [] if report.sample is None else [_sample_line(report.sample.stats)]
+    lines += [
         Bilingual(
             f"{number(method.started)} inwoners deden mee. {number(method.completed)} van hen "
             "vulden de hele vragenlijst in.",
@@ -325,6 +329,21 @@ def summary(report: Report) -> list[Bilingual]:
             )
         )
     return lines
+
+
+def _sample_line(stats: SampleStats) -> Bilingual:
+    """The random sample's response, first (its results lead the report)."""
+    rate_nl = rate_en = ""
+    if stats.response_rate is not None:
+        rate_nl = rate_en = f" ({percent(stats.response_rate)})"
+    return Bilingual(
+        f"{number(stats.sent)} willekeurig gekozen adressen kregen een brief met een code. "
+        f"{number(stats.completed)} van hen vulden de hele vragenlijst in{rate_nl}. Hun "
+        "uitkomsten staan voorop.",
+        f"{_count_en(stats.sent)} randomly chosen addresses got a letter with a code. "
+        f"{_count_en(stats.completed)} of them answered every question{rate_en}. Their "
+        "results come first.",
+    )
 
 
 def _clearest(results: Sequence[QuestionResult], limit: int) -> list[QuestionResult]:

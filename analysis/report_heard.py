@@ -109,7 +109,7 @@ def representativeness(
                 "where it is known.",
             ),
         )
-    results = _weighted(heard, questionnaire, limit)
+    results = weighted_results(heard, questionnaire, limit)
     margins = [s.margin for r in results for s in r.shares if s.margin is not None]
     chart = tuple(
         ChartBar(
@@ -165,9 +165,11 @@ def _notes(
     return tuple(notes)
 
 
-def _weighted(
+def weighted_results(
     heard: Heard, questionnaire: Questionnaire, limit: int
 ) -> tuple[WeightedResult, ...]:
+    """Per closed question at least ``limit`` weighted respondents answered, its shares
+    unweighted and weighted with the 95% margin (questionnaire order)."""
     if heard.weights.n == 0:
         return ()
     names = question_labels(questionnaire)

@@ -88,12 +88,18 @@ def _text(value: Any) -> str | None:
 
 
 async def gather_heard(
-    db: AsyncSession, questionnaire: Questionnaire, until: datetime, *, answers: bool = True
+    db: AsyncSession,
+    questionnaire: Questionnaire,
+    until: datetime,
+    *,
+    answers: bool = True,
+    sample_only: bool = False,
 ) -> HeardTally | None:
     """The counts for ``questionnaire`` up to ``until``, against the population valid at
     ``until``; None when it asks no wijk or there is no population (yet). ``answers=False``:
     the respondents only (weights and representativeness, no weighted shares), without the
-    read of every answer."""
+    read of every answer. ``sample_only``: the random sample's responses alone (those that
+    came in with an invitation code), to weight the sample's results apart."""
     question = area_question(questionnaire)
     if question is None:
         return None
@@ -110,6 +116,7 @@ async def gather_heard(
         Session.status == COMPLETED,
         Session.is_test.is_(False),
         Session.started_at < until,
+        *([Session.sample.is_(True)] if sample_only else []),
     ]
     on_wijk = and_(wijk.session_id == Session.id, wijk.question_id == question.id)
     on_profile = ResidentProfile.resident_id == Session.resident_id

@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from analysis.counts import clamp_min_cell
 from analysis.digest import compute
 from analysis.figures import QuestionnaireDigest, figures_of
 from bot.core.metrics import DIGESTS_SENT
@@ -27,7 +28,7 @@ from bot.core.schedule import Schedule
 from bot.core.services import Services
 from bot.staff import render
 from bot.staff import stellingen as deliberations
-from bot.staff.heard import heard_block, heard_caption
+from bot.staff.heard import heard_block, heard_caption, sample_weighted_lines
 from bot.staff.split import split_messages
 from flows.lifecycle import availability
 from flows.machine import Flow
@@ -173,8 +174,17 @@ class DigestService:
             heard = await heard_block(
                 db, questionnaire, until, min_cell=min_cell, zone=zone, charts=charts
             )
+            # The sample's results weighted, once enough of it completed to show them.
+            sample = tallies.sample
+            sample_weighted = (
+                await sample_weighted_lines(db, questionnaire, until, min_cell=min_cell)
+                if sample is not None and sample.completed >= clamp_min_cell(min_cell)
+                else []
+            )
         figures = compute(tallies, questionnaire, min_cell=min_cell)
-        text = render.compose(figures, questionnaire, kind=kind, zone=zone)
+        text = render.compose(
+            figures, questionnaire, kind=kind, zone=zone, sample_weighted=sample_weighted
+        )
         if heard is not None:
             text = Html("\n".join([text, "", *heard.lines]))
         chart = None

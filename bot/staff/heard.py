@@ -112,22 +112,35 @@ def heard_lines(
         )
     if not heard.questions or weights.n == 0:
         return lines
+    return [*lines, "", *weighted_lines(heard, questionnaire)]
+
+
+def weighted_lines(
+    heard: Heard,
+    questionnaire: Questionnaire,
+    *,
+    title: str = "Gewogen naar wijk en leeftijd",
+    who: str = "reacties",
+    min_answered: int = 0,
+) -> list[str]:
+    """Per closed question its shares unweighted → weighted with the 95% margin; with
+    ``min_answered``, only questions at least that many weighted respondents answered."""
+    weights = heard.weights
     trimmed = (
         f"; {number(weights.trimmed)} gewichten afgekapt op {number(weights.cap, 0)}"
         if weights.trimmed
         else ""
     )
-    lines += [
-        "",
-        "<b>Gewogen naar wijk en leeftijd</b>",
-        f"<i>{number(weights.n)} reacties met wijk en leeftijd; telt als "
+    lines = [
+        f"<b>{escape(title)}</b>",
+        f"<i>{number(weights.n)} {escape(who)} met wijk en leeftijd; telt als "
         f"{number(weights.n_eff, 0)} na weging{trimmed}. ± = 95%-foutmarge.</i>",
     ]
     names_of = question_names(questionnaire.questions)
     questions = {q.id: q for q in questionnaire.questions}
     for item in heard.questions:
         question = questions.get(item.question_id)
-        if question is None:
+        if question is None or item.estimate.answered < min_answered:
             continue
         lines.append(f"{escape(names_of[item.question_id])} ({number(item.estimate.answered)})")
         for share in item.estimate.shares:
@@ -139,6 +152,47 @@ def heard_lines(
                 f"→ gewogen {percent(share.weighted)}{margin}"
             )
     return lines
+
+
+async def sample_weighted_lines(
+    db: AsyncSession, questionnaire: Questionnaire, until: datetime, *, min_cell: int
+) -> list[str]:
+    """The random sample's closed questions weighted to the population (the same raking on
+    wijk and age band, over the sample's respondents alone), for the digest's "Steekproef"
+    block; a line saying why not when there is a population but too few of the sample gave
+    their wijk and age; nothing without a wijk question or a population."""
+    limit = clamp_min_cell(min_cell)
+    tally = await gather_heard(db, questionnaire, until, sample_only=True)
+    question = area_question(questionnaire)
+    if tally is None or question is None:
+        return []
+    cells = [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in tally.population.cells]
+
+    def work() -> list[str]:
+        heard = who_we_heard(
+            questionnaire,
+            question,
+            cells,
+            tally.respondents,
+            tally.answers,
+            answered=tally.answered,
+            min_cell=limit,
+        )
+        shown = [q for q in heard.questions if q.estimate.answered >= limit]
+        if heard.weights.n < limit or not shown:
+            return [
+                f"<i>Niet gewogen: minder dan {limit} mensen uit de steekproef gaven hun wijk "
+                "en leeftijd.</i>"
+            ]
+        return weighted_lines(
+            heard,
+            questionnaire,
+            title="Steekproef gewogen naar wijk en leeftijd",
+            who="mensen uit de steekproef",
+            min_answered=limit,
+        )
+
+    return await asyncio.to_thread(work)
 
 
 def heard_figures(heard: Heard) -> Mapping[str, object]:

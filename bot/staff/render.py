@@ -115,10 +115,13 @@ def compose(
     *,
     kind: str = "scheduled",
     zone: tzinfo = UTC,
+    sample_weighted: Sequence[str] = (),
 ) -> Html:
     """The digest of one questionnaire in Telegram HTML (Dutch, for civil servants).
 
     Tags never span lines, so :func:`split_messages` may cut between any two lines.
+    ``sample_weighted``: the lines of the sample's weighted results
+    (:func:`bot.staff.heard.sample_weighted_lines`), at the end of its block.
     """
     questions = {q.id: q for q in questionnaire.questions}
     names = question_names(questionnaire.questions)
@@ -133,6 +136,8 @@ def compose(
         )
     if digest.sample is not None:  # a random sample leads, as in the Burgerpeiling
         lines += ["", *_sample(digest.sample, questionnaire, names, digest.min_cell)]
+        if digest.sample.distributions and sample_weighted:
+            lines += ["", *sample_weighted]
     lines += ["", *_responses(digest.responses, names)]
     score = _scorecard(digest.scorecard, changes, questionnaire)
     if score:

@@ -31,6 +31,7 @@ from docx.text.paragraph import Paragraph
 from analysis import labels
 from analysis.figures import Distribution
 from analysis.report import QuestionResult, Report
+from bot.staff import report_sample_text as sample_words
 from bot.staff import report_text as words
 from flows.schema import Questionnaire
 from flows.texts.formats import number
@@ -211,6 +212,7 @@ def write_docx(
     w.heading("Samenvatting", 1)
     w.bullets([line.nl for line in report.summary])
     w.page_break()
+    _sample(w, report)  # the random sample leads, as in the Burgerpeiling
     _method(w, report, zone)
     _representativeness(w, report, chart is not None)
     _results(w, report, chart(report.shown()) if chart is not None else {})
@@ -277,6 +279,31 @@ def _representativeness(w: _Writer, report: Report, charts: bool) -> None:
     for result in section.results:
         w.heading(f"{result.position}. {result.name.nl} ({number(result.answered)})", 3)
         w.table(words.weighted_header("nl"), words.weighted_rows(result, "nl"))
+
+
+def _sample(w: _Writer, report: Report) -> None:
+    """The random sample's results, before those of everyone together."""
+    section = report.sample
+    if section is None or report.level == "empty":
+        return
+    w.heading(sample_words.heading("nl"), 1)
+    for line in sample_words.response_lines(section, "nl"):
+        w.text(line)
+    if section.weighted:
+        w.heading(sample_words.WEIGHTED[0], 2)
+        w.text(sample_words.weighted_intro(section, "nl"))
+        for weighted in section.weighted:
+            w.heading(f"{weighted.position}. {weighted.name.nl} ({number(weighted.answered)})", 3)
+            w.table(words.weighted_header("nl"), words.weighted_rows(weighted, "nl"))
+    if not section.questions:
+        return
+    w.heading(sample_words.UNWEIGHTED[0], 2)
+    for result in section.questions:
+        w.heading(f"{result.position}. {result.name.nl}", 3)
+        if result.suppressed or not result.rows:
+            w.text(sample_words.suppressed(report.min_cell, "nl"), italic=True)
+            continue
+        w.table(["Antwoord", "Aantal", "Percentage"], words.answer_rows(result, "nl"))
 
 
 def _opinion_groups(w: _Writer, report: Report) -> None:

@@ -20,6 +20,7 @@ from html import escape
 
 from analysis import labels
 from analysis.report import QuestionResult, Quoted, Report, Representativeness
+from bot.staff import report_sample_text as sample_words
 from bot.staff import report_text as words
 from flows.texts import direction
 from flows.texts.formats import percent
@@ -108,6 +109,7 @@ def write_html(report: Report, *, language: str, zone: tzinfo, path: str) -> str
         *(f"<li>{escape(line.of(lang))}</li>" for line in report.summary),
         "</ul>",
     ]
+    parts += _sample(report, lang)  # the random sample leads, as in the Burgerpeiling
     parts += _method(report, zone, lang)
     parts += _representativeness(report, lang)
     parts += _results(report, lang)
@@ -164,6 +166,35 @@ def _method(report: Report, zone: tzinfo, lang: str) -> list[str]:
     caption = "Facts about the consultation" if lang == "en" else "Feiten over de raadpleging"
     header = ["What" if lang == "en" else "Wat", "Value" if lang == "en" else "Waarde"]
     return out + _table(caption, header, words.method_rows(report, zone, lang), numeric=2)
+
+
+def _sample(report: Report, lang: str) -> list[str]:
+    """The random sample's results, before those of everyone together."""
+    section = report.sample
+    if section is None or report.level == "empty":
+        return []
+    en = lang == "en"
+    out = [f'<h2 id="sample">{escape(sample_words.heading(lang))}</h2>']
+    out += [f"<p>{escape(line)}</p>" for line in sample_words.response_lines(section, lang)]
+    if section.weighted:
+        out.append(f"<h3>{escape(sample_words.WEIGHTED[en])}</h3>")
+        out.append(f"<p>{escape(sample_words.weighted_intro(section, lang))}</p>")
+        for result in section.weighted:
+            caption = f"{result.position}. {result.name.of(lang)} ({result.answered})"
+            out += _table(caption, words.weighted_header(lang), words.weighted_rows(result, lang))
+    if section.questions:
+        out.append(f"<h3>{escape(sample_words.UNWEIGHTED[en])}</h3>")
+    header = ["Answer" if en else "Antwoord", "Number" if en else "Aantal", "%"]
+    for item in section.questions:
+        caption = f"{item.position}. {item.name.of(lang)}"
+        if item.suppressed or not item.rows:
+            out.append(f"<p><strong>{escape(caption)}</strong></p>")
+            out.append(
+                f'<p class="note">{escape(sample_words.suppressed(report.min_cell, lang))}</p>'
+            )
+            continue
+        out += _table(caption, header, words.answer_rows(item, lang))
+    return out
 
 
 def _representativeness(report: Report, lang: str) -> list[str]:

@@ -101,8 +101,10 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
             f"Residents answered {m.questions} questions in a chat with the municipality's "
             f"bot {_doors(report, language)}, in Dutch or English, whenever it suited them. "
             + (
-                "A random sample of addresses got a letter with a personal code; its "
-                "response is shown apart."
+                "A random sample of addresses got a letter with a personal code. The "
+                "sample's results come first, apart; then the results of all responses "
+                "together (the sample and open participation: anyone who took part without "
+                "a code)."
                 if m.sample
                 else "Anyone could take part; nobody was chosen at random."
             )
@@ -111,8 +113,10 @@ def method_lines(report: Report, zone: tzinfo, language: str) -> list[str]:
             f"gemeente {_doors(report, language)}, in het Nederlands of Engels, op een moment "
             "dat hen uitkwam. "
             + (
-                "Een steekproef van adressen kreeg een brief met een persoonlijke code; de "
-                "respons daarvan staat apart."
+                "Een steekproef van adressen kreeg een brief met een persoonlijke code. De "
+                "uitkomsten van de steekproef staan eerst, apart. Daarna volgen de uitkomsten "
+                "van alle reacties samen: de steekproef en open deelname (iedereen die zonder "
+                "code meedeed)."
                 if m.sample
                 else "Iedereen kon meedoen; er is geen steekproef getrokken."
             )

@@ -18,11 +18,12 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from analysis.heard import who_we_heard
+from analysis.heard import Heard, who_we_heard
 from analysis.report import Bilingual, Report, Representativeness
 from analysis.report_build import ReportInputs, build_report
 from analysis.report_heard import representativeness
 from analysis.report_opinions import DeliberationFacts, deliberation_report
+from analysis.report_sample import sample_results
 from bot.core.links import results_path, results_url
 from bot.core.services import Services
 from bot.staff import report_docx, report_html, stellingen
@@ -102,7 +103,20 @@ class ReportService:
             async with self.services.reports() as db:
                 return await gather_heard(db, questionnaire, until)
 
+        async def sample_heard() -> HeardTally | None:
+            async with self.services.reports() as db:
+                return await gather_heard(db, questionnaire, until, sample_only=True)
+
         inputs, tally = await asyncio.gather(results(), heard())
+        sample = None
+        if inputs.tallies.sample is not None:  # the sample's results lead, weighted if it can
+            sampled = await sample_heard()
+            sample = sample_results(
+                inputs.tallies,
+                questionnaire,
+                self._who(questionnaire, sampled),
+                min_cell=settings.digest_min_cell,
+            )
         return build_report(
             inputs,
             questionnaire,
@@ -110,6 +124,7 @@ class ReportService:
             generated_at=now,
             min_cell=settings.digest_min_cell,
             representativeness=self._heard(questionnaire, tally),
+            sample=sample,
         )
 
     async def known(self, wanted: str) -> bool:
@@ -181,26 +196,36 @@ class ReportService:
     ) -> Representativeness | None:
         """The representativeness section from the digest's figures (None: no wijk asked
         or no population valid at the end of the period, and the section says so)."""
-        question = area_question(questionnaire)
-        if tally is None or question is None:
+        heard = self._who(questionnaire, tally)
+        if tally is None or heard is None:
             return None
         settings = self.services.settings
         stored = tally.population
-        heard = who_we_heard(
-            questionnaire,
-            question,
-            [(c.wijk_name, c.wijk_code, c.age_band, c.inhabitants) for c in stored.cells],
-            tally.respondents,
-            tally.answers,
-            answered=tally.answered,
-            min_cell=settings.digest_min_cell,
-        )
         return representativeness(
             heard,
             questionnaire,
             source=stored.source,
             valid_from=stored.valid_from,
             zone=settings.zone,
+        )
+
+    def _who(self, questionnaire: Questionnaire, tally: HeardTally | None) -> Heard | None:
+        """Respondents against the population and weighted results of ``tally``'s counts
+        (None: no wijk asked or no population valid at the end of the period)."""
+        question = area_question(questionnaire)
+        if tally is None or question is None:
+            return None
+        return who_we_heard(
+            questionnaire,
+            question,
+            [
+                (c.wijk_name, c.wijk_code, c.age_band, c.inhabitants)
+                for c in tally.population.cells
+            ],
+            tally.respondents,
+            tally.answers,
+            answered=tally.answered,
+            min_cell=self.services.settings.digest_min_cell,
         )
 
     async def docx(

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from docx import Document
+from sqlalchemy import select, update
 
+from bot.staff.reports import ReportService
 from sandbox.fakeapi import FakeBotApi
 from storage import profiles
+from storage.codes import store_codes
+from storage.models import Answer, SampleCode, Session
 from storage.population import Cell, store_population
 from tests.digest.helpers import Response, add
 from tests.e2e.conftest import BotRunner, running_bot
+from tests.e2e.test_digest import sent
 from tests.storage.helpers import register
 from tests.support.shipped import shipped_version
 
@@ -112,3 +118,78 @@ async def test_the_report_says_who_was_heard_and_weights_the_results(
             d.startswith("Staafdiagram van het aandeel van de reacties tegen het aandeel van de")
             for d in described
         )
+
+
+async def test_the_weighted_sample_leads_the_report_and_the_digest(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """With invitation codes, everyone but the 8 from Oost and Zuid came in with a code: the
+    Word report opens with "Resultaten van de steekproef", the sample's shares weighted to
+    the population (18 of 26 chose kliko: 69% unweighted, less weighted), before the method
+    and the results of everyone together (21 of 34: 62%); the results page leads the same
+    way and the digest's "Steekproef" block shows the same weighted shares."""
+    group = fake.group(title="Team participatie")
+    fake.user(ADMIN, first_name="Beheerder")
+    settings = {"digest_chat_id": group.id, "admin_user_ids": [ADMIN], "digest_schedule": "off"}
+    async with running_bot(fake, sqlite_url, **settings) as runner:
+        await seed_heard(runner)
+        services = runner.services
+        assert services is not None
+        async with services.sessions.begin() as db:
+            await store_codes(db, "afvalinzameling", [f"{i:064x}" for i in range(100)])
+            first = select(SampleCode.id).order_by(SampleCode.id).limit(26).scalar_subquery()
+            await db.execute(update(SampleCode).where(SampleCode.id.in_(first)).values(used=True))
+            wijken = await db.execute(
+                select(Answer.session_id, Answer.value).where(Answer.question_id == "wijk")
+            )
+            sampled = [session for session, wijk in wijken if wijk not in ("oost", "zuid")]
+            assert len(sampled) == 26
+            await db.execute(update(Session).where(Session.id.in_(sampled)).values(sample=True))
+        await fake.settle()
+        group.drain()
+        await group.member().send("/rapport afvalinzameling")
+        report = await group.next_message(timeout=60)
+        assert report.document is not None
+        document = Document(io.BytesIO(report.document))
+        texts = [p.text for p in document.paragraphs]
+        lead = texts.index("Resultaten van de steekproef")
+        assert lead < texts.index("Hoe we het vroegen") < texts.index("Uitkomsten per vraag")
+        assert texts[1 + texts.index("Samenvatting")].startswith(
+            "100 willekeurig gekozen adressen kregen een brief met een code. 26 van hen"
+        )
+        section = texts[lead : texts.index("Hoe we het vroegen")]
+        assert section[1] == (
+            "Brieven met een code: 100. Code gebruikt: 26. Hele vragenlijst ingevuld: 26 (26%)."
+        )
+        assert section[2].startswith("Open deelname (zonder code): 8 vulden")
+        assert "Steekproef, gewogen naar wijk en leeftijd" in section
+        assert any(t.startswith("26 mensen uit de steekproef met bekende wijk") for t in section)
+        assert any("uitkomsten van de steekproef staan eerst" in t for t in texts)
+        first_weighted, everyone = [
+            t for t in document.tables if t.rows[0].cells[1].text == "Ongewogen"
+        ][:2]
+
+        def kliko(table: Any) -> tuple[int, int]:
+            row = next(r for r in table.rows if r.cells[0].text == "Eigen containers bij huis")
+            assert row.cells[3].text.endswith(" pp")
+            plain, weighted = (int(c.text.rstrip("%")) for c in row.cells[1:3])
+            return plain, weighted
+
+        sample_plain, sample_weighted = kliko(first_weighted)
+        assert sample_plain == 69  # 18 of 26: the sample's, not everyone's
+        assert sample_weighted < sample_plain - 5, "the older Noord respondents weigh less"
+        assert kliko(everyone)[0] == 62  # 21 of 34, after the sample's section
+
+        # The results page leads the same way, in English too.
+        _, page = await ReportService(services).html("afvalinzameling", "en")
+        lead = page.index('<h2 id="sample">Results of the random sample</h2>')
+        assert lead < page.index('<h2 id="method">') < page.index('<h2 id="results">')
+        assert "<h3>Sample, weighted by area and age</h3>" in page[lead:]
+        assert f'<td class="n">{sample_weighted}%</td>' in page[lead : page.index('id="method"')]
+
+        await group.member().send("/digest")
+        await sent(runner, 1, within=60)
+        text = group.drain()[0].text
+        block = text[text.index("Steekproef (brieven met een code)") : text.index("\nReacties\n")]
+        assert "Steekproef gewogen naar wijk en leeftijd" in block
+        assert f"• Eigen containers bij huis: 69% → gewogen {sample_weighted}%" in block

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.loader import parse
@@ -108,3 +108,32 @@ async def test_respondents_and_answers_per_wijk_and_band(sessions: Sessions) -> 
         only = await gather_heard(db, questionnaire, LATER, answers=False)
     assert only is not None and only.respondents == tally.respondents
     assert not only.answers and not only.answered
+
+
+async def test_the_sample_alone_is_counted_apart(sessions: Sessions) -> None:
+    """``sample_only``: only responses that came in with an invitation code count, so the
+    sample's results can be weighted apart from open participation."""
+    text = source()
+    assert await sync(sessions, "buurt", 1, text)
+    questionnaire = parse(text, "buurt")
+    for i, (band, wijk, score) in enumerate(
+        [("65+", "noord", 4), ("65+", "noord", 2), ("25-44", "centrum", 5)]
+    ):
+        await answered(sessions, f"{i:08x}", band, wijk, score)
+    async with sessions.begin() as db:
+        await store_population(
+            db,
+            [Cell("Noord", None, "65+", 100), Cell("Centrum", None, "25-44", 50)],
+            valid_from=datetime(2020, 1, 1, tzinfo=UTC),
+            source="test.csv",
+        )
+        # The first two residents came in with a code.
+        rows = (await db.execute(select(Session.id).order_by(Session.id))).scalars().all()
+        await db.execute(update(Session).where(Session.id.in_(rows[:2])).values(sample=True))
+    async with sessions() as db:
+        everyone = await gather_heard(db, questionnaire, LATER)
+        sample = await gather_heard(db, questionnaire, LATER, sample_only=True)
+    assert everyone is not None and sample is not None
+    assert dict(everyone.respondents) == {("noord", "65+"): 2, ("centrum", "25-44"): 1}
+    assert dict(sample.respondents) == {("noord", "65+"): 2}
+    assert dict(sample.answers["tevreden"]) == {("noord", "65+", "4"): 1, ("noord", "65+", "2"): 1}
