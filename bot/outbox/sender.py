@@ -271,20 +271,9 @@ class OutboxSender:
                     )
                 metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
                 return
-            try:
-                chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
-            except Exception:
-                await self._unclaim(row)  # not sent: not in doubt either
-                raise
             took = time.monotonic() - began
             # Mostly the latest, quickly back down after a slow moment (at most CLAIM_LEAD).
             self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
-            if not chat.granted:  # this chat had a message moments ago: later, not a try
-                async with self.services.sessions.begin() as db:
-                    await outbox.retry_later(
-                        db, row.id, at=now + timedelta(seconds=chat.wait), error=None, count=False
-                    )
-                return
         except Exception:
             log.exception("outbox: could not claim a message")
             self._nothing_due = True  # the loop pauses, then looks again
@@ -299,6 +288,19 @@ class OutboxSender:
                 log.exception("outbox: could not take a turn for message %s", row.id)
         if wait > 0:
             await asyncio.sleep(wait)
+        # The chat's turn is taken right before the send, not at the claim: turns are taken
+        # ahead by a varying lead, so two messages to one chat granted an interval apart
+        # at their claims could go out closer together than that (Telegram counts sends).
+        try:
+            chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
+            if not chat.granted:  # this chat had a message moments ago: later, not a try
+                await self._unclaim(row, chat.wait)
+                return
+        except Exception:
+            log.exception("outbox: could not take the chat's turn for message %s", row.id)
+            with contextlib.suppress(Exception):
+                await self._unclaim(row)  # not sent: not in doubt either
+            return
         await self._send(row)
 
     async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
@@ -369,15 +371,15 @@ class OutboxSender:
                 self._sent_since_report.get(row.broadcast_id, 0) + 1
             )
 
-    async def _unclaim(self, row: Claimed) -> None:
-        """Give a claimed row that was not sent back, due now; while the database cannot be
-        reached, try again (else it would be given up as in doubt, though it never left)."""
+    async def _unclaim(self, row: Claimed, after: float = 0.0) -> None:
+        """Give a claimed row that was not sent back, due in ``after`` seconds; while the
+        database cannot be reached, try again (else it would be given up as in doubt,
+        though it never left)."""
         for attempt in range(1, RECORD_TRIES + 1):
             try:
                 async with self.services.sessions.begin() as db:
-                    await outbox.retry_later(
-                        db, row.id, at=self.services.clock(), error=None, count=False
-                    )
+                    at = self.services.clock() + timedelta(seconds=after)
+                    await outbox.retry_later(db, row.id, at=at, error=None, count=False)
                 return
             except Exception:
                 if attempt == RECORD_TRIES:
