@@ -23,6 +23,8 @@ from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
 KEPT_LINES = 120
+
+
 def direction(language: Language) -> str:
     return "rtl" if language[:2] in RIGHT_TO_LEFT else "ltr"
 
