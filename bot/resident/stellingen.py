@@ -372,14 +372,18 @@ class Deliberations:
         *,
         stamp: LiveStamp | None = None,
         added: int | None = None,
+        mine: dict[int, Vote] | None = None,
     ) -> Reply:
-        """Store the vote; on the statement shown now, go on to the next one."""
+        """Store the vote; on the statement shown now, go on to the next one. ``mine``: the
+        resident's votes before this one, when the caller read them already (a vote tap
+        reads them with its context)."""
         language = resident.language
         now = self.services.clock()
         current = statement.id == participant.current_statement_id
         # The resident's votes before this one: the earlier vote on this statement (to say
         # "aangepast") and, with this one added, what routing needs.
-        mine = await store.votes_of(db, participant.deliberation_id, resident.id)
+        if mine is None:
+            mine = await store.votes_of(db, participant.deliberation_id, resident.id)
         before = mine.get(statement.id)
         await store.vote(db, statement, resident.id, given, now=now)
         mine[statement.id] = given
@@ -490,8 +494,8 @@ class Deliberations:
         self, db: AsyncSession, query: CallbackQuery, pressed: views.VoteButton
     ) -> Reply:
         """A vote tap: one read (:func:`storage.deliberations.vote_context`) for the resident,
-        the statement, the deliberation's status, their place and the live statements'
-        stamp; then the vote, their votes and their next place."""
+        the statement, the deliberation's status, their place, their votes and the live
+        statements' stamp; then the vote and their next place."""
         user = query.from_user
         pseudonym = self.services.pseudonyms.of(user.id)
         context = await store.vote_context(db, pseudonym, pressed.statement_id)
@@ -534,6 +538,7 @@ class Deliberations:
             query,
             stamp=context.live,
             added=context.added,
+            mine=context.votes,
         )
 
     async def _ask_statement(
