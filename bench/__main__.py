@@ -350,6 +350,16 @@ def _table(results: dict[str, Any], which: list[str]) -> str:
                         f"{figures['chart_s']:.2f} s; target < 3 s",
                     )
                 )
+            if isinstance(figures, dict) and "heard_added_s" in figures:
+                rows.append(
+                    (
+                        f"digest: weighting adds, {backend}",
+                        f"{figures['heard_added_s']:.2f} s",
+                        f"CPU {figures['heard_added_cpu_s']:.2f} s; with population "
+                        f"{figures['build_with_population_s']:.2f} s, without "
+                        f"{figures['build_without_population_s']:.2f} s; target < 0.5 s",
+                    )
+                )
     if "report" in which:
         found = results["report"]
         rows.append(

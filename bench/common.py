@@ -50,6 +50,9 @@ def samenspraak_executable() -> list[str]:
     module run by this Python (``bot/app/cli.py`` now, ``bot/cli.py`` before the layout
     of issue #19), so that an older checkout runs its own code and not this one's."""
     module = "bot.app.cli" if (_bot_root / "bot" / "app" / "cli.py").exists() else "bot.cli"
+    profile = os.environ.get("BENCH_BOT_CPROFILE")
+    if profile:  # cProfile of the whole bot process, written when it stops (SIGTERM)
+        return [sys.executable, "-m", "cProfile", "-o", profile, "-m", module]
     return [sys.executable, "-m", module]
 
 

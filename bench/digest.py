@@ -393,20 +393,39 @@ async def fill(engine: AsyncEngine, questionnaire: Questionnaire, count: int) ->
 
 async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str, Any]:
     """The digest built as the bot builds it, and each step on its own; best of a few."""
+    from bot.core.schedule import parse_schedule
+    from bot.staff.digests import DigestService
+
+    # As the bot: on SQLite the digest reads through an engine of its own (aiosqlite's
+    # worker thread per connection, so two reads run side by side); PostgreSQL's pool.
+    reading = (
+        create_engine(engine.url.render_as_string(hide_password=False), reading=True)
+        if engine.dialect.name == "sqlite"
+        else None
+    )
+    services = _Services(engine, questionnaire, reading)
+    service = DigestService(services, parse_schedule("off"), None)  # type: ignore[arg-type]
+    try:
+        return await _measure(engine, questionnaire, service)
+    finally:
+        if reading is not None:
+            await reading.dispose()
+
+
+async def _measure(
+    engine: AsyncEngine, questionnaire: Questionnaire, service: Any
+) -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
     from analysis.heard import who_we_heard
-    from bot.core.schedule import parse_schedule
     from bot.staff import render
     from bot.staff.charts import png_size, render_chart_pages, render_heard_chart
-    from bot.staff.digests import DigestService
     from bot.staff.heard import heard_lines
     from bot.staff.split import split_messages
     from storage.heard import area_question, gather_heard
 
     zone = ZoneInfo("Europe/Amsterdam")
     sessions = session_factory(engine)
-    service = DigestService(_Services(engine, questionnaire), parse_schedule("off"), None)  # type: ignore[arg-type]
     gather: list[float] = []
     figures: list[float] = []
     text_: list[float] = []
@@ -466,6 +485,7 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
         )
         build.append(time.perf_counter() - started)
         assert digest.parts and digest.parts[0].chart is not None
+    added = await added_by_heard(engine, service, questionnaire)
     async with sessions() as db:
         counted = await db.scalar(select(func.count()).select_from(Answer))
     assert data.responses.total > 0
@@ -504,6 +524,9 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
         "heard_chart_s": round(best["heard_chart"], 3),
         "heard_first_s": round(heard[0], 3),
         "heard_within_target": best["heard"] < HEARD_TARGET_S,
+        # The whole digest built with the reference population and without it (no
+        # weighting, no representativeness), alternately: what they add, wall and CPU.
+        **added,
         "steps_total_s": round(steps, 3),
         "digest_build_s": round(best["build"], 3),
         "digest_build_median_s": round(statistics.median(build), 3),
@@ -514,16 +537,73 @@ async def measure(engine: AsyncEngine, questionnaire: Questionnaire) -> dict[str
     }
 
 
+ADDED_REPEATS = 5  # pairs of builds with and without the population
+
+
+async def added_by_heard(
+    engine: AsyncEngine, service: Any, questionnaire: Questionnaire
+) -> dict[str, Any]:
+    """The digest built as the bot builds it (:meth:`DigestService.build`, charts and all),
+    with the reference population and with it taken out of use, alternately (which comes
+    first alternates too); wall and CPU time of this process (all its threads; on
+    PostgreSQL the server's own CPU is not in it). What weighting and representativeness
+    add: the median of the pairs' differences, target < 0.5 s wall."""
+    from storage.models import ReferencePopulation
+
+    async def population(in_use: bool) -> None:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(ReferencePopulation).values(confirmed_at=SINCE if in_use else None)
+            )
+
+    async def timed(in_use: bool) -> tuple[float, float]:
+        await population(in_use)
+        wall, cpu = time.perf_counter(), time.process_time()
+        digest = await service.build(
+            kind="scheduled", since=SINCE, until=UNTIL, questionnaire_id=questionnaire.id
+        )
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        (part,) = digest.parts
+        assert ("heard" in part.figures) is in_use  # weighted only with a population
+        return wall, cpu
+
+    with_: list[tuple[float, float]] = []
+    without: list[tuple[float, float]] = []
+    try:
+        for round_ in range(ADDED_REPEATS):
+            for in_use in (True, False) if round_ % 2 else (False, True):
+                (with_ if in_use else without).append(await timed(in_use))
+    finally:
+        await population(True)
+    wall_added = [w[0] - o[0] for w, o in zip(with_, without, strict=True)]
+    cpu_added = [w[1] - o[1] for w, o in zip(with_, without, strict=True)]
+    return {
+        "build_with_population_s": round(statistics.median(w for w, _ in with_), 3),
+        "build_with_population_cpu_s": round(statistics.median(c for _, c in with_), 3),
+        "build_without_population_s": round(statistics.median(w for w, _ in without), 3),
+        "build_without_population_cpu_s": round(statistics.median(c for _, c in without), 3),
+        "heard_added_s": round(statistics.median(wall_added), 3),
+        "heard_added_cpu_s": round(statistics.median(cpu_added), 3),
+        "heard_added_pairs_s": [round(x, 3) for x in wall_added],
+        "heard_added_within_target": statistics.median(wall_added) < HEARD_TARGET_S,
+    }
+
+
 class _Services:
     """The little of :class:`bot.core.services.Services` a DigestService uses to build."""
 
-    def __init__(self, engine: AsyncEngine, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        questionnaire: Questionnaire,
+        reports_engine: AsyncEngine | None = None,
+    ) -> None:
         from bot.core.config import load_settings
         from flows.catalog import Catalog
 
         self.settings = load_settings(_env_file=None, database_url=str(engine.url))
         self.sessions = session_factory(engine)
-        self.reports = self.sessions
+        self.reports = session_factory(reports_engine) if reports_engine else self.sessions
         self.catalog = Catalog()
         self.catalog.add(questionnaire)
         self.clock = lambda: UNTIL
@@ -674,6 +754,14 @@ def main() -> dict[str, Any]:
                 f"; who did we hear: {r['heard_s']:.3f} s (target < {HEARD_TARGET_S:g} s) ="
                 f" reads {r['heard_read_s']:.3f} s + figures {r['heard_figures_ms']:.1f} ms"
                 f", its chart {r['heard_chart_s']:.2f} s"
+            )
+            _say(
+                f"{backend}: weighting + representativeness add {r['heard_added_s']:.3f} s wall,"
+                f" {r['heard_added_cpu_s']:.3f} s CPU to the digest (target < "
+                f"{HEARD_TARGET_S:g} s): built in {r['build_with_population_s']:.2f} s"
+                f" (CPU {r['build_with_population_cpu_s']:.2f} s) with the population,"
+                f" {r['build_without_population_s']:.2f} s"
+                f" (CPU {r['build_without_population_cpu_s']:.2f} s) without"
             )
     return results
 

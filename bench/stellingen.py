@@ -4,9 +4,11 @@
 run`` in a child process (SQLite in a temporary folder), simulated residents here, each
 pressing a vote button and waiting for the next statement before the next tap; the votes
 confirmed in a fixed window after a warm-up give votes per second, against the echo bot
-measured on the same fake (:func:`bench.conversation._echo`). The deliberation has 50
-statements, so nobody runs out within the window. Afterwards every confirmed vote must be
-in the database.
+measured on the same fake (:func:`bench.conversation._echo`) with as many residents. The
+deliberation has 50 statements (the most a file may have) and there are 150 residents, so
+that nobody runs out within the window; a resident who does stops, is counted
+(``residents_ran_out``) and the target is then not met. Afterwards every confirmed vote
+must be in the database.
 
 **digest**: a deliberation of 10,000 participants x 500 statements (about a million votes:
 each participant voted on a random fifth), written straight into SQLite; then the digest's
@@ -46,6 +48,7 @@ from bench.conversation import Settings as ConversationSettings
 from bench.conversation import _echo
 from bench.residents import REPLY_TIMEOUT
 from bot.core.services import Pseudonyms
+from flows.texts import raw
 from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import BotMessage
@@ -53,6 +56,7 @@ from tests.conftest import QUESTIONNAIRES
 
 RESULTS = Path(__file__).resolve().parent / "results" / "stellingen.json"
 TALK = "bench-stellingen"
+AGREE = raw("nl", "stellingen.vote.agree")  # the first vote button's label
 TARGET_RATIO = 0.8
 DIGEST_TARGET_S = 8.0
 
@@ -92,7 +96,10 @@ def _folder(root: Path, statements: int) -> Path:
 
 @dataclass(frozen=True)
 class VoteSettings:
-    residents: int = 60
+    # Enough residents that none runs out of the 50 statements (the most a file may have)
+    # in warm-up and window together (up to about 300 votes a second): with 60, every one
+    # did at 130 votes a second (7 Dec 2026), and the figures were too low.
+    residents: int = 150
     warmup: float = 5.0
     window: float = 20.0
     statements: int = 50
@@ -103,6 +110,12 @@ class Voter:
     user: FakeUser
     confirmed: int = 0
     failed: str | None = None
+    ran_out: bool = False  # voted on every statement: the figures are then too low
+
+
+def _votable(message: BotMessage) -> bool:
+    """A statement to vote on (not the "all done" message with its other buttons)."""
+    return bool(message.buttons) and message.buttons[0][0] == AGREE
 
 
 async def _vote(voter: Voter, stamps: list[float], stop: asyncio.Event) -> None:
@@ -113,7 +126,10 @@ async def _vote(voter: Voter, stamps: list[float], stop: asyncio.Event) -> None:
         statement: BotMessage | None = None
         while statement is None or not statement.buttons:
             statement = await user.next_message(REPLY_TIMEOUT)
-        while not stop.is_set() and statement.buttons:
+        while not stop.is_set():
+            if not _votable(statement):
+                voter.ran_out = True
+                break
             label = statement.buttons[0][voter.confirmed % 2]
             await user.press(label, message=statement)
             statement = await user.next_message(REPLY_TIMEOUT)  # the next statement
@@ -171,6 +187,7 @@ async def votes(settings: VoteSettings) -> dict[str, Any]:
                 "rejected_calls": len(fake.rejected),
                 "unanswered_callback_queries": len(fake.unanswered_callback_queries()),
                 "failures": [v.failed for v in voters if v.failed][:3],
+                "residents_ran_out": sum(v.ran_out for v in voters),
             }
             echo_settings = ConversationSettings(residents=settings.residents)
             echo = await _echo(fake, root, echo_settings)
@@ -184,7 +201,8 @@ async def votes(settings: VoteSettings) -> dict[str, Any]:
         "echo_cpu_ms_per_message": echo["bot_cpu_ms_per_message"],
         "ratio": round(ratio, 3),
         "target_ratio": TARGET_RATIO,
-        "meets_target": ratio >= TARGET_RATIO,
+        # Valid only when every resident still had statements to vote on to the end.
+        "meets_target": ratio >= TARGET_RATIO and samenspraak["residents_ran_out"] == 0,
         "durability_ok": lost == 0,
     }
 

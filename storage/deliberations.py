@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, select, update
+from sqlalchemy import String, Table, and_, bindparam, delete, func, select, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -344,6 +345,9 @@ class VoteContext:
     participant: ParticipantInfo | None
     live: LiveStamp
     added: int
+    #: The resident's votes in the statement's deliberation (statement id -> vote), as
+    #: :func:`votes_of` reads them: the earlier vote on this statement, and for routing.
+    votes: dict[int, Vote]
 
 
 _ST = cast(Table, DeliberationStatement.__table__)
@@ -352,6 +356,7 @@ _RT = cast(Table, Resident.__table__)
 _DT = cast(Table, DeliberationRecord.__table__)
 _LIVE_OF = _ST.alias("live_of")
 _ADDED_OF = _ST.alias("added_of")
+_MINE_OF = cast(Table, DeliberationVote.__table__).alias("mine_of")
 
 
 def _live_of(aggregate: Any) -> Any:
@@ -386,6 +391,20 @@ _VOTE_CONTEXT = (
         )
         .scalar_subquery()
         .label("added"),
+        # "statement:vote,statement:vote": the resident's votes in the same read
+        # (group_concat on SQLite, string_agg on PostgreSQL).
+        select(
+            func.aggregate_strings(
+                cast_(_MINE_OF.c.statement_id, String) + ":" + cast_(_MINE_OF.c.vote, String),
+                ",",
+            )
+        )
+        .where(
+            _MINE_OF.c.deliberation_id == _ST.c.deliberation_id,
+            _MINE_OF.c.resident_id == _RT.c.id,
+        )
+        .scalar_subquery()
+        .label("mine"),
     )
     .select_from(
         _RT.outerjoin(_ST, _ST.c.id == bindparam("statement_id"))
@@ -448,7 +467,16 @@ async def vote_context(db: AsyncSession, pseudonym: str, statement_id: int) -> V
         place,
         LiveStamp(int(row.live_count or 0), int(row.live_total or 0), int(row.live_top or 0)),
         int(row.added or 0),
+        _votes(row.mine),
     )
+
+
+def _votes(joined: str | None) -> dict[int, Vote]:
+    """``"12:1,13:-1"`` as ``{12: Vote(1), 13: Vote(-1)}``."""
+    if not joined:
+        return {}
+    pairs = (item.split(":") for item in joined.split(","))
+    return {int(statement): Vote(int(vote)) for statement, vote in pairs}
 
 
 async def live_stamp(db: AsyncSession, deliberation_id: str) -> LiveStamp:

@@ -407,14 +407,18 @@ class Deliberations:
         *,
         stamp: LiveStamp | None = None,
         added: int | None = None,
+        mine: dict[int, Vote] | None = None,
     ) -> Reply:
-        """Store the vote; on the statement shown now, go on to the next one."""
+        """Store the vote; on the statement shown now, go on to the next one. ``mine``: the
+        resident's votes before this one, when the caller read them already (a vote tap
+        reads them with its context)."""
         language = resident.language
         now = self.services.clock()
         current = statement.id == participant.current_statement_id
         # The resident's votes before this one: the earlier vote on this statement (to say
         # "aangepast") and, with this one added, what routing needs.
-        mine = await store.votes_of(db, participant.deliberation_id, resident.id)
+        if mine is None:
+            mine = await store.votes_of(db, participant.deliberation_id, resident.id)
         before = mine.get(statement.id)
         await store.vote(db, statement, resident.id, given, now=now)
         mine[statement.id] = given
@@ -524,8 +528,8 @@ class Deliberations:
 
     async def _vote_button(self, db: AsyncSession, user: Who, pressed: views.VoteButton) -> Reply:
         """A vote tap: one read (:func:`storage.deliberations.vote_context`) for the resident,
-        the statement, the deliberation's status, their place and the live statements'
-        stamp; then the vote, their votes and their next place."""
+        the statement, the deliberation's status, their place, their votes and the live
+        statements' stamp; then the vote and their next place."""
         context = await store.vote_context(db, user.pseudonym, pressed.statement_id)
         resident = addressed(self.settings, context.resident) if context is not None else None
         if context is None or resident is None or not resident.consented:
@@ -566,6 +570,7 @@ class Deliberations:
             True,
             stamp=context.live,
             added=context.added,
+            mine=context.votes,
         )
 
     async def _ask_statement(

@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from analysis.counts import clamp_min_cell
 from analysis.digest import compute
 from analysis.figures import QuestionnaireDigest, figures_of
+from analysis.tallies import Tallies
 from bot.core.metrics import DIGESTS_SENT
 from bot.core.schedule import Schedule
 from bot.core.services import Services
@@ -37,6 +38,7 @@ from flows.texts import Html
 from storage import deliberations as talks
 from storage import digest as store
 from storage import digest_log
+from storage.heard import HeardTally, gather_heard
 
 log = logging.getLogger(__name__)
 DEFAULT_PERIOD = timedelta(days=7)
@@ -164,23 +166,35 @@ class DigestService:
         *,
         charts: bool,
     ) -> Part:
-        """Read (one storage call), compute the figures, write text, caption and chart (the
-        chart in a worker thread)."""
+        """Read (the digest's counts and who was heard, side by side), compute the figures,
+        write text, caption and charts (the charts in worker threads)."""
         settings = self.services.settings
         min_cell, zone = settings.digest_min_cell, settings.zone
-        async with self.services.reports() as db:
-            tallies = await store.gather(db, questionnaire, since, until, chat_id=self.chat_id)
-            # Who did we hear: respondents against the population, weighted results.
-            heard = await heard_block(
-                db, questionnaire, until, min_cell=min_cell, zone=zone, charts=charts
-            )
-            # The sample's results weighted, once enough of it completed to show them.
-            sample = tallies.sample
-            sample_weighted = (
-                await sample_weighted_lines(db, questionnaire, until, min_cell=min_cell)
-                if sample is not None and sample.completed >= clamp_min_cell(min_cell)
-                else []
-            )
+
+        # The digest's own counts and "who did we hear" (respondents against the population,
+        # for the weighted results) read side by side, each on a connection of its own (on
+        # SQLite each in its own thread), as the report does: the digest waits for the
+        # longer read, not for both one after the other.
+        async def own() -> Tallies:
+            async with self.services.reports() as db:
+                return await store.gather(db, questionnaire, since, until, chat_id=self.chat_id)
+
+        async def heard_read() -> HeardTally | None:
+            async with self.services.reports() as db:
+                return await gather_heard(db, questionnaire, until)
+
+        tallies, tally = await asyncio.gather(own(), heard_read())
+        heard = await heard_block(
+            tally, questionnaire, min_cell=min_cell, zone=zone, charts=charts
+        )
+        # The sample's results weighted, once enough of it completed to show them.
+        sample = tallies.sample
+        sample_weighted: list[str] = []
+        if sample is not None and sample.completed >= clamp_min_cell(min_cell):
+            async with self.services.reports() as db:
+                sample_weighted = await sample_weighted_lines(
+                    db, questionnaire, until, min_cell=min_cell
+                )
         figures = compute(tallies, questionnaire, min_cell=min_cell)
         text = render.compose(
             figures, questionnaire, kind=kind, zone=zone, sample_weighted=sample_weighted

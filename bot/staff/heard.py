@@ -25,7 +25,7 @@ from analysis.representation import Row
 from flows.schema import AnyQuestion, ChoiceQuestion, MultiQuestion, Questionnaire, YesNoQuestion
 from flows.texts import Html, escape
 from flows.texts.formats import day, number, percent
-from storage.heard import area_question, gather_heard
+from storage.heard import HeardTally, area_question, gather_heard
 
 STATUS = {
     "under": " ▼ ondervertegenwoordigd",
@@ -216,18 +216,17 @@ class HeardBlock:
 
 
 async def heard_block(
-    db: AsyncSession,
+    tally: HeardTally | None,
     questionnaire: Questionnaire,
-    until: datetime,
     *,
     min_cell: int,
     zone: tzinfo,
     charts: bool = True,
 ) -> HeardBlock | None:
-    """Read, compute and write the block for ``questionnaire`` up to ``until`` (None when it
-    asks no wijk, there is no population valid at ``until``, or nobody answered yet). The
-    figures and the chart are made in a worker thread."""
-    tally = await gather_heard(db, questionnaire, until)
+    """Compute and write the block for ``questionnaire`` from what
+    :func:`storage.heard.gather_heard` read (None when it asks no wijk, there is no
+    population valid at the digest's end, or nobody answered yet). The figures and the chart
+    are made in a worker thread."""
     if tally is None or not any(tally.respondents.values()):
         return None
     question = area_question(questionnaire)

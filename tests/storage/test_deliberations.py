@@ -173,6 +173,19 @@ async def test_vote_context_reads_a_tap_in_one_query_and_stamps_change_with_the_
         assert after_add.participant is not None and after_add.participant.active
         assert not await store.set_place(db, talk, anna, current=own.id, now=NOW, only_live=True)
         assert await store.set_place(db, talk, anna, current=live[0].id, now=NOW, only_live=True)
+        # Her votes come with the tap, as votes_of reads them (a changed vote replaced).
+        assert after_add.votes == {}
+        await store.vote(db, live[0], anna, Vote.AGREE, now=NOW)
+        await store.vote(db, live[1], anna, Vote.PASS, now=NOW)
+        await store.vote(db, live[2], anna, Vote.AGREE, now=NOW)
+        await store.vote(db, live[2], anna, Vote.DISAGREE, now=NOW)
+        voted = await store.vote_context(db, "anna", live[3].id)
+        assert voted is not None and voted.votes == await store.votes_of(db, talk, anna)
+        assert voted.votes == {
+            live[0].id: Vote.AGREE,
+            live[1].id: Vote.PASS,
+            live[2].id: Vote.DISAGREE,
+        }
         await store.decide(db, own.id, approve=True, by=None, now=NOW)
         approved = await store.live_stamp(db, talk)
         assert approved != before.live and approved.size == len(live) + 1
