@@ -137,6 +137,7 @@ class OutboxSender:
         self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
         self._claiming = 0.0  # seconds claiming a message takes lately (with a margin)
+        self._asking_chat = 0.0  # seconds asking for a chat's turn takes lately (likewise)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
@@ -286,11 +287,16 @@ class OutboxSender:
                 wait = await self.budget.bulk(None, self.rules, paid=self.paid)
             except Exception:
                 log.exception("outbox: could not take a turn for message %s", row.id)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        # The chat's turn is taken right before the send, not at the claim: turns are taken
-        # ahead by a varying lead, so two messages to one chat granted an interval apart
-        # at their claims could go out closer together than that (Telegram counts sends).
+            go_at = self.budget.clock() + max(wait, 0.0)
+        # The chat's turn is taken just before the send, not at the claim: turns are taken
+        # ahead by a varying lead, so two messages to one chat granted an interval apart at
+        # their claims could go out closer together than that (Telegram counts sends). It
+        # is asked for as long before the turn as asking takes lately, so that the message
+        # still goes exactly at its turn (the overall cap counts every second).
+        ahead = go_at - self._asking_chat - self.budget.clock()
+        if ahead > 0:
+            await asyncio.sleep(ahead)
+        began = time.monotonic()
         try:
             chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
             if not chat.granted:  # this chat had a message moments ago: later, not a try
@@ -301,6 +307,11 @@ class OutboxSender:
             with contextlib.suppress(Exception):
                 await self._unclaim(row)  # not sent: not in doubt either
             return
+        took = time.monotonic() - began
+        self._asking_chat = min(CLAIM_LEAD, max(took * 1.5, self._asking_chat * 0.8))
+        rest = go_at - self.budget.clock()
+        if rest > 0:
+            await asyncio.sleep(rest)
         await self._send(row)
 
     async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
