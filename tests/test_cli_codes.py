@@ -102,3 +102,14 @@ def test_codes_are_written_for_the_letters(
     assert samenspraak("codes", "create", "-q", "nergens", "-n", "5", "-o", other)[0] == 1
     assert samenspraak("codes", "create", "-q", "afvalinzameling", "-n", "0", "-o", other)[0] == 2
     assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
+
+
+def test_invitations_create_writes_a_new_folder_here(samenspraak: Run, tmp_path: Path) -> None:
+    """The command as the issue and the README name it, without --out."""
+    status, _, err = samenspraak(
+        "invitations", "create", "--questionnaire", "afvalinzameling", "-n", "3"
+    )
+    assert status == 0, err
+    [made] = [p for p in tmp_path.iterdir() if p.name.startswith("codes-afvalinzameling-")]
+    assert f"3 codes written to {made.name}" in err
+    assert len(list((made / "qr").iterdir())) == 3

@@ -1,6 +1,7 @@
-"""``samenspraak codes create``: invitation codes for a random sample of addresses, written
-to a folder as the files for the letters (``codes.csv`` for the mail merge, ``codes.pdf`` to
-print, ``qr/<code>.png``); the database keeps only their hashes (:mod:`bot.admin.codes`)."""
+"""``samenspraak codes create`` (also ``samenspraak invitations create``): invitation codes
+for a random sample of addresses, written to a folder as the files for the letters
+(``codes.csv`` for the mail merge, ``codes.pdf`` to print, ``qr/<code>.png``); the database
+keeps only their hashes (:mod:`bot.admin.codes`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from bot.app.manage import day
 
     codes = commands.add_parser(
-        "codes", help="make invitation codes for a random sample of addresses"
+        "codes",
+        aliases=["invitations"],
+        help="make invitation codes for a random sample of addresses",
     )
     actions = codes.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser(
@@ -26,7 +29,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.add_argument("--questionnaire", "-q", required=True, metavar="ID")
     create.add_argument("-n", "--count", type=int, required=True, metavar="N")
-    create.add_argument("--out", "-o", required=True, metavar="DIR", help="a new or empty folder")
+    create.add_argument(
+        "--out",
+        "-o",
+        metavar="DIR",
+        help="a new or empty folder (default: codes-<ID>-<date and time> here)",
+    )
     create.add_argument(
         "--bot",
         metavar="USERNAME",
@@ -47,7 +55,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
     if not 1 <= args.count <= MOST_PER_REQUEST:
         return fail(f"-n must be between 1 and {MOST_PER_REQUEST}", 2)
-    folder = Path(args.out)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(args.out or f"codes-{args.questionnaire.strip().lower()}-{stamp}")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         return fail(f"{folder} is not an empty folder: codes are never written over others", 2)
     settings = load_settings()
