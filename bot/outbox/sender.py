@@ -9,7 +9,7 @@ within:
 - ``RATE_LIMIT_PER_SECOND`` overall, giving way to replies to residents (which reserve
   their turns first: a broadcast takes only the slots nobody reserved);
 - ``BROADCAST_RATE`` messages a second for broadcasts (a key of its own in the budget);
-- one message per chat per ``BROADCAST_CHAT_INTERVAL``;
+- one message per chat per ``BROADCAST_CHAT_INTERVAL``, counted at the sends;
 - a 429 pauses every worker for ``retry_after``; the message waits and is not counted as
   a failed attempt.
 
@@ -137,7 +137,6 @@ class OutboxSender:
         self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
         self._claiming = 0.0  # seconds claiming a message takes lately (with a margin)
-        self._asking_chat = 0.0  # seconds asking for a chat's turn takes lately (likewise)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
@@ -272,9 +271,24 @@ class OutboxSender:
                     )
                 metrics.BROADCAST_MESSAGES.labels(result="unreachable").inc()
                 return
+            try:
+                # The chat's turn is taken now, at the claim; the message goes at its own
+                # turn, up to CLAIM_LEAD later (and the one before it maybe not): asked with
+                # that much more, two messages to one chat never go out closer together than
+                # BROADCAST_CHAT_INTERVAL (Telegram counts the sends).
+                chat = await self.budget.chat_turn(row.chat_id, self.chat_interval + CLAIM_LEAD)
+            except Exception:
+                await self._unclaim(row)  # not sent: not in doubt either
+                raise
             took = time.monotonic() - began
             # Mostly the latest, quickly back down after a slow moment (at most CLAIM_LEAD).
             self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
+            if not chat.granted:  # this chat had a message moments ago: later, not a try
+                async with self.services.sessions.begin() as db:
+                    await outbox.retry_later(
+                        db, row.id, at=now + timedelta(seconds=chat.wait), error=None, count=False
+                    )
+                return
         except Exception:
             log.exception("outbox: could not claim a message")
             self._nothing_due = True  # the loop pauses, then looks again
@@ -287,31 +301,8 @@ class OutboxSender:
                 wait = await self.budget.bulk(None, self.rules, paid=self.paid)
             except Exception:
                 log.exception("outbox: could not take a turn for message %s", row.id)
-            go_at = self.budget.clock() + max(wait, 0.0)
-        # The chat's turn is taken just before the send, not at the claim: turns are taken
-        # ahead by a varying lead, so two messages to one chat granted an interval apart at
-        # their claims could go out closer together than that (Telegram counts sends). It
-        # is asked for as long before the turn as asking takes lately, so that the message
-        # still goes exactly at its turn (the overall cap counts every second).
-        ahead = go_at - self._asking_chat - self.budget.clock()
-        if ahead > 0:
-            await asyncio.sleep(ahead)
-        began = time.monotonic()
-        try:
-            chat = await self.budget.chat_turn(row.chat_id, self.chat_interval)
-            if not chat.granted:  # this chat had a message moments ago: later, not a try
-                await self._unclaim(row, chat.wait)
-                return
-        except Exception:
-            log.exception("outbox: could not take the chat's turn for message %s", row.id)
-            with contextlib.suppress(Exception):
-                await self._unclaim(row)  # not sent: not in doubt either
-            return
-        took = time.monotonic() - began
-        self._asking_chat = min(CLAIM_LEAD, max(took * 1.5, self._asking_chat * 0.8))
-        rest = go_at - self.budget.clock()
-        if rest > 0:
-            await asyncio.sleep(rest)
+        if wait > 0:
+            await asyncio.sleep(wait)
         await self._send(row)
 
     async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
@@ -382,15 +373,15 @@ class OutboxSender:
                 self._sent_since_report.get(row.broadcast_id, 0) + 1
             )
 
-    async def _unclaim(self, row: Claimed, after: float = 0.0) -> None:
-        """Give a claimed row that was not sent back, due in ``after`` seconds; while the
-        database cannot be reached, try again (else it would be given up as in doubt,
-        though it never left)."""
+    async def _unclaim(self, row: Claimed) -> None:
+        """Give a claimed row that was not sent back, due now; while the database cannot be
+        reached, try again (else it would be given up as in doubt, though it never left)."""
         for attempt in range(1, RECORD_TRIES + 1):
             try:
                 async with self.services.sessions.begin() as db:
-                    at = self.services.clock() + timedelta(seconds=after)
-                    await outbox.retry_later(db, row.id, at=at, error=None, count=False)
+                    await outbox.retry_later(
+                        db, row.id, at=self.services.clock(), error=None, count=False
+                    )
                 return
             except Exception:
                 if attempt == RECORD_TRIES:
