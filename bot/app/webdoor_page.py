@@ -307,6 +307,9 @@ SCRIPT = """(function () {
       if (old) { old.replaceWith(line); } else { log.appendChild(line); }
     });
   }
+  // One post at a time, in the order they were made: a tap and a quickly typed answer
+  // reach the bot as the resident gave them (as Telegram keeps a chat's updates in order).
+  var queue = Promise.resolve();
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-chat") || !window.fetch) { return; }
@@ -315,20 +318,22 @@ SCRIPT = """(function () {
     if (event.submitter && event.submitter.name) {
       body.append(event.submitter.name, event.submitter.value);
     }
-    fetch(form.action, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: {"Accept": "application/json"}
-    }).then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.json();
-    }).then(function (answer) {
-      if (answer.reload) { window.location.reload(); return; }
-      place(answer.lines);
-      if (form.id === "say") { form.reset(); }
-      var last = log.lastElementChild;
-      var button = last && last.querySelector("button");
-      (button || text).focus();
-      if (last) { last.scrollIntoView({block: "nearest"}); }
+    if (form.id === "say") { form.reset(); }
+    queue = queue.then(function () {
+      return fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: {"Accept": "application/json"}
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (answer) {
+        if (answer.reload) { window.location.reload(); return; }
+        place(answer.lines);
+        var last = log.lastElementChild;
+        var button = last && last.querySelector("button");
+        (button || text).focus();
+        if (last) { last.scrollIntoView({block: "nearest"}); }
+      });
     }).catch(function () { window.location.reload(); });
   });
   if (text) {

@@ -179,6 +179,7 @@ async def test_a_letter_s_code_opens_the_questionnaire_and_it_completes(
     await _bot_says(page, "Vraag 1 van 8")
     await expect(page.locator("#log")).to_contain_text("Je code klopt", timeout=TIMEOUT)
     await _tap(page, "Centrum")
+    await _bot_says(page, "Vraag 2 van 8")  # the tap's answer before the next is typed
     for number, typed in enumerate(["1", "4", "2", "6", "3"], start=3):
         await _type(page, typed)
         await _bot_says(page, f"Vraag {number} van 8")
