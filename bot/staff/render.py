@@ -135,8 +135,13 @@ def compose(
             f"<i>▲/▼ = verschil met het vorige overzicht ({escape(day(changes.since, zone))})</i>"
         )
     if digest.sample is not None:  # a random sample leads, as in the Burgerpeiling
-        lines += ["", *_sample(digest.sample, questionnaire, names, digest.min_cell)]
-        if digest.sample.distributions and sample_weighted:
+        # With 1 to min_cell - 1 responses without a code, everyone's results minus the
+        # sample's would be theirs: the sample's answers are then not shown apart (as in
+        # the report, analysis.report_sample).
+        without_code = digest.responses.total - digest.sample.started
+        apart = not 0 < without_code < clamp_min_cell(digest.min_cell)
+        lines += ["", *_sample(digest.sample, questionnaire, names, digest.min_cell, apart)]
+        if apart and digest.sample.distributions and sample_weighted:
             lines += ["", *sample_weighted]
     lines += ["", *_responses(digest.responses, names)]
     score = _scorecard(digest.scorecard, changes, questionnaire)
@@ -188,11 +193,16 @@ def _heading(name: str) -> str:
 
 
 def _sample(
-    stats: SampleStats, questionnaire: Questionnaire, names: Mapping[str, str], min_cell: int
+    stats: SampleStats,
+    questionnaire: Questionnaire,
+    names: Mapping[str, str],
+    min_cell: int,
+    apart: bool = True,
 ) -> list[str]:
     """The random sample (letters with an invitation code): its response rate first, then
     open participation apart (or that it is switched off), then how the sample answered the
-    closed questions so far (once enough of it completed)."""
+    closed questions so far (once enough of it completed; not ``apart`` when too few
+    answered without a code to keep them from being worked out)."""
     codes_only = questionnaire.access == "codes"
     lines = ["<b>Steekproef (brieven met een code)</b>"]
     used = f"Brieven: {number(stats.sent)} · code gebruikt: {number(stats.used)}"
@@ -209,6 +219,14 @@ def _sample(
         lines.append(f"Open deelname (zonder code): {number(stats.open_completed)} afgerond")
     questions = {q.id: q for q in questionnaire.questions}
     shown = [d for d in stats.distributions if d.respondents and d.question_id in questions]
+    if shown and not apart:
+        limit = clamp_min_cell(min_cell)
+        return [
+            *lines,
+            f"<i>Minder dan {limit} mensen deden mee zonder code. Daarom staan de antwoorden "
+            "van de steekproef hier niet apart: anders kun je uitrekenen wat die paar mensen "
+            "antwoordden.</i>",
+        ]
     if shown:
         lines += ["", "<b>Zo antwoordde de steekproef</b> (alle reacties met een code tot nu)"]
     for found in shown:

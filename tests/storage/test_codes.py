@@ -99,7 +99,7 @@ async def test_wrong_expired_and_closed_codes_say_so(sessions: Sessions, mini: s
 async def test_the_samples_responses_are_counted_apart(sessions: Sessions, mini: str) -> None:
     await issue(sessions, 10)
     sampled = [await register(sessions, f"s{i}") for i in range(3)]
-    others = [await register(sessions, f"o{i}") for i in range(2)]
+    others = [await register(sessions, f"o{i}") for i in range(3)]
     done = await complete(sessions, sampled[0].id)
     half = await start(sessions, sampled[1].id)
     test_run = await complete(sessions, sampled[2].id, is_test=True)
@@ -193,7 +193,7 @@ async def test_the_digest_leads_with_how_the_sample_answered(
     """With enough of the sample completed, its own answers come first: counted over the
     sample's responses only, not the open participants'."""
     sampled = [await register(sessions, f"s{i}") for i in range(3)]
-    others = [await register(sessions, f"o{i}") for i in range(2)]
+    others = [await register(sessions, f"o{i}") for i in range(3)]
     await issue(sessions, 10, now=utcnow())
     mine = [await complete(sessions, resident.id) for resident in sampled]
     for other in others:
@@ -213,8 +213,35 @@ async def test_the_digest_leads_with_how_the_sample_answered(
     first = figures.sample.distributions[0]
     everyone = figures.distribution(first.question_id)
     assert everyone is not None
-    assert (first.respondents, everyone.respondents) == (3, 5)
+    assert (first.respondents, everyone.respondents) == (3, 6)
     lines = render.compose(figures, questionnaire).splitlines()
     lead = lines.index("<b>Zo antwoordde de steekproef</b> (alle reacties met een code tot nu)")
     assert lead < lines.index("<b>Reacties</b>")
     assert any("(3 antwoorden)" in line for line in lines[lead : lines.index("<b>Reacties</b>")])
+
+
+async def test_the_digest_does_not_show_the_sample_apart_beside_a_few_without_a_code(
+    sessions: Sessions, mini: str
+) -> None:
+    """Everyone's results minus the sample's would be the answers of the two who took
+    part without a code: the sample's answers are then not shown apart, and it says why."""
+    sampled = [await register(sessions, f"s{i}") for i in range(3)]
+    others = [await register(sessions, f"o{i}") for i in range(2)]
+    await issue(sessions, 10, now=utcnow())
+    mine = [await complete(sessions, resident.id) for resident in sampled]
+    for other in others:
+        await complete(sessions, other.id)
+    async with sessions.begin() as db:
+        for session in mine:
+            await codes.mark_sample(db, session.id)
+    questionnaire = parse(mini)
+    async with sessions() as db:
+        tallies = await digest.gather(
+            db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
+        )
+    figures = compute(tallies, questionnaire, min_cell=3)
+    assert figures.sample is not None and figures.sample.distributions
+    text = render.compose(figures, questionnaire, sample_weighted=["gewogen"])
+    assert "Zo antwoordde de steekproef" not in text and "gewogen" not in text
+    assert "Minder dan 3 mensen deden mee zonder code." in text
+    assert "Open deelname (zonder code): 2 afgerond" in text
