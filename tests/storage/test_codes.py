@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from analysis.digest import compute
-from analysis.figures import SampleStats
+from analysis.figures import QuestionnaireDigest, SampleStats
 from analysis.report import Invitations
 from analysis.report_build import ReportInputs, build_report
 from analysis.tallies import SampleTally
@@ -19,6 +19,7 @@ from bot.staff import render
 from bot.staff.report_text import method_rows
 from flows import codes as shapes
 from flows.loader import parse
+from flows.schema import Questionnaire
 from storage import admin, codes, digest
 from storage.codes import Found
 from storage.models import SampleCode, utcnow
@@ -187,13 +188,12 @@ async def test_a_released_code_works_again(sessions: Sessions, mini: str) -> Non
     assert (await use(sessions, code)).found is Found.USED
 
 
-async def test_the_digest_leads_with_how_the_sample_answered(
-    sessions: Sessions, mini: str
-) -> None:
-    """With enough of the sample completed, its own answers come first: counted over the
-    sample's responses only, not the open participants'."""
+async def sample_digest(
+    sessions: Sessions, mini: str, without_code: int, min_cell: int
+) -> tuple[QuestionnaireDigest, Questionnaire]:
+    """Three residents complete with a code and ``without_code`` without; the digest."""
     sampled = [await register(sessions, f"s{i}") for i in range(3)]
-    others = [await register(sessions, f"o{i}") for i in range(3)]
+    others = [await register(sessions, f"o{i}") for i in range(without_code)]
     await issue(sessions, 10, now=utcnow())
     mine = [await complete(sessions, resident.id) for resident in sampled]
     for other in others:
@@ -206,9 +206,22 @@ async def test_the_digest_leads_with_how_the_sample_answered(
         tallies = await digest.gather(
             db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
         )
-    few = compute(tallies, questionnaire)  # DIGEST_MIN_CELL 5: three are too few to show
+    return compute(tallies, questionnaire, min_cell=min_cell), questionnaire
+
+
+async def test_the_digest_leads_with_how_the_sample_answered(
+    sessions: Sessions, mini: str
+) -> None:
+    """With enough of the sample completed, its own answers come first: counted over the
+    sample's responses only, not the open participants'."""
+    few, _ = await sample_digest(sessions, mini, 3, 5)  # DIGEST_MIN_CELL 5: 3 are too few
     assert few.sample is not None and few.sample.distributions == ()
-    figures = compute(tallies, questionnaire, min_cell=3)
+
+
+async def test_the_digest_shows_the_sample_apart_beside_enough_without_a_code(
+    sessions: Sessions, mini: str
+) -> None:
+    figures, questionnaire = await sample_digest(sessions, mini, 3, 3)
     assert figures.sample is not None
     first = figures.sample.distributions[0]
     everyone = figures.distribution(first.question_id)
@@ -225,21 +238,7 @@ async def test_the_digest_does_not_show_the_sample_apart_beside_a_few_without_a_
 ) -> None:
     """Everyone's results minus the sample's would be the answers of the two who took
     part without a code: the sample's answers are then not shown apart, and it says why."""
-    sampled = [await register(sessions, f"s{i}") for i in range(3)]
-    others = [await register(sessions, f"o{i}") for i in range(2)]
-    await issue(sessions, 10, now=utcnow())
-    mine = [await complete(sessions, resident.id) for resident in sampled]
-    for other in others:
-        await complete(sessions, other.id)
-    async with sessions.begin() as db:
-        for session in mine:
-            await codes.mark_sample(db, session.id)
-    questionnaire = parse(mini)
-    async with sessions() as db:
-        tallies = await digest.gather(
-            db, questionnaire, utcnow() - timedelta(days=7), utcnow() + timedelta(hours=1)
-        )
-    figures = compute(tallies, questionnaire, min_cell=3)
+    figures, questionnaire = await sample_digest(sessions, mini, 2, 3)
     assert figures.sample is not None and figures.sample.distributions
     text = render.compose(figures, questionnaire, sample_weighted=["gewogen"])
     assert "Zo antwoordde de steekproef" not in text and "gewogen" not in text
