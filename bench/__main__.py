@@ -1,11 +1,10 @@
+# Over 500 lines on purpose: every benchmark's entry and its line of the table in one place, so
+# that adding a benchmark is one edit here.
 """``python -m bench [all|NAME]``: run the benchmarks (NAME one of ``BENCHMARKS``), print a
 table and write ``bench/results/latest.json`` (a single benchmark updates only its own
 section).
 
 See BENCHMARKS.md for the method and the figures.
-
-Just over 500 lines on purpose: every benchmark's entry and its line of the table in one
-place, so that adding a benchmark is one edit here.
 """
 
 from __future__ import annotations

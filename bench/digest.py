@@ -1,7 +1,6 @@
+# Over 500 lines on purpose: one benchmark, read top to bottom (realistic responses generated,
+# bulk-filled, the digest built step by step, each step timed).
 """Benchmark: how long the digest of a big questionnaire takes to build.
-
-Longer than 500 lines on purpose: one benchmark, read top to bottom (realistic
-responses generated, bulk-filled, the digest built step by step, each step timed).
 
 ``python -m bench.digest``. A temporary SQLite database (and, when ``BENCH_DATABASE_URL``
 points at PostgreSQL, a temporary database next to that one) is migrated and filled with

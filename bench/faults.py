@@ -1,3 +1,5 @@
+# Over 500 lines on purpose: one benchmark, read top to bottom (both runs share the residents, the
+# workers and the counting).
 """``python -m bench faults``: faults under load, with counts (issue #18).
 
 Three ``samenspraak serve`` workers share a throw-away PostgreSQL server of their own
@@ -26,9 +28,6 @@ skipped), and of the skipped how many the outbox marked *interrupted* (in doubt:
 a worker that died before it knew whether Telegram took it, never sent again, reported
 apart to the administrator as "onderbroken"); webhook answers per status; ``/healthz``
 while the database was down and after.
-
-Just over 500 lines on purpose: one benchmark, read top to bottom (both runs share the
-residents, the workers and the counting).
 """
 
 from __future__ import annotations

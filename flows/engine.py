@@ -1,11 +1,10 @@
+# Over 500 lines on purpose: every input on every question type in one place, as they all move the
+# session the same few ways (:func:`_advance`, :func:`_back`); the wording of questions and answers
+# lives in :mod:`flows.wording`, dates in :mod:`flows.dates`.
 """The conversation engine: pure functions from (session, input) to (new session, step).
 
 No Telegram and no database here. ``bot/`` turns updates into :data:`Input` values and
 :class:`Outcome` values into messages; ``storage/`` saves :class:`SessionState`.
-
-Longer than 500 lines on purpose: every input on every question type in one place, as they
-all move the session the same few ways (:func:`_advance`, :func:`_back`); the wording of
-questions and answers lives in :mod:`flows.wording`, dates in :mod:`flows.dates`.
 """
 
 from __future__ import annotations

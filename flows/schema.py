@@ -1,9 +1,8 @@
+# Over 500 lines on purpose: it is the whole file format, one model per construct of the YAML
+# (texts, options, areas, conditions and their ``all``/``any``/``not``, rules, every question type,
+# the questionnaire), and the models refer to each other, so they stay in one module rather than in
+# parts that would import each other.
 """The questionnaire format: pydantic models of the YAML files in ``questionnaires/``.
-
-Longer than 500 lines on purpose: it is the whole file format, one model per construct of
-the YAML (texts, options, areas, conditions and their ``all``/``any``/``not``, rules, every
-question type, the questionnaire), and the models refer to each other, so they stay in one
-module rather than in parts that would import each other.
 
 A questionnaire is data, not code. These models check everything that can be checked
 on one field at a time; whole-graph checks (unknown targets, unreachable questions,

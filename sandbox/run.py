@@ -1,3 +1,4 @@
+# Over 500 lines on purpose: the sandbox's whole start-up and shut-down in one place.
 """``samenspraak sandbox``: the whole product in a browser, without Telegram or a bot token.
 
 One local web server plays Telegram: the fake Bot API (:class:`~sandbox.fakeapi.FakeBotApi`)
@@ -10,8 +11,6 @@ in the same process, pointed at it, with its own SQLite file (never the producti
 The port answers only requests addressed to this machine's names and never those from
 other web sites (:mod:`sandbox.guard`), and the fake's token is new on every run, so that
 no web page elsewhere can drive the sandbox or read the draft it previews.
-
-Just over 500 lines on purpose: the sandbox's whole start-up and shut-down in one place.
 """
 
 from __future__ import annotations

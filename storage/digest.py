@@ -1,7 +1,6 @@
+# Over 500 lines on purpose: every count a digest shows, read in one module so that the rules of
+# what counts (below) are written once.
 """Digest tallies straight from SQL: one read per questionnaire and period.
-
-Longer than 500 lines on purpose: every count a digest shows, read in one module so that
-the rules of what counts (below) are written once.
 
 :func:`gather` counts in the database (GROUP BY, COUNT, AVG) and returns plain data
 (:class:`analysis.tallies.Tallies`); :func:`analysis.digest.compute` makes the figures.

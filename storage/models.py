@@ -1,11 +1,10 @@
+# Over 500 lines on purpose: the whole schema in one place, so that a reader (and Alembic) sees
+# every table, key and constraint together.
 """The database schema. Alembic migrations in ``storage/migrations`` create it.
 
 Privacy by design: residents are known by a pseudonym (a keyed hash of their Telegram id);
 the chat id needed to message them lives in ``contacts``, apart from their answers, and
 no table holds names or usernames.
-
-Longer than 500 lines on purpose: the whole schema in one place, so that a reader (and
-Alembic) sees every table, key and constraint together.
 """
 
 from __future__ import annotations

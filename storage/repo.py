@@ -1,6 +1,6 @@
+# Over 500 lines on purpose: the statements every answer runs are built once, at import, beside
+# the functions that run them (see the last paragraph below).
 """Async repositories: an ``AsyncSession`` in, plain frozen data out.
-
-Longer than 500 lines on purpose: see the last paragraph.
 
 The caller owns the unit of work (``async with factory.begin() as db``); nothing here
 commits, so one update's changes are committed together or not at all.

@@ -1,3 +1,6 @@
+# Over 500 lines on purpose: every route of the web door and its cookie rules in one place (the
+# page itself is :mod:`bot.app.webdoor_page`, codes :mod:`bot.app.webdoor_codes`, pictures
+# :mod:`bot.app.webdoor_images`).
 """The web door: a resident's chat page per questionnaire at ``/praat/<questionnaire>``
 (and per deliberation, at ``/praat/<deliberation>``), served by ``samenspraak serve``
 (next to the webhook) and ``samenspraak run``.
@@ -7,10 +10,6 @@ forms that works without JavaScript and, with the small script, without reloads
 (:mod:`bot.app.webdoor_page`). Also: ``/praat/<id>/qr.svg`` and ``qr.png`` for posters and
 letters, ``/praat/<id>/insluiten`` with a snippet for the municipality's own site, and
 ``/praat/<id>/verder/<token>``, the secret link that continues on another device.
-
-Just over 500 lines on purpose: every route of the web door and its cookie rules in one
-place (the page itself is :mod:`bot.app.webdoor_page`, codes :mod:`bot.app.webdoor_codes`,
-pictures :mod:`bot.app.webdoor_images`).
 
 **One cookie, first-party.** ``samenspraak`` holds ``<questionnaire>.<token>.<check>``: a
 random token (the only thing that ties a browser to its answers; the resident's pseudonym

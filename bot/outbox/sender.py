@@ -1,3 +1,5 @@
+# Over 500 lines on purpose: the pacing, claiming, retrying and progress of a broadcast read
+# together, as one loop.
 """The broadcast sender: works through the durable outbox (:mod:`storage.outbox`), within
 the bot's shared budget of Telegram calls (:mod:`bot.core.budget`), and keeps the
 administrator's progress message up to date.
@@ -27,9 +29,6 @@ stops (it finishes the messages in flight first, so a clean stop leaves nothing 
 The job runs on the worker that holds its lease (bot.core.jobs); a confirmation handled by
 another worker starts a drain there too. Claims never overlap, so nobody gets a message
 twice.
-
-Just over 500 lines on purpose: the pacing, claiming, retrying and progress of a broadcast
-read together, as one loop.
 """
 
 from __future__ import annotations

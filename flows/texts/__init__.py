@@ -1,13 +1,11 @@
+# Over 500 lines on purpose: it is the source catalog (every resident text in Dutch and its "u"
+# form), not logic. The Dutch text of a key is the ``msgid`` of its message in the catalogs, with
+# the key as ``msgctxt``; every other language lives in
+# ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en`` entry
+# here is the old format, kept while other branches land: ``make messages`` (``python -m
+# flows.texts.catalogs extract``) copies it into the English catalog, which is what the bot reads.
 """Everything the bot says to residents: the Dutch source texts (B1) and :func:`t`, which
 speaks them in the resident's language from the gettext catalogs (``flows/locales``).
-
-Longer than 500 lines on purpose: it is the source catalog (every resident text in Dutch
-and its "u" form), not logic. The Dutch text of a key is the ``msgid`` of its message in
-the catalogs, with the key as ``msgctxt``; every other language lives in
-``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en``
-entry here is the old format, kept while other branches land: ``make messages``
-(``python -m flows.texts.catalogs extract``) copies it into the English catalog, which is
-what the bot reads.
 
 Templates are Telegram HTML. :func:`t` escapes every parameter, so text that comes from
 residents or from questionnaire files is always shown as written, never as markup.

@@ -1,9 +1,8 @@
+# Over 500 lines on purpose: it is a catalog, every text in Dutch and English.
 """Texts for administrators: uploads, previews, /beheer, exports, access: Dutch (B1) and English.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. The
 validator's messages about a questionnaire file (:mod:`flows.texts.problems`) come with them.
-
-Longer than 500 lines on purpose: it is a catalog, every text in Dutch and English.
 """
 
 from __future__ import annotations

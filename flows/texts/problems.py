@@ -1,8 +1,6 @@
+# Over 500 lines on purpose: it is a catalog (one text per problem, Dutch and English), not logic.
 """What the validator says about a questionnaire file, for administrators: Dutch (B1) and
 English, in plain words, each saying what is allowed.
-
-Longer than 500 lines on purpose: it is a catalog (one text per problem, Dutch and
-English), not logic.
 
 Merged into :data:`flows.texts.CATALOG` (through :mod:`flows.texts.admin`). The keys are
 ``problem.<code>``; :class:`flows.problems.Message` names one with its parameters. Field names
