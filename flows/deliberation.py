@@ -36,7 +36,7 @@ from flows.schema import (
     Strict,
     Text,
     _limit,
-    refuse,
+    closes_after_opening,
 )
 from flows.validator import all_texts
 
@@ -90,15 +90,7 @@ class Deliberation(Strict):
     @field_validator("closes_at")
     @classmethod
     def _dates(cls, closes_at: datetime | None, info: ValidationInfo) -> datetime | None:
-        opens_at = info.data.get("opens_at")
-        if opens_at and closes_at:
-            zone = opens_at.tzinfo or closes_at.tzinfo
-            opens, closes = (
-                d if d.tzinfo else d.replace(tzinfo=zone) for d in (opens_at, closes_at)
-            )
-            if opens >= closes:
-                raise refuse("dates")
-        return closes_at
+        return closes_after_opening(info.data.get("opens_at"), closes_at)
 
     @property
     def key(self) -> str:

@@ -80,6 +80,17 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 END = "end"
 
 
+def closes_after_opening(opens_at: datetime | None, closes_at: datetime | None) -> datetime | None:
+    """``closes_at``, refused ("dates") unless it comes after ``opens_at``; one of the two
+    may lack a time zone: it is read in the other's zone to compare."""
+    if opens_at and closes_at:
+        zone = opens_at.tzinfo or closes_at.tzinfo
+        opens, closes = (d if d.tzinfo else d.replace(tzinfo=zone) for d in (opens_at, closes_at))
+        if opens >= closes:
+            raise refuse("dates")
+    return closes_at
+
+
 def refuse(code: str, **context: object) -> PydanticCustomError:
     """A check that failed, as the problem ``code`` with its parameters (the value itself
     is added by the loader): worded by :mod:`flows.problems`, never in pydantic's English."""
@@ -638,16 +649,7 @@ class Questionnaire(Strict):
     @field_validator("closes_at")
     @classmethod
     def _dates(cls, closes_at: datetime | None, info: ValidationInfo) -> datetime | None:
-        opens_at = info.data.get("opens_at")
-        if opens_at and closes_at:
-            # One of the two may lack a time zone; read it in the other's zone to compare.
-            zone = opens_at.tzinfo or closes_at.tzinfo
-            opens, closes = (
-                d if d.tzinfo else d.replace(tzinfo=zone) for d in (opens_at, closes_at)
-            )
-            if opens >= closes:
-                raise refuse("dates")
-        return closes_at
+        return closes_after_opening(info.data.get("opens_at"), closes_at)
 
     @property
     def key(self) -> str:
