@@ -23,6 +23,17 @@ from bot.staff.report_html import write_html
 from tests.report.conftest import ZONE
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
+#: The deliberation the report tests are about.
+PLEIN = DeliberationFacts(
+    "plein",
+    Bilingual("Het plein", "The square"),
+    Bilingual("Buurt", "Neighbourhood"),
+    Bilingual("Over het plein.", "About the square."),
+    None,
+    None,
+    datetime(2026, 1, 1, tzinfo=UTC),
+    NOW,
+)
 PHONE = "Bel me op 06-12345678 over bomen."
 
 
@@ -71,16 +82,7 @@ def test_groups_their_statements_and_the_common_ground() -> None:
 
 
 def test_the_word_report_of_a_deliberation() -> None:
-    facts = DeliberationFacts(
-        "plein",
-        Bilingual("Het plein", "The square"),
-        Bilingual("Buurt", "Neighbourhood"),
-        Bilingual("Over het plein.", "About the square."),
-        None,
-        None,
-        datetime(2026, 1, 1, tzinfo=UTC),
-        NOW,
-    )
+    facts = PLEIN
     report = deliberation_report(
         facts, figures(), {}, municipality="gemeente Rivierstad", generated_at=NOW, min_cell=5
     )
@@ -117,16 +119,7 @@ def test_the_word_report_of_a_deliberation() -> None:
 
 
 def test_the_page_of_a_deliberation_in_dutch_and_english() -> None:
-    facts = DeliberationFacts(
-        "plein",
-        Bilingual("Het plein", "The square"),
-        Bilingual("Buurt", "Neighbourhood"),
-        Bilingual("Over het plein.", "About the square."),
-        None,
-        None,
-        datetime(2026, 1, 1, tzinfo=UTC),
-        NOW,
-    )
+    facts = PLEIN
     report = deliberation_report(
         facts, figures(), {1: "More trees."}, municipality="x", generated_at=NOW, min_cell=5
     ).public()

@@ -12,11 +12,12 @@ from docx import Document
 
 from analysis.deliberation_digest import Agreement, Counts, DeliberationFigures
 from analysis.report import Bilingual
-from analysis.report_opinions import DeliberationFacts, deliberation_report
+from analysis.report_opinions import deliberation_report
 from bot.staff.report_docx import write_docx
 from bot.staff.report_html import write_html
 from bot.staff.stellingen import compose
 from tests.report.conftest import ZONE
+from tests.report.test_opinion_groups import PLEIN
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 SEED = Agreement(1, "Meer bomen.", (0.9, 0.8))
@@ -55,16 +56,7 @@ def test_the_digest_marks_statements_in_another_language_than_dutch() -> None:
 
 def test_the_report_and_page_mark_statements_in_another_language_than_theirs() -> None:
     report = deliberation_report(
-        DeliberationFacts(
-            "plein",
-            Bilingual("Het plein", "The square"),
-            Bilingual("Buurt", "Neighbourhood"),
-            Bilingual("Over het plein.", "About the square."),
-            None,
-            None,
-            datetime(2026, 1, 1, tzinfo=UTC),
-            NOW,
-        ),
+        PLEIN,
         figures(),
         {1: "More trees."},
         municipality="gemeente Rivierstad",
