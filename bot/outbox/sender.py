@@ -38,6 +38,7 @@ import contextlib
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 from telegram import Bot
@@ -53,7 +54,7 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.core import metrics
-from bot.core.budget import LATE, Budget, SharedRateLimiter, retry_after
+from bot.core.budget import Budget, SharedRateLimiter, retry_after
 from bot.core.jobs import worker_name
 from bot.core.keyboards import from_json
 from bot.core.recent import Recent
@@ -293,16 +294,9 @@ class OutboxSender:
             self._nothing_due = True  # the loop pauses, then looks again
             return
         wait = go_at - self.budget.clock()
-        if wait < -LATE:
-            # Claiming took long (a busy database or machine): the turn has passed, and
-            # sending now would crowd the messages of the turns after it. Another turn.
-            try:
-                wait = await self.budget.bulk(None, self.rules, paid=self.paid)
-            except Exception:
-                log.exception("outbox: could not take a turn for message %s", row.id)
         if wait > 0:
             await asyncio.sleep(wait)
-        await self._send(row)
+        await self._send(row, go_at)
 
     async def _payload(self, broadcast_id: int) -> BroadcastInfo | None:
         found = self._payloads.get(broadcast_id)
@@ -313,16 +307,25 @@ class OutboxSender:
                 self._payloads.put(broadcast_id, found)
         return found
 
-    async def _send(self, row: Claimed) -> None:
-        """Send one message and record what happened. Never raises."""
+    async def _again(self) -> float:
+        """Another turn for a message whose turn passed before it could leave."""
+        return await self.budget.bulk(None, self.rules, paid=self.paid)
+
+    async def _send(self, row: Claimed, due: float) -> None:
+        """Send one message on its turn (``due``) and record what happened. Never raises.
+
+        Claiming may take long (a busy database or machine): the rate limiter checks the
+        turn the moment the request leaves, and a message past it takes another rather
+        than crowd the messages of the turns after it.
+        """
         try:
-            await self._send_and_record(row)
+            await self._send_and_record(row, {**PREPAID, "due": due, "again": self._again})
         except Exception:
             # Recording failed: the row stays "sending" and is given up as interrupted
             # once its claim runs out (it may well have arrived).
             log.exception("outbox: could not record message %s", row.id)
 
-    async def _send_and_record(self, row: Claimed) -> None:
+    async def _send_and_record(self, row: Claimed, turn: dict[str, Any]) -> None:
         try:
             broadcast = await self._payload(row.broadcast_id)
         except Exception:
@@ -343,7 +346,7 @@ class OutboxSender:
                 content["text"],
                 parse_mode=ParseMode.HTML,
                 reply_markup=from_json(content.get("buttons")),
-                rate_limit_args=PREPAID,
+                rate_limit_args=turn,
                 allow_paid_broadcast=self.paid or None,
             )
         except RetryAfter as error:  # the limiter paused every worker already

@@ -221,6 +221,7 @@ async def test_a_429_pauses_the_broadcast_and_nothing_is_lost_or_doubled(
     fake.set_flood_limit(per_second=None)
 
 
+@pytest.mark.pacing  # counts sends per second into a chat at the fake: run alone
 async def test_at_most_one_message_per_chat_per_interval(
     fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:

@@ -13,6 +13,8 @@ from tests.e2e.outcome_helpers import AFVAL, AFVAL_THEME, final_report, seed
 from tests.e2e.test_broadcast import INVITATION, Start, admin, copies, start  # noqa: F401
 from tests.support.sending import most_in_a_second, sending
 
+pytestmark = pytest.mark.pacing  # counts sends per second at the fake: run alone
+
 CAP = 10
 RESIDENTS = 60
 

@@ -40,6 +40,7 @@ TALKERS = 10  # residents asking for /help during the broadcast, twice each
 
 
 @pytest.mark.slow
+@pytest.mark.pacing  # counts sends per second at the fake: run alone
 @pytest.mark.timeout(240)
 async def test_three_workers_never_exceed_the_shared_cap(
     fake: FakeBotApi,
