@@ -90,6 +90,8 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
                         latencies.append(time.monotonic() - asked)
                     await asyncio.sleep(settings.pause)
 
+            lags: list[float] = []
+            watching = asyncio.ensure_future(_watch_lag(done, lags))
             pause = settings.pause / settings.residents
             chatting = [asyncio.ensure_future(talk(u, i * pause)) for i, u in enumerate(talkers)]
             chats = {u.id for u in recipients}
@@ -106,7 +108,7 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
                     break
                 await asyncio.sleep(0.5)
             done.set()
-            await asyncio.gather(*chatting)
+            await asyncio.gather(*chatting, watching)
             for child in children:
                 await child.stop()
     finally:
@@ -138,8 +140,20 @@ async def one(admin_url: str, workers: int, settings: Settings) -> dict[str, Any
         "replies": len(latencies),
         "reply_p50_s": round(median(latencies), 3) if latencies else None,
         "reply_p99_s": round(cuts[98], 3),
+        # How late this process's event loop (the fake's) woke up: a call that arrives
+        # while it is busy is stamped late, and the calls after it then look crowded.
+        "fake_loop_lag_max_s": round(max(lags, default=0.0), 3),
+        "fake_loop_lags_over_40ms": sum(1 for lag in lags if lag > 0.04),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+async def _watch_lag(done: asyncio.Event, lags: list[float], every: float = 0.01) -> None:
+    """Note how late each wake-up of this event loop is, until ``done``."""
+    while not done.is_set():
+        asked = time.monotonic()
+        await asyncio.sleep(every)
+        lags.append(time.monotonic() - asked - every)
 
 
 async def run(settings: Settings) -> dict[str, Any]:

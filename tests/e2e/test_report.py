@@ -16,7 +16,7 @@ from docx import Document
 
 from flows.schema import AreaQuestion
 from sandbox.fakeapi import FakeBotApi
-from storage import audit
+from storage import audit, digest_log
 from tests.digest.helpers import Response, add, fill
 from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.outcome_helpers import ADMIN_ID, SCHOOL, final_report, received
@@ -47,6 +47,20 @@ async def _seed(runner: BotRunner) -> None:
             )
 
 
+async def _scheduled_digest_sent(runner: BotRunner, chat_id: int, within: float = 60) -> None:
+    """Wait until this week's scheduled digest went out: on a fresh database the digest job
+    sends it once when it first runs, which on a busy machine is well after the start."""
+    services = runner.services
+    assert services is not None
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        async with services.sessions() as db:
+            if await digest_log.last_scheduled(db, chat_id) is not None:
+                return
+        assert asyncio.get_running_loop().time() < deadline, "no scheduled digest went out"
+        await asyncio.sleep(0.1)
+
+
 def _headings(data: bytes) -> list[str]:
     document = Document(io.BytesIO(data))
     return [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
@@ -65,6 +79,7 @@ async def test_rapport_in_the_group_and_for_an_administrator(
     }
     async with running_bot(fake, database_url, **settings) as runner:
         await _seed(runner)
+        await _scheduled_digest_sent(runner, group.id)
         await fake.settle()
         group.drain()
         member = group.member()
