@@ -134,6 +134,17 @@ class _Claim:
 
 _CLAIM: ContextVar[_Claim | None] = ContextVar("samenspraak_update_claim", default=None)
 
+#: Set (by whoever processes the update in this task, e.g. the webhook) to an event that
+#: is set once the update has its resident's turn: from then on none of the resident's
+#: later updates can be handled before it, by this worker or another.
+TURN: ContextVar[asyncio.Event | None] = ContextVar("samenspraak_update_turn", default=None)
+
+
+def _turn_taken() -> None:
+    turn = TURN.get()
+    if turn is not None:
+        turn.set()
+
 
 def _after_begin(
     session: Session, transaction: SessionTransaction, connection: Connection
@@ -437,10 +448,12 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
     async def _once(self, update: object, key: int | None, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` unless the update was handled before; record it with its work."""
         if self._gate is None or not isinstance(update, Update):
+            _turn_taken()
             await coroutine
             return
         try:
             async with self._gate.admit(key, update.update_id) as claim:
+                _turn_taken()
                 if claim is None:
                     _discard(coroutine)
                     UPDATES_DROPPED.labels(reason="duplicate").inc()
