@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
 
+from bot.app.turn import take_turn, withdrawn
 from bot.core.metrics import UPDATES_DROPPED
 from bot.core.recent import Recent
 from bot.core.services import Services
@@ -130,20 +131,10 @@ class _Claim:
     now: Callable[[], datetime]
     holder: Session | None = None  # the session whose open transaction holds the record
     recorded: bool = False
+    withdrawn: bool = False  # not handled here after all (see Turn): nothing to record
 
 
 _CLAIM: ContextVar[_Claim | None] = ContextVar("samenspraak_update_claim", default=None)
-
-#: Set (by whoever processes the update in this task, e.g. the webhook) to an event that
-#: is set once the update has its resident's turn: from then on none of the resident's
-#: later updates can be handled before it, by this worker or another.
-TURN: ContextVar[asyncio.Event | None] = ContextVar("samenspraak_update_turn", default=None)
-
-
-def _turn_taken() -> None:
-    turn = TURN.get()
-    if turn is not None:
-        turn.set()
 
 
 def _after_begin(
@@ -254,7 +245,8 @@ class _Gate:
         else:
             yield claim if await self._new_here(update_id) else None
         # Handled to the end (not cancelled): a redelivery to this process is dropped at once.
-        self.remembered.add(update_id)
+        if not claim.withdrawn:
+            self.remembered.add(update_id)
 
     async def _new_here(self, update_id: int) -> bool:
         """One process on the database: ask it only about ids it may have seen before."""
@@ -286,7 +278,7 @@ class _Gate:
             pause = min(2 * pause, _LONGEST_PAUSE)
         try:
             yield not done
-            if not done and not claim.recorded:
+            if not done and not claim.recorded and not claim.withdrawn:
                 # Nothing was stored (a question asked again, /help): still tell the other
                 # workers, so that they reply only once.
                 await self._on(
@@ -448,12 +440,23 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
     async def _once(self, update: object, key: int | None, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` unless the update was handled before; record it with its work."""
         if self._gate is None or not isinstance(update, Update):
-            _turn_taken()
-            await coroutine
+            if take_turn():
+                await coroutine
+            else:
+                _discard(coroutine)
+            return
+        if withdrawn():  # while it waited for a slot: no need to ask the database
+            _discard(coroutine)
             return
         try:
             async with self._gate.admit(key, update.update_id) as claim:
-                _turn_taken()
+                if not take_turn():
+                    # Withdrawn while it waited for its turn: it comes again (and is handled
+                    # then, here or elsewhere); this copy records nothing and does nothing.
+                    if claim is not None:
+                        claim.withdrawn = True
+                    _discard(coroutine)
+                    return
                 if claim is None:
                     _discard(coroutine)
                     UPDATES_DROPPED.labels(reason="duplicate").inc()

@@ -34,8 +34,8 @@ from telegram.ext import Application
 
 from bot.app.intake import NotAnUpdate, read_update
 from bot.app.listener import Limits, Listener, connection_cap, track_requests
-from bot.app.processor import TURN
 from bot.app.throttle import ClientFaults
+from bot.app.turn import TURN, Turn
 from bot.app.unavailable import REDELIVER, DatabaseUnavailable
 from bot.app.webdoor import WebDoor
 from bot.core.config import ConfigError, Settings
@@ -231,7 +231,7 @@ class WebhookServer:
             return _plain(503, "busy", headers={"Retry-After": "1"})
         UPDATES.labels(update_kind(update)).inc()
         self.pending += 1
-        turn = asyncio.Event()
+        turn = Turn()
         task = self.application.create_task(
             self._process(update, arrived, turn),
             update=update,
@@ -243,13 +243,12 @@ class WebhookServer:
         try:
             await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
         except TimeoutError:
-            if not turn.is_set():
+            if turn.withdraw():
                 # Not even its resident's turn yet (this worker is busy). A 200 now would
                 # let Telegram send the resident's next update, another worker could handle
-                # it first, and a typed answer would land on another question. Telegram
-                # sends this one again instead, and keeps the next one until then; the
-                # copy waiting here still runs, and whichever copy comes second is
-                # recognised as handled (bot.app.processor).
+                # it first, and a typed answer would land on another question. So it is
+                # withdrawn here (it will not run later, after the next ones) and Telegram
+                # sends it again, keeping the resident's next update until then.
                 return _plain(503, "waiting for its turn", headers={"Retry-After": "1"})
             # It has the resident's turn and is still being handled: it is ours.
         except Exception:
@@ -265,9 +264,9 @@ class WebhookServer:
         except Exception:  # an object with an update_id, but parts PTB cannot read
             raise NotAnUpdate("a shape python-telegram-bot cannot read") from None
 
-    async def _process(self, update: Update, arrived: float, turn: asyncio.Event) -> None:
+    async def _process(self, update: Update, arrived: float, turn: Turn) -> None:
         """What python-telegram-bot's update fetcher does with a queued update, timed;
-        ``turn`` is set once the update has its resident's turn."""
+        ``turn`` says whether it got its resident's turn or was withdrawn first."""
         TURN.set(turn)
         application = self.application
         redeliver = application.bot_data.get(REDELIVER)
