@@ -12,7 +12,9 @@ Two guarantees, kept here so that the handlers need not know about them:
   ``pg_try_advisory_lock`` and retried after a short pause, so a worker never waits
   inside the database and never needs a connection per update: waiting for a turn costs
   no connection at all, and the handlers' pool is untouched. A worker that dies closes
-  its connections, and PostgreSQL frees its locks at once.
+  its connections, and PostgreSQL frees its locks at once. An update still waiting for its
+  turn when the webhook must answer Telegram is withdrawn (:mod:`bot.app.turn`): it comes
+  again, and the copy that waited here never runs, so it cannot follow a later update.
 
 * **Once.** Telegram delivers an update again when it was not acknowledged (a webhook
   POST that failed or timed out, a ``getUpdates`` offset never confirmed because the bot
