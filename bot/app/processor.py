@@ -12,7 +12,9 @@ Two guarantees, kept here so that the handlers need not know about them:
   ``pg_try_advisory_lock`` and retried after a short pause, so a worker never waits
   inside the database and never needs a connection per update: waiting for a turn costs
   no connection at all, and the handlers' pool is untouched. A worker that dies closes
-  its connections, and PostgreSQL frees its locks at once.
+  its connections, and PostgreSQL frees its locks at once. An update still waiting for its
+  turn when the webhook must answer Telegram is withdrawn (:mod:`bot.app.turn`): it comes
+  again, and the copy that waited here never runs, so it cannot follow a later update.
 
 * **Once.** Telegram delivers an update again when it was not acknowledged (a webhook
   POST that failed or timed out, a ``getUpdates`` offset never confirmed because the bot
@@ -53,6 +55,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
 
+from bot.app.turn import take_turn, withdrawn
 from bot.core.metrics import UPDATES_DROPPED
 from bot.core.recent import Recent
 from bot.core.services import Services
@@ -130,6 +133,7 @@ class _Claim:
     now: Callable[[], datetime]
     holder: Session | None = None  # the session whose open transaction holds the record
     recorded: bool = False
+    withdrawn: bool = False  # not handled here after all (see Turn): nothing to record
 
 
 _CLAIM: ContextVar[_Claim | None] = ContextVar("samenspraak_update_claim", default=None)
@@ -243,7 +247,8 @@ class _Gate:
         else:
             yield claim if await self._new_here(update_id) else None
         # Handled to the end (not cancelled): a redelivery to this process is dropped at once.
-        self.remembered.add(update_id)
+        if not claim.withdrawn:
+            self.remembered.add(update_id)
 
     async def _new_here(self, update_id: int) -> bool:
         """One process on the database: ask it only about ids it may have seen before."""
@@ -275,7 +280,7 @@ class _Gate:
             pause = min(2 * pause, _LONGEST_PAUSE)
         try:
             yield not done
-            if not done and not claim.recorded:
+            if not done and not claim.recorded and not claim.withdrawn:
                 # Nothing was stored (a question asked again, /help): still tell the other
                 # workers, so that they reply only once.
                 await self._on(
@@ -437,10 +442,23 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
     async def _once(self, update: object, key: int | None, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` unless the update was handled before; record it with its work."""
         if self._gate is None or not isinstance(update, Update):
-            await coroutine
+            if take_turn():
+                await coroutine
+            else:
+                _discard(coroutine)
+            return
+        if withdrawn():  # while it waited for a slot: no need to ask the database
+            _discard(coroutine)
             return
         try:
             async with self._gate.admit(key, update.update_id) as claim:
+                if not take_turn():
+                    # Withdrawn while it waited for its turn: it comes again (and is handled
+                    # then, here or elsewhere); this copy records nothing and does nothing.
+                    if claim is not None:
+                        claim.withdrawn = True
+                    _discard(coroutine)
+                    return
                 if claim is None:
                     _discard(coroutine)
                     UPDATES_DROPPED.labels(reason="duplicate").inc()

@@ -3,8 +3,10 @@ the published results pages and the residents' chat pages (the web door).
 
 An aiohttp application hosts python-telegram-bot's Application, which runs without its own
 updater (see ``examples/customwebhookbot`` in python-telegram-bot). Telegram posts each
-update to the webhook path; it is checked, answered with 200 at once and handled afterwards
-by the Application's update processor, so a slow answer never makes Telegram retry.
+update to the webhook path; it is checked, handled by the Application's update processor and
+answered 200 when handled, or after ``ANSWER_WITHIN`` seconds if it has its resident's turn
+by then (a slow answer does not make Telegram retry); if not, 503, and it comes again, so
+that none of the resident's later updates overtakes it.
 
 Several workers can run behind one load balancer: nothing here is kept between requests
 except the metrics, and every worker registers the same webhook.
@@ -33,6 +35,7 @@ from telegram.ext import Application
 from bot.app.intake import NotAnUpdate, read_update
 from bot.app.listener import Limits, Listener, connection_cap, track_requests
 from bot.app.throttle import ClientFaults
+from bot.app.turn import TURN, Turn
 from bot.app.unavailable import REDELIVER, DatabaseUnavailable
 from bot.app.webdoor import WebDoor
 from bot.core.config import ConfigError, Settings
@@ -228,8 +231,11 @@ class WebhookServer:
             return _plain(503, "busy", headers={"Retry-After": "1"})
         UPDATES.labels(update_kind(update)).inc()
         self.pending += 1
+        turn = Turn()
         task = self.application.create_task(
-            self._process(update, arrived), update=update, name=f"webhook:{update.update_id}"
+            self._process(update, arrived, turn),
+            update=update,
+            name=f"webhook:{update.update_id}",
         )
         # Answer when the update is handled (at most ANSWER_WITHIN s): Telegram sends a
         # chat's next update only after this answer, so one resident's updates keep their
@@ -237,7 +243,14 @@ class WebhookServer:
         try:
             await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
         except TimeoutError:
-            pass  # still being handled: it is ours
+            if turn.withdraw():
+                # Not even its resident's turn yet (this worker is busy). A 200 now would
+                # let Telegram send the resident's next update, another worker could handle
+                # it first, and a typed answer would land on another question. So it is
+                # withdrawn here (it will not run later, after the next ones) and Telegram
+                # sends it again, keeping the resident's next update until then.
+                return _plain(503, "waiting for its turn", headers={"Retry-After": "1"})
+            # It has the resident's turn and is still being handled: it is ours.
         except Exception:
             # Not handled (the error handler logged it): Telegram sends it again later.
             return _plain(503, "not handled, try again", headers={"Retry-After": "1"})
@@ -251,8 +264,10 @@ class WebhookServer:
         except Exception:  # an object with an update_id, but parts PTB cannot read
             raise NotAnUpdate("a shape python-telegram-bot cannot read") from None
 
-    async def _process(self, update: Update, arrived: float) -> None:
-        """What python-telegram-bot's update fetcher does with a queued update, timed."""
+    async def _process(self, update: Update, arrived: float, turn: Turn) -> None:
+        """What python-telegram-bot's update fetcher does with a queued update, timed;
+        ``turn`` says whether it got its resident's turn or was withdrawn first."""
+        TURN.set(turn)
         application = self.application
         redeliver = application.bot_data.get(REDELIVER)
         if redeliver is not None:

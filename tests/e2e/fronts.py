@@ -11,17 +11,23 @@ delivers the same update again, and the worker must recognise it.
 :class:`SpreadingFront` passes each update to the next worker in turn, and notes which
 workers each update reached and which are still open, so a test knows which updates may
 have gone down with a worker it killed.
+
+:class:`SteeringFront` passes each update to the worker the test names, and notes each
+answer per update, so a test can make one worker hold an update while another goes on.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from sandbox.balancer import RoundRobin
+from sandbox.models import Signal
 
 _PASSED_HEADERS = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
 
@@ -133,3 +139,23 @@ class CountingFront(SpreadingFront):
         response = await super()._forward(request)
         self.statuses[response.status] += 1
         return response
+
+
+class SteeringFront(_Front):
+    """Passes each update to the worker :attr:`steer` names (an index into the backends;
+    by default the last one) and notes each answer per update id (:attr:`answers`, in
+    order), firing :attr:`changed` after each."""
+
+    def __init__(self, backends: list[str], *, port: int = 0) -> None:
+        super().__init__(backends, port=port)
+        self.steer: Callable[[dict[str, Any]], int] = lambda update: len(self.backends) - 1
+        self.answers: dict[int, list[int]] = {}
+        self.changed = Signal()
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        update = json.loads(body)
+        status = await self._pass(self.backends[self.steer(update)], request, body)
+        self.answers.setdefault(int(update["update_id"]), []).append(status)
+        self.changed.fire()
+        return web.Response(status=status)

@@ -45,6 +45,10 @@ KILLS = 3
 SEED = int(os.environ.get("SAMENSPRAAK_KILL_SEED", "5417"))
 DEEP_LINK = f"/start {AFVAL}"
 APOLOGY = "Sorry, er ging iets mis"
+RESUMED = "Welkom terug"
+#: Seconds after which a resident stops waiting for the reply to a ``/start`` of theirs (the
+#: update went down with a killed bot, or its reply did).
+FORGET_NUDGE = 60.0
 
 
 def kill_plan(i: int) -> tuple[list[Step], dict[str, Any]]:
@@ -75,6 +79,8 @@ class Resident:
     done: bool = False
     nudge: bool = False  # asked by the test: the bot is idle and this resident got nothing
     nudged: bool = False  # sent /start again since the last step
+    # When each /start sent again was sent, while its reply ("Welkom terug") has not come.
+    waiting: list[float] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
 
     async def run(self, running: asyncio.Event) -> None:
@@ -87,6 +93,7 @@ class Resident:
                 await self.react(batch)
             elif self.nudge:  # the bot lost what we sent: ask where we are
                 self.nudge, self.nudged = False, True
+                self.waiting.append(time.monotonic())
                 await self.user.send(DEEP_LINK)
             else:
                 await self.user.chat.changed.wait(0.5)
@@ -97,6 +104,8 @@ class Resident:
             text = message.text
             if text.startswith(APOLOGY):
                 self.anomalies.append(f"apology: {text!r}")
+            elif text.startswith(RESUMED):
+                self.waiting[:1] = []  # the replies come in the order the /starts went
             elif text.startswith("Klaar! Dank je wel"):
                 self.confirmed, self.done = len(self.steps), True
             elif text.startswith("Je hebt deze vragenlijst al ingevuld"):
@@ -113,10 +122,19 @@ class Resident:
             self.anomalies.append(f"question {index + 1} again: a confirmed answer was lost")
         elif index > self.performed:
             self.anomalies.append(f"question {index + 1} before answer {self.performed + 1}")
-        elif index == self.performed or (index == self.performed - 1 and self.nudged):
+        elif index == self.performed or (index == self.performed - 1 and self.answered()):
             self.confirmed, self.performed, self.nudged = index, index + 1, False
             await perform(self.user, actionable, self.steps[index])
         # else: the question shown again in reply to a nudge already overtaken: ignore it
+
+    def answered(self) -> bool:
+        """The previous question is shown in reply to the latest /start sent again: the bot
+        lost the answer to it. The reply to an earlier /start (sent before that answer) shows
+        the previous question too, and says nothing about the answer: answering it again
+        would give the next question this answer."""
+        now = time.monotonic()
+        self.waiting = [sent for sent in self.waiting if now - sent < FORGET_NUDGE]
+        return self.nudged and not self.waiting
 
 
 def failing(residents: list[Resident]) -> bool:
@@ -130,6 +148,7 @@ async def recover(fake: FakeBotApi, residents: list[Resident]) -> None:
     await fake.settle(30, quiet=0.3, callbacks=False)
     for resident in residents:
         if not resident.done and not resident.user.unread():
+            resident.waiting.clear()  # the bot is idle: no reply to an earlier /start is coming
             resident.nudge = True
             resident.user.chat.changed.fire()
 
