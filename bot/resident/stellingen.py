@@ -670,15 +670,25 @@ class Deliberations:
 
     async def _within(self, who: Who, action: Action) -> Reply | None:
         """``action(db, resident, participant)`` when the resident is in a deliberation now,
-        committed; None (nothing done) otherwise."""
-        async with self.services.sessions.begin() as db:
+        committed; None (nothing done) otherwise.
+
+        Only looking is rolled back, not committed: the update being handled is recorded
+        with the first unit of work that commits (:mod:`bot.app.processor`), and that must
+        be the answer a typed text then gives to a questionnaire, not this look. Otherwise a
+        failure between the two would leave the update recorded as handled, its redelivery
+        dropped, and the answer not stored."""
+        async with self.services.sessions() as db:
             resident = await self._resident(db, who)
             if resident is None or not resident.consented:
+                await db.rollback()
                 return None
             participant = await store.active(db, resident.id)
             if participant is None:
+                await db.rollback()
                 return None
-            return await action(db, resident, participant)
+            reply = await action(db, resident, participant)
+            await db.commit()
+            return reply
 
     async def _deliver(
         self, context: Context, chat_id: int, reply: Reply, query: CallbackQuery | None = None

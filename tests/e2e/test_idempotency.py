@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from prometheus_client import REGISTRY
@@ -17,7 +19,10 @@ from sqlalchemy import func, select, text
 from telegram import Chat, Message, Update, User
 
 from bot.app.processor import DuplicateUpdate, PerResidentUpdateProcessor
+from bot.core.channel import Who
 from bot.core.services import Services
+from bot.resident.conversation import ResidentHandlers
+from bot.resident.stellingen import Deliberations
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
 from storage.models import AuditEntry, ProcessedUpdate
@@ -302,3 +307,34 @@ async def test_an_update_fetched_again_after_a_crash_is_not_handled_again(
     assert [progress(m) for m in resident.messages if m.text.startswith("Vraag ")] == PROGRESS
     assert resident.unread() == []
     fake.assert_clean()
+
+
+async def test_looking_for_a_deliberation_leaves_the_update_to_the_answer(
+    services: Services,
+) -> None:
+    """A typed text first asks whether the resident is in a deliberation; only the answer it
+    then gives to the questionnaire may record the update. If the answer's commit fails,
+    the redelivery is handled (before, the look had recorded it, and the answer was lost)."""
+    talks = Deliberations(services, cast(ResidentHandlers, SimpleNamespace(opener=None)))
+    async with services.sessions.begin() as db:
+        await repo.register_resident(
+            db, "in-no-deliberation", language="nl", consent="given", chat_id=ANN
+        )
+    residents = [Who("in-no-deliberation", "nl", ANN), Who("unknown", "nl", ANN + 1)]
+
+    async def typed_then(marker: str, *, fail: bool) -> None:
+        for who in residents:
+            assert await talks.typed(who, "2") is None  # in no deliberation: not for them
+        async with services.sessions.begin() as db:
+            await audit.record(db, "test.answer", actor=None, target=marker)
+            if fail:
+                raise RuntimeError("the database goes away before the answer commits")
+
+    async with Worker(services) as processor:
+        with pytest.raises(RuntimeError):
+            await processor.process_update(message(501), typed_then("answer", fail=True))
+        assert not await recorded(services, 501)
+        await processor.process_update(message(501), typed_then("answer", fail=False))
+        await processor.process_update(message(501), typed_then("answer", fail=False))
+    assert await rows(services, "answer") == 1
+    assert await recorded(services, 501)
