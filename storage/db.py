@@ -111,9 +111,9 @@ async def plan_each_read(db: AsyncSession) -> None:
     asyncpg prepares each statement once per connection, and from its sixth run PostgreSQL
     may switch to a generic plan that does not know the period's dates: it then guesses a
     few thousand answers where there are hundreds of thousands and counts them with a
-    nested loop (the digest's own read of 100,000 responses: 2.3 s instead of 0.6 s, from
-    the sixth digest on a pooled connection). JIT compiles the same reads because their
-    estimated cost is high, which took 0.3 s of the 0.9 s of that read and gained nothing
-    back (issue #14)."""
+    nested loop (the main statement of the digest's own read of 100,000 responses: 2.4 s
+    instead of 0.6 s, from the sixth digest on a pooled connection). JIT compiles the same
+    reads because their estimated cost is high: 0.2-0.3 s of compiling for that statement,
+    gaining nothing back (issue #14)."""
     if db.get_bind().dialect.name == "postgresql":
         await db.execute(_PLAN_EACH_READ)
