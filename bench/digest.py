@@ -453,8 +453,8 @@ async def _measure(
         png = render_chart_pages(data, questionnaire, zone=zone, limit=1)[0]
         chart.append(time.perf_counter() - started)
         size = png_size(png)
-        # Who did we hear, step by step: the two GROUP BY reads, then the figures (mapping,
-        # representativeness, raking, weighted shares) and the text, then its chart.
+        # Who did we hear, step by step: its one GROUP BY statement, then the figures
+        # (mapping, representativeness, raking, weighted shares) and the text, then its chart.
         started = time.perf_counter()
         async with sessions() as db:
             tally = await gather_heard(db, questionnaire, UNTIL)

@@ -61,6 +61,7 @@ from analysis.tallies import (
 )
 from flows.schema import AnyQuestion, NumberQuestion, Questionnaire, QuestionType
 from storage.codes import sample_tally
+from storage.db import plan_each_read
 from storage.digest_log import previous_figures
 from storage.duplicates import count_possible_duplicates
 from storage.models import Answer, EffectAnswer, EffectCheck, Resident, Session
@@ -257,6 +258,7 @@ async def gather(
     """
     if since >= until:
         raise ValueError("since must come before until")
+    await plan_each_read(db)
     json = JsonSql.of(db)
     qid = questionnaire.id
     sample = await sample_tally(db, qid, until)

@@ -1,8 +1,9 @@
 """Who did we hear? The counts a digest needs to compare respondents with the population and
-to weight the results: two GROUP BY reads per questionnaire, never a row per response.
-Each read goes from the response to its wijk answer and profile once, then to its answers,
-and groups on the stored JSON text (decoded in Python: a handful of distinct values), not
-on a value decoded in SQL for every answer; see BENCHMARKS.md (issue 14).
+to weight the results: one statement per questionnaire, never a row per response. It finds
+each response's cell (its wijk answer and its resident's age band) once, counts the
+respondents per cell, and joins the answers to that cell (one lookup per answer, not three),
+grouping on the stored JSON text (decoded in Python: a handful of distinct values), not on a
+value decoded in SQL for every answer; see BENCHMARKS.md (issue 14).
 
 A respondent's **wijk** is their answer to the questionnaire's ``profile: wijk`` question
 (the first one); their **age band** is the one in their profile ("about you, once"), read
@@ -22,11 +23,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, select, text, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    Text,
+    and_,
+    cast,
+    func,
+    null,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from flows.schema import AreaQuestion, Questionnaire, QuestionType
+from storage.db import plan_each_read
 from storage.models import Answer, ResidentProfile, Session
 from storage.population import StoredPopulation, population_at
 from storage.repo import COMPLETED
@@ -106,6 +121,7 @@ async def gather_heard(
     population = await population_at(db, until)
     if population is None:
         return None
+    await plan_each_read(db)
     stored = _stored(db)
     wijk = aliased(Answer)
     # Completed responses only: each resident's finished response counts once (a replaced
@@ -118,73 +134,82 @@ async def gather_heard(
         Session.started_at < until,
         *([Session.sample.is_(True)] if sample_only else []),
     ]
-    on_wijk = and_(wijk.session_id == Session.id, wijk.question_id == question.id)
-    on_profile = ResidentProfile.resident_id == Session.resident_id
-    area = stored(wijk.value)
-    rows = await db.execute(
-        select(area.label("area"), ResidentProfile.age_band, func.count())
+    # Each response's cell, once: its wijk answer (at most one: answers are unique per
+    # response and question) and its resident's age band (one profile per resident).
+    cells = (
+        select(
+            Session.id.label("session_id"),
+            stored(wijk.value).label("area"),
+            ResidentProfile.age_band.label("band"),
+        )
         .select_from(Session)
-        .outerjoin(wijk, on_wijk)
-        .outerjoin(ResidentProfile, on_profile)
+        .outerjoin(wijk, and_(wijk.session_id == Session.id, wijk.question_id == question.id))
+        .outerjoin(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
         .where(*completed)
-        .group_by(area, ResidentProfile.age_band)
+        .cte("cells")
+        .prefix_with("MATERIALIZED")  # read once, counted twice
     )
-    respondents: dict[tuple[str | None, str | None], int] = {}
-    for raw, band, count in rows:
-        key = (_decoded(raw), band)
-        respondents[key] = respondents.get(key, 0) + int(count)
+    # Respondents per cell: the rows without a question.
+    per_cell = select(
+        cast(null(), String).label("question_id"),
+        cells.c.area,
+        cells.c.band,
+        cast(null(), Text).label("value"),
+        func.count(),
+    ).group_by(cells.c.area, cells.c.band)
+    read: Select[Any] | CompoundSelect[Any] = per_cell
     weighted = [q.id for q in questionnaire.questions if q.type in WEIGHTED_TYPES and answers]
     multi = {q.id for q in questionnaire.questions if q.type == QuestionType.MULTI}
-    given: dict[str, dict[tuple[str, str, str], int]] = {}
-    answered: dict[str, dict[tuple[str, str], int]] = {}
     if weighted:
         if db.get_bind().dialect.name == "postgresql":
             # PostgreSQL guesses hundreds of thousands of groups where there are hundreds
             # (it cannot know the values of a cast): with the default 4 MB it sorts on disk
             # instead of hashing in memory. For this read only (SET LOCAL: the transaction).
             await db.execute(text("SET LOCAL work_mem = '64MB'"))
-        # Each response, then its wijk answer and profile, then its answers: the two
-        # lookups happen once per response, not once per answer. A multiple-choice answer
-        # groups on its whole stored array (a few dozen distinct ticks), split in Python.
+        # Then the answers of responses whose wijk and band are both known, each joined to
+        # its response's cell once (not to the response, its wijk answer and its profile in
+        # turn). A multiple-choice answer groups on its whole stored array (a few dozen
+        # distinct ticks), split in Python.
         value = stored(Answer.value)
-        given_rows = await db.execute(
+        known = select(cells).where(cells.c.area.is_not(None), cells.c.band.is_not(None))
+        known_cells = known.subquery("known")
+        read = per_cell.union_all(
             select(
                 Answer.question_id,
-                area.label("area"),
-                ResidentProfile.age_band,
-                value.label("value"),
+                known_cells.c.area,
+                known_cells.c.band,
+                value,
                 func.count(),
             )
-            .select_from(Session)
-            .join(wijk, on_wijk)
-            .join(ResidentProfile, on_profile)
-            .join(Answer, Answer.session_id == Session.id)
-            .where(
-                *completed,
-                Answer.question_id.in_(weighted),
-                Answer.value.is_not(None),
-                wijk.value.is_not(None),
-                ResidentProfile.age_band.is_not(None),
-            )
-            .group_by(Answer.question_id, area, ResidentProfile.age_band, value)
+            .select_from(Answer)
+            .join(known_cells, known_cells.c.session_id == Answer.session_id)
+            .where(Answer.question_id.in_(weighted), Answer.value.is_not(None))
+            .group_by(Answer.question_id, known_cells.c.area, known_cells.c.band, value)
         )
-        for question_id, raw_area, band, raw, count in given_rows:
-            area_text = _decoded(raw_area)
-            if area_text is None or band is None:
+    respondents: dict[tuple[str | None, str | None], int] = {}
+    given: dict[str, dict[tuple[str, str, str], int]] = {}
+    answered: dict[str, dict[tuple[str, str], int]] = {}
+    for question_id, raw_area, band, raw, count in await db.execute(read):
+        area_text = _decoded(raw_area)
+        if question_id is None:
+            key = (area_text, band)
+            respondents[key] = respondents.get(key, 0) + int(count)
+            continue
+        if area_text is None or band is None:
+            continue
+        if question_id in multi:
+            ticked = _ticked(raw)
+            if not ticked:
                 continue
-            if question_id in multi:
-                ticked = _ticked(raw)
-                if not ticked:
-                    continue
-                who = answered.setdefault(question_id, {})
-                who[(area_text, str(band))] = who.get((area_text, str(band)), 0) + int(count)
-            else:
-                single = _decoded(raw)
-                ticked = [] if single is None else [single]
-            cell = given.setdefault(question_id, {})
-            for option in ticked:
-                chosen = (area_text, str(band), option)
-                cell[chosen] = cell.get(chosen, 0) + int(count)
+            who = answered.setdefault(question_id, {})
+            who[(area_text, str(band))] = who.get((area_text, str(band)), 0) + int(count)
+        else:
+            single = _decoded(raw)
+            ticked = [] if single is None else [single]
+        cell = given.setdefault(question_id, {})
+        for option in ticked:
+            chosen = (area_text, str(band), option)
+            cell[chosen] = cell.get(chosen, 0) + int(count)
     return HeardTally(questionnaire.id, question.id, population, respondents, given, answered)
 
 

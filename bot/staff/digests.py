@@ -29,7 +29,7 @@ from bot.core.schedule import Schedule
 from bot.core.services import Services
 from bot.staff import render
 from bot.staff import stellingen as deliberations
-from bot.staff.heard import heard_block, heard_caption, sample_weighted_lines
+from bot.staff.heard import HeardBlock, heard_block, heard_caption, sample_weighted_lines
 from bot.staff.split import split_messages
 from flows.lifecycle import availability
 from flows.machine import Flow
@@ -38,7 +38,7 @@ from flows.texts import Html
 from storage import deliberations as talks
 from storage import digest as store
 from storage import digest_log
-from storage.heard import HeardTally, gather_heard
+from storage.heard import gather_heard
 
 log = logging.getLogger(__name__)
 DEFAULT_PERIOD = timedelta(days=7)
@@ -174,19 +174,20 @@ class DigestService:
         # The digest's own counts and "who did we hear" (respondents against the population,
         # for the weighted results) read side by side, each on a connection of its own (on
         # SQLite each in its own thread), as the report does: the digest waits for the
-        # longer read, not for both one after the other.
+        # longer read, not for both one after the other. The shorter heard read goes on to
+        # its weighting, text and chart (in a worker thread) while the own read runs.
         async def own() -> Tallies:
             async with self.services.reports() as db:
                 return await store.gather(db, questionnaire, since, until, chat_id=self.chat_id)
 
-        async def heard_read() -> HeardTally | None:
+        async def heard_part() -> HeardBlock | None:
             async with self.services.reports() as db:
-                return await gather_heard(db, questionnaire, until)
+                tally = await gather_heard(db, questionnaire, until)
+            return await heard_block(
+                tally, questionnaire, min_cell=min_cell, zone=zone, charts=charts
+            )
 
-        tallies, tally = await asyncio.gather(own(), heard_read())
-        heard = await heard_block(
-            tally, questionnaire, min_cell=min_cell, zone=zone, charts=charts
-        )
+        tallies, heard = await asyncio.gather(own(), heard_part())
         # The sample's results weighted, once enough of it completed to show them.
         sample = tallies.sample
         sample_weighted: list[str] = []

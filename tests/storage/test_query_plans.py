@@ -9,11 +9,17 @@ at 100,000 responses.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from storage.models import Session
+from flows.loader import load_file
+from storage import admin, digest
+from storage.db import plan_each_read, session_factory
+from storage.models import Session, utcnow
 from storage.repo import superseded
+from tests.digest.helpers import ROOT, SINCE, UNTIL, ZONE
+
+AFVAL = ROOT / "questionnaires" / "afvalinzameling.yaml"
 
 
 async def test_an_abandoned_try_is_found_through_the_residents_index(
@@ -37,3 +43,36 @@ async def test_an_abandoned_try_is_found_through_the_residents_index(
             )
             assert "ix_sessions_resident_questionnaire" in {row[0] for row in names}
         assert (await connection.execute(query)).scalar_one() == 0
+
+
+async def test_the_digest_reads_are_planned_for_their_own_values(engine: AsyncEngine) -> None:
+    """On PostgreSQL the digest's reads run with a plan for their own dates (never the
+    generic plan of a prepared statement's sixth run) and without JIT compiling, for their
+    transaction only; SQLite has neither setting and is left alone."""
+    questionnaire = load_file(AFVAL)
+    sessions = session_factory(engine)
+    async with sessions.begin() as db:
+        await admin.seed(
+            db, questionnaire, AFVAL.read_text(encoding="utf-8"), now=utcnow(), zone=ZONE
+        )
+    async with sessions() as db:
+        configured = await settings(db)
+        await plan_each_read(db)
+        if db.get_bind().dialect.name == "sqlite":
+            return
+        assert await settings(db) == ("force_custom_plan", "off")
+    async with sessions() as db:  # for that transaction only
+        assert await settings(db) == configured
+        await digest.gather(db, questionnaire, SINCE, UNTIL)
+        assert await settings(db) == ("force_custom_plan", "off")
+    async with sessions() as db:
+        assert await settings(db) == configured
+
+
+async def settings(db: AsyncSession) -> tuple[str, str]:
+    """PostgreSQL's plan_cache_mode and jit for this transaction (SQLite: none)."""
+    if db.get_bind().dialect.name == "sqlite":
+        return ("", "")
+    plans = await db.scalar(text("SELECT current_setting('plan_cache_mode')"))
+    jit = await db.scalar(text("SELECT current_setting('jit')"))
+    return str(plans), str(jit)
