@@ -172,7 +172,7 @@ class Harness:
                 found = await db.scalar(
                     select(func.count())
                     .select_from(OutboxMessage)
-                    .where(OutboxMessage.status.in_((outbox.PENDING, outbox.SENDING)))
+                    .where(OutboxMessage.status.in_(outbox.WAITING))
                 )
                 return int(found or 0)
         finally:

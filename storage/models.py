@@ -374,7 +374,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'unreachable', 'failed')", name="status"
+            "status IN ('pending', 'claimed', 'sending', 'sent', 'unreachable', 'failed')",
+            name="status",
         ),
         UniqueConstraint("broadcast_id", "resident_id"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),

@@ -30,11 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Broadcast, Contact, OutboxMessage, Resident, utcnow
 
 PENDING = "pending"
-SENDING = "sending"
+CLAIMED = "claimed"  # taken by a worker, not sent yet: safe to send again if it dies
+SENDING = "sending"  # the request may have left: in doubt if its worker dies
 SENT = "sent"
 UNREACHABLE = "unreachable"
 FAILED = "failed"
 INTERRUPTED = "interrupted"  # error of a row in doubt after a crash
+WAITING = (PENDING, CLAIMED, SENDING)  # not done yet
 
 _INSERT_CHUNK = 2_000
 
@@ -193,8 +195,9 @@ async def claim(
 ) -> list[Claimed]:
     """Claim up to ``limit`` due rows of running broadcasts, oldest first.
 
-    The claim lasts ``lease``: a row still ``sending`` after that belongs to a worker that
-    died (see :func:`recover`). Commit right after claiming.
+    The claim lasts ``lease``: a row still ``claimed`` after that belongs to a worker that
+    died or stalled, and goes back to the queue (see :func:`recover`). Commit right after
+    claiming, and call :func:`start_sending` right before the request leaves.
     """
     now = now or utcnow()
     due = (
@@ -215,7 +218,7 @@ async def claim(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(due.scalar_subquery()))
             .values(
-                status=SENDING,
+                status=CLAIMED,
                 claimed_by=worker,
                 next_attempt_at=now + lease,
                 attempts=OutboxMessage.attempts + 1,
@@ -255,6 +258,32 @@ async def claim(
             )
         )
     return claimed
+
+
+async def start_sending(
+    db: AsyncSession,
+    row_id: int,
+    worker: str,
+    *,
+    now: datetime | None = None,
+    lease: timedelta = timedelta(minutes=2),
+) -> bool:
+    """``worker``'s claimed row is about to be sent: from now on it is in doubt if the
+    worker dies (at most once: :func:`recover` gives it up instead of sending it again).
+    False when the claim was no longer this worker's (it stalled past the claim's lease and
+    the row went back to the queue): then it must not be sent. Commit before sending."""
+    now = now or utcnow()
+    result = await db.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == CLAIMED,
+            OutboxMessage.claimed_by == worker,
+        )
+        .values(status=SENDING, next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
 
 
 async def mark_sent(db: AsyncSession, row_id: int, *, now: datetime | None = None) -> None:
@@ -315,13 +344,25 @@ async def retry_later(
 async def recover(
     db: AsyncSession, *, now: datetime | None = None, worker: str | None = None
 ) -> int:
-    """Give up rows left ``sending`` by a worker that died: past their claim's deadline, or
-    claimed under ``worker`` (this worker's name, by an earlier run of it). At most once:
-    they are not sent again. Returns how many."""
+    """Rows of a worker that died (past their claim's deadline, or claimed under ``worker``:
+    this worker's name, by an earlier run of it). A row only ``claimed`` never left: back to
+    the queue, to be sent by whoever claims it next. A row left ``sending`` may have
+    arrived: given up, at most once, not sent again. Returns how many were given up."""
     now = now or utcnow()
     stale = OutboxMessage.next_attempt_at < now
     if worker is not None:
         stale = stale | (OutboxMessage.claimed_by == worker)
+    await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == CLAIMED, stale)
+        .values(
+            status=PENDING,
+            claimed_by=None,
+            next_attempt_at=now,
+            attempts=OutboxMessage.attempts - 1,  # it was not tried
+        )
+        .execution_options(synchronize_session=False)
+    )
     result = await db.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == SENDING, stale)
@@ -349,7 +390,7 @@ async def progress(db: AsyncSession, broadcast_id: int) -> Progress:
         unreachable=counts.get(UNREACHABLE, 0),
         failed=counts.get(FAILED, 0),
         interrupted=interrupted,
-        waiting=counts.get(PENDING, 0) + counts.get(SENDING, 0),
+        waiting=counts.get(PENDING, 0) + counts.get(CLAIMED, 0) + counts.get(SENDING, 0),
     )
 
 
@@ -360,7 +401,7 @@ async def finish(db: AsyncSession, broadcast_id: int, *, now: datetime | None = 
         select(OutboxMessage.id)
         .where(
             OutboxMessage.broadcast_id == broadcast_id,
-            OutboxMessage.status.in_((PENDING, SENDING)),
+            OutboxMessage.status.in_(WAITING),
         )
         .exists()
     )
@@ -389,9 +430,7 @@ async def next_due(db: AsyncSession) -> datetime | None:
 async def queue_length(db: AsyncSession) -> int:
     """Rows waiting to be sent (for the ``broadcast_queue_length`` gauge)."""
     number = await db.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.status.in_((PENDING, SENDING)))
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(WAITING))
     )
     return int(number or 0)
 

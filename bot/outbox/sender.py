@@ -15,8 +15,10 @@ within:
 - a 429 pauses every worker for ``retry_after``; the message waits and is not counted as
   a failed attempt.
 
-A turn is taken first, then a message is claimed, then sent: a message is claimed only
-when it can go at once, so a crash leaves only the messages in flight in doubt.
+A turn is taken first, then a message is claimed (``claimed``), then, right before its
+request leaves, marked ``sending``, then sent. A worker that dies leaves its ``claimed``
+messages to the others (they never left) and only its ``sending`` ones, the few in flight,
+in doubt.
 
 A 403 (the resident blocked the bot) marks the contact unreachable: not retried. Network
 errors and server errors are retried with a growing pause, up to :data:`MAX_ATTEMPTS`
@@ -70,7 +72,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # tries per message for errors worth retrying
 BACKOFF_FIRST = 2.0  # seconds before the second try; doubled each time
 BACKOFF_MAX = 300.0
-CLAIM_LEASE = timedelta(minutes=2)  # longer than any single send can take
+CLAIM_LEASE = timedelta(minutes=2)  # of a message being sent: longer than any send takes
+#: Of a claimed message not sent yet: it goes within CLAIM_LEAD, or takes another turn or
+#: two; a worker that holds it longer died or stalled, and the message goes back.
+CLAIMED_LEASE = timedelta(seconds=30)
+STARTING_MAX = 0.05  # longest time ahead a message is marked sending before its turn
 #: A message Telegram took is recorded as sent even when the database is away a while (it
 #: restarts): tried again every RECORD_PAUSE seconds, within the claim's lease, instead of
 #: leaving the row in doubt ("onderbroken") although this worker knows it arrived.
@@ -137,6 +143,7 @@ class OutboxSender:
         self.chat_interval = settings.broadcast_chat_interval.total_seconds()
         self._task: asyncio.Task[None] | None = None
         self._claiming = 0.0  # seconds claiming a message takes lately (with a margin)
+        self._starting = 0.0  # seconds marking a message sending takes lately (the same)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._nothing_due = False
         self._recovered_own = False
@@ -259,7 +266,7 @@ class OutboxSender:
             now = self.services.clock()
             began = time.monotonic()
             async with self.services.sessions.begin() as db:
-                rows = await outbox.claim(db, self.worker, limit=1, now=now, lease=CLAIM_LEASE)
+                rows = await outbox.claim(db, self.worker, limit=1, now=now, lease=CLAIMED_LEASE)
             if not rows:
                 self._nothing_due = True
                 return
@@ -293,7 +300,8 @@ class OutboxSender:
             log.exception("outbox: could not claim a message")
             self._nothing_due = True  # the loop pauses, then looks again
             return
-        wait = go_at - self.budget.clock()
+        # Marked sending just before the turn: as far ahead as that takes lately.
+        wait = go_at - self.budget.clock() - self._starting
         if wait > 0:
             await asyncio.sleep(wait)
         await self._send(row, go_at)
@@ -340,6 +348,11 @@ class OutboxSender:
                 await outbox.mark_failed(db, row.id, error="nothing to send")
             metrics.BROADCAST_MESSAGES.labels(result="failed").inc()
             return
+        if not await self._start(row):
+            return
+        rest = turn["due"] - self.budget.clock()
+        if rest > 0:
+            await asyncio.sleep(rest)
         try:
             await self.application.bot.send_message(
                 row.chat_id,
@@ -374,6 +387,26 @@ class OutboxSender:
             self._sent_since_report[row.broadcast_id] = (
                 self._sent_since_report.get(row.broadcast_id, 0) + 1
             )
+
+    async def _start(self, row: Claimed) -> bool:
+        """Mark ``row`` sending, right before its request leaves; False (do not send) when
+        it is no longer this worker's or cannot be marked (then it goes back unsent)."""
+        began = time.monotonic()
+        try:
+            async with self.services.sessions.begin() as db:
+                mine = await outbox.start_sending(
+                    db, row.id, self.worker, now=self.services.clock(), lease=CLAIM_LEASE
+                )
+        except Exception:
+            await self._unclaim(row)  # not sent: back to the queue, not in doubt
+            raise
+        took = time.monotonic() - began
+        self._starting = min(STARTING_MAX, max(took * 1.5, self._starting * 0.8))
+        if not mine:
+            log.warning(
+                "outbox: message %s went back to the queue meanwhile; not sent here", row.id
+            )
+        return mine
 
     async def _unclaim(self, row: Claimed) -> None:
         """Give a claimed row that was not sent back, due now; while the database cannot be

@@ -333,11 +333,12 @@ async def test_kill_mid_broadcast_and_restart_resumes_without_duplicates_or_gaps
 async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
     fake: FakeBotApi, admin: FakeUser, start: Start
 ) -> None:
-    """A worker died while sending: its claimed rows may or may not have arrived. They are
-    given up (at most once) once their claim runs out, counted apart in the report; the
-    rest of the broadcast goes out as usual."""
+    """A worker died while sending: its rows being sent may or may not have arrived. They
+    are given up (at most once) once their claim runs out, counted apart in the report; a
+    row it had only claimed never left and is sent by another; the rest of the broadcast
+    goes out as usual."""
     bot = await start()
-    users = await seed(bot, fake, 6, invitations=[AFVAL_THEME])
+    users = await seed(bot, fake, 7, invitations=[AFVAL_THEME])
     services = services_of(bot)
     residents = [await resident_of(bot, user) for user in users]
     now = services.clock()
@@ -350,8 +351,14 @@ async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
             report_chat_id=admin.id,
             now=now,
         )
-        # Two rows of a dead worker (claim expired), one of a live worker (claim running).
-        for resident, deadline in ((residents[0], -60), (residents[1], -1), (residents[2], 5)):
+        # Two rows of a dead worker being sent (claim expired), one of a live worker (claim
+        # running), and one the dead worker had claimed but not begun to send.
+        for resident, deadline, status in (
+            (residents[0], -60, "sending"),
+            (residents[1], -1, "sending"),
+            (residents[2], 5, "sending"),
+            (residents[3], -1, "claimed"),
+        ):
             await db.execute(
                 update(OutboxMessage)
                 .where(
@@ -359,7 +366,7 @@ async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
                     OutboxMessage.resident_id == resident,
                 )
                 .values(
-                    status="sending",
+                    status=status,
                     claimed_by="dead-worker" if deadline < 0 else "other-worker",
                     attempts=1,
                     next_attempt_at=now + timedelta(seconds=deadline),
@@ -369,14 +376,14 @@ async def test_messages_in_doubt_after_a_crash_are_not_sent_twice(
     async with services.sessions.begin() as db:
         await outbox.set_report_message(db, broadcast.id, admin.id, progress.message_id)
     # The outbox job picks the broadcast up.
-    await until(lambda: copies(users[3:], "Hallo") == [1, 1, 1], what="the others sent")
+    await until(lambda: copies(users[3:], "Hallo") == [1, 1, 1, 1], what="the others sent")
     # The live worker's row is left alone until its claim runs out, then given up too.
     await until(
-        lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 2, "sending": 1}),
+        lambda: counts_are(bot, broadcast.id, {"sent": 4, "failed": 2, "sending": 1}),
         what="the others recorded",
     )
     await until(
-        lambda: counts_are(bot, broadcast.id, {"sent": 3, "failed": 3}),
+        lambda: counts_are(bot, broadcast.id, {"sent": 4, "failed": 3}),
         within=20,
         what="the running claim to run out",
     )

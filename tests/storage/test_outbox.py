@@ -139,29 +139,42 @@ async def test_results_and_retries(sessions: Sessions) -> None:
 
 
 async def test_rows_left_by_a_dead_worker_are_given_up_not_resent(sessions: Sessions) -> None:
-    people = await residents(sessions, 4)
+    people = await residents(sessions, 5)
     created = await broadcast(sessions, people)
     lease = timedelta(minutes=2)
     async with sessions.begin() as db:
-        dead = await outbox.claim(db, "dead", limit=2, now=NOW, lease=lease)
+        dead = await outbox.claim(db, "dead", limit=3, now=NOW, lease=lease)
         alive = await outbox.claim(
             db, "alive", limit=1, now=NOW + timedelta(minutes=1), lease=lease
         )
+        # The dead worker began to send two of its three; the live one its one.
+        for row in dead[:2]:
+            assert await outbox.start_sending(db, row.id, "dead", now=NOW, lease=lease)
+        assert await outbox.start_sending(
+            db, alive[0].id, "alive", now=NOW + timedelta(minutes=1), lease=lease
+        )
+        # Only the worker that claimed a row may send it.
+        assert not await outbox.start_sending(db, dead[2].id, "alive", now=NOW)
     # Before the claims run out nothing happens...
     async with sessions.begin() as db:
         assert await outbox.recover(db, now=NOW + timedelta(seconds=90)) == 0
-    # ...after, the dead worker's rows are failed (interrupted), the live one's stay.
+    # ...after, the dead worker's rows being sent are failed (interrupted): they may have
+    # arrived; the one it had only claimed goes back to the queue; the live one's stay.
     async with sessions.begin() as db:
         assert await outbox.recover(db, now=NOW + timedelta(minutes=2, seconds=1)) == 2
+        back = await outbox.claim(db, "new", limit=5, now=NOW + timedelta(minutes=2, seconds=2))
+    # (with the one nobody had claimed yet; the first try of each)
+    assert [(r.resident_id, r.attempts) for r in back] == [(people[2], 1), (people[4], 1)]
+    assert dead[2].resident_id == people[2]
+    # The dead worker, had it only stalled, finds the row is no longer its own.
+    async with sessions.begin() as db:
+        assert not await outbox.start_sending(db, dead[2].id, "dead", now=NOW)
     # A worker restarting under its own name gives up its earlier claims at once.
     async with sessions.begin() as db:
         assert await outbox.recover(db, now=NOW, worker="alive") == 1
         progress = await outbox.progress(db, created.id)
-    assert progress == outbox.Progress(total=4, failed=3, interrupted=3, waiting=1)
-    async with sessions.begin() as db:
-        rest = await outbox.claim(db, "new", limit=5, now=NOW + timedelta(minutes=3))
-    assert [r.resident_id for r in rest] == [people[3]]
-    assert {r.resident_id for r in dead + alive} == set(people[:3])
+    assert progress == outbox.Progress(total=5, failed=3, interrupted=3, waiting=2)
+    assert {r.resident_id for r in dead + alive} == set(people[:4])
     # A message that did arrive after all is recorded as sent.
     async with sessions.begin() as db:
         await outbox.mark_sent(db, dead[0].id)
