@@ -27,7 +27,8 @@ _FLOOD_PREFIXES = ("send", "edit", "copy", "forward")
 
 
 class InjectedFault(ApiError):
-    """An error caused on purpose by the test (fail_next, block, flood limit).
+    """An error caused on purpose by the test (fail_next, block, flood limit), or by the
+    connection (a client that went away): not the bot's mistake.
 
     Such errors are recorded in :attr:`FakeBotApi.calls` but not in ``rejected``.
     """
@@ -164,6 +165,14 @@ class Faults:
             await asyncio.sleep(fault.seconds)
         finally:
             self.delayed -= 1
+        self.gone(request)
+
+    @staticmethod
+    def gone(request: web.Request) -> None:
+        """Raise if the call's client stopped waiting before the call was carried out (a
+        delayed call, or the bot's read timeout on a busy machine): it comes to nothing, as
+        the bot assumes when it tries again (an edit carried out anyway would make the
+        bot's second try "message is not modified")."""
         transport = request.transport
         if transport is None or transport.is_closing():
             # 499: "client closed request"; the answer reaches nobody.

@@ -93,6 +93,7 @@ class ApiServer:
                 return web.Response(status=500)  # never reaches the client
             params = self._spec.validate(spec, raw)
             call.params = params
+            self._faults.gone(request)
             self._faults.check_flood(spec, params)
             handler = self._handlers.get(spec.name, self._fallback)
             result = await handler(spec, params, request)

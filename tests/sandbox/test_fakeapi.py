@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from sandbox.fakeapi import FakeBotApi
+from sandbox.fakeapi.faults import Faults, InjectedFault
 from sandbox.models import SandboxEvent
 from tests.conftest import QUESTIONNAIRES
 from tests.sandbox.conftest import RawApi
@@ -908,3 +909,28 @@ async def test_user_edits_own_message(fake: FakeBotApi, bot: telegram.Bot) -> No
     assert second.edited_message.text == "Ik wil meer fietsenstallingen"
     with pytest.raises(AssertionError, match="no text message"):
         await user.edit(999, "x")
+
+
+class _Transport:
+    def __init__(self, closing: bool) -> None:
+        self.closing = closing
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+class _Request:
+    def __init__(self, transport: _Transport | None) -> None:
+        self.transport = transport
+
+
+@pytest.mark.parametrize("transport", [None, _Transport(closing=True)], ids=["gone", "closing"])
+def test_a_call_whose_client_went_away_comes_to_nothing(transport: _Transport | None) -> None:
+    """A bot that stopped waiting (its read timeout, on a busy machine) assumes the call did
+    nothing and tries again; the fake does not carry out a call whose client went away
+    before it got to it (else the second try of an edit would be refused as "message is not
+    modified"), and says so as a fault of the connection, not of the bot."""
+    with pytest.raises(InjectedFault) as raised:
+        Faults.gone(cast(web.Request, _Request(transport)))
+    assert (raised.value.error_code, raised.value.description) == (499, "client went away")
+    Faults.gone(cast(web.Request, _Request(_Transport(closing=False))))  # still there: goes on
