@@ -341,6 +341,28 @@ async def retry_later(
     await db.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
 
 
+async def unclaim(db: AsyncSession, row_id: int, worker: str, *, at: datetime) -> bool:
+    """Give a row ``worker`` claimed and did not send back to the queue, due ``at``, not
+    counted as a try. Only while it is still that worker's claim: a worker that stalled
+    past the claim's lease cannot take back a row another worker has claimed since."""
+    result = await db.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == CLAIMED,
+            OutboxMessage.claimed_by == worker,
+        )
+        .values(
+            status=PENDING,
+            next_attempt_at=at,
+            claimed_by=None,
+            attempts=OutboxMessage.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
 async def recover(
     db: AsyncSession, *, now: datetime | None = None, worker: str | None = None
 ) -> int:

@@ -292,8 +292,8 @@ class OutboxSender:
             self._claiming = min(CLAIM_LEAD, max(took * 1.5, self._claiming * 0.8))
             if not chat.granted:  # this chat had a message moments ago: later, not a try
                 async with self.services.sessions.begin() as db:
-                    await outbox.retry_later(
-                        db, row.id, at=now + timedelta(seconds=chat.wait), error=None, count=False
+                    await outbox.unclaim(
+                        db, row.id, self.worker, at=now + timedelta(seconds=chat.wait)
                     )
                 return
         except Exception:
@@ -414,9 +414,7 @@ class OutboxSender:
         for attempt in range(1, RECORD_TRIES + 1):
             try:
                 async with self.services.sessions.begin() as db:
-                    await outbox.retry_later(
-                        db, row.id, at=self.services.clock(), error=None, count=False
-                    )
+                    await outbox.unclaim(db, row.id, self.worker, at=self.services.clock())
                 return
             except Exception:
                 if attempt == RECORD_TRIES:

@@ -153,8 +153,9 @@ async def test_rows_left_by_a_dead_worker_are_given_up_not_resent(sessions: Sess
         assert await outbox.start_sending(
             db, alive[0].id, "alive", now=NOW + timedelta(minutes=1), lease=lease
         )
-        # Only the worker that claimed a row may send it.
+        # Only the worker that claimed a row may send it, or give it back.
         assert not await outbox.start_sending(db, dead[2].id, "alive", now=NOW)
+        assert not await outbox.unclaim(db, dead[2].id, "alive", at=NOW)
     # Before the claims run out nothing happens...
     async with sessions.begin() as db:
         assert await outbox.recover(db, now=NOW + timedelta(seconds=90)) == 0
@@ -166,9 +167,15 @@ async def test_rows_left_by_a_dead_worker_are_given_up_not_resent(sessions: Sess
     # (with the one nobody had claimed yet; the first try of each)
     assert [(r.resident_id, r.attempts) for r in back] == [(people[2], 1), (people[4], 1)]
     assert dead[2].resident_id == people[2]
-    # The dead worker, had it only stalled, finds the row is no longer its own.
+    # The dead worker, had it only stalled, finds the row is no longer its own: it can
+    # neither send it nor give it back.
     async with sessions.begin() as db:
         assert not await outbox.start_sending(db, dead[2].id, "dead", now=NOW)
+        assert not await outbox.unclaim(db, dead[2].id, "dead", at=NOW)
+        # The worker that holds it now can give it back (not counted as a try).
+        assert await outbox.unclaim(db, back[0].id, "new", at=NOW + timedelta(minutes=2))
+        again = await outbox.claim(db, "new", limit=1, now=NOW + timedelta(minutes=2, seconds=3))
+        assert [(r.id, r.attempts) for r in again] == [(back[0].id, 1)]
     # A worker restarting under its own name gives up its earlier claims at once.
     async with sessions.begin() as db:
         assert await outbox.recover(db, now=NOW, worker="alive") == 1
