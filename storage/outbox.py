@@ -1,16 +1,17 @@
 """The durable outbox: one row per recipient of a broadcast, claimed before it is sent and
 marked after.
 
-A row goes ``pending`` -> ``sending`` (claimed by one worker; ``next_attempt_at`` then holds
-the claim's deadline) -> ``sent``, ``unreachable`` (403: blocked) or ``failed``; a failure
-worth retrying goes back to ``pending`` with a later ``next_attempt_at``.
+A row goes ``pending`` -> ``claimed`` (by one worker; ``next_attempt_at`` then holds the
+claim's deadline) -> ``sending`` (right before its request leaves, :func:`start_sending`)
+-> ``sent``, ``unreachable`` (403: blocked) or ``failed``; a failure worth retrying goes
+back to ``pending`` with a later ``next_attempt_at``.
 
 Delivery is at most once. Telegram has no idempotency key, so a message whose send was under
 way when its worker died may or may not have arrived. Such rows (``sending`` past their
-deadline, or claimed by this worker's previous run) are never sent again: they become
-``failed`` with the error :data:`INTERRUPTED` and are counted apart in the report. Rows are
-claimed one or two at a time, just before they are sent, so a crash leaves at most the
-messages in flight in doubt; everything else resumes exactly where it was.
+deadline, or of this worker's previous run) are never sent again: they become ``failed``
+with the error :data:`INTERRUPTED` and are counted apart in the report. A row only
+``claimed`` never left: it goes back to ``pending`` (:func:`recover`). So a crash leaves at
+most the messages in flight in doubt; everything else resumes exactly where it was.
 
 Claims: on PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets workers claim side by side without
 waiting for each other; SQLite has one writer at a time, so the single ``UPDATE ...
