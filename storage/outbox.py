@@ -274,17 +274,7 @@ async def start_sending(
     False when the claim was no longer this worker's (it stalled past the claim's lease and
     the row went back to the queue): then it must not be sent. Commit before sending."""
     now = now or utcnow()
-    result = await db.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.status == CLAIMED,
-            OutboxMessage.claimed_by == worker,
-        )
-        .values(status=SENDING, next_attempt_at=now + lease)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    return await _while_claimed(db, row_id, worker, status=SENDING, next_attempt_at=now + lease)
 
 
 async def mark_sent(db: AsyncSession, row_id: int, *, now: datetime | None = None) -> None:
@@ -346,6 +336,19 @@ async def unclaim(db: AsyncSession, row_id: int, worker: str, *, at: datetime) -
     """Give a row ``worker`` claimed and did not send back to the queue, due ``at``, not
     counted as a try. Only while it is still that worker's claim: a worker that stalled
     past the claim's lease cannot take back a row another worker has claimed since."""
+    return await _while_claimed(
+        db,
+        row_id,
+        worker,
+        status=PENDING,
+        next_attempt_at=at,
+        claimed_by=None,
+        attempts=OutboxMessage.attempts - 1,
+    )
+
+
+async def _while_claimed(db: AsyncSession, row_id: int, worker: str, **values: Any) -> bool:
+    """Set ``values`` on the row if it is still ``worker``'s claim; whether it was."""
     result = await db.execute(
         update(OutboxMessage)
         .where(
@@ -353,12 +356,7 @@ async def unclaim(db: AsyncSession, row_id: int, worker: str, *, at: datetime) -
             OutboxMessage.status == CLAIMED,
             OutboxMessage.claimed_by == worker,
         )
-        .values(
-            status=PENDING,
-            next_attempt_at=at,
-            claimed_by=None,
-            attempts=OutboxMessage.attempts - 1,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return _rowcount(result) == 1
