@@ -36,7 +36,7 @@ import contextvars
 import logging
 import time
 import warnings
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -164,13 +164,26 @@ class Budget:
         (twice at most): sent late, the message would crowd the turns after it.
         """
         rules = self.rules(chat_id)
-        for _ in range(3):
-            turn = await self.take(rules)
-            due = self.clock() + turn.wait
-            if turn.wait > 0:
-                await asyncio.sleep(turn.wait)
-            if self.clock() - due <= LATE or not rules:
+
+        async def turn() -> float:
+            return (await self.take(rules)).wait
+
+        first = await turn()
+        await self.on_turn(self.clock() + first, turn if rules else None)
+
+    async def on_turn(
+        self, due: float, again: Callable[[], Awaitable[float]] | None, *, retakes: int = 2
+    ) -> None:
+        """Wait until ``due`` (on :attr:`clock`); a call that wakes up more than :data:`LATE`
+        after it takes another turn (``again``: the seconds to wait for it), ``retakes``
+        times at most, rather than crowd the turns after it."""
+        for retake in range(retakes + 1):
+            wait = due - self.clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if again is None or retake == retakes or self.clock() - due <= LATE:
                 return
+            due = self.clock() + await again()
 
     async def bulk(
         self, chat_id: object = None, extra: Sequence[Rule] = (), *, paid: bool = False
@@ -270,7 +283,8 @@ class SharedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         attempt = 0
         while True:
             if limited and prepaid and attempt == 0:
-                await self._on_time(options)
+                if options.get("due") is not None:
+                    await self.budget.on_turn(options["due"], options.get("again"))
             elif limited:
                 if bulk:
                     wait = await self.budget.bulk(data.get("chat_id"))
@@ -287,18 +301,3 @@ class SharedRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if attempt >= retries:
                     raise
                 attempt += 1
-
-    async def _on_time(self, options: dict[str, Any]) -> None:
-        """A prepaid call that is late takes another turn (twice at most), as
-        :meth:`Budget.live` does for replies."""
-        due = options.get("due")
-        again = options.get("again")
-        if due is None or again is None:
-            return
-        for _ in range(2):
-            if self.budget.clock() - due <= LATE:
-                return
-            wait = await again()
-            due = self.budget.clock() + wait
-            if wait > 0:
-                await asyncio.sleep(wait)

@@ -349,10 +349,7 @@ class OutboxSender:
             metrics.BROADCAST_MESSAGES.labels(result="failed").inc()
             return
         if not await self._start(row):
-            return
-        rest = turn["due"] - self.budget.clock()
-        if rest > 0:
-            await asyncio.sleep(rest)
+            return  # the rate limiter waits for its turn, the moment the request leaves
         try:
             await self.application.bot.send_message(
                 row.chat_id,

@@ -677,14 +677,12 @@ class Deliberations:
         be the answer a typed text then gives to a questionnaire, not this look. Otherwise a
         failure between the two would leave the update recorded as handled, its redelivery
         dropped, and the answer not stored."""
-        async with self.services.sessions() as db:
+        async with self.services.sessions() as db:  # closed without a commit: rolled back
             resident = await self._resident(db, who)
             if resident is None or not resident.consented:
-                await db.rollback()
                 return None
             participant = await store.active(db, resident.id)
             if participant is None:
-                await db.rollback()
                 return None
             reply = await action(db, resident, participant)
             await db.commit()
