@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.buttons import Pick
 from bot.core.callbacks import decode
-from bot.core.channel import TELEGRAM, Who, channel_of
+from bot.core.channel import TELEGRAM, WEB, Who, channel_of
 from bot.core.images import Pictures
 from bot.core.keyboards import Keyboard, notice
 from bot.core.recent import Recent
@@ -189,7 +189,8 @@ class ResidentHandlers:
         during a questionnaire (in its form of address), a last line pointing back to its
         question."""
         language, session, flow = await self._speaker(who)
-        parts = [t(language, "help")]
+        # The web door has no /instellingen (it reaches nobody unasked): its own list.
+        parts = [t(language, "web.help_text" if who.channel == WEB else "help")]
         if admin:
             parts.append(t(language, "help.admin"))
         if session is not None and flow is not None:
@@ -205,7 +206,7 @@ class ResidentHandlers:
         language, _session, _flow = await self._speaker(who)
         text = t(
             language,
-            "privacy",
+            "web.about_privacy" if who.channel == WEB else "privacy",
             municipality=self.settings.municipality_name,
             retention=t(language, "unit.days", count=self.settings.retention_days),
             contact=self.settings.privacy_contact,

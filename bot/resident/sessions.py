@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.channel import WEB
 from bot.core.reply import Edit, Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
@@ -73,9 +74,11 @@ class Sessions:
         if again:
             keyboard = render.consent_keyboard(language, chosen=chosen)
             return Reply([Send(t(language, "consent.needed"), keyboard)])
+        # The web door keeps no chat number: it says what it does keep (flows/texts/web.py).
+        key = "web.welcome" if getattr(user, "channel", None) == WEB else "welcome"
         text = t(
             language,
-            "welcome",
+            key,
             municipality=self.settings.municipality_name,
             retention=t(language, "unit.days", count=self.settings.retention_days),
         )

@@ -105,12 +105,189 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
     "web.too_fast@u": {
         "nl": "Rustig aan! U stuurt veel tegelijk. Wacht een minuut en probeer het dan opnieuw.",
     },
+    "web.busy": {
+        "nl": (
+            "Er komen nu te veel bezoeken tegelijk van jouw netwerk. Wacht even en probeer "
+            "het zo weer."
+        ),
+        "en": (
+            "Too many visits are coming from your network at once. Wait a moment and try "
+            "again soon."
+        ),
+    },
+    "web.busy@u": {
+        "nl": (
+            "Er komen nu te veel bezoeken tegelijk van uw netwerk. Wacht even en probeer "
+            "het zo weer."
+        ),
+    },
+    # A typed answer posted for a question that is no longer the current one (a form sent
+    # again, or from another tab): nothing is stored, the current question follows.
+    "web.stale": {
+        "nl": (
+            "Dit antwoord hoort bij een eerdere vraag. Ik heb het niet bewaard. "
+            "Hier is de vraag waar je nu bent."
+        ),
+        "en": (
+            "This answer belongs to an earlier question. I did not save it. "
+            "Here is the question you are at now."
+        ),
+    },
+    "web.stale@u": {
+        "nl": (
+            "Dit antwoord hoort bij een eerdere vraag. Ik heb het niet bewaard. "
+            "Hier is de vraag waar u nu bent."
+        ),
+    },
     "web.back": {"nl": "Terug naar de vragenlijst", "en": "Back to the questionnaire"},
     "web.embed": {
         "nl": "Zet deze vragenlijst op je eigen website",
         "en": "Put this questionnaire on your own website",
     },
     "web.embed@u": {"nl": "Zet deze vragenlijst op uw eigen website"},
+    # --- the conversation's own words where the web door differs from Telegram: it keeps
+    # no chat number, only one cookie and a code, and has no /instellingen ---------------
+    "web.welcome": {
+        "nl": (
+            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort "
+            "{municipality} wat jij vindt van plannen en regels in je buurt. Jouw mening telt: "
+            "jij merkt als inwoner het beste of beleid werkt.\n\n"
+            "<b>Wat we bewaren</b>\n"
+            "We bewaren je antwoorden onder een code. We weten je naam niet. Deze pagina "
+            "bewaart één cookie met een willekeurig nummer, zodat je later verder kunt. De "
+            "teksten die je zelf typt, wissen we {retention} nadat een vragenlijst is "
+            "gesloten. Meer lees je met /privacy.\n\n"
+            "Doe je mee?"
+        ),
+        "en": (
+            "Hello! I am the survey bot of {municipality}. With short questionnaires "
+            "{municipality} hears what you think of plans and rules in your neighbourhood. Your "
+            "opinion counts: as a resident you know best whether a policy works.\n\n"
+            "<b>What we store</b>\n"
+            "We keep your answers under a code. We do not know your name. This page keeps "
+            "one cookie with a random number, so that you can continue later. Written "
+            "answers are deleted {retention} after a questionnaire closes. "
+            "Read more with /privacy.\n\n"
+            "Will you take part?"
+        ),
+    },
+    "web.welcome@u": {
+        "nl": (
+            "Hallo! Ik ben de vragenbot van {municipality}. Met korte vragenlijsten hoort "
+            "{municipality} wat u vindt van plannen en regels in uw buurt. Uw mening telt: u "
+            "merkt als inwoner het beste of beleid werkt.\n\n"
+            "<b>Wat we bewaren</b>\n"
+            "We bewaren uw antwoorden onder een code. We weten uw naam niet. Deze pagina "
+            "bewaart één cookie met een willekeurig nummer, zodat u later verder kunt. De "
+            "teksten die u zelf typt, wissen we {retention} nadat een vragenlijst is "
+            "gesloten. Meer leest u met /privacy.\n\n"
+            "Doet u mee?"
+        ),
+    },
+    "web.about_privacy": {
+        "nl": (
+            "<b>Privacy</b>\n"
+            "<b>Wat we bewaren:</b> je antwoorden, de taal die je kiest en wanneer je "
+            "antwoordde. We weten geen naam, e-mailadres of telefoonnummer. Je antwoorden "
+            "staan onder een code. Die code maken we van het willekeurige nummer in de ene "
+            "cookie van deze pagina. Je internetadres bewaren we niet: we houden het alleen "
+            "even in het geheugen, om misbruik te remmen.\n"
+            "<b>Waarom:</b> zodat {municipality} weet wat inwoners vinden van het beleid.\n"
+            "<b>Hoe lang:</b> open antwoorden worden {retention} na het sluiten van een "
+            "vragenlijst gewist. Cijfers blijven bewaard, zonder link naar jou. De cookie "
+            "verloopt na 90 dagen.\n"
+            "<b>Wie het ziet:</b> ambtenaren zien alleen totalen en citaten zonder namen.\n"
+            "<b>Jouw rechten:</b> met /mijngegevens krijg je alles wat we over je bewaren. "
+            "Met /vergeetmij wissen we je gegevens en trek je je toestemming in. Met /stop "
+            "stop je met een vragenlijst. Vragen? Mail {contact}."
+        ),
+        "en": (
+            "<b>Privacy</b>\n"
+            "<b>What we store:</b> your answers, your language and when you answered. We know "
+            "no name, email address or phone number. Your answers are filed under a code. We "
+            "make that code from the random number in this page's one cookie. We do not store "
+            "your internet address: we only hold it in memory for a while, to slow down "
+            "abuse.\n"
+            "<b>Why:</b> so {municipality} knows what residents think of its policies.\n"
+            "<b>How long:</b> open answers are deleted {retention} after a questionnaire "
+            "closes. Numbers are kept, without a link to you. The cookie expires after 90 "
+            "days.\n"
+            "<b>Who sees it:</b> civil servants only see totals and quotes without names.\n"
+            "<b>Your rights:</b> /mijngegevens gives you everything we store about you. "
+            "/vergeetmij erases your data and withdraws your consent. /stop stops a "
+            "questionnaire. Questions? Mail {contact}."
+        ),
+    },
+    "web.about_privacy@u": {
+        "nl": (
+            "<b>Privacy</b>\n"
+            "<b>Wat we bewaren:</b> uw antwoorden, de taal die u kiest en wanneer u "
+            "antwoordde. We weten geen naam, e-mailadres of telefoonnummer. Uw antwoorden "
+            "staan onder een code. Die code maken we van het willekeurige nummer in de ene "
+            "cookie van deze pagina. Uw internetadres bewaren we niet: we houden het alleen "
+            "even in het geheugen, om misbruik te remmen.\n"
+            "<b>Waarom:</b> zodat {municipality} weet wat inwoners vinden van het beleid.\n"
+            "<b>Hoe lang:</b> open antwoorden worden {retention} na het sluiten van een "
+            "vragenlijst gewist. Cijfers blijven bewaard, zonder link naar u. De cookie "
+            "verloopt na 90 dagen.\n"
+            "<b>Wie het ziet:</b> ambtenaren zien alleen totalen en citaten zonder namen.\n"
+            "<b>Uw rechten:</b> met /mijngegevens krijgt u alles wat we over u bewaren. Met "
+            "/vergeetmij wissen we uw gegevens en trekt u uw toestemming in. Met /stop stopt u "
+            "met een vragenlijst. Vragen? Mail {contact}."
+        ),
+    },
+    "web.help_text": {
+        "nl": (
+            "<b>Zo werkt het</b>\n"
+            "Ik stel je korte vragen over onderwerpen in je buurt. Tik op een knop of typ je "
+            "antwoord.\n"
+            "Soms is er een gesprek met stellingen. Dan zeg je of je het eens bent met korte "
+            "stellingen. Je kunt ook zelf een stelling toevoegen. Zo'n gesprek open je met de "
+            "link van de gemeente.\n\n"
+            "/vragenlijsten – kies een vragenlijst\n"
+            "/stop – stop met de vragenlijst of het gesprek (je antwoorden blijven bewaard)\n"
+            "/resultaten – wat er met de antwoorden is gedaan\n"
+            "/taal – kies je taal\n"
+            "/privacy – wat we bewaren en waarom\n"
+            "/mijngegevens – alles wat we over je bewaren\n"
+            "/vergeetmij – wis je gegevens\n"
+            "/help – deze uitleg"
+        ),
+        "en": (
+            "<b>How it works</b>\n"
+            "I ask you short questions about topics in your neighbourhood. Tap a button or "
+            "type your answer.\n"
+            "Sometimes there is a deliberation with statements. You say whether you agree "
+            "with short statements, and you can add a statement of your own. You open such a "
+            "deliberation with the link from the municipality.\n\n"
+            "/questionnaires – choose a questionnaire\n"
+            "/stop – stop the questionnaire or deliberation (your answers stay saved)\n"
+            "/resultaten – what was done with the answers\n"
+            "/language – choose your language\n"
+            "/privacy – what we store and why\n"
+            "/mijngegevens – everything we store about you\n"
+            "/vergeetmij – erase your data\n"
+            "/help – this explanation"
+        ),
+    },
+    "web.help_text@u": {
+        "nl": (
+            "<b>Zo werkt het</b>\n"
+            "Ik stel u korte vragen over onderwerpen in uw buurt. Tik op een knop of typ uw "
+            "antwoord.\n"
+            "Soms is er een gesprek met stellingen. Dan zegt u of u het eens bent met korte "
+            "stellingen. U kunt ook zelf een stelling toevoegen. Zo'n gesprek opent u met de "
+            "link van de gemeente.\n\n"
+            "/vragenlijsten – kies een vragenlijst\n"
+            "/stop – stop met de vragenlijst of het gesprek (uw antwoorden blijven bewaard)\n"
+            "/resultaten – wat er met de antwoorden is gedaan\n"
+            "/taal – kies uw taal\n"
+            "/privacy – wat we bewaren en waarom\n"
+            "/mijngegevens – alles wat we over u bewaren\n"
+            "/vergeetmij – wis uw gegevens\n"
+            "/help – deze uitleg"
+        ),
+    },
     # --- closing the loop on the web: the door reaches nobody unasked --------------------
     "web.optin": {
         "nl": (

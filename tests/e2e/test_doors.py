@@ -21,6 +21,7 @@ from sqlalchemy import text
 from analysis.digest import response_stats as compute_response_stats
 from bot.admin.export import export_data
 from bot.core.channel import WEB_PREFIX
+from bot.resident.door import COMMANDS
 from bot.staff import report_text as words
 from bot.staff.render import _responses
 from bot.staff.report_docx import write_docx
@@ -54,6 +55,10 @@ async def joined(resident: Resident) -> None:
     """Consent through the questionnaire's own link; at question 1."""
     welcome = await resident.open(AFVAL, n=1)
     assert welcome.last.text.startswith(WELCOME)
+    if resident.channel == "web":  # no chat number on the web: one cookie
+        assert "chatnummer" not in welcome.last.text and "één cookie" in welcome.last.text
+    else:
+        assert "Je chatnummer en de teksten die je zelf typt" in welcome.last.text
     assert welcome.last.buttons == CONSENT
     said = await resident.press("Ja, ik doe mee", n=3, edits=1)
     assert said.texts[0] == JOINED
@@ -144,7 +149,20 @@ async def privacy(resident: Resident) -> None:
     await joined(resident)
     await resident.say("Noord", n=1, edits=1)
     about = await resident.say("/privacy", n=1)
-    assert "Wat we bewaren" in about.last.text or "bewaren" in about.last.text
+    assert about.last.text.startswith("Privacy\nWat we bewaren: je antwoorden")
+    # Each door says what it itself keeps, and offers only the commands it knows.
+    helped = await resident.say("/help", n=1)
+    offered = {word.split()[0] for word in helped.last.text.split("/")[1:]}
+    if resident.channel == "web":
+        assert "de ene cookie van deze pagina" in about.last.text
+        assert "Je internetadres bewaren we niet" in about.last.text
+        for telegram_only in ("Telegram", "chatnummer", "/instellingen"):
+            assert telegram_only not in about.last.text
+        assert offered <= COMMANDS, offered - COMMANDS
+    else:
+        assert "niet onder je Telegram-nummer" in about.last.text
+        assert "bewaren we je chatnummer apart" in about.last.text
+        assert "instellingen" in offered
     data = await resident.say("/mijngegevens", n=2)
     assert data.messages[0].document is not None
     assert data.messages[1].text.startswith("Dit bewaren we over jou")
