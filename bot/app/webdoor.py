@@ -20,9 +20,21 @@ banner is needed (PRIVACY.md). A cookie of another questionnaire is refused with
 page. Nothing is loaded from anywhere else (a strict Content-Security-Policy says so).
 
 **Forms.** Every post carries a token derived from the cookie's (CSRF); a post without it,
-with a wrong one or from another site (``Origin``) is refused and changes nothing. One post
-at a time per browser session, and at most :data:`BURST` quickly after each other
-(``web.too_fast``): limits per browser session, in memory only.
+with a wrong one or from another site (``Origin``) is refused and changes nothing. A typed
+answer also carries the step it answers (:meth:`WebDoor._state`: the response and question
+the conversation was at when the form was shown, read from the database, so it holds on
+every worker): a post for a step that is no longer current (replayed, or from a stale tab)
+stores nothing and gets ``web.stale`` with the current question again; the same post again
+right after it was taken (a double click) is taken once and answered with nothing new.
+One post at a time per browser session, and at most :data:`BURST` quickly after each
+other (``web.too_fast``); per network address, new sessions and posts are limited too
+(:mod:`bot.app.webdoor_limits`, ``web.busy``): all in memory only, never stored.
+
+**Several workers.** Each process keeps its own transcripts (what a page shows); line ids
+are unique across processes (:mod:`bot.app.webdoor_page`), so a post that lands on another
+worker never overwrites a line on the page, and the page reloads its state from there
+(the conversation itself is in the database). Route ``/praat``, ``/doe-mee`` and
+``/verder`` by cookie to one worker where you can (docs/deploying.md).
 
 **Invitation codes.** A letter's address ``/doe-mee/<code>`` looks the code up without
 using it (:meth:`bot.resident.codes.CodeDoor.look`) and leads to its questionnaire's page,
@@ -54,6 +66,7 @@ from aiohttp import web
 
 from bot.app.webdoor_codes import Codes, address_of
 from bot.app.webdoor_images import WebPictures
+from bot.app.webdoor_limits import BURST, PER_SECOND, Addresses, Bucket
 from bot.app.webdoor_page import (
     PICTURES,
     SCRIPT,
@@ -71,7 +84,7 @@ from bot.core.reply import Reply, Send
 from bot.core.services import Services
 from bot.core.voice import speaking
 from bot.resident.codes import Looked, told
-from bot.resident.door import Door
+from bot.resident.door import Door, command_of
 from bot.resident.privacy import Forget
 from flows.schema import SLUG
 from flows.texts import Language, language_of, raw, t
@@ -87,9 +100,6 @@ COOKIE = "samenspraak"
 COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
-#: Posts per browser session in quick succession, and how many more per second after.
-BURST = 30
-PER_SECOND = 1.0
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -103,24 +113,20 @@ SECURITY_HEADERS = {
 
 @dataclass
 class Visitor:
-    """One browser session in this process: its transcript, its lock and its limit."""
+    """One browser session in this process: its transcript, its lock and its limit, and
+    the last typed post it took (step, text), to take a double click once."""
 
     transcript: Transcript = field(default_factory=Transcript)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     allowance: float = BURST
     clock: Callable[[], float] = time.monotonic
-    checked: float = -1.0
+    last_typed: tuple[str, str] | None = None
+    _bucket: Bucket | None = None
 
     def allowed(self, burst: int, per_second: float) -> bool:
-        now = self.clock()
-        if self.checked < 0:
-            self.checked = now
-        self.allowance = min(burst, self.allowance + (now - self.checked) * per_second)
-        self.checked = now
-        if self.allowance < 1:
-            return False
-        self.allowance -= 1
-        return True
+        if self._bucket is None:
+            self._bucket = Bucket(self.allowance)
+        return self._bucket.take(self.clock(), burst, per_second)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +146,13 @@ class WebDoor:
         codes: Codes | None = None,
         burst: int = BURST,
         per_second: float = PER_SECOND,
+        addresses: Addresses | None = None,
     ) -> None:
         self.services = services
         self.door = door
         self.codes = codes
         self.burst, self.per_second = burst, per_second
+        self.addresses = addresses or Addresses()  # per network address, in memory only
         self._secret = services.pseudonyms.secret
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
         self.pictures = WebPictures(services)  # questions' images, from this server only
@@ -224,12 +232,23 @@ class WebDoor:
             self._visitors.put(key, visitor)
         return visitor
 
-    async def _language(self, who: Who) -> Language:
+    async def _state(self, who: Who) -> tuple[Language, str]:
+        """The language the page speaks to ``who``, and the step their conversation is at:
+        the response in progress and its current question (``-`` for none), which a typed
+        answer must name to be taken."""
         async with self.services.sessions() as db:
-            resident = await repo.find_resident(db, who.pseudonym)
-        if resident is not None and resident.consented:
-            return speaking(self.services.settings, resident.language)
-        return speaking(self.services.settings, language_of(who.language_code))
+            found = await repo.find_resident_in_session(db, who.pseudonym)
+        if found is not None and found[0].consented:
+            language = speaking(self.services.settings, found[0].language)
+        else:
+            language = speaking(self.services.settings, language_of(who.language_code))
+        session = found[1] if found is not None else None
+        step = f"{session.id}.{session.state.current}" if session is not None else "-"
+        return language, step
+
+    def _busy(self, request: web.Request, back: str | None) -> web.Response:
+        """Too much from one network address: a page that says so (429)."""
+        return self._said(request, "web.busy", back, 429)
 
     # --- the page -----------------------------------------------------------------------------
 
@@ -265,6 +284,8 @@ class WebDoor:
             return await self._with_code(request, questionnaire, cookie, request.query["code"])
         fresh = cookie is None
         if cookie is None:
+            if not self.addresses.new_session(address_of(request)):
+                return self._busy(request, None)
             cookie = Cookie(questionnaire, secrets.token_urlsafe(32))
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
@@ -276,9 +297,9 @@ class WebDoor:
                 waiting = await self.door.waiting(who)
                 if waiting.messages:
                     visitor.transcript.apply(waiting, None)
-        language = await self._language(who)
+        language, step = await self._state(who)
         title = await self._heading(questionnaire, language) or questionnaire
-        chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language)
+        chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language, step)
         elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
         body = render_page(title, visitor.transcript, chrome, elsewhere=elsewhere, static=STATIC)
         response = _html(body)
@@ -318,6 +339,9 @@ class WebDoor:
             # in the same browser, goes on where they were, as on Telegram.)
             return self._said(request, told(Found.USED), back, 410)
         fresh = cookie is None
+        address = address_of(request)
+        if (fresh and not self.addresses.new_session(address)) or not self.addresses.post(address):
+            return self._busy(request, back)
         cookie = cookie or Cookie(questionnaire, secrets.token_urlsafe(32))
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
@@ -382,10 +406,12 @@ class WebDoor:
             or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
         ):
             return _html(render_notice(language, "web.forged", back), status=403)
+        if not self.addresses.post(address_of(request)):
+            return self._busy(request, back)
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
         if not visitor.allowed(self.burst, self.per_second):
-            language = await self._language(who)
+            language, _step = await self._state(who)
             return _html(render_notice(language, "web.too_fast", back), status=429)
         event: Event | None = None
         pressed: int | None = None
@@ -395,10 +421,25 @@ class WebDoor:
             pressed = int(line) if line.isdigit() else None
         elif isinstance(form.get("text"), str) and str(form["text"]).strip():
             event = Text(str(form["text"]).strip())
-        before = await self._language(who)
         lines: list[str] = []
         async with visitor.lock:
+            before, step = await self._state(who)
+            after = before
             transcript = visitor.transcript
+            elsewhere = not transcript.lines  # this worker has not shown this session's page
+            if isinstance(event, Text) and command_of(event.text) is None:
+                given = (str(form.get("step", "")), event.text)
+                if given[0] != step and given == visitor.last_typed:
+                    event = None  # the same post again (a double click): taken once
+                elif given[0] != step:
+                    changed = [transcript.typed(event.text)]
+                    changed += transcript.apply(await self.door.stale(who), None)
+                    self._remember(changed)
+                    chrome = Chrome(back, self.csrf(cookie), before, step)
+                    lines = [render_line(line, chrome) for line in changed]
+                    event = None
+                else:
+                    visitor.last_typed = given
             if event is not None:
                 target = transcript.line(pressed) if pressed is not None else None
                 shows = target is not None and any(
@@ -406,7 +447,7 @@ class WebDoor:
                 )
                 changed = [transcript.typed(event.text)] if isinstance(event, Text) else []
                 reply = await self.door.respond(who, event, shows_buttons=shows)
-                after = await self._language(who)
+                after, step = await self._state(who)
                 if isinstance(event, Press) and _erases(event.data):
                     # Nothing of the conversation stays, not even in memory: only the
                     # question that erased it, which now says so.
@@ -414,13 +455,14 @@ class WebDoor:
                     transcript.document = None
                 changed += transcript.apply(reply, pressed)
                 self._remember(changed)
-                chrome = Chrome(back, self.csrf(cookie), after)
+                chrome = Chrome(back, self.csrf(cookie), after, step)
                 lines = [render_line(line, chrome) for line in changed]
-            else:
-                after = before
         if not wants_json:
             raise web.HTTPSeeOther(back + "#text")
-        answer = {"lines": [{"html": line} for line in lines], "reload": after != before}
+        # A page this worker did not show reloads its state from here (the conversation
+        # is in the database; this worker's transcript now holds where it is).
+        reload = after != before or (elsewhere and bool(lines))
+        answer = {"lines": [{"html": line} for line in lines], "reload": reload, "step": step}
         return web.json_response(answer, headers=SECURITY_HEADERS)
 
     async def document(self, request: web.Request) -> web.Response:
@@ -447,6 +489,8 @@ class WebDoor:
             return _html(render_notice(language, "web.unknown", None), status=404)
         if not TOKEN.match(token):
             raise web.HTTPNotFound
+        if not self.addresses.new_session(address_of(request)):
+            return self._busy(request, None)
         response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
         self._set_cookie(request, response, Cookie(questionnaire, token))
         raise response

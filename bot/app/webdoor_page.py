@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
+import secrets
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -23,6 +25,11 @@ from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
 KEPT_LINES = 120
+#: The ids of lines, unique across the worker processes that serve one page: each process
+#: counts on from a random start of its own (2^31 lines apart at least, under 2^53, the
+#: largest whole number a script holds exactly), so a post that lands on another worker
+#: never gives a line the id of one already on the page.
+_LINE_IDS = itertools.count((secrets.randbelow(1 << 21) + 1) << 31)
 
 
 def direction(language: Language) -> str:
@@ -90,15 +97,13 @@ class Transcript:
     or on another device the page starts from the question in progress."""
 
     lines: list[Line] = field(default_factory=list)
-    next_id: int = 1
     document: Document | None = None
 
     def line(self, line_id: int) -> Line | None:
         return next((line for line in self.lines if line.id == line_id), None)
 
     def add(self, text: str, **kwargs: object) -> Line:
-        line = Line(self.next_id, text, **kwargs)  # type: ignore[arg-type]
-        self.next_id += 1
+        line = Line(next(_LINE_IDS), text, **kwargs)  # type: ignore[arg-type]
         self.lines.append(line)
         del self.lines[:-KEPT_LINES]
         return line
@@ -147,11 +152,13 @@ class Transcript:
 
 @dataclass(frozen=True, slots=True)
 class Chrome:
-    """What every render of one page needs: where forms post, the CSRF token, the words."""
+    """What every render of one page needs: where forms post, the CSRF token, the words,
+    and the step of the conversation a typed answer answers (see :mod:`bot.app.webdoor`)."""
 
     action: str
     csrf: str
     language: Language
+    step: str = "-"
 
 
 def _hidden(chrome: Chrome) -> str:
@@ -235,6 +242,7 @@ def render_page(
         f'<div id="log" role="log" aria-live="polite" aria-label="{raw(language, "web.log")}">'
         f"<ol>{lines}</ol></div>"
         f'<form id="say" method="post" action="{chrome.action}" data-chat>{_hidden(chrome)}'
+        f'<input type="hidden" name="step" value="{html.escape(chrome.step)}">'
         f'<label for="text">{t(language, "web.type")}</label>'
         '<div class="say"><textarea id="text" name="text" rows="2" required></textarea>'
         f'<button type="submit">{t(language, "web.send")}</button></div></form>'
@@ -328,6 +336,11 @@ SCRIPT = """(function () {
         return response.json();
       }).then(function (answer) {
         if (answer.reload) { window.location.reload(); return; }
+        if (answer.step !== undefined) {  // the step a typed answer now answers
+          document.querySelectorAll("input[name=step]").forEach(function (input) {
+            input.value = answer.step;
+          });
+        }
         place(answer.lines);
         var last = log.lastElementChild;
         var button = last && last.querySelector("button");

@@ -97,6 +97,12 @@ class Door:
                 voted = await talks.typed(who, text) if talks is not None else None
                 return voted if voted is not None else await residents.typed(who, text)
 
+    async def stale(self, who: Who) -> Reply:
+        """A typed answer to a question that is no longer the current one (a replayed
+        form, a stale tab): nothing is stored; it says so and asks the current question
+        again."""
+        return await self.residents.other(who, "web.stale")
+
     async def _begin(self, who: Who, wanted: str | None) -> Reply:
         """A deliberation by id, else the questionnaires' start."""
         opened = await self.talks.begin(who, wanted) if self.talks is not None else None

@@ -24,6 +24,7 @@ _TEXT = re.compile(r'<div class="text">(.*?)</div>', re.S)
 _ROW = re.compile(r'<div class="row">(.*?)</div>', re.S)
 _BUTTON = re.compile(r'<button type="submit" name="press" value="([^"]*)">(.*?)</button>', re.S)
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_STEP = re.compile(r'name="step" value="([^"]*)"')
 _FILE = re.compile(r'<a class="file" href="[^"]*" download="([^"]*)"')
 
 
@@ -131,6 +132,7 @@ class WebResident:
         self.javascript = javascript
         self.questionnaire = ""
         self.csrf = ""
+        self.step = ""  # the step a typed answer answers, as the page (or its script) has it
         self.lines: dict[int, tuple[str, str]] = {}  # id: (class, html)
         self.last_status = 0
         self.last_page = ""
@@ -173,11 +175,13 @@ class WebResident:
     def _read_page(self, page: str) -> list[tuple[int, str, str]]:
         csrf = _CSRF.search(page)
         self.csrf = csrf.group(1) if csrf else ""
+        step = _STEP.search(page)
+        self.step = html.unescape(step.group(1)) if step else ""
         found = [(int(i), kind, body) for i, kind, body in _LINE.findall(page)]
         return found
 
     async def say(self, text: str, n: int, edits: int = 0) -> Said:
-        return await self._post({"text": text}, None, n, edits)
+        return await self._post({"text": text, "step": self.step}, None, n, edits)
 
     async def press(self, label: str, n: int, edits: int = 0) -> Said:
         for line_id in sorted(self.lines, reverse=True):
@@ -236,6 +240,7 @@ class WebResident:
             response = await self.post(form)
             self.last_status = response.status
             answer = await response.json()
+            self.step = answer["step"]
             changed = []
             for item in answer["lines"]:
                 match = _LINE.search(item["html"])
