@@ -156,6 +156,38 @@ async def test_many_new_sessions_from_one_address_are_slowed_down_and_no_one_els
     assert await sql(served, "SELECT count(*) FROM residents") == [(0,)]
 
 
+async def test_a_post_on_another_worker_overwrites_nothing_on_the_page(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """Two ``serve`` workers on one database (round-robin routing): each keeps its own
+    transcripts; the conversation and its step are the database's."""
+    first, second = WebhookRunner(fake, sqlite_url), WebhookRunner(fake, sqlite_url)
+    await first.start()
+    await second.start()
+    web = WebResident(first.base_url)
+    try:
+        await at_question_2(web)
+        shown = set(web.lines)
+        web.base_url = second.base_url  # the next post lands on the other worker
+        answer = await (await web.post({"csrf": web.csrf, "text": "1", "step": web.step})).json()
+        ids = {int(re.findall(r'<li id="m(\d+)"', line["html"])[0]) for line in answer["lines"]}
+        assert ids and not ids & shown  # no line on the page is overwritten
+        assert answer["reload"]  # the page reloads its state from this worker
+        said = await web.open(AFVAL, n=-1)
+        assert said.last.text.startswith(Q3)
+        web.base_url = first.base_url  # and back: the step is the database's, not a worker's
+        await web.say("4", n=-1)
+        assert [question for question, _ in await answers(first)] == [
+            "inzameling",
+            "ophaaldagen",
+            "wijk",
+        ]
+    finally:
+        await web.close()
+        await second.stop()
+        await first.stop()
+
+
 def test_an_address_gets_a_burst_then_a_steady_rate() -> None:
     now = [10.0]
     limits = Addresses(sessions=Rate(3, 0.5), posts=Rate(2, 1.0), clock=lambda: now[0])
