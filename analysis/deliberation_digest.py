@@ -30,6 +30,7 @@ class Counts:
     live: int
     pending: int
     by_residents: int  # statements residents added (live, waiting or rejected)
+    participants_on_web: int = 0  # of ``participants``, those who came through the web door
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from storage.models import (
     DeliberationVote,
     Resident,
 )
-from storage.repo import ResidentInfo
+from storage.repo import WEB_PREFIX, ResidentInfo
 
 LIVE, PENDING, REJECTED = "live", "pending", "rejected"
 SEED, RESIDENT = "seed", "resident"
@@ -863,11 +863,18 @@ async def author_contact(db: AsyncSession, statement_id: int) -> tuple[int, str]
 async def digest_counts(
     db: AsyncSession, deliberation_id: str, since: datetime, until: datetime
 ) -> Counts:
-    """Participants, votes (all, and in the period), statements live / waiting / added by
-    residents: SQL aggregates, nothing loaded row by row."""
-    participants = await db.scalar(
-        select(func.count()).select_from(_P).where(_P.deliberation_id == deliberation_id)
-    )
+    """Participants (all, and those who came through the web door), votes (all, and in the
+    period), statements live / waiting / added by residents: SQL aggregates, nothing loaded
+    row by row."""
+    on_web = Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True)
+    participants, participants_on_web = (
+        await db.execute(
+            select(func.count(), func.count().filter(on_web))
+            .select_from(_P)
+            .join(Resident, Resident.id == _P.resident_id)
+            .where(_P.deliberation_id == deliberation_id)
+        )
+    ).one()
     scan = await _scan_votes(db, deliberation_id)
     votes = await db.execute(
         select(
@@ -897,6 +904,7 @@ async def digest_counts(
         int(by_status.get(LIVE, 0)),
         int(by_status.get(PENDING, 0)),
         int(by_residents or 0),
+        int(participants_on_web or 0),
     )
 
 

@@ -63,13 +63,21 @@ def _line(figures: DeliberationFigures, item: Agreement) -> str:
     )
 
 
+def _doors(counts: Counts) -> str:
+    """Every door counted together; the split per door once the web door was used."""
+    if not counts.participants_on_web:
+        return ""
+    web = counts.participants_on_web
+    return f" (via Telegram {number(counts.participants - web)}, via de website {number(web)})"
+
+
 def compose(figures: DeliberationFigures, since: datetime, until: datetime, zone: tzinfo) -> Html:
     """The text of one deliberation in the digest (Telegram HTML, every statement escaped)."""
     c = figures.counts
     lines = [
         f"<b>Gesprek met stellingen: {escape(figures.title)}</b>",
         f"<i>{escape(period_text(since, until, zone))}</i>",
-        f"{number(c.participants)} deelnemers · {number(c.votes)} stemmen "
+        f"{number(c.participants)} deelnemers{_doors(c)} · {number(c.votes)} stemmen "
         f"({number(c.votes_in_period)} nieuw)",
         f"Stellingen: {number(c.live)} live · {number(c.pending)} wachten op moderatie · "
         f"{number(c.by_residents)} toegevoegd door inwoners",
