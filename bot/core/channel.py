@@ -1,11 +1,14 @@
-"""The channel seam: who a resident is on a door (Telegram, the browser, ...), what comes in
-from them, and the one thing a door must do: deliver a step.
+"""The channel seam: who a resident is on a door (Telegram, the browser, ...) and what
+comes in from them.
 
 The resident's side of the conversation (:mod:`bot.resident.door`) is written once against
-this: an :data:`Event` comes in for a :class:`Who`, a :class:`~bot.core.reply.Reply` goes
-out (its messages are the steps: text, options as buttons, a picture). A door turns its own
-input into events and the reply into its own output. Telegram is one door
-(:mod:`bot.resident.conversation`), the web chat page another (:mod:`bot.app.webdoor`).
+this: an :data:`Event` comes in for a :class:`Who` (:meth:`bot.resident.door.Door.respond`),
+a committed :class:`~bot.core.reply.Reply` goes out (its messages are the steps: text,
+options as buttons, a picture). A door is an adapter, not a class to implement: it turns
+its own input into events and shows the reply its own way. Telegram is one door
+(:mod:`bot.resident.conversation`, through the handler table; its ``Postman`` sends the
+reply after the commit), the web chat page another (:mod:`bot.app.webdoor`, which answers
+the HTTP request with it).
 
 A resident is known per door by a pseudonym only: on Telegram the keyed hash of their user
 id, on the web a keyed hash of a random token in their session cookie, prefixed with
@@ -15,15 +18,11 @@ id, on the web a keyed hash of a random token in their session cookie, prefixed 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from bot.core.reply import Reply
 from storage.repo import TELEGRAM as TELEGRAM
 from storage.repo import WEB as WEB
 from storage.repo import WEB_PREFIX as WEB_PREFIX
 from storage.repo import channel_of as channel_of
-
-CHANNELS = (TELEGRAM, WEB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +62,3 @@ class Press:
 
 
 Event = Start | Text | Press
-
-
-class Channel(Protocol):
-    """A door: delivers a reply, after the unit of work that made it was committed."""
-
-    name: str
-
-    async def deliver(self, who: Who, reply: Reply) -> None: ...
