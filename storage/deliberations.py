@@ -36,7 +36,7 @@ from storage.models import (
     DeliberationVote,
     Resident,
 )
-from storage.repo import WEB_PREFIX, ResidentInfo
+from storage.repo import WEB, ResidentInfo
 
 LIVE, PENDING, REJECTED = "live", "pending", "rejected"
 SEED, RESIDENT = "seed", "resident"
@@ -866,7 +866,7 @@ async def digest_counts(
     """Participants (all, and those who came through the web door), votes (all, and in the
     period), statements live / waiting / added by residents: SQL aggregates, nothing loaded
     row by row."""
-    on_web = Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True)
+    on_web = Resident.channel == WEB
     participants, participants_on_web = (
         await db.execute(
             select(func.count(), func.count().filter(on_web))

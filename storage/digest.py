@@ -66,7 +66,7 @@ from storage.digest_log import previous_figures
 from storage.duplicates import count_possible_duplicates
 from storage.models import Answer, EffectAnswer, EffectCheck, Resident, Session
 from storage.moderation import APPROVED, REJECTED
-from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, WEB_PREFIX, superseded
+from storage.repo import COMPLETED, INCOMPLETE, PENDING, REPLACED, WEB, superseded
 
 #: Before any answer: the start of "everything so far".
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
@@ -532,7 +532,7 @@ async def response_stats(
             *_counting(questionnaire_id),
             done,
             Session.started_at < until,
-            Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True),
+            Resident.channel == WEB,
         )
     )
     unfinished = await db.execute(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Resident, ResidentProfile, Session
-from storage.repo import REPLACED, channel_of, superseded
+from storage.repo import REPLACED, superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +26,8 @@ class ExportRow:
     completed_at: datetime | None
     answers: dict[str, Any]
     age_band: str | None = None  # from the resident's profile ("about you, once")
-    #: The door it came in through (``storage.repo.TELEGRAM`` or ``WEB``, read from the
-    #: pseudonym's prefix); None once the resident was erased (the door is not kept).
+    #: The door it came in through (``storage.repo.TELEGRAM`` or ``WEB``, the resident's
+    #: ``channel``); None once the resident was erased (the door is not kept).
     channel: str | None = None
 
 
@@ -37,7 +37,7 @@ async def export_rows(
     """One row per response that counts: replaced revisions, unfinished tries beside a
     completed response (:func:`superseded`) and test runs left out."""
     query = (
-        select(Session, Resident.pseudonym, ResidentProfile.age_band)
+        select(Session, Resident.pseudonym, ResidentProfile.age_band, Resident.channel)
         .outerjoin(Resident, Resident.id == Session.resident_id)
         .outerjoin(ResidentProfile, ResidentProfile.resident_id == Session.resident_id)
         .where(
@@ -50,7 +50,7 @@ async def export_rows(
     if not include_test:
         query = query.where(Session.is_test.is_(False))
     sessions = (await db.execute(query)).all()
-    ids = [s.id for s, _, _ in sessions]
+    ids = [s.id for s, _, _, _ in sessions]
     answers: dict[int, dict[str, Any]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -70,7 +70,7 @@ async def export_rows(
             s.completed_at,
             answers[s.id],
             band,
-            channel_of(pseudonym) if pseudonym is not None else None,
+            channel,
         )
-        for s, pseudonym, band in sessions
+        for s, pseudonym, band, channel in sessions
     ]

@@ -46,6 +46,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: A web door resident's pseudonym starts with this (a Telegram one is 64 hex digits).
+WEB_PREFIX = "web-"
+#: The doors a resident can come in through, as ``residents.channel``, exports and reports
+#: name them.
+TELEGRAM, WEB = "telegram", "web"
+
+
+def channel_of(pseudonym: str) -> str:
+    """The door a pseudonym came in through (read from its prefix, :data:`WEB_PREFIX`)."""
+    return WEB if pseudonym.startswith(WEB_PREFIX) else TELEGRAM
+
+
+def _channel(context: Any) -> str:
+    """A new resident's door, from the pseudonym it is inserted with."""
+    return channel_of(str(context.get_current_parameters()["pseudonym"]))
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend. SQLite keeps no zone: it would store an aware
     value's wall-clock time as is and hand back naive values, so convert both ways."""
@@ -83,10 +100,13 @@ class Resident(Base):
     consent: Mapped[str] = mapped_column(String(10))  # "given" or "refused"
     consent_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The door they came through (TELEGRAM, WEB): what digests and exports count per door.
+    channel: Mapped[str] = mapped_column(String(16), default=_channel, server_default=TELEGRAM)
 
 
 class Contact(Base):
-    """How to reach a resident: their private chat id, kept apart from the answers."""
+    """How to reach a resident on their door (``channel``): their private chat id, kept
+    apart from the answers. Only a door that can reach someone unasked has contacts."""
 
     __tablename__ = "contacts"
 
@@ -94,6 +114,7 @@ class Contact(Base):
         ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(16), default=TELEGRAM, server_default=TELEGRAM)
     # Set when Telegram answered 403 (the resident blocked the bot): never retried.
     unreachable_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -44,7 +44,7 @@ from storage.models import (
     WaitingOutcome,
     utcnow,
 )
-from storage.repo import WEB_PREFIX
+from storage.repo import WEB
 
 # An administrator's /terugkoppeling, step by step, as audit-log actions: the draft in
 # progress is read back from them (see bot.outcomes.feedback.Drafts).
@@ -232,7 +232,7 @@ async def waiting_recipients(db: AsyncSession, questionnaire_id: str) -> list[in
             Subscription.kind == OUTCOMES,
             Subscription.topic == questionnaire_id,
             Resident.consent == "given",
-            Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True),
+            Resident.channel == WEB,
             _took_part(questionnaire_id, Subscription.resident_id),
         )
         .order_by(Subscription.resident_id)

@@ -27,6 +27,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from flows.engine import Outcome, SessionState
+
+# The doors (``residents.channel``; a web door pseudonym starts with WEB_PREFIX, which the
+# doors write, ``bot.core.channel``) are defined with the schema.
+from storage.models import TELEGRAM as TELEGRAM
+from storage.models import WEB as WEB
+from storage.models import WEB_PREFIX as WEB_PREFIX
 from storage.models import (
     Answer,
     Contact,
@@ -34,6 +40,7 @@ from storage.models import (
     Session,
     utcnow,
 )
+from storage.models import channel_of as channel_of
 
 ACTIVE = "active"
 PAUSED = "paused"
@@ -186,18 +193,6 @@ async def find_resident(db: AsyncSession, pseudonym: str) -> ResidentInfo | None
     return ResidentInfo(row.id, row.pseudonym, row.language, row.consent) if row else None
 
 
-#: A web door resident's pseudonym starts with this (a Telegram one is 64 hex digits):
-#: what counts per door (digests) reads it, the doors write it (``bot.core.channel``).
-WEB_PREFIX = "web-"
-#: The doors a response can come in through, as exports and reports name them.
-TELEGRAM, WEB = "telegram", "web"
-
-
-def channel_of(pseudonym: str) -> str:
-    """The door a pseudonym came in through (read from its prefix, :data:`WEB_PREFIX`)."""
-    return WEB if pseudonym.startswith(WEB_PREFIX) else TELEGRAM
-
-
 async def register_resident(
     db: AsyncSession,
     pseudonym: str,
@@ -219,7 +214,7 @@ async def register_resident(
     else:
         row.consent, row.consent_at, row.language = consent, now, language
     if consent == "given" and chat_id is not None:
-        await db.merge(Contact(resident_id=row.id, chat_id=chat_id))
+        await db.merge(Contact(resident_id=row.id, chat_id=chat_id, channel=row.channel))
     else:
         await db.execute(delete(Contact).where(Contact.resident_id == row.id))
     return _resident(row)

@@ -50,7 +50,7 @@ from storage.models import (
     Subscription,
 )
 from storage.privacy import Versions, count_of, delete_free_text, erase_resident
-from storage.repo import WEB_PREFIX
+from storage.repo import WEB
 
 CLOSED_STATUSES = ("closed", "archived")
 WAITING = ("pending", "sending")  # outbox rows not sent (or given up on) yet
@@ -226,7 +226,7 @@ async def _forgettable(
     )
     # Nor on the web door, which reaches nobody: its outcomes wait for a visit that, once
     # the period has passed without one, is not counted on (the waiting ones go too).
-    web = Resident.pseudonym.startswith(WEB_PREFIX, autoescape=True)
+    web = Resident.channel == WEB
     subscribed = and_(exists().where(Subscription.resident_id == Resident.id), ~blocked, ~web)
     recent_effect = exists().where(
         EffectAnswer.resident_id == Resident.id, EffectAnswer.answered_at > cutoff

@@ -7,12 +7,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select, text
+
 from analysis.deliberation_digest import DeliberationFigures
 from bot.core.channel import TELEGRAM, WEB, channel_of
 from bot.staff.stellingen import compose
 from flows.deliberation import read_directory
 from storage import deliberations as talks
+from storage import migrate
+from storage.db import create_engine
 from storage.digest import response_stats
+from storage.models import Contact, Resident
 from storage.repo import WEB_PREFIX
 from tests.conftest import QUESTIONNAIRES
 from tests.storage.helpers import Sessions, complete, register, start
@@ -63,3 +68,45 @@ async def test_a_deliberation_counts_its_participants_per_door(sessions: Session
     alone = replace(counts, participants_on_web=0)  # one door only: no split
     text = compose(replace(figures, counts=alone), now - timedelta(1), now, UTC)
     assert "3 deelnemers · 0 stemmen" in text
+
+
+async def test_the_door_is_stored_with_the_resident_and_the_contact(sessions: Sessions) -> None:
+    web = await register(sessions, WEB_PREFIX + "e" * 60, chat_id=None)
+    telegram = await register(sessions, "f" * 64)
+    async with sessions() as db:
+        doors = dict((await db.execute(select(Resident.id, Resident.channel))).all())
+        contacts = (await db.execute(select(Contact.resident_id, Contact.channel))).all()
+    assert (doors[web.id], doors[telegram.id]) == (WEB, TELEGRAM)
+    assert [tuple(row) for row in contacts] == [(telegram.id, TELEGRAM)]
+
+
+async def test_the_migration_reads_the_door_of_every_resident_from_its_pseudonym(
+    empty_database_url: str,
+) -> None:
+    engine = create_engine(empty_database_url)
+    insert = (
+        "INSERT INTO residents (id, pseudonym, language, consent, consent_at, created_at) "
+        "VALUES (:id, :pseudonym, 'nl', 'given', :now, :now)"
+    )
+    try:
+        await migrate.upgrade(engine, "0020")
+        now = datetime(2026, 12, 1, tzinfo=UTC)
+        async with engine.begin() as connection:
+            for number, pseudonym in enumerate(
+                [WEB_PREFIX + "1" * 60, "2" * 64, "web_" + "3" * 60]
+            ):
+                await connection.execute(
+                    text(insert), {"id": number + 1, "pseudonym": pseudonym, "now": now}
+                )
+            await connection.execute(
+                text("INSERT INTO contacts (resident_id, chat_id) VALUES (2, 42)")
+            )
+        await migrate.upgrade(engine)
+        async with engine.connect() as connection:
+            doors = (await connection.execute(text("SELECT id, channel FROM residents"))).all()
+            contacts = (await connection.execute(text("SELECT channel FROM contacts"))).all()
+        assert sorted(tuple(row) for row in doors) == [(1, WEB), (2, TELEGRAM), (3, TELEGRAM)]
+        assert [tuple(row) for row in contacts] == [(TELEGRAM,)]
+    finally:
+        await migrate.downgrade(engine, "base")
+        await engine.dispose()

@@ -77,7 +77,15 @@ async def test_register_with_consent_keeps_chat_id_apart(
         columns = await connection.run_sync(
             lambda c: {col["name"] for col in inspect(c).get_columns("residents")}
         )
-    assert columns == {"id", "pseudonym", "language", "consent", "consent_at", "created_at"}
+    assert columns == {
+        "id",
+        "pseudonym",
+        "language",
+        "consent",
+        "consent_at",
+        "created_at",
+        "channel",
+    }
 
 
 async def test_register_refused_keeps_no_contact(sessions: Sessions) -> None:
