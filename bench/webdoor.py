@@ -16,6 +16,8 @@ browser loads them (uncompressed bytes), and that the page refers to nothing els
 from __future__ import annotations
 
 import asyncio
+import html
+import itertools
 import re
 import tempfile
 import time
@@ -35,6 +37,18 @@ QUESTIONNAIRE = "groen-in-de-wijk"
 _LINE = re.compile(r'<li id="m(\d+)" class="(\w+)">(.*?)</li>', re.S)
 _BUTTON = re.compile(r'name="press" value="([^"]*)">(.*?)</button>', re.S)
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+_STEP = re.compile(r'name="step" value="([^"]*)"')
+#: Each simulated resident's visit comes from an address of its own, as behind the reverse
+#: proxy (the bot believes X-Forwarded-For from the loopback address): the door's limits
+#: per address are for one household, not for a benchmark's fifty residents on one host.
+_ADDRESSES = itertools.count(1)
+
+
+def _address() -> str:
+    n = next(_ADDRESSES)
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
 _ELSEWHERE = re.compile(r'(?:src|href)="(?:https?:)?//')
 PAGE_LIMIT = 100 * 1024
 
@@ -68,17 +82,22 @@ class WebResident:
 
     async def _once(self, stop: asyncio.Event) -> None:
         url = f"{self.base}/praat/{QUESTIONNAIRE}"
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"X-Forwarded-For": _address()}
+        ) as http:
             async with http.get(url) as response:
                 page = await response.text()
             csrf = _CSRF.search(page)
             assert csrf is not None
+            found = _STEP.search(page)
+            step = html.unescape(found.group(1)) if found else ""  # what a typed answer answers
             lines = _LINE.findall(page)
             line_id, _, body = lines[-1]
             form = {"csrf": csrf.group(1), "press": _BUTTON.findall(body)[0][0], "line": line_id}
             while not stop.is_set():
                 async with http.post(url, data=form, headers={"Accept": "application/json"}) as r:
                     answer = await r.json()
+                step = answer["step"]
                 new = [_LINE.search(item["html"]) for item in answer["lines"]]
                 bots = [m for m in new if m is not None and m.group(2) == "bot"]
                 texts = [plain_text(m.group(3)) for m in bots]
@@ -88,11 +107,13 @@ class WebResident:
                     return
                 question = next((m for m in reversed(bots) if "Vraag " in m.group(3)), None)
                 if question is None:  # not taken (a wrong answer): the question is unchanged
-                    form = {"csrf": csrf.group(1), "text": "3"}
+                    form = {"csrf": csrf.group(1), "text": "3", "step": step}
                     continue
                 if "Fijn dat je meedoet" not in " ".join(texts):
                     self.count.answers.append(time.monotonic())
                 form = _answer(csrf.group(1), question.group(1), question.group(3))
+                if "text" in form:
+                    form["step"] = step
 
 
 def _answer(csrf: str, line_id: str, body: str) -> dict[str, str]:
