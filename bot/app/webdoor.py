@@ -22,10 +22,11 @@ page. Nothing is loaded from anywhere else (a strict Content-Security-Policy say
 **Forms.** Every post carries a token derived from the cookie's (CSRF); a post without it,
 with a wrong one or from another site (``Origin``) is refused and changes nothing. A typed
 answer also carries the step it answers (:meth:`WebDoor._state`: the response and question
-the conversation was at when the form was shown, read from the database, so it holds on
-every worker): a post for a step that is no longer current (replayed, or from a stale tab)
-stores nothing and gets ``web.stale`` with the current question again; the same post again
-right after it was taken (a double click) is taken once and answered with nothing new.
+the conversation was at when the form was shown, read from the database so that it holds
+on every worker, as a keyed hash so that the page learns no response number): a post
+for a step that is no longer current (replayed, or from a stale tab) stores nothing and
+gets ``web.stale`` with the current question again; the same post again right after it
+was taken (a double click) is taken once and answered with nothing new.
 One post at a time per browser session, and at most :data:`BURST` quickly after each
 other (``web.too_fast``); per network address, new sessions and posts are limited too
 (:mod:`bot.app.webdoor_limits`, ``web.busy``): all in memory only, never stored.
@@ -232,10 +233,11 @@ class WebDoor:
             self._visitors.put(key, visitor)
         return visitor
 
-    async def _state(self, who: Who) -> tuple[Language, str]:
-        """The language the page speaks to ``who``, and the step their conversation is at:
-        the response in progress and its current question (``-`` for none), which a typed
-        answer must name to be taken."""
+    async def _state(self, who: Who, cookie: Cookie) -> tuple[Language, str]:
+        """The language the page speaks to ``who``, and the step their conversation is at,
+        which a typed answer must name to be taken: the response in progress and its
+        current question (``-`` for none), as an opaque token of this browser session (the
+        page learns no response number)."""
         async with self.services.sessions() as db:
             found = await repo.find_resident_in_session(db, who.pseudonym)
         if found is not None and found[0].consented:
@@ -244,7 +246,7 @@ class WebDoor:
             language = speaking(self.services.settings, language_of(who.language_code))
         session = found[1] if found is not None else None
         step = f"{session.id}.{session.state.current}" if session is not None else "-"
-        return language, step
+        return language, self._mac("step", cookie.questionnaire, cookie.token, step)
 
     def _busy(self, request: web.Request, back: str | None) -> web.Response:
         """Too much from one network address: a page that says so (429)."""
@@ -297,7 +299,7 @@ class WebDoor:
                 waiting = await self.door.waiting(who)
                 if waiting.messages:
                     visitor.transcript.apply(waiting, None)
-        language, step = await self._state(who)
+        language, step = await self._state(who, cookie)
         title = await self._heading(questionnaire, language) or questionnaire
         chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language, step)
         elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
@@ -411,7 +413,7 @@ class WebDoor:
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
         if not visitor.allowed(self.burst, self.per_second):
-            language, _step = await self._state(who)
+            language, _step = await self._state(who, cookie)
             return _html(render_notice(language, "web.too_fast", back), status=429)
         event: Event | None = None
         pressed: int | None = None
@@ -423,7 +425,7 @@ class WebDoor:
             event = Text(str(form["text"]).strip())
         lines: list[str] = []
         async with visitor.lock:
-            before, step = await self._state(who)
+            before, step = await self._state(who, cookie)
             after = before
             transcript = visitor.transcript
             elsewhere = not transcript.lines  # this worker has not shown this session's page
@@ -447,7 +449,7 @@ class WebDoor:
                 )
                 changed = [transcript.typed(event.text)] if isinstance(event, Text) else []
                 reply = await self.door.respond(who, event, shows_buttons=shows)
-                after, step = await self._state(who)
+                after, step = await self._state(who, cookie)
                 if isinstance(event, Press) and _erases(event.data):
                     # Nothing of the conversation stays, not even in memory: only the
                     # question that erased it, which now says so.
