@@ -154,6 +154,7 @@ def test_digest_chat_id() -> None:
         ("LOG_LIBRARIES", "aiosqlite", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
         ("LOG_LIBRARIES", "aiosqlite:LOUD", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
         ("LOG_LIBRARIES", "a b:DEBUG", "LOG_LIBRARIES: must be logger:LEVEL pairs"),
+        ("TRUSTED_PROXIES", "proxy.local", "TRUSTED_PROXIES: must be networks such as"),
     ],
 )
 def test_other_malformed_values(variable: str, value: str, message: str) -> None:

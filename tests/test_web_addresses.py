@@ -9,14 +9,17 @@ from unittest.mock import Mock
 
 from aiohttp.test_utils import make_mocked_request
 
-from bot.app.webdoor_codes import address_of
+from bot.app.webdoor_codes import Network, address_of, trusted_proxies
 
 
-def request_from(remote: str, forwarded: str | None = None) -> str:
+def request_from(
+    remote: str, forwarded: str | None = None, trusted: tuple[Network, ...] | None = None
+) -> str:
     headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
     transport = Mock()
     transport.get_extra_info.return_value = (remote, 43210)
-    return address_of(make_mocked_request("GET", "/doe-mee/x", headers, transport=transport))
+    request = make_mocked_request("GET", "/doe-mee/x", headers, transport=transport)
+    return address_of(request, trusted)
 
 
 def test_behind_the_proxy_the_address_it_added_last() -> None:
@@ -37,3 +40,14 @@ def test_an_ipv6_household_counts_as_one() -> None:
     assert one == other == "2001:db8:1:2::/64"
     assert request_from("2001:db8:1:3::1") != one
     assert request_from("127.0.0.1", "2001:db8:1:2::5") == one
+
+
+def test_only_the_configured_proxy_is_believed() -> None:
+    """TRUSTED_PROXIES names where the proxy connects from; another private peer (a
+    neighbouring container) cannot choose its address then, and "none" believes nobody."""
+    proxy = trusted_proxies("10.1.2.3/32, ::1")
+    assert request_from("10.1.2.3", "203.0.113.7", proxy) == "203.0.113.7"
+    assert request_from("10.1.2.4", "203.0.113.7", proxy) == "10.1.2.4"
+    assert request_from("127.0.0.1", "203.0.113.7", proxy) == "127.0.0.1"
+    assert request_from("127.0.0.1", "203.0.113.7", trusted_proxies("none")) == "127.0.0.1"
+    assert trusted_proxies(None) is None  # unset: loopback and private peers, as above

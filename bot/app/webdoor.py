@@ -42,9 +42,10 @@ using it (:meth:`bot.resident.codes.CodeDoor.look`) and leads to its questionnai
 which starts the conversation with the code (``/start <code>`` on Telegram): consent first,
 and only then is the code used and the response marked as the sample's. A used, expired,
 closed or wrong code gets Telegram's answer on a page of its own. Wrong codes are slowed
-down per network address (:func:`address_of`), in memory only, never stored or logged. A
-questionnaire for codes only (``access: codes``) says so on its page instead of asking
-for consent; a code typed into its chat still opens it.
+down per network address (:func:`address_of`; behind the proxy ``TRUSTED_PROXIES``), in
+memory only, never stored or logged. A questionnaire for codes only (``access: codes``)
+says so on its page instead of asking for consent; a code typed into its chat still opens
+it.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ from urllib.parse import urlsplit
 import segno
 from aiohttp import web
 
-from bot.app.webdoor_codes import Codes, address_of
+from bot.app.webdoor_codes import Codes, address_of, trusted_proxies
 from bot.app.webdoor_images import WebPictures
 from bot.app.webdoor_limits import BURST, PER_SECOND, Addresses, Bucket
 from bot.app.webdoor_page import (
@@ -154,6 +155,7 @@ class WebDoor:
         self.codes = codes
         self.burst, self.per_second = burst, per_second
         self.addresses = addresses or Addresses()  # per network address, in memory only
+        self._proxies = trusted_proxies(services.settings.trusted_proxies)
         self._secret = services.pseudonyms.secret
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
         self.pictures = WebPictures(services)  # questions' images, from this server only
@@ -221,9 +223,13 @@ class WebDoor:
             request.secure or forwarded == "https" or bool(public and public.startswith("https:"))
         )
 
+    def _address(self, request: web.Request) -> str:
+        """The client's network address (behind the trusted proxy, the one it saw)."""
+        return address_of(request, self._proxies)
+
     def who(self, request: web.Request, cookie: Cookie) -> Who:
         code = _accepted(request)
-        return Who(self.pseudonym(cookie), code, None, WEB, address_of(request))
+        return Who(self.pseudonym(cookie), code, None, WEB, self._address(request))
 
     def _visitor(self, cookie: Cookie) -> Visitor:
         key = self.pseudonym(cookie)
@@ -286,7 +292,7 @@ class WebDoor:
             return await self._with_code(request, questionnaire, cookie, request.query["code"])
         fresh = cookie is None
         if cookie is None:
-            if not self.addresses.new_session(address_of(request)):
+            if not self.addresses.new_session(self._address(request)):
                 return self._busy(request, None)
             cookie = Cookie(questionnaire, secrets.token_urlsafe(32))
         who = self.who(request, cookie)
@@ -330,7 +336,7 @@ class WebDoor:
         (without the code in the address bar)."""
         assert self.codes is not None
         back = f"{PATH}/{questionnaire}"
-        looked = await self.codes.look(given, address_of(request))
+        looked = await self.codes.look(given, self._address(request))
         refused = self._refused(request, looked)
         if refused is not None:
             return refused
@@ -341,7 +347,7 @@ class WebDoor:
             # in the same browser, goes on where they were, as on Telegram.)
             return self._said(request, told(Found.USED), back, 410)
         fresh = cookie is None
-        address = address_of(request)
+        address = self._address(request)
         if (fresh and not self.addresses.new_session(address)) or not self.addresses.post(address):
             return self._busy(request, back)
         cookie = cookie or Cookie(questionnaire, secrets.token_urlsafe(32))
@@ -408,7 +414,7 @@ class WebDoor:
             or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
         ):
             return _html(render_notice(language, "web.forged", back), status=403)
-        if not self.addresses.post(address_of(request)):
+        if not self.addresses.post(self._address(request)):
             return self._busy(request, back)
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
@@ -491,7 +497,7 @@ class WebDoor:
             return _html(render_notice(language, "web.unknown", None), status=404)
         if not TOKEN.match(token):
             raise web.HTTPNotFound
-        if not self.addresses.new_session(address_of(request)):
+        if not self.addresses.new_session(self._address(request)):
             return self._busy(request, None)
         response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
         self._set_cookie(request, response, Cookie(questionnaire, token))
@@ -502,7 +508,7 @@ class WebDoor:
         questionnaire, which starts with it (the code is not used yet); or what is wrong
         with the code."""
         assert self.codes is not None
-        looked = await self.codes.look(request.match_info["code"], address_of(request))
+        looked = await self.codes.look(request.match_info["code"], self._address(request))
         refused = self._refused(request, looked)
         if refused is not None:
             return refused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -114,6 +115,10 @@ class Settings(BaseSettings):
     http_max_connections: int | None = Field(default=None, ge=1)
     # Name of this worker in leases and logs; default: host name and process id.
     worker_name: str | None = None
+    # Where the reverse proxy connects from, whose X-Forwarded-For is believed (the web
+    # door's limits per network address): networks, comma-separated, or "none"; default:
+    # any loopback or private address.
+    trusted_proxies: str | None = None
     # Reports (/rapport, `samenspraak report`): the municipality's own Word template
     # (.dotx or .docx, its styles and logo), and the public address results pages are linked
     # at (default: the origin of WEBHOOK_URL).
@@ -127,6 +132,7 @@ class Settings(BaseSettings):
         "webhook_url",
         "webhook_secret",
         "worker_name",
+        "trusted_proxies",
         "http_max_connections",
         "report_template",
         "public_url",
@@ -203,6 +209,20 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be the public https address Telegram posts updates to")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() != "none":
+            for part in value.split(","):
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        "must be networks such as 127.0.0.1/32, 10.0.0.0/8 (comma-separated), "
+                        "or none"
+                    ) from None
         return value
 
     @field_validator("public_url")
