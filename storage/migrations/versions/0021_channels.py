@@ -4,7 +4,7 @@ Before, the door was read from the pseudonym's prefix (``web-``) wherever it was
 with two doors hard-coded. Now a resident's row says it (backfilled from the prefix), and a
 contact says which door it reaches them on: contacts are per channel.
 
-Revision ID: 0021
+Revision ID: 0021_channels
 Revises: 0020
 Create Date: 2026-12-07 12:30:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0021"
+revision: str = "0021_channels"
 down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
