@@ -12,8 +12,9 @@ is shown (``Reply`` is delivered by the postman after the commit).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +61,8 @@ MIN_GROUP = 5
 #: Statements quoted in "Waar sta ik?": per group, and agreed by all.
 PLACE_QUOTES = 3
 STATEMENT_MESSAGES = 20_000
+#: Starts a background task (``asyncio.create_task``, or the application's).
+Spawn = Callable[[Coroutine[object, object, None]], "asyncio.Task[None]"]
 #: Tries at routing when the chosen statement stopped being live meanwhile.
 ROUTE_TRIES = 3
 
@@ -67,8 +70,16 @@ ROUTE_TRIES = 3
 class Deliberations:
     """The residents' side of deliberations (registered in :mod:`bot.app.handlers`)."""
 
-    def __init__(self, services: Services, residents: ResidentHandlers) -> None:
+    def __init__(
+        self,
+        services: Services,
+        residents: ResidentHandlers,
+        spawn: Spawn = asyncio.create_task,
+    ) -> None:
+        """``spawn`` starts background work (the routing analysis): the application's
+        ``create_task``, so that stopping the bot waits for it."""
         self.services = services
+        self._spawn = spawn
         self.residents = residents
         self.settings = services.settings
         self.state = DeliberationState()
@@ -339,12 +350,15 @@ class Deliberations:
         voted_numbers = [s.number for s in live if s.id in mine]
         from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
 
+        deliberation_id = participant.deliberation_id
         chosen = next_statement(
             list(by_number),
             voted_numbers,
-            analysis=self.state.cached(participant.deliberation_id),
+            analysis=self.state.cached(deliberation_id),
             seed=f"{participant.number}:{len(mine)}",
         )
+        # Never waited for: the next statements are routed with it once it is made.
+        self.state.refresh_soon(deliberation_id, self.services.reports, self._spawn)
         return by_number.get(chosen) if chosen is not None else None
 
     async def _extras(
