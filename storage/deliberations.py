@@ -257,6 +257,17 @@ async def join(
 
 
 async def _next_number(db: AsyncSession, column: Any, owner: Any, owner_id: str) -> int:
+    """The next free number of a deliberation's participants or statements. On PostgreSQL
+    the deliberation's row is locked first, so that transactions taking a number of the
+    same deliberation take turns (each sees the number the one before committed) instead of
+    racing to the same one: thirty residents joining at once outran any number of tries.
+    ``FOR NO KEY UPDATE`` does not wait for votes (their foreign key takes ``FOR KEY
+    SHARE``); SQLite writes one at a time anyway and has no such clause."""
+    await db.execute(
+        select(DeliberationRecord.id)
+        .where(DeliberationRecord.id == owner_id)
+        .with_for_update(key_share=True)
+    )
     highest = await db.scalar(select(func.max(column)).where(owner == owner_id))
     return 0 if highest is None else int(highest) + 1
 
