@@ -96,7 +96,9 @@ async def test_a_newly_approved_statement_comes_first_for_residents_who_did_not_
         first = await enter(anna)
         # Routing her first statement had the analysis made, in the background: nobody
         # pressed "Waar sta ik?".
-        await until(lambda: routing_analyses(caplog) > 0, what="the analysis for routing")
+        await until(
+            lambda: routing_analyses(caplog) > 0, within=60, what="the analysis for routing"
+        )
         await add(anna, first, NEW)
         await anna.next_message()  # the statement she was at
         await approve(fake, NEW)
