@@ -257,6 +257,17 @@ async def join(
 
 
 async def _next_number(db: AsyncSession, column: Any, owner: Any, owner_id: str) -> int:
+    """The next free number of a deliberation's participants or statements. On PostgreSQL
+    the deliberation's row is locked first, so that transactions taking a number of the
+    same deliberation take turns (each sees the number the one before committed) instead of
+    racing to the same one: thirty residents joining at once outran any number of tries.
+    ``FOR NO KEY UPDATE`` does not wait for votes (their foreign key takes ``FOR KEY
+    SHARE``); SQLite writes one at a time anyway and has no such clause."""
+    await db.execute(
+        select(DeliberationRecord.id)
+        .where(DeliberationRecord.id == owner_id)
+        .with_for_update(key_share=True)
+    )
     highest = await db.scalar(select(func.max(column)).where(owner == owner_id))
     return 0 if highest is None else int(highest) + 1
 
@@ -977,13 +988,28 @@ async def erase_author(db: AsyncSession, resident_id: int) -> int:
     return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def apply_retention(db: AsyncSession, cutoff: datetime) -> int:
-    """Residents' statements of deliberations closed before ``cutoff``: deleted, unless made
-    anonymous (then unlinked from their author). The number deleted."""
-    closed = select(DeliberationRecord.id).where(
-        DeliberationRecord.status == CLOSED, DeliberationRecord.closed_at <= cutoff
+async def lifecycle(db: AsyncSession) -> list[tuple[str, str, datetime | None, str, str]]:
+    """Every deliberation's id, status, ``closed_at``, checksum and source: for retention,
+    which counts a deliberation as closed from its ``closes_at`` date too."""
+    rows = await db.execute(
+        select(
+            DeliberationRecord.id,
+            DeliberationRecord.status,
+            DeliberationRecord.closed_at,
+            DeliberationRecord.checksum,
+            DeliberationRecord.source,
+        ).order_by(DeliberationRecord.id)
     )
-    scope = and_(_S.deliberation_id.in_(closed), _S.author_id.is_not(None))
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def apply_retention(db: AsyncSession, due: Sequence[str]) -> int:
+    """Residents' statements of the deliberations ``due`` (closed at least the retention
+    period ago): deleted, unless made anonymous (then unlinked from their author). The
+    number deleted."""
+    if not due:
+        return 0
+    scope = and_(_S.deliberation_id.in_(list(due)), _S.author_id.is_not(None))
     deleted = await db.execute(
         delete(DeliberationStatement)
         .where(scope, _S.anonymised.is_(False))

@@ -3,15 +3,21 @@ again after any downtime, it deletes exactly what became due in the meantime.
 
 - A questionnaire *closed* at the earliest of its ``closed_at`` (when its status is
   ``closed`` or ``archived``) and the ``closes_at`` of its current version, once passed.
-  A draft never closes; a reopened questionnaire is open again.
-- ``retention`` after it closed, the free-text answers given to it are deleted.
+  A draft never closes; a reopened questionnaire is open again. A deliberation closes the
+  same way: at the earliest of its ``closed_at`` (status ``closed``) and the ``closes_at``
+  in its file, once passed.
+- ``retention`` after it closed, the free-text answers given to it are deleted; of a
+  deliberation, the statements residents added (unless a moderator made one anonymous:
+  then it stays, unlinked).
 - A resident is forgotten altogether (as with :func:`storage.privacy.erase_resident`:
   contact details deleted, answers unlinked so they still count, the resident record
   deleted) when nothing is left to reach them for: every response of theirs is to a
-  questionnaire closed at least ``retention`` ago, they opted in to no further messages (no
-  subscription), no message to them is still waiting in the outbox, and they did nothing for
-  ``retention`` (consent, answers, effect-check answers). Someone who consented but never
-  answered is forgotten ``retention`` after their consent. A subscription does not keep a
+  questionnaire closed at least ``retention`` ago, every deliberation they took part in
+  closed at least ``retention`` ago (their votes there are deleted with them, as with
+  /vergeetmij: they are keyed by the resident, see PRIVACY.md), they opted in to no further
+  messages (no subscription), no message to them is still waiting in the outbox, and they did
+  nothing for ``retention`` (consent, answers, effect-check answers). Someone who consented
+  but never answered is forgotten ``retention`` after their consent. A subscription does not keep a
   resident who blocked the bot (``contacts.unreachable_at``) at least ``retention`` ago:
   nothing can reach them any more; nor does it keep a resident of the web door (who can
   only be told on a visit): they are forgotten as if they had none.
@@ -32,12 +38,14 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.catalog import Catalog
+from flows.deliberation import parse as parse_deliberation
 from storage import audit, deliberations
 from storage.models import (
     Answer,
     AuditEntry,
     Broadcast,
     Contact,
+    DeliberationParticipant,
     EffectAnswer,
     EffectCheck,
     OutboxMessage,
@@ -109,6 +117,28 @@ async def closing_times(
     return closed
 
 
+# A deliberation's ``closes_at``, by the checksum of its stored source (parsed once).
+_CLOSES_AT: dict[str, datetime | None] = {}
+
+
+async def deliberation_closing_times(
+    db: AsyncSession, *, now: datetime, zone: tzinfo
+) -> dict[str, datetime]:
+    """Every closed deliberation and when it closed: as a questionnaire, by its status or by
+    the ``closes_at`` in its file (dates without a zone are in ``zone``)."""
+    closed: dict[str, datetime] = {}
+    for deliberation_id, status, closed_at, checksum, source in await deliberations.lifecycle(db):
+        if checksum not in _CLOSES_AT:
+            _CLOSES_AT[checksum] = parse_deliberation(source, deliberation_id).closes_at
+        closes_at = _CLOSES_AT[checksum]
+        if closes_at is not None and closes_at.tzinfo is None:
+            closes_at = closes_at.replace(tzinfo=zone)
+        moment = closed_since(status, closed_at, closes_at, now)
+        if moment is not None:
+            closed[deliberation_id] = moment
+    return closed
+
+
 async def apply_retention(
     db: AsyncSession,
     *,
@@ -123,13 +153,15 @@ async def apply_retention(
     cutoff = now - retention
     closed = await closing_times(db, now=now, zone=zone, versions=versions)
     due = sorted(qid for qid, moment in closed.items() if moment <= cutoff)
+    talks = await deliberation_closing_times(db, now=now, zone=zone)
+    due_talks = sorted(tid for tid, moment in talks.items() if moment <= cutoff)
 
     texts = await delete_free_text(db, versions, Session.questionnaire_id.in_(due)) if due else 0
     # Residents' own statements in deliberations closed as long ago (unless anonymous).
-    texts += await deliberations.apply_retention(db, cutoff)
+    texts += await deliberations.apply_retention(db, due_talks)
 
     forgotten = 0
-    for resident_id in await _forgettable(db, due, cutoff, batch):
+    for resident_id in await _forgettable(db, due, due_talks, cutoff, batch):
         if await erase_resident(db, resident_id, now=now, via="system", versions=versions):
             forgotten += 1
     old = now - AUDIT_RETENTION
@@ -151,6 +183,7 @@ async def apply_retention(
                 "texts": texts,
                 "residents": forgotten,
                 "questionnaires": due,
+                "deliberations": due_talks,
                 "audit": audit_lines,
                 "admin_ids": admin_ids,
             },
@@ -207,15 +240,23 @@ async def _forget_administrators(db: AsyncSession, old: datetime) -> int:
 
 
 async def _forgettable(
-    db: AsyncSession, due: Iterable[str], cutoff: datetime, batch: int
+    db: AsyncSession, due: Iterable[str], due_talks: Iterable[str], cutoff: datetime, batch: int
 ) -> list[int]:
     """Residents with nothing left to reach them for (see the module's docstring)."""
-    due = list(due)
+    due, due_talks = list(due), list(due_talks)
     live_session = exists().where(
         Session.resident_id == Resident.id,
         # In a questionnaire not closed long enough, or active within the period.
         (Session.questionnaire_id.not_in(due) if due else Session.id.is_not(None))
         | (Session.updated_at > cutoff),
+    )
+    # Taking part in a deliberation not closed long enough keeps a resident (their votes
+    # count in it); a vote is always a participant's, so the participant row says it.
+    _P = DeliberationParticipant
+    in_deliberation = exists().where(
+        _P.resident_id == Resident.id,
+        (_P.deliberation_id.not_in(due_talks) if due_talks else _P.number.is_not(None))
+        | (_P.updated_at > cutoff),
     )
     # A subscription keeps someone only while they can be reached: not when they blocked
     # the bot at least the retention period ago.
@@ -241,6 +282,7 @@ async def _forgettable(
                 Resident.consent_at <= cutoff,
                 Resident.created_at <= cutoff,
                 ~live_session,
+                ~in_deliberation,
                 ~subscribed,
                 ~recent_effect,
                 ~waiting,

@@ -3,6 +3,7 @@ command is after ``make install``, and what the browser test needs (and does wit
 
 from __future__ import annotations
 
+import argparse
 import re
 
 from tests.browser.test_sandbox_browser import CHROMIUM, pytestmark
@@ -41,3 +42,30 @@ def test_the_tests_section_says_what_the_browser_test_needs() -> None:
     # ... which is what the test itself says when it skips.
     reasons = " ".join(str(mark.kwargs.get("reason", "")) for mark in pytestmark)
     assert "apt-get install chromium" in reasons and str(CHROMIUM) in reasons
+
+
+def test_the_command_table_lists_every_export_format_the_command_takes() -> None:
+    from bot.app.cli import parser
+
+    commands = next(
+        action
+        for action in parser()._actions  # argparse keeps its subcommands here
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    export = commands.choices["export"]
+    [formats] = [a for a in export._actions if "--format" in a.option_strings]
+    assert formats.choices
+    row = next(
+        line
+        for line in section("The `samenspraak` command").splitlines()
+        if line.startswith("| `samenspraak export")
+    )
+    listed = re.search(r"--format ([a-z\\|]+)\]", row)
+    assert listed, row
+    assert listed.group(1).split("\\|") == list(formats.choices)
+
+
+def test_the_sandbox_section_says_how_to_open_the_example_deliberation() -> None:
+    text = " ".join(section("Try it without Telegram: the sandbox").split())
+    assert "`/start autoluw-centrum`" in text
+    assert (ROOT / "questionnaires" / "stellingen" / "autoluw-centrum.yaml").exists()

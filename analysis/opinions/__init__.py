@@ -49,7 +49,9 @@ API
     the same arguments, the same statement) weighted by Polis's comment priority
     (conversation.clj priority-metric): ((1 - p) (E + 1) a (1 + 8 * 2^(-S/5)))^2 with
     p = (passes + 1) / (S + 2), a = (agrees + 1) / (S + 2), S the votes seen, E the
-    statement's extremity. New and little-voted statements come first; then those far out
+    statement's extremity. New and little-voted statements come first: those with fewer
+    than ``NEW_VOTES`` (5) votes are drawn before any other (by the same weights; Polis's
+    weights alone still showed a just approved statement late to many); then those far out
     on the map (they separate groups) and those much agreed with (possible consensus).
     Polis counts only clustered participants' votes; we count every voter's (``totals``),
     so that a new statement stops being "new" as soon as anyone has seen it. A statement

@@ -11,6 +11,10 @@ import numpy as np
 from analysis.opinions import clustering, statements
 from analysis.opinions.model import Counts, IntArray, OpinionAnalysis
 
+#: A statement with fewer votes than this (in the analysis; one it does not know has none)
+#: is *new*: routing shows the new ones first, then the rest (see :func:`next_statement`).
+NEW_VOTES = 5
+
 
 def analyse(
     votes: Iterable[tuple[str, int, int]],
@@ -127,20 +131,31 @@ def next_statement(
     analysis: OpinionAnalysis | None = None,
     seed: int | str = 0,
 ) -> int | None:
-    """The statement to show next, as Polis routes comments: drawn at random (from ``seed``,
-    so the same arguments give the same statement) with weights = Polis's priority, which
-    favours statements with few votes (new ones), far out on the opinion map (they separate
-    groups) and much agreed with and little passed (possible consensus). Never one in
-    ``voted``; None when nothing is left. Statements the analysis does not know (added after
-    it ran) count as new: no votes, no extremity."""
+    """The statement to show next, as Polis routes comments: new and little-voted statements
+    first, then those that separate groups or might be consensus. Drawn at random (from
+    ``seed``, so the same arguments give the same statement) with weights = Polis's priority,
+    which favours statements with few votes (new ones), far out on the opinion map (they
+    separate groups) and much agreed with and little passed (possible consensus). Never one
+    in ``voted``; None when nothing is left.
+
+    Statements with fewer than :data:`NEW_VOTES` votes are drawn before all others (only
+    when none is left do the others come): Polis's weights alone would still show a just
+    approved statement late to many, while everyone has voted on the first ones. Statements
+    the analysis does not know (added after it ran) count as new: no votes, no extremity.
+    Without an analysis every statement is new."""
     left = sorted(set(candidates) - set(voted))
     if not left:
         return None
+
+    def total(statement: int) -> Counts:
+        found = analysis.totals.get(statement) if analysis is not None else None
+        return found or Counts(0, 0, 0)
+
+    new = [statement for statement in left if total(statement).seen < NEW_VOTES]
+    pool = new or left
     weights: list[float] = []
-    for statement in left:
-        total = (analysis.totals.get(statement) if analysis is not None else None) or Counts(
-            0, 0, 0
-        )
+    for statement in pool:
+        counts = total(statement)
         extreme = analysis.extremity.get(statement, 0.0) if analysis is not None else 0.0
-        weights.append(statements.priority(total.agree, total.passed, total.seen, extreme))
-    return random.Random(seed).choices(left, weights=weights)[0]
+        weights.append(statements.priority(counts.agree, counts.passed, counts.seen, extreme))
+    return random.Random(seed).choices(pool, weights=weights)[0]

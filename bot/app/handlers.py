@@ -113,7 +113,7 @@ class Features:
             flood=Flood(services),
             menus=Menus(settings),
             residents=residents,
-            deliberations=Deliberations(services, residents),
+            deliberations=Deliberations(services, residents, spawn=application.create_task),
             privacy=privacy.PrivacyHandlers(services),
             profile=about_you.ProfileHandlers(
                 services, lambda user: residents.sessions.welcome(user, None, again=True)

@@ -12,8 +12,9 @@ is shown (``Reply`` is delivered by the postman after the commit).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +61,8 @@ MIN_GROUP = 5
 #: Statements quoted in "Waar sta ik?": per group, and agreed by all.
 PLACE_QUOTES = 3
 STATEMENT_MESSAGES = 20_000
+#: Starts a background task (``asyncio.create_task``, or the application's).
+Spawn = Callable[[Coroutine[object, object, None]], "asyncio.Task[None]"]
 #: Tries at routing when the chosen statement stopped being live meanwhile.
 ROUTE_TRIES = 3
 
@@ -67,8 +70,16 @@ ROUTE_TRIES = 3
 class Deliberations:
     """The residents' side of deliberations (registered in :mod:`bot.app.handlers`)."""
 
-    def __init__(self, services: Services, residents: ResidentHandlers) -> None:
+    def __init__(
+        self,
+        services: Services,
+        residents: ResidentHandlers,
+        spawn: Spawn = asyncio.create_task,
+    ) -> None:
+        """``spawn`` starts background work (the routing analysis): the application's
+        ``create_task``, so that stopping the bot waits for it."""
         self.services = services
+        self._spawn = spawn
         self.residents = residents
         self.settings = services.settings
         self.state = DeliberationState()
@@ -339,12 +350,15 @@ class Deliberations:
         voted_numbers = [s.number for s in live if s.id in mine]
         from analysis.opinions import next_statement  # numpy/scikit-learn: on first use
 
+        deliberation_id = participant.deliberation_id
         chosen = next_statement(
             list(by_number),
             voted_numbers,
-            analysis=self.state.cached(participant.deliberation_id),
+            analysis=self.state.cached(deliberation_id),
             seed=f"{participant.number}:{len(mine)}",
         )
+        # Never waited for: the next statements are routed with it once it is made.
+        self.state.refresh_soon(deliberation_id, self.services.reports, self._spawn)
         return by_number.get(chosen) if chosen is not None else None
 
     async def _extras(
@@ -463,13 +477,14 @@ class Deliberations:
             if participant.current_statement_id is not None
             else None
         )
-        existing = [
-            s for s in await store.statements(db, deliberation.id, None) if s.status != "rejected"
-        ]
-        texts = [(s.id, s.text_nl) for s in existing] + [
-            (s.id, s.text_en) for s in existing if s.text_en
-        ]
-        same = near_duplicate(cleaned, texts)
+        # Only a live statement is quoted and offered to vote on: one waiting for moderation
+        # is someone's unchecked text. A statement like a waiting one is not stored again
+        # (the moderator would only reject the copy), and the resident is told so, unquoted.
+        existing = await store.statements(db, deliberation.id, None)
+        live = [s for s in existing if s.status == store.LIVE]
+        waiting = [s for s in existing if s.status == store.PENDING]
+        same_live = near_duplicate(cleaned, _texts(live))
+        same_waiting = near_duplicate(cleaned, _texts(waiting)) if same_live is None else None
         await store.set_place(
             db,
             deliberation.id,
@@ -485,14 +500,14 @@ class Deliberations:
             store.VOTING,
             participant.current_statement_id,
         )
-        if same is not None:
-            found = next(s for s in existing if s.id == same)
+        if same_live is not None:
+            found = next(s for s in live if s.id == same_live)
             said = t(language, "stellingen.add.duplicate", text=found.text(language))
-            if found.status == store.LIVE:
-                token = self._token(resident, found.id)
-                keyboard = views.statement_keyboard(found.id, token, language)
-                return Reply([Send(said, keyboard)])
-            reply = Reply([Send(said)])
+            token = self._token(resident, found.id)
+            keyboard = views.statement_keyboard(found.id, token, language)
+            return Reply([Send(said, keyboard)])
+        if same_waiting is not None:
+            reply = Reply([Send(t(language, "stellingen.add.duplicate_waiting"))])
             return await self._show_next(db, resident, participant, deliberation, reply, current)
         await store.add_statement(
             db, deliberation.id, resident.id, cleaned, now=now, language=language
@@ -710,3 +725,10 @@ def _group_name(group: int) -> str:
 def _bullets(texts: Iterable[str]) -> Html:
     """Statements as a list, each escaped (residents' own words are data, never markup)."""
     return Html("\n".join(f"• {escape(text)}" for text in texts))
+
+
+def _texts(statements: list[StatementInfo]) -> list[tuple[int, str]]:
+    """(id, text) pairs to compare a new statement with: its Dutch and its English text."""
+    return [(s.id, s.text_nl) for s in statements] + [
+        (s.id, s.text_en) for s in statements if s.text_en
+    ]

@@ -10,20 +10,28 @@ stamp and the list is read again), and the statement chosen from the list is sho
 if it is still live when the resident's place is written (``set_place(only_live=True)``).
 
 The analysis (:mod:`analysis.opinions`) runs off the event loop, at most once per
-:data:`ANALYSIS_TTL` seconds per deliberation for routing and "Waar sta ik?"; a digest runs
-its own. Statements are known to the analysis by their number (Polis's comment id) and
-participants by their pseudonymous number, never by a resident id.
+:data:`ANALYSIS_TTL` seconds per deliberation. Routing never waits for it: it routes with the
+last one this worker made (none at first: then every statement counts as new) and, when that
+one is missing or older than :data:`ANALYSIS_TTL`, has a new one made in the background
+(:meth:`DeliberationState.refresh_soon`, one at a time per deliberation, reading in a session
+of its own), so a vote tap never runs an analysis. "Waar sta ik?" waits for a fresh one
+(:meth:`DeliberationState.fresh`); a digest runs its own. Statements are known to the
+analysis by their number (Polis's comment id) and participants by their pseudonymous number,
+never by a resident id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.deliberation import Deliberation, parse
 from storage import deliberations as store
@@ -31,6 +39,8 @@ from storage.deliberations import DeliberationInfo, LiveStamp, StatementInfo, Vo
 
 if TYPE_CHECKING:  # numpy and scikit-learn load when an analysis first runs
     from analysis.opinions import OpinionAnalysis
+
+log = logging.getLogger(__name__)
 
 #: Seconds an analysis serves routing and "Waar sta ik?" before it is made again.
 ANALYSIS_TTL = 30.0
@@ -62,6 +72,7 @@ class DeliberationState:
         self._analyses: dict[str, tuple[float, OpinionAnalysis]] = {}
         self._live: dict[str, tuple[LiveStamp, list[StatementInfo]]] = {}
         self._running: dict[str, asyncio.Lock] = {}
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
         self._clock = clock
 
     def deliberation(self, info: DeliberationInfo) -> Deliberation:
@@ -110,7 +121,8 @@ class DeliberationState:
         return not (deliberation.closes_at is not None and now >= aware(deliberation.closes_at))
 
     def cached(self, deliberation_id: str) -> OpinionAnalysis | None:
-        """The last analysis, however old (routing makes do with it)."""
+        """The last analysis this worker made, however old (None before the first): what
+        routing uses, without waiting; :meth:`refresh_soon` keeps it recent."""
         found = self._analyses.get(deliberation_id)
         return found[1] if found else None
 
@@ -120,13 +132,56 @@ class DeliberationState:
 
     async def fresh(self, db: AsyncSession, deliberation_id: str) -> OpinionAnalysis:
         """An analysis at most :data:`ANALYSIS_TTL` seconds old (made now if needed)."""
+        return await self._made(deliberation_id, contextlib.nullcontext(db))
+
+    def refresh_soon(
+        self,
+        deliberation_id: str,
+        sessions: async_sessionmaker[AsyncSession],
+        spawn: Callable[[Coroutine[object, object, None]], asyncio.Task[None]],
+    ) -> None:
+        """When the analysis is missing or stale, have a new one made in the background
+        (``spawn`` starts the task), reading in a session of its own; one at a time per
+        deliberation. Returns at once: the caller routes with :meth:`cached` meanwhile."""
+        if deliberation_id in self._refreshing or not self.stale(deliberation_id):
+            return
+        task = spawn(self._refresh(deliberation_id, sessions))
+        self._refreshing[deliberation_id] = task
+        task.add_done_callback(lambda done: self._refreshed(deliberation_id, done))
+
+    async def _refresh(
+        self, deliberation_id: str, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        made = await self._made(deliberation_id, sessions())
+        log.info(
+            "opinion analysis of %s made for routing (%d voters, %d statements)",
+            deliberation_id,
+            made.voters,
+            len(made.statements),
+        )
+
+    def _refreshed(self, deliberation_id: str, task: asyncio.Task[None]) -> None:
+        self._refreshing.pop(deliberation_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "the opinion analysis of %s could not be made for routing",
+                deliberation_id,
+                exc_info=task.exception(),
+            )
+
+    async def _made(
+        self, deliberation_id: str, reading: AbstractAsyncContextManager[AsyncSession]
+    ) -> OpinionAnalysis:
+        """The analysis, made now from what ``reading`` reads unless a recent one exists
+        (one at a time per deliberation: a second caller waits and gets the first's)."""
         lock = self._running.setdefault(deliberation_id, asyncio.Lock())
         async with lock:
             found = self._analyses.get(deliberation_id)
             if found is not None and not self.stale(deliberation_id):
                 return found[1]
-            rows = await store.vote_arrays(db, deliberation_id)
-            live = await store.statements(db, deliberation_id)
+            async with reading as db:
+                rows = await store.vote_arrays(db, deliberation_id)
+                live = await store.statements(db, deliberation_id)
             earlier = found[1] if found is not None else None
             numbers = [s.number for s in live]
             result = await asyncio.to_thread(run_analysis, rows, numbers, earlier)

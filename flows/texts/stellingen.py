@@ -215,6 +215,22 @@ TEXTS_STELLINGEN: dict[str, dict[str, str]] = {
     "stellingen.add.duplicate@u": {
         "nl": "Zo'n stelling is er al:\n\n{text}\n\nStemt u daarop?",
     },
+    "stellingen.add.duplicate_waiting": {
+        "nl": (
+            "Zo'n stelling is al ingestuurd. Hij wacht nog op een moderator. Is hij "
+            "goedgekeurd, dan kun je erop stemmen. We gaan verder met stemmen."
+        ),
+        "en": (
+            "A statement like that has been sent in already. It is still waiting for a "
+            "moderator. Once it is approved, you can vote on it. Let's go on voting."
+        ),
+    },
+    "stellingen.add.duplicate_waiting@u": {
+        "nl": (
+            "Zo'n stelling is al ingestuurd. Hij wacht nog op een moderator. Is hij "
+            "goedgekeurd, dan kunt u erop stemmen. We gaan verder met stemmen."
+        ),
+    },
     "stellingen.add.waiting": {
         "nl": (
             "Dank je! Je stelling wacht nu op een moderator. Is hij goedgekeurd, dan zien "

@@ -25,6 +25,7 @@ from analysis.opinions import (
     write_polis,
 )
 from analysis.opinions import statements as stats
+from analysis.opinions.core import NEW_VOTES
 
 
 def planted(
@@ -263,6 +264,22 @@ def test_routing_never_repeats_is_deterministic_and_prefers_new_statements() -> 
     assert per_new > 2 * per_old
     # Without an analysis every statement is new: all equally likely.
     assert {next_statement([5, 6, 7], [], seed=i) for i in range(40)} == {5, 6, 7}
+
+
+def test_routing_shows_little_voted_statements_before_the_others() -> None:
+    votes, _ = planted(2, 30, 20, seed=8)
+    result = analyse(votes, range(20))
+    assert min(result.totals[s].seen for s in range(20)) >= NEW_VOTES
+    # 20..24 are unknown to the analysis (no votes): always drawn before 0..19.
+    draws = {next_statement(range(25), {0, 1}, analysis=result, seed=i) for i in range(200)}
+    assert draws == {20, 21, 22, 23, 24}
+    # Once they are voted on, the others come.
+    assert next_statement(range(25), {20, 21, 22, 23, 24}, analysis=result, seed=0) in range(20)
+    # A statement with fewer than NEW_VOTES votes counts as new too.
+    few = [v for v in votes if v.statement != 7 or v.participant in {"p0-0", "p1-0"}]
+    sparse = analyse(few, range(20))
+    assert sparse.totals[7].seen < NEW_VOTES
+    assert {next_statement(range(20), {0}, analysis=sparse, seed=i) for i in range(50)} == {7}
 
 
 def test_priority_is_polis_formula() -> None:

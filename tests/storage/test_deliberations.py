@@ -14,6 +14,7 @@ from storage import deliberations as store
 from storage import repo, report
 from storage.models import DeliberationRecord, DeliberationVote, PublishedDeliberation, Resident
 from tests.conftest import QUESTIONNAIRES
+from tests.storage.test_deliberation_retention import due
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 Sessions = async_sessionmaker[AsyncSession]
@@ -132,11 +133,13 @@ async def test_retention_deletes_residents_statements_of_a_long_closed_deliberat
         kept = await store.add_statement(db, talk, anna, "Meer bankjes.", now=NOW)
         await store.decide(db, kept.id, approve=True, anonymise=True, by=7, now=NOW)
         await store.add_statement(db, talk, anna, "Een markt op zondag.", now=NOW)
-        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 0  # still open
+        still_open = await due(db, NOW + timedelta(days=1))
+        assert still_open == [] and await store.apply_retention(db, still_open) == 0
         await store.set_status(db, talk, "closed", now=NOW)
     async with sessions.begin() as db:
-        assert await store.apply_retention(db, NOW - timedelta(days=1)) == 0  # not yet due
-        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 1
+        not_yet = await due(db, NOW - timedelta(days=1))
+        assert not_yet == [] and await store.apply_retention(db, not_yet) == 0
+        assert await store.apply_retention(db, await due(db, NOW + timedelta(days=1))) == 1
     async with sessions() as db:
         left = await store.statements(db, talk, None)
         assert [(s.text_nl, s.author_id) for s in left if s.origin == "resident"] == [

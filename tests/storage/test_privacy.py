@@ -535,7 +535,14 @@ async def test_retention_catches_up_once_and_then_does_nothing(
     assert [(e.via, e.detail) for e in runs] == [
         (
             "system",
-            {"texts": 1, "residents": 1, "questionnaires": ["mini"], "audit": 0, "admin_ids": 0},
+            {
+                "texts": 1,
+                "residents": 1,
+                "questionnaires": ["mini"],
+                "deliberations": [],
+                "audit": 0,
+                "admin_ids": 0,
+            },
         )
     ]
     assert [e.via for e in erasures] == ["system"]

@@ -11,6 +11,7 @@ from flows.deliberation import read_directory
 from storage import deliberations as store
 from storage import repo
 from tests.conftest import QUESTIONNAIRES
+from tests.storage.test_deliberation_retention import due
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 Sessions = async_sessionmaker[AsyncSession]
@@ -72,7 +73,7 @@ async def test_the_language_goes_with_the_text_on_erasure_and_retention(
         await store.add_statement(db, talk, mary.id, "Fewer cars.", now=NOW, language="en")
         await store.set_status(db, talk, "closed", now=NOW)
     async with sessions.begin() as db:
-        assert await store.apply_retention(db, NOW + timedelta(days=1)) == 1
+        assert await store.apply_retention(db, await due(db, NOW + timedelta(days=1))) == 1
     async with sessions() as db:
         left = await store.statements(db, talk, None)
         assert [(s.text_nl, s.language, s.author_id) for s in left if s.origin == "resident"] == [
