@@ -42,8 +42,11 @@ if TYPE_CHECKING:  # numpy and scikit-learn load when an analysis first runs
 
 log = logging.getLogger(__name__)
 
-#: Seconds an analysis serves routing and "Waar sta ik?" before it is made again.
+#: Seconds an analysis serves routing and "Waar sta ik?" before it is made again ...
 ANALYSIS_TTL = 30.0
+#: ... or this many times as long as the last one took to make, if that is longer: a large
+#: deliberation (5 s for a million votes) then costs a worker at most a tenth of a CPU.
+ANALYSIS_COST_FACTOR = 10.0
 
 
 def run_analysis(
@@ -73,6 +76,7 @@ class DeliberationState:
         self._live: dict[str, tuple[LiveStamp, list[StatementInfo]]] = {}
         self._running: dict[str, asyncio.Lock] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self._took: dict[str, float] = {}  # seconds the last analysis took to make
         self._clock = clock
 
     def deliberation(self, info: DeliberationInfo) -> Deliberation:
@@ -128,7 +132,10 @@ class DeliberationState:
 
     def stale(self, deliberation_id: str) -> bool:
         found = self._analyses.get(deliberation_id)
-        return found is None or self._clock() - found[0] > ANALYSIS_TTL
+        if found is None:
+            return True
+        lasts = max(ANALYSIS_TTL, ANALYSIS_COST_FACTOR * self._took.get(deliberation_id, 0.0))
+        return self._clock() - found[0] > lasts
 
     async def fresh(self, db: AsyncSession, deliberation_id: str) -> OpinionAnalysis:
         """An analysis at most :data:`ANALYSIS_TTL` seconds old (made now if needed)."""
@@ -184,9 +191,16 @@ class DeliberationState:
                 live = await store.statements(db, deliberation_id)
             earlier = found[1] if found is not None else None
             numbers = [s.number for s in live]
+            began = self._clock()
             result = await asyncio.to_thread(run_analysis, rows, numbers, earlier)
-            self._analyses[deliberation_id] = (self._clock(), result)
+            self.remember(deliberation_id, result, took=self._clock() - began)
             return result
+
+    def remember(self, deliberation_id: str, analysis: OpinionAnalysis, *, took: float) -> None:
+        """Keep ``analysis``, made now in ``took`` seconds: it serves until
+        :data:`ANALYSIS_TTL` has passed, or :data:`ANALYSIS_COST_FACTOR` times ``took``."""
+        self._took[deliberation_id] = took
+        self._analyses[deliberation_id] = (self._clock(), analysis)
 
     def forget(self, deliberation_id: str) -> None:
         self._analyses.pop(deliberation_id, None)
