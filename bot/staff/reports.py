@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from analysis.digest import effect_stats
 from analysis.heard import Heard, who_we_heard
-from analysis.report import Bilingual, Report, Representativeness
+from analysis.report import Bilingual, OutcomeNote, Report, Representativeness
 from analysis.report_build import ReportInputs, build_report
 from analysis.report_heard import representativeness
 from analysis.report_opinions import DeliberationFacts, deliberation_report
@@ -31,7 +32,9 @@ from flows.deliberation import parse as parse_deliberation
 from flows.schema import Questionnaire
 from storage import deliberations
 from storage import report as store
+from storage.digest import effects as effect_tally
 from storage.heard import HeardTally, area_question, gather_heard
+from storage.outcomes import outcomes_of
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +164,14 @@ class ReportService:
                 for s in await deliberations.statements(db, deliberation_id)
                 if s.text_en
             }
+            # What /terugkoppeling told under the deliberation's id, and its effect checks,
+            # as for a questionnaire (storage.report.gather_report).
+            told = tuple(
+                OutcomeNote(o.status, o.created_at, o.message_nl, o.message_en)
+                for o in await outcomes_of(db, [deliberation_id])
+                if o.created_at < until
+            )
+            tally = await effect_tally(db, deliberation_id, since, until)
         talk = parse_deliberation(info.source, info.id)
         figures, _ = await asyncio.to_thread(
             stellingen.figures_of,
@@ -189,6 +200,8 @@ class ReportService:
             municipality=settings.municipality_name,
             generated_at=services.clock(),
             min_cell=settings.digest_min_cell,
+            outcomes=told,
+            effects=effect_stats(tally.counts, tally.new, settings.digest_min_cell),
         )
 
     def _heard(
