@@ -2,7 +2,9 @@
 
 Written with python-docx from a :class:`~analysis.report.Report`; computes nothing itself.
 Real headings (the styles ``Title``, ``Heading 1`` and ``Heading 2``, which Word's
-navigation pane lists), real tables, and each chart as a picture with alt text (the
+navigation pane lists; a template without them gets them, based on its Normal style, with
+their outline level), text marked as Dutch (nl-NL) for spelling and screen readers, real
+tables, and each chart as a picture with alt text (the
 ``descr`` of its ``wp:docPr``). A municipality's own template (.dotx or .docx: its styles,
 its header with the logo) is used when REPORT_TEMPLATE names one; its body text is left out,
 its headers and footers stay.
@@ -22,9 +24,12 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Cm
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -41,6 +46,10 @@ CHART_WIDTH = Cm(15)
 TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+#: The language of the report's text (w:lang): Word's spelling check and screen readers.
+LANGUAGE = "nl-NL"
+#: Sizes (points) of the heading styles made for a template that lacks them.
+HEADING_PT = {0: 26, 1: 16, 2: 13, 3: 12}
 
 #: Draws the charts of questions: per question id a PNG.
 Charts = Callable[[Sequence[QuestionResult]], dict[str, bytes]]
@@ -107,6 +116,7 @@ class _Writer:
         # every style, each time one is used.
         self.styles: dict[str, Any] = {s.name: s for s in document.styles if s.name}
         self.has = self.styles.__contains__
+        _set_language(_default_run_properties(document.styles.element), LANGUAGE)
 
     def style(self, wanted: str, fallback: str | None = None) -> Any:
         if self.has(wanted):
@@ -114,14 +124,32 @@ class _Writer:
         return self.styles[fallback] if fallback and self.has(fallback) else None
 
     def heading(self, text: str, level: int) -> Paragraph:
-        # A template without the heading style gets a bold paragraph.
         name = "Title" if level == 0 else f"Heading {level}"
-        if self.has(name):
-            heading: Paragraph = self.doc.add_paragraph(text, self.styles[name])
-            return heading
-        paragraph = self.doc.add_paragraph()
-        paragraph.add_run(text).bold = True
-        return paragraph
+        if not self.has(name):  # a template without it: made, so the navigation pane works
+            self.styles[name] = self._heading_style(name, level)
+        heading: Paragraph = self.doc.add_paragraph(text, self.styles[name])
+        return heading
+
+    def _heading_style(self, name: str, level: int) -> Any:
+        """A heading style the template lacks: its Normal, bold and larger, kept with the
+        next paragraph, with the outline level Word's navigation pane reads (the title has
+        none, as in Word's own Title style)."""
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's own, as Word names it
+        if self.has("Normal"):
+            style.base_style = self.styles["Normal"]
+        style.next_paragraph_style = self.styles.get("Normal")
+        style.quick_style = True
+        style.font.bold = True
+        style.font.size = Pt(HEADING_PT.get(level, 12))
+        style.paragraph_format.keep_with_next = True
+        style.paragraph_format.space_before = Pt(12 if level else 0)
+        if level:
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(level - 1))
+            style.element.get_or_add_pPr().append(outline)
+        _set_language(style.element.get_or_add_rPr(), LANGUAGE)
+        return style
 
     def text(self, text: str, *, italic: bool = False) -> Paragraph:
         paragraph = self.doc.add_paragraph()
@@ -159,11 +187,35 @@ class _Writer:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _default_run_properties(styles: Any) -> Any:
+    """The ``w:rPr`` of the styles part's ``w:docDefaults`` (made where missing)."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run = defaults.find(qn("w:rPrDefault"))
+    if run is None:
+        run = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run)
+    properties = run.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run.append(properties)
+    return properties
+
+
+def _set_language(properties: Any, language: str) -> None:
+    """``w:lang`` of these run properties set to ``language`` (for Latin text; other
+    scripts keep theirs)."""
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
 def _repeat_header(table: Table) -> None:
     """The header row repeats on every page the table runs over (w:tblHeader)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     properties = table.rows[0]._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
