@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from analysis import labels
 from analysis.report import (
     InternalNotes,
     NumberResult,
@@ -20,6 +21,7 @@ from analysis.report import (
     TextResult,
     WeightedResult,
 )
+from flows.schema import Dimension
 from flows.texts.formats import date, number, percent
 
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -408,9 +410,15 @@ def score_rows(report: Report, language: str) -> list[list[str]]:
 
 
 def trend_table(report: Report, zone: tzinfo, language: str) -> tuple[list[str], list[list[str]]]:
+    """Per stored digest its scores: a column per dimension of the scorecard, then any
+    dimension only earlier digests scored (a question retagged since), "–" where a digest
+    had no score."""
     dimensions = [s.dimension for s in report.scorecard]
+    known = [d.value for d in Dimension]
+    earlier = {d for point in report.trend for d, _ in point.scores} - set(dimensions)
+    dimensions += sorted(earlier, key=lambda d: (known.index(d) if d in known else len(known), d))
     header = ["Date" if language == "en" else "Datum"] + [
-        s.label.of(language) for s in report.scorecard
+        labels.dimension_label(d, language) for d in dimensions
     ]
     rows = []
     for point in report.trend:
