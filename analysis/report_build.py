@@ -41,6 +41,7 @@ from analysis.report import (
     TextResult,
     TrendPoint,
 )
+from analysis.report_shapes import with_shapes
 from analysis.tallies import Tallies
 from flows.schema import (
     CLOSED_TYPES,
@@ -239,7 +240,7 @@ def build_report(
         opinion_groups=opinion_groups,
         sample=sample,
     )
-    return _with_summary(report)
+    return _with_summary(with_shapes(report, digest, questionnaire, names, limit=limit))
 
 
 def _scorecard(digest: QuestionnaireDigest, questionnaire: Questionnaire) -> tuple[ScoreLine, ...]:

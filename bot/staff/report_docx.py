@@ -1,4 +1,6 @@
 """The report as an editable Word file (.docx), for the college and the gemeenteraad.
+Over 500 lines on purpose: the writer and every section's layout read best side by side;
+the question shapes' sections (rankings, scores, grids) are the part to move out next.
 
 Written with python-docx from a :class:`~analysis.report.Report`; computes nothing itself.
 Real headings (the styles ``Title``, ``Heading 1`` and ``Heading 2``, which Word's
@@ -35,10 +37,11 @@ from docx.text.paragraph import Paragraph
 
 from analysis import labels
 from analysis.figures import Distribution
-from analysis.report import QuestionResult, Report
+from analysis.report import GridResult, QuestionResult, RankingResult, Report
 from bot.staff import report_sample_text as sample_words
+from bot.staff import report_shapes_text as shapes
 from bot.staff import report_text as words
-from flows.schema import Questionnaire
+from flows.schema import GridQuestion, Questionnaire
 from flows.texts.formats import number
 
 CHART_WIDTH = Cm(15)
@@ -224,30 +227,42 @@ def _repeat_header(table: Table) -> None:
 
 def chart_of(questionnaire: Questionnaire) -> Charts:
     """The charts of questions, each drawn as the digest draws it (matplotlib loads on
-    first use), all in one drawing pass."""
+    first use), all in one drawing pass; a grid's statements as one stacked chart under
+    :func:`grid_key`, a ranking (type ``ranking``) as its first places."""
 
     def draw(results: Sequence[QuestionResult]) -> dict[str, bytes]:
-        from bot.staff.charts import render_questions
+        from bot.staff.charts import render_grid, render_questions
 
-        items = [
-            (
-                questionnaire.question(r.question_id),
-                Distribution(
-                    r.question_id,
-                    r.type,
-                    r.respondents,
-                    r.skipped,
-                    tuple((row.key, row.count) for row in r.rows),
-                    merged=r.merged,
-                ),
-                r.name.nl,
+        def found(r: QuestionResult) -> Distribution:
+            return Distribution(
+                r.question_id,
+                r.type,
+                r.respondents,
+                r.skipped,
+                tuple((row.key, row.count) for row in r.rows),
+                merged=r.merged,
             )
-            for r in results
-        ]
-        pictures = render_questions(items)
-        return dict(zip((r.question_id for r in results), pictures, strict=True))
+
+        single = [r for r in results if r.type != "grid"]
+        items = [(questionnaire.question(r.question_id), found(r), r.name.nl) for r in single]
+        pictures = dict(zip((r.question_id for r in single), render_questions(items), strict=True))
+        grids: dict[str, list[tuple[GridQuestion, str, Distribution]]] = {}
+        titles: dict[str, str] = {}
+        for r in results:
+            question = questionnaire.question(r.question_id)
+            if r.type == "grid" and isinstance(question, GridQuestion):
+                grids.setdefault(question.grid, []).append((question, r.name.nl, found(r)))
+                titles[question.grid] = question.grid_label or question.stem.nl
+        for grid, statements in grids.items():
+            pictures[grid_key(grid)] = render_grid(statements, titles[grid])
+        return pictures
 
     return draw
+
+
+def grid_key(grid: str) -> str:
+    """The key of a grid's chart among the question ids (``:`` is in no id)."""
+    return f"grid:{grid}"
 
 
 def write_docx(
@@ -267,7 +282,8 @@ def write_docx(
     _sample(w, report)  # the random sample leads, as in the Burgerpeiling
     _method(w, report, zone)
     _representativeness(w, report, chart is not None)
-    _results(w, report, chart(report.shown()) if chart is not None else {})
+    drawn = [*report.shown(), *(shapes.first_places(r) for r in report.rankings if r.options)]
+    _results(w, report, chart(drawn) if chart is not None else {})
     _scorecard(w, report, zone)
     _opinion_groups(w, report)
     _outcomes(w, report, zone)
@@ -384,6 +400,11 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
         return
     w.text(words.results_intro(report, "nl"))
     for result in report.questions:
+        grid = report.grid_of(result.question_id)
+        if grid is not None:  # its statements together, where the first stands
+            if grid.statements[0] is result:
+                _grid(w, report, grid, charts)
+            continue
         w.heading(f"{result.position}. {result.name.nl}", 2)
         if result.suppressed or not result.rows:
             w.text(words.suppressed_line(result.respondents, report.min_cell, "nl"), italic=True)
@@ -394,6 +415,9 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
         w.table(["Antwoord", "Aantal", "Percentage"], words.answer_rows(result, "nl"))
         for line in words.result_notes(result, report, "nl"):
             w.text(line, italic=True)
+        _score(w, report, result.question_id)
+    for ranking in report.rankings:
+        _ranking(w, report, ranking, charts)
     for item in report.numbers:
         w.heading(f"{item.position}. {item.name.nl}", 2)
         w.text(words.number_line(item, report.min_cell, "nl"))
@@ -405,6 +429,38 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
             mark = labels.written_in(quote.language, "nl")
             said = f"“{quote.text}”" + (f" {mark}" if mark else "")
             w.doc.add_paragraph(said, style=w.style("Quote"))
+
+
+def _score(w: _Writer, report: Report, question_id: str) -> None:
+    """A scale's rapportcijfer or NPS (with its three groups), as the digest gives it."""
+    score = report.score(question_id)
+    if score is None:
+        return
+    w.doc.add_paragraph().add_run(shapes.score_line(score, "nl")).bold = True
+    if score.rows:
+        w.table(shapes.nps_header("nl"), shapes.nps_rows(score, "nl"))
+
+
+def _ranking(w: _Writer, report: Report, result: RankingResult, charts: dict[str, bytes]) -> None:
+    w.heading(f"{result.position}. {result.name.nl}", 2)
+    if result.suppressed or not result.options:
+        w.text(words.suppressed_line(result.respondents, report.min_cell, "nl"), italic=True)
+        return
+    w.text(shapes.ranking_intro(result, "nl"))
+    if result.question_id in charts:
+        w.picture(charts[result.question_id], shapes.ranking_alt(result, "nl"), result.name.nl)
+    w.table(shapes.ranking_header("nl"), shapes.ranking_rows(result, "nl"))
+
+
+def _grid(w: _Writer, report: Report, grid: GridResult, charts: dict[str, bytes]) -> None:
+    w.heading(f"{grid.position}. {grid.name.nl}", 2)
+    w.text(shapes.grid_intro(grid, report.min_cell, "nl"))
+    if not shapes.grid_shown(grid):
+        return
+    if grid_key(grid.grid) in charts:
+        alt = shapes.grid_alt(grid, report.min_cell, "nl")
+        w.picture(charts[grid_key(grid.grid)], alt, grid.name.nl)
+    w.table(shapes.grid_header(grid, "nl"), shapes.grid_rows(grid, report.min_cell, "nl"))
 
 
 def _scorecard(w: _Writer, report: Report, zone: tzinfo) -> None:
