@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from bot.app.console import fail, setup_logging
 from bot.core.config import Settings, load_settings
@@ -27,6 +27,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     report.add_argument(
         "--since", type=day, metavar="DATE", help="from this day on (default: from the start)"
+    )
+    report.add_argument(
+        "--until",
+        type=day,
+        metavar="DATE",
+        help="up to and including this day (default: until now)",
     )
     report.set_defaults(func=cmd_report)
 
@@ -64,10 +70,17 @@ async def _report(settings: Settings, args: argparse.Namespace) -> tuple[bytes, 
     try:
         service = ReportService(services)
         since = datetime.combine(args.since, time(), tzinfo=settings.zone) if args.since else None
+        until = None
+        if args.until:  # the whole last day
+            until = datetime.combine(args.until + timedelta(days=1), time(), tzinfo=settings.zone)
+        if since is not None and until is not None and since >= until:
+            raise ValueError("--since must not be after --until")
         if args.format == "docx":
-            report, data = await service.docx(args.questionnaire, since=since)
+            report, data = await service.docx(args.questionnaire, since=since, until=until)
         else:
-            report, page = await service.html(args.questionnaire, args.lang, since=since)
+            report, page = await service.html(
+                args.questionnaire, args.lang, since=since, until=until
+            )
             data = page.encode()
     finally:
         await services.close()

@@ -242,14 +242,18 @@ class ReportService:
         )
 
     async def docx(
-        self, questionnaire_id: str, *, since: datetime | None = None
+        self,
+        questionnaire_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> tuple[Report, bytes]:
         """The report and its Word file; :class:`report_docx.TemplateError` when
         REPORT_TEMPLATE is broken (checked before anything is read)."""
         template = await asyncio.to_thread(
             report_docx.load_template, self.services.settings.report_template
         )
-        report = await self.build(questionnaire_id, since=since)
+        report = await self.build(questionnaire_id, since=since, until=until)
         flow = self.services.catalog.current(questionnaire_id)
         chart = report_docx.chart_of(flow.questionnaire) if flow is not None else None
         data = await asyncio.to_thread(
@@ -262,11 +266,16 @@ class ReportService:
         return report, data
 
     async def html(
-        self, questionnaire_id: str, language: str = "nl", *, since: datetime | None = None
+        self,
+        questionnaire_id: str,
+        language: str = "nl",
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> tuple[Report, str]:
         """The report and its public page, one self-contained HTML file (no internal
         notes)."""
-        report = await self.build(questionnaire_id, since=since)
+        report = await self.build(questionnaire_id, since=since, until=until)
         return report, report_html.write_html(
             report.public(),
             language=language,
