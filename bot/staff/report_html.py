@@ -79,13 +79,19 @@ LABEL_COLOUR = "#1a1a1a"
 SVG_WIDTH, ROW, LABEL_CHARS = 360, 30, 19  # 19 characters fit in 150 px at 13 px
 
 
-def write_html(report: Report, *, language: str, zone: tzinfo, path: str) -> str:
+def write_html(
+    report: Report, *, language: str, zone: tzinfo, path: str, other_href: str | None = None
+) -> str:
     """The page of ``report`` (pass ``report.public()``) in ``language`` ("nl" or "en").
-    ``path``: the Dutch page's path; the English one is ``path + "/en"``."""
+    ``path``: the Dutch page's path on the bot's server; the English one is
+    ``path + "/en"``. ``other_href``: where the page in the other language is instead (a
+    static export's file beside this one)."""
     en = language == "en"
     lang = "en" if en else "nl"
     other_lang, other_href, other_text = (
-        ("nl", path, "Nederlands") if en else ("en", f"{path}/en", "English")
+        ("nl", other_href or path, "Nederlands")
+        if en
+        else ("en", other_href or f"{path}/en", "English")
     )
     title = report.title.of(lang)
     parts: list[str] = [

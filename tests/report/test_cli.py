@@ -60,6 +60,15 @@ def test_a_word_report_and_a_static_page(folder: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert html.startswith('<!doctype html>\n<html lang="en">')
     assert "Internal" not in html and "Interne notities" not in html
+    # Both languages, each linking to the other by its file name (no /resultaten/... on
+    # the municipality's own site).
+    dutch = folder / "resultaten.nl.html"
+    assert done.stderr == f"report written to {page} (and {dutch} in the other language)\n"
+    assert '<a href="resultaten.nl.html" hreflang="nl" lang="nl">Nederlands</a>' in html
+    other = dutch.read_text(encoding="utf-8")
+    assert other.startswith('<!doctype html>\n<html lang="nl">')
+    assert '<a href="resultaten.html" hreflang="en" lang="en">English</a>' in other
+    assert "/resultaten/" not in html + other
 
 
 def test_bad_input_gets_one_clear_line(folder: Path) -> None:
