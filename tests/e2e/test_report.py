@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from docx import Document
 
+from bot.app.application import run_polling
+from bot.core.services import Services
 from flows.schema import AreaQuestion
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, digest_log
@@ -22,6 +26,7 @@ from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.outcome_helpers import ADMIN_ID, SCHOOL, final_report, received
 from tests.e2e.outcome_helpers import runner as outcome_runner
 from tests.e2e.test_outcomes import NEWS_EN, NEWS_NL, participants, write_outcome
+from tests.support.ports import reserve_port
 
 ADMIN = 4_242_001
 IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling"
@@ -296,3 +301,42 @@ async def test_the_outcome_message_links_to_the_published_page(
     finally:
         await bot.stop()
     await fake.settle()
+
+
+class PollingWithPages(BotRunner):
+    """The bot as ``samenspraak run`` runs it: long polling, its web server on a port."""
+
+    def __init__(self, fake: FakeBotApi, database_url: str, port: int, **settings: Any) -> None:
+        super().__init__(fake, database_url, **settings)
+        self.port = port
+
+    def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return run_polling(services, stop, web_at=("127.0.0.1", self.port))
+
+
+async def test_samenspraak_run_serves_the_published_results_page(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """In polling mode the web door's server serves /resultaten too: the address /publiceer
+    gives (PUBLIC_URL) opens the page, in both languages."""
+    boss = fake.user(ADMIN, first_name="Beheerder")
+    with reserve_port() as reserved:
+        runner = PollingWithPages(
+            fake, sqlite_url, reserved.port, admin_user_ids=[ADMIN], public_url=reserved.url
+        )
+        await runner.start()
+        try:
+            page = f"{reserved.url}/resultaten/afvalinzameling"
+            async with aiohttp.ClientSession() as http:
+                async with http.get(page) as response:
+                    assert response.status == 404, "not published yet"
+                published = await boss.ask("/publiceer afvalinzameling")
+                assert f": {page}\n" in published.text, published.text
+                async with http.get(page) as response:
+                    assert response.status == 200
+                    assert '<html lang="nl">' in await response.text()
+                async with http.get(page + "/en") as response:
+                    assert response.status == 200
+                    assert '<html lang="en">' in await response.text()
+        finally:
+            await runner.stop()
