@@ -43,6 +43,7 @@ from analysis.report import (
 )
 from analysis.report_shapes import with_shapes
 from analysis.tallies import Tallies
+from flows.piping import REFERENCE
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
@@ -70,12 +71,19 @@ class ReportInputs:
 
 
 def question_labels(questionnaire: Questionnaire) -> dict[str, Bilingual]:
-    """Per question its name in both languages (a label is the author's, in Dutch)."""
+    """Per question its name in both languages (a label is the author's, in Dutch); an
+    earlier answer piped into the text (``{answer:wijk}``) reads ``[wijk]``: each resident
+    saw their own."""
     dutch = question_names(questionnaire.questions)
     return {
-        q.id: Bilingual(dutch[q.id], q.label or " ".join(q.text.en.split()))
+        q.id: Bilingual(unpiped(dutch[q.id]), unpiped(q.label or " ".join(q.text.en.split())))
         for q in questionnaire.questions
     }
+
+
+def unpiped(text: str) -> str:
+    """``Zijn er in {answer:wijk} genoeg plekken?``: ``Zijn er in [wijk] genoeg plekken?``."""
+    return REFERENCE.sub(lambda found: f"[{found[1]}]", text)
 
 
 def option_rows(question: AnyQuestion, found: Distribution) -> tuple[Row, ...]:

@@ -320,7 +320,7 @@ def _representativeness(w: _Writer, report: Report, charts: bool) -> None:
     w.heading(words.HEADINGS["representativeness"][0], 1)
     section = report.representativeness
     if section is None:
-        w.text(words.NOT_AVAILABLE["representativeness"][0])
+        w.text(words.not_heard(report, "nl"))
         return
     if section.verdict is not None:
         w.doc.add_paragraph().add_run(section.verdict.nl).bold = True
@@ -375,8 +375,10 @@ def _sample(w: _Writer, report: Report) -> None:
 
 
 def _opinion_groups(w: _Writer, report: Report) -> None:
-    w.heading(words.HEADINGS["opinion_groups"][0], 1)
     section = report.opinion_groups
+    if section is None and report.kind == "questionnaire":
+        return  # only a deliberation has opinion groups
+    w.heading(words.HEADINGS["opinion_groups"][0], 1)
     if section is None:
         w.text(words.NOT_AVAILABLE["opinion_groups"][0])
         return
@@ -495,6 +497,8 @@ def _outcomes(w: _Writer, report: Report, zone: tzinfo) -> None:
 
 
 def _appendix(w: _Writer, report: Report) -> None:
+    if report.kind == "deliberation":
+        return  # no questions: its statements and groups are the report itself
     w.heading(words.HEADINGS["appendix"][0], 1)
     w.text(words.appendix_intro(report, "nl"))
     if not report.questions:

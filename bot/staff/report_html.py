@@ -215,7 +215,7 @@ def _representativeness(report: Report, lang: str) -> list[str]:
     out = [f'<h2 id="representativeness">{escape(words.heading("representativeness", lang))}</h2>']
     section = report.representativeness
     if section is None:
-        return [*out, f"<p>{escape(words.NOT_AVAILABLE['representativeness'][lang == 'en'])}</p>"]
+        return [*out, f"<p>{escape(words.not_heard(report, lang))}</p>"]
     en = lang == "en"
     if section.verdict is not None:
         out.append(f"<p><strong>{escape(section.verdict.of(lang))}</strong></p>")
@@ -286,8 +286,10 @@ def _heard_svg(section: Representativeness, lang: str) -> str:
 
 
 def _opinion_groups(report: Report, lang: str) -> list[str]:
-    out = [f'<h2 id="opinion-groups">{escape(words.heading("opinion_groups", lang))}</h2>']
     section = report.opinion_groups
+    if section is None and report.kind == "questionnaire":
+        return []  # only a deliberation has opinion groups
+    out = [f'<h2 id="opinion-groups">{escape(words.heading("opinion_groups", lang))}</h2>']
     if section is None:
         return [*out, f"<p>{escape(words.NOT_AVAILABLE['opinion_groups'][lang == 'en'])}</p>"]
     out.append(f"<p>{escape(section.note.of(lang))}</p>")
