@@ -1,4 +1,6 @@
 """The public results page: one self-contained HTML file in Dutch or English.
+Over 500 lines on purpose: the page is written top to bottom in one place; its inline SVG
+charts are the part to move out next.
 
 Written from a :class:`~analysis.report.Report` without its internal notes; the same words
 as the Word report (:mod:`bot.staff.report_text`). Made for WCAG 2.1 AA: a ``lang`` on the
