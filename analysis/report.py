@@ -133,6 +133,55 @@ class QuestionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class RankedOption:
+    """One option of a ranking: its mean place (1 is first; None: nobody placed it) and
+    how often it was put first, as a share of the respondents too."""
+
+    key: str
+    label: Bilingual
+    mean_place: float | None
+    first: int
+    first_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class RankingResult:
+    """A ranking question as the digest figures it (:func:`analysis.shapes.ranking_stats`):
+    options by mean place, best first; none when fewer than ``min_cell`` answered it."""
+
+    question_id: str
+    position: int
+    name: Bilingual
+    respondents: int
+    skipped: int
+    suppressed: bool
+    options: tuple[RankedOption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleScore:
+    """A scale reported as a rapportcijfer (``grade``: its mean) or, 0-10, as a Net
+    Promoter Score (``nps``: -100..100, with its three groups as ``rows``)."""
+
+    question_id: str
+    kind: Literal["grade", "nps"]
+    value: float
+    rows: tuple[Row, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GridResult:
+    """The statements of one grid (several statements on one scale) together: one table,
+    one stacked chart. ``statements`` are their results (suppressed ones included)."""
+
+    grid: str
+    position: int  # of the first statement
+    name: Bilingual
+    options: tuple[tuple[str, Bilingual], ...]  # the shared scale, in order
+    statements: tuple[QuestionResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NumberResult:
     question_id: str
     position: int
@@ -323,6 +372,20 @@ class Report:
     sample: SampleResults | None = None  # the random sample's results, shown first
     # A deliberation's report has no questions: its results are the opinion groups.
     kind: Literal["questionnaire", "deliberation"] = "questionnaire"
+    # The shapes a distribution does not show (analysis.report_shapes).
+    rankings: tuple[RankingResult, ...] = ()
+    scores: tuple[ScaleScore, ...] = ()  # per scale reported as rapportcijfer or NPS
+    grids: tuple[GridResult, ...] = ()
+
+    def score(self, question_id: str) -> ScaleScore | None:
+        return next((s for s in self.scores if s.question_id == question_id), None)
+
+    def grid_of(self, question_id: str) -> GridResult | None:
+        """The grid this statement belongs to."""
+        return next(
+            (g for g in self.grids if any(q.question_id == question_id for q in g.statements)),
+            None,
+        )
 
     @property
     def min_cell(self) -> int:

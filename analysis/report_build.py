@@ -18,7 +18,7 @@ from datetime import datetime
 from analysis import labels
 from analysis.counts import clamp_min_cell
 from analysis.digest import compute, sample_stats
-from analysis.figures import Distribution, QuestionnaireDigest, SampleStats
+from analysis.figures import Distribution, EffectStats, QuestionnaireDigest, SampleStats
 from analysis.names import question_names, shorten
 from analysis.report import (
     Bilingual,
@@ -41,7 +41,9 @@ from analysis.report import (
     TextResult,
     TrendPoint,
 )
+from analysis.report_shapes import with_shapes
 from analysis.tallies import Tallies
+from flows.piping import REFERENCE
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
@@ -69,12 +71,19 @@ class ReportInputs:
 
 
 def question_labels(questionnaire: Questionnaire) -> dict[str, Bilingual]:
-    """Per question its name in both languages (a label is the author's, in Dutch)."""
+    """Per question its name in both languages (a label is the author's, in Dutch); an
+    earlier answer piped into the text (``{answer:wijk}``) reads ``[wijk]``: each resident
+    saw their own."""
     dutch = question_names(questionnaire.questions)
     return {
-        q.id: Bilingual(dutch[q.id], q.label or " ".join(q.text.en.split()))
+        q.id: Bilingual(unpiped(dutch[q.id]), unpiped(q.label or " ".join(q.text.en.split())))
         for q in questionnaire.questions
     }
+
+
+def unpiped(text: str) -> str:
+    """``Zijn er in {answer:wijk} genoeg plekken?``: ``Zijn er in [wijk] genoeg plekken?``."""
+    return REFERENCE.sub(lambda found: f"[{found[1]}]", text)
 
 
 def option_rows(question: AnyQuestion, found: Distribution) -> tuple[Row, ...]:
@@ -89,6 +98,37 @@ def option_rows(question: AnyQuestion, found: Distribution) -> tuple[Row, ...]:
             found.share(count),
         )
         for key, count in found.counts
+    )
+
+
+def effect_result(stats: EffectStats | None) -> EffectResult | None:
+    """The effect checks' answers as the digest counted them (small cells merged)."""
+    if stats is None:
+        return None
+    return EffectResult(
+        stats.total,
+        tuple(
+            Row(
+                key,
+                Bilingual(labels.effect_label(key, "nl"), labels.effect_label(key, "en")),
+                count,
+                stats.share(count),
+            )
+            for key, count in stats.counts
+        ),
+    )
+
+
+def outcome_entries(notes: Sequence[OutcomeNote]) -> tuple[OutcomeEntry, ...]:
+    """What the municipality told participants, newest first as stored, in both languages."""
+    return tuple(
+        OutcomeEntry(
+            o.status,
+            Bilingual(labels.status_label(o.status, "nl"), labels.status_label(o.status, "en")),
+            o.at,
+            Bilingual(o.message_nl, o.message_en or o.message_nl),
+        )
+        for o in notes
     )
 
 
@@ -162,29 +202,8 @@ def build_report(
         if isinstance(questionnaire.question(t.question_id), TextQuestion)
     )
     scorecard = () if hidden else _scorecard(digest, questionnaire)
-    effects = None
-    if digest.effects is not None:
-        effects = EffectResult(
-            digest.effects.total,
-            tuple(
-                Row(
-                    key,
-                    Bilingual(labels.effect_label(key, "nl"), labels.effect_label(key, "en")),
-                    count,
-                    digest.effects.share(count),
-                )
-                for key, count in digest.effects.counts
-            ),
-        )
-    outcomes = tuple(
-        OutcomeEntry(
-            o.status,
-            Bilingual(labels.status_label(o.status, "nl"), labels.status_label(o.status, "en")),
-            o.at,
-            Bilingual(o.message_nl, o.message_en or o.message_nl),
-        )
-        for o in inputs.outcomes
-    )
+    effects = effect_result(digest.effects)
+    outcomes = outcome_entries(inputs.outcomes)
     drop = stats.drop_off
     internal = InternalNotes(
         pending_moderation=sum(t.pending for t in digest.texts),
@@ -229,7 +248,7 @@ def build_report(
         opinion_groups=opinion_groups,
         sample=sample,
     )
-    return _with_summary(report)
+    return _with_summary(with_shapes(report, digest, questionnaire, names, limit=limit))
 
 
 def _scorecard(digest: QuestionnaireDigest, questionnaire: Questionnaire) -> tuple[ScoreLine, ...]:
@@ -313,22 +332,22 @@ def summary(report: Report) -> list[Bilingual]:
                 f"Public value (0 is poor, 100 is good): {en}.",
             )
         )
-    if report.outcomes:
-        latest = report.outcomes[0]
-        lines.append(
-            Bilingual(
-                f"Wat de gemeente ermee doet: {latest.status_label.nl}.",
-                f"What the municipality does with it: {latest.status_label.en}.",
-            )
-        )
-    else:
-        lines.append(
-            Bilingual(
-                "De gemeente heeft nog niet verteld wat ze met de uitkomsten doet.",
-                "The municipality has not yet said what it does with the results.",
-            )
-        )
+    lines.append(outcome_line(report.outcomes))
     return lines
+
+
+def outcome_line(outcomes: Sequence[OutcomeEntry]) -> Bilingual:
+    """The summary's last line: what the municipality does with it (the latest outcome)."""
+    if outcomes:
+        latest = outcomes[0]
+        return Bilingual(
+            f"Wat de gemeente ermee doet: {latest.status_label.nl}.",
+            f"What the municipality does with it: {latest.status_label.en}.",
+        )
+    return Bilingual(
+        "De gemeente heeft nog niet verteld wat ze met de uitkomsten doet.",
+        "The municipality has not yet said what it does with the results.",
+    )
 
 
 def _sample_line(stats: SampleStats) -> Bilingual:

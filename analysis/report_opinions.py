@@ -17,12 +17,13 @@ group agreed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from analysis.counts import clamp_min_cell
 from analysis.deliberation_digest import Agreement, DeliberationFigures
+from analysis.figures import EffectStats
 from analysis.labels import written_in
 from analysis.report import (
     Bilingual,
@@ -32,8 +33,11 @@ from analysis.report import (
     Method,
     OpinionGroup,
     OpinionGroups,
+    OutcomeEntry,
+    OutcomeNote,
     Report,
 )
+from analysis.report_build import effect_result, outcome_entries, outcome_line
 from analysis.scrub import scrub
 from flows.texts.formats import number, percent
 
@@ -171,9 +175,13 @@ def deliberation_report(
     municipality: str,
     generated_at: datetime,
     min_cell: int,
+    outcomes: Sequence[OutcomeNote] = (),
+    effects: EffectStats | None = None,
 ) -> Report:
-    """The report of a deliberation: method, summary and the opinion groups; the sections
-    of questionnaires (questions, scorecard) stay empty."""
+    """The report of a deliberation: method, summary, the opinion groups and what the
+    municipality did with it (``outcomes`` told under the deliberation's id, newest first,
+    and its effect checks' answers as the digest counts them); the sections of
+    questionnaires (questions, scorecard) stay empty."""
     limit = clamp_min_cell(min_cell)
     counts = figures.counts
     people = counts.participants
@@ -193,6 +201,7 @@ def deliberation_report(
         invitations=Invitations(),
         min_cell=limit,
     )
+    told = outcome_entries(outcomes)
     return Report(
         questionnaire_id=facts.deliberation_id,
         title=facts.title,
@@ -202,14 +211,14 @@ def deliberation_report(
         generated_at=generated_at,
         level=level,
         method=method,
-        summary=tuple(_summary(figures, english, section, level, limit)),
+        summary=tuple(_summary(figures, english, section, level, limit, told)),
         questions=(),
         numbers=(),
         texts=(),
         scorecard=(),
         trend=(),
-        outcomes=(),
-        effects=None,
+        outcomes=told,
+        effects=effect_result(effects),
         internal=InternalNotes(pending_moderation=counts.pending, drop_off=None, incomplete=0),
         opinion_groups=section,
         kind="deliberation",
@@ -222,6 +231,7 @@ def _summary(
     section: OpinionGroups | None,
     level: Level,
     limit: int,
+    told: Sequence[OutcomeEntry] = (),
 ) -> list[Bilingual]:
     c = figures.counts
     if level == "empty":
@@ -270,4 +280,5 @@ def _summary(
                 f"All groups agree most on: ‘{first.en}’{_mark(written, 'en')}.",
             )
         )
+    lines.append(outcome_line(told))
     return lines

@@ -30,6 +30,8 @@ from bot.core import jobs
 from bot.core.budget import Budget, SharedRateLimiter
 from bot.core.services import Services
 from bot.resident.door import Door
+from bot.staff import report_web
+from bot.staff.reports import ReportService
 from flows.texts import language_of, t
 
 log = logging.getLogger(__name__)
@@ -90,10 +92,16 @@ def web_door(application: Application, services: Services) -> WebDoor:  # type: 
     return WebDoor(services, door, codes=features.residents.codes)
 
 
-async def serve_web_door(door: WebDoor, host: str, port: int) -> web.AppRunner:
-    """The web door on its own server (``samenspraak run``, which has no webhook server)."""
+async def serve_web_door(
+    door: WebDoor, host: str, port: int, reports: ReportService | None = None
+) -> web.AppRunner:
+    """The web door on its own server (``samenspraak run``, which has no webhook server),
+    with the published results pages (``reports``) that /publiceer and the outcome messages
+    link to, as ``samenspraak serve`` has them."""
     app = web.Application(client_max_size=MAX_BODY)
     door.add_routes(app)
+    if reports is not None:
+        report_web.add_routes(app, lambda: reports)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -162,12 +170,14 @@ async def run_polling(
     """
     application = build_application(services)
     site: web.AppRunner | None = None
+    reports = ReportService(services)
     try:
         async with application:  # initialize() ... shutdown()
             await register_commands(application)
             if web_at is not None:
                 try:
-                    site = await serve_web_door(web_door(application, services), *web_at)
+                    door = web_door(application, services)
+                    site = await serve_web_door(door, *web_at, reports=reports)
                 except OSError as exc:  # the bot still runs; the chat pages do not
                     log.warning(
                         "the residents' chat pages are off: cannot listen on %s:%s (%s)",
@@ -192,6 +202,7 @@ async def run_polling(
     finally:
         if site is not None:
             await site.cleanup()
+        await reports.close()
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).
         await application.bot.shutdown()

@@ -389,6 +389,24 @@ def render_questions(
     return pictures
 
 
+def render_grid(statements: Sequence[tuple[GridQuestion, str, Distribution]], title: str) -> bytes:
+    """One grid's statements as the digest's stacked panel, on its own (for reports)."""
+    wrapped = textwrap.wrap(title, TITLE_WRAP, max_lines=3, placeholder=" …")
+    panel = GridPanel(wrapped, statements, ROW, PANEL_TITLE_LINE, PANEL_GAP)
+    height = MARGIN + panel.height
+    fig = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, WIDTH_PX)
+    ax.set_ylim(height, 0)
+    panel.draw(ax, float(MARGIN // 2), WIDTH_PX, MARGIN, (PANEL_PT, LABEL_PT))
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 3})
+    fig.clear()
+    return out.getvalue()
+
+
 # --- Who did we hear: respondents against the population per wijk ---------------------------
 
 

@@ -1,9 +1,11 @@
 """/rapport and /publiceer in chat.
 
-/rapport &lt;id&gt; sends the Word report as a document: in the civil servants' group (any
-member, as /digest), or to an administrator in their private chat. Anybody else's /rapport
-is answered as an unknown command (in a private chat) or with where reports go (in another
-group); nothing of a report reaches them.
+/rapport &lt;id&gt; [van] [tot] sends the Word report of a questionnaire or a deliberation as a
+document, over its whole life or from the day ``van`` up to and including ``tot`` (dates as
+the bot reads them elsewhere: 2026-11-02, 2-11-2026, 2/11, vandaag, gisteren): in the civil
+servants' group (any member, as /digest), or to an administrator in their private chat.
+Anybody else's /rapport is answered as an unknown command (in a private chat) or with where
+reports go (in another group); nothing of a report reaches them.
 
 /publiceer &lt;id&gt; (an administrator, in private) makes the results page of a questionnaire
 or a deliberation (its opinion groups and common ground) public; /publiceer &lt;id&gt; uit
@@ -14,6 +16,8 @@ the page once it is public (:mod:`bot.outcomes.feedback`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
@@ -24,6 +28,7 @@ from bot.core.links import results_path
 from bot.core.services import Services
 from bot.staff.report_docx import TemplateError
 from bot.staff.reports import ReportService
+from flows.dates import read_date
 from flows.schema import SLUG
 from flows.texts import Html, escape
 from storage import audit
@@ -41,13 +46,41 @@ class ReportHandlers:
         self.services = services
         self.reports = reports or ReportService(services)
 
-    def _ids(self) -> str:
-        return ", ".join(f.questionnaire.id for f in self.services.catalog.currents()) or "geen"
+    async def _ids(self) -> str:
+        """Every questionnaire and deliberation id, for "Kies uit"."""
+        return ", ".join(await self.reports.subjects()) or "geen"
 
-    def _unknown(self, wanted: str) -> Html:
+    async def _unknown(self, wanted: str) -> Html:
         return Html(
-            f"Die vragenlijst ken ik niet: {escape(wanted)}. Kies uit: {escape(self._ids())}"
+            f"Die vragenlijst of dat gesprek ken ik niet: {escape(wanted)}. "
+            f"Kies uit: {escape(await self._ids())}"
         )
+
+    def _period(self, args: Sequence[str]) -> tuple[datetime | None, datetime | None] | str:
+        """The period of ``/rapport <id> [van] [tot]``: from the start of ``van`` to the end
+        of ``tot`` in the municipality's time zone; a sentence saying what is wrong."""
+        zone = self.services.settings.zone
+        today = self.services.clock().astimezone(zone).date()
+        days: list[date] = []
+        for text in args[:2]:
+            found = read_date(text, today)
+            if found is None:
+                return (
+                    f"Die datum begrijp ik niet: {escape(text)}. Typ de datums zo: "
+                    "/rapport &lt;id&gt; 1-11-2026 30-11-2026 (van en tot en met)."
+                )
+            days.append(found)
+        if len(args) > 2:
+            return "Typ na de id hoogstens twee datums: van en tot en met."
+        since = datetime.combine(days[0], time(), tzinfo=zone) if days else None
+        until = None
+        if len(days) == 2:
+            if days[1] < days[0]:
+                return "De eerste datum moet voor de tweede liggen (van en tot en met)."
+            until = datetime.combine(days[1] + timedelta(days=1), time(), tzinfo=zone)
+        if since is not None and since >= (until or self.services.clock()):
+            return "Die periode is nog niet begonnen. Kies een datum van vandaag of eerder."
+        return since, until
 
     def _wanted(self, context: Context) -> str | None:
         return context.args[0].lower() if context.args else None
@@ -68,21 +101,29 @@ class ReportHandlers:
             return
         wanted = self._wanted(context)
         if wanted is None:
+            ids = await self._ids()
             await message.reply_text(
                 Html(
-                    "Van welke vragenlijst wil je het rapport? Typ /rapport en de id, "
-                    f"bijvoorbeeld: /rapport {escape(self._ids().split(', ')[0])}\n"
-                    f"Kies uit: {escape(self._ids())}"
+                    "Van welke vragenlijst of welk gesprek wil je het rapport? Typ /rapport en "
+                    f"de id, bijvoorbeeld: /rapport {escape(ids.split(', ')[0])}\n"
+                    "Voor een periode: /rapport &lt;id&gt; van tot, bijvoorbeeld "
+                    "1-11-2026 30-11-2026.\n"
+                    f"Kies uit: {escape(ids)}"
                 ),
                 parse_mode=ParseMode.HTML,
             )
             return
         if not SLUG.match(wanted) or not await self.reports.known(wanted):
-            await message.reply_text(self._unknown(wanted), parse_mode=ParseMode.HTML)
+            await message.reply_text(await self._unknown(wanted), parse_mode=ParseMode.HTML)
             return
+        period = self._period((context.args or [])[1:])
+        if isinstance(period, str):
+            await message.reply_text(Html(period), parse_mode=ParseMode.HTML)
+            return
+        since, until = period
         await context.bot.send_chat_action(chat.id, "upload_document")
         try:
-            report, data = await self.reports.docx(wanted)
+            report, data = await self.reports.docx(wanted, since=since, until=until)
         except TemplateError as exc:
             log.error("report template: %s", exc)
             await message.reply_text(
@@ -108,7 +149,11 @@ class ReportHandlers:
                 "report",
                 actor=user.id if user and not staff_group else None,
                 target=wanted,
-                detail={"chat": "group" if staff_group else "private"},
+                detail={
+                    "chat": "group" if staff_group else "private",
+                    **({"since": since.date().isoformat()} if since else {}),
+                    **({"until": until.date().isoformat()} if until else {}),
+                },
                 now=self.services.clock(),
             )
 

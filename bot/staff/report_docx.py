@@ -1,8 +1,12 @@
 """The report as an editable Word file (.docx), for the college and the gemeenteraad.
+Over 500 lines on purpose: the writer and every section's layout read best side by side;
+the question shapes' sections (rankings, scores, grids) are the part to move out next.
 
 Written with python-docx from a :class:`~analysis.report.Report`; computes nothing itself.
 Real headings (the styles ``Title``, ``Heading 1`` and ``Heading 2``, which Word's
-navigation pane lists), real tables, and each chart as a picture with alt text (the
+navigation pane lists; a template without them gets them, based on its Normal style, with
+their outline level), text marked as Dutch (nl-NL) for spelling and screen readers, real
+tables, and each chart as a picture with alt text (the
 ``descr`` of its ``wp:docPr``). A municipality's own template (.dotx or .docx: its styles,
 its header with the logo) is used when REPORT_TEMPLATE names one; its body text is left out,
 its headers and footers stay.
@@ -22,18 +26,22 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Cm
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from analysis import labels
 from analysis.figures import Distribution
-from analysis.report import QuestionResult, Report
+from analysis.report import GridResult, QuestionResult, RankingResult, Report
 from bot.staff import report_sample_text as sample_words
+from bot.staff import report_shapes_text as shapes
 from bot.staff import report_text as words
-from flows.schema import Questionnaire
+from flows.schema import GridQuestion, Questionnaire
 from flows.texts.formats import number
 
 CHART_WIDTH = Cm(15)
@@ -41,6 +49,10 @@ CHART_WIDTH = Cm(15)
 TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+#: The language of the report's text (w:lang): Word's spelling check and screen readers.
+LANGUAGE = "nl-NL"
+#: Sizes (points) of the heading styles made for a template that lacks them.
+HEADING_PT = {0: 26, 1: 16, 2: 13, 3: 12}
 
 #: Draws the charts of questions: per question id a PNG.
 Charts = Callable[[Sequence[QuestionResult]], dict[str, bytes]]
@@ -107,6 +119,7 @@ class _Writer:
         # every style, each time one is used.
         self.styles: dict[str, Any] = {s.name: s for s in document.styles if s.name}
         self.has = self.styles.__contains__
+        _set_language(_default_run_properties(document.styles.element), LANGUAGE)
 
     def style(self, wanted: str, fallback: str | None = None) -> Any:
         if self.has(wanted):
@@ -114,14 +127,32 @@ class _Writer:
         return self.styles[fallback] if fallback and self.has(fallback) else None
 
     def heading(self, text: str, level: int) -> Paragraph:
-        # A template without the heading style gets a bold paragraph.
         name = "Title" if level == 0 else f"Heading {level}"
-        if self.has(name):
-            heading: Paragraph = self.doc.add_paragraph(text, self.styles[name])
-            return heading
-        paragraph = self.doc.add_paragraph()
-        paragraph.add_run(text).bold = True
-        return paragraph
+        if not self.has(name):  # a template without it: made, so the navigation pane works
+            self.styles[name] = self._heading_style(name, level)
+        heading: Paragraph = self.doc.add_paragraph(text, self.styles[name])
+        return heading
+
+    def _heading_style(self, name: str, level: int) -> Any:
+        """A heading style the template lacks: its Normal, bold and larger, kept with the
+        next paragraph, with the outline level Word's navigation pane reads (the title has
+        none, as in Word's own Title style)."""
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's own, as Word names it
+        if self.has("Normal"):
+            style.base_style = self.styles["Normal"]
+        style.next_paragraph_style = self.styles.get("Normal")
+        style.quick_style = True
+        style.font.bold = True
+        style.font.size = Pt(HEADING_PT.get(level, 12))
+        style.paragraph_format.keep_with_next = True
+        style.paragraph_format.space_before = Pt(12 if level else 0)
+        if level:
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(level - 1))
+            style.element.get_or_add_pPr().append(outline)
+        _set_language(style.element.get_or_add_rPr(), LANGUAGE)
+        return style
 
     def text(self, text: str, *, italic: bool = False) -> Paragraph:
         paragraph = self.doc.add_paragraph()
@@ -159,11 +190,35 @@ class _Writer:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _default_run_properties(styles: Any) -> Any:
+    """The ``w:rPr`` of the styles part's ``w:docDefaults`` (made where missing)."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run = defaults.find(qn("w:rPrDefault"))
+    if run is None:
+        run = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run)
+    properties = run.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run.append(properties)
+    return properties
+
+
+def _set_language(properties: Any, language: str) -> None:
+    """``w:lang`` of these run properties set to ``language`` (for Latin text; other
+    scripts keep theirs)."""
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
 def _repeat_header(table: Table) -> None:
     """The header row repeats on every page the table runs over (w:tblHeader)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     properties = table.rows[0]._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -172,30 +227,42 @@ def _repeat_header(table: Table) -> None:
 
 def chart_of(questionnaire: Questionnaire) -> Charts:
     """The charts of questions, each drawn as the digest draws it (matplotlib loads on
-    first use), all in one drawing pass."""
+    first use), all in one drawing pass; a grid's statements as one stacked chart under
+    :func:`grid_key`, a ranking (type ``ranking``) as its first places."""
 
     def draw(results: Sequence[QuestionResult]) -> dict[str, bytes]:
-        from bot.staff.charts import render_questions
+        from bot.staff.charts import render_grid, render_questions
 
-        items = [
-            (
-                questionnaire.question(r.question_id),
-                Distribution(
-                    r.question_id,
-                    r.type,
-                    r.respondents,
-                    r.skipped,
-                    tuple((row.key, row.count) for row in r.rows),
-                    merged=r.merged,
-                ),
-                r.name.nl,
+        def found(r: QuestionResult) -> Distribution:
+            return Distribution(
+                r.question_id,
+                r.type,
+                r.respondents,
+                r.skipped,
+                tuple((row.key, row.count) for row in r.rows),
+                merged=r.merged,
             )
-            for r in results
-        ]
-        pictures = render_questions(items)
-        return dict(zip((r.question_id for r in results), pictures, strict=True))
+
+        single = [r for r in results if r.type != "grid"]
+        items = [(questionnaire.question(r.question_id), found(r), r.name.nl) for r in single]
+        pictures = dict(zip((r.question_id for r in single), render_questions(items), strict=True))
+        grids: dict[str, list[tuple[GridQuestion, str, Distribution]]] = {}
+        titles: dict[str, str] = {}
+        for r in results:
+            question = questionnaire.question(r.question_id)
+            if r.type == "grid" and isinstance(question, GridQuestion):
+                grids.setdefault(question.grid, []).append((question, r.name.nl, found(r)))
+                titles[question.grid] = question.grid_label or question.stem.nl
+        for grid, statements in grids.items():
+            pictures[grid_key(grid)] = render_grid(statements, titles[grid])
+        return pictures
 
     return draw
+
+
+def grid_key(grid: str) -> str:
+    """The key of a grid's chart among the question ids (``:`` is in no id)."""
+    return f"grid:{grid}"
 
 
 def write_docx(
@@ -215,7 +282,8 @@ def write_docx(
     _sample(w, report)  # the random sample leads, as in the Burgerpeiling
     _method(w, report, zone)
     _representativeness(w, report, chart is not None)
-    _results(w, report, chart(report.shown()) if chart is not None else {})
+    drawn = [*report.shown(), *(shapes.first_places(r) for r in report.rankings if r.options)]
+    _results(w, report, chart(drawn) if chart is not None else {})
     _scorecard(w, report, zone)
     _opinion_groups(w, report)
     _outcomes(w, report, zone)
@@ -252,7 +320,7 @@ def _representativeness(w: _Writer, report: Report, charts: bool) -> None:
     w.heading(words.HEADINGS["representativeness"][0], 1)
     section = report.representativeness
     if section is None:
-        w.text(words.NOT_AVAILABLE["representativeness"][0])
+        w.text(words.not_heard(report, "nl"))
         return
     if section.verdict is not None:
         w.doc.add_paragraph().add_run(section.verdict.nl).bold = True
@@ -307,8 +375,10 @@ def _sample(w: _Writer, report: Report) -> None:
 
 
 def _opinion_groups(w: _Writer, report: Report) -> None:
-    w.heading(words.HEADINGS["opinion_groups"][0], 1)
     section = report.opinion_groups
+    if section is None and report.kind == "questionnaire":
+        return  # only a deliberation has opinion groups
+    w.heading(words.HEADINGS["opinion_groups"][0], 1)
     if section is None:
         w.text(words.NOT_AVAILABLE["opinion_groups"][0])
         return
@@ -332,6 +402,11 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
         return
     w.text(words.results_intro(report, "nl"))
     for result in report.questions:
+        grid = report.grid_of(result.question_id)
+        if grid is not None:  # its statements together, where the first stands
+            if grid.statements[0] is result:
+                _grid(w, report, grid, charts)
+            continue
         w.heading(f"{result.position}. {result.name.nl}", 2)
         if result.suppressed or not result.rows:
             w.text(words.suppressed_line(result.respondents, report.min_cell, "nl"), italic=True)
@@ -342,6 +417,9 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
         w.table(["Antwoord", "Aantal", "Percentage"], words.answer_rows(result, "nl"))
         for line in words.result_notes(result, report, "nl"):
             w.text(line, italic=True)
+        _score(w, report, result.question_id)
+    for ranking in report.rankings:
+        _ranking(w, report, ranking, charts)
     for item in report.numbers:
         w.heading(f"{item.position}. {item.name.nl}", 2)
         w.text(words.number_line(item, report.min_cell, "nl"))
@@ -353,6 +431,38 @@ def _results(w: _Writer, report: Report, charts: dict[str, bytes]) -> None:
             mark = labels.written_in(quote.language, "nl")
             said = f"“{quote.text}”" + (f" {mark}" if mark else "")
             w.doc.add_paragraph(said, style=w.style("Quote"))
+
+
+def _score(w: _Writer, report: Report, question_id: str) -> None:
+    """A scale's rapportcijfer or NPS (with its three groups), as the digest gives it."""
+    score = report.score(question_id)
+    if score is None:
+        return
+    w.doc.add_paragraph().add_run(shapes.score_line(score, "nl")).bold = True
+    if score.rows:
+        w.table(shapes.nps_header("nl"), shapes.nps_rows(score, "nl"))
+
+
+def _ranking(w: _Writer, report: Report, result: RankingResult, charts: dict[str, bytes]) -> None:
+    w.heading(f"{result.position}. {result.name.nl}", 2)
+    if result.suppressed or not result.options:
+        w.text(words.suppressed_line(result.respondents, report.min_cell, "nl"), italic=True)
+        return
+    w.text(shapes.ranking_intro(result, "nl"))
+    if result.question_id in charts:
+        w.picture(charts[result.question_id], shapes.ranking_alt(result, "nl"), result.name.nl)
+    w.table(shapes.ranking_header("nl"), shapes.ranking_rows(result, "nl"))
+
+
+def _grid(w: _Writer, report: Report, grid: GridResult, charts: dict[str, bytes]) -> None:
+    w.heading(f"{grid.position}. {grid.name.nl}", 2)
+    w.text(shapes.grid_intro(grid, report.min_cell, "nl"))
+    if not shapes.grid_shown(grid):
+        return
+    if grid_key(grid.grid) in charts:
+        alt = shapes.grid_alt(grid, report.min_cell, "nl")
+        w.picture(charts[grid_key(grid.grid)], alt, grid.name.nl)
+    w.table(shapes.grid_header(grid, "nl"), shapes.grid_rows(grid, report.min_cell, "nl"))
 
 
 def _scorecard(w: _Writer, report: Report, zone: tzinfo) -> None:
@@ -387,6 +497,8 @@ def _outcomes(w: _Writer, report: Report, zone: tzinfo) -> None:
 
 
 def _appendix(w: _Writer, report: Report) -> None:
+    if report.kind == "deliberation":
+        return  # no questions: its statements and groups are the report itself
     w.heading(words.HEADINGS["appendix"][0], 1)
     w.text(words.appendix_intro(report, "nl"))
     if not report.questions:

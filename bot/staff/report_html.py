@@ -1,4 +1,6 @@
 """The public results page: one self-contained HTML file in Dutch or English.
+Over 500 lines on purpose: the page is written top to bottom in one place; its inline SVG
+charts are the part to move out next.
 
 Written from a :class:`~analysis.report.Report` without its internal notes; the same words
 as the Word report (:mod:`bot.staff.report_text`). Made for WCAG 2.1 AA: a ``lang`` on the
@@ -19,8 +21,16 @@ from datetime import tzinfo
 from html import escape
 
 from analysis import labels
-from analysis.report import QuestionResult, Quoted, Report, Representativeness
+from analysis.report import (
+    GridResult,
+    QuestionResult,
+    Quoted,
+    RankingResult,
+    Report,
+    Representativeness,
+)
 from bot.staff import report_sample_text as sample_words
+from bot.staff import report_shapes_text as shapes
 from bot.staff import report_text as words
 from flows.texts import direction
 from flows.texts.formats import percent
@@ -71,13 +81,19 @@ LABEL_COLOUR = "#1a1a1a"
 SVG_WIDTH, ROW, LABEL_CHARS = 360, 30, 19  # 19 characters fit in 150 px at 13 px
 
 
-def write_html(report: Report, *, language: str, zone: tzinfo, path: str) -> str:
+def write_html(
+    report: Report, *, language: str, zone: tzinfo, path: str, other_href: str | None = None
+) -> str:
     """The page of ``report`` (pass ``report.public()``) in ``language`` ("nl" or "en").
-    ``path``: the Dutch page's path; the English one is ``path + "/en"``."""
+    ``path``: the Dutch page's path on the bot's server; the English one is
+    ``path + "/en"``. ``other_href``: where the page in the other language is instead (a
+    static export's file beside this one)."""
     en = language == "en"
     lang = "en" if en else "nl"
     other_lang, other_href, other_text = (
-        ("nl", path, "Nederlands") if en else ("en", f"{path}/en", "English")
+        ("nl", other_href or path, "Nederlands")
+        if en
+        else ("en", other_href or f"{path}/en", "English")
     )
     title = report.title.of(lang)
     parts: list[str] = [
@@ -201,7 +217,7 @@ def _representativeness(report: Report, lang: str) -> list[str]:
     out = [f'<h2 id="representativeness">{escape(words.heading("representativeness", lang))}</h2>']
     section = report.representativeness
     if section is None:
-        return [*out, f"<p>{escape(words.NOT_AVAILABLE['representativeness'][lang == 'en'])}</p>"]
+        return [*out, f"<p>{escape(words.not_heard(report, lang))}</p>"]
     en = lang == "en"
     if section.verdict is not None:
         out.append(f"<p><strong>{escape(section.verdict.of(lang))}</strong></p>")
@@ -272,8 +288,10 @@ def _heard_svg(section: Representativeness, lang: str) -> str:
 
 
 def _opinion_groups(report: Report, lang: str) -> list[str]:
-    out = [f'<h2 id="opinion-groups">{escape(words.heading("opinion_groups", lang))}</h2>']
     section = report.opinion_groups
+    if section is None and report.kind == "questionnaire":
+        return []  # only a deliberation has opinion groups
+    out = [f'<h2 id="opinion-groups">{escape(words.heading("opinion_groups", lang))}</h2>']
     if section is None:
         return [*out, f"<p>{escape(words.NOT_AVAILABLE['opinion_groups'][lang == 'en'])}</p>"]
     out.append(f"<p>{escape(section.note.of(lang))}</p>")
@@ -288,14 +306,14 @@ def _opinion_groups(report: Report, lang: str) -> list[str]:
     return out
 
 
-def _svg(result: QuestionResult, lang: str) -> str:
+def _svg(result: QuestionResult, lang: str, alt: str | None = None) -> str:
     """Horizontal bars, one per answer, labelled; the text alternative lists them all."""
     rows = result.rows
     height = ROW * len(rows) + 8
     label_width, bar_left = 150, 156
     room = SVG_WIDTH - bar_left - 48
     longest = max((r.share for r in rows), default=0.0) or 1.0
-    alt = words.alt_text(result, lang)
+    alt = alt or words.alt_text(result, lang)
     parts = [
         f'<svg role="img" aria-label="{escape(alt)}" viewBox="0 0 {SVG_WIDTH} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
@@ -327,6 +345,10 @@ def _results(report: Report, lang: str) -> list[str]:
     out.append(f"<p>{escape(words.results_intro(report, lang))}</p>")
     header = ["Answer" if en else "Antwoord", "Number" if en else "Aantal", "%"]
     for result in report.questions:
+        grid = report.grid_of(result.question_id)
+        if grid is not None:  # its statements together, where the first stands
+            out += _grid(report, grid, lang) if grid.statements[0] is result else []
+            continue
         out.append(f"<h3>{result.position}. {escape(result.name.of(lang))}</h3>")
         if result.suppressed or not result.rows:
             line = words.suppressed_line(result.respondents, report.min_cell, lang)
@@ -336,6 +358,9 @@ def _results(report: Report, lang: str) -> list[str]:
         out += _table(result.name.of(lang), header, words.answer_rows(result, lang))
         notes = words.result_notes(result, report, lang)
         out.append(f'<p class="note">{escape(". ".join(n.rstrip(".") for n in notes))}.</p>')
+        out += _score(report, result.question_id, lang)
+    for ranking in report.rankings:
+        out += _ranking(report, ranking, lang)
     for item in report.numbers:
         out.append(f"<h3>{item.position}. {escape(item.name.of(lang))}</h3>")
         out.append(f"<p>{escape(words.number_line(item, report.min_cell, lang))}</p>")
@@ -344,6 +369,87 @@ def _results(report: Report, lang: str) -> list[str]:
         out += [f"<p>{escape(line)}</p>" for line in words.text_lines(text, report.min_cell, lang)]
         out += [_quote(q, lang) for q in text.quotes]
     return out
+
+
+def _score(report: Report, question_id: str, lang: str) -> list[str]:
+    """A scale's rapportcijfer or NPS (with its three groups), as the digest gives it."""
+    score = report.score(question_id)
+    if score is None:
+        return []
+    out = [f"<p><strong>{escape(shapes.score_line(score, lang))}</strong></p>"]
+    if score.rows:
+        out += _table("NPS", shapes.nps_header(lang), shapes.nps_rows(score, lang))
+    return out
+
+
+def _ranking(report: Report, result: RankingResult, lang: str) -> list[str]:
+    out = [f"<h3>{result.position}. {escape(result.name.of(lang))}</h3>"]
+    if result.suppressed or not result.options:
+        line = words.suppressed_line(result.respondents, report.min_cell, lang)
+        return [*out, f'<p class="note">{escape(line)}</p>']
+    out.append(f"<p>{escape(shapes.ranking_intro(result, lang))}</p>")
+    chart = _svg(shapes.first_places(result), lang, shapes.ranking_alt(result, lang))
+    out.append(f"<figure>{chart}</figure>")
+    header, rows = shapes.ranking_header(lang), shapes.ranking_rows(result, lang)
+    return out + _table(result.name.of(lang), header, rows)
+
+
+def _grid(report: Report, grid: GridResult, lang: str) -> list[str]:
+    """A grid's statements in one table (a row per statement, a column per answer)."""
+    out = [f"<h3>{grid.position}. {escape(grid.name.of(lang))}</h3>"]
+    out.append(f"<p>{escape(shapes.grid_intro(grid, report.min_cell, lang))}</p>")
+    if not shapes.grid_shown(grid):
+        return out
+    out.append(f"<figure>{_grid_svg(grid, lang, report.min_cell)}</figure>")
+    header, rows = shapes.grid_header(grid, lang), shapes.grid_rows(grid, report.min_cell, lang)
+    return out + _table(grid.name.of(lang), header, rows)
+
+
+GRID_FILLS = ("#005a8c", "#3d8fc4", "#9cc7e4", "#e0a458", "#b35c00", "#767676", "#5d3a9b")
+
+
+def _grid_svg(grid: GridResult, lang: str, min_cell: int) -> str:
+    """One stacked bar per statement shown (the answers in scale order), a legend below;
+    the text alternative lists every share."""
+    shown = [s for s in grid.statements if not s.suppressed and s.rows]
+    keys = [key for key, _ in grid.options]
+    fills = {key: GRID_FILLS[i % len(GRID_FILLS)] for i, key in enumerate(keys)}
+    legend_rows = (len(keys) + 1) // 2
+    height = ROW * (len(shown) + legend_rows) + 12
+    left, room = 156, SVG_WIDTH - 160
+    alt = shapes.grid_alt(grid, min_cell, lang)
+    parts = [
+        f'<svg role="img" aria-label="{escape(alt)}" viewBox="0 0 {SVG_WIDTH} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
+    ]
+    for i, statement in enumerate(shown):
+        y = 4 + i * ROW
+        label = statement.name.of(lang)
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text x="150" y="{y + 19}" text-anchor="end" font-size="13" '
+            f'fill="{LABEL_COLOUR}">{escape(short)}</text>'
+        )
+        x = float(left)
+        for row in statement.rows:
+            width = row.share * room
+            if width <= 0:
+                continue
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 5}" width="{width:.1f}" height="{ROW - 10}" '
+                f'fill="{fills.get(row.key, "#767676")}"/>'
+            )
+            x += width
+    top = 8 + len(shown) * ROW
+    for i, (key, option) in enumerate(grid.options):
+        x, y = 4 + (i % 2) * (SVG_WIDTH // 2), top + (i // 2) * ROW
+        parts.append(
+            f'<rect x="{x}" y="{y + 8}" width="14" height="14" fill="{fills[key]}"/>'
+            f'<text x="{x + 20}" y="{y + 20}" font-size="12" fill="{LABEL_COLOUR}">'
+            f"{escape(option.of(lang))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _quote(quote: Quoted, lang: str) -> str:

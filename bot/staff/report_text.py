@@ -2,15 +2,16 @@
 Word file (:mod:`bot.staff.report_docx`) and the public page (:mod:`bot.staff.report_html`)
 share, so both say the same. Plain text: each output escapes it its own way.
 
-Dutch in plain words (B1), the way the digest speaks to civil servants. Just over 500
-lines: the words of a questionnaire's and a deliberation's report are kept side by side;
-the deliberation's (method, results) are the part to move out next.
+Over 500 lines on purpose: the words of a questionnaire's and a deliberation's report are
+kept side by side; the deliberation's (method, results) are the part to move out next.
+Dutch in plain words (B1), the way the digest speaks to civil servants.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from analysis import labels
 from analysis.report import (
     InternalNotes,
     NumberResult,
@@ -20,6 +21,7 @@ from analysis.report import (
     TextResult,
     WeightedResult,
 )
+from flows.schema import Dimension
 from flows.texts.formats import date, number, percent
 
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -171,7 +173,8 @@ def _deliberation_method(report: Report, language: str) -> list[str]:
     if en:
         return [
             f"Residents voted on {m.questions} statements in a chat with the municipality's "
-            "bot on Telegram: agree, disagree or skip. They could add statements of their own; "
+            "bot, on Telegram or on the municipality's website: agree, disagree or skip. "
+            "They could add statements of their own; "
             "those were only shown after a moderator approved them. Anyone could take part; "
             "nobody was chosen at random.",
             f"{people} residents took part; {grouped} of them voted often enough (at least 7 "
@@ -181,7 +184,8 @@ def _deliberation_method(report: Report, language: str) -> list[str]:
         ]
     return [
         f"Inwoners stemden over {m.questions} stellingen in een chat met de bot van de "
-        "gemeente op Telegram: eens, oneens of overslaan. Ze konden ook zelf stellingen "
+        "gemeente, op Telegram of op de website van de gemeente: eens, oneens of "
+        "overslaan. Ze konden ook zelf stellingen "
         "toevoegen. Die kwamen er pas bij als een moderator ze had goedgekeurd. Iedereen kon "
         "meedoen; er is geen steekproef getrokken.",
         f"{people} inwoners deden mee. {grouped} van hen stemden vaak genoeg (minstens 7 "
@@ -221,7 +225,12 @@ def method_rows(report: Report, zone: tzinfo, language: str) -> list[list[str]]:
     rate = percent(m.completion_rate) if m.completion_rate is not None else "–"
     if report.kind == "deliberation":
         return [
-            ["Channel" if en else "Kanaal", "Telegram (chat)"],
+            [
+                "Channel" if en else "Kanaal",
+                "Telegram (chat), website (chat page)"
+                if en
+                else "Telegram (chat), website (chatpagina)",
+            ],
             ["Period" if en else "Periode", period(report, zone, language)],
             ["Participants" if en else "Deelnemers", count(m.started, language)],
             [
@@ -378,7 +387,33 @@ def text_lines(text: TextResult, min_cell: int, language: str) -> list[str]:
     return lines
 
 
+def not_heard(report: Report, language: str) -> str:
+    """Why the representativeness section is empty."""
+    if report.kind == "deliberation":
+        return _pick(
+            (
+                "Niet beschikbaar: bij een gesprek met stellingen vergelijken we de deelnemers "
+                "niet met de bevolking. De uitkomsten zeggen iets over de mensen die meededen, "
+                "niet over alle inwoners.",
+                "Not available: the participants of a deliberation are not compared with the "
+                "population. The results describe the people who took part, not all residents.",
+            ),
+            language,
+        )
+    return _pick(NOT_AVAILABLE["representativeness"], language)
+
+
 def no_scorecard(report: Report, language: str) -> str:
+    if report.kind == "deliberation":
+        return _pick(
+            (
+                "Een gesprek met stellingen meet geen publieke waarde. Dat doen alleen "
+                "vragenlijsten met vragen over de dienstverlening, de organisatie of het bestuur.",
+                "A deliberation does not measure public value. Only questionnaires with "
+                "questions on service delivery, the organisation or governance do.",
+            ),
+            language,
+        )
     if report.level != "full":
         return _pick(
             (
@@ -408,9 +443,15 @@ def score_rows(report: Report, language: str) -> list[list[str]]:
 
 
 def trend_table(report: Report, zone: tzinfo, language: str) -> tuple[list[str], list[list[str]]]:
+    """Per stored digest its scores: a column per dimension of the scorecard, then any
+    dimension only earlier digests scored (a question retagged since), "–" where a digest
+    had no score."""
     dimensions = [s.dimension for s in report.scorecard]
+    known = [d.value for d in Dimension]
+    earlier = {d for point in report.trend for d, _ in point.scores} - set(dimensions)
+    dimensions += sorted(earlier, key=lambda d: (known.index(d) if d in known else len(known), d))
     header = ["Date" if language == "en" else "Datum"] + [
-        s.label.of(language) for s in report.scorecard
+        labels.dimension_label(d, language) for d in dimensions
     ]
     rows = []
     for point in report.trend:

@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from analysis.digest import effect_stats
 from analysis.heard import Heard, who_we_heard
-from analysis.report import Bilingual, Report, Representativeness
+from analysis.report import Bilingual, OutcomeNote, Report, Representativeness
 from analysis.report_build import ReportInputs, build_report
 from analysis.report_heard import representativeness
 from analysis.report_opinions import DeliberationFacts, deliberation_report
@@ -31,7 +32,9 @@ from flows.deliberation import parse as parse_deliberation
 from flows.schema import Questionnaire
 from storage import deliberations
 from storage import report as store
+from storage.digest import effects as effect_tally
 from storage.heard import HeardTally, area_question, gather_heard
+from storage.outcomes import outcomes_of
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +164,14 @@ class ReportService:
                 for s in await deliberations.statements(db, deliberation_id)
                 if s.text_en
             }
+            # What /terugkoppeling told under the deliberation's id, and its effect checks,
+            # as for a questionnaire (storage.report.gather_report).
+            told = tuple(
+                OutcomeNote(o.status, o.created_at, o.message_nl, o.message_en)
+                for o in await outcomes_of(db, [deliberation_id])
+                if o.created_at < until
+            )
+            tally = await effect_tally(db, deliberation_id, since, until)
         talk = parse_deliberation(info.source, info.id)
         figures, _ = await asyncio.to_thread(
             stellingen.figures_of,
@@ -189,6 +200,8 @@ class ReportService:
             municipality=settings.municipality_name,
             generated_at=services.clock(),
             min_cell=settings.digest_min_cell,
+            outcomes=told,
+            effects=effect_stats(tally.counts, tally.new, settings.digest_min_cell),
         )
 
     def _heard(
@@ -229,14 +242,18 @@ class ReportService:
         )
 
     async def docx(
-        self, questionnaire_id: str, *, since: datetime | None = None
+        self,
+        questionnaire_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> tuple[Report, bytes]:
         """The report and its Word file; :class:`report_docx.TemplateError` when
         REPORT_TEMPLATE is broken (checked before anything is read)."""
         template = await asyncio.to_thread(
             report_docx.load_template, self.services.settings.report_template
         )
-        report = await self.build(questionnaire_id, since=since)
+        report = await self.build(questionnaire_id, since=since, until=until)
         flow = self.services.catalog.current(questionnaire_id)
         chart = report_docx.chart_of(flow.questionnaire) if flow is not None else None
         data = await asyncio.to_thread(
@@ -249,11 +266,16 @@ class ReportService:
         return report, data
 
     async def html(
-        self, questionnaire_id: str, language: str = "nl", *, since: datetime | None = None
+        self,
+        questionnaire_id: str,
+        language: str = "nl",
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> tuple[Report, str]:
         """The report and its public page, one self-contained HTML file (no internal
         notes)."""
-        report = await self.build(questionnaire_id, since=since)
+        report = await self.build(questionnaire_id, since=since, until=until)
         return report, report_html.write_html(
             report.public(),
             language=language,

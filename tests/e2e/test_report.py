@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from docx import Document
 
+from bot.app.application import run_polling
+from bot.core.services import Services
 from flows.schema import AreaQuestion
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, digest_log
@@ -22,9 +26,12 @@ from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.outcome_helpers import ADMIN_ID, SCHOOL, final_report, received
 from tests.e2e.outcome_helpers import runner as outcome_runner
 from tests.e2e.test_outcomes import NEWS_EN, NEWS_NL, participants, write_outcome
+from tests.support.ports import reserve_port
 
 ADMIN = 4_242_001
 IDS = "afvalinzameling, burgerpeiling, groen-in-de-wijk, schoolroutes, wijkpeiling"
+#: What /rapport offers to choose from: the questionnaires, then the deliberations.
+SUBJECTS = f"{IDS}, autoluw-centrum"
 SINCE = datetime.now(UTC) - timedelta(days=6)
 UNKNOWN_COMMAND = "Dat commando ken ik niet. Stuur /help voor uitleg."
 
@@ -59,6 +66,16 @@ async def _scheduled_digest_sent(runner: BotRunner, chat_id: int, within: float 
                 return
         assert asyncio.get_running_loop().time() < deadline, "no scheduled digest went out"
         await asyncio.sleep(0.1)
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def _answer_tables(data: bytes) -> int:
+    """How many tables of answers to a question the Word file has."""
+    tables = Document(io.BytesIO(data)).tables
+    return sum(1 for t in tables if t.rows[0].cells[0].text == "Antwoord")
 
 
 def _headings(data: bytes) -> list[str]:
@@ -109,13 +126,16 @@ async def test_rapport_in_the_group_and_for_an_administrator(
 
         await member.send("/rapport onbekend")
         unknown = await group.next_message()
-        assert unknown.text == f"Die vragenlijst ken ik niet: onbekend. Kies uit: {IDS}"
+        assert unknown.text == (
+            f"Die vragenlijst of dat gesprek ken ik niet: onbekend. Kies uit: {SUBJECTS}"
+        )
         await member.send("/rapport <b>")
         odd = await group.next_message()
-        assert odd.text == f"Die vragenlijst ken ik niet: <b>. Kies uit: {IDS}"
+        assert odd.text == f"Die vragenlijst of dat gesprek ken ik niet: <b>. Kies uit: {SUBJECTS}"
         await member.send("/rapport")
         usage = await group.next_message()
-        assert usage.text.startswith("Van welke vragenlijst wil je het rapport? Typ /rapport")
+        assert usage.text.startswith("Van welke vragenlijst of welk gesprek wil je het rapport?")
+        assert usage.text.endswith(f"Kies uit: {SUBJECTS}")
 
         await member.send("/rapport groen-in-de-wijk")
         empty = await group.next_message(timeout=30)
@@ -149,6 +169,20 @@ async def test_rapport_in_the_group_and_for_an_administrator(
 
         mine = await boss.ask("/rapport afvalinzameling", timeout=60)
         assert mine.document_name is not None and mine.document_name.endswith(".docx")
+
+        # A period: from a day up to and including another, in the forms the bot reads.
+        first = SINCE.astimezone(runner.services.settings.zone).date()  # type: ignore[union-attr]
+        whole = await boss.ask(f"/rapport afvalinzameling {first:%d-%m-%Y} gisteren", timeout=60)
+        assert whole.document is not None and _answer_tables(whole.document)
+        today = await boss.ask("/rapport afvalinzameling vandaag", timeout=60)
+        assert today.document is not None and not _answer_tables(today.document)
+        assert "Niemand beantwoordde deze vraag." in _text(today.document)
+        later = await boss.ask("/rapport afvalinzameling morgen")
+        assert later.text.startswith("Die periode is nog niet begonnen.")
+        odd_day = await boss.ask("/rapport afvalinzameling 31-2-2026")
+        assert odd_day.text.startswith("Die datum begrijp ik niet: 31-2-2026.")
+        backwards = await boss.ask(f"/rapport afvalinzameling vandaag {first:%Y-%m-%d}")
+        assert backwards.text.startswith("De eerste datum moet voor de tweede liggen")
 
 
 async def test_a_broken_template_is_said_plainly(
@@ -267,3 +301,42 @@ async def test_the_outcome_message_links_to_the_published_page(
     finally:
         await bot.stop()
     await fake.settle()
+
+
+class PollingWithPages(BotRunner):
+    """The bot as ``samenspraak run`` runs it: long polling, its web server on a port."""
+
+    def __init__(self, fake: FakeBotApi, database_url: str, port: int, **settings: Any) -> None:
+        super().__init__(fake, database_url, **settings)
+        self.port = port
+
+    def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return run_polling(services, stop, web_at=("127.0.0.1", self.port))
+
+
+async def test_samenspraak_run_serves_the_published_results_page(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """In polling mode the web door's server serves /resultaten too: the address /publiceer
+    gives (PUBLIC_URL) opens the page, in both languages."""
+    boss = fake.user(ADMIN, first_name="Beheerder")
+    with reserve_port() as reserved:
+        runner = PollingWithPages(
+            fake, sqlite_url, reserved.port, admin_user_ids=[ADMIN], public_url=reserved.url
+        )
+        await runner.start()
+        try:
+            page = f"{reserved.url}/resultaten/afvalinzameling"
+            async with aiohttp.ClientSession() as http:
+                async with http.get(page) as response:
+                    assert response.status == 404, "not published yet"
+                published = await boss.ask("/publiceer afvalinzameling")
+                assert f": {page}\n" in published.text, published.text
+                async with http.get(page) as response:
+                    assert response.status == 200
+                    assert '<html lang="nl">' in await response.text()
+                async with http.get(page + "/en") as response:
+                    assert response.status == 200
+                    assert '<html lang="en">' in await response.text()
+        finally:
+            await runner.stop()

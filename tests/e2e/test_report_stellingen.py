@@ -15,11 +15,13 @@ import re
 import aiohttp
 from docx import Document
 from docx.document import Document as DocxDocument
+from sqlalchemy import select
 
 from flows.deliberation import Vote
 from sandbox.fakeapi import FakeBotApi
-from storage import audit, repo
+from storage import audit, outcomes, repo
 from storage import deliberations as store
+from storage.models import DeliberationParticipant
 from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 
 ADMIN = 4_242_001
@@ -189,3 +191,63 @@ async def test_publiceer_puts_a_deliberations_results_page_online(
                 if e.action.startswith("report.")
             ]
         assert actions == [("report.publish", TALK), ("report.unpublish", TALK)]
+
+
+async def test_a_deliberations_report_shows_what_the_municipality_did_with_it(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """/terugkoppeling stores a deliberation's outcome under its id and its effect check
+    asks its participants: the Word report and the public page show both."""
+    boss = fake.user(ADMIN, first_name="Beheerder")
+    async with running_bot(fake, sqlite_url, webhook=True, admin_user_ids=[ADMIN]) as bot:
+        assert isinstance(bot, WebhookRunner) and bot.services is not None
+        await plant(bot, [8, 7])
+        now = bot.services.clock()
+        async with bot.services.sessions.begin() as db:
+            told = await outcomes.record_outcome(
+                db,
+                TALK,
+                "besluit",
+                "Het centrum wordt autoluw.\nVanaf maart.",
+                "The centre goes car-free.",
+                created_by=None,
+                now=now,
+            )
+            check = await outcomes.schedule_effect_check(
+                db, TALK, told.id, now, created_by=None, now=now
+            )
+            people = list(
+                await db.scalars(
+                    select(DeliberationParticipant.resident_id)
+                    .where(DeliberationParticipant.deliberation_id == TALK)
+                    .order_by(DeliberationParticipant.resident_id)
+                )
+            )
+            for number, resident in enumerate(people[:11]):
+                value = "ja" if number < 6 else "nee"
+                await outcomes.answer_effect_check(db, check.id, resident, value, now=now)
+
+        document = await report(fake)
+        texts = [p.text for p in document.paragraphs]
+        done = texts[texts.index("Wat de gemeente ermee doet") :]
+        assert any(t.endswith(": besluit genomen") for t in done[:3]), done[:3]
+        assert "Het centrum wordt autoluw.\nVanaf maart." in done
+        assert "Effectmeting" in done
+        assert any("11 mensen antwoordden" in t for t in done)
+        tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+        assert [["Antwoord", "Aantal", "Percentage"], ["Ja", "6", "55%"], ["Nee", "5", "45%"]] in (
+            tables
+        ), tables
+        assert "Wat de gemeente ermee doet: besluit genomen." in texts[:20]
+
+        await boss.ask(f"/publiceer {TALK}")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{bot.base_url}/resultaten/{TALK}/en") as response,
+        ):
+            body = html.unescape(await response.text())
+        done_en = body.split('<h2 id="outcomes">', 1)[1]
+        assert "The centre goes car-free." in done_en
+        assert "decision taken" in done_en.lower()
+        assert '<th scope="row">Yes</th><td class="n">6</td>' in done_en
+        assert "The municipality has not yet said" not in body

@@ -60,6 +60,15 @@ def test_a_word_report_and_a_static_page(folder: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert html.startswith('<!doctype html>\n<html lang="en">')
     assert "Internal" not in html and "Interne notities" not in html
+    # Both languages, each linking to the other by its file name (no /resultaten/... on
+    # the municipality's own site).
+    dutch = folder / "resultaten.nl.html"
+    assert done.stderr == f"report written to {page} (and {dutch} in the other language)\n"
+    assert '<a href="resultaten.nl.html" hreflang="nl" lang="nl">Nederlands</a>' in html
+    other = dutch.read_text(encoding="utf-8")
+    assert other.startswith('<!doctype html>\n<html lang="nl">')
+    assert '<a href="resultaten.html" hreflang="en" lang="en">English</a>' in other
+    assert "/resultaten/" not in html + other
 
 
 def test_bad_input_gets_one_clear_line(folder: Path) -> None:
@@ -95,3 +104,42 @@ def test_bad_input_gets_one_clear_line(folder: Path) -> None:
         "(.docx/.dotx): File is not a zip file\n"
     )
     assert not out.exists()
+
+
+def _answer_tables(path: Path) -> int:
+    tables = Document(io.BytesIO(path.read_bytes())).tables
+    return sum(1 for t in tables if t.rows[0].cells[0].text == "Antwoord")
+
+
+def test_a_period_with_since_and_until(folder: Path) -> None:
+    """The answers came from 2 November 2026 on: a report up to and including 1 November
+    has none of them, one up to 30 November all; --until before --since is refused."""
+    before, whole = folder / "voor.docx", folder / "heel.docx"
+    done = report(
+        folder, "-q", "afvalinzameling", "--until", "2026-11-01", "--output", str(before)
+    )
+    assert done.returncode == 0, done.stderr
+    assert _answer_tables(before) == 0
+    assert "Niemand beantwoordde deze vraag." in "\n".join(
+        p.text for p in Document(io.BytesIO(before.read_bytes())).paragraphs
+    )
+    done = report(
+        folder,
+        "-q",
+        "afvalinzameling",
+        "--since",
+        "2026-11-02",
+        "--until",
+        "2026-11-30",
+        "--output",
+        str(whole),
+    )
+    assert done.returncode == 0, done.stderr
+    assert _answer_tables(whole) > 0
+    wrong = report(
+        folder, "-q", "afvalinzameling", "--since", "2026-11-05", "--until", "2026-11-03",
+        "--output", str(folder / "nee.docx"),
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert wrong.stderr == "samenspraak: --since must not be after --until\n"
+    assert not (folder / "nee.docx").exists()

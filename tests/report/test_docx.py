@@ -70,7 +70,6 @@ def test_structure(written: bytes, afval: Report) -> None:
         "Respons en representativiteit",
         "Uitkomsten per vraag",
         "Publieke waarde",
-        "Meningsgroepen en gedeelde grond",
         "Wat de gemeente ermee doet",
         "Interne notities",
         "Bijlage: alle gesloten vragen",
@@ -96,7 +95,8 @@ def test_structure(written: bytes, afval: Report) -> None:
     assert "Niet beschikbaar: voor deze vragenlijst is de respons niet vergeleken" in _all_text(
         document
     )
-    assert "Niet beschikbaar: dit was geen gesprek met stellingen" in _all_text(document)
+    # Only a deliberation has opinion groups: no empty section for a questionnaire.
+    assert "Meningsgroepen" not in _all_text(document)
 
 
 def test_charts_are_pictures_with_alt_text(written: bytes, afval: Report) -> None:

@@ -91,6 +91,7 @@ def test_the_word_report_of_a_deliberation() -> None:
         "23 inwoners deden mee. Ze stemden 200 keer over 4 stellingen.",
         "Er zijn 2 meningsgroepen.",
         "Alle groepen zijn het vooral eens over: ‘Meer bomen.’.",
+        "De gemeente heeft nog niet verteld wat ze met de uitkomsten doet.",
     ]
     document = Document(io.BytesIO(write_docx(report, chart=None, zone=ZONE)))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs if p.text]
