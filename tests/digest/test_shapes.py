@@ -112,6 +112,21 @@ async def test_the_digest_text_names_each_shape(
     assert "NPS: <b>+25</b>" in text
     assert "1. Veiligheid op straat – gemiddelde plek 1,3 · 2× op 1 (67%)" in text
     assert "2. Meer groen – gemiddelde plek 2,0 · 1× op 1 (33%)" in text
+    # Each "anders, namelijk" text is a block of its own, named after its question and option.
+    assert (
+        "<b>Meestal naar het centrum met: Anders, namelijk …</b> (1 antwoord)\n"
+        "<i>1 tekst wacht op moderatie.</i>"
+    ) in text
+    assert (
+        "<b>Doet mee aan activiteiten in de buurt: Iets anders, namelijk …</b> (1 antwoord)\n"
+        "<i>1 tekst wacht op moderatie.</i>"
+    ) in text
+    # Two dates are too few to show (fewer than five).
+    assert (
+        "<b>Datum voor de buurtschouw</b> (2 antwoorden, 2 overgeslagen)\n"
+        "<i>Te weinig antwoorden om de gekozen dagen te tonen (minder dan 5 per week).</i>"
+    ) in text
+    assert "12 maart" not in text
 
 
 async def test_the_chart_draws_a_grid_as_one_panel(
@@ -122,9 +137,10 @@ async def test_the_chart_draws_a_grid_as_one_panel(
     grids = [p for p in panels if isinstance(p, GridPanel)]
     assert len(grids) == 1
     assert [q.id for q, _, _ in grids[0].statements] == ["thuis", "omgang", "schoon", "veilig"]
-    # Every other closed question has a panel of its own, the ranking (its first places) too.
+    # Every other closed question has a panel of its own, the ranking (its first places) and
+    # the date (its months or weeks) too.
     named = [p.question.id if not isinstance(p, GridPanel) else "grid" for p in panels]
-    assert named == ["buurt", "grid", "vervoer", "prioriteit", "meedoen", "aanraden"]
+    assert named == ["buurt", "grid", "vervoer", "prioriteit", "meedoen", "aanraden", "schouw"]
     width, height = png_size(render_chart(digest, questionnaire, zone=ZONE))
     assert width == 1080 and height > sum(p.height for p in panels)
 
