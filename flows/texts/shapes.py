@@ -106,6 +106,17 @@ TEXTS_SHAPES: dict[str, dict[str, str]] = {
         "nl": "{date} kan niet. Kies een datum van {earliest} tot en met {latest}.",
         "en": "{date} is not possible. Choose a date from {earliest} to {latest}.",
     },
+    "invalid.date_weekday": {
+        "nl": (
+            "{date} is een {weekday}, geen {typed}. Welke datum bedoel je? Typ hem nog een keer."
+        ),
+        "en": "{date} is a {weekday}, not a {typed}. Which date do you mean? Type it again.",
+    },
+    "invalid.date_weekday@u": {
+        "nl": (
+            "{date} is een {weekday}, geen {typed}. Welke datum bedoelt u? Typ hem nog een keer."
+        ),
+    },
     # --- what staff read ----------------------------------------------------------------------
     "admin.type.grid": {"nl": "uitspraak (raster)", "en": "statement (grid)"},
     "admin.type.ranking": {"nl": "volgorde", "en": "ranking"},
