@@ -149,6 +149,16 @@ TEXTS_SHAPES: dict[str, dict[str, str]] = {
         "nl": "report: grade (rapportcijfer) hoort bij een schaal tot en met 10 (max: 10)",
         "en": "report: grade (a mark) belongs on a scale up to 10 (max: 10)",
     },
+    "problem.last.ranking": {
+        "nl": (
+            "last (blijft onderaan) kan niet bij een ranking: de inwoner zet alle opties zelf "
+            "in volgorde"
+        ),
+        "en": (
+            "last (stays at the end) does not fit a ranking: the resident puts every option "
+            "in order"
+        ),
+    },
     "problem.date_bounds": {
         "nl": "earliest moet op of voor latest liggen",
         "en": "earliest must be on or before latest",

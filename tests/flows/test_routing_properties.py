@@ -133,8 +133,13 @@ def test_every_valid_questionnaire_reaches_end_from_every_question(
 
 
 labels = st.sampled_from(
-    ["Fiets", "Auto", "Bus", "Weet niet", "Geen mening", "Anders, namelijk", "Overig", "Trein"]
+    [
+        *("Fiets", "Auto", "Bus", "Trein", "Dat houd ik voor me", "Iets wat hier niet staat"),
+        *("Weet niet", "Geen mening", "Anders, namelijk", "Overig", "Op een andere manier"),
+        *("Een andere reden, namelijk …", "Geen idee", "Zeg ik liever niet"),
+    ]
 )
+FLAGS = ("last", "other", "exclusive")
 
 
 @st.composite
@@ -145,7 +150,7 @@ def option_lists(draw: st.DrawFn) -> list[Option]:
             {
                 "id": f"o{i}",
                 "label": {"nl": draw(labels), "en": f"Option {i}"},
-                "exclusive": draw(st.booleans()),
+                **{flag: draw(st.booleans()) for flag in FLAGS},
             }
         )
         for i in range(count)
@@ -163,4 +168,7 @@ def test_shuffling_never_loses_or_repeats_an_option(
     # Options that close a list come last, in the file's order; the same seed, the same order.
     closing = [o for o in options if closes_list(o)]
     assert shuffled[len(shuffled) - len(closing) :] == closing
+    # Every option marked last, other or exclusive is among them, whatever its label.
+    flagged = [o for o in options if o.last or o.other or o.exclusive]
+    assert all(o in closing for o in flagged)
     assert order(options, seed, question) == shuffled

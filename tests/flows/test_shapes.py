@@ -164,6 +164,42 @@ def test_a_scale_reported_as_nps_runs_from_0_to_10() -> None:
     ]
 
 
+def test_a_rapportcijfer_runs_up_to_10() -> None:
+    text = document(
+        "- id: s\n  type: scale\n  report: grade\n  max: 5\n  text: {nl: Cijfer, en: Mark}\n"
+    )
+    assert problems(text) == [
+        Said(
+            "x.yaml",
+            line_of(text, "report: grade"),
+            "questions.s.report",
+            "report: grade (a mark) belongs on a scale up to 10 (max: 10)",
+        )
+    ]
+    assert problems(text, language="nl")[0].message == (
+        "report: grade (rapportcijfer) hoort bij een schaal tot en met 10 (max: 10)"
+    )
+
+
+def test_last_is_a_flag_of_a_choice_or_multi_option() -> None:
+    ranking = document(GRID.replace(SCHOON, SCHOON[:-1] + ", last: true}", 1))
+    assert problems(ranking) == [
+        Said(
+            "x.yaml",
+            line_of(ranking, "last: true"),
+            "questions.volgorde.options[2].last",
+            "last (stays at the end) does not fit a ranking: the resident puts every option in "
+            "order",
+        )
+    ]
+    wrong = document(GRID.replace(FIETS, FIETS[:-1] + ", last: ja}", 1))
+    (found,) = problems(wrong)
+    assert (found.line, found.field) == (
+        line_of(wrong, "last: ja"),
+        "questions.vervoer.options[0].last",
+    )
+
+
 def _through(f: Flow, *inputs: Any) -> engine.Outcome:
     state = start(f)
     for given in (Typed("ja"), Pick("eens"), Pick("oneens"), Pick("fiets")):
