@@ -192,10 +192,13 @@ def _answer(draw: st.DrawFn, question: Any) -> Any:
     return "Met de step"
 
 
-def _inputs(draw: st.DrawFn, question: Any) -> list[Any]:
-    """What a resident taps or types to give an answer to ``question``."""
+def _inputs(draw: st.DrawFn, question: Any, ticked: tuple[Any, ...]) -> list[Any]:
+    """What a resident taps or types to give an answer to ``question`` (a multi question
+    shows the options ``ticked`` before, after « Vorige)."""
     if isinstance(question, MultiQuestion):
-        return [*(Toggle(o) for o in _answer(draw, question)), Confirm()]
+        wanted = _answer(draw, question)
+        taps = [o.id for o in question.options if (o.id in wanted) != (o.id in ticked)]
+        return [*(Toggle(o) for o in taps), Confirm()]
     if isinstance(question, RankingQuestion):
         places = {o.id: n for n, o in enumerate(question.options, 1)}
         return [Typed(" ".join(str(places[o]) for o in _answer(draw, question)))]
@@ -245,7 +248,7 @@ def test_every_valid_questionnaire_reaches_end_from_every_question(
         if asked.optional and choices.draw(st.booleans()):
             outcome = apply(flow, state, Skip(), "nl")
         else:
-            for given_input in _inputs(choices.draw, asked):
+            for given_input in _inputs(choices.draw, asked, state.draft):
                 outcome = apply(flow, state, given_input, "nl")
                 assert outcome.problem is None, (asked.id, given_input, outcome.problem)
                 state = outcome.state
