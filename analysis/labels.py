@@ -24,6 +24,7 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import raw
+from flows.texts.formats import number
 
 DIMENSIONS = {
     Dimension.DIENSTVERLENING.value: ("Dienstverlening", "Service delivery"),
@@ -65,6 +66,11 @@ def option_label(question: AnyQuestion, key: str, merged: int = 0, language: str
         return period_label(key, language)
     if isinstance(question, YesNoQuestion):
         return ({"yes": "Yes", "no": "No"} if en else {"yes": "Ja", "no": "Nee"}).get(key, key)
+    if isinstance(question, ScaleQuestion) and "." in key:
+        try:  # a typed 7,5 (``decimals``), grouped as "7.5": written the language's way
+            return number(float(key), question.decimals or 1, language)
+        except ValueError:
+            return key
     if isinstance(question, ScaleQuestion) and question.labels:
         ends = question.labels
         if key == str(question.min):

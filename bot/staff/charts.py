@@ -175,7 +175,7 @@ def _colours(panel: _Panel) -> list[str]:
         colours = []
         for key in keys:
             try:
-                where = (int(key) - question.min) / span
+                where = (float(key) - question.min) / span  # a typed 7,5 too
             except ValueError:
                 colours.append(GREY)
                 continue
