@@ -4,6 +4,8 @@ words, drawn as a panel, and in the report per question. Figures by hand."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -11,13 +13,16 @@ import pytest
 from analysis.counts import OTHER
 from analysis.digest import compute
 from analysis.figures import QuestionnaireDigest
-from analysis.report_build import date_results, question_labels
+from analysis.report_build import build_report, date_results, question_labels
+from bot.staff import report_docx
 from bot.staff.charts import _panels, png_size, render_chart
 from bot.staff.gridchart import GridPanel
 from bot.staff.render import compose
+from bot.staff.report_html import write_html
 from flows.schema import Questionnaire
 from storage import digest as storage_digest
-from tests.digest.helpers import SINCE, UNTIL, ZONE, Response, Sessions, add, store
+from storage.report import gather_report
+from tests.digest.helpers import IN, SINCE, UNTIL, ZONE, Response, Sessions, add, store
 from tests.digest.test_shapes import WIJKPEILING
 
 # Five days in March 2027; three in June and two in September (fewer than five each: merged,
@@ -120,3 +125,31 @@ async def test_the_report_shows_dates_per_month(
     assert not result.suppressed
     (hidden,) = date_results(digest, questionnaire, names, positions, False, 11)
     assert hidden.suppressed and hidden.rows == ()
+
+
+async def test_the_report_and_its_page_show_the_dates_in_questionnaire_order(
+    sessions: Sessions,
+) -> None:
+    questionnaire = await store(sessions, WIJKPEILING)
+    async with sessions.begin() as db:
+        for value in DAYS:
+            await add(db, "wijkpeiling", Response({"buurt": 7, "schouw": value}))
+    async with sessions() as db:
+        inputs = await gather_report(db, questionnaire, SINCE, UNTIL)
+    report = build_report(
+        inputs, questionnaire, municipality="Rivierstad", generated_at=IN, min_cell=5
+    )
+    ids = [r.question_id for r in report.questions]
+    assert ids.index("buurt") < ids.index("schouw")  # in questionnaire order
+    (schouw,) = [r for r in report.questions if r.question_id == "schouw"]
+    assert [(r.label.nl, r.count) for r in schouw.rows] == [("maart 2027", 5), ("Overig", 5)]
+    page = write_html(report.public(), language="nl", zone=ZONE, path="/uitslag/wijkpeiling")
+    assert "maart 2027" in page and "Datum voor de buurtschouw" in page
+    english = write_html(report.public(), language="en", zone=ZONE, path="/uitslag/wijkpeiling")
+    assert "March 2027" in english
+    word = report_docx.write_docx(report, chart=report_docx.chart_of(questionnaire), zone=ZONE)
+    with zipfile.ZipFile(io.BytesIO(word)) as docx:
+        body = docx.read("word/document.xml").decode()
+        pictures = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert "Datum voor de buurtschouw" in body and "maart 2027" in body
+    assert pictures  # the results drawn, the date's months among them
