@@ -40,7 +40,7 @@ from analysis.figures import (
 )
 from analysis.scorecard import scorecard
 from analysis.scrub import scrub
-from analysis.shapes import ranking_stats
+from analysis.shapes import date_stats, ranking_stats
 from analysis.tallies import AnswerTally, NumberSummary, ResponseTally, Tallies, TextSample
 from analysis.words import QUOTES, TOP_WORDS, pick_quotes, top_words
 from flows.outcomes import EFFECT_VALUES
@@ -49,6 +49,7 @@ from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
     Questionnaire,
@@ -111,6 +112,11 @@ def compute(
             if isinstance(q, RankingQuestion)
         ),
         sample=sample_stats(tallies, questionnaire, min_cell),
+        dates=tuple(
+            date_stats(q.id, (a := tallies.answer(q.id)).answered, a.skipped, a.values, min_cell)
+            for q in questions
+            if isinstance(q, DateQuestion)
+        ),
     )
     if tallies.previous is None:
         return digest

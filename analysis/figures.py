@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from analysis.counts import MIN_CELL
+from analysis.counts import MIN_CELL, OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +150,29 @@ class RankingStats:
 
 
 @dataclass(frozen=True, slots=True)
+class DateStats:
+    """Dates given in the period to one question (:func:`analysis.shapes.date_stats`): how
+    many per month or per ISO week, periods with fewer than ``min_cell`` answers merged into
+    OTHER. ``periods`` is empty when fewer than ``min_cell`` answered or every period is
+    small; ``earliest`` and ``latest`` are then None (they come from shown periods only)."""
+
+    question_id: str
+    respondents: int
+    skipped: int
+    unit: str  # "month" ("2027-03") or "week" (ISO week, "2027-W11")
+    periods: tuple[tuple[str, int], ...]  # in time order, OTHER last
+    earliest: date | None = None
+    latest: date | None = None
+    merged: int = 0  # periods in OTHER
+
+    @property
+    def busiest(self) -> tuple[str, int] | None:
+        """The period chosen most often (the earliest on a tie), OTHER never."""
+        shown = [(key, count) for key, count in self.periods if key != OTHER]
+        return max(shown, key=lambda kc: kc[1]) if shown else None
+
+
+@dataclass(frozen=True, slots=True)
 class SampleStats:
     """The random sample's response (invitation codes) beside open participation."""
 
@@ -187,6 +210,7 @@ class QuestionnaireDigest:
     changes: Changes | None = None  # None without a previous digest
     rankings: tuple[RankingStats, ...] = ()  # ranking questions, questionnaire order
     sample: SampleStats | None = None  # None: no invitation codes for this questionnaire
+    dates: tuple[DateStats, ...] = ()  # date questions, questionnaire order
 
     def distribution(self, question_id: str) -> Distribution | None:
         return next((d for d in self.distributions if d.question_id == question_id), None)
@@ -208,6 +232,7 @@ class QuestionnaireDigest:
             or any(n.respondents or n.skipped for n in self.numbers)
             or any(t.count for t in self.texts)
             or any(r.respondents or r.skipped for r in self.rankings)
+            or any(d.respondents or d.skipped for d in self.dates)
             or (self.effects is not None and self.effects.new)
         )
 

@@ -3,15 +3,20 @@ effect-check answers, scorecard dimensions. Digests (Dutch) and reports (both) u
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 
 from analysis.counts import OTHER
+from flows.dates import MONTHS_EN, MONTHS_NL
 from flows.outcomes import EFFECT_VALUES, STATUSES
 from flows.schema import (
     AnyQuestion,
     AreaQuestion,
     ChoiceQuestion,
+    DateQuestion,
     Dimension,
     MultiQuestion,
     RankingQuestion,
@@ -19,6 +24,7 @@ from flows.schema import (
     YesNoQuestion,
 )
 from flows.texts import raw
+from flows.texts.formats import number
 
 DIMENSIONS = {
     Dimension.DIENSTVERLENING.value: ("Dienstverlening", "Service delivery"),
@@ -56,14 +62,57 @@ def option_label(question: AnyQuestion, key: str, merged: int = 0, language: str
         return labels.get(key, key)
     if isinstance(question, AreaQuestion):
         return {a.id: (a.label.en if en else a.label.nl) for a in question.areas}.get(key, key)
+    if isinstance(question, DateQuestion):
+        return period_label(key, language)
     if isinstance(question, YesNoQuestion):
         return ({"yes": "Yes", "no": "No"} if en else {"yes": "Ja", "no": "Nee"}).get(key, key)
+    if isinstance(question, ScaleQuestion) and "." in key:
+        try:  # a typed 7,5 (``decimals``), grouped as "7.5": written the language's way
+            return number(float(key), question.decimals or 1, language)
+        except ValueError:
+            return key
     if isinstance(question, ScaleQuestion) and question.labels:
         ends = question.labels
         if key == str(question.min):
             return f"{key} {ends.min.en if en else ends.min.nl}"
         if key == str(question.max):
             return f"{key} {ends.max.en if en else ends.max.nl}"
+    return key
+
+
+_MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def period_label(key: str, language: str = "nl") -> str:
+    """A date question's period (:func:`analysis.shapes.date_stats`) in words: ``maart 2027``,
+    ``week 11: 15–21 maart 2027``, ``week 13: 29 maart – 4 april 2027``; OTHER as ``Overig``."""
+    en = language == "en"
+    if key == OTHER:
+        return "Other" if en else "Overig"
+    months = [m.capitalize() for m in MONTHS_EN] if en else list(MONTHS_NL)
+    if match := _MONTH_KEY.match(key):
+        month = int(match[2])
+        return f"{months[month - 1]} {match[1]}" if 1 <= month <= 12 else key
+    if match := _WEEK_KEY.match(key):
+        try:
+            first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            return key
+        last = first + timedelta(days=6)
+        if first.month == last.month:
+            span = f"{first.day}–{last.day} {months[last.month - 1]} {last.year}"
+        elif first.year == last.year:
+            span = (
+                f"{first.day} {months[first.month - 1]} – {last.day} {months[last.month - 1]}"
+                f" {last.year}"
+            )
+        else:
+            span = (
+                f"{first.day} {months[first.month - 1]} {first.year} – {last.day}"
+                f" {months[last.month - 1]} {last.year}"
+            )
+        return f"week {int(match[2])}: {span}"
     return key
 
 

@@ -47,6 +47,7 @@ from flows.piping import REFERENCE
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
+    DateQuestion,
     MultiQuestion,
     NumberQuestion,
     Questionnaire,
@@ -175,6 +176,8 @@ def build_report(
                 multi=isinstance(question, MultiQuestion),
             )
         )
+    questions += date_results(digest, questionnaire, names, positions, hidden, limit)
+    questions.sort(key=lambda r: r.position)
     numbers = tuple(
         NumberResult(
             n.question_id,
@@ -249,6 +252,40 @@ def build_report(
         sample=sample,
     )
     return _with_summary(with_shapes(report, digest, questionnaire, names, limit=limit))
+
+
+def date_results(
+    digest: QuestionnaireDigest,
+    questionnaire: Questionnaire,
+    names: dict[str, Bilingual],
+    positions: dict[str, int],
+    hidden: bool,
+    limit: int,
+) -> list[QuestionResult]:
+    """Date questions as results per month or week (:func:`analysis.shapes.date_stats`):
+    no breakdown below ``limit`` answers, small periods together under ‘Overig’."""
+    results = []
+    for stats in digest.dates:
+        question = questionnaire.question(stats.question_id)
+        if not isinstance(question, DateQuestion):
+            continue
+        small = hidden or stats.respondents < limit or not stats.periods
+        found = Distribution(
+            stats.question_id, stats.unit, stats.respondents, stats.skipped, stats.periods
+        )
+        results.append(
+            QuestionResult(
+                question.id,
+                positions[question.id],
+                names[question.id],
+                question.type.value,
+                stats.respondents,
+                stats.skipped,
+                () if small else option_rows(question, found),
+                suppressed=small,
+            )
+        )
+    return results
 
 
 def _scorecard(digest: QuestionnaireDigest, questionnaire: Questionnaire) -> tuple[ScoreLine, ...]:
@@ -368,6 +405,8 @@ def _sample_line(stats: SampleStats) -> Bilingual:
 def _clearest(results: Sequence[QuestionResult], limit: int) -> list[QuestionResult]:
     """The closed questions whose most given answer stands out most (single choice only:
     a multi question's shares do not compare), in questionnaire order."""
-    single = [r for r in results if not r.multi and r.top is not None and r.type != "area"]
+    single = [
+        r for r in results if not r.multi and r.top is not None and r.type not in ("area", "date")
+    ]
     ranked = sorted(single, key=lambda r: -(r.top.share if r.top else 0))[:limit]
     return sorted(ranked, key=lambda r: r.position)

@@ -40,8 +40,8 @@ class AnswerTally:
     answered: int = 0  # not skipped
     skipped: int = 0
     # Per value, as text (3 and "3" alike): single-value questions per stored value, multi
-    # per ticked option, whole numbers in a small range per number. Empty for free text and
-    # for numbers summarised in :class:`NumberSummary`.
+    # per ticked option, dates per day, whole numbers in a small range per number. Empty for
+    # free text and for numbers summarised in :class:`NumberSummary`.
     values: tuple[tuple[str, int], ...] = ()
     pending: int = 0  # free text: answers still waiting for moderation
 

@@ -612,9 +612,20 @@ def _typed_date(
     flow: Flow, state: SessionState, question: DateQuestion, text: str, lang: Language
 ) -> Outcome:
     """A typed date, stored as ``YYYY-MM-DD`` and read back in words to be checked."""
-    found = dates.read_date(reading.norm(text), today())  # also Arabic digits and words
+    typed = reading.norm(text)  # also Arabic digits and words
+    found = dates.read_date(typed, today(), question.earliest, question.latest)
     if found is None:
         return Outcome(state, problem=invalid(question, lang))
+    named = dates.named_weekday(typed)
+    if named is not None and named != found.weekday():  # "dinsdag 12 maart 2027": a Friday
+        problem = t(
+            lang,
+            "invalid.date_weekday",
+            date=dates.short_date(found, lang),
+            weekday=dates.weekday_name(found.weekday(), lang),
+            typed=dates.weekday_name(named, lang),
+        )
+        return Outcome(state, problem=problem)
     if not question.earliest <= found <= question.latest:
         problem = t(
             lang,

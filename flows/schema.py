@@ -227,6 +227,10 @@ class Option(Strict):
     score: Annotated[float, Field(allow_inf_nan=False)] | None = None
     # On a multi question: chosen alone ("Ik ben niet actief"); ticking it clears the others.
     exclusive: bool = False
+    # "Anders, namelijk ...": asks for a short text right after it is chosen (flows.shapes).
+    other: bool = False
+    # Stays at the end when the options are shuffled ("Weet niet", "Zeg ik liever niet").
+    last: bool = False
 
 
 def _postcode_text(value: object) -> object:

@@ -165,8 +165,13 @@ def _others(
             out.append(question)
             out_origins.append(origin)
             continue
+        # ``other: true`` stays on a choice or multi option (it closes a shuffled list,
+        # flows.shuffle); anything else marked is a problem said below, and taken off.
+        kept = question.get("type") in OTHER_TYPES
         cleaned = [
-            {k: v for k, v in o.items() if k != "other"} if isinstance(o, Mapping) else o
+            {k: v for k, v in o.items() if k != "other" or (kept and v is True)}
+            if isinstance(o, Mapping)
+            else o
             for o in options
         ]
         question = {**question, "options": cleaned}
@@ -282,7 +287,7 @@ def _regoto(question: object, firsts: Mapping[str, str]) -> object:
 
 def check_shapes(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]]:
     """What the schema cannot see one field at a time: a scale reported as NPS runs 0-10
-    and a rapportcijfer up to 10; a ranking names each option once."""
+    and a rapportcijfer up to 10; a ranking names each option once and keeps none last."""
     for i, question in enumerate(questionnaire.questions):
         if isinstance(question, ScaleQuestion):
             nps = question.report == "nps" and (question.min, question.max) != (0, 10)
@@ -296,3 +301,5 @@ def check_shapes(questionnaire: Questionnaire) -> Iterator[tuple[Path_, Message]
                     where: Path_ = ("questions", i, "options", j, "id")
                     yield where, Message.of("choice_twice", id=option.id)
                 seen.add(option.id)
+                if option.last:  # a ranking is never shuffled: its order is the answer
+                    yield ("questions", i, "options", j, "last"), Message.of("last.ranking")

@@ -81,6 +81,7 @@ SINGLE_VALUE = frozenset(
         QuestionType.SCALE,
         QuestionType.AREA,
         QuestionType.GRID,  # a statement of a grid: a choice question
+        QuestionType.DATE,  # per day ("2027-03-12"); analysis.shapes.date_stats groups them
     }
 )
 

@@ -29,6 +29,7 @@ from bot.staff.gridchart import GridPanel
 from bot.staff.render import period_text, rows_of
 from flows.schema import (
     AnyQuestion,
+    DateQuestion,
     GridQuestion,
     Questionnaire,
     RankingQuestion,
@@ -95,6 +96,8 @@ def _panels(
         found = digest.distribution(question.id)
         if isinstance(question, RankingQuestion):
             found = _first_places(digest, question.id)
+        if isinstance(question, DateQuestion):
+            found = _per_period(digest, question.id)
         if found is None or (wanted is not None and question.id not in wanted):
             continue
         if isinstance(question, GridQuestion):
@@ -104,6 +107,10 @@ def _panels(
         heading = f"{names[question.id]} ({number(found.respondents)} antwoorden)"
         if isinstance(question, RankingQuestion):
             heading = f"{names[question.id]}: vaakst op plek 1 ({number(found.respondents)})"
+        if isinstance(question, DateQuestion):
+            per = "week" if found.type == "week" else "maand"
+            heading = f"{names[question.id]}: gekozen dagen per {per}"
+            heading += f" ({number(found.respondents)})"
         title = textwrap.wrap(heading, TITLE_WRAP, max_lines=3, placeholder=" …")
         colour = PANEL_COLOURS[len(panels) % len(PANEL_COLOURS)]
         panels.append(_Panel(question, found, title, colour))
@@ -117,6 +124,14 @@ def _first_places(digest: QuestionnaireDigest, question_id: str) -> Distribution
         return None
     counts = tuple((option, first) for option, _, first in ranked.options)
     return Distribution(question_id, "ranking", ranked.respondents, ranked.skipped, counts)
+
+
+def _per_period(digest: QuestionnaireDigest, question_id: str) -> Distribution | None:
+    """A date question as a distribution of its months or weeks (``type`` is the unit)."""
+    dated = next((d for d in digest.dates if d.question_id == question_id), None)
+    if dated is None:
+        return None
+    return Distribution(question_id, dated.unit, dated.respondents, dated.skipped, dated.periods)
 
 
 def _grid_panel(
@@ -160,7 +175,7 @@ def _colours(panel: _Panel) -> list[str]:
         colours = []
         for key in keys:
             try:
-                where = (int(key) - question.min) / span
+                where = (float(key) - question.min) / span  # a typed 7,5 too
             except ValueError:
                 colours.append(GREY)
                 continue
@@ -197,11 +212,13 @@ def _draw_panel(ax: Axes, panel: _Panel, top: float) -> None:
     first = top + len(panel.title) * PANEL_TITLE_LINE + 12
     left, right = WIDTH_PX * LABEL_COLUMN, WIDTH_PX - MARGIN
     ax.vlines(left, first, first + panel.rows * ROW, colors=BLACK, linewidth=1)
-    if not panel.distribution.respondents:
+    if not panel.distribution.respondents or not panel.distribution.counts:
         ax.text(
             left + 14,
             first + ROW / 2,
-            "Nog geen antwoorden in deze periode",
+            "Nog geen antwoorden in deze periode"
+            if not panel.distribution.respondents
+            else "Te weinig antwoorden om te tonen",
             va="center",
             fontsize=LABEL_PT,
             color=GREY,

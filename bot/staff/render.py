@@ -1,3 +1,5 @@
+# Over 500 lines on purpose: the whole text of a digest, section by section, so that its order
+# and wording are read (and escaped) in one place.
 """A digest in Dutch for civil servants: the Telegram HTML text, the photo caption, labels.
 
 Writes what :func:`analysis.digest.compute` found; computes nothing itself. Every dynamic
@@ -16,6 +18,7 @@ from analysis.counts import clamp_min_cell
 from analysis.duplicates import WINDOW
 from analysis.figures import (
     Changes,
+    DateStats,
     DimensionScore,
     Distribution,
     EffectStats,
@@ -30,11 +33,13 @@ from analysis.figures import (
 from analysis.names import question_names
 from analysis.shapes import nps
 from bot.staff.split import units
+from flows.dates import short_date
 from flows.limits import CAPTION_CHARS
 from flows.schema import (
     CLOSED_TYPES,
     AnyQuestion,
     AreaQuestion,
+    DateQuestion,
     GridQuestion,
     MultiQuestion,
     Questionnaire,
@@ -154,6 +159,7 @@ def compose(
         and not any(n.respondents for n in digest.numbers)
         and not any(t.count for t in digest.texts)
         and not any(r.respondents for r in digest.rankings)
+        and not any(d.respondents for d in digest.dates)
     ):
         # Nothing answered in the period: one line instead of a row of empty questions.
         lines += ["", "<i>Geen nieuwe antwoorden in deze periode.</i>"]
@@ -174,6 +180,9 @@ def compose(
         elif question.type == QuestionType.NUMBER:
             stats = next((n for n in digest.numbers if n.question_id == question.id), None)
             block = _number(names[question.id], stats) if stats else []
+        elif isinstance(question, DateQuestion):
+            dated = next((d for d in digest.dates if d.question_id == question.id), None)
+            block = _dates(question, names[question.id], dated, digest.min_cell) if dated else []
         if block:
             lines += ["", *block]
     for text in digest.texts:
@@ -372,6 +381,38 @@ def _ranking(question: RankingQuestion, name: str, ranked: RankingStats) -> list
         lines.append(
             f"{place}. {escape(labels.get(option, option))} – {where} · "
             f"{number(first)}× op 1 ({share})"
+        )
+    return lines
+
+
+def _dates(question: DateQuestion, name: str, stats: DateStats, min_cell: int) -> list[str]:
+    """How many answered, the earliest and latest day, the busiest month or week, bars."""
+    lines = [f"{_heading(name)} ({answers_text(stats.respondents)}"]
+    lines[0] += f", {number(stats.skipped)} overgeslagen)" if stats.skipped else ")"
+    if not stats.respondents:
+        return lines
+    limit = clamp_min_cell(min_cell)
+    busiest = stats.busiest
+    if busiest is None or stats.earliest is None or stats.latest is None:
+        per = "maand" if stats.unit == "month" else "week"
+        lines.append(
+            f"<i>Te weinig antwoorden om de gekozen dagen te tonen (minder dan {limit} per "
+            f"{per}).</i>"
+        )
+        return lines
+    lines.append(
+        f"Van {escape(short_date(stats.earliest, 'nl'))} tot en met "
+        f"{escape(short_date(stats.latest, 'nl'))} · vaakst gekozen: "
+        f"{escape(option_label(question, busiest[0]))} ({number(busiest[1])})"
+    )
+    for key, count in stats.periods:
+        share = count / stats.respondents
+        label = escape(option_label(question, key))
+        lines.append(f"{bar(share)} {percent(share)}".lstrip() + f" ({number(count)}) {label}")
+    if stats.merged:
+        unit = "Maanden" if stats.unit == "month" else "Weken"
+        lines.append(
+            f"<i>{unit} met minder dan {limit} antwoorden staan samen onder ‘Overig’.</i>"
         )
     return lines
 

@@ -106,6 +106,17 @@ TEXTS_SHAPES: dict[str, dict[str, str]] = {
         "nl": "{date} kan niet. Kies een datum van {earliest} tot en met {latest}.",
         "en": "{date} is not possible. Choose a date from {earliest} to {latest}.",
     },
+    "invalid.date_weekday": {
+        "nl": (
+            "{date} is een {weekday}, geen {typed}. Welke datum bedoel je? Typ hem nog een keer."
+        ),
+        "en": "{date} is a {weekday}, not a {typed}. Which date do you mean? Type it again.",
+    },
+    "invalid.date_weekday@u": {
+        "nl": (
+            "{date} is een {weekday}, geen {typed}. Welke datum bedoelt u? Typ hem nog een keer."
+        ),
+    },
     # --- what staff read ----------------------------------------------------------------------
     "admin.type.grid": {"nl": "uitspraak (raster)", "en": "statement (grid)"},
     "admin.type.ranking": {"nl": "volgorde", "en": "ranking"},
@@ -137,6 +148,16 @@ TEXTS_SHAPES: dict[str, dict[str, str]] = {
     "problem.report.grade": {
         "nl": "report: grade (rapportcijfer) hoort bij een schaal tot en met 10 (max: 10)",
         "en": "report: grade (a mark) belongs on a scale up to 10 (max: 10)",
+    },
+    "problem.last.ranking": {
+        "nl": (
+            "last (blijft onderaan) kan niet bij een ranking: de inwoner zet alle opties zelf "
+            "in volgorde"
+        ),
+        "en": (
+            "last (stays at the end) does not fit a ranking: the resident puts every option "
+            "in order"
+        ),
     },
     "problem.date_bounds": {
         "nl": "earliest moet op of voor latest liggen",

@@ -16,7 +16,7 @@ from analysis.export import build_table
 from analysis.figures import QuestionnaireDigest
 from analysis.shapes import nps
 from analysis.spss import SKIPPED, build_dataset
-from bot.staff.charts import _panels, png_size, render_chart
+from bot.staff.charts import BLUE, VERMILLION, YELLOW, _colours, _panels, png_size, render_chart
 from bot.staff.gridchart import GridPanel
 from bot.staff.render import compose
 from flows.loader import load_file
@@ -109,9 +109,25 @@ async def test_the_digest_text_names_each_shape(
     text = compose(digest, questionnaire, zone=ZONE)
     assert "<b>Uitspraken over de buurt</b> – 4 uitspraken, zie de grafiek" in text
     assert "Rapportcijfer: <b>7,2</b>" in text
+    assert "███▌ 33% (1) 7,5\n" in text  # a typed 7,5 written as Dutch writes it
     assert "NPS: <b>+25</b>" in text
     assert "1. Veiligheid op straat – gemiddelde plek 1,3 · 2× op 1 (67%)" in text
     assert "2. Meer groen – gemiddelde plek 2,0 · 1× op 1 (33%)" in text
+    # Each "anders, namelijk" text is a block of its own, named after its question and option.
+    assert (
+        "<b>Meestal naar het centrum met: Anders, namelijk …</b> (1 antwoord)\n"
+        "<i>1 tekst wacht op moderatie.</i>"
+    ) in text
+    assert (
+        "<b>Doet mee aan activiteiten in de buurt: Iets anders, namelijk …</b> (1 antwoord)\n"
+        "<i>1 tekst wacht op moderatie.</i>"
+    ) in text
+    # Two dates are too few to show (fewer than five).
+    assert (
+        "<b>Datum voor de buurtschouw</b> (2 antwoorden, 2 overgeslagen)\n"
+        "<i>Te weinig antwoorden om de gekozen dagen te tonen (minder dan 5 per week).</i>"
+    ) in text
+    assert "12 maart" not in text
 
 
 async def test_the_chart_draws_a_grid_as_one_panel(
@@ -122,11 +138,32 @@ async def test_the_chart_draws_a_grid_as_one_panel(
     grids = [p for p in panels if isinstance(p, GridPanel)]
     assert len(grids) == 1
     assert [q.id for q, _, _ in grids[0].statements] == ["thuis", "omgang", "schoon", "veilig"]
-    # Every other closed question has a panel of its own, the ranking (its first places) too.
+    # Every other closed question has a panel of its own, the ranking (its first places) and
+    # the date (its months or weeks) too.
     named = [p.question.id if not isinstance(p, GridPanel) else "grid" for p in panels]
-    assert named == ["buurt", "grid", "vervoer", "prioriteit", "meedoen", "aanraden"]
+    assert named == ["buurt", "grid", "vervoer", "prioriteit", "meedoen", "aanraden", "schouw"]
     width, height = png_size(render_chart(digest, questionnaire, zone=ZONE))
     assert width == 1080 and height > sum(p.height for p in panels)
+
+
+async def test_an_nps_chart_is_coloured_by_detractors_passives_and_promoters(
+    peiling: tuple[Questionnaire, QuestionnaireDigest],
+) -> None:
+    questionnaire, digest = peiling
+    panels = [p for p in _panels(digest, questionnaire, None) if not isinstance(p, GridPanel)]
+    (aanraden,) = [p for p in panels if p.question.id == "aanraden"]
+    keys = [key for key, _ in aanraden.distribution.counts]
+    assert keys == [str(v) for v in range(11)]
+    colours = dict(zip(keys, _colours(aanraden), strict=True))
+    assert {colours[str(v)] for v in range(7)} == {VERMILLION}  # 0-6: detractors
+    assert {colours["7"], colours["8"]} == {YELLOW}  # passives
+    assert {colours["9"], colours["10"]} == {BLUE}  # promoters
+    # A rapportcijfer is coloured as any scale: low to high, not in NPS groups.
+    (buurt,) = [p for p in panels if p.question.id == "buurt"]
+    graded = dict(zip((k for k, _ in buurt.distribution.counts), _colours(buurt), strict=True))
+    assert graded["1"] == VERMILLION and graded["10"] == BLUE and graded["9"] == BLUE
+    assert graded["6"] != graded["9"]
+    assert graded["7.5"] == graded["7"]  # a typed 7,5 in its place on the scale, not grey
 
 
 def _rows() -> list[ExportRow]:

@@ -161,7 +161,7 @@ ONE_PROBLEM: dict[str, tuple[str, str | tuple[str, int], str, str]] = {
         ),
         "Neutraal",
         "option_sets.tevreden[2].uitleg",
-        "is not a known field. Known here: id, label, score, exclusive",
+        "is not a known field. Known here: id, label, score, exclusive, other, last",
     ),
     "too many options in a shared list": (
         with_sets(

@@ -303,6 +303,35 @@ def test_shuffled_order_differs_per_session_and_keeps_closing_options_last() -> 
     assert arranged(question, None) is question
 
 
+MARKED = """
+- id: reden
+  type: choice
+  shuffle: true
+  text: {nl: "Waarom?", en: "Why?"}
+  options:
+    - {id: zeg-niet, label: {nl: Dat houd ik voor me, en: I keep that to myself}, last: true}
+    - {id: tijd, label: {nl: Geen tijd, en: No time}}
+    - {id: zelf, label: {nl: Met iets wat hier niet staat, en: Something not here}, other: true}
+    - {id: geld, label: {nl: Te duur, en: Too expensive}}
+    - {id: ver, label: {nl: Te ver, en: Too far}}
+    - {id: weer, label: {nl: Het weer, en: The weather}}
+    - {id: manier, label: {nl: Op een andere manier, en: In another way}}
+    - {id: idee, label: {nl: Geen idee, en: No idea}}
+"""
+
+
+def test_options_marked_last_or_other_stay_last_whatever_their_wording() -> None:
+    flow = flow_of(MARKED)
+    question = flow.questions["reden"]
+    assert [o.id for o in question.options if o.other] == ["zelf"]  # kept by the loader
+    orders = {tuple(o.id for o in arranged(question, seed).options) for seed in range(30)}
+    assert len(orders) > 5
+    for found in orders:
+        # Marked ones by their flag, and (no flag) "Op een andere manier" and "Geen idee" by
+        # their wording; in the file's order.
+        assert found[-4:] == ("zeg-niet", "zelf", "manier", "idee")
+
+
 def test_typed_numbers_follow_the_order_shown_and_the_answer_is_stored_in_file_order() -> None:
     flow = flow_of(SHUFFLED)
     state = SessionState(current="hinder", seed=7)

@@ -14,6 +14,7 @@ from flows.engine import Back, Pick, Skip, Toggle, Typed, Undo, apply, start
 from flows.loader import parse
 from flows.machine import Flow
 from flows.schema import GridQuestion, RankingQuestion, TextQuestion
+from flows.texts import Locale
 from tests.flows.helpers import Said, document, line_of, problems
 
 GRID = """\
@@ -163,6 +164,42 @@ def test_a_scale_reported_as_nps_runs_from_0_to_10() -> None:
     ]
 
 
+def test_a_rapportcijfer_runs_up_to_10() -> None:
+    text = document(
+        "- id: s\n  type: scale\n  report: grade\n  max: 5\n  text: {nl: Cijfer, en: Mark}\n"
+    )
+    assert problems(text) == [
+        Said(
+            "x.yaml",
+            line_of(text, "report: grade"),
+            "questions.s.report",
+            "report: grade (a mark) belongs on a scale up to 10 (max: 10)",
+        )
+    ]
+    assert problems(text, language="nl")[0].message == (
+        "report: grade (rapportcijfer) hoort bij een schaal tot en met 10 (max: 10)"
+    )
+
+
+def test_last_is_a_flag_of_a_choice_or_multi_option() -> None:
+    ranking = document(GRID.replace(SCHOON, SCHOON[:-1] + ", last: true}", 1))
+    assert problems(ranking) == [
+        Said(
+            "x.yaml",
+            line_of(ranking, "last: true"),
+            "questions.volgorde.options[2].last",
+            "last (stays at the end) does not fit a ranking: the resident puts every option in "
+            "order",
+        )
+    ]
+    wrong = document(GRID.replace(FIETS, FIETS[:-1] + ", last: ja}", 1))
+    (found,) = problems(wrong)
+    assert (found.line, found.field) == (
+        line_of(wrong, "last: ja"),
+        "questions.vervoer.options[0].last",
+    )
+
+
 def _through(f: Flow, *inputs: Any) -> engine.Outcome:
     state = start(f)
     for given in (Typed("ja"), Pick("eens"), Pick("oneens"), Pick("fiets")):
@@ -220,6 +257,25 @@ def test_a_date_is_read_back_and_bounded() -> None:
         "12 maart 2027, of 12-3-2027."
     )
     assert apply(f, ranked, Typed("sla over"), "nl").accepted == ("dag", None)
+    # Without a year: the year within the question's bounds (2027), whatever today is.
+    assert apply(f, ranked, Typed("12 maart"), "nl").accepted == ("dag", "2027-03-12")
+    assert apply(f, ranked, Typed("12-3"), "nl").accepted == ("dag", "2027-03-12")
+    # A weekday that does not fit the date: asked, not stored.
+    wrong = apply(f, ranked, Typed("dinsdag 12 maart 2027"), "nl")
+    assert wrong.accepted is None
+    assert wrong.problem == (
+        "12 maart 2027 is een vrijdag, geen dinsdag. Welke datum bedoel je? Typ hem nog een keer."
+    )
+    formal = apply(f, ranked, Typed("di 12 maart 2027"), Locale("nl", "u"))
+    assert formal.problem is not None and "Welke datum bedoelt u?" in formal.problem
+    english = apply(f, ranked, Typed("Tuesday 12 March 2027"), "en")
+    assert english.problem == (
+        "12 March 2027 is a Friday, not a Tuesday. Which date do you mean? Type it again."
+    )
+    assert apply(f, ranked, Typed("vrijdag 12 maart 2027"), "nl").accepted == (
+        "dag",
+        "2027-03-12",
+    )
     assert apply(f, ranked, Skip(), "nl").accepted == ("dag", None)
     assert apply(f, ranked, Back(), "nl").state.current == "volgorde"
     assert apply(f, ranked, Pick("2027-03-12"), "nl").accepted is None
@@ -242,7 +298,12 @@ TODAY = date(2026, 12, 7)
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
-        ("12 maart", date(2026, 3, 12)),
+        ("12 maart", date(2027, 3, 12)),  # without a year: the next 12 maart
+        ("7 december", date(2026, 12, 7)),  # today comes round today
+        ("29 februari", date(2028, 2, 29)),
+        ("30 februari", None),
+        ("12-3", date(2027, 3, 12)),
+        ("dinsdag 12 maart", date(2027, 3, 12)),  # the weekday is checked by the engine
         ("12 maart 2027", date(2027, 3, 12)),
         ("vrijdag 12 maart 2027", date(2027, 3, 12)),
         ("12 mrt 2027", date(2027, 3, 12)),
@@ -263,3 +324,44 @@ TODAY = date(2026, 12, 7)
 )
 def test_typed_dates(typed: str, meant: date | None) -> None:
     assert dates.read_date(typed, TODAY) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "earliest", "latest", "meant"),
+    [
+        # The next time it comes round, when that fits the bounds.
+        ("12 maart", date(2027, 1, 1), date(2027, 12, 31), date(2027, 3, 12)),
+        ("12 december", date(2026, 1, 1), date(2027, 12, 31), date(2026, 12, 12)),
+        # Else the first fitting one to come.
+        ("12 december", date(2027, 6, 1), date(2029, 12, 31), date(2027, 12, 12)),
+        ("29 februari", date(2029, 1, 1), date(2033, 1, 1), date(2032, 2, 29)),
+        # The bounds lie in the past: the latest fitting one.
+        ("12 maart", date(2020, 1, 1), date(2026, 11, 30), date(2026, 3, 12)),
+        ("12-3", date(1900, 1, 1), date(2026, 12, 7), date(2026, 3, 12)),
+        # No year fits: the next time it comes round (the engine then names the bounds).
+        ("12 maart", date(2027, 4, 1), date(2027, 12, 31), date(2027, 3, 12)),
+        # A year typed is kept, whatever the bounds.
+        ("12 maart 2030", date(2027, 1, 1), date(2027, 12, 31), date(2030, 3, 12)),
+    ],
+)
+def test_a_date_without_a_year_fits_the_bounds(
+    typed: str, earliest: date, latest: date, meant: date
+) -> None:
+    assert dates.read_date(typed, TODAY, earliest, latest) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "weekday"),
+    [
+        ("dinsdag 12 maart 2027", 1),
+        ("di 12-3", 1),
+        ("Vrijdag, 12 maart", 4),
+        ("Tuesday 12 March 2027", 1),
+        ("zo 1 jan", 6),
+        ("12 maart 2027", None),
+        ("op 12 maart", None),
+        ("morgen", None),
+    ],
+)
+def test_the_weekday_typed_before_a_date(typed: str, weekday: int | None) -> None:
+    assert dates.named_weekday(typed) == weekday
