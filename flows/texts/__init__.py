@@ -1,9 +1,8 @@
 # Over 500 lines on purpose: it is the source catalog (every resident text in Dutch and its "u"
 # form), not logic. The Dutch text of a key is the ``msgid`` of its message in the catalogs, with
-# the key as ``msgctxt``; every other language lives in
-# ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en`` entry
-# here is the old format, kept while other branches land: ``make messages`` (``python -m
-# flows.texts.catalogs extract``) copies it into the English catalog, which is what the bot reads.
+# the key as ``msgctxt``; every other language, English too, lives only in
+# ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`; ``make
+# messages`` adds a new text to every catalog, :mod:`flows.texts.catalogs`).
 """Everything the bot says to residents: the Dutch source texts (B1) and :func:`t`, which
 speaks them in the resident's language from the gettext catalogs (``flows/locales``).
 
@@ -36,7 +35,7 @@ from typing import Literal, cast, get_args
 from babel import Locale as BabelLocale
 
 from flows.texts import formats, po
-from flows.texts.admin import TEXTS_ADMIN
+from flows.texts.admin import ADMIN_COMMANDS, GROUP_COMMANDS, TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.codes import TEXTS_CODES
 from flows.texts.languages import TEXTS_LANGUAGES
@@ -661,59 +660,47 @@ _merge(TEXTS_CODES)  # invitation codes for a random sample (issue 23)
 _merge(TEXTS_WEB)  # the web door's chat page (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
-# private chat, the civil servants' group's in that group (administrators' commands: in
-# flows/texts/admin.py). The Dutch descriptions address nobody ("je" or "u"): the menu is
-# the same for every resident.
-COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        ("start", "Beginnen of een vragenlijst kiezen"),
-        ("vragenlijsten", "Een vragenlijst kiezen"),
-        ("stop", "Stoppen met de vragenlijst of het gesprek"),
-        ("resultaten", "Wat er met de antwoorden is gedaan"),
-        ("instellingen", "Berichten aan- of uitzetten"),
-        ("overmij", "Leeftijd en wijk, één keer geven"),
-        ("taal", "Taal kiezen"),
-        ("privacy", "Wat we bewaren en waarom"),
-        ("mijngegevens", "Alles zien wat we bewaren"),
-        ("vergeetmij", "Gegevens laten wissen"),
-        ("help", "Uitleg"),
-    ],
-    "en": [
-        ("start", "Start or choose a questionnaire"),
-        ("questionnaires", "Choose a questionnaire"),
-        ("stop", "Stop the questionnaire or deliberation"),
-        ("resultaten", "What was done with the answers"),
-        ("instellingen", "Messages you want to receive"),
-        ("aboutme", "Your age group and neighbourhood, given once"),
-        ("language", "Choose your language"),
-        ("privacy", "What we store and why"),
-        ("mijngegevens", "See all data we keep about you"),
-        ("vergeetmij", "Erase your data"),
-        ("help", "How it works"),
-    ],
-}
-GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        ("digest", "Overzicht van wat nieuw is"),
-        ("rapport", "Rapport voor de raad als Word-bestand"),
-        ("help", "Uitleg over deze groep"),
-    ],
-    "en": [
-        ("digest", "Digest of what is new"),
-        ("rapport", "Report for the council as a Word file"),
-        ("help", "About this group"),
-    ],
-}
+# private chat, the civil servants' group's in that group, administrators' in their own chat
+# (their commands: flows/texts/admin.py). Each is described by a text in the catalogs
+# (``menu.<Dutch command>``, ``admin.menu.<command>``, ``admin.menu.group.<command>``). The
+# Dutch descriptions address nobody ("je" or "u"): the menu is the same for every resident.
+#: The residents' commands: the Dutch name, and the name every other language's menu shows.
+COMMAND_NAMES: tuple[tuple[str, str], ...] = (
+    ("start", "start"),
+    ("vragenlijsten", "questionnaires"),
+    ("stop", "stop"),
+    ("resultaten", "resultaten"),
+    ("instellingen", "instellingen"),
+    ("overmij", "aboutme"),
+    ("taal", "language"),
+    ("privacy", "privacy"),
+    ("mijngegevens", "mijngegevens"),
+    ("vergeetmij", "vergeetmij"),
+    ("help", "help"),
+)
+#: The languages the civil servants' group gets a menu in.
+GROUP_MENU_LANGUAGES = ("nl", "en")
 
 
 def commands(language: Language) -> list[tuple[str, str]]:
-    """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
-    English commands (``/questionnaires``, ``/language``) described in the language's
-    catalog (``menu.<Dutch command>``)."""
-    if language in COMMANDS:
-        return COMMANDS[str(language)]
-    pairs = zip(COMMANDS[DEFAULT_LANGUAGE], COMMANDS["en"], strict=True)
-    return [(english, raw(language, f"menu.{dutch}")) for (dutch, _), (english, _) in pairs]
+    """The residents' command menu in ``language``: the Dutch commands in Dutch, the English
+    ones (``/questionnaires``, ``/language``) in every other language, described in the
+    language's catalog (``menu.<Dutch command>``)."""
+    dutch = str(language) == DEFAULT_LANGUAGE
+    return [
+        (name if dutch else other, raw(language, f"menu.{name}")) for name, other in COMMAND_NAMES
+    ]
+
+
+def admin_commands(language: Language) -> list[tuple[str, str]]:
+    """What the administrators' menu adds to the residents' in ``language`` (staff texts:
+    Dutch where the language's catalog has none)."""
+    return [(name, raw(language, f"admin.menu.{name}")) for name in ADMIN_COMMANDS]
+
+
+def group_commands(language: Language) -> list[tuple[str, str]]:
+    """The civil servants' group's command menu in ``language``."""
+    return [(name, raw(language, f"admin.menu.group.{name}")) for name in GROUP_COMMANDS]
 
 
 def language_name(code: str) -> str:
@@ -879,3 +866,6 @@ def check_catalog(catalog: dict[str, dict[str, str]]) -> None:
 
 
 check_catalog(CATALOG)
+
+#: The residents' command menu in every language (see :func:`commands`).
+COMMANDS: dict[str, list[tuple[str, str]]] = {code: commands(code) for code in LANGUAGES}

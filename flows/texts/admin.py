@@ -9,31 +9,61 @@ from __future__ import annotations
 
 from flows.texts.problems import TEXTS_PROBLEMS
 
-# Added to the residents' commands in the administrators' own command menu.
-ADMIN_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        ("beheer", "Vragenlijsten en gesprekken beheren"),
-        ("moderatie", "Open antwoorden en stellingen nakijken"),
-        ("terugkoppeling", "Inwoners vertellen wat er met hun mening gebeurt"),
-        ("uitnodigen", "Inwoners uitnodigen voor een vragenlijst"),
-        ("export", "Antwoorden downloaden als CSV, Excel en SPSS"),
-        ("codes", "Uitnodigingscodes maken voor een steekproef"),
-        ("rapport", "Rapport voor de raad als Word-bestand"),
-        ("publiceer", "Resultatenpagina openbaar maken"),
-    ],
-    "en": [
-        ("beheer", "Manage questionnaires and deliberations"),
-        ("moderatie", "Review written answers and statements"),
-        ("terugkoppeling", "Tell residents what happened with their opinion"),
-        ("uitnodigen", "Invite residents to a questionnaire"),
-        ("export", "Download answers as CSV, Excel and SPSS"),
-        ("codes", "Make invitation codes for a random sample"),
-        ("rapport", "Report for the council as a Word file"),
-        ("publiceer", "Publish the results page"),
-    ],
-}
+#: Added to the residents' commands in the administrators' own command menu, each described
+#: by its text ``admin.menu.<command>``.
+ADMIN_COMMANDS = (
+    "beheer",
+    "moderatie",
+    "terugkoppeling",
+    "uitnodigen",
+    "export",
+    "codes",
+    "rapport",
+    "publiceer",
+)
+#: The civil servants' group's command menu, each described by ``admin.menu.group.<command>``.
+GROUP_COMMANDS = ("digest", "rapport", "help")
 
 TEXTS_ADMIN: dict[str, dict[str, str]] = {
+    # --- the command menus of administrators and of the civil servants' group --------------
+    "admin.menu.beheer": {
+        "nl": "Vragenlijsten en gesprekken beheren",
+        "en": "Manage questionnaires and deliberations",
+    },
+    "admin.menu.moderatie": {
+        "nl": "Open antwoorden en stellingen nakijken",
+        "en": "Review written answers and statements",
+    },
+    "admin.menu.terugkoppeling": {
+        "nl": "Inwoners vertellen wat er met hun mening gebeurt",
+        "en": "Tell residents what happened with their opinion",
+    },
+    "admin.menu.uitnodigen": {
+        "nl": "Inwoners uitnodigen voor een vragenlijst",
+        "en": "Invite residents to a questionnaire",
+    },
+    "admin.menu.export": {
+        "nl": "Antwoorden downloaden als CSV, Excel en SPSS",
+        "en": "Download answers as CSV, Excel and SPSS",
+    },
+    "admin.menu.codes": {
+        "nl": "Uitnodigingscodes maken voor een steekproef",
+        "en": "Make invitation codes for a random sample",
+    },
+    "admin.menu.rapport": {
+        "nl": "Rapport voor de raad als Word-bestand",
+        "en": "Report for the council as a Word file",
+    },
+    "admin.menu.publiceer": {
+        "nl": "Resultatenpagina openbaar maken",
+        "en": "Publish the results page",
+    },
+    "admin.menu.group.digest": {"nl": "Overzicht van wat nieuw is", "en": "Digest of what is new"},
+    "admin.menu.group.rapport": {
+        "nl": "Rapport voor de raad als Word-bestand",
+        "en": "Report for the council as a Word file",
+    },
+    "admin.menu.group.help": {"nl": "Uitleg over deze groep", "en": "About this group"},
     # --- uploads --------------------------------------------------------------------------
     "admin.upload.not_yaml": {
         "nl": (

@@ -1,6 +1,6 @@
 """Texts about the languages themselves: their names in /mijngegevens and the residents'
-command menu in languages that have no menu of their own in :data:`flows.texts.COMMANDS`
-(each language's catalog translates ``menu.<command>``). Dutch (B1) and English.
+command menu (``menu.<Dutch command>``; the commands are :data:`flows.texts.COMMAND_NAMES`).
+Dutch (B1); every other language in its catalog.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """
@@ -16,7 +16,10 @@ TEXTS_LANGUAGES: dict[str, dict[str, str]] = {
         "en": "Start or choose a questionnaire",
     },
     "menu.vragenlijsten": {"nl": "Een vragenlijst kiezen", "en": "Choose a questionnaire"},
-    "menu.stop": {"nl": "Stoppen met de vragenlijst", "en": "Stop the questionnaire"},
+    "menu.stop": {
+        "nl": "Stoppen met de vragenlijst of het gesprek",
+        "en": "Stop the questionnaire or deliberation",
+    },
     "menu.resultaten": {
         "nl": "Wat er met de antwoorden is gedaan",
         "en": "What was done with the answers",
