@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -32,7 +34,7 @@ from storage import migrate
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner
 from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_afval, walk
-from tests.support.processes import ChildProcess, polling
+from tests.support.processes import ROOT, ChildProcess, polling
 from tests.support.processes import environment as clean_environment
 from tests.support.shipped import shipped_version
 
@@ -650,3 +652,29 @@ async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: P
         await fake.settle()
         fake.assert_clean()
     assert_clean_log(run.log_text(), IDS[0], "is running", "stopping")
+
+
+def test_a_broken_catalog_stops_every_command_with_one_line(tmp_path: Path) -> None:
+    """A .po file whose translation does not fit its Dutch text: every subcommand (they all
+    read the texts) says the file, the key and the problem on one line, exit status 2."""
+    flows = tmp_path / "code" / "flows"
+    shutil.copytree(ROOT / "flows", flows, ignore=shutil.ignore_patterns("__pycache__"))
+    catalog = flows / "locales" / "tr" / "LC_MESSAGES" / "samenspraak.po"
+    text = catalog.read_text("utf-8")
+    assert 'msgstr "Cevabınız: {answer}"' in text
+    catalog.write_text(text.replace('msgstr "Cevabınız: {answer}"', 'msgstr "Cevabınız"'), "utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    for args in (("questionnaire", "validate", str(QUESTIONNAIRES)), ("run",)):
+        result = subprocess.run(
+            command(*args),
+            cwd=home,
+            env=environment(home, PYTHONPATH=f"{tmp_path / 'code'}{os.pathsep}{ROOT}"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert_one_line_error(
+            result, 2, f"{catalog}: chosen: missing placeholder {{answer}}", "fix the .po file"
+        )
