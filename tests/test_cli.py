@@ -24,7 +24,7 @@ import pytest
 
 from bot.app.cli import main
 from bot.core.services import Pseudonyms
-from flows import b1
+from flows import b1, deliberation
 from flows.loader import load_file
 from flows.texts import COMMANDS
 from flows.variables import FIXED as FIXED_COLUMNS
@@ -39,6 +39,7 @@ from tests.support.processes import environment as clean_environment
 from tests.support.shipped import shipped_version
 
 SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
+STELLINGEN = QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml"
 # How many questions each shipped file has (the Burgerpeiling is the long one).
 QUESTIONS = {"burgerpeiling": 32, "groen-in-de-wijk": 11, "wijkpeiling": 13}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
@@ -176,6 +177,7 @@ def simple_cases(base: Path) -> dict[str, Case]:
         "validate ambtelijk": [
             (["questionnaire", "validate", "--lang", "nl", str(base / "ambtelijk.yaml")], {})
         ],
+        "validate stellingen": [(["questionnaire", "validate", str(STELLINGEN)], {})],
         "list": [(["questionnaire", "list"], {})],
         "db": [(["db", "upgrade"], {}), (["db", "current"], {})],
     }
@@ -308,12 +310,27 @@ def test_an_unreachable_database(
 def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:
     [result] = ran["validate"]
     assert result.returncode == 0, result.stdout + result.stderr
+    talk = deliberation.load_file(STELLINGEN)
     assert [line for line in lines(result.stdout) if line.startswith("ok  ")] == [
         f"ok  {QUESTIONNAIRES / name}.yaml: {name} version {shipped_version(name)}, "
         f"{QUESTIONS.get(name, 10)} questions"
         for name in SHIPPED
-    ]
+    ] + [f"ok  {STELLINGEN}: {talk.id} version {talk.version}, {len(talk.statements)} statements"]
     assert result.stderr == ""
+
+
+def test_validate_checks_a_deliberation_as_the_upload_does_with_its_b1_report(
+    ran: dict[str, list[Result]],
+) -> None:
+    """``kind: stellingen`` is a deliberation, not a questionnaire with errors."""
+    [result] = ran["validate stellingen"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    talk = deliberation.load_file(STELLINGEN)
+    head, *parts = b1_report(result.stdout, STELLINGEN)
+    assert head == "B1 language check (Flesch-Douma: 60 or more reads easily):"
+    names = [line.split(":")[0].strip() for line in parts]
+    assert names == ["intro", *(statement.id for statement in talk.statements)]
 
 
 def test_validate_prints_the_b1_report_of_every_shipped_questionnaire(

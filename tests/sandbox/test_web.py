@@ -369,6 +369,30 @@ async def test_preview_opens_the_questionnaire_for_the_first_resident(tmp_path: 
         await box.stop()
 
 
+def test_a_deliberation_preview_goes_where_deliberations_are_read(tmp_path: Path) -> None:
+    """``kind: stellingen``: checked as a deliberation, copied into ``stellingen/``."""
+    source = (QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml").read_text("utf-8")
+    preview = tmp_path / "proefgesprek.yaml"
+    preview.write_text(source.replace("id: autoluw-centrum", "id: proefgesprek", 1), "utf-8")
+    into = tmp_path / "copy"
+    assert prepare_preview(QUESTIONNAIRES, preview, into) == "proefgesprek"
+    assert sorted(p.name for p in (into / "stellingen").iterdir()) == [
+        "autoluw-centrum.yaml",
+        "proefgesprek.yaml",
+    ]
+    assert {p.name for p in QUESTIONNAIRES.glob("*.yaml")} <= {p.name for p in into.iterdir()}
+    # The same id as a shipped deliberation: the preview replaces it.
+    same = tmp_path / "zelfde.yaml"
+    same.write_text(source, "utf-8")
+    again = tmp_path / "again"
+    assert prepare_preview(QUESTIONNAIRES, same, again) == "autoluw-centrum"
+    assert [p.name for p in (again / "stellingen").iterdir()] == ["zelfde.yaml"]
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text(source.replace("statements:", "stellingen:", 1), "utf-8")
+    with pytest.raises(QuestionnaireError):
+        prepare_preview(QUESTIONNAIRES, broken, tmp_path / "never")
+
+
 async def test_a_preview_that_does_not_validate_stops_everything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
