@@ -364,6 +364,12 @@ TEXTS_PROBLEMS: dict[str, dict[str, str]] = {
             "bot in die taal gebruikt, ziet daar de Nederlandse tekst"
         ),
     },
+    "problem.language.no_catalog": {
+        "nl": (
+            "de bot spreekt geen '{language}', dus geen inwoner ziet de teksten in die taal. "
+            "De bot spreekt: {languages}. Een nieuwe taal krijgt de bot in flows/locales"
+        ),
+    },
     "problem.untranslated.where": {
         "nl": "{fields}; vragen {questions}",
     },
