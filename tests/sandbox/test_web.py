@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from sqlalchemy import text
 
 from flows.loader import QuestionnaireError
+from flows.texts import LANGUAGES
 from sandbox.run import (
     BANNER,
     Sandbox,
@@ -166,6 +168,22 @@ async def test_state_lists_the_residents_group_and_administrator(client: Client)
     assert kinds["resident"]["title"] == "Anna" and kinds["resident"]["language"] == "nl"
     commands = {c["command"] for c in kinds["resident"]["commands"]}
     assert "start" in commands, "the bot's command menu (setMyCommands) is shown"
+    assert state["languages"] == {
+        "nl": "Dutch",
+        "en": "English",
+        "ar": "Arabic",
+        "tr": "Turkish",
+    }
+    assert list(state["languages"]) == list(LANGUAGES)  # every catalog of the bot
+
+
+async def test_a_new_residents_languages_are_the_catalogs_of_the_bot(client: Client) -> None:
+    async with client.session.get(client.url + "/") as response:
+        page = await response.text()
+    assert re.findall(r'name="language" value="([^"]+)"', page) == list(LANGUAGES)
+    assert '<span lang="ar" dir="rtl">العربية</span> (Arabic)' in page
+    assert '<span lang="tr">Türkçe</span> (Turkish)' in page
+    assert 'value="nl" checked> <span lang="nl">Nederlands</span> (Dutch)' in page
 
 
 async def test_resident_starts_answers_and_sees_it_live(sandbox: Sandbox, client: Client) -> None:
