@@ -142,3 +142,14 @@ def test_an_answer_is_read_back_in_the_language() -> None:
         "2.5",
         "2,5",
     ]
+
+
+def test_listed_answers_are_separated_as_the_language_writes_a_list() -> None:
+    from flows.wording import answer_label
+
+    multi = ARABIC.replace("type: choice", "type: multi", 1)
+    question = parse(multi, "x.yaml").question("q1")
+    assert answer_label(question, ["rood", "groen"], "ar") == "أحمر، أخضر"  # the Arabic comma
+    assert answer_label(question, ["rood", "groen"], "ar-EG") == "أحمر، أخضر"
+    assert answer_label(question, ["rood", "groen"], "nl") == "Rood, Groen"
+    assert answer_label(question, ["rood", "groen"], "tr") == "Rood, Groen"
