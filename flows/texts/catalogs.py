@@ -179,6 +179,7 @@ def update(
         was = by_key.get(key)
         if language == po.SOURCE_LANGUAGE:  # Dutch is its own translation
             message.string = _forms(dutch, new.num_plurals)
+            message.user_comments = list(was.user_comments) if was is not None else []
         elif newer and key in newer:
             message.string = _forms(newer[key], new.num_plurals)
             message.user_comments = list(was.user_comments) if was is not None else []
@@ -307,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "move-english":
             move_english()
             return 0
-    except OldFormat as error:
+    except (OldFormat, ValueError) as error:  # ValueError: English that is no plain string
         print(error, file=sys.stderr)
         return 1
     return check()

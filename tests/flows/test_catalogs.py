@@ -138,8 +138,16 @@ def test_extract_adds_a_new_text_to_every_catalog_and_english_is_translated_like
         ),
         "utf-8",
     )
+    dutch = po.catalog_path("nl", copy)
+    dutch.write_text(
+        dutch.read_text("utf-8").replace(
+            'msgctxt "x.new"\n', '# A translator\'s note.\nmsgctxt "x.new"\n', 1
+        ),
+        "utf-8",
+    )
     catalogs.extract(copy)
     assert po.load(copy)["en"].get("x.new", "Nieuw: {thing}") == "New: {thing}"
+    assert entries("nl", copy)["x.new"].user_comments == ["A translator's note."]  # type: ignore[attr-defined]
     monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nu nieuw: {thing}"})
     catalogs.extract(copy)
     again = entries("en", copy)["x.new"]
@@ -183,6 +191,17 @@ def test_move_english_puts_the_old_format_in_the_catalog_and_cuts_it_from_the_so
     before = {path: path.read_bytes() for path in [*texts.glob("*.py"), *locales.rglob("*.po")]}
     assert catalogs.move_english(locales, texts) == 0  # nothing left: nothing changes
     assert before == {path: path.read_bytes() for path in before}
+
+
+def test_move_english_says_what_it_cannot_move_on_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(folder: Path = legacy.FOLDER) -> list[legacy.Found]:
+        raise ValueError("texts.py:3: x: the English is not a plain string")
+
+    monkeypatch.setattr(legacy, "find_all", refuse)
+    assert catalogs.main(["move-english"]) == 1
+    assert capsys.readouterr().err == "texts.py:3: x: the English is not a plain string\n"
 
 
 def test_move_english_wants_both_plural_forms(tmp_path: Path) -> None:
