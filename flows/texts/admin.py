@@ -1,5 +1,5 @@
-# Over 500 lines on purpose: it is a catalog, every text in Dutch and English.
-"""Texts for administrators: uploads, previews, /beheer, exports, access: Dutch (B1) and English.
+"""Texts for administrators: uploads, previews, /beheer, exports, access, the command menus:
+Dutch (B1); English and the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. The
 validator's messages about a questionnaire file (:mod:`flows.texts.problems`) come with them.

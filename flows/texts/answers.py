@@ -1,6 +1,6 @@
 """Texts about typed answers beyond "that is not an answer": the read-back of an answer
 typed loosely, the question back when several options fit, numbers with decimals and out
-of range, and an option that stands alone. Dutch (B1) and English.
+of range, and an option that stands alone. Dutch (B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """

@@ -1,4 +1,4 @@
-"""Texts for moderation of free text: /moderatie: Dutch (B1) and English.
+"""Texts for moderation of free text: /moderatie: Dutch (B1); English in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """

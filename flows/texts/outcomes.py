@@ -1,9 +1,9 @@
 """Texts for opt-ins, /instellingen, invitations, /terugkoppeling, /resultaten and effect
-checks: Dutch (B1) and English.
+checks: Dutch (B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. What
-residents read is in both languages; what administrators read is in Dutch (the English
-entry falls back to it).
+residents read is translated; what administrators read may stay Dutch (flows.texts.catalogs
+``staff_only``: the /uitnodigen side is named in ``STAFF_KEYS``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Texts for residents' rights (/privacy, /mijngegevens, /vergeetmij, retention): Dutch
-(B1) and English.
+(B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """

@@ -1,6 +1,5 @@
-# Over 500 lines on purpose: it is a catalog (one text per problem, Dutch and English), not logic.
-"""What the validator says about a questionnaire file, for administrators: Dutch (B1) and
-English, in plain words, each saying what is allowed.
+"""What the validator says about a questionnaire file, for administrators: Dutch (B1; English
+in flows/locales), in plain words, each saying what is allowed.
 
 Merged into :data:`flows.texts.CATALOG` (through :mod:`flows.texts.admin`). The keys are
 ``problem.<code>``; :class:`flows.problems.Message` names one with its parameters. Field names

@@ -1,6 +1,6 @@
 """Texts of the question shapes of issue 16 (grids, "anders, namelijk", ranking, dates):
 how to answer them, what was wrong with an answer, and what the validator says about them.
-Dutch (B1, with "u" twins) and English.
+Dutch (B1, with "u" twins); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """

@@ -1,5 +1,5 @@
-"""Texts of a deliberation ("gesprek met stellingen"): Dutch (B1, "je" with its "u" twin)
-and English.
+"""Texts of a deliberation ("gesprek met stellingen"): Dutch (B1, "je" with its "u" twin);
+the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """

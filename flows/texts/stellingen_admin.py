@@ -1,5 +1,5 @@
 """Texts for administrators about deliberations: the upload's preview, what a new version
-does to the votes, publishing. Dutch (B1) and English; merged into
+does to the votes, publishing. Dutch (B1; English in flows/locales); merged into
 :data:`flows.texts.CATALOG`.
 """
 
