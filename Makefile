@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint format bench clean messages
+.PHONY: install run sandbox test lint format bench clean messages move-english
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -56,3 +56,9 @@ clean:
 messages: install
 	$(PY) -m flows.texts.catalogs extract
 	$(PY) -m flows.texts.catalogs check
+
+# English lives in flows/locales/en only; a text that still has "en" next to "nl" in
+# flows/texts (the old format, from an older branch) stops `make messages` until this moves
+# it into the English catalog and cuts it from the Python source. Does nothing otherwise.
+move-english: install
+	$(PY) -m flows.texts.catalogs move-english

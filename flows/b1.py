@@ -35,6 +35,7 @@ from functools import cache, lru_cache
 import pyphen
 
 from flows.b1_words import DIFFICULT_WORDS
+from flows.deliberation import Deliberation
 from flows.schema import GridQuestion, Questionnaire, Text
 from flows.texts import Html, Language, t
 from flows.validator import all_texts
@@ -224,6 +225,14 @@ def parts(questionnaire: Questionnaire) -> Iterator[Part]:
 def report(questionnaire: Questionnaire) -> list[Part]:
     """Every part of ``questionnaire`` with what the B1 check found."""
     return list(parts(questionnaire))
+
+
+def report_deliberation(deliberation: Deliberation) -> list[Part]:
+    """The B1 check of a deliberation: its opening (title, theme, intro) and every statement."""
+    d = deliberation
+    found = [check_texts("intro", d.intro, [d.title, d.theme, d.intro])]
+    found += [check_texts(s.id, s.text, [s.text]) for s in d.statements]
+    return found
 
 
 # --- in words -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
+from flows import texts as texts_module
 from flows.piping import references
 from flows.problems import Message, Path_, guess
 from flows.public_value import check_scores
@@ -284,12 +285,17 @@ def untranslated(questionnaire: Questionnaire) -> Message | None:
 
 def untranslated_other(questionnaire: Questionnaire) -> list[Message]:
     """A warning per language beyond Dutch and English that some texts of the file have and
-    others lack (those are shown in Dutch to a resident who speaks it)."""
+    others lack (those are shown in Dutch to a resident who speaks it), and per language the
+    bot does not speak (no catalog in flows/locales): no resident ever sees those texts."""
     texts = list(all_texts(questionnaire, ()))
     used = dict.fromkeys(code for _, text in texts for code in text.languages)
     warnings = []
     for code in used:
         if code in LANGUAGES:
+            continue
+        if code.split("-")[0].lower() not in texts_module.LANGUAGES:  # as language_of reads
+            spoken = ", ".join(texts_module.LANGUAGES)
+            warnings.append(Message.of("language.no_catalog", language=code, languages=spoken))
             continue
         missing = [path for path, text in texts if code not in text.languages]
         if missing:

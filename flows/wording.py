@@ -32,7 +32,7 @@ def answer_label(question: AnyQuestion, value: Any, language: Language) -> str:
     if isinstance(question, ChoiceQuestion | MultiQuestion):
         labels = {o.id: o.label.get(language) for o in question.options}
         values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(v), str(v)) for v in values)
+        return formats.list_separator(language).join(labels.get(str(v), str(v)) for v in values)
     if isinstance(question, AreaQuestion):
         areas = {a.id: a.label.get(language) for a in question.areas}
         return areas.get(str(value), str(value))
@@ -112,7 +112,8 @@ def _shaped_label(question: RankingQuestion | DateQuestion, value: Any, language
     if isinstance(question, RankingQuestion):
         labels = {o.id: o.label.get(language) for o in question.options}
         values = value if isinstance(value, list) else [value]
-        return ", ".join(f"{i}. {labels.get(str(v), str(v))}" for i, v in enumerate(values, 1))
+        ranked = (f"{i}. {labels.get(str(v), str(v))}" for i, v in enumerate(values, 1))
+        return formats.list_separator(language).join(ranked)
     try:
         return dates.spoken_date(date.fromisoformat(str(value)), language)
     except ValueError:

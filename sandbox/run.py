@@ -120,10 +120,14 @@ def prepare_preview(questionnaires_dir: Path, preview: Path, into: Path) -> str:
     Raises :class:`~flows.loader.QuestionnaireError` listing every problem of ``preview``.
     A questionnaire in ``questionnaires_dir`` with the same id (or file name) is left out:
     the preview replaces it. The images the questionnaires name by path (``image:``) come
-    along, to the same relative place.
+    along, to the same relative place. A preview that says ``kind: stellingen`` is a
+    deliberation: checked as one, it goes (with the other deliberations) into ``stellingen/``.
     """
+    from flows import deliberation
     from flows.loader import QuestionnaireError, load_file, questionnaire_files
 
+    if deliberation.is_deliberation(preview.read_text(encoding="utf-8")):
+        return _prepare_deliberation(questionnaires_dir, preview, into)
     questionnaire = load_file(preview)
     into.mkdir(parents=True, exist_ok=True)
     if questionnaires_dir.is_dir():
@@ -142,6 +146,40 @@ def prepare_preview(questionnaires_dir: Path, preview: Path, into: Path) -> str:
     shutil.copyfile(preview, into / target)
     _copy_images(questionnaire, preview.parent, into)
     return questionnaire.id
+
+
+def _prepare_deliberation(questionnaires_dir: Path, preview: Path, into: Path) -> str:
+    """:func:`prepare_preview` for a deliberation: every questionnaire but one with its id,
+    the other deliberations, and ``preview`` in ``into/stellingen``."""
+    from flows import deliberation
+    from flows.loader import QuestionnaireError, load_file, questionnaire_files
+
+    talk = deliberation.load_file(preview)
+    talks = into / deliberation.FOLDER
+    talks.mkdir(parents=True, exist_ok=True)
+    if questionnaires_dir.is_dir():
+        for path in questionnaire_files(questionnaires_dir):
+            try:
+                other = load_file(path)
+                if other.id == talk.id:
+                    continue
+                _copy_images(other, path.parent, into)
+            except QuestionnaireError:
+                pass  # copied anyway: the bot reports it
+            shutil.copyfile(path, into / path.name)
+        folder = questionnaires_dir / deliberation.FOLDER
+        for path in questionnaire_files(folder) if folder.is_dir() else []:
+            if path.name == preview.name or path.resolve() == preview.resolve():
+                continue
+            try:
+                if deliberation.load_file(path).id == talk.id:
+                    continue
+            except QuestionnaireError:
+                pass  # copied anyway: the bot reports it
+            shutil.copyfile(path, talks / path.name)
+    target = preview.name if preview.suffix in (".yaml", ".yml") else f"{preview.name}.yaml"
+    shutil.copyfile(preview, talks / target)
+    return talk.id
 
 
 def _copy_images(questionnaire: Questionnaire, folder: Path, into: Path) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -22,7 +24,7 @@ import pytest
 
 from bot.app.cli import main
 from bot.core.services import Pseudonyms
-from flows import b1
+from flows import b1, deliberation
 from flows.loader import load_file
 from flows.texts import COMMANDS
 from flows.variables import FIXED as FIXED_COLUMNS
@@ -32,11 +34,12 @@ from storage import migrate
 from tests.conftest import QUESTIONNAIRES
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, BotRunner
 from tests.e2e.test_resilience import ORDER, PLAN, SECRET, Step, answer, open_afval, walk
-from tests.support.processes import ChildProcess, polling
+from tests.support.processes import ROOT, ChildProcess, polling
 from tests.support.processes import environment as clean_environment
 from tests.support.shipped import shipped_version
 
 SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
+STELLINGEN = QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml"
 # How many questions each shipped file has (the Burgerpeiling is the long one).
 QUESTIONS = {"burgerpeiling": 32, "groen-in-de-wijk": 11, "wijkpeiling": 13}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
@@ -174,6 +177,7 @@ def simple_cases(base: Path) -> dict[str, Case]:
         "validate ambtelijk": [
             (["questionnaire", "validate", "--lang", "nl", str(base / "ambtelijk.yaml")], {})
         ],
+        "validate stellingen": [(["questionnaire", "validate", str(STELLINGEN)], {})],
         "list": [(["questionnaire", "list"], {})],
         "db": [(["db", "upgrade"], {}), (["db", "current"], {})],
     }
@@ -306,12 +310,27 @@ def test_an_unreachable_database(
 def test_validate_the_shipped_questionnaires(ran: dict[str, list[Result]]) -> None:
     [result] = ran["validate"]
     assert result.returncode == 0, result.stdout + result.stderr
+    talk = deliberation.load_file(STELLINGEN)
     assert [line for line in lines(result.stdout) if line.startswith("ok  ")] == [
         f"ok  {QUESTIONNAIRES / name}.yaml: {name} version {shipped_version(name)}, "
         f"{QUESTIONS.get(name, 10)} questions"
         for name in SHIPPED
-    ]
+    ] + [f"ok  {STELLINGEN}: {talk.id} version {talk.version}, {len(talk.statements)} statements"]
     assert result.stderr == ""
+
+
+def test_validate_checks_a_deliberation_as_the_upload_does_with_its_b1_report(
+    ran: dict[str, list[Result]],
+) -> None:
+    """``kind: stellingen`` is a deliberation, not a questionnaire with errors."""
+    [result] = ran["validate stellingen"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    talk = deliberation.load_file(STELLINGEN)
+    head, *parts = b1_report(result.stdout, STELLINGEN)
+    assert head == "B1 language check (Flesch-Douma: 60 or more reads easily):"
+    names = [line.split(":")[0].strip() for line in parts]
+    assert names == ["intro", *(statement.id for statement in talk.statements)]
 
 
 def test_validate_prints_the_b1_report_of_every_shipped_questionnaire(
@@ -650,3 +669,29 @@ async def test_run_talks_to_the_bot_api_and_stops_cleanly_on_sigterm(tmp_path: P
         await fake.settle()
         fake.assert_clean()
     assert_clean_log(run.log_text(), IDS[0], "is running", "stopping")
+
+
+def test_a_broken_catalog_stops_every_command_with_one_line(tmp_path: Path) -> None:
+    """A .po file whose translation does not fit its Dutch text: every subcommand (they all
+    read the texts) says the file, the key and the problem on one line, exit status 2."""
+    flows = tmp_path / "code" / "flows"
+    shutil.copytree(ROOT / "flows", flows, ignore=shutil.ignore_patterns("__pycache__"))
+    catalog = flows / "locales" / "tr" / "LC_MESSAGES" / "samenspraak.po"
+    text = catalog.read_text("utf-8")
+    assert 'msgstr "Cevabınız: {answer}"' in text
+    catalog.write_text(text.replace('msgstr "Cevabınız: {answer}"', 'msgstr "Cevabınız"'), "utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    for args in (("questionnaire", "validate", str(QUESTIONNAIRES)), ("run",)):
+        result = subprocess.run(
+            command(*args),
+            cwd=home,
+            env=environment(home, PYTHONPATH=f"{tmp_path / 'code'}{os.pathsep}{ROOT}"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert_one_line_error(
+            result, 2, f"{catalog}: chosen: missing placeholder {{answer}}", "fix the .po file"
+        )

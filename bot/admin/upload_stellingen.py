@@ -60,10 +60,7 @@ class CancelDeliberation(OnDraft, prefix="adm:sx"):
 
 def b1_parts(deliberation: Deliberation) -> list[b1.Part]:
     """The B1 check of the opening (title, theme, intro) and of every statement."""
-    d = deliberation
-    found = [b1.check_texts("intro", d.intro, [d.title, d.theme, d.intro])]
-    found += [b1.check_texts(s.id, s.text, [s.text]) for s in d.statements]
-    return found
+    return b1.report_deliberation(deliberation)
 
 
 def _plan_text(plan: VersionPlan, language: Language) -> Html:

@@ -9,10 +9,26 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.app import codes_cli, manage, manage_population, plugins, report_cli, run, stellingen
 from bot.app.console import fail, reason
-from bot.core.config import ConfigError
-from flows.schema import LANGUAGES
+from flows.catalog_errors import CatalogError
+
+#: A catalog that cannot be used stops every subcommand with one line (reading the texts,
+#: which everything imports, reads and checks the catalogs).
+_BROKEN: CatalogError | None = None
+try:
+    from bot.app import (
+        codes_cli,
+        manage,
+        manage_population,
+        plugins,
+        report_cli,
+        run,
+        stellingen,
+    )
+    from bot.core.config import ConfigError
+    from flows.schema import LANGUAGES
+except CatalogError as broken:
+    _BROKEN = broken
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if _BROKEN is not None:
+        return fail(_BROKEN.one_line())
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))

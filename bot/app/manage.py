@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.app.console import fail, setup_logging
 from bot.core.config import Settings, load_settings
-from flows import b1
+from flows import b1, deliberation
 from flows.loader import Problem, QuestionnaireError, load_file, questionnaire_files, warnings
 from flows.problems import Message
 from flows.texts import plain_text, t
@@ -40,21 +40,63 @@ async def _image_urls(questionnaire: Questionnaire, path: Path) -> list[Problem]
     return await check_urls(questionnaire, text, str(path))
 
 
+def _files(folder: Path) -> list[Path]:
+    """A folder's questionnaire files, then those of its deliberations (``stellingen/``)."""
+    talks = folder / deliberation.FOLDER
+    return questionnaire_files(folder) + (questionnaire_files(talks) if talks.is_dir() else [])
+
+
+def _is_deliberation(path: Path) -> bool:
+    """Whether ``path`` says ``kind: stellingen`` (an unreadable file: the loader says so)."""
+    try:
+        return deliberation.is_deliberation(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _validate_deliberation(path: Path, language: str) -> int:
+    """A deliberation file, as the in-chat upload checks it: its problems (how many), or
+    its ok line, what it has in Dutch only, and the B1 check."""
+    try:
+        talk = deliberation.load_file(path)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            print(problem.text(language))
+        return len(exc.problems)
+    print(f"ok  {path}: {talk.id} version {talk.version}, {len(talk.statements)} statements")
+    missing = deliberation.untranslated(talk)
+    if missing:
+        where = ", ".join(missing)
+        key = "admin.stellingen.preview.untranslated"
+        said = t(language, key, count=len(missing), where=where)
+        print(plain_text(said))
+    print(plain_text(t(language, "admin.b1.head", easy=round(b1.EASY_SCORE))))
+    for part in b1.report_deliberation(talk):
+        findings = b1.findings(part, language)
+        print(plain_text(t(language, "admin.b1.part", name=part.name, findings=findings)))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Every problem of every file, in ``--lang`` (English unless asked); warnings too, and
-    the B1 check of every valid file's Dutch, part by part (:mod:`flows.b1`)."""
+    the B1 check of every valid file's Dutch, part by part (:mod:`flows.b1`). A file that
+    says ``kind: stellingen`` is a deliberation, checked as the in-chat upload checks it; a
+    folder's ``stellingen/`` is validated with it."""
     language = args.lang
     problems = 0
     files: list[Path] = []
     for name in args.paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(questionnaire_files(path))
+            files.extend(_files(path))
         else:
             files.append(path)
     if not files:
         return fail("no questionnaire files found", 1)
     for path in files:
+        if _is_deliberation(path):
+            problems += _validate_deliberation(path, language)
+            continue
         try:
             questionnaire = load_file(path)
             found = asyncio.run(_image_urls(questionnaire, path))

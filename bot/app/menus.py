@@ -36,8 +36,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.config import Settings
-from flows.texts import DEFAULT_LANGUAGE, GROUP_COMMANDS, LANGUAGES, commands
-from flows.texts.admin import ADMIN_COMMANDS
+from flows.texts import (
+    DEFAULT_LANGUAGE,
+    GROUP_MENU_LANGUAGES,
+    LANGUAGES,
+    admin_commands,
+    commands,
+    group_commands,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +60,13 @@ class Menus:
     def __init__(self, settings: Settings) -> None:
         #: The menus of single chats: each administrator's private chat, the staff group.
         self.chats: dict[int, Menu] = {
-            admin_id: {
-                lang: commands(lang) + ADMIN_COMMANDS.get(lang, ADMIN_COMMANDS[DEFAULT_LANGUAGE])
-                for lang in LANGUAGES
-            }
+            admin_id: {lang: commands(lang) + admin_commands(lang) for lang in LANGUAGES}
             for admin_id in settings.admin_user_ids
         }
         if settings.digest_chat_id is not None:
-            self.chats[settings.digest_chat_id] = GROUP_COMMANDS
+            self.chats[settings.digest_chat_id] = {
+                lang: group_commands(lang) for lang in GROUP_MENU_LANGUAGES if lang in LANGUAGES
+            }
         # chat -> when to try again (time.monotonic()); one entry per chat
         self._pending: dict[int, float] = {}
 

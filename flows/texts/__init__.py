@@ -1,9 +1,8 @@
 # Over 500 lines on purpose: it is the source catalog (every resident text in Dutch and its "u"
 # form), not logic. The Dutch text of a key is the ``msgid`` of its message in the catalogs, with
-# the key as ``msgctxt``; every other language lives in
-# ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`). An ``en`` entry
-# here is the old format, kept while other branches land: ``make messages`` (``python -m
-# flows.texts.catalogs extract``) copies it into the English catalog, which is what the bot reads.
+# the key as ``msgctxt``; every other language, English too, lives only in
+# ``flows/locales/<lang>/LC_MESSAGES/samenspraak.po`` (see :mod:`flows.texts.po`; ``make
+# messages`` adds a new text to every catalog, :mod:`flows.texts.catalogs`).
 """Everything the bot says to residents: the Dutch source texts (B1) and :func:`t`, which
 speaks them in the resident's language from the gettext catalogs (``flows/locales``).
 
@@ -36,7 +35,7 @@ from typing import Literal, cast, get_args
 from babel import Locale as BabelLocale
 
 from flows.texts import formats, po
-from flows.texts.admin import TEXTS_ADMIN
+from flows.texts.admin import ADMIN_COMMANDS, GROUP_COMMANDS, TEXTS_ADMIN
 from flows.texts.answers import TEXTS_ANSWERS
 from flows.texts.codes import TEXTS_CODES
 from flows.texts.languages import TEXTS_LANGUAGES
@@ -79,16 +78,6 @@ CATALOG: dict[str, dict[str, str]] = {
             "gesloten. Meer lees je met /privacy.\n\n"
             "Doe je mee?"
         ),
-        "en": (
-            "Hello! I am the survey bot of {municipality}. With short questionnaires "
-            "{municipality} hears what you think of plans and rules in your neighbourhood. Your "
-            "opinion counts: as a resident you know best whether a policy works.\n\n"
-            "<b>What we store</b>\n"
-            "We keep your answers without your name or phone number. Your chat number and "
-            "written answers are deleted {retention} after a questionnaire closes. "
-            "Read more with /privacy.\n\n"
-            "Will you take part?"
-        ),
     },
     "welcome@u": {
         "nl": (
@@ -102,26 +91,20 @@ CATALOG: dict[str, dict[str, str]] = {
             "Doet u mee?"
         ),
     },
-    "consent.yes": {"nl": "Ja, ik doe mee", "en": "Yes, I'll take part"},
-    "consent.no": {"nl": "Nee, liever niet", "en": "No, thanks"},
+    "consent.yes": {"nl": "Ja, ik doe mee"},
+    "consent.no": {"nl": "Nee, liever niet"},
     "consent.given": {
         "nl": "Fijn dat je meedoet! Je kunt altijd stoppen met /stop.",
-        "en": "Great that you are taking part! You can always stop with /stop.",
     },
     "consent.given@u": {"nl": "Fijn dat u meedoet! U kunt altijd stoppen met /stop."},
     "consent.already": {
         "nl": "Je doet al mee.",
-        "en": "You are already taking part.",
     },
     "consent.already@u": {"nl": "U doet al mee."},
     "consent.refused": {
         "nl": (
             "Helemaal goed. We bewaren niets over jou. Wil je later toch meedoen? "
             "Stuur dan /start. Met /privacy lees je hoe we met gegevens omgaan."
-        ),
-        "en": (
-            "That's fine. We store nothing about you. Changed your mind? Send /start. "
-            "Read how we handle data with /privacy."
         ),
     },
     "consent.refused@u": {
@@ -132,43 +115,33 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "consent.needed": {
         "nl": "Eerst even dit: doe je mee? Kies hieronder.",
-        "en": "First things first: will you take part? Choose below.",
     },
     "consent.needed@u": {"nl": "Eerst even dit: doet u mee? Kies hieronder."},
     "pick": {
         "nl": "Over welk onderwerp wil je iets zeggen? Kies een vragenlijst.",
-        "en": "Which topic would you like to give your opinion on? Choose a questionnaire.",
     },
     "pick@u": {"nl": "Over welk onderwerp wilt u iets zeggen? Kies een vragenlijst."},
     "pick.none": {
         "nl": "Er staan nu geen vragenlijsten open. Kijk later nog eens, of stuur /help.",
-        "en": "There are no open questionnaires right now. Check again later, or send /help.",
     },
-    "pick.done_mark": {"nl": "✓ ", "en": "✓ "},
+    "pick.done_mark": {"nl": "✓ "},
     "intro[one]": {
         "nl": "<b>{title}</b>\n\n{intro}\n\nDeze vragenlijst heeft 1 vraag.",
-        "en": "<b>{title}</b>\n\n{intro}\n\nThis questionnaire has 1 question.",
     },
     "intro[other]": {
         "nl": "<b>{title}</b>\n\n{intro}\n\nDeze vragenlijst heeft ongeveer {count} vragen.",
-        "en": "<b>{title}</b>\n\n{intro}\n\nThis questionnaire has about {count} questions.",
     },
-    "progress": {"nl": "Vraag {number} van {total}", "en": "Question {number} of {total}"},
-    "previous_answer": {"nl": "Je gaf eerder: {answer}", "en": "Your earlier answer: {answer}"},
+    "progress": {"nl": "Vraag {number} van {total}"},
+    "previous_answer": {"nl": "Je gaf eerder: {answer}"},
     "previous_answer@u": {"nl": "U gaf eerder: {answer}"},
     "hint.choice": {
         "nl": "Tik op een knop, of typ het nummer van je keuze.",
-        "en": "Tap a button, or type the number of your choice.",
     },
     "hint.choice@u": {"nl": "Tik op een knop, of typ het nummer van uw keuze."},
     "hint.multi": {
         "nl": (
             "Kies één of meer antwoorden en tik dan op Klaar. Je kunt ook de nummers typen, "
             "bijvoorbeeld: 1, 3"
-        ),
-        "en": (
-            "Choose one or more answers, then tap Done. You can also type the numbers, "
-            "for example: 1, 3"
         ),
     },
     "hint.multi@u": {
@@ -179,62 +152,47 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "hint.scale": {
         "nl": "Tik op een cijfer, of typ een getal van {min} tot en met {max}.",
-        "en": "Tap a number, or type a number from {min} to {max}.",
     },
-    "hint.yesno": {"nl": "Tik op Ja of Nee.", "en": "Tap Yes or No."},
+    "hint.yesno": {"nl": "Tik op Ja of Nee."},
     "hint.text": {
         "nl": "Typ je antwoord in een bericht (maximaal {max}).",
-        "en": "Type your answer in a message (at most {max}).",
     },
     "hint.text@u": {"nl": "Typ uw antwoord in een bericht (maximaal {max})."},
     "hint.number": {
         "nl": "Typ een getal van {min} tot en met {max}.",
-        "en": "Type a number from {min} to {max}.",
     },
     "hint.area": {
         "nl": "Kies je wijk, of typ de 4 cijfers van je postcode.",
-        "en": "Choose your neighbourhood, or type the 4 digits of your postcode.",
     },
     "hint.area@u": {"nl": "Kies uw wijk, of typ de 4 cijfers van uw postcode."},
     "invalid.choice": {
         "nl": (
             "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met {max}."
         ),
-        "en": "I don't know that answer. Tap a button or type a number from 1 to {max}.",
     },
     "invalid.multi": {
         "nl": "Dat snap ik niet. Tik op de antwoorden, of typ nummers, bijvoorbeeld: 1, 3",
-        "en": "I don't understand. Tap the answers, or type numbers, for example: 1, 3",
     },
     "invalid.multi_min": {
         "nl": "Kies er minstens {min}.",
-        "en": "Choose at least {min}.",
     },
     "invalid.multi_max": {
         "nl": "Kies er hoogstens {max}.",
-        "en": "Choose at most {max}.",
     },
     "invalid.scale": {
         "nl": "Typ een heel getal van {min} tot en met {max}, of tik op een knop.",
-        "en": "Type a whole number from {min} to {max}, or tap a button.",
     },
     "invalid.yesno": {
         "nl": "Antwoord met ja of nee, of tik op een knop.",
-        "en": "Answer yes or no, or tap a button.",
     },
     "invalid.text_short": {
         "nl": "Je antwoord is wat kort. Schrijf minstens {min}.",
-        "en": "Your answer is a bit short. Write at least {min}.",
     },
     "invalid.text_short@u": {"nl": "Uw antwoord is wat kort. Schrijf minstens {min}."},
     "invalid.text_long": {
         "nl": (
             "Je tekst is te lang: {length}. Het mag maximaal {max} zijn. "
             "Maak het wat korter en stuur het opnieuw."
-        ),
-        "en": (
-            "Your text is too long: {length}. The limit is {max}. "
-            "Please shorten it and send it again."
         ),
     },
     "invalid.text_long@u": {
@@ -245,39 +203,30 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "invalid.number": {
         "nl": "Typ een getal van {min} tot en met {max}.",
-        "en": "Type a number from {min} to {max}.",
     },
     "invalid.integer": {
         "nl": (
             "Hier kan alleen een heel getal, zonder komma. Typ een getal van {min} tot en met "
             "{max}."
         ),
-        "en": (
-            "Only a whole number works here, without decimals. Type a number from {min} to {max}."
-        ),
     },
     "invalid.area": {
         "nl": "Die wijk of postcode ken ik niet. Kies je wijk met een knop.",
-        "en": "I don't know that neighbourhood or postcode. Choose yours with a button.",
     },
     "invalid.area@u": {"nl": "Die wijk of postcode ken ik niet. Kies uw wijk met een knop."},
     "invalid.not_optional": {
         "nl": "Deze vraag kun je niet overslaan.",
-        "en": "You can't skip this question.",
     },
     "invalid.not_optional@u": {"nl": "Deze vraag kunt u niet overslaan."},
     "invalid.no_back": {
         "nl": "Dit is de eerste vraag. Terug kan niet.",
-        "en": "This is the first question. You can't go back.",
     },
     "unsupported": {
         "nl": "Daar kan ik niets mee, sorry. Ik begrijp alleen tekst en knoppen.",
-        "en": "Sorry, I can't use that. I only understand text and buttons.",
     },
     "edited": {
         "nl": "Een aangepast bericht kan ik niet gebruiken. Wil je een antwoord veranderen? "
         "Tik dan op « Vorige.",
-        "en": "I can't use an edited message. Want to change an answer? Tap « Back.",
     },
     "edited@u": {
         "nl": (
@@ -287,56 +236,45 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "unknown_command": {
         "nl": "Dat commando ken ik niet. Stuur /help voor uitleg.",
-        "en": "I don't know that command. Send /help for an explanation.",
     },
     "too_long": {
         "nl": "Dat bericht is te lang voor deze vraag.",
-        "en": "That message is too long for this question.",
     },
     "stale": {
         "nl": "Die knop hoort bij een oudere vraag. Hier is je vraag van nu.",
-        "en": "That button belongs to an older question. Here is your current question.",
     },
     "stale@u": {"nl": "Die knop hoort bij een oudere vraag. Hier is uw vraag van nu."},
     "stale.short": {
         "nl": "Die knop werkt niet meer.",
-        "en": "That button no longer works.",
     },
     "already_saved": {
         "nl": "Je antwoord is al opgeslagen.",
-        "en": "Your answer has already been saved.",
     },
     "already_saved@u": {"nl": "Uw antwoord is al opgeslagen."},
-    "chosen": {"nl": "Je antwoord: {answer}", "en": "Your answer: {answer}"},
+    "chosen": {"nl": "Je antwoord: {answer}"},
     "chosen@u": {"nl": "Uw antwoord: {answer}"},
     "went_back": {
         "nl": "« Je ging terug naar de vorige vraag.",
-        "en": "« You went back to the previous question.",
     },
     "went_back@u": {"nl": "« U ging terug naar de vorige vraag."},
-    "skipped": {"nl": "(overgeslagen)", "en": "(skipped)"},
+    "skipped": {"nl": "(overgeslagen)"},
     # An earlier answer named in a later text ({answer:...}) that was not given.
-    "piped.none": {"nl": "(geen antwoord)", "en": "(no answer)"},
-    "button.skip": {"nl": "Sla over", "en": "Skip"},
-    "button.back": {"nl": "« Vorige", "en": "« Back"},
-    "button.done": {"nl": "Klaar ✓", "en": "Done ✓"},
-    "button.yes": {"nl": "Ja", "en": "Yes"},
-    "button.no": {"nl": "Nee", "en": "No"},
+    "piped.none": {"nl": "(geen antwoord)"},
+    "button.skip": {"nl": "Sla over"},
+    "button.back": {"nl": "« Vorige"},
+    "button.done": {"nl": "Klaar ✓"},
+    "button.yes": {"nl": "Ja"},
+    "button.no": {"nl": "Nee"},
     # The closing message starts so; every answer and then the outro follow, over as many
     # messages as they need (bot/resident/summary.py).
     "finished": {
         "nl": "<b>Klaar! Dank je wel voor je mening.</b>\n\nDit heb je geantwoord:",
-        "en": "<b>Done! Thank you for your opinion.</b>\n\nThis is what you answered:",
     },
     "finished@u": {"nl": "<b>Klaar! Dank u wel voor uw mening.</b>\n\nDit hebt u geantwoord:"},
     "finished.default_outro": {
         "nl": (
             "Wat gebeurt er nu? Ambtenaren lezen alle antwoorden samen, zonder namen. "
             "Ze gebruiken ze om het beleid beter te maken. Je hoort later wat er mee is gedaan."
-        ),
-        "en": (
-            "What happens next? Civil servants read all answers together, without names. "
-            "They use them to improve the policy. You will hear later what was done with them."
         ),
     },
     "finished.default_outro@u": {
@@ -347,17 +285,12 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "finished.more": {
         "nl": "Wil je nog een vragenlijst invullen? Stuur /vragenlijsten.",
-        "en": "Want to fill in another questionnaire? Send /questionnaires.",
     },
     "finished.more@u": {"nl": "Wilt u nog een vragenlijst invullen? Stuur /vragenlijsten."},
     "stopped": {
         "nl": (
             "Gestopt. Je antwoorden tot nu toe zijn bewaard. Kies deze vragenlijst later "
             "opnieuw om verder te gaan."
-        ),
-        "en": (
-            "Stopped. Your answers so far are saved. Choose this questionnaire again later "
-            "to continue."
         ),
     },
     "stopped@u": {
@@ -370,9 +303,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": (
             "Je bent nu niet met een vragenlijst bezig. Stuur /vragenlijsten om er een te kiezen."
         ),
-        "en": (
-            "You are not filling in a questionnaire right now. Send /questionnaires to pick one."
-        ),
     },
     "stop.nothing@u": {
         "nl": (
@@ -381,17 +311,12 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "resume": {
         "nl": "Welkom terug! We gaan verder waar je was gebleven.",
-        "en": "Welcome back! Let's continue where you left off.",
     },
     "resume@u": {"nl": "Welkom terug! We gaan verder waar u was gebleven."},
     "expired": {
         "nl": (
             "Je was een tijd weg, dus je vorige vragenlijst is afgesloten. Je antwoorden "
             "tot dan zijn bewaard. Kies een vragenlijst om opnieuw te beginnen."
-        ),
-        "en": (
-            "You were away for a while, so your previous questionnaire was closed. Your "
-            "answers until then are saved. Choose a questionnaire to start again."
         ),
     },
     "expired@u": {
@@ -405,10 +330,6 @@ CATALOG: dict[str, dict[str, str]] = {
             "Je hebt deze vragenlijst al ingevuld. Wil je je antwoorden aanpassen? "
             "Je nieuwe antwoorden komen dan in de plaats van de oude."
         ),
-        "en": (
-            "You already filled in this questionnaire. Do you want to change your answers? "
-            "Your new answers will then replace the old ones."
-        ),
     },
     "revise@u": {
         "nl": (
@@ -416,16 +337,14 @@ CATALOG: dict[str, dict[str, str]] = {
             "antwoorden komen dan in de plaats van de oude."
         ),
     },
-    "revise.yes": {"nl": "Ja, aanpassen", "en": "Yes, change them"},
-    "revise.no": {"nl": "Nee, laat maar", "en": "No, keep them"},
+    "revise.yes": {"nl": "Ja, aanpassen"},
+    "revise.no": {"nl": "Nee, laat maar"},
     "revise.kept": {
         "nl": "Prima, je antwoorden blijven zoals ze waren.",
-        "en": "Fine, your answers stay as they were.",
     },
     "revise.kept@u": {"nl": "Prima, uw antwoorden blijven zoals ze waren."},
     "closed": {
         "nl": "Deze vragenlijst is gesloten. Je kunt hem niet meer invullen.",
-        "en": "This questionnaire is closed. You can no longer fill it in.",
     },
     "closed@u": {"nl": "Deze vragenlijst is gesloten. U kunt hem niet meer invullen."},
     # A questionnaire that closed itself after its max_responses completed responses.
@@ -433,10 +352,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "nl": (
             "Er hebben al genoeg mensen meegedaan aan deze vragenlijst. Daarom is hij nu "
             "gesloten. Bedankt dat je wilde helpen!"
-        ),
-        "en": (
-            "Enough people have taken part in this questionnaire, so it is now closed. "
-            "Thank you for wanting to help!"
         ),
     },
     "closed.full@u": {
@@ -447,7 +362,6 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "unknown_questionnaire": {
         "nl": "Die vragenlijst kan ik niet vinden. Hier zijn de vragenlijsten die open staan.",
-        "en": "I can't find that questionnaire. Here are the open questionnaires.",
     },
     "help": {
         "nl": (
@@ -466,23 +380,6 @@ CATALOG: dict[str, dict[str, str]] = {
             "/mijngegevens – alles wat we over je bewaren\n"
             "/vergeetmij – wis je gegevens\n"
             "/help – deze uitleg"
-        ),
-        "en": (
-            "<b>How it works</b>\n"
-            "I ask you short questions about topics in your neighbourhood. Tap a button or "
-            "type your answer.\n"
-            "Sometimes there is a deliberation with statements. You say whether you agree "
-            "with short statements, and you can add a statement of your own. You open such a "
-            "deliberation with the link from the municipality.\n\n"
-            "/questionnaires – choose a questionnaire\n"
-            "/stop – stop the questionnaire or deliberation (your answers stay saved)\n"
-            "/resultaten – what was done with the answers\n"
-            "/instellingen – choose which messages you get\n"
-            "/language – choose your language\n"
-            "/privacy – what we store and why\n"
-            "/mijngegevens – everything we store about you\n"
-            "/vergeetmij – erase your data\n"
-            "/help – this explanation"
         ),
     },
     "help@u": {
@@ -520,30 +417,11 @@ CATALOG: dict[str, dict[str, str]] = {
             "/rapport – rapport voor de raad als Word-bestand\n"
             "/publiceer – resultatenpagina openbaar maken (of offline halen)"
         ),
-        "en": (
-            "<b>For administrators</b>\n"
-            "To add or update a questionnaire or a deliberation, send its YAML file in this "
-            "chat.\n\n"
-            "/beheer – open, close and archive questionnaires\n"
-            "/beheer stellingen – open and close deliberations\n"
-            "/moderatie – review written answers and new statements\n"
-            "/terugkoppeling – tell residents what happened with their opinion\n"
-            "/uitnodigen – invite residents to a questionnaire\n"
-            "/export – download answers as CSV, Excel and SPSS (a deliberation: in Polis's "
-            "format)\n"
-            "/codes – make invitation codes for a random sample of addresses\n"
-            "/rapport – report for the council as a Word file\n"
-            "/publiceer – publish the results page (or take it offline)"
-        ),
     },
     "help.question": {
         "nl": (
             "<i>Je bent bezig met {title}. Vraag {number} van {total} staat hierboven en wacht "
             "op je antwoord.</i>"
-        ),
-        "en": (
-            "<i>You are filling in {title}. Question {number} of {total} is above, waiting for "
-            "your answer.</i>"
         ),
     },
     "help.question@u": {
@@ -554,12 +432,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "language.pick": {
         "nl": "Welke taal wil je? / Which language do you prefer?",
-        "en": "Which language do you prefer? / Welke taal wil je?",
     },
     "language.pick@u": {"nl": "Welke taal wilt u? / Which language do you prefer?"},
     "language.set": {
         "nl": "Ik praat nu Nederlands met je.",
-        "en": "I will speak English with you now.",
     },
     "language.set@u": {"nl": "Ik praat nu Nederlands met u."},
     "privacy": {
@@ -578,22 +454,6 @@ CATALOG: dict[str, dict[str, str]] = {
             "<b>Jouw rechten:</b> met /mijngegevens krijg je alles wat we over je bewaren. "
             "Met /vergeetmij wissen we je gegevens en trek je je toestemming in. Met /stop "
             "stop je met een vragenlijst. Vragen? Mail {contact}."
-        ),
-        "en": (
-            "<b>Privacy</b>\n"
-            "<b>What we store:</b> your answers, your language and when you answered. We do not "
-            "store your name, username or phone number. Your answers are filed under a code, not "
-            "under your Telegram number. To be able to message you we keep your chat number "
-            "separately.\n"
-            "<b>Why:</b> so {municipality} knows what residents think of its policies.\n"
-            "<b>How long:</b> open answers and your chat number are deleted {retention} "
-            "after a questionnaire closes. Numbers are kept, without a link to you. Asked "
-            "for messages (/instellingen)? Then we keep your chat number until you turn "
-            "them off.\n"
-            "<b>Who sees it:</b> civil servants only see totals and quotes without names.\n"
-            "<b>Your rights:</b> /mijngegevens sends you everything we store about you. "
-            "/vergeetmij erases your data and withdraws your consent. /stop stops a "
-            "questionnaire. Questions? Mail {contact}."
         ),
     },
     "privacy@u": {
@@ -616,23 +476,20 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "error": {
         "nl": "Sorry, er ging iets mis aan onze kant. Probeer het zo nog eens.",
-        "en": "Sorry, something went wrong on our side. Please try again in a moment.",
     },
     "group.only_private": {
         "nl": "Vragenlijsten invullen doe je in een privégesprek met mij.",
-        "en": "Questionnaires are answered in a private chat with me.",
     },
     "group.only_private@u": {"nl": "Vragenlijsten invullen doet u in een privégesprek met mij."},
     # --- numbers with their noun, for texts that have more to say than the number ---------
-    "unit.days[one]": {"nl": "{count} dag", "en": "{count} day"},
-    "unit.days[other]": {"nl": "{count} dagen", "en": "{count} days"},
-    "unit.characters[one]": {"nl": "{count} teken", "en": "{count} character"},
-    "unit.characters[other]": {"nl": "{count} tekens", "en": "{count} characters"},
+    "unit.days[one]": {"nl": "{count} dag"},
+    "unit.days[other]": {"nl": "{count} dagen"},
+    "unit.characters[one]": {"nl": "{count} teken"},
+    "unit.characters[other]": {"nl": "{count} tekens"},
     "flood": {
         "nl": (
             "Rustig aan! Je stuurt veel berichten tegelijk. Wacht even en probeer het dan opnieuw."
         ),
-        "en": "Easy there! You are sending many messages at once. Wait a moment and try again.",
     },
     "flood@u": {
         "nl": (
@@ -661,59 +518,47 @@ _merge(TEXTS_CODES)  # invitation codes for a random sample (issue 23)
 _merge(TEXTS_WEB)  # the web door's chat page (issue 23)
 
 # Commands, shown in Telegram's menu (setMyCommands) per language: the residents' in every
-# private chat, the civil servants' group's in that group (administrators' commands: in
-# flows/texts/admin.py). The Dutch descriptions address nobody ("je" or "u"): the menu is
-# the same for every resident.
-COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        ("start", "Beginnen of een vragenlijst kiezen"),
-        ("vragenlijsten", "Een vragenlijst kiezen"),
-        ("stop", "Stoppen met de vragenlijst of het gesprek"),
-        ("resultaten", "Wat er met de antwoorden is gedaan"),
-        ("instellingen", "Berichten aan- of uitzetten"),
-        ("overmij", "Leeftijd en wijk, één keer geven"),
-        ("taal", "Taal kiezen"),
-        ("privacy", "Wat we bewaren en waarom"),
-        ("mijngegevens", "Alles zien wat we bewaren"),
-        ("vergeetmij", "Gegevens laten wissen"),
-        ("help", "Uitleg"),
-    ],
-    "en": [
-        ("start", "Start or choose a questionnaire"),
-        ("questionnaires", "Choose a questionnaire"),
-        ("stop", "Stop the questionnaire or deliberation"),
-        ("resultaten", "What was done with the answers"),
-        ("instellingen", "Messages you want to receive"),
-        ("aboutme", "Your age group and neighbourhood, given once"),
-        ("language", "Choose your language"),
-        ("privacy", "What we store and why"),
-        ("mijngegevens", "See all data we keep about you"),
-        ("vergeetmij", "Erase your data"),
-        ("help", "How it works"),
-    ],
-}
-GROUP_COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "nl": [
-        ("digest", "Overzicht van wat nieuw is"),
-        ("rapport", "Rapport voor de raad als Word-bestand"),
-        ("help", "Uitleg over deze groep"),
-    ],
-    "en": [
-        ("digest", "Digest of what is new"),
-        ("rapport", "Report for the council as a Word file"),
-        ("help", "About this group"),
-    ],
-}
+# private chat, the civil servants' group's in that group, administrators' in their own chat
+# (their commands: flows/texts/admin.py). Each is described by a text in the catalogs
+# (``menu.<Dutch command>``, ``admin.menu.<command>``, ``admin.menu.group.<command>``). The
+# Dutch descriptions address nobody ("je" or "u"): the menu is the same for every resident.
+#: The residents' commands: the Dutch name, and the name every other language's menu shows.
+COMMAND_NAMES: tuple[tuple[str, str], ...] = (
+    ("start", "start"),
+    ("vragenlijsten", "questionnaires"),
+    ("stop", "stop"),
+    ("resultaten", "resultaten"),
+    ("instellingen", "instellingen"),
+    ("overmij", "aboutme"),
+    ("taal", "language"),
+    ("privacy", "privacy"),
+    ("mijngegevens", "mijngegevens"),
+    ("vergeetmij", "vergeetmij"),
+    ("help", "help"),
+)
+#: The languages the civil servants' group gets a menu in.
+GROUP_MENU_LANGUAGES = ("nl", "en")
 
 
 def commands(language: Language) -> list[tuple[str, str]]:
-    """The residents' command menu in ``language``: its own from :data:`COMMANDS`, or the
-    English commands (``/questionnaires``, ``/language``) described in the language's
-    catalog (``menu.<Dutch command>``)."""
-    if language in COMMANDS:
-        return COMMANDS[str(language)]
-    pairs = zip(COMMANDS[DEFAULT_LANGUAGE], COMMANDS["en"], strict=True)
-    return [(english, raw(language, f"menu.{dutch}")) for (dutch, _), (english, _) in pairs]
+    """The residents' command menu in ``language``: the Dutch commands in Dutch, the English
+    ones (``/questionnaires``, ``/language``) in every other language, described in the
+    language's catalog (``menu.<Dutch command>``)."""
+    dutch = str(language) == DEFAULT_LANGUAGE
+    return [
+        (name if dutch else other, raw(language, f"menu.{name}")) for name, other in COMMAND_NAMES
+    ]
+
+
+def admin_commands(language: Language) -> list[tuple[str, str]]:
+    """What the administrators' menu adds to the residents' in ``language`` (staff texts:
+    Dutch where the language's catalog has none)."""
+    return [(name, raw(language, f"admin.menu.{name}")) for name in ADMIN_COMMANDS]
+
+
+def group_commands(language: Language) -> list[tuple[str, str]]:
+    """The civil servants' group's command menu in ``language``."""
+    return [(name, raw(language, f"admin.menu.group.{name}")) for name in GROUP_COMMANDS]
 
 
 def language_name(code: str) -> str:
@@ -879,3 +724,6 @@ def check_catalog(catalog: dict[str, dict[str, str]]) -> None:
 
 
 check_catalog(CATALOG)
+
+#: The residents' command menu in every language (see :func:`commands`).
+COMMANDS: dict[str, list[tuple[str, str]]] = {code: commands(code) for code in LANGUAGES}

@@ -1,6 +1,6 @@
 """Texts about typed answers beyond "that is not an answer": the read-back of an answer
 typed loosely, the question back when several options fit, numbers with decimals and out
-of range, and an option that stands alone. Dutch (B1) and English.
+of range, and an option that stands alone. Dutch (B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """
@@ -13,18 +13,12 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
             "Tik op een cijfer, of typ een getal van {min} tot en met {max}, bijvoorbeeld "
             "{example}."
         ),
-        "en": "Tap a number, or type a number from {min} to {max}, for example {example}.",
     },
     "invalid.ambiguous": {
         "nl": (
             "Ik weet niet welk antwoord je bedoelt met „{typed}”. Bedoel je een van deze?\n"
             "{choices}\n"
             "Tik op een knop, of typ het nummer."
-        ),
-        "en": (
-            "I'm not sure which answer you mean by “{typed}”. Do you mean one of these?\n"
-            "{choices}\n"
-            "Tap a button, or type the number."
         ),
     },
     "invalid.ambiguous@u": {
@@ -40,10 +34,6 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
             "{choices}\n"
             "Tik op je wijk."
         ),
-        "en": (
-            "I'm not sure which neighbourhood you mean by “{typed}”. Do you mean one of "
-            "these?\n{choices}\nTap your neighbourhood."
-        ),
     },
     "invalid.ambiguous_area@u": {
         "nl": (
@@ -57,10 +47,6 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
             "„{option}” kies je alleen, niet samen met andere antwoorden. Kies alleen "
             "„{option}”, of kies de andere antwoorden."
         ),
-        "en": (
-            "“{option}” goes on its own, not together with other answers. Choose only "
-            "“{option}”, or choose the other answers."
-        ),
     },
     "invalid.exclusive@u": {
         "nl": (
@@ -72,29 +58,21 @@ TEXTS_ANSWERS: dict[str, dict[str, str]] = {
         "nl": (
             "Typ een getal van {min} tot en met {max}, bijvoorbeeld {example}. Of tik op een knop."
         ),
-        "en": "Type a number from {min} to {max}, for example {example}. Or tap a button.",
     },
     "invalid.scale_whole": {
         "nl": (
             "Hier kan alleen een heel getal, zonder komma. Typ een getal van {min} tot en met "
             "{max}, of tik op een knop."
         ),
-        "en": (
-            "Only a whole number works here, without decimals. Type a number from {min} to "
-            "{max}, or tap a button."
-        ),
     },
     "invalid.number_low": {
         "nl": "Dat getal is te laag. Typ een getal van {min} tot en met {max}.",
-        "en": "That number is too low. Type a number from {min} to {max}.",
     },
     "invalid.number_high": {
         "nl": "Dat getal is te hoog. Typ een getal van {min} tot en met {max}.",
-        "en": "That number is too high. Type a number from {min} to {max}.",
     },
     "invalid.decimals": {
         "nl": "Zoveel cijfers achter de komma kan niet. Typ bijvoorbeeld {example}.",
-        "en": "That is too many decimals. Type for example {example}.",
     },
-    "noted": {"nl": "Genoteerd: {answer}", "en": "Noted: {answer}"},
+    "noted": {"nl": "Genoteerd: {answer}"},
 }

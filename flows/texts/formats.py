@@ -32,6 +32,15 @@ def decimal_sign(language: str) -> str:
     return str(get_decimal_symbol(language.replace("-", "_")))
 
 
+#: Languages that separate the items of a list with the Arabic comma.
+ARABIC_COMMA = frozenset({"ar", "fa", "ur"})
+
+
+def list_separator(language: str) -> str:
+    """What goes between listed answers: ``، `` in Arabic (and Persian, Urdu), else ``, ``."""
+    return "، " if str(language).split("-")[0] in ARABIC_COMMA else ", "
+
+
 def percent(share: float) -> str:
     """``0.625`` as ``62%``."""
     return f"{round(share * 100)}%"

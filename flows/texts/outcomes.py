@@ -1,9 +1,9 @@
 """Texts for opt-ins, /instellingen, invitations, /terugkoppeling, /resultaten and effect
-checks: Dutch (B1) and English.
+checks: Dutch (B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs. What
-residents read is in both languages; what administrators read is in Dutch (the English
-entry falls back to it).
+residents read is translated; what administrators read may stay Dutch (flows.texts.catalogs
+``staff_only``: the /uitnodigen side is named in ``STAFF_KEYS``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "<b>Op de hoogte blijven?</b>\n"
             "Tik aan wat je wilt. Je kunt het altijd veranderen met /instellingen."
         ),
-        "en": (
-            "<b>Stay informed?</b>\n"
-            "Tap what you would like. You can always change it with /instellingen."
-        ),
     },
     "optin.offer@u": {
         "nl": (
@@ -28,20 +24,16 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     },
     "optin.outcomes": {
         "nl": "Horen wat {municipality} ermee doet",
-        "en": "Hear what {municipality} does with it",
     },
     "optin.theme": {
         "nl": "Uitnodigingen over {theme}",
-        "en": "Invitations about {theme}",
     },
     "optin.on": {
         "nl": "Aangezet. Je krijgt hierover een bericht.",
-        "en": "Switched on. You will get a message about this.",
     },
     "optin.on@u": {"nl": "Aangezet. U krijgt hierover een bericht."},
     "optin.off": {
         "nl": "Uitgezet. Je krijgt hierover geen bericht meer.",
-        "en": "Switched off. You will no longer get messages about this.",
     },
     "optin.off@u": {"nl": "Uitgezet. U krijgt hierover geen bericht meer."},
     # --- residents: /instellingen ----------------------------------------------------------
@@ -52,12 +44,6 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "<b>Uitkomsten</b>: wat {municipality} doet met een vragenlijst die je invulde.\n"
             "<b>Uitnodigingen</b>: een bericht als er een nieuwe vragenlijst is over een thema."
         ),
-        "en": (
-            "<b>Your messages</b>\n"
-            "Tap a line to switch it on or off. ✅ means: switched on.\n\n"
-            "<b>Outcomes</b>: what {municipality} does with a questionnaire you filled in.\n"
-            "<b>Invitations</b>: a message when there is a new questionnaire on a theme."
-        ),
     },
     "instellingen.text@u": {
         "nl": (
@@ -67,43 +53,33 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "<b>Uitnodigingen</b>: een bericht als er een nieuwe vragenlijst is over een thema."
         ),
     },
-    "instellingen.outcomes": {"nl": "Uitkomsten: {title}", "en": "Outcomes: {title}"},
-    "instellingen.theme": {"nl": "Uitnodigingen: {theme}", "en": "Invitations: {theme}"},
+    "instellingen.outcomes": {"nl": "Uitkomsten: {title}"},
+    "instellingen.theme": {"nl": "Uitnodigingen: {theme}"},
     "instellingen.empty": {
         "nl": "Er is nog niets om in te stellen. Vul eerst een vragenlijst in: /vragenlijsten.",
-        "en": "There is nothing to set yet. Fill in a questionnaire first: /questionnaires.",
     },
     "instellingen.consent": {
         "nl": "Eerst even dit: doe je mee? Stuur /start.",
-        "en": "First things first: will you take part? Send /start.",
     },
     "instellingen.consent@u": {"nl": "Eerst even dit: doet u mee? Stuur /start."},
     # --- residents: /resultaten ------------------------------------------------------------
     "resultaten.title": {
         "nl": "<b>Wat er met je mening is gedaan</b>",
-        "en": "<b>What was done with your opinion</b>",
     },
     "resultaten.title@u": {"nl": "<b>Wat er met uw mening is gedaan</b>"},
     "resultaten.questionnaire": {
         "nl": "<b>{title}</b>\nStatus nu: {status}",
-        "en": "<b>{title}</b>\nStatus now: {status}",
     },
     "resultaten.item": {
         "nl": "<i>{date} · {status}</i>\n{message}",
-        "en": "<i>{date} · {status}</i>\n{message}",
     },
     "resultaten.no_news": {
         "nl": "Nog geen nieuws.",
-        "en": "No news yet.",
     },
     "resultaten.nothing": {
         "nl": (
             "Je hebt nog geen vragenlijst ingevuld. Kies er een met /vragenlijsten. "
             "Daarna lees je hier wat {municipality} met de antwoorden doet."
-        ),
-        "en": (
-            "You have not filled in a questionnaire yet. Choose one with /questionnaires. "
-            "Afterwards you can read here what {municipality} does with the answers."
         ),
     },
     "resultaten.nothing@u": {
@@ -114,21 +90,18 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
     },
     "resultaten.more": {
         "nl": "<i>Oudere berichten passen hier niet meer.</i>",
-        "en": "<i>Older messages do not fit here.</i>",
     },
     "resultaten.hint": {
         "nl": "Een bericht krijgen als er nieuws is? Zet het aan met /instellingen.",
-        "en": "Want a message when there is news? Switch it on with /instellingen.",
     },
     # --- outcome statuses ------------------------------------------------------------------
-    "status.ontvangen": {"nl": "ontvangen", "en": "received"},
-    "status.in_behandeling": {"nl": "in behandeling", "en": "being worked on"},
-    "status.besluit": {"nl": "besluit genomen", "en": "decision taken"},
-    "status.uitgevoerd": {"nl": "uitgevoerd", "en": "carried out"},
+    "status.ontvangen": {"nl": "ontvangen"},
+    "status.in_behandeling": {"nl": "in behandeling"},
+    "status.besluit": {"nl": "besluit genomen"},
+    "status.uitgevoerd": {"nl": "uitgevoerd"},
     # --- broadcasts residents receive ------------------------------------------------------
     "uitkomst.link": {
         "nl": "Alle uitkomsten op een rij: {url}",
-        "en": "All results in one place: {url}",
     },
     "uitkomst.message": {
         "nl": (
@@ -137,13 +110,6 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "{message}\n\n"
             "<i>Je krijgt dit bericht omdat je meedeed en op de hoogte wilde blijven. "
             "Alles teruglezen: /resultaten. Uitzetten: /instellingen.</i>"
-        ),
-        "en": (
-            "<b>News about: {title}</b>\n"
-            "Status: <b>{status}</b>\n\n"
-            "{message}\n\n"
-            "<i>You get this message because you took part and wanted to stay informed. "
-            "Read everything again: /resultaten. Switch off: /instellingen.</i>"
         ),
     },
     "uitkomst.message@u": {
@@ -162,12 +128,6 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "<i>Je krijgt dit bericht omdat je uitnodigingen wilt over {theme}. "
             "Uitzetten: /instellingen.</i>"
         ),
-        "en": (
-            "<b>New questionnaire: {title}</b>\n\n"
-            "{intro}\n\n"
-            "<i>You get this message because you want invitations about {theme}. "
-            "Switch off: /instellingen.</i>"
-        ),
     },
     "uitnodiging.message@u": {
         "nl": (
@@ -177,17 +137,12 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "/instellingen.</i>"
         ),
     },
-    "uitnodiging.button": {"nl": "Doe mee", "en": "Take part"},
+    "uitnodiging.button": {"nl": "Doe mee"},
     "effect.message": {
         "nl": (
             "<b>{title}</b>\n"
             "Een tijd geleden vertelde {municipality} je dit:\n<i>{excerpt}</i>\n\n"
             "<b>Merk je iets van deze verandering?</b>"
-        ),
-        "en": (
-            "<b>{title}</b>\n"
-            "Some time ago {municipality} told you this:\n<i>{excerpt}</i>\n\n"
-            "<b>Do you notice anything of this change?</b>"
         ),
     },
     "effect.message@u": {
@@ -198,18 +153,16 @@ TEXTS_OUTCOMES: dict[str, dict[str, str]] = {
             "<b>Merkt u iets van deze verandering?</b>"
         ),
     },
-    "effect.ja": {"nl": "Ja", "en": "Yes"},
-    "effect.een_beetje": {"nl": "Een beetje", "en": "A little"},
-    "effect.nee": {"nl": "Nee", "en": "No"},
-    "effect.weet_niet": {"nl": "Weet ik niet", "en": "I don't know"},
+    "effect.ja": {"nl": "Ja"},
+    "effect.een_beetje": {"nl": "Een beetje"},
+    "effect.nee": {"nl": "Nee"},
+    "effect.weet_niet": {"nl": "Weet ik niet"},
     "effect.thanks": {
         "nl": "Dank je! Je antwoord is opgeslagen. Je kunt het nog veranderen.",
-        "en": "Thank you! Your answer is saved. You can still change it.",
     },
     "effect.thanks@u": {"nl": "Dank u! Uw antwoord is opgeslagen. U kunt het nog veranderen."},
     "effect.same": {
         "nl": "Dat antwoord had je al gegeven.",
-        "en": "You already gave that answer.",
     },
     "effect.same@u": {"nl": "Dat antwoord had u al gegeven."},
     # --- administrators: invitations (Dutch) -----------------------------------------------

@@ -25,6 +25,8 @@ from string import Formatter
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
+from flows.catalog_errors import CatalogError as CatalogError  # raised here, caught by CLIs
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "samenspraak"
 SOURCE_LANGUAGE = "nl"
@@ -33,10 +35,6 @@ UNREVIEWED = "unreviewed: not yet checked by a native speaker"
 
 #: A plural message's translation: one template per plural form of the language.
 Forms = tuple[str, ...]
-
-
-class CatalogError(RuntimeError):
-    """A catalog that cannot be used as it is; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +154,8 @@ def read(path: Path, language: str) -> tuple[Catalog, Translations]:
     if broken:
         raise CatalogError(
             "a translation does not fit its Dutch text, so it is not used:\n  "
-            + "\n  ".join(broken)
+            + "\n  ".join(broken),
+            broken,
         )
     return catalog, Translations(language, path, plural, texts, frozenset(unreviewed))
 
@@ -166,13 +165,15 @@ def load(
 ) -> dict[str, Translations]:
     """Every catalog under ``folder``, checked (see :func:`read`)."""
     codes = list(languages) if languages is not None else languages_in(folder)
-    errors = []
+    errors: list[CatalogError] = []
     loaded = {}
     for code in codes:
         try:
             loaded[code] = read(catalog_path(code, folder), code)[1]
         except CatalogError as error:
-            errors.append(str(error))
+            errors.append(error)
     if errors:
-        raise CatalogError("\n".join(errors))
+        raise CatalogError(
+            "\n".join(map(str, errors)), [problem for e in errors for problem in e.problems]
+        )
     return loaded

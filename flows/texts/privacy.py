@@ -1,5 +1,5 @@
 """Texts for residents' rights (/privacy, /mijngegevens, /vergeetmij, retention): Dutch
-(B1) and English.
+(B1); the other languages in flows/locales.
 
 Merged into :data:`flows.texts.CATALOG`; keys must not clash with other catalogs.
 """
@@ -13,10 +13,6 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "We bewaren niets over jou. Je doet nog niet mee, of je gegevens zijn gewist. "
             "Met /privacy lees je hoe we met gegevens omgaan."
         ),
-        "en": (
-            "We store nothing about you. You are not taking part yet, or your data was "
-            "erased. Read how we handle data with /privacy."
-        ),
     },
     "mydata.none@u": {
         "nl": (
@@ -24,10 +20,9 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "/privacy leest u hoe we met gegevens omgaan."
         ),
     },
-    "mydata.filename": {"nl": "mijngegevens.json", "en": "mydata.json"},
+    "mydata.filename": {"nl": "mijngegevens.json"},
     "mydata.caption": {
         "nl": "Alles wat we over jou bewaren.",
-        "en": "Everything we store about you.",
     },
     "mydata.caption@u": {"nl": "Alles wat we over u bewaren."},
     "mydata.about": {
@@ -35,11 +30,6 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "Alle gegevens die de vragenbot van {municipality} over jou bewaart, op {date}. "
             "Je antwoorden staan onder een code, niet onder je naam of Telegram-nummer. "
             "Vragen? Mail {contact}."
-        ),
-        "en": (
-            "All data the survey bot of {municipality} stores about you, on {date}. Your "
-            "answers are filed under a code, not under your name or Telegram number. "
-            "Questions? Mail {contact}."
         ),
     },
     "mydata.about@u": {
@@ -56,12 +46,6 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "{lines}\n\n"
             "Wil je dat we dit wissen? Stuur /vergeetmij."
         ),
-        "en": (
-            "<b>This is what we store about you</b>\n"
-            "The file above has everything. In short:\n\n"
-            "{lines}\n\n"
-            "Want us to erase it? Send /vergeetmij."
-        ),
     },
     "mydata.summary@u": {
         "nl": (
@@ -73,38 +57,31 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
     },
     "mydata.code": {
         "nl": "• Je code: {code}. Dat is niet je naam en niet je Telegram-nummer.",
-        "en": "• Your code: {code}. That is not your name and not your Telegram number.",
     },
     "mydata.code@u": {"nl": "• Uw code: {code}. Dat is niet uw naam en niet uw Telegram-nummer."},
     "mydata.language": {
         "nl": "• Taal: {language}. Je doet mee sinds {date}.",
-        "en": "• Language: {language}. You have taken part since {date}.",
     },
     "mydata.language@u": {"nl": "• Taal: {language}. U doet mee sinds {date}."},
     "mydata.consent.refused": {
         "nl": "• Taal: {language}. Je zei op {date} dat je niet wilt meedoen.",
-        "en": "• Language: {language}. On {date} you said you did not want to take part.",
     },
     "mydata.consent.refused@u": {
         "nl": ("• Taal: {language}. U zei op {date} dat u niet wilt meedoen."),
     },
     "mydata.contact.yes": {
         "nl": "• Je chatnummer, zodat we je een bericht kunnen sturen.",
-        "en": "• Your chat number, so that we can send you a message.",
     },
     "mydata.contact.yes@u": {"nl": "• Uw chatnummer, zodat we u een bericht kunnen sturen."},
     "mydata.contact.no": {
         "nl": "• Geen chatnummer: we kunnen je geen bericht sturen.",
-        "en": "• No chat number: we cannot send you a message.",
     },
     "mydata.contact.no@u": {"nl": "• Geen chatnummer: we kunnen u geen bericht sturen."},
     "mydata.responses": {
         "nl": "• Vragenlijsten: {count}, waarvan {completed} helemaal ingevuld.",
-        "en": "• Questionnaires: {count}, of which {completed} completed.",
     },
     "mydata.answers": {
         "nl": "• Antwoorden: {count}, waarvan {texts} in je eigen woorden.",
-        "en": "• Answers: {count}, of which {texts} in your own words.",
     },
     "mydata.answers@u": {"nl": "• Antwoorden: {count}, waarvan {texts} in uw eigen woorden."},
     "mydata.subscriptions": {
@@ -112,7 +89,6 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "• Onderwerpen waarover je berichten wilt krijgen: {count}. "
             "Aanpassen kan met /instellingen."
         ),
-        "en": "• Topics you want messages about: {count}. Change them with /instellingen.",
     },
     "mydata.subscriptions@u": {
         "nl": (
@@ -122,24 +98,21 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
     },
     "mydata.subscriptions.none": {
         "nl": "• Je krijgt geen berichten over uitkomsten of nieuwe vragenlijsten.",
-        "en": "• You get no messages about outcomes or new questionnaires.",
     },
     "mydata.subscriptions.none@u": {
         "nl": ("• U krijgt geen berichten over uitkomsten of nieuwe vragenlijsten."),
     },
     "mydata.effects": {
         "nl": "• Antwoorden op de vraag of je iets merkt van een verandering: {count}.",
-        "en": "• Answers to the question whether you notice a change: {count}.",
     },
     "mydata.effects@u": {
         "nl": ("• Antwoorden op de vraag of u iets merkt van een verandering: {count}."),
     },
-    "mydata.language.nl": {"nl": "Nederlands", "en": "Dutch"},
-    "mydata.language.en": {"nl": "Engels", "en": "English"},
+    "mydata.language.nl": {"nl": "Nederlands"},
+    "mydata.language.en": {"nl": "Engels"},
     # --- /vergeetmij ------------------------------------------------------------------------
     "forget.none": {
         "nl": "We bewaren niets over jou. Er is dus niets om te wissen.",
-        "en": "We store nothing about you, so there is nothing to erase.",
     },
     "forget.none@u": {"nl": "We bewaren niets over u. Er is dus niets om te wissen."},
     "forget.ask": {
@@ -153,17 +126,6 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "cijfers die {municipality} al heeft. Ben je bezig met een vragenlijst? Dan stopt "
             "die. Je trekt ook je toestemming in. Terugdraaien kan niet.\n\n"
             "Wil je eerst zien wat we bewaren? Stuur /mijngegevens."
-        ),
-        "en": (
-            "<b>Erase everything about you?</b>\n"
-            "Then we erase:\n"
-            "• your chat number\n"
-            "• which messages you want from us\n"
-            "• the texts you typed yourself\n\n"
-            "Your other answers stay, but without a link to you. That way the figures "
-            "{municipality} already has stay correct. Are you in the middle of a questionnaire? "
-            "Then it stops. This also withdraws your consent. It cannot be undone.\n\n"
-            "Want to see what we store first? Send /mijngegevens."
         ),
     },
     "forget.ask@u": {
@@ -179,16 +141,12 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
             "Wilt u eerst zien wat we bewaren? Stuur /mijngegevens."
         ),
     },
-    "forget.yes": {"nl": "Ja, wis alles", "en": "Yes, erase everything"},
-    "forget.no": {"nl": "Nee, toch niet", "en": "No, keep it"},
+    "forget.yes": {"nl": "Ja, wis alles"},
+    "forget.no": {"nl": "Nee, toch niet"},
     "forget.done": {
         "nl": (
             "Klaar. We hebben je gegevens gewist en je toestemming is ingetrokken. "
             "We weten nu niet meer wie je bent. Wil je later weer meedoen? Stuur dan /start."
-        ),
-        "en": (
-            "Done. We erased your data and your consent is withdrawn. We no longer know who "
-            "you are. Want to take part again later? Send /start."
         ),
     },
     "forget.done@u": {
@@ -199,11 +157,9 @@ TEXTS_PRIVACY: dict[str, dict[str, str]] = {
     },
     "forget.cancelled": {
         "nl": "Goed, we wissen niets. Alles blijft zoals het was.",
-        "en": "Fine, we erase nothing. Everything stays as it was.",
     },
     "forget.already": {
         "nl": "Je gegevens zijn al gewist.",
-        "en": "Your data has already been erased.",
     },
     "forget.already@u": {"nl": "Uw gegevens zijn al gewist."},
 }

@@ -6,44 +6,38 @@ says on Telegram (the rest of :mod:`flows.texts`)."""
 from __future__ import annotations
 
 TEXTS_WEB: dict[str, dict[str, str]] = {
-    "web.title": {"nl": "{title} - praat mee", "en": "{title} - have your say"},
-    "web.heading": {"nl": "Praat mee: {title}", "en": "Have your say: {title}"},
+    "web.title": {"nl": "{title} - praat mee"},
+    "web.heading": {"nl": "Praat mee: {title}"},
     "web.intro": {
         "nl": "Je beantwoordt de vragen hier in een chat. Je hebt geen account nodig.",
-        "en": "You answer the questions here in a chat. You need no account.",
     },
     "web.intro@u": {
         "nl": "U beantwoordt de vragen hier in een chat. U hebt geen account nodig.",
     },
-    "web.log": {"nl": "Gesprek", "en": "Conversation"},
-    "web.bot": {"nl": "Vragenbot", "en": "Question bot"},
-    "web.you": {"nl": "Jij", "en": "You"},
+    "web.log": {"nl": "Gesprek"},
+    "web.bot": {"nl": "Vragenbot"},
+    "web.you": {"nl": "Jij"},
     "web.you@u": {"nl": "U"},
-    "web.type": {"nl": "Typ je antwoord", "en": "Type your answer"},
+    "web.type": {"nl": "Typ je antwoord"},
     "web.type@u": {"nl": "Typ uw antwoord"},
-    "web.send": {"nl": "Stuur", "en": "Send"},
-    "web.menu": {"nl": "Meer", "en": "More"},
-    "web.stop": {"nl": "Stoppen", "en": "Stop"},
-    "web.help": {"nl": "Hulp", "en": "Help"},
-    "web.language": {"nl": "Taal / Language", "en": "Language / Taal"},
-    "web.privacy": {"nl": "Privacy", "en": "Privacy"},
-    "web.mydata": {"nl": "Mijn gegevens", "en": "My data"},
-    "web.forget": {"nl": "Vergeet mij", "en": "Forget me"},
-    "web.download": {"nl": "Download: {name}", "en": "Download: {name}"},
+    "web.send": {"nl": "Stuur"},
+    "web.menu": {"nl": "Meer"},
+    "web.stop": {"nl": "Stoppen"},
+    "web.help": {"nl": "Hulp"},
+    "web.language": {"nl": "Taal / Language"},
+    "web.privacy": {"nl": "Privacy"},
+    "web.mydata": {"nl": "Mijn gegevens"},
+    "web.forget": {"nl": "Vergeet mij"},
+    "web.download": {"nl": "Download: {name}"},
     # The alt text of a question's picture when the questionnaire gives none (image_alt).
-    "web.picture": {"nl": "Afbeelding bij deze vraag", "en": "Picture with this question"},
+    "web.picture": {"nl": "Afbeelding bij deze vraag"},
     "web.elsewhere": {
         "nl": "Verder op een ander apparaat",
-        "en": "Continue on another device",
     },
     "web.elsewhere.how": {
         "nl": (
             "Open deze link op je andere apparaat. Deel hem met niemand: wie de link heeft, "
             "kan jouw antwoorden zien en aanpassen."
-        ),
-        "en": (
-            "Open this link on your other device. Share it with nobody: whoever has the link "
-            "can see and change your answers."
         ),
     },
     "web.elsewhere.how@u": {
@@ -57,10 +51,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Deze pagina bewaart één cookie: een willekeurig nummer, zodat je later verder "
             "kunt. Geen tracking, geen andere websites."
         ),
-        "en": (
-            "This page keeps one cookie: a random number, so that you can continue later. "
-            "No tracking, no other websites."
-        ),
     },
     "web.cookie@u": {
         "nl": (
@@ -70,16 +60,11 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
     },
     "web.unknown": {
         "nl": "Deze vragenlijst bestaat niet. Kijk of het adres klopt.",
-        "en": "This questionnaire does not exist. Check the address.",
     },
     "web.other_questionnaire": {
         "nl": (
             "Dit bewijs van je sessie hoort bij een andere vragenlijst. Het werkt hier niet. "
             "Open de link van deze vragenlijst opnieuw om te beginnen."
-        ),
-        "en": (
-            "This session belongs to another questionnaire. It does not work here. "
-            "Open this questionnaire's link again to start."
         ),
     },
     "web.other_questionnaire@u": {
@@ -93,14 +78,9 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Dit formulier is verlopen of komt niet van deze pagina. Er is niets opgeslagen. "
             "Open de pagina opnieuw en probeer het nog een keer."
         ),
-        "en": (
-            "This form has expired or does not come from this page. Nothing was saved. "
-            "Open the page again and try once more."
-        ),
     },
     "web.too_fast": {
         "nl": "Rustig aan! Je stuurt veel tegelijk. Wacht een minuut en probeer het dan opnieuw.",
-        "en": "Easy there! You are sending a lot at once. Wait a minute and try again.",
     },
     "web.too_fast@u": {
         "nl": "Rustig aan! U stuurt veel tegelijk. Wacht een minuut en probeer het dan opnieuw.",
@@ -109,10 +89,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
         "nl": (
             "Er komen nu te veel bezoeken tegelijk van jouw netwerk. Wacht even en probeer "
             "het zo weer."
-        ),
-        "en": (
-            "Too many visits are coming from your network at once. Wait a moment and try "
-            "again soon."
         ),
     },
     "web.busy@u": {
@@ -128,10 +104,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Dit antwoord hoort bij een eerdere vraag. Ik heb het niet bewaard. "
             "Hier is de vraag waar je nu bent."
         ),
-        "en": (
-            "This answer belongs to an earlier question. I did not save it. "
-            "Here is the question you are at now."
-        ),
     },
     "web.stale@u": {
         "nl": (
@@ -139,10 +111,9 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Hier is de vraag waar u nu bent."
         ),
     },
-    "web.back": {"nl": "Terug naar de vragenlijst", "en": "Back to the questionnaire"},
+    "web.back": {"nl": "Terug naar de vragenlijst"},
     "web.embed": {
         "nl": "Zet deze vragenlijst op je eigen website",
-        "en": "Put this questionnaire on your own website",
     },
     "web.embed@u": {"nl": "Zet deze vragenlijst op uw eigen website"},
     # --- the conversation's own words where the web door differs from Telegram: it keeps
@@ -158,17 +129,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "teksten die je zelf typt, wissen we {retention} nadat een vragenlijst is "
             "gesloten. Meer lees je met /privacy.\n\n"
             "Doe je mee?"
-        ),
-        "en": (
-            "Hello! I am the survey bot of {municipality}. With short questionnaires "
-            "{municipality} hears what you think of plans and rules in your neighbourhood. Your "
-            "opinion counts: as a resident you know best whether a policy works.\n\n"
-            "<b>What we store</b>\n"
-            "We keep your answers under a code. We do not know your name. This page keeps "
-            "one cookie with a random number, so that you can continue later. Written "
-            "answers are deleted {retention} after a questionnaire closes. "
-            "Read more with /privacy.\n\n"
-            "Will you take part?"
         ),
     },
     "web.welcome@u": {
@@ -200,22 +160,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "<b>Jouw rechten:</b> met /mijngegevens krijg je alles wat we over je bewaren. "
             "Met /vergeetmij wissen we je gegevens en trek je je toestemming in. Met /stop "
             "stop je met een vragenlijst. Vragen? Mail {contact}."
-        ),
-        "en": (
-            "<b>Privacy</b>\n"
-            "<b>What we store:</b> your answers, your language and when you answered. We know "
-            "no name, email address or phone number. Your answers are filed under a code. We "
-            "make that code from the random number in this page's one cookie. We do not store "
-            "your internet address: we only hold it in memory for a while, to slow down "
-            "abuse.\n"
-            "<b>Why:</b> so {municipality} knows what residents think of its policies.\n"
-            "<b>How long:</b> open answers are deleted {retention} after a questionnaire "
-            "closes. Numbers are kept, without a link to you. The cookie expires after 90 "
-            "days.\n"
-            "<b>Who sees it:</b> civil servants only see totals and quotes without names.\n"
-            "<b>Your rights:</b> /mijngegevens gives you everything we store about you. "
-            "/vergeetmij erases your data and withdraws your consent. /stop stops a "
-            "questionnaire. Questions? Mail {contact}."
         ),
     },
     "web.about_privacy@u": {
@@ -253,22 +197,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "/vergeetmij – wis je gegevens\n"
             "/help – deze uitleg"
         ),
-        "en": (
-            "<b>How it works</b>\n"
-            "I ask you short questions about topics in your neighbourhood. Tap a button or "
-            "type your answer.\n"
-            "Sometimes there is a deliberation with statements. You say whether you agree "
-            "with short statements, and you can add a statement of your own. You open such a "
-            "deliberation with the link from the municipality.\n\n"
-            "/questionnaires – choose a questionnaire\n"
-            "/stop – stop the questionnaire or deliberation (your answers stay saved)\n"
-            "/resultaten – what was done with the answers\n"
-            "/language – choose your language\n"
-            "/privacy – what we store and why\n"
-            "/mijngegevens – everything we store about you\n"
-            "/vergeetmij – erase your data\n"
-            "/help – this explanation"
-        ),
     },
     "web.help_text@u": {
         "nl": (
@@ -295,11 +223,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Wil je horen wat {municipality} ermee doet? Tik dan hieronder. "
             "Je leest het hier, als je deze pagina later weer opent."
         ),
-        "en": (
-            "<b>Stay informed?</b>\n"
-            "Would you like to hear what {municipality} does with it? Tap below. "
-            "You can read it here when you open this page again later."
-        ),
     },
     "web.optin@u": {
         "nl": (
@@ -315,13 +238,6 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "{message}\n\n"
             "<i>Je ziet dit bericht omdat je meedeed en op de hoogte wilde blijven. "
             "Alles teruglezen: /resultaten.</i>"
-        ),
-        "en": (
-            "<b>News about: {title}</b>\n"
-            "Status: <b>{status}</b>\n\n"
-            "{message}\n\n"
-            "<i>You see this message because you took part and wanted to stay informed. "
-            "Read everything again: /results.</i>"
         ),
     },
     "web.outcome@u": {

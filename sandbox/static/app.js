@@ -22,7 +22,8 @@
     svg.append(p);
     return svg;
   };
-  const LANGUAGE_NAMES = { nl: "Dutch", en: "English", ar: "Arabic", tr: "Turkish" };
+  // Every language the bot has a catalog for, by code, in English (from /api/state).
+  const LANGUAGE_NAMES = {};
   const ICON_CHECKS = "M1.5 12.5 5 16l8-9M9 16l1 1 8-10";
   const ICON_FILE = "M6 2h8l6 6v14H6zm7 1.5V9h5.5z";
   const ICON_LINK = "M14 3h7v7h-2V6.4l-8.3 8.3-1.4-1.4L17.6 5H14zM5 5h6v2H6v11h11v-5h2v7H4V5z";
@@ -877,6 +878,7 @@
     state.epoch = data.epoch;
     state.bot = data.bot;
     state.chats = new Map(data.chats.map((c) => [c.id, c]));
+    Object.assign(LANGUAGE_NAMES, data.languages || {});
     $("bot-username").textContent = `@${data.bot.username}`;
     for (const id of [...state.messages.keys()]) if (!state.chats.has(id)) state.messages.delete(id);
     if (data.busy) toast(`The sandbox is ${data.busy}…`);

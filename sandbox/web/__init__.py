@@ -23,12 +23,15 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any, Literal
 
 from aiohttp import BodyPartReader, web
+from babel import Locale as BabelLocale
 
 from flows.texts import LANGUAGES as TEXT_LANGUAGES
+from flows.texts import direction, language_name
 from sandbox.clients import UserClient
 from sandbox.fakeapi import FakeBotApi
 from sandbox.limits import MAX_CAPTION, MAX_NAME, MAX_TEXT
@@ -62,6 +65,32 @@ GROUP_TITLE = "Ambtenaren Rivierstad"
 TOWN_HALL = (51.8126, 5.8372)
 
 LANGUAGES = TEXT_LANGUAGES  # every language the bot has a catalog for
+#: Where index.html takes the resident dialog's language choices (:func:`_choices`).
+LANGUAGE_MARK = "<!-- languages: one choice per catalog of the bot, written in by the server -->"
+
+
+def _english_name(code: str) -> str:
+    return BabelLocale.parse(code.replace("-", "_")).get_display_name("en") or code
+
+
+def _choices() -> str:
+    """A radio button per language the bot has a catalog for: its own name (right to left
+    where it is written so), and its English name; Dutch first and chosen."""
+    lines = []
+    for index, code in enumerate(LANGUAGES):
+        own, english = language_name(code), _english_name(code)
+        side = ' dir="rtl"' if direction(code) == "rtl" else ""
+        said = f'<span lang="{escape(code)}"{side}>{escape(own)}</span>'
+        if english.casefold() != own.casefold():
+            said += f" ({escape(english)})"
+        checked = " checked" if index == 0 else ""
+        lines.append(
+            f'        <label class="choice"><input type="radio" name="language" '
+            f'value="{escape(code)}"{checked}> {said}</label>\n'
+        )
+    return "".join(lines)
+
+
 #: Bytes of a file a person may upload in the web chat.
 MAX_UPLOAD = 20 * 1024 * 1024
 #: Header every state-changing request must carry: a cross-site form cannot set it, and a
@@ -235,6 +264,7 @@ class WebChat:
                 "username": self.fake.bot_username,
             },
             "chats": chats,
+            "languages": {code: _english_name(code) for code in LANGUAGES},
         }
 
     # ================================================================== events
@@ -315,7 +345,10 @@ class WebChat:
         return response
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+        page = (STATIC / "index.html").read_text("utf-8").replace(LANGUAGE_MARK, _choices(), 1)
+        return web.Response(
+            text=page, content_type="text/html", headers={"Cache-Control": "no-cache"}
+        )
 
     async def _get_state(self, request: web.Request) -> web.StreamResponse:
         return _json(self.state())

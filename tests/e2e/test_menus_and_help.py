@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from flows.texts import COMMANDS
-from flows.texts.admin import ADMIN_COMMANDS
+from flows.texts import COMMANDS, admin_commands
 from sandbox.fakeapi import FakeBotApi
 from sandbox.models import JsonDict
 from tests.e2e.conftest import TOKEN, BotRunner, join, running_bot
@@ -61,7 +60,7 @@ async def test_each_audience_has_its_own_menu_in_dutch_and_english(
         assert names(fake, admin) == residents + THEIRS
         assert names(fake, admin, "en") == [name for name, _ in COMMANDS["en"]] + THEIRS
         english = fake.commands(admin, "en") or []
-        assert english[-1]["description"] == dict(ADMIN_COMMANDS["en"])["publiceer"]
+        assert english[-1]["description"] == dict(admin_commands("en"))["publiceer"]
         # Deliberations are named where they are managed, moderated and stopped.
         dutch = {c["command"]: c["description"] for c in fake.commands(admin, "") or []}
         assert dutch["beheer"] == "Vragenlijsten en gesprekken beheren"

@@ -1,6 +1,7 @@
 """The gettext catalogs (flows/locales): every text key in every catalog with the same named
 placeholders, translations for residents in every shipped language, a broken placeholder
-refused at start with its file and key, and `make messages` carrying the old format in."""
+refused at start with its file and key, English edited in its catalog only, and English in
+the old format (``"en"`` in flows/texts) refused until `move-english` has moved it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from flows.texts import CATALOG, LANGUAGES, TRANSLATIONS, Locale, catalogs, po, raw, t
+from flows.texts import CATALOG, LANGUAGES, TRANSLATIONS, Locale, catalogs, legacy, po, raw, t
 
 SHIPPED = ("nl", "en", "ar", "tr")
 
@@ -30,7 +31,7 @@ def test_the_shipped_languages_are_dutch_english_arabic_and_turkish() -> None:
 def test_every_text_key_is_in_every_catalog_with_the_same_placeholders(language: str) -> None:
     found = entries(language)
     missing, different = [], []
-    for key, dutch, _ in catalogs.messages():
+    for key, dutch in catalogs.messages():
         if "@u" in key and language != "nl":
             assert key not in found, "the form of address is Dutch only"
             continue
@@ -60,7 +61,7 @@ def test_everything_residents_read_is_translated(language: str) -> None:
     catalog = TRANSLATIONS[language]
     untranslated = [
         key
-        for key, dutch, _ in catalogs.messages()
+        for key, dutch in catalogs.messages()
         if "@u" not in key
         and not catalogs.staff_only(key)
         and catalog.get(key, dutch[0] if isinstance(dutch, tuple) else dutch) is None
@@ -87,45 +88,128 @@ def test_the_catalogs_are_up_to_date_with_flows_texts(tmp_path: Path) -> None:
         )
 
 
-def test_extract_carries_a_key_in_the_old_format_into_every_catalog(
+def test_no_english_is_left_in_flows_texts() -> None:
+    """English lives in its catalog: a text in the old format (from a branch older than the
+    move) must be moved with `python -m flows.texts.catalogs move-english`."""
+    assert catalogs.english_in_python() == {}
+    assert legacy.find_all() == []
+
+
+def test_english_in_the_old_format_stops_extract_and_check_with_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "locales"
+    shutil.copytree(po.LOCALES, copy)
+    before = po.catalog_path("en", copy).read_text("utf-8")
+    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nieuw: {thing}", "en": "New: {thing}"})
+    with pytest.raises(
+        catalogs.OldFormat, match=r"run `python -m flows\.texts\.catalogs move-english`"
+    ):
+        catalogs.extract(copy)
+    assert po.catalog_path("en", copy).read_text("utf-8") == before  # nothing dropped
+    assert catalogs.check(copy) == 1
+    assert catalogs.main(["extract"]) == 1
+    said = capsys.readouterr().err
+    assert "1 texts in flows/texts still carry English in the old format" in said
+    assert "x.new" in said and "move-english" in said
+
+
+def test_extract_adds_a_new_text_to_every_catalog_and_english_is_translated_like_any_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "locales"
     shutil.copytree(po.LOCALES, copy)
-    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nieuw: {thing}", "en": "New: {thing}"})
-    monkeypatch.setitem(CATALOG, "x.count[one]", {"nl": "1 ding", "en": "1 thing"})
-    monkeypatch.setitem(
-        CATALOG, "x.count[other]", {"nl": "{count} dingen", "en": "{count} things"}
-    )
+    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nieuw: {thing}"})
+    monkeypatch.setitem(CATALOG, "x.count[one]", {"nl": "1 ding"})
+    monkeypatch.setitem(CATALOG, "x.count[other]", {"nl": "{count} dingen"})
     catalogs.extract(copy)
-    assert entries("en", copy)["x.new"].string == "New: {thing}"  # type: ignore[attr-defined]
     assert entries("nl", copy)["x.new"].string == "Nieuw: {thing}"  # type: ignore[attr-defined]
-    assert entries("ar", copy)["x.new"].string == ""  # type: ignore[attr-defined]
+    for language in ("en", "ar"):
+        assert entries(language, copy)["x.new"].string == ""  # type: ignore[attr-defined]
     assert len(entries("ar", copy)["x.count"].string) == 6  # type: ignore[attr-defined]
-    assert catalogs.check(copy) == 1  # a resident text without Arabic and Turkish yet
-    loaded = po.load(copy)
-    assert loaded["en"].get("x.count", "1 ding") == ("1 thing", "{count} things")
-    # The Dutch changes: the English of the old format follows; the Arabic that was made
-    # for the old Dutch is kept for a translator, fuzzy, and no longer used.
-    path = po.catalog_path("ar", copy)
+    assert catalogs.check(copy) == 1  # a resident text without its translations yet
+    # A translator's English stays through the next extract; when the Dutch changes it is
+    # kept for a translator, fuzzy, and no longer used.
+    path = po.catalog_path("en", copy)
     path.write_text(
         path.read_text("utf-8").replace(
             'msgctxt "x.new"\nmsgid "Nieuw: {thing}"\nmsgstr ""',
-            'msgctxt "x.new"\nmsgid "Nieuw: {thing}"\nmsgstr "جديد: {thing}"',
+            'msgctxt "x.new"\nmsgid "Nieuw: {thing}"\nmsgstr "New: {thing}"',
         ),
         "utf-8",
     )
-    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nu nieuw: {thing}", "en": "Now new: {thing}"})
+    dutch = po.catalog_path("nl", copy)
+    dutch.write_text(
+        dutch.read_text("utf-8").replace(
+            'msgctxt "x.new"\n', '# A translator\'s note.\nmsgctxt "x.new"\n', 1
+        ),
+        "utf-8",
+    )
     catalogs.extract(copy)
-    again = entries("ar", copy)["x.new"]
-    assert again.fuzzy and again.string == "جديد: {thing}"  # type: ignore[attr-defined]
+    assert po.load(copy)["en"].get("x.new", "Nieuw: {thing}") == "New: {thing}"
+    assert entries("nl", copy)["x.new"].user_comments == ["A translator's note."]  # type: ignore[attr-defined]
+    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nu nieuw: {thing}"})
+    catalogs.extract(copy)
+    again = entries("en", copy)["x.new"]
+    assert again.fuzzy and again.string == "New: {thing}"  # type: ignore[attr-defined]
     assert '#| msgid "Nieuw: {thing}"\nmsgctxt "x.new"' in path.read_text("utf-8")
-    assert entries("en", copy)["x.new"].string == "Now new: {thing}"  # type: ignore[attr-defined]
-    assert po.load(copy)["ar"].get("x.new", "Nu nieuw: {thing}") is None
-    # Only the English changes in the old format: the English catalog follows.
-    monkeypatch.setitem(CATALOG, "x.new", {"nl": "Nu nieuw: {thing}", "en": "Brand new: {thing}"})
-    catalogs.extract(copy)
-    assert po.load(copy)["en"].get("x.new", "Nu nieuw: {thing}") == "Brand new: {thing}"
+    assert po.load(copy)["en"].get("x.new", "Nu nieuw: {thing}") is None
+
+
+def sources(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of flows/texts and of flows/locales to move English in."""
+    texts, locales = tmp_path / "texts", tmp_path / "locales"
+    shutil.copytree(legacy.FOLDER, texts, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(po.LOCALES, locales)
+    return texts, locales
+
+
+def old_format(path: Path, dutch: str, english: str) -> None:
+    """Give the text ``{"nl": dutch}`` of ``path`` an English item, as a late branch would."""
+    text = path.read_text("utf-8")
+    assert text.count(f'{{"nl": "{dutch}"}}') == 1
+    path.write_text(
+        text.replace(f'{{"nl": "{dutch}"}}', f'{{"nl": "{dutch}", "en": "{english}"}}'), "utf-8"
+    )
+
+
+def test_move_english_puts_the_old_format_in_the_catalog_and_cuts_it_from_the_source(
+    tmp_path: Path,
+) -> None:
+    texts, locales = sources(tmp_path)
+    module = texts / "__init__.py"
+    original = module.read_text("utf-8")
+    old_format(module, "Ja, ik doe mee", "Count me in")  # newer than the catalog's: it wins
+    old_format(module, "{count} dag", "{count} day (one)")
+    old_format(module, "{count} dagen", "{count} days (many)")
+    assert catalogs.move_english(locales, texts) == 2
+    assert module.read_text("utf-8") == original  # just the items, nothing else
+    english = po.load(locales)["en"]
+    assert english.get("consent.yes", "Ja, ik doe mee") == "Count me in"
+    assert english.get("unit.days", "{count} dag") == ("{count} day (one)", "{count} days (many)")
+    assert english.get("consent.no", "Nee, liever niet") == "No, thanks"  # the rest as it was
+    before = {path: path.read_bytes() for path in [*texts.glob("*.py"), *locales.rglob("*.po")]}
+    assert catalogs.move_english(locales, texts) == 0  # nothing left: nothing changes
+    assert before == {path: path.read_bytes() for path in before}
+
+
+def test_move_english_says_what_it_cannot_move_on_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(folder: Path = legacy.FOLDER) -> list[legacy.Found]:
+        raise ValueError("texts.py:3: x: the English is not a plain string")
+
+    monkeypatch.setattr(legacy, "find_all", refuse)
+    assert catalogs.main(["move-english"]) == 1
+    assert capsys.readouterr().err == "texts.py:3: x: the English is not a plain string\n"
+
+
+def test_move_english_wants_both_plural_forms(tmp_path: Path) -> None:
+    texts, locales = sources(tmp_path)
+    old_format(texts / "__init__.py", "{count} dag", "{count} day")
+    with pytest.raises(catalogs.OldFormat, match=r"unit.days\[one\] has English"):
+        catalogs.move_english(locales, texts)
+    assert "{count} day" in (texts / "__init__.py").read_text("utf-8")  # nothing cut
 
 
 def broken(tmp_path: Path, old: str, new: str) -> Path:
@@ -213,12 +297,25 @@ def test_a_text_only_staff_read_falls_back_to_dutch() -> None:
     assert catalogs.staff_only("problem.warning")
 
 
-def test_every_language_has_a_command_menu() -> None:
-    from flows.texts import COMMANDS, commands
+def test_every_language_has_a_command_menu_from_its_catalog() -> None:
+    from flows.texts import COMMAND_NAMES, COMMANDS, admin_commands, commands, group_commands
 
-    for language in SHIPPED:
-        menu = commands(language)
-        assert [name for name, _ in menu] == [
-            name for name, _ in COMMANDS[language if language in COMMANDS else "en"]
-        ]
+    assert [name for name, _ in COMMANDS["nl"]] == [dutch for dutch, _ in COMMAND_NAMES]
+    for language in SHIPPED[1:]:
+        assert [name for name, _ in commands(language)] == [name for _, name in COMMAND_NAMES]
+        assert commands(language) == COMMANDS[language]
+    assert dict(commands("nl"))["taal"] == "Taal kiezen"
+    assert dict(commands("en"))["language"] == "Choose your language"
     assert dict(commands("tr"))["language"] == "Dilinizi seçin"
+    assert dict(admin_commands("en"))["publiceer"] == "Publish the results page"
+    assert dict(admin_commands("ar"))["publiceer"] == "Resultatenpagina openbaar maken"  # staff
+    assert dict(group_commands("en"))["digest"] == "Digest of what is new"
+
+
+def test_staff_only_texts_are_named_by_prefix_or_one_by_one() -> None:
+    assert catalogs.staff_only("admin.menu.beheer")
+    assert catalogs.staff_only("uitnodiging.offer[one]")
+    assert catalogs.staff_only("uitnodiging.first_button")
+    assert not catalogs.staff_only("uitnodiging.message")  # the invitation residents read
+    assert not catalogs.staff_only("welcome@u")
+    assert not catalogs.staff_only("consent.yes")

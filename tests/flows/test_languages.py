@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flows.loader import parse, warnings
 from flows.schema import ChoiceQuestion
-from flows.texts import direction, formats, language_name, language_of
+from flows.texts import LANGUAGES, direction, formats, language_name, language_of
 from tests.flows.helpers import document, line_of, only_problem
 from tests.flows.test_loader import CHOICE
 
@@ -42,11 +42,33 @@ def test_a_language_some_texts_lack_is_a_warning_per_language_not_an_error() -> 
         "Residents who use that language see the Dutch text there",
         "x.yaml: warning: the 'tr' translation is missing in: theme, title, intro; questions q1 "
         "(5 in all). Residents who use that language see the Dutch text there",
-        "x.yaml: warning: the 'pt-BR' translation is missing in: theme, title, intro; questions "
-        "q1 (5 in all). Residents who use that language see the Dutch text there",
+        "x.yaml: warning: the bot does not speak 'pt-BR', so no resident sees the texts in "
+        f"that language. The bot speaks: {', '.join(LANGUAGES)}. The bot gets a new language "
+        "in flows/locales",
     ]
     dutch = warnings(questionnaire, "x.yaml")[0].text("nl")
     assert dutch.startswith("x.yaml: let op: de vertaling in 'ar' ontbreekt bij: theme, title")
+
+
+def test_a_language_the_bot_does_not_speak_is_a_warning_that_nobody_will_see_it() -> None:
+    polish = document(
+        CHOICE.replace(
+            "{nl: Welke kleur, en: Which colour}",
+            "{nl: Welke kleur, en: Which colour, pl: Jaki kolor}",
+        )
+    )
+    said = [w.text("nl") for w in warnings(parse(polish, "x.yaml"), "x.yaml")]
+    assert said == [
+        "x.yaml: let op: de bot spreekt geen 'pl', dus geen inwoner ziet de teksten in die "
+        f"taal. De bot spreekt: {', '.join(LANGUAGES)}. Een nieuwe taal krijgt de bot in "
+        "flows/locales"
+    ]
+    assert language_of("pl") == "nl"  # what a Polish Telegram gets: the Dutch text
+    # A region of a language the bot speaks is that language: no warning.
+    arabic = polish.replace("pl: Jaki kolor", "ar-EG: أي لون")
+    assert not any(
+        "spreekt geen" in w.text("nl") for w in warnings(parse(arabic, "x.yaml"), "x.yaml")
+    )
 
 
 def test_a_file_in_dutch_and_english_only_has_no_language_warning() -> None:
@@ -120,3 +142,14 @@ def test_an_answer_is_read_back_in_the_language() -> None:
         "2.5",
         "2,5",
     ]
+
+
+def test_listed_answers_are_separated_as_the_language_writes_a_list() -> None:
+    from flows.wording import answer_label
+
+    multi = ARABIC.replace("type: choice", "type: multi", 1)
+    question = parse(multi, "x.yaml").question("q1")
+    assert answer_label(question, ["rood", "groen"], "ar") == "أحمر، أخضر"  # the Arabic comma
+    assert answer_label(question, ["rood", "groen"], "ar-EG") == "أحمر، أخضر"
+    assert answer_label(question, ["rood", "groen"], "nl") == "Rood, Groen"
+    assert answer_label(question, ["rood", "groen"], "tr") == "Rood, Groen"

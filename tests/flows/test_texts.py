@@ -8,7 +8,7 @@ from string import Formatter
 
 import pytest
 
-from flows.texts import CATALOG, Locale, check_catalog, raw, t
+from flows.texts import CATALOG, Locale, catalogs, check_catalog, raw, t
 
 JE = re.compile(r"\b(je|jij|jou|jouw|jouwe|jezelf)\b", re.IGNORECASE)
 
@@ -17,11 +17,10 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
-def resident_facing(key: str, entry: dict[str, str]) -> bool:
-    """Residents read a text in both languages; what administrators alone read is Dutch
-    only, or their own (admin., moderation., a questionnaire file's problem.)."""
-    staff = ("admin.", "moderation.", "problem.", "help.admin")
-    return "en" in entry and not key.startswith(staff)
+def resident_facing(key: str) -> bool:
+    """Residents read every text but those only staff read (flows.texts.catalogs.staff_only:
+    admin., moderation., a questionnaire file's problem., ... and a few named ones)."""
+    return not catalogs.staff_only(key)
 
 
 def test_count_chooses_the_plural_form_and_is_written_as_the_language_writes_numbers() -> None:
@@ -68,7 +67,7 @@ def test_every_dutch_text_residents_read_that_says_je_has_a_twin_that_says_u() -
             if fields(twin) != fields(CATALOG[key.replace("@u", "")]["nl"]):
                 different.append(key)
             continue
-        if not resident_facing(key, entry) or not JE.search(entry["nl"]):
+        if not resident_facing(key) or not JE.search(entry["nl"]):
             continue
         text, bracket, form = key.partition("[")
         if f"{text}@u{bracket}{form}" not in CATALOG:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from sqlalchemy import text
 
 from flows.loader import QuestionnaireError
+from flows.texts import LANGUAGES
 from sandbox.run import (
     BANNER,
     Sandbox,
@@ -166,6 +168,22 @@ async def test_state_lists_the_residents_group_and_administrator(client: Client)
     assert kinds["resident"]["title"] == "Anna" and kinds["resident"]["language"] == "nl"
     commands = {c["command"] for c in kinds["resident"]["commands"]}
     assert "start" in commands, "the bot's command menu (setMyCommands) is shown"
+    assert state["languages"] == {
+        "nl": "Dutch",
+        "en": "English",
+        "ar": "Arabic",
+        "tr": "Turkish",
+    }
+    assert list(state["languages"]) == list(LANGUAGES)  # every catalog of the bot
+
+
+async def test_a_new_residents_languages_are_the_catalogs_of_the_bot(client: Client) -> None:
+    async with client.session.get(client.url + "/") as response:
+        page = await response.text()
+    assert re.findall(r'name="language" value="([^"]+)"', page) == list(LANGUAGES)
+    assert '<span lang="ar" dir="rtl">العربية</span> (Arabic)' in page
+    assert '<span lang="tr">Türkçe</span> (Turkish)' in page
+    assert 'value="nl" checked> <span lang="nl">Nederlands</span> (Dutch)' in page
 
 
 async def test_resident_starts_answers_and_sees_it_live(sandbox: Sandbox, client: Client) -> None:
@@ -367,6 +385,30 @@ async def test_preview_opens_the_questionnaire_for_the_first_resident(tmp_path: 
         await box.fake.assert_clean_settled()
     finally:
         await box.stop()
+
+
+def test_a_deliberation_preview_goes_where_deliberations_are_read(tmp_path: Path) -> None:
+    """``kind: stellingen``: checked as a deliberation, copied into ``stellingen/``."""
+    source = (QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml").read_text("utf-8")
+    preview = tmp_path / "proefgesprek.yaml"
+    preview.write_text(source.replace("id: autoluw-centrum", "id: proefgesprek", 1), "utf-8")
+    into = tmp_path / "copy"
+    assert prepare_preview(QUESTIONNAIRES, preview, into) == "proefgesprek"
+    assert sorted(p.name for p in (into / "stellingen").iterdir()) == [
+        "autoluw-centrum.yaml",
+        "proefgesprek.yaml",
+    ]
+    assert {p.name for p in QUESTIONNAIRES.glob("*.yaml")} <= {p.name for p in into.iterdir()}
+    # The same id as a shipped deliberation: the preview replaces it.
+    same = tmp_path / "zelfde.yaml"
+    same.write_text(source, "utf-8")
+    again = tmp_path / "again"
+    assert prepare_preview(QUESTIONNAIRES, same, again) == "autoluw-centrum"
+    assert [p.name for p in (again / "stellingen").iterdir()] == ["zelfde.yaml"]
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text(source.replace("statements:", "stellingen:", 1), "utf-8")
+    with pytest.raises(QuestionnaireError):
+        prepare_preview(QUESTIONNAIRES, broken, tmp_path / "never")
 
 
 async def test_a_preview_that_does_not_validate_stops_everything(
