@@ -82,7 +82,12 @@ _BUTTON_ROW = re.compile(r"^[<~] \[.*\]$")
 _MEDIA_KINDS = "photo|video|animation|audio|voice|video_note|sticker|location|contact|poll"
 _MEDIA = re.compile(rf"^[<~] \[(?:{_MEDIA_KINDS}|document: [^\]]+)\]$")
 _PARTY = re.compile(r"^@([a-z][a-z0-9-]*)$")
-_WAIT = 5.0  # seconds to wait for the expected output of one input before comparing
+# Seconds to wait for the expected output of one input: long, because a busy machine (the
+# suite's workers on two CPUs) can take several seconds for a first digest with its chart;
+# the wait ends as soon as the output is there. Once one input's output did not come, the
+# comparison fails anyway, and the inputs after it wait only _WAIT_AFTER_A_MISS.
+_WAIT = 30.0
+_WAIT_AFTER_A_MISS = 2.0
 
 # The staff transcripts' clock starts here (10:00 in Rivierstad) and runs: every date and
 # time in their texts is the same on every run, as long as one takes less than a minute.
@@ -277,6 +282,7 @@ async def play(
     actually went. ``quiet``: when rewriting, how long the bot must have been silent before
     the next input (the output of an input is not known then)."""
     recorder = Recorder(fake, {user.chat_id: name for name, user in cast.items()})
+    wait = _WAIT
     for step in script.steps:
         user = cast[step.party]
         recorder.begin(step, user.chat_id)
@@ -300,8 +306,10 @@ async def play(
             answered = query_id is None or fake.callback_query(query_id).answer is not None
             return answered and recorder.outputs >= wanted
 
-        with contextlib.suppress(TimeoutError):  # the comparison shows what is missing
-            await recorder.wait_for(done, _WAIT)
+        try:
+            await recorder.wait_for(done, wait)
+        except TimeoutError:  # the comparison shows what is missing
+            wait = _WAIT_AFTER_A_MISS
     await fake.settle(quiet=quiet if UPDATE else 0.05)
     return recorder.render(script.header)
 
