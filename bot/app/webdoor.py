@@ -245,13 +245,13 @@ class WebDoor:
         current question (``-`` for none), as an opaque token of this browser session (the
         page learns no response number)."""
         async with self.services.sessions() as db:
-            found = await repo.find_resident_in_session(db, who.pseudonym)
+            found = await repo.find_resident_at(db, who.pseudonym)
         if found is not None and found[0].consented:
             language = speaking(self.services.settings, found[0].language)
         else:
             language = speaking(self.services.settings, language_of(who.language_code))
-        session = found[1] if found is not None else None
-        step = f"{session.id}.{session.state.current}" if session is not None else "-"
+        at = found[1] if found is not None else None
+        step = f"{at[0]}.{at[1]}" if at is not None else "-"
         return language, self._mac("step", cookie.questionnaire, cookie.token, step)
 
     def _busy(self, request: web.Request, back: str | None) -> web.Response:

@@ -353,6 +353,40 @@ async def test_resident_in_session_reads_both_in_one_go(sessions: Sessions, mini
         assert await repo.find_resident_in_session(db, "p1") == (resident, None)
 
 
+async def _agree(sessions: Sessions, pseudonym: str) -> tuple[int, str] | None:
+    """find_resident_at says where find_resident_in_session's response is, without answers."""
+    async with sessions.begin() as db:
+        whole = await repo.find_resident_in_session(db, pseudonym)
+        light = await repo.find_resident_at(db, pseudonym)
+    if whole is None:
+        assert light is None
+        return None
+    assert light is not None and light[0] == whole[0]
+    session = whole[1]
+    assert light[1] == ((session.id, session.state.current) if session is not None else None)
+    return light[1]
+
+
+async def test_resident_at_says_where_the_response_in_progress_is(
+    sessions: Sessions, mini: str
+) -> None:
+    await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
+    assert await _agree(sessions, "nobody") is None
+    resident = await register(sessions, "p1")
+    assert await _agree(sessions, "p1") is None
+    session = await start(sessions, resident.id)
+    first = await _agree(sessions, "p1")
+    assert first is not None and first[0] == session.id
+    session = await run(sessions, session, MINI_ANSWERS[:2])
+    moved = await _agree(sessions, "p1")
+    assert moved is not None and moved != first
+    second = await start(sessions, resident.id, "afval")  # the first is paused
+    now = await _agree(sessions, "p1")
+    assert now is not None and now[0] == second.id
+    await run(sessions, second, MINI_ANSWERS)
+    assert await _agree(sessions, "p1") is None
+
+
 async def test_latest_session_is_the_newest_that_counts(sessions: Sessions, mini: str) -> None:
     await sync(sessions, "afval", 1, variant(mini, questionnaire_id="afval"))
     resident = await register(sessions, "p1")
