@@ -96,6 +96,12 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+#: ``Session.info`` key of a session that only looks (``services.looking()``): it writes
+#: nothing and commits nothing, so the update being handled is not recorded in its
+#: transaction (``bot.app.processor``) but in the next unit of work that commits.
+LOOK_ONLY = "samenspraak.look_only"
+
+
 #: What :func:`plan_each_read` sets for the rest of a transaction on PostgreSQL.
 _PLAN_EACH_READ = text(
     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "

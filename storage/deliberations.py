@@ -210,6 +210,18 @@ async def active(db: AsyncSession, resident_id: int) -> ParticipantInfo | None:
     return _participant(row) if row is not None else None
 
 
+async def takes_part(db: AsyncSession, pseudonym: str) -> bool:
+    """Whether the resident known as ``pseudonym`` is in a deliberation now (see
+    :func:`active`), in one small read: the look every typed text takes first."""
+    found = await db.scalar(
+        select(_P.resident_id)
+        .join(Resident, Resident.id == _P.resident_id)
+        .where(Resident.pseudonym == pseudonym, _P.active.is_(True))
+        .limit(1)
+    )
+    return found is not None
+
+
 async def leave_all(db: AsyncSession, resident_id: int, *, now: datetime) -> None:
     """No deliberation is this resident's conversation any more (they paused it, or chose a
     questionnaire)."""

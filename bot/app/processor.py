@@ -60,7 +60,7 @@ from bot.core.metrics import UPDATES_DROPPED
 from bot.core.recent import Recent
 from bot.core.services import Services
 from storage import updates
-from storage.db import is_sqlite
+from storage.db import LOOK_ONLY, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,7 @@ def _after_begin(
         or claim.holder is not None  # another unit of work of this update already has it
         or transaction.nested
         or connection.engine is not claim.engine  # e.g. the reports engine
+        or session.info.get(LOOK_ONLY, False)  # only looking: nothing to record with it
     ):
         return
     if not updates.claim(connection, claim.update_id, now=claim.now()):

@@ -22,7 +22,7 @@ from flows.deliberation import read_directory as read_deliberations
 from flows.loader import QuestionnaireError, load_sources
 from flows.schema import Questionnaire
 from storage import admin, deliberations, migrate
-from storage.db import create_engine, is_sqlite, session_factory
+from storage.db import LOOK_ONLY, create_engine, is_sqlite, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,11 @@ class Services:
     # Stored versions whose source no longer parses, by checksum: reported once, not read
     # and parsed again every JOBS_INTERVAL.
     _unparsable: dict[Key, str] = field(default_factory=dict, repr=False)
+
+    def looking(self) -> AsyncSession:
+        """A session for a look that writes and commits nothing (:data:`LOOK_ONLY`): the
+        update being handled is recorded by the unit of work that follows, not by it."""
+        return self.sessions(info={LOOK_ONLY: True})
 
     @cached_property
     def reports(self) -> async_sessionmaker[AsyncSession]:

@@ -687,11 +687,16 @@ class Deliberations:
         """``action(db, resident, participant)`` when the resident is in a deliberation now,
         committed; None (nothing done) otherwise.
 
-        Only looking is rolled back, not committed: the update being handled is recorded
-        with the first unit of work that commits (:mod:`bot.app.processor`), and that must
-        be the answer a typed text then gives to a questionnaire, not this look. Otherwise a
-        failure between the two would leave the update recorded as handled, its redelivery
-        dropped, and the answer not stored."""
+        It looks first, in one small read that records nothing (``services.looking``):
+        most typed texts answer a questionnaire, and for them that look is all this costs.
+        The update being handled is recorded with the first unit of work that commits
+        (:mod:`bot.app.processor`), and that must be the answer a typed text then gives to
+        a questionnaire, not this look. Otherwise a failure between the two would leave
+        the update recorded as handled, its redelivery dropped, and the answer not
+        stored."""
+        async with self.services.looking() as db:  # closed without a commit: rolled back
+            if not await store.takes_part(db, who.pseudonym):
+                return None
         async with self.services.sessions() as db:  # closed without a commit: rolled back
             resident = await self._resident(db, who)
             if resident is None or not resident.consented:

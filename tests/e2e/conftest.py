@@ -24,6 +24,7 @@ from sandbox.clients import FakeUser
 from sandbox.fakeapi import FakeBotApi
 from tests.conftest import QUESTIONNAIRES
 from tests.support.bots import TOKEN, WEBHOOK_SECRET, bot_settings
+from tests.support.doors import WebResident
 from tests.support.ports import reserve_port
 
 __all__ = [
@@ -236,3 +237,22 @@ async def join(user: FakeUser, *, then: str | None = None) -> None:
 
 def questionnaire_path(name: str) -> Path:
     return QUESTIONNAIRES / f"{name}.yaml"
+
+
+# --- the web door, served by a webhook bot on SQLite -----------------------------------------
+
+
+@pytest.fixture
+async def served(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[WebhookRunner]:
+    """A bot behind its own web server (webhook), which serves the web door's pages too."""
+    async with running_bot(fake, sqlite_url, webhook=True) as bot:
+        assert isinstance(bot, WebhookRunner)
+        yield bot
+
+
+@pytest.fixture
+async def web(served: WebhookRunner) -> AsyncIterator[WebResident]:
+    """A resident in a browser of their own at :func:`served`'s web door."""
+    resident = WebResident(served.base_url)
+    yield resident
+    await resident.close()

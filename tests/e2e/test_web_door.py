@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bot.app.application import run_polling
 from bot.app.webdoor import Visitor
@@ -28,20 +27,6 @@ PAGE = f"/praat/{AFVAL}"
 RESUME = "Welkom terug! We gaan verder waar je was gebleven."
 FORGED = "Dit formulier is verlopen of komt niet van deze pagina. Er is niets opgeslagen."
 FOREIGN = "Dit bewijs van je sessie hoort bij een andere vragenlijst. Het werkt hier niet."
-
-
-@pytest.fixture
-async def served(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[WebhookRunner]:
-    async with running_bot(fake, sqlite_url, webhook=True) as bot:
-        assert isinstance(bot, WebhookRunner)
-        yield bot
-
-
-@pytest.fixture
-async def web(served: WebhookRunner) -> AsyncIterator[WebResident]:
-    resident = WebResident(served.base_url)
-    yield resident
-    await resident.close()
 
 
 async def at_question_2(resident: WebResident) -> None:

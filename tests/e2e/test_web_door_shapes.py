@@ -9,14 +9,10 @@ draws those its own way), and the answers are stored as at Telegram."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
-from sandbox.fakeapi import FakeBotApi
-from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.e2e.conftest import WebhookRunner
 from tests.e2e.test_conversation import sql
 from tests.support.doors import WebResident
 
@@ -57,13 +53,6 @@ def steps_of(text: str) -> list[Step]:
         step.messages = [m.strip("\n") for m in step.messages]
         step.edits = [e.strip("\n") for e in step.edits]
     return steps
-
-
-@pytest.fixture
-async def served(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[WebhookRunner]:
-    async with running_bot(fake, sqlite_url, webhook=True) as bot:
-        assert isinstance(bot, WebhookRunner)
-        yield bot
 
 
 async def test_the_wijkpeiling_at_the_web_door_word_for_word(served: WebhookRunner) -> None:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
 
 from bot.app.webdoor import Visitor
 from bot.app.webdoor_limits import Addresses, Rate
 from sandbox.fakeapi import FakeBotApi
-from tests.e2e.conftest import WebhookRunner, running_bot
+from tests.e2e.conftest import WebhookRunner
 from tests.e2e.test_conversation import sql
 from tests.support.doors import WebResident
 
@@ -26,20 +24,6 @@ STALE = "Dit antwoord hoort bij een eerdere vraag. Ik heb het niet bewaard."
 BUSY = "Er komen nu te veel bezoeken tegelijk van jouw netwerk."
 Q2 = "Vraag 2 van 7"
 Q3 = "Vraag 3 van "
-
-
-@pytest.fixture
-async def served(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[WebhookRunner]:
-    async with running_bot(fake, sqlite_url, webhook=True) as bot:
-        assert isinstance(bot, WebhookRunner)
-        yield bot
-
-
-@pytest.fixture
-async def web(served: WebhookRunner) -> AsyncIterator[WebResident]:
-    resident = WebResident(served.base_url)
-    yield resident
-    await resident.close()
 
 
 async def answers(bot: WebhookRunner) -> list[tuple[str, str]]:

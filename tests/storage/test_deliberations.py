@@ -82,6 +82,23 @@ async def test_one_active_deliberation_and_pausing(sessions: Sessions) -> None:
         assert not new and back.current_statement_id == live[3].id and back.mode == store.VOTING
 
 
+async def test_takes_part_says_whether_a_pseudonym_is_in_a_deliberation_now(
+    sessions: Sessions,
+) -> None:
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna = await _resident(db, "anna")
+        await _resident(db, "bram")  # never joined
+        assert not await store.takes_part(db, "anna")
+        await store.join(db, talk, anna, now=NOW)
+        assert await store.takes_part(db, "anna")
+        assert not await store.takes_part(db, "bram")
+        assert not await store.takes_part(db, "nobody")
+        await store.leave_all(db, anna, now=NOW)  # paused, or a questionnaire chosen
+        assert not await store.takes_part(db, "anna")
+        assert (await store.active(db, anna)) is None
+
+
 async def test_statements_wait_for_one_moderators_decision(sessions: Sessions) -> None:
     talk = await _seeded(sessions)
     async with sessions.begin() as db:
