@@ -20,9 +20,10 @@ import asyncio
 import os
 import random
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import select
@@ -137,12 +138,80 @@ class Resident:
         return self.nudged and not self.waiting
 
 
-def failing(residents: list[Resident]) -> bool:
+class Person(Protocol):
+    """Someone talking to the bot through the kills: a :class:`Resident` here, a voter in
+    :mod:`tests.e2e.test_kill_votes`."""
+
+    user: FakeUser
+    done: bool
+    nudge: bool
+    waiting: list[float]
+    anomalies: list[str]
+
+    async def run(self, running: asyncio.Event) -> None: ...
+
+
+def failing(residents: Sequence[Person]) -> bool:
     """Something is wrong already: stop early and report it."""
     return any(r.anomalies for r in residents)
 
 
-async def recover(fake: FakeBotApi, residents: list[Resident]) -> None:
+async def through_kills(
+    fake: FakeBotApi,
+    bot: BotProcess,
+    people: Sequence[Person],
+    moments: list[int],
+    given: Callable[[], int],
+    rng: random.Random,
+) -> None:
+    """Start the bot and ``people``; SIGKILL the bot and start it again once ``given()``
+    (what they gave so far) reaches each of ``moments``; go on until all are done. Then
+    what every kill test checks: nobody saw anything wrong, Telegram refused no call, no
+    button pressed after the last kill was left spinning, and no traceback."""
+    running = asyncio.Event()
+    tasks = [asyncio.create_task(person.run(running)) for person in people]
+    last_kill = 0.0
+    try:
+        await bot.start()
+        running.set()
+        for moment in moments:
+            deadline = time.monotonic() + 60
+            while given() < moment and not failing(people):
+                assert time.monotonic() < deadline, "the residents made no progress"
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(rng.uniform(0, 0.05))  # somewhere inside an update
+            running.clear()
+            await bot.kill()
+            last_kill = time.monotonic()
+            assert not all(person.done for person in people)
+            await bot.start()
+            await recover(fake, people)
+            running.set()
+
+        deadline = time.monotonic() + 90
+        while not all(person.done for person in people) and not failing(people):
+            assert time.monotonic() < deadline, [p for p in people if not p.done][:3]
+            await asyncio.sleep(0.5)
+            await recover(fake, people)
+        if not failing(people):
+            await asyncio.wait_for(asyncio.gather(*tasks), 10)
+            assert await bot.terminate() == 0, bot.log()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await bot.close()
+
+    problems = {person.user.id: person.anomalies for person in people if person.anomalies}
+    assert problems == {}
+    assert fake.rejected == []
+    # Only buttons pressed before the last kill may be left spinning: the killed bot had
+    # fetched them (Telegram counts them as delivered) but never handled them.
+    assert [q for q in fake.unanswered_callback_queries() if q.created > last_kill] == []
+    assert "Traceback" not in bot.log(), bot.log()
+
+
+async def recover(fake: FakeBotApi, residents: Sequence[Person]) -> None:
     """With the residents paused: let the bot handle what reached it, then nudge everyone
     who is waiting for a reply that will never come."""
     await fake.settle(30, quiet=0.3, callbacks=False)
@@ -197,48 +266,10 @@ async def test_sigkill_loses_no_confirmed_answer_and_duplicates_none(
 
     async with FakeBotApi("123456:TEST-TOKEN-samenspraak") as fake:
         bot = BotProcess(fake, database_url, tmp_path, FLOOD_MAX_UPDATES="10000")
-        running = asyncio.Event()
         residents = [Resident(fake.user(), steps, answers) for steps, answers in residents_plans]
-        tasks = [asyncio.create_task(r.run(running)) for r in residents]
-        last_kill = 0.0
-        try:
-            await bot.start()
-            running.set()
-            for moment in moments:
-                deadline = time.monotonic() + 60
-                while sum(r.performed for r in residents) < moment and not failing(residents):
-                    assert time.monotonic() < deadline, "the residents made no progress"
-                    await asyncio.sleep(0.005)
-                await asyncio.sleep(rng.uniform(0, 0.05))  # somewhere inside an update
-                running.clear()
-                await bot.kill()
-                last_kill = time.monotonic()
-                assert not all(r.done for r in residents)
-                await bot.start()
-                await recover(fake, residents)
-                running.set()
-
-            deadline = time.monotonic() + 90
-            while not all(r.done for r in residents) and not failing(residents):
-                assert time.monotonic() < deadline, [r for r in residents if not r.done][:3]
-                await asyncio.sleep(0.5)
-                await recover(fake, residents)
-            if not failing(residents):
-                await asyncio.wait_for(asyncio.gather(*tasks), 10)
-                assert await bot.terminate() == 0, bot.log()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await bot.close()
-
-        problems = {r.user.id: r.anomalies for r in residents if r.anomalies}
-        assert problems == {}
-        assert fake.rejected == []
-        # Only buttons pressed before the last kill may be left spinning: the killed bot had
-        # fetched them (Telegram counts them as delivered) but never handled them.
-        assert [q for q in fake.unanswered_callback_queries() if q.created > last_kill] == []
-        assert "Traceback" not in bot.log(), bot.log()
+        await through_kills(
+            fake, bot, residents, moments, lambda: sum(r.performed for r in residents), rng
+        )
 
     sessions = await stored(database_url, residents)
     for resident in residents:

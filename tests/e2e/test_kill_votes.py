@@ -33,7 +33,7 @@ from storage import repo
 from storage.db import create_engine, session_factory
 from storage.models import DeliberationStatement, DeliberationVote
 from tests.e2e.process import BotProcess
-from tests.e2e.test_kill import APOLOGY, failing, recover
+from tests.e2e.test_kill import APOLOGY, through_kills
 from tests.e2e.test_resilience import pseudonym
 from tests.e2e.test_stellingen import AGREE, DISAGREE, PASS, STATEMENT, TALK
 
@@ -53,7 +53,7 @@ VALUES = {AGREE: 1, DISAGREE: -1, PASS: 0}
 @dataclass(eq=False)
 class Voter:
     """One person voting through autoluw-centrum, whatever the bot goes through. The
-    attributes :func:`tests.e2e.test_kill.recover` uses are those of its ``Resident``."""
+    attributes :func:`tests.e2e.test_kill.through_kills` uses are those of a ``Person``."""
 
     user: FakeUser
     index: int
@@ -154,48 +154,8 @@ async def test_sigkill_loses_no_confirmed_vote_and_stores_none_twice(
 
     async with FakeBotApi("123456:TEST-TOKEN-samenspraak") as fake:
         bot = BotProcess(fake, database_url, tmp_path, FLOOD_MAX_UPDATES="10000")
-        running = asyncio.Event()
         voters = [Voter(fake.user(), i) for i in range(RESIDENTS)]
-        tasks = [asyncio.create_task(v.run(running)) for v in voters]
-        last_kill = 0.0
-        try:
-            await bot.start()
-            running.set()
-            for moment in moments:
-                deadline = time.monotonic() + 60
-                while sum(v.given for v in voters) < moment and not failing(voters):  # type: ignore[arg-type]
-                    assert time.monotonic() < deadline, "the residents made no progress"
-                    await asyncio.sleep(0.005)
-                await asyncio.sleep(rng.uniform(0, 0.05))  # somewhere inside an update
-                running.clear()
-                await bot.kill()
-                last_kill = time.monotonic()
-                assert not all(v.done for v in voters)
-                await bot.start()
-                await recover(fake, voters)  # type: ignore[arg-type]
-                running.set()
-
-            deadline = time.monotonic() + 90
-            while not all(v.done for v in voters) and not failing(voters):  # type: ignore[arg-type]
-                assert time.monotonic() < deadline, [v for v in voters if not v.done][:3]
-                await asyncio.sleep(0.5)
-                await recover(fake, voters)  # type: ignore[arg-type]
-            if not failing(voters):  # type: ignore[arg-type]
-                await asyncio.wait_for(asyncio.gather(*tasks), 10)
-                assert await bot.terminate() == 0, bot.log()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await bot.close()
-
-        problems = {v.user.id: v.anomalies for v in voters if v.anomalies}
-        assert problems == {}
-        assert fake.rejected == []
-        # Only buttons pressed before the last kill may be left spinning: the killed bot had
-        # fetched them (Telegram counts them as delivered) but never handled them.
-        assert [q for q in fake.unanswered_callback_queries() if q.created > last_kill] == []
-        assert "Traceback" not in bot.log(), bot.log()
+        await through_kills(fake, bot, voters, moments, lambda: sum(v.given for v in voters), rng)
 
     votes = await stored(database_url, voters)
     for voter in voters:
