@@ -1,4 +1,5 @@
 """Digest charts: the answers to a questionnaire's closed questions as one PNG.
+(Over 500 lines on purpose: a panel drawer per question shape, beside the shared layout.)
 
 Small multiples in one column, one horizontal bar chart per closed question, sized for a
 phone (1080 px wide, large type), Dutch labels, the colour-blind-safe Okabe-Ito palette.
