@@ -124,24 +124,13 @@ def prepare_preview(questionnaires_dir: Path, preview: Path, into: Path) -> str:
     deliberation: checked as one, it goes (with the other deliberations) into ``stellingen/``.
     """
     from flows import deliberation
-    from flows.loader import QuestionnaireError, load_file, questionnaire_files
+    from flows.loader import load_file
 
     if deliberation.is_deliberation(preview.read_text(encoding="utf-8")):
         return _prepare_deliberation(questionnaires_dir, preview, into)
     questionnaire = load_file(preview)
     into.mkdir(parents=True, exist_ok=True)
-    if questionnaires_dir.is_dir():
-        for path in questionnaire_files(questionnaires_dir):
-            if path.name == preview.name or path.resolve() == preview.resolve():
-                continue
-            try:
-                other = load_file(path)
-                if other.id == questionnaire.id:
-                    continue
-                _copy_images(other, path.parent, into)
-            except QuestionnaireError:
-                pass  # copied anyway: the bot reports it
-            shutil.copyfile(path, into / path.name)
+    _copy_questionnaires(questionnaires_dir, into, questionnaire.id, preview)
     target = preview.name if preview.suffix in (".yaml", ".yml") else f"{preview.name}.yaml"
     shutil.copyfile(preview, into / target)
     _copy_images(questionnaire, preview.parent, into)
@@ -152,21 +141,13 @@ def _prepare_deliberation(questionnaires_dir: Path, preview: Path, into: Path) -
     """:func:`prepare_preview` for a deliberation: every questionnaire but one with its id,
     the other deliberations, and ``preview`` in ``into/stellingen``."""
     from flows import deliberation
-    from flows.loader import QuestionnaireError, load_file, questionnaire_files
+    from flows.loader import QuestionnaireError, questionnaire_files
 
     talk = deliberation.load_file(preview)
     talks = into / deliberation.FOLDER
     talks.mkdir(parents=True, exist_ok=True)
+    _copy_questionnaires(questionnaires_dir, into, talk.id, None)
     if questionnaires_dir.is_dir():
-        for path in questionnaire_files(questionnaires_dir):
-            try:
-                other = load_file(path)
-                if other.id == talk.id:
-                    continue
-                _copy_images(other, path.parent, into)
-            except QuestionnaireError:
-                pass  # copied anyway: the bot reports it
-            shutil.copyfile(path, into / path.name)
         folder = questionnaires_dir / deliberation.FOLDER
         for path in questionnaire_files(folder) if folder.is_dir() else []:
             if path.name == preview.name or path.resolve() == preview.resolve():
@@ -180,6 +161,30 @@ def _prepare_deliberation(questionnaires_dir: Path, preview: Path, into: Path) -
     target = preview.name if preview.suffix in (".yaml", ".yml") else f"{preview.name}.yaml"
     shutil.copyfile(preview, talks / target)
     return talk.id
+
+
+def _copy_questionnaires(
+    questionnaires_dir: Path, into: Path, leave_out_id: str, leave_out: Path | None
+) -> None:
+    """The questionnaires of ``questionnaires_dir`` (with their images) into ``into``, but
+    the one with the id ``leave_out_id`` or the file ``leave_out``: the preview replaces it."""
+    from flows.loader import QuestionnaireError, load_file, questionnaire_files
+
+    if not questionnaires_dir.is_dir():
+        return
+    for path in questionnaire_files(questionnaires_dir):
+        if leave_out is not None and (
+            path.name == leave_out.name or path.resolve() == leave_out.resolve()
+        ):
+            continue
+        try:
+            other = load_file(path)
+            if other.id == leave_out_id:
+                continue
+            _copy_images(other, path.parent, into)
+        except QuestionnaireError:
+            pass  # copied anyway: the bot reports it
+        shutil.copyfile(path, into / path.name)
 
 
 def _copy_images(questionnaire: Questionnaire, folder: Path, into: Path) -> None:

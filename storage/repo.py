@@ -119,35 +119,25 @@ _SESSION_BY_ID = (
 # A resident with the questionnaire they have in progress and its answers: what every typed
 # answer and every pressed answer button needs, in one statement instead of two.
 _R = _RESIDENTS.c
+_RESIDENT_COLUMNS = (
+    _R.id.label("r_id"),
+    _R.pseudonym.label("r_pseudonym"),
+    _R.language.label("r_language"),
+    _R.consent.label("r_consent"),
+)
+# The resident (by pseudonym) with the session they have in progress, if any.
+_RESIDENT_AND_ACTIVE = _RESIDENTS.outerjoin(
+    _SESSIONS, and_(_S.resident_id == _R.id, _S.status == ACTIVE)
+)
 _RESIDENT_IN_SESSION = (
-    select(
-        _R.id.label("r_id"),
-        _R.pseudonym.label("r_pseudonym"),
-        _R.language.label("r_language"),
-        _R.consent.label("r_consent"),
-        *_SESSION_COLUMNS,
-        _A.question_id,
-        _A.value,
-    )
-    .select_from(
-        _RESIDENTS.outerjoin(
-            _SESSIONS, and_(_S.resident_id == _R.id, _S.status == ACTIVE)
-        ).outerjoin(_ANSWERS, _A.session_id == _S.id)
-    )
+    select(*_RESIDENT_COLUMNS, *_SESSION_COLUMNS, _A.question_id, _A.value)
+    .select_from(_RESIDENT_AND_ACTIVE.outerjoin(_ANSWERS, _A.session_id == _S.id))
     .where(_R.pseudonym == bindparam("pseudonym"))
 )
+# The same without the answers: where the response in progress is (find_resident_at).
 _RESIDENT_AT = (
-    select(
-        _R.id.label("r_id"),
-        _R.pseudonym.label("r_pseudonym"),
-        _R.language.label("r_language"),
-        _R.consent.label("r_consent"),
-        _S.id,
-        _S.current,
-    )
-    .select_from(
-        _RESIDENTS.outerjoin(_SESSIONS, and_(_S.resident_id == _R.id, _S.status == ACTIVE))
-    )
+    select(*_RESIDENT_COLUMNS, _S.id, _S.current)
+    .select_from(_RESIDENT_AND_ACTIVE)
     .where(_R.pseudonym == bindparam("pseudonym"))
     .limit(1)
 )
