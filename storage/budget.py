@@ -23,7 +23,9 @@ Where the numbers live:
 - :class:`PostgresStore`: one row per key in ``send_budget``, on the database's clock
   (``clock_timestamp()``, so the workers' clocks need not agree). A turn is one short
   transaction: the rows of its keys are locked in key order (``FOR UPDATE``: no deadlock,
-  no two workers get one slot), the new times written, committed. Rows of chats are
+  no two workers get one slot), the new times written, committed. A worker stopped in the
+  middle (SIGSTOP, a frozen VM) does not hold the others up: the database ends its session
+  after :data:`storage.db.BRIEF_HOLD_MS` (:func:`storage.db.hold_briefly`). Rows of chats are
   created on first use and forgotten once long past (:meth:`PostgresStore.prune`).
 """
 
@@ -35,6 +37,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import hold_briefly
 
 PAUSE = "pause"
 #: Keys of chats whose time is this far in the past are forgotten by :meth:`Store.prune`.
@@ -187,6 +191,7 @@ class PostgresStore(Store):
         # In a transaction of its own: creating a row while holding another's lock could
         # deadlock with a worker doing the same the other way round.
         async with self.engine.begin() as conn:
+            await hold_briefly(conn)
             for key in sorted(keys):
                 await conn.execute(_CREATE, {"key": key})
         if len(self._known) > self.KNOWN_MAX:
@@ -200,6 +205,7 @@ class PostgresStore(Store):
             if missing:
                 await self._create(missing)
             async with self.engine.begin() as conn:
+                await hold_briefly(conn)  # a worker stopped while holding the rows
                 asked = time.time()
                 rows = (await conn.execute(_LOCK, {"keys": keys})).all()
                 missing = set(keys) - {row.key for row in rows}
@@ -221,6 +227,7 @@ class PostgresStore(Store):
 
     async def pause(self, seconds: float) -> None:
         async with self.engine.begin() as conn:
+            await hold_briefly(conn)
             await conn.execute(_PAUSE, {"seconds": seconds})
 
     async def paused_for(self) -> float:
@@ -230,6 +237,7 @@ class PostgresStore(Store):
 
     async def prune(self) -> int:
         async with self.engine.begin() as conn:
+            await hold_briefly(conn)
             result = await conn.execute(_PRUNE, {"after": FORGET_AFTER})
         self._known = {k for k in self._known if not k.startswith("c:")}
         return int(getattr(result, "rowcount", 0) or 0)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -123,3 +124,24 @@ async def plan_each_read(db: AsyncSession) -> None:
     gaining nothing back (issue #14)."""
     if db.get_bind().dialect.name == "postgresql":
         await db.execute(_PLAN_EACH_READ)
+
+
+#: Milliseconds a short transaction holding a lock that every worker needs (the budget's
+#: rows, a job's lease) may sit idle on PostgreSQL before the server ends it. A worker
+#: stopped in the middle of one (SIGSTOP, a frozen VM, a debugger, a long GC pause) would
+#: otherwise hold that lock, and with it every other worker, until it goes on: the server
+#: ends its session instead, the lock is freed and its transaction rolled back. The longest
+#: such transaction takes milliseconds; this is far above a busy event loop's delays.
+BRIEF_HOLD_MS = 3_000
+_BRIEF_HOLD = text(
+    "SELECT set_config('idle_in_transaction_session_timeout', :ms, true)"
+).bindparams(ms=str(BRIEF_HOLD_MS))
+
+
+async def hold_briefly(db: AsyncSession | AsyncConnection) -> None:
+    """On PostgreSQL, for the rest of ``db``'s transaction: end the session if it sits
+    idle for :data:`BRIEF_HOLD_MS` (nothing on SQLite, whose locks end with the process).
+    Call it first in a transaction that takes a lock every worker waits for."""
+    dialect = db.get_bind().dialect if isinstance(db, AsyncSession) else db.dialect
+    if dialect.name == "postgresql":
+        await db.execute(_BRIEF_HOLD)

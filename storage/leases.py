@@ -4,7 +4,10 @@ A lease is a row (name, holder, expires_at). A worker may run the job while it h
 unexpired lease; it renews the lease before it expires. A worker that dies stops renewing,
 so after ``expires_at`` another worker acquires it. Every change is one atomic statement,
 so two workers asking at the same time never both get it (PostgreSQL locks the row for the
-upsert; SQLite has one writer at a time).
+upsert; SQLite has one writer at a time). A worker stopped between taking the row's lock
+and committing (SIGSTOP, a frozen VM) does not hold the others up: on PostgreSQL each of
+these functions asks the server to end the session if the transaction then sits idle
+(:func:`storage.db.hold_briefly`), so call them in a transaction of their own.
 
 Times come from the caller (``now=``), so tests move a clock instead of waiting. Workers on
 different machines need clocks that agree to well within a lease's duration (NTP does).
@@ -21,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import hold_briefly
 from storage.models import Lease
 
 #: Longest name and holder the table stores.
@@ -57,6 +61,7 @@ async def acquire(
     is renewed). False while another holder's lease runs.
     """
     _check(name, holder, ttl)
+    await hold_briefly(db)
     insert = _insert(db)
     statement = insert(Lease).values(name=name, holder=holder, expires_at=now + ttl)
     statement = statement.on_conflict_do_update(
@@ -73,6 +78,7 @@ async def renew(
     """Extend ``holder``'s lease to ``now + ttl``; False when another worker has taken it
     (or nobody holds it), so the job must stop."""
     _check(name, holder, ttl)
+    await hold_briefly(db)
     result = await db.execute(
         update(Lease)
         .where(Lease.name == name, Lease.holder == holder)
@@ -85,6 +91,7 @@ async def renew(
 async def release(db: AsyncSession, name: str, holder: str) -> bool:
     """Give the lease up (on a clean stop), so another worker need not wait for it to
     expire. False when ``holder`` did not hold it."""
+    await hold_briefly(db)
     result = await db.execute(
         delete(Lease).where(Lease.name == name, Lease.holder == holder).returning(Lease.name)
     )

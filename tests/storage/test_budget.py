@@ -5,17 +5,21 @@ and workers on separate connections never sharing a slot."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.budget import Budget
+from storage import budget as storage_budget
 from storage import migrate
 from storage.budget import NOW, MemoryStore, PostgresStore, Rule, Store, Turn, plan
-from storage.db import create_engine
+from storage.db import BRIEF_HOLD_MS, create_engine
 from tests.conftest import _reset_postgres
 
 EVERY = Rule("global", 0.1)  # ten a second
@@ -141,3 +145,64 @@ async def test_without_the_database_a_worker_paces_alone_and_says_so() -> None:
     await budget.pause(3.0)  # a 429 still holds this worker back
     assert (await budget.take(budget.rules(None))).wait == pytest.approx(3.0, abs=0.05)
     assert told == ["OSError"] * 4
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(60)
+async def test_a_worker_stopped_while_holding_the_rows_holds_nobody_up(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker stopped between locking the budget's rows and committing (SIGSTOP, a frozen
+    VM) would hold every worker's sending until it went on; the database ends its session
+    after storage.db.BRIEF_HOLD_MS instead, and the turn it was planning never counts.
+
+    The stopped worker is a thread with its own event loop, frozen inside ``take`` (in the
+    planning, between the lock and the commit) as a stopped process would be."""
+    await _reset_postgres(postgres_database)
+    engine = create_engine(postgres_database)
+    holding, go_on = threading.Event(), threading.Event()
+    planning = storage_budget.plan
+    frozen: threading.Thread | None = None
+
+    def plan_then_freeze(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is frozen:
+            holding.set()
+            go_on.wait(timeout=50)  # the whole worker stops here, the rows locked
+        return planning(*args, **kwargs)
+
+    monkeypatch.setattr(storage_budget, "plan", plan_then_freeze)
+    outcome: list[BaseException | Turn] = []
+
+    def stopped_worker() -> None:
+        async def take() -> Turn:
+            own = create_engine(postgres_database)
+            try:
+                return await PostgresStore(own).take([EVERY])
+            finally:
+                await own.dispose()
+
+        try:
+            outcome.append(asyncio.run(take()))
+        except BaseException as error:
+            outcome.append(error)
+
+    try:
+        await migrate.upgrade(engine)
+        store = PostgresStore(engine)
+        await store.take([EVERY])  # the rows exist
+        frozen = threading.Thread(target=stopped_worker)
+        frozen.start()
+        assert await asyncio.to_thread(holding.wait, 20)
+        began = time.monotonic()
+        turn = await asyncio.wait_for(store.take([EVERY]), timeout=BRIEF_HOLD_MS / 1000 + 15)
+        waited = time.monotonic() - began
+        go_on.set()
+        await asyncio.to_thread(frozen.join, 20)
+        again = await store.take([EVERY])
+    finally:
+        go_on.set()
+        await engine.dispose()
+    assert turn.granted and again.granted
+    assert waited >= BRIEF_HOLD_MS / 1000 - 0.5, "it did wait for the stopped worker's lock"
+    # The stopped worker's session was ended: its transaction, and the turn, are gone.
+    assert len(outcome) == 1 and isinstance(outcome[0], DBAPIError), outcome

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import leases
+from storage import leases, migrate
+from storage.db import BRIEF_HOLD_MS, create_engine, session_factory
+from tests.conftest import _reset_postgres
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -82,6 +87,55 @@ async def test_many_workers_at_once_one_wins(sessions: Sessions) -> None:
     assert sum(results) == 1
     winner = f"worker-{results.index(True)}"
     assert await holder(sessions, T0) == winner
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("step", ["acquire", "renew", "release"])
+@pytest.mark.timeout(60)
+async def test_a_worker_stopped_before_committing_holds_nobody_up(
+    postgres_database: str, step: str
+) -> None:
+    """A worker stopped between a lease's statement and its commit (SIGSTOP, a frozen VM)
+    holds the row's lock: another worker taking over the expired lease would wait until it
+    went on. On PostgreSQL the server ends the stopped one's session after BRIEF_HOLD_MS
+    instead, and its change is rolled back. (SQLite's lock ends with its process.)"""
+    await _reset_postgres(postgres_database)
+    engine = create_engine(postgres_database)
+    await migrate.upgrade(engine)
+    sessions = session_factory(engine)
+    assert await acquire(sessions, "worker-a", T0)
+    stopped, go_on = asyncio.Event(), asyncio.Event()
+
+    async def stop_before_committing() -> None:
+        async with sessions.begin() as db:
+            if step == "acquire":  # a's renewing by acquiring again
+                await leases.acquire(db, "digests", "worker-a", ttl=TTL, now=T0)
+            elif step == "renew":
+                await leases.renew(db, "digests", "worker-a", ttl=TTL, now=T0)
+            else:
+                await leases.release(db, "digests", "worker-a")
+            stopped.set()
+            await go_on.wait()  # idle in transaction, the row locked
+
+    frozen = asyncio.create_task(stop_before_committing())
+    await stopped.wait()
+    began = time.monotonic()
+    try:
+        taken = await asyncio.wait_for(
+            acquire(sessions, "worker-b", T0 + TTL), timeout=BRIEF_HOLD_MS / 1000 + 15
+        )
+        waited = time.monotonic() - began
+        go_on.set()
+        with contextlib.suppress(DBAPIError):
+            await frozen
+        held_by = await holder(sessions, T0 + TTL)
+    finally:
+        go_on.set()
+        await engine.dispose()
+    assert taken and waited >= BRIEF_HOLD_MS / 1000 - 0.5
+    # The stopped worker's session was ended: its commit failed, its change rolled back.
+    assert isinstance(frozen.exception(), DBAPIError)
+    assert held_by == "worker-b"
 
 
 @pytest.mark.parametrize(
