@@ -131,8 +131,8 @@ _NAMED = re.compile(
     rf"^{_WEEKDAY}(\d{{1,2}})(?:e|de|ste)?\s+([a-z]+\.?)(?:\s+(\d{{2}}|\d{{4}}))?$"
 )
 _NAMED_EN = re.compile(r"^([a-z]+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(\d{4}))?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})[-/.](\d{{1,2}})(?:[-/.](\d{{2}}|\d{{4}}))?$")
+_ISO = re.compile(rf"^{_WEEKDAY}(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})$")
 
 
 def read_date(

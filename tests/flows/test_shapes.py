@@ -303,6 +303,9 @@ TODAY = date(2026, 12, 7)
         ("29 februari", date(2028, 2, 29)),
         ("30 februari", None),
         ("12-3", date(2027, 3, 12)),
+        ("di 12-3", date(2027, 3, 12)),  # a weekday before digits too
+        ("vr, 12/3/2027", date(2027, 3, 12)),
+        ("vrijdag 2027-03-12", date(2027, 3, 12)),
         ("dinsdag 12 maart", date(2027, 3, 12)),  # the weekday is checked by the engine
         ("12 maart 2027", date(2027, 3, 12)),
         ("vrijdag 12 maart 2027", date(2027, 3, 12)),
