@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Row, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -36,6 +36,7 @@ from storage.models import WEB_PREFIX as WEB_PREFIX
 from storage.models import (
     Answer,
     Contact,
+    DeliberationParticipant,
     Resident,
     Session,
     utcnow,
@@ -60,6 +61,26 @@ class ResidentInfo:
     @property
     def consented(self) -> bool:
         return self.consent == "given"
+
+
+class Place(NamedTuple):
+    """Where a resident is in the deliberation that is their conversation now: the
+    deliberation, whether a statement is shown (``vote``) or their next text is a new one
+    (``adding``), and the statement shown (None: none left)."""
+
+    deliberation_id: str
+    mode: str
+    statement_id: int | None
+
+
+class ResidentAt(NamedTuple):
+    """A resident and where their conversation is (:func:`find_resident_at`)."""
+
+    resident: ResidentInfo
+    #: The response in progress: its id and current question.
+    session: tuple[int, str] | None
+    #: The deliberation they are in now (an active participant), if any.
+    deliberation: Place | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +155,24 @@ _RESIDENT_IN_SESSION = (
     .select_from(_RESIDENT_AND_ACTIVE.outerjoin(_ANSWERS, _A.session_id == _S.id))
     .where(_R.pseudonym == bindparam("pseudonym"))
 )
-# The same without the answers: where the response in progress is (find_resident_at).
+# The same without the answers: where the response in progress is, and where the resident is
+# in the deliberation that is their conversation now, if any (find_resident_at).
+_PARTICIPANTS = cast(Table, DeliberationParticipant.__table__)
+_P = _PARTICIPANTS.c
 _RESIDENT_AT = (
-    select(*_RESIDENT_COLUMNS, _S.id, _S.current)
-    .select_from(_RESIDENT_AND_ACTIVE)
+    select(
+        *_RESIDENT_COLUMNS,
+        _S.id,
+        _S.current,
+        _P.deliberation_id.label("p_deliberation"),
+        _P.mode.label("p_mode"),
+        _P.current_statement_id.label("p_statement"),
+    )
+    .select_from(
+        _RESIDENT_AND_ACTIVE.outerjoin(
+            _PARTICIPANTS, and_(_P.resident_id == _R.id, _P.active.is_(True))
+        )
+    )
     .where(_R.pseudonym == bindparam("pseudonym"))
     .limit(1)
 )
@@ -257,18 +292,22 @@ async def find_resident_in_session(
     return resident, (_session_of(rows) if first.id is not None else None)
 
 
-async def find_resident_at(
-    db: AsyncSession, pseudonym: str
-) -> tuple[ResidentInfo, tuple[int, str] | None] | None:
+async def find_resident_at(db: AsyncSession, pseudonym: str) -> ResidentAt | None:
     """The resident and where their response in progress is (its id and current question),
     without its answers: what :func:`find_resident_in_session` gives, at a fraction of the
-    cost, for a door that needs only to know where the conversation is."""
+    cost, for a door that needs only to know where the conversation is. In the same read:
+    where they are in the deliberation they are in now (what
+    :func:`storage.deliberations.active` gives), which takes their typed texts first."""
     connection = await db.connection()
     row = (await connection.execute(_RESIDENT_AT, {"pseudonym": pseudonym})).first()
     if row is None:
         return None
     resident = ResidentInfo(row.r_id, row.r_pseudonym, row.r_language, row.r_consent)
-    return resident, ((row.id, row.current) if row.id is not None else None)
+    session = (row.id, row.current) if row.id is not None else None
+    place = None
+    if row.p_deliberation is not None:
+        place = Place(row.p_deliberation, row.p_mode, row.p_statement)
+    return ResidentAt(resident, session, place)
 
 
 def _session_of(rows: Sequence[Row[Any, *tuple[Any, ...]]]) -> SessionInfo:

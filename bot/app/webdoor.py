@@ -22,11 +22,16 @@ page. Nothing is loaded from anywhere else (a strict Content-Security-Policy say
 **Forms.** Every post carries a token derived from the cookie's (CSRF); a post without it,
 with a wrong one or from another site (``Origin``) is refused and changes nothing. A typed
 answer also carries the step it answers (:meth:`WebDoor._state`: the response and question
-the conversation was at when the form was shown, read from the database so that it holds
-on every worker, as a keyed hash so that the page learns no response number): a post
-for a step that is no longer current (replayed, or from a stale tab) stores nothing and
-gets ``web.stale`` with the current question again; the same post again right after it
-was taken (a double click) is taken once and answered with nothing new.
+the conversation was at when the form was shown; while the resident is in a deliberation,
+which takes typed texts first, the deliberation, its mode and the statement shown; read
+from the database in one small read so that it holds on every worker, as a keyed hash so
+that the page learns no response or statement number): a post for a step that is no
+longer current (replayed, or from a stale tab) stores nothing (no answer, no vote, no new
+statement) and gets ``web.stale`` with the current question, or the statement shown now
+with its buttons, again (:meth:`Door.stale`); the same post again right after it was
+taken (a double click) is taken once and answered with nothing new. A deliberation's vote
+button names its statement itself (``VoteButton.statement_id``), so a stale one changes
+the vote on the statement it shows, never on another.
 One post at a time per browser session, and at most :data:`BURST` quickly after each
 other (``web.too_fast``); per network address, new sessions and posts are limited too
 (:mod:`bot.app.webdoor_limits`, ``web.busy``): all in memory only, never stored.
@@ -241,17 +246,25 @@ class WebDoor:
 
     async def _state(self, who: Who, cookie: Cookie) -> tuple[Language, str]:
         """The language the page speaks to ``who``, and the step their conversation is at,
-        which a typed answer must name to be taken: the response in progress and its
-        current question (``-`` for none), as an opaque token of this browser session (the
-        page learns no response number)."""
+        which a typed answer must name to be taken, as an opaque token of this browser
+        session (the page learns no response or statement number). The step follows the
+        conversation that takes a typed text (:meth:`Door.respond`): while the resident
+        is in a deliberation, the deliberation, its mode and the statement shown; else the
+        response in progress and its current question (``-`` for none). One small read."""
         async with self.services.sessions() as db:
             found = await repo.find_resident_at(db, who.pseudonym)
-        if found is not None and found[0].consented:
-            language = speaking(self.services.settings, found[0].language)
+        if found is not None and found.resident.consented:
+            language = speaking(self.services.settings, found.resident.language)
         else:
             language = speaking(self.services.settings, language_of(who.language_code))
-        at = found[1] if found is not None else None
-        step = f"{at[0]}.{at[1]}" if at is not None else "-"
+        step = "-"
+        if found is not None:
+            place, at = found.deliberation, found.session
+            if place is not None and found.resident.consented and self.door.talks is not None:
+                statement = "-" if place.statement_id is None else str(place.statement_id)
+                step = f"d:{place.deliberation_id}:{place.mode}:{statement}"
+            elif at is not None:
+                step = f"{at[0]}.{at[1]}"
         return language, self._mac("step", cookie.questionnaire, cookie.token, step)
 
     def _busy(self, request: web.Request, back: str | None) -> web.Response:
@@ -443,7 +456,9 @@ class WebDoor:
                     changed = [transcript.typed(event.text)]
                     changed += transcript.apply(await self.door.stale(who), None)
                     self._remember(changed)
-                    chrome = Chrome(back, self.csrf(cookie), before, step)
+                    # (Showing it again may route a deliberation to another statement.)
+                    after, step = await self._state(who, cookie)
+                    chrome = Chrome(back, self.csrf(cookie), after, step)
                     lines = [render_line(line, chrome) for line in changed]
                     event = None
                 else:

@@ -227,6 +227,30 @@ class Deliberations:
         """A typed vote or statement; None when the resident is in no deliberation."""
         return await self._within(who, self._typing(text))
 
+    async def again(self, who: Who, why: str) -> Reply | None:
+        """Something that is no vote or statement (``why``: ``web.stale``, a typed text for
+        a statement that is no longer shown): it is said, nothing is stored, and the
+        statement shown now comes again with its buttons (or, while the resident adds one,
+        the request for their statement); None when the resident is in no deliberation."""
+
+        async def action(
+            db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+        ) -> Reply:
+            language = resident.language
+            said = Send(t(language, why))
+            deliberation = await self._still_open(db, resident, participant)
+            if deliberation is None:
+                return Reply([said, Send(t(language, "stellingen.closed"))])
+            if participant.mode == store.ADDING:
+                asked = t(language, "stellingen.add.ask", max=MAX_STATEMENT_CHARS)
+                return Reply([said, Send(asked)])
+            current = await self._current(db, participant)
+            return await self._show_next(
+                db, resident, participant, deliberation, Reply([said]), current
+            )
+
+        return await self._within(who, action)
+
     async def stop_reply(self, who: Who) -> Reply | None:
         """/stop in a deliberation; None when the resident is in none."""
         return await self._within(who, self._stop)
@@ -383,23 +407,14 @@ class Deliberations:
         self, db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo, typed: str
     ) -> Reply:
         language = resident.language
-        info = await store.get(db, participant.deliberation_id)
-        if info is None:  # removed meanwhile
-            await store.leave_all(db, resident.id, now=self.services.clock())
-            return Reply([Send(t(language, "stellingen.closed"))])
-        deliberation = self.state.deliberation(info)
-        if not self._open_now(info, deliberation):
-            await store.leave_all(db, resident.id, now=self.services.clock())
+        deliberation = await self._still_open(db, resident, participant)
+        if deliberation is None:
             return Reply([Send(t(language, "stellingen.closed"))])
         if participant.mode == store.ADDING:
             return await self._add(db, resident, participant, deliberation, typed)
         given = read_vote(typed)
-        current = (
-            await store.statement(db, participant.current_statement_id)
-            if participant.current_statement_id is not None
-            else None
-        )
-        if current is None or current.status != store.LIVE:
+        current = await self._current(db, participant)
+        if current is None:
             reply = (
                 Reply([]) if given is not None else Reply([Send(t(language, "stellingen.hint"))])
             )
@@ -408,6 +423,28 @@ class Deliberations:
             reply = Reply([Send(t(language, "stellingen.hint"))])
             return await self._show_next(db, resident, participant, deliberation, reply, current)
         return await self._vote(db, resident, participant, deliberation, current, given, False)
+
+    async def _still_open(
+        self, db: AsyncSession, resident: ResidentInfo, participant: ParticipantInfo
+    ) -> Deliberation | None:
+        """The participant's deliberation while it is open; None (and they leave it) when
+        it was closed or removed meanwhile."""
+        info = await store.get(db, participant.deliberation_id)
+        if info is not None:
+            deliberation = self.state.deliberation(info)
+            if self._open_now(info, deliberation):
+                return deliberation
+        await store.leave_all(db, resident.id, now=self.services.clock())
+        return None
+
+    async def _current(
+        self, db: AsyncSession, participant: ParticipantInfo
+    ) -> StatementInfo | None:
+        """The statement shown to the participant now, while it is live."""
+        if participant.current_statement_id is None:
+            return None
+        current = await store.statement(db, participant.current_statement_id)
+        return current if current is not None and current.status == store.LIVE else None
 
     async def _vote(
         self,

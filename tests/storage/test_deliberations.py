@@ -14,6 +14,7 @@ from storage import deliberations as store
 from storage import repo, report
 from storage.models import DeliberationRecord, DeliberationVote, PublishedDeliberation, Resident
 from tests.conftest import QUESTIONNAIRES
+from tests.storage.helpers import start
 from tests.storage.test_deliberation_retention import due
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -97,6 +98,58 @@ async def test_takes_part_says_whether_a_pseudonym_is_in_a_deliberation_now(
         await store.leave_all(db, anna, now=NOW)  # paused, or a questionnaire chosen
         assert not await store.takes_part(db, "anna")
         assert (await store.active(db, anna)) is None
+
+
+async def test_resident_at_says_where_they_are_in_their_deliberation_in_the_same_read(
+    sessions: Sessions, mini: str
+) -> None:
+    """find_resident_at (the web door's step) gives the deliberation the resident is in now,
+    its mode and the statement shown, beside the response in progress: what
+    :func:`store.active` and :func:`repo.active_session` give, in one statement."""
+    talk = await _seeded(sessions)
+    async with sessions.begin() as db:
+        anna, bram = await _resident(db, "anna"), await _resident(db, "bram")
+        live = await store.statements(db, talk)
+    session = await start(sessions, anna)  # a questionnaire in progress as well
+
+    async def at(pseudonym: str) -> repo.ResidentAt | None:
+        async with sessions.begin() as db:
+            return await repo.find_resident_at(db, pseudonym)
+
+    found = await at("anna")
+    assert found is not None and found.deliberation is None
+    assert found.session == (session.id, session.state.current)
+    async with sessions.begin() as db:
+        await store.join(db, talk, anna, now=NOW)
+        await store.join(db, talk, bram, now=NOW)
+    found = await at("anna")
+    assert found is not None
+    assert found.deliberation == repo.Place(talk, store.VOTING, None)
+    assert found.session == (session.id, session.state.current)  # still one row
+    async with sessions.begin() as db:
+        await store.set_place(db, talk, anna, current=live[2].id, now=NOW)
+        await store.set_place(db, talk, bram, current=live[5].id, now=NOW)
+    found = await at("anna")
+    assert found is not None and found.deliberation == (talk, store.VOTING, live[2].id)
+    async with sessions.begin() as db:
+        await store.set_place(db, talk, anna, current=live[2].id, mode=store.ADDING, now=NOW)
+        active = await store.active(db, anna)
+    found = await at("anna")
+    assert found is not None and active is not None
+    assert found.deliberation == (talk, store.ADDING, live[2].id)
+    assert found.deliberation == (
+        active.deliberation_id,
+        active.mode,
+        active.current_statement_id,
+    )
+    async with sessions.begin() as db:
+        await store.leave_all(db, anna, now=NOW)  # paused, or a questionnaire chosen
+    found = await at("anna")
+    assert found is not None and found.deliberation is None
+    bram_at = await at("bram")
+    assert bram_at is not None and bram_at.deliberation == (talk, store.VOTING, live[5].id)
+    assert bram_at.session is None
+    assert await at("nobody") is None
 
 
 async def test_statements_wait_for_one_moderators_decision(sessions: Sessions) -> None:
