@@ -111,6 +111,20 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
             "Hier is de vraag waar u nu bent."
         ),
     },
+    # The same in a deliberation: the vote or statement typed in a stale tab is not stored,
+    # the statement shown now follows.
+    "web.stale_statement": {
+        "nl": (
+            "Dit antwoord hoort bij een eerdere stelling. Ik heb het niet bewaard. "
+            "Hier is de stelling waar je nu bent."
+        ),
+    },
+    "web.stale_statement@u": {
+        "nl": (
+            "Dit antwoord hoort bij een eerdere stelling. Ik heb het niet bewaard. "
+            "Hier is de stelling waar u nu bent."
+        ),
+    },
     "web.back": {"nl": "Terug naar de vragenlijst"},
     "web.embed": {
         "nl": "Zet deze vragenlijst op je eigen website",

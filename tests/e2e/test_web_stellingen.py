@@ -99,7 +99,7 @@ async def test_a_deliberation_on_the_web_door(fake: FakeBotApi, sqlite_url: str)
 
 # --- the step a typed vote answers (test_web_steps.py for a questionnaire's) ------------------
 
-STALE = "Dit antwoord hoort bij een eerdere vraag. Ik heb het niet bewaard."
+STALE = "Dit antwoord hoort bij een eerdere stelling. Ik heb het niet bewaard."
 
 
 async def stored(bot: WebhookRunner) -> list[tuple[int, int]]:
