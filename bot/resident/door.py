@@ -102,7 +102,8 @@ class Door:
         form, a stale tab): nothing is stored; it says so and asks the current question
         again: the statement shown now while the resident is in a deliberation (which takes
         their typed texts first, as in :meth:`respond`), else the questionnaire's."""
-        shown = await self.talks.again(who, "web.stale_statement") if self.talks is not None else None
+        talks = self.talks
+        shown = await talks.again(who, "web.stale_statement") if talks is not None else None
         return shown if shown is not None else await self.residents.other(who, "web.stale")
 
     async def _begin(self, who: Who, wanted: str | None) -> Reply:
