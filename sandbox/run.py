@@ -24,6 +24,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -266,7 +267,13 @@ class Sandbox:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Serve the fake and the web chat, then start the bot against them."""
+        """Serve the fake and the web chat, then start the bot against them.
+
+        Until the bot runs, the page's actions are refused ("starting"): a page left open
+        from an earlier run would otherwise send updates before the fake knows which update
+        ids the database has seen (:meth:`_start_bot`).
+        """
+        self.web.busy = "starting"
         try:
             await self.fake.start(self.host, self.port, app=self._application())
         except OSError as exc:
@@ -275,8 +282,9 @@ class Sandbox:
                 "sandbox running? Try another --port"
             ) from None
         try:
-            self.web.populate()
+            self._populate()
             await self._start_bot(self.settings())
+            self.web.busy = None
             await self._open_deep_link()
         except BaseException:
             await self.stop()
@@ -320,9 +328,19 @@ class Sandbox:
             await self._stop_bot()
             self._delete_database()
             self.fake.reset()
-            self.web.populate()
+            self._populate()
             await self._start_bot(self.settings())
             await self._open_deep_link()
+
+    def _populate(self) -> None:
+        """The page's chats: the administrator's, the group's and the first resident's,
+        with the same ids on every run (the database knows them as the same people).
+        Residents added on the page later get ids no earlier run gave out, counted on from
+        the milliseconds since 1970 (a run would have to add one every millisecond to
+        catch up with the next run's): a new resident must not take over what the bot
+        stored of one added before a restart."""
+        self.web.populate()
+        self.fake.continue_user_ids_after(int(time.time() * 1000))
 
     def _delete_database(self) -> None:
         path = _sqlite_file(self.database_url)
@@ -339,6 +357,7 @@ class Sandbox:
     async def _start_bot(self, settings: Settings) -> None:
         from bot.app.application import run_polling
         from bot.core.services import build_services
+        from storage import updates
         from storage.admin import ChangedVersionError
 
         try:
@@ -353,6 +372,14 @@ class Sandbox:
             self._delete_database()
             services = await build_services(settings)
         self.services = services
+        # The database keeps the ids of the updates its bot handled (processed_updates) and
+        # drops a new update with such an id as a redelivery; the fake numbers from 1 again
+        # on every start. Telegram's ids only go up: go on above the highest one handled.
+        # (Ids that retention forgot are no longer taken for redeliveries, and every id
+        # still kept is at most this one.)
+        async with services.sessions() as db:
+            handled = await updates.highest(db)
+        self.fake.continue_updates_after(handled or 0)
         self._bot_stop = asyncio.Event()
         polls = self._polls()
         self._bot_task = asyncio.create_task(run_polling(services, self._bot_stop))

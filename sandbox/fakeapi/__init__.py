@@ -305,6 +305,22 @@ class FakeBotApi:
         """The command list set with setMyCommands for a scope and language (``None``: unset)."""
         return self._menus.menu(scope or {"type": "default"}, language_code)
 
+    def continue_updates_after(self, update_id: int) -> None:
+        """Give new updates ids above ``update_id`` (never lower than those given already):
+        for a bot that handled updates up to ``update_id`` before this fake started, e.g.
+        the sandbox's bot on the database of an earlier run."""
+        self._feed.continue_after(update_id)
+
+    def continue_user_ids_after(self, user_id: int) -> None:
+        """Give users created without an id (:meth:`user`) ids above ``user_id`` (never lower
+        than those given already; a reset starts from the first id again)."""
+        self._state.continue_user_ids_after(user_id)
+
+    @property
+    def last_update_id(self) -> int:
+        """The id of the newest update handed out (0 before the first)."""
+        return self._feed.last_update_id
+
     def reset(self) -> None:
         """Forget every user, chat, message, file, update, callback query and call.
 

@@ -72,6 +72,11 @@ class TelegramState:
         self._subscribers: list[Subscriber] = []
         self._tasks = Tasks()
 
+    def continue_user_ids_after(self, user_id: int) -> None:
+        """Give users created without an id (:meth:`user_info`) ids above ``user_id``
+        (the count never goes down)."""
+        self._next_user_id = max(self._next_user_id, user_id + 1)
+
     def reset(self) -> None:
         """Forget every call, user, chat and callback query (query ids keep counting)."""
         self.calls.clear()

@@ -100,6 +100,17 @@ class UpdateFeed:
         self._webhook = None
         self._signal.fire()
 
+    @property
+    def last_update_id(self) -> int:
+        """The id of the newest update handed out (0 before the first)."""
+        return self._last_update_id
+
+    def continue_after(self, update_id: int) -> None:
+        """Number new updates above ``update_id`` (the count never goes down): a bot whose
+        database has handled updates up to there takes the next ones as new, as with
+        Telegram, whose update ids only go up."""
+        self._last_update_id = max(self._last_update_id, update_id)
+
     def push(self, kind: str, payload: JsonDict, chat_id: int | None) -> JsonDict | None:
         """A new update of ``kind``; ``None`` if the bot does not take that kind."""
         if self._allowed:

@@ -583,6 +583,25 @@ async def test_blocked_user(fake: FakeBotApi, bot: telegram.Bot) -> None:
 # ================================================================== updates
 
 
+async def test_update_and_user_ids_go_on_above_those_given_before(
+    fake: FakeBotApi, raw: RawApi
+) -> None:
+    """For a bot whose database saw ids of an earlier fake (the sandbox started again):
+    new updates and users are numbered above them, and the count never goes down."""
+    fake.continue_updates_after(500)
+    fake.continue_user_ids_after(2_000_000)
+    user = fake.user()
+    assert user.id == 2_000_001
+    await user.send("hallo")
+    fake.continue_updates_after(7)  # lower: changes nothing
+    fake.continue_user_ids_after(5)
+    await user.send("nog eens")
+    assert fake.user().id == 2_000_002
+    updates = await raw.ok("getUpdates")
+    assert [u["update_id"] for u in updates] == [501, 502]
+    assert fake.last_update_id == 502
+
+
 async def test_long_polling_and_offsets(fake: FakeBotApi, raw: RawApi) -> None:
     user = fake.user()
     started = time.monotonic()
