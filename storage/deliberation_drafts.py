@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.deliberation import Deliberation, VersionPlan, parse, plan_version
-from flows.lifecycle import Refused
+from flows.lifecycle import Refused, already_published, check_newer
 from storage import deliberations
 from storage.deliberations import LIVE, REJECTED, SEED, checksum
 from storage.models import (
@@ -71,21 +71,17 @@ async def _check_version(
     higher, or when a questionnaire has the id (the link ``?start=<id>`` would be ambiguous)."""
     did, version = deliberation.id, deliberation.version
     if await db.get(QuestionnaireRecord, did) is not None:
-        raise Refused("taken", f"{did} is a questionnaire", questionnaire=did)
+        raise Refused(
+            "taken",
+            f"{did} is the id of a questionnaire; give the deliberation another id",
+            questionnaire=did,
+        )
     live = await db.get(DeliberationRecord, did)
     if live is None:
         return None
     if version == live.version:
-        code = "published" if live.checksum == digest else "changed"
-        raise Refused(code, f"{did}@{version} is published", questionnaire=did, version=version)
-    if version < live.version:
-        raise Refused(
-            "older",
-            f"{did}@{version} < {live.version}",
-            questionnaire=did,
-            version=version,
-            live=live.version,
-        )
+        raise already_published(did, version, same=live.checksum == digest)
+    check_newer(did, version, live.version)
     return live
 
 

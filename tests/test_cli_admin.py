@@ -265,3 +265,116 @@ def test_an_archived_questionnaire_takes_no_new_version(samenspraak: Run, tmp_pa
         1,
         "fietsen is archived; that is final (give the file a new id to use it again)",
     )
+
+
+# --- a deliberation file (kind: stellingen) -------------------------------------------------
+
+AUTOLUW = QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml"
+
+
+def gesprek(folder: Path, version: int = 1, **replace: str) -> Path:
+    """The shipped deliberation under the id ``parkeren-test`` (the shipped one is seeded),
+    each of ``replace`` replaced once."""
+    source = AUTOLUW.read_text(encoding="utf-8")
+    source = source.replace("id: autoluw-centrum\n", "id: parkeren-test\n", 1)
+    source = source.replace("\nversion: 1\n", f"\nversion: {version}\n", 1)
+    for old, new in replace.items():
+        assert old in source
+        source = source.replace(old, new, 1)
+    path = folder / f"parkeren-{version}.yaml"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+async def _deliberation(database_url: str, deliberation_id: str) -> tuple[int | None, int | None]:
+    """(the version of the waiting draft, the published version) of a deliberation."""
+    from storage import deliberation_drafts, deliberations
+
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as db:
+            draft = await deliberation_drafts.draft(db, deliberation_id)
+            live = await deliberations.get(db, deliberation_id)
+    finally:
+        await engine.dispose()
+    return (draft.version if draft else None, live.version if live else None)
+
+
+def test_import_a_deliberation_as_the_chat_upload_does(
+    samenspraak: Run, tmp_path: Path, database_url: str
+) -> None:
+    """`questionnaire import` takes a deliberation as `validate` does: stored as its draft
+    (/beheer stellingen shows it), or published; a new version says what happens to the
+    votes; the version rules and the audit log are the chat upload's."""
+    path = gesprek(tmp_path)
+    status, out, err = samenspraak("questionnaire", "import", str(path))
+    assert (status, err) == (0, "")
+    assert out == (
+        "parkeren-test@1: deliberation stored as a draft; publish it with --publish, or "
+        "preview, test and publish it in Telegram (/beheer stellingen)\n"
+    )
+    assert asyncio.run(_deliberation(database_url, "parkeren-test")) == (1, None)
+
+    status, out, err = samenspraak("questionnaire", "import", str(path), "--publish")
+    assert (status, out, err) == (0, "parkeren-test@1: deliberation published, open\n", "")
+    assert asyncio.run(_deliberation(database_url, "parkeren-test")) == (None, 1)
+
+    one_line_error(
+        samenspraak("questionnaire", "import", str(path), "--publish"),
+        1,
+        "parkeren-test version 1 is already published",
+    )
+    reworded = gesprek(tmp_path, 2, **{"Er mogen minder auto's": "Er mogen veel minder auto's"})
+    status, out, err = samenspraak("questionnaire", "import", str(reworded), "--publish")
+    assert (status, err) == (0, "")
+    assert out.startswith("parkeren-test@2: deliberation published, open; replaces version 1: ")
+    assert "1 reworded (start afresh), 0 removed, 0 added" in out
+    assert asyncio.run(_deliberation(database_url, "parkeren-test")) == (None, 2)
+    one_line_error(
+        samenspraak("questionnaire", "import", str(path)),
+        1,
+        "parkeren-test version 1 is older than the published version 2",
+    )
+    # The shipped one is seeded from QUESTIONNAIRES_DIR: the same file is published already.
+    one_line_error(
+        samenspraak("questionnaire", "import", str(AUTOLUW)),
+        1,
+        "autoluw-centrum version 1 is already published",
+    )
+    # An id a questionnaire has is refused, as in the chat.
+    taken = gesprek(tmp_path, 3, **{"id: parkeren-test\n": "id: schoolroutes\n"})
+    one_line_error(
+        samenspraak("questionnaire", "import", str(taken)),
+        1,
+        "schoolroutes is the id of a questionnaire; give the deliberation another id",
+    )
+    status, out, err = samenspraak("audit", "--action", "upload")
+    assert status == 0
+    uploads = [line for line in out.splitlines() if "parkeren-test" in line]
+    assert len(uploads) == 3 and all("kind=stellingen" in line for line in uploads)
+
+
+def test_import_a_broken_deliberation_lists_every_problem(
+    samenspraak: Run, tmp_path: Path, database_url: str
+) -> None:
+    """Every problem with file, line and field, from the deliberation validator (not
+    "kind: is not a known field"), as for a questionnaire; nothing is stored."""
+    path = gesprek(
+        tmp_path,
+        **{
+            "statements_per_resident: 3": "statements_per_resident: drie",
+            "    dimension: bestuur": "    dimensie: bestuur",
+        },
+    )
+    numbered = path.read_text(encoding="utf-8").splitlines()
+    per_resident = numbered.index("statements_per_resident: drie") + 1
+    dimension = numbered.index("    dimensie: bestuur") + 1
+    status, out, err = samenspraak("questionnaire", "import", str(path), "--publish")
+    assert status == 1
+    assert err == "2 problem(s) found\n"
+    problems = out.splitlines()
+    assert len(problems) == 2, out
+    assert problems[0].startswith(f"{path}:{per_resident}: statements_per_resident: ")
+    assert problems[1].startswith(f"{path}:{dimension}: statements[0].dimensie: ")
+    assert "kind" not in out
+    assert asyncio.run(_deliberation(database_url, "parkeren-test")) == (None, None)

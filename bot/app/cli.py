@@ -68,9 +68,14 @@ def parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(func=manage.cmd_list)
     importing = q_commands.add_parser(
-        "import", help="store a questionnaire file as a draft (or --publish it at once)"
+        "import",
+        help="store a questionnaire or deliberation file as a draft (or --publish it at once)",
     )
-    importing.add_argument("file", metavar="FILE", help="a questionnaire YAML file")
+    importing.add_argument(
+        "file",
+        metavar="FILE",
+        help="a questionnaire YAML file, or a deliberation's (kind: stellingen)",
+    )
     importing.add_argument(
         "--publish", action="store_true", help="publish it: new sessions start on this version"
     )

@@ -25,6 +25,7 @@ from flows.texts import plain_text, t
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from flows.deliberation import Deliberation
     from flows.schema import Questionnaire
     from storage.audit import AuditRecord
 
@@ -200,13 +201,66 @@ async def _import(settings: Settings, path: Path, source: str, publish: bool) ->
         await services.close()
 
 
+async def _import_deliberation(
+    settings: Settings, path: Path, talk: Deliberation, source: str, publish: bool
+) -> str:
+    """A deliberation file, as the in-chat upload stores it (a draft) and as its
+    "Publiceren" publishes it (:mod:`storage.deliberation_drafts`)."""
+    from bot.core.services import build_services, utc_now
+    from storage import deliberation_drafts as drafts
+
+    key = f"{talk.id}@{talk.version}"
+    services = await build_services(settings, seed=False)
+    try:
+        now = utc_now()
+        async with services.sessions.begin() as db:
+            await drafts.store_draft(db, talk, source, uploaded_by=None, now=now)
+            await _audit(
+                db, "upload", talk.id, file=path.name, version=talk.version, kind="stellingen"
+            )
+            if not publish:
+                return (
+                    f"{key}: deliberation stored as a draft; publish it with --publish, or "
+                    "preview, test and publish it in Telegram (/beheer stellingen)"
+                )
+            done = await drafts.publish(db, talk.id, talk.version, mark=None, now=now)
+            detail: dict[str, object] = {"version": talk.version, "kind": "stellingen"}
+            plan = done.plan
+            if plan is not None:
+                detail.update(
+                    previous=done.previous_version,
+                    kept=len(plan.kept),
+                    reworded=len(plan.reworded),
+                    removed=len(plan.removed),
+                    added=len(plan.added),
+                )
+            await _audit(db, "publish", talk.id, **detail)
+        if plan is None:
+            return f"{key}: deliberation published, {done.status}"
+        return (
+            f"{key}: deliberation published, {done.status}; replaces version "
+            f"{done.previous_version}: {len(plan.kept)} statement(s) keep their votes, "
+            f"{len(plan.reworded)} reworded (start afresh), {len(plan.removed)} removed, "
+            f"{len(plan.added)} added"
+        )
+    finally:
+        await services.close()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    """A questionnaire file, or a deliberation file (``kind: stellingen``, checked as
+    ``validate`` and the in-chat upload check it), stored as a draft or published."""
     from flows.lifecycle import Refused
 
     settings = load_settings()
     setup_logging("WARNING")
     path = Path(args.file)
     try:
+        if _is_deliberation(path):
+            talk = deliberation.load_file(path)  # every problem before anything is stored
+            source = path.read_text(encoding="utf-8")
+            print(asyncio.run(_import_deliberation(settings, path, talk, source, args.publish)))
+            return 0
         load_file(path)  # every problem (size, encoding, content) before anything is stored
         source = path.read_text(encoding="utf-8")
         print(asyncio.run(_import(settings, path, source, args.publish)))
