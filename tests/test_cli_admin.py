@@ -348,6 +348,14 @@ def test_import_a_deliberation_as_the_chat_upload_does(
         1,
         "schoolroutes is the id of a questionnaire; give the deliberation another id",
     )
+    # And the other way round: a questionnaire with a deliberation's id.
+    one_line_error(
+        samenspraak(
+            "questionnaire", "import", str(fiets(tmp_path, **{"id: fietsen": "id: parkeren-test"}))
+        ),
+        1,
+        "parkeren-test is the id of a deliberation; give the questionnaire another id",
+    )
     status, out, err = samenspraak("audit", "--action", "upload")
     assert status == 0
     uploads = [line for line in out.splitlines() if "parkeren-test" in line]

@@ -170,14 +170,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 async def _import(settings: Settings, path: Path, source: str, publish: bool) -> str:
     from bot.core.services import build_services, utc_now
+    from flows.lifecycle import Refused
     from flows.loader import parse
-    from storage import admin
+    from storage import admin, deliberations
 
     questionnaire = parse(source, str(path))
     services = await build_services(settings, seed=False)
     try:
         now = utc_now()
         async with services.sessions.begin() as db:
+            if await deliberations.get(db, questionnaire.id) is not None:
+                # /start <id> would be ambiguous, as the chat upload says.
+                raise Refused(
+                    "deliberation",
+                    f"{questionnaire.id} is the id of a deliberation; give the questionnaire "
+                    "another id",
+                    questionnaire=questionnaire.id,
+                )
             draft = await admin.store_draft(db, questionnaire, source, uploaded_by=None, now=now)
             await _audit(db, "upload", questionnaire.id, file=path.name, version=draft.version)
             if not publish:
