@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from bot.app.cli import main
+from flows.loader import load_file, warnings
 from storage.db import create_engine, session_factory
 from tests.conftest import QUESTIONNAIRES
 from tests.storage.helpers import complete, register
@@ -106,6 +107,19 @@ def test_import_as_draft_then_publish(samenspraak: Run, tmp_path: Path) -> None:
     assert listed(samenspraak)["fietsen"] == ["2", "open", "open"]
     status, out, err = samenspraak("questionnaire", "import", str(tmp_path / "nergens.yaml"))
     assert status == 1 and "cannot read" in out
+
+
+def test_import_says_the_warnings_validate_gives(samenspraak: Run, tmp_path: Path) -> None:
+    """A questionnaire without its English title is stored (a warning is no error), and the
+    import says what validate says of it."""
+    path = fiets(tmp_path, 1, **{"title: {nl: Mini, en: Mini}": "title: {nl: Mini}"})
+    expected = [str(warning) for warning in warnings(load_file(path), str(path))]
+    assert any("title" in line for line in expected), expected
+    status, out, err = samenspraak("questionnaire", "import", str(path))
+    assert (status, err) == (0, "")
+    stored, *said = out.splitlines()
+    assert stored.startswith("fietsen@1: stored as a draft")
+    assert said == expected
 
 
 def test_open_close_archive(samenspraak: Run) -> None:

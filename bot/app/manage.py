@@ -258,7 +258,8 @@ async def _import_deliberation(
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A questionnaire file, or a deliberation file (``kind: stellingen``, checked as
-    ``validate`` and the in-chat upload check it), stored as a draft or published."""
+    ``validate`` and the in-chat upload check it), stored as a draft or published; a stored
+    questionnaire's warnings (a missing translation...) follow, as ``validate`` gives them."""
     from flows.lifecycle import Refused
 
     settings = load_settings()
@@ -270,9 +271,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             source = path.read_text(encoding="utf-8")
             print(asyncio.run(_import_deliberation(settings, path, talk, source, args.publish)))
             return 0
-        load_file(path)  # every problem (size, encoding, content) before anything is stored
+        # Every problem (size, encoding, content) before anything is stored.
+        questionnaire = load_file(path)
         source = path.read_text(encoding="utf-8")
         print(asyncio.run(_import(settings, path, source, args.publish)))
+        for warning in warnings(questionnaire, str(path)):  # as validate says them
+            print(warning)
     except QuestionnaireError as exc:
         for problem in exc.problems:
             print(problem)
