@@ -104,6 +104,26 @@ def test_a_session_timeout_of_nothing(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize("variable", ["JOBS_INTERVAL", "DIGEST_CHECK_INTERVAL"])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30", 30), ("1.5", 1.5), ("30s", 30), ("1m", 60), ("PT2M", 120)]
+)
+def test_check_intervals_take_durations_as_the_others_do(
+    variable: str, text: str, seconds: float
+) -> None:
+    assert getattr(settings(**{variable: text}), variable.lower()) == seconds
+
+
+@pytest.mark.parametrize("variable", ["JOBS_INTERVAL", "DIGEST_CHECK_INTERVAL"])
+def test_malformed_check_intervals(variable: str) -> None:
+    assert error(**{variable: "soon"}) == (
+        f"{variable}: use a duration such as 3d, 72h, 90m or a number of seconds (got 'soon')"
+    )
+    assert error(**{variable: "0s"}) == (
+        f"{variable}: must be longer than 0, e.g. 30s or 1m (got '0s')"
+    )
+
+
 # --- lists, numbers and ids -------------------------------------------------------------------
 
 

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=256, ge=1)
     digest_schedule: str = "mon 09:00"
     digest_min_cell: int = Field(default=5, ge=3)
-    digest_check_interval: float = Field(default=60, gt=0)
+    digest_check_interval: float = Field(default=60, gt=0)  # seconds (DIGEST_CHECK_INTERVAL=1m)
     rate_limit_per_second: float = Field(default=30, ge=0)
     # Flood protection: more than this many updates from one resident within the window
     # gets one friendly "rustig aan" and the rest of the window is dropped.
@@ -100,7 +100,8 @@ class Settings(BaseSettings):
     # Paid broadcasts (allow_paid_broadcast): up to 1,000 a second, 0.1 Stars a message.
     paid_broadcasts: bool = False
     paid_broadcast_rate: float = Field(default=1000, gt=0, le=1000)
-    # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks.
+    # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks
+    # (JOBS_INTERVAL=30 or 30s).
     jobs_interval: float = Field(default=30, gt=0)
     # Webhook mode (``samenspraak serve``).
     webhook_url: str | None = None
@@ -255,6 +256,15 @@ class Settings(BaseSettings):
         if duration <= timedelta(0):  # every questionnaire would expire at once
             raise ValueError("must be longer than 0, e.g. 3d")
         return duration
+
+    @field_validator("digest_check_interval", "jobs_interval", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> float:
+        # Seconds, as before (60), or any duration the other settings take (1m, 30s).
+        seconds = parse_duration(value).total_seconds()
+        if seconds <= 0:
+            raise ValueError("must be longer than 0, e.g. 30s or 1m")
+        return seconds
 
     @field_validator("digest_schedule")
     @classmethod
