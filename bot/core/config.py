@@ -9,9 +9,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.schedule import Schedule, parse_schedule
@@ -24,6 +25,10 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+
+#: Telegram's own Bot API, which takes a webhook only at https on one of these ports.
+TELEGRAM_API_HOST = "api.telegram.org"
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 
 BOTFATHER_HINT = (
     "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot and "
@@ -207,9 +212,26 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_url")
     @classmethod
-    def _webhook_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be the public https address Telegram posts updates to")
+        # Telegram's rule; a self-hosted Bot API server (or a test double) at another
+        # TELEGRAM_API_URL takes http and any port, and sets its own rules.
+        api = info.data.get("telegram_api_url", f"https://{TELEGRAM_API_HOST}")
+        if urlsplit(api).hostname != TELEGRAM_API_HOST:
+            return value
+        parts = urlsplit(value)
+        try:
+            port = parts.port or 443
+        except ValueError:  # not a number, or beyond 65535
+            port = 0
+        if parts.scheme != "https" or port not in WEBHOOK_PORTS:
+            raise ValueError(
+                "Telegram posts only to https:// on port 443, 80, 88 or 8443, "
+                "e.g. https://bot.gemeente.example/telegram"
+            )
         return value
 
     @field_validator("trusted_proxies")
