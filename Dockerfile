@@ -2,7 +2,8 @@
 #
 #   docker build -t samenspraak .
 #   docker run --env-file .env -e HTTP_HOST=0.0.0.0 -p 127.0.0.1:8080:8080 samenspraak
-#   docker run --env-file .env --no-healthcheck samenspraak samenspraak run   # polling
+#   docker run --env-file .env -e HTTP_HOST=0.0.0.0 -p 127.0.0.1:8080:8080 \
+#       --no-healthcheck samenspraak samenspraak run   # polling; the chat pages on 8080
 #
 # Settings come from the environment (see .env.example); nothing secret is baked in.
 FROM python:3.11-slim

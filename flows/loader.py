@@ -1,11 +1,12 @@
 """Load questionnaire YAML into validated :class:`~flows.schema.Questionnaire` models.
 
-Every problem is reported with the file, the line and the field, and all problems of a
-file are reported at once, so an author fixes a questionnaire in one round. The text is read
-safely and within bounds (:mod:`flows.yamlsafe`), checked field by field against the schema
-(:mod:`flows.schema`) and as a whole (:mod:`flows.validator`). Whatever the input, the result
-is a questionnaire or a :class:`QuestionnaireError`, after at most one pass over the bounded
-text.
+Every problem is reported with the file, the line and the field. The text is read safely and
+within bounds (:mod:`flows.yamlsafe`), checked field by field against the schema
+(:mod:`flows.schema`) and, only when every field is right, as a whole
+(:mod:`flows.validator`: targets, conditions, reachability), which needs the whole model; so
+the problems of a file come in two rounds, each with all of its problems at once. Whatever
+the input, the result is a questionnaire or a :class:`QuestionnaireError`, after at most one
+pass over the bounded text.
 """
 
 from __future__ import annotations

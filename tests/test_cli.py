@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 import pyreadstat
 import pytest
 
-from bot.app.cli import main
+from bot.app import manage
+from bot.app.cli import READER_GONE, main
 from bot.core.services import Pseudonyms
 from flows import b1, deliberation
 from flows.loader import load_file
@@ -40,6 +41,7 @@ from tests.support.shipped import shipped_version
 
 SHIPPED = ["afvalinzameling", "burgerpeiling", "groen-in-de-wijk", "schoolroutes", "wijkpeiling"]
 STELLINGEN = QUESTIONNAIRES / "stellingen" / "autoluw-centrum.yaml"
+POLIS = ROOT / "tests" / "fixtures" / "polis"
 # How many questions each shipped file has (the Burgerpeiling is the long one).
 QUESTIONS = {"burgerpeiling": 32, "groen-in-de-wijk": 11, "wijkpeiling": 13}
 CONSOLE_SCRIPT = Path(sys.executable).with_name("samenspraak")
@@ -302,6 +304,57 @@ def test_an_unreachable_database(
     assert out == ""
     assert err.startswith("samenspraak: cannot use the database: ")
     assert len(lines(err)) == 1 and "geheim" not in err  # the password in DATABASE_URL
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # More than stdout's buffer: the write fails inside the command ("cannot use the
+        # database: [Errno 32] Broken pipe", before).
+        ("stellingen", "analyse", str(POLIS / "scoop-hivemind.biodiversity"), "--json"),
+        # Less: the write fails when the output is flushed ("Exception ignored...", before).
+        ("questionnaire", "validate", str(QUESTIONNAIRES)),
+    ],
+    ids=["much", "little"],
+)
+def test_a_reader_that_stops_reading_ends_the_command_quietly(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """``samenspraak ... | head -1``: when ``head`` has what it wants, the command stops
+    without a word, with the status a shell gives a command ended by SIGPIPE."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        result = subprocess.run(
+            command(*args),
+            cwd=tmp_path,
+            env=environment(tmp_path),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.stderr == ""
+    assert result.returncode == READER_GONE == 141
+
+
+def test_another_broken_connection_is_still_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken pipe that is not stdout's (the database's connection) is not hushed."""
+
+    def broken(args: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(manage, "cmd_list", broken)
+    assert main(["questionnaire", "list"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "samenspraak: cannot use the database: [Errno 32] Broken pipe\n"
 
 
 # --- questionnaire ----------------------------------------------------------------------------

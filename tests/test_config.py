@@ -104,6 +104,26 @@ def test_a_session_timeout_of_nothing(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize("variable", ["JOBS_INTERVAL", "DIGEST_CHECK_INTERVAL"])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30", 30), ("1.5", 1.5), ("30s", 30), ("1m", 60), ("PT2M", 120)]
+)
+def test_check_intervals_take_durations_as_the_others_do(
+    variable: str, text: str, seconds: float
+) -> None:
+    assert getattr(settings(**{variable: text}), variable.lower()) == seconds
+
+
+@pytest.mark.parametrize("variable", ["JOBS_INTERVAL", "DIGEST_CHECK_INTERVAL"])
+def test_malformed_check_intervals(variable: str) -> None:
+    assert error(**{variable: "soon"}) == (
+        f"{variable}: use a duration such as 3d, 72h, 90m or a number of seconds (got 'soon')"
+    )
+    assert error(**{variable: "0s"}) == (
+        f"{variable}: must be longer than 0, e.g. 30s or 1m (got '0s')"
+    )
+
+
 # --- lists, numbers and ids -------------------------------------------------------------------
 
 
@@ -172,6 +192,51 @@ def test_log_libraries_name_loggers_with_their_levels() -> None:
     loaded = settings(LOG_LIBRARIES=" aiosqlite:debug, sqlalchemy.engine:INFO ,")
     assert loaded.log_libraries == {"aiosqlite": "DEBUG", "sqlalchemy.engine": "INFO"}
     assert settings().log_libraries == {}
+
+
+# --- the webhook's address -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bot.gemeente.example/telegram",
+        "https://bot.gemeente.example:8443/telegram",
+        "https://bot.gemeente.example:88/telegram",
+        "https://bot.gemeente.example:80/telegram",
+        "https://203.0.113.5:443/telegram",
+    ],
+)
+def test_webhook_addresses_telegram_takes(url: str) -> None:
+    assert settings(WEBHOOK_URL=url).webhook_url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://bot.gemeente.example:5000/telegram",
+        "http://bot.gemeente.example/telegram",
+        "https://bot.gemeente.example:5000/telegram",
+        "https://bot.gemeente.example:99999/telegram",
+        "https://bot.gemeente.example:x/telegram",
+    ],
+)
+def test_webhook_addresses_telegram_refuses(url: str) -> None:
+    assert error(WEBHOOK_URL=url) == (
+        "WEBHOOK_URL: Telegram posts only to https:// on port 443, 80, 88 or 8443, "
+        f"e.g. https://bot.gemeente.example/telegram (got {url!r})"
+    )
+    # Its own Bot API too, however TELEGRAM_API_URL writes it.
+    assert error(WEBHOOK_URL=url, TELEGRAM_API_URL="https://api.telegram.org/").startswith(
+        "WEBHOOK_URL: Telegram posts only to https://"
+    )
+
+
+def test_another_bot_api_server_takes_any_webhook_address() -> None:
+    """A self-hosted Bot API server (or the tests' fake) posts over http, to any port."""
+    url = "http://127.0.0.1:5000/telegram"
+    loaded = settings(TELEGRAM_API_URL="http://127.0.0.1:8081", WEBHOOK_URL=url)
+    assert loaded.webhook_url == url
 
 
 # --- time zone --------------------------------------------------------------------------------

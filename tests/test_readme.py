@@ -6,7 +6,12 @@ from __future__ import annotations
 import argparse
 import re
 
-from tests.browser.test_sandbox_browser import CHROMIUM, pytestmark
+import pytest
+
+# Under another name: as ``pytestmark`` it would mark (and, without Chromium, skip) every
+# test of this module.
+from tests.browser.test_sandbox_browser import CHROMIUM
+from tests.browser.test_sandbox_browser import pytestmark as browser_marks
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -40,7 +45,7 @@ def test_the_tests_section_says_what_the_browser_test_needs() -> None:
     assert "`sudo apt-get install chromium`" in text
     assert "skipped" in text
     # ... which is what the test itself says when it skips.
-    reasons = " ".join(str(mark.kwargs.get("reason", "")) for mark in pytestmark)
+    reasons = " ".join(str(mark.kwargs.get("reason", "")) for mark in browser_marks)
     assert "apt-get install chromium" in reasons and str(CHROMIUM) in reasons
 
 
@@ -69,3 +74,49 @@ def test_the_sandbox_section_says_how_to_open_the_example_deliberation() -> None
     text = " ".join(section("Try it without Telegram: the sandbox").split())
     assert "`/start autoluw-centrum`" in text
     assert (ROOT / "questionnaires" / "stellingen" / "autoluw-centrum.yaml").exists()
+
+
+#: The file the README's example of the validator's two rounds is the output of.
+AFVAL = """\
+schema_version: 1
+id: afval
+version: 1
+theme: {nl: Afval, en: Waste}
+title: {nl: Afval ophalen, en: Waste collection}
+intro: {nl: Drie vragen over afval., en: Three questions on waste.}
+questions:
+  - id: tevreden
+    type: yesno
+    text:
+      nl: Ben je tevreden over het ophalen van afval?
+      en: Are you satisfied with waste collection?
+    next:
+      - when: {question: tevreden, equals: "no"}
+        goto: waaarom
+      - goto: cijfer
+  - id: waarom
+    type: text
+    text:
+      nl: Wat kan beter?
+      en: What could be better?
+    optinal: true
+  - id: cijfer
+    type: scale
+    text:
+      nl: Welk cijfer geef je het ophalen van afval?
+      en: What score do you give waste collection?
+    min: 1
+    max: 11
+"""
+
+
+def test_the_validator_example_is_what_the_validator_says_in_its_two_rounds() -> None:
+    from flows.loader import QuestionnaireError, parse
+
+    blocks = re.findall(r"```text\n(.*?)```", section("Questionnaires"), re.S)
+    first, second = (b for b in blocks if re.match(r"questionnaires/afval\.yaml:\d+:", b))
+    fixed = AFVAL.replace("optinal:", "optional:").replace("max: 11", "max: 10")
+    for text, shown in ((AFVAL, first), (fixed, second)):
+        with pytest.raises(QuestionnaireError) as caught:
+            parse(text, "questionnaires/afval.yaml")
+        assert str(caught.value) + "\n" == shown

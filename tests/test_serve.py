@@ -51,6 +51,10 @@ CONFIG_CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ["WEBHOOK_URL: its path must not be /healthz"],
     ),
     "no token": ({**WEBHOOK, "TELEGRAM_BOT_TOKEN": ""}, ["TELEGRAM_BOT_TOKEN is not set"]),
+    "http url": (
+        {**WEBHOOK, "WEBHOOK_URL": "http://bot.gemeente.example:5000/telegram"},
+        ["WEBHOOK_URL: Telegram posts only to https:// on port 443, 80, 88 or 8443"],
+    ),
 }
 
 

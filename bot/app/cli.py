@@ -6,6 +6,8 @@ exit status). The subcommands live in :mod:`bot.app.run` (run, serve), :mod:`bot
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import sys
 from collections.abc import Sequence
 
@@ -133,11 +135,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(_BROKEN.one_line())
     args = parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, so that a reader gone away is caught below
+        return status
     except ConfigError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError as exc:
+        if _stdout_gone():
+            return _reader_gone()
+        return fail(f"cannot use the database: {reason(exc)}", 1)  # its connection broke
     except Exception as exc:
         from sqlalchemy.exc import DBAPIError
 
@@ -146,6 +154,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, OSError):  # e.g. a folder that cannot be written
             return fail(reason(exc), 1)
         raise
+
+
+#: The exit status of a command whose reader went away (``samenspraak audit | head``): a
+#: shell's for a process ended by SIGPIPE (128 + 13), as ``cat`` or ``grep`` would give.
+READER_GONE = 141
+
+
+def _stdout_gone() -> bool:
+    """Whether nobody reads stdout any more (a pipe without its reader), rather than some
+    other connection (the database's) that broke."""
+    try:
+        out = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced, or closed
+        return False
+    if not hasattr(select, "poll"):  # not on Linux or macOS: most likely stdout
+        return True
+    poller = select.poll()
+    poller.register(out, select.POLLOUT)
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+
+
+def _reader_gone() -> int:
+    """Whoever read the output stopped reading (``| head``): stop quietly. What is left in
+    stdout's buffer goes nowhere, or Python would try to write it again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return READER_GONE
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.schedule import Schedule, parse_schedule
@@ -24,6 +25,10 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+
+#: Telegram's own Bot API, which takes a webhook only at https on one of these ports.
+TELEGRAM_API_HOST = "api.telegram.org"
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 
 BOTFATHER_HINT = (
     "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot and "
@@ -88,7 +93,7 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=256, ge=1)
     digest_schedule: str = "mon 09:00"
     digest_min_cell: int = Field(default=5, ge=3)
-    digest_check_interval: float = Field(default=60, gt=0)
+    digest_check_interval: float = Field(default=60, gt=0)  # seconds (DIGEST_CHECK_INTERVAL=1m)
     rate_limit_per_second: float = Field(default=30, ge=0)
     # Flood protection: more than this many updates from one resident within the window
     # gets one friendly "rustig aan" and the rest of the window is dropped.
@@ -100,7 +105,8 @@ class Settings(BaseSettings):
     # Paid broadcasts (allow_paid_broadcast): up to 1,000 a second, 0.1 Stars a message.
     paid_broadcasts: bool = False
     paid_broadcast_rate: float = Field(default=1000, gt=0, le=1000)
-    # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks.
+    # Jobs: lifecycle (opens_at/closes_at), retention, outbox; seconds between checks
+    # (JOBS_INTERVAL=30 or 30s).
     jobs_interval: float = Field(default=30, gt=0)
     # Webhook mode (``samenspraak serve``).
     webhook_url: str | None = None
@@ -206,9 +212,26 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_url")
     @classmethod
-    def _webhook_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be the public https address Telegram posts updates to")
+        # Telegram's rule; a self-hosted Bot API server (or a test double) at another
+        # TELEGRAM_API_URL takes http and any port, and sets its own rules.
+        api = info.data.get("telegram_api_url", f"https://{TELEGRAM_API_HOST}")
+        if urlsplit(api).hostname != TELEGRAM_API_HOST:
+            return value
+        parts = urlsplit(value)
+        try:
+            port = parts.port or 443
+        except ValueError:  # not a number, or beyond 65535
+            port = 0
+        if parts.scheme != "https" or port not in WEBHOOK_PORTS:
+            raise ValueError(
+                "Telegram posts only to https:// on port 443, 80, 88 or 8443, "
+                "e.g. https://bot.gemeente.example/telegram"
+            )
         return value
 
     @field_validator("trusted_proxies")
@@ -255,6 +278,15 @@ class Settings(BaseSettings):
         if duration <= timedelta(0):  # every questionnaire would expire at once
             raise ValueError("must be longer than 0, e.g. 3d")
         return duration
+
+    @field_validator("digest_check_interval", "jobs_interval", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> float:
+        # Seconds, as before (60), or any duration the other settings take (1m, 30s).
+        seconds = parse_duration(value).total_seconds()
+        if seconds <= 0:
+            raise ValueError("must be longer than 0, e.g. 30s or 1m")
+        return seconds
 
     @field_validator("digest_schedule")
     @classmethod
