@@ -63,6 +63,20 @@ class PublishedDeliberation:
     status: str
     plan: VersionPlan | None
 
+    def audit_detail(self) -> dict[str, object]:
+        """What the audit log keeps of this publication, wherever it was done (in chat or
+        with ``samenspraak questionnaire import --publish``)."""
+        detail: dict[str, object] = {"version": self.version, "kind": "stellingen"}
+        if self.plan is not None:
+            detail.update(
+                previous=self.previous_version,
+                kept=len(self.plan.kept),
+                reworded=len(self.plan.reworded),
+                removed=len(self.plan.removed),
+                added=len(self.plan.added),
+            )
+        return detail
+
 
 async def _check_version(
     db: AsyncSession, deliberation: Deliberation, digest: str

@@ -221,18 +221,13 @@ class DeliberationUploads:
                 reply = Reply(notice=notice(refused_text(refusal, language, zone)))
             else:
                 published = done
-                detail: dict[str, object] = {"version": version, "kind": "stellingen"}
-                if done.plan is not None:
-                    plan = done.plan
-                    detail.update(
-                        previous=done.previous_version,
-                        kept=len(plan.kept),
-                        reworded=len(plan.reworded),
-                        removed=len(plan.removed),
-                        added=len(plan.added),
-                    )
                 await audit.record(
-                    db, "publish", actor=press.user.id, target=did, detail=detail, now=now
+                    db,
+                    "publish",
+                    actor=press.user.id,
+                    target=did,
+                    detail=done.audit_detail(),
+                    now=now,
                 )
                 info = await deliberations.get(db, did)
                 title = parse(info.source, did).title.get(language) if info else did

@@ -233,17 +233,8 @@ async def _import_deliberation(
                     "preview, test and publish it in Telegram (/beheer stellingen)"
                 )
             done = await drafts.publish(db, talk.id, talk.version, mark=None, now=now)
-            detail: dict[str, object] = {"version": talk.version, "kind": "stellingen"}
             plan = done.plan
-            if plan is not None:
-                detail.update(
-                    previous=done.previous_version,
-                    kept=len(plan.kept),
-                    reworded=len(plan.reworded),
-                    removed=len(plan.removed),
-                    added=len(plan.added),
-                )
-            await _audit(db, "publish", talk.id, **detail)
+            await _audit(db, "publish", talk.id, **done.audit_detail())
         if plan is None:
             return f"{key}: deliberation published, {done.status}"
         return (
