@@ -15,6 +15,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.app import handlers
 from bot.app.handlers import Features
+from bot.app.listener import CannotListen, Serving, listen, track_requests
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest
 from bot.app.throttle import Throttled
@@ -94,23 +95,27 @@ def web_door(application: Application, services: Services) -> WebDoor:  # type: 
 
 async def serve_web_door(
     door: WebDoor, host: str, port: int, reports: ReportService | None = None
-) -> web.AppRunner:
+) -> Serving:
     """The web door on its own server (``samenspraak run``, which has no webhook server),
     with the published results pages (``reports``) that /publiceer and the outcome messages
-    link to, as ``samenspraak serve`` has them."""
-    app = web.Application(client_max_size=MAX_BODY)
+    link to, as ``samenspraak serve`` has them. It listens as ``serve``'s server does
+    (:func:`bot.app.listener.listen`: HTTP_REQUEST_TIMEOUT, HTTP_KEEPALIVE_TIMEOUT,
+    HTTP_MAX_CONNECTIONS); :class:`CannotListen` if it cannot listen there."""
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[track_requests])
     door.add_routes(app)
     if reports is not None:
         report_web.add_routes(app, lambda: reports)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except OSError:
-        await runner.cleanup()
-        raise
-    log.info("residents' chat pages at http://%s:%s%s/<questionnaire>", host, port, PATH)
-    return runner
+    serving = await listen(app, host, port, door.services.settings)
+    log.info(
+        "residents' chat pages at http://%s:%s%s/<questionnaire> (at most %d connections, "
+        "each to send its request within %g s)",
+        host,
+        port,
+        PATH,
+        serving.limits.max_connections,
+        serving.limits.request_timeout,
+    )
+    return serving
 
 
 def features_of(application: Application) -> Features:  # type: ignore[type-arg]
@@ -169,7 +174,7 @@ async def run_polling(
     served meanwhile.
     """
     application = build_application(services)
-    site: web.AppRunner | None = None
+    site: Serving | None = None
     reports = ReportService(services)
     try:
         async with application:  # initialize() ... shutdown()
@@ -178,12 +183,8 @@ async def run_polling(
                 try:
                     door = web_door(application, services)
                     site = await serve_web_door(door, *web_at, reports=reports)
-                except OSError as exc:  # the bot still runs; the chat pages do not
-                    log.warning(
-                        "the residents' chat pages are off: cannot listen on %s:%s (%s)",
-                        *web_at,
-                        exc.strerror or exc,
-                    )
+                except CannotListen as exc:  # the bot still runs; the chat pages do not
+                    log.warning("the residents' chat pages are off: %s", exc)
             assert application.updater is not None
             await application.start()
             try:
@@ -201,7 +202,7 @@ async def run_polling(
             await jobs.release(application)  # a restarted worker takes its jobs at once
     finally:
         if site is not None:
-            await site.cleanup()
+            await site.stop()
         await reports.close()
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).
