@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from telegram import Update
@@ -164,14 +165,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def run_polling(
-    services: Services, stop: asyncio.Event, *, web_at: tuple[str, int] | None = None
+    services: Services,
+    stop: asyncio.Event,
+    *,
+    web_at: tuple[str, int] | None = None,
+    on_web_door: Callable[[WebDoor], None] | None = None,
 ) -> None:
     """Run the bot with long polling until ``stop`` is set, then shut down cleanly.
 
     The Application lives in the caller's event loop (with the database engine), so tests
     and ``samenspraak run`` start the bot the same way. In-flight updates finish before
     the Application stops. ``web_at``: (host, port) where the web door's chat pages are
-    served meanwhile.
+    served meanwhile. ``on_web_door``: called with the web door before polling starts, for
+    a caller that serves its chat pages on a server of its own (the sandbox); the door
+    answers while the bot runs.
     """
     application = build_application(services)
     site: Serving | None = None
@@ -179,9 +186,11 @@ async def run_polling(
     try:
         async with application:  # initialize() ... shutdown()
             await register_commands(application)
-            if web_at is not None:
+            door = web_door(application, services) if web_at or on_web_door else None
+            if door is not None and on_web_door is not None:
+                on_web_door(door)
+            if door is not None and web_at is not None:
                 try:
-                    door = web_door(application, services)
                     site = await serve_web_door(door, *web_at, reports=reports)
                 except CannotListen as exc:  # the bot still runs; the chat pages do not
                     log.warning("the residents' chat pages are off: %s", exc)
