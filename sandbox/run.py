@@ -2,8 +2,10 @@
 """``samenspraak sandbox``: the whole product in a browser, without Telegram or a bot token.
 
 One local web server plays Telegram: the fake Bot API (:class:`~sandbox.fakeapi.FakeBotApi`)
-and a web chat on top of it (:mod:`sandbox.web`) share one port. The unmodified bot runs
-in the same process, pointed at it, with its own SQLite file (never the production one)::
+and a web chat on top of it (:mod:`sandbox.web`) share one port, with the bot's own chat
+pages for residents without Telegram (``/praat/<questionnaire>``) and its results pages.
+The unmodified bot runs in the same process, pointed at it, with its own SQLite file (never
+the production one)::
 
     samenspraak sandbox                      # then open http://127.0.0.1:8080
     samenspraak sandbox --questionnaire my-new-questionnaire.yaml
@@ -38,6 +40,7 @@ from bot.app.plugins import Command
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from bot.app.webdoor import WebDoor
     from bot.core.config import Settings
     from bot.core.services import Services
     from bot.staff.reports import ReportService
@@ -236,6 +239,7 @@ class Sandbox:
         self.web: WebChat = WebChat(self.fake, reset=self.reset)
         self.services: Services | None = None
         self._reports: dict[int, ReportService] = {}  # the results pages' service, by bot
+        self._door: WebDoor | None = None  # the running bot's chat pages (its web door)
         self._bot_stop: asyncio.Event | None = None
         self._bot_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -291,8 +295,11 @@ class Sandbox:
             raise
 
     def _application(self) -> web.Application:
-        """The web chat and, as ``samenspraak serve`` has them, the published results pages
-        (/resultaten/<id>) of the bot running in the sandbox."""
+        """The web chat and, as ``samenspraak run`` and ``serve`` have them, the residents'
+        chat pages (/praat/<id>, /doe-mee/<code>) and the published results pages
+        (/resultaten/<id>) of the bot running in the sandbox: the routes stay, the bot
+        behind them changes when it starts again (503 while none runs)."""
+        from bot.app.webdoor import add_current_routes
         from bot.staff import report_web
         from bot.staff.reports import ReportService
 
@@ -309,6 +316,7 @@ class Sandbox:
             return made[id(services)]
 
         report_web.add_routes(app, reports)
+        add_current_routes(app, lambda: self._door)
         return app
 
     async def stop(self) -> None:
@@ -382,7 +390,9 @@ class Sandbox:
         self.fake.continue_updates_after(handled or 0)
         self._bot_stop = asyncio.Event()
         polls = self._polls()
-        self._bot_task = asyncio.create_task(run_polling(services, self._bot_stop))
+        self._bot_task = asyncio.create_task(
+            run_polling(services, self._bot_stop, on_web_door=self._door_opened)
+        )
         for _ in range(1500):
             if self._polls() > polls:
                 return
@@ -392,6 +402,9 @@ class Sandbox:
             await asyncio.sleep(0.01)
         raise SandboxError("the bot did not start within 15 seconds")
 
+    def _door_opened(self, door: WebDoor) -> None:
+        self._door = door
+
     def _polls(self) -> int:
         # python-telegram-bot deletes any webhook right before it starts long polling.
         return sum(1 for call in self.fake.calls if call.method == "deleteWebhook")
@@ -399,6 +412,7 @@ class Sandbox:
     async def _stop_bot(self) -> None:
         task, stop, services = self._bot_task, self._bot_stop, self.services
         self._bot_task = self._bot_stop = self.services = None
+        self._door = None
         try:
             if task is not None and stop is not None:
                 stop.set()
@@ -463,6 +477,8 @@ async def run_sandbox(
             if deep_link is not None:
                 say(f"Previewing questionnaire {deep_link!r} (only in this sandbox).")
             say(f"Open {sandbox.url} in your browser. Press Ctrl-C to stop.")
+            talk = deep_link or "<questionnaire>"
+            say(f"The chat page for residents without Telegram: {sandbox.url}/praat/{talk}")
             await stop.wait()
         finally:
             for sig in handled:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from telegram import Update
@@ -15,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.app import handlers
 from bot.app.handlers import Features
+from bot.app.listener import CannotListen, Serving, listen, track_requests
 from bot.app.processor import PerResidentUpdateProcessor
 from bot.app.request import AiohttpRequest, RetryingRequest
 from bot.app.throttle import Throttled
@@ -94,23 +96,27 @@ def web_door(application: Application, services: Services) -> WebDoor:  # type: 
 
 async def serve_web_door(
     door: WebDoor, host: str, port: int, reports: ReportService | None = None
-) -> web.AppRunner:
+) -> Serving:
     """The web door on its own server (``samenspraak run``, which has no webhook server),
     with the published results pages (``reports``) that /publiceer and the outcome messages
-    link to, as ``samenspraak serve`` has them."""
-    app = web.Application(client_max_size=MAX_BODY)
+    link to, as ``samenspraak serve`` has them. It listens as ``serve``'s server does
+    (:func:`bot.app.listener.listen`: HTTP_REQUEST_TIMEOUT, HTTP_KEEPALIVE_TIMEOUT,
+    HTTP_MAX_CONNECTIONS); :class:`CannotListen` if it cannot listen there."""
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[track_requests])
     door.add_routes(app)
     if reports is not None:
         report_web.add_routes(app, lambda: reports)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except OSError:
-        await runner.cleanup()
-        raise
-    log.info("residents' chat pages at http://%s:%s%s/<questionnaire>", host, port, PATH)
-    return runner
+    serving = await listen(app, host, port, door.services.settings)
+    log.info(
+        "residents' chat pages at http://%s:%s%s/<questionnaire> (at most %d connections, "
+        "each to send its request within %g s)",
+        host,
+        port,
+        PATH,
+        serving.limits.max_connections,
+        serving.limits.request_timeout,
+    )
+    return serving
 
 
 def features_of(application: Application) -> Features:  # type: ignore[type-arg]
@@ -159,31 +165,35 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def run_polling(
-    services: Services, stop: asyncio.Event, *, web_at: tuple[str, int] | None = None
+    services: Services,
+    stop: asyncio.Event,
+    *,
+    web_at: tuple[str, int] | None = None,
+    on_web_door: Callable[[WebDoor], None] | None = None,
 ) -> None:
     """Run the bot with long polling until ``stop`` is set, then shut down cleanly.
 
     The Application lives in the caller's event loop (with the database engine), so tests
     and ``samenspraak run`` start the bot the same way. In-flight updates finish before
     the Application stops. ``web_at``: (host, port) where the web door's chat pages are
-    served meanwhile.
+    served meanwhile. ``on_web_door``: called with the web door before polling starts, for
+    a caller that serves its chat pages on a server of its own (the sandbox); the door
+    answers while the bot runs.
     """
     application = build_application(services)
-    site: web.AppRunner | None = None
+    site: Serving | None = None
     reports = ReportService(services)
     try:
         async with application:  # initialize() ... shutdown()
             await register_commands(application)
-            if web_at is not None:
+            door = web_door(application, services) if web_at or on_web_door else None
+            if door is not None and on_web_door is not None:
+                on_web_door(door)
+            if door is not None and web_at is not None:
                 try:
-                    door = web_door(application, services)
                     site = await serve_web_door(door, *web_at, reports=reports)
-                except OSError as exc:  # the bot still runs; the chat pages do not
-                    log.warning(
-                        "the residents' chat pages are off: cannot listen on %s:%s (%s)",
-                        *web_at,
-                        exc.strerror or exc,
-                    )
+                except CannotListen as exc:  # the bot still runs; the chat pages do not
+                    log.warning("the residents' chat pages are off: %s", exc)
             assert application.updater is not None
             await application.start()
             try:
@@ -201,7 +211,7 @@ async def run_polling(
             await jobs.release(application)  # a restarted worker takes its jobs at once
     finally:
         if site is not None:
-            await site.cleanup()
+            await site.stop()
         await reports.close()
         # When initialize() fails (a refused token, no server), PTB leaves the request
         # objects open; close their connections (a no-op after a normal shutdown).

@@ -1,4 +1,4 @@
-"""The webhook server's listening socket and the connections it holds: every connection must
+"""The web servers' listening sockets and the connections they hold: every connection must
 deliver a complete request in time, idle ones are closed, and no more are held than the
 process has files for.
 
@@ -28,6 +28,10 @@ using only public asyncio and aiohttp interfaces:
   cap is lowered by a quarter for a while, growing back by one connection a second.
 * **No log floods.** Time-outs, evictions and accept errors are logged once a minute with
   a count (:class:`bot.app.throttle.Throttled`).
+
+Both web servers listen this way, through :func:`listen`: ``samenspraak serve``'s (the
+webhook, :mod:`bot.app.webhook`) and ``samenspraak run``'s (the residents' chat pages and
+the results pages, :func:`bot.app.application.serve_web_door`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import os
 import resource
 import socket
 import time
@@ -44,7 +49,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.app.throttle import Throttled
+from bot.app.throttle import ClientFaults, Throttled
+from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,85 @@ class Limits:
     request_timeout: float  # seconds to deliver a complete request
     keepalive_timeout: float  # seconds a connection may wait idle for its next request
     max_connections: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """HTTP_REQUEST_TIMEOUT, HTTP_KEEPALIVE_TIMEOUT and HTTP_MAX_CONNECTIONS (never more
+        connections than the open files allow: :func:`connection_cap`)."""
+        return cls(
+            request_timeout=settings.http_request_timeout.total_seconds(),
+            keepalive_timeout=settings.http_keepalive_timeout.total_seconds(),
+            max_connections=connection_cap(settings.http_max_connections),
+        )
+
+
+class CannotListen(Exception):
+    """The web server cannot listen where it should (address in use, not this host's...)."""
+
+
+#: Seconds that stopping a server waits for the requests in progress to be answered.
+SHUTDOWN_TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class Serving:
+    """An aiohttp application being served by :func:`listen`; :meth:`stop` ends it."""
+
+    runner: web.AppRunner
+    listener: Listener
+
+    @property
+    def limits(self) -> Limits:
+        return self.listener.limits
+
+    async def stop(self) -> None:
+        """Stop accepting; requests in progress are answered first (at most
+        :data:`SHUTDOWN_TIMEOUT` seconds), then every connection still open is closed."""
+        await self.listener.close()
+        await self.runner.cleanup()  # idle connections closed, busy ones answered
+        self.listener.abort()
+
+
+async def listen(app: web.Application, host: str, port: int, settings: Settings) -> Serving:
+    """Serve ``app`` on ``host``:``port`` behind a :class:`Listener` with the limits of
+    ``settings`` (:meth:`Limits.of`); :class:`CannotListen` (one line saying why) if that is
+    not possible. :func:`track_requests` is added to ``app``'s middlewares if it is not
+    there yet, so that a request's deadline ends once it is in.
+
+    No access log (one line per request says nothing an operator needs); no signal handlers
+    (the caller's: :mod:`bot.app.run`); aiohttp's own log goes through
+    :class:`~bot.app.throttle.ClientFaults`: a malformed request is not worth a traceback.
+    """
+    if track_requests not in app.middlewares:
+        app.middlewares.insert(0, track_requests)
+    limits = Limits.of(settings)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
+        keepalive_timeout=limits.keepalive_timeout,
+        logger=server_log(),
+    )
+    await runner.setup()
+    assert runner.server is not None
+    listener = Listener(runner.server, limits)
+    try:
+        await listener.start(host, port)
+    except OSError as exc:
+        await runner.cleanup()
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else None
+        reason = reason or (os.strerror(exc.errno).lower() if exc.errno else str(exc))
+        raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
+    return Serving(runner, listener)
+
+
+def server_log() -> logging.Logger:
+    """The logger aiohttp's servers write to, with :class:`ClientFaults` on it (once)."""
+    logger = logging.getLogger(f"{__name__}.http")
+    if not any(isinstance(f, ClientFaults) for f in logger.filters):
+        logger.addFilter(ClientFaults(logger))
+    return logger
 
 
 class Listener:

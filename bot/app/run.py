@@ -75,7 +75,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.app.webhook import CannotListen, webhook_target
+    from bot.app.listener import CannotListen
+    from bot.app.webhook import webhook_target
 
     settings = load_settings()
     settings.token  # noqa: B018 - fail early, with the BotFather hint, when it is missing

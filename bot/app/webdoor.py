@@ -64,7 +64,7 @@ import io
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -108,6 +108,10 @@ COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+#: An aiohttp request handler.
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: A method of :class:`WebDoor` that answers a request.
+Answer = Callable[["WebDoor", web.Request], Awaitable[web.StreamResponse]]
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -166,18 +170,11 @@ class WebDoor:
         self.pictures = WebPictures(services)  # questions' images, from this server only
 
     def add_routes(self, app: web.Application) -> None:
-        app.router.add_get(STATIC + "/chat.css", self.style)
-        app.router.add_get(STATIC + "/chat.js", self.script)
-        app.router.add_get(PATH + "/{questionnaire}", self.page)
-        app.router.add_post(PATH + "/{questionnaire}", self.post)
-        app.router.add_get(PATH + "/{questionnaire}/bestand", self.document)
-        app.router.add_get(PATH + "/{questionnaire}/verder/{token}", self.elsewhere)
-        app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
-        app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
-        app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
-        app.router.add_get(PATH + "/{questionnaire}/" + PICTURES + "/{key}", self.picture)
-        if self.codes is not None:  # invitation codes
-            app.router.add_get(CODE_PATH + "/{code}", self.code)
+        """This door's routes (:data:`ROUTES`) on ``app``; ``/doe-mee`` only with codes."""
+        for method, path, answer in ROUTES:
+            if answer is WebDoor.code and self.codes is None:
+                continue
+            app.router.add_route(method, path, _answered_by(lambda: self, answer))
 
     # --- identities -------------------------------------------------------------------------
 
@@ -587,6 +584,42 @@ class WebDoor:
 
     async def script(self, request: web.Request) -> web.Response:
         return _static(SCRIPT, "text/javascript")
+
+
+#: The web door's routes: method, path and the :class:`WebDoor` method that answers.
+ROUTES: tuple[tuple[str, str, Answer], ...] = (
+    ("GET", STATIC + "/chat.css", WebDoor.style),
+    ("GET", STATIC + "/chat.js", WebDoor.script),
+    ("GET", PATH + "/{questionnaire}", WebDoor.page),
+    ("POST", PATH + "/{questionnaire}", WebDoor.post),
+    ("GET", PATH + "/{questionnaire}/bestand", WebDoor.document),
+    ("GET", PATH + "/{questionnaire}/verder/{token}", WebDoor.elsewhere),
+    ("GET", PATH + "/{questionnaire}/qr.svg", WebDoor.qr_svg),
+    ("GET", PATH + "/{questionnaire}/qr.png", WebDoor.qr_png),
+    ("GET", PATH + "/{questionnaire}/insluiten", WebDoor.embed),
+    ("GET", PATH + "/{questionnaire}/" + PICTURES + "/{key}", WebDoor.picture),
+    ("GET", CODE_PATH + "/{code}", WebDoor.code),  # invitation codes
+)
+
+
+def add_current_routes(app: web.Application, current: Callable[[], WebDoor | None]) -> None:
+    """The web door's routes on ``app``, each answered by the door ``current()`` gives when
+    the request comes (503 while there is none): for a server that outlives the bot behind
+    it, as the sandbox's does when it starts the bot again."""
+    for method, path, answer in ROUTES:
+        app.router.add_route(method, path, _answered_by(current, answer))
+
+
+def _answered_by(current: Callable[[], WebDoor | None], answer: Answer) -> Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        door = current()
+        if door is None:
+            return web.Response(status=503, text="starting, try again\n", headers=SECURITY_HEADERS)
+        if answer is WebDoor.code and door.codes is None:
+            raise web.HTTPNotFound
+        return await answer(door, request)
+
+    return handle
 
 
 def _accepted(request: web.Request) -> str | None:

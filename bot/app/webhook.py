@@ -21,8 +21,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
-import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -33,8 +31,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app.intake import NotAnUpdate, read_update
-from bot.app.listener import Limits, Listener, connection_cap, track_requests
-from bot.app.throttle import ClientFaults
+from bot.app.listener import Serving, listen, track_requests
 from bot.app.turn import TURN, Turn
 from bot.app.unavailable import REDELIVER, DatabaseUnavailable
 from bot.app.webdoor import WebDoor
@@ -87,10 +84,6 @@ def webhook_target(settings: Settings) -> WebhookTarget:
     return WebhookTarget(settings.webhook_url, path, settings.webhook_secret.get_secret_value())
 
 
-class CannotListen(Exception):
-    """The web server cannot listen where it should (address in use, not this host's...)."""
-
-
 def update_kind(update: Update) -> str:
     """The ``kind`` label of ``samenspraak_updates_total``."""
     if update.callback_query is not None:
@@ -123,8 +116,7 @@ class WebhookServer:
         self.target = target
         self._secret = target.secret.encode()
         self._accepting = False
-        self._runner: web.AppRunner | None = None
-        self._listener: Listener | None = None
+        self._serving: Serving | None = None
         # Accepted and not yet handled; beyond the limit Telegram is asked to come back.
         self.pending = 0
         self.max_pending = PENDING_PER_SLOT * services.settings.max_concurrent_updates
@@ -140,34 +132,10 @@ class WebhookServer:
             web_door.add_routes(self.app)
 
     async def start(self, host: str, port: int) -> None:
-        settings = self.services.settings
-        limits = Limits(
-            request_timeout=settings.http_request_timeout.total_seconds(),
-            keepalive_timeout=settings.http_keepalive_timeout.total_seconds(),
-            max_connections=connection_cap(settings.http_max_connections),
-        )
-        # No access log: one line per update says nothing an operator needs, and the
-        # metrics count them. Signals are the caller's (see bot.app.serve). aiohttp's own
-        # log goes through ClientFaults: a malformed request is not worth a traceback.
-        runner = web.AppRunner(
-            self.app,
-            access_log=None,
-            handle_signals=False,
-            shutdown_timeout=10,
-            keepalive_timeout=limits.keepalive_timeout,
-            logger=_server_log(),
-        )
-        await runner.setup()
-        assert runner.server is not None
-        listener = Listener(runner.server, limits)
-        try:
-            await listener.start(host, port)
-        except OSError as exc:
-            await runner.cleanup()
-            reason = exc.strerror if isinstance(exc, socket.gaierror) else None
-            reason = reason or (os.strerror(exc.errno).lower() if exc.errno else str(exc))
-            raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
-        self._runner, self._listener = runner, listener
+        """Listen (:func:`bot.app.listener.listen`);
+        :class:`~bot.app.listener.CannotListen` if that is not possible."""
+        serving = await listen(self.app, host, port, self.services.settings)
+        self._serving = serving
         self._accepting = True
         log.info(
             "listening on http://%s:%s (webhook at %s; at most %d connections, each to "
@@ -175,21 +143,16 @@ class WebhookServer:
             host,
             port,
             self.target.path,
-            limits.max_connections,
-            limits.request_timeout,
+            serving.limits.max_connections,
+            serving.limits.request_timeout,
         )
 
     async def stop(self) -> None:
         """Stop listening; requests in progress are answered first (idempotent)."""
         self._accepting = False
-        runner, self._runner = self._runner, None
-        listener, self._listener = self._listener, None
-        if listener is not None:
-            await listener.close()
-        if runner is not None:
-            await runner.cleanup()  # idle connections closed, busy ones answered
-        if listener is not None:
-            listener.abort()
+        serving, self._serving = self._serving, None
+        if serving is not None:
+            await serving.stop()
         await self.reports.close()
 
     # --- the webhook ---------------------------------------------------------------------------
@@ -311,14 +274,6 @@ class WebhookServer:
         return web.Response(
             body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
-
-
-def _server_log() -> logging.Logger:
-    """The logger aiohttp's server writes to, with :class:`ClientFaults` on it (once)."""
-    logger = logging.getLogger(f"{__name__}.http")
-    if not any(isinstance(f, ClientFaults) for f in logger.filters):
-        logger.addFilter(ClientFaults(logger))
-    return logger
 
 
 def _secret_token(request: web.Request) -> tuple[bytes, str]:

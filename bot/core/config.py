@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     # Webhook mode (``samenspraak serve``).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # The web server (``samenspraak run`` and ``samenspraak serve``, bot.app.listener).
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     # A connection must deliver a whole request (headers and body) within this time; one

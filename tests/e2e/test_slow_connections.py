@@ -1,4 +1,5 @@
-"""Slow and idle connections to ``samenspraak serve``, as an attacker holds them open.
+"""Slow and idle connections to ``samenspraak serve`` (and to ``samenspraak run``'s chat
+pages, which listen the same way), as an attacker holds them open.
 
 A connection must deliver its whole request (headers and body) within HTTP_REQUEST_TIMEOUT,
 an idle kept-alive one is closed after HTTP_KEEPALIVE_TIMEOUT, and at most
@@ -25,6 +26,7 @@ import pytest
 from bot.app.webhook import SECRET_HEADER
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, WebhookRunner, running_bot
+from tests.e2e.test_web_door import PollingWithPages
 from tests.e2e.test_webhook import WELCOME, start_update
 from tests.support.bots import bot_environment
 from tests.support.ports import Reservation, reserve_port
@@ -208,6 +210,69 @@ async def test_over_the_cap_the_connection_waiting_longest_makes_room(
             writer.close()
     evicted = [r for r in caplog.records if "closed the one waiting longest" in r.getMessage()]
     assert len(evicted) == 1  # one line, however many
+
+
+# --- samenspraak run's chat pages ---------------------------------------------------------------
+
+#: Half a request for a chat page.
+HALF_PAGE = b"GET /praat/afvalinzameling HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Lang"
+
+
+@contextlib.asynccontextmanager
+async def polling_with_pages(
+    fake: FakeBotApi, database_url: str, **settings: object
+) -> AsyncIterator[PollingWithPages]:
+    """The bot as ``samenspraak run`` runs it, its chat pages on a port of their own."""
+    with reserve_port() as reserved:
+        runner = PollingWithPages(fake, database_url, reserved.port, **settings)
+        await runner.start()
+        try:
+            yield runner
+        finally:
+            await runner.stop()
+
+
+async def page_answers(port: int) -> bytes:
+    """The status line of ``GET /praat/afvalinzameling`` on a connection of its own."""
+    reader, writer = await connect(port, HALF_PAGE + b"uage: nl\r\n\r\n")
+    try:
+        return await asyncio.wait_for(reader.readuntil(b"\r\n"), 30)
+    finally:
+        writer.close()
+
+
+async def test_samenspraak_run_closes_a_half_request_for_a_chat_page_in_time(
+    fake: FakeBotApi, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``run`` has no webhook, but its chat pages are as open to a slow client as ``serve``
+    is: HTTP_REQUEST_TIMEOUT holds there too."""
+    async with polling_with_pages(
+        fake, sqlite_url, http_request_timeout=timedelta(seconds=TIMEOUT)
+    ) as runner:
+        since = time.monotonic()
+        connection = await connect(runner.port, HALF_PAGE)
+        await closed_after(connection, since, TIMEOUT + SLACK)
+        assert (await page_answers(runner.port)).startswith(b"HTTP/1.1 200")
+        assert WELCOME in (await fake.user().ask("/start")).text
+    no_errors(caplog)
+
+
+async def test_samenspraak_run_holds_no_more_connections_than_the_cap(
+    fake: FakeBotApi, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """HTTP_MAX_CONNECTIONS=4, all four taken by slow clients: a resident's page still
+    opens, and the oldest slow connection is closed to make room."""
+    async with polling_with_pages(fake, sqlite_url, http_max_connections=4) as runner:
+        slow = [await connect(runner.port, HALF_PAGE) for _ in range(4)]
+        await asyncio.sleep(0.2)  # all four accepted
+        assert (await page_answers(runner.port)).startswith(b"HTTP/1.1 200")
+        # Closed to make room: long before its timeout (10 s).
+        await closed_after(slow[0], time.monotonic(), SLACK)
+        for _, writer in slow:
+            writer.close()
+    evicted = [r for r in caplog.records if "closed the one waiting longest" in r.getMessage()]
+    assert len(evicted) == 1
+    no_errors(caplog)
 
 
 def with_open_files(argv: list[str], limit: int) -> list[str]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.app.application import run_polling
 from bot.app.webdoor import Visitor
@@ -19,6 +21,7 @@ from flows.texts import t
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import BotRunner, WebhookRunner, running_bot
 from tests.e2e.test_conversation import count, sql
+from tests.e2e.test_webhook import WELCOME
 from tests.support.doors import WebResident
 from tests.support.ports import reserve_port
 
@@ -179,8 +182,8 @@ def test_a_browser_session_is_slowed_down_after_a_burst() -> None:
 class PollingWithPages(BotRunner):
     """The bot as ``samenspraak run`` runs it: long polling, and the chat pages on a port."""
 
-    def __init__(self, fake: FakeBotApi, database_url: str, port: int) -> None:
-        super().__init__(fake, database_url)
+    def __init__(self, fake: FakeBotApi, database_url: str, port: int, **overrides: Any) -> None:
+        super().__init__(fake, database_url, **overrides)
         self.port = port
 
     def _run(self, services: Services, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
@@ -201,6 +204,25 @@ async def test_samenspraak_run_serves_the_chat_pages_too(
                 await resident.close()
         finally:
             await runner.stop()
+
+
+async def test_samenspraak_run_without_its_port_still_runs_the_bot(
+    fake: FakeBotApi, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another program listens on HTTP_PORT: the bot runs all the same, one warning says
+    the chat pages are off."""
+    with reserve_port() as reserved, socket.create_server(("127.0.0.1", reserved.port)):
+        runner = PollingWithPages(fake, sqlite_url, reserved.port)
+        await runner.start()
+        try:
+            assert WELCOME in (await fake.user().ask("/start")).text
+        finally:
+            await runner.stop()
+    off = [r.getMessage() for r in caplog.records if "chat pages are off" in r.getMessage()]
+    assert off == [
+        "the residents' chat pages are off: cannot listen on "
+        f"127.0.0.1:{reserved.port}: address already in use"
+    ]
 
 
 async def test_an_arabic_speaking_browser_gets_the_page_right_to_left(

@@ -482,7 +482,10 @@ async def test_a_preview_uses_a_throwaway_database(
         await asyncio.sleep(0.02)
     assert "Previewing questionnaire 'proef' (only in this sandbox)." in lines
     url = next(line for line in lines if "Open http://" in line).split()[1]
+    assert f"The chat page for residents without Telegram: {url}/praat/proef" in lines
     async with aiohttp.ClientSession() as session:
+        async with session.get(f"{url}/praat/proef") as response:
+            assert response.status == 200  # the preview on the chat page too
         client = Client(session, url)
         anna = next(
             c for c in (await client.get("/api/state"))["chats"] if c["kind"] == "resident"
