@@ -9,7 +9,11 @@ The same conversation as on Telegram (:class:`bot.resident.door.Door`), through 
 forms that works without JavaScript and, with the small script, without reloads
 (:mod:`bot.app.webdoor_page`). Also: ``/praat/<id>/qr.svg`` and ``qr.png`` for posters and
 letters, ``/praat/<id>/insluiten`` with a snippet for the municipality's own site, and
-``/praat/<id>/verder/<token>``, the secret link that continues on another device.
+``/praat/<id>/verder/<link>``, the secret link that continues on another device: made
+only on that session's page, signed and valid for a day (:mod:`bot.app.webdoor_continue`),
+it continues only a session that exists, and the browser is asked first (a page whose
+same-origin post alone changes the cookie), so nobody can hand a resident a session of
+their own making or quietly replace the one the browser has.
 
 **One cookie, first-party.** ``samenspraak`` holds ``<questionnaire>.<token>.<check>``: a
 random token (the only thing that ties a browser to its answers; the resident's pseudonym
@@ -61,7 +65,6 @@ import hashlib
 import hmac
 import html as markup
 import io
-import re
 import secrets
 import time
 from collections.abc import Callable
@@ -72,6 +75,7 @@ import segno
 from aiohttp import web
 
 from bot.app.webdoor_codes import Codes, address_of, trusted_proxies
+from bot.app.webdoor_continue import TOKEN, Continuation
 from bot.app.webdoor_images import WebPictures
 from bot.app.webdoor_limits import BURST, PER_SECOND, Addresses, Bucket
 from bot.app.webdoor_page import (
@@ -81,6 +85,7 @@ from bot.app.webdoor_page import (
     Chrome,
     Line,
     Transcript,
+    render_continue,
     render_line,
     render_notice,
     render_page,
@@ -107,7 +112,6 @@ COOKIE = "samenspraak"
 COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -162,6 +166,7 @@ class WebDoor:
         self.addresses = addresses or Addresses()  # per network address, in memory only
         self._proxies = trusted_proxies(services.settings.trusted_proxies)
         self._secret = services.pseudonyms.secret
+        self.continuation = Continuation(self._secret)  # the links to another device
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
         self.pictures = WebPictures(services)  # questions' images, from this server only
 
@@ -171,7 +176,8 @@ class WebDoor:
         app.router.add_get(PATH + "/{questionnaire}", self.page)
         app.router.add_post(PATH + "/{questionnaire}", self.post)
         app.router.add_get(PATH + "/{questionnaire}/bestand", self.document)
-        app.router.add_get(PATH + "/{questionnaire}/verder/{token}", self.elsewhere)
+        app.router.add_get(PATH + "/{questionnaire}/verder/{link}", self.elsewhere)
+        app.router.add_post(PATH + "/{questionnaire}/verder/{link}", self.switch)
         app.router.add_get(PATH + "/{questionnaire}/qr.svg", self.qr_svg)
         app.router.add_get(PATH + "/{questionnaire}/qr.png", self.qr_png)
         app.router.add_get(PATH + "/{questionnaire}/insluiten", self.embed)
@@ -321,7 +327,8 @@ class WebDoor:
         language, step = await self._state(who, cookie)
         title = await self._heading(questionnaire, language) or questionnaire
         chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language, step)
-        elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
+        link = self.continuation.link(questionnaire, cookie.token)
+        elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{link}"
         body = render_page(title, visitor.transcript, chrome, elsewhere=elsewhere, static=STATIC)
         response = _html(body)
         if fresh:
@@ -504,19 +511,59 @@ class WebDoor:
         return web.Response(body=document.data, content_type="application/json", headers=headers)
 
     async def elsewhere(self, request: web.Request) -> web.StreamResponse:
-        """The secret link: this browser continues the session the token belongs to."""
+        """The link to continue on another device: a page that asks first (the cookie
+        changes only by its same-origin post, :meth:`switch`). A link this server did not
+        make for a session that exists, an edited or an expired one opens nothing."""
         questionnaire = request.match_info["questionnaire"]
-        token = request.match_info["token"]
-        language: Language = speaking(self.services.settings, language_of(None))
+        language = speaking(self.services.settings, language_of(_accepted(request)))
+        back = f"{PATH}/{questionnaire}"
         if await self._heading(questionnaire, language) is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
-        if not TOKEN.match(token):
-            raise web.HTTPNotFound
         if not self.addresses.new_session(self._address(request)):
             return self._busy(request, None)
-        response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
-        self._set_cookie(request, response, Cookie(questionnaire, token))
+        token = await self._continued(questionnaire, request.match_info["link"])
+        if token is None:
+            return self._said(request, "web.continue.invalid", back, 404)
+        cookie = self._read_cookie(request)
+        mine = cookie is not None and cookie.questionnaire == questionnaire
+        if mine and cookie is not None and cookie.token == token:  # already this session
+            raise web.HTTPSeeOther(back)
+        body = render_continue(language, request.path, back, own=mine, static=STATIC)
+        return _html(body)
+
+    async def switch(self, request: web.Request) -> web.StreamResponse:
+        """The answer to :meth:`elsewhere`'s question: continue the other device's session
+        in this browser (its cookie is replaced), or keep this browser's own. Only from a
+        page of this site (``Origin`` must be present and name the request's ``Host``)."""
+        questionnaire = request.match_info["questionnaire"]
+        language = speaking(self.services.settings, language_of(_accepted(request)))
+        back = f"{PATH}/{questionnaire}"
+        if await self._heading(questionnaire, language) is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        origin = request.headers.get("Origin")
+        if origin in (None, "null") or urlsplit(origin).netloc != request.host:
+            return _html(render_notice(language, "web.forged", back), status=403)
+        if not self.addresses.post(self._address(request)):
+            return self._busy(request, back)
+        token = await self._continued(questionnaire, request.match_info["link"])
+        if token is None:
+            return self._said(request, "web.continue.invalid", back, 404)
+        form = await request.post()
+        response = web.HTTPSeeOther(back)
+        if form.get("continue") == "yes":
+            self._set_cookie(request, response, Cookie(questionnaire, token))
         raise response
+
+    async def _continued(self, questionnaire: str, link: str) -> str | None:
+        """The token of the session ``link`` continues: a link this server made for
+        ``questionnaire``, not expired, of a resident who exists (consented, not erased).
+        One read."""
+        token = self.continuation.token(questionnaire, link)
+        if token is None:
+            return None
+        async with self.services.sessions() as db:
+            resident = await repo.find_resident(db, self.pseudonym(Cookie(questionnaire, token)))
+        return token if resident is not None else None
 
     async def code(self, request: web.Request) -> web.StreamResponse:
         """``/doe-mee/<code>``, the address in a letter: to the page of the code's

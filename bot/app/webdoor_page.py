@@ -250,7 +250,7 @@ def render_page(
         f'<form method="post" action="{chrome.action}" data-chat>{_hidden(chrome)}{menu}'
         "</form></nav>"
         f"<details><summary>{t(language, 'web.elsewhere')}</summary>"
-        f"<p>{t(language, 'web.elsewhere.how')}</p>"
+        f"<p>{t(language, 'web.elsewhere.how')} {t(language, 'web.elsewhere.expires')}</p>"
         f'<p><a href="{html.escape(elsewhere)}" rel="nofollow">{html.escape(elsewhere)}</a></p>'
         "</details>"
         f'<p class="small">{t(language, "web.cookie")}</p>'
@@ -270,6 +270,30 @@ def render_notice(language: Language, key: str, back: str | None, **params: obje
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{raw(language, 'web.bot')}</title></head>"
         f'<body><main><p role="alert">{t(language, key, **params)}</p>{link}</main></body></html>'
+    )
+
+
+def render_continue(language: Language, action: str, back: str, *, own: bool, static: str) -> str:
+    """The question before a browser continues another device's session (``/verder``):
+    continue it here, or not (``own``: this browser has a session of its own, which it
+    would leave). The answer is a same-origin post to ``action``."""
+    warning = f"<p>{t(language, 'web.continue.own')}</p>" if own else ""
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{html.escape(language)}" dir="{direction(language)}">'
+        '<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{raw(language, 'web.bot')}</title>"
+        f'<link rel="stylesheet" href="{static}/chat.css"></head><body><main>'
+        f"<h1>{t(language, 'web.continue.ask')}</h1>{warning}"
+        f"<p>{t(language, 'web.continue.warn')}</p>"
+        f'<form method="post" action="{html.escape(action)}"><div class="row">'
+        f'<button type="submit" name="continue" value="yes">{t(language, "web.continue.yes")}'
+        "</button>"
+        f'<button type="submit" name="continue" value="no">{t(language, "web.continue.no")}'
+        "</button></div></form>"
+        f'<p><a href="{html.escape(back)}">{t(language, "web.back")}</a></p>'
+        "</main></body></html>"
     )
 
 

@@ -1,0 +1,120 @@
+"""What an attacker tries at the web door (``/praat/...``) of ``samenspraak serve``, over
+real HTTP: a continue-link of their own making or of their own session (session fixation),
+huge typed texts, odd form fields, a forged ``Host``. The rule: nothing of another
+session, nothing huge kept, never a 500."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+from yarl import URL
+
+from bot.app.webdoor_continue import VALID_SECONDS, Continuation
+from tests.e2e.conftest import WebhookRunner
+from tests.e2e.test_web_door import AFVAL, CONTINUE, PAGE, at_question_2
+from tests.support.doors import WebResident
+
+INVALID = "Deze link werkt niet (meer)."
+OWN = "Op dit apparaat heb je al een eigen gesprek."
+
+
+async def continue_link(resident: WebResident) -> str:
+    """The "Verder op een ander apparaat" link on the resident's page."""
+    async with resident.http.get(resident.page_url) as response:
+        page = await response.text()
+    found = re.search(r'href="(http://[^"]+/verder/[^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def session_of(resident: WebResident) -> str:
+    cookies = resident.http.cookie_jar.filter_cookies(URL(resident.page_url))
+    return cookies["samenspraak"].value
+
+
+async def test_a_continue_link_nobody_was_given_opens_nothing(served: WebhookRunner) -> None:
+    """A token the attacker picked (a message, a QR sticker): a clear page, no cookie; and
+    a link of the right shape with a made-up check the same."""
+    made_up = ["A" * 43, "A" * 43 + ".9999999999.AAAAAAAAAAAAAAAAAAAAAAAA", "x"]
+    async with aiohttp.ClientSession() as http:
+        for link in made_up:
+            url = f"{served.base_url}{PAGE}/verder/{link}"
+            async with http.get(url, allow_redirects=False) as response:
+                assert response.status == 404
+                assert INVALID in await response.text()
+                assert "Set-Cookie" not in response.headers
+            async with http.post(
+                url, data={"continue": "yes"}, headers={"Origin": served.base_url}
+            ) as response:
+                assert "Set-Cookie" not in response.headers
+                assert INVALID in await response.text()
+
+
+async def test_a_browser_with_its_own_session_is_asked_before_it_switches(
+    served: WebhookRunner,
+) -> None:
+    """The attacker's own, real link sent to a resident who is answering: the resident's
+    browser is asked, keeps its session when they say no, and nothing switches without a
+    post from this site's own page."""
+    attacker = WebResident(served.base_url)
+    resident = WebResident(served.base_url)
+    try:
+        await at_question_2(attacker)
+        link = await continue_link(attacker)
+        await resident.open(AFVAL, n=1)
+        own = session_of(resident)
+        async with resident.http.get(link, allow_redirects=False) as response:
+            assert response.status == 200
+            page = await response.text()
+            assert "Set-Cookie" not in response.headers
+        assert CONTINUE in page and OWN in page
+        assert 'name="continue" value="yes"' in page and 'name="continue" value="no"' in page
+        assert session_of(resident) == own
+        # Another site's post (or one without Origin) switches nothing.
+        for origin in ({"Origin": "https://elders.example"}, {}, {"Origin": "null"}):
+            async with resident.http.post(
+                link, data={"continue": "yes"}, headers=origin, allow_redirects=False
+            ) as response:
+                assert response.status == 403
+        assert session_of(resident) == own
+        async with resident.http.post(
+            link, data={"continue": "no"}, headers={"Origin": served.base_url}
+        ) as response:
+            assert str(response.url).endswith(PAGE)
+        assert session_of(resident) == own
+        said = await resident.open(AFVAL, n=1)  # still their own page: the consent question
+        assert said.last.buttons
+    finally:
+        await attacker.close()
+        await resident.close()
+
+
+async def test_a_session_without_consent_has_no_working_link(served: WebhookRunner) -> None:
+    """Nothing is stored before consent, so there is nothing to continue: the link of a
+    page nobody said yes on opens nothing (an attacker cannot pre-make an empty session
+    for a resident to fill)."""
+    attacker = WebResident(served.base_url)
+    try:
+        await attacker.open(AFVAL, n=1)
+        link = await continue_link(attacker)
+        async with aiohttp.ClientSession() as http, http.get(link) as response:
+            assert response.status == 404 and INVALID in await response.text()
+    finally:
+        await attacker.close()
+
+
+def test_a_continue_link_works_a_day_for_its_own_questionnaire() -> None:
+    now = [1_800_000_000.0]
+    links = Continuation(b"secret", clock=lambda: now[0])
+    token = "t" * 43
+    link = links.link(AFVAL, token)
+    assert links.token(AFVAL, link) == token
+    assert links.token("groen-in-de-wijk", link) is None
+    assert Continuation(b"other", clock=lambda: now[0]).token(AFVAL, link) is None
+    until = link.split(".")[1]
+    assert links.token(AFVAL, link.replace(until, str(int(until) + 3600))) is None
+    now[0] += VALID_SECONDS - 1
+    assert links.token(AFVAL, link) == token
+    now[0] += 1
+    assert links.token(AFVAL, link) is None
