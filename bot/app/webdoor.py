@@ -98,8 +98,10 @@ from bot.core.voice import speaking
 from bot.resident.codes import Looked, told
 from bot.resident.door import Door, command_of
 from bot.resident.privacy import Forget
+from flows.limits import MESSAGE_CHARS
 from flows.schema import SLUG
 from flows.texts import Language, language_of, raw, t
+from flows.wording import characters
 from storage import repo
 from storage.codes import Found
 from storage.repo import WEB_PREFIX
@@ -112,6 +114,11 @@ COOKIE = "samenspraak"
 COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
+#: The longest text a resident can type in one post, as in one Telegram message: a longer
+#: one is answered as too long, never given to the conversation, and only its first
+#: :data:`SHOWN_CHARS` characters stay on the page.
+TYPED_CHARS = MESSAGE_CHARS
+SHOWN_CHARS = 200
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -446,7 +453,8 @@ class WebDoor:
         if isinstance(form.get("press"), str):
             event = Press(str(form["press"]))
             line = str(form.get("line", ""))
-            pressed = int(line) if line.isdigit() else None
+            # (``isdigit`` alone takes ``²`` and numbers ``int`` refuses to read)
+            pressed = int(line) if line.isascii() and line.isdigit() and len(line) <= 18 else None
         elif isinstance(form.get("text"), str) and str(form["text"]).strip():
             event = Text(str(form["text"]).strip())
         lines: list[str] = []
@@ -455,6 +463,20 @@ class WebDoor:
             after = before
             transcript = visitor.transcript
             elsewhere = not transcript.lines  # this worker has not shown this session's page
+            if isinstance(event, Text) and len(event.text) > TYPED_CHARS:
+                # Longer than a Telegram message can be: the conversation never sees it,
+                # the page keeps only its start (and says how long it was).
+                changed = [transcript.typed(event.text[:SHOWN_CHARS] + " …")]
+                problem = t(
+                    before,
+                    "invalid.text_long",
+                    length=characters(len(event.text), before),
+                    max=characters(TYPED_CHARS, before),
+                )
+                changed += transcript.apply(Reply([Send(problem)]), None)
+                chrome = Chrome(back, self.csrf(cookie), before, step)
+                lines = [render_line(line, chrome) for line in changed]
+                event = None
             if isinstance(event, Text) and command_of(event.text) is None:
                 given = (str(form.get("step", "")), event.text)
                 if given[0] != step and given == visitor.last_typed:

@@ -25,6 +25,10 @@ from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
 KEPT_LINES = 120
+#: Bytes of text (UTF-8) a transcript keeps at most, its lines and their buttons: the
+#: oldest lines go first. A line is at most a Telegram message (4096 characters), so
+#: the newest ones always stay.
+KEPT_BYTES = 64 * 1024
 #: The ids of lines, unique across the worker processes that serve one page: each process
 #: counts on from a random start of its own (2^31 lines apart at least, under 2^53, the
 #: largest whole number a script holds exactly), so a post that lands on another worker
@@ -106,7 +110,18 @@ class Transcript:
         line = Line(next(_LINE_IDS), text, **kwargs)  # type: ignore[arg-type]
         self.lines.append(line)
         del self.lines[:-KEPT_LINES]
+        self._trim()
         return line
+
+    def _trim(self) -> None:
+        """Drop the oldest lines while the transcript holds more than :data:`KEPT_BYTES`."""
+        sizes = [_size(line) for line in self.lines]
+        total = sum(sizes)
+        drop = 0
+        while total > KEPT_BYTES and drop < len(self.lines) - 1:
+            total -= sizes[drop]
+            drop += 1
+        del self.lines[:drop]
 
     def typed(self, text: str) -> Line:
         return self.add(html.escape(text), mine=True)
@@ -147,7 +162,17 @@ class Transcript:
                     changed[line.id] = line
         for line in new:
             changed[line.id] = line
+        self._trim()  # (an edit may have made a line longer)
         return sorted(changed.values(), key=lambda line: line.id)
+
+
+def _size(line: Line) -> int:
+    """About the bytes ``line`` holds: its text and its buttons'."""
+    size = len(line.html.encode()) + len((line.file or "").encode())
+    for row in line.buttons:
+        for item in row:
+            size += len(item.label.encode()) + len((item.data or item.url or "").encode())
+    return size
 
 
 @dataclass(frozen=True, slots=True)

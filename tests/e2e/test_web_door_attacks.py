@@ -5,13 +5,16 @@ session, nothing huge kept, never a 500."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import aiohttp
 from yarl import URL
 
 from bot.app.webdoor_continue import VALID_SECONDS, Continuation
+from bot.app.webdoor_page import KEPT_BYTES, Transcript
 from tests.e2e.conftest import WebhookRunner
+from tests.e2e.test_conversation import sql
 from tests.e2e.test_web_door import AFVAL, CONTINUE, PAGE, at_question_2
 from tests.support.doors import WebResident
 
@@ -118,3 +121,50 @@ def test_a_continue_link_works_a_day_for_its_own_questionnaire() -> None:
     assert links.token(AFVAL, link) == token
     now[0] += 1
     assert links.token(AFVAL, link) is None
+
+
+async def test_a_huge_typed_text_is_answered_and_not_kept(
+    served: WebhookRunner, web: WebResident
+) -> None:
+    """1 MB of ``"`` (6 MB once escaped) in one post: the friendly answer that a text is
+    too long, nothing stored, and the page stays small."""
+    await at_question_2(web)
+    before = await sql(served, "SELECT count(*) FROM answers")
+    body = "text=" + '"' * 1_000_000 + f"&csrf={web.csrf}&step={web.step}"
+    async with web.http.post(
+        web.page_url,
+        data=body.encode(),
+        headers={
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    ) as response:
+        assert response.status == 200
+        answer = await response.read()
+    assert len(answer) < 16 * 1024
+    assert "Je tekst is te lang: 1.000.000 tekens." in json.loads(answer)["lines"][-1]["html"]
+    async with web.http.get(web.page_url) as response:
+        page = await response.read()
+    assert len(page) < 64 * 1024
+    assert await sql(served, "SELECT count(*) FROM answers") == before
+    said = await web.press("2. Ondergrondse containers", n=1, edits=1)  # it goes on
+    assert said.last.text.startswith("Vraag 3 van 7")
+
+
+def test_a_transcript_keeps_at_most_its_bytes() -> None:
+    transcript = Transcript()
+    for _ in range(100):
+        transcript.typed("é" * 4000)
+    assert sum(len(line.html.encode()) for line in transcript.lines) <= KEPT_BYTES
+    assert len(transcript.lines[-1].html) == 4000
+
+
+async def test_odd_line_numbers_are_no_500(served: WebhookRunner, web: WebResident) -> None:
+    """A pressed button's ``line`` that ``str.isdigit`` takes but ``int`` does not (``²``,
+    5,000 digits): taken as no line, never a traceback."""
+    await at_question_2(web)
+    for line in ["\u00b2", "9" * 5000, "-1", " 7"]:
+        response = await web.post({"csrf": web.csrf, "press": "x", "line": line})
+        assert response.status < 500, (line[:8], response.status)
+    said = await web.press("2. Ondergrondse containers", n=1, edits=1)
+    assert said.last.text.startswith("Vraag 3 van 7")
