@@ -91,6 +91,7 @@ from bot.app.webdoor_page import (
     render_page,
 )
 from bot.core.channel import WEB, Event, Press, Start, Text, Who
+from bot.core.links import public_base
 from bot.core.recent import Recent
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
@@ -235,7 +236,7 @@ class WebDoor:
         )
 
     def _https(self, request: web.Request) -> bool:
-        public = self.services.settings.public_url
+        public = public_base(self.services.settings)
         forwarded = request.headers.get("X-Forwarded-Proto", "")
         return (
             request.secure or forwarded == "https" or bool(public and public.startswith("https:"))
@@ -300,10 +301,13 @@ class WebDoor:
         return title
 
     def _origin(self, request: web.Request) -> str:
-        public = self.services.settings.public_url
+        """Where the chat pages' own links (continue elsewhere, QR codes, the snippet) start:
+        the bot's public address as for every other link (:func:`bot.core.links.public_base`:
+        PUBLIC_URL, else WEBHOOK_URL's origin), only without either the address the browser
+        asked for. Not escaped: whoever writes it into a page escapes it."""
+        public = public_base(self.services.settings)
         if public:
-            parts = urlsplit(public)
-            return f"{parts.scheme}://{parts.netloc}"
+            return public
         return f"{'https' if self._https(request) else 'http'}://{request.host}"
 
     async def page(self, request: web.Request) -> web.Response:
@@ -625,7 +629,7 @@ class WebDoor:
         title = await self._heading(questionnaire, language)
         if title is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
-        url = f"{self._origin(request)}{PATH}/{questionnaire}"
+        url = markup.escape(f"{self._origin(request)}{PATH}/{questionnaire}")
         heading = t(language, "web.heading", title=title)
         snippet = (
             f'<a href="{url}">{heading}</a>\n'

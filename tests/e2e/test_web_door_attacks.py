@@ -13,10 +13,12 @@ from yarl import URL
 
 from bot.app.webdoor_continue import VALID_SECONDS, Continuation
 from bot.app.webdoor_page import KEPT_BYTES, Transcript
+from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import WebhookRunner
 from tests.e2e.test_conversation import sql
-from tests.e2e.test_web_door import AFVAL, CONTINUE, PAGE, at_question_2
+from tests.e2e.test_web_door import AFVAL, CONTINUE, PAGE, PollingWithPages, at_question_2
 from tests.support.doors import WebResident
+from tests.support.ports import reserve_port
 
 INVALID = "Deze link werkt niet (meer)."
 OWN = "Op dit apparaat heb je al een eigen gesprek."
@@ -168,3 +170,46 @@ async def test_odd_line_numbers_are_no_500(served: WebhookRunner, web: WebReside
         assert response.status < 500, (line[:8], response.status)
     said = await web.press("2. Ondergrondse containers", n=1, edits=1)
     assert said.last.text.startswith("Vraag 3 van 7")
+
+
+FORGED_HOST = 'x"><b>hi</b>'
+
+
+async def test_the_pages_links_come_from_the_bots_public_address(
+    served: WebhookRunner, web: WebResident
+) -> None:
+    """Without PUBLIC_URL, the chat pages' own links start where the results pages' and
+    the letters' do (:func:`bot.core.links.public_base`: here WEBHOOK_URL's origin), never
+    with what a request's ``Host`` says."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(served.base_url + PAGE + "/insluiten", headers={"Host": FORGED_HOST}) as got,
+    ):
+        embed = await got.text()
+    assert "<b>hi</b>" not in embed and "hi&lt;/b&gt;" not in embed
+    assert f'href="{served.base_url}{PAGE}"' in embed
+    await at_question_2(web)
+    async with web.http.get(web.page_url, headers={"Host": "elders.example"}) as response:
+        page = await response.text()
+    assert f'href="{served.base_url}{PAGE}/verder/' in page and "elders.example" not in page
+
+
+async def test_the_embed_snippet_escapes_the_address_the_browser_asked_for(
+    fake: FakeBotApi, sqlite_url: str
+) -> None:
+    """With neither PUBLIC_URL nor WEBHOOK_URL (``samenspraak run``), the links come from
+    the request's ``Host``: written into the page as text, never as markup."""
+    with reserve_port() as reserved:
+        runner = PollingWithPages(fake, sqlite_url, reserved.port)
+        await runner.start()
+        try:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(reserved.url + PAGE + "/insluiten", headers={"Host": FORGED_HOST}) as got,
+            ):
+                assert got.status == 200
+                embed = await got.text()
+        finally:
+            await runner.stop()
+    assert "<b>hi</b>" not in embed
+    assert 'href="http://x&quot;&gt;&lt;b&gt;hi&lt;/b&gt;/praat/' in embed
