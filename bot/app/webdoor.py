@@ -436,13 +436,13 @@ class WebDoor:
         cookie = self._read_cookie(request)
         if cookie is not None and cookie.questionnaire != questionnaire:
             return self._foreign(questionnaire, language)
-        form = await request.post()
+        # What the headers alone refuse is refused before the body is read (up to 1 MB)
+        # and without a database read: no cookie, another site, too much from this
+        # address or this session. Then the body, and its CSRF token.
         origin = request.headers.get("Origin")
-        if (
-            cookie is None
-            or not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie))
+        if cookie is None or (
             # A browser names the page a form came from (``null`` when it may not say).
-            or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
+            origin not in (None, "null") and urlsplit(origin).netloc != request.host
         ):
             return _html(render_notice(language, "web.forged", back), status=403)
         if not self.addresses.post(self._address(request)):
@@ -450,8 +450,10 @@ class WebDoor:
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
         if not visitor.allowed(self.burst, self.per_second):
-            language, _step = await self._state(who, cookie)
-            return _html(render_notice(language, "web.too_fast", back), status=429)
+            return self._said(request, "web.too_fast", back, 429)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie)):
+            return _html(render_notice(language, "web.forged", back), status=403)
         event: Event | None = None
         pressed: int | None = None
         if isinstance(form.get("press"), str):

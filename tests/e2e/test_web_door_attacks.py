@@ -12,11 +12,13 @@ import aiohttp
 from yarl import URL
 
 from bot.app.webdoor_continue import VALID_SECONDS, Continuation
+from bot.app.webdoor_limits import BURST
 from bot.app.webdoor_page import KEPT_BYTES, Transcript
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import WebhookRunner
 from tests.e2e.test_conversation import sql
 from tests.e2e.test_web_door import AFVAL, CONTINUE, PAGE, PollingWithPages, at_question_2
+from tests.e2e.test_webhook_attacks import raw
 from tests.support.doors import WebResident
 from tests.support.ports import reserve_port
 
@@ -213,3 +215,36 @@ async def test_the_embed_snippet_escapes_the_address_the_browser_asked_for(
             await runner.stop()
     assert "<b>hi</b>" not in embed
     assert 'href="http://x&quot;&gt;&lt;b&gt;hi&lt;/b&gt;/praat/' in embed
+
+
+async def test_a_post_refused_by_its_headers_is_refused_before_its_body(
+    served: WebhookRunner, web: WebResident
+) -> None:
+    """No cookie, another site's ``Origin``, or a session that posts too fast: refused
+    as soon as the headers are in, before a body of a megabyte (never sent here) is
+    read."""
+    await web.open(AFVAL, n=1)
+    cookie = session_of(web)
+
+    def head(*lines: str) -> bytes:
+        return (
+            "\r\n".join(
+                [
+                    f"POST {PAGE} HTTP/1.1",
+                    f"Host: 127.0.0.1:{served.port}",
+                    "Content-Type: application/x-www-form-urlencoded",
+                    "Content-Length: 1000000",
+                    "Connection: close",
+                    *lines,
+                ]
+            )
+            + "\r\n\r\ncsrf="
+        ).encode()
+
+    assert (await raw(served, head()))[0] == 403
+    foreign = head(f"Cookie: samenspraak={cookie}", "Origin: https://elders.example")
+    assert (await raw(served, foreign))[0] == 403
+    for _ in range(BURST):  # the session's burst, spent on posts that store nothing
+        await web.post({"csrf": "x"})
+    status, body = await raw(served, head(f"Cookie: samenspraak={cookie}"))
+    assert status == 429 and "Rustig aan!" in body.decode()
