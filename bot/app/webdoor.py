@@ -115,11 +115,11 @@ COOKIE = "samenspraak"
 COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
-#: The longest text a resident can type in one post, as in one Telegram message: a longer
-#: one is answered as too long, never given to the conversation, and only its first
-#: :data:`SHOWN_CHARS` characters stay on the page.
-TYPED_CHARS = MESSAGE_CHARS
-SHOWN_CHARS = 200
+#: The longest text the conversation is given from one post (four Telegram messages'
+#: worth): it answers a long text as it does on Telegram (too long for this question, no
+#: such option...). A longer one the door answers itself as too long. The page keeps only
+#: the start of a text longer than a Telegram message (:meth:`Transcript.typed`).
+TYPED_CHARS = 4 * MESSAGE_CHARS
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -470,9 +470,9 @@ class WebDoor:
             transcript = visitor.transcript
             elsewhere = not transcript.lines  # this worker has not shown this session's page
             if isinstance(event, Text) and len(event.text) > TYPED_CHARS:
-                # Longer than a Telegram message can be: the conversation never sees it,
-                # the page keeps only its start (and says how long it was).
-                changed = [transcript.typed(event.text[:SHOWN_CHARS] + " …")]
+                # Far longer than a Telegram message can be: the conversation never sees
+                # it, the page keeps only its start (and says how long it was).
+                changed = [transcript.typed(event.text)]
                 problem = t(
                     before,
                     "invalid.text_long",

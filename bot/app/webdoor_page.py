@@ -21,6 +21,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.reply import Document, Reply, Send
 from flows.images import Media
+from flows.limits import MESSAGE_CHARS
 from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
@@ -29,6 +30,8 @@ KEPT_LINES = 120
 #: oldest lines go first. A line is at most a Telegram message (4096 characters), so
 #: the newest ones always stay.
 KEPT_BYTES = 64 * 1024
+#: What a line keeps of a typed text longer than a Telegram message.
+SHOWN_CHARS = 200
 #: The ids of lines, unique across the worker processes that serve one page: each process
 #: counts on from a random start of its own (2^31 lines apart at least, under 2^53, the
 #: largest whole number a script holds exactly), so a post that lands on another worker
@@ -124,6 +127,10 @@ class Transcript:
         del self.lines[:drop]
 
     def typed(self, text: str) -> Line:
+        """What the resident typed, as a line; of a text longer than a Telegram message,
+        only its first :data:`SHOWN_CHARS` characters."""
+        if len(text) > MESSAGE_CHARS:
+            text = text[:SHOWN_CHARS] + " …"
         return self.add(html.escape(text), mine=True)
 
     def apply(self, reply: Reply, pressed: int | None) -> list[Line]:

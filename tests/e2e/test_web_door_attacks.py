@@ -11,6 +11,7 @@ import re
 import aiohttp
 from yarl import URL
 
+from bot.app.webdoor import TYPED_CHARS
 from bot.app.webdoor_continue import VALID_SECONDS, Continuation
 from bot.app.webdoor_limits import BURST
 from bot.app.webdoor_page import KEPT_BYTES, Transcript
@@ -147,6 +148,13 @@ async def test_a_huge_typed_text_is_answered_and_not_kept(
         answer = await response.read()
     assert len(answer) < 16 * 1024
     assert "Je tekst is te lang: 1.000.000 tekens." in json.loads(answer)["lines"][-1]["html"]
+    # Up to the door's limit the conversation answers, as on Telegram; the page keeps
+    # only the start of it.
+    said = await web.say('"' * TYPED_CHARS, n=1)
+    assert (
+        said.last.text
+        == "Dat antwoord ken ik niet. Tik op een knop of typ een nummer van 1 tot en met 3."
+    )
     async with web.http.get(web.page_url) as response:
         page = await response.read()
     assert len(page) < 64 * 1024
