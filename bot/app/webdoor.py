@@ -553,10 +553,13 @@ class WebDoor:
         if token is None:
             return self._said(request, "web.continue.invalid", back, 404)
         cookie = self._read_cookie(request)
-        mine = cookie is not None and cookie.questionnaire == questionnaire
-        if mine and cookie is not None and cookie.token == token:  # already this session
+        if cookie is not None and cookie.questionnaire != questionnaire:
+            cookie = None
+        if cookie is not None and cookie.token == token:  # already this session
             raise web.HTTPSeeOther(back)
-        body = render_continue(language, request.path, back, own=mine, static=STATIC)
+        # (a browser that only opened the page has no conversation of its own to leave)
+        own = cookie is not None and await self._exists(cookie)
+        body = render_continue(language, request.path, back, own=own, static=STATIC)
         return _html(body)
 
     async def switch(self, request: web.Request) -> web.StreamResponse:
@@ -587,11 +590,14 @@ class WebDoor:
         ``questionnaire``, not expired, of a resident who exists (consented, not erased).
         One read."""
         token = self.continuation.token(questionnaire, link)
-        if token is None:
+        if token is None or not await self._exists(Cookie(questionnaire, token)):
             return None
+        return token
+
+    async def _exists(self, cookie: Cookie) -> bool:
+        """Whether the session has a resident: one who consented and did not erase."""
         async with self.services.sessions() as db:
-            resident = await repo.find_resident(db, self.pseudonym(Cookie(questionnaire, token)))
-        return token if resident is not None else None
+            return await repo.find_resident(db, self.pseudonym(cookie)) is not None
 
     async def code(self, request: web.Request) -> web.StreamResponse:
         """``/doe-mee/<code>``, the address in a letter: to the page of the code's

@@ -71,6 +71,10 @@ async def test_a_browser_with_its_own_session_is_asked_before_it_switches(
         await at_question_2(attacker)
         link = await continue_link(attacker)
         await resident.open(AFVAL, n=1)
+        async with resident.http.get(link) as response:  # nothing of its own yet: no warning
+            page = await response.text()
+        assert CONTINUE in page and OWN not in page
+        await resident.press("Ja, ik doe mee", n=3, edits=1)
         own = session_of(resident)
         async with resident.http.get(link, allow_redirects=False) as response:
             assert response.status == 200
@@ -91,8 +95,8 @@ async def test_a_browser_with_its_own_session_is_asked_before_it_switches(
         ) as response:
             assert str(response.url).endswith(PAGE)
         assert session_of(resident) == own
-        said = await resident.open(AFVAL, n=1)  # still their own page: the consent question
-        assert said.last.buttons
+        said = await resident.open(AFVAL, n=4)  # still their own conversation, at question 1
+        assert said.last.text.startswith("Vraag 1 van 7")
     finally:
         await attacker.close()
         await resident.close()
