@@ -9,7 +9,11 @@ The same conversation as on Telegram (:class:`bot.resident.door.Door`), through 
 forms that works without JavaScript and, with the small script, without reloads
 (:mod:`bot.app.webdoor_page`). Also: ``/praat/<id>/qr.svg`` and ``qr.png`` for posters and
 letters, ``/praat/<id>/insluiten`` with a snippet for the municipality's own site, and
-``/praat/<id>/verder/<token>``, the secret link that continues on another device.
+``/praat/<id>/verder/<link>``, the secret link that continues on another device: made
+only on that session's page, signed and valid for a day (:mod:`bot.app.webdoor_continue`),
+it continues only a session that exists, and the browser is asked first (a page whose
+same-origin post alone changes the cookie), so nobody can hand a resident a session of
+their own making or quietly replace the one the browser has.
 
 **One cookie, first-party.** ``samenspraak`` holds ``<questionnaire>.<token>.<check>``: a
 random token (the only thing that ties a browser to its answers; the resident's pseudonym
@@ -61,7 +65,6 @@ import hashlib
 import hmac
 import html as markup
 import io
-import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -72,6 +75,7 @@ import segno
 from aiohttp import web
 
 from bot.app.webdoor_codes import Codes, address_of, trusted_proxies
+from bot.app.webdoor_continue import TOKEN, Continuation
 from bot.app.webdoor_images import WebPictures
 from bot.app.webdoor_limits import BURST, PER_SECOND, Addresses, Bucket
 from bot.app.webdoor_page import (
@@ -81,11 +85,13 @@ from bot.app.webdoor_page import (
     Chrome,
     Line,
     Transcript,
+    render_continue,
     render_line,
     render_notice,
     render_page,
 )
 from bot.core.channel import WEB, Event, Press, Start, Text, Who
+from bot.core.links import public_base
 from bot.core.recent import Recent
 from bot.core.reply import Reply, Send
 from bot.core.services import Services
@@ -93,8 +99,10 @@ from bot.core.voice import speaking
 from bot.resident.codes import Looked, told
 from bot.resident.door import Door, command_of
 from bot.resident.privacy import Forget
+from flows.limits import MESSAGE_CHARS
 from flows.schema import SLUG
 from flows.texts import Language, language_of, raw, t
+from flows.wording import characters
 from storage import repo
 from storage.codes import Found
 from storage.repo import WEB_PREFIX
@@ -107,11 +115,15 @@ COOKIE = "samenspraak"
 COOKIE_DAYS = 90
 #: Browser sessions whose transcript a process keeps in memory.
 KEPT_SESSIONS = 20_000
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 #: An aiohttp request handler.
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: A method of :class:`WebDoor` that answers a request.
 Answer = Callable[["WebDoor", web.Request], Awaitable[web.StreamResponse]]
+#: The longest text the conversation is given from one post (four Telegram messages'
+#: worth): it answers a long text as it does on Telegram (too long for this question, no
+#: such option...). A longer one the door answers itself as too long. The page keeps only
+#: the start of a text longer than a Telegram message (:meth:`Transcript.typed`).
+TYPED_CHARS = 4 * MESSAGE_CHARS
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -166,6 +178,7 @@ class WebDoor:
         self.addresses = addresses or Addresses()  # per network address, in memory only
         self._proxies = trusted_proxies(services.settings.trusted_proxies)
         self._secret = services.pseudonyms.secret
+        self.continuation = Continuation(self._secret)  # the links to another device
         self._visitors: Recent[str, Visitor] = Recent(KEPT_SESSIONS)
         self.pictures = WebPictures(services)  # questions' images, from this server only
 
@@ -219,7 +232,7 @@ class WebDoor:
         )
 
     def _https(self, request: web.Request) -> bool:
-        public = self.services.settings.public_url
+        public = public_base(self.services.settings)
         forwarded = request.headers.get("X-Forwarded-Proto", "")
         return (
             request.secure or forwarded == "https" or bool(public and public.startswith("https:"))
@@ -284,10 +297,13 @@ class WebDoor:
         return title
 
     def _origin(self, request: web.Request) -> str:
-        public = self.services.settings.public_url
+        """Where the chat pages' own links (continue elsewhere, QR codes, the snippet) start:
+        the bot's public address as for every other link (:func:`bot.core.links.public_base`:
+        PUBLIC_URL, else WEBHOOK_URL's origin), only without either the address the browser
+        asked for. Not escaped: whoever writes it into a page escapes it."""
+        public = public_base(self.services.settings)
         if public:
-            parts = urlsplit(public)
-            return f"{parts.scheme}://{parts.netloc}"
+            return public
         return f"{'https' if self._https(request) else 'http'}://{request.host}"
 
     async def page(self, request: web.Request) -> web.Response:
@@ -318,7 +334,8 @@ class WebDoor:
         language, step = await self._state(who, cookie)
         title = await self._heading(questionnaire, language) or questionnaire
         chrome = Chrome(f"{PATH}/{questionnaire}", self.csrf(cookie), language, step)
-        elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{cookie.token}"
+        link = self.continuation.link(questionnaire, cookie.token)
+        elsewhere = f"{self._origin(request)}{PATH}/{questionnaire}/verder/{link}"
         body = render_page(title, visitor.transcript, chrome, elsewhere=elsewhere, static=STATIC)
         response = _html(body)
         if fresh:
@@ -415,13 +432,13 @@ class WebDoor:
         cookie = self._read_cookie(request)
         if cookie is not None and cookie.questionnaire != questionnaire:
             return self._foreign(questionnaire, language)
-        form = await request.post()
+        # What the headers alone refuse is refused before the body is read (up to 1 MB)
+        # and without a database read: no cookie, another site, too much from this
+        # address or this session. Then the body, and its CSRF token.
         origin = request.headers.get("Origin")
-        if (
-            cookie is None
-            or not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie))
+        if cookie is None or (
             # A browser names the page a form came from (``null`` when it may not say).
-            or (origin not in (None, "null") and urlsplit(origin).netloc != request.host)
+            origin not in (None, "null") and urlsplit(origin).netloc != request.host
         ):
             return _html(render_notice(language, "web.forged", back), status=403)
         if not self.addresses.post(self._address(request)):
@@ -429,14 +446,17 @@ class WebDoor:
         who = self.who(request, cookie)
         visitor = self._visitor(cookie)
         if not visitor.allowed(self.burst, self.per_second):
-            language, _step = await self._state(who, cookie)
-            return _html(render_notice(language, "web.too_fast", back), status=429)
+            return self._said(request, "web.too_fast", back, 429)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), self.csrf(cookie)):
+            return _html(render_notice(language, "web.forged", back), status=403)
         event: Event | None = None
         pressed: int | None = None
         if isinstance(form.get("press"), str):
             event = Press(str(form["press"]))
             line = str(form.get("line", ""))
-            pressed = int(line) if line.isdigit() else None
+            # (``isdigit`` alone takes ``²`` and numbers ``int`` refuses to read)
+            pressed = int(line) if line.isascii() and line.isdigit() and len(line) <= 18 else None
         elif isinstance(form.get("text"), str) and str(form["text"]).strip():
             event = Text(str(form["text"]).strip())
         lines: list[str] = []
@@ -445,6 +465,20 @@ class WebDoor:
             after = before
             transcript = visitor.transcript
             elsewhere = not transcript.lines  # this worker has not shown this session's page
+            if isinstance(event, Text) and len(event.text) > TYPED_CHARS:
+                # Far longer than a Telegram message can be: the conversation never sees
+                # it, the page keeps only its start (and says how long it was).
+                changed = [transcript.typed(event.text)]
+                problem = t(
+                    before,
+                    "invalid.text_long",
+                    length=characters(len(event.text), before),
+                    max=characters(TYPED_CHARS, before),
+                )
+                changed += transcript.apply(Reply([Send(problem)]), None)
+                chrome = Chrome(back, self.csrf(cookie), before, step)
+                lines = [render_line(line, chrome) for line in changed]
+                event = None
             if isinstance(event, Text) and command_of(event.text) is None:
                 given = (str(form.get("step", "")), event.text)
                 if given[0] != step and given == visitor.last_typed:
@@ -501,19 +535,65 @@ class WebDoor:
         return web.Response(body=document.data, content_type="application/json", headers=headers)
 
     async def elsewhere(self, request: web.Request) -> web.StreamResponse:
-        """The secret link: this browser continues the session the token belongs to."""
+        """The link to continue on another device: a page that asks first (the cookie
+        changes only by its same-origin post, :meth:`switch`). A link this server did not
+        make for a session that exists, an edited or an expired one opens nothing."""
         questionnaire = request.match_info["questionnaire"]
-        token = request.match_info["token"]
-        language: Language = speaking(self.services.settings, language_of(None))
+        language = speaking(self.services.settings, language_of(_accepted(request)))
+        back = f"{PATH}/{questionnaire}"
         if await self._heading(questionnaire, language) is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
-        if not TOKEN.match(token):
-            raise web.HTTPNotFound
         if not self.addresses.new_session(self._address(request)):
             return self._busy(request, None)
-        response = web.HTTPSeeOther(f"{PATH}/{questionnaire}")
-        self._set_cookie(request, response, Cookie(questionnaire, token))
+        token = await self._continued(questionnaire, request.match_info["link"])
+        if token is None:
+            return self._said(request, "web.continue.invalid", back, 404)
+        cookie = self._read_cookie(request)
+        if cookie is not None and cookie.questionnaire != questionnaire:
+            cookie = None
+        if cookie is not None and cookie.token == token:  # already this session
+            raise web.HTTPSeeOther(back)
+        # (a browser that only opened the page has no conversation of its own to leave)
+        own = cookie is not None and await self._exists(cookie)
+        body = render_continue(language, request.path, back, own=own, static=STATIC)
+        return _html(body)
+
+    async def switch(self, request: web.Request) -> web.StreamResponse:
+        """The answer to :meth:`elsewhere`'s question: continue the other device's session
+        in this browser (its cookie is replaced), or keep this browser's own. Only from a
+        page of this site (``Origin`` must be present and name the request's ``Host``)."""
+        questionnaire = request.match_info["questionnaire"]
+        language = speaking(self.services.settings, language_of(_accepted(request)))
+        back = f"{PATH}/{questionnaire}"
+        if await self._heading(questionnaire, language) is None:
+            return _html(render_notice(language, "web.unknown", None), status=404)
+        origin = request.headers.get("Origin")
+        if origin in (None, "null") or urlsplit(origin).netloc != request.host:
+            return _html(render_notice(language, "web.forged", back), status=403)
+        if not self.addresses.post(self._address(request)):
+            return self._busy(request, back)
+        token = await self._continued(questionnaire, request.match_info["link"])
+        if token is None:
+            return self._said(request, "web.continue.invalid", back, 404)
+        form = await request.post()
+        response = web.HTTPSeeOther(back)
+        if form.get("continue") == "yes":
+            self._set_cookie(request, response, Cookie(questionnaire, token))
         raise response
+
+    async def _continued(self, questionnaire: str, link: str) -> str | None:
+        """The token of the session ``link`` continues: a link this server made for
+        ``questionnaire``, not expired, of a resident who exists (consented, not erased).
+        One read."""
+        token = self.continuation.token(questionnaire, link)
+        if token is None or not await self._exists(Cookie(questionnaire, token)):
+            return None
+        return token
+
+    async def _exists(self, cookie: Cookie) -> bool:
+        """Whether the session has a resident: one who consented and did not erase."""
+        async with self.services.sessions() as db:
+            return await repo.find_resident(db, self.pseudonym(cookie)) is not None
 
     async def code(self, request: web.Request) -> web.StreamResponse:
         """``/doe-mee/<code>``, the address in a letter: to the page of the code's
@@ -553,7 +633,7 @@ class WebDoor:
         title = await self._heading(questionnaire, language)
         if title is None:
             return _html(render_notice(language, "web.unknown", None), status=404)
-        url = f"{self._origin(request)}{PATH}/{questionnaire}"
+        url = markup.escape(f"{self._origin(request)}{PATH}/{questionnaire}")
         heading = t(language, "web.heading", title=title)
         snippet = (
             f'<a href="{url}">{heading}</a>\n'
@@ -593,7 +673,8 @@ ROUTES: tuple[tuple[str, str, Answer], ...] = (
     ("GET", PATH + "/{questionnaire}", WebDoor.page),
     ("POST", PATH + "/{questionnaire}", WebDoor.post),
     ("GET", PATH + "/{questionnaire}/bestand", WebDoor.document),
-    ("GET", PATH + "/{questionnaire}/verder/{token}", WebDoor.elsewhere),
+    ("GET", PATH + "/{questionnaire}/verder/{link}", WebDoor.elsewhere),
+    ("POST", PATH + "/{questionnaire}/verder/{link}", WebDoor.switch),
     ("GET", PATH + "/{questionnaire}/qr.svg", WebDoor.qr_svg),
     ("GET", PATH + "/{questionnaire}/qr.png", WebDoor.qr_png),
     ("GET", PATH + "/{questionnaire}/insluiten", WebDoor.embed),

@@ -21,10 +21,17 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.reply import Document, Reply, Send
 from flows.images import Media
+from flows.limits import MESSAGE_CHARS
 from flows.texts import RIGHT_TO_LEFT, Language, raw, t
 
 #: Lines a transcript keeps (older ones scroll away; the conversation keeps every answer).
 KEPT_LINES = 120
+#: Bytes of text (UTF-8) a transcript keeps at most, its lines and their buttons: the
+#: oldest lines go first. A line is at most a Telegram message (4096 characters), so
+#: the newest ones always stay.
+KEPT_BYTES = 64 * 1024
+#: What a line keeps of a typed text longer than a Telegram message.
+SHOWN_CHARS = 200
 #: The ids of lines, unique across the worker processes that serve one page: each process
 #: counts on from a random start of its own (2^31 lines apart at least, under 2^53, the
 #: largest whole number a script holds exactly), so a post that lands on another worker
@@ -106,9 +113,24 @@ class Transcript:
         line = Line(next(_LINE_IDS), text, **kwargs)  # type: ignore[arg-type]
         self.lines.append(line)
         del self.lines[:-KEPT_LINES]
+        self._trim()
         return line
 
+    def _trim(self) -> None:
+        """Drop the oldest lines while the transcript holds more than :data:`KEPT_BYTES`."""
+        sizes = [_size(line) for line in self.lines]
+        total = sum(sizes)
+        drop = 0
+        while total > KEPT_BYTES and drop < len(self.lines) - 1:
+            total -= sizes[drop]
+            drop += 1
+        del self.lines[:drop]
+
     def typed(self, text: str) -> Line:
+        """What the resident typed, as a line; of a text longer than a Telegram message,
+        only its first :data:`SHOWN_CHARS` characters."""
+        if len(text) > MESSAGE_CHARS:
+            text = text[:SHOWN_CHARS] + " …"
         return self.add(html.escape(text), mine=True)
 
     def apply(self, reply: Reply, pressed: int | None) -> list[Line]:
@@ -147,7 +169,17 @@ class Transcript:
                     changed[line.id] = line
         for line in new:
             changed[line.id] = line
+        self._trim()  # (an edit may have made a line longer)
         return sorted(changed.values(), key=lambda line: line.id)
+
+
+def _size(line: Line) -> int:
+    """About the bytes ``line`` holds: its text and its buttons'."""
+    size = len(line.html.encode()) + len((line.file or "").encode())
+    for row in line.buttons:
+        for item in row:
+            size += len(item.label.encode()) + len((item.data or item.url or "").encode())
+    return size
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +282,7 @@ def render_page(
         f'<form method="post" action="{chrome.action}" data-chat>{_hidden(chrome)}{menu}'
         "</form></nav>"
         f"<details><summary>{t(language, 'web.elsewhere')}</summary>"
-        f"<p>{t(language, 'web.elsewhere.how')}</p>"
+        f"<p>{t(language, 'web.elsewhere.how')} {t(language, 'web.elsewhere.expires')}</p>"
         f'<p><a href="{html.escape(elsewhere)}" rel="nofollow">{html.escape(elsewhere)}</a></p>'
         "</details>"
         f'<p class="small">{t(language, "web.cookie")}</p>'
@@ -270,6 +302,30 @@ def render_notice(language: Language, key: str, back: str | None, **params: obje
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{raw(language, 'web.bot')}</title></head>"
         f'<body><main><p role="alert">{t(language, key, **params)}</p>{link}</main></body></html>'
+    )
+
+
+def render_continue(language: Language, action: str, back: str, *, own: bool, static: str) -> str:
+    """The question before a browser continues another device's session (``/verder``):
+    continue it here, or not (``own``: this browser has a session of its own, which it
+    would leave). The answer is a same-origin post to ``action``."""
+    warning = f"<p>{t(language, 'web.continue.own')}</p>" if own else ""
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{html.escape(language)}" dir="{direction(language)}">'
+        '<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{raw(language, 'web.bot')}</title>"
+        f'<link rel="stylesheet" href="{static}/chat.css"></head><body><main>'
+        f"<h1>{t(language, 'web.continue.ask')}</h1>{warning}"
+        f"<p>{t(language, 'web.continue.warn')}</p>"
+        f'<form method="post" action="{html.escape(action)}"><div class="row">'
+        f'<button type="submit" name="continue" value="yes">{t(language, "web.continue.yes")}'
+        "</button>"
+        f'<button type="submit" name="continue" value="no">{t(language, "web.continue.no")}'
+        "</button></div></form>"
+        f'<p><a href="{html.escape(back)}">{t(language, "web.back")}</a></p>'
+        "</main></body></html>"
     )
 
 

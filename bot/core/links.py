@@ -16,12 +16,20 @@ def results_path(questionnaire_id: str, language: str = "nl") -> str:
     return f"{RESULTS_PATH}/{questionnaire_id}{tail}"
 
 
+def public_base(settings: Settings) -> str | None:
+    """The bot's public web address, without a trailing ``/``: PUBLIC_URL, else the origin
+    of WEBHOOK_URL; None when the bot has neither. Every link the bot makes to its own
+    pages starts with it (results pages, letters' codes, the chat pages' own links)."""
+    base = settings.public_url or _origin(settings.webhook_url)
+    return base.rstrip("/") if base else None
+
+
 def results_url(settings: Settings, questionnaire_id: str, language: str = "nl") -> str | None:
     """The page's public address; None when the bot has none."""
-    base = settings.public_url or _origin(settings.webhook_url)
+    base = public_base(settings)
     if not base:
         return None
-    return base.rstrip("/") + results_path(questionnaire_id, language)
+    return base + results_path(questionnaire_id, language)
 
 
 def _origin(url: str | None) -> str | None:
@@ -38,10 +46,10 @@ CODE_PATH = "/doe-mee"
 def code_url(settings: Settings, code: str) -> str | None:
     """An invitation code's personal web address, ``<PUBLIC_URL>/doe-mee/<code>``; None
     when the bot has no public address."""
-    base = settings.public_url or _origin(settings.webhook_url)
+    base = public_base(settings)
     if not base:
         return None
-    return f"{base.rstrip('/')}{CODE_PATH}/{code}"
+    return f"{base}{CODE_PATH}/{code}"
 
 
 def telegram_start_url(bot_username: str | None, parameter: str) -> str | None:

@@ -130,6 +130,50 @@ TEXTS_WEB: dict[str, dict[str, str]] = {
         "nl": "Zet deze vragenlijst op je eigen website",
     },
     "web.embed@u": {"nl": "Zet deze vragenlijst op uw eigen website"},
+    # The link "Verder op een ander apparaat" (/praat/<id>/verder/<link>): it works a day,
+    # and the browser that opens it is asked before it switches to that conversation.
+    "web.elsewhere.expires": {"nl": "De link werkt één dag."},
+    "web.continue.ask": {
+        "nl": "Doorgaan met het gesprek van het andere apparaat?",
+    },
+    "web.continue.warn": {
+        "nl": (
+            "Heb je deze link niet zelf gemaakt? Kies dan Nee. "
+            "Wie de link heeft gemaakt, kan zien wat je antwoordt."
+        ),
+    },
+    "web.continue.warn@u": {
+        "nl": (
+            "Hebt u deze link niet zelf gemaakt? Kies dan Nee. "
+            "Wie de link heeft gemaakt, kan zien wat u antwoordt."
+        ),
+    },
+    "web.continue.own": {
+        "nl": (
+            "Op dit apparaat heb je al een eigen gesprek. "
+            "Ga je verder, dan zie je dat gesprek hier niet meer."
+        ),
+    },
+    "web.continue.own@u": {
+        "nl": (
+            "Op dit apparaat hebt u al een eigen gesprek. "
+            "Gaat u verder, dan ziet u dat gesprek hier niet meer."
+        ),
+    },
+    "web.continue.yes": {"nl": "Ja, ga verder"},
+    "web.continue.no": {"nl": "Nee, niet doen"},
+    "web.continue.invalid": {
+        "nl": (
+            "Deze link werkt niet (meer). Een link werkt één dag. "
+            "Open de vragenlijst op je andere apparaat en maak daar een nieuwe link."
+        ),
+    },
+    "web.continue.invalid@u": {
+        "nl": (
+            "Deze link werkt niet (meer). Een link werkt één dag. "
+            "Open de vragenlijst op uw andere apparaat en maak daar een nieuwe link."
+        ),
+    },
     # --- the conversation's own words where the web door differs from Telegram: it keeps
     # no chat number, only one cookie and a code, and has no /instellingen ---------------
     "web.welcome": {

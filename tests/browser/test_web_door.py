@@ -195,3 +195,30 @@ async def test_a_letter_s_code_opens_the_questionnaire_and_it_completes(
         tally = await stored.sample_tally(db, GROEN)
     assert tally is not None
     assert (tally.sent, tally.used, tally.started, tally.completed) == (1, 1, 1, 1)
+
+
+async def test_continuing_on_another_device_asks_first(base_url: str, browser: Browser) -> None:
+    """The link "Verder op een ander apparaat", opened in another browser that has a
+    conversation of its own: a page asks first (accessible), and "Ja, ga verder" (a
+    same-origin post, with the ``Origin`` Chromium sends) continues where the first
+    browser was."""
+    first = await (await browser.new_context(viewport=PHONE, locale="nl-NL")).new_page()
+    await first.goto(f"{base_url}/praat/{GROEN}")
+    await _tap(first, "Ja, ik doe mee")
+    await _bot_says(first, "Vraag 1 van 8")
+    await _tap(first, "Centrum")
+    await _bot_says(first, "Vraag 2 van 8")
+    await first.get_by_text("Verder op een ander apparaat").click()
+    link = await first.locator("details a").get_attribute("href")
+    assert link is not None and "/verder/" in link
+
+    other = await (await browser.new_context(viewport=PHONE, locale="nl-NL")).new_page()
+    await other.goto(f"{base_url}/praat/{GROEN}")  # a conversation of its own
+    await other.goto(link)
+    await expect(other.get_by_role("heading")).to_have_text(
+        "Doorgaan met het gesprek van het andere apparaat?"
+    )
+    await _accessible(other)
+    await other.get_by_role("button", name="Ja, ga verder").click()
+    await _bot_says(other, "Vraag 2 van 8")
+    assert urlsplit(other.url).path == f"/praat/{GROEN}"

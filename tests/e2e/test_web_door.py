@@ -29,6 +29,7 @@ AFVAL = "afvalinzameling"
 PAGE = f"/praat/{AFVAL}"
 RESUME = "Welkom terug! We gaan verder waar je was gebleven."
 FORGED = "Dit formulier is verlopen of komt niet van deze pagina. Er is niets opgeslagen."
+CONTINUE = "Doorgaan met het gesprek van het andere apparaat?"
 FOREIGN = "Dit bewijs van je sessie hoort bij een andere vragenlijst. Het werkt hier niet."
 
 
@@ -85,7 +86,12 @@ async def test_continuing_on_another_device(served: WebhookRunner, web: WebResid
     assert link is not None
     other = WebResident(served.base_url)
     try:
-        async with other.http.get(link.group(1)) as response:
+        async with other.http.get(link.group(1)) as response:  # it asks first
+            assert CONTINUE in await response.text()
+            assert "samenspraak" not in response.cookies
+        async with other.http.post(
+            link.group(1), data={"continue": "yes"}, headers={"Origin": served.base_url}
+        ) as response:
             assert str(response.url).endswith(PAGE)  # the secret leaves the address bar
         other.questionnaire = AFVAL
         shown = await other.open(AFVAL, n=5)
