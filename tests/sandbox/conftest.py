@@ -1,8 +1,9 @@
-"""Fixtures for the tests of the fake Bot API."""
+"""Fixtures for the tests of the fake Bot API and of the sandbox."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -10,6 +11,7 @@ import pytest
 import telegram
 
 from sandbox.fakeapi import FakeBotApi
+from sandbox.run import Sandbox
 
 
 class RawApi:
@@ -64,3 +66,16 @@ async def bot(fake: FakeBotApi) -> AsyncIterator[telegram.Bot]:
         fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
     ) as tg_bot:
         yield tg_bot
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    """The whole sandbox (fake Bot API, its page, the bot) on a free port and a database of
+    its own; afterwards, the bot made no call Telegram would have rejected."""
+    box = Sandbox(port=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
+    await box.start()
+    try:
+        yield box
+    finally:
+        await box.stop()
+    assert box.fake.rejected == [], "the bot made calls Telegram would reject"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -19,17 +18,6 @@ from tests.support.doors import WebResident
 AFVAL = "afvalinzameling"
 PAGE = f"/praat/{AFVAL}"
 EVIL = "https://evil.example"
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    box = Sandbox(port=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
-    await box.start()
-    try:
-        yield box
-    finally:
-        await box.stop()
-    assert box.fake.rejected == [], "the bot made calls Telegram would reject"
 
 
 @pytest.fixture

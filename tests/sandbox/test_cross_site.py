@@ -31,17 +31,6 @@ CROSS_SITE_IMAGE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
 
 
 @pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    box = Sandbox(port=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
-    await box.start()
-    try:
-        yield box
-    finally:
-        await box.stop()
-    assert box.fake.rejected == [], "the bot made calls Telegram would reject"
-
-
-@pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client:
         yield client

@@ -3,26 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
-import pytest
 
 from sandbox.run import Sandbox
 from storage import report as store
 from tests.digest.helpers import fill
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    box = Sandbox(port=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
-    await box.start()
-    try:
-        yield box
-    finally:
-        await box.stop()
 
 
 async def test_the_sandbox_serves_a_published_results_page(sandbox: Sandbox) -> None:

@@ -117,17 +117,6 @@ class Client:
 
 
 @pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    box = Sandbox(port=0, database_url=f"sqlite+aiosqlite:///{tmp_path / 'sandbox.db'}")
-    await box.start()
-    try:
-        yield box
-    finally:
-        await box.stop()
-    assert box.fake.rejected == [], "the bot made calls Telegram would reject"
-
-
-@pytest.fixture
 async def client(sandbox: Sandbox) -> AsyncIterator[Client]:
     async with aiohttp.ClientSession() as session:
         yield Client(session, sandbox.url)
