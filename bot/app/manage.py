@@ -1,5 +1,8 @@
 """``samenspraak`` subcommands for operators: questionnaires (validate, list, import, open,
-close, archive), exports, digests, the audit log and database migrations.
+close, archive), exports, digests, the audit log and database migrations. Over 500 lines
+because a deliberation file takes the same validate and import as a questionnaire's, here
+beside them; the larger families have modules of their own (``report_cli``, ``codes_cli``,
+``manage_population``).
 
 SQLAlchemy, python-telegram-bot and the storage layer are imported where they are needed:
 ``questionnaire validate`` and a configuration error then answer without loading them.
