@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import re
 import shutil
@@ -149,6 +150,14 @@ async def https_server() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/plan.png", plan)
     app.router.add_get("/pagina.png", page)
+    async with serving_https(app) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serving_https(app: web.Application) -> AsyncIterator[str]:
+    """``app`` on a local https server with the certificate of tests/fixtures/tls, which
+    the bot's image fetching (``bot.core.images.TLS``) trusts meanwhile; its address."""
     serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     serving.load_cert_chain(TLS / "localhost.pem", TLS / "localhost.key")
     runner = web.AppRunner(app)

@@ -5,7 +5,6 @@ cannot be had is not fetched again at every request (``bot/app/webdoor_images.py
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -19,11 +18,10 @@ from aiohttp import web
 
 from bot.app.webdoor_images import FAILED_SECONDS, WebPictures
 from bot.app.webdoor_page import picture_key
-from bot.core import images
 from bot.core.services import Services
 from sandbox.fakeapi import FakeBotApi
 from tests.e2e.conftest import WebhookRunner, running_bot
-from tests.e2e.test_images import PLAN, TLS, folder, plan_yaml
+from tests.e2e.test_images import PLAN, folder, plan_yaml, serving_https
 
 __all__ = ["folder"]  # a fixture
 
@@ -55,21 +53,8 @@ async def image_server() -> AsyncIterator[ImageServer]:
 
     app = web.Application()
     app.router.add_get("/plan.png", plan)
-    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    serving.load_cert_chain(TLS / "localhost.pem", TLS / "localhost.key")
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=serving)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    trusting = ssl.create_default_context(cafile=str(TLS / "localhost.pem"))
-    before, images.TLS = images.TLS, trusting
-    server.url = f"https://127.0.0.1:{port}"
-    try:
+    async with serving_https(app) as server.url:
         yield server
-    finally:
-        images.TLS = before
-        await runner.cleanup()
 
 
 async def test_a_picture_that_cannot_be_had_is_asked_for_once(
