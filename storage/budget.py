@@ -25,7 +25,8 @@ Where the numbers live:
   transaction: the rows of its keys are locked in key order (``FOR UPDATE``: no deadlock,
   no two workers get one slot), the new times written, committed. A worker stopped in the
   middle (SIGSTOP, a frozen VM) does not hold the others up: the database ends its session
-  after :data:`storage.db.BRIEF_HOLD_MS` (:func:`storage.db.hold_briefly`). Rows of chats are
+  after :data:`storage.db.BRIEF_HOLD_MS` (:func:`storage.db.hold_briefly`; a turn sets it in
+  its locking statement, one round trip). Rows of chats are
   created on first use and forgotten once long past (:meth:`PostgresStore.prune`).
 """
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import hold_briefly
+from storage.db import BRIEF_HOLD_MS, hold_briefly
 
 PAUSE = "pause"
 #: Keys of chats whose time is this far in the past are forgotten by :meth:`Store.prune`.
@@ -150,9 +151,13 @@ def _relative(times: dict[str, float], now: float) -> dict[str, float]:
 
 
 NOW = "extract(epoch from clock_timestamp())"
+# A turn is the hot path of every send: the rows' lock and storage.db.hold_briefly's
+# setting in one round trip (the one-row subquery runs once, before the rows are read).
 _LOCK = text(
-    f"SELECT key, tat, {NOW} AS now FROM send_budget "  # noqa: S608 (constant SQL)
-    "WHERE key = ANY(:keys) ORDER BY key FOR UPDATE"
+    f"SELECT key, tat, {NOW} AS now "  # noqa: S608 (constant SQL)
+    "FROM (SELECT set_config('idle_in_transaction_session_timeout', "
+    f"'{BRIEF_HOLD_MS}', true)) AS brief, send_budget "
+    "WHERE key = ANY(:keys) ORDER BY key FOR UPDATE OF send_budget"
 )
 _CREATE = text("INSERT INTO send_budget (key, tat) VALUES (:key, 0) ON CONFLICT DO NOTHING")
 _MOVE = text("UPDATE send_budget SET tat = :tat WHERE key = :key")
@@ -205,7 +210,6 @@ class PostgresStore(Store):
             if missing:
                 await self._create(missing)
             async with self.engine.begin() as conn:
-                await hold_briefly(conn)  # a worker stopped while holding the rows
                 asked = time.time()
                 rows = (await conn.execute(_LOCK, {"keys": keys})).all()
                 missing = set(keys) - {row.key for row in rows}
