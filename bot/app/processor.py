@@ -76,6 +76,12 @@ LOCK_LANES = 2
 #: outbox sends up to 16 messages at once), so no update waits for the pool's timeout and
 #: a worker needs about 10 + 2 connections, more while it sends a broadcast.
 UPDATES_AT_ONCE = 10
+#: The same on SQLite, where all share its one connection, each for a few milliseconds at
+#: a time: enough to keep replies on their way while others use the database. The others
+#: wait here, in the order they came, rather than in the pool's queue, whose timeout
+#: (15 s) a burst of a few hundred updates (everyone coming back after a restart) could
+#: pass on a busy machine; that update got an apology instead of its answer.
+SQLITE_UPDATES_AT_ONCE = 32
 #: Update ids this process remembers having handled.
 REMEMBERED = 10_000
 
@@ -246,7 +252,8 @@ class _Gate:
             async with self._slots, self._turn(lock_key(key, update_id), claim) as fresh:
                 yield claim if fresh else None
         else:
-            yield claim if await self._new_here(update_id) else None
+            async with self._slots:
+                yield claim if await self._new_here(update_id) else None
         # Handled to the end (not cancelled): a redelivery to this process is dropped at once.
         if not claim.withdrawn:
             self.remembered.add(update_id)
@@ -361,7 +368,7 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
 
     Locks exist only while a resident has updates in flight, so memory does not grow with
     the number of residents. At most ``max_concurrent_updates`` updates run at the same
-    time (on PostgreSQL also at most ``updates_at_once``); updates waiting for their
+    time, and at most ``updates_at_once`` of them in the database; updates waiting for their
     resident's lock do not count, so a resident who sends many updates at once delays only
     themselves. Without ``services`` (tests of the scheduling alone) updates are not
     checked for redelivery.
@@ -373,10 +380,13 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
         services: Services | None = None,
         *,
         lanes: int = LOCK_LANES,
-        updates_at_once: int = UPDATES_AT_ONCE,
+        updates_at_once: int | None = None,
     ) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be a positive integer")
+        if updates_at_once is None:
+            sqlite = services is not None and is_sqlite(services.engine.url)
+            updates_at_once = SQLITE_UPDATES_AT_ONCE if sqlite else UPDATES_AT_ONCE
         if lanes < 1 or updates_at_once < 1:
             raise ValueError("lanes and updates_at_once must be positive integers")
         self._limit = _UNLIMITED  # read by the base class while it builds its semaphore

@@ -18,13 +18,19 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
 from telegram import Chat, Message, Update, User
 
-from bot.app.processor import DuplicateUpdate, PerResidentUpdateProcessor
+from bot.app.processor import (
+    SQLITE_UPDATES_AT_ONCE,
+    UPDATES_AT_ONCE,
+    DuplicateUpdate,
+    PerResidentUpdateProcessor,
+)
 from bot.core.channel import Who
 from bot.core.services import Services
 from bot.resident.conversation import ResidentHandlers
 from bot.resident.stellingen import Deliberations
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
+from storage.db import is_sqlite
 from storage.models import AuditEntry, ProcessedUpdate
 from tests.e2e.conftest import BotRunner, behind_a_front
 from tests.e2e.fronts import LosingFront
@@ -87,9 +93,9 @@ async def recorded(services: Services, update_id: int) -> bool:
 class Worker:
     """One process's update processor on the test's database (``restart`` = a new one)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, limit: int = 8) -> None:
         self.services = services
-        self.processor = PerResidentUpdateProcessor(8, services)
+        self.processor = PerResidentUpdateProcessor(limit, services)
 
     async def __aenter__(self) -> PerResidentUpdateProcessor:
         await self.processor.initialize()
@@ -116,6 +122,40 @@ async def test_an_update_is_handled_once_and_recorded_with_its_work(services: Se
     assert await rows(services, "once") == 1
     assert await recorded(services, 101)
     assert duplicates_dropped() == dropped + 2
+
+
+async def test_a_burst_of_updates_waits_for_slots_not_for_a_database_connection(
+    services: Services,
+) -> None:
+    """Everybody at once (a few hundred residents coming back after a restart): at most
+    (SQLITE_)UPDATES_AT_ONCE updates are in the database at a time; the others wait for a slot in
+    the order they came. On SQLite, all share one connection: without the slots they
+    queued in the pool, and one that waited past its timeout (15 s, on a busy machine) got
+    an apology instead of its answer. Every update is handled, once."""
+    inside = peak = 0
+
+    async def handler(marker: str) -> None:
+        nonlocal inside, peak
+        inside += 1
+        peak = max(peak, inside)
+        try:
+            await work(services, marker)
+            await asyncio.sleep(0)  # a reply on its way to Telegram
+        finally:
+            inside -= 1
+
+    burst = 200
+    async with Worker(services, limit=256) as processor:
+        await asyncio.gather(
+            *(
+                processor.process_update(message(400 + i, ANN + i), handler("burst"))
+                for i in range(burst)
+            )
+        )
+    at_once = SQLITE_UPDATES_AT_ONCE if is_sqlite(services.engine.url) else UPDATES_AT_ONCE
+    assert 1 < peak <= at_once
+    assert await rows(services, "burst") == burst
+    assert all([await recorded(services, 400 + i) for i in range(burst)])
 
 
 async def test_a_crash_before_the_commit_leaves_the_update_to_be_handled_again(
