@@ -51,3 +51,14 @@ class BotProcess:
 
     def log(self, index: int = -1) -> str:
         return self.runs[index].log_text()
+
+    def errors(self, limit: int = 8000) -> str:
+        """What the runs logged from their first ERROR on (at most ``limit`` characters of
+        each such run): the cause to show when a resident saw an apology."""
+        found = []
+        for run in self.runs:
+            text = run.log_text()
+            start = text.find(" ERROR ")
+            if start >= 0:
+                found.append(f"--- {run.name} ---\n{text[start : start + limit]}")
+        return "\n".join(found) or "(no errors in the bot's logs)"

@@ -203,7 +203,7 @@ async def through_kills(
         await bot.close()
 
     problems = {person.user.id: person.anomalies for person in people if person.anomalies}
-    assert problems == {}
+    assert problems == {}, bot.errors()
     assert fake.rejected == []
     # Only buttons pressed before the last kill may be left spinning: the killed bot had
     # fetched them (Telegram counts them as delivered) but never handled them.
