@@ -128,10 +128,10 @@ async def test_a_burst_of_updates_waits_for_slots_not_for_a_database_connection(
     services: Services,
 ) -> None:
     """Everybody at once (a few hundred residents coming back after a restart): at most
-    (SQLITE_)UPDATES_AT_ONCE updates are in the database at a time; the others wait for a slot in
-    the order they came. On SQLite, all share one connection: without the slots they
-    queued in the pool, and one that waited past its timeout (15 s, on a busy machine) got
-    an apology instead of its answer. Every update is handled, once."""
+    (SQLITE_)UPDATES_AT_ONCE updates are in the database at a time; the others wait for a
+    slot in the order they came. On SQLite, all share one connection: without the slots
+    they queued in the pool, and one that waited past its timeout (15 s, on a busy
+    machine) got an apology instead of its answer. Every update is handled, once."""
     inside = peak = 0
 
     async def handler(marker: str) -> None:
