@@ -18,6 +18,11 @@ from sqlalchemy.ext.asyncio import (
 from storage import inline_sqlite
 
 BUSY_TIMEOUT_MS = 15_000
+#: SQLite: how long a unit of work waits for the bot's one connection, which its own other
+#: units hold a few milliseconds each (updates queue for it in order, bot.app.processor):
+#: longer than another program's lock may be waited for, so that a slow machine makes a
+#: resident wait rather than get an apology.
+SQLITE_POOL_TIMEOUT = 60.0
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -58,7 +63,7 @@ def create_engine(
                 async_creator=inline_sqlite.connector(database, BUSY_TIMEOUT_MS / 1000),
                 pool_size=1,
                 max_overflow=0,
-                pool_timeout=BUSY_TIMEOUT_MS / 1000,
+                pool_timeout=SQLITE_POOL_TIMEOUT,
             )
         engine = create_async_engine(parsed, **kwargs)
         _sqlite_pragmas(

@@ -76,12 +76,12 @@ LOCK_LANES = 2
 #: outbox sends up to 16 messages at once), so no update waits for the pool's timeout and
 #: a worker needs about 10 + 2 connections, more while it sends a broadcast.
 UPDATES_AT_ONCE = 10
-#: The same on SQLite, where all share its one connection, each for a few milliseconds at
-#: a time: enough to keep replies on their way while others use the database. The others
-#: wait here, in the order they came, rather than in the pool's queue, whose timeout
-#: (15 s) a burst of a few hundred updates (everyone coming back after a restart) could
-#: pass on a busy machine; that update got an apology instead of its answer.
-SQLITE_UPDATES_AT_ONCE = 32
+#: The same on SQLite, where all share its one connection: enough to keep replies on their
+#: way while others use the database. The others wait here, in the order they came,
+#: rather than in the pool's queue, where a burst of a few hundred updates (everyone
+#: coming back after a restart) waited past the pool's timeout on a busy machine, and
+#: that update got an apology instead of its answer.
+SQLITE_UPDATES_AT_ONCE = 10
 #: Update ids this process remembers having handled.
 REMEMBERED = 10_000
 
