@@ -1,4 +1,6 @@
 """One resident's updates one at a time, also across workers; every update handled once.
+(Just over 500 lines: the two guarantees share the gate that admits an update, its slots
+and its claim; split apart, each half would need the other's internals.)
 
 Two guarantees, kept here so that the handlers need not know about them:
 

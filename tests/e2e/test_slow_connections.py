@@ -104,17 +104,26 @@ def no_errors(caplog: pytest.LogCaptureFixture) -> None:
     assert errors == []
 
 
-@pytest.fixture
-async def webhook(fake: FakeBotApi, database_url: str) -> AsyncIterator[WebhookRunner]:
-    """The bot in webhook mode with one-second timeouts."""
+@contextlib.asynccontextmanager
+async def webhook_bot(
+    fake: FakeBotApi, database_url: str, keepalive: float = TIMEOUT
+) -> AsyncIterator[WebhookRunner]:
+    """The bot in webhook mode with a one-second request timeout and ``keepalive``."""
     async with running_bot(
         fake,
         database_url,
         webhook=True,
         http_request_timeout=timedelta(seconds=TIMEOUT),
-        http_keepalive_timeout=timedelta(seconds=TIMEOUT),
+        http_keepalive_timeout=timedelta(seconds=keepalive),
     ) as runner:
         assert isinstance(runner, WebhookRunner)
+        yield runner
+
+
+@pytest.fixture
+async def webhook(fake: FakeBotApi, database_url: str) -> AsyncIterator[WebhookRunner]:
+    """The bot in webhook mode with one-second timeouts."""
+    async with webhook_bot(fake, database_url) as runner:
         yield runner
 
 
@@ -186,14 +195,7 @@ async def test_an_idle_connection_is_closed_and_a_busy_one_serves_request_after_
     loop on a busy machine must not let the server's idle timer overtake the next request.)
     """
     keepalive = 3 * TIMEOUT
-    async with running_bot(
-        fake,
-        database_url,
-        webhook=True,
-        http_request_timeout=timedelta(seconds=TIMEOUT),
-        http_keepalive_timeout=timedelta(seconds=keepalive),
-    ) as webhook:
-        assert isinstance(webhook, WebhookRunner)
+    async with webhook_bot(fake, database_url, keepalive) as webhook:
         reader, writer = await connect(webhook.port)
         started = time.monotonic()
         for request in range(5):
