@@ -73,17 +73,14 @@ log = logging.getLogger(__name__)
 _UNLIMITED = 2**31 - 1
 #: Connections (per worker) that hold residents' advisory locks; each holds many.
 LOCK_LANES = 2
-#: Updates one worker processes at once on PostgreSQL: each uses a connection of the main
+#: Updates one worker processes at once. PostgreSQL: each uses a connection of the main
 #: pool (10, up to 30 with overflow: storage.db), and the overflow stays for the jobs (the
 #: outbox sends up to 16 messages at once), so no update waits for the pool's timeout and
-#: a worker needs about 10 + 2 connections, more while it sends a broadcast.
+#: a worker needs about 10 + 2 connections, more while it sends a broadcast. SQLite: all
+#: share its one connection; the others wait here, in the order they came, rather than in
+#: the pool's queue, where a burst of a few hundred updates (everyone coming back after a
+#: restart) waited past the pool's timeout on a busy machine and got an apology.
 UPDATES_AT_ONCE = 10
-#: The same on SQLite, where all share its one connection: enough to keep replies on their
-#: way while others use the database. The others wait here, in the order they came,
-#: rather than in the pool's queue, where a burst of a few hundred updates (everyone
-#: coming back after a restart) waited past the pool's timeout on a busy machine, and
-#: that update got an apology instead of its answer.
-SQLITE_UPDATES_AT_ONCE = 10
 #: Update ids this process remembers having handled.
 REMEMBERED = 10_000
 
@@ -382,13 +379,10 @@ class PerResidentUpdateProcessor(BaseUpdateProcessor):
         services: Services | None = None,
         *,
         lanes: int = LOCK_LANES,
-        updates_at_once: int | None = None,
+        updates_at_once: int = UPDATES_AT_ONCE,
     ) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be a positive integer")
-        if updates_at_once is None:
-            sqlite = services is not None and is_sqlite(services.engine.url)
-            updates_at_once = SQLITE_UPDATES_AT_ONCE if sqlite else UPDATES_AT_ONCE
         if lanes < 1 or updates_at_once < 1:
             raise ValueError("lanes and updates_at_once must be positive integers")
         self._limit = _UNLIMITED  # read by the base class while it builds its semaphore

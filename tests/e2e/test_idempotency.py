@@ -18,19 +18,13 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
 from telegram import Chat, Message, Update, User
 
-from bot.app.processor import (
-    SQLITE_UPDATES_AT_ONCE,
-    UPDATES_AT_ONCE,
-    DuplicateUpdate,
-    PerResidentUpdateProcessor,
-)
+from bot.app.processor import UPDATES_AT_ONCE, DuplicateUpdate, PerResidentUpdateProcessor
 from bot.core.channel import Who
 from bot.core.services import Services
 from bot.resident.conversation import ResidentHandlers
 from bot.resident.stellingen import Deliberations
 from sandbox.fakeapi import FakeBotApi
 from storage import audit, repo
-from storage.db import is_sqlite
 from storage.models import AuditEntry, ProcessedUpdate
 from tests.e2e.conftest import BotRunner, behind_a_front
 from tests.e2e.fronts import LosingFront
@@ -128,7 +122,7 @@ async def test_a_burst_of_updates_waits_for_slots_not_for_a_database_connection(
     services: Services,
 ) -> None:
     """Everybody at once (a few hundred residents coming back after a restart): at most
-    (SQLITE_)UPDATES_AT_ONCE updates are in the database at a time; the others wait for a
+    UPDATES_AT_ONCE updates are in the database at a time; the others wait for a
     slot in the order they came. On SQLite, all share one connection: without the slots
     they queued in the pool, and one that waited past its timeout (15 s, on a busy
     machine) got an apology instead of its answer. Every update is handled, once."""
@@ -152,8 +146,7 @@ async def test_a_burst_of_updates_waits_for_slots_not_for_a_database_connection(
                 for i in range(burst)
             )
         )
-    at_once = SQLITE_UPDATES_AT_ONCE if is_sqlite(services.engine.url) else UPDATES_AT_ONCE
-    assert 1 < peak <= at_once
+    assert 1 < peak <= UPDATES_AT_ONCE
     assert await rows(services, "burst") == burst
     assert all([await recorded(services, 400 + i) for i in range(burst)])
 
